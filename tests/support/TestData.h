@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace ops::test {
+
+// Path of a file under tests/data (copied fixtures made by the real Python libraries).
+QString dataPath(const QString& relative);
+// The whole file, or a failed QVERIFY-friendly empty array when missing.
+QByteArray readData(const QString& relative);
+
+} // namespace ops::test
