@@ -1,0 +1,99 @@
+#pragma once
+
+#include "domain/Clock.h"
+#include "domain/ConnectionState.h"
+#include "domain/Dialect.h"
+#include "domain/HealthSnapshot.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+#include <optional>
+
+class QNetworkAccessManager;
+
+namespace ops {
+
+struct PollerOptions {
+    QUrl baseUrl;                      // gateway base, e.g. http://127.0.0.1:8000
+    int intervalMs = 5000;             // poll interval
+    int connectTimeoutMs = 5000;       // until the request is sent
+    int readTimeoutMs = 10000;         // whole answer after the request is sent
+    int wakeTimeoutMs = 75000;         // first answer after idleness (Render free tier: 30-60 s)
+    int wakingAfterMs = 3000;          // a first answer slower than this shows "waking"
+    qint64 idleBeforeWakeMs = 15 * 60 * 1000; // no success for this long counts as idle again
+    qint64 maxBodyBytes = 16 * 1024 * 1024;   // response-size cap
+    int maxBackoffMs = 60000;          // cap of the exponential backoff on failures
+    int staleAfterIntervals = 3;       // no success for this many intervals: data is stale
+    QByteArray apiKey;                 // sent as Authorization: Bearer when not empty (never logged)
+};
+
+// One completed poll of /health/detailed and /metrics.
+struct PollResult {
+    qint64 startedMs = 0;
+    qint64 finishedMs = 0;
+    ConnectionState state = ConnectionState::Connecting;
+    QString detail;                         // human-readable reason for a non-up state
+    Dialect dialect = Dialect::Unknown;     // detected from the bodies and headers
+    std::optional<HealthSnapshot> health;   // decoded health, when it answered usable JSON
+    int healthHttpStatus = 0;
+    int metricsHttpStatus = 0;
+    QByteArray metricsBody;                 // raw (already gunzipped) /metrics body
+    QByteArray metricsContentType;
+    QString gatewayVersion;                 // X-Gateway-Version or the health body's version
+    qint64 healthLatencyMs = 0;             // round trip of /health/detailed
+};
+
+// Polls a gateway on an interval with timeouts, a size cap, backoff with jitter and
+// Retry-After, and reports a ConnectionState. Knows nothing about charts or widgets.
+class Poller : public QObject {
+    Q_OBJECT
+public:
+    Poller(QNetworkAccessManager* network, const Clock* clock, PollerOptions options,
+           QObject* parent = nullptr);
+    ~Poller() override;
+
+    const PollerOptions& options() const { return m_options; }
+    void setOptions(const PollerOptions& options);
+
+    ConnectionState state() const { return m_state; }
+    QString stateDetail() const { return m_detail; }
+    Dialect dialect() const { return m_dialect; }
+    // Clock time of the last poll that answered with usable data, 0 when never.
+    qint64 lastSuccessMs() const { return m_lastSuccessMs; }
+    // True when the data last received is older than staleAfterIntervals intervals.
+    bool isDataStale() const;
+    // Delay before the next poll as scheduled now (interval, backoff or Retry-After).
+    int nextDelayMs() const { return m_nextDelayMs; }
+    bool isPolling() const;
+
+public slots:
+    void start();   // poll now, then on the interval
+    void stop();
+    void pollNow(); // one poll now (ignored while one is in flight)
+
+signals:
+    void pollFinished(const ops::PollResult& result);
+    void stateChanged(ops::ConnectionState state, const QString& detail);
+
+private:
+    struct Impl;
+    friend struct Impl;
+    PollerOptions m_options;
+    ConnectionState m_state = ConnectionState::Connecting;
+    QString m_detail;
+    Dialect m_dialect = Dialect::Unknown;
+    qint64 m_lastSuccessMs = 0;
+    int m_nextDelayMs = 0;
+    Impl* m_impl;
+};
+
+// Detects the dialect from a decoded health body, the metrics content type / body and the
+// X-Gateway-Version header.
+Dialect detectDialect(const std::optional<HealthSnapshot>& health, const QByteArray& metricsBody,
+                      const QByteArray& metricsContentType, const QString& gatewayVersion);
+
+} // namespace ops
+
+Q_DECLARE_METATYPE(ops::PollResult)
