@@ -1,0 +1,84 @@
+#include "ConsoleApplication.h"
+
+#include "DemoGateway.h"
+#include "MainWindow.h"
+#include "domain/Clock.h"
+#include "monitor/TargetMonitor.h"
+#include "net/Poller.h"
+
+#include <QApplication>
+#include <QNetworkAccessManager>
+#include <QPixmap>
+#include <QTimer>
+#include <cstdio>
+
+ConsoleApplication::ConsoleApplication(ConsoleOptions options, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+ConsoleApplication::~ConsoleApplication()
+{
+    // The window and monitor go before the poller they read; the demo gateway goes last.
+    m_window.reset();
+    m_monitor.reset();
+    m_poller.reset();
+}
+
+bool ConsoleApplication::start()
+{
+    QUrl url = m_options.url;
+    QString label = url.toString();
+    if (m_options.demo) {
+        m_demo = std::make_unique<DemoGateway>(
+            QStringList{QStringLiteral("--dialect"), m_options.demoDialect, QStringLiteral("--seed"),
+                        QStringLiteral("42"), QStringLiteral("--endpoints"), QStringLiteral("40")});
+        if (!m_demo->start()) {
+            m_error = m_demo->errorString();
+            return false;
+        }
+        url = m_demo->url();
+        label = tr("demo gateway (%1) at %2").arg(m_options.demoDialect, url.toString());
+    }
+
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_clock = std::make_unique<ops::SystemClock>();
+    ops::PollerOptions pollerOptions;
+    pollerOptions.baseUrl = url;
+    pollerOptions.intervalMs = m_options.intervalMs;
+    m_poller = std::make_unique<ops::Poller>(m_network.get(), m_clock.get(), pollerOptions);
+    m_monitor = std::make_unique<ops::TargetMonitor>(m_poller.get(), m_clock.get());
+    m_window = std::make_unique<ops::MainWindow>(m_monitor.get(), label);
+    if (m_demo) {
+        connect(m_demo.get(), &DemoGateway::crashed, this, [](const QString& reason) {
+            std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(reason));
+        });
+    }
+    if (!m_options.screenshotPath.isEmpty())
+        connect(m_monitor.get(), &ops::TargetMonitor::updated, this,
+                &ConsoleApplication::takeScreenshotWhenReady);
+    m_window->show();
+    m_poller->start();
+    return true;
+}
+
+void ConsoleApplication::takeScreenshotWhenReady()
+{
+    if (m_screenshotScheduled || !m_monitor->hasData())
+        return;
+    m_screenshotScheduled = true;
+    QTimer::singleShot(m_options.screenshotDelayMs, this, [this] {
+        m_window->refresh();
+        const QPixmap picture = m_window->grab();
+        if (!picture.save(m_options.screenshotPath)) {
+            std::fprintf(stderr, "bhiv-ops: could not write the screenshot to %s\n",
+                         qPrintable(m_options.screenshotPath));
+            QCoreApplication::exit(1);
+            return;
+        }
+        std::printf("screenshot written to %s\n", qPrintable(m_options.screenshotPath));
+        std::fflush(stdout);
+        QCoreApplication::exit(0);
+    });
+}

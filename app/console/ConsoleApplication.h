@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+#include <memory>
+
+class QNetworkAccessManager;
+class DemoGateway;
+
+namespace ops {
+class Clock;
+class MainWindow;
+class Poller;
+class TargetMonitor;
+} // namespace ops
+
+struct ConsoleOptions {
+    bool demo = false;
+    QUrl url;
+    int intervalMs = 5000;
+    QString screenshotPath;   // render the window here once data arrived, then quit
+    int screenshotDelayMs = 0; // extra wait after the first data (charts fill over some polls)
+    QString demoDialect = QStringLiteral("plan");
+};
+
+// The composition root of the windowed console: builds the network access, clock, poller and
+// monitor, starts the demo gateway when asked, and hands them to the main window.
+class ConsoleApplication : public QObject {
+    Q_OBJECT
+public:
+    explicit ConsoleApplication(ConsoleOptions options, QObject* parent = nullptr);
+    ~ConsoleApplication() override;
+
+    // Returns false (with errorString) when the console cannot start.
+    bool start();
+    QString errorString() const { return m_error; }
+    ops::MainWindow* window() const { return m_window.get(); }
+
+private:
+    void takeScreenshotWhenReady();
+
+    ConsoleOptions m_options;
+    QString m_error;
+    std::unique_ptr<DemoGateway> m_demo;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<ops::Clock> m_clock;
+    std::unique_ptr<ops::Poller> m_poller;
+    std::unique_ptr<ops::TargetMonitor> m_monitor;
+    std::unique_ptr<ops::MainWindow> m_window;
+    bool m_screenshotScheduled = false;
+};

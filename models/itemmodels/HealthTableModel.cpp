@@ -1,0 +1,100 @@
+#include "itemmodels/HealthTableModel.h"
+
+#include "monitor/TargetMonitor.h"
+
+#include <QDateTime>
+#include <QStringList>
+
+namespace ops {
+
+HealthTableModel::HealthTableModel(const TargetMonitor* monitor, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_monitor(monitor)
+{
+}
+
+int HealthTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int HealthTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant HealthTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
+        !m_monitor->hasHealth() || index.row() >= m_monitor->health().components.size())
+        return {};
+    const ComponentHealth& component = m_monitor->health().components.at(index.row());
+    switch (role) {
+    case StateRole:
+        return static_cast<int>(component.state);
+    case StaleRole:
+        return m_monitor->isDataStale();
+    case Qt::ToolTipRole:
+    case Qt::DisplayRole: {
+        switch (index.column()) {
+        case ComponentColumn:
+            return component.name;
+        case StateColumn:
+            if (component.rawStatus.isEmpty() ||
+                component.rawStatus.compare(healthStateName(component.state),
+                                            Qt::CaseInsensitive) == 0)
+                return healthStateName(component.state);
+            return tr("%1 (%2)").arg(healthStateName(component.state), component.rawStatus);
+        case DetailsColumn: {
+            QStringList parts;
+            for (const HealthDetail& detail : component.details)
+                parts << detail.key + QStringLiteral(": ") + detail.value;
+            return parts.join(QStringLiteral(", "));
+        }
+        case CheckedColumn:
+            return QDateTime::fromMSecsSinceEpoch(m_monitor->healthCheckedMs())
+                .toString(QStringLiteral("HH:mm:ss"));
+        }
+        break;
+    }
+    case Qt::AccessibleTextRole:
+        if (index.column() == ComponentColumn)
+            return tr("Component %1, %2").arg(component.name, healthStateName(component.state));
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant HealthTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case ComponentColumn:
+        return tr("Component");
+    case StateColumn:
+        return tr("State");
+    case DetailsColumn:
+        return tr("Details");
+    case CheckedColumn:
+        return tr("Last checked");
+    }
+    return {};
+}
+
+void HealthTableModel::refresh()
+{
+    const int rows = m_monitor->hasHealth() ? int(m_monitor->health().components.size()) : 0;
+    if (rows != m_rows) {
+        beginResetModel();
+        m_rows = rows;
+        endResetModel();
+        return;
+    }
+    if (m_rows > 0)
+        emit dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1));
+}
+
+} // namespace ops

@@ -1,0 +1,53 @@
+#include "monitor/LatencyAverager.h"
+
+#include <array>
+#include <string_view>
+
+namespace ops {
+
+namespace {
+constexpr std::array<std::string_view, 2> kHistogramNames{"api_request_duration_seconds",
+                                                          "api_response_seconds"};
+}
+
+std::optional<LatencyTotals> latencyTotals(const MetricsParseResult& scrape)
+{
+    for (std::string_view base : kHistogramNames) {
+        const std::string sumName = std::string(base) + "_sum";
+        const std::string countName = std::string(base) + "_count";
+        LatencyTotals totals;
+        bool found = false;
+        for (const MetricSample& sample : scrape.samples) {
+            if (sample.name == sumName) {
+                totals.sum += sample.value;
+                found = true;
+            } else if (sample.name == countName) {
+                totals.count += sample.value;
+                found = true;
+            }
+        }
+        if (found)
+            return totals;
+    }
+    return std::nullopt;
+}
+
+std::optional<double> stubAverageLatency(const MetricsParseResult& scrape)
+{
+    for (const MetricSample& sample : scrape.samples) {
+        if (sample.name == "http_request_duration_seconds" && sample.labels.empty())
+            return sample.value;
+    }
+    return std::nullopt;
+}
+
+std::optional<double> averageBetween(const LatencyTotals& previous, const LatencyTotals& current)
+{
+    const double deltaCount = current.count - previous.count;
+    const double deltaSum = current.sum - previous.sum;
+    if (deltaCount <= 0 || deltaSum < 0)
+        return std::nullopt;
+    return deltaSum / deltaCount;
+}
+
+} // namespace ops

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "domain/Clock.h"
+#include "domain/ConnectionState.h"
+#include "domain/Dialect.h"
+#include "domain/HealthSnapshot.h"
+#include "monitor/LatencyAverager.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <optional>
+
+namespace ops {
+
+class Poller;
+struct PollResult;
+
+struct LatencyPoint {
+    qint64 timeMs = 0;
+    double seconds = 0;
+};
+
+// What the console knows about one watched gateway: connection state, latest health, the
+// response-time series. Fed by a Poller; read by item models, the status verb and the window.
+class TargetMonitor : public QObject {
+    Q_OBJECT
+public:
+    TargetMonitor(Poller* poller, const Clock* clock, QObject* parent = nullptr);
+
+    Poller* poller() const { return m_poller; }
+    ConnectionState state() const;
+    QString stateDetail() const;
+    Dialect dialect() const { return m_dialect; }
+    QString gatewayVersion() const { return m_gatewayVersion; }
+
+    bool hasHealth() const { return m_health.has_value(); }
+    const HealthSnapshot& health() const { return *m_health; }
+    qint64 healthCheckedMs() const { return m_healthCheckedMs; }
+
+    // Latest average response time: Δsum/Δcount between the last two scrapes, the JSON stub's
+    // own average, or the health body's figure, in that order of preference.
+    std::optional<double> latestLatencySeconds() const { return m_latestLatency; }
+    // Where the latest figure came from: "histogram", "stub", "health", "lifetime" or "".
+    QString latencyBasis() const { return m_latencyBasis; }
+    const QList<LatencyPoint>& latencyHistory() const { return m_latencyHistory; }
+    // False when the gateway exports no latency histogram (the chart says so instead of drawing).
+    bool exportsLatencyHistogram() const { return m_exportsHistogram; }
+    QString metricsProblem() const { return m_metricsProblem; }
+
+    // Age of the data shown, and whether it counts as stale (no success for several intervals).
+    qint64 dataAgeMs() const;
+    bool isDataStale() const;
+    bool hasData() const { return m_lastSuccessMs > 0; }
+
+    // Most points kept in memory: a day at 1 s polls.
+    static constexpr int kMaxHistoryPoints = 86400;
+
+signals:
+    void updated();
+    void stateChanged(ops::ConnectionState state, const QString& detail);
+
+private:
+    void onPollFinished(const PollResult& result);
+
+    Poller* m_poller;
+    const Clock* m_clock;
+    Dialect m_dialect = Dialect::Unknown;
+    QString m_gatewayVersion;
+    std::optional<HealthSnapshot> m_health;
+    qint64 m_healthCheckedMs = 0;
+    qint64 m_lastSuccessMs = 0;
+    std::optional<LatencyTotals> m_previousTotals;
+    std::optional<double> m_latestLatency;
+    QString m_latencyBasis;
+    QList<LatencyPoint> m_latencyHistory;
+    bool m_exportsHistogram = false;
+    QString m_metricsProblem;
+};
+
+} // namespace ops

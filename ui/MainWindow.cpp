@@ -1,0 +1,112 @@
+#include "MainWindow.h"
+
+#include "HealthPanel.h"
+#include "ResponseTimeChart.h"
+#include "StatePalette.h"
+#include "monitor/TargetMonitor.h"
+
+#include <QApplication>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace ops {
+
+MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidget* parent)
+    : QMainWindow(parent)
+    , m_monitor(monitor)
+    , m_healthPanel(new HealthPanel(monitor, this))
+    , m_chart(new ResponseTimeChart(monitor, this))
+    , m_banner(new QLabel(this))
+    , m_stateLabel(new QLabel(this))
+    , m_dialectLabel(new QLabel(this))
+    , m_ageLabel(new QLabel(this))
+    , m_ageTimer(new QTimer(this))
+{
+    setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
+    setObjectName(QStringLiteral("mainWindow"));
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    m_banner->setObjectName(QStringLiteral("connectionBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setMargin(6);
+    m_banner->setAutoFillBackground(true);
+    m_banner->hide();
+    layout->addWidget(m_banner);
+    auto* splitter = new QSplitter(Qt::Vertical, central);
+    splitter->addWidget(m_healthPanel);
+    splitter->addWidget(m_chart);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
+
+    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, this, &MainWindow::refresh);
+
+    m_stateLabel->setObjectName(QStringLiteral("connectionState"));
+    m_dialectLabel->setObjectName(QStringLiteral("dialect"));
+    statusBar()->addWidget(m_stateLabel);
+    statusBar()->addWidget(m_dialectLabel);
+    statusBar()->addPermanentWidget(m_ageLabel);
+    statusBar()->addPermanentWidget(new QLabel(targetLabel, this));
+
+    connect(m_monitor, &TargetMonitor::updated, this, &MainWindow::refresh);
+    connect(m_monitor, &TargetMonitor::stateChanged, this, &MainWindow::refresh);
+    // Ages and staleness move on even when no poll arrives.
+    connect(m_ageTimer, &QTimer::timeout, this, &MainWindow::refresh);
+    m_ageTimer->start(1000);
+    resize(1200, 760);
+    refresh();
+}
+
+QString MainWindow::connectionText() const { return connectionStateName(m_monitor->state()); }
+
+QString MainWindow::dialectText() const { return dialectName(m_monitor->dialect()); }
+
+void MainWindow::refresh()
+{
+    const ConnectionState state = m_monitor->state();
+    const QString detail = m_monitor->stateDetail();
+    m_stateLabel->setText(
+        tr("Connection: <b style=\"color:%1\">%2</b>")
+            .arg(colorFor(state).name(), connectionStateName(state).toHtmlEscaped()));
+    m_stateLabel->setToolTip(detail);
+    QString dialect = tr("Dialect: %1").arg(dialectName(m_monitor->dialect()));
+    if (!m_monitor->gatewayVersion().isEmpty())
+        dialect += tr(" (version %1)").arg(m_monitor->gatewayVersion());
+    m_dialectLabel->setText(dialect);
+    m_ageLabel->setText(m_monitor->hasData()
+                            ? tr("Last data %1 s ago").arg(m_monitor->dataAgeMs() / 1000)
+                            : tr("No data yet"));
+
+    const bool problem = !isAnswering(state) && state != ConnectionState::Connecting;
+    if (problem || m_monitor->isDataStale()) {
+        QString text = tr("<b>%1</b>").arg(connectionStateName(state));
+        if (!detail.isEmpty())
+            text += QStringLiteral(": ") + detail.toHtmlEscaped();
+        if (m_monitor->hasData())
+            text += tr(" — showing data from %1 s ago, marked stale.")
+                        .arg(m_monitor->dataAgeMs() / 1000);
+        m_banner->setText(text);
+        QPalette palette = m_banner->palette();
+        QColor background = colorFor(state);
+        background.setAlpha(60);
+        palette.setColor(QPalette::Window, background);
+        m_banner->setPalette(palette);
+        m_banner->show();
+    } else {
+        m_banner->hide();
+    }
+    m_healthPanel->refresh();
+    m_chart->refresh();
+}
+
+} // namespace ops

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QTimer;
+
+namespace ops {
+
+class HealthPanel;
+class ResponseTimeChart;
+class TargetMonitor;
+
+// The console's main window: health panel, live response-time chart, and a status bar with the
+// connection state and the detected dialect. Reads the monitor; never talks HTTP.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidget* parent = nullptr);
+
+    HealthPanel* healthPanel() const { return m_healthPanel; }
+    ResponseTimeChart* responseTimeChart() const { return m_chart; }
+    QString connectionText() const;
+    QString dialectText() const;
+
+public slots:
+    void refresh();
+
+private:
+    TargetMonitor* m_monitor;
+    HealthPanel* m_healthPanel;
+    ResponseTimeChart* m_chart;
+    QLabel* m_banner;
+    QLabel* m_stateLabel;
+    QLabel* m_dialectLabel;
+    QLabel* m_ageLabel;
+    QTimer* m_ageTimer;
+};
+
+} // namespace ops
