@@ -28,8 +28,8 @@ struct MetricsParseError {
 };
 
 struct MetricsParseResult {
-    bool ok = false;       // false: the body was rejected as a whole (see error)
-    std::string error;     // why it was rejected
+    bool ok = false;   // false: the body was rejected as a whole (see error)
+    std::string error; // why it was rejected
     std::vector<MetricSample> samples;
     std::size_t malformedLines = 0;
     std::vector<MetricsParseError> firstErrors; // the first few, with line numbers
@@ -40,5 +40,11 @@ struct MetricsParseResult {
 MetricsFormat detectMetricsFormat(std::string_view body, std::string_view contentTypeOrFileName);
 
 MetricsParseResult parseMetrics(std::string_view body, MetricsFormat format);
+
+// Additions beside the façade (same folder, same rules):
+// Why a body is not metrics at all (too large, binary, an HTML error page, a JSON error envelope
+// for a text format), or nothing when it may be parsed. parseMetrics() applies it; gzip bodies
+// (magic 1f 8b) are inflated first, capped at the same size.
+std::optional<std::string> rejectNonMetricsBody(std::string_view body, MetricsFormat format);
 
 } // namespace ops
