@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMetaType>
 #include <QString>
 
 namespace ops {
@@ -24,3 +25,5 @@ QString connectionStateName(ConnectionState state);
 bool isAnswering(ConnectionState state);
 
 } // namespace ops
+
+Q_DECLARE_METATYPE(ops::ConnectionState)
