@@ -20,8 +20,7 @@ class HealthStateDelegate : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
-    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
-    {
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
         QStyledItemDelegate::initStyleOption(option, index);
         if (index.data(HealthTableModel::StaleRole).toBool())
             option->palette.setColor(QPalette::Text,
@@ -29,8 +28,7 @@ public:
     }
 
     void paint(QPainter* painter, const QStyleOptionViewItem& option,
-               const QModelIndex& index) const override
-    {
+               const QModelIndex& index) const override {
         if (index.column() != HealthTableModel::StateColumn) {
             QStyledItemDelegate::paint(painter, option, index);
             return;
@@ -40,8 +38,8 @@ public:
         shifted.rect.adjust(dot + 8, 0, 0, 0);
         QStyledItemDelegate::paint(painter, shifted, index);
         const bool stale = index.data(HealthTableModel::StaleRole).toBool();
-        QColor color = colorFor(static_cast<HealthState>(
-            index.data(HealthTableModel::StateRole).toInt()));
+        QColor color =
+            colorFor(static_cast<HealthState>(index.data(HealthTableModel::StateRole).toInt()));
         if (stale)
             color = option.palette.color(QPalette::Disabled, QPalette::Text);
         painter->save();
@@ -61,8 +59,7 @@ HealthPanel::HealthPanel(TargetMonitor* monitor, QWidget* parent)
     , m_monitor(monitor)
     , m_model(new HealthTableModel(monitor, this))
     , m_view(new QTableView(this))
-    , m_overall(new QLabel(this))
-{
+    , m_overall(new QLabel(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* title = new QLabel(tr("<b>Health</b>"), this);
@@ -88,8 +85,7 @@ HealthPanel::HealthPanel(TargetMonitor* monitor, QWidget* parent)
     refresh();
 }
 
-void HealthPanel::refresh()
-{
+void HealthPanel::refresh() {
     m_model->refresh();
     if (!m_monitor->hasHealth()) {
         m_overall->setText(tr("Waiting for the first answer from /health/detailed…"));

@@ -25,8 +25,7 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     , m_stateLabel(new QLabel(this))
     , m_dialectLabel(new QLabel(this))
     , m_ageLabel(new QLabel(this))
-    , m_ageTimer(new QTimer(this))
-{
+    , m_ageTimer(new QTimer(this)) {
     setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
     setObjectName(QStringLiteral("mainWindow"));
 
@@ -67,12 +66,15 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     refresh();
 }
 
-QString MainWindow::connectionText() const { return connectionStateName(m_monitor->state()); }
+QString MainWindow::connectionText() const {
+    return connectionStateName(m_monitor->state());
+}
 
-QString MainWindow::dialectText() const { return dialectName(m_monitor->dialect()); }
+QString MainWindow::dialectText() const {
+    return dialectName(m_monitor->dialect());
+}
 
-void MainWindow::refresh()
-{
+void MainWindow::refresh() {
     const ConnectionState state = m_monitor->state();
     const QString detail = m_monitor->stateDetail();
     m_stateLabel->setText(

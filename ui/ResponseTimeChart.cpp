@@ -8,8 +8,8 @@
 #include <QDateTimeAxis>
 #include <QLabel>
 #include <QLineSeries>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <algorithm>
 
 namespace ops {
@@ -22,8 +22,7 @@ ResponseTimeChart::ResponseTimeChart(TargetMonitor* monitor, QWidget* parent)
     , m_series(new QLineSeries(m_chart))
     , m_timeAxis(new QDateTimeAxis(m_chart))
     , m_valueAxis(new QValueAxis(m_chart))
-    , m_placeholder(new QLabel(this))
-{
+    , m_placeholder(new QLabel(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("<b>Response time</b> (average, last 15 min)"), this));
@@ -54,15 +53,15 @@ ResponseTimeChart::ResponseTimeChart(TargetMonitor* monitor, QWidget* parent)
     refresh();
 }
 
-int ResponseTimeChart::pointCount() const { return int(m_series->count()); }
+int ResponseTimeChart::pointCount() const {
+    return int(m_series->count());
+}
 
-QString ResponseTimeChart::placeholderText() const
-{
+QString ResponseTimeChart::placeholderText() const {
     return m_placeholder->isVisible() ? m_placeholder->text() : QString();
 }
 
-void ResponseTimeChart::refresh()
-{
+void ResponseTimeChart::refresh() {
     const QList<LatencyPoint>& history = m_monitor->latencyHistory();
     QList<QPointF> points;
     qint64 newest = history.isEmpty() ? 0 : history.last().timeMs;
@@ -90,9 +89,11 @@ void ResponseTimeChart::refresh()
     m_placeholder->setVisible(!note.isEmpty());
 
     const qint64 end = points.isEmpty() ? QDateTime::currentMSecsSinceEpoch() : newest;
-    const qint64 start = points.isEmpty() ? end - 60'000 : std::min<qint64>(
-                                                               qint64(points.first().x()), end - 60'000);
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(start), QDateTime::fromMSecsSinceEpoch(end));
+    const qint64 start = points.isEmpty()
+                             ? end - 60'000
+                             : std::min<qint64>(qint64(points.first().x()), end - 60'000);
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(start),
+                         QDateTime::fromMSecsSinceEpoch(end));
     m_valueAxis->setRange(0, maxMs > 0 ? maxMs * 1.15 : 100.0);
     m_valueAxis->applyNiceNumbers();
     m_series->setOpacity(m_monitor->isDataStale() ? 0.35 : 1.0);

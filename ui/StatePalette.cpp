@@ -2,8 +2,7 @@
 
 namespace ops {
 
-QColor colorFor(HealthState state)
-{
+QColor colorFor(HealthState state) {
     switch (state) {
     case HealthState::Healthy:
         return QColor(0x2e, 0x9e, 0x44);
@@ -15,8 +14,7 @@ QColor colorFor(HealthState state)
     return Qt::gray;
 }
 
-QColor colorFor(ConnectionState state)
-{
+QColor colorFor(ConnectionState state) {
     switch (state) {
     case ConnectionState::Up:
         return colorFor(HealthState::Healthy);

@@ -14,26 +14,22 @@
 
 ConsoleApplication::ConsoleApplication(ConsoleOptions options, QObject* parent)
     : QObject(parent)
-    , m_options(std::move(options))
-{
-}
+    , m_options(std::move(options)) {}
 
-ConsoleApplication::~ConsoleApplication()
-{
+ConsoleApplication::~ConsoleApplication() {
     // The window and monitor go before the poller they read; the demo gateway goes last.
     m_window.reset();
     m_monitor.reset();
     m_poller.reset();
 }
 
-bool ConsoleApplication::start()
-{
+bool ConsoleApplication::start() {
     QUrl url = m_options.url;
     QString label = url.toString();
     if (m_options.demo) {
-        m_demo = std::make_unique<DemoGateway>(
-            QStringList{QStringLiteral("--dialect"), m_options.demoDialect, QStringLiteral("--seed"),
-                        QStringLiteral("42"), QStringLiteral("--endpoints"), QStringLiteral("40")});
+        m_demo = std::make_unique<DemoGateway>(QStringList{
+            QStringLiteral("--dialect"), m_options.demoDialect, QStringLiteral("--seed"),
+            QStringLiteral("42"), QStringLiteral("--endpoints"), QStringLiteral("40")});
         if (!m_demo->start()) {
             m_error = m_demo->errorString();
             return false;
@@ -63,8 +59,7 @@ bool ConsoleApplication::start()
     return true;
 }
 
-void ConsoleApplication::takeScreenshotWhenReady()
-{
+void ConsoleApplication::takeScreenshotWhenReady() {
     if (m_screenshotScheduled || !m_monitor->hasData())
         return;
     m_screenshotScheduled = true;

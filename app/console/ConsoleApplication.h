@@ -19,7 +19,7 @@ struct ConsoleOptions {
     bool demo = false;
     QUrl url;
     int intervalMs = 5000;
-    QString screenshotPath;   // render the window here once data arrived, then quit
+    QString screenshotPath;    // render the window here once data arrived, then quit
     int screenshotDelayMs = 0; // extra wait after the first data (charts fill over some polls)
     QString demoDialect = QStringLiteral("plan");
 };

@@ -9,17 +9,17 @@
 
 DemoGateway::DemoGateway(QStringList extraArguments, QObject* parent)
     : QObject(parent)
-    , m_extraArguments(std::move(extraArguments))
-{
+    , m_extraArguments(std::move(extraArguments)) {
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     m_process.setReadChannel(QProcess::StandardOutput);
     connect(&m_process, &QProcess::finished, this, &DemoGateway::onFinished);
 }
 
-DemoGateway::~DemoGateway() { stop(); }
+DemoGateway::~DemoGateway() {
+    stop();
+}
 
-QString DemoGateway::findSimulator()
-{
+QString DemoGateway::findSimulator() {
     const QString name = QStringLiteral("bhiv-gateway-sim");
     const QString beside = QDir(QCoreApplication::applicationDirPath()).filePath(name);
     if (QFileInfo(beside).isExecutable())
@@ -27,8 +27,7 @@ QString DemoGateway::findSimulator()
     return QStandardPaths::findExecutable(name);
 }
 
-bool DemoGateway::start(int timeoutMs)
-{
+bool DemoGateway::start(int timeoutMs) {
     const QString program = findSimulator();
     if (program.isEmpty()) {
         m_error = tr("bhiv-gateway-sim was not found beside bhiv-ops or on PATH");
@@ -63,8 +62,7 @@ bool DemoGateway::start(int timeoutMs)
     return false;
 }
 
-void DemoGateway::stop()
-{
+void DemoGateway::stop() {
     if (m_process.state() == QProcess::NotRunning)
         return;
     m_stopping = true;
@@ -75,8 +73,7 @@ void DemoGateway::stop()
     }
 }
 
-void DemoGateway::onFinished(int exitCode, QProcess::ExitStatus status)
-{
+void DemoGateway::onFinished(int exitCode, QProcess::ExitStatus status) {
     if (m_stopping)
         return;
     const QString reason = status == QProcess::CrashExit

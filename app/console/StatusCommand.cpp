@@ -16,8 +16,7 @@
 
 namespace {
 
-QByteArray humanReport(const ops::TargetMonitor& monitor, const QUrl& url)
-{
+QByteArray humanReport(const ops::TargetMonitor& monitor, const QUrl& url) {
     QString out;
     out += QStringLiteral("gateway:  %1\n").arg(url.toString());
     out += QStringLiteral("state:    %1").arg(ops::connectionStateName(monitor.state()));
@@ -51,8 +50,7 @@ QByteArray humanReport(const ops::TargetMonitor& monitor, const QUrl& url)
     return out.toUtf8();
 }
 
-QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64 checkedMs)
-{
+QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64 checkedMs) {
     QJsonObject components;
     QJsonObject componentDetails;
     if (monitor.hasHealth()) {
@@ -74,9 +72,9 @@ QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64
         {QStringLiteral("gateway_version"), monitor.gatewayVersion()},
         {QStringLiteral("components"), components},
         {QStringLiteral("component_details"), componentDetails},
-        {QStringLiteral("overall"),
-         monitor.hasHealth() ? QJsonValue(ops::healthStateName(monitor.health().worst()))
-                             : QJsonValue()},
+        {QStringLiteral("overall"), monitor.hasHealth()
+                                        ? QJsonValue(ops::healthStateName(monitor.health().worst()))
+                                        : QJsonValue()},
         {QStringLiteral("latency_avg_s"), monitor.latestLatencySeconds()
                                               ? QJsonValue(*monitor.latestLatencySeconds())
                                               : QJsonValue()},
@@ -90,8 +88,7 @@ QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64
 
 } // namespace
 
-int runStatusCommand(const QStringList& arguments)
-{
+int runStatusCommand(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QCoreApplication::translate("status", "Poll a gateway once and print its state."));

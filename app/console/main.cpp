@@ -8,8 +8,7 @@
 
 namespace {
 
-int runConsole(int argc, char** argv)
-{
+int runConsole(int argc, char** argv) {
     QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
@@ -34,11 +33,13 @@ int runConsole(int argc, char** argv)
         QStringLiteral("SECONDS"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
-        QApplication::translate("main", "Once data has arrived, save the window as a PNG and quit."),
+        QApplication::translate("main",
+                                "Once data has arrived, save the window as a PNG and quit."),
         QStringLiteral("FILE"));
     const QCommandLineOption screenshotDelayOption(
         QStringLiteral("screenshot-delay"),
-        QApplication::translate("main", "Seconds to wait after the first data before --screenshot."),
+        QApplication::translate("main",
+                                "Seconds to wait after the first data before --screenshot."),
         QStringLiteral("SECONDS"), QStringLiteral("0"));
     parser.addOptions({demoOption, demoDialectOption, urlOption, intervalOption, screenshotOption,
                        screenshotDelayOption});
@@ -60,9 +61,9 @@ int runConsole(int argc, char** argv)
                      qPrintable(parser.helpText()));
         return 3;
     }
-    if (options.demo && !QStringList{QStringLiteral("plan"), QStringLiteral("modular"),
-                                     QStringLiteral("monolith")}
-                             .contains(options.demoDialect)) {
+    if (options.demo &&
+        !QStringList{QStringLiteral("plan"), QStringLiteral("modular"), QStringLiteral("monolith")}
+             .contains(options.demoDialect)) {
         std::fprintf(stderr, "bhiv-ops: --demo-dialect is plan, modular or monolith\n");
         return 3;
     }
@@ -89,8 +90,7 @@ int runConsole(int argc, char** argv)
 
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QCoreApplication::setApplicationName(QStringLiteral("bhiv-ops"));
     QCoreApplication::setOrganizationName(QStringLiteral("BHIV"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("bhiv.org"));

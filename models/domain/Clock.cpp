@@ -4,6 +4,8 @@
 
 namespace ops {
 
-qint64 SystemClock::nowMs() const { return QDateTime::currentMSecsSinceEpoch(); }
+qint64 SystemClock::nowMs() const {
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 } // namespace ops

@@ -2,8 +2,7 @@
 
 namespace ops {
 
-QString dialectName(Dialect dialect)
-{
+QString dialectName(Dialect dialect) {
     switch (dialect) {
     case Dialect::Plan:
         return QStringLiteral("plan");
@@ -17,8 +16,7 @@ QString dialectName(Dialect dialect)
     return QStringLiteral("unknown");
 }
 
-std::optional<Dialect> dialectFromName(QStringView name)
-{
+std::optional<Dialect> dialectFromName(QStringView name) {
     for (Dialect d : {Dialect::Unknown, Dialect::Plan, Dialect::Modular, Dialect::Monolith}) {
         if (name.compare(dialectName(d), Qt::CaseInsensitive) == 0)
             return d;

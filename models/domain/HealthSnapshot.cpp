@@ -2,8 +2,7 @@
 
 namespace ops {
 
-QString healthStateName(HealthState state)
-{
+QString healthStateName(HealthState state) {
     switch (state) {
     case HealthState::Healthy:
         return QStringLiteral("healthy");
@@ -15,20 +14,18 @@ QString healthStateName(HealthState state)
     return QStringLiteral("degraded");
 }
 
-HealthState healthStateFromWord(QStringView word)
-{
+HealthState healthStateFromWord(QStringView word) {
     const QString w = word.trimmed().toString().toLower();
     if (w == u"healthy" || w == u"ok" || w == u"connected" || w == u"up" || w == u"pass" ||
         w == u"available" || w == u"running" || w == u"active")
         return HealthState::Healthy;
-    if (w == u"unhealthy" || w == u"error" || w == u"down" || w == u"fail" ||
-        w == u"failed" || w == u"disconnected" || w == u"unavailable" || w == u"critical")
+    if (w == u"unhealthy" || w == u"error" || w == u"down" || w == u"fail" || w == u"failed" ||
+        w == u"disconnected" || w == u"unavailable" || w == u"critical")
         return HealthState::Down;
     return HealthState::Degraded;
 }
 
-HealthState HealthSnapshot::worst() const
-{
+HealthState HealthSnapshot::worst() const {
     HealthState result = overall;
     for (const ComponentHealth& c : components) {
         if (static_cast<int>(c.state) > static_cast<int>(result))

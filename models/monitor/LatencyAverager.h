@@ -22,7 +22,8 @@ std::optional<LatencyTotals> latencyTotals(const MetricsParseResult& scrape);
 std::optional<double> stubAverageLatency(const MetricsParseResult& scrape);
 
 // Average latency between two scrapes: Δsum / Δcount. Nothing when no request finished in between
-// or when the counters went backwards (a redeploy restarted them): never a negative or spiked value.
+// or when the counters went backwards (a redeploy restarted them): never a negative or spiked
+// value.
 std::optional<double> averageBetween(const LatencyTotals& previous, const LatencyTotals& current);
 
 } // namespace ops

@@ -7,23 +7,24 @@ namespace ops {
 TargetMonitor::TargetMonitor(Poller* poller, const Clock* clock, QObject* parent)
     : QObject(parent)
     , m_poller(poller)
-    , m_clock(clock)
-{
+    , m_clock(clock) {
     connect(m_poller, &Poller::pollFinished, this, &TargetMonitor::onPollFinished);
     connect(m_poller, &Poller::stateChanged, this, &TargetMonitor::stateChanged);
 }
 
-ConnectionState TargetMonitor::state() const { return m_poller->state(); }
+ConnectionState TargetMonitor::state() const {
+    return m_poller->state();
+}
 
-QString TargetMonitor::stateDetail() const { return m_poller->stateDetail(); }
+QString TargetMonitor::stateDetail() const {
+    return m_poller->stateDetail();
+}
 
-qint64 TargetMonitor::dataAgeMs() const
-{
+qint64 TargetMonitor::dataAgeMs() const {
     return m_lastSuccessMs > 0 ? m_clock->nowMs() - m_lastSuccessMs : -1;
 }
 
-bool TargetMonitor::isDataStale() const
-{
+bool TargetMonitor::isDataStale() const {
     if (m_lastSuccessMs == 0)
         return false;
     const PollerOptions& options = m_poller->options();
@@ -31,8 +32,7 @@ bool TargetMonitor::isDataStale() const
            !isAnswering(state());
 }
 
-void TargetMonitor::onPollFinished(const PollResult& result)
-{
+void TargetMonitor::onPollFinished(const PollResult& result) {
     if (result.dialect != Dialect::Unknown)
         m_dialect = result.dialect;
     if (!result.gatewayVersion.isEmpty())
@@ -54,8 +54,8 @@ void TargetMonitor::onPollFinished(const PollResult& result)
                                     size_t(result.metricsContentType.size()));
         const MetricsParseResult scrape = parseMetrics(body, detectMetricsFormat(body, type));
         if (!scrape.ok) {
-            m_metricsProblem = tr("metrics could not be read: %1")
-                                   .arg(QString::fromStdString(scrape.error));
+            m_metricsProblem =
+                tr("metrics could not be read: %1").arg(QString::fromStdString(scrape.error));
         } else if (const auto totals = latencyTotals(scrape)) {
             m_exportsHistogram = true;
             if (m_previousTotals) {
@@ -76,8 +76,7 @@ void TargetMonitor::onPollFinished(const PollResult& result)
     } else if (result.metricsHttpStatus != 0 && result.metricsHttpStatus != 200) {
         m_metricsProblem = tr("/metrics answered HTTP %1").arg(result.metricsHttpStatus);
     }
-    if (!latency && !m_exportsHistogram && result.health &&
-        result.health->avgResponseTimeSeconds) {
+    if (!latency && !m_exportsHistogram && result.health && result.health->avgResponseTimeSeconds) {
         latency = result.health->avgResponseTimeSeconds;
         basis = QStringLiteral("health");
     }

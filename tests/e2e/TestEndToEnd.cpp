@@ -29,8 +29,7 @@ private:
         std::unique_ptr<TargetMonitor> monitor;
     };
     static constexpr int kIntervalMs = 400;
-    static bool startRig(Rig& rig, const QString& dialect, int intervalMs = kIntervalMs)
-    {
+    static bool startRig(Rig& rig, const QString& dialect, int intervalMs = kIntervalMs) {
         if (!rig.sim.start({QStringLiteral("--dialect"), dialect, QStringLiteral("--seed"),
                             QStringLiteral("7")}))
             return false;
@@ -46,8 +45,7 @@ private:
     }
 };
 
-void TestEndToEnd::seesComponentsAndLatency_data()
-{
+void TestEndToEnd::seesComponentsAndLatency_data() {
     QTest::addColumn<QString>("dialect");
     QTest::addColumn<QStringList>("components");
     QTest::newRow("plan") << "plan"
@@ -58,8 +56,7 @@ void TestEndToEnd::seesComponentsAndLatency_data()
     QTest::newRow("monolith") << "monolith" << QStringList{"system", "application", "database"};
 }
 
-void TestEndToEnd::seesComponentsAndLatency()
-{
+void TestEndToEnd::seesComponentsAndLatency() {
     QFETCH(QString, dialect);
     QFETCH(QStringList, components);
     Rig rig;
@@ -78,8 +75,7 @@ void TestEndToEnd::seesComponentsAndLatency()
             rig.monitor->state() == ConnectionState::Degraded);
 }
 
-void TestEndToEnd::faultShowsUpAndRecovers_data()
-{
+void TestEndToEnd::faultShowsUpAndRecovers_data() {
     QTest::addColumn<QString>("dialect");
     QTest::addColumn<QByteArray>("fault");
     QTest::addColumn<ConnectionState>("expected");
@@ -94,14 +90,13 @@ void TestEndToEnd::faultShowsUpAndRecovers_data()
                               << ConnectionState::AuthFailed;
     QTest::newRow("plan-429") << "plan" << QByteArray(R"({"force_status": 429, "retry_after": 1})")
                               << ConnectionState::RateLimited;
-    QTest::newRow("plan-malformed") << "plan" << QByteArray(R"({"malformed": true})")
-                                    << ConnectionState::BadResponse;
+    QTest::newRow("plan-malformed")
+        << "plan" << QByteArray(R"({"malformed": true})") << ConnectionState::BadResponse;
     QTest::newRow("plan-hang") << "plan" << QByteArray(R"({"hang": true})")
                                << ConnectionState::Timeout;
 }
 
-void TestEndToEnd::faultShowsUpAndRecovers()
-{
+void TestEndToEnd::faultShowsUpAndRecovers() {
     QFETCH(QString, dialect);
     QFETCH(QByteArray, fault);
     QFETCH(ConnectionState, expected);
@@ -131,8 +126,7 @@ void TestEndToEnd::faultShowsUpAndRecovers()
                               int(kIntervalMs * 1.2) + slack + 400);
 }
 
-void TestEndToEnd::counterResetNeverGivesNegativeLatency()
-{
+void TestEndToEnd::counterResetNeverGivesNegativeLatency() {
     Rig rig;
     QVERIFY2(startRig(rig, QStringLiteral("plan"), 250), qPrintable(rig.sim.error()));
     QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() >= 2, 8000);
@@ -140,11 +134,11 @@ void TestEndToEnd::counterResetNeverGivesNegativeLatency()
     const qsizetype before = rig.monitor->latencyHistory().size();
     QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() >= before + 3, 8000);
     for (const LatencyPoint& point : rig.monitor->latencyHistory())
-        QVERIFY2(point.seconds > 0 && point.seconds < 10, qPrintable(QString::number(point.seconds)));
+        QVERIFY2(point.seconds > 0 && point.seconds < 10,
+                 qPrintable(QString::number(point.seconds)));
 }
 
-void TestEndToEnd::unreachableWhenTheGatewayStops()
-{
+void TestEndToEnd::unreachableWhenTheGatewayStops() {
     Rig rig;
     QVERIFY2(startRig(rig, QStringLiteral("plan")), qPrintable(rig.sim.error()));
     QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->state(), ConnectionState::Up, 8000);

@@ -10,17 +10,19 @@
 
 namespace ops::test {
 
-SimulatorProcess::~SimulatorProcess() { stop(); }
+SimulatorProcess::~SimulatorProcess() {
+    stop();
+}
 
-bool SimulatorProcess::start(const QStringList& arguments, int timeoutMs)
-{
+bool SimulatorProcess::start(const QStringList& arguments, int timeoutMs) {
     const QString program = QString::fromLocal8Bit(qgetenv("OPS_SIM_BINARY"));
     if (program.isEmpty()) {
         m_error = QStringLiteral("OPS_SIM_BINARY is not set");
         return false;
     }
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_process.start(program, QStringList{QStringLiteral("--port"), QStringLiteral("0")} + arguments);
+    m_process.start(program,
+                    QStringList{QStringLiteral("--port"), QStringLiteral("0")} + arguments);
     if (!m_process.waitForStarted(timeoutMs)) {
         m_error = m_process.errorString();
         return false;
@@ -47,8 +49,7 @@ bool SimulatorProcess::start(const QStringList& arguments, int timeoutMs)
     return false;
 }
 
-void SimulatorProcess::stop()
-{
+void SimulatorProcess::stop() {
     if (m_process.state() == QProcess::NotRunning)
         return;
     m_process.terminate();
@@ -60,8 +61,7 @@ void SimulatorProcess::stop()
 
 namespace {
 
-int waitFor(QNetworkReply* reply, QByteArray* body)
-{
+int waitFor(QNetworkReply* reply, QByteArray* body) {
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(10000, &loop, &QEventLoop::quit);
@@ -77,8 +77,7 @@ int waitFor(QNetworkReply* reply, QByteArray* body)
 
 } // namespace
 
-int SimulatorProcess::setFaults(const QByteArray& json)
-{
+int SimulatorProcess::setFaults(const QByteArray& json) {
     QNetworkAccessManager network;
     QNetworkRequest request(m_url.resolved(QUrl(QStringLiteral("/__sim/faults"))));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -86,8 +85,7 @@ int SimulatorProcess::setFaults(const QByteArray& json)
 }
 
 int SimulatorProcess::get(const QString& path, QByteArray* body,
-                          const QList<QPair<QByteArray, QByteArray>>& headers)
-{
+                          const QList<QPair<QByteArray, QByteArray>>& headers) {
     QNetworkAccessManager network;
     QNetworkRequest request(m_url.resolved(QUrl(path)));
     for (const auto& header : headers)
