@@ -1,0 +1,114 @@
+#pragma once
+
+// Columnar time-series storage for one target. One timestamp column shared by every series
+// (one entry per scrape); per series a value column aligned to it:
+//  - full resolution for `fullResolutionPoints` scrapes, as float32 XOR-compressed chunks
+//    (identical consecutive values cost half a byte, noisy ones 2-4.5 bytes);
+//  - a pyramid of per-bucket first/min/max/last summaries (each with its own time), kept longer,
+//    so a chart reads any zoom exactly from whole buckets.
+// Appends are O(1); the decimating read costs O(log history + pixel width).
+// The number of series is bounded: a new series evicts the longest-idle one or is dropped, and
+// both are counted.
+
+#include <QtGlobal>
+
+#include <cstdint>
+#include <vector>
+
+namespace ops {
+
+struct StorePoint {
+    qint64 t = 0;
+    double v = 0;
+    friend bool operator==(const StorePoint&, const StorePoint&) = default;
+};
+
+struct SeriesStoreLevel {
+    int bucketPoints = 64;    // scrapes per summary bucket (a multiple of the level below)
+    int retentionBuckets = 0; // how many buckets are kept
+};
+
+struct SeriesStoreConfig {
+    int fullResolutionPoints = 1800; // raw: 30 min at 1 s polls
+    std::vector<SeriesStoreLevel> levels = {{30, 60},
+                                            {300, 288}}; // 30 s for 30 min, 5 min for a day
+    std::size_t maxSeries = 20000;
+    int idlePollsBeforeEviction = 300; // a series unseen this long goes first when space is needed
+    int dropIdleAfterPolls = 3600;     // ... and is removed anyway after this long
+
+    // A day of derived signals at poll resolution (1 s polls), 64-poll and 1024-poll summaries.
+    static SeriesStoreConfig signalsForADay(int pollsPerDay = 86400);
+    // Raw parsed series: 30 min at full resolution, then 5-minute summaries for a day.
+    static SeriesStoreConfig rawSeries(int fullResolutionPoints = 1800, int pollsPerDay = 86400);
+};
+
+class SeriesStore {
+public:
+    static constexpr std::uint32_t kNoSeries = 0xFFFFFFFFu;
+    static constexpr int kChunkPoints = 256;
+
+    explicit SeriesStore(SeriesStoreConfig config = {});
+    ~SeriesStore();
+    SeriesStore(const SeriesStore&) = delete;
+    SeriesStore& operator=(const SeriesStore&) = delete;
+
+    const SeriesStoreConfig& config() const { return m_config; }
+
+    // Starts a scrape at time tMs (clamped to be non-decreasing). Series not appended before the
+    // next beginScrape()/endScrape() get a gap (NaN) for this scrape.
+    void beginScrape(qint64 tMs);
+    void endScrape();
+    std::int64_t scrapeCount() const { return m_scrapes; }
+
+    // A new column. Returns kNoSeries (and counts a dropped series) when the store is full and no
+    // series has been idle long enough to be evicted. `evicted` receives the id of a column
+    // that was evicted to make room (its owner must forget it), or kNoSeries.
+    std::uint32_t addSeries(std::uint32_t* evicted = nullptr);
+    void removeSeries(std::uint32_t id);
+    // Removes series unseen for dropIdleAfterPolls; returns their ids through out.
+    void dropIdleSeries(std::vector<std::uint32_t>& out);
+
+    // The value of series id for the current scrape.
+    void append(std::uint32_t id, double value);
+
+    bool contains(std::uint32_t id) const;
+    std::size_t seriesCount() const { return m_liveCount; }
+    std::size_t droppedSeries() const { return m_dropped; }
+    std::size_t evictedSeries() const { return m_evicted; }
+    double latest(std::uint32_t id) const;
+    qint64 latestTime() const;
+    // Oldest time still held at any resolution.
+    qint64 oldestTime() const;
+
+    // M4 decimation: for each of `width` pixel columns over [t0, t1], the first, min, max and
+    // last point in time order (duplicates merged), from the finest level that holds the range
+    // and keeps the work under ~4 items per column. out is cleared first.
+    void decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
+                  std::vector<StorePoint>& out) const;
+    // Every full-resolution point in [t0, t1] (gaps skipped) — for tests and table views.
+    void points(std::uint32_t id, qint64 t0, qint64 t1, std::vector<StorePoint>& out) const;
+
+    // Bytes held by value columns and timestamps (approximate, for diagnostics).
+    std::size_t memoryBytes() const;
+
+private:
+    struct Column;
+    struct Item; // a point or a bucket summary, as the decimator walks it
+
+    qint64 timeAt(std::int64_t index) const;
+    std::int64_t firstIndexAtOrAfter(qint64 t) const;
+    std::int64_t lastIndexAtOrBefore(qint64 t) const;
+    std::int64_t oldestIndex() const;
+
+    SeriesStoreConfig m_config;
+    std::vector<qint64> m_times; // ring, indexed by scrape index % size
+    std::int64_t m_scrapes = 0;  // index of the next scrape; current = m_scrapes - 1
+    std::vector<Column*> m_columns;
+    std::vector<std::uint32_t> m_freeIds;
+    std::size_t m_liveCount = 0;
+    std::size_t m_dropped = 0;
+    std::size_t m_evicted = 0;
+    bool m_inScrape = false;
+};
+
+} // namespace ops
