@@ -1,0 +1,206 @@
+#include "FaultState.h"
+
+#include "SimOptions.h"
+
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QMetaEnum>
+
+namespace ops::sim {
+
+FaultState::FaultState(const SimOptions& options)
+    : m_defaultMeanLatencyS(options.meanLatencyS)
+    , m_defaultErrorRate(options.errorRate)
+    , m_defaultRps(options.rps)
+    , m_latencyMs(options.latencyMs)
+    , m_forceStatus(options.forceStatus)
+    , m_retryAfter(options.retryAfter)
+    , m_hang(options.hang)
+    , m_malformed(options.malformed)
+    , m_oversizedMb(options.oversizedMb)
+    , m_meanLatencyS(options.meanLatencyS)
+    , m_errorRate(options.errorRate)
+    , m_rps(options.rps) {
+    for (const QString& name : options.componentsDegraded) {
+        m_components.insert(name, QStringLiteral("degraded"));
+    }
+    for (const QString& name : options.componentsDown) {
+        m_components.insert(name, QStringLiteral("down"));
+    }
+}
+
+bool FaultState::isValidStatus(int status) {
+    if (status < 100 || status > 599) {
+        return false;
+    }
+    // QHttpServerResponder can only write the status codes it knows.
+    const QMetaEnum e = QMetaEnum::fromType<QHttpServerResponder::StatusCode>();
+    return e.valueToKey(status) != nullptr;
+}
+
+void FaultState::clear() {
+    m_latencyMs = 0;
+    m_forceStatus = 0;
+    m_retryAfter = -1;
+    m_hang = false;
+    m_malformed = false;
+    m_oversizedMb = 0.0;
+    m_meanLatencyS = m_defaultMeanLatencyS;
+    m_errorRate = m_defaultErrorRate;
+    m_rps = m_defaultRps;
+    m_components.clear();
+    m_paths.clear();
+}
+
+bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCounters) {
+    static const QStringList known{
+        QStringLiteral("clear"),          QStringLiteral("latency_ms"),
+        QStringLiteral("force_status"),   QStringLiteral("retry_after"),
+        QStringLiteral("hang"),           QStringLiteral("malformed"),
+        QStringLiteral("oversized_mb"),   QStringLiteral("components"),
+        QStringLiteral("reset_counters"), QStringLiteral("mean_latency_s"),
+        QStringLiteral("error_rate"),     QStringLiteral("rps"),
+        QStringLiteral("paths")};
+    for (auto it = request.begin(); it != request.end(); ++it) {
+        if (!known.contains(it.key())) {
+            *error = QStringLiteral("unknown fault key '%1'; known keys: %2")
+                         .arg(it.key(), known.join(QStringLiteral(", ")));
+            return false;
+        }
+    }
+    FaultState next = *this;
+    *resetCounters = false;
+    auto boolean = [&](const QString& key, bool* out) {
+        const QJsonValue v = request.value(key);
+        if (v.isUndefined()) {
+            return true;
+        }
+        if (!v.isBool()) {
+            *error = QStringLiteral("'%1' must be true or false").arg(key);
+            return false;
+        }
+        *out = v.toBool();
+        return true;
+    };
+    // Numbers; null resets to the "off" value.
+    auto number = [&](const QString& key, double lo, double hi, double off, double* out) {
+        const QJsonValue v = request.value(key);
+        if (v.isUndefined()) {
+            return true;
+        }
+        if (v.isNull()) {
+            *out = off;
+            return true;
+        }
+        if (!v.isDouble() || v.toDouble() < lo || v.toDouble() > hi) {
+            *error = QStringLiteral("'%1' must be a number in %2..%3").arg(key).arg(lo).arg(hi);
+            return false;
+        }
+        *out = v.toDouble();
+        return true;
+    };
+
+    bool clearFirst = false;
+    if (!boolean(QStringLiteral("clear"), &clearFirst)) {
+        return false;
+    }
+    if (clearFirst) {
+        next.clear();
+    }
+    double latency = next.m_latencyMs;
+    double force = next.m_forceStatus;
+    double retry = next.m_retryAfter;
+    if (!number(QStringLiteral("latency_ms"), 0, 3600000, 0, &latency) ||
+        !number(QStringLiteral("force_status"), 0, 599, 0, &force) ||
+        !number(QStringLiteral("retry_after"), 0, 86400, -1, &retry) ||
+        !boolean(QStringLiteral("hang"), &next.m_hang) ||
+        !boolean(QStringLiteral("malformed"), &next.m_malformed) ||
+        !number(QStringLiteral("oversized_mb"), 0, 512, 0, &next.m_oversizedMb) ||
+        !number(QStringLiteral("mean_latency_s"), 0.0001, 60, next.m_defaultMeanLatencyS,
+                &next.m_meanLatencyS) ||
+        !number(QStringLiteral("error_rate"), 0, 1, next.m_defaultErrorRate, &next.m_errorRate) ||
+        !number(QStringLiteral("rps"), 0, 100000, next.m_defaultRps, &next.m_rps) ||
+        !boolean(QStringLiteral("reset_counters"), resetCounters)) {
+        return false;
+    }
+    next.m_latencyMs = static_cast<int>(latency);
+    next.m_forceStatus = static_cast<int>(force);
+    next.m_retryAfter = static_cast<int>(retry);
+    if (next.m_forceStatus != 0 && !isValidStatus(next.m_forceStatus)) {
+        *error = QStringLiteral("'force_status' %1 is not an HTTP status the simulator can send")
+                     .arg(next.m_forceStatus);
+        return false;
+    }
+    const QJsonValue comps = request.value(QStringLiteral("components"));
+    if (!comps.isUndefined()) {
+        if (!comps.isObject()) {
+            *error = QStringLiteral("'components' must be an object {name: status}");
+            return false;
+        }
+        const QJsonObject o = comps.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (it.value().isNull() || it.value().toString() == QLatin1String("healthy")) {
+                next.m_components.remove(it.key());
+            } else if (it.value().isString() && !it.value().toString().isEmpty()) {
+                next.m_components.insert(it.key(), it.value().toString());
+            } else {
+                *error = QStringLiteral("component '%1' needs a status string "
+                                        "(\"down\", \"degraded\", \"healthy\" or a word)")
+                             .arg(it.key());
+                return false;
+            }
+        }
+    }
+    const QJsonValue paths = request.value(QStringLiteral("paths"));
+    if (!paths.isUndefined()) {
+        next.m_paths.clear();
+        if (!paths.isNull() && !paths.isArray()) {
+            *error = QStringLiteral("'paths' must be an array of path prefixes");
+            return false;
+        }
+        for (const QJsonValue& p : paths.toArray()) {
+            if (!p.isString() || !p.toString().startsWith(QLatin1Char('/'))) {
+                *error = QStringLiteral("'paths' entries must be strings starting with '/'");
+                return false;
+            }
+            next.m_paths << p.toString();
+        }
+    }
+    *this = next;
+    return true;
+}
+
+bool FaultState::appliesTo(const QString& path) const {
+    if (m_paths.isEmpty()) {
+        return true;
+    }
+    for (const QString& p : m_paths) {
+        if (path.startsWith(p)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+QJsonObject FaultState::toJson() const {
+    QJsonObject comps;
+    for (auto it = m_components.begin(); it != m_components.end(); ++it) {
+        comps.insert(it.key(), it.value());
+    }
+    return QJsonObject{
+        {QStringLiteral("latency_ms"), m_latencyMs},
+        {QStringLiteral("force_status"), m_forceStatus ? QJsonValue(m_forceStatus) : QJsonValue()},
+        {QStringLiteral("retry_after"),
+         m_retryAfter >= 0 ? QJsonValue(m_retryAfter) : QJsonValue()},
+        {QStringLiteral("hang"), m_hang},
+        {QStringLiteral("malformed"), m_malformed},
+        {QStringLiteral("oversized_mb"), m_oversizedMb},
+        {QStringLiteral("components"), comps},
+        {QStringLiteral("mean_latency_s"), m_meanLatencyS},
+        {QStringLiteral("error_rate"), m_errorRate},
+        {QStringLiteral("rps"), m_rps},
+        {QStringLiteral("paths"), QJsonArray::fromStringList(m_paths)},
+    };
+}
+
+} // namespace ops::sim

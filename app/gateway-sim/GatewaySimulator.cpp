@@ -1,0 +1,329 @@
+#include "GatewaySimulator.h"
+
+#include "Gzip.h"
+
+#include <QDateTime>
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMetaEnum>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace ops::sim {
+
+namespace {
+
+double nowSeconds() {
+    return static_cast<double>(WorkflowEngine::nowUs()) / 1e6;
+}
+
+QByteArray methodName(QHttpServerRequest::Method m) {
+    switch (m) {
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    default:
+        return "OTHER";
+    }
+}
+
+SimReply errorReply(const QString& error, const QString& message, int status,
+                    const QString& requestId) {
+    return SimReply::json(QJsonObject{{QStringLiteral("error"), error},
+                                      {QStringLiteral("message"), message},
+                                      {QStringLiteral("status_code"), status},
+                                      {QStringLiteral("request_id"), requestId}},
+                          status);
+}
+
+} // namespace
+
+GatewaySimulator::GatewaySimulator(const SimOptions& options, QObject* parent)
+    : QAbstractHttpServer(parent)
+    , m_options(options)
+    , m_faults(options)
+    , m_traffic(options.dialect, options.seed, options.endpoints, nowSeconds())
+    , m_workflows(options.dialect, options.stepMs, options.seed)
+    , m_limiter(options.rateLimit)
+    , m_api(m_options, m_traffic, m_workflows, m_faults, m_limiter)
+    , m_idRng(options.seed ^ 0xabcdef12345ULL) {
+    m_clock.start();
+    connect(&m_workflows, &WorkflowEngine::workflowFinished, this,
+            [this](const QString& type, const QString& status) {
+                m_traffic.recordWorkflowExecution(type.toUtf8(), status.toUtf8(), nowSeconds());
+            });
+}
+
+GatewaySimulator::~GatewaySimulator() = default;
+
+quint16 GatewaySimulator::listenLocal(quint16 port) {
+    return listen(QHostAddress::LocalHost, port);
+}
+
+QString GatewaySimulator::nextRequestId() {
+    const quint64 a = m_idRng();
+    const quint64 b = m_idRng();
+    const QString hex =
+        QStringLiteral("%1%2").arg(a, 16, 16, QLatin1Char('0')).arg(b, 16, 16, QLatin1Char('0'));
+    return hex.left(8) + QLatin1Char('-') + hex.mid(8, 4) + QLatin1Char('-') + hex.mid(12, 4) +
+           QLatin1Char('-') + hex.mid(16, 4) + QLatin1Char('-') + hex.mid(20, 12);
+}
+
+void GatewaySimulator::advanceTraffic() {
+    m_traffic.advance(nowSeconds(),
+                      TrafficRegime{m_faults.rps(), m_faults.meanLatencyS(), m_faults.errorRate()});
+}
+
+void GatewaySimulator::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) {
+    QHttpServerResponder responder = makeResponder(request, socket);
+    write(responder, SimReply::detail(QStringLiteral("Not Found"), 404));
+}
+
+bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) {
+    m_parked.erase(std::remove_if(m_parked.begin(), m_parked.end(),
+                                  [](const Parked& p) { return p.socket.isNull(); }),
+                   m_parked.end());
+    QElapsedTimer served;
+    served.start();
+    SimRequest req;
+    req.method = methodName(request.method());
+    req.path = request.url().path();
+    if (req.path.isEmpty()) {
+        req.path = QStringLiteral("/");
+    }
+    req.query = request.query();
+    req.body = request.body();
+    req.headers = request.headers();
+    req.client = request.remoteAddress().toString();
+    const QByteArray given = req.header("X-Request-ID");
+    req.requestId = given.isEmpty() ? nextRequestId() : QString::fromUtf8(given);
+
+    QHttpServerResponder responder = makeResponder(request, socket);
+    if (req.path.startsWith(QLatin1String("/__sim/"))) {
+        SimReply reply = handleControl(req);
+        reply.headers.emplace_back("X-Request-ID", req.requestId.toUtf8());
+        write(responder, reply);
+        return true;
+    }
+
+    advanceTraffic();
+    const bool faulted = m_faults.appliesTo(req.path);
+    if (faulted && m_faults.hang()) {
+        m_parked.push_back({QPointer<QTcpSocket>(socket),
+                            std::make_unique<QHttpServerResponder>(std::move(responder))});
+        return true;
+    }
+
+    SimReply reply;
+    QList<std::pair<QByteArray, QByteArray>> rateHeaders;
+    if (faulted && m_faults.forceStatus() != 0) {
+        reply = forcedReply(req);
+    } else {
+        bool limited = false;
+        if (m_options.dialect == Dialect::Monolith) {
+            const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+            const RateLimiter::Decision d = m_limiter.hit(req.client + req.path, nowMs);
+            rateHeaders << std::make_pair(QByteArray("X-RateLimit-Limit"),
+                                          QByteArray::number(d.limit))
+                        << std::make_pair(QByteArray("X-RateLimit-Remaining"),
+                                          QByteArray::number(d.remaining));
+            if (!d.allowed) {
+                limited = true;
+                reply = SimReply::detail(
+                    QStringLiteral("Rate limit exceeded: %1 per 1 minute").arg(d.limit), 429);
+                reply.headers.emplace_back("Retry-After", QByteArray::number(std::max<qint64>(
+                                                              1, (d.resetAtMs - nowMs) / 1000)));
+            }
+        }
+        if (!limited) {
+            reply = m_api.handle(req);
+        }
+    }
+    if (faulted) {
+        reply = applyFaults(req, std::move(reply));
+        reply.delayMs += m_faults.latencyMs();
+    }
+    for (const auto& h : rateHeaders) {
+        reply.headers.push_back(h);
+    }
+    const double seconds =
+        static_cast<double>(served.nsecsElapsed()) / 1e9 + reply.delayMs / 1000.0;
+    m_traffic.record(req.method, req.path.toUtf8(), reply.status, seconds, nowSeconds());
+    reply.headers.emplace_back("X-Request-ID", req.requestId.toUtf8());
+    reply.headers.emplace_back("X-Process-Time", QByteArray::number(seconds, 'f', 4));
+    send(std::move(responder), req, std::move(reply));
+    return true;
+}
+
+SimReply GatewaySimulator::forcedReply(const SimRequest& request) const {
+    const int status = m_faults.forceStatus();
+    SimReply reply;
+    if (status == 500) {
+        reply = SimReply::text("Internal Server Error", 500, "text/plain; charset=utf-8");
+    } else if (status == 401) {
+        reply = SimReply::detail(QStringLiteral("Invalid API key"), 401);
+    } else if (status == 403) {
+        reply = SimReply::detail(QStringLiteral("Not authenticated"), 403);
+    } else if (status == 404) {
+        reply = SimReply::detail(QStringLiteral("Not Found"), 404);
+    } else if (status == 429) {
+        reply = errorReply(QStringLiteral("rate_limit_exceeded"),
+                           QStringLiteral("Too many requests"), 429, request.requestId);
+    } else if (status < 400) {
+        reply =
+            SimReply::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}, status);
+    } else {
+        const char* key =
+            QMetaEnum::fromType<QHttpServerResponder::StatusCode>().valueToKey(status);
+        reply = errorReply(QStringLiteral("http_error"),
+                           key ? QString::fromLatin1(key) : QStringLiteral("Error"), status,
+                           request.requestId);
+    }
+    if (m_faults.retryAfter() >= 0) {
+        reply.headers.emplace_back("Retry-After", QByteArray::number(m_faults.retryAfter()));
+    }
+    return reply;
+}
+
+SimReply GatewaySimulator::applyFaults(const SimRequest&, SimReply reply) const {
+    if (m_faults.malformed()) {
+        if (reply.contentType.startsWith("application/json")) {
+            // Cut the document in the middle: invalid JSON.
+            reply.body = reply.body.left(std::max<qsizetype>(1, reply.body.size() / 2));
+        } else {
+            const qsizetype cut = reply.body.size() / 3;
+            reply.body = reply.body.left(cut) +
+                         "\napi_requests_total{endpoint=\"/v1/jobs\",method=\"GET\" 12.0\n"
+                         "# TYPE garbage\n\x01\x02 not a metric line {{{\n";
+        }
+    }
+    if (m_faults.oversizedMb() > 0.0) {
+        const qsizetype target = static_cast<qsizetype>(m_faults.oversizedMb() * 1024 * 1024);
+        if (reply.contentType.startsWith("application/json") && reply.body.endsWith('}') &&
+            !m_faults.malformed()) {
+            const qsizetype pad = std::max<qsizetype>(0, target - reply.body.size() - 16);
+            reply.body.chop(1);
+            reply.body += ",\"_padding\":\"" + QByteArray(pad, 'x') + "\"}";
+        } else {
+            QByteArray line = "# padding " + QByteArray(100, 'x') + '\n';
+            QByteArray pad;
+            pad.reserve(target);
+            while (pad.size() + reply.body.size() < target) {
+                pad += line;
+            }
+            if (reply.body.endsWith("# EOF\n")) {
+                reply.body.insert(reply.body.size() - 6, pad);
+            } else {
+                reply.body += pad;
+            }
+        }
+    }
+    return reply;
+}
+
+void GatewaySimulator::send(QHttpServerResponder&& responder, const SimRequest& request,
+                            SimReply reply) {
+    if (m_options.dialect == Dialect::Modular) {
+        reply.headers.emplace_back("X-Gateway-Version", "3.2.1-modular");
+    }
+    // Starlette's GZipMiddleware: only when offered and the body is at least 500 bytes.
+    if (request.header("Accept-Encoding").contains("gzip") && reply.body.size() >= 500) {
+        reply.body = Gzip::compress(reply.body);
+        reply.headers.emplace_back("Content-Encoding", "gzip");
+        reply.headers.emplace_back("Vary", "Accept-Encoding");
+    }
+    if (reply.delayMs <= 0) {
+        write(responder, reply);
+        return;
+    }
+    auto holder = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QPointer<QTcpSocket> socket(holder->socket());
+    QTimer::singleShot(reply.delayMs, this, [holder, socket, reply = std::move(reply)] {
+        if (socket && socket->state() == QAbstractSocket::ConnectedState) {
+            write(*holder, reply);
+        }
+    });
+}
+
+void GatewaySimulator::write(QHttpServerResponder& responder, const SimReply& reply) {
+    if (!responder.socket() || !responder.socket()->isOpen()) {
+        return;
+    }
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
+    responder.writeHeader("Content-Type", reply.contentType);
+    for (const auto& [k, v] : reply.headers) {
+        responder.writeHeader(k, v);
+    }
+    responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+    responder.writeBody(reply.body);
+}
+
+SimReply GatewaySimulator::handleControl(const SimRequest& request) {
+    if (request.path == QLatin1String("/__sim/faults")) {
+        if (request.method == "GET") {
+            return SimReply::json(m_faults.toJson());
+        }
+        if (request.method != "POST") {
+            return SimReply::detail(QStringLiteral("Method Not Allowed"), 405);
+        }
+        QJsonParseError err{};
+        const QJsonDocument doc = QJsonDocument::fromJson(request.body, &err);
+        if (err.error != QJsonParseError::NoError) {
+            return errorReply(QStringLiteral("bad_request"),
+                              QStringLiteral("malformed JSON in fault request: %1 at offset %2")
+                                  .arg(err.errorString())
+                                  .arg(err.offset),
+                              400, request.requestId);
+        }
+        if (!doc.isObject()) {
+            return errorReply(QStringLiteral("bad_request"),
+                              QStringLiteral("fault request must be a JSON object"), 400,
+                              request.requestId);
+        }
+        // Traffic up to now belongs to the old regime.
+        advanceTraffic();
+        QString error;
+        bool reset = false;
+        if (!m_faults.merge(doc.object(), &error, &reset)) {
+            return errorReply(QStringLiteral("invalid_fault"), error, 400, request.requestId);
+        }
+        if (reset) {
+            m_traffic.reset(nowSeconds());
+        }
+        return SimReply::json(m_faults.toJson());
+    }
+    if (request.path == QLatin1String("/__sim/state") && request.method == "GET") {
+        advanceTraffic();
+        return SimReply::json(QJsonObject{
+            {QStringLiteral("dialect"), dialectName(m_options.dialect)},
+            {QStringLiteral("seed"), QString::number(m_options.seed)},
+            {QStringLiteral("endpoints"), m_options.endpoints},
+            {QStringLiteral("step_ms"), m_options.stepMs},
+            {QStringLiteral("api_key_enforced"),
+             m_options.dialect == Dialect::Monolith ||
+                 (m_options.dialect == Dialect::Plan && m_options.apiKeyGiven)},
+            {QStringLiteral("traffic"), m_traffic.summary()},
+            {QStringLiteral("workflows"),
+             QJsonObject{{QStringLiteral("total"), m_workflows.count()},
+                         {QStringLiteral("active"), m_workflows.activeCount()}}},
+            {QStringLiteral("hung_requests"), static_cast<qint64>(m_parked.size())},
+            {QStringLiteral("faults"), m_faults.toJson()},
+        });
+    }
+    return SimReply::detail(QStringLiteral("Not Found"), 404);
+}
+
+} // namespace ops::sim
