@@ -16,17 +16,17 @@ class QNetworkAccessManager;
 namespace ops {
 
 struct PollerOptions {
-    QUrl baseUrl;                      // gateway base, e.g. http://127.0.0.1:8000
-    int intervalMs = 5000;             // poll interval
-    int connectTimeoutMs = 5000;       // until the request is sent
-    int readTimeoutMs = 10000;         // whole answer after the request is sent
-    int wakeTimeoutMs = 75000;         // first answer after idleness (Render free tier: 30-60 s)
-    int wakingAfterMs = 3000;          // a first answer slower than this shows "waking"
+    QUrl baseUrl;                // gateway base, e.g. http://127.0.0.1:8000
+    int intervalMs = 5000;       // poll interval
+    int connectTimeoutMs = 5000; // until the request is sent
+    int readTimeoutMs = 10000;   // whole answer after the request is sent
+    int wakeTimeoutMs = 75000;   // first answer after idleness (Render free tier: 30-60 s)
+    int wakingAfterMs = 3000;    // a first answer slower than this shows "waking"
     qint64 idleBeforeWakeMs = 15 * 60 * 1000; // no success for this long counts as idle again
     qint64 maxBodyBytes = 16 * 1024 * 1024;   // response-size cap
-    int maxBackoffMs = 60000;          // cap of the exponential backoff on failures
-    int staleAfterIntervals = 3;       // no success for this many intervals: data is stale
-    QByteArray apiKey;                 // sent as Authorization: Bearer when not empty (never logged)
+    int maxBackoffMs = 60000;                 // cap of the exponential backoff on failures
+    int staleAfterIntervals = 3;              // no success for this many intervals: data is stale
+    QByteArray apiKey; // sent as Authorization: Bearer when not empty (never logged)
 };
 
 // One completed poll of /health/detailed and /metrics.
@@ -34,15 +34,15 @@ struct PollResult {
     qint64 startedMs = 0;
     qint64 finishedMs = 0;
     ConnectionState state = ConnectionState::Connecting;
-    QString detail;                         // human-readable reason for a non-up state
-    Dialect dialect = Dialect::Unknown;     // detected from the bodies and headers
-    std::optional<HealthSnapshot> health;   // decoded health, when it answered usable JSON
+    QString detail;                       // human-readable reason for a non-up state
+    Dialect dialect = Dialect::Unknown;   // detected from the bodies and headers
+    std::optional<HealthSnapshot> health; // decoded health, when it answered usable JSON
     int healthHttpStatus = 0;
     int metricsHttpStatus = 0;
-    QByteArray metricsBody;                 // raw (already gunzipped) /metrics body
+    QByteArray metricsBody; // raw (already gunzipped) /metrics body
     QByteArray metricsContentType;
-    QString gatewayVersion;                 // X-Gateway-Version or the health body's version
-    qint64 healthLatencyMs = 0;             // round trip of /health/detailed
+    QString gatewayVersion;     // X-Gateway-Version or the health body's version
+    qint64 healthLatencyMs = 0; // round trip of /health/detailed
 };
 
 // Polls a gateway on an interval with timeouts, a size cap, backoff with jitter and
@@ -66,12 +66,20 @@ public:
     bool isDataStale() const;
     // Delay before the next poll as scheduled now (interval, backoff or Retry-After).
     int nextDelayMs() const { return m_nextDelayMs; }
+    // True between start() and stop(): the poller polls on its interval.
     bool isPolling() const;
+    // True while a poll (the two requests) is in flight.
+    bool isPollInFlight() const;
+    // Seeds the backoff jitter (tests: deterministic delays).
+    void setRandomSeed(quint32 seed);
 
 public slots:
-    void start();   // poll now, then on the interval
+    void start(); // poll now, then on the interval
     void stop();
     void pollNow(); // one poll now (ignored while one is in flight)
+    // Re-evaluates staleness against the clock now (also run by an internal timer): an up or
+    // degraded state turns Stale when no poll completed for staleAfterIntervals intervals.
+    void checkStale();
 
 signals:
     void pollFinished(const ops::PollResult& result);

@@ -282,7 +282,7 @@ qint64 FakeReply::bytesAvailable() const {
 qint64 FakeReply::readData(char* data, qint64 maxSize) {
     const qint64 n = std::min<qint64>(maxSize, m_buffer.size() - m_readOffset);
     if (n <= 0)
-        return isFinished() && n == 0 && m_readOffset >= m_buffer.size() ? -1 : 0;
+        return isFinished() ? -1 : 0;
     std::memcpy(data, m_buffer.constData() + m_readOffset, static_cast<size_t>(n));
     m_readOffset += n;
     if (m_readOffset == m_buffer.size()) {

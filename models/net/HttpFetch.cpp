@@ -1,0 +1,251 @@
+#include "net/HttpFetch.h"
+
+#include "metrics/Gzip.h"
+#include "net/NetLogging.h"
+
+#include <QNetworkAccessManager>
+
+#include <string>
+#include <string_view>
+
+namespace ops {
+
+namespace {
+
+int defaultPort(const QUrl& url) {
+    const QString scheme = url.scheme().toLower();
+    return url.port(scheme == u"https" ? 443 : scheme == u"http" ? 80 : -1);
+}
+
+bool sameOrigin(const QUrl& a, const QUrl& b) {
+    return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 &&
+           a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && defaultPort(a) == defaultPort(b);
+}
+
+bool isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+} // namespace
+
+QString formatByteSize(qint64 bytes) {
+    if (bytes >= 1024 * 1024)
+        return QStringLiteral("%1 MB").arg(QString::number(bytes / (1024.0 * 1024.0), 'g', 3));
+    if (bytes >= 1024)
+        return QStringLiteral("%1 KB").arg(QString::number(bytes / 1024.0, 'g', 3));
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+
+HttpFetch::HttpFetch(QNetworkAccessManager* network, const QNetworkRequest& request, Limits limits,
+                     QObject* parent)
+    : QObject(parent)
+    , m_network(network)
+    , m_request(request)
+    , m_limits(limits)
+    , m_url(request.url()) {
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &HttpFetch::onTimeout);
+}
+
+HttpFetch::~HttpFetch() {
+    cancel();
+}
+
+void HttpFetch::start() {
+    issue();
+}
+
+void HttpFetch::cancel() {
+    onDone = {};
+    onSent = {};
+    m_timer.stop();
+    releaseReply();
+}
+
+QByteArray HttpFetch::header(const QByteArray& name) const {
+    for (const auto& [key, value] : m_headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+void HttpFetch::issue() {
+    QNetworkRequest request = m_request;
+    request.setUrl(m_url);
+    // Redirects are followed here, by hand, and only within the origin.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    m_body.clear();
+    m_connecting = true;
+    m_reply = m_network->get(request);
+    QNetworkReply* reply = m_reply;
+    connect(reply, &QNetworkReply::requestSent, this, &HttpFetch::onRequestSent);
+    connect(reply, &QNetworkReply::metaDataChanged, this, &HttpFetch::onMetaData);
+    connect(reply, &QNetworkReply::readyRead, this, &HttpFetch::onReadyRead);
+    connect(reply, &QNetworkReply::finished, this, &HttpFetch::onFinished);
+    m_timer.start(m_limits.connectTimeoutMs);
+}
+
+void HttpFetch::onRequestSent() {
+    if (isDone() || !m_connecting)
+        return;
+    m_connecting = false;
+    m_sent = true;
+    m_timer.start(m_limits.readTimeoutMs);
+    if (onSent)
+        onSent();
+}
+
+void HttpFetch::onMetaData() {
+    if (isDone() || !m_reply)
+        return;
+    if (m_connecting) // an answer implies the request went out
+        onRequestSent();
+    bool ok = false;
+    const qint64 length = m_reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
+    if (ok && overCap(length)) {
+        finish(Outcome::TooLarge, QStringLiteral("response larger than %1 (Content-Length %2)")
+                                      .arg(formatByteSize(m_limits.maxBodyBytes))
+                                      .arg(length));
+    }
+}
+
+void HttpFetch::onReadyRead() {
+    if (isDone() || !m_reply)
+        return;
+    m_body += m_reply->readAll();
+    if (overCap(m_body.size())) {
+        finish(
+            Outcome::TooLarge,
+            QStringLiteral("response larger than %1").arg(formatByteSize(m_limits.maxBodyBytes)));
+    }
+}
+
+void HttpFetch::onTimeout() {
+    if (isDone())
+        return;
+    m_timedOutConnecting = m_connecting;
+    const QString what = m_connecting ? QStringLiteral("no connection within %1 ms")
+                                      : QStringLiteral("no answer within %1 ms");
+    finish(Outcome::Timeout,
+           what.arg(m_connecting ? m_limits.connectTimeoutMs : m_limits.readTimeoutMs));
+}
+
+void HttpFetch::onFinished() {
+    if (isDone() || !m_reply)
+        return;
+    QNetworkReply* reply = m_reply;
+    m_body += reply->readAll();
+    if (overCap(m_body.size())) {
+        finish(
+            Outcome::TooLarge,
+            QStringLiteral("response larger than %1").arg(formatByteSize(m_limits.maxBodyBytes)));
+        return;
+    }
+    const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    if (!statusAttribute.isValid()) {
+        m_networkError = reply->error();
+        if (m_networkError == QNetworkReply::TimeoutError) {
+            finish(Outcome::Timeout, reply->errorString());
+            return;
+        }
+        finish(Outcome::NetworkError, m_networkError == QNetworkReply::NoError
+                                          ? QStringLiteral("no HTTP answer")
+                                          : reply->errorString());
+        return;
+    }
+    m_status = statusAttribute.toInt();
+    m_reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    m_headers = reply->rawHeaderPairs();
+
+    if (isRedirect(m_status)) {
+        const QByteArray location = header("Location");
+        if (!location.isEmpty()) {
+            const QUrl target = m_url.resolved(QUrl::fromEncoded(location));
+            if (!sameOrigin(m_url, target)) {
+                qCWarning(lcNet) << "refusing a redirect from" << m_url.host()
+                                 << "to another origin" << target.scheme() << target.host()
+                                 << target.port();
+                finish(Outcome::RedirectRefused,
+                       QStringLiteral("redirected to %1; not followed so the API key stays with "
+                                      "%2")
+                           .arg(target
+                                    .adjusted(QUrl::RemovePath | QUrl::RemoveQuery |
+                                              QUrl::RemoveUserInfo)
+                                    .toString(),
+                                m_url.host()));
+                return;
+            }
+            if (m_redirects >= m_limits.maxRedirects) {
+                finish(Outcome::RedirectRefused,
+                       QStringLiteral("too many redirects (%1)").arg(m_redirects));
+                return;
+            }
+            ++m_redirects;
+            qCDebug(lcNet) << "following a same-origin redirect to" << target.path();
+            releaseReply();
+            m_url = target;
+            m_headers.clear();
+            m_status = 0;
+            issue();
+            return;
+        }
+    }
+
+    const QByteArray encoding = header("Content-Encoding").trimmed().toLower();
+    if (!encoding.isEmpty() && encoding != "identity") {
+        if (encoding != "gzip" && encoding != "x-gzip") {
+            finish(Outcome::BadEncoding, QStringLiteral("unsupported Content-Encoding: %1")
+                                             .arg(QString::fromLatin1(encoding.left(40))));
+            return;
+        }
+        std::string inflated;
+        std::string error;
+        const std::string_view compressed(m_body.constData(),
+                                          static_cast<std::size_t>(m_body.size()));
+        if (!decodeGzip(compressed, inflated, static_cast<std::size_t>(m_limits.maxBodyBytes),
+                        &error)) {
+            // Gzip.h reports the cap as "decompressed body exceeds N bytes".
+            if (error.find("exceeds") != std::string::npos) {
+                finish(Outcome::TooLarge, QStringLiteral("response larger than %1 (inflated)")
+                                              .arg(formatByteSize(m_limits.maxBodyBytes)));
+            } else {
+                finish(Outcome::BadEncoding, QStringLiteral("could not inflate the gzip body: %1")
+                                                 .arg(QString::fromStdString(error)));
+            }
+            return;
+        }
+        m_body = QByteArray::fromStdString(inflated);
+    }
+    finish(Outcome::Http);
+}
+
+void HttpFetch::finish(Outcome outcome, const QString& errorText) {
+    if (isDone())
+        return;
+    m_outcome = outcome;
+    m_errorText = errorText;
+    m_timer.stop();
+    releaseReply();
+    if (outcome != Outcome::Http)
+        qCDebug(lcNet) << "fetch of" << m_url.path() << "failed:" << errorText;
+    if (onDone) {
+        auto done = std::move(onDone);
+        onDone = {};
+        done();
+    }
+}
+
+void HttpFetch::releaseReply() {
+    if (!m_reply)
+        return;
+    QNetworkReply* reply = m_reply;
+    m_reply.clear();
+    disconnect(reply, nullptr, this, nullptr);
+    if (!reply->isFinished())
+        reply->abort();
+    reply->deleteLater();
+}
+
+} // namespace ops

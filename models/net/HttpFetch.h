@@ -1,0 +1,97 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPair>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace ops {
+
+// One GET with the poller's protections: a connect timeout (until QNetworkReply::requestSent),
+// then a read timeout for the rest; a size cap on Content-Length, on the received bytes and on
+// gzip inflation; same-origin redirects followed by hand (at most 5), redirects to another
+// scheme/host/port refused so the Authorization header never leaves the origin.
+class HttpFetch : public QObject {
+public:
+    enum class Outcome {
+        Pending,
+        Http,            // an HTTP answer (any status); body is complete and decoded
+        NetworkError,    // no HTTP answer: refused, host not found, reset, TLS ...
+        Timeout,         // connect or read timeout (timedOutConnecting says which)
+        TooLarge,        // Content-Length or received / inflated bytes over the cap
+        RedirectRefused, // a redirect to another origin
+        BadEncoding,     // Content-Encoding we cannot decode, or a corrupt gzip stream
+    };
+
+    struct Limits {
+        int connectTimeoutMs = 5000;
+        int readTimeoutMs = 10000;
+        qint64 maxBodyBytes = 16 * 1024 * 1024;
+        int maxRedirects = 5;
+    };
+
+    HttpFetch(QNetworkAccessManager* network, const QNetworkRequest& request, Limits limits,
+              QObject* parent = nullptr);
+    ~HttpFetch() override;
+
+    void start();
+    // Aborts without calling onDone.
+    void cancel();
+
+    std::function<void()> onDone; // called once, when the outcome is known
+    std::function<void()> onSent; // the request (first or redirected) was sent
+
+    Outcome outcome() const { return m_outcome; }
+    bool isDone() const { return m_outcome != Outcome::Pending; }
+    bool isSent() const { return m_sent; }
+    bool timedOutConnecting() const { return m_timedOutConnecting; }
+    int httpStatus() const { return m_status; }
+    QByteArray reasonPhrase() const { return m_reason; }
+    QByteArray header(const QByteArray& name) const; // case-insensitive, of the final answer
+    const QByteArray& body() const { return m_body; }
+    QNetworkReply::NetworkError networkError() const { return m_networkError; }
+    QString errorText() const { return m_errorText; }
+    QUrl finalUrl() const { return m_url; }
+
+private:
+    void issue();
+    void onRequestSent();
+    void onMetaData();
+    void onReadyRead();
+    void onFinished();
+    void onTimeout();
+    bool overCap(qint64 bytes) const { return bytes > m_limits.maxBodyBytes; }
+    void finish(Outcome outcome, const QString& errorText = {});
+    void releaseReply();
+
+    QNetworkAccessManager* m_network;
+    QNetworkRequest m_request;
+    Limits m_limits;
+    QUrl m_url;
+    QPointer<QNetworkReply> m_reply;
+    QTimer m_timer;
+    int m_redirects = 0;
+    bool m_sent = false;
+    bool m_connecting = true;
+    bool m_timedOutConnecting = false;
+    Outcome m_outcome = Outcome::Pending;
+    int m_status = 0;
+    QByteArray m_reason;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
+    QByteArray m_body;
+    QNetworkReply::NetworkError m_networkError = QNetworkReply::NoError;
+    QString m_errorText;
+};
+
+// "16 MB", "512 KB", "100 bytes".
+QString formatByteSize(qint64 bytes);
+
+} // namespace ops

@@ -1,0 +1,501 @@
+#include "net/Poller.h"
+
+#include "health/HealthDecoder.h"
+#include "metrics/MetricsText.h"
+#include "net/Backoff.h"
+#include "net/HttpFetch.h"
+#include "net/NetLogging.h"
+#include "net/RetryAfter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkRequest>
+#include <QPointer>
+#include <QTimer>
+
+#include <algorithm>
+#include <string_view>
+
+namespace ops {
+
+namespace {
+
+constexpr qint64 kRetryAfterCapMs = 60 * 60 * 1000;
+
+const QByteArray kMetricsAccept =
+    "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+QUrl endpointUrl(const QUrl& base, const QString& path) {
+    QUrl url = base;
+    QString basePath = url.path();
+    while (basePath.endsWith(QLatin1Char('/')))
+        basePath.chop(1);
+    url.setPath(basePath + path);
+    url.setQuery(QString());
+    url.setFragment(QString());
+    return url;
+}
+
+// The message of an error body: {"message"}, {"detail": "..."}, FastAPI's {"detail": [{"msg"}]},
+// {"error"}; else a short plain-text body; else empty.
+QString errorMessage(const QByteArray& body) {
+    const QByteArray trimmed = body.trimmed();
+    if (trimmed.isEmpty())
+        return {};
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(trimmed, &parseError);
+    if (parseError.error == QJsonParseError::NoError && document.isObject()) {
+        const QJsonObject object = document.object();
+        for (const char* key : {"message", "detail", "error"}) {
+            const QJsonValue value = object.value(QLatin1String(key));
+            if (value.isString() && !value.toString().isEmpty())
+                return value.toString().left(300);
+            if (value.isArray() && !value.toArray().isEmpty()) {
+                const QJsonValue first = value.toArray().first();
+                if (first.isObject() && first.toObject().value(QLatin1String("msg")).isString())
+                    return first.toObject().value(QLatin1String("msg")).toString().left(300);
+            }
+        }
+        return {};
+    }
+    if (trimmed.startsWith('<') || trimmed.startsWith('{') || trimmed.startsWith('['))
+        return {};
+    QString text = QString::fromUtf8(trimmed.left(300)).simplified();
+    if (text.size() > 200)
+        text = text.left(197) + QStringLiteral("...");
+    return text;
+}
+
+struct Outcome {
+    ConnectionState state = ConnectionState::Error;
+    QString detail;
+};
+
+// A fetch that did not give a usable 2xx answer.
+Outcome classifyFailure(const HttpFetch& fetch) {
+    switch (fetch.outcome()) {
+    case HttpFetch::Outcome::Timeout:
+        return {ConnectionState::Timeout, fetch.errorText()};
+    case HttpFetch::Outcome::TooLarge:
+    case HttpFetch::Outcome::BadEncoding:
+        return {ConnectionState::BadResponse, fetch.errorText()};
+    case HttpFetch::Outcome::RedirectRefused:
+        return {ConnectionState::Error, fetch.errorText()};
+    case HttpFetch::Outcome::NetworkError:
+        switch (fetch.networkError()) {
+        case QNetworkReply::ProtocolFailure:
+        case QNetworkReply::ProtocolUnknownError:
+        case QNetworkReply::ProtocolInvalidOperationError:
+            return {ConnectionState::BadResponse, fetch.errorText()};
+        default:
+            return {ConnectionState::Unreachable, fetch.errorText()};
+        }
+    case HttpFetch::Outcome::Pending:
+        return {ConnectionState::Error, QStringLiteral("no answer")};
+    case HttpFetch::Outcome::Http:
+        break;
+    }
+    const int status = fetch.httpStatus();
+    QString message = errorMessage(fetch.body());
+    if (message.isEmpty())
+        message = QString::fromLatin1(fetch.reasonPhrase());
+    const QString detail = message.isEmpty()
+                               ? QStringLiteral("HTTP %1").arg(status)
+                               : QStringLiteral("HTTP %1: %2").arg(status).arg(message);
+    if (status == 401 || status == 403)
+        return {ConnectionState::AuthFailed, detail};
+    if (status == 429)
+        return {ConnectionState::RateLimited, detail};
+    return {ConnectionState::Error, detail};
+}
+
+bool isOk(const HttpFetch& fetch) {
+    return fetch.outcome() == HttpFetch::Outcome::Http && fetch.httpStatus() >= 200 &&
+           fetch.httpStatus() < 300;
+}
+
+QString componentSummary(const HealthSnapshot& health) {
+    QStringList parts;
+    if (health.overall != HealthState::Healthy) {
+        parts << QStringLiteral("gateway reports %1")
+                     .arg(health.overallRaw.isEmpty() ? healthStateName(health.overall)
+                                                      : health.overallRaw);
+    }
+    for (const ComponentHealth& c : health.components) {
+        if (c.state != HealthState::Healthy) {
+            parts << QStringLiteral("%1: %2").arg(
+                c.name, c.rawStatus.isEmpty() ? healthStateName(c.state) : c.rawStatus);
+        }
+    }
+    return parts.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+struct Poller::Impl {
+    Poller* q;
+    QNetworkAccessManager* network;
+    const Clock* clock;
+    Backoff backoff;
+    QTimer pollTimer;
+    QTimer staleTimer;
+    QTimer wakingTimer;
+    bool running = false;
+    int failures = 0;
+
+    // The poll in flight.
+    QPointer<HttpFetch> health;
+    QPointer<HttpFetch> metrics;
+    bool inFlight = false;
+    qint64 startedMs = 0;
+    qint64 healthFinishedMs = 0;
+    bool wakeMode = false;
+    bool wakingDue = false;
+
+    Impl(Poller* poller, QNetworkAccessManager* nam, const Clock* c)
+        : q(poller)
+        , network(nam)
+        , clock(c) {
+        pollTimer.setSingleShot(true);
+        wakingTimer.setSingleShot(true);
+        QObject::connect(&pollTimer, &QTimer::timeout, q, [this] { startPoll(); });
+        QObject::connect(&staleTimer, &QTimer::timeout, q, [this] { checkStale(); });
+        QObject::connect(&wakingTimer, &QTimer::timeout, q, [this] {
+            wakingDue = true;
+            maybeShowWaking();
+        });
+    }
+
+    ~Impl() { cancelPoll(); }
+
+    const PollerOptions& options() const { return q->m_options; }
+
+    qint64 staleThresholdMs() const {
+        return qint64(std::max(options().staleAfterIntervals, 1)) *
+               std::max(options().intervalMs, 1);
+    }
+
+    void setState(ConnectionState state, const QString& detail) {
+        if (q->m_state == state && q->m_detail == detail)
+            return;
+        if (q->m_state != state)
+            qCInfo(lcNet) << "state" << connectionStateName(state) << detail;
+        q->m_state = state;
+        q->m_detail = detail;
+        emit q->stateChanged(state, detail);
+    }
+
+    QNetworkRequest makeRequest(const QString& path, const QByteArray& accept) const {
+        QNetworkRequest request(endpointUrl(options().baseUrl, path));
+        request.setRawHeader("Accept", accept);
+        // Offered explicitly, so Qt leaves the body compressed and we inflate it under the cap.
+        request.setRawHeader("Accept-Encoding", "gzip");
+        request.setRawHeader("User-Agent", QByteArray("bhiv-ops/") + OPS_VERSION);
+        request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                             QNetworkRequest::AlwaysNetwork);
+        if (!options().apiKey.isEmpty())
+            request.setRawHeader("Authorization", QByteArray("Bearer ") + options().apiKey);
+        return request;
+    }
+
+    void startPoll() {
+        if (inFlight)
+            return;
+        pollTimer.stop();
+        if (!options().baseUrl.isValid() || options().baseUrl.host().isEmpty()) {
+            setState(ConnectionState::Error, QStringLiteral("no valid gateway URL configured"));
+            return;
+        }
+        checkStale();
+        const qint64 now = clock->nowMs();
+        inFlight = true;
+        startedMs = now;
+        healthFinishedMs = 0;
+        wakingDue = false;
+        wakeMode = q->m_lastSuccessMs == 0 || now - q->m_lastSuccessMs > options().idleBeforeWakeMs;
+
+        HttpFetch::Limits limits;
+        limits.connectTimeoutMs = options().connectTimeoutMs;
+        limits.readTimeoutMs = wakeMode ? std::max(options().wakeTimeoutMs, options().readTimeoutMs)
+                                        : options().readTimeoutMs;
+        limits.maxBodyBytes = options().maxBodyBytes;
+
+        health = new HttpFetch(
+            network, makeRequest(QStringLiteral("/health/detailed"), "application/json"), limits);
+        metrics =
+            new HttpFetch(network, makeRequest(QStringLiteral("/metrics"), kMetricsAccept), limits);
+        health->onSent = [this] { maybeShowWaking(); };
+        metrics->onSent = [this] { maybeShowWaking(); };
+        health->onDone = [this] {
+            healthFinishedMs = clock->nowMs();
+            fetchDone();
+        };
+        metrics->onDone = [this] { fetchDone(); };
+        qCDebug(lcNet) << "poll" << options().baseUrl.host() << (wakeMode ? "(wake mode)" : "");
+        if (wakeMode)
+            wakingTimer.start(std::max(options().wakingAfterMs, 0));
+        // Keep pointers local: a synchronous failure may finish the poll inside start().
+        QPointer<HttpFetch> m = metrics;
+        health->start();
+        if (m && inFlight)
+            m->start();
+    }
+
+    void maybeShowWaking() {
+        if (!inFlight || !wakeMode || !wakingDue)
+            return;
+        const auto waiting = [](const QPointer<HttpFetch>& f) {
+            return f && f->isSent() && !f->isDone();
+        };
+        if (waiting(health) || waiting(metrics)) {
+            setState(ConnectionState::Waking,
+                     QStringLiteral("the gateway is slow to answer: waking up after idling? "
+                                    "(waiting up to %1 s)")
+                         .arg(std::max(options().wakeTimeoutMs, options().readTimeoutMs) / 1000));
+        }
+    }
+
+    void fetchDone() {
+        if (!inFlight || !health || !metrics || !health->isDone() || !metrics->isDone())
+            return;
+        finishPoll();
+    }
+
+    void cancelPoll() {
+        wakingTimer.stop();
+        for (QPointer<HttpFetch>* f : {&health, &metrics}) {
+            if (*f) {
+                (*f)->cancel();
+                (*f)->deleteLater();
+            }
+            f->clear();
+        }
+        inFlight = false;
+    }
+
+    void finishPoll() {
+        HttpFetch& h = *health;
+        HttpFetch& m = *metrics;
+        const qint64 now = clock->nowMs();
+
+        PollResult result;
+        result.startedMs = startedMs;
+        result.finishedMs = now;
+        result.healthHttpStatus = h.outcome() == HttpFetch::Outcome::Http ? h.httpStatus() : 0;
+        result.metricsHttpStatus = m.outcome() == HttpFetch::Outcome::Http ? m.httpStatus() : 0;
+        result.healthLatencyMs = std::max<qint64>(0, healthFinishedMs - startedMs);
+
+        Outcome outcome;
+        if (isOk(h)) {
+            const HealthDecodeResult decoded = decodeHealth(h.body());
+            if (decoded.ok) {
+                result.health = decoded.snapshot;
+                const QString summary = componentSummary(decoded.snapshot);
+                outcome = decoded.snapshot.worst() == HealthState::Healthy
+                              ? Outcome{ConnectionState::Up, QString()}
+                              : Outcome{ConnectionState::Degraded, summary};
+            } else {
+                outcome = {ConnectionState::BadResponse,
+                           QStringLiteral("health: %1").arg(decoded.error)};
+            }
+        } else {
+            const Outcome failure = classifyFailure(h);
+            outcome = {failure.state, QStringLiteral("health: %1").arg(failure.detail)};
+        }
+
+        if (isOk(m)) {
+            result.metricsBody = m.body();
+            result.metricsContentType = m.header("Content-Type");
+        }
+        if (isAnswering(outcome.state)) {
+            QString metricsProblem;
+            if (isOk(m)) {
+                const std::string_view body(m.body().constData(),
+                                            static_cast<std::size_t>(m.body().size()));
+                const QByteArray contentType = m.header("Content-Type");
+                const MetricsParseResult parsed = parseMetrics(
+                    body, detectMetricsFormat(
+                              body, std::string_view(contentType.constData(), contentType.size())));
+                if (!parsed.ok) {
+                    outcome = {
+                        ConnectionState::BadResponse,
+                        QStringLiteral("metrics: %1").arg(QString::fromStdString(parsed.error))};
+                }
+            } else {
+                const Outcome failure = classifyFailure(m);
+                if (failure.state == ConnectionState::BadResponse) {
+                    outcome = {ConnectionState::BadResponse,
+                               QStringLiteral("metrics: %1").arg(failure.detail)};
+                } else {
+                    metricsProblem = QStringLiteral("metrics unavailable (%1)").arg(failure.detail);
+                }
+            }
+            if (!metricsProblem.isEmpty()) {
+                outcome.detail = outcome.detail.isEmpty()
+                                     ? metricsProblem
+                                     : outcome.detail + QStringLiteral("; ") + metricsProblem;
+            }
+        }
+
+        // Gateway version and dialect.
+        QString version = QString::fromUtf8(h.header("X-Gateway-Version"));
+        if (version.isEmpty())
+            version = QString::fromUtf8(m.header("X-Gateway-Version"));
+        if (version.isEmpty() && result.health)
+            version = result.health->version;
+        result.gatewayVersion = version;
+        const Dialect detected = detectDialect(
+            result.health, result.metricsBody, result.metricsContentType,
+            QString::fromUtf8(h.header("X-Gateway-Version") + m.header("X-Gateway-Version")));
+        if (detected != Dialect::Unknown && detected != q->m_dialect) {
+            qCInfo(lcNet) << "dialect" << dialectName(detected);
+            q->m_dialect = detected;
+        }
+        result.dialect = q->m_dialect;
+
+        // Next delay: Retry-After when the gateway asked, else the interval or backoff.
+        std::optional<qint64> retryAfter;
+        for (HttpFetch* f : {&h, &m}) {
+            if (!retryAfter && f->outcome() == HttpFetch::Outcome::Http && f->httpStatus() == 429)
+                retryAfter = parseRetryAfterMs(f->header("Retry-After"), now, kRetryAfterCapMs);
+        }
+        const int interval = std::max(options().intervalMs, 1);
+        if (isAnswering(outcome.state)) {
+            failures = 0;
+            q->m_lastSuccessMs = now;
+            q->m_nextDelayMs =
+                retryAfter ? static_cast<int>(std::max<qint64>(*retryAfter, interval)) : interval;
+        } else {
+            ++failures;
+            if (retryAfter)
+                q->m_nextDelayMs = static_cast<int>(std::max<qint64>(*retryAfter, interval));
+            else
+                q->m_nextDelayMs = backoff.delayMs(failures, interval, options().maxBackoffMs);
+            if (outcome.state == ConnectionState::RateLimited) {
+                outcome.detail +=
+                    QStringLiteral("; next poll in %1 s").arg((q->m_nextDelayMs + 999) / 1000);
+            }
+        }
+        result.state = outcome.state;
+        result.detail = outcome.detail;
+
+        cancelPoll(); // releases the fetches (already done) and clears inFlight
+        setState(outcome.state, outcome.detail);
+        if (running)
+            pollTimer.start(q->m_nextDelayMs);
+        emit q->pollFinished(result);
+    }
+
+    void checkStale() {
+        if (!isAnswering(q->m_state) || q->m_lastSuccessMs == 0)
+            return;
+        const qint64 age = clock->nowMs() - q->m_lastSuccessMs;
+        if (age > staleThresholdMs()) {
+            setState(ConnectionState::Stale, QStringLiteral("no fresh data for %1 s (was %2)")
+                                                 .arg(age / 1000)
+                                                 .arg(connectionStateName(q->m_state)));
+        }
+    }
+};
+
+Poller::Poller(QNetworkAccessManager* network, const Clock* clock, PollerOptions options,
+               QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_impl(new Impl(this, network, clock)) {
+    qRegisterMetaType<ops::PollResult>();
+    qRegisterMetaType<ops::ConnectionState>();
+    m_nextDelayMs = m_options.intervalMs;
+}
+
+Poller::~Poller() {
+    delete m_impl;
+}
+
+void Poller::setOptions(const PollerOptions& options) {
+    const bool targetChanged =
+        options.baseUrl != m_options.baseUrl || options.apiKey != m_options.apiKey;
+    m_options = options;
+    if (targetChanged) {
+        // Another gateway (or key): forget what we knew about the old one.
+        m_impl->cancelPoll();
+        m_impl->failures = 0;
+        m_lastSuccessMs = 0;
+        m_dialect = Dialect::Unknown;
+        m_nextDelayMs = m_options.intervalMs;
+        m_impl->setState(ConnectionState::Connecting, QString());
+        if (m_impl->running)
+            pollNow();
+        return;
+    }
+    if (m_impl->running) {
+        m_impl->staleTimer.start(std::clamp(m_options.intervalMs, 250, 5000));
+        if (!m_impl->inFlight) {
+            m_nextDelayMs = m_impl->failures == 0 ? m_options.intervalMs : m_nextDelayMs;
+            m_impl->pollTimer.start(m_nextDelayMs);
+        }
+    }
+}
+
+bool Poller::isDataStale() const {
+    return m_lastSuccessMs != 0 &&
+           m_impl->clock->nowMs() - m_lastSuccessMs > m_impl->staleThresholdMs();
+}
+
+bool Poller::isPolling() const {
+    return m_impl->running;
+}
+
+bool Poller::isPollInFlight() const {
+    return m_impl->inFlight;
+}
+
+void Poller::setRandomSeed(quint32 seed) {
+    m_impl->backoff.setSeed(seed);
+}
+
+void Poller::start() {
+    m_impl->running = true;
+    m_impl->staleTimer.start(std::clamp(m_options.intervalMs, 250, 5000));
+    pollNow();
+}
+
+void Poller::stop() {
+    m_impl->running = false;
+    m_impl->pollTimer.stop();
+    m_impl->staleTimer.stop();
+    m_impl->cancelPoll();
+}
+
+void Poller::pollNow() {
+    if (m_impl->inFlight)
+        return;
+    m_impl->startPoll();
+}
+
+void Poller::checkStale() {
+    m_impl->checkStale();
+}
+
+Dialect detectDialect(const std::optional<HealthSnapshot>& health, const QByteArray& metricsBody,
+                      const QByteArray& metricsContentType, const QString& gatewayVersion) {
+    if (gatewayVersion.contains(QLatin1String("modular"), Qt::CaseInsensitive))
+        return Dialect::Modular;
+    if (health && health->dialect != Dialect::Unknown)
+        return health->dialect;
+    if (metricsBody.contains("api_response_seconds"))
+        return Dialect::Monolith;
+    const QByteArray trimmed = metricsBody.trimmed();
+    if (metricsContentType.toLower().contains("json") || trimmed.startsWith('{'))
+        return trimmed.isEmpty() ? Dialect::Unknown : Dialect::Modular;
+    // The plan's latency histogram has no labels; the modular text route labels it.
+    if (metricsBody.contains("\napi_request_duration_seconds_bucket{le="))
+        return Dialect::Plan;
+    if (metricsBody.contains("\napi_request_duration_seconds_bucket{"))
+        return Dialect::Modular;
+    return Dialect::Unknown;
+}
+
+} // namespace ops
