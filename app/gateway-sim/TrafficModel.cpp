@@ -117,16 +117,16 @@ void TrafficModel::buildCatalog(int endpointPaths) {
         double factor;
     };
     const std::vector<Template> templates{
-        {"/v1/candidates/{n}", {"GET", "PUT"}, 1.0},
+        {"/v1/candidates/{n}", {"GET", "PUT", "DELETE"}, 1.0},
         {"/v1/jobs/{n}", {"GET", "PUT", "DELETE"}, 0.9},
-        {"/v1/workflows/{wf}", {"GET"}, 0.8},
+        {"/v1/workflows/{wf}", {"GET", "DELETE"}, 0.8},
         {"/v1/workflows/{wf}/start", {"POST"}, 1.4},
         {"/v1/workflows/{wf}/status", {"GET"}, 0.5},
         {"/v1/candidates/{n}/resume", {"GET", "POST"}, 2.5},
-        {"/v1/jobs/{n}/matches", {"GET"}, 3.0},
-        {"/v1/interviews/{n}", {"GET", "PUT"}, 0.9},
-        {"/v1/feedback/{n}", {"GET", "POST"}, 0.8},
-        {"/v1/offers/{n}", {"GET"}, 0.7},
+        {"/v1/jobs/{n}/matches", {"GET", "POST"}, 3.0},
+        {"/v1/interviews/{n}", {"GET", "PUT", "DELETE"}, 0.9},
+        {"/v1/feedback/{n}", {"GET", "POST", "PUT"}, 0.8},
+        {"/v1/offers/{n}", {"GET", "PUT"}, 0.7},
     };
     std::vector<double> weights;
     std::lognormal_distribution<double> jitter(0.0, 0.35);
@@ -445,6 +445,7 @@ std::vector<MetricFamily> TrafficModel::families(int activeWorkflows) const {
                               bounds,
                               {}};
         MetricFamily errors{"api_errors", "Total API errors", MetricType::Counter, {}, {}};
+        std::map<std::pair<QByteArray, QByteArray>, size_t> errorIndex;
         for (const Series& s : m_series) {
             for (const StatusCount& c : s.statuses) {
                 requests.series.push_back(counter({{"method", s.method},
@@ -454,9 +455,18 @@ std::vector<MetricFamily> TrafficModel::families(int activeWorkflows) const {
             }
             duration.series.push_back(histogram({{"method", s.method}, {"endpoint", s.path}},
                                                 s.buckets, s.count, s.sum, s.created));
+            // api_errors_total has no method label: methods of one path share a series.
             for (const ErrorCount& e : s.errors) {
-                errors.series.push_back(
-                    counter({{"error_type", e.type}, {"endpoint", s.path}}, e.count, e.created));
+                const auto key = std::make_pair(s.path, e.type);
+                auto it = errorIndex.find(key);
+                if (it == errorIndex.end()) {
+                    it = errorIndex.emplace(key, errors.series.size()).first;
+                    errors.series.push_back(
+                        counter({{"error_type", e.type}, {"endpoint", s.path}}, 0.0, e.created));
+                }
+                MetricSeries& target = errors.series[it->second];
+                target.value += e.count;
+                target.created = std::min(target.created, e.created);
             }
         }
         MetricFamily executions{

@@ -1,0 +1,576 @@
+// End-to-end tests of bhiv-gateway-sim: the real executable, driven over HTTP.
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+#include <zlib.h>
+
+namespace {
+
+struct Reply {
+    int status = 0;
+    QByteArray body;
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    QHash<QByteArray, QByteArray> headers;
+    qint64 elapsedMs = 0;
+
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+    QByteArray header(const QByteArray& name) const { return headers.value(name.toLower()); }
+};
+
+QByteArray gunzip(const QByteArray& data) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 16) != Z_OK) {
+        return {};
+    }
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    QByteArray out;
+    char buf[65536];
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        zs.next_out = reinterpret_cast<Bytef*>(buf);
+        zs.avail_out = sizeof buf;
+        rc = inflate(&zs, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            out.clear();
+            break;
+        }
+        out.append(buf, static_cast<qsizetype>(sizeof buf - zs.avail_out));
+    }
+    inflateEnd(&zs);
+    return out;
+}
+
+// Sum of every sample of a family (by exact sample name prefix up to '{' or ' ').
+double sumSamples(const QByteArray& text, const QByteArray& name) {
+    double total = 0.0;
+    for (const QByteArray& line : text.split('\n')) {
+        if (line.startsWith(name + '{') || line.startsWith(name + ' ')) {
+            total += line.mid(line.lastIndexOf(' ') + 1).toDouble();
+        }
+    }
+    return total;
+}
+
+} // namespace
+
+class GatewaySimTest : public QObject {
+    Q_OBJECT
+
+private:
+    QList<QProcess*> m_procs;
+    QNetworkAccessManager m_nam;
+    quint16 m_port = 0;
+
+    quint16 startSim(const QStringList& args) {
+        auto* p = new QProcess(this);
+        m_procs << p;
+        p->setProcessChannelMode(QProcess::SeparateChannels);
+        p->start(qEnvironmentVariable("OPS_SIM_BINARY"), QStringList{"--port", "0"} + args);
+        if (!p->waitForStarted(5000)) {
+            return 0;
+        }
+        QElapsedTimer t;
+        t.start();
+        while (!p->canReadLine() && t.elapsed() < 10000) {
+            p->waitForReadyRead(200);
+        }
+        const QByteArray line = p->readLine().trimmed();
+        if (!line.startsWith("listening on http://127.0.0.1:")) {
+            qWarning() << "unexpected first line" << line << p->readAllStandardError();
+            return 0;
+        }
+        m_port = static_cast<quint16>(line.mid(line.lastIndexOf(':') + 1).toUInt());
+        return m_port;
+    }
+
+    Reply request(const QByteArray& method, const QString& path, const QByteArray& body = {},
+                  const QList<QPair<QByteArray, QByteArray>>& headers = {}, int timeoutMs = 10000) {
+        QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+        req.setTransferTimeout(timeoutMs);
+        if (!body.isNull()) {
+            req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        }
+        for (const auto& h : headers) {
+            req.setRawHeader(h.first, h.second);
+        }
+        QElapsedTimer t;
+        t.start();
+        QNetworkReply* r = m_nam.sendCustomRequest(req, method, body);
+        QSignalSpy done(r, &QNetworkReply::finished);
+        if (!r->isFinished()) {
+            done.wait(timeoutMs + 5000);
+        }
+        Reply out;
+        out.elapsedMs = t.elapsed();
+        out.error = r->error();
+        out.status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        out.body = r->readAll();
+        for (const auto& pair : r->rawHeaderPairs()) {
+            out.headers.insert(pair.first.toLower(), pair.second);
+        }
+        r->deleteLater();
+        return out;
+    }
+    Reply get(const QString& path, const QList<QPair<QByteArray, QByteArray>>& headers = {},
+              int timeoutMs = 10000) {
+        return request("GET", path, QByteArray(), headers, timeoutMs);
+    }
+    Reply post(const QString& path, const QByteArray& body) {
+        return request("POST", path, body.isNull() ? QByteArray("") : body);
+    }
+    Reply faults(const QByteArray& json) { return post(QStringLiteral("/__sim/faults"), json); }
+
+private slots:
+    void initTestCase() { QVERIFY(QFile::exists(qEnvironmentVariable("OPS_SIM_BINARY"))); }
+
+    void cleanup() {
+        for (QProcess* p : std::as_const(m_procs)) {
+            p->kill();
+            p->waitForFinished(3000);
+            delete p;
+        }
+        m_procs.clear();
+    }
+
+    void helpWorks() {
+        QProcess p;
+        p.start(qEnvironmentVariable("OPS_SIM_BINARY"), {"--help"});
+        QVERIFY(p.waitForFinished(5000));
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY(out.contains("--dialect"));
+        QVERIFY(out.contains("fail_at_step"));
+        QVERIFY(out.contains("sim-key"));
+    }
+
+    void sigtermExitsCleanly() {
+        QVERIFY(startSim({"--dialect", "plan"}));
+        QProcess* p = m_procs.last();
+        p->terminate();
+        QVERIFY(p->waitForFinished(5000));
+        QCOMPARE(p->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p->exitCode(), 0);
+    }
+
+    void planRoutes() {
+        QVERIFY(startSim({"--dialect", "plan", "--seed", "7"}));
+        Reply h = get("/health");
+        QCOMPARE(h.status, 200);
+        for (const char* k : {"status", "service", "version", "timestamp"}) {
+            QVERIFY2(h.json().contains(QLatin1String(k)), k);
+        }
+        QVERIFY(!h.header("x-request-id").isEmpty());
+        QVERIFY(!h.header("x-process-time").isEmpty());
+        QVERIFY(h.header("x-gateway-version").isEmpty());
+
+        const QJsonObject d = get("/health/detailed").json();
+        const QJsonObject comps = d.value("components").toObject();
+        for (const char* c : {"database", "modules", "workflows", "external_services"}) {
+            QCOMPARE(comps.value(QLatin1String(c)).toObject().value("status").toString(),
+                     QStringLiteral("healthy"));
+        }
+        const QJsonObject perf = d.value("performance").toObject();
+        QVERIFY(perf.value("avg_response_time").toDouble() > 0.0);
+        QVERIFY(perf.value("avg_response_time").toDouble() < 1.0);
+        QVERIFY(perf.contains("active_connections") && perf.contains("memory_usage"));
+
+        Reply m = get("/metrics");
+        QCOMPARE(m.header("content-type"), QByteArray("text/plain; version=0.0.4; charset=utf-8"));
+        QVERIFY(m.body.startsWith("# HELP process_virtual_memory_bytes"));
+        QVERIFY(m.body.contains("# TYPE api_requests_total counter\n"));
+        QVERIFY(m.body.contains("api_request_duration_seconds_bucket{le=\"+Inf\"} "));
+        QVERIFY(m.body.contains("\nactive_workflows_total "));
+        QVERIFY(m.body.contains("# TYPE api_requests_created gauge\n"));
+        QVERIFY(m.body.contains("python_info{implementation=\"CPython\""));
+
+        const QJsonObject mods = get("/system/modules").json();
+        QCOMPARE(mods.value("modules").toArray().size(), 6);
+        QCOMPARE(mods.value("total_modules").toInt(), 6);
+        QCOMPARE(mods.value("total_endpoints").toString(), QStringLiteral("180+"));
+        QCOMPARE(mods.value("architecture").toString(), QStringLiteral("modular"));
+        QCOMPARE(get("/system/architecture")
+                     .json()
+                     .value("architecture")
+                     .toObject()
+                     .value("type")
+                     .toString(),
+                 QStringLiteral("modular_microservices"));
+        const QJsonObject jobs = get("/v1/jobs?page=2&per_page=10").json();
+        QCOMPARE(jobs.value("page").toInt(), 2);
+        QCOMPARE(jobs.value("per_page").toInt(), 10);
+        QCOMPARE(jobs.value("jobs").toArray().size(), 10);
+        QVERIFY(jobs.value("total").toInt() >= 20 && jobs.value("pages").toInt() >= 2);
+        const QJsonObject rl = get("/v1/auth/security/rate-limit-status").json();
+        for (const char* k : {"rate_limit", "remaining", "reset_time", "window"}) {
+            QVERIFY2(rl.contains(QLatin1String(k)), k);
+        }
+        Reply nf = get("/no/such/route");
+        QCOMPARE(nf.status, 404);
+        QCOMPARE(nf.json().value("detail").toString(), QStringLiteral("Not Found"));
+        QCOMPARE(request("DELETE", "/health").status, 405);
+    }
+
+    void modularRoutes() {
+        QVERIFY(startSim({"--dialect", "modular"}));
+        Reply h = get("/health/detailed");
+        QCOMPARE(h.header("x-gateway-version"), QByteArray("3.2.1-modular"));
+        const QJsonObject services = h.json().value("services").toObject();
+        for (const char* s : {"database", "cache", "workflows", "pipelines", "ai_engine"}) {
+            QVERIFY2(services.value(QLatin1String(s)).isString(), s);
+        }
+        QVERIFY(QRegularExpression("^\\d+h \\d+m \\d+s$")
+                    .match(h.json().value("uptime").toString())
+                    .hasMatch());
+        Reply stub = get("/metrics");
+        QVERIFY(stub.header("content-type").startsWith("application/json"));
+        for (const char* k :
+             {"http_requests_total", "http_request_duration_seconds", "active_connections",
+              "memory_usage_bytes", "workflow_executions_total", "pipeline_executions_total"}) {
+            QVERIFY2(stub.json().value(QLatin1String(k)).isDouble(), k);
+        }
+        QCOMPARE(get("/metrics").header("x-gateway-version"), QByteArray("3.2.1-modular"));
+        Reply text = get("/metrics/prometheus");
+        QVERIFY(text.body.contains("api_requests_total{endpoint=\"/health/"
+                                   "detailed\",method=\"GET\",status_code=\"200\"}"));
+        QVERIFY(text.body.contains("api_request_duration_seconds_bucket{endpoint=\"/v1/"
+                                   "jobs\",le=\"0.005\",method=\"GET\"}"));
+        for (const char* f : {"workflow_executions_total{", "system_memory_usage_bytes ",
+                              "system_cpu_usage_percent ", "database_connections_active ",
+                              "api_errors_total{", "active_workflows_total "}) {
+            QVERIFY2(text.body.contains(f), f);
+        }
+    }
+
+    void monolithAuthAndDelay() {
+        QVERIFY(startSim({"--dialect", "monolith", "--api-key", "k123"}));
+        Reply none = get("/v1/jobs");
+        QCOMPARE(none.status, 403);
+        QCOMPARE(none.json().value("detail").toString(), QStringLiteral("Not authenticated"));
+        Reply wrong = get("/v1/jobs", {{"Authorization", "Bearer nope"}});
+        QCOMPARE(wrong.status, 401);
+        QCOMPARE(wrong.json().value("detail").toString(), QStringLiteral("Invalid API key"));
+        Reply ok = get("/v1/jobs", {{"Authorization", "Bearer k123"}});
+        QCOMPARE(ok.status, 200);
+        QCOMPARE(ok.header("x-ratelimit-limit"), QByteArray("60"));
+        QVERIFY(ok.header("x-ratelimit-remaining").toInt() < 60);
+        QCOMPARE(get("/v1/security/rate-limit-status", {{"Authorization", "Bearer k123"}}).status,
+                 200);
+        QCOMPARE(get("/v1/security/rate-limit-status").status, 403);
+        Reply wf = get("/v1/workflows");
+        QCOMPARE(wf.status, 404);
+        QCOMPARE(wf.json().value("detail").toString(), QStringLiteral("Not Found"));
+        Reply m = get("/metrics");
+        for (const char* f :
+             {"api_response_seconds_bucket{", "errors_total{", "active_users_current ",
+              "database_connections_active ", "match_success_rate ", "resumes_processed_total{",
+              "job_postings_created_total "}) {
+            QVERIFY2(m.body.contains(f), f);
+        }
+        Reply d = get("/health/detailed");
+        QVERIFY2(d.elapsedMs >= 1000, QByteArray::number(d.elapsedMs));
+        const QJsonObject o = d.json();
+        QVERIFY(o.value("system").toObject().contains("cpu_percent"));
+        QVERIFY(o.value("application").toObject().contains("uptime_hours"));
+        QCOMPARE(o.value("database").toObject().value("status").toString(),
+                 QStringLiteral("connected"));
+        QVERIFY(!o.value("timestamp").toString().contains('+'));
+    }
+
+    void monolithRateLimit() {
+        QVERIFY(startSim({"--dialect", "monolith", "--rate-limit", "3"}));
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(get("/health").status, 200);
+        }
+        Reply limited = get("/health");
+        QCOMPARE(limited.status, 429);
+        QVERIFY(!limited.header("retry-after").isEmpty());
+        QCOMPARE(limited.header("x-ratelimit-remaining"), QByteArray("0"));
+    }
+
+    void openMetricsAndGzip() {
+        QVERIFY(startSim({"--dialect", "plan"}));
+        Reply om = get("/metrics", {{"Accept", "application/openmetrics-text; version=1.0.0"}});
+        QCOMPARE(om.header("content-type"),
+                 QByteArray("application/openmetrics-text; version=1.0.0; charset=utf-8"));
+        QVERIFY(om.body.endsWith("# EOF\n"));
+        QVERIFY(om.body.contains("# TYPE api_requests counter\n"));
+        QVERIFY(!om.body.contains("# TYPE api_requests_created"));
+        Reply gz = get("/metrics", {{"Accept-Encoding", "gzip"}});
+        QCOMPARE(gz.header("content-encoding"), QByteArray("gzip"));
+        QVERIFY(gz.body.startsWith("\x1f\x8b"));
+        const QByteArray plain = gunzip(gz.body);
+        QVERIFY(plain.size() > gz.body.size());
+        QVERIFY(plain.startsWith("# HELP process_virtual_memory_bytes"));
+        QVERIFY(plain.contains("# TYPE api_request_duration_seconds histogram"));
+        // Same shape as the uncompressed answer (values move between scrapes).
+        const QByteArray again = get("/metrics", {{"Accept-Encoding", "identity"}}).body;
+        QCOMPARE(plain.count('\n') / 10, again.count('\n') / 10);
+    }
+
+    void faultInjection() {
+        QVERIFY(startSim({"--dialect", "modular"}));
+        QCOMPARE(faults("{\"force_status\": 500}").status, 200);
+        Reply e = get("/health");
+        QCOMPARE(e.status, 500);
+        QCOMPARE(e.body, QByteArray("Internal Server Error"));
+        QVERIFY(e.header("content-type").startsWith("text/plain"));
+        QCOMPARE(get("/__sim/faults").status, 200); // control routes never faulted
+        QCOMPARE(get("/__sim/faults").json().value("force_status").toInt(), 500);
+
+        faults("{\"force_status\": 429, \"retry_after\": 7}");
+        Reply tm = get("/v1/jobs");
+        QCOMPARE(tm.status, 429);
+        QCOMPARE(tm.header("retry-after"), QByteArray("7"));
+
+        faults("{\"clear\": true, \"hang\": true}");
+        Reply hung = get("/health", {}, 400);
+        QVERIFY(hung.error != QNetworkReply::NoError);
+        QCOMPARE(hung.status, 0);
+        QCOMPARE(get("/__sim/state").status, 200); // still responsive after the client gave up
+
+        faults("{\"clear\": true, \"malformed\": true}");
+        Reply bad = get("/health");
+        QCOMPARE(bad.status, 200);
+        QJsonParseError err{};
+        QJsonDocument::fromJson(bad.body, &err);
+        QVERIFY(err.error != QJsonParseError::NoError);
+
+        faults("{\"clear\": true, \"oversized_mb\": 2}");
+        Reply big = get("/health");
+        QVERIFY(big.body.size() >= 2 * 1024 * 1024 - 64);
+        QVERIFY(big.json().contains("status"));
+
+        faults("{\"clear\": true, \"latency_ms\": 600, \"paths\": [\"/health\"]}");
+        QVERIFY(get("/health").elapsedMs >= 600);
+        QVERIFY(get("/v1/jobs").elapsedMs < 600);
+
+        faults(
+            "{\"clear\": true, \"components\": {\"database\": \"down\", \"cache\": \"degraded\"}}");
+        QJsonObject d = get("/health/detailed").json();
+        QCOMPARE(d.value("status").toString(), QStringLiteral("unhealthy"));
+        QCOMPARE(d.value("services").toObject().value("database").toString(),
+                 QStringLiteral("down"));
+        QCOMPARE(d.value("services").toObject().value("cache").toString(),
+                 QStringLiteral("degraded"));
+        faults("{\"components\": {\"database\": null}}");
+        QCOMPARE(get("/health/detailed").json().value("status").toString(),
+                 QStringLiteral("degraded"));
+
+        faults("{\"clear\": true}");
+        Reply okAgain = get("/health");
+        QCOMPARE(okAgain.status, 200);
+        QCOMPARE(okAgain.json().value("status").toString(), QStringLiteral("healthy"));
+    }
+
+    void planComponentWordsAndResetCounters() {
+        QVERIFY(startSim({"--dialect", "plan", "--component-down", "database"}));
+        QJsonObject d = get("/health/detailed").json();
+        QCOMPARE(d.value("components")
+                     .toObject()
+                     .value("database")
+                     .toObject()
+                     .value("status")
+                     .toString(),
+                 QStringLiteral("unhealthy"));
+        const double before = sumSamples(get("/metrics").body, "api_requests_total");
+        QVERIFY(before > 100);
+        QCOMPARE(faults("{\"reset_counters\": true}").status, 200);
+        const double after = sumSamples(get("/metrics").body, "api_requests_total");
+        QVERIFY2(after < before / 10, QByteArray::number(after));
+    }
+
+    void meanLatencyMovesHistogram() {
+        QVERIFY(startSim({"--dialect", "plan", "--rps", "400"}));
+        auto snapshot = [this] {
+            const QByteArray m = get("/metrics").body;
+            return std::make_pair(sumSamples(m, "api_request_duration_seconds_sum"),
+                                  sumSamples(m, "api_request_duration_seconds_count"));
+        };
+        const auto base = snapshot();
+        QVERIFY(base.first / base.second < 0.3);
+        QCOMPARE(faults("{\"mean_latency_s\": 2.0}").status, 200);
+        const auto start = snapshot();
+        auto now = start;
+        QTRY_VERIFY_WITH_TIMEOUT((now = snapshot(), now.second - start.second >= 100), 10000);
+        const double avg = (now.first - start.first) / (now.second - start.second);
+        QVERIFY2(avg > 1.0 && avg < 4.0, QByteArray::number(avg));
+        QCOMPARE(get("/__sim/faults").json().value("mean_latency_s").toDouble(), 2.0);
+    }
+
+    void errorRateMovesServerErrors() {
+        QVERIFY(startSim({"--dialect", "modular", "--rps", "400"}));
+        auto errors = [this] {
+            const QByteArray m = get("/metrics/prometheus").body;
+            return sumSamples(m, "api_errors_total");
+        };
+        faults("{\"error_rate\": 0.5}");
+        const double start = errors();
+        QTRY_VERIFY_WITH_TIMEOUT(errors() - start > 50, 10000);
+    }
+
+    void badFaultRequests() {
+        QVERIFY(startSim({"--dialect", "plan"}));
+        Reply bad = faults("{not json");
+        QCOMPARE(bad.status, 400);
+        QVERIFY(bad.json().value("message").toString().contains("malformed JSON"));
+        Reply unknown = faults("{\"latncy_ms\": 5}");
+        QCOMPARE(unknown.status, 400);
+        QVERIFY(unknown.json().value("message").toString().contains("latncy_ms"));
+        QCOMPARE(faults("{\"force_status\": 999}").status, 400);
+        QCOMPARE(faults("{\"error_rate\": 2}").status, 400);
+        QCOMPARE(faults("[1,2]").status, 400);
+        QCOMPARE(get("/__sim/nope").status, 404);
+        QCOMPARE(get("/__sim/faults").json().value("force_status").isNull(), true);
+    }
+
+    void planWorkflowLifecycle() {
+        QVERIFY(startSim({"--dialect", "plan", "--step-ms", "40"}));
+        Reply c = post("/v1/workflows",
+                       "{\"workflow_type\":\"job_posting\",\"metadata\":{\"job_id\":1}}");
+        QCOMPARE(c.status, 200);
+        const QString id = c.json().value("workflow_id").toString();
+        QVERIFY(QRegularExpression("^wf_[0-9a-f]{8}$").match(id).hasMatch());
+        QCOMPARE(c.json().value("status").toString(), QStringLiteral("created"));
+        QCOMPARE(get("/v1/workflows/" + id).json().value("status").toString(),
+                 QStringLiteral("created"));
+        Reply s = post("/v1/workflows/" + id + "/start", "");
+        QCOMPARE(s.json().value("status").toString(), QStringLiteral("started"));
+        QTRY_COMPARE_WITH_TIMEOUT(get("/v1/workflows/" + id).json().value("status").toString(),
+                                  QStringLiteral("completed"), 5000);
+        const QJsonObject wf = get("/v1/workflows/" + id).json();
+        QCOMPARE(wf.value("steps").toArray().size(), 5);
+        for (const char* k : {"workflow_id", "workflow_type", "created_at", "metadata",
+                              "started_at", "completed_at"}) {
+            QVERIFY2(wf.contains(QLatin1String(k)), k);
+        }
+        const QJsonObject step = wf.value("steps").toArray().at(0).toObject();
+        for (const char* k : {"step_id", "name", "status", "started_at", "completed_at",
+                              "error_message", "output"}) {
+            QVERIFY2(step.contains(QLatin1String(k)), k);
+        }
+        QCOMPARE(post("/v1/workflows/" + id + "/start", "").status, 400);
+        QCOMPARE(post("/v1/workflows", "{\"workflow_type\":\"nope\"}").status, 422);
+        QCOMPARE(get("/v1/workflows/wf_00000000").status, 404);
+        // The finished workflow shows up in the metrics' execution count via active gauge/traffic.
+        QVERIFY(get("/metrics").body.contains("active_workflows_total"));
+    }
+
+    void modularWorkflows() {
+        QVERIFY(startSim({"--dialect", "modular", "--step-ms", "40"}));
+        Reply c = post("/v1/workflows?workflow_type=job_posting", "{\"source\":\"test\"}");
+        QCOMPARE(c.status, 200);
+        const QString id = c.json().value("workflow_id").toString();
+        QCOMPARE(c.json().value("status").toString(), QStringLiteral("running"));
+        Reply again = post("/v1/workflows/" + id + "/start", "");
+        QCOMPARE(again.status, 400);
+        QCOMPARE(again.json().value("detail").toString(),
+                 QStringLiteral("Workflow already started or completed"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            get("/v1/workflows/" + id + "/status").json().value("progress").toString(),
+            QStringLiteral("100.0%"), 5000);
+        const QJsonObject st = get("/v1/workflows/" + id + "/status").json();
+        QCOMPARE(st.value("steps_completed").toInt(), 5);
+        QCOMPARE(st.value("total_steps").toInt(), 5);
+        QCOMPARE(get("/v1/workflows/" + id + "/steps").json().value("steps").toArray().size(), 5);
+        QCOMPARE(get("/v1/workflows/" + id)
+                     .json()
+                     .value("metadata")
+                     .toObject()
+                     .value("source")
+                     .toString(),
+                 QStringLiteral("test"));
+
+        // Zero-step types complete at once.
+        const QString hp = post("/v1/workflows?workflow_type=hiring_pipeline", "")
+                               .json()
+                               .value("workflow_id")
+                               .toString();
+        QTRY_COMPARE_WITH_TIMEOUT(get("/v1/workflows/" + hp).json().value("status").toString(),
+                                  QStringLiteral("completed"), 2000);
+
+        // fail_at_step, then trigger re-runs and skips the completed steps.
+        const QString f =
+            post("/v1/workflows?workflow_type=candidate_onboarding", "{\"fail_at_step\": 2}")
+                .json()
+                .value("workflow_id")
+                .toString();
+        QTRY_COMPARE_WITH_TIMEOUT(get("/v1/workflows/" + f).json().value("status").toString(),
+                                  QStringLiteral("failed"), 5000);
+        QJsonArray steps = get("/v1/workflows/" + f).json().value("steps").toArray();
+        QCOMPARE(steps.size(), 6);
+        QCOMPARE(steps.at(0).toObject().value("status").toString(), QStringLiteral("completed"));
+        QCOMPARE(steps.at(1).toObject().value("status").toString(), QStringLiteral("failed"));
+        QVERIFY(!steps.at(1).toObject().value("error_message").toString().isEmpty());
+        const QString firstDone = steps.at(0).toObject().value("completed_at").toString();
+        QCOMPARE(post("/v1/workflows/" + f + "/trigger", "").status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(get("/v1/workflows/" + f).json().value("status").toString(),
+                                  QStringLiteral("completed"), 5000);
+        steps = get("/v1/workflows/" + f).json().value("steps").toArray();
+        QCOMPARE(steps.at(0).toObject().value("completed_at").toString(), firstDone);
+
+        // Cancel: reported cancelled, but the run goes on and later reports completed.
+        const QString k = post("/v1/workflows?workflow_type=interview_process", "{}")
+                              .json()
+                              .value("workflow_id")
+                              .toString();
+        QCOMPARE(post("/v1/workflows/" + k + "/cancel", "").status, 200);
+        QCOMPARE(get("/v1/workflows/" + k).json().value("status").toString(),
+                 QStringLiteral("cancelled"));
+        QTRY_COMPARE_WITH_TIMEOUT(get("/v1/workflows/" + k).json().value("status").toString(),
+                                  QStringLiteral("completed"), 5000);
+
+        // Listing and filters.
+        const QJsonObject list = get("/v1/workflows?workflow_type=job_posting&limit=10").json();
+        QCOMPARE(list.value("total").toInt(), 1);
+        QCOMPARE(get("/v1/workflows?status=completed").json().value("total").toInt(), 4);
+        QCOMPARE(post("/v1/workflows?workflow_type=nope", "{}").status, 422);
+        QCOMPARE(post("/v1/workflows", "{}").status, 422);
+        QVERIFY(get("/metrics/prometheus")
+                    .body.contains("workflow_executions_total{status=\"completed\",workflow_type="
+                                   "\"candidate_onboarding\"}"));
+    }
+
+    void jobCreation() {
+        QVERIFY(startSim({"--dialect", "modular", "--step-ms", "20"}));
+        Reply bad = post("/v1/jobs", "{\"title\":\"abc\",\"description\":\"short\"}");
+        QCOMPARE(bad.status, 422);
+        const QJsonArray detail = bad.json().value("detail").toArray();
+        QCOMPARE(detail.size(), 2);
+        QCOMPARE(detail.at(0).toObject().value("loc").toArray().at(1).toString(),
+                 QStringLiteral("title"));
+        QCOMPARE(post("/v1/jobs", "{oops").status, 422);
+        QCOMPARE(post("/v1/jobs", "{\"description\":\"a long enough description\"}").status, 422);
+        Reply ok =
+            post("/v1/jobs", "{\"title\":\"Site Reliability Engineer\",\"description\":\"Keep the "
+                             "gateway up and running\",\"location\":\"Remote\"}");
+        QCOMPARE(ok.status, 200);
+        const QString wf = ok.json().value("workflow_id").toString();
+        QVERIFY(wf.startsWith("wf_"));
+        QCOMPARE(get("/v1/workflows/" + wf).json().value("workflow_type").toString(),
+                 QStringLiteral("job_posting"));
+    }
+
+    void endpoints180Size() {
+        QVERIFY(startSim({"--dialect", "modular", "--endpoints", "180", "--seed", "42"}));
+        const QByteArray body = get("/metrics/prometheus").body;
+        QVERIFY2(body.size() > 800 * 1000 && body.size() < 1200 * 1000,
+                 QByteArray::number(body.size()));
+        QVERIFY(body.count('\n') > 7000);
+        QVERIFY(
+            QRegularExpression("endpoint=\"/v1/(candidates|jobs|interviews|feedback|offers)/\\d+")
+                .match(QString::fromUtf8(body))
+                .hasMatch());
+    }
+};
+
+QTEST_GUILESS_MAIN(GatewaySimTest)
+#include "GatewaySimTest.moc"
