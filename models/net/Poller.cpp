@@ -168,7 +168,12 @@ struct Poller::Impl {
         });
     }
 
-    ~Impl() { cancelPoll(); }
+    ~Impl() {
+        // Not inside a fetch callback here: delete the fetches now rather than later.
+        delete health.data();
+        delete metrics.data();
+        cancelPoll();
+    }
 
     const PollerOptions& options() const { return q->m_options; }
 

@@ -47,6 +47,25 @@ struct PollResult {
 
 // Polls a gateway on an interval with timeouts, a size cap, backoff with jitter and
 // Retry-After, and reports a ConnectionState. Knows nothing about charts or widgets.
+//
+// State semantics (state() and stateChanged):
+// - Connecting until the first poll completes. Each completed poll sets the state from its two
+//   answers (health decides; metrics failing at the HTTP/network level only adds "metrics
+//   unavailable (...)" to the detail, a metrics body that is too large, badly gzipped or
+//   rejected by parseMetrics is BadResponse). stateChanged precedes pollFinished.
+// - Waking: only in wake mode (no success yet, or none for idleBeforeWakeMs). Wake mode reads
+//   with max(wakeTimeoutMs, readTimeoutMs); once wakingAfterMs pass with a sent request still
+//   unanswered, the state turns Waking while the poll is still in flight.
+// - Stale: replaces Up/Degraded only, when no poll completed for staleAfterIntervals × interval
+//   (clock time), checked by a timer, at each poll start and by checkStale(). Failure states
+//   (unreachable, timeout, ...) are more specific and are never replaced by Stale;
+//   isDataStale() tells separately that the data shown is old.
+// - Next delay: interval after a success; after n consecutive failed polls
+//   min(interval × 2^(n-1), maxBackoffMs) × (1 ± 20% jitter), clamped to [interval,
+//   maxBackoffMs]; a 429's Retry-After (seconds or HTTP-date, capped at 1 h, at least the
+//   interval) replaces it. A success resets the count.
+// - Redirects: followed by hand within the same scheme/host/port (at most 5, key kept); a
+//   redirect to another origin is not followed (Error) so the key never leaves the origin.
 class Poller : public QObject {
     Q_OBJECT
 public:
