@@ -1,9 +1,14 @@
 #include "metrics/MetricsParser.h"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ops {
 
@@ -109,6 +114,71 @@ inline bool fastDecimal(const char* p, const char* e, double& out) {
     return false;
 }
 
+#if defined(__SSE2__)
+inline std::uint32_t maskEq(__m128i v, char c) {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
+}
+#endif
+
+// The end of a metric name: the first '{', blank or line end. Validity is checked when a series
+// is first seen (decodeLabels / isValidMetricName), not on every line.
+inline const char* scanName(const char* p, const char* e) {
+#if defined(__SSE2__)
+    while (e - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const std::uint32_t m = maskEq(v, '{') | maskEq(v, ' ') | maskEq(v, '\t');
+        if (m)
+            return p + std::countr_zero(m);
+        p += 16;
+    }
+#endif
+    while (p < e && *p != '{' && *p != ' ' && *p != '\t')
+        ++p;
+    return p;
+}
+
+// The closing '}' of a label section starting after '{', skipping quoted values (with escapes);
+// nullptr when there is none (an unterminated value or set).
+inline const char* scanLabels(const char* p, const char* e) {
+    bool inQuote = false;
+#if defined(__SSE2__)
+    while (e - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        if (maskEq(v, '\\'))
+            break; // escapes: the scalar loop below
+        const std::uint32_t quotes = maskEq(v, '"');
+        const std::uint32_t braces = maskEq(v, '}');
+        // Prefix XOR: bit i set when byte i is inside a quoted value.
+        std::uint32_t inside = quotes;
+        inside ^= inside << 1;
+        inside ^= inside << 2;
+        inside ^= inside << 4;
+        inside ^= inside << 8;
+        if (inQuote)
+            inside = ~inside;
+        const std::uint32_t closing = braces & ~inside & 0xFFFFu;
+        if (closing)
+            return p + std::countr_zero(closing);
+        inQuote ^= (std::popcount(quotes) & 1) != 0;
+        p += 16;
+    }
+#endif
+    for (; p < e; ++p) {
+        const char c = *p;
+        if (inQuote) {
+            if (c == '\\')
+                ++p;
+            else if (c == '"')
+                inQuote = false;
+        } else if (c == '"') {
+            inQuote = true;
+        } else if (c == '}') {
+            return p;
+        }
+    }
+    return nullptr;
+}
+
 std::string printable(std::string_view text) {
     std::string out;
     for (char c : text.substr(0, 40)) {
@@ -196,6 +266,16 @@ std::string_view metricTypeName(MetricType type) {
         return "gaugehistogram";
     }
     return "untyped";
+}
+
+bool isValidMetricName(std::string_view name) {
+    if (name.empty() || !kChars.nameStart[uc(name[0])])
+        return false;
+    for (char c : name) {
+        if (!kChars.name[uc(c)])
+            return false;
+    }
+    return true;
 }
 
 bool parseMetricValue(std::string_view token, double& out) {
@@ -499,83 +579,32 @@ void MetricsParser::parseComment(const char* b, const char* e) {
 }
 
 bool MetricsParser::parseSample(const char* b, const char* e, RawSample& out) {
-    const char* p = b;
-    if (!kChars.nameStart[uc(*p)]) {
+    // Structure only: the name's end, the label section's end (quote and escape aware) and the
+    // value. Names, label names, escapes and UTF-8 are validated once per new series by
+    // isValidMetricName() / decodeLabels(); a known series has byte-identical, valid text.
+    const char* nameEnd = scanName(b, e);
+    if (nameEnd == b) {
         fail("bad metric name");
         return false;
     }
-    ++p;
-    while (p < e && kChars.name[uc(*p)])
-        ++p;
-    const char* nameEnd = p;
+    const char* p = nameEnd;
     while (p < e && isBlank(*p))
         ++p;
     const char* seriesEnd = nameEnd;
     const char* labelsBegin = nameEnd;
     const char* labelsEnd = nameEnd;
     if (p < e && *p == '{') {
-        ++p;
-        labelsBegin = p;
-        // Structure check and the end of the label section; escapes are decoded elsewhere.
-        while (true) {
-            while (p < e && isBlank(*p))
-                ++p;
-            if (p == e) {
-                fail("unterminated label set");
-                return false;
-            }
-            if (*p == '}')
-                break;
-            if (!kChars.labelStart[uc(*p)]) {
-                fail("bad label name");
-                return false;
-            }
-            ++p;
-            while (p < e && kChars.label[uc(*p)])
-                ++p;
-            while (p < e && isBlank(*p))
-                ++p;
-            if (p == e || *p != '=') {
-                fail("expected '=' after label name");
-                return false;
-            }
-            ++p;
-            while (p < e && isBlank(*p))
-                ++p;
-            if (p == e || *p != '"') {
-                fail("expected '\"' before label value");
-                return false;
-            }
-            ++p;
-            while (p < e && *p != '"') {
-                if (*p == '\\')
-                    ++p;
-                ++p;
-            }
-            if (p >= e) {
-                fail("unterminated label value");
-                return false;
-            }
-            ++p; // closing quote
-            while (p < e && isBlank(*p))
-                ++p;
-            if (p < e && *p == ',') {
-                ++p;
-                continue;
-            }
-            if (p < e && *p == '}')
-                break;
-            fail(p == e ? "unterminated label set" : "expected ',' or '}' after label value");
+        labelsBegin = p + 1;
+        const char* close = scanLabels(labelsBegin, e);
+        if (!close) {
+            fail("unterminated label value or set");
             return false;
         }
-        labelsEnd = p;
-        ++p; // '}'
+        labelsEnd = close;
+        p = close + 1;
         seriesEnd = p;
         while (p < e && isBlank(*p))
             ++p;
-    } else if (p == nameEnd && p < e) {
-        fail("bad character in metric name");
-        return false;
     }
     if (p == e) {
         fail("missing value");

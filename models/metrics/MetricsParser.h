@@ -57,6 +57,9 @@ bool decodeLabels(std::string_view raw, LabelList& out, std::string* reason = nu
 // Parses one value token as Prometheus does (NaN, +Inf, -Inf, integers, exponents).
 bool parseMetricValue(std::string_view token, double& out);
 
+// [a-zA-Z_:][a-zA-Z0-9_:]*
+bool isValidMetricName(std::string_view name);
+
 // True when the bytes are valid UTF-8.
 bool isValidUtf8(std::string_view text);
 

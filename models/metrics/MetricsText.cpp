@@ -134,6 +134,13 @@ MetricsParseResult parseMetrics(std::string_view body, MetricsFormat format) {
     std::string reason;
     while (parser.next(raw)) {
         MetricSample s;
+        if (!isValidMetricName(raw.name)) {
+            reason = "bad metric name";
+            r.malformedLines++;
+            if (r.firstErrors.size() < MetricsLimits::kMaxReportedErrors)
+                r.firstErrors.push_back({raw.line, reason});
+            continue;
+        }
         if (!decodeLabels(raw.labels, s.labels, &reason)) {
             // The scanner checks structure; escapes, UTF-8 and duplicates are checked here.
             r.malformedLines++;

@@ -56,7 +56,7 @@ std::string_view SeriesInfo::label(std::string_view labelName) const {
 SeriesIndex::SeriesIndex()
     : m_slots(1024) {}
 
-std::uint32_t SeriesIndex::find(std::string_view rawSeries, std::uint64_t hash) const {
+std::uint32_t SeriesIndex::findKey(std::string_view rawSeries, std::uint64_t hash) const {
     const std::size_t mask = m_slots.size() - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
         const Slot& s = m_slots[i];
@@ -64,11 +64,30 @@ std::uint32_t SeriesIndex::find(std::string_view rawSeries, std::uint64_t hash) 
             return kNone;
         if (s.hash == hash) {
             const Key& k = m_keys[s.key];
-            if (k.bytes.size() == rawSeries.size() &&
-                std::memcmp(k.bytes.data(), rawSeries.data(), rawSeries.size()) == 0)
-                return k.series;
+            if (k.length == rawSeries.size() &&
+                std::memcmp(m_arena.data() + k.offset, rawSeries.data(), rawSeries.size()) == 0)
+                return s.key;
         }
     }
+}
+
+std::uint32_t SeriesIndex::find(std::string_view rawSeries, std::uint64_t hash) const {
+    const std::uint32_t key = findKey(rawSeries, hash);
+    return key == kNone ? kNone : m_keys[key].series;
+}
+
+void SeriesIndex::compactArena() {
+    std::string arena;
+    arena.reserve(m_arena.size() - m_arenaGarbage);
+    for (Key& k : m_keys) {
+        if (k.series == kNone)
+            continue;
+        const std::uint32_t offset = static_cast<std::uint32_t>(arena.size());
+        arena.append(keyBytes(k));
+        k.offset = offset;
+    }
+    m_arena.swap(arena);
+    m_arenaGarbage = 0;
 }
 
 void SeriesIndex::placeKey(std::uint32_t keyIndex) {
@@ -115,8 +134,8 @@ void SeriesIndex::eraseKey(std::uint32_t keyIndex) {
     }
     m_slots[i] = Slot{};
     --m_used;
-    m_keys[keyIndex].bytes.clear();
-    m_keys[keyIndex].bytes.shrink_to_fit();
+    m_arenaGarbage += m_keys[keyIndex].length;
+    m_keys[keyIndex].length = 0;
     m_keys[keyIndex].series = kNone;
     m_freeKeys.push_back(keyIndex);
 }
@@ -141,6 +160,11 @@ std::uint32_t SeriesIndex::insert(const RawSample& sample, std::uint64_t hash, M
                                   std::string* reason) {
     if (const std::uint32_t existing = find(sample.series, hash); existing != kNone)
         return existing;
+    if (!isValidMetricName(sample.name)) {
+        if (reason)
+            *reason = "bad metric name";
+        return kNone;
+    }
     if (!decodeLabels(sample.labels, m_scratch, reason))
         return kNone;
     std::string key = canonical(sample.name, m_scratch);
@@ -175,7 +199,11 @@ std::uint32_t SeriesIndex::insert(const RawSample& sample, std::uint64_t hash, M
         keyIndex = static_cast<std::uint32_t>(m_keys.size());
         m_keys.emplace_back();
     }
-    m_keys[keyIndex].bytes.assign(sample.series);
+    if (m_arenaGarbage > (1u << 20) && m_arenaGarbage * 2 > m_arena.size())
+        compactArena();
+    m_keys[keyIndex].offset = static_cast<std::uint32_t>(m_arena.size());
+    m_keys[keyIndex].length = static_cast<std::uint32_t>(sample.series.size());
+    m_arena.append(sample.series);
     m_keys[keyIndex].hash = hash;
     m_keys[keyIndex].series = id;
     m_spellings[id].push_back(keyIndex);

@@ -8,6 +8,7 @@
 #include "metrics/MetricsParser.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,6 +45,19 @@ public:
     std::uint32_t insert(const RawSample& sample, std::uint64_t hash, MetricType type,
                          std::string* reason = nullptr);
 
+    // The fast path of a scrape that repeats the previous one: spellings ("keys") are stored
+    // contiguously in first-seen order; a caller remembers the key found at each position of the
+    // last scrape and checks it before hashing. findKey() returns a key index or kNone.
+    std::uint32_t findKey(std::string_view rawSeries, std::uint64_t hash) const;
+    bool keyMatches(std::uint32_t key, std::string_view rawSeries) const {
+        if (key >= m_keys.size())
+            return false;
+        const Key& k = m_keys[key];
+        return k.length == rawSeries.size() && k.series != kNone &&
+               std::memcmp(m_arena.data() + k.offset, rawSeries.data(), rawSeries.size()) == 0;
+    }
+    std::uint32_t keySeries(std::uint32_t key) const { return m_keys[key].series; }
+
     // Forgets a series and every spelling of it; its id may be reused.
     void remove(std::uint32_t id);
 
@@ -59,10 +73,15 @@ private:
         std::uint32_t key = kNone; // index into m_keys
     };
     struct Key {
-        std::string bytes;
         std::uint64_t hash = 0;
+        std::uint32_t offset = 0; // in m_arena
+        std::uint32_t length = 0;
         std::uint32_t series = kNone;
     };
+    std::string_view keyBytes(const Key& k) const {
+        return std::string_view(m_arena.data() + k.offset, k.length);
+    }
+    void compactArena();
 
     void grow();
     void placeKey(std::uint32_t keyIndex);
@@ -72,6 +91,8 @@ private:
     std::vector<Slot> m_slots;
     std::size_t m_used = 0;
     std::vector<Key> m_keys;
+    std::string m_arena; // every key's bytes, first-seen order
+    std::size_t m_arenaGarbage = 0;
     std::vector<std::uint32_t> m_freeKeys;
     std::vector<SeriesInfo> m_series;
     std::vector<std::uint8_t> m_live;

@@ -92,8 +92,11 @@ public:
     std::size_t memoryBytes() const;
 
 private:
-    struct Column;
-    struct Item; // a point or a bucket summary, as the decimator walks it
+    struct Column; // cold: compressed chunks and summary rings, touched every few appends
+    struct Hot;    // per series write state, contiguous: the per-scrape path stays sequential
+    void flushPending(std::uint32_t id);
+    void appendAt(std::uint32_t id, std::int64_t index, double value);
+    template <typename F> void decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) const;
 
     qint64 timeAt(std::int64_t index) const;
     std::int64_t firstIndexAtOrAfter(qint64 t) const;
@@ -104,6 +107,7 @@ private:
     std::vector<qint64> m_times; // ring, indexed by scrape index % size
     std::int64_t m_scrapes = 0;  // index of the next scrape; current = m_scrapes - 1
     std::vector<Column*> m_columns;
+    std::vector<Hot> m_hot;
     std::vector<std::uint32_t> m_freeIds;
     std::size_t m_liveCount = 0;
     std::size_t m_dropped = 0;

@@ -1,0 +1,640 @@
+#include "metrics/SignalEngine.h"
+
+#include "metrics/Gzip.h"
+#include "metrics/Quantile.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <tuple>
+
+namespace ops {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint32_t kNone = SeriesIndex::kNone;
+
+enum class RoleKind : std::uint8_t {
+    None,
+    Requests,
+    LatencyBucket,
+    LatencySum,
+    LatencyCount,
+    Errors,
+    LatencyGauge,
+    ActiveWorkflows,
+    WorkflowExecutions,
+    Memory,
+    CpuPercent,
+    CpuSeconds,
+    Connections,
+    ProcessStart,
+};
+
+bool isCounterRole(RoleKind k) {
+    switch (k) {
+    case RoleKind::Requests:
+    case RoleKind::LatencyBucket:
+    case RoleKind::LatencySum:
+    case RoleKind::LatencyCount:
+    case RoleKind::Errors:
+    case RoleKind::WorkflowExecutions:
+    case RoleKind::CpuSeconds:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void appendEscaped(std::string& out, std::string_view v) {
+    for (char c : v) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+}
+
+} // namespace
+
+std::string_view signalName(SignalId id) {
+    static constexpr std::string_view kNames[] = {
+        "request_rate",  "error_rate",   "error_ratio", "latency_avg",
+        "latency_p50",   "latency_p95",  "latency_p99", "active_workflows",
+        "workflow_rate", "memory_bytes", "cpu_percent", "connections"};
+    const auto i = static_cast<std::size_t>(id);
+    return i < std::size(kNames) ? kNames[i] : std::string_view("unknown");
+}
+
+struct SignalEngine::Role {
+    RoleKind kind = RoleKind::None;
+    bool serverError = false;   // a request counter whose status is 5xx
+    std::uint16_t endpoint = 0; // accumulator index; 0: the target only
+    std::uint16_t bucketSlot = 0;
+    std::uint16_t targetBucketSlot = 0;
+};
+
+struct SignalEngine::EndpointAcc {
+    double requests = 0, serverErrors5xx = 0, errors = 0, sum = 0, count = 0;
+    double requestsTotal = 0;
+    bool haveRequests = false, haveErrors = false, haveCount = false;
+    std::vector<HistogramBucket> buckets; // le, delta this scrape (unsorted, by slot)
+    std::vector<HistogramBucket> sorted;  // scratch
+
+    void clear() {
+        requests = serverErrors5xx = errors = sum = count = requestsTotal = 0;
+        haveRequests = haveErrors = haveCount = false;
+        for (auto& b : buckets)
+            b.count = 0;
+    }
+    std::uint16_t slotFor(double le) {
+        for (std::size_t i = 0; i < buckets.size(); ++i) {
+            if (buckets[i].upperBound == le)
+                return static_cast<std::uint16_t>(i);
+        }
+        buckets.push_back({le, 0});
+        sorted.reserve(buckets.size());
+        return static_cast<std::uint16_t>(buckets.size() - 1);
+    }
+};
+
+SignalEngine::SignalEngine(SignalEngineConfig config)
+    : m_config(std::move(config))
+    , m_raw(std::make_unique<SeriesStore>(m_config.rawStore))
+    , m_signals(std::make_unique<SeriesStore>(m_config.signalStore)) {
+    m_mappingFixed = m_config.overrideMapping;
+    m_mapping = m_mappingFixed ? m_config.mapping : MetricsMapping::forDialect(Dialect::Unknown);
+    m_latest.fill(kNaN);
+    for (std::size_t i = 0; i < kSignalCount; ++i)
+        m_signalIds[i] = m_signals->addSeries();
+    m_acc.resize(1);
+}
+
+SignalEngine::~SignalEngine() = default;
+
+std::uint32_t SignalEngine::rawColumn(std::uint32_t seriesId) const {
+    return seriesId < m_column.size() ? m_column[seriesId] : SeriesStore::kNoSeries;
+}
+
+void SignalEngine::setMapping(const MetricsMapping& mapping) {
+    m_mapping = mapping;
+    m_mappingFixed = true;
+    assignAllRoles();
+}
+
+std::uint16_t SignalEngine::endpointSlot(std::string_view endpoint) {
+    if (endpoint.empty())
+        return 0;
+    for (std::size_t i = 0; i < m_endpoints.size(); ++i) {
+        if (m_endpoints[i].endpoint == endpoint)
+            return static_cast<std::uint16_t>(i + 1);
+    }
+    if (m_endpoints.size() >= m_config.maxEndpoints) {
+        endpoint = "(other)";
+        for (std::size_t i = 0; i < m_endpoints.size(); ++i) {
+            if (m_endpoints[i].endpoint == endpoint)
+                return static_cast<std::uint16_t>(i + 1);
+        }
+    }
+    EndpointRow row;
+    row.endpoint = std::string(endpoint);
+    row.latest.fill(kNaN);
+    for (auto& s : row.series)
+        s = m_signals->addSeries();
+    m_endpoints.push_back(std::move(row));
+    m_acc.emplace_back();
+    return static_cast<std::uint16_t>(m_endpoints.size());
+}
+
+void SignalEngine::assignRole(std::uint32_t id) {
+    Role role;
+    const SeriesInfo& info = m_index.info(id);
+    const std::string_view name = info.name;
+    const MetricsMapping& m = m_mapping;
+    const std::string_view hist = m.latencyHistogram;
+    auto withEndpoint = [&](RoleKind kind) {
+        role.kind = kind;
+        role.endpoint = endpointSlot(info.label(m.endpointLabel));
+    };
+    if (!m.requestsCounter.empty() && name == m.requestsCounter) {
+        withEndpoint(RoleKind::Requests);
+        const std::string_view status =
+            m.statusLabel.empty() ? std::string_view() : info.label(m.statusLabel);
+        role.serverError = status.size() == 3 && status[0] == '5';
+    } else if (!hist.empty() && name.size() > hist.size() && name.substr(0, hist.size()) == hist) {
+        const std::string_view suffix = name.substr(hist.size());
+        if (suffix == "_bucket") {
+            double le = 0;
+            if (!parseMetricValue(info.label("le"), le))
+                return;
+            withEndpoint(RoleKind::LatencyBucket);
+            role.bucketSlot = m_acc[role.endpoint].slotFor(le);
+            role.targetBucketSlot = m_acc[0].slotFor(le);
+        } else if (suffix == "_sum") {
+            withEndpoint(RoleKind::LatencySum);
+        } else if (suffix == "_count") {
+            withEndpoint(RoleKind::LatencyCount);
+        }
+    } else if (!m.errorsCounter.empty() && name == m.errorsCounter) {
+        if (!m.errorsLabel.empty() && info.label(m.errorsLabel) != m.errorsLabelValue)
+            return;
+        withEndpoint(RoleKind::Errors);
+    } else if (!m.latencyGauge.empty() && name == m.latencyGauge) {
+        role.kind = RoleKind::LatencyGauge;
+    } else if (!m.activeWorkflowsGauge.empty() && name == m.activeWorkflowsGauge) {
+        role.kind = RoleKind::ActiveWorkflows;
+    } else if (!m.workflowExecutionsCounter.empty() && name == m.workflowExecutionsCounter) {
+        role.kind = RoleKind::WorkflowExecutions;
+    } else if (!m.memoryGauge.empty() && name == m.memoryGauge) {
+        role.kind = RoleKind::Memory;
+    } else if (!m.cpuPercentGauge.empty() && name == m.cpuPercentGauge) {
+        role.kind = RoleKind::CpuPercent;
+    } else if (!m.cpuSecondsCounter.empty() && name == m.cpuSecondsCounter) {
+        role.kind = RoleKind::CpuSeconds;
+    } else if (!m.connectionsGauge.empty() && name == m.connectionsGauge) {
+        role.kind = RoleKind::Connections;
+    } else if (!m.processStartGauge.empty() && name == m.processStartGauge) {
+        role.kind = RoleKind::ProcessStart;
+    }
+    if (role.kind == RoleKind::None)
+        return;
+    m_roles[id] = role;
+    m_roleSeries.push_back(id);
+}
+
+void SignalEngine::assignAllRoles() {
+    m_roleSeries.clear();
+    for (auto& r : m_roles)
+        r = Role{};
+    for (std::uint32_t id = 0; id < m_index.idLimit(); ++id) {
+        if (m_index.contains(id))
+            assignRole(id);
+    }
+}
+
+void SignalEngine::forget(std::uint32_t seriesId) {
+    if (!m_index.contains(seriesId))
+        return;
+    m_index.remove(seriesId);
+    if (m_roles[seriesId].kind != RoleKind::None) {
+        m_roles[seriesId] = Role{};
+        m_roleSeries.erase(std::remove(m_roleSeries.begin(), m_roleSeries.end(), seriesId),
+                           m_roleSeries.end());
+    }
+    const std::uint32_t col = m_column[seriesId];
+    if (col != SeriesStore::kNoSeries && col < m_columnOwner.size())
+        m_columnOwner[col] = kNone;
+    m_column[seriesId] = SeriesStore::kNoSeries;
+    m_seenIn[seriesId] = 0;
+    m_previous[seriesId] = kNaN;
+}
+
+std::uint32_t SignalEngine::newSeries(const RawSample& sample, std::uint64_t hash, MetricType type,
+                                      IngestResult& result) {
+    std::string reason;
+    const std::uint32_t id = m_index.insert(sample, hash, type, &reason);
+    if (id == kNone) {
+        ++result.malformedLines;
+        if (result.firstErrors.size() < MetricsLimits::kMaxReportedErrors)
+            result.firstErrors.push_back({sample.line, reason});
+        return kNone;
+    }
+    if (id >= m_column.size()) {
+        const std::size_t n = m_index.idLimit();
+        m_column.resize(n, SeriesStore::kNoSeries);
+        m_seenIn.resize(n, 0);
+        m_value.resize(n, kNaN);
+        m_previous.resize(n, kNaN);
+        m_roles.resize(n);
+    }
+    if (m_column[id] == SeriesStore::kNoSeries && m_seenIn[id] == 0 &&
+        m_roles[id].kind == RoleKind::None) {
+        ++result.newSeries;
+        m_previous[id] = kNaN;
+        attachColumn(id);
+        assignRole(id);
+    }
+    return id;
+}
+
+void SignalEngine::observe(std::uint32_t id, double value, IngestResult& result) {
+    if (m_seenIn[id] == m_scrapeNo) {
+        ++result.duplicateSamples;
+        return;
+    }
+    m_seenIn[id] = m_scrapeNo;
+    m_value[id] = value;
+    ++result.samples;
+    std::uint32_t col = m_column[id];
+    if (col == SeriesStore::kNoSeries && m_raw->seriesCount() < m_raw->config().maxSeries)
+        col = attachColumn(id);
+    if (col != SeriesStore::kNoSeries)
+        m_raw->append(col, value);
+}
+
+std::uint32_t SignalEngine::attachColumn(std::uint32_t id) {
+    std::uint32_t evicted = SeriesStore::kNoSeries;
+    const std::uint32_t col = m_raw->addSeries(&evicted);
+    if (evicted != SeriesStore::kNoSeries && evicted < m_columnOwner.size() &&
+        m_columnOwner[evicted] != kNone)
+        forget(m_columnOwner[evicted]);
+    m_column[id] = col;
+    if (col != SeriesStore::kNoSeries) {
+        if (col >= m_columnOwner.size())
+            m_columnOwner.resize(col + 1, kNone);
+        m_columnOwner[col] = id;
+    }
+    return col;
+}
+
+void SignalEngine::beginScrape(qint64 timestampMs) {
+    ++m_scrapeNo;
+    m_raw->beginScrape(timestampMs);
+}
+
+IngestResult SignalEngine::ingest(qint64 timestampMs, std::string_view body, MetricsFormat format) {
+    IngestResult result;
+    if (isGzip(body)) {
+        std::string why;
+        if (!decodeGzip(body, m_inflated, MetricsLimits::kMaxBodyBytes, &why)) {
+            result.error = why;
+            return result;
+        }
+        body = m_inflated;
+    }
+    if (auto why = rejectNonMetricsBody(body, format)) {
+        result.error = *why;
+        return result;
+    }
+    if (format == MetricsFormat::JsonStub) {
+        MetricsParseResult parsed = parseMetrics(body, format);
+        if (!parsed.ok) {
+            result.error = parsed.error;
+            return result;
+        }
+        if (!m_mappingFixed && m_mapping.latencyGauge.empty()) {
+            m_mapping = MetricsMapping::forModularJsonStub();
+            assignAllRoles();
+        }
+        return ingestSamples(timestampMs, parsed.samples);
+    }
+    beginScrape(timestampMs);
+    m_parser.reset(body, format);
+    RawSample s;
+    std::size_t position = 0;
+    while (m_parser.next(s)) {
+        // A scrape repeats the previous one: check the series seen at this position last time
+        // before hashing (sequential memory, no table probe).
+        std::uint32_t id = kNone;
+        if (position < m_keyAt.size() && m_index.keyMatches(m_keyAt[position], s.series)) {
+            id = m_index.keySeries(m_keyAt[position]);
+        } else {
+            const std::uint64_t h = hashBytes(s.series);
+            std::uint32_t key = m_index.findKey(s.series, h);
+            if (key != kNone)
+                id = m_index.keySeries(key);
+            if (key == kNone || m_column[id] == SeriesStore::kNoSeries) {
+                id = newSeries(s, h, m_parser.typeOf(s.name), result);
+                if (id == kNone)
+                    continue;
+                key = m_index.findKey(s.series, h);
+            }
+            if (position < m_keyAt.size())
+                m_keyAt[position] = key;
+            else
+                m_keyAt.push_back(key);
+        }
+        ++position;
+        observe(id, s.value, result);
+    }
+    result.malformedLines += m_parser.malformedLines();
+    for (const auto& e : m_parser.firstErrors()) {
+        if (result.firstErrors.size() < MetricsLimits::kMaxReportedErrors)
+            result.firstErrors.push_back(e);
+    }
+    if (result.samples == 0 && result.malformedLines > 0) {
+        result.error = "no valid metrics lines, not metrics text";
+        m_raw->endScrape();
+        return result;
+    }
+    finishScrape(timestampMs, false);
+    result.ok = true;
+    return result;
+}
+
+IngestResult SignalEngine::ingestSamples(qint64 timestampMs,
+                                         const std::vector<MetricSample>& samples) {
+    IngestResult result;
+    beginScrape(timestampMs);
+    std::string key;
+    for (const MetricSample& m : samples) {
+        key = m.name;
+        std::size_t labelsStart = key.size();
+        if (!m.labels.empty()) {
+            key += '{';
+            labelsStart = key.size();
+            bool first = true;
+            for (const auto& [k, v] : m.labels) {
+                if (!first)
+                    key += ',';
+                first = false;
+                key += k;
+                key += "=\"";
+                appendEscaped(key, v);
+                key += '"';
+            }
+            key += '}';
+        }
+        RawSample s;
+        s.series = key;
+        s.name = std::string_view(key).substr(0, m.name.size());
+        s.labels = m.labels.empty()
+                       ? std::string_view()
+                       : std::string_view(key).substr(labelsStart, key.size() - 1 - labelsStart);
+        s.value = m.value;
+        const std::uint64_t h = hashBytes(s.series);
+        std::uint32_t id = m_index.find(s.series, h);
+        if (id == kNone || m_column[id] == SeriesStore::kNoSeries) {
+            id = newSeries(s, h, MetricType::Untyped, result);
+            if (id == kNone)
+                continue;
+        }
+        observe(id, s.value, result);
+    }
+    finishScrape(timestampMs, true);
+    result.ok = true;
+    return result;
+}
+
+void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub) {
+    m_raw->endScrape();
+    if (m_scrapeNo % 64 == 0) {
+        m_raw->dropIdleSeries(m_scratchIds);
+        for (std::uint32_t col : m_scratchIds) {
+            if (col < m_columnOwner.size() && m_columnOwner[col] != kNone)
+                forget(m_columnOwner[col]);
+        }
+    }
+    if (!m_mappingFixed && !jsonStub && m_mapping.dialect == Dialect::Unknown) {
+        std::vector<std::string_view> names;
+        for (std::uint32_t id = 0; id < m_index.idLimit(); ++id) {
+            if (m_index.contains(id))
+                names.push_back(m_index.info(id).name);
+        }
+        const Dialect d = MetricsMapping::detect(names);
+        if (d != Dialect::Unknown) {
+            m_mapping = MetricsMapping::forDialect(d);
+            assignAllRoles();
+        }
+    }
+
+    for (auto& a : m_acc)
+        a.clear();
+    double gauges[kSignalCount];
+    std::fill(std::begin(gauges), std::end(gauges), kNaN);
+    double workflowDelta = 0;
+    bool haveWorkflow = false;
+    double cpuSecondsDelta = kNaN;
+
+    // A changed process start time means a redeploy: every counter restarted from zero.
+    bool redeploy = false;
+    for (std::uint32_t id : m_roleSeries) {
+        if (m_roles[id].kind == RoleKind::ProcessStart && m_seenIn[id] == m_scrapeNo) {
+            const double v = m_value[id];
+            redeploy = m_processStart != 0 && v != m_processStart;
+            m_processStart = v;
+        }
+    }
+
+    for (std::uint32_t id : m_roleSeries) {
+        if (m_seenIn[id] != m_scrapeNo)
+            continue;
+        const Role& role = m_roles[id];
+        const double v = m_value[id];
+        double delta = 0;
+        bool haveDelta = false;
+        if (isCounterRole(role.kind)) {
+            const double prev = m_previous[id];
+            m_previous[id] = v;
+            if (!std::isnan(prev) && !std::isnan(v)) {
+                haveDelta = true;
+                if (v < prev || redeploy) {
+                    delta = v; // counted from zero since the reset
+                    if (v < prev)
+                        ++m_counterResets;
+                } else {
+                    delta = v - prev;
+                }
+            }
+        }
+        EndpointAcc& target = m_acc[0];
+        EndpointAcc* ep = role.endpoint ? &m_acc[role.endpoint] : nullptr;
+        switch (role.kind) {
+        case RoleKind::Requests:
+            target.requestsTotal += v;
+            if (ep)
+                ep->requestsTotal += v;
+            if (!haveDelta)
+                break;
+            target.requests += delta;
+            target.haveRequests = true;
+            if (role.serverError)
+                target.serverErrors5xx += delta;
+            if (ep) {
+                ep->requests += delta;
+                ep->haveRequests = true;
+                if (role.serverError)
+                    ep->serverErrors5xx += delta;
+            }
+            break;
+        case RoleKind::Errors:
+            if (!haveDelta)
+                break;
+            target.errors += delta;
+            target.haveErrors = true;
+            if (ep) {
+                ep->errors += delta;
+                ep->haveErrors = true;
+            }
+            break;
+        case RoleKind::LatencyBucket:
+            if (!haveDelta)
+                break;
+            target.buckets[role.targetBucketSlot].count += delta;
+            if (ep)
+                ep->buckets[role.bucketSlot].count += delta;
+            break;
+        case RoleKind::LatencySum:
+            if (!haveDelta)
+                break;
+            target.sum += delta;
+            if (ep)
+                ep->sum += delta;
+            break;
+        case RoleKind::LatencyCount:
+            if (!haveDelta)
+                break;
+            target.count += delta;
+            target.haveCount = true;
+            if (ep) {
+                ep->count += delta;
+                ep->haveCount = true;
+            }
+            break;
+        case RoleKind::WorkflowExecutions:
+            if (haveDelta) {
+                workflowDelta += delta;
+                haveWorkflow = true;
+            }
+            break;
+        case RoleKind::CpuSeconds:
+            if (haveDelta)
+                cpuSecondsDelta = std::isnan(cpuSecondsDelta) ? delta : cpuSecondsDelta + delta;
+            break;
+        case RoleKind::LatencyGauge:
+            gauges[static_cast<std::size_t>(SignalId::LatencyAvg)] = v;
+            break;
+        case RoleKind::ActiveWorkflows:
+            gauges[static_cast<std::size_t>(SignalId::ActiveWorkflows)] = v;
+            break;
+        case RoleKind::Memory:
+            gauges[static_cast<std::size_t>(SignalId::MemoryBytes)] = v;
+            break;
+        case RoleKind::CpuPercent:
+            gauges[static_cast<std::size_t>(SignalId::CpuPercent)] = v;
+            break;
+        case RoleKind::Connections:
+            gauges[static_cast<std::size_t>(SignalId::Connections)] = v;
+            break;
+        case RoleKind::ProcessStart:
+        case RoleKind::None:
+            break;
+        }
+    }
+
+    const double dt =
+        m_havePrevious ? static_cast<double>(timestampMs - m_previousTimeMs) / 1000.0 : 0.0;
+    const bool rates = dt > 0;
+    const bool errorsFromCounter = m_acc[0].haveErrors;
+    auto compute = [&](EndpointAcc& a, std::array<double, kEndpointSignalCount>& outSig) {
+        outSig.fill(kNaN);
+        const double requests = a.haveRequests ? a.requests : (a.haveCount ? a.count : kNaN);
+        const bool haveErr = errorsFromCounter ? a.haveErrors || a.haveRequests
+                                               : (a.haveRequests && !m_mapping.statusLabel.empty());
+        const double errors = errorsFromCounter ? a.errors : a.serverErrors5xx;
+        if (rates) {
+            outSig[0] = requests / dt;
+            if (haveErr)
+                outSig[1] = errors / dt;
+        }
+        if (a.haveCount && a.count > 0)
+            outSig[2] = a.sum / a.count;
+        if (a.buckets.size() >= 2) {
+            a.sorted.assign(a.buckets.begin(), a.buckets.end());
+            std::sort(a.sorted.begin(), a.sorted.end(),
+                      [](const auto& x, const auto& y) { return x.upperBound < y.upperBound; });
+            outSig[3] = histogramQuantile(0.50, a.sorted);
+            outSig[4] = histogramQuantile(0.95, a.sorted);
+            outSig[5] = histogramQuantile(0.99, a.sorted);
+        }
+        return errors;
+    };
+
+    m_signals->beginScrape(timestampMs);
+    std::array<double, kEndpointSignalCount> sig{};
+    const double targetErrors = compute(m_acc[0], sig);
+    m_latest.fill(kNaN);
+    m_latest[static_cast<std::size_t>(SignalId::RequestRate)] = sig[0];
+    m_latest[static_cast<std::size_t>(SignalId::ErrorRate)] = sig[1];
+    const double requests = m_acc[0].haveRequests ? m_acc[0].requests : m_acc[0].count;
+    if (!std::isnan(sig[1]) && requests > 0)
+        m_latest[static_cast<std::size_t>(SignalId::ErrorRatio)] = targetErrors / requests;
+    m_latest[static_cast<std::size_t>(SignalId::LatencyAvg)] = sig[2];
+    m_latest[static_cast<std::size_t>(SignalId::LatencyP50)] = sig[3];
+    m_latest[static_cast<std::size_t>(SignalId::LatencyP95)] = sig[4];
+    m_latest[static_cast<std::size_t>(SignalId::LatencyP99)] = sig[5];
+    for (std::size_t i = 0; i < kSignalCount; ++i) {
+        if (!std::isnan(gauges[i]))
+            m_latest[i] = gauges[i];
+    }
+    if (rates && haveWorkflow)
+        m_latest[static_cast<std::size_t>(SignalId::WorkflowRate)] = workflowDelta / dt;
+    if (rates && std::isnan(m_latest[static_cast<std::size_t>(SignalId::CpuPercent)]) &&
+        !std::isnan(cpuSecondsDelta))
+        m_latest[static_cast<std::size_t>(SignalId::CpuPercent)] = cpuSecondsDelta / dt * 100.0;
+    for (std::size_t i = 0; i < kSignalCount; ++i)
+        m_signals->append(m_signalIds[i], m_latest[i]);
+    for (std::size_t e = 0; e < m_endpoints.size(); ++e) {
+        EndpointRow& row = m_endpoints[e];
+        compute(m_acc[e + 1], row.latest);
+        row.requestsTotal = m_acc[e + 1].requestsTotal;
+        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
+            m_signals->append(row.series[k], row.latest[k]);
+    }
+    m_signals->endScrape();
+    m_previousTimeMs = timestampMs;
+    m_havePrevious = true;
+}
+
+std::vector<WorkflowRow> SignalEngine::workflowTable() const {
+    std::vector<WorkflowRow> rows;
+    for (std::uint32_t id : m_roleSeries) {
+        if (m_roles[id].kind != RoleKind::WorkflowExecutions || m_seenIn[id] != m_scrapeNo)
+            continue;
+        const SeriesInfo& info = m_index.info(id);
+        rows.push_back({std::string(info.label(m_mapping.workflowTypeLabel)),
+                        std::string(info.label(m_mapping.workflowStatusLabel)), m_value[id]});
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.workflowType, a.status) < std::tie(b.workflowType, b.status);
+    });
+    return rows;
+}
+
+} // namespace ops

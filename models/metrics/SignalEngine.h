@@ -1,0 +1,164 @@
+#pragma once
+
+// Derived signals for one target: every scrape goes in (bytes or samples), the raw series land
+// in a bounded SeriesStore and the signals (per target and per endpoint) in a day-long one.
+// Counter resets (a redeploy) never give negative rates or spikes: a counter that goes down
+// counts from zero, and a changed process start time resets every counter at once.
+
+#include "metrics/MetricsMapping.h"
+#include "metrics/MetricsParser.h"
+#include "metrics/MetricsText.h"
+#include "metrics/SeriesIndex.h"
+#include "metrics/SeriesStore.h"
+
+#include <QtGlobal>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ops {
+
+enum class SignalId : std::uint8_t {
+    RequestRate, // requests per second
+    ErrorRate,   // server errors per second
+    ErrorRatio,  // server errors / requests over the poll interval
+    LatencyAvg,  // seconds, Δsum/Δcount (or the stub's gauge)
+    LatencyP50,  // seconds, from histogram bucket deltas
+    LatencyP95,
+    LatencyP99,
+    ActiveWorkflows, // gauge
+    WorkflowRate,    // workflow executions per second
+    MemoryBytes,
+    CpuPercent,
+    Connections,
+    Count
+};
+constexpr std::size_t kSignalCount = static_cast<std::size_t>(SignalId::Count);
+std::string_view signalName(SignalId id);
+
+// Per-endpoint signals (what labels allow): rate, errors, average and quantile latency.
+enum class EndpointSignal : std::uint8_t {
+    RequestRate,
+    ErrorRate,
+    LatencyAvg,
+    P50,
+    P95,
+    P99,
+    Count
+};
+constexpr std::size_t kEndpointSignalCount = static_cast<std::size_t>(EndpointSignal::Count);
+
+struct EndpointRow {
+    std::string endpoint;
+    std::array<double, kEndpointSignalCount> latest{};        // NaN when unknown
+    std::array<std::uint32_t, kEndpointSignalCount> series{}; // ids in signalStore()
+    double requestsTotal = 0; // counter value (sum over methods/statuses) at the last scrape
+};
+
+struct WorkflowRow {
+    std::string workflowType;
+    std::string status;
+    double executions = 0; // the counter's value at the last scrape
+};
+
+struct SignalEngineConfig {
+    SeriesStoreConfig rawStore = SeriesStoreConfig::rawSeries();
+    SeriesStoreConfig signalStore = SeriesStoreConfig::signalsForADay();
+    std::size_t maxEndpoints = 400; // more endpoints are folded into "(other)"
+    bool overrideMapping = false;   // true: use `mapping` as is, no detection
+    MetricsMapping mapping;
+};
+
+struct IngestResult {
+    bool ok = false;
+    std::string error;
+    std::size_t samples = 0;
+    std::size_t newSeries = 0;
+    std::size_t duplicateSamples = 0;
+    std::size_t malformedLines = 0;
+    std::vector<MetricsParseError> firstErrors;
+};
+
+class SignalEngine {
+public:
+    explicit SignalEngine(SignalEngineConfig config = {});
+    ~SignalEngine();
+    SignalEngine(const SignalEngine&) = delete;
+    SignalEngine& operator=(const SignalEngine&) = delete;
+
+    // One scrape: the body as the target served it (gzip inflated, JSON stub or text).
+    IngestResult ingest(qint64 timestampMs, std::string_view body, MetricsFormat format);
+    // One scrape from already parsed samples (another DataSource).
+    IngestResult ingestSamples(qint64 timestampMs, const std::vector<MetricSample>& samples);
+
+    double latest(SignalId id) const { return m_latest[static_cast<std::size_t>(id)]; }
+    std::uint32_t signalSeries(SignalId id) const {
+        return m_signalIds[static_cast<std::size_t>(id)];
+    }
+    const std::vector<EndpointRow>& endpointTable() const { return m_endpoints; }
+    std::vector<WorkflowRow> workflowTable() const;
+
+    const SeriesStore& signalStore() const { return *m_signals; }
+    const SeriesStore& rawStore() const { return *m_raw; }
+    const SeriesIndex& seriesIndex() const { return m_index; }
+    // The raw store's column of an index series id, or SeriesStore::kNoSeries.
+    std::uint32_t rawColumn(std::uint32_t seriesId) const;
+
+    Dialect dialect() const { return m_mapping.dialect; }
+    const MetricsMapping& mapping() const { return m_mapping; }
+    // Replaces the mapping (operator override) and re-reads every known series' role.
+    void setMapping(const MetricsMapping& mapping);
+
+    std::size_t counterResets() const { return m_counterResets; }
+    std::size_t droppedSeries() const { return m_raw->droppedSeries(); }
+    std::size_t evictedSeries() const { return m_raw->evictedSeries(); }
+
+private:
+    struct Role;
+    void beginScrape(qint64 timestampMs);
+    std::uint32_t newSeries(const RawSample& sample, std::uint64_t hash, MetricType type,
+                            IngestResult& result);
+    void observe(std::uint32_t id, double value, IngestResult& result);
+    std::uint32_t attachColumn(std::uint32_t id);
+    void finishScrape(qint64 timestampMs, bool jsonStub);
+    void assignRole(std::uint32_t id);
+    void assignAllRoles();
+    std::uint16_t endpointSlot(std::string_view endpoint);
+    void forget(std::uint32_t seriesId);
+
+    SignalEngineConfig m_config;
+    MetricsMapping m_mapping;
+    bool m_mappingFixed = false;
+    SeriesIndex m_index;
+    std::unique_ptr<SeriesStore> m_raw;
+    std::unique_ptr<SeriesStore> m_signals;
+    MetricsParser m_parser;
+    std::string m_inflated;
+
+    // Per index series id.
+    std::vector<std::uint32_t> m_column; // raw store column
+    std::vector<std::uint32_t> m_seenIn; // scrape number it was last seen in
+    std::vector<double> m_value;         // value this scrape
+    std::vector<double> m_previous;      // value at the previous scrape it was seen in (NaN: none)
+    std::vector<Role> m_roles;
+    std::vector<std::uint32_t> m_roleSeries;  // ids with a role
+    std::vector<std::uint32_t> m_columnOwner; // raw column -> series id
+    std::vector<std::uint32_t> m_scratchIds;
+    std::vector<std::uint32_t> m_keyAt; // index key seen at each position of the last scrape
+    std::uint32_t m_scrapeNo = 0;
+
+    std::vector<EndpointRow> m_endpoints;
+    struct EndpointAcc;
+    std::vector<EndpointAcc> m_acc; // [0] is the target total; endpoint i at i + 1
+    std::array<double, kSignalCount> m_latest{};
+    std::array<std::uint32_t, kSignalCount> m_signalIds{};
+    qint64 m_previousTimeMs = 0;
+    bool m_havePrevious = false;
+    double m_processStart = 0;
+    std::size_t m_counterResets = 0;
+};
+
+} // namespace ops

@@ -1,0 +1,240 @@
+// ops-metrics-bench: the metrics figures of docs/performance.md, measured in one run.
+//   ops-metrics-bench DATA_DIR [--python-mb-s X] [--day-polls N] [--json]
+// Prints a table (figure, value, bar, pass/fail, ratio) and with --json a last line holding one
+// JSON object. Timing: median of many runs on one thread.
+
+#include "AllocationCounter.h"
+#include "ScrapeSimulator.h"
+
+#include "domain/Clock.h"
+#include "metrics/MetricsParser.h"
+#include "metrics/SeriesIndex.h"
+#include "metrics/SignalEngine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Timing loops use this thread's CPU time: the figures are "on one core", and on a shared
+// 2-core machine wall time mostly measures the neighbours.
+struct Clock {
+    using time_point = double;
+    static double now() {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+    }
+};
+
+double seconds(double a, double b) {
+    return b - a;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? NAN : v[v.size() / 2];
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+double rssMb() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+    }
+    return NAN;
+}
+
+struct Row {
+    std::string figure;
+    double value;
+    std::string unit;
+    std::string bar;
+    std::optional<bool> pass;
+    std::string ratio;
+};
+
+volatile double g_sink = 0;
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string data = argc > 1 ? argv[1] : "tests/data";
+    double pythonMbS = NAN;
+    int dayPolls = 86400;
+    bool json = false;
+    for (int i = 2; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--python-mb-s") && i + 1 < argc)
+            pythonMbS = std::strtod(argv[++i], nullptr);
+        else if (!std::strcmp(argv[i], "--day-polls") && i + 1 < argc)
+            dayPolls = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--json"))
+            json = true;
+    }
+    const std::string body = readFile(data + "/metrics/gateway-10k.prom");
+    if (body.empty()) {
+        std::fprintf(stderr, "cannot read %s/metrics/gateway-10k.prom\n", data.c_str());
+        return 2;
+    }
+    const double mb = static_cast<double>(body.size()) / 1e6;
+
+    // 1. Parse: the scanner alone (name, labels, value, timestamp of every sample).
+    ops::MetricsParser parser;
+    ops::RawSample s;
+    std::size_t samples = 0;
+    std::vector<double> parseTimes;
+    for (int run = 0; run < 300; ++run) {
+        const auto t0 = Clock::now();
+        parser.reset(body, ops::MetricsFormat::PrometheusText);
+        std::size_t n = 0;
+        double sum = 0;
+        while (parser.next(s)) {
+            sum += s.value + static_cast<double>(s.series.size());
+            ++n;
+        }
+        const auto t1 = Clock::now();
+        g_sink = g_sink + sum;
+        samples = n;
+        parseTimes.push_back(seconds(t0, t1));
+    }
+    const double parseS = median(parseTimes);
+    const double parseMbS = mb / parseS;
+    const double parseNs = parseS * 1e9 / static_cast<double>(samples);
+
+    // 1b. Parse + series lookup (hash of the raw bytes, flat table), allocations counted.
+    ops::SeriesIndex index;
+    parser.reset(body, ops::MetricsFormat::PrometheusText);
+    while (parser.next(s))
+        index.insert(s, ops::hashBytes(s.series), ops::MetricType::Untyped);
+    std::vector<double> lookupTimes;
+    std::size_t lookupAllocs = 0;
+    for (int run = 0; run < 200; ++run) {
+        const std::size_t a0 = ops::bench::allocationCount();
+        const auto t0 = Clock::now();
+        parser.reset(body, ops::MetricsFormat::PrometheusText);
+        std::size_t hits = 0;
+        while (parser.next(s))
+            hits += index.find(s.series) != ops::SeriesIndex::kNone;
+        const auto t1 = Clock::now();
+        lookupAllocs += ops::bench::allocationCount() - a0;
+        g_sink = g_sink + static_cast<double>(hits);
+        lookupTimes.push_back(seconds(t0, t1));
+    }
+    const double lookupMbS = mb / median(lookupTimes);
+
+    // 2. Ingest: parse + append into the stores + derived signals, a living gateway at 1 s polls.
+    ops::bench::ScrapeSimulator sim(body);
+    ops::ManualClock clock;
+    auto engine = std::make_unique<ops::SignalEngine>();
+    std::vector<double> ingestTimes;
+    for (int poll = 0; poll < 300; ++poll) {
+        const std::string_view scrape = sim.next();
+        clock.advanceMs(1000);
+        const auto t0 = Clock::now();
+        engine->ingest(clock.nowMs(), scrape, ops::MetricsFormat::PrometheusText);
+        const auto t1 = Clock::now();
+        if (poll > 0)
+            ingestTimes.push_back(seconds(t0, t1) * 1e3);
+    }
+    const double ingestMs = median(ingestTimes);
+
+    // 3. A day of 1 s polls (or --day-polls), then steady-state allocations, RSS, decimation.
+    const auto dayStart = Clock::now();
+    for (int poll = 300; poll < dayPolls; ++poll) {
+        const std::string_view scrape = sim.next();
+        clock.advanceMs(1000);
+        engine->ingest(clock.nowMs(), scrape, ops::MetricsFormat::PrometheusText);
+    }
+    const double daySeconds = seconds(dayStart, Clock::now());
+    const double rss = rssMb();
+    std::size_t steadyAllocs = 0;
+    std::size_t steadySamples = 0;
+    for (int poll = 0; poll < 100; ++poll) {
+        const std::string_view scrape = sim.next();
+        clock.advanceMs(1000);
+        const std::size_t a0 = ops::bench::allocationCount();
+        const auto r = engine->ingest(clock.nowMs(), scrape, ops::MetricsFormat::PrometheusText);
+        steadyAllocs += ops::bench::allocationCount() - a0;
+        steadySamples += r.samples;
+    }
+    const ops::SeriesStore& store = engine->signalStore();
+    const std::uint32_t series = engine->signalSeries(ops::SignalId::LatencyP95);
+    std::vector<ops::StorePoint> out;
+    out.reserve(4 * 1600);
+    std::vector<double> decimateTimes;
+    const qint64 to = store.latestTime();
+    const qint64 from = to - 86'400'000 + 1000;
+    for (int run = 0; run < 200; ++run) {
+        const auto t0 = Clock::now();
+        store.decimate(series, from, to, 1600, out);
+        decimateTimes.push_back(seconds(t0, Clock::now()) * 1e3);
+    }
+    const double decimateMs = median(decimateTimes);
+    const std::size_t decimatedPoints = out.size();
+
+    const double ratio = parseMbS / pythonMbS;
+    const double allocsPerSample = static_cast<double>(steadyAllocs) /
+                                   static_cast<double>(std::max<std::size_t>(steadySamples, 1));
+    std::vector<Row> rows = {
+        {"parse gateway-10k.prom", parseMbS, "MB/s", ">= 1000 (goal 1500)", parseMbS >= 1000,
+         std::isnan(ratio) ? "" : std::to_string(static_cast<int>(ratio)) + "x python"},
+        {"parse, per sample", parseNs, "ns", "~100", std::nullopt, ""},
+        {"parse + series lookup", lookupMbS, "MB/s", "", std::nullopt, ""},
+        {"python prometheus_client text parser", pythonMbS, "MB/s", "reference", std::nullopt, ""},
+        {"parse ratio vs python", ratio, "x", ">= 30",
+         std::isnan(ratio) ? std::nullopt : std::optional<bool>(ratio >= 30), ""},
+        {"ingest one scrape (median)", ingestMs, "ms", "<= 2", ingestMs <= 2, ""},
+        {"decimate 86400 -> 1600 px", decimateMs, "ms", "<= 1", decimateMs <= 1,
+         std::to_string(decimatedPoints) + " points"},
+        {"allocations per sample, steady", allocsPerSample, "", "0", steadyAllocs == 0,
+         std::to_string(steadyAllocs) + " in " + std::to_string(steadySamples) + " samples"},
+        {"allocations, parse + lookup", static_cast<double>(lookupAllocs), "", "0",
+         lookupAllocs == 0, "200 bodies"},
+        {"RSS after simulated day", rss, "MB", "<= 512", rss <= 512,
+         std::to_string(dayPolls) + " polls in " + std::to_string(static_cast<int>(daySeconds)) +
+             " s"},
+        {"  signal store", static_cast<double>(engine->signalStore().memoryBytes()) / 1e6, "MB", "",
+         std::nullopt, std::to_string(engine->signalStore().seriesCount()) + " signals"},
+        {"  raw store", static_cast<double>(engine->rawStore().memoryBytes()) / 1e6, "MB", "",
+         std::nullopt, std::to_string(engine->rawStore().seriesCount()) + " series"},
+    };
+    std::printf("%-40s %12s %-6s %-20s %-6s %s\n", "figure", "value", "unit", "bar", "pass",
+                "ratio/notes");
+    for (const Row& r : rows) {
+        std::printf("%-40s %12.3f %-6s %-20s %-6s %s\n", r.figure.c_str(), r.value, r.unit.c_str(),
+                    r.bar.c_str(), !r.pass ? "" : (*r.pass ? "PASS" : "FAIL"), r.ratio.c_str());
+    }
+    if (json) {
+        auto num = [](double v) {
+            if (std::isnan(v) || std::isinf(v))
+                return std::string("null");
+            char b[64];
+            std::snprintf(b, sizeof b, "%.4g", v);
+            return std::string(b);
+        };
+        std::printf("{\"parse_mb_s\": %s, \"parse_ns_per_sample\": %s, \"python_parse_mb_s\": %s, "
+                    "\"parse_ratio_vs_python\": %s, \"ingest_ms\": %s, "
+                    "\"decimate_86400_to_1600_ms\": %s, \"allocs_per_sample_steady\": %s, "
+                    "\"rss_24h_mb\": %s, \"day_polls\": %d, \"samples_per_scrape\": %zu}\n",
+                    num(parseMbS).c_str(), num(parseNs).c_str(), num(pythonMbS).c_str(),
+                    num(ratio).c_str(), num(ingestMs).c_str(), num(decimateMs).c_str(),
+                    num(allocsPerSample).c_str(), num(rss).c_str(), dayPolls, samples);
+    }
+    return 0;
+}
