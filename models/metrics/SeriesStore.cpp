@@ -296,8 +296,8 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value) {
             (chunkNo + static_cast<std::int64_t>(c.chunks.size()) - 1) %
             static_cast<std::int64_t>(c.chunks.size()))];
         const std::size_t want =
-            std::max<std::size_t>(kChunkPoints * 2, before.bytes.size() * 5 / 4);
-        if (ch.bytes.capacity() < want)
+            std::max<std::size_t>(64, before.bytes.size() * 5 / 4);
+        if (ch.bytes.capacity() == 0)
             ch.bytes.reserve(want);
         h.chunkNo = chunkNo;
         h.prevBits = 0;

@@ -165,7 +165,8 @@ int main(int argc, char** argv) {
     const double rss = rssMb();
     std::size_t steadyAllocs = 0;
     std::size_t steadySamples = 0;
-    for (int poll = 0; poll < 100; ++poll) {
+    // 512 polls: two chunk lengths, so the per-256-poll chunk buffers are counted fairly.
+    for (int poll = 0; poll < 512; ++poll) {
         const std::string_view scrape = sim.next();
         clock.advanceMs(1000);
         const std::size_t a0 = ops::bench::allocationCount();
