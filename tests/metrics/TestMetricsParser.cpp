@@ -62,7 +62,8 @@ private slots:
 
 void TestMetricsParser::detectsFormats() {
     QCOMPARE(detectMetricsFormat("a 1\n# EOF\n", ""), MetricsFormat::OpenMetrics);
-    QCOMPARE(detectMetricsFormat("a 1\n", "text/plain; version=0.0.4"), MetricsFormat::PrometheusText);
+    QCOMPARE(detectMetricsFormat("a 1\n", "text/plain; version=0.0.4"),
+             MetricsFormat::PrometheusText);
     QCOMPARE(detectMetricsFormat("a 1\n", "application/openmetrics-text; version=1.0.0"),
              MetricsFormat::OpenMetrics);
     QCOMPARE(detectMetricsFormat("{\"a\": 1}", "application/json"), MetricsFormat::JsonStub);
@@ -168,13 +169,14 @@ void TestMetricsParser::values() {
 }
 
 void TestMetricsParser::openMetrics() {
-    const std::string body = "# TYPE req counter\n"
-                             "# UNIT lat seconds\n"
-                             "# HELP req Requests.\n"
-                             "req_total{path=\"/a\"} 10 1700000000.5 # {trace_id=\"abc\"} 1.0 1700000000.1\n"
-                             "req_created{path=\"/a\"} 1.7e9\n"
-                             "lat_seconds_bucket{le=\"+Inf\"} 3 # {id=\"x\"} 0.2\n"
-                             "# EOF\n";
+    const std::string body =
+        "# TYPE req counter\n"
+        "# UNIT lat seconds\n"
+        "# HELP req Requests.\n"
+        "req_total{path=\"/a\"} 10 1700000000.5 # {trace_id=\"abc\"} 1.0 1700000000.1\n"
+        "req_created{path=\"/a\"} 1.7e9\n"
+        "lat_seconds_bucket{le=\"+Inf\"} 3 # {id=\"x\"} 0.2\n"
+        "# EOF\n";
     QCOMPARE(detectMetricsFormat(body, ""), MetricsFormat::OpenMetrics);
     const auto r = parse(body, MetricsFormat::OpenMetrics);
     QVERIFY2(r.ok, r.error.c_str());

@@ -71,7 +71,8 @@ void TestSeriesStore::appendAndRead() {
     QCOMPARE(pts.size(), std::size_t{1000});
     for (int i = 0; i < 1000; ++i) {
         QCOMPARE(pts[static_cast<std::size_t>(i)].t, qint64{1'000'000 + i * 1000});
-        QCOMPARE(pts[static_cast<std::size_t>(i)].v, static_cast<double>(static_cast<float>(i * 0.5)));
+        QCOMPARE(pts[static_cast<std::size_t>(i)].v,
+                 static_cast<double>(static_cast<float>(i * 0.5)));
     }
     store.points(b, 1'000'000 + 14'000, 1'000'000 + 14'000, pts);
     QCOMPARE(pts.size(), std::size_t{1});
