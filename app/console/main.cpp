@@ -1,5 +1,8 @@
 // bhiv-ops: the BHIV Ops Console. Verbs for scripts run without a window; otherwise the console.
 #include "ConsoleApplication.h"
+#include "DesktopIntegration.h"
+#include "MainWindow.h"
+#include "SingleInstance.h"
 #include "StatusCommand.h"
 
 #include <QApplication>
@@ -8,8 +11,50 @@
 
 namespace {
 
+// --autostart on|off: writes or removes the login autostart entry, then exits. "on" records the
+// target options given with it (and --minimized), so the console starts watching that target.
+int configureAutostart(const QCommandLineParser& parser, const QString& value) {
+    QString error;
+    if (value == u"off") {
+        if (!DesktopIntegration::disableAutostart(&error)) {
+            std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(error));
+            return 1;
+        }
+        std::printf("autostart off: removed %s\n",
+                    qPrintable(DesktopIntegration::autostartFilePath()));
+        return 0;
+    }
+    if (value != u"on") {
+        std::fprintf(stderr, "bhiv-ops: --autostart is on or off\n");
+        return 3;
+    }
+    QStringList arguments;
+    for (const char* name : {"url", "demo-dialect", "interval"}) {
+        const QString option = QString::fromLatin1(name);
+        if (parser.isSet(option))
+            arguments << QStringLiteral("--") + option << parser.value(option);
+    }
+    for (const char* name : {"demo", "minimized"}) {
+        if (parser.isSet(QString::fromLatin1(name)))
+            arguments << QStringLiteral("--") + QString::fromLatin1(name);
+    }
+    if (!parser.isSet(QStringLiteral("url")) && !parser.isSet(QStringLiteral("demo"))) {
+        std::fprintf(stderr,
+                     "bhiv-ops: --autostart on needs what to watch: --url URL, or --demo\n");
+        return 3;
+    }
+    if (!DesktopIntegration::enableAutostart(QCoreApplication::applicationFilePath(), arguments,
+                                             &error)) {
+        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("autostart on: wrote %s\n", qPrintable(DesktopIntegration::autostartFilePath()));
+    return 0;
+}
+
 int runConsole(int argc, char** argv) {
     QApplication app(argc, argv);
+    DesktopIntegration::install(app); // translations first: the option texts below use them
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
         "main", "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\n"
@@ -41,9 +86,31 @@ int runConsole(int argc, char** argv) {
         QApplication::translate("main",
                                 "Seconds to wait after the first data before --screenshot."),
         QStringLiteral("SECONDS"), QStringLiteral("0"));
+    const QCommandLineOption minimizedOption(
+        QStringLiteral("minimized"),
+        QApplication::translate("main", "Start minimised (to the system tray when there is one)."));
+    const QCommandLineOption newInstanceOption(
+        QStringLiteral("new-instance"),
+        QApplication::translate("main", "Start another console even when one is already running."));
+    const QCommandLineOption autostartOption(
+        QStringLiteral("autostart"),
+        QApplication::translate("main",
+                                "Start at login with the other options given (on), or not (off)."),
+        QStringLiteral("on|off"));
     parser.addOptions({demoOption, demoDialectOption, urlOption, intervalOption, screenshotOption,
-                       screenshotDelayOption});
+                       screenshotDelayOption, minimizedOption, newInstanceOption, autostartOption});
     parser.process(app);
+
+    if (parser.isSet(autostartOption))
+        return configureAutostart(parser, parser.value(autostartOption));
+    // A second launch hands its arguments to the running console, which comes to the front.
+    // Screenshot runs are one-shot jobs and --new-instance opts out.
+    const bool singleInstance = !parser.isSet(screenshotOption) && !parser.isSet(newInstanceOption);
+    SingleInstance instance;
+    if (singleInstance && instance.sendToRunning(app.arguments().mid(1))) {
+        std::fprintf(stderr, "bhiv-ops: passed to the console that is already running\n");
+        return 0;
+    }
 
     ConsoleOptions options;
     options.demo = parser.isSet(demoOption);
@@ -85,6 +152,19 @@ int runConsole(int argc, char** argv) {
         std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(console.errorString()));
         return 2;
     }
+    if (singleInstance) {
+        if (!instance.listen())
+            std::fprintf(stderr, "bhiv-ops: running without single-instance: %s\n",
+                         qPrintable(instance.errorString()));
+        QObject::connect(&instance, &SingleInstance::activated, console.window(),
+                         [window = console.window()](const QStringList& arguments) {
+                             std::fprintf(stderr, "bhiv-ops: activated by another launch: %s\n",
+                                          qPrintable(arguments.join(QLatin1Char(' '))));
+                             DesktopIntegration::raiseWindow(window);
+                         });
+    }
+    if (parser.isSet(minimizedOption))
+        DesktopIntegration::minimizeToTray(console.window());
     return app.exec();
 }
 
