@@ -2,6 +2,7 @@
 
 namespace ops {
 
-Q_LOGGING_CATEGORY(lcNet, "ops.net")
+// Debug lines (each poll) are opt-in: QT_LOGGING_RULES="ops.net.debug=true".
+Q_LOGGING_CATEGORY(lcNet, "ops.net", QtInfoMsg)
 
 } // namespace ops
