@@ -1,6 +1,11 @@
 // The application icon: the SVG renders, every hicolor PNG was made at its size, and the icon and
-// the German translation are embedded in the resources bhiv-ops links.
+// the German translation are embedded in the resources bhiv-ops links, and the window icon and
+// autostart Exec quoting of DesktopIntegration.
+#include "DesktopIntegration.h"
+
+#include <QApplication>
 #include <QFile>
+#include <QIcon>
 #include <QImage>
 #include <QPainter>
 #include <QSvgRenderer>
@@ -45,7 +50,35 @@ private slots:
         QVERIFY(QSvgRenderer(QStringLiteral(":/icons/org.bhiv.OpsConsole.svg")).isValid());
         QVERIFY(QFile::exists(QStringLiteral(":/i18n/bhiv-ops_de.qm")));
     }
+
+    void windowIcon() {
+        const QIcon icon = DesktopIntegration::applicationIcon();
+        QVERIFY(!icon.isNull());
+        for (const int size : {16, 32, 48, 64, 128, 256})
+            QVERIFY2(icon.availableSizes().contains(QSize(size, size)),
+                     qPrintable(QString::number(size)));
+        QCOMPARE(icon.pixmap(48).size(), QSize(48, 48));
+        DesktopIntegration::install(*qApp);
+        QVERIFY(!QApplication::windowIcon().isNull());
+        QCOMPARE(QGuiApplication::desktopFileName(), QStringLiteral("org.bhiv.OpsConsole"));
+    }
+
+    void execQuoting_data() {
+        QTest::addColumn<QString>("argument");
+        QTest::addColumn<QString>("quoted");
+        QTest::newRow("plain") << QStringLiteral("--url") << QStringLiteral("--url");
+        QTest::newRow("percent") << QStringLiteral("a%b") << QStringLiteral("a%%b");
+        QTest::newRow("space") << QStringLiteral("/opt/my apps/bhiv-ops")
+                               << QStringLiteral("\"/opt/my apps/bhiv-ops\"");
+        QTest::newRow("reserved") << QStringLiteral("http://h/?a=1&b=$x")
+                                  << QStringLiteral("\"http://h/?a=1&b=\\\\$x\"");
+    }
+    void execQuoting() {
+        QFETCH(QString, argument);
+        QFETCH(QString, quoted);
+        QCOMPARE(DesktopIntegration::quoteExecArgument(argument), quoted);
+    }
 };
 
-QTEST_GUILESS_MAIN(TestIcons)
+QTEST_MAIN(TestIcons)
 #include "TestIcons.moc"
