@@ -7,13 +7,15 @@
 
 namespace ops {
 
-bool isGzip(std::string_view bytes) {
+bool isGzip(std::string_view bytes)
+{
     return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
            static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
 bool decodeGzip(std::string_view compressed, std::string& out, std::size_t maxBytes,
-                std::string* error) {
+                std::string* error)
+{
     auto failWith = [&](const std::string& why) {
         if (error)
             *error = why;

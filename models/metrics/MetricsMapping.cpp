@@ -4,7 +4,8 @@
 
 namespace ops {
 
-MetricsMapping MetricsMapping::forDialect(Dialect dialect) {
+MetricsMapping MetricsMapping::forDialect(Dialect dialect)
+{
     MetricsMapping m;
     m.dialect = dialect;
     switch (dialect) {
@@ -43,7 +44,8 @@ MetricsMapping MetricsMapping::forDialect(Dialect dialect) {
     return m;
 }
 
-MetricsMapping MetricsMapping::forModularJsonStub() {
+MetricsMapping MetricsMapping::forModularJsonStub()
+{
     MetricsMapping m;
     m.dialect = Dialect::Modular;
     m.requestsCounter = "http_requests_total";
@@ -55,7 +57,8 @@ MetricsMapping MetricsMapping::forModularJsonStub() {
 }
 
 // The modular JSON stub: detected separately by the engine (JSON body), mapped here by names.
-Dialect MetricsMapping::detect(const std::vector<std::string_view>& names) {
+Dialect MetricsMapping::detect(const std::vector<std::string_view>& names)
+{
     auto has = [&](std::string_view n) {
         return std::find(names.begin(), names.end(), n) != names.end();
     };

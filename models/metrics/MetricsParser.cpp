@@ -19,7 +19,8 @@ struct CharTable {
     std::array<bool, 256> name{};
     std::array<bool, 256> labelStart{};
     std::array<bool, 256> label{};
-    constexpr CharTable() {
+    constexpr CharTable()
+    {
         for (int c = 0; c < 256; ++c) {
             const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
             const bool digit = c >= '0' && c <= '9';
@@ -32,10 +33,12 @@ struct CharTable {
 };
 constexpr CharTable kChars;
 
-inline unsigned char uc(char c) {
+inline unsigned char uc(char c)
+{
     return static_cast<unsigned char>(c);
 }
-inline bool isBlank(char c) {
+inline bool isBlank(char c)
+{
     return c == ' ' || c == '\t';
 }
 
@@ -43,7 +46,8 @@ constexpr std::array<double, 23> kPow10 = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1
                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-bool equalsNoCase(std::string_view a, std::string_view lowerB) {
+bool equalsNoCase(std::string_view a, std::string_view lowerB)
+{
     if (a.size() != lowerB.size())
         return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -58,7 +62,8 @@ bool equalsNoCase(std::string_view a, std::string_view lowerB) {
 
 // Clinger's fast path: a decimal with at most 2^53 as mantissa and a power of ten within 22 is
 // exactly representable by one correctly rounded multiplication or division.
-inline bool fastDecimal(const char* p, const char* e, double& out) {
+inline bool fastDecimal(const char* p, const char* e, double& out)
+{
     std::uint64_t mantissa = 0;
     int digits = 0;
     int exponent = 0;
@@ -115,14 +120,16 @@ inline bool fastDecimal(const char* p, const char* e, double& out) {
 }
 
 #if defined(__SSE2__)
-inline std::uint32_t maskEq(__m128i v, char c) {
+inline std::uint32_t maskEq(__m128i v, char c)
+{
     return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
 }
 #endif
 
 // The end of a metric name: the first '{', blank or line end. Validity is checked when a series
 // is first seen (decodeLabels / isValidMetricName), not on every line.
-inline const char* scanName(const char* p, const char* e) {
+inline const char* scanName(const char* p, const char* e)
+{
 #if defined(__SSE2__)
     while (e - p >= 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -139,7 +146,8 @@ inline const char* scanName(const char* p, const char* e) {
 
 // The closing '}' of a label section starting after '{', skipping quoted values (with escapes);
 // nullptr when there is none (an unterminated value or set).
-inline const char* scanLabels(const char* p, const char* e) {
+inline const char* scanLabels(const char* p, const char* e)
+{
     bool inQuote = false;
 #if defined(__SSE2__)
     while (e - p >= 16) {
@@ -179,7 +187,8 @@ inline const char* scanLabels(const char* p, const char* e) {
     return nullptr;
 }
 
-std::string printable(std::string_view text) {
+std::string printable(std::string_view text)
+{
     std::string out;
     for (char c : text.substr(0, 40)) {
         if (uc(c) < 0x20 || uc(c) >= 0x7f)
@@ -193,7 +202,8 @@ std::string printable(std::string_view text) {
 }
 
 // Parses "sec[.frac]" seconds (OpenMetrics) into milliseconds, truncating below the ms.
-bool parseSecondsToMs(std::string_view token, std::int64_t& out) {
+bool parseSecondsToMs(std::string_view token, std::int64_t& out)
+{
     const char* p = token.data();
     const char* e = p + token.size();
     bool negative = false;
@@ -235,7 +245,8 @@ bool parseSecondsToMs(std::string_view token, std::int64_t& out) {
     return true;
 }
 
-bool parseIntegerMs(std::string_view token, std::int64_t& out) {
+bool parseIntegerMs(std::string_view token, std::int64_t& out)
+{
     const char* p = token.data();
     const char* e = p + token.size();
     if (p < e && *p == '+')
@@ -246,7 +257,8 @@ bool parseIntegerMs(std::string_view token, std::int64_t& out) {
 
 } // namespace
 
-std::string_view metricTypeName(MetricType type) {
+std::string_view metricTypeName(MetricType type)
+{
     switch (type) {
     case MetricType::Untyped:
         return "untyped";
@@ -268,7 +280,8 @@ std::string_view metricTypeName(MetricType type) {
     return "untyped";
 }
 
-bool isValidMetricName(std::string_view name) {
+bool isValidMetricName(std::string_view name)
+{
     if (name.empty() || !kChars.nameStart[uc(name[0])])
         return false;
     for (char c : name) {
@@ -278,7 +291,8 @@ bool isValidMetricName(std::string_view name) {
     return true;
 }
 
-bool parseMetricValue(std::string_view token, double& out) {
+bool parseMetricValue(std::string_view token, double& out)
+{
     if (token.empty())
         return false;
     const char* p = token.data();
@@ -328,7 +342,8 @@ bool parseMetricValue(std::string_view token, double& out) {
     return true;
 }
 
-bool isValidUtf8(std::string_view text) {
+bool isValidUtf8(std::string_view text)
+{
     const auto* s = reinterpret_cast<const unsigned char*>(text.data());
     const auto* e = s + text.size();
     while (s < e) {
@@ -366,7 +381,8 @@ bool isValidUtf8(std::string_view text) {
     return true;
 }
 
-bool decodeLabels(std::string_view raw, LabelList& out, std::string* reason) {
+bool decodeLabels(std::string_view raw, LabelList& out, std::string* reason)
+{
     auto failWith = [&](const char* why) {
         if (reason)
             *reason = why;
@@ -441,7 +457,8 @@ bool decodeLabels(std::string_view raw, LabelList& out, std::string* reason) {
     }
 }
 
-void MetricsParser::reset(std::string_view body, MetricsFormat format) {
+void MetricsParser::reset(std::string_view body, MetricsFormat format)
+{
     m_pos = body.data();
     m_end = body.data() + body.size();
     m_format = format;
@@ -453,19 +470,22 @@ void MetricsParser::reset(std::string_view body, MetricsFormat format) {
     m_familyType = MetricType::Untyped;
 }
 
-void MetricsParser::fail(const char* reason) {
+void MetricsParser::fail(const char* reason)
+{
     ++m_malformed;
     if (m_errors.size() < MetricsLimits::kMaxReportedErrors)
         m_errors.push_back({m_line, reason});
 }
 
-void MetricsParser::fail(std::string reason) {
+void MetricsParser::fail(std::string reason)
+{
     ++m_malformed;
     if (m_errors.size() < MetricsLimits::kMaxReportedErrors)
         m_errors.push_back({m_line, std::move(reason)});
 }
 
-MetricType MetricsParser::typeOf(std::string_view sampleName) const {
+MetricType MetricsParser::typeOf(std::string_view sampleName) const
+{
     if (m_familyName.empty() || sampleName.substr(0, m_familyName.size()) != m_familyName)
         return MetricType::Untyped;
     const std::string_view suffix = sampleName.substr(m_familyName.size());
@@ -480,7 +500,8 @@ MetricType MetricsParser::typeOf(std::string_view sampleName) const {
     return MetricType::Untyped;
 }
 
-bool MetricsParser::next(RawSample& out) {
+bool MetricsParser::next(RawSample& out)
+{
     while (m_pos < m_end) {
         const char* b = m_pos;
         const auto* nl =
@@ -516,7 +537,8 @@ bool MetricsParser::next(RawSample& out) {
     return false;
 }
 
-void MetricsParser::parseComment(const char* b, const char* e) {
+void MetricsParser::parseComment(const char* b, const char* e)
+{
     // Tokens: '#', keyword, metric name, rest.
     const char* p = b + 1;
     while (p < e && isBlank(*p))
@@ -578,7 +600,8 @@ void MetricsParser::parseComment(const char* b, const char* e) {
     fail("unknown metric type '" + printable(type) + "'");
 }
 
-bool MetricsParser::parseSample(const char* b, const char* e, RawSample& out) {
+bool MetricsParser::parseSample(const char* b, const char* e, RawSample& out)
+{
     // Structure only: the name's end, the label section's end (quote and escape aware) and the
     // value. Names, label names, escapes and UTF-8 are validated once per new series by
     // isValidMetricName() / decodeLabels(); a known series has byte-identical, valid text.

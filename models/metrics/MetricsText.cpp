@@ -14,7 +14,8 @@ namespace ops {
 
 namespace {
 
-bool containsNoCase(std::string_view haystack, std::string_view lowerNeedle) {
+bool containsNoCase(std::string_view haystack, std::string_view lowerNeedle)
+{
     if (lowerNeedle.size() > haystack.size())
         return false;
     for (std::size_t i = 0; i + lowerNeedle.size() <= haystack.size(); ++i) {
@@ -31,7 +32,8 @@ bool containsNoCase(std::string_view haystack, std::string_view lowerNeedle) {
     return false;
 }
 
-std::string_view trimmed(std::string_view s) {
+std::string_view trimmed(std::string_view s)
+{
     auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     while (!s.empty() && blank(s.front()))
         s.remove_prefix(1);
@@ -40,21 +42,24 @@ std::string_view trimmed(std::string_view s) {
     return s;
 }
 
-bool endsWithEof(std::string_view body) {
+bool endsWithEof(std::string_view body)
+{
     const std::string_view t = trimmed(body);
     constexpr std::string_view kEof = "# EOF";
     return t.size() >= kEof.size() && t.substr(t.size() - kEof.size()) == kEof &&
            (t.size() == kEof.size() || t[t.size() - kEof.size() - 1] == '\n');
 }
 
-MetricsParseResult rejected(std::string why) {
+MetricsParseResult rejected(std::string why)
+{
     MetricsParseResult r;
     r.ok = false;
     r.error = std::move(why);
     return r;
 }
 
-MetricsParseResult parseJsonStub(std::string_view body) {
+MetricsParseResult parseJsonStub(std::string_view body)
+{
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(
         QByteArray::fromRawData(body.data(), static_cast<qsizetype>(body.size())), &err);
@@ -86,7 +91,8 @@ MetricsParseResult parseJsonStub(std::string_view body) {
 
 } // namespace
 
-MetricsFormat detectMetricsFormat(std::string_view body, std::string_view contentTypeOrFileName) {
+MetricsFormat detectMetricsFormat(std::string_view body, std::string_view contentTypeOrFileName)
+{
     if (containsNoCase(contentTypeOrFileName, "openmetrics"))
         return MetricsFormat::OpenMetrics;
     if (containsNoCase(contentTypeOrFileName, "json"))
@@ -99,7 +105,8 @@ MetricsFormat detectMetricsFormat(std::string_view body, std::string_view conten
     return MetricsFormat::PrometheusText;
 }
 
-std::optional<std::string> rejectNonMetricsBody(std::string_view body, MetricsFormat format) {
+std::optional<std::string> rejectNonMetricsBody(std::string_view body, MetricsFormat format)
+{
     if (body.size() > MetricsLimits::kMaxBodyBytes)
         return "body of " + std::to_string(body.size()) + " bytes exceeds the limit of " +
                std::to_string(MetricsLimits::kMaxBodyBytes);
@@ -115,7 +122,8 @@ std::optional<std::string> rejectNonMetricsBody(std::string_view body, MetricsFo
     return std::nullopt;
 }
 
-MetricsParseResult parseMetrics(std::string_view body, MetricsFormat format) {
+MetricsParseResult parseMetrics(std::string_view body, MetricsFormat format)
+{
     std::string inflated;
     if (isGzip(body)) {
         std::string why;

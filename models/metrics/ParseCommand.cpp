@@ -16,11 +16,13 @@ namespace ops {
 
 namespace {
 
-bool endsWith(std::string_view s, std::string_view suffix) {
+bool endsWith(std::string_view s, std::string_view suffix)
+{
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::string formatValue(double value) {
+std::string formatValue(double value)
+{
     if (std::isnan(value))
         return "NaN";
     if (std::isinf(value))
@@ -33,7 +35,8 @@ std::string formatValue(double value) {
 
 } // namespace
 
-void appendJsonString(std::string& out, std::string_view text) {
+void appendJsonString(std::string& out, std::string_view text)
+{
     out += '"';
     for (char c : text) {
         const auto u = static_cast<unsigned char>(c);
@@ -67,7 +70,8 @@ void appendJsonString(std::string& out, std::string_view text) {
     out += '"';
 }
 
-void appendJsonValue(std::string& out, double value) {
+void appendJsonValue(std::string& out, double value)
+{
     if (std::isnan(value) || std::isinf(value)) {
         out += '"';
         out += formatValue(value);
@@ -77,7 +81,8 @@ void appendJsonValue(std::string& out, double value) {
     out += formatValue(value);
 }
 
-int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::ostream& err) {
+int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::ostream& err)
+{
     std::ifstream file(options.path, std::ios::binary);
     if (!file) {
         err << "bhiv-ops parse: cannot open " << options.path << "\n";
@@ -167,7 +172,8 @@ int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::
     return 0;
 }
 
-int runParseCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int runParseCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
+{
     ParseCommandOptions options;
     for (int i = 0; i < argc; ++i) {
         const std::string_view arg = argv[i];

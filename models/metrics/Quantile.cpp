@@ -5,7 +5,8 @@
 
 namespace ops {
 
-double histogramQuantile(double q, std::span<const HistogramBucket> buckets) {
+double histogramQuantile(double q, std::span<const HistogramBucket> buckets)
+{
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     constexpr double kInf = std::numeric_limits<double>::infinity();
     if (std::isnan(q))

@@ -7,13 +7,15 @@ namespace ops {
 
 namespace {
 
-inline std::uint64_t load64(const char* p) {
+inline std::uint64_t load64(const char* p)
+{
     std::uint64_t v;
     std::memcpy(&v, p, 8);
     return v;
 }
 
-inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+inline std::uint64_t mix(std::uint64_t a, std::uint64_t b)
+{
     const __uint128_t r = static_cast<__uint128_t>(a) * b;
     return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
 }
@@ -25,7 +27,8 @@ constexpr std::uint64_t kP2 = 0x8ebc6af09c88c6e3ull;
 } // namespace
 
 // A wyhash-style hash: 16 bytes per multiply.
-std::uint64_t hashBytes(std::string_view bytes) {
+std::uint64_t hashBytes(std::string_view bytes)
+{
     const char* p = bytes.data();
     std::size_t n = bytes.size();
     std::uint64_t seed = kP0 ^ n;
@@ -45,7 +48,8 @@ std::uint64_t hashBytes(std::string_view bytes) {
     return mix(a ^ kP1, b ^ seed ^ kP2);
 }
 
-std::string_view SeriesInfo::label(std::string_view labelName) const {
+std::string_view SeriesInfo::label(std::string_view labelName) const
+{
     for (const auto& [k, v] : labels) {
         if (k == labelName)
             return v;
@@ -54,9 +58,12 @@ std::string_view SeriesInfo::label(std::string_view labelName) const {
 }
 
 SeriesIndex::SeriesIndex()
-    : m_slots(1024) {}
+    : m_slots(1024)
+{
+}
 
-std::uint32_t SeriesIndex::findKey(std::string_view rawSeries, std::uint64_t hash) const {
+std::uint32_t SeriesIndex::findKey(std::string_view rawSeries, std::uint64_t hash) const
+{
     const std::size_t mask = m_slots.size() - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
         const Slot& s = m_slots[i];
@@ -71,12 +78,14 @@ std::uint32_t SeriesIndex::findKey(std::string_view rawSeries, std::uint64_t has
     }
 }
 
-std::uint32_t SeriesIndex::find(std::string_view rawSeries, std::uint64_t hash) const {
+std::uint32_t SeriesIndex::find(std::string_view rawSeries, std::uint64_t hash) const
+{
     const std::uint32_t key = findKey(rawSeries, hash);
     return key == kNone ? kNone : m_keys[key].series;
 }
 
-void SeriesIndex::compactArena() {
+void SeriesIndex::compactArena()
+{
     std::string arena;
     arena.reserve(m_arena.size() - m_arenaGarbage);
     for (Key& k : m_keys) {
@@ -90,7 +99,8 @@ void SeriesIndex::compactArena() {
     m_arenaGarbage = 0;
 }
 
-void SeriesIndex::placeKey(std::uint32_t keyIndex) {
+void SeriesIndex::placeKey(std::uint32_t keyIndex)
+{
     const std::size_t mask = m_slots.size() - 1;
     const std::uint64_t hash = m_keys[keyIndex].hash;
     std::size_t i = hash & mask;
@@ -100,7 +110,8 @@ void SeriesIndex::placeKey(std::uint32_t keyIndex) {
     ++m_used;
 }
 
-void SeriesIndex::grow() {
+void SeriesIndex::grow()
+{
     std::vector<Slot> old(m_slots.size() * 2);
     old.swap(m_slots);
     m_used = 0;
@@ -110,7 +121,8 @@ void SeriesIndex::grow() {
     }
 }
 
-void SeriesIndex::eraseKey(std::uint32_t keyIndex) {
+void SeriesIndex::eraseKey(std::uint32_t keyIndex)
+{
     // Backward-shift deletion keeps linear probing free of tombstones.
     const std::size_t mask = m_slots.size() - 1;
     std::size_t i = m_keys[keyIndex].hash & mask;
@@ -140,7 +152,8 @@ void SeriesIndex::eraseKey(std::uint32_t keyIndex) {
     m_freeKeys.push_back(keyIndex);
 }
 
-std::string SeriesIndex::canonical(std::string_view name, const LabelList& labels) {
+std::string SeriesIndex::canonical(std::string_view name, const LabelList& labels)
+{
     std::vector<const std::pair<std::string, std::string>*> sorted;
     sorted.reserve(labels.size());
     for (const auto& l : labels)
@@ -157,7 +170,8 @@ std::string SeriesIndex::canonical(std::string_view name, const LabelList& label
 }
 
 std::uint32_t SeriesIndex::insert(const RawSample& sample, std::uint64_t hash, MetricType type,
-                                  std::string* reason) {
+                                  std::string* reason)
+{
     if (const std::uint32_t existing = find(sample.series, hash); existing != kNone)
         return existing;
     if (!isValidMetricName(sample.name)) {
@@ -213,7 +227,8 @@ std::uint32_t SeriesIndex::insert(const RawSample& sample, std::uint64_t hash, M
     return id;
 }
 
-void SeriesIndex::remove(std::uint32_t id) {
+void SeriesIndex::remove(std::uint32_t id)
+{
     if (!contains(id))
         return;
     for (std::uint32_t keyIndex : m_spellings[id])

@@ -35,7 +35,8 @@ public:
 
     // The id of the series with these raw bytes, or kNone.
     std::uint32_t find(std::string_view rawSeries, std::uint64_t hash) const;
-    std::uint32_t find(std::string_view rawSeries) const {
+    std::uint32_t find(std::string_view rawSeries) const
+    {
         return find(rawSeries, hashBytes(rawSeries));
     }
 
@@ -49,7 +50,8 @@ public:
     // contiguously in first-seen order; a caller remembers the key found at each position of the
     // last scrape and checks it before hashing. findKey() returns a key index or kNone.
     std::uint32_t findKey(std::string_view rawSeries, std::uint64_t hash) const;
-    bool keyMatches(std::uint32_t key, std::string_view rawSeries) const {
+    bool keyMatches(std::uint32_t key, std::string_view rawSeries) const
+    {
         if (key >= m_keys.size())
             return false;
         const Key& k = m_keys[key];
@@ -78,7 +80,8 @@ private:
         std::uint32_t length = 0;
         std::uint32_t series = kNone;
     };
-    std::string_view keyBytes(const Key& k) const {
+    std::string_view keyBytes(const Key& k) const
+    {
         return std::string_view(m_arena.data() + k.offset, k.length);
     }
     void compactArena();

@@ -30,8 +30,9 @@ struct Chunk {
 // low bytes of the XOR follow (0-4). Identical values cost half a byte.
 struct Decoder {
     std::uint32_t prevBits = 0;
-    template <typename F>
-    void run(const std::uint8_t* p, int count, std::int64_t firstIndex, F&& f) {
+    int drop = 0;
+    template <typename F> void run(const std::uint8_t* p, int count, std::int64_t firstIndex, F&& f)
+    {
         std::uint8_t control = 0;
         for (int i = 0; i < count; ++i) {
             int n;
@@ -45,8 +46,9 @@ struct Decoder {
             for (int k = 0; k < n; ++k)
                 x |= static_cast<std::uint32_t>(*p++) << (8 * k);
             prevBits ^= x;
+            const std::uint32_t bits = prevBits << drop;
             float v;
-            std::memcpy(&v, &prevBits, 4);
+            std::memcpy(&v, &bits, 4);
             f(firstIndex + i, static_cast<double>(v));
         }
     }
@@ -73,25 +75,29 @@ struct SeriesStore::Column {
     std::vector<std::vector<Bucket>> levels; // rings of completed buckets
 };
 
-SeriesStoreConfig SeriesStoreConfig::signalsForADay(int pollsPerDay) {
+SeriesStoreConfig SeriesStoreConfig::signalsForADay(int pollsPerDay)
+{
     SeriesStoreConfig c;
     c.fullResolutionPoints = pollsPerDay;
     c.levels = {{64, pollsPerDay / 64 + 1}, {1024, pollsPerDay / 1024 + 1}};
+    c.mantissaBits = 12;
     c.maxSeries = 20000;
     c.idlePollsBeforeEviction = 300;
     c.dropIdleAfterPolls = pollsPerDay;
     return c;
 }
 
-SeriesStoreConfig SeriesStoreConfig::rawSeries(int fullResolutionPoints, int pollsPerDay) {
+SeriesStoreConfig SeriesStoreConfig::rawSeries(int fullResolutionPoints, int pollsPerDay)
+{
     SeriesStoreConfig c;
     c.fullResolutionPoints = fullResolutionPoints;
-    c.levels = {{300, pollsPerDay / 300 + 1}};
+    c.levels = {{900, pollsPerDay / 900 + 1}}; // 15-minute summaries for a day
     return c;
 }
 
 SeriesStore::SeriesStore(SeriesStoreConfig config)
-    : m_config(std::move(config)) {
+    : m_config(std::move(config))
+{
     m_config.fullResolutionPoints = std::max(m_config.fullResolutionPoints, 1);
     if (m_config.levels.size() > kMaxLevels)
         m_config.levels.resize(kMaxLevels);
@@ -107,29 +113,36 @@ SeriesStore::SeriesStore(SeriesStoreConfig config)
             std::max<std::int64_t>(span, std::int64_t{l.bucketPoints} * (l.retentionBuckets + 1));
     }
     m_times.assign(static_cast<std::size_t>(span + 1), 0);
+    m_drop = 23 - std::clamp(m_config.mantissaBits, 1, 23);
 }
 
-SeriesStore::~SeriesStore() {
+SeriesStore::~SeriesStore()
+{
     for (Column* c : m_columns)
         delete c;
 }
 
-qint64 SeriesStore::timeAt(std::int64_t index) const {
+qint64 SeriesStore::timeAt(std::int64_t index) const
+{
     return m_times[static_cast<std::size_t>(index % static_cast<std::int64_t>(m_times.size()))];
 }
 
-std::int64_t SeriesStore::oldestIndex() const {
+std::int64_t SeriesStore::oldestIndex() const
+{
     return std::max<std::int64_t>(0, m_scrapes - static_cast<std::int64_t>(m_times.size()) + 1);
 }
 
-qint64 SeriesStore::latestTime() const {
+qint64 SeriesStore::latestTime() const
+{
     return m_scrapes > 0 ? timeAt(m_scrapes - 1) : 0;
 }
-qint64 SeriesStore::oldestTime() const {
+qint64 SeriesStore::oldestTime() const
+{
     return m_scrapes > 0 ? timeAt(oldestIndex()) : 0;
 }
 
-std::int64_t SeriesStore::firstIndexAtOrAfter(qint64 t) const {
+std::int64_t SeriesStore::firstIndexAtOrAfter(qint64 t) const
+{
     std::int64_t lo = oldestIndex();
     std::int64_t hi = m_scrapes;
     while (lo < hi) {
@@ -142,7 +155,8 @@ std::int64_t SeriesStore::firstIndexAtOrAfter(qint64 t) const {
     return lo;
 }
 
-std::int64_t SeriesStore::lastIndexAtOrBefore(qint64 t) const {
+std::int64_t SeriesStore::lastIndexAtOrBefore(qint64 t) const
+{
     std::int64_t lo = oldestIndex() - 1;
     std::int64_t hi = m_scrapes - 1;
     while (lo < hi) {
@@ -155,7 +169,8 @@ std::int64_t SeriesStore::lastIndexAtOrBefore(qint64 t) const {
     return lo;
 }
 
-void SeriesStore::beginScrape(qint64 tMs) {
+void SeriesStore::beginScrape(qint64 tMs)
+{
     if (m_inScrape)
         endScrape();
     if (m_scrapes > 0)
@@ -165,7 +180,8 @@ void SeriesStore::beginScrape(qint64 tMs) {
     m_inScrape = true;
 }
 
-void SeriesStore::endScrape() {
+void SeriesStore::endScrape()
+{
     if (!m_inScrape)
         return;
     m_inScrape = false;
@@ -178,7 +194,8 @@ void SeriesStore::endScrape() {
     }
 }
 
-std::uint32_t SeriesStore::addSeries(std::uint32_t* evicted) {
+std::uint32_t SeriesStore::addSeries(std::uint32_t* evicted)
+{
     if (evicted)
         *evicted = kNoSeries;
     const std::int64_t current = std::max<std::int64_t>(m_scrapes - 1, 0);
@@ -224,7 +241,8 @@ std::uint32_t SeriesStore::addSeries(std::uint32_t* evicted) {
     return id;
 }
 
-void SeriesStore::removeSeries(std::uint32_t id) {
+void SeriesStore::removeSeries(std::uint32_t id)
+{
     if (!contains(id))
         return;
     delete m_columns[id];
@@ -233,7 +251,8 @@ void SeriesStore::removeSeries(std::uint32_t id) {
     --m_liveCount;
 }
 
-void SeriesStore::dropIdleSeries(std::vector<std::uint32_t>& out) {
+void SeriesStore::dropIdleSeries(std::vector<std::uint32_t>& out)
+{
     out.clear();
     const std::int64_t limit = m_scrapes - 1 - m_config.dropIdleAfterPolls;
     for (std::uint32_t id = 0; id < m_hot.size(); ++id) {
@@ -245,28 +264,37 @@ void SeriesStore::dropIdleSeries(std::vector<std::uint32_t>& out) {
     }
 }
 
-bool SeriesStore::contains(std::uint32_t id) const {
+bool SeriesStore::contains(std::uint32_t id) const
+{
     return id < m_columns.size() && m_columns[id] != nullptr;
 }
 
-double SeriesStore::latest(std::uint32_t id) const {
+double SeriesStore::latest(std::uint32_t id) const
+{
     return contains(id) ? m_hot[id].latest : kNaN;
 }
 
-void SeriesStore::flushPending(std::uint32_t id) {
+void SeriesStore::flushPending(std::uint32_t id)
+{
     Hot& h = m_hot[id];
     if (h.pendingCount == 0)
         return;
     Column& c = *m_columns[id];
     Chunk& ch =
         c.chunks[static_cast<std::size_t>(h.chunkNo % static_cast<std::int64_t>(c.chunks.size()))];
+    if (ch.bytes.size() + h.pendingBytes > ch.bytes.capacity()) {
+        // Outgrew its estimate: take the most a chunk can need, so this slot never grows again.
+        const std::size_t valueBytes = static_cast<std::size_t>((32 - m_drop + 7) / 8);
+        ch.bytes.reserve(kChunkPoints / 2 + kChunkPoints * valueBytes);
+    }
     ch.bytes.insert(ch.bytes.end(), h.pending, h.pending + h.pendingBytes);
     ch.count += h.pendingCount;
     h.pendingCount = 0;
     h.pendingBytes = 0;
 }
 
-void SeriesStore::append(std::uint32_t id, double value) {
+void SeriesStore::append(std::uint32_t id, double value)
+{
     if (!contains(id) || m_scrapes == 0)
         return;
     Hot& h = m_hot[id];
@@ -279,7 +307,8 @@ void SeriesStore::append(std::uint32_t id, double value) {
     appendAt(id, index, value);
 }
 
-void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value) {
+void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
+{
     Hot& h = m_hot[id];
     h.lastAppended = index;
     const std::int64_t chunkNo = index / kChunkPoints;
@@ -296,15 +325,21 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value) {
             (chunkNo + static_cast<std::int64_t>(c.chunks.size()) - 1) %
             static_cast<std::int64_t>(c.chunks.size()))];
         const std::size_t want =
-            std::max<std::size_t>(64, before.bytes.size() * 5 / 4);
+            std::max<std::size_t>(64, before.bytes.size() + before.bytes.size() / 8);
         if (ch.bytes.capacity() == 0)
             ch.bytes.reserve(want);
         h.chunkNo = chunkNo;
         h.prevBits = 0;
     }
-    const float f = static_cast<float>(value);
+    float f = static_cast<float>(value);
     std::uint32_t bits;
     std::memcpy(&bits, &f, 4);
+    if (m_drop > 0 && !std::isnan(f)) {
+        // Round to the kept mantissa bits (a carry into the exponent is correct rounding).
+        bits = (bits + (1u << (m_drop - 1))) & ~((1u << m_drop) - 1u);
+        std::memcpy(&f, &bits, 4);
+    }
+    bits >>= m_drop;
     const std::uint32_t x = bits ^ h.prevBits;
     h.prevBits = bits;
     const int n = x == 0 ? 0 : 4 - std::countl_zero(x) / 8;
@@ -351,7 +386,8 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value) {
 }
 
 template <typename F>
-void SeriesStore::decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) const {
+void SeriesStore::decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) const
+{
     const Column& c = *m_columns[id];
     const Hot& h = m_hot[id];
     const Chunk& ch =
@@ -359,13 +395,14 @@ void SeriesStore::decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) con
     if (ch.start < 0 || ch.start / kChunkPoints != chunkNo)
         return;
     Decoder d;
+    d.drop = m_drop;
     d.run(ch.bytes.data(), ch.count, ch.start, f);
     if (h.chunkNo == chunkNo)
         d.run(h.pending, h.pendingCount, ch.start + ch.count, f);
 }
 
-void SeriesStore::points(std::uint32_t id, qint64 t0, qint64 t1,
-                         std::vector<StorePoint>& out) const {
+void SeriesStore::points(std::uint32_t id, qint64 t0, qint64 t1, std::vector<StorePoint>& out) const
+{
     out.clear();
     if (!contains(id) || m_scrapes == 0 || t1 < t0)
         return;
@@ -383,7 +420,8 @@ void SeriesStore::points(std::uint32_t id, qint64 t0, qint64 t1,
 }
 
 void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
-                           std::vector<StorePoint>& out) const {
+                           std::vector<StorePoint>& out) const
+{
     out.clear();
     if (!contains(id) || m_scrapes == 0 || t1 < t0 || width <= 0)
         return;
@@ -494,7 +532,8 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
     flush();
 }
 
-std::size_t SeriesStore::memoryBytes() const {
+std::size_t SeriesStore::memoryBytes() const
+{
     std::size_t total = m_times.capacity() * sizeof(qint64) + m_hot.capacity() * sizeof(Hot);
     for (const Column* c : m_columns) {
         if (!c)

@@ -35,6 +35,9 @@ struct SeriesStoreConfig {
     std::size_t maxSeries = 20000;
     int idlePollsBeforeEviction = 300; // a series unseen this long goes first when space is needed
     int dropIdleAfterPolls = 3600;     // ... and is removed anyway after this long
+    // Float32 mantissa bits kept (23: all). Derived signals keep 12 (relative error <= 1.2e-4,
+    // far below a pixel) so that a day of them at poll resolution compresses to ~2.5 B a point.
+    int mantissaBits = 23;
 
     // A day of derived signals at poll resolution (1 s polls), 64-poll and 1024-poll summaries.
     static SeriesStoreConfig signalsForADay(int pollsPerDay = 86400);
@@ -104,6 +107,7 @@ private:
     std::int64_t oldestIndex() const;
 
     SeriesStoreConfig m_config;
+    int m_drop = 0;              // low mantissa bits rounded away and not stored
     std::vector<qint64> m_times; // ring, indexed by scrape index % size
     std::int64_t m_scrapes = 0;  // index of the next scrape; current = m_scrapes - 1
     std::vector<Column*> m_columns;

@@ -33,7 +33,8 @@ enum class RoleKind : std::uint8_t {
     ProcessStart,
 };
 
-bool isCounterRole(RoleKind k) {
+bool isCounterRole(RoleKind k)
+{
     switch (k) {
     case RoleKind::Requests:
     case RoleKind::LatencyBucket:
@@ -48,7 +49,8 @@ bool isCounterRole(RoleKind k) {
     }
 }
 
-void appendEscaped(std::string& out, std::string_view v) {
+void appendEscaped(std::string& out, std::string_view v)
+{
     for (char c : v) {
         if (c == '\\')
             out += "\\\\";
@@ -63,7 +65,8 @@ void appendEscaped(std::string& out, std::string_view v) {
 
 } // namespace
 
-std::string_view signalName(SignalId id) {
+std::string_view signalName(SignalId id)
+{
     static constexpr std::string_view kNames[] = {
         "request_rate",  "error_rate",   "error_ratio", "latency_avg",
         "latency_p50",   "latency_p95",  "latency_p99", "active_workflows",
@@ -87,13 +90,15 @@ struct SignalEngine::EndpointAcc {
     std::vector<HistogramBucket> buckets; // le, delta this scrape (unsorted, by slot)
     std::vector<HistogramBucket> sorted;  // scratch
 
-    void clear() {
+    void clear()
+    {
         requests = serverErrors5xx = errors = sum = count = requestsTotal = 0;
         haveRequests = haveErrors = haveCount = false;
         for (auto& b : buckets)
             b.count = 0;
     }
-    std::uint16_t slotFor(double le) {
+    std::uint16_t slotFor(double le)
+    {
         for (std::size_t i = 0; i < buckets.size(); ++i) {
             if (buckets[i].upperBound == le)
                 return static_cast<std::uint16_t>(i);
@@ -107,7 +112,8 @@ struct SignalEngine::EndpointAcc {
 SignalEngine::SignalEngine(SignalEngineConfig config)
     : m_config(std::move(config))
     , m_raw(std::make_unique<SeriesStore>(m_config.rawStore))
-    , m_signals(std::make_unique<SeriesStore>(m_config.signalStore)) {
+    , m_signals(std::make_unique<SeriesStore>(m_config.signalStore))
+{
     m_mappingFixed = m_config.overrideMapping;
     m_mapping = m_mappingFixed ? m_config.mapping : MetricsMapping::forDialect(Dialect::Unknown);
     m_latest.fill(kNaN);
@@ -118,17 +124,20 @@ SignalEngine::SignalEngine(SignalEngineConfig config)
 
 SignalEngine::~SignalEngine() = default;
 
-std::uint32_t SignalEngine::rawColumn(std::uint32_t seriesId) const {
+std::uint32_t SignalEngine::rawColumn(std::uint32_t seriesId) const
+{
     return seriesId < m_column.size() ? m_column[seriesId] : SeriesStore::kNoSeries;
 }
 
-void SignalEngine::setMapping(const MetricsMapping& mapping) {
+void SignalEngine::setMapping(const MetricsMapping& mapping)
+{
     m_mapping = mapping;
     m_mappingFixed = true;
     assignAllRoles();
 }
 
-std::uint16_t SignalEngine::endpointSlot(std::string_view endpoint) {
+std::uint16_t SignalEngine::endpointSlot(std::string_view endpoint)
+{
     if (endpoint.empty())
         return 0;
     for (std::size_t i = 0; i < m_endpoints.size(); ++i) {
@@ -152,7 +161,8 @@ std::uint16_t SignalEngine::endpointSlot(std::string_view endpoint) {
     return static_cast<std::uint16_t>(m_endpoints.size());
 }
 
-void SignalEngine::assignRole(std::uint32_t id) {
+void SignalEngine::assignRole(std::uint32_t id)
+{
     Role role;
     const SeriesInfo& info = m_index.info(id);
     const std::string_view name = info.name;
@@ -208,7 +218,8 @@ void SignalEngine::assignRole(std::uint32_t id) {
     m_roleSeries.push_back(id);
 }
 
-void SignalEngine::assignAllRoles() {
+void SignalEngine::assignAllRoles()
+{
     m_roleSeries.clear();
     for (auto& r : m_roles)
         r = Role{};
@@ -218,7 +229,8 @@ void SignalEngine::assignAllRoles() {
     }
 }
 
-void SignalEngine::forget(std::uint32_t seriesId) {
+void SignalEngine::forget(std::uint32_t seriesId)
+{
     if (!m_index.contains(seriesId))
         return;
     m_index.remove(seriesId);
@@ -236,7 +248,8 @@ void SignalEngine::forget(std::uint32_t seriesId) {
 }
 
 std::uint32_t SignalEngine::newSeries(const RawSample& sample, std::uint64_t hash, MetricType type,
-                                      IngestResult& result) {
+                                      IngestResult& result)
+{
     std::string reason;
     const std::uint32_t id = m_index.insert(sample, hash, type, &reason);
     if (id == kNone) {
@@ -263,7 +276,8 @@ std::uint32_t SignalEngine::newSeries(const RawSample& sample, std::uint64_t has
     return id;
 }
 
-void SignalEngine::observe(std::uint32_t id, double value, IngestResult& result) {
+void SignalEngine::observe(std::uint32_t id, double value, IngestResult& result)
+{
     if (m_seenIn[id] == m_scrapeNo) {
         ++result.duplicateSamples;
         return;
@@ -278,7 +292,8 @@ void SignalEngine::observe(std::uint32_t id, double value, IngestResult& result)
         m_raw->append(col, value);
 }
 
-std::uint32_t SignalEngine::attachColumn(std::uint32_t id) {
+std::uint32_t SignalEngine::attachColumn(std::uint32_t id)
+{
     std::uint32_t evicted = SeriesStore::kNoSeries;
     const std::uint32_t col = m_raw->addSeries(&evicted);
     if (evicted != SeriesStore::kNoSeries && evicted < m_columnOwner.size() &&
@@ -293,12 +308,14 @@ std::uint32_t SignalEngine::attachColumn(std::uint32_t id) {
     return col;
 }
 
-void SignalEngine::beginScrape(qint64 timestampMs) {
+void SignalEngine::beginScrape(qint64 timestampMs)
+{
     ++m_scrapeNo;
     m_raw->beginScrape(timestampMs);
 }
 
-IngestResult SignalEngine::ingest(qint64 timestampMs, std::string_view body, MetricsFormat format) {
+IngestResult SignalEngine::ingest(qint64 timestampMs, std::string_view body, MetricsFormat format)
+{
     IngestResult result;
     if (isGzip(body)) {
         std::string why;
@@ -369,7 +386,8 @@ IngestResult SignalEngine::ingest(qint64 timestampMs, std::string_view body, Met
 }
 
 IngestResult SignalEngine::ingestSamples(qint64 timestampMs,
-                                         const std::vector<MetricSample>& samples) {
+                                         const std::vector<MetricSample>& samples)
+{
     IngestResult result;
     beginScrape(timestampMs);
     std::string key;
@@ -412,7 +430,8 @@ IngestResult SignalEngine::ingestSamples(qint64 timestampMs,
     return result;
 }
 
-void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub) {
+void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
+{
     m_raw->endScrape();
     if (m_scrapeNo % 64 == 0) {
         m_raw->dropIdleSeries(m_scratchIds);
@@ -622,7 +641,8 @@ void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub) {
     m_havePrevious = true;
 }
 
-std::vector<WorkflowRow> SignalEngine::workflowTable() const {
+std::vector<WorkflowRow> SignalEngine::workflowTable() const
+{
     std::vector<WorkflowRow> rows;
     for (std::uint32_t id : m_roleSeries) {
         if (m_roles[id].kind != RoleKind::WorkflowExecutions || m_seenIn[id] != m_scrapeNo)

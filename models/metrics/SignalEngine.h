@@ -95,7 +95,8 @@ public:
     IngestResult ingestSamples(qint64 timestampMs, const std::vector<MetricSample>& samples);
 
     double latest(SignalId id) const { return m_latest[static_cast<std::size_t>(id)]; }
-    std::uint32_t signalSeries(SignalId id) const {
+    std::uint32_t signalSeries(SignalId id) const
+    {
         return m_signalIds[static_cast<std::size_t>(id)];
     }
     const std::vector<EndpointRow>& endpointTable() const { return m_endpoints; }

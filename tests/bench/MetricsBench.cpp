@@ -30,28 +30,33 @@ namespace {
 // 2-core machine wall time mostly measures the neighbours.
 struct Clock {
     using time_point = double;
-    static double now() {
+    static double now()
+    {
         timespec ts{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
         return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
     }
 };
 
-double seconds(double a, double b) {
+double seconds(double a, double b)
+{
     return b - a;
 }
 
-double median(std::vector<double> v) {
+double median(std::vector<double> v)
+{
     std::sort(v.begin(), v.end());
     return v.empty() ? NAN : v[v.size() / 2];
 }
 
-std::string readFile(const std::string& path) {
+std::string readFile(const std::string& path)
+{
     std::ifstream f(path, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
 }
 
-double rssMb() {
+double rssMb()
+{
     std::ifstream f("/proc/self/status");
     std::string line;
     while (std::getline(f, line)) {
@@ -74,7 +79,8 @@ volatile double g_sink = 0;
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     std::string data = argc > 1 ? argv[1] : "tests/data";
     double pythonMbS = NAN;
     int dayPolls = 86400;

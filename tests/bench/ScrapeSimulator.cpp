@@ -11,7 +11,8 @@ namespace ops::bench {
 namespace {
 
 // Latency CDF of a gateway: most requests under 100 ms, a tail to a few seconds.
-double latencyCdf(double le) {
+double latencyCdf(double le)
+{
     if (std::isinf(le))
         return 1.0;
     if (le <= 0)
@@ -22,7 +23,8 @@ double latencyCdf(double le) {
 
 } // namespace
 
-ScrapeSimulator::ScrapeSimulator(std::string_view body) {
+ScrapeSimulator::ScrapeSimulator(std::string_view body)
+{
     std::map<std::string, std::uint32_t> groups;
     std::size_t pos = 0;
     while (pos < body.size()) {
@@ -98,14 +100,16 @@ ScrapeSimulator::ScrapeSimulator(std::string_view body) {
     m_body.reserve(body.size() * 2);
 }
 
-std::uint64_t ScrapeSimulator::random() {
+std::uint64_t ScrapeSimulator::random()
+{
     m_state ^= m_state << 13;
     m_state ^= m_state >> 7;
     m_state ^= m_state << 17;
     return m_state;
 }
 
-void ScrapeSimulator::redeploy() {
+void ScrapeSimulator::redeploy()
+{
     for (Line& l : m_lines) {
         if (l.kind == Kind::Start)
             l.value += 3600;
@@ -114,7 +118,8 @@ void ScrapeSimulator::redeploy() {
     }
 }
 
-std::string_view ScrapeSimulator::next() {
+std::string_view ScrapeSimulator::next()
+{
     for (std::size_t g = 0; g < m_delta.size(); ++g)
         m_delta[g] =
             static_cast<std::uint32_t>(m_rate[g]) + static_cast<std::uint32_t>(random() % 5);

@@ -13,7 +13,8 @@
 #include <string>
 #include <string_view>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
     if (size == 0)
         return 0;
     const auto format = static_cast<ops::MetricsFormat>(data[0] % 3);
@@ -47,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     engine->ingest(now += 1000, body, format);
     engine->ingest(now += 1000, body, format);
     std::vector<ops::StorePoint> pts;
-    engine->signalStore().decimate(engine->signalSeries(ops::SignalId::RequestRate), 0, now, 7, pts);
+    engine->signalStore().decimate(engine->signalSeries(ops::SignalId::RequestRate), 0, now, 7,
+                                   pts);
 
     // Gzip on its own with a small cap.
     std::string out;

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     return ops::runParseCommand(argc - 1, argv + 1, std::cout, std::cerr);
 }

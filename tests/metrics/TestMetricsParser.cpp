@@ -16,15 +16,18 @@ using namespace ops;
 
 namespace {
 
-MetricsParseResult parse(std::string_view body, MetricsFormat f = MetricsFormat::PrometheusText) {
+MetricsParseResult parse(std::string_view body, MetricsFormat f = MetricsFormat::PrometheusText)
+{
     return parseMetrics(body, f);
 }
 
-std::string_view view(const QByteArray& b) {
+std::string_view view(const QByteArray& b)
+{
     return std::string_view(b.constData(), static_cast<std::size_t>(b.size()));
 }
 
-std::string gzip(std::string_view text) {
+std::string gzip(std::string_view text)
+{
     z_stream z{};
     deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
     std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 32, '\0');
@@ -60,7 +63,8 @@ private slots:
     void parseCommandJson();
 };
 
-void TestMetricsParser::detectsFormats() {
+void TestMetricsParser::detectsFormats()
+{
     QCOMPARE(detectMetricsFormat("a 1\n# EOF\n", ""), MetricsFormat::OpenMetrics);
     QCOMPARE(detectMetricsFormat("a 1\n", "text/plain; version=0.0.4"),
              MetricsFormat::PrometheusText);
@@ -72,7 +76,8 @@ void TestMetricsParser::detectsFormats() {
     QCOMPARE(detectMetricsFormat("x 1", "seed-gateway.openmetrics"), MetricsFormat::OpenMetrics);
 }
 
-void TestMetricsParser::fixturesParseClean_data() {
+void TestMetricsParser::fixturesParseClean_data()
+{
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("samples");
     // Counts as Debian's prometheus_client reads them (compare_with_python.py checks values).
@@ -87,7 +92,8 @@ void TestMetricsParser::fixturesParseClean_data() {
     QTest::newRow("stub") << "v321-metrics-stub.json" << 6;
 }
 
-void TestMetricsParser::fixturesParseClean() {
+void TestMetricsParser::fixturesParseClean()
+{
     QFETCH(QString, file);
     QFETCH(int, samples);
     const QByteArray body = test::readData(QStringLiteral("metrics/") + file);
@@ -99,7 +105,8 @@ void TestMetricsParser::fixturesParseClean() {
     QCOMPARE(static_cast<int>(r.samples.size()), samples);
 }
 
-void TestMetricsParser::grammar() {
+void TestMetricsParser::grammar()
+{
     const std::string body = "# HELP m_total A \\\\ help\\n text\n"
                              "# TYPE m_total counter\n"
                              "\n"
@@ -132,7 +139,8 @@ void TestMetricsParser::grammar() {
     QCOMPARE(r.samples[6].name, std::string("colon:name"));
 }
 
-void TestMetricsParser::values_data() {
+void TestMetricsParser::values_data()
+{
     QTest::addColumn<QString>("token");
     QTest::addColumn<double>("expected");
     const double inf = std::numeric_limits<double>::infinity();
@@ -152,7 +160,8 @@ void TestMetricsParser::values_data() {
     QTest::newRow("Inf") << "Inf" << inf;
 }
 
-void TestMetricsParser::values() {
+void TestMetricsParser::values()
+{
     QFETCH(QString, token);
     QFETCH(double, expected);
     double v = 0;
@@ -168,7 +177,8 @@ void TestMetricsParser::values() {
     QVERIFY(!parseMetricValue("1.2.3", bad));
 }
 
-void TestMetricsParser::openMetrics() {
+void TestMetricsParser::openMetrics()
+{
     const std::string body =
         "# TYPE req counter\n"
         "# UNIT lat seconds\n"
@@ -196,7 +206,8 @@ void TestMetricsParser::openMetrics() {
     QCOMPARE(textExemplar.malformedLines, std::size_t{1});
 }
 
-void TestMetricsParser::jsonStub() {
+void TestMetricsParser::jsonStub()
+{
     const QByteArray body = test::readData(QStringLiteral("metrics/v321-metrics-stub.json"));
     const auto r = parse(view(body), MetricsFormat::JsonStub);
     QVERIFY(r.ok);
@@ -216,7 +227,8 @@ void TestMetricsParser::jsonStub() {
     QVERIFY(!parse("[1, 2]", MetricsFormat::JsonStub).ok);
 }
 
-void TestMetricsParser::gzipBodies() {
+void TestMetricsParser::gzipBodies()
+{
     const QByteArray body = test::readData(QStringLiteral("metrics/seed-gateway.prom"));
     const std::string z = gzip(view(body));
     QVERIFY(isGzip(z));
@@ -239,7 +251,8 @@ void TestMetricsParser::gzipBodies() {
     QVERIFY(!decodeGzip(corrupt, out, 1 << 20, &why) || out != std::string(view(body)));
 }
 
-void TestMetricsParser::malformedLines_data() {
+void TestMetricsParser::malformedLines_data()
+{
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("reason");
     QTest::newRow("missing value") << QByteArray("m{a=\"b\"}") << "missing value";
@@ -261,7 +274,8 @@ void TestMetricsParser::malformedLines_data() {
     QTest::newRow("bad type") << QByteArray("# TYPE m bogus") << "unknown metric type";
 }
 
-void TestMetricsParser::malformedLines() {
+void TestMetricsParser::malformedLines()
+{
     QFETCH(QByteArray, line);
     QFETCH(QString, reason);
     // Good line, the bad one on line 3, a good line after it.
@@ -276,7 +290,8 @@ void TestMetricsParser::malformedLines() {
              r.firstErrors[0].reason.c_str());
 }
 
-void TestMetricsParser::rejectsNonMetrics_data() {
+void TestMetricsParser::rejectsNonMetrics_data()
+{
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("reason");
     QTest::newRow("html") << QByteArray("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>")
@@ -288,7 +303,8 @@ void TestMetricsParser::rejectsNonMetrics_data() {
     QTest::newRow("prose") << QByteArray("hello world\nthis is not it\n") << "no valid metrics";
 }
 
-void TestMetricsParser::rejectsNonMetrics() {
+void TestMetricsParser::rejectsNonMetrics()
+{
     QFETCH(QByteArray, body);
     QFETCH(QString, reason);
     const auto r = parse(view(body));
@@ -297,7 +313,8 @@ void TestMetricsParser::rejectsNonMetrics() {
     QVERIFY(r.samples.empty());
 }
 
-void TestMetricsParser::hugeAndManyLines() {
+void TestMetricsParser::hugeAndManyLines()
+{
     // A 1 MB line is skipped, the rest parses; errors are capped but all are counted.
     std::string body = "a 1\nhuge{v=\"" + std::string(1 << 20, 'x') + "\"} 1\nb 2\n";
     auto r = parse(body);
@@ -323,7 +340,8 @@ void TestMetricsParser::hugeAndManyLines() {
     QCOMPARE(r.samples.size(), std::size_t{2});
 }
 
-void TestMetricsParser::parseCommandJson() {
+void TestMetricsParser::parseCommandJson()
+{
     const QString path = test::dataPath(QStringLiteral("metrics/seed-gateway.prom"));
     std::ostringstream out, err;
     const std::string p = path.toStdString();

@@ -12,7 +12,8 @@ namespace {
 
 // Reference M4: every point of the range, assigned to its pixel column by time.
 std::vector<StorePoint> bruteForceM4(const std::vector<StorePoint>& pts, qint64 t0, qint64 t1,
-                                     int width) {
+                                     int width)
+{
     std::vector<StorePoint> out;
     const double span = static_cast<double>(t1 - t0) + 1.0;
     std::size_t i = 0;
@@ -55,7 +56,8 @@ private slots:
     void dropsIdleSeries();
 };
 
-void TestSeriesStore::appendAndRead() {
+void TestSeriesStore::appendAndRead()
+{
     SeriesStore store(SeriesStoreConfig::signalsForADay(4000));
     const auto a = store.addSeries();
     const auto b = store.addSeries();
@@ -89,7 +91,8 @@ void TestSeriesStore::appendAndRead() {
     QVERIFY(flat.memoryBytes() - before < 2048);
 }
 
-void TestSeriesStore::gapsAndLateSeries() {
+void TestSeriesStore::gapsAndLateSeries()
+{
     SeriesStore store;
     const auto a = store.addSeries();
     for (int i = 0; i < 10; ++i) {
@@ -116,7 +119,8 @@ void TestSeriesStore::gapsAndLateSeries() {
     QCOMPARE(store.latestTime(), qint64{10'000});
 }
 
-void TestSeriesStore::decimateMatchesBruteForce_data() {
+void TestSeriesStore::decimateMatchesBruteForce_data()
+{
     QTest::addColumn<int>("points");
     QTest::addColumn<int>("width");
     QTest::newRow("dense") << 3000 << 1600;
@@ -125,7 +129,8 @@ void TestSeriesStore::decimateMatchesBruteForce_data() {
     QTest::newRow("odd") << 777 << 333;
 }
 
-void TestSeriesStore::decimateMatchesBruteForce() {
+void TestSeriesStore::decimateMatchesBruteForce()
+{
     QFETCH(int, points);
     QFETCH(int, width);
     SeriesStore store(SeriesStoreConfig::signalsForADay(20000));
@@ -158,7 +163,8 @@ void TestSeriesStore::decimateMatchesBruteForce() {
     }
 }
 
-void TestSeriesStore::decimateOldDataFromSummaries() {
+void TestSeriesStore::decimateOldDataFromSummaries()
+{
     // Raw-series config: 100 points at full resolution, 10-point summaries kept long.
     SeriesStoreConfig cfg;
     cfg.fullResolutionPoints = 100;
@@ -202,7 +208,8 @@ void TestSeriesStore::decimateOldDataFromSummaries() {
     QCOMPARE(got.front().t, qint64{(3000 - 100) * 1000});
 }
 
-void TestSeriesStore::decimateCostIndependentOfHistory() {
+void TestSeriesStore::decimateCostIndependentOfHistory()
+{
     // A day at 1 s: a full-range read touches at most ~4 items per pixel column.
     SeriesStore store(SeriesStoreConfig::signalsForADay());
     const auto id = store.addSeries();
@@ -225,7 +232,8 @@ void TestSeriesStore::decimateCostIndependentOfHistory() {
     QVERIFY(ns < 50'000'000); // generous: timing is the benchmark's job
 }
 
-void TestSeriesStore::boundsAndEviction() {
+void TestSeriesStore::boundsAndEviction()
+{
     SeriesStoreConfig cfg;
     cfg.maxSeries = 3;
     cfg.idlePollsBeforeEviction = 5;
@@ -262,7 +270,8 @@ void TestSeriesStore::boundsAndEviction() {
     store.endScrape();
 }
 
-void TestSeriesStore::dropsIdleSeries() {
+void TestSeriesStore::dropsIdleSeries()
+{
     SeriesStoreConfig cfg;
     cfg.dropIdleAfterPolls = 10;
     SeriesStore store(cfg);

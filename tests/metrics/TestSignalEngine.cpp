@@ -15,11 +15,13 @@ using namespace ops;
 
 namespace {
 
-std::string_view view(const QByteArray& b) {
+std::string_view view(const QByteArray& b)
+{
     return std::string_view(b.constData(), static_cast<std::size_t>(b.size()));
 }
 
-const EndpointRow* row(const SignalEngine& e, std::string_view endpoint) {
+const EndpointRow* row(const SignalEngine& e, std::string_view endpoint)
+{
     for (const auto& r : e.endpointTable()) {
         if (r.endpoint == endpoint)
             return &r;
@@ -27,7 +29,8 @@ const EndpointRow* row(const SignalEngine& e, std::string_view endpoint) {
     return nullptr;
 }
 
-SignalEngineConfig smallConfig() {
+SignalEngineConfig smallConfig()
+{
     SignalEngineConfig c;
     c.rawStore.fullResolutionPoints = 256;
     c.rawStore.levels = {{32, 16}};
@@ -53,7 +56,8 @@ private slots:
     void seriesBoundHoldsUnderChurn();
 };
 
-void TestSignalEngine::quantiles() {
+void TestSignalEngine::quantiles()
+{
     const double inf = std::numeric_limits<double>::infinity();
     std::vector<HistogramBucket> b = {{0.1, 10}, {0.5, 30}, {1, 40}, {inf, 40}};
     // rank 20 falls in (0.1, 0.5]: 0.1 + 0.4 * (10 / 20) = 0.3
@@ -80,7 +84,8 @@ void TestSignalEngine::quantiles() {
     QCOMPARE(histogramQuantile(0.5, bumpy), 0.1);
 }
 
-void TestSignalEngine::detectsDialects_data() {
+void TestSignalEngine::detectsDialects_data()
+{
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("dialect");
     QTest::newRow("plan") << "seed-gateway.prom" << static_cast<int>(Dialect::Plan);
@@ -91,7 +96,8 @@ void TestSignalEngine::detectsDialects_data() {
     QTest::newRow("stub") << "v321-metrics-stub.json" << static_cast<int>(Dialect::Modular);
 }
 
-void TestSignalEngine::detectsDialects() {
+void TestSignalEngine::detectsDialects()
+{
     QFETCH(QString, file);
     QFETCH(int, dialect);
     const QByteArray body = test::readData(QStringLiteral("metrics/") + file);
@@ -106,7 +112,8 @@ void TestSignalEngine::detectsDialects() {
         QVERIFY(!std::isnan(engine.latest(SignalId::ActiveWorkflows)));
 }
 
-void TestSignalEngine::ratesLatencyAndErrors() {
+void TestSignalEngine::ratesLatencyAndErrors()
+{
     // Modular dialect, hand-written: two endpoints, a histogram, 5xx and error counters.
     auto scrape = [](int req200, int req500, int errors, double sum, int b1, int b2, int b3) {
         std::string s = "# TYPE api_requests_total counter\n";
@@ -175,7 +182,8 @@ void TestSignalEngine::ratesLatencyAndErrors() {
     QCOMPARE(pts[0].t, qint64{12'000});
 }
 
-void TestSignalEngine::counterResetAcrossRedeploy() {
+void TestSignalEngine::counterResetAcrossRedeploy()
+{
     const QByteArray body = test::readData(QStringLiteral("metrics/gateway-10k.prom"));
     bench::ScrapeSimulator sim(view(body));
     SignalEngine engine;
@@ -208,7 +216,8 @@ void TestSignalEngine::counterResetAcrossRedeploy() {
     }
 }
 
-void TestSignalEngine::jsonStubSignals() {
+void TestSignalEngine::jsonStubSignals()
+{
     SignalEngine engine(smallConfig());
     QVERIFY(engine
                 .ingest(1000,
@@ -229,7 +238,8 @@ void TestSignalEngine::jsonStubSignals() {
     QCOMPARE(engine.latest(SignalId::Connections), 16.0);
 }
 
-void TestSignalEngine::mappingOverride() {
+void TestSignalEngine::mappingOverride()
+{
     SignalEngineConfig cfg = smallConfig();
     cfg.overrideMapping = true;
     cfg.mapping.requestsCounter = "my_hits_total";
@@ -247,7 +257,8 @@ void TestSignalEngine::mappingOverride() {
     QVERIFY(row(engine, "/x"));
 }
 
-void TestSignalEngine::rejectsBadScrapes() {
+void TestSignalEngine::rejectsBadScrapes()
+{
     SignalEngine engine(smallConfig());
     auto r = engine.ingest(0, "<html>502</html>", MetricsFormat::PrometheusText);
     QVERIFY(!r.ok);
@@ -265,13 +276,14 @@ void TestSignalEngine::rejectsBadScrapes() {
     QCOMPARE(r.duplicateSamples, std::size_t{1});
 }
 
-void TestSignalEngine::zeroAllocationsPerSampleInSteadyState() {
+void TestSignalEngine::zeroAllocationsPerSampleInSteadyState()
+{
     const QByteArray body = test::readData(QStringLiteral("metrics/v321-gateway.prom"));
     bench::ScrapeSimulator sim(view(body));
     SignalEngine engine(smallConfig());
     ManualClock clock;
     // Warm up past one lap of every ring (raw 256 + chunk, signals 512 + chunk).
-    for (int poll = 0; poll < 1100; ++poll) {
+    for (int poll = 0; poll < 4000; ++poll) {
         clock.advanceMs(1000);
         QVERIFY(engine.ingest(clock.nowMs(), sim.next(), MetricsFormat::PrometheusText).ok);
     }
@@ -288,7 +300,8 @@ void TestSignalEngine::zeroAllocationsPerSampleInSteadyState() {
     QCOMPARE(allocations, std::size_t{0});
 }
 
-void TestSignalEngine::seriesBoundHoldsUnderChurn() {
+void TestSignalEngine::seriesBoundHoldsUnderChurn()
+{
     // Ids in endpoints: a new series every poll; the raw store stays bounded and counts.
     SignalEngineConfig cfg = smallConfig();
     cfg.rawStore.maxSeries = 50;
