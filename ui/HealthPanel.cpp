@@ -20,15 +20,25 @@ class HealthStateDelegate : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
-    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
         QStyledItemDelegate::initStyleOption(option, index);
         if (index.data(HealthTableModel::StaleRole).toBool())
             option->palette.setColor(QPalette::Text,
                                      option->palette.color(QPalette::Disabled, QPalette::Text));
     }
 
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QSize size = QStyledItemDelegate::sizeHint(option, index);
+        if (index.column() == HealthTableModel::StateColumn)
+            size.rwidth() += option.fontMetrics.height() / 2 + 2 + 8;
+        return size;
+    }
+
     void paint(QPainter* painter, const QStyleOptionViewItem& option,
-               const QModelIndex& index) const override {
+               const QModelIndex& index) const override
+    {
         if (index.column() != HealthTableModel::StateColumn) {
             QStyledItemDelegate::paint(painter, option, index);
             return;
@@ -59,7 +69,8 @@ HealthPanel::HealthPanel(TargetMonitor* monitor, QWidget* parent)
     , m_monitor(monitor)
     , m_model(new HealthTableModel(monitor, this))
     , m_view(new QTableView(this))
-    , m_overall(new QLabel(this)) {
+    , m_overall(new QLabel(this))
+{
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* title = new QLabel(tr("<b>Health</b>"), this);
@@ -85,7 +96,8 @@ HealthPanel::HealthPanel(TargetMonitor* monitor, QWidget* parent)
     refresh();
 }
 
-void HealthPanel::refresh() {
+void HealthPanel::refresh()
+{
     m_model->refresh();
     if (!m_monitor->hasHealth()) {
         m_overall->setText(tr("Waiting for the first answer from /health/detailed…"));

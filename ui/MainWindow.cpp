@@ -25,7 +25,8 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     , m_stateLabel(new QLabel(this))
     , m_dialectLabel(new QLabel(this))
     , m_ageLabel(new QLabel(this))
-    , m_ageTimer(new QTimer(this)) {
+    , m_ageTimer(new QTimer(this))
+{
     setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
     setObjectName(QStringLiteral("mainWindow"));
 
@@ -40,8 +41,9 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     auto* splitter = new QSplitter(Qt::Vertical, central);
     splitter->addWidget(m_healthPanel);
     splitter->addWidget(m_chart);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({260, 480});
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
 
@@ -66,15 +68,18 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     refresh();
 }
 
-QString MainWindow::connectionText() const {
+QString MainWindow::connectionText() const
+{
     return connectionStateName(m_monitor->state());
 }
 
-QString MainWindow::dialectText() const {
+QString MainWindow::dialectText() const
+{
     return dialectName(m_monitor->dialect());
 }
 
-void MainWindow::refresh() {
+void MainWindow::refresh()
+{
     const ConnectionState state = m_monitor->state();
     const QString detail = m_monitor->stateDetail();
     m_stateLabel->setText(

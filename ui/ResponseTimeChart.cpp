@@ -22,10 +22,13 @@ ResponseTimeChart::ResponseTimeChart(TargetMonitor* monitor, QWidget* parent)
     , m_series(new QLineSeries(m_chart))
     , m_timeAxis(new QDateTimeAxis(m_chart))
     , m_valueAxis(new QValueAxis(m_chart))
-    , m_placeholder(new QLabel(this)) {
+    , m_placeholder(new QLabel(this))
+    , m_title(new QLabel(this))
+{
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(new QLabel(tr("<b>Response time</b> (average, last 15 min)"), this));
+    m_title->setObjectName(QStringLiteral("chartTitle"));
+    layout->addWidget(m_title);
     layout->addWidget(m_placeholder);
     layout->addWidget(m_view, 1);
 
@@ -53,15 +56,18 @@ ResponseTimeChart::ResponseTimeChart(TargetMonitor* monitor, QWidget* parent)
     refresh();
 }
 
-int ResponseTimeChart::pointCount() const {
+int ResponseTimeChart::pointCount() const
+{
     return int(m_series->count());
 }
 
-QString ResponseTimeChart::placeholderText() const {
+QString ResponseTimeChart::placeholderText() const
+{
     return m_placeholder->isVisible() ? m_placeholder->text() : QString();
 }
 
-void ResponseTimeChart::refresh() {
+void ResponseTimeChart::refresh()
+{
     const QList<LatencyPoint>& history = m_monitor->latencyHistory();
     QList<QPointF> points;
     qint64 newest = history.isEmpty() ? 0 : history.last().timeMs;
@@ -85,13 +91,18 @@ void ResponseTimeChart::refresh() {
     if (m_monitor->isDataStale())
         note += (note.isEmpty() ? QString() : QStringLiteral(" ")) +
                 tr("Stale: the last point is %1 s old.").arg(m_monitor->dataAgeMs() / 1000);
+    QString title = tr("<b>Response time</b> — average, last 15 min");
+    if (const auto latest = m_monitor->latestLatencySeconds())
+        title += tr(" — latest <b>%1 ms</b>").arg(*latest * 1000.0, 0, 'f', 1);
+    m_title->setText(title);
     m_placeholder->setText(note);
     m_placeholder->setVisible(!note.isEmpty());
 
+    // The history there is (at least 30 s), up to the 15-minute window.
     const qint64 end = points.isEmpty() ? QDateTime::currentMSecsSinceEpoch() : newest;
     const qint64 start = points.isEmpty()
                              ? end - 60'000
-                             : std::min<qint64>(qint64(points.first().x()), end - 60'000);
+                             : std::min<qint64>(qint64(points.first().x()), end - 30'000);
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(start),
                          QDateTime::fromMSecsSinceEpoch(end));
     m_valueAxis->setRange(0, maxMs > 0 ? maxMs * 1.15 : 100.0);

@@ -34,6 +34,7 @@ private:
     QDateTimeAxis* m_timeAxis;
     QValueAxis* m_valueAxis;
     QLabel* m_placeholder;
+    QLabel* m_title;
 };
 
 } // namespace ops

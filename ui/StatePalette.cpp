@@ -2,7 +2,8 @@
 
 namespace ops {
 
-QColor colorFor(HealthState state) {
+QColor colorFor(HealthState state)
+{
     switch (state) {
     case HealthState::Healthy:
         return QColor(0x2e, 0x9e, 0x44);
@@ -14,7 +15,8 @@ QColor colorFor(HealthState state) {
     return Qt::gray;
 }
 
-QColor colorFor(ConnectionState state) {
+QColor colorFor(ConnectionState state)
+{
     switch (state) {
     case ConnectionState::Up:
         return colorFor(HealthState::Healthy);

@@ -14,16 +14,20 @@
 
 ConsoleApplication::ConsoleApplication(ConsoleOptions options, QObject* parent)
     : QObject(parent)
-    , m_options(std::move(options)) {}
+    , m_options(std::move(options))
+{
+}
 
-ConsoleApplication::~ConsoleApplication() {
+ConsoleApplication::~ConsoleApplication()
+{
     // The window and monitor go before the poller they read; the demo gateway goes last.
     m_window.reset();
     m_monitor.reset();
     m_poller.reset();
 }
 
-bool ConsoleApplication::start() {
+bool ConsoleApplication::start()
+{
     QUrl url = m_options.url;
     QString label = url.toString();
     if (m_options.demo) {
@@ -59,7 +63,8 @@ bool ConsoleApplication::start() {
     return true;
 }
 
-void ConsoleApplication::takeScreenshotWhenReady() {
+void ConsoleApplication::takeScreenshotWhenReady()
+{
     if (m_screenshotScheduled || !m_monitor->hasData())
         return;
     m_screenshotScheduled = true;

@@ -9,17 +9,20 @@
 
 DemoGateway::DemoGateway(QStringList extraArguments, QObject* parent)
     : QObject(parent)
-    , m_extraArguments(std::move(extraArguments)) {
+    , m_extraArguments(std::move(extraArguments))
+{
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     m_process.setReadChannel(QProcess::StandardOutput);
     connect(&m_process, &QProcess::finished, this, &DemoGateway::onFinished);
 }
 
-DemoGateway::~DemoGateway() {
+DemoGateway::~DemoGateway()
+{
     stop();
 }
 
-QString DemoGateway::findSimulator() {
+QString DemoGateway::findSimulator()
+{
     const QString name = QStringLiteral("bhiv-gateway-sim");
     const QString beside = QDir(QCoreApplication::applicationDirPath()).filePath(name);
     if (QFileInfo(beside).isExecutable())
@@ -27,7 +30,8 @@ QString DemoGateway::findSimulator() {
     return QStandardPaths::findExecutable(name);
 }
 
-bool DemoGateway::start(int timeoutMs) {
+bool DemoGateway::start(int timeoutMs)
+{
     const QString program = findSimulator();
     if (program.isEmpty()) {
         m_error = tr("bhiv-gateway-sim was not found beside bhiv-ops or on PATH");
@@ -62,7 +66,8 @@ bool DemoGateway::start(int timeoutMs) {
     return false;
 }
 
-void DemoGateway::stop() {
+void DemoGateway::stop()
+{
     if (m_process.state() == QProcess::NotRunning)
         return;
     m_stopping = true;
@@ -73,7 +78,8 @@ void DemoGateway::stop() {
     }
 }
 
-void DemoGateway::onFinished(int exitCode, QProcess::ExitStatus status) {
+void DemoGateway::onFinished(int exitCode, QProcess::ExitStatus status)
+{
     if (m_stopping)
         return;
     const QString reason = status == QProcess::CrashExit

@@ -22,7 +22,8 @@ namespace {
 
 const QString kAppId = QStringLiteral("org.bhiv.OpsConsole");
 
-void loadTranslator(QApplication& app, const QString& name, const QString& directory) {
+void loadTranslator(QApplication& app, const QString& name, const QString& directory)
+{
     auto* translator = new QTranslator(&app);
     if (translator->load(QLocale(), name, QStringLiteral("_"), directory))
         QCoreApplication::installTranslator(translator);
@@ -32,7 +33,8 @@ void loadTranslator(QApplication& app, const QString& name, const QString& direc
 
 } // namespace
 
-void install(QApplication& app) {
+void install(QApplication& app)
+{
     // Qt's own strings (standard buttons, shortcuts) from the system's Qt translations.
     loadTranslator(app, QStringLiteral("qtbase"),
                    QLibraryInfo::path(QLibraryInfo::TranslationsPath));
@@ -42,7 +44,8 @@ void install(QApplication& app) {
     QApplication::setWindowIcon(applicationIcon());
 }
 
-QIcon applicationIcon() {
+QIcon applicationIcon()
+{
     QIcon icon;
     for (const int size : {16, 32, 48, 64, 128, 256}) {
         const QString png =
@@ -56,12 +59,14 @@ QIcon applicationIcon() {
     return icon;
 }
 
-QString autostartFilePath() {
+QString autostartFilePath()
+{
     return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
            QStringLiteral("/autostart/%1.desktop").arg(kAppId);
 }
 
-QString quoteExecArgument(const QString& argument) {
+QString quoteExecArgument(const QString& argument)
+{
     // Field codes start with %; a literal % is written %%.
     QString value = argument;
     value.replace(QLatin1Char('%'), QStringLiteral("%%"));
@@ -80,7 +85,8 @@ QString quoteExecArgument(const QString& argument) {
     return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
 
-bool enableAutostart(const QString& program, const QStringList& arguments, QString* error) {
+bool enableAutostart(const QString& program, const QStringList& arguments, QString* error)
+{
     const QString path = autostartFilePath();
     if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
         *error = QCoreApplication::translate("DesktopIntegration", "cannot create %1")
@@ -108,7 +114,8 @@ bool enableAutostart(const QString& program, const QStringList& arguments, QStri
     return true;
 }
 
-bool disableAutostart(QString* error) {
+bool disableAutostart(QString* error)
+{
     QFile file(autostartFilePath());
     if (!file.exists() || file.remove())
         return true;
@@ -117,7 +124,8 @@ bool disableAutostart(QString* error) {
     return false;
 }
 
-void raiseWindow(QWidget* window) {
+void raiseWindow(QWidget* window)
+{
     if (window->isMinimized())
         window->showNormal();
     window->show();
@@ -125,7 +133,8 @@ void raiseWindow(QWidget* window) {
     window->activateWindow();
 }
 
-bool minimizeToTray(QWidget* window) {
+bool minimizeToTray(QWidget* window)
+{
     if (!QSystemTrayIcon::isSystemTrayAvailable()) {
         window->showMinimized();
         return false;

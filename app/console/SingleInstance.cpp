@@ -18,11 +18,14 @@ constexpr qint64 kMaxMessageBytes = 1 << 20;
 } // namespace
 
 SingleInstance::SingleInstance(QObject* parent)
-    : QObject(parent) {}
+    : QObject(parent)
+{
+}
 
 SingleInstance::~SingleInstance() = default;
 
-QString SingleInstance::serverName() {
+QString SingleInstance::serverName()
+{
     const QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
     if (!runtime.isEmpty() && QDir(runtime).exists())
         return runtime + QStringLiteral("/org.bhiv.OpsConsole.socket");
@@ -30,7 +33,8 @@ QString SingleInstance::serverName() {
     return QStringLiteral("org.bhiv.OpsConsole-%1").arg(getuid());
 }
 
-bool SingleInstance::sendToRunning(const QStringList& arguments, int timeoutMs) {
+bool SingleInstance::sendToRunning(const QStringList& arguments, int timeoutMs)
+{
     QLocalSocket socket;
     socket.connectToServer(serverName());
     if (!socket.waitForConnected(timeoutMs))
@@ -59,7 +63,8 @@ bool SingleInstance::sendToRunning(const QStringList& arguments, int timeoutMs) 
     return socket.getChar(&ack) && ack == kAck;
 }
 
-bool SingleInstance::listen() {
+bool SingleInstance::listen()
+{
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
     const QString name = serverName();
@@ -82,7 +87,8 @@ bool SingleInstance::listen() {
     return true;
 }
 
-void SingleInstance::acceptConnections() {
+void SingleInstance::acceptConnections()
+{
     while (QLocalSocket* socket = m_server->nextPendingConnection()) {
         connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
         connect(socket, &QLocalSocket::readyRead, this, [this, socket] {

@@ -16,7 +16,8 @@
 
 namespace {
 
-QByteArray humanReport(const ops::TargetMonitor& monitor, const QUrl& url) {
+QByteArray humanReport(const ops::TargetMonitor& monitor, const QUrl& url)
+{
     QString out;
     out += QStringLiteral("gateway:  %1\n").arg(url.toString());
     out += QStringLiteral("state:    %1").arg(ops::connectionStateName(monitor.state()));
@@ -50,7 +51,8 @@ QByteArray humanReport(const ops::TargetMonitor& monitor, const QUrl& url) {
     return out.toUtf8();
 }
 
-QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64 checkedMs) {
+QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64 checkedMs)
+{
     QJsonObject components;
     QJsonObject componentDetails;
     if (monitor.hasHealth()) {
@@ -88,7 +90,8 @@ QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64
 
 } // namespace
 
-int runStatusCommand(const QStringList& arguments) {
+int runStatusCommand(const QStringList& arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QCoreApplication::translate("status", "Poll a gateway once and print its state."));

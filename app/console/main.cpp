@@ -4,16 +4,19 @@
 #include "MainWindow.h"
 #include "SingleInstance.h"
 #include "StatusCommand.h"
+#include "metrics/ParseCommand.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <cstdio>
+#include <iostream>
 
 namespace {
 
 // --autostart on|off: writes or removes the login autostart entry, then exits. "on" records the
 // target options given with it (and --minimized), so the console starts watching that target.
-int configureAutostart(const QCommandLineParser& parser, const QString& value) {
+int configureAutostart(const QCommandLineParser& parser, const QString& value)
+{
     QString error;
     if (value == u"off") {
         if (!DesktopIntegration::disableAutostart(&error)) {
@@ -52,14 +55,17 @@ int configureAutostart(const QCommandLineParser& parser, const QString& value) {
     return 0;
 }
 
-int runConsole(int argc, char** argv) {
+int runConsole(int argc, char** argv)
+{
     QApplication app(argc, argv);
     DesktopIntegration::install(app); // translations first: the option texts below use them
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
-        "main", "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\n"
-                "Verbs for scripts:\n"
-                "  bhiv-ops status --url URL [--json]   poll once and print the state"));
+        "main",
+        "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\n"
+        "Verbs for scripts:\n"
+        "  bhiv-ops status --url URL [--json]   poll once and print the state\n"
+        "  bhiv-ops parse FILE [--json]         parse a /metrics body and print its samples"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demoOption(
@@ -170,12 +176,15 @@ int runConsole(int argc, char** argv) {
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     QCoreApplication::setApplicationName(QStringLiteral("bhiv-ops"));
     QCoreApplication::setOrganizationName(QStringLiteral("BHIV"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("bhiv.org"));
     QCoreApplication::setApplicationVersion(QStringLiteral(OPS_VERSION));
     const QString verb = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    if (verb == u"parse")
+        return ops::runParseCommand(argc - 2, argv + 2, std::cout, std::cerr);
     if (verb == u"status") {
         QCoreApplication app(argc, argv);
         return runStatusCommand(app.arguments());

@@ -19,12 +19,14 @@ namespace {
 const QByteArray kPrometheusType = "text/plain; version=0.0.4; charset=utf-8";
 const QByteArray kOpenMetricsType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-double nowSeconds() {
+double nowSeconds()
+{
     return static_cast<double>(WorkflowEngine::nowUs()) / 1e6;
 }
 
 QJsonObject validationError(const QString& type, const QJsonArray& loc, const QString& msg,
-                            const QJsonValue& input, const QJsonObject& ctx = {}) {
+                            const QJsonValue& input, const QJsonObject& ctx = {})
+{
     QJsonObject o{{QStringLiteral("type"), type},
                   {QStringLiteral("loc"), loc},
                   {QStringLiteral("msg"), msg},
@@ -35,11 +37,13 @@ QJsonObject validationError(const QString& type, const QJsonArray& loc, const QS
     return o;
 }
 
-SimReply unprocessable(const QJsonArray& errors) {
+SimReply unprocessable(const QJsonArray& errors)
+{
     return SimReply::json(QJsonObject{{QStringLiteral("detail"), errors}}, 422);
 }
 
-SimReply jsonDecodeError(const QJsonParseError& err) {
+SimReply jsonDecodeError(const QJsonParseError& err)
+{
     return unprocessable(QJsonArray{validationError(
         QStringLiteral("json_invalid"), QJsonArray{QStringLiteral("body"), err.offset},
         QStringLiteral("JSON decode error"), QJsonObject{},
@@ -47,7 +51,8 @@ SimReply jsonDecodeError(const QJsonParseError& err) {
 }
 
 // Maps a fault word to the dialect's vocabulary.
-QString componentWord(Dialect d, const QString& fault, bool databaseInMonolith = false) {
+QString componentWord(Dialect d, const QString& fault, bool databaseInMonolith = false)
+{
     if (fault == QLatin1String("down")) {
         if (databaseInMonolith) {
             return QStringLiteral("error");
@@ -65,7 +70,8 @@ DialectApi::DialectApi(const SimOptions& options, TrafficModel& traffic, Workflo
     , m_traffic(traffic)
     , m_workflows(workflows)
     , m_faults(faults)
-    , m_limiter(limiter) {
+    , m_limiter(limiter)
+{
     static const char* const titles[] = {
         "Senior Backend Engineer", "Data Scientist",     "Product Designer", "DevOps Engineer",
         "HR Business Partner",     "Frontend Developer", "QA Analyst",       "Technical Recruiter"};
@@ -88,7 +94,8 @@ DialectApi::DialectApi(const SimOptions& options, TrafficModel& traffic, Workflo
     setupRoutes();
 }
 
-QString DialectApi::version() const {
+QString DialectApi::version() const
+{
     switch (m_options.dialect) {
     case Dialect::Plan:
         return QStringLiteral("1.0.0");
@@ -100,17 +107,20 @@ QString DialectApi::version() const {
     return {};
 }
 
-QString DialectApi::now() const {
+QString DialectApi::now() const
+{
     return WorkflowEngine::isoTime(WorkflowEngine::nowUs(), m_options.dialect != Dialect::Monolith);
 }
 
 void DialectApi::addRoute(const char* method, const QString& pattern, bool authenticated,
-                          Handler handler) {
+                          Handler handler)
+{
     m_routes.push_back({method, QRegularExpression(QLatin1Char('^') + pattern + QLatin1Char('$')),
                         authenticated, std::move(handler)});
 }
 
-void DialectApi::setupRoutes() {
+void DialectApi::setupRoutes()
+{
     const Dialect d = m_options.dialect;
     const bool v1Auth = d == Dialect::Monolith || (d == Dialect::Plan && m_options.apiKeyGiven);
     const QString wf = QStringLiteral("/v1/workflows/([^/]+)");
@@ -186,7 +196,8 @@ void DialectApi::setupRoutes() {
     }
 }
 
-SimReply DialectApi::checkAuth(const SimRequest& request, bool* ok) const {
+SimReply DialectApi::checkAuth(const SimRequest& request, bool* ok) const
+{
     *ok = false;
     const QByteArray auth = request.header("Authorization");
     if (auth.isEmpty() || !auth.startsWith("Bearer ")) {
@@ -199,7 +210,8 @@ SimReply DialectApi::checkAuth(const SimRequest& request, bool* ok) const {
     return {};
 }
 
-SimReply DialectApi::handle(const SimRequest& request) {
+SimReply DialectApi::handle(const SimRequest& request)
+{
     bool pathMatched = false;
     for (const Route& route : m_routes) {
         const QRegularExpressionMatch m = route.pattern.match(request.path);
@@ -225,7 +237,8 @@ SimReply DialectApi::handle(const SimRequest& request) {
                        : SimReply::detail(QStringLiteral("Not Found"), 404);
 }
 
-QString DialectApi::overallStatus() const {
+QString DialectApi::overallStatus() const
+{
     bool down = false;
     bool degraded = false;
     for (const QString& v : m_faults.components()) {
@@ -245,7 +258,8 @@ QString DialectApi::overallStatus() const {
     return QStringLiteral("unhealthy");
 }
 
-SimReply DialectApi::health() const {
+SimReply DialectApi::health() const
+{
     QJsonObject o{{QStringLiteral("status"), overallStatus()},
                   {QStringLiteral("service"), QStringLiteral("BHIV HR Platform API Gateway")},
                   {QStringLiteral("version"), version()},
@@ -256,7 +270,8 @@ SimReply DialectApi::health() const {
     return SimReply::json(o);
 }
 
-SimReply DialectApi::healthDetailed() const {
+SimReply DialectApi::healthDetailed() const
+{
     const Dialect d = m_options.dialect;
     const auto& faults = m_faults.components();
     const double uptime = nowSeconds() - m_traffic.startTime();
@@ -346,7 +361,8 @@ SimReply DialectApi::healthDetailed() const {
     return r;
 }
 
-SimReply DialectApi::metrics(const SimRequest& request) const {
+SimReply DialectApi::metrics(const SimRequest& request) const
+{
     const int active = m_workflows.activeCount();
     if (m_options.dialect == Dialect::Modular && request.path == QLatin1String("/metrics")) {
         return SimReply::json(m_traffic.jsonStub(active));
@@ -358,7 +374,8 @@ SimReply DialectApi::metrics(const SimRequest& request) const {
     return SimReply::text(MetricsWriter::prometheusText(families), 200, kPrometheusType);
 }
 
-SimReply DialectApi::systemModules() const {
+SimReply DialectApi::systemModules() const
+{
     struct Module {
         const char* name;
         const char* description;
@@ -385,7 +402,8 @@ SimReply DialectApi::systemModules() const {
                                       {QStringLiteral("architecture"), QStringLiteral("modular")}});
 }
 
-SimReply DialectApi::systemArchitecture() const {
+SimReply DialectApi::systemArchitecture() const
+{
     return SimReply::json(
         QJsonObject{{QStringLiteral("architecture"),
                      QJsonObject{{QStringLiteral("type"), QStringLiteral("modular_microservices")},
@@ -395,7 +413,8 @@ SimReply DialectApi::systemArchitecture() const {
                                  {QStringLiteral("version"), version()}}}});
 }
 
-SimReply DialectApi::listJobs(const SimRequest& request) const {
+SimReply DialectApi::listJobs(const SimRequest& request) const
+{
     bool ok = false;
     int page = request.query.queryItemValue(QStringLiteral("page")).toInt(&ok);
     if (!ok || page < 1) {
@@ -418,7 +437,8 @@ SimReply DialectApi::listJobs(const SimRequest& request) const {
                                       {QStringLiteral("pages"), (total + perPage - 1) / perPage}});
 }
 
-SimReply DialectApi::createJob(const SimRequest& request) {
+SimReply DialectApi::createJob(const SimRequest& request)
+{
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &err);
     if (err.error != QJsonParseError::NoError) {
@@ -486,7 +506,8 @@ SimReply DialectApi::createJob(const SimRequest& request) {
     return SimReply::json(reply);
 }
 
-SimReply DialectApi::rateLimitStatus(const SimRequest& request) const {
+SimReply DialectApi::rateLimitStatus(const SimRequest& request) const
+{
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     const RateLimiter::Decision d = m_limiter.peek(request.client + request.path, nowMs);
     return SimReply::json(QJsonObject{
@@ -498,7 +519,8 @@ SimReply DialectApi::rateLimitStatus(const SimRequest& request) const {
     });
 }
 
-SimReply DialectApi::createWorkflow(const SimRequest& request) {
+SimReply DialectApi::createWorkflow(const SimRequest& request)
+{
     QString type;
     QJsonObject metadata;
     QJsonParseError err{};
@@ -556,7 +578,8 @@ SimReply DialectApi::createWorkflow(const SimRequest& request) {
                                       {QStringLiteral("status"), QStringLiteral("created")}});
 }
 
-SimReply DialectApi::workflowAction(const QString& id, const QString& action) {
+SimReply DialectApi::workflowAction(const QString& id, const QString& action)
+{
     const Workflow* wf = m_workflows.find(id);
     if (!wf) {
         return SimReply::detail(QStringLiteral("Workflow not found"), 404);

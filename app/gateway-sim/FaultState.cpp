@@ -20,7 +20,8 @@ FaultState::FaultState(const SimOptions& options)
     , m_oversizedMb(options.oversizedMb)
     , m_meanLatencyS(options.meanLatencyS)
     , m_errorRate(options.errorRate)
-    , m_rps(options.rps) {
+    , m_rps(options.rps)
+{
     for (const QString& name : options.componentsDegraded) {
         m_components.insert(name, QStringLiteral("degraded"));
     }
@@ -29,7 +30,8 @@ FaultState::FaultState(const SimOptions& options)
     }
 }
 
-bool FaultState::isValidStatus(int status) {
+bool FaultState::isValidStatus(int status)
+{
     if (status < 100 || status > 599) {
         return false;
     }
@@ -38,7 +40,8 @@ bool FaultState::isValidStatus(int status) {
     return e.valueToKey(status) != nullptr;
 }
 
-void FaultState::clear() {
+void FaultState::clear()
+{
     m_latencyMs = 0;
     m_forceStatus = 0;
     m_retryAfter = -1;
@@ -52,7 +55,8 @@ void FaultState::clear() {
     m_paths.clear();
 }
 
-bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCounters) {
+bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCounters)
+{
     static const QStringList known{
         QStringLiteral("clear"),          QStringLiteral("latency_ms"),
         QStringLiteral("force_status"),   QStringLiteral("retry_after"),
@@ -170,7 +174,8 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
     return true;
 }
 
-bool FaultState::appliesTo(const QString& path) const {
+bool FaultState::appliesTo(const QString& path) const
+{
     if (m_paths.isEmpty()) {
         return true;
     }
@@ -182,7 +187,8 @@ bool FaultState::appliesTo(const QString& path) const {
     return false;
 }
 
-QJsonObject FaultState::toJson() const {
+QJsonObject FaultState::toJson() const
+{
     QJsonObject comps;
     for (auto it = m_components.begin(); it != m_components.end(); ++it) {
         comps.insert(it.key(), it.value());

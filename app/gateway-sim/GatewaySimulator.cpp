@@ -15,11 +15,13 @@ namespace ops::sim {
 
 namespace {
 
-double nowSeconds() {
+double nowSeconds()
+{
     return static_cast<double>(WorkflowEngine::nowUs()) / 1e6;
 }
 
-QByteArray methodName(QHttpServerRequest::Method m) {
+QByteArray methodName(QHttpServerRequest::Method m)
+{
     switch (m) {
     case QHttpServerRequest::Method::Get:
         return "GET";
@@ -41,7 +43,8 @@ QByteArray methodName(QHttpServerRequest::Method m) {
 }
 
 SimReply errorReply(const QString& error, const QString& message, int status,
-                    const QString& requestId) {
+                    const QString& requestId)
+{
     return SimReply::json(QJsonObject{{QStringLiteral("error"), error},
                                       {QStringLiteral("message"), message},
                                       {QStringLiteral("status_code"), status},
@@ -59,7 +62,8 @@ GatewaySimulator::GatewaySimulator(const SimOptions& options, QObject* parent)
     , m_workflows(options.dialect, options.stepMs, options.seed)
     , m_limiter(options.rateLimit)
     , m_api(m_options, m_traffic, m_workflows, m_faults, m_limiter)
-    , m_idRng(options.seed ^ 0xabcdef12345ULL) {
+    , m_idRng(options.seed ^ 0xabcdef12345ULL)
+{
     m_clock.start();
     connect(&m_workflows, &WorkflowEngine::workflowFinished, this,
             [this](const QString& type, const QString& status) {
@@ -69,11 +73,13 @@ GatewaySimulator::GatewaySimulator(const SimOptions& options, QObject* parent)
 
 GatewaySimulator::~GatewaySimulator() = default;
 
-quint16 GatewaySimulator::listenLocal(quint16 port) {
+quint16 GatewaySimulator::listenLocal(quint16 port)
+{
     return listen(QHostAddress::LocalHost, port);
 }
 
-QString GatewaySimulator::nextRequestId() {
+QString GatewaySimulator::nextRequestId()
+{
     const quint64 a = m_idRng();
     const quint64 b = m_idRng();
     const QString hex =
@@ -82,17 +88,20 @@ QString GatewaySimulator::nextRequestId() {
            QLatin1Char('-') + hex.mid(16, 4) + QLatin1Char('-') + hex.mid(20, 12);
 }
 
-void GatewaySimulator::advanceTraffic() {
+void GatewaySimulator::advanceTraffic()
+{
     m_traffic.advance(nowSeconds(),
                       TrafficRegime{m_faults.rps(), m_faults.meanLatencyS(), m_faults.errorRate()});
 }
 
-void GatewaySimulator::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) {
+void GatewaySimulator::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket)
+{
     QHttpServerResponder responder = makeResponder(request, socket);
     write(responder, SimReply::detail(QStringLiteral("Not Found"), 404));
 }
 
-bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) {
+bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket)
+{
     m_parked.erase(std::remove_if(m_parked.begin(), m_parked.end(),
                                   [](const Parked& p) { return p.socket.isNull(); }),
                    m_parked.end());
@@ -168,7 +177,8 @@ bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSock
     return true;
 }
 
-SimReply GatewaySimulator::forcedReply(const SimRequest& request) const {
+SimReply GatewaySimulator::forcedReply(const SimRequest& request) const
+{
     const int status = m_faults.forceStatus();
     SimReply reply;
     if (status == 500) {
@@ -198,7 +208,8 @@ SimReply GatewaySimulator::forcedReply(const SimRequest& request) const {
     return reply;
 }
 
-SimReply GatewaySimulator::applyFaults(const SimRequest&, SimReply reply) const {
+SimReply GatewaySimulator::applyFaults(const SimRequest&, SimReply reply) const
+{
     if (m_faults.malformed()) {
         if (reply.contentType.startsWith("application/json")) {
             // Cut the document in the middle: invalid JSON.
@@ -235,7 +246,8 @@ SimReply GatewaySimulator::applyFaults(const SimRequest&, SimReply reply) const 
 }
 
 void GatewaySimulator::send(QHttpServerResponder&& responder, const SimRequest& request,
-                            SimReply reply) {
+                            SimReply reply)
+{
     if (m_options.dialect == Dialect::Modular) {
         reply.headers.emplace_back("X-Gateway-Version", "3.2.1-modular");
     }
@@ -258,7 +270,8 @@ void GatewaySimulator::send(QHttpServerResponder&& responder, const SimRequest& 
     });
 }
 
-void GatewaySimulator::write(QHttpServerResponder& responder, const SimReply& reply) {
+void GatewaySimulator::write(QHttpServerResponder& responder, const SimReply& reply)
+{
     if (!responder.socket() || !responder.socket()->isOpen()) {
         return;
     }
@@ -271,7 +284,8 @@ void GatewaySimulator::write(QHttpServerResponder& responder, const SimReply& re
     responder.writeBody(reply.body);
 }
 
-SimReply GatewaySimulator::handleControl(const SimRequest& request) {
+SimReply GatewaySimulator::handleControl(const SimRequest& request)
+{
     if (request.path == QLatin1String("/__sim/faults")) {
         if (request.method == "GET") {
             return SimReply::json(m_faults.toJson());

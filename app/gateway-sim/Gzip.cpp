@@ -4,7 +4,8 @@
 
 namespace ops::sim {
 
-QByteArray Gzip::compress(const QByteArray& data, int level) {
+QByteArray Gzip::compress(const QByteArray& data, int level)
+{
     z_stream zs{};
     if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         return {};
@@ -25,7 +26,8 @@ QByteArray Gzip::compress(const QByteArray& data, int level) {
     return out;
 }
 
-QByteArray Gzip::decompress(const QByteArray& data) {
+QByteArray Gzip::decompress(const QByteArray& data)
+{
     z_stream zs{};
     if (inflateInit2(&zs, 15 + 16) != Z_OK) {
         return {};

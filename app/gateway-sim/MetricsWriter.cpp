@@ -11,7 +11,8 @@ namespace ops::sim {
 
 namespace {
 
-QByteArray escapeLabelValue(const QByteArray& v) {
+QByteArray escapeLabelValue(const QByteArray& v)
+{
     QByteArray out;
     out.reserve(v.size());
     for (char c : v) {
@@ -28,7 +29,8 @@ QByteArray escapeLabelValue(const QByteArray& v) {
     return out;
 }
 
-QByteArray escapeHelp(const QByteArray& v, bool openMetrics) {
+QByteArray escapeHelp(const QByteArray& v, bool openMetrics)
+{
     QByteArray out = v;
     out.replace("\\", "\\\\");
     out.replace("\n", "\\n");
@@ -38,7 +40,8 @@ QByteArray escapeHelp(const QByteArray& v, bool openMetrics) {
     return out;
 }
 
-QByteArray labelString(MetricLabels labels) {
+QByteArray labelString(MetricLabels labels)
+{
     if (labels.empty()) {
         return {};
     }
@@ -60,8 +63,8 @@ QByteArray labelString(MetricLabels labels) {
     return out;
 }
 
-void appendSample(QByteArray& out, const QByteArray& name, const MetricLabels& labels,
-                  double value) {
+void appendSample(QByteArray& out, const QByteArray& name, const MetricLabels& labels, double value)
+{
     out += name;
     out += labelString(labels);
     out += ' ';
@@ -76,7 +79,8 @@ struct Sample {
 };
 
 // The samples of one family in prometheus_client's order (per child: buckets, count, sum, created).
-std::vector<Sample> samplesOf(const MetricFamily& f) {
+std::vector<Sample> samplesOf(const MetricFamily& f)
+{
     std::vector<Sample> out;
     for (const MetricSeries& s : f.series) {
         switch (f.type) {
@@ -111,7 +115,8 @@ std::vector<Sample> samplesOf(const MetricFamily& f) {
     return out;
 }
 
-QByteArray typeName(MetricType t) {
+QByteArray typeName(MetricType t)
+{
     switch (t) {
     case MetricType::Counter:
         return "counter";
@@ -125,7 +130,8 @@ QByteArray typeName(MetricType t) {
 
 } // namespace
 
-QByteArray MetricsWriter::pythonRepr(double value) {
+QByteArray MetricsWriter::pythonRepr(double value)
+{
     if (std::isnan(value)) {
         return "nan";
     }
@@ -183,7 +189,8 @@ QByteArray MetricsWriter::pythonRepr(double value) {
     return QByteArray::fromStdString(out);
 }
 
-QByteArray MetricsWriter::goString(double value) {
+QByteArray MetricsWriter::goString(double value)
+{
     if (std::isinf(value)) {
         return value > 0 ? "+Inf" : "-Inf";
     }
@@ -203,7 +210,8 @@ QByteArray MetricsWriter::goString(double value) {
     return s;
 }
 
-QByteArray MetricsWriter::prometheusText(const std::vector<MetricFamily>& families) {
+QByteArray MetricsWriter::prometheusText(const std::vector<MetricFamily>& families)
+{
     QByteArray out;
     out.reserve(64 * 1024);
     for (const MetricFamily& f : families) {
@@ -228,7 +236,8 @@ QByteArray MetricsWriter::prometheusText(const std::vector<MetricFamily>& famili
     return out;
 }
 
-QByteArray MetricsWriter::openMetrics(const std::vector<MetricFamily>& families) {
+QByteArray MetricsWriter::openMetrics(const std::vector<MetricFamily>& families)
+{
     QByteArray out;
     out.reserve(64 * 1024);
     for (const MetricFamily& f : families) {
@@ -242,7 +251,8 @@ QByteArray MetricsWriter::openMetrics(const std::vector<MetricFamily>& families)
     return out;
 }
 
-const std::vector<double>& MetricsWriter::defaultBuckets() {
+const std::vector<double>& MetricsWriter::defaultBuckets()
+{
     static const std::vector<double> buckets{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25,
                                              0.5,   0.75, 1.0,   2.5,  5.0,   7.5, 10.0};
     return buckets;

@@ -8,7 +8,8 @@ namespace {
 constexpr qint64 kWindowMs = 60000;
 }
 
-RateLimiter::Decision RateLimiter::hit(const QString& key, qint64 nowMs) {
+RateLimiter::Decision RateLimiter::hit(const QString& key, qint64 nowMs)
+{
     Window& w = m_windows[key];
     if (w.used == 0 || nowMs - w.startMs >= kWindowMs) {
         w.startMs = nowMs;
@@ -27,7 +28,8 @@ RateLimiter::Decision RateLimiter::hit(const QString& key, qint64 nowMs) {
     return d;
 }
 
-RateLimiter::Decision RateLimiter::peek(const QString& key, qint64 nowMs) const {
+RateLimiter::Decision RateLimiter::peek(const QString& key, qint64 nowMs) const
+{
     Decision d;
     d.limit = m_limit;
     d.remaining = m_limit;

@@ -16,7 +16,9 @@ public:
     };
 
     explicit RateLimiter(int perMinute)
-        : m_limit(perMinute) {}
+        : m_limit(perMinute)
+    {
+    }
 
     Decision hit(const QString& key, qint64 nowMs);
     Decision peek(const QString& key, qint64 nowMs) const;

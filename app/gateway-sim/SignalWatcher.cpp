@@ -12,7 +12,8 @@ namespace ops::sim {
 int SignalWatcher::s_fds[2] = {-1, -1};
 
 SignalWatcher::SignalWatcher(QObject* parent)
-    : QObject(parent) {
+    : QObject(parent)
+{
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_fds) != 0) {
         return;
     }
@@ -31,12 +32,14 @@ SignalWatcher::SignalWatcher(QObject* parent)
     sigaction(SIGINT, &sa, nullptr);
 }
 
-SignalWatcher::~SignalWatcher() {
+SignalWatcher::~SignalWatcher()
+{
     std::signal(SIGTERM, SIG_DFL);
     std::signal(SIGINT, SIG_DFL);
 }
 
-void SignalWatcher::onSignal(int) {
+void SignalWatcher::onSignal(int)
+{
     const char c = 1;
     [[maybe_unused]] const auto n = ::write(s_fds[0], &c, 1);
 }

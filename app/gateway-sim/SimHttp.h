@@ -25,7 +25,8 @@ struct SimRequest {
     QString requestId;
     QString client;
 
-    QByteArray header(const QByteArray& name) const {
+    QByteArray header(const QByteArray& name) const
+    {
         for (const auto& h : headers) {
             if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
                 return h.second;
@@ -43,17 +44,20 @@ struct SimReply {
     std::vector<std::pair<QByteArray, QByteArray>> headers;
     int delayMs = 0;
 
-    static SimReply json(const QJsonValue& value, int status = 200) {
+    static SimReply json(const QJsonValue& value, int status = 200)
+    {
         SimReply r;
         r.status = status;
         r.body = value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
                                  : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
         return r;
     }
-    static SimReply detail(const QString& message, int status) {
+    static SimReply detail(const QString& message, int status)
+    {
         return json(QJsonObject{{QStringLiteral("detail"), message}}, status);
     }
-    static SimReply text(const QByteArray& body, int status, const QByteArray& contentType) {
+    static SimReply text(const QByteArray& body, int status, const QByteArray& contentType)
+    {
         SimReply r;
         r.status = status;
         r.body = body;

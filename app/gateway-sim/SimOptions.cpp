@@ -5,7 +5,8 @@
 
 namespace ops::sim {
 
-QString dialectName(Dialect dialect) {
+QString dialectName(Dialect dialect)
+{
     switch (dialect) {
     case Dialect::Plan:
         return QStringLiteral("plan");
@@ -45,7 +46,8 @@ Workflow metadata understood by the simulator:
 
 } // namespace
 
-std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString* error) {
+std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString* error)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QString::fromUtf8(kDescription));
     parser.addHelpOption();

@@ -18,11 +18,13 @@ namespace {
 constexpr double kWarmupSeconds = 1800.0; // history the gateway "already has" at start-up
 constexpr int kMaxRequestsPerAdvance = 200000;
 
-QByteArray hex8(std::mt19937_64& rng) {
+QByteArray hex8(std::mt19937_64& rng)
+{
     return QByteArray::number(static_cast<quint32>(rng() & 0xffffffffu), 16).rightJustified(8, '0');
 }
 
-MetricSeries counter(MetricLabels labels, double value, double created) {
+MetricSeries counter(MetricLabels labels, double value, double created)
+{
     MetricSeries s;
     s.labels = std::move(labels);
     s.value = value;
@@ -30,7 +32,8 @@ MetricSeries counter(MetricLabels labels, double value, double created) {
     return s;
 }
 
-MetricSeries gauge(MetricLabels labels, double value) {
+MetricSeries gauge(MetricLabels labels, double value)
+{
     MetricSeries s;
     s.labels = std::move(labels);
     s.value = value;
@@ -39,7 +42,8 @@ MetricSeries gauge(MetricLabels labels, double value) {
 
 template <size_t N>
 MetricSeries histogram(MetricLabels labels, const std::array<double, N>& buckets, double count,
-                       double sum, double created) {
+                       double sum, double created)
+{
     MetricSeries s;
     s.labels = std::move(labels);
     double acc = 0.0;
@@ -53,7 +57,8 @@ MetricSeries histogram(MetricLabels labels, const std::array<double, N>& buckets
     return s;
 }
 
-double readProcStatmBytes(int field) {
+double readProcStatmBytes(int field)
+{
     QFile f(QStringLiteral("/proc/self/statm"));
     if (!f.open(QIODevice::ReadOnly)) {
         return 0.0;
@@ -69,7 +74,8 @@ double readProcStatmBytes(int field) {
 
 TrafficModel::TrafficModel(Dialect dialect, quint64 seed, int endpointPaths, double nowS)
     : m_dialect(dialect)
-    , m_rng(seed) {
+    , m_rng(seed)
+{
     buildCatalog(endpointPaths);
     // Pretend the gateway has been serving for a while: replay a warm-up period so every
     // endpoint already has series and histograms look lived-in.
@@ -87,7 +93,8 @@ TrafficModel::TrafficModel(Dialect dialect, quint64 seed, int endpointPaths, dou
     advance(nowS, TrafficRegime{});
 }
 
-void TrafficModel::buildCatalog(int endpointPaths) {
+void TrafficModel::buildCatalog(int endpointPaths)
+{
     const QByteArray rateLimit = m_dialect == Dialect::Monolith
                                      ? QByteArray("/v1/security/rate-limit-status")
                                      : QByteArray("/v1/auth/security/rate-limit-status");
@@ -161,7 +168,8 @@ void TrafficModel::buildCatalog(int endpointPaths) {
     m_pick = std::discrete_distribution<size_t>(weights.begin(), weights.end());
 }
 
-int TrafficModel::sampleStatus(const Endpoint& e, double errorRate) {
+int TrafficModel::sampleStatus(const Endpoint& e, double errorRate)
+{
     std::uniform_real_distribution<double> u(0.0, 1.0);
     const double x = u(m_rng);
     if (x < errorRate) {
@@ -181,7 +189,8 @@ int TrafficModel::sampleStatus(const Endpoint& e, double errorRate) {
 }
 
 TrafficModel::Series& TrafficModel::seriesFor(const QByteArray& method, const QByteArray& path,
-                                              double atS) {
+                                              double atS)
+{
     const auto key = std::make_pair(path, method);
     auto it = m_index.find(key);
     if (it == m_index.end()) {
@@ -196,7 +205,8 @@ TrafficModel::Series& TrafficModel::seriesFor(const QByteArray& method, const QB
 }
 
 void TrafficModel::observe(const QByteArray& method, const QByteArray& path, int status,
-                           double seconds, double atS) {
+                           double seconds, double atS)
+{
     Series& s = seriesFor(method, path, atS);
     const auto& bounds = MetricsWriter::defaultBuckets();
     const size_t bucket = static_cast<size_t>(
@@ -241,7 +251,8 @@ void TrafficModel::observe(const QByteArray& method, const QByteArray& path, int
     m_gcCollected += 0.35;
 }
 
-void TrafficModel::advance(double nowS, const TrafficRegime& regime) {
+void TrafficModel::advance(double nowS, const TrafficRegime& regime)
+{
     const double dt = nowS - m_lastAdvance;
     if (dt <= 0.0) {
         return;
@@ -298,7 +309,8 @@ void TrafficModel::advance(double nowS, const TrafficRegime& regime) {
     }
 }
 
-void TrafficModel::driftGauges(double dt, const TrafficRegime& regime) {
+void TrafficModel::driftGauges(double dt, const TrafficRegime& regime)
+{
     std::normal_distribution<double> step(0.0, std::sqrt(std::min(dt, 60.0)));
     m_memoryBytes = std::clamp(m_memoryBytes + 2.0e5 * step(m_rng), 3.0e8, 9.0e8);
     m_cpuPercent = std::clamp(2.0 + regime.rps * 0.05 + std::abs(step(m_rng)), 0.5, 100.0);
@@ -313,12 +325,14 @@ void TrafficModel::driftGauges(double dt, const TrafficRegime& regime) {
 }
 
 void TrafficModel::record(const QByteArray& method, const QByteArray& path, int status,
-                          double seconds, double nowS) {
+                          double seconds, double nowS)
+{
     observe(method, path, status, seconds, nowS);
 }
 
 void TrafficModel::recordWorkflowExecution(const QByteArray& type, const QByteArray& status,
-                                           double nowS) {
+                                           double nowS)
+{
     const auto key = std::make_pair(type, status);
     Labeled& l = m_workflowExecutions[key];
     if (l.count == 0.0 && l.created == 0.0) {
@@ -328,14 +342,16 @@ void TrafficModel::recordWorkflowExecution(const QByteArray& type, const QByteAr
     l.count += 1.0;
 }
 
-void TrafficModel::recordJobPosting(double nowS) {
+void TrafficModel::recordJobPosting(double nowS)
+{
     if (m_jobPostings.created == 0.0) {
         m_jobPostings.created = nowS;
     }
     m_jobPostings.count += 1.0;
 }
 
-void TrafficModel::reset(double nowS) {
+void TrafficModel::reset(double nowS)
+{
     m_series.clear();
     m_index.clear();
     m_allBuckets = {};
@@ -354,11 +370,13 @@ void TrafficModel::reset(double nowS) {
     m_gcCollected = 120.0;
 }
 
-double TrafficModel::averageLatency() const {
+double TrafficModel::averageLatency() const
+{
     return m_allCount > 0 ? m_allSum / m_allCount : 0.0;
 }
 
-std::vector<MetricFamily> TrafficModel::processFamilies() const {
+std::vector<MetricFamily> TrafficModel::processFamilies() const
+{
     std::vector<MetricFamily> out;
     auto single = [&](const char* name, const char* help, MetricType type, double value) {
         MetricFamily f{name, help, type, {}, {gauge({}, value)}};
@@ -413,7 +431,8 @@ std::vector<MetricFamily> TrafficModel::processFamilies() const {
     return out;
 }
 
-std::vector<MetricFamily> TrafficModel::families(int activeWorkflows) const {
+std::vector<MetricFamily> TrafficModel::families(int activeWorkflows) const
+{
     std::vector<MetricFamily> out = processFamilies();
     const auto& bounds = MetricsWriter::defaultBuckets();
     const double active = static_cast<double>(activeWorkflows) + m_syntheticActiveWorkflows;
@@ -547,7 +566,8 @@ std::vector<MetricFamily> TrafficModel::families(int activeWorkflows) const {
     return out;
 }
 
-QJsonObject TrafficModel::jsonStub(int activeWorkflows) const {
+QJsonObject TrafficModel::jsonStub(int activeWorkflows) const
+{
     double executions = 0.0;
     for (const auto& [key, l] : m_workflowExecutions) {
         executions += l.count;
@@ -563,7 +583,8 @@ QJsonObject TrafficModel::jsonStub(int activeWorkflows) const {
     };
 }
 
-QJsonObject TrafficModel::summary() const {
+QJsonObject TrafficModel::summary() const
+{
     return QJsonObject{
         {QStringLiteral("requests_total"), m_totalRequests},
         {QStringLiteral("server_errors_total"), m_totalErrors},

@@ -11,15 +11,19 @@ WorkflowEngine::WorkflowEngine(Dialect dialect, int stepMs, quint64 seed, QObjec
     : QObject(parent)
     , m_dialect(dialect)
     , m_stepMs(stepMs)
-    , m_rng(seed ^ 0x5eedf00dULL) {}
+    , m_rng(seed ^ 0x5eedf00dULL)
+{
+}
 
-qint64 WorkflowEngine::nowUs() {
+qint64 WorkflowEngine::nowUs()
+{
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
-QString WorkflowEngine::isoTime(qint64 epochUs, bool withOffset) {
+QString WorkflowEngine::isoTime(qint64 epochUs, bool withOffset)
+{
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(epochUs / 1000, Qt::UTC);
     QString s = t.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.")) +
                 QStringLiteral("%1").arg(epochUs % 1000000, 6, 10, QLatin1Char('0'));
@@ -29,7 +33,8 @@ QString WorkflowEngine::isoTime(qint64 epochUs, bool withOffset) {
     return s;
 }
 
-QStringList WorkflowEngine::types() const {
+QStringList WorkflowEngine::types() const
+{
     if (m_dialect == Dialect::Modular) {
         return {QStringLiteral("candidate_onboarding"), QStringLiteral("job_posting"),
                 QStringLiteral("interview_process"), QStringLiteral("hiring_pipeline"),
@@ -42,7 +47,8 @@ QStringList WorkflowEngine::types() const {
     return {};
 }
 
-QStringList WorkflowEngine::stepNames(const QString& type) const {
+QStringList WorkflowEngine::stepNames(const QString& type) const
+{
     if (type == QLatin1String("candidate_onboarding")) {
         return {QStringLiteral("validate_candidate"), QStringLiteral("parse_resume"),
                 QStringLiteral("ai_screening"),       QStringLiteral("background_check"),
@@ -69,7 +75,8 @@ QStringList WorkflowEngine::stepNames(const QString& type) const {
     return {}; // modular hiring_pipeline / bulk_operations have no steps
 }
 
-std::optional<QString> WorkflowEngine::create(const QString& type, const QJsonObject& metadata) {
+std::optional<QString> WorkflowEngine::create(const QString& type, const QJsonObject& metadata)
+{
     if (!types().contains(type)) {
         return std::nullopt;
     }
@@ -103,7 +110,8 @@ std::optional<QString> WorkflowEngine::create(const QString& type, const QJsonOb
     return id;
 }
 
-WorkflowEngine::Result WorkflowEngine::start(const QString& id) {
+WorkflowEngine::Result WorkflowEngine::start(const QString& id)
+{
     auto it = m_workflows.find(id);
     if (it == m_workflows.end()) {
         return Result::NotFound;
@@ -121,7 +129,8 @@ WorkflowEngine::Result WorkflowEngine::start(const QString& id) {
     return Result::Ok;
 }
 
-void WorkflowEngine::runNextStep(const QString& id, quint64 token) {
+void WorkflowEngine::runNextStep(const QString& id, quint64 token)
+{
     auto it = m_workflows.find(id);
     if (it == m_workflows.end() || it->second.runToken != token) {
         return;
@@ -148,7 +157,8 @@ void WorkflowEngine::runNextStep(const QString& id, quint64 token) {
     emit workflowFinished(wf.type, wf.status);
 }
 
-void WorkflowEngine::finishStep(const QString& id, quint64 token, size_t index) {
+void WorkflowEngine::finishStep(const QString& id, quint64 token, size_t index)
+{
     auto it = m_workflows.find(id);
     if (it == m_workflows.end() || it->second.runToken != token) {
         return;
@@ -177,7 +187,8 @@ void WorkflowEngine::finishStep(const QString& id, quint64 token, size_t index) 
     runNextStep(id, token);
 }
 
-WorkflowEngine::Result WorkflowEngine::cancel(const QString& id) {
+WorkflowEngine::Result WorkflowEngine::cancel(const QString& id)
+{
     auto it = m_workflows.find(id);
     if (it == m_workflows.end()) {
         return Result::NotFound;
@@ -204,7 +215,8 @@ WorkflowEngine::Result WorkflowEngine::cancel(const QString& id) {
     return Result::Ok;
 }
 
-WorkflowEngine::Result WorkflowEngine::trigger(const QString& id) {
+WorkflowEngine::Result WorkflowEngine::trigger(const QString& id)
+{
     auto it = m_workflows.find(id);
     if (it == m_workflows.end()) {
         return Result::NotFound;
@@ -231,16 +243,19 @@ WorkflowEngine::Result WorkflowEngine::trigger(const QString& id) {
     return Result::Ok;
 }
 
-const Workflow* WorkflowEngine::find(const QString& id) const {
+const Workflow* WorkflowEngine::find(const QString& id) const
+{
     auto it = m_workflows.find(id);
     return it == m_workflows.end() ? nullptr : &it->second;
 }
 
-QJsonValue WorkflowEngine::timeValue(qint64 us) const {
+QJsonValue WorkflowEngine::timeValue(qint64 us) const
+{
     return us > 0 ? QJsonValue(isoTime(us, true)) : QJsonValue();
 }
 
-QJsonObject WorkflowEngine::stepJson(const WorkflowStep& step) const {
+QJsonObject WorkflowEngine::stepJson(const WorkflowStep& step) const
+{
     return QJsonObject{
         {QStringLiteral("step_id"), step.stepId},
         {QStringLiteral("name"), step.name},
@@ -253,7 +268,8 @@ QJsonObject WorkflowEngine::stepJson(const WorkflowStep& step) const {
     };
 }
 
-QJsonObject WorkflowEngine::toJson(const Workflow& wf) const {
+QJsonObject WorkflowEngine::toJson(const Workflow& wf) const
+{
     QJsonArray steps;
     for (const WorkflowStep& s : wf.steps) {
         steps.append(stepJson(s));
@@ -278,7 +294,8 @@ QJsonObject WorkflowEngine::toJson(const Workflow& wf) const {
     return o;
 }
 
-QJsonObject WorkflowEngine::statusJson(const Workflow& wf) const {
+QJsonObject WorkflowEngine::statusJson(const Workflow& wf) const
+{
     int done = 0;
     QJsonValue current;
     for (const WorkflowStep& s : wf.steps) {
@@ -301,7 +318,8 @@ QJsonObject WorkflowEngine::statusJson(const Workflow& wf) const {
     };
 }
 
-QJsonArray WorkflowEngine::list(const QString& status, const QString& type, int limit) const {
+QJsonArray WorkflowEngine::list(const QString& status, const QString& type, int limit) const
+{
     QJsonArray out;
     // Newest first.
     for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {
@@ -317,7 +335,8 @@ QJsonArray WorkflowEngine::list(const QString& status, const QString& type, int 
     return out;
 }
 
-int WorkflowEngine::activeCount() const {
+int WorkflowEngine::activeCount() const
+{
     int n = 0;
     for (const auto& [id, wf] : m_workflows) {
         if (wf.running) {

@@ -6,7 +6,8 @@
 
 #include <cstdio>
 
-int main(int argc, char* argv[]) {
+int main(int argc, char* argv[])
+{
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("bhiv-gateway-sim"));
     QCoreApplication::setApplicationVersion(QStringLiteral(OPS_VERSION));

@@ -4,7 +4,8 @@
 
 namespace ops {
 
-qint64 SystemClock::nowMs() const {
+qint64 SystemClock::nowMs() const
+{
     return QDateTime::currentMSecsSinceEpoch();
 }
 

@@ -2,7 +2,8 @@
 
 namespace ops {
 
-QString connectionStateName(ConnectionState state) {
+QString connectionStateName(ConnectionState state)
+{
     switch (state) {
     case ConnectionState::Connecting:
         return QStringLiteral("connecting");
@@ -30,7 +31,8 @@ QString connectionStateName(ConnectionState state) {
     return QStringLiteral("unknown");
 }
 
-bool isAnswering(ConnectionState state) {
+bool isAnswering(ConnectionState state)
+{
     return state == ConnectionState::Up || state == ConnectionState::Degraded;
 }
 

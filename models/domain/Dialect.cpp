@@ -2,7 +2,8 @@
 
 namespace ops {
 
-QString dialectName(Dialect dialect) {
+QString dialectName(Dialect dialect)
+{
     switch (dialect) {
     case Dialect::Plan:
         return QStringLiteral("plan");
@@ -16,7 +17,8 @@ QString dialectName(Dialect dialect) {
     return QStringLiteral("unknown");
 }
 
-std::optional<Dialect> dialectFromName(QStringView name) {
+std::optional<Dialect> dialectFromName(QStringView name)
+{
     for (Dialect d : {Dialect::Unknown, Dialect::Plan, Dialect::Modular, Dialect::Monolith}) {
         if (name.compare(dialectName(d), Qt::CaseInsensitive) == 0)
             return d;

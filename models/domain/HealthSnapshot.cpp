@@ -2,7 +2,8 @@
 
 namespace ops {
 
-QString healthStateName(HealthState state) {
+QString healthStateName(HealthState state)
+{
     switch (state) {
     case HealthState::Healthy:
         return QStringLiteral("healthy");
@@ -14,7 +15,8 @@ QString healthStateName(HealthState state) {
     return QStringLiteral("degraded");
 }
 
-HealthState healthStateFromWord(QStringView word) {
+HealthState healthStateFromWord(QStringView word)
+{
     const QString w = word.trimmed().toString().toLower();
     if (w == u"healthy" || w == u"ok" || w == u"connected" || w == u"up" || w == u"pass" ||
         w == u"available" || w == u"running" || w == u"active")
@@ -25,7 +27,8 @@ HealthState healthStateFromWord(QStringView word) {
     return HealthState::Degraded;
 }
 
-HealthState HealthSnapshot::worst() const {
+HealthState HealthSnapshot::worst() const
+{
     HealthState result = overall;
     for (const ComponentHealth& c : components) {
         if (static_cast<int>(c.state) > static_cast<int>(result))

@@ -11,7 +11,8 @@ namespace ops {
 
 namespace {
 
-QString scalarText(const QJsonValue& value) {
+QString scalarText(const QJsonValue& value)
+{
     switch (value.type()) {
     case QJsonValue::String:
         return value.toString();
@@ -26,11 +27,13 @@ QString scalarText(const QJsonValue& value) {
     }
 }
 
-bool isScalar(const QJsonValue& value) {
+bool isScalar(const QJsonValue& value)
+{
     return !value.isObject() && !value.isArray() && !value.isUndefined();
 }
 
-void flatten(const QJsonValue& value, const QString& prefix, QList<HealthDetail>& out) {
+void flatten(const QJsonValue& value, const QString& prefix, QList<HealthDetail>& out)
+{
     const auto join = [&prefix](const QString& key) {
         return prefix.isEmpty() ? key : prefix + QLatin1Char('.') + key;
     };
@@ -49,7 +52,8 @@ void flatten(const QJsonValue& value, const QString& prefix, QList<HealthDetail>
 
 // A status field of any type: strings as-is, other scalars as text (an unknown word, so they
 // count as degraded), objects/arrays as no word at all.
-std::optional<QString> statusWord(const QJsonValue& value) {
+std::optional<QString> statusWord(const QJsonValue& value)
+{
     if (value.isString())
         return value.toString();
     if (value.isDouble() || value.isBool() || value.isNull())
@@ -57,7 +61,8 @@ std::optional<QString> statusWord(const QJsonValue& value) {
     return std::nullopt;
 }
 
-ComponentHealth componentFromValue(const QString& name, const QJsonValue& value) {
+ComponentHealth componentFromValue(const QString& name, const QJsonValue& value)
+{
     ComponentHealth component;
     component.name = name;
     if (value.isObject()) {
@@ -81,7 +86,8 @@ ComponentHealth componentFromValue(const QString& name, const QJsonValue& value)
     return component;
 }
 
-std::optional<double> numberField(const QJsonObject& object, QLatin1String key) {
+std::optional<double> numberField(const QJsonObject& object, QLatin1String key)
+{
     const QJsonValue value = object.value(key);
     if (value.isDouble())
         return value.toDouble();
@@ -94,7 +100,8 @@ std::optional<double> numberField(const QJsonObject& object, QLatin1String key) 
     return std::nullopt;
 }
 
-QString htmlTitle(const QByteArray& body) {
+QString htmlTitle(const QByteArray& body)
+{
     static const QRegularExpression title(QStringLiteral("<title[^>]*>(.*?)</title>"),
                                           QRegularExpression::CaseInsensitiveOption |
                                               QRegularExpression::DotMatchesEverythingOption);
@@ -116,21 +123,24 @@ QString htmlTitle(const QByteArray& body) {
     return found.isEmpty() ? QStringLiteral("(no title)") : found;
 }
 
-QString snippet(const QByteArray& body) {
+QString snippet(const QByteArray& body)
+{
     QString text = QString::fromUtf8(body.left(200)).simplified();
     if (text.size() > 80)
         text = text.left(77) + QStringLiteral("...");
     return text;
 }
 
-HealthDecodeResult failure(QString error) {
+HealthDecodeResult failure(QString error)
+{
     HealthDecodeResult result;
     result.ok = false;
     result.error = std::move(error);
     return result;
 }
 
-void decodePlan(const QJsonObject& root, HealthSnapshot& snapshot) {
+void decodePlan(const QJsonObject& root, HealthSnapshot& snapshot)
+{
     snapshot.dialect = Dialect::Plan;
     const QJsonObject components = root.value(QLatin1String("components")).toObject();
     for (auto it = components.begin(); it != components.end(); ++it)
@@ -139,14 +149,16 @@ void decodePlan(const QJsonObject& root, HealthSnapshot& snapshot) {
     snapshot.avgResponseTimeSeconds = numberField(performance, QLatin1String("avg_response_time"));
 }
 
-void decodeModular(const QJsonObject& root, HealthSnapshot& snapshot) {
+void decodeModular(const QJsonObject& root, HealthSnapshot& snapshot)
+{
     snapshot.dialect = Dialect::Modular;
     const QJsonObject services = root.value(QLatin1String("services")).toObject();
     for (auto it = services.begin(); it != services.end(); ++it)
         snapshot.components.append(componentFromValue(it.key(), it.value()));
 }
 
-void decodeMonolith(const QJsonObject& root, HealthSnapshot& snapshot) {
+void decodeMonolith(const QJsonObject& root, HealthSnapshot& snapshot)
+{
     snapshot.dialect = Dialect::Monolith;
     for (const QLatin1String name :
          {QLatin1String("system"), QLatin1String("application"), QLatin1String("database")}) {
@@ -166,7 +178,8 @@ void decodeMonolith(const QJsonObject& root, HealthSnapshot& snapshot) {
 
 } // namespace
 
-HealthDecodeResult decodeHealth(const QByteArray& body) {
+HealthDecodeResult decodeHealth(const QByteArray& body)
+{
     QByteArray trimmed = body.trimmed();
     if (trimmed.startsWith("\xEF\xBB\xBF"))
         trimmed = trimmed.mid(3).trimmed();

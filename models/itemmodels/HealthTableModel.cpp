@@ -9,17 +9,22 @@ namespace ops {
 
 HealthTableModel::HealthTableModel(const TargetMonitor* monitor, QObject* parent)
     : QAbstractTableModel(parent)
-    , m_monitor(monitor) {}
+    , m_monitor(monitor)
+{
+}
 
-int HealthTableModel::rowCount(const QModelIndex& parent) const {
+int HealthTableModel::rowCount(const QModelIndex& parent) const
+{
     return parent.isValid() ? 0 : m_rows;
 }
 
-int HealthTableModel::columnCount(const QModelIndex& parent) const {
+int HealthTableModel::columnCount(const QModelIndex& parent) const
+{
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant HealthTableModel::data(const QModelIndex& index, int role) const {
+QVariant HealthTableModel::data(const QModelIndex& index, int role) const
+{
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
         !m_monitor->hasHealth() || index.row() >= m_monitor->health().components.size())
         return {};
@@ -62,7 +67,8 @@ QVariant HealthTableModel::data(const QModelIndex& index, int role) const {
     return {};
 }
 
-QVariant HealthTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+QVariant HealthTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
@@ -78,7 +84,8 @@ QVariant HealthTableModel::headerData(int section, Qt::Orientation orientation, 
     return {};
 }
 
-void HealthTableModel::refresh() {
+void HealthTableModel::refresh()
+{
     const int rows = m_monitor->hasHealth() ? int(m_monitor->health().components.size()) : 0;
     if (rows != m_rows) {
         beginResetModel();

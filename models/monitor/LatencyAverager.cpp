@@ -10,7 +10,8 @@ constexpr std::array<std::string_view, 2> kHistogramNames{"api_request_duration_
                                                           "api_response_seconds"};
 }
 
-std::optional<LatencyTotals> latencyTotals(const MetricsParseResult& scrape) {
+std::optional<LatencyTotals> latencyTotals(const MetricsParseResult& scrape)
+{
     for (std::string_view base : kHistogramNames) {
         const std::string sumName = std::string(base) + "_sum";
         const std::string countName = std::string(base) + "_count";
@@ -31,7 +32,8 @@ std::optional<LatencyTotals> latencyTotals(const MetricsParseResult& scrape) {
     return std::nullopt;
 }
 
-std::optional<double> stubAverageLatency(const MetricsParseResult& scrape) {
+std::optional<double> stubAverageLatency(const MetricsParseResult& scrape)
+{
     for (const MetricSample& sample : scrape.samples) {
         if (sample.name == "http_request_duration_seconds" && sample.labels.empty())
             return sample.value;
@@ -39,7 +41,8 @@ std::optional<double> stubAverageLatency(const MetricsParseResult& scrape) {
     return std::nullopt;
 }
 
-std::optional<double> averageBetween(const LatencyTotals& previous, const LatencyTotals& current) {
+std::optional<double> averageBetween(const LatencyTotals& previous, const LatencyTotals& current)
+{
     const double deltaCount = current.count - previous.count;
     const double deltaSum = current.sum - previous.sum;
     if (deltaCount <= 0 || deltaSum < 0)

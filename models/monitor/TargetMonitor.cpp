@@ -7,24 +7,29 @@ namespace ops {
 TargetMonitor::TargetMonitor(Poller* poller, const Clock* clock, QObject* parent)
     : QObject(parent)
     , m_poller(poller)
-    , m_clock(clock) {
+    , m_clock(clock)
+{
     connect(m_poller, &Poller::pollFinished, this, &TargetMonitor::onPollFinished);
     connect(m_poller, &Poller::stateChanged, this, &TargetMonitor::stateChanged);
 }
 
-ConnectionState TargetMonitor::state() const {
+ConnectionState TargetMonitor::state() const
+{
     return m_poller->state();
 }
 
-QString TargetMonitor::stateDetail() const {
+QString TargetMonitor::stateDetail() const
+{
     return m_poller->stateDetail();
 }
 
-qint64 TargetMonitor::dataAgeMs() const {
+qint64 TargetMonitor::dataAgeMs() const
+{
     return m_lastSuccessMs > 0 ? m_clock->nowMs() - m_lastSuccessMs : -1;
 }
 
-bool TargetMonitor::isDataStale() const {
+bool TargetMonitor::isDataStale() const
+{
     if (m_lastSuccessMs == 0)
         return false;
     const PollerOptions& options = m_poller->options();
@@ -32,7 +37,8 @@ bool TargetMonitor::isDataStale() const {
            !isAnswering(state());
 }
 
-void TargetMonitor::onPollFinished(const PollResult& result) {
+void TargetMonitor::onPollFinished(const PollResult& result)
+{
     if (result.dialect != Dialect::Unknown)
         m_dialect = result.dialect;
     if (!result.gatewayVersion.isEmpty())

@@ -4,7 +4,8 @@
 
 namespace ops {
 
-int Backoff::baseDelayMs(int consecutiveFailures, int intervalMs, int maxBackoffMs) {
+int Backoff::baseDelayMs(int consecutiveFailures, int intervalMs, int maxBackoffMs)
+{
     const qint64 interval = std::max(intervalMs, 1);
     const qint64 cap = std::max<qint64>(maxBackoffMs, interval);
     if (consecutiveFailures <= 0)
@@ -16,7 +17,8 @@ int Backoff::baseDelayMs(int consecutiveFailures, int intervalMs, int maxBackoff
     return static_cast<int>(std::min(base, cap));
 }
 
-int Backoff::delayMs(int consecutiveFailures, int intervalMs, int maxBackoffMs) {
+int Backoff::delayMs(int consecutiveFailures, int intervalMs, int maxBackoffMs)
+{
     const int base = baseDelayMs(consecutiveFailures, intervalMs, maxBackoffMs);
     if (consecutiveFailures <= 0)
         return base;

@@ -12,7 +12,9 @@ namespace ops {
 class Backoff {
 public:
     explicit Backoff(quint32 seed = std::random_device{}())
-        : m_rng(seed) {}
+        : m_rng(seed)
+    {
+    }
     void setSeed(quint32 seed) { m_rng.seed(seed); }
 
     int delayMs(int consecutiveFailures, int intervalMs, int maxBackoffMs);

@@ -12,23 +12,27 @@ namespace ops {
 
 namespace {
 
-int defaultPort(const QUrl& url) {
+int defaultPort(const QUrl& url)
+{
     const QString scheme = url.scheme().toLower();
     return url.port(scheme == u"https" ? 443 : scheme == u"http" ? 80 : -1);
 }
 
-bool sameOrigin(const QUrl& a, const QUrl& b) {
+bool sameOrigin(const QUrl& a, const QUrl& b)
+{
     return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 &&
            a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && defaultPort(a) == defaultPort(b);
 }
 
-bool isRedirect(int status) {
+bool isRedirect(int status)
+{
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
 } // namespace
 
-QString formatByteSize(qint64 bytes) {
+QString formatByteSize(qint64 bytes)
+{
     if (bytes >= 1024 * 1024)
         return QStringLiteral("%1 MB").arg(QString::number(bytes / (1024.0 * 1024.0), 'g', 3));
     if (bytes >= 1024)
@@ -42,27 +46,32 @@ HttpFetch::HttpFetch(QNetworkAccessManager* network, const QNetworkRequest& requ
     , m_network(network)
     , m_request(request)
     , m_limits(limits)
-    , m_url(request.url()) {
+    , m_url(request.url())
+{
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HttpFetch::onTimeout);
 }
 
-HttpFetch::~HttpFetch() {
+HttpFetch::~HttpFetch()
+{
     cancel();
 }
 
-void HttpFetch::start() {
+void HttpFetch::start()
+{
     issue();
 }
 
-void HttpFetch::cancel() {
+void HttpFetch::cancel()
+{
     onDone = {};
     onSent = {};
     m_timer.stop();
     releaseReply();
 }
 
-QByteArray HttpFetch::header(const QByteArray& name) const {
+QByteArray HttpFetch::header(const QByteArray& name) const
+{
     for (const auto& [key, value] : m_headers) {
         if (key.compare(name, Qt::CaseInsensitive) == 0)
             return value;
@@ -70,7 +79,8 @@ QByteArray HttpFetch::header(const QByteArray& name) const {
     return {};
 }
 
-void HttpFetch::issue() {
+void HttpFetch::issue()
+{
     QNetworkRequest request = m_request;
     request.setUrl(m_url);
     // Redirects are followed here, by hand, and only within the origin.
@@ -87,7 +97,8 @@ void HttpFetch::issue() {
     m_timer.start(m_limits.connectTimeoutMs);
 }
 
-void HttpFetch::onRequestSent() {
+void HttpFetch::onRequestSent()
+{
     if (isDone() || !m_connecting)
         return;
     m_connecting = false;
@@ -97,7 +108,8 @@ void HttpFetch::onRequestSent() {
         onSent();
 }
 
-void HttpFetch::onMetaData() {
+void HttpFetch::onMetaData()
+{
     if (isDone() || !m_reply)
         return;
     if (m_connecting) // an answer implies the request went out
@@ -111,7 +123,8 @@ void HttpFetch::onMetaData() {
     }
 }
 
-void HttpFetch::onReadyRead() {
+void HttpFetch::onReadyRead()
+{
     if (isDone() || !m_reply)
         return;
     m_body += m_reply->readAll();
@@ -122,7 +135,8 @@ void HttpFetch::onReadyRead() {
     }
 }
 
-void HttpFetch::onTimeout() {
+void HttpFetch::onTimeout()
+{
     if (isDone())
         return;
     m_timedOutConnecting = m_connecting;
@@ -132,7 +146,8 @@ void HttpFetch::onTimeout() {
            what.arg(m_connecting ? m_limits.connectTimeoutMs : m_limits.readTimeoutMs));
 }
 
-void HttpFetch::onFinished() {
+void HttpFetch::onFinished()
+{
     if (isDone() || !m_reply)
         return;
     QNetworkReply* reply = m_reply;
@@ -221,7 +236,8 @@ void HttpFetch::onFinished() {
     finish(Outcome::Http);
 }
 
-void HttpFetch::finish(Outcome outcome, const QString& errorText) {
+void HttpFetch::finish(Outcome outcome, const QString& errorText)
+{
     if (isDone())
         return;
     m_outcome = outcome;
@@ -237,7 +253,8 @@ void HttpFetch::finish(Outcome outcome, const QString& errorText) {
     }
 }
 
-void HttpFetch::releaseReply() {
+void HttpFetch::releaseReply()
+{
     if (!m_reply)
         return;
     QNetworkReply* reply = m_reply;

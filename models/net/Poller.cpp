@@ -27,7 +27,8 @@ constexpr qint64 kRetryAfterCapMs = 60 * 60 * 1000;
 const QByteArray kMetricsAccept =
     "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
-QUrl endpointUrl(const QUrl& base, const QString& path) {
+QUrl endpointUrl(const QUrl& base, const QString& path)
+{
     QUrl url = base;
     QString basePath = url.path();
     while (basePath.endsWith(QLatin1Char('/')))
@@ -40,7 +41,8 @@ QUrl endpointUrl(const QUrl& base, const QString& path) {
 
 // The message of an error body: {"message"}, {"detail": "..."}, FastAPI's {"detail": [{"msg"}]},
 // {"error"}; else a short plain-text body; else empty.
-QString errorMessage(const QByteArray& body) {
+QString errorMessage(const QByteArray& body)
+{
     const QByteArray trimmed = body.trimmed();
     if (trimmed.isEmpty())
         return {};
@@ -74,7 +76,8 @@ struct Outcome {
 };
 
 // A fetch that did not give a usable 2xx answer.
-Outcome classifyFailure(const HttpFetch& fetch) {
+Outcome classifyFailure(const HttpFetch& fetch)
+{
     switch (fetch.outcome()) {
     case HttpFetch::Outcome::Timeout:
         return {ConnectionState::Timeout, fetch.errorText()};
@@ -111,12 +114,14 @@ Outcome classifyFailure(const HttpFetch& fetch) {
     return {ConnectionState::Error, detail};
 }
 
-bool isOk(const HttpFetch& fetch) {
+bool isOk(const HttpFetch& fetch)
+{
     return fetch.outcome() == HttpFetch::Outcome::Http && fetch.httpStatus() >= 200 &&
            fetch.httpStatus() < 300;
 }
 
-QString componentSummary(const HealthSnapshot& health) {
+QString componentSummary(const HealthSnapshot& health)
+{
     QStringList parts;
     if (health.overall != HealthState::Healthy) {
         parts << QStringLiteral("gateway reports %1")
@@ -157,7 +162,8 @@ struct Poller::Impl {
     Impl(Poller* poller, QNetworkAccessManager* nam, const Clock* c)
         : q(poller)
         , network(nam)
-        , clock(c) {
+        , clock(c)
+    {
         pollTimer.setSingleShot(true);
         wakingTimer.setSingleShot(true);
         QObject::connect(&pollTimer, &QTimer::timeout, q, [this] { startPoll(); });
@@ -168,7 +174,8 @@ struct Poller::Impl {
         });
     }
 
-    ~Impl() {
+    ~Impl()
+    {
         // Not inside a fetch callback here: delete the fetches now rather than later.
         delete health.data();
         delete metrics.data();
@@ -177,12 +184,14 @@ struct Poller::Impl {
 
     const PollerOptions& options() const { return q->m_options; }
 
-    qint64 staleThresholdMs() const {
+    qint64 staleThresholdMs() const
+    {
         return qint64(std::max(options().staleAfterIntervals, 1)) *
                std::max(options().intervalMs, 1);
     }
 
-    void setState(ConnectionState state, const QString& detail) {
+    void setState(ConnectionState state, const QString& detail)
+    {
         if (q->m_state == state && q->m_detail == detail)
             return;
         if (q->m_state != state)
@@ -192,7 +201,8 @@ struct Poller::Impl {
         emit q->stateChanged(state, detail);
     }
 
-    QNetworkRequest makeRequest(const QString& path, const QByteArray& accept) const {
+    QNetworkRequest makeRequest(const QString& path, const QByteArray& accept) const
+    {
         QNetworkRequest request(endpointUrl(options().baseUrl, path));
         request.setRawHeader("Accept", accept);
         // Offered explicitly, so Qt leaves the body compressed and we inflate it under the cap.
@@ -205,7 +215,8 @@ struct Poller::Impl {
         return request;
     }
 
-    void startPoll() {
+    void startPoll()
+    {
         if (inFlight)
             return;
         pollTimer.stop();
@@ -248,7 +259,8 @@ struct Poller::Impl {
             m->start();
     }
 
-    void maybeShowWaking() {
+    void maybeShowWaking()
+    {
         if (!inFlight || !wakeMode || !wakingDue)
             return;
         const auto waiting = [](const QPointer<HttpFetch>& f) {
@@ -262,13 +274,15 @@ struct Poller::Impl {
         }
     }
 
-    void fetchDone() {
+    void fetchDone()
+    {
         if (!inFlight || !health || !metrics || !health->isDone() || !metrics->isDone())
             return;
         finishPoll();
     }
 
-    void cancelPoll() {
+    void cancelPoll()
+    {
         wakingTimer.stop();
         for (QPointer<HttpFetch>* f : {&health, &metrics}) {
             if (*f) {
@@ -280,7 +294,8 @@ struct Poller::Impl {
         inFlight = false;
     }
 
-    void finishPoll() {
+    void finishPoll()
+    {
         HttpFetch& h = *health;
         HttpFetch& m = *metrics;
         const qint64 now = clock->nowMs();
@@ -393,7 +408,8 @@ struct Poller::Impl {
         emit q->pollFinished(result);
     }
 
-    void checkStale() {
+    void checkStale()
+    {
         if (!isAnswering(q->m_state) || q->m_lastSuccessMs == 0)
             return;
         const qint64 age = clock->nowMs() - q->m_lastSuccessMs;
@@ -409,17 +425,20 @@ Poller::Poller(QNetworkAccessManager* network, const Clock* clock, PollerOptions
                QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
-    , m_impl(new Impl(this, network, clock)) {
+    , m_impl(new Impl(this, network, clock))
+{
     qRegisterMetaType<ops::PollResult>();
     qRegisterMetaType<ops::ConnectionState>();
     m_nextDelayMs = m_options.intervalMs;
 }
 
-Poller::~Poller() {
+Poller::~Poller()
+{
     delete m_impl;
 }
 
-void Poller::setOptions(const PollerOptions& options) {
+void Poller::setOptions(const PollerOptions& options)
+{
     const bool targetChanged =
         options.baseUrl != m_options.baseUrl || options.apiKey != m_options.apiKey;
     m_options = options;
@@ -444,48 +463,57 @@ void Poller::setOptions(const PollerOptions& options) {
     }
 }
 
-bool Poller::isDataStale() const {
+bool Poller::isDataStale() const
+{
     return m_lastSuccessMs != 0 &&
            m_impl->clock->nowMs() - m_lastSuccessMs > m_impl->staleThresholdMs();
 }
 
-bool Poller::isPolling() const {
+bool Poller::isPolling() const
+{
     return m_impl->running;
 }
 
-bool Poller::isPollInFlight() const {
+bool Poller::isPollInFlight() const
+{
     return m_impl->inFlight;
 }
 
-void Poller::setRandomSeed(quint32 seed) {
+void Poller::setRandomSeed(quint32 seed)
+{
     m_impl->backoff.setSeed(seed);
 }
 
-void Poller::start() {
+void Poller::start()
+{
     m_impl->running = true;
     m_impl->staleTimer.start(std::clamp(m_options.intervalMs, 250, 5000));
     pollNow();
 }
 
-void Poller::stop() {
+void Poller::stop()
+{
     m_impl->running = false;
     m_impl->pollTimer.stop();
     m_impl->staleTimer.stop();
     m_impl->cancelPoll();
 }
 
-void Poller::pollNow() {
+void Poller::pollNow()
+{
     if (m_impl->inFlight)
         return;
     m_impl->startPoll();
 }
 
-void Poller::checkStale() {
+void Poller::checkStale()
+{
     m_impl->checkStale();
 }
 
 Dialect detectDialect(const std::optional<HealthSnapshot>& health, const QByteArray& metricsBody,
-                      const QByteArray& metricsContentType, const QString& gatewayVersion) {
+                      const QByteArray& metricsContentType, const QString& gatewayVersion)
+{
     if (gatewayVersion.contains(QLatin1String("modular"), Qt::CaseInsensitive))
         return Dialect::Modular;
     if (health && health->dialect != Dialect::Unknown)

@@ -11,7 +11,8 @@ namespace ops {
 
 namespace {
 
-int monthFromName(const QByteArray& name) {
+int monthFromName(const QByteArray& name)
+{
     static const char* const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                          "jul", "aug", "sep", "oct", "nov", "dec"};
     const QByteArray lower = name.toLower();
@@ -22,13 +23,15 @@ int monthFromName(const QByteArray& name) {
     return 0;
 }
 
-bool toInt(const QByteArray& text, int& out) {
+bool toInt(const QByteArray& text, int& out)
+{
     bool ok = false;
     out = text.toInt(&ok);
     return ok;
 }
 
-std::optional<qint64> toMs(int year, int month, int day, const QByteArray& hms) {
+std::optional<qint64> toMs(int year, int month, int day, const QByteArray& hms)
+{
     const QList<QByteArray> parts = hms.split(':');
     if (parts.size() != 3)
         return std::nullopt;
@@ -44,7 +47,8 @@ std::optional<qint64> toMs(int year, int month, int day, const QByteArray& hms) 
 
 } // namespace
 
-std::optional<qint64> parseHttpDateMs(const QByteArray& value) {
+std::optional<qint64> parseHttpDateMs(const QByteArray& value)
+{
     const QByteArray text = value.simplified();
     QList<QByteArray> tokens = text.split(' ');
     int day = 0, year = 0;
@@ -77,7 +81,8 @@ std::optional<qint64> parseHttpDateMs(const QByteArray& value) {
     return std::nullopt;
 }
 
-std::optional<qint64> parseRetryAfterMs(const QByteArray& value, qint64 nowMs, qint64 capMs) {
+std::optional<qint64> parseRetryAfterMs(const QByteArray& value, qint64 nowMs, qint64 capMs)
+{
     const QByteArray text = value.trimmed();
     if (text.isEmpty())
         return std::nullopt;

@@ -26,7 +26,8 @@ private:
         QByteArray out;
         QByteArray err;
     };
-    static Run runConsole(const QStringList& arguments, int timeoutMs = 60000) {
+    static Run runConsole(const QStringList& arguments, int timeoutMs = 60000)
+    {
         QProcess process;
         process.start(QString::fromLocal8Bit(qgetenv("OPS_CONSOLE_BINARY")), arguments);
         Run run;
@@ -41,7 +42,8 @@ private:
     }
 };
 
-void TestStatusCommand::jsonAgainstEachDialect_data() {
+void TestStatusCommand::jsonAgainstEachDialect_data()
+{
     QTest::addColumn<QString>("dialect");
     QTest::addColumn<QString>("component");
     QTest::newRow("plan") << "plan"
@@ -52,7 +54,8 @@ void TestStatusCommand::jsonAgainstEachDialect_data() {
                               << "application";
 }
 
-void TestStatusCommand::jsonAgainstEachDialect() {
+void TestStatusCommand::jsonAgainstEachDialect()
+{
     QFETCH(QString, dialect);
     QFETCH(QString, component);
     ops::test::SimulatorProcess sim;
@@ -70,7 +73,8 @@ void TestStatusCommand::jsonAgainstEachDialect() {
     QVERIFY(status.value("latency_avg_s").toDouble() > 0);
 }
 
-void TestStatusCommand::degradedExitsOne() {
+void TestStatusCommand::degradedExitsOne()
+{
     ops::test::SimulatorProcess sim;
     QVERIFY2(sim.start({"--dialect", "plan"}), qPrintable(sim.error()));
     QCOMPARE(sim.setFaults(R"({"components": {"database": "down"}})"), 200);
@@ -82,7 +86,8 @@ void TestStatusCommand::degradedExitsOne() {
              QStringLiteral("down"));
 }
 
-void TestStatusCommand::unreachableExitsTwo() {
+void TestStatusCommand::unreachableExitsTwo()
+{
     QTcpServer closed;
     QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
     const quint16 port = closed.serverPort();
@@ -95,7 +100,8 @@ void TestStatusCommand::unreachableExitsTwo() {
     QVERIFY(status.value("latency_avg_s").isNull());
 }
 
-void TestStatusCommand::humanReadableOutput() {
+void TestStatusCommand::humanReadableOutput()
+{
     ops::test::SimulatorProcess sim;
     QVERIFY2(sim.start({"--dialect", "plan"}), qPrintable(sim.error()));
     const Run run = runConsole({"status", "--url", sim.url().toString()});
@@ -105,14 +111,16 @@ void TestStatusCommand::humanReadableOutput() {
     QVERIFY2(run.out.contains("external_services"), run.out);
 }
 
-void TestStatusCommand::usageErrors() {
+void TestStatusCommand::usageErrors()
+{
     QCOMPARE(runConsole({"status"}).exitCode, 3);
     QCOMPARE(runConsole({"status", "--url", "ftp://example"}).exitCode, 3);
     QCOMPARE(runConsole({"status", "--url", "http://127.0.0.1:1", "--timeout", "x"}).exitCode, 3);
     QCOMPARE(runConsole({"--interval", "0"}).exitCode, 3);
 }
 
-void TestStatusCommand::demoScreenshot() {
+void TestStatusCommand::demoScreenshot()
+{
     QTemporaryDir dir;
     const QString file = dir.filePath("demo.png");
     const Run run = runConsole(

@@ -29,7 +29,8 @@ private:
         std::unique_ptr<TargetMonitor> monitor;
     };
     static constexpr int kIntervalMs = 400;
-    static bool startRig(Rig& rig, const QString& dialect, int intervalMs = kIntervalMs) {
+    static bool startRig(Rig& rig, const QString& dialect, int intervalMs = kIntervalMs)
+    {
         if (!rig.sim.start({QStringLiteral("--dialect"), dialect, QStringLiteral("--seed"),
                             QStringLiteral("7")}))
             return false;
@@ -45,7 +46,8 @@ private:
     }
 };
 
-void TestEndToEnd::seesComponentsAndLatency_data() {
+void TestEndToEnd::seesComponentsAndLatency_data()
+{
     QTest::addColumn<QString>("dialect");
     QTest::addColumn<QStringList>("components");
     QTest::newRow("plan") << "plan"
@@ -56,7 +58,8 @@ void TestEndToEnd::seesComponentsAndLatency_data() {
     QTest::newRow("monolith") << "monolith" << QStringList{"system", "application", "database"};
 }
 
-void TestEndToEnd::seesComponentsAndLatency() {
+void TestEndToEnd::seesComponentsAndLatency()
+{
     QFETCH(QString, dialect);
     QFETCH(QStringList, components);
     Rig rig;
@@ -75,7 +78,8 @@ void TestEndToEnd::seesComponentsAndLatency() {
             rig.monitor->state() == ConnectionState::Degraded);
 }
 
-void TestEndToEnd::faultShowsUpAndRecovers_data() {
+void TestEndToEnd::faultShowsUpAndRecovers_data()
+{
     QTest::addColumn<QString>("dialect");
     QTest::addColumn<QByteArray>("fault");
     QTest::addColumn<ConnectionState>("expected");
@@ -96,7 +100,8 @@ void TestEndToEnd::faultShowsUpAndRecovers_data() {
                                << ConnectionState::Timeout;
 }
 
-void TestEndToEnd::faultShowsUpAndRecovers() {
+void TestEndToEnd::faultShowsUpAndRecovers()
+{
     QFETCH(QString, dialect);
     QFETCH(QByteArray, fault);
     QFETCH(ConnectionState, expected);
@@ -126,7 +131,8 @@ void TestEndToEnd::faultShowsUpAndRecovers() {
                               int(kIntervalMs * 1.2) + slack + 400);
 }
 
-void TestEndToEnd::counterResetNeverGivesNegativeLatency() {
+void TestEndToEnd::counterResetNeverGivesNegativeLatency()
+{
     Rig rig;
     QVERIFY2(startRig(rig, QStringLiteral("plan"), 250), qPrintable(rig.sim.error()));
     QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() >= 2, 8000);
@@ -138,7 +144,8 @@ void TestEndToEnd::counterResetNeverGivesNegativeLatency() {
                  qPrintable(QString::number(point.seconds)));
 }
 
-void TestEndToEnd::unreachableWhenTheGatewayStops() {
+void TestEndToEnd::unreachableWhenTheGatewayStops()
+{
     Rig rig;
     QVERIFY2(startRig(rig, QStringLiteral("plan")), qPrintable(rig.sim.error()));
     QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->state(), ConnectionState::Up, 8000);

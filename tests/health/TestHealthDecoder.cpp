@@ -8,7 +8,8 @@ using namespace ops;
 
 namespace {
 
-const ComponentHealth* findComponent(const HealthSnapshot& s, const QString& name) {
+const ComponentHealth* findComponent(const HealthSnapshot& s, const QString& name)
+{
     for (const ComponentHealth& c : s.components) {
         if (c.name == name)
             return &c;
@@ -16,7 +17,8 @@ const ComponentHealth* findComponent(const HealthSnapshot& s, const QString& nam
     return nullptr;
 }
 
-QString findDetail(const QList<HealthDetail>& details, const QString& key) {
+QString findDetail(const QList<HealthDetail>& details, const QString& key)
+{
     for (const HealthDetail& d : details) {
         if (d.key == key)
             return d.value;
@@ -44,7 +46,8 @@ private slots:
     void htmlErrorPage();
 };
 
-void TestHealthDecoder::planFixture() {
+void TestHealthDecoder::planFixture()
+{
     const HealthDecodeResult r = decodeHealth(test::readData(QStringLiteral("health/seed.json")));
     QVERIFY2(r.ok, qPrintable(r.error));
     QVERIFY(r.error.isEmpty());
@@ -73,7 +76,8 @@ void TestHealthDecoder::planFixture() {
              QStringLiteral("6"));
 }
 
-void TestHealthDecoder::modularFixture() {
+void TestHealthDecoder::modularFixture()
+{
     const HealthDecodeResult r = decodeHealth(test::readData(QStringLiteral("health/v321.json")));
     QVERIFY2(r.ok, qPrintable(r.error));
     const HealthSnapshot& s = r.snapshot;
@@ -91,7 +95,8 @@ void TestHealthDecoder::modularFixture() {
     QCOMPARE(findDetail(s.flattened, QStringLiteral("uptime")), QStringLiteral("72h 15m 30s"));
 }
 
-void TestHealthDecoder::monolithFixture() {
+void TestHealthDecoder::monolithFixture()
+{
     const HealthDecodeResult r = decodeHealth(test::readData(QStringLiteral("health/main.json")));
     QVERIFY2(r.ok, qPrintable(r.error));
     const HealthSnapshot& s = r.snapshot;
@@ -113,7 +118,8 @@ void TestHealthDecoder::monolithFixture() {
     QCOMPARE(s.worst(), HealthState::Healthy);
 }
 
-void TestHealthDecoder::monolithDegradedSharesOverall() {
+void TestHealthDecoder::monolithDegradedSharesOverall()
+{
     const QByteArray body = R"({"status":"degraded","system":{"cpu_percent":99},
         "application":{"avg_response_time":2.5},"database":{"connections":0,"status":"error"}})";
     const HealthDecodeResult r = decodeHealth(body);
@@ -127,7 +133,8 @@ void TestHealthDecoder::monolithDegradedSharesOverall() {
     QCOMPARE(r.snapshot.worst(), HealthState::Down);
 }
 
-void TestHealthDecoder::unknownShapeFlattened() {
+void TestHealthDecoder::unknownShapeFlattened()
+{
     const QByteArray body = R"({"status":"ok","checks":{"redis":{"latency":1.5,"up":true}},
         "note":null})";
     const HealthDecodeResult r = decodeHealth(body);
@@ -144,7 +151,8 @@ void TestHealthDecoder::unknownShapeFlattened() {
     QCOMPARE(findDetail(r.snapshot.flattened, QStringLiteral("status")), QStringLiteral("ok"));
 }
 
-void TestHealthDecoder::unknownShapeWithoutStatus() {
+void TestHealthDecoder::unknownShapeWithoutStatus()
+{
     const HealthDecodeResult r = decodeHealth(R"({"uptime": 12})");
     QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.snapshot.overallRaw, QString());
@@ -156,7 +164,8 @@ void TestHealthDecoder::unknownShapeWithoutStatus() {
     QVERIFY(empty.snapshot.flattened.isEmpty());
 }
 
-void TestHealthDecoder::flattenedArrays() {
+void TestHealthDecoder::flattenedArrays()
+{
     const HealthDecodeResult r =
         decodeHealth(R"({"status":"healthy","nodes":[{"name":"a"},{"name":"b"}],"tags":["x"]})");
     QVERIFY(r.ok);
@@ -165,7 +174,8 @@ void TestHealthDecoder::flattenedArrays() {
     QCOMPARE(findDetail(r.snapshot.flattened, QStringLiteral("tags.0")), QStringLiteral("x"));
 }
 
-void TestHealthDecoder::statusNumberIsUnknownWord() {
+void TestHealthDecoder::statusNumberIsUnknownWord()
+{
     const HealthDecodeResult r =
         decodeHealth(R"({"status":42,"components":{"db":{"status":7},"q":{"status":"weird"}}})");
     QVERIFY2(r.ok, qPrintable(r.error));
@@ -177,7 +187,8 @@ void TestHealthDecoder::statusNumberIsUnknownWord() {
     QCOMPARE(findComponent(r.snapshot, QStringLiteral("q"))->state, HealthState::Degraded);
 }
 
-void TestHealthDecoder::componentsNotAnObject() {
+void TestHealthDecoder::componentsNotAnObject()
+{
     const HealthDecodeResult r = decodeHealth(R"({"status":"healthy","components":[1,2]})");
     QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.snapshot.dialect, Dialect::Unknown);
@@ -189,7 +200,8 @@ void TestHealthDecoder::componentsNotAnObject() {
     QCOMPARE(s.snapshot.dialect, Dialect::Unknown);
 }
 
-void TestHealthDecoder::componentDownWorst() {
+void TestHealthDecoder::componentDownWorst()
+{
     const HealthDecodeResult r = decodeHealth(
         R"({"status":"healthy","services":{"database":"down","cache":"healthy"},"version":"3.2.1"})");
     QVERIFY(r.ok);
@@ -203,7 +215,8 @@ void TestHealthDecoder::componentDownWorst() {
     QCOMPARE(noOverall.snapshot.overall, HealthState::Down);
 }
 
-void TestHealthDecoder::badInput_data() {
+void TestHealthDecoder::badInput_data()
+{
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("errorContains");
     QTest::newRow("empty") << QByteArray() << QStringLiteral("empty body");
@@ -225,7 +238,8 @@ void TestHealthDecoder::badInput_data() {
                             << QStringLiteral("not JSON");
 }
 
-void TestHealthDecoder::badInput() {
+void TestHealthDecoder::badInput()
+{
     QFETCH(QByteArray, body);
     QFETCH(QString, errorContains);
     const HealthDecodeResult r = decodeHealth(body);
@@ -233,7 +247,8 @@ void TestHealthDecoder::badInput() {
     QVERIFY2(r.error.contains(errorContains), qPrintable(r.error));
 }
 
-void TestHealthDecoder::htmlErrorPage() {
+void TestHealthDecoder::htmlErrorPage()
+{
     const QByteArray page = "<!DOCTYPE html>\n<html><head><title>502 Bad\n Gateway</title></head>"
                             "<body><h1>Bad Gateway</h1></body></html>";
     const HealthDecodeResult r = decodeHealth(page);

@@ -22,7 +22,8 @@ const QByteArray kHealthyPlan =
     R"({"status":"healthy","components":{"database":{"status":"healthy"}},
         "performance":{"avg_response_time":0.01}})";
 
-QByteArray gzip(const QByteArray& data) {
+QByteArray gzip(const QByteArray& data)
+{
     z_stream stream{};
     deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
     QByteArray out(static_cast<int>(deflateBound(&stream, static_cast<uLong>(data.size()))), '\0');
@@ -36,7 +37,8 @@ QByteArray gzip(const QByteArray& data) {
     return out;
 }
 
-PollerOptions fastOptions() {
+PollerOptions fastOptions()
+{
     PollerOptions o;
     o.baseUrl = QUrl(QStringLiteral("http://gw.test:8000"));
     o.intervalMs = 1000;
@@ -54,7 +56,8 @@ struct Rig {
     Poller poller;
 
     explicit Rig(PollerOptions options = fastOptions())
-        : poller(&network, &clock, std::move(options)) {
+        : poller(&network, &clock, std::move(options))
+    {
         poller.setRandomSeed(1234);
         network.setResponse(kHealth, FakeResponse::json(kHealthyPlan));
         network.setResponse(
@@ -62,7 +65,8 @@ struct Rig {
                           test::readData(QStringLiteral("metrics/seed-gateway.prom")), kPromType));
     }
 
-    PollResult poll() {
+    PollResult poll()
+    {
         QSignalSpy spy(&poller, &Poller::pollFinished);
         poller.pollNow();
         if (!spy.wait(5000)) {
@@ -114,7 +118,8 @@ private slots:
     void basePathKept();
 };
 
-void TestPoller::fixtures_data() {
+void TestPoller::fixtures_data()
+{
     QTest::addColumn<QString>("health");
     QTest::addColumn<QString>("metrics");
     QTest::addColumn<QByteArray>("contentType");
@@ -142,7 +147,8 @@ void TestPoller::fixtures_data() {
                               << ConnectionState::Up << Dialect::Monolith;
 }
 
-void TestPoller::fixtures() {
+void TestPoller::fixtures()
+{
     QFETCH(QString, health);
     QFETCH(QString, metrics);
     QFETCH(QByteArray, contentType);
@@ -177,7 +183,8 @@ void TestPoller::fixtures() {
         QVERIFY2(r.detail.contains(QStringLiteral("external_services")), qPrintable(r.detail));
 }
 
-void TestPoller::healthyIsUp() {
+void TestPoller::healthyIsUp()
+{
     Rig rig;
     QSignalSpy states(&rig.poller, &Poller::stateChanged);
     const PollResult r = rig.poll();
@@ -189,7 +196,8 @@ void TestPoller::healthyIsUp() {
     QCOMPARE(rig.network.requests().size(), 2);
 }
 
-void TestPoller::componentDownIsDegraded() {
+void TestPoller::componentDownIsDegraded()
+{
     Rig rig;
     rig.network.setResponse(kHealth, FakeResponse::json(R"({"status":"healthy","components":{
         "database":{"status":"down"},"modules":{"status":"healthy"}}})"));
@@ -202,7 +210,8 @@ void TestPoller::componentDownIsDegraded() {
     QCOMPARE(rig.poll().state, ConnectionState::Degraded);
 }
 
-void TestPoller::requestHeaders() {
+void TestPoller::requestHeaders()
+{
     Rig rig;
     rig.poll();
     const auto health = rig.network.requestsTo(kHealth);
@@ -219,7 +228,8 @@ void TestPoller::requestHeaders() {
              int(QNetworkRequest::ManualRedirectPolicy));
 }
 
-void TestPoller::bearerOnlyWhenConfigured() {
+void TestPoller::bearerOnlyWhenConfigured()
+{
     Rig rig;
     rig.poll();
     for (const auto& r : rig.network.requests())
@@ -234,7 +244,8 @@ void TestPoller::bearerOnlyWhenConfigured() {
         QCOMPARE(r.header("Authorization"), QByteArray("Bearer s3cret-key"));
 }
 
-void TestPoller::readTimeout() {
+void TestPoller::readTimeout()
+{
     PollerOptions o = fastOptions();
     o.readTimeoutMs = 100;
     o.wakeTimeoutMs = 100;
@@ -252,7 +263,8 @@ void TestPoller::readTimeout() {
     QVERIFY(!r.health.has_value());
 }
 
-void TestPoller::connectTimeout() {
+void TestPoller::connectTimeout()
+{
     PollerOptions o = fastOptions();
     o.connectTimeoutMs = 100;
     Rig rig(o);
@@ -266,7 +278,8 @@ void TestPoller::connectTimeout() {
              qPrintable(r.detail));
 }
 
-void TestPoller::serverErrorEnvelope() {
+void TestPoller::serverErrorEnvelope()
+{
     Rig rig;
     rig.network.setResponse(
         kHealth, FakeResponse::json(R"({"error":"internal","message":"database pool exhausted",
@@ -279,7 +292,8 @@ void TestPoller::serverErrorEnvelope() {
              qPrintable(r.detail));
 }
 
-void TestPoller::serverErrorPlainText() {
+void TestPoller::serverErrorPlainText()
+{
     Rig rig;
     rig.network.setResponse(kHealth,
                             FakeResponse::text("Internal Server Error", "text/plain", 500));
@@ -293,7 +307,8 @@ void TestPoller::serverErrorPlainText() {
     QCOMPARE(rig.poll().state, ConnectionState::Error);
 }
 
-void TestPoller::authFailed_data() {
+void TestPoller::authFailed_data()
+{
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("detail");
@@ -305,7 +320,8 @@ void TestPoller::authFailed_data() {
                                  << QStringLiteral("HTTP 403: Forbidden here");
 }
 
-void TestPoller::authFailed() {
+void TestPoller::authFailed()
+{
     QFETCH(int, status);
     QFETCH(QByteArray, body);
     QFETCH(QString, detail);
@@ -320,7 +336,8 @@ void TestPoller::authFailed() {
     QVERIFY(!r.detail.contains(QStringLiteral("wrong-key-123")));
 }
 
-void TestPoller::rateLimitedSeconds() {
+void TestPoller::rateLimitedSeconds()
+{
     Rig rig;
     rig.network.setResponse(
         kHealth,
@@ -331,7 +348,8 @@ void TestPoller::rateLimitedSeconds() {
     QVERIFY2(r.detail.contains(QStringLiteral("next poll in 30 s")), qPrintable(r.detail));
 }
 
-void TestPoller::rateLimitedHttpDate() {
+void TestPoller::rateLimitedHttpDate()
+{
     Rig rig;
     // ManualClock starts at 2026-01-01T00:00:00Z.
     rig.network.setResponse(kHealth, FakeResponse::json("{}", 429).header(
@@ -345,7 +363,8 @@ void TestPoller::rateLimitedHttpDate() {
     QCOMPARE(rig.poller.nextDelayMs(), 3600000); // capped at an hour
 }
 
-void TestPoller::rateLimitedWithoutHeaderBacksOff() {
+void TestPoller::rateLimitedWithoutHeaderBacksOff()
+{
     Rig rig;
     rig.network.setResponse(kHealth, FakeResponse::json("{}", 429));
     QCOMPARE(rig.poll().state, ConnectionState::RateLimited);
@@ -354,7 +373,8 @@ void TestPoller::rateLimitedWithoutHeaderBacksOff() {
     QVERIFY(rig.poller.nextDelayMs() >= 1600 && rig.poller.nextDelayMs() <= 2400);
 }
 
-void TestPoller::connectionRefused() {
+void TestPoller::connectionRefused()
+{
     Rig rig;
     const FakeResponse refused = FakeResponse::networkError(QNetworkReply::ConnectionRefusedError,
                                                             QStringLiteral("Connection refused"));
@@ -367,7 +387,8 @@ void TestPoller::connectionRefused() {
     QCOMPARE(rig.poller.lastSuccessMs(), 0);
 }
 
-void TestPoller::hostNotFound() {
+void TestPoller::hostNotFound()
+{
     Rig rig;
     rig.network.setResponse(kHealth,
                             FakeResponse::networkError(QNetworkReply::HostNotFoundError,
@@ -378,7 +399,8 @@ void TestPoller::hostNotFound() {
     QCOMPARE(rig.poll().state, ConnectionState::Unreachable);
 }
 
-void TestPoller::oversizedContentLength() {
+void TestPoller::oversizedContentLength()
+{
     PollerOptions o = fastOptions();
     o.maxBodyBytes = 2 * 1024 * 1024;
     Rig rig(o);
@@ -392,7 +414,8 @@ void TestPoller::oversizedContentLength() {
     QCOMPARE(rig.network.pendingReplies(), 0);
 }
 
-void TestPoller::oversizedStreamed() {
+void TestPoller::oversizedStreamed()
+{
     PollerOptions o = fastOptions();
     o.maxBodyBytes = 64 * 1024;
     Rig rig(o);
@@ -409,7 +432,8 @@ void TestPoller::oversizedStreamed() {
     QCOMPARE(rig.network.pendingReplies(), 0);
 }
 
-void TestPoller::gzipBomb() {
+void TestPoller::gzipBomb()
+{
     PollerOptions o = fastOptions();
     o.maxBodyBytes = 256 * 1024;
     Rig rig(o);
@@ -430,7 +454,8 @@ void TestPoller::gzipBomb() {
     QVERIFY2(corrupt.detail.contains(QStringLiteral("gzip")), qPrintable(corrupt.detail));
 }
 
-void TestPoller::htmlBody() {
+void TestPoller::htmlBody()
+{
     Rig rig;
     rig.network.setResponse(
         kHealth, FakeResponse::text("<html><head><title>Application Error</title></head></html>",
@@ -441,7 +466,8 @@ void TestPoller::htmlBody() {
              qPrintable(r.detail));
 }
 
-void TestPoller::metricsUnavailableStillUp() {
+void TestPoller::metricsUnavailableStillUp()
+{
     Rig rig;
     rig.network.setResponse(kMetrics, FakeResponse::json(R"({"detail":"Not Found"})", 404));
     const PollResult r = rig.poll();
@@ -460,7 +486,8 @@ void TestPoller::metricsUnavailableStillUp() {
              qPrintable(slow.detail));
 }
 
-void TestPoller::metricsRejectedIsBadResponse() {
+void TestPoller::metricsRejectedIsBadResponse()
+{
     Rig rig;
     rig.network.setResponse(
         kMetrics, FakeResponse::text("<html><title>Captive portal</title></html>", "text/html"));
@@ -470,7 +497,8 @@ void TestPoller::metricsRejectedIsBadResponse() {
     QVERIFY(r.health.has_value());
 }
 
-void TestPoller::gzipMetricsDecoded() {
+void TestPoller::gzipMetricsDecoded()
+{
     Rig rig;
     const QByteArray text = test::readData(QStringLiteral("metrics/main-gateway.prom"));
     rig.network.setResponse(kHealth,
@@ -483,7 +511,8 @@ void TestPoller::gzipMetricsDecoded() {
     QCOMPARE(r.dialect, Dialect::Monolith);
 }
 
-void TestPoller::slowFirstAnswerShowsWaking() {
+void TestPoller::slowFirstAnswerShowsWaking()
+{
     PollerOptions o = fastOptions();
     o.wakingAfterMs = 50;
     o.wakeTimeoutMs = 2000;
@@ -513,7 +542,8 @@ void TestPoller::slowFirstAnswerShowsWaking() {
         QVERIFY(s.at(0).value<ConnectionState>() != ConnectionState::Waking);
 }
 
-void TestPoller::wakingAgainAfterIdle() {
+void TestPoller::wakingAgainAfterIdle()
+{
     PollerOptions o = fastOptions();
     o.wakingAfterMs = 50;
     o.wakeTimeoutMs = 2000;
@@ -533,7 +563,8 @@ void TestPoller::wakingAgainAfterIdle() {
     QVERIFY(seen.contains(ConnectionState::Waking));
 }
 
-void TestPoller::backoffGrowsCapsAndResets() {
+void TestPoller::backoffGrowsCapsAndResets()
+{
     Rig rig; // interval 1000, cap 8000
     const FakeResponse refused = FakeResponse::networkError(QNetworkReply::ConnectionRefusedError);
     rig.network.setResponse(kHealth, refused);
@@ -552,7 +583,8 @@ void TestPoller::backoffGrowsCapsAndResets() {
     QVERIFY(rig.poller.nextDelayMs() <= 1200); // the count started again
 }
 
-void TestPoller::redirectToOtherHostNotFollowed() {
+void TestPoller::redirectToOtherHostNotFollowed()
+{
     PollerOptions o = fastOptions();
     o.apiKey = "top-secret";
     Rig rig(o);
@@ -572,7 +604,8 @@ void TestPoller::redirectToOtherHostNotFollowed() {
     }
 }
 
-void TestPoller::sameOriginRedirectFollowed() {
+void TestPoller::sameOriginRedirectFollowed()
+{
     PollerOptions o = fastOptions();
     o.apiKey = "top-secret";
     Rig rig(o);
@@ -597,7 +630,8 @@ void TestPoller::sameOriginRedirectFollowed() {
              qPrintable(looped.detail));
 }
 
-void TestPoller::staleWhenNoPollCompletes() {
+void TestPoller::staleWhenNoPollCompletes()
+{
     Rig rig; // interval 1000, stale after 3 intervals
     QCOMPARE(rig.poll().state, ConnectionState::Up);
     rig.clock.advanceMs(2500);
@@ -628,7 +662,8 @@ void TestPoller::staleWhenNoPollCompletes() {
     QVERIFY(!rig.poller.isPollInFlight());
 }
 
-void TestPoller::failureStatesWinOverStale() {
+void TestPoller::failureStatesWinOverStale()
+{
     Rig rig;
     QCOMPARE(rig.poll().state, ConnectionState::Up);
     rig.network.setResponse(kHealth,
@@ -640,7 +675,8 @@ void TestPoller::failureStatesWinOverStale() {
     QVERIFY(rig.poller.isDataStale()); // but the data shown is old
 }
 
-void TestPoller::dialectKeptUntilEvidenceChanges() {
+void TestPoller::dialectKeptUntilEvidenceChanges()
+{
     Rig rig;
     rig.network.setResponse(kHealth,
                             FakeResponse::json(test::readData(QStringLiteral("health/v321.json"))));
@@ -660,7 +696,8 @@ void TestPoller::dialectKeptUntilEvidenceChanges() {
     QCOMPARE(rig.poller.dialect(), Dialect::Monolith);
 }
 
-void TestPoller::intervalScheduling() {
+void TestPoller::intervalScheduling()
+{
     PollerOptions o = fastOptions();
     o.intervalMs = 50;
     Rig rig(o);
@@ -687,7 +724,8 @@ void TestPoller::intervalScheduling() {
     rig.poller.stop();
 }
 
-void TestPoller::basePathKept() {
+void TestPoller::basePathKept()
+{
     PollerOptions o = fastOptions();
     o.baseUrl = QUrl(QStringLiteral("https://ops.example/gateway/"));
     Rig rig(o);

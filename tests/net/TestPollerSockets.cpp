@@ -11,7 +11,8 @@ using namespace ops;
 
 namespace {
 
-PollerOptions optionsFor(quint16 port) {
+PollerOptions optionsFor(quint16 port)
+{
     PollerOptions o;
     o.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
     o.intervalMs = 1000;
@@ -22,7 +23,8 @@ PollerOptions optionsFor(quint16 port) {
     return o;
 }
 
-PollResult pollOnce(Poller& poller) {
+PollResult pollOnce(Poller& poller)
+{
     QSignalSpy spy(&poller, &Poller::pollFinished);
     poller.pollNow();
     if (!spy.wait(5000))
@@ -39,7 +41,8 @@ private slots:
     void silentServerTimesOut();
 };
 
-void TestPollerSockets::closedPortIsUnreachable() {
+void TestPollerSockets::closedPortIsUnreachable()
+{
     QTcpServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     const quint16 port = server.serverPort();
@@ -54,7 +57,8 @@ void TestPollerSockets::closedPortIsUnreachable() {
     QVERIFY2(!result.detail.isEmpty(), qPrintable(result.detail));
 }
 
-void TestPollerSockets::silentServerTimesOut() {
+void TestPollerSockets::silentServerTimesOut()
+{
     QTcpServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     QList<QTcpSocket*> accepted;

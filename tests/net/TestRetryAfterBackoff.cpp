@@ -21,7 +21,8 @@ private slots:
 // 2026-01-01T00:00:00Z, the ManualClock default.
 constexpr qint64 kNow = 1'767'225'600'000;
 
-void TestRetryAfterBackoff::retryAfter_data() {
+void TestRetryAfterBackoff::retryAfter_data()
+{
     QTest::addColumn<QByteArray>("value");
     QTest::addColumn<qint64>("expected"); // -1: nullopt
     QTest::newRow("seconds") << QByteArray("30") << qint64(30000);
@@ -40,7 +41,8 @@ void TestRetryAfterBackoff::retryAfter_data() {
     QTest::newRow("date-no-gmt") << QByteArray("Thu, 01 Jan 2026 00:02:00 CET") << qint64(-1);
 }
 
-void TestRetryAfterBackoff::retryAfter() {
+void TestRetryAfterBackoff::retryAfter()
+{
     QFETCH(QByteArray, value);
     QFETCH(qint64, expected);
     const std::optional<qint64> parsed = parseRetryAfterMs(value, kNow);
@@ -52,7 +54,8 @@ void TestRetryAfterBackoff::retryAfter() {
     }
 }
 
-void TestRetryAfterBackoff::httpDateForms() {
+void TestRetryAfterBackoff::httpDateForms()
+{
     const qint64 expected = 784111777000; // Sun, 06 Nov 1994 08:49:37 GMT
     QCOMPARE(parseHttpDateMs("Sun, 06 Nov 1994 08:49:37 GMT").value_or(0), expected);
     QCOMPARE(parseHttpDateMs("Sunday, 06-Nov-94 08:49:37 GMT").value_or(0), expected);
@@ -61,7 +64,8 @@ void TestRetryAfterBackoff::httpDateForms() {
     QVERIFY(!parseHttpDateMs("Sun, 06 Nov 1994 25:49:37 GMT"));
 }
 
-void TestRetryAfterBackoff::backoffBase() {
+void TestRetryAfterBackoff::backoffBase()
+{
     QCOMPARE(Backoff::baseDelayMs(0, 1000, 60000), 1000);
     QCOMPARE(Backoff::baseDelayMs(1, 1000, 60000), 1000);
     QCOMPARE(Backoff::baseDelayMs(2, 1000, 60000), 2000);
@@ -73,7 +77,8 @@ void TestRetryAfterBackoff::backoffBase() {
     QCOMPARE(Backoff::baseDelayMs(5, 5000, 1000), 5000);
 }
 
-void TestRetryAfterBackoff::backoffJitterBounds() {
+void TestRetryAfterBackoff::backoffJitterBounds()
+{
     Backoff backoff(42);
     QCOMPARE(backoff.delayMs(0, 1000, 60000), 1000); // success: exactly the interval
     bool sawAbove = false;
@@ -96,14 +101,16 @@ void TestRetryAfterBackoff::backoffJitterBounds() {
     QVERIFY(sawBelowCap);
 }
 
-void TestRetryAfterBackoff::backoffDeterministicWithSeed() {
+void TestRetryAfterBackoff::backoffDeterministicWithSeed()
+{
     Backoff a(7);
     Backoff b(7);
     for (int i = 1; i < 8; ++i)
         QCOMPARE(a.delayMs(i, 500, 30000), b.delayMs(i, 500, 30000));
 }
 
-void TestRetryAfterBackoff::dialectDetection() {
+void TestRetryAfterBackoff::dialectDetection()
+{
     HealthSnapshot plan;
     plan.dialect = Dialect::Plan;
     HealthSnapshot unknown;

@@ -26,7 +26,8 @@ struct Reply {
     QByteArray header(const QByteArray& name) const { return headers.value(name.toLower()); }
 };
 
-QByteArray gunzip(const QByteArray& data) {
+QByteArray gunzip(const QByteArray& data)
+{
     z_stream zs{};
     if (inflateInit2(&zs, 15 + 16) != Z_OK) {
         return {};
@@ -51,7 +52,8 @@ QByteArray gunzip(const QByteArray& data) {
 }
 
 // Sum of every sample of a family (by exact sample name prefix up to '{' or ' ').
-double sumSamples(const QByteArray& text, const QByteArray& name) {
+double sumSamples(const QByteArray& text, const QByteArray& name)
+{
     double total = 0.0;
     for (const QByteArray& line : text.split('\n')) {
         if (line.startsWith(name + '{') || line.startsWith(name + ' ')) {
@@ -71,7 +73,8 @@ private:
     QNetworkAccessManager m_nam;
     quint16 m_port = 0;
 
-    quint16 startSim(const QStringList& args) {
+    quint16 startSim(const QStringList& args)
+    {
         auto* p = new QProcess(this);
         m_procs << p;
         p->setProcessChannelMode(QProcess::SeparateChannels);
@@ -94,7 +97,8 @@ private:
     }
 
     Reply request(const QByteArray& method, const QString& path, const QByteArray& body = {},
-                  const QList<QPair<QByteArray, QByteArray>>& headers = {}, int timeoutMs = 10000) {
+                  const QList<QPair<QByteArray, QByteArray>>& headers = {}, int timeoutMs = 10000)
+    {
         QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
         req.setTransferTimeout(timeoutMs);
         if (!body.isNull()) {
@@ -122,10 +126,12 @@ private:
         return out;
     }
     Reply get(const QString& path, const QList<QPair<QByteArray, QByteArray>>& headers = {},
-              int timeoutMs = 10000) {
+              int timeoutMs = 10000)
+    {
         return request("GET", path, QByteArray(), headers, timeoutMs);
     }
-    Reply post(const QString& path, const QByteArray& body) {
+    Reply post(const QString& path, const QByteArray& body)
+    {
         return request("POST", path, body.isNull() ? QByteArray("") : body);
     }
     Reply faults(const QByteArray& json) { return post(QStringLiteral("/__sim/faults"), json); }
@@ -133,7 +139,8 @@ private:
 private slots:
     void initTestCase() { QVERIFY(QFile::exists(qEnvironmentVariable("OPS_SIM_BINARY"))); }
 
-    void cleanup() {
+    void cleanup()
+    {
         for (QProcess* p : std::as_const(m_procs)) {
             p->kill();
             p->waitForFinished(3000);
@@ -142,7 +149,8 @@ private slots:
         m_procs.clear();
     }
 
-    void helpWorks() {
+    void helpWorks()
+    {
         QProcess p;
         p.start(qEnvironmentVariable("OPS_SIM_BINARY"), {"--help"});
         QVERIFY(p.waitForFinished(5000));
@@ -152,7 +160,8 @@ private slots:
         QVERIFY(out.contains("sim-key"));
     }
 
-    void sigtermExitsCleanly() {
+    void sigtermExitsCleanly()
+    {
         QVERIFY(startSim({"--dialect", "plan"}));
         QProcess* p = m_procs.last();
         p->terminate();
@@ -161,7 +170,8 @@ private slots:
         QCOMPARE(p->exitCode(), 0);
     }
 
-    void planRoutes() {
+    void planRoutes()
+    {
         QVERIFY(startSim({"--dialect", "plan", "--seed", "7"}));
         Reply h = get("/health");
         QCOMPARE(h.status, 200);
@@ -219,7 +229,8 @@ private slots:
         QCOMPARE(request("DELETE", "/health").status, 405);
     }
 
-    void modularRoutes() {
+    void modularRoutes()
+    {
         QVERIFY(startSim({"--dialect", "modular"}));
         Reply h = get("/health/detailed");
         QCOMPARE(h.header("x-gateway-version"), QByteArray("3.2.1-modular"));
@@ -250,7 +261,8 @@ private slots:
         }
     }
 
-    void monolithAuthAndDelay() {
+    void monolithAuthAndDelay()
+    {
         QVERIFY(startSim({"--dialect", "monolith", "--api-key", "k123"}));
         Reply none = get("/v1/jobs");
         QCOMPARE(none.status, 403);
@@ -285,7 +297,8 @@ private slots:
         QVERIFY(!o.value("timestamp").toString().contains('+'));
     }
 
-    void monolithRateLimit() {
+    void monolithRateLimit()
+    {
         QVERIFY(startSim({"--dialect", "monolith", "--rate-limit", "3"}));
         for (int i = 0; i < 3; ++i) {
             QCOMPARE(get("/health").status, 200);
@@ -296,7 +309,8 @@ private slots:
         QCOMPARE(limited.header("x-ratelimit-remaining"), QByteArray("0"));
     }
 
-    void openMetricsAndGzip() {
+    void openMetricsAndGzip()
+    {
         QVERIFY(startSim({"--dialect", "plan"}));
         Reply om = get("/metrics", {{"Accept", "application/openmetrics-text; version=1.0.0"}});
         QCOMPARE(om.header("content-type"),
@@ -316,7 +330,8 @@ private slots:
         QCOMPARE(plain.count('\n') / 10, again.count('\n') / 10);
     }
 
-    void faultInjection() {
+    void faultInjection()
+    {
         QVERIFY(startSim({"--dialect", "modular"}));
         QCOMPARE(faults("{\"force_status\": 500}").status, 200);
         Reply e = get("/health");
@@ -371,7 +386,8 @@ private slots:
         QCOMPARE(okAgain.json().value("status").toString(), QStringLiteral("healthy"));
     }
 
-    void planComponentWordsAndResetCounters() {
+    void planComponentWordsAndResetCounters()
+    {
         QVERIFY(startSim({"--dialect", "plan", "--component-down", "database"}));
         QJsonObject d = get("/health/detailed").json();
         QCOMPARE(d.value("components")
@@ -388,7 +404,8 @@ private slots:
         QVERIFY2(after < before / 10, QByteArray::number(after));
     }
 
-    void meanLatencyMovesHistogram() {
+    void meanLatencyMovesHistogram()
+    {
         QVERIFY(startSim({"--dialect", "plan", "--rps", "400"}));
         auto snapshot = [this] {
             const QByteArray m = get("/metrics").body;
@@ -406,7 +423,8 @@ private slots:
         QCOMPARE(get("/__sim/faults").json().value("mean_latency_s").toDouble(), 2.0);
     }
 
-    void errorRateMovesServerErrors() {
+    void errorRateMovesServerErrors()
+    {
         QVERIFY(startSim({"--dialect", "modular", "--rps", "400"}));
         auto errors = [this] {
             const QByteArray m = get("/metrics/prometheus").body;
@@ -417,7 +435,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(errors() - start > 50, 10000);
     }
 
-    void badFaultRequests() {
+    void badFaultRequests()
+    {
         QVERIFY(startSim({"--dialect", "plan"}));
         Reply bad = faults("{not json");
         QCOMPARE(bad.status, 400);
@@ -432,7 +451,8 @@ private slots:
         QCOMPARE(get("/__sim/faults").json().value("force_status").isNull(), true);
     }
 
-    void planWorkflowLifecycle() {
+    void planWorkflowLifecycle()
+    {
         QVERIFY(startSim({"--dialect", "plan", "--step-ms", "40"}));
         Reply c = post("/v1/workflows",
                        "{\"workflow_type\":\"job_posting\",\"metadata\":{\"job_id\":1}}");
@@ -464,7 +484,8 @@ private slots:
         QVERIFY(get("/metrics").body.contains("active_workflows_total"));
     }
 
-    void modularWorkflows() {
+    void modularWorkflows()
+    {
         QVERIFY(startSim({"--dialect", "modular", "--step-ms", "40"}));
         Reply c = post("/v1/workflows?workflow_type=job_posting", "{\"source\":\"test\"}");
         QCOMPARE(c.status, 200);
@@ -539,7 +560,8 @@ private slots:
                                    "\"candidate_onboarding\"}"));
     }
 
-    void jobCreation() {
+    void jobCreation()
+    {
         QVERIFY(startSim({"--dialect", "modular", "--step-ms", "20"}));
         Reply bad = post("/v1/jobs", "{\"title\":\"abc\",\"description\":\"short\"}");
         QCOMPARE(bad.status, 422);
@@ -559,7 +581,8 @@ private slots:
                  QStringLiteral("job_posting"));
     }
 
-    void endpoints180Size() {
+    void endpoints180Size()
+    {
         QVERIFY(startSim({"--dialect", "modular", "--endpoints", "180", "--seed", "42"}));
         const QByteArray body = get("/metrics/prometheus").body;
         QVERIFY2(body.size() > 800 * 1000 && body.size() < 1200 * 1000,

@@ -9,7 +9,8 @@ namespace ops::test {
 
 namespace {
 
-QByteArray standardReason(int status) {
+QByteArray standardReason(int status)
+{
     switch (status) {
     case 200:
         return "OK";
@@ -43,7 +44,8 @@ QByteArray standardReason(int status) {
 }
 
 // The error Qt reports together with an HTTP status >= 400.
-QNetworkReply::NetworkError errorForStatus(int status) {
+QNetworkReply::NetworkError errorForStatus(int status)
+{
     switch (status) {
     case 401:
         return QNetworkReply::AuthenticationRequiredError;
@@ -74,11 +76,13 @@ QNetworkReply::NetworkError errorForStatus(int status) {
 
 } // namespace
 
-FakeResponse FakeResponse::json(const QByteArray& body, int status) {
+FakeResponse FakeResponse::json(const QByteArray& body, int status)
+{
     return text(body, "application/json", status);
 }
 
-FakeResponse FakeResponse::text(const QByteArray& body, const QByteArray& contentType, int status) {
+FakeResponse FakeResponse::text(const QByteArray& body, const QByteArray& contentType, int status)
+{
     FakeResponse r;
     r.status = status;
     r.body = body;
@@ -86,22 +90,27 @@ FakeResponse FakeResponse::text(const QByteArray& body, const QByteArray& conten
     return r;
 }
 
-FakeResponse FakeResponse::networkError(QNetworkReply::NetworkError error, QString errorString) {
+FakeResponse FakeResponse::networkError(QNetworkReply::NetworkError error, QString errorString)
+{
     FakeResponse r;
     r.error = error;
     r.errorString = errorString.isEmpty() ? QStringLiteral("simulated network error") : errorString;
     return r;
 }
 
-FakeResponse& FakeResponse::header(const QByteArray& name, const QByteArray& value) {
+FakeResponse& FakeResponse::header(const QByteArray& name, const QByteArray& value)
+{
     headers.append({name, value});
     return *this;
 }
 
 FakeNetworkAccessManager::FakeNetworkAccessManager(QObject* parent)
-    : QNetworkAccessManager(parent) {}
+    : QNetworkAccessManager(parent)
+{
+}
 
-void FakeNetworkAccessManager::setResponse(const QString& path, const FakeResponse& response) {
+void FakeNetworkAccessManager::setResponse(const QString& path, const FakeResponse& response)
+{
     for (auto& entry : m_byPath) {
         if (entry.first == path) {
             entry.second = response;
@@ -111,12 +120,14 @@ void FakeNetworkAccessManager::setResponse(const QString& path, const FakeRespon
     m_byPath.append({path, response});
 }
 
-void FakeNetworkAccessManager::clear() {
+void FakeNetworkAccessManager::clear()
+{
     m_handler = {};
     m_byPath.clear();
 }
 
-QList<RecordedRequest> FakeNetworkAccessManager::requestsTo(const QString& path) const {
+QList<RecordedRequest> FakeNetworkAccessManager::requestsTo(const QString& path) const
+{
     QList<RecordedRequest> out;
     for (const RecordedRequest& r : m_requests) {
         if (r.url.path() == path)
@@ -125,7 +136,8 @@ QList<RecordedRequest> FakeNetworkAccessManager::requestsTo(const QString& path)
     return out;
 }
 
-int FakeNetworkAccessManager::pendingReplies() const {
+int FakeNetworkAccessManager::pendingReplies() const
+{
     return static_cast<int>(
         std::count_if(m_replies.begin(), m_replies.end(), [](const QPointer<FakeReply>& reply) {
             return reply && !reply->isFinished();
@@ -133,7 +145,8 @@ int FakeNetworkAccessManager::pendingReplies() const {
 }
 
 QNetworkReply* FakeNetworkAccessManager::createRequest(Operation op, const QNetworkRequest& request,
-                                                       QIODevice* outgoingData) {
+                                                       QIODevice* outgoingData)
+{
     RecordedRequest recorded;
     recorded.operation = op;
     recorded.url = request.url();
@@ -166,7 +179,8 @@ QNetworkReply* FakeNetworkAccessManager::createRequest(Operation op, const QNetw
 FakeReply::FakeReply(QNetworkAccessManager::Operation op, const QNetworkRequest& request,
                      FakeResponse response, QObject* parent)
     : QNetworkReply(parent)
-    , m_response(std::move(response)) {
+    , m_response(std::move(response))
+{
     setRequest(request);
     setUrl(request.url());
     setOperation(op);
@@ -174,7 +188,8 @@ FakeReply::FakeReply(QNetworkAccessManager::Operation op, const QNetworkRequest&
     QTimer::singleShot(0, this, &FakeReply::begin);
 }
 
-void FakeReply::begin() {
+void FakeReply::begin()
+{
     if (isFinished())
         return;
     if (m_response.neverSendRequest)
@@ -191,7 +206,8 @@ void FakeReply::begin() {
     QTimer::singleShot(m_response.delayMs, this, &FakeReply::sendHeaders);
 }
 
-void FakeReply::sendHeaders() {
+void FakeReply::sendHeaders()
+{
     if (isFinished())
         return;
     if (m_response.error != QNetworkReply::NoError) {
@@ -220,7 +236,8 @@ void FakeReply::sendHeaders() {
     sendNextChunk();
 }
 
-void FakeReply::sendNextChunk() {
+void FakeReply::sendNextChunk()
+{
     if (isFinished())
         return;
     const qint64 total = m_response.body.size();
@@ -246,7 +263,8 @@ void FakeReply::sendNextChunk() {
     finishOk();
 }
 
-void FakeReply::finishOk() {
+void FakeReply::finishOk()
+{
     const QNetworkReply::NetworkError error = errorForStatus(m_response.status);
     if (error != QNetworkReply::NoError) {
         setError(
@@ -261,25 +279,29 @@ void FakeReply::finishOk() {
     emit finished();
 }
 
-void FakeReply::finishWithError(QNetworkReply::NetworkError error, const QString& text) {
+void FakeReply::finishWithError(QNetworkReply::NetworkError error, const QString& text)
+{
     setError(error, text);
     emit errorOccurred(error);
     setFinished(true);
     emit finished();
 }
 
-void FakeReply::abort() {
+void FakeReply::abort()
+{
     if (isFinished())
         return;
     m_aborted = true;
     finishWithError(QNetworkReply::OperationCanceledError, QStringLiteral("Operation canceled"));
 }
 
-qint64 FakeReply::bytesAvailable() const {
+qint64 FakeReply::bytesAvailable() const
+{
     return m_buffer.size() - m_readOffset + QIODevice::bytesAvailable();
 }
 
-qint64 FakeReply::readData(char* data, qint64 maxSize) {
+qint64 FakeReply::readData(char* data, qint64 maxSize)
+{
     const qint64 n = std::min<qint64>(maxSize, m_buffer.size() - m_readOffset);
     if (n <= 0)
         return isFinished() ? -1 : 0;

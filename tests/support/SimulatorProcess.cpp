@@ -10,11 +10,13 @@
 
 namespace ops::test {
 
-SimulatorProcess::~SimulatorProcess() {
+SimulatorProcess::~SimulatorProcess()
+{
     stop();
 }
 
-bool SimulatorProcess::start(const QStringList& arguments, int timeoutMs) {
+bool SimulatorProcess::start(const QStringList& arguments, int timeoutMs)
+{
     const QString program = QString::fromLocal8Bit(qgetenv("OPS_SIM_BINARY"));
     if (program.isEmpty()) {
         m_error = QStringLiteral("OPS_SIM_BINARY is not set");
@@ -49,7 +51,8 @@ bool SimulatorProcess::start(const QStringList& arguments, int timeoutMs) {
     return false;
 }
 
-void SimulatorProcess::stop() {
+void SimulatorProcess::stop()
+{
     if (m_process.state() == QProcess::NotRunning)
         return;
     m_process.terminate();
@@ -61,7 +64,8 @@ void SimulatorProcess::stop() {
 
 namespace {
 
-int waitFor(QNetworkReply* reply, QByteArray* body) {
+int waitFor(QNetworkReply* reply, QByteArray* body)
+{
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(10000, &loop, &QEventLoop::quit);
@@ -77,7 +81,8 @@ int waitFor(QNetworkReply* reply, QByteArray* body) {
 
 } // namespace
 
-int SimulatorProcess::setFaults(const QByteArray& json) {
+int SimulatorProcess::setFaults(const QByteArray& json)
+{
     QNetworkAccessManager network;
     QNetworkRequest request(m_url.resolved(QUrl(QStringLiteral("/__sim/faults"))));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -85,7 +90,8 @@ int SimulatorProcess::setFaults(const QByteArray& json) {
 }
 
 int SimulatorProcess::get(const QString& path, QByteArray* body,
-                          const QList<QPair<QByteArray, QByteArray>>& headers) {
+                          const QList<QPair<QByteArray, QByteArray>>& headers)
+{
     QNetworkAccessManager network;
     QNetworkRequest request(m_url.resolved(QUrl(path)));
     for (const auto& header : headers)

@@ -23,7 +23,8 @@ private slots:
     void showsStaleWhenTheGatewayGoesAway();
 
 private:
-    static QStringList componentNames(const HealthTableModel* model) {
+    static QStringList componentNames(const HealthTableModel* model)
+    {
         QStringList names;
         for (int row = 0; row < model->rowCount(); ++row)
             names << model->index(row, HealthTableModel::ComponentColumn).data().toString();
@@ -31,7 +32,8 @@ private:
     }
 };
 
-void TestMainWindow::showsTheSimulatorsComponents() {
+void TestMainWindow::showsTheSimulatorsComponents()
+{
     test::SimulatorProcess sim;
     QVERIFY2(sim.start({"--dialect", "plan"}), qPrintable(sim.error()));
     QNetworkAccessManager network;
@@ -61,7 +63,8 @@ void TestMainWindow::showsTheSimulatorsComponents() {
     QVERIFY(window.findChild<QLabel*>("connectionBanner")->isHidden());
 }
 
-void TestMainWindow::showsStaleWhenTheGatewayGoesAway() {
+void TestMainWindow::showsStaleWhenTheGatewayGoesAway()
+{
     test::SimulatorProcess sim;
     QVERIFY2(sim.start({"--dialect", "modular"}), qPrintable(sim.error()));
     QNetworkAccessManager network;
