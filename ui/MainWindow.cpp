@@ -5,12 +5,14 @@
 #include "StatePalette.h"
 #include "monitor/TargetMonitor.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -26,6 +28,7 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     , m_dialectLabel(new QLabel(this))
     , m_ageLabel(new QLabel(this))
     , m_ageTimer(new QTimer(this))
+    , m_pages(new QTabWidget(this))
 {
     setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
     setObjectName(QStringLiteral("mainWindow"));
@@ -38,19 +41,31 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     m_banner->setAutoFillBackground(true);
     m_banner->hide();
     layout->addWidget(m_banner);
-    auto* splitter = new QSplitter(Qt::Vertical, central);
-    splitter->addWidget(m_healthPanel);
-    splitter->addWidget(m_chart);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 2);
-    splitter->setSizes({260, 480});
-    layout->addWidget(splitter, 1);
+    // Pages: Overview first; later pages (alerts, workflows, deploys...) come through addPage().
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_pages->setDocumentMode(true);
+    auto* overview = new QSplitter(Qt::Vertical, m_pages);
+    overview->setObjectName(QStringLiteral("overviewPage"));
+    overview->addWidget(m_healthPanel);
+    overview->addWidget(m_chart);
+    overview->setStretchFactor(0, 1);
+    overview->setStretchFactor(1, 2);
+    overview->setSizes({260, 480});
+    m_pages->addTab(overview, tr("&Overview"));
+    layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
     QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
-    viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, this, &MainWindow::refresh);
+    m_viewMenu = viewMenu;
+    viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, m_monitor,
+                        &TargetMonitor::pollNow);
+    viewMenu->addSeparator();
+    QAction* showOverview = viewMenu->addAction(tr("Show Overview"));
+    showOverview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(showOverview, &QAction::triggered, this,
+            [this, overview] { m_pages->setCurrentWidget(overview); });
 
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
     m_dialectLabel->setObjectName(QStringLiteral("dialect"));
@@ -66,6 +81,19 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     m_ageTimer->start(1000);
     resize(1200, 760);
     refresh();
+}
+
+int MainWindow::addPage(QWidget* page, const QString& title)
+{
+    const int index = m_pages->addTab(page, title);
+    // Ctrl+1..9 switch pages from the keyboard.
+    if (index < 9) {
+        QAction* action = m_viewMenu->addAction(tr("Show %1").arg(QString(title).remove(u'&')));
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
+        connect(action, &QAction::triggered, this,
+                [this, page] { m_pages->setCurrentWidget(page); });
+    }
+    return index;
 }
 
 QString MainWindow::connectionText() const

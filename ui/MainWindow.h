@@ -3,6 +3,8 @@
 #include <QMainWindow>
 
 class QLabel;
+class QMenu;
+class QTabWidget;
 class QTimer;
 
 namespace ops {
@@ -20,6 +22,9 @@ public:
 
     HealthPanel* healthPanel() const { return m_healthPanel; }
     ResponseTimeChart* responseTimeChart() const { return m_chart; }
+    // Adds a page (tab) after the Overview; returns its index. Ctrl+N shows page N.
+    int addPage(QWidget* page, const QString& title);
+    QTabWidget* pages() const { return m_pages; }
     QString connectionText() const;
     QString dialectText() const;
 
@@ -35,6 +40,8 @@ private:
     QLabel* m_dialectLabel;
     QLabel* m_ageLabel;
     QTimer* m_ageTimer;
+    QTabWidget* m_pages;
+    QMenu* m_viewMenu = nullptr;
 };
 
 } // namespace ops

@@ -13,6 +13,11 @@ TargetMonitor::TargetMonitor(Poller* poller, const Clock* clock, QObject* parent
     connect(m_poller, &Poller::stateChanged, this, &TargetMonitor::stateChanged);
 }
 
+void TargetMonitor::pollNow()
+{
+    m_poller->pollNow();
+}
+
 ConnectionState TargetMonitor::state() const
 {
     return m_poller->state();

@@ -56,6 +56,10 @@ public:
     // Most points kept in memory: a day at 1 s polls.
     static constexpr int kMaxHistoryPoints = 86400;
 
+public slots:
+    // Polls now instead of waiting for the interval (the operator pressed Refresh).
+    void pollNow();
+
 signals:
     void updated();
     void stateChanged(ops::ConnectionState state, const QString& detail);
