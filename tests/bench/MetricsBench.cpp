@@ -224,7 +224,7 @@ int main(int argc, char** argv)
     std::printf("%-40s %12s %-6s %-20s %-6s %s\n", "figure", "value", "unit", "bar", "pass",
                 "ratio/notes");
     for (const Row& r : rows) {
-        std::printf("%-40s %12.3f %-6s %-20s %-6s %s\n", r.figure.c_str(), r.value, r.unit.c_str(),
+        std::printf("%-40s %12.4g %-6s %-20s %-6s %s\n", r.figure.c_str(), r.value, r.unit.c_str(),
                     r.bar.c_str(), !r.pass ? "" : (*r.pass ? "PASS" : "FAIL"), r.ratio.c_str());
     }
     if (json) {
