@@ -171,7 +171,12 @@ int main(int argc, char** argv)
     const double rss = rssMb();
     std::size_t steadyAllocs = 0;
     std::size_t steadySamples = 0;
-    // 512 polls: two chunk lengths, so the per-256-poll chunk buffers are counted fairly.
+    // Steady state: past one lap of the day-long signal ring (86400 polls + a chunk), every
+    // buffer exists; then 512 polls (two chunk lengths) are counted.
+    for (int poll = 0; poll < 1024; ++poll) {
+        clock.advanceMs(1000);
+        engine->ingest(clock.nowMs(), sim.next(), ops::MetricsFormat::PrometheusText);
+    }
     for (int poll = 0; poll < 512; ++poll) {
         const std::string_view scrape = sim.next();
         clock.advanceMs(1000);
