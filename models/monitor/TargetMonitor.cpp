@@ -2,13 +2,21 @@
 
 #include "net/Poller.h"
 
+#include <cmath>
+
 namespace ops {
 
 TargetMonitor::TargetMonitor(Poller* poller, const Clock* clock, QObject* parent)
     : QObject(parent)
     , m_poller(poller)
+    , m_signals(std::make_unique<SignalEngine>())
     , m_clock(clock)
 {
+    // The poller hands each /metrics body to the engine: parsed once, kept as signals.
+    m_poller->setMetricsConsumer(
+        [this](qint64 timeMs, const QByteArray& body, const QByteArray& contentType) {
+            return ingestMetrics(timeMs, body, contentType);
+        });
     connect(m_poller, &Poller::pollFinished, this, &TargetMonitor::onPollFinished);
     connect(m_poller, &Poller::stateChanged, this, &TargetMonitor::stateChanged);
 }
@@ -42,6 +50,23 @@ bool TargetMonitor::isDataStale() const
            !isAnswering(state());
 }
 
+QString TargetMonitor::ingestMetrics(qint64 timeMs, const QByteArray& body,
+                                     const QByteArray& contentType)
+{
+    const std::string_view bytes(body.constData(), size_t(body.size()));
+    const std::string_view type(contentType.constData(), size_t(contentType.size()));
+    const IngestResult ingested =
+        m_signals->ingest(timeMs, bytes, detectMetricsFormat(bytes, type));
+    m_metricsProblem.clear();
+    if (!ingested.ok)
+        return QString::fromStdString(ingested.error);
+    m_ingestedThisPoll = true;
+    if (ingested.malformedLines > 0)
+        m_metricsProblem =
+            tr("%n malformed line(s) in /metrics skipped", nullptr, int(ingested.malformedLines));
+    return {};
+}
+
 void TargetMonitor::onPollFinished(const PollResult& result)
 {
     if (result.dialect != Dialect::Unknown)
@@ -55,34 +80,26 @@ void TargetMonitor::onPollFinished(const PollResult& result)
     if (isAnswering(result.state))
         m_lastSuccessMs = result.finishedMs;
 
-    m_metricsProblem.clear();
     std::optional<double> latency;
     QString basis;
-    if (result.metricsHttpStatus == 200 && !result.metricsBody.isEmpty()) {
-        const std::string_view body(result.metricsBody.constData(),
-                                    size_t(result.metricsBody.size()));
-        const std::string_view type(result.metricsContentType.constData(),
-                                    size_t(result.metricsContentType.size()));
-        const MetricsParseResult scrape = parseMetrics(body, detectMetricsFormat(body, type));
-        if (!scrape.ok) {
-            m_metricsProblem =
-                tr("metrics could not be read: %1").arg(QString::fromStdString(scrape.error));
-        } else if (const auto totals = latencyTotals(scrape)) {
-            m_exportsHistogram = true;
-            if (m_previousTotals) {
-                latency = averageBetween(*m_previousTotals, *totals);
-                basis = QStringLiteral("histogram");
-            } else if (totals->count > 0) {
-                // One scrape only: the average since the gateway started, shown but not charted.
+    if (m_ingestedThisPoll) {
+        m_ingestedThisPoll = false;
+        const double average = m_signals->latest(SignalId::LatencyAvg);
+        m_exportsHistogram = !m_signals->mapping().latencyHistogram.empty();
+        if (std::isfinite(average)) {
+            latency = average;
+            basis = m_exportsHistogram ? QStringLiteral("histogram") : QStringLiteral("stub");
+        } else if (m_exportsHistogram && !m_latestLatency) {
+            // One scrape only: the average since the gateway started, shown but not charted.
+            const std::string_view body(result.metricsBody.constData(),
+                                        size_t(result.metricsBody.size()));
+            const std::string_view type(result.metricsContentType.constData(),
+                                        size_t(result.metricsContentType.size()));
+            const auto totals = latencyTotals(parseMetrics(body, detectMetricsFormat(body, type)));
+            if (totals && totals->count > 0) {
                 m_latestLatency = totals->sum / totals->count;
                 m_latencyBasis = QStringLiteral("lifetime");
             }
-            m_previousTotals = totals;
-        } else if (const auto stub = stubAverageLatency(scrape)) {
-            latency = stub;
-            basis = QStringLiteral("stub");
-        } else {
-            m_exportsHistogram = false;
         }
     } else if (result.metricsHttpStatus != 0 && result.metricsHttpStatus != 200) {
         m_metricsProblem = tr("/metrics answered HTTP %1").arg(result.metricsHttpStatus);

@@ -4,11 +4,13 @@
 #include "domain/ConnectionState.h"
 #include "domain/Dialect.h"
 #include "domain/HealthSnapshot.h"
+#include "metrics/SignalEngine.h"
 #include "monitor/LatencyAverager.h"
 
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <memory>
 #include <optional>
 
 namespace ops {
@@ -48,6 +50,10 @@ public:
     bool exportsLatencyHistogram() const { return m_exportsHistogram; }
     QString metricsProblem() const { return m_metricsProblem; }
 
+    // Every derived signal (rates, latency quantiles, errors, workflows, memory) with a day of
+    // history, fed by each scrape. Charts read it through its decimating store.
+    const SignalEngine& signalEngine() const { return *m_signals; }
+
     // Age of the data shown, and whether it counts as stale (no success for several intervals).
     qint64 dataAgeMs() const;
     bool isDataStale() const;
@@ -67,7 +73,11 @@ signals:
 private:
     void onPollFinished(const PollResult& result);
 
+    QString ingestMetrics(qint64 timeMs, const QByteArray& body, const QByteArray& contentType);
+
     Poller* m_poller;
+    std::unique_ptr<SignalEngine> m_signals;
+    bool m_ingestedThisPoll = false;
     const Clock* m_clock;
     Dialect m_dialect = Dialect::Unknown;
     QString m_gatewayVersion;

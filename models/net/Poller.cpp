@@ -85,6 +85,7 @@ Outcome classifyFailure(const HttpFetch& fetch)
     case HttpFetch::Outcome::BadEncoding:
         return {ConnectionState::BadResponse, fetch.errorText()};
     case HttpFetch::Outcome::RedirectRefused:
+    case HttpFetch::Outcome::InsecureRefused:
         return {ConnectionState::Error, fetch.errorText()};
     case HttpFetch::Outcome::NetworkError:
         switch (fetch.networkError()) {
@@ -92,6 +93,8 @@ Outcome classifyFailure(const HttpFetch& fetch)
         case QNetworkReply::ProtocolUnknownError:
         case QNetworkReply::ProtocolInvalidOperationError:
             return {ConnectionState::BadResponse, fetch.errorText()};
+        case QNetworkReply::SslHandshakeFailedError:
+            return {ConnectionState::Error, fetch.errorText()};
         default:
             return {ConnectionState::Unreachable, fetch.errorText()};
         }
@@ -139,6 +142,17 @@ QString componentSummary(const HealthSnapshot& health)
 
 } // namespace
 
+// Without a consumer, a body is checked by parsing it once and dropping the samples.
+QString validateMetrics(const QByteArray& bodyBytes, const QByteArray& contentType)
+{
+    const std::string_view body(bodyBytes.constData(), static_cast<std::size_t>(bodyBytes.size()));
+    const MetricsParseResult parsed = parseMetrics(
+        body,
+        detectMetricsFormat(body, std::string_view(contentType.constData(),
+                                                   static_cast<std::size_t>(contentType.size()))));
+    return parsed.ok ? QString() : QString::fromStdString(parsed.error);
+}
+
 struct Poller::Impl {
     Poller* q;
     QNetworkAccessManager* network;
@@ -158,6 +172,7 @@ struct Poller::Impl {
     qint64 healthFinishedMs = 0;
     bool wakeMode = false;
     bool wakingDue = false;
+    MetricsConsumer metricsConsumer;
 
     Impl(Poller* poller, QNetworkAccessManager* nam, const Clock* c)
         : q(poller)
@@ -237,6 +252,8 @@ struct Poller::Impl {
         limits.readTimeoutMs = wakeMode ? std::max(options().wakeTimeoutMs, options().readTimeoutMs)
                                         : options().readTimeoutMs;
         limits.maxBodyBytes = options().maxBodyBytes;
+        limits.trustedCertSha256 = options().trustedCertSha256;
+        limits.allowPlainHttp = options().allowPlainHttp;
 
         health = new HttpFetch(
             network, makeRequest(QStringLiteral("/health/detailed"), "application/json"), limits);
@@ -306,6 +323,8 @@ struct Poller::Impl {
         result.healthHttpStatus = h.outcome() == HttpFetch::Outcome::Http ? h.httpStatus() : 0;
         result.metricsHttpStatus = m.outcome() == HttpFetch::Outcome::Http ? m.httpStatus() : 0;
         result.healthLatencyMs = std::max<qint64>(0, healthFinishedMs - startedMs);
+        result.rejectedCertSha256 =
+            h.rejectedCertSha256().isEmpty() ? m.rejectedCertSha256() : h.rejectedCertSha256();
 
         Outcome outcome;
         if (isOk(h)) {
@@ -332,17 +351,12 @@ struct Poller::Impl {
         if (isAnswering(outcome.state)) {
             QString metricsProblem;
             if (isOk(m)) {
-                const std::string_view body(m.body().constData(),
-                                            static_cast<std::size_t>(m.body().size()));
-                const QByteArray contentType = m.header("Content-Type");
-                const MetricsParseResult parsed = parseMetrics(
-                    body, detectMetricsFormat(
-                              body, std::string_view(contentType.constData(), contentType.size())));
-                if (!parsed.ok) {
-                    outcome = {
-                        ConnectionState::BadResponse,
-                        QStringLiteral("metrics: %1").arg(QString::fromStdString(parsed.error))};
-                }
+                const QString problem =
+                    metricsConsumer ? metricsConsumer(now, m.body(), m.header("Content-Type"))
+                                    : validateMetrics(m.body(), m.header("Content-Type"));
+                if (!problem.isEmpty())
+                    outcome = {ConnectionState::BadResponse,
+                               QStringLiteral("metrics: %1").arg(problem)};
             } else {
                 const Outcome failure = classifyFailure(m);
                 if (failure.state == ConnectionState::BadResponse) {
@@ -369,7 +383,9 @@ struct Poller::Impl {
         const Dialect detected = detectDialect(
             result.health, result.metricsBody, result.metricsContentType,
             QString::fromUtf8(h.header("X-Gateway-Version") + m.header("X-Gateway-Version")));
-        if (detected != Dialect::Unknown && detected != q->m_dialect) {
+        if (options().forcedDialect != Dialect::Unknown) {
+            q->m_dialect = options().forcedDialect;
+        } else if (detected != Dialect::Unknown && detected != q->m_dialect) {
             qCInfo(lcNet) << "dialect" << dialectName(detected);
             q->m_dialect = detected;
         }
@@ -439,8 +455,11 @@ Poller::~Poller()
 
 void Poller::setOptions(const PollerOptions& options)
 {
-    const bool targetChanged =
-        options.baseUrl != m_options.baseUrl || options.apiKey != m_options.apiKey;
+    const bool targetChanged = options.baseUrl != m_options.baseUrl ||
+                               options.apiKey != m_options.apiKey ||
+                               options.trustedCertSha256 != m_options.trustedCertSha256 ||
+                               options.allowPlainHttp != m_options.allowPlainHttp ||
+                               options.forcedDialect != m_options.forcedDialect;
     m_options = options;
     if (targetChanged) {
         // Another gateway (or key): forget what we knew about the old one.
@@ -529,6 +548,11 @@ Dialect detectDialect(const std::optional<HealthSnapshot>& health, const QByteAr
     if (metricsBody.contains("\napi_request_duration_seconds_bucket{"))
         return Dialect::Modular;
     return Dialect::Unknown;
+}
+
+void Poller::setMetricsConsumer(MetricsConsumer consumer)
+{
+    m_impl->metricsConsumer = std::move(consumer);
 }
 
 } // namespace ops

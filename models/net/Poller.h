@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QString>
 #include <QUrl>
+#include <functional>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -27,6 +28,13 @@ struct PollerOptions {
     int maxBackoffMs = 60000;                 // cap of the exponential backoff on failures
     int staleAfterIntervals = 3;              // no success for this many intervals: data is stale
     QByteArray apiKey; // sent as Authorization: Bearer when not empty (never logged)
+    // TLS: verification is always on; a certificate error stops the connection unless the peer
+    // certificate's SHA-256 equals this (32 raw bytes; empty = system trust only).
+    QByteArray trustedCertSha256;
+    // Plain http is refused unless the host is loopback (127.0.0.0/8, ::1, localhost) or this is
+    // set. A redirect from https to http is always refused.
+    bool allowPlainHttp = false;
+    Dialect forcedDialect = Dialect::Unknown; // Unknown: detect from the answers
 };
 
 // One completed poll of /health/detailed and /metrics.
@@ -43,6 +51,9 @@ struct PollResult {
     QByteArray metricsContentType;
     QString gatewayVersion;     // X-Gateway-Version or the health body's version
     qint64 healthLatencyMs = 0; // round trip of /health/detailed
+    // A TLS certificate the poller refused (not trusted, or another than the trusted one):
+    // its SHA-256, so the operator can decide to trust it. Empty otherwise.
+    QByteArray rejectedCertSha256;
 };
 
 // Polls a gateway on an interval with timeouts, a size cap, backoff with jitter and
@@ -91,6 +102,14 @@ public:
     bool isPollInFlight() const;
     // Seeds the backoff jitter (tests: deterministic delays).
     void setRandomSeed(quint32 seed);
+
+    // Reads each /metrics body that answered 200 (already gunzipped) at clock time timeMs and
+    // returns why it is not metrics, or an empty string. A non-empty answer makes the poll
+    // bad_response. Without a consumer the body is parsed once and its samples dropped; a
+    // consumer that keeps them (the monitor's SignalEngine) avoids parsing twice.
+    using MetricsConsumer = std::function<QString(qint64 timeMs, const QByteArray& body,
+                                                  const QByteArray& contentType)>;
+    void setMetricsConsumer(MetricsConsumer consumer);
 
 public slots:
     void start(); // poll now, then on the interval
