@@ -390,16 +390,23 @@ SimReply DialectApi::systemModules() const
         {"monitoring", "Monitoring, analytics and alerts", 31},
     };
     QJsonArray list;
+    int endpoints = 0;
     for (const Module& m : modules) {
+        if (m_faults.missingModules().contains(QLatin1String(m.name))) {
+            continue;
+        }
+        endpoints += m.endpoints;
         list.append(QJsonObject{{QStringLiteral("name"), QLatin1String(m.name)},
                                 {QStringLiteral("description"), QLatin1String(m.description)},
                                 {QStringLiteral("endpoints"), m.endpoints},
                                 {QStringLiteral("status"), QStringLiteral("active")}});
     }
-    return SimReply::json(QJsonObject{{QStringLiteral("modules"), list},
-                                      {QStringLiteral("total_modules"), 6},
-                                      {QStringLiteral("total_endpoints"), QStringLiteral("180+")},
-                                      {QStringLiteral("architecture"), QStringLiteral("modular")}});
+    return SimReply::json(
+        QJsonObject{{QStringLiteral("modules"), list},
+                    {QStringLiteral("total_modules"), list.size()},
+                    {QStringLiteral("total_endpoints"),
+                     endpoints >= 180 ? QStringLiteral("180+") : QString::number(endpoints)},
+                    {QStringLiteral("architecture"), QStringLiteral("modular")}});
 }
 
 SimReply DialectApi::systemArchitecture() const

@@ -53,6 +53,7 @@ void FaultState::clear()
     m_rps = m_defaultRps;
     m_components.clear();
     m_paths.clear();
+    m_missingModules.clear();
 }
 
 bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCounters)
@@ -64,7 +65,7 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
         QStringLiteral("oversized_mb"),   QStringLiteral("components"),
         QStringLiteral("reset_counters"), QStringLiteral("mean_latency_s"),
         QStringLiteral("error_rate"),     QStringLiteral("rps"),
-        QStringLiteral("paths")};
+        QStringLiteral("paths"),          QStringLiteral("missing_modules")};
     for (auto it = request.begin(); it != request.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("unknown fault key '%1'; known keys: %2")
@@ -170,6 +171,20 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
             next.m_paths << p.toString();
         }
     }
+    const QJsonValue missing = request.value(QStringLiteral("missing_modules"));
+    if (!missing.isUndefined()) {
+        next.m_missingModules.clear();
+        if (missing.isString()) {
+            next.m_missingModules << missing.toString();
+        } else if (missing.isArray()) {
+            for (const QJsonValue& m : missing.toArray()) {
+                next.m_missingModules << m.toString();
+            }
+        } else if (!missing.isNull()) {
+            *error = QStringLiteral("'missing_modules' must be a module name or an array of them");
+            return false;
+        }
+    }
     *this = next;
     return true;
 }
@@ -206,6 +221,7 @@ QJsonObject FaultState::toJson() const
         {QStringLiteral("error_rate"), m_errorRate},
         {QStringLiteral("rps"), m_rps},
         {QStringLiteral("paths"), QJsonArray::fromStringList(m_paths)},
+        {QStringLiteral("missing_modules"), QJsonArray::fromStringList(m_missingModules)},
     };
 }
 

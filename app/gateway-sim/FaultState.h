@@ -37,6 +37,8 @@ public:
     double rps() const { return m_rps; }
     // Component name -> "down" | "degraded" | any other word reported verbatim.
     const QMap<QString, QString>& components() const { return m_components; }
+    // Modules left out of /system/modules (a deploy that came up without them).
+    const QStringList& missingModules() const { return m_missingModules; }
 
     static bool isValidStatus(int status);
 
@@ -56,6 +58,7 @@ private:
     double m_rps = 20.0;
     QMap<QString, QString> m_components;
     QStringList m_paths;
+    QStringList m_missingModules;
 };
 
 } // namespace ops::sim

@@ -62,6 +62,8 @@ GatewaySimulator::GatewaySimulator(const SimOptions& options, QObject* parent)
     , m_workflows(options.dialect, options.stepMs, options.seed)
     , m_limiter(options.rateLimit)
     , m_api(m_options, m_traffic, m_workflows, m_faults, m_limiter)
+    , m_render({options.deployStageMs, options.renderApiKey, options.renderHookKey},
+               [this](const QJsonObject& profile) { restartAfterDeploy(profile); })
     , m_idRng(options.seed ^ 0xabcdef12345ULL)
 {
     m_clock.start();
@@ -94,6 +96,29 @@ void GatewaySimulator::advanceTraffic()
                       TrafficRegime{m_faults.rps(), m_faults.meanLatencyS(), m_faults.errorRate()});
 }
 
+// A deploy went live: the gateway restarted (counters from zero) and comes up good, or bad with
+// the deploy's profile (fault keys). A good deploy brings back the faults from before a bad one.
+void GatewaySimulator::restartAfterDeploy(const QJsonObject& profile)
+{
+    advanceTraffic();
+    if (m_faultsBeforeBadDeploy) {
+        m_faults = *m_faultsBeforeBadDeploy;
+        m_faultsBeforeBadDeploy.reset();
+    }
+    if (!profile.isEmpty()) {
+        FaultState bad = m_faults;
+        QString error;
+        bool reset = false;
+        if (bad.merge(profile, &error, &reset)) {
+            m_faultsBeforeBadDeploy = m_faults;
+            m_faults = bad;
+        } else {
+            qWarning("bhiv-gateway-sim: come_up_bad ignored: %s", qPrintable(error));
+        }
+    }
+    m_traffic.reset(nowSeconds());
+}
+
 void GatewaySimulator::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket)
 {
     QHttpServerResponder responder = makeResponder(request, socket);
@@ -123,6 +148,13 @@ bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSock
     QHttpServerResponder responder = makeResponder(request, socket);
     if (req.path.startsWith(QLatin1String("/__sim/"))) {
         SimReply reply = handleControl(req);
+        reply.headers.emplace_back("X-Request-ID", req.requestId.toUtf8());
+        write(responder, reply);
+        return true;
+    }
+
+    if (RenderApi::owns(req.path)) {
+        SimReply reply = m_render.handle(req);
         reply.headers.emplace_back("X-Request-ID", req.requestId.toUtf8());
         write(responder, reply);
         return true;
@@ -318,6 +350,9 @@ SimReply GatewaySimulator::handleControl(const SimRequest& request)
             m_traffic.reset(nowSeconds());
         }
         return SimReply::json(m_faults.toJson());
+    }
+    if (request.path == QLatin1String("/__sim/render")) {
+        return m_render.handleControl(request);
     }
     if (request.path == QLatin1String("/__sim/state") && request.method == "GET") {
         advanceTraffic();

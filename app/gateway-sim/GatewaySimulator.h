@@ -3,6 +3,7 @@
 #include "DialectApi.h"
 #include "FaultState.h"
 #include "RateLimiter.h"
+#include "RenderApi.h"
 #include "SimHttp.h"
 #include "SimOptions.h"
 #include "TrafficModel.h"
@@ -16,6 +17,7 @@
 #include <QTcpSocket>
 
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -47,6 +49,7 @@ private:
     void send(QHttpServerResponder&& responder, const SimRequest& request, SimReply reply);
     static void write(QHttpServerResponder& responder, const SimReply& reply);
     void advanceTraffic();
+    void restartAfterDeploy(const QJsonObject& profile);
     QString nextRequestId();
 
     SimOptions m_options;
@@ -55,6 +58,8 @@ private:
     WorkflowEngine m_workflows;
     RateLimiter m_limiter;
     DialectApi m_api;
+    RenderApi m_render;
+    std::optional<FaultState> m_faultsBeforeBadDeploy; // restored by the next good deploy
     std::mt19937_64 m_idRng;
     QElapsedTimer m_clock;
     struct Parked {

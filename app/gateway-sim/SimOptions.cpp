@@ -116,6 +116,19 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
         QStringLiteral("component-degraded"),
         QStringLiteral("Fault: report this component degraded (repeatable)."),
         QStringLiteral("name"));
+    const QCommandLineOption deployStageMs(
+        QStringLiteral("deploy-stage-ms"),
+        QStringLiteral("Render stub: duration of each deploy stage (default 2000)."),
+        QStringLiteral("ms"), QStringLiteral("2000"));
+    const QCommandLineOption renderApiKey(
+        QStringLiteral("render-api-key"),
+        QStringLiteral("Render stub: Bearer key of /render/v1 (default \"rnd-sim-key\")."),
+        QStringLiteral("key"), QStringLiteral("rnd-sim-key"));
+    const QCommandLineOption renderHookKey(
+        QStringLiteral("render-hook-key"),
+        QStringLiteral("Render stub: key of the deploy hook URL (default \"hook-sim-key\")."),
+        QStringLiteral("key"), QStringLiteral("hook-sim-key"));
+    parser.addOptions({deployStageMs, renderApiKey, renderHookKey});
     parser.addOptions({port, dialect, seed, endpoints, stepMs, rps, rateLimit, apiKey, latency,
                        forceStatus, retryAfter, hang, malformed, oversized, meanLatency, errorRate,
                        componentDown, componentDegraded});
@@ -186,6 +199,11 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
     o.malformed = parser.isSet(malformed);
     o.componentsDown = parser.values(componentDown);
     o.componentsDegraded = parser.values(componentDegraded);
+    if (!intValue(deployStageMs, 1, 600000, &o.deployStageMs)) {
+        return std::nullopt;
+    }
+    o.renderApiKey = parser.value(renderApiKey);
+    o.renderHookKey = parser.value(renderHookKey);
     return o;
 }
 

@@ -35,6 +35,10 @@ struct SimOptions {
     double errorRate = 0.02;
     QStringList componentsDown;
     QStringList componentsDegraded;
+    // Render API stub (/render/v1/...): stage duration, Bearer key and deploy hook key.
+    int deployStageMs = 2000;
+    QString renderApiKey = QStringLiteral("rnd-sim-key");
+    QString renderHookKey = QStringLiteral("hook-sim-key");
 
     // Parses the application's arguments; on --help/--version the parser exits the process.
     // Returns std::nullopt and fills *error on invalid input.
