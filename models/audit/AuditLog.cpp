@@ -1,0 +1,189 @@
+#include "audit/AuditLog.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QVariant>
+
+namespace ops {
+namespace {
+
+QAtomicInteger<quint64> g_connectionCounter;
+
+} // namespace
+
+AuditLog::AuditLog(QString path)
+    : m_path(path.isEmpty() ? defaultPath() : std::move(path))
+    , m_connection(QStringLiteral("ops_audit_%1").arg(g_connectionCounter.fetchAndAddRelaxed(1)))
+{
+}
+
+AuditLog::~AuditLog()
+{
+    if (QSqlDatabase::contains(m_connection)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+}
+
+QString AuditLog::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/audit.sqlite");
+}
+
+QString AuditLog::currentUser()
+{
+    for (const char* name : {"USER", "USERNAME", "LOGNAME"}) {
+        const QString value = qEnvironmentVariable(name);
+        if (!value.isEmpty())
+            return value;
+    }
+    return QStringLiteral("unknown");
+}
+
+bool AuditLog::open()
+{
+    if (m_open)
+        return true;
+    if (!QDir().mkpath(QFileInfo(m_path).absolutePath())) {
+        m_error = QStringLiteral("cannot create the folder of %1").arg(m_path);
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open()) {
+        m_error = QStringLiteral("cannot open %1: %2").arg(m_path, db.lastError().text());
+        return false;
+    }
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
+        m_error = q.lastError().text();
+        return false;
+    }
+    q.finish();
+    if (!migrate())
+        return false;
+    m_open = true;
+    return true;
+}
+
+int AuditLog::schemaVersion() const
+{
+    if (!QSqlDatabase::contains(m_connection))
+        return 0;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return 0;
+    const int version = q.value(0).toInt();
+    q.finish();
+    return version;
+}
+
+bool AuditLog::migrate()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    const int version = schemaVersion();
+    if (version > kSchemaVersion) {
+        m_error = QStringLiteral("%1 has audit schema %2, newer than this console knows (%3)")
+                      .arg(m_path)
+                      .arg(version)
+                      .arg(kSchemaVersion);
+        return false;
+    }
+    if (version == kSchemaVersion)
+        return true;
+    db.transaction();
+    QSqlQuery q(db);
+    const bool ok =
+        q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS audit_log ("
+                              " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                              " time_ms INTEGER NOT NULL,"
+                              " actor TEXT NOT NULL,"
+                              " target TEXT NOT NULL,"
+                              " action TEXT NOT NULL,"
+                              " subject TEXT NOT NULL DEFAULT '',"
+                              " details TEXT NOT NULL DEFAULT '{}',"
+                              " result TEXT NOT NULL DEFAULT '')")) &&
+        q.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log(time_ms)")) &&
+        q.exec(
+            QStringLiteral("CREATE INDEX IF NOT EXISTS audit_log_action ON audit_log(action)")) &&
+        q.exec(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
+    if (!ok) {
+        m_error = QStringLiteral("cannot create the audit schema: %1").arg(q.lastError().text());
+        db.rollback();
+        return false;
+    }
+    q.finish();
+    if (!db.commit()) {
+        m_error = QStringLiteral("cannot create the audit schema: %1").arg(db.lastError().text());
+        return false;
+    }
+    return true;
+}
+
+bool AuditLog::append(AuditEntry& entry)
+{
+    if (!m_open && !open())
+        return false;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("INSERT INTO audit_log (time_ms, actor, target, action, subject, "
+                             "details, result) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(entry.timeMs);
+    q.addBindValue(entry.actor);
+    q.addBindValue(entry.target);
+    q.addBindValue(entry.action);
+    q.addBindValue(entry.subject);
+    q.addBindValue(QString::fromUtf8(QJsonDocument(entry.details).toJson(QJsonDocument::Compact)));
+    q.addBindValue(entry.result);
+    if (!q.exec()) {
+        m_error = q.lastError().text();
+        return false;
+    }
+    entry.id = q.lastInsertId().toLongLong();
+    return true;
+}
+
+QList<AuditEntry> AuditLog::entries(const QString& action, int limit) const
+{
+    QList<AuditEntry> out;
+    if (!m_open)
+        return out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QString sql = QStringLiteral(
+        "SELECT id, time_ms, actor, target, action, subject, details, result FROM audit_log");
+    if (!action.isEmpty())
+        sql += QStringLiteral(" WHERE action = ?");
+    sql += QStringLiteral(" ORDER BY id DESC");
+    if (limit > 0)
+        sql += QStringLiteral(" LIMIT %1").arg(limit);
+    q.prepare(sql);
+    if (!action.isEmpty())
+        q.addBindValue(action);
+    if (!q.exec())
+        return out;
+    while (q.next()) {
+        AuditEntry e;
+        e.id = q.value(0).toLongLong();
+        e.timeMs = q.value(1).toLongLong();
+        e.actor = q.value(2).toString();
+        e.target = q.value(3).toString();
+        e.action = q.value(4).toString();
+        e.subject = q.value(5).toString();
+        e.details = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
+        e.result = q.value(7).toString();
+        out.append(e);
+    }
+    return out;
+}
+
+} // namespace ops
