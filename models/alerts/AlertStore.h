@@ -1,0 +1,80 @@
+#pragma once
+
+#include "alerts/AlertRule.h"
+#include "alerts/AlertTypes.h"
+
+#include <QList>
+#include <QString>
+#include <limits>
+#include <optional>
+
+namespace ops {
+
+struct AlertHistoryFilter {
+    qint64 fromMs = 0;
+    qint64 toMs = std::numeric_limits<qint64>::max();
+    QString rule;   // "" = any
+    QString target; // "" = any
+    QString kind;   // "" = any (state, ack, unack, snooze, unsnooze, flapping, settled)
+    QString text;   // substring of rule, target, author or comment
+    int limit = 10000;
+};
+
+struct NotificationRecord {
+    qint64 id = 0;
+    qint64 timeMs = 0;
+    AlertKey key;
+    QString state;   // "firing", "resolved", ...
+    QString channel; // "desktop", "tray", "webhook", "sound"
+    bool ok = true;
+    QString detail;
+};
+
+// SQLite persistence for alerting: rules, transitions (history), acknowledgements, snoozes,
+// notifications and each alert's current state. WAL journal, synchronous=FULL: a row that
+// append* returned for is on disk, and survives a crash or kill -9 of the process.
+// Each store has its own QSqlDatabase connection name, so several may be open (tests, threads).
+class AlertStore {
+public:
+    // `path` is the database file; the folder is created when missing.
+    explicit AlertStore(QString path);
+    ~AlertStore();
+    AlertStore(const AlertStore&) = delete;
+    AlertStore& operator=(const AlertStore&) = delete;
+
+    // QStandardPaths::AppDataLocation/alerts.sqlite
+    static QString defaultPath();
+
+    bool open();
+    bool isOpen() const { return m_open; }
+    QString errorString() const { return m_error; }
+    QString path() const { return m_path; }
+
+    qint64 appendTransition(const AlertTransition& transition); // row id, 0 on failure
+    QList<AlertTransition> history(const AlertHistoryFilter& filter) const;
+    QList<AlertTransition> transitionsBetween(qint64 fromMs, qint64 toMs) const;
+    qint64 transitionCount() const;
+
+    // Current state per alert (upserted on change), for restoring after a restart.
+    bool saveStatus(const AlertStatus& status);
+    QList<AlertStatus> loadStatuses() const;
+
+    bool appendAcknowledgement(const AlertKey& key, const Acknowledgement& ack);
+    bool appendSnooze(const AlertKey& key, const Snooze& snooze);
+    qint64 appendNotification(const NotificationRecord& record);
+    QList<NotificationRecord> notifications(const AlertKey& key = {}) const;
+
+    bool saveRules(const QList<AlertRule>& rules);
+    // Nothing when no rules were ever saved.
+    std::optional<QList<AlertRule>> loadRules() const;
+
+private:
+    bool exec(const QString& sql);
+
+    QString m_path;
+    QString m_connection;
+    bool m_open = false;
+    mutable QString m_error;
+};
+
+} // namespace ops
