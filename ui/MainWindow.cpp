@@ -51,6 +51,7 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     overview->setStretchFactor(0, 1);
     overview->setStretchFactor(1, 2);
     overview->setSizes({260, 480});
+    m_overview = overview;
     m_pages->addTab(overview, tr("&Overview"));
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
@@ -59,8 +60,8 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu = viewMenu;
-    viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, m_monitor,
-                        &TargetMonitor::pollNow);
+    viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, this,
+                        [this] { m_monitor->pollNow(); });
     viewMenu->addSeparator();
     QAction* showOverview = viewMenu->addAction(tr("Show Overview"));
     showOverview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
@@ -72,7 +73,9 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     statusBar()->addWidget(m_stateLabel);
     statusBar()->addWidget(m_dialectLabel);
     statusBar()->addPermanentWidget(m_ageLabel);
-    statusBar()->addPermanentWidget(new QLabel(targetLabel, this));
+    m_targetLabel = new QLabel(targetLabel, this);
+    m_targetLabel->setObjectName(QStringLiteral("targetLabel"));
+    statusBar()->addPermanentWidget(m_targetLabel);
 
     connect(m_monitor, &TargetMonitor::updated, this, &MainWindow::refresh);
     connect(m_monitor, &TargetMonitor::stateChanged, this, &MainWindow::refresh);
@@ -80,6 +83,30 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     connect(m_ageTimer, &QTimer::timeout, this, &MainWindow::refresh);
     m_ageTimer->start(1000);
     resize(1200, 760);
+    refresh();
+}
+
+void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel)
+{
+    if (monitor == m_monitor)
+        return;
+    disconnect(m_monitor, nullptr, this, nullptr);
+    m_monitor = monitor;
+    // The panel and chart read one monitor each: replace them in place.
+    const QList<int> sizes = m_overview->sizes();
+    auto* panel = new HealthPanel(monitor, m_overview);
+    auto* chart = new ResponseTimeChart(monitor, m_overview);
+    m_overview->replaceWidget(0, panel);
+    m_overview->replaceWidget(1, chart);
+    delete m_healthPanel;
+    delete m_chart;
+    m_healthPanel = panel;
+    m_chart = chart;
+    m_overview->setSizes(sizes);
+    setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
+    m_targetLabel->setText(targetLabel);
+    connect(m_monitor, &TargetMonitor::updated, this, &MainWindow::refresh);
+    connect(m_monitor, &TargetMonitor::stateChanged, this, &MainWindow::refresh);
     refresh();
 }
 

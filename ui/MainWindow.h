@@ -4,6 +4,7 @@
 
 class QLabel;
 class QMenu;
+class QSplitter;
 class QTabWidget;
 class QTimer;
 
@@ -26,6 +27,9 @@ public:
     int addPage(QWidget* page, const QString& title);
     QTabWidget* pages() const { return m_pages; }
     QString connectionText() const;
+    // Watches another target: the Overview (health panel, chart), status bar and title follow it.
+    void setMonitor(TargetMonitor* monitor, const QString& targetLabel);
+    TargetMonitor* monitor() const { return m_monitor; }
     QString dialectText() const;
 
 public slots:
@@ -42,6 +46,8 @@ private:
     QTimer* m_ageTimer;
     QTabWidget* m_pages;
     QMenu* m_viewMenu = nullptr;
+    QSplitter* m_overview = nullptr;
+    QLabel* m_targetLabel = nullptr;
 };
 
 } // namespace ops

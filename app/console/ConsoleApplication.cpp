@@ -1,6 +1,7 @@
 #include "ConsoleApplication.h"
 
 #include "DemoGateway.h"
+#include "TargetsController.h"
 #include "MainWindow.h"
 #include "domain/Clock.h"
 #include "monitor/TargetMonitor.h"
@@ -22,14 +23,34 @@ ConsoleApplication::~ConsoleApplication()
 {
     // The window and monitor go before the poller they read; the demo gateway goes last.
     m_window.reset();
+    m_targets.reset();
     m_monitor.reset();
     m_poller.reset();
 }
 
 bool ConsoleApplication::start()
 {
+    // No --url and no --demo: the saved targets (the first run shows the targets dialog, which
+    // may choose the demo instead).
+    if (!m_options.demo && m_options.url.isEmpty()) {
+        m_targets = std::make_unique<TargetsController>();
+        switch (m_targets->prepare(m_options.targetName, &m_error)) {
+        case TargetsController::Start::Failed:
+            return false;
+        case TargetsController::Start::Cancelled:
+            m_cancelled = true;
+            return false;
+        case TargetsController::Start::Demo:
+            m_targets.reset();
+            m_options.demo = true;
+            break;
+        case TargetsController::Start::Targets:
+            m_options.url = m_targets->current().baseUrl;
+            break;
+        }
+    }
     QUrl url = m_options.url;
-    QString label = url.toString();
+    QString label = m_targets ? m_targets->current().name : url.toString();
     if (m_options.demo) {
         m_demo = std::make_unique<DemoGateway>(QStringList{
             QStringLiteral("--dialect"), m_options.demoDialect, QStringLiteral("--seed"),
@@ -47,6 +68,9 @@ bool ConsoleApplication::start()
     ops::PollerOptions pollerOptions;
     pollerOptions.baseUrl = url;
     pollerOptions.intervalMs = m_options.intervalMs;
+    pollerOptions.allowPlainHttp = m_options.allowPlainHttp;
+    if (m_targets)
+        pollerOptions = m_targets->currentPollerOptions(); // the key follows from the keychain
     m_poller = std::make_unique<ops::Poller>(m_network.get(), m_clock.get(), pollerOptions);
     m_monitor = std::make_unique<ops::TargetMonitor>(m_poller.get(), m_clock.get());
     m_window = std::make_unique<ops::MainWindow>(m_monitor.get(), label);
@@ -58,8 +82,12 @@ bool ConsoleApplication::start()
     if (!m_options.screenshotPath.isEmpty())
         connect(m_monitor.get(), &ops::TargetMonitor::updated, this,
                 &ConsoleApplication::takeScreenshotWhenReady);
+    if (m_targets)
+        m_targets->attach(m_window.get(), m_poller.get(), m_monitor.get(), m_network.get(),
+                          m_clock.get()); // starts every poller once its key is read
     m_window->show();
-    m_poller->start();
+    if (!m_targets)
+        m_poller->start();
     return true;
 }
 

@@ -7,6 +7,7 @@
 
 class QNetworkAccessManager;
 class DemoGateway;
+class TargetsController;
 
 namespace ops {
 class Clock;
@@ -22,6 +23,8 @@ struct ConsoleOptions {
     QString screenshotPath;    // render the window here once data arrived, then quit
     int screenshotDelayMs = 0; // extra wait after the first data (charts fill over some polls)
     QString demoDialect = QStringLiteral("plan");
+    QString targetName;          // --target NAME: a saved target (with no url/demo: the last one)
+    bool allowPlainHttp = false; // --allow-http with --url
 };
 
 // The composition root of the windowed console: builds the network access, clock, poller and
@@ -35,6 +38,8 @@ public:
     // Returns false (with errorString) when the console cannot start.
     bool start();
     QString errorString() const { return m_error; }
+    // start() returned false because the operator closed the first-run dialog: not an error.
+    bool wasCancelled() const { return m_cancelled; }
     ops::MainWindow* window() const { return m_window.get(); }
 
 private:
@@ -49,4 +54,7 @@ private:
     std::unique_ptr<ops::TargetMonitor> m_monitor;
     std::unique_ptr<ops::MainWindow> m_window;
     bool m_screenshotScheduled = false;
+    bool m_cancelled = false;
+    // Saved targets (no --url / --demo): the other pollers, the switcher, the keychain.
+    std::unique_ptr<TargetsController> m_targets;
 };

@@ -3,6 +3,9 @@
 #include "domain/Clock.h"
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
+#include "net/TargetPollerOptions.h"
+#include "secrets/KeychainSecretStore.h"
+#include "storage/TargetStore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -13,6 +16,7 @@
 #include <QNetworkAccessManager>
 #include <QTimer>
 #include <cstdio>
+#include <optional>
 
 namespace {
 
@@ -106,7 +110,15 @@ int runStatusCommand(const QStringList& arguments)
         QStringLiteral("timeout"),
         QCoreApplication::translate("status", "Seconds to wait for an answer (default 20)."),
         QStringLiteral("SECONDS"), QStringLiteral("20"));
-    parser.addOptions({urlOption, jsonOption, timeoutOption});
+    const QCommandLineOption targetOption(
+        QStringLiteral("target"),
+        QCoreApplication::translate("status", "A saved target (see bhiv-ops targets list)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption allowHttpOption(
+        QStringLiteral("allow-http"),
+        QCoreApplication::translate("status", "With --url: allow plain http to a host that is not "
+                                              "loopback."));
+    parser.addOptions({urlOption, targetOption, allowHttpOption, jsonOption, timeoutOption});
     if (!parser.parse(arguments)) {
         std::fprintf(stderr, "bhiv-ops status: %s\n", qPrintable(parser.errorText()));
         return 3;
@@ -115,10 +127,27 @@ int runStatusCommand(const QStringList& arguments)
         std::fputs(qPrintable(parser.helpText()), stdout);
         return 0;
     }
-    const QUrl url = QUrl::fromUserInput(parser.value(urlOption));
-    if (!parser.isSet(urlOption) || !url.isValid() ||
+    // --target NAME: a saved target, with its API key from the keychain; --url: an ad-hoc one.
+    std::optional<ops::Target> target;
+    if (parser.isSet(targetOption)) {
+        ops::TargetStore store;
+        QString error;
+        if (!store.load(&error)) {
+            std::fprintf(stderr, "bhiv-ops status: %s\n", qPrintable(error));
+            return 3;
+        }
+        target = store.find(parser.value(targetOption));
+        if (!target) {
+            std::fprintf(stderr, "bhiv-ops status: no target named %s (bhiv-ops targets list)\n",
+                         qPrintable(parser.value(targetOption)));
+            return 3;
+        }
+    }
+    const QUrl url = target ? target->baseUrl : QUrl::fromUserInput(parser.value(urlOption));
+    if ((!target && !parser.isSet(urlOption)) || !url.isValid() ||
         (url.scheme() != u"http" && url.scheme() != u"https")) {
-        std::fprintf(stderr, "bhiv-ops status: --url http(s)://HOST[:PORT] is required\n");
+        std::fprintf(stderr,
+                     "bhiv-ops status: --url http(s)://HOST[:PORT] or --target NAME is required\n");
         return 3;
     }
     bool ok = false;
@@ -131,7 +160,18 @@ int runStatusCommand(const QStringList& arguments)
     QNetworkAccessManager network;
     ops::SystemClock clock;
     ops::PollerOptions options;
+    if (target) {
+        ops::KeychainSecretStore secrets;
+        const ops::SecretResult key =
+            readSecretSync(secrets, ops::secretKeyGatewayApiKey(target->name));
+        if (!key.ok() && key.error != ops::SecretError::NotFound)
+            std::fprintf(stderr, "bhiv-ops status: polling without the API key: %s\n",
+                         qPrintable(ops::secretErrorMessage(key.error)));
+        options = ops::pollerOptionsFor(*target, key.value);
+    }
     options.baseUrl = url;
+    if (!target)
+        options.allowPlainHttp = parser.isSet(allowHttpOption);
     options.readTimeoutMs = int(timeoutS * 1000);
     options.connectTimeoutMs = std::min(options.readTimeoutMs, options.connectTimeoutMs);
     options.wakeTimeoutMs = options.readTimeoutMs;

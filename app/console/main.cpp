@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "SingleInstance.h"
 #include "StatusCommand.h"
+#include "TargetsCommand.h"
 #include "metrics/ParseCommand.h"
 
 #include <QApplication>
@@ -32,18 +33,19 @@ int configureAutostart(const QCommandLineParser& parser, const QString& value)
         return 3;
     }
     QStringList arguments;
-    for (const char* name : {"url", "demo-dialect", "interval"}) {
+    for (const char* name : {"url", "target", "demo-dialect", "interval"}) {
         const QString option = QString::fromLatin1(name);
         if (parser.isSet(option))
             arguments << QStringLiteral("--") + option << parser.value(option);
     }
-    for (const char* name : {"demo", "minimized"}) {
+    for (const char* name : {"demo", "minimized", "allow-http"}) {
         if (parser.isSet(QString::fromLatin1(name)))
             arguments << QStringLiteral("--") + QString::fromLatin1(name);
     }
-    if (!parser.isSet(QStringLiteral("url")) && !parser.isSet(QStringLiteral("demo"))) {
-        std::fprintf(stderr,
-                     "bhiv-ops: --autostart on needs what to watch: --url URL, or --demo\n");
+    if (!parser.isSet(QStringLiteral("url")) && !parser.isSet(QStringLiteral("demo")) &&
+        !parser.isSet(QStringLiteral("target"))) {
+        std::fprintf(stderr, "bhiv-ops: --autostart on needs what to watch: --url URL, --target "
+                             "NAME, or --demo\n");
         return 3;
     }
     if (!DesktopIntegration::enableAutostart(QCoreApplication::applicationFilePath(), arguments,
@@ -65,6 +67,7 @@ int runConsole(int argc, char** argv)
         "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\n"
         "Verbs for scripts:\n"
         "  bhiv-ops status --url URL [--json]   poll once and print the state\n"
+        "  bhiv-ops targets list|add|test|...   manage saved targets (targets --help)\n"
         "  bhiv-ops parse FILE [--json]         parse a /metrics body and print its samples"));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -78,6 +81,14 @@ int runConsole(int argc, char** argv)
     const QCommandLineOption urlOption(
         QStringLiteral("url"), QApplication::translate("main", "Gateway base URL to watch."),
         QStringLiteral("URL"));
+    const QCommandLineOption targetOption(
+        QStringLiteral("target"),
+        QApplication::translate("main", "Watch this saved target (bhiv-ops targets list)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption allowHttpOption(
+        QStringLiteral("allow-http"),
+        QApplication::translate("main",
+                                "With --url: allow plain http to a host that is not loopback."));
     const QCommandLineOption intervalOption(
         QStringLiteral("interval"),
         QApplication::translate("main", "Seconds between polls (default 5; demo 2)."),
@@ -103,6 +114,7 @@ int runConsole(int argc, char** argv)
         QApplication::translate("main",
                                 "Start at login with the other options given (on), or not (off)."),
         QStringLiteral("on|off"));
+    parser.addOptions({targetOption, allowHttpOption});
     parser.addOptions({demoOption, demoDialectOption, urlOption, intervalOption, screenshotOption,
                        screenshotDelayOption, minimizedOption, newInstanceOption, autostartOption});
     parser.process(app);
@@ -129,11 +141,10 @@ int runConsole(int argc, char** argv)
             return 3;
         }
     }
-    if (!options.demo && !parser.isSet(urlOption)) {
-        std::fprintf(stderr, "bhiv-ops: say what to watch: --url URL, or --demo\n%s",
-                     qPrintable(parser.helpText()));
-        return 3;
-    }
+    // Neither --url nor --demo: a saved target (--target, else the last watched); with none
+    // saved, the targets dialog opens and offers the demo.
+    options.targetName = parser.value(targetOption);
+    options.allowPlainHttp = parser.isSet(allowHttpOption);
     if (options.demo &&
         !QStringList{QStringLiteral("plan"), QStringLiteral("modular"), QStringLiteral("monolith")}
              .contains(options.demoDialect)) {
@@ -155,6 +166,8 @@ int runConsole(int argc, char** argv)
 
     ConsoleApplication console(options);
     if (!console.start()) {
+        if (console.wasCancelled())
+            return 0;
         std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(console.errorString()));
         return 2;
     }
@@ -185,6 +198,10 @@ int main(int argc, char** argv)
     const QString verb = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     if (verb == u"parse")
         return ops::runParseCommand(argc - 2, argv + 2, std::cout, std::cerr);
+    if (verb == u"targets") {
+        QCoreApplication app(argc, argv);
+        return runTargetsCommand(app.arguments());
+    }
     if (verb == u"status") {
         QCoreApplication app(argc, argv);
         return runStatusCommand(app.arguments());

@@ -116,6 +116,13 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
         QStringLiteral("component-degraded"),
         QStringLiteral("Fault: report this component degraded (repeatable)."),
         QStringLiteral("name"));
+    const QCommandLineOption tlsCert(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("Serve HTTPS with this PEM certificate (needs --tls-key)."),
+        QStringLiteral("cert.pem"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+                                    QStringLiteral("PEM private key of --tls-cert."),
+                                    QStringLiteral("key.pem"));
     const QCommandLineOption deployStageMs(
         QStringLiteral("deploy-stage-ms"),
         QStringLiteral("Render stub: duration of each deploy stage (default 2000)."),
@@ -131,7 +138,7 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
     parser.addOptions({deployStageMs, renderApiKey, renderHookKey});
     parser.addOptions({port, dialect, seed, endpoints, stepMs, rps, rateLimit, apiKey, latency,
                        forceStatus, retryAfter, hang, malformed, oversized, meanLatency, errorRate,
-                       componentDown, componentDegraded});
+                       componentDown, componentDegraded, tlsCert, tlsKey});
     parser.process(app);
 
     SimOptions o;
@@ -204,6 +211,12 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
     }
     o.renderApiKey = parser.value(renderApiKey);
     o.renderHookKey = parser.value(renderHookKey);
+    o.tlsCertFile = parser.value(tlsCert);
+    o.tlsKeyFile = parser.value(tlsKey);
+    if (o.tlsCertFile.isEmpty() != o.tlsKeyFile.isEmpty()) {
+        *error = QStringLiteral("--tls-cert and --tls-key go together");
+        return std::nullopt;
+    }
     return o;
 }
 

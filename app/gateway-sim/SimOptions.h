@@ -35,6 +35,9 @@ struct SimOptions {
     double errorRate = 0.02;
     QStringList componentsDown;
     QStringList componentsDegraded;
+    // HTTPS: PEM certificate and private key (both, or neither).
+    QString tlsCertFile;
+    QString tlsKeyFile;
     // Render API stub (/render/v1/...): stage duration, Bearer key and deploy hook key.
     int deployStageMs = 2000;
     QString renderApiKey = QStringLiteral("rnd-sim-key");

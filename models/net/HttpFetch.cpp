@@ -1,9 +1,13 @@
 #include "net/HttpFetch.h"
 
+#include "domain/Target.h"
 #include "metrics/Gzip.h"
 #include "net/NetLogging.h"
 
+#include <QCryptographicHash>
 #include <QNetworkAccessManager>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 
 #include <string>
 #include <string_view>
@@ -22,6 +26,17 @@ bool sameOrigin(const QUrl& a, const QUrl& b)
 {
     return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 &&
            a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && defaultPort(a) == defaultPort(b);
+}
+
+// Why a request may not be sent in plain text, or empty.
+QString plainHttpRefusal(const QUrl& url, bool allowPlainHttp)
+{
+    if (url.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) != 0 || allowPlainHttp ||
+        isLoopbackHost(url.host()))
+        return {};
+    return QStringLiteral("plain http to %1 refused: use https, or allow plain http for this "
+                          "target explicitly")
+        .arg(url.host());
 }
 
 bool isRedirect(int status)
@@ -59,6 +74,13 @@ HttpFetch::~HttpFetch()
 
 void HttpFetch::start()
 {
+    const QString refusal = plainHttpRefusal(m_url, m_limits.allowPlainHttp);
+    if (!refusal.isEmpty()) {
+        qCWarning(lcNet) << "refusing plain http to" << m_url.host();
+        // Reported asynchronously, like every other outcome.
+        QTimer::singleShot(0, this, [this, refusal] { finish(Outcome::InsecureRefused, refusal); });
+        return;
+    }
     issue();
 }
 
@@ -94,6 +116,7 @@ void HttpFetch::issue()
     connect(reply, &QNetworkReply::metaDataChanged, this, &HttpFetch::onMetaData);
     connect(reply, &QNetworkReply::readyRead, this, &HttpFetch::onReadyRead);
     connect(reply, &QNetworkReply::finished, this, &HttpFetch::onFinished);
+    connect(reply, &QNetworkReply::sslErrors, this, &HttpFetch::onSslErrors);
     m_timer.start(m_limits.connectTimeoutMs);
 }
 
@@ -135,6 +158,44 @@ void HttpFetch::onReadyRead()
     }
 }
 
+void HttpFetch::onSslErrors(const QList<QSslError>& errors)
+{
+    if (isDone() || !m_reply)
+        return;
+    QSslCertificate peer = m_reply->sslConfiguration().peerCertificate();
+    if (peer.isNull()) {
+        for (const QSslError& error : errors) {
+            if (!error.certificate().isNull()) {
+                peer = error.certificate();
+                break;
+            }
+        }
+    }
+    const QByteArray fingerprint =
+        peer.isNull() ? QByteArray() : peer.digest(QCryptographicHash::Sha256);
+    if (!fingerprint.isEmpty() && !m_limits.trustedCertSha256.isEmpty() &&
+        fingerprint == m_limits.trustedCertSha256) {
+        qCDebug(lcNet) << "TLS errors ignored: the certificate of" << m_url.host()
+                       << "is the trusted one";
+        m_reply->ignoreSslErrors(errors);
+        return;
+    }
+    QStringList reasons;
+    for (const QSslError& error : errors)
+        reasons << error.errorString().toLower();
+    reasons.removeDuplicates();
+    QString problem = QStringLiteral("TLS: %1").arg(reasons.join(QStringLiteral("; ")));
+    if (!fingerprint.isEmpty())
+        problem += QStringLiteral(" (SHA-256 %1)").arg(formatFingerprint(fingerprint));
+    if (!m_limits.trustedCertSha256.isEmpty())
+        problem += QStringLiteral("; it is not the trusted certificate (SHA-256 %1): the "
+                                  "certificate changed")
+                       .arg(formatFingerprint(m_limits.trustedCertSha256));
+    m_tlsProblem = problem;
+    m_rejectedCertSha256 = fingerprint;
+    qCWarning(lcNet) << "refusing" << m_url.host() << ":" << problem;
+}
+
 void HttpFetch::onTimeout()
 {
     if (isDone())
@@ -165,6 +226,11 @@ void HttpFetch::onFinished()
             finish(Outcome::Timeout, reply->errorString());
             return;
         }
+        if (!m_tlsProblem.isEmpty()) {
+            m_networkError = QNetworkReply::SslHandshakeFailedError;
+            finish(Outcome::NetworkError, m_tlsProblem);
+            return;
+        }
         finish(Outcome::NetworkError, m_networkError == QNetworkReply::NoError
                                           ? QStringLiteral("no HTTP answer")
                                           : reply->errorString());
@@ -178,6 +244,16 @@ void HttpFetch::onFinished()
         const QByteArray location = header("Location");
         if (!location.isEmpty()) {
             const QUrl target = m_url.resolved(QUrl::fromEncoded(location));
+            if (m_url.scheme() == u"https" && target.scheme() == u"http") {
+                qCWarning(lcNet) << "refusing a redirect from https to http at" << m_url.host();
+                finish(Outcome::InsecureRefused,
+                       QStringLiteral("redirected from https to plain http (%1); refused")
+                           .arg(target
+                                    .adjusted(QUrl::RemovePath | QUrl::RemoveQuery |
+                                              QUrl::RemoveUserInfo)
+                                    .toString()));
+                return;
+            }
             if (!sameOrigin(m_url, target)) {
                 qCWarning(lcNet) << "refusing a redirect from" << m_url.host()
                                  << "to another origin" << target.scheme() << target.host()

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPair>
 #include <QPointer>
+#include <QSslError>
 #include <QString>
 #include <QTimer>
 #include <functional>
@@ -29,6 +30,8 @@ public:
         TooLarge,        // Content-Length or received / inflated bytes over the cap
         RedirectRefused, // a redirect to another origin
         BadEncoding,     // Content-Encoding we cannot decode, or a corrupt gzip stream
+        InsecureRefused, // plain http to a non-loopback host without allowPlainHttp, or a
+                         // redirect from https to http: not sent at all
     };
 
     struct Limits {
@@ -36,6 +39,10 @@ public:
         int readTimeoutMs = 10000;
         qint64 maxBodyBytes = 16 * 1024 * 1024;
         int maxRedirects = 5;
+        // TLS errors are ignored only when the peer certificate's SHA-256 equals this.
+        QByteArray trustedCertSha256;
+        // Plain http to a host that is not loopback.
+        bool allowPlainHttp = false;
     };
 
     HttpFetch(QNetworkAccessManager* network, const QNetworkRequest& request, Limits limits,
@@ -60,6 +67,8 @@ public:
     QNetworkReply::NetworkError networkError() const { return m_networkError; }
     QString errorText() const { return m_errorText; }
     QUrl finalUrl() const { return m_url; }
+    // The SHA-256 of a peer certificate refused for TLS errors (empty when none was refused).
+    QByteArray rejectedCertSha256() const { return m_rejectedCertSha256; }
 
 private:
     void issue();
@@ -68,6 +77,7 @@ private:
     void onReadyRead();
     void onFinished();
     void onTimeout();
+    void onSslErrors(const QList<QSslError>& errors);
     bool overCap(qint64 bytes) const { return bytes > m_limits.maxBodyBytes; }
     void finish(Outcome outcome, const QString& errorText = {});
     void releaseReply();
@@ -89,6 +99,8 @@ private:
     QByteArray m_body;
     QNetworkReply::NetworkError m_networkError = QNetworkReply::NoError;
     QString m_errorText;
+    QString m_tlsProblem;
+    QByteArray m_rejectedCertSha256;
 };
 
 // "16 MB", "512 KB", "100 bytes".

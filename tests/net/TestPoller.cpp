@@ -41,6 +41,7 @@ PollerOptions fastOptions()
 {
     PollerOptions o;
     o.baseUrl = QUrl(QStringLiteral("http://gw.test:8000"));
+    o.allowPlainHttp = true; // gw.test is not loopback; plain http is opted into here
     o.intervalMs = 1000;
     o.connectTimeoutMs = 500;
     o.readTimeoutMs = 500;

@@ -30,7 +30,7 @@ bool SimulatorProcess::start(const QStringList& arguments, int timeoutMs)
         return false;
     }
     static const QRegularExpression listening(
-        QStringLiteral("^listening on (http://127\\.0\\.0\\.1:\\d+)"));
+        QStringLiteral("^listening on (https?://127\\.0\\.0\\.1:\\d+)"));
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         if (!m_process.canReadLine() &&

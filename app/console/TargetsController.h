@@ -1,0 +1,85 @@
+#pragma once
+
+#include "domain/Target.h"
+#include "net/Poller.h"
+#include "secrets/SecretStore.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <memory>
+#include <vector>
+
+class QNetworkAccessManager;
+
+namespace ops {
+class Clock;
+class KeychainSecretStore;
+class MainWindow;
+class MemorySecretStore;
+class TargetListModel;
+class TargetMonitor;
+class TargetStore;
+class TargetSwitcher;
+class TargetsDialog;
+} // namespace ops
+
+// The saved targets in the windowed console: one Poller + TargetMonitor per target (the first
+// one, the watched target at start, is the application's own), API keys from the keychain (or
+// this session's memory), the switcher (combo, dock, notice strip) and the targets dialog.
+class TargetsController : public QObject {
+    Q_OBJECT
+public:
+    enum class Start { Targets, Demo, Cancelled, Failed };
+
+    TargetsController();
+    ~TargetsController() override;
+
+    // Loads the store and picks the target to watch: name, else the last watched, else the
+    // first; with no targets at all, shows the targets dialog (modal) offering the demo.
+    Start prepare(const QString& name, QString* error);
+    const ops::Target& current() const { return m_currentTarget; }
+    // The current target's options without its key (the key comes later, from the keychain).
+    ops::PollerOptions currentPollerOptions() const;
+
+    // Builds the other targets' pollers, the switcher and the dock, reads every key, starts
+    // polling (the application's poller too, once its key is known).
+    void attach(ops::MainWindow* window, ops::Poller* poller, ops::TargetMonitor* monitor,
+                QNetworkAccessManager* network, const ops::Clock* clock);
+
+private:
+    struct Watched {
+        ops::Target target;
+        std::unique_ptr<ops::Poller> ownedPoller;
+        std::unique_ptr<ops::TargetMonitor> ownedMonitor;
+        ops::Poller* poller = nullptr;
+        ops::TargetMonitor* monitor = nullptr;
+        QByteArray rejectedCert; // the certificate the last poll refused
+        QString keyProblem;      // keychain trouble reading its key
+    };
+    Watched* find(const QString& name) const;
+    Watched* addWatched(const ops::Target& target);
+    void hookPoller(Watched* watched);
+    void loadKeyAndStart(Watched* watched);
+    void readKey(const QString& key, std::function<void(const ops::SecretResult&)> done);
+    void watch(const QString& name);
+    void rebuildModel();
+    void updateNotice();
+    void openDialog(const QString& select = {});
+    void testTarget(const ops::Target& target, const QByteArray& typedKey);
+    void onSaved(const QString& name);
+    void onRemoved(const QString& name);
+
+    std::unique_ptr<ops::TargetStore> m_store;
+    std::unique_ptr<ops::KeychainSecretStore> m_keychain;
+    std::unique_ptr<ops::MemorySecretStore> m_session;
+    std::unique_ptr<ops::TargetListModel> m_model;
+    std::vector<std::unique_ptr<Watched>> m_watched;
+    ops::Target m_currentTarget;
+    QString m_current;
+    QPointer<ops::MainWindow> m_window;
+    ops::TargetSwitcher* m_switcher = nullptr;
+    QPointer<ops::TargetsDialog> m_dialog;
+    QNetworkAccessManager* m_network = nullptr;
+    const ops::Clock* m_clock = nullptr;
+};

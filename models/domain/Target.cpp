@@ -1,0 +1,199 @@
+#include "domain/Target.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace ops {
+
+namespace {
+
+constexpr int kMinIntervalMs = 100;
+constexpr int kMaxIntervalMs = 3600 * 1000;
+
+} // namespace
+
+bool Target::isValidName(const QString& name)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+    return pattern.match(name).hasMatch() && name != u"." && name != u"..";
+}
+
+QString Target::validationError() const
+{
+    if (!isValidName(name))
+        return QStringLiteral("the name must be 1-64 letters, digits, '.', '_' or '-'");
+    if (!baseUrl.isValid() || baseUrl.host().isEmpty() ||
+        (baseUrl.scheme() != u"http" && baseUrl.scheme() != u"https"))
+        return QStringLiteral("the gateway URL must be http(s)://HOST[:PORT]");
+    if (!transportAllowed())
+        return QStringLiteral("plain http is only allowed to loopback, or when the target "
+                              "allows plain http explicitly; use https");
+    if (intervalMs < kMinIntervalMs || intervalMs > kMaxIntervalMs)
+        return QStringLiteral("the poll interval must be 0.1 to 3600 seconds");
+    if (connectTimeoutMs < 100 || readTimeoutMs < 100)
+        return QStringLiteral("timeouts must be at least 0.1 seconds");
+    if (!trustedCertSha256.isEmpty() && trustedCertSha256.size() != 32)
+        return QStringLiteral("the trusted certificate fingerprint must be a SHA-256");
+    for (const RenderService& service : services) {
+        if (!isValidName(service.serviceId))
+            return QStringLiteral("a Render service id must be letters, digits, '.', '_', '-'");
+        if (service.restApi && (!service.apiBaseUrl.isValid() || service.apiBaseUrl.isRelative()))
+            return QStringLiteral("the Render API base URL is not valid");
+    }
+    return {};
+}
+
+bool Target::transportAllowed() const
+{
+    if (baseUrl.scheme() == u"https")
+        return true;
+    return baseUrl.scheme() == u"http" && (allowPlainHttp || isLoopbackHost(baseUrl.host()));
+}
+
+QJsonObject Target::toJson() const
+{
+    QJsonObject mapping;
+    for (auto it = metricMapping.cbegin(); it != metricMapping.cend(); ++it)
+        mapping.insert(it.key(), it.value());
+    QJsonArray serviceArray;
+    for (const RenderService& service : services) {
+        serviceArray.append(QJsonObject{
+            {QStringLiteral("service_id"), service.serviceId},
+            {QStringLiteral("display_name"), service.displayName},
+            {QStringLiteral("deploy_hook"), service.deployHook},
+            {QStringLiteral("rest_api"), service.restApi},
+            {QStringLiteral("api_base_url"), service.apiBaseUrl.toString()},
+        });
+    }
+    return QJsonObject{
+        {QStringLiteral("name"), name},
+        {QStringLiteral("url"), baseUrl.toString()},
+        {QStringLiteral("dialect"),
+         dialect == Dialect::Unknown ? QStringLiteral("auto") : dialectName(dialect)},
+        {QStringLiteral("interval_ms"), intervalMs},
+        {QStringLiteral("connect_timeout_ms"), connectTimeoutMs},
+        {QStringLiteral("read_timeout_ms"), readTimeoutMs},
+        {QStringLiteral("metric_mapping"), mapping},
+        {QStringLiteral("read_only"), readOnly},
+        {QStringLiteral("allow_plain_http"), allowPlainHttp},
+        {QStringLiteral("trusted_cert_sha256"), formatFingerprint(trustedCertSha256)},
+        {QStringLiteral("services"), serviceArray},
+    };
+}
+
+std::optional<Target> Target::fromJson(const QJsonObject& object, QString* error)
+{
+    const auto fail = [error](const QString& why) -> std::optional<Target> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    Target target;
+    target.name = object.value(QStringLiteral("name")).toString();
+    target.baseUrl = QUrl(object.value(QStringLiteral("url")).toString());
+    const QString dialect =
+        object.value(QStringLiteral("dialect")).toString(QStringLiteral("auto"));
+    if (dialect != u"auto") {
+        const auto parsed = dialectFromName(dialect);
+        if (!parsed)
+            return fail(QStringLiteral("%1: unknown dialect %2").arg(target.name, dialect));
+        target.dialect = *parsed;
+    }
+    target.intervalMs = object.value(QStringLiteral("interval_ms")).toInt(target.intervalMs);
+    target.connectTimeoutMs =
+        object.value(QStringLiteral("connect_timeout_ms")).toInt(target.connectTimeoutMs);
+    target.readTimeoutMs =
+        object.value(QStringLiteral("read_timeout_ms")).toInt(target.readTimeoutMs);
+    const QJsonObject mapping = object.value(QStringLiteral("metric_mapping")).toObject();
+    for (auto it = mapping.constBegin(); it != mapping.constEnd(); ++it)
+        target.metricMapping.insert(it.key(), it.value().toString());
+    target.readOnly = object.value(QStringLiteral("read_only")).toBool();
+    target.allowPlainHttp = object.value(QStringLiteral("allow_plain_http")).toBool();
+    const QString fingerprint = object.value(QStringLiteral("trusted_cert_sha256")).toString();
+    if (!fingerprint.isEmpty()) {
+        const auto parsed = parseFingerprint(fingerprint);
+        if (!parsed)
+            return fail(
+                QStringLiteral("%1: trusted_cert_sha256 is not a SHA-256").arg(target.name));
+        target.trustedCertSha256 = *parsed;
+    }
+    for (const QJsonValue& value : object.value(QStringLiteral("services")).toArray()) {
+        const QJsonObject s = value.toObject();
+        RenderService service;
+        service.serviceId = s.value(QStringLiteral("service_id")).toString();
+        service.displayName = s.value(QStringLiteral("display_name")).toString();
+        service.deployHook = s.value(QStringLiteral("deploy_hook")).toBool();
+        service.restApi = s.value(QStringLiteral("rest_api")).toBool();
+        const QString base = s.value(QStringLiteral("api_base_url")).toString();
+        if (!base.isEmpty())
+            service.apiBaseUrl = QUrl(base);
+        target.services.append(service);
+    }
+    const QString why = target.validationError();
+    if (!why.isEmpty())
+        return fail(QStringLiteral("%1: %2").arg(
+            target.name.isEmpty() ? QStringLiteral("(no name)") : target.name, why));
+    return target;
+}
+
+bool isLoopbackHost(const QString& rawHost)
+{
+    QString host = rawHost.toLower();
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    if (host == u"localhost" || host.endsWith(QLatin1String(".localhost")) || host == u"::1" ||
+        host == u"0:0:0:0:0:0:0:1")
+        return true;
+    const QStringList parts = host.split(u'.');
+    if (parts.size() != 4 || parts.first() != u"127")
+        return false;
+    for (const QString& part : parts) {
+        bool ok = false;
+        const int value = part.toInt(&ok);
+        if (!ok || value < 0 || value > 255)
+            return false;
+    }
+    return true;
+}
+
+QString formatFingerprint(const QByteArray& sha256)
+{
+    return QString::fromLatin1(sha256.toHex(':').toUpper());
+}
+
+std::optional<QByteArray> parseFingerprint(const QString& text)
+{
+    QString hex = text.trimmed();
+    if (hex.startsWith(QLatin1String("sha256:"), Qt::CaseInsensitive))
+        hex = hex.mid(7);
+    hex.remove(u':').remove(u' ');
+    static const QRegularExpression pattern(QStringLiteral("^[0-9A-Fa-f]{64}$"));
+    if (!pattern.match(hex).hasMatch())
+        return std::nullopt;
+    return QByteArray::fromHex(hex.toLatin1());
+}
+
+QString secretKeyGatewayApiKey(const QString& targetName)
+{
+    return QStringLiteral("target/%1/gateway-api-key").arg(targetName);
+}
+
+QString secretKeyRenderApiKey(const QString& targetName)
+{
+    return QStringLiteral("target/%1/render-api-key").arg(targetName);
+}
+
+QString secretKeyDeployHook(const QString& targetName, const QString& serviceId)
+{
+    return QStringLiteral("target/%1/service/%2/deploy-hook").arg(targetName, serviceId);
+}
+
+QStringList secretKeysOf(const Target& target)
+{
+    QStringList keys{secretKeyGatewayApiKey(target.name), secretKeyRenderApiKey(target.name)};
+    for (const RenderService& service : target.services)
+        keys << secretKeyDeployHook(target.name, service.serviceId);
+    return keys;
+}
+
+} // namespace ops

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "domain/Dialect.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QUrl>
+#include <optional>
+
+namespace ops {
+
+// A Render service behind a target. The deploy hook URL and the Render API key are secrets:
+// they live in the SecretStore (keys from secretKeyFor...), never here.
+struct RenderService {
+    QString serviceId;       // srv-...
+    QString displayName;     // what the operator calls it
+    bool deployHook = false; // a deploy hook URL is configured (in the keychain)
+    bool restApi = false;    // redeploy / follow through the REST API (key in the keychain)
+    QUrl apiBaseUrl = defaultRenderApiBase();
+
+    static QUrl defaultRenderApiBase() { return QUrl(QStringLiteral("https://api.render.com/v1")); }
+    bool operator==(const RenderService&) const = default;
+};
+
+// One gateway the console knows by name, with how to poll it. Holds no secret: the gateway API
+// key lives in the SecretStore under secretKeyGatewayApiKey(name).
+//
+// readOnly marks a viewer's target: features that change the gateway or its deployment
+// (launching workflows, redeploys, rollbacks) must check allowsOperations() and refuse.
+struct Target {
+    QString name;
+    QUrl baseUrl;
+    Dialect dialect = Dialect::Unknown; // Unknown = detect (auto); otherwise forced
+    int intervalMs = 5000;
+    int connectTimeoutMs = 5000;
+    int readTimeoutMs = 10000;
+    QMap<QString, QString> metricMapping; // role -> series name overrides
+    bool readOnly = false;
+    bool allowPlainHttp = false;  // plain http to a non-loopback host
+    QByteArray trustedCertSha256; // 32 raw bytes, or empty: trust only the system CAs
+    QList<RenderService> services;
+
+    bool operator==(const Target&) const = default;
+
+    bool allowsOperations() const { return !readOnly; }
+    // Empty when the target may be saved; otherwise why not.
+    QString validationError() const;
+    // True when polling it is allowed: https, or http to loopback or with allowPlainHttp.
+    bool transportAllowed() const;
+
+    QJsonObject toJson() const; // never contains a secret (there is none to contain)
+    static std::optional<Target> fromJson(const QJsonObject& object, QString* error = nullptr);
+
+    // Names: 1-64 of letters, digits, '.', '_', '-'; they appear in keychain keys.
+    static bool isValidName(const QString& name);
+};
+
+// 127.0.0.0/8, ::1, localhost (and *.localhost).
+bool isLoopbackHost(const QString& host);
+// "AB:CD:..." (upper-case hex, colon separated), empty for an empty input.
+QString formatFingerprint(const QByteArray& sha256);
+// Accepts 64 hex digits with or without ':' / spaces; nullopt when it is not a SHA-256.
+std::optional<QByteArray> parseFingerprint(const QString& text);
+
+// Keychain keys (the service is "org.bhiv.OpsConsole").
+QString secretKeyGatewayApiKey(const QString& targetName);
+QString secretKeyRenderApiKey(const QString& targetName);
+QString secretKeyDeployHook(const QString& targetName, const QString& serviceId);
+// Every key a target may own, for removal.
+QStringList secretKeysOf(const Target& target);
+
+} // namespace ops

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "domain/Target.h"
+#include "net/Poller.h"
+
+namespace ops {
+
+// The poller's options for a saved target (URL, interval, timeouts, TLS trust, plain-http
+// permission, forced dialect) and its API key (from the SecretStore; may be empty).
+PollerOptions pollerOptionsFor(const Target& target, const QByteArray& apiKey = {});
+
+} // namespace ops

@@ -1,0 +1,116 @@
+#include "secrets/KeychainSecretStore.h"
+
+#include "secrets/SecretsLogging.h"
+
+#include <qt6keychain/keychain.h>
+
+namespace ops {
+
+namespace {
+
+// QtKeychain's error, and its words, to ours. libsecret reports a locked collection and a
+// dismissed unlock prompt as AccessDenied / OtherError with a message: look at the words too.
+SecretResult resultOf(const QKeychain::Job& job)
+{
+    SecretResult result;
+    result.errorText = job.errorString();
+    const QString words = job.errorString().toLower();
+    switch (job.error()) {
+    case QKeychain::NoError:
+        result.errorText.clear();
+        return result;
+    case QKeychain::EntryNotFound:
+        result.error = SecretError::NotFound;
+        return result;
+    case QKeychain::NoBackendAvailable:
+    case QKeychain::NotImplemented:
+        result.error = SecretError::NoBackend;
+        return result;
+    case QKeychain::AccessDeniedByUser:
+    case QKeychain::AccessDenied:
+        result.error =
+            words.contains(QLatin1String("lock")) ? SecretError::Locked : SecretError::AccessDenied;
+        return result;
+    case QKeychain::CouldNotDeleteEntry:
+    case QKeychain::OtherError:
+        break;
+    }
+    if (words.contains(QLatin1String("lock")))
+        result.error = SecretError::Locked;
+    else if (words.contains(QLatin1String("org.freedesktop.secrets")) ||
+             words.contains(QLatin1String("secret service")) ||
+             words.contains(QLatin1String("no such interface")) ||
+             words.contains(QLatin1String("serviceunknown")) ||
+             words.contains(QLatin1String("not provided by any .service")) ||
+             words.contains(QLatin1String("cannot autolaunch")) ||
+             words.contains(QLatin1String("unable to autolaunch")) ||
+             words.contains(QLatin1String("could not connect")))
+        result.error = SecretError::NoBackend;
+    else
+        result.error = SecretError::Other;
+    return result;
+}
+
+template <typename Job> Job* makeJob(KeychainSecretStore* owner, const QString& key)
+{
+    auto* job = new Job(QString::fromLatin1(KeychainSecretStore::kService), owner);
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false); // never a plain-text file
+    job->setKey(key);
+    return job;
+}
+
+} // namespace
+
+KeychainSecretStore::KeychainSecretStore(QObject* parent)
+    : SecretStore(parent)
+{
+}
+
+void KeychainSecretStore::read(const QString& key, Callback done)
+{
+    auto* job = makeJob<QKeychain::ReadPasswordJob>(this, key);
+    connect(job, &QKeychain::Job::finished, this, [key, done = std::move(done)](QKeychain::Job* j) {
+        SecretResult result = resultOf(*j);
+        if (result.ok())
+            result.value = static_cast<QKeychain::ReadPasswordJob*>(j)->binaryData();
+        qCDebug(lcSecrets) << "read" << key << secretErrorName(result.error);
+        if (!result.ok() && result.error != SecretError::NotFound)
+            qCWarning(lcSecrets) << "cannot read" << key << ":" << result.errorText;
+        if (done)
+            done(result);
+    });
+    job->start();
+}
+
+void KeychainSecretStore::write(const QString& key, const QByteArray& value, Callback done)
+{
+    auto* job = makeJob<QKeychain::WritePasswordJob>(this, key);
+    job->setBinaryData(value);
+    connect(job, &QKeychain::Job::finished, this, [key, done = std::move(done)](QKeychain::Job* j) {
+        const SecretResult result = resultOf(*j);
+        qCDebug(lcSecrets) << "write" << key << secretErrorName(result.error);
+        if (!result.ok())
+            qCWarning(lcSecrets) << "cannot write" << key << ":" << result.errorText;
+        if (done)
+            done(result);
+    });
+    job->start();
+}
+
+void KeychainSecretStore::remove(const QString& key, Callback done)
+{
+    auto* job = makeJob<QKeychain::DeletePasswordJob>(this, key);
+    connect(job, &QKeychain::Job::finished, this, [key, done = std::move(done)](QKeychain::Job* j) {
+        SecretResult result = resultOf(*j);
+        // Removing what is not there is fine.
+        if (result.error == SecretError::NotFound)
+            result = {};
+        qCDebug(lcSecrets) << "remove" << key << secretErrorName(result.error);
+        if (done)
+            done(result);
+    });
+    job->start();
+}
+
+} // namespace ops

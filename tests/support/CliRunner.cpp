@@ -1,0 +1,46 @@
+#include "CliRunner.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QProcess>
+
+namespace ops::test {
+
+CliRunner::Run CliRunner::run(const QStringList& arguments, const QByteArray& stdinData,
+                              int timeoutMs)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("ops.*=true"));
+    process.setProcessEnvironment(environment);
+    process.start(QString::fromLocal8Bit(qgetenv("OPS_CONSOLE_BINARY")), arguments);
+    Run run;
+    if (!process.waitForStarted(10000))
+        return run;
+    if (!stdinData.isEmpty())
+        process.write(stdinData);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs))
+        process.kill();
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    m_transcript += run.out + run.err;
+    return run;
+}
+
+QStringList filesContaining(const QString& root, const QByteArray& needle)
+{
+    QStringList hits;
+    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly) && file.readAll().contains(needle))
+            hits << path;
+    }
+    return hits;
+}
+
+} // namespace ops::test

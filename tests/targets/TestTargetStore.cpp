@@ -1,0 +1,214 @@
+// Target value type, the JSON target store (atomic, no secrets), export/import, and the
+// in-memory secret store.
+#include "domain/Target.h"
+#include "net/TargetPollerOptions.h"
+#include "secrets/MemorySecretStore.h"
+#include "storage/TargetStore.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ops;
+
+class TestTargetStore : public QObject {
+    Q_OBJECT
+private:
+    static Target sample()
+    {
+        Target t;
+        t.name = QStringLiteral("prod-eu");
+        t.baseUrl = QUrl(QStringLiteral("https://gw.example.com"));
+        t.dialect = Dialect::Monolith;
+        t.intervalMs = 10000;
+        t.metricMapping.insert(QStringLiteral("latency"), QStringLiteral("api_response_seconds"));
+        t.readOnly = true;
+        t.trustedCertSha256 = QByteArray(32, '\x5a');
+        RenderService service;
+        service.serviceId = QStringLiteral("srv-abc123");
+        service.displayName = QStringLiteral("Gateway");
+        service.deployHook = true;
+        service.restApi = true;
+        t.services << service;
+        return t;
+    }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void jsonRoundTrip()
+    {
+        const Target t = sample();
+        QString error;
+        const auto back = Target::fromJson(t.toJson(), &error);
+        QVERIFY2(back.has_value(), qPrintable(error));
+        QCOMPARE(*back, t);
+        QVERIFY(!back->allowsOperations());
+        QCOMPARE(back->services.first().apiBaseUrl,
+                 QUrl(QStringLiteral("https://api.render.com/v1")));
+    }
+
+    void validation_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("allowHttp");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("https") << "https://gw.example.com" << false << true;
+        QTest::newRow("http loopback v4") << "http://127.0.0.1:8000" << false << true;
+        QTest::newRow("http loopback 127.8") << "http://127.8.9.10" << false << true;
+        QTest::newRow("http localhost") << "http://localhost:8000" << false << true;
+        QTest::newRow("http ::1") << "http://[::1]:8000" << false << true;
+        QTest::newRow("http remote") << "http://gw.example.com" << false << false;
+        QTest::newRow("http 128.0.0.1") << "http://128.0.0.1" << false << false;
+        QTest::newRow("http 127.evil.com") << "http://127.0.0.1.evil.com" << false << false;
+        QTest::newRow("http remote allowed") << "http://gw.example.com" << true << true;
+        QTest::newRow("ftp") << "ftp://gw.example.com" << true << false;
+    }
+
+    void validation()
+    {
+        QFETCH(QString, url);
+        QFETCH(bool, allowHttp);
+        QFETCH(bool, valid);
+        Target t;
+        t.name = QStringLiteral("t");
+        t.baseUrl = QUrl(url);
+        t.allowPlainHttp = allowHttp;
+        QCOMPARE(t.validationError().isEmpty(), valid);
+    }
+
+    void names()
+    {
+        QVERIFY(Target::isValidName(QStringLiteral("prod_eu-1.a")));
+        QVERIFY(!Target::isValidName(QStringLiteral("a/b")));
+        QVERIFY(!Target::isValidName(QStringLiteral("")));
+        QVERIFY(!Target::isValidName(QStringLiteral("..")));
+        QVERIFY(!Target::isValidName(QString(65, u'a')));
+        QCOMPARE(secretKeyGatewayApiKey(QStringLiteral("prod")),
+                 QStringLiteral("target/prod/gateway-api-key"));
+    }
+
+    void fingerprints()
+    {
+        const QByteArray raw =
+            QByteArray::fromHex("ab00ff1122334455667788990011223344556677889900112233445566778899");
+        const QString text = formatFingerprint(raw);
+        QVERIFY(text.startsWith(QStringLiteral("AB:00:FF:")));
+        QCOMPARE(parseFingerprint(text), std::optional<QByteArray>(raw));
+        QCOMPARE(parseFingerprint(text.toLower().remove(u':')), std::optional<QByteArray>(raw));
+        QVERIFY(!parseFingerprint(QStringLiteral("abcd")));
+        QVERIFY(!parseFingerprint(QString(64, u'z')));
+    }
+
+    void pollerOptions()
+    {
+        const Target t = sample();
+        const PollerOptions o = pollerOptionsFor(t, "key");
+        QCOMPARE(o.baseUrl, t.baseUrl);
+        QCOMPARE(o.intervalMs, 10000);
+        QCOMPARE(o.apiKey, QByteArray("key"));
+        QCOMPARE(o.trustedCertSha256, t.trustedCertSha256);
+        QCOMPARE(o.forcedDialect, Dialect::Monolith);
+        QVERIFY(!o.allowPlainHttp);
+    }
+
+    void storeSaveLoad()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sub/targets.json"));
+        TargetStore store(path);
+        QVERIFY(store.load()); // missing file: empty
+        QVERIFY(store.targets().isEmpty());
+        QSignalSpy changed(&store, &TargetStore::changed);
+        QVERIFY(store.upsert(sample()));
+        Target second = sample();
+        second.name = QStringLiteral("local");
+        second.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:8000"));
+        QVERIFY(store.upsert(second));
+        store.setLastWatched(QStringLiteral("local"));
+        QCOMPARE(changed.size(), 2);
+        QString error;
+        QVERIFY2(store.save(&error), qPrintable(error));
+
+        TargetStore again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.names(), (QStringList{QStringLiteral("prod-eu"), QStringLiteral("local")}));
+        QCOMPARE(*again.find(QStringLiteral("prod-eu")), sample());
+        QCOMPARE(again.lastWatched(), QStringLiteral("local"));
+
+        // Rename keeps the last-watched pointer; an invalid target is refused.
+        Target renamed = second;
+        renamed.name = QStringLiteral("loopback");
+        QVERIFY(again.replace(QStringLiteral("local"), renamed));
+        QCOMPARE(again.lastWatched(), QStringLiteral("loopback"));
+        Target bad = second;
+        bad.baseUrl = QUrl(QStringLiteral("http://gw.example.com"));
+        QVERIFY(!again.upsert(bad, &error));
+        QVERIFY(error.contains(QStringLiteral("plain http")));
+        QVERIFY(again.remove(QStringLiteral("loopback")));
+        QVERIFY(again.lastWatched().isEmpty());
+        QVERIFY(!again.remove(QStringLiteral("nope")));
+    }
+
+    void corruptFileIsAnError()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("targets.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{not json");
+        file.close();
+        TargetStore store(path);
+        QString error;
+        QVERIFY(!store.load(&error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    void exportImport()
+    {
+        const QByteArray json = TargetStore::exportJson({sample()});
+        QVERIFY(!json.contains("key"));
+        QString error;
+        const auto back = TargetStore::importJson(json, &error);
+        QVERIFY2(back.has_value(), qPrintable(error));
+        QCOMPARE(back->size(), 1);
+        QCOMPARE(back->first(), sample());
+        QVERIFY(!TargetStore::importJson("[]", &error));
+        QVERIFY(!TargetStore::importJson(
+            R"({"format":"bhiv-ops-targets","targets":[{"name":"x"}]})", &error));
+    }
+
+    void defaultPathIsConfig()
+    {
+        QVERIFY(TargetStore::defaultPath().endsWith(QStringLiteral("/targets.json")));
+        QVERIFY(TargetStore::defaultPath().startsWith(
+            QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)));
+    }
+
+    void memorySecretStore()
+    {
+        MemorySecretStore store;
+        bool called = false;
+        store.write(QStringLiteral("k"), "v1", [&](const SecretResult& r) {
+            QVERIFY(r.ok());
+            called = true;
+        });
+        QVERIFY(!called); // asynchronous, always
+        QTRY_VERIFY(called);
+        QCOMPARE(readSecretSync(store, QStringLiteral("k")).value, QByteArray("v1"));
+        QVERIFY(writeSecretSync(store, QStringLiteral("k"), "v2").ok());
+        QCOMPARE(readSecretSync(store, QStringLiteral("k")).value, QByteArray("v2"));
+        QVERIFY(removeSecretSync(store, QStringLiteral("k")).ok());
+        QCOMPARE(readSecretSync(store, QStringLiteral("k")).error, SecretError::NotFound);
+        store.setFailure(SecretError::NoBackend);
+        const SecretResult failed = writeSecretSync(store, QStringLiteral("k"), "v3");
+        QCOMPARE(failed.error, SecretError::NoBackend);
+        QVERIFY(secretErrorMessage(failed.error).contains(QStringLiteral("no keychain backend")));
+        QVERIFY(!store.contains(QStringLiteral("k")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTargetStore)
+#include "TestTargetStore.moc"

@@ -1,0 +1,159 @@
+// `bhiv-ops targets ...` end to end (real keychain via with-keyring.sh, real simulator):
+// add / list / test / export / import / trust / remove, and `status --target`.
+#include "CliRunner.h"
+#include "SimulatorProcess.h"
+#include "storage/TargetStore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ops;
+
+namespace {
+const QByteArray kKey = "cli-secret-0b5e7d-do-not-leak";
+} // namespace
+
+class TestTargetsCli : public QObject {
+    Q_OBJECT
+private:
+    test::CliRunner m_cli;
+    test::SimulatorProcess m_sim;
+
+    test::CliRunner::Run targets(QStringList arguments, const QByteArray& stdinData = {})
+    {
+        arguments.prepend(QStringLiteral("targets"));
+        return m_cli.run(arguments, stdinData);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(!qEnvironmentVariableIsEmpty("OPS_TEST_SCRATCH"),
+                 "run through tests/secrets/with-keyring.sh");
+        QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("monolith"),
+                              QStringLiteral("--api-key"), QString::fromLatin1(kKey)}),
+                 qPrintable(m_sim.error()));
+    }
+
+    void addListTest()
+    {
+        auto run = targets({QStringLiteral("list")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("no targets"));
+
+        run =
+            targets({QStringLiteral("add"), QStringLiteral("sim"), QStringLiteral("--url"),
+                     m_sim.url().toString(), QStringLiteral("--api-key-stdin"),
+                     QStringLiteral("--read-only"), QStringLiteral("--dialect"),
+                     QStringLiteral("monolith"), QStringLiteral("--interval"), QStringLiteral("2")},
+                    kKey + "\n");
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        // Adding the same name again needs --replace.
+        run = targets({QStringLiteral("add"), QStringLiteral("sim"), QStringLiteral("--url"),
+                       m_sim.url().toString()});
+        QCOMPARE(run.exitCode, 1);
+        // A remote plain-http target needs --allow-http.
+        run = targets({QStringLiteral("add"), QStringLiteral("remote"), QStringLiteral("--url"),
+                       QStringLiteral("http://gw.example.com")});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY(run.err.contains("plain http"));
+        run = targets({QStringLiteral("add"), QStringLiteral("remote"), QStringLiteral("--url"),
+                       QStringLiteral("http://gw.example.com"), QStringLiteral("--allow-http")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+
+        run = targets({QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray list = QJsonDocument::fromJson(run.out).array();
+        QCOMPARE(list.size(), 2);
+        const QJsonObject sim = list.at(0).toObject();
+        QCOMPARE(sim.value(QStringLiteral("name")).toString(), QStringLiteral("sim"));
+        QCOMPARE(sim.value(QStringLiteral("read_only")).toBool(), true);
+        QCOMPARE(sim.value(QStringLiteral("dialect")).toString(), QStringLiteral("monolith"));
+        QCOMPARE(sim.value(QStringLiteral("interval_ms")).toInt(), 2000);
+        QCOMPARE(list.at(1).toObject().value(QStringLiteral("allow_plain_http")).toBool(), true);
+
+        run = targets({QStringLiteral("test"), QStringLiteral("sim")});
+        QVERIFY2(run.exitCode == 0, run.out + run.err);
+        QVERIFY(run.out.contains("state:    up"));
+
+        // status --target uses the saved target and its key.
+        run = m_cli.run({QStringLiteral("status"), QStringLiteral("--target"),
+                         QStringLiteral("sim"), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.out + run.err);
+        QVERIFY(run.out.contains("\"dialect\":\"monolith\""));
+    }
+
+    void wrongKeyExitsFour()
+    {
+        auto run = targets({QStringLiteral("set-key"), QStringLiteral("sim")}, "wrong-key\n");
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        run = targets({QStringLiteral("test"), QStringLiteral("sim")});
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY(run.out.contains("HTTP 401"));
+        run = targets({QStringLiteral("set-key"), QStringLiteral("sim")}, kKey + "\n");
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(targets({QStringLiteral("test"), QStringLiteral("sim")}).exitCode, 0);
+    }
+
+    void exportImportWithoutSecrets()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("targets-export.json"));
+        auto run = targets({QStringLiteral("export"), file});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QFile exported(file);
+        QVERIFY(exported.open(QIODevice::ReadOnly));
+        const QByteArray json = exported.readAll();
+        QVERIFY(json.contains("\"sim\""));
+        QVERIFY(!json.contains(kKey));
+
+        QCOMPARE(targets({QStringLiteral("remove"), QStringLiteral("remote")}).exitCode, 0);
+        run = targets({QStringLiteral("import"), file});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(run.out.contains("1 target(s) imported"));
+        QVERIFY(run.out.contains("kept the existing sim"));
+        run = targets({QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(run.out).array().size(), 2);
+        run = targets({QStringLiteral("import"), dir.filePath(QStringLiteral("missing.json"))});
+        QCOMPARE(run.exitCode, 1);
+    }
+
+    void trustAndUntrust()
+    {
+        const QString fingerprint(64, u'a');
+        auto run = targets({QStringLiteral("trust"), QStringLiteral("sim"),
+                            QStringLiteral("--fingerprint"), fingerprint});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(run.out.contains("AA:AA:AA"));
+        run = targets({QStringLiteral("trust"), QStringLiteral("sim"),
+                       QStringLiteral("--fingerprint"), QStringLiteral("abc")});
+        QCOMPARE(run.exitCode, 3);
+        QCOMPARE(targets({QStringLiteral("untrust"), QStringLiteral("sim")}).exitCode, 0);
+    }
+
+    void removeAndNoLeaks()
+    {
+        auto run = targets({QStringLiteral("remove"), QStringLiteral("sim")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(targets({QStringLiteral("remove"), QStringLiteral("sim")}).exitCode, 1);
+        QCOMPARE(targets({QStringLiteral("test"), QStringLiteral("sim")}).exitCode, 1);
+        QCOMPARE(targets({QStringLiteral("frobnicate")}).exitCode, 3);
+
+        // The settings folder holds the targets file and no secret; the logs (all ops.* on)
+        // and the output name keys, never values.
+        const QString config = qEnvironmentVariable("XDG_CONFIG_HOME");
+        QVERIFY(QFile::exists(config + QStringLiteral("/BHIV/bhiv-ops/targets.json")));
+        QCOMPARE(test::filesContaining(qEnvironmentVariable("OPS_TEST_SCRATCH"), kKey),
+                 QStringList());
+        QVERIFY(!m_cli.transcript().contains(kKey));
+        QVERIFY(m_cli.transcript().contains("target/sim/gateway-api-key"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTargetsCli)
+#include "TestTargetsCli.moc"
