@@ -6,6 +6,9 @@
 #include "domain/Clock.h"
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
+#include "audit/AuditLog.h"
+#include "ops/WorkflowClient.h"
+#include "workflows/WorkflowsPage.h"
 
 #include <QApplication>
 #include <QNetworkAccessManager>
@@ -74,6 +77,7 @@ bool ConsoleApplication::start()
     m_poller = std::make_unique<ops::Poller>(m_network.get(), m_clock.get(), pollerOptions);
     m_monitor = std::make_unique<ops::TargetMonitor>(m_poller.get(), m_clock.get());
     m_window = std::make_unique<ops::MainWindow>(m_monitor.get(), label);
+    addWorkflowsPage(url, label);
     if (m_demo) {
         connect(m_demo.get(), &DemoGateway::crashed, this, [](const QString& reason) {
             std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(reason));
@@ -89,6 +93,28 @@ bool ConsoleApplication::start()
     if (!m_targets)
         m_poller->start();
     return true;
+}
+
+// The Workflows tab for the watched target, following the dialect the monitor detects.
+// (Targets and keychain will supply the API key and the read-only flag.)
+void ConsoleApplication::addWorkflowsPage(const QUrl& url, const QString& label)
+{
+    m_audit = std::make_unique<ops::AuditLog>();
+    if (!m_audit->open())
+        std::fprintf(stderr, "bhiv-ops: audit log unavailable: %s\n",
+                     qPrintable(m_audit->errorString()));
+    m_workflowClient = std::make_unique<ops::WorkflowClient>(
+        m_network.get(), url, m_monitor->dialect(), QByteArray(), false);
+    m_workflowClient->setTargetName(label);
+    if (m_audit->isOpen())
+        m_workflowClient->setAuditLog(m_audit.get());
+    auto* page = new ops::WorkflowsPage(m_workflowClient.get(), label);
+    m_window->addPage(page, tr("&Workflows"));
+    connect(m_monitor.get(), &ops::TargetMonitor::updated, page, [this, page] {
+        if (m_monitor->dialect() != ops::Dialect::Unknown &&
+            m_monitor->dialect() != m_workflowClient->dialect())
+            page->setDialect(m_monitor->dialect());
+    });
 }
 
 void ConsoleApplication::takeScreenshotWhenReady()

@@ -14,6 +14,8 @@ class Clock;
 class MainWindow;
 class Poller;
 class TargetMonitor;
+class AuditLog;
+class WorkflowClient;
 } // namespace ops
 
 struct ConsoleOptions {
@@ -44,6 +46,7 @@ public:
 
 private:
     void takeScreenshotWhenReady();
+    void addWorkflowsPage(const QUrl& url, const QString& label);
 
     ConsoleOptions m_options;
     QString m_error;
@@ -52,6 +55,8 @@ private:
     std::unique_ptr<ops::Clock> m_clock;
     std::unique_ptr<ops::Poller> m_poller;
     std::unique_ptr<ops::TargetMonitor> m_monitor;
+    std::unique_ptr<ops::AuditLog> m_audit;
+    std::unique_ptr<ops::WorkflowClient> m_workflowClient;
     std::unique_ptr<ops::MainWindow> m_window;
     bool m_screenshotScheduled = false;
     bool m_cancelled = false;

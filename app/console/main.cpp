@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "SingleInstance.h"
 #include "StatusCommand.h"
+#include "WorkflowsCommand.h"
 #include "TargetsCommand.h"
 #include "metrics/ParseCommand.h"
 
@@ -68,6 +69,7 @@ int runConsole(int argc, char** argv)
         "Verbs for scripts:\n"
         "  bhiv-ops status --url URL [--json]   poll once and print the state\n"
         "  bhiv-ops targets list|add|test|...   manage saved targets (targets --help)\n"
+        "  bhiv-ops workflows list|launch|...   workflows on a gateway (workflows --help)\n"
         "  bhiv-ops parse FILE [--json]         parse a /metrics body and print its samples"));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -202,6 +204,8 @@ int main(int argc, char** argv)
         QCoreApplication app(argc, argv);
         return runTargetsCommand(app.arguments());
     }
+    if (verb == u"workflows")
+        return runWorkflowsMain(argc, argv);
     if (verb == u"status") {
         QCoreApplication app(argc, argv);
         return runStatusCommand(app.arguments());

@@ -10,6 +10,8 @@ QString formatDurationMs(qint64 ms)
 {
     if (ms < 0)
         return {};
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(ms);
     if (ms < 60'000)
         return QStringLiteral("%1 s").arg(static_cast<double>(ms) / 1000.0, 0, 'f', 1);
     const qint64 s = ms / 1000;

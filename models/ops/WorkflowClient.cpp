@@ -13,7 +13,7 @@
 
 namespace ops {
 
-Q_LOGGING_CATEGORY(lcOps, "ops.ops")
+Q_LOGGING_CATEGORY(lcOps, "ops.ops", QtInfoMsg)
 
 namespace {
 

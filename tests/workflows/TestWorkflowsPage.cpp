@@ -1,0 +1,148 @@
+// The Workflows page and its launch dialog, offscreen, against the real simulator. With
+// OPS_SCREENSHOT_DIR set, the page and the dialog are also saved as PNGs there.
+#include "SimulatorProcess.h"
+#include "itemmodels/WorkflowListModel.h"
+#include "ops/WorkflowClient.h"
+#include "ops/WorkflowTracker.h"
+#include "workflows/LaunchWorkflowDialog.h"
+#include "workflows/WorkflowsPage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace ops;
+
+class TestWorkflowsPage : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void launchThroughTheDialog();
+    void readOnlyBlocksTheDialog();
+    void monolithPageSaysSo();
+
+private:
+    void shoot(QWidget* widget, const QString& name);
+    test::SimulatorProcess m_sim;
+    QNetworkAccessManager m_network;
+};
+
+void TestWorkflowsPage::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("modular"),
+                          QStringLiteral("--step-ms"), QStringLiteral("60")}),
+             qPrintable(m_sim.error()));
+}
+
+void TestWorkflowsPage::shoot(QWidget* widget, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("OPS_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
+}
+
+void TestWorkflowsPage::launchThroughTheDialog()
+{
+    WorkflowClient client(&m_network, m_sim.url(), Dialect::Modular, {}, false);
+    WorkflowsPage page(&client, QStringLiteral("sim (modular)"));
+    page.tracker()->setIntervals(50, 300);
+    page.resize(1400, 700);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+
+    // A failing one first, so the page has something to show in red.
+    bool done = false;
+    client.launch(QStringLiteral("interview_process"),
+                  QJsonObject{{"fail_at_step", 4}, {"step_ms", 40}}, [&](const WorkflowResult& r) {
+                      done = true;
+                      page.tracker()->follow(r.workflowId);
+                  });
+    QTRY_VERIFY(done);
+
+    page.launchAction()->trigger();
+    LaunchWorkflowDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = page.findChild<LaunchWorkflowDialog*>()) != nullptr);
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(dialog->typeBox()->count(), 5);
+    dialog->setWorkflowType(QStringLiteral("job_posting"));
+    dialog->setMetadataText(QStringLiteral("{\n  \"job_id\": \"job_42\",\n  \"step_ms\": 50,\n}"));
+    QVERIFY(!dialog->launchButton()->isEnabled());
+    QVERIFY2(dialog->metadataError().startsWith(QStringLiteral("Line 4, column ")),
+             qPrintable(dialog->metadataError()));
+    shoot(dialog, QStringLiteral("launch-dialog-invalid.png"));
+    dialog->setMetadataText(QStringLiteral("{\n  \"job_id\": \"job_42\",\n  \"step_ms\": 50\n}"));
+    QVERIFY(dialog->launchButton()->isEnabled());
+    // A form field writes into the JSON.
+    QCOMPARE(dialog->metadata().value(QStringLiteral("job_id")).toString(),
+             QStringLiteral("job_42"));
+    shoot(dialog, QStringLiteral("launch-dialog.png"));
+    QTest::mouseClick(dialog->launchButton(), Qt::LeftButton);
+
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 2, 5000);
+    int row = -1;
+    QTRY_VERIFY((row = [&] {
+                    for (int r = 0; r < page.model()->rowCount(); ++r)
+                        if (page.model()->workflow(r).type == u"job_posting")
+                            return r;
+                    return -1;
+                }()) >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->workflow(row).status, QStringLiteral("completed"),
+                              10000);
+    QTRY_VERIFY_WITH_TIMEOUT(page.tracker()->followedIds().isEmpty(), 10000);
+    QVERIFY(page.messageText().contains(QStringLiteral("Launched")));
+    QVERIFY(LaunchWorkflowDialog::recentLaunches().size() >= 1);
+    QCOMPARE(LaunchWorkflowDialog::recentLaunches().at(0).first, QStringLiteral("job_posting"));
+
+    // The filter by status hides the completed one; the counts table has both types.
+    page.proxy()->sort(0);
+    QCOMPARE(page.proxy()->rowCount(), 2);
+    page.findChildren<QComboBox*>().at(0)->setCurrentIndex(4); // "failed"
+    QCOMPARE(page.proxy()->rowCount(), 1);
+    page.findChildren<QComboBox*>().at(0)->setCurrentIndex(0);
+    QCOMPARE(page.countsTable()->rowCount(), 2);
+    // Select the failed one: the details pane shows its error.
+    for (int r = 0; r < page.proxy()->rowCount(); ++r) {
+        if (page.proxy()->index(r, 0).data(WorkflowListModel::TypeRole).toString() ==
+            u"interview_process")
+            page.view()->setCurrentIndex(page.proxy()->index(r, 0));
+    }
+    QVERIFY(page.rerunAction()->isEnabled());
+    QVERIFY(!page.cancelAction()->isEnabled());
+    QApplication::processEvents();
+    shoot(&page, QStringLiteral("workflows-page.png"));
+}
+
+void TestWorkflowsPage::readOnlyBlocksTheDialog()
+{
+    WorkflowClient client(&m_network, m_sim.url(), Dialect::Modular, {}, true);
+    WorkflowsPage page(&client, QStringLiteral("production (read-only)"));
+    QVERIFY(!page.launchAction()->isEnabled());
+    LaunchWorkflowDialog dialog(QStringLiteral("production"), Dialect::Modular, true);
+    QVERIFY(!dialog.launchButton()->isEnabled());
+    QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("readOnlyBanner")));
+}
+
+void TestWorkflowsPage::monolithPageSaysSo()
+{
+    WorkflowClient client(&m_network, m_sim.url(), Dialect::Monolith, {}, false);
+    WorkflowsPage page(&client, QStringLiteral("monolith"));
+    page.show();
+    QVERIFY(page.messageText().contains(QStringLiteral("no workflow API")));
+    QVERIFY(!page.launchAction()->isEnabled());
+    page.setDialect(Dialect::Plan);
+    QVERIFY(page.launchAction()->isEnabled());
+    QVERIFY(!page.messageText().contains(QStringLiteral("no workflow API")));
+}
+
+QTEST_MAIN(TestWorkflowsPage)
+#include "TestWorkflowsPage.moc"
