@@ -10,6 +10,9 @@
 #include <QStandardPaths>
 #include <QVariant>
 
+#include <pwd.h>
+#include <unistd.h>
+
 namespace ops {
 namespace {
 
@@ -47,6 +50,8 @@ QString AuditLog::currentUser()
         if (!value.isEmpty())
             return value;
     }
+    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name)
+        return QString::fromLocal8Bit(pw->pw_name);
     return QStringLiteral("unknown");
 }
 

@@ -44,7 +44,7 @@ public:
 
     // <AppDataLocation>/audit.sqlite
     static QString defaultPath();
-    // The OS user name ($USER, $USERNAME, $LOGNAME), "unknown" when none is set.
+    // The OS user name ($USER, $USERNAME, $LOGNAME, else the password entry), or "unknown".
     static QString currentUser();
 
     static constexpr int kSchemaVersion = 1;
