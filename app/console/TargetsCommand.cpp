@@ -137,6 +137,8 @@ AuthProbe probeAuthenticatedRoute(QNetworkAccessManager* network, const ops::Pol
     url.setPath(path + QStringLiteral("/v1/jobs"));
     QNetworkRequest request(url);
     request.setRawHeader("Accept", "application/json");
+    // Offered explicitly so Qt leaves the body compressed and HttpFetch inflates it under its cap.
+    request.setRawHeader("Accept-Encoding", "gzip");
     request.setRawHeader("User-Agent", QByteArray("bhiv-ops/") + OPS_VERSION);
     if (!options.apiKey.isEmpty())
         request.setRawHeader("Authorization", QByteArray("Bearer ") + options.apiKey);
