@@ -1,0 +1,144 @@
+#include "alerts/MonitorAlertFeed.h"
+
+#include "alerts/AlertEngine.h"
+#include "domain/Clock.h"
+#include "metrics/MetricsText.h"
+#include "metrics/SignalEngine.h"
+#include "monitor/TargetMonitor.h"
+#include "net/Poller.h"
+
+#include <QRegularExpression>
+#include <cmath>
+
+namespace ops {
+
+namespace {
+
+bool matches(const MetricSample& sample, const QList<LabelMatcher>& matchers)
+{
+    for (const LabelMatcher& m : matchers) {
+        QString value;
+        for (const auto& [name, v] : sample.labels) {
+            if (QLatin1String(name.data(), qsizetype(name.size())) == m.name) {
+                value = QString::fromStdString(v);
+                break;
+            }
+        }
+        bool ok = false;
+        switch (m.op) {
+        case LabelMatcher::Op::Equal:
+            ok = value == m.value;
+            break;
+        case LabelMatcher::Op::NotEqual:
+            ok = value != m.value;
+            break;
+        case LabelMatcher::Op::Regex:
+        case LabelMatcher::Op::NotRegex: {
+            const QRegularExpression re(QRegularExpression::anchoredPattern(m.value));
+            ok = re.match(value).hasMatch() == (m.op == LabelMatcher::Op::Regex);
+            break;
+        }
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+MonitorAlertFeed::MonitorAlertFeed(TargetMonitor* monitor, AlertEngine* engine, const Clock* clock,
+                                   QString targetName, QObject* parent)
+    : QObject(parent)
+    , m_monitor(monitor)
+    , m_engine(engine)
+    , m_clock(clock)
+    , m_target(std::move(targetName))
+    , m_own(std::make_unique<SignalEngine>())
+    , m_lastScrape(std::make_shared<std::vector<MetricSample>>())
+{
+    // The monitor connected to pollFinished first, so it has taken the poll in when this runs.
+    connect(monitor->poller(), &Poller::pollFinished, this, &MonitorAlertFeed::onPollFinished);
+}
+
+MonitorAlertFeed::~MonitorAlertFeed() = default;
+
+void MonitorAlertFeed::onPollFinished(const PollResult& result)
+{
+    m_lastAnswered = isAnswering(result.state);
+    m_lastState = result.state;
+    m_lastDetail = result.detail;
+    if (result.metricsHttpStatus == 200 && !result.metricsBody.isEmpty()) {
+        const std::string_view body(result.metricsBody.constData(),
+                                    std::size_t(result.metricsBody.size()));
+        const std::string_view type(result.metricsContentType.constData(),
+                                    std::size_t(result.metricsContentType.size()));
+        const MetricsFormat format = detectMetricsFormat(body, type);
+        MetricsParseResult parsed = parseMetrics(body, format);
+        if (parsed.ok) {
+            if (!m_external)
+                m_own->ingestSamples(result.finishedMs, parsed.samples);
+            m_lastScrape = std::make_shared<std::vector<MetricSample>>(std::move(parsed.samples));
+        }
+    }
+    m_engine->evaluate(buildSample());
+}
+
+EvaluationSample MonitorAlertFeed::buildSample() const
+{
+    EvaluationSample s;
+    s.target = m_target;
+    s.timeMs = m_clock->nowMs();
+    s.connection = m_monitor->state();
+    s.connectionDetail = m_monitor->stateDetail();
+    s.answered = m_lastAnswered;
+    s.intervalMs = m_monitor->poller()->options().intervalMs;
+    s.lastSuccessMs = m_monitor->hasData() ? s.timeMs - m_monitor->dataAgeMs() : 0;
+    if (m_monitor->hasHealth()) {
+        for (const ComponentHealth& c : m_monitor->health().components)
+            s.components.insert(c.name, c.state);
+    }
+    if (const auto latency = m_monitor->latestLatencySeconds())
+        s.set(AlertSignals::AvgResponseTime, *latency);
+    const SignalEngine* derived = m_external ? m_external : m_own.get();
+    auto put = [&](const char* name, SignalId id) {
+        const double v = derived->latest(id);
+        if (!std::isnan(v))
+            s.set(name, v);
+    };
+    if (!s.values.contains(QString::fromLatin1(AlertSignals::AvgResponseTime)))
+        put(AlertSignals::AvgResponseTime, SignalId::LatencyAvg);
+    put(AlertSignals::P50ResponseTime, SignalId::LatencyP50);
+    put(AlertSignals::P95ResponseTime, SignalId::LatencyP95);
+    put(AlertSignals::P99ResponseTime, SignalId::LatencyP99);
+    put(AlertSignals::ErrorRate, SignalId::ErrorRatio);
+    put(AlertSignals::ErrorsPerSecond, SignalId::ErrorRate);
+    put(AlertSignals::RequestRate, SignalId::RequestRate);
+    put(AlertSignals::ActiveWorkflows, SignalId::ActiveWorkflows);
+    put(AlertSignals::MemoryBytes, SignalId::MemoryBytes);
+    put(AlertSignals::CpuPercent, SignalId::CpuPercent);
+    const std::vector<WorkflowRow> workflows = derived->workflowTable();
+    if (!workflows.empty()) {
+        double failed = 0;
+        for (const WorkflowRow& row : workflows) {
+            if (row.status.find("fail") != std::string::npos ||
+                row.status.find("error") != std::string::npos)
+                failed += row.executions;
+        }
+        s.set(AlertSignals::WorkflowFailures, failed);
+    }
+    const std::shared_ptr<const std::vector<MetricSample>> scrape = m_lastScrape;
+    s.metricLookup = [scrape](const QString& metric, const QList<LabelMatcher>& matchers) {
+        QList<double> out;
+        const QByteArray name = metric.toUtf8();
+        for (const MetricSample& sample : *scrape) {
+            if (sample.name == std::string_view(name.constData(), std::size_t(name.size())) &&
+                matches(sample, matchers))
+                out << sample.value;
+        }
+        return out;
+    };
+    return s;
+}
+
+} // namespace ops

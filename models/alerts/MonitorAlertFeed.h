@@ -1,0 +1,50 @@
+#pragma once
+
+#include "alerts/AlertTypes.h"
+
+#include <QObject>
+#include <memory>
+#include <vector>
+
+namespace ops {
+
+class AlertEngine;
+class Clock;
+class SignalEngine;
+class TargetMonitor;
+struct MetricSample;
+struct PollResult;
+
+// Feeds one target's polls to the alert engine: after every poll it builds an EvaluationSample
+// from the TargetMonitor (state, health, latency) and the target's derived signals, and calls
+// AlertEngine::evaluate. Until the monitor exposes its own SignalEngine, this feed keeps one
+// (setSignalEngine() switches to the monitor's and stops the second parse).
+class MonitorAlertFeed : public QObject {
+    Q_OBJECT
+public:
+    MonitorAlertFeed(TargetMonitor* monitor, AlertEngine* engine, const Clock* clock,
+                     QString targetName, QObject* parent = nullptr);
+    ~MonitorAlertFeed() override;
+
+    void setSignalEngine(const SignalEngine* engine) { m_external = engine; }
+    QString targetName() const { return m_target; }
+
+    // The sample as it would be evaluated now (public for tests and the status verb).
+    EvaluationSample buildSample() const;
+
+private:
+    void onPollFinished(const PollResult& result);
+
+    TargetMonitor* m_monitor;
+    AlertEngine* m_engine;
+    const Clock* m_clock;
+    QString m_target;
+    const SignalEngine* m_external = nullptr;
+    std::unique_ptr<SignalEngine> m_own;
+    std::shared_ptr<std::vector<MetricSample>> m_lastScrape;
+    bool m_lastAnswered = false;
+    ConnectionState m_lastState = ConnectionState::Connecting;
+    QString m_lastDetail;
+};
+
+} // namespace ops

@@ -1,0 +1,198 @@
+// The alert store: WAL and synchronous=FULL; rows survive reopening and a kill -9 of the
+// process that wrote them (this executable runs itself as the writer child).
+#include "alerts/AlertStore.h"
+
+#include <QCoreApplication>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cstdio>
+
+using namespace ops;
+
+namespace {
+
+// The child: appends transitions as fast as it can, printing each committed row id.
+int runWriter(const QString& path)
+{
+    AlertStore store(path);
+    if (!store.open())
+        return 2;
+    std::printf("open\n");
+    std::fflush(stdout);
+    for (qint64 i = 0;; ++i) {
+        AlertTransition t;
+        t.timeMs = 1'767'225'600'000 + i;
+        t.rule = QStringLiteral("high_response_time");
+        t.target = QStringLiteral("gw");
+        t.to = i % 2 ? AlertState::Firing : AlertState::Normal;
+        t.value = double(i);
+        const qint64 id = store.appendTransition(t);
+        if (id <= 0)
+            return 3;
+        std::printf("%lld\n", static_cast<long long>(id));
+        std::fflush(stdout);
+    }
+}
+
+} // namespace
+
+class TestAlertStore : public QObject {
+    Q_OBJECT
+private slots:
+    void walAndFullSync();
+    void reopensWithEverything();
+    void killNineLosesNoCommittedRow();
+    void twoStoresOneProcess();
+};
+
+void TestAlertStore::walAndFullSync()
+{
+    QTemporaryDir dir;
+    AlertStore store(dir.filePath(QStringLiteral("sub/alerts.sqlite")));
+    QVERIFY2(store.open(), qPrintable(store.errorString()));
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+    {
+        db.setDatabaseName(store.path());
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+        db.close();
+    }
+    db = {};
+    QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+}
+
+void TestAlertStore::reopensWithEverything()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("alerts.sqlite"));
+    const AlertKey key{QStringLiteral("r"), QStringLiteral("gw")};
+    {
+        AlertStore store(path);
+        QVERIFY(store.open());
+        AlertTransition t;
+        t.timeMs = 1000;
+        t.rule = key.rule;
+        t.target = key.target;
+        t.to = AlertState::Firing;
+        t.value = 1.5;
+        QVERIFY(store.appendTransition(t) > 0);
+        QVERIFY(
+            store.appendAcknowledgement(key, {QStringLiteral("ana"), QStringLiteral("c"), 1, 0}));
+        QVERIFY(store.appendSnooze(key, {QStringLiteral("bo"), {}, 1, 99}));
+        QVERIFY(store.appendNotification(
+                    {0, 5, key, QStringLiteral("firing"), QStringLiteral("desktop"), true, {}}) >
+                0);
+        AlertStatus s;
+        s.key = key;
+        s.state = AlertState::Firing;
+        s.episodeFiring = true;
+        s.ack = Acknowledgement{QStringLiteral("ana"), QStringLiteral("c"), 1, 0};
+        QVERIFY(store.saveStatus(s));
+        QVERIFY(store.saveRules(defaultAlertRules()));
+    }
+    AlertStore store(path);
+    QVERIFY(store.open());
+    const QList<AlertTransition> history = store.transitionsBetween(0, 2000);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history[0].value, 1.5);
+    QCOMPARE(history[0].to, AlertState::Firing);
+    QCOMPARE(store.notifications(key).size(), 1);
+    const QList<AlertStatus> statuses = store.loadStatuses();
+    QCOMPARE(statuses.size(), 1);
+    QCOMPARE(statuses[0].ack->author, QStringLiteral("ana"));
+    QVERIFY(!statuses[0].snooze);
+    QCOMPARE(store.loadRules().value(), defaultAlertRules());
+}
+
+void TestAlertStore::killNineLosesNoCommittedRow()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("alerts.sqlite"));
+    QProcess child;
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--writer"), path});
+    QVERIFY(child.waitForStarted());
+    QByteArray out;
+    qint64 lastId = 0;
+    QElapsedTimer timer;
+    timer.start();
+    // Let it commit a few hundred rows, then kill -9 in the middle of a write.
+    while (lastId < 300 && timer.elapsed() < 30000) {
+        if (!child.waitForReadyRead(5000))
+            break;
+        out += child.readAllStandardOutput();
+        const QList<QByteArray> lines = out.split('\n');
+        for (int i = lines.size() - 2; i >= 0; --i) {
+            bool ok = false;
+            const qint64 id = lines[i].toLongLong(&ok);
+            if (ok) {
+                lastId = id;
+                break;
+            }
+        }
+    }
+    child.kill(); // SIGKILL
+    QVERIFY(child.waitForFinished());
+    QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+    out += child.readAllStandardOutput();
+    qint64 committed = 0;
+    for (const QByteArray& line : out.split('\n')) {
+        bool ok = false;
+        const qint64 id = line.toLongLong(&ok);
+        if (ok)
+            committed = std::max(committed, id);
+    }
+    QVERIFY2(committed >= 300, qPrintable(QString::number(committed)));
+
+    AlertStore store(path);
+    QVERIFY2(store.open(), qPrintable(store.errorString()));
+    const QList<AlertTransition> rows =
+        store.transitionsBetween(0, std::numeric_limits<qint64>::max());
+    QVERIFY2(rows.size() >= committed,
+             qPrintable(QStringLiteral("%1 rows, %2 committed").arg(rows.size()).arg(committed)));
+    for (qint64 i = 0; i < committed; ++i) {
+        QCOMPARE(rows[i].id, i + 1);
+        QCOMPARE(rows[i].value, double(i));
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+    {
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
+        db.close();
+    }
+    db = {};
+    QSqlDatabase::removeDatabase(QStringLiteral("check"));
+}
+
+void TestAlertStore::twoStoresOneProcess()
+{
+    QTemporaryDir dir;
+    AlertStore a(dir.filePath(QStringLiteral("a.sqlite")));
+    AlertStore b(dir.filePath(QStringLiteral("b.sqlite")));
+    QVERIFY(a.open());
+    QVERIFY(b.open());
+    AlertTransition t;
+    t.rule = QStringLiteral("r");
+    t.target = QStringLiteral("x");
+    QVERIFY(a.appendTransition(t) > 0);
+    QCOMPARE(a.transitionCount(), 1);
+    QCOMPARE(b.transitionCount(), 0);
+}
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    if (argc == 3 && qstrcmp(argv[1], "--writer") == 0)
+        return runWriter(QString::fromLocal8Bit(argv[2]));
+    TestAlertStore test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "TestAlertStore.moc"
