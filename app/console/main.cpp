@@ -1,11 +1,13 @@
 // bhiv-ops: the BHIV Ops Console. Verbs for scripts run without a window; otherwise the console.
 #include "ConsoleApplication.h"
+#include "DeployCommand.h"
 #include "DesktopIntegration.h"
 #include "MainWindow.h"
 #include "SingleInstance.h"
 #include "StatusCommand.h"
 #include "WorkflowsCommand.h"
 #include "TargetsCommand.h"
+#include "VerifyCommand.h"
 #include "metrics/ParseCommand.h"
 
 #include <QApplication>
@@ -70,7 +72,9 @@ int runConsole(int argc, char** argv)
         "  bhiv-ops status --url URL [--json]   poll once and print the state\n"
         "  bhiv-ops targets list|add|test|...   manage saved targets (targets --help)\n"
         "  bhiv-ops workflows list|launch|...   workflows on a gateway (workflows --help)\n"
-        "  bhiv-ops parse FILE [--json]         parse a /metrics body and print its samples"));
+        "  bhiv-ops parse FILE [--json]         parse a /metrics body and print its samples\n"
+        "  bhiv-ops verify --url URL [--json]   run the deployment checklist (verify --help)\n"
+        "  bhiv-ops deploy --service ID ...     redeploy on Render and verify (deploy --help)"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demoOption(
@@ -206,6 +210,11 @@ int main(int argc, char** argv)
     }
     if (verb == u"workflows")
         return runWorkflowsMain(argc, argv);
+    if (verb == u"verify" || verb == u"deploy") {
+        QCoreApplication app(argc, argv);
+        return verb == u"verify" ? runVerifyCommand(app.arguments())
+                                 : runDeployCommand(app.arguments());
+    }
     if (verb == u"status") {
         QCoreApplication app(argc, argv);
         return runStatusCommand(app.arguments());

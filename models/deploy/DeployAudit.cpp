@@ -1,0 +1,35 @@
+#include "deploy/DeployAudit.h"
+
+#include "audit/AuditLog.h"
+#include "deploy/DeployLogging.h"
+#include "domain/Clock.h"
+
+namespace ops {
+
+bool DeployAudit::record(AuditLog* log, const Clock* clock, const QString& target,
+                         const QString& action, const QString& subject, const QJsonObject& details,
+                         const QString& result)
+{
+    if (!log) {
+        return false;
+    }
+    if (!log->isOpen() && !log->open()) {
+        qCWarning(lcDeploy).noquote() << "audit log not written:" << log->errorString();
+        return false;
+    }
+    AuditEntry entry;
+    entry.timeMs = clock->nowMs();
+    entry.actor = AuditLog::currentUser();
+    entry.target = target;
+    entry.action = action;
+    entry.subject = subject;
+    entry.details = details;
+    entry.result = result;
+    if (!log->append(entry)) {
+        qCWarning(lcDeploy).noquote() << "audit log not written:" << log->errorString();
+        return false;
+    }
+    return true;
+}
+
+} // namespace ops

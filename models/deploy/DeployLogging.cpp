@@ -1,0 +1,7 @@
+#include "deploy/DeployLogging.h"
+
+namespace ops {
+
+Q_LOGGING_CATEGORY(lcDeploy, "ops.deploy", QtInfoMsg)
+
+} // namespace ops

@@ -1,0 +1,209 @@
+#include "deploy/DeploySession.h"
+
+#include "deploy/DeployAudit.h"
+#include "domain/Clock.h"
+
+#include <QJsonObject>
+
+namespace ops {
+
+DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock, AuditLog* auditLog,
+                             QObject* parent)
+    : QObject(parent)
+    , m_network(network)
+    , m_clock(clock)
+    , m_audit(auditLog)
+    , m_client(network, clock)
+    , m_follower(&m_client, clock)
+    , m_verifier(network, clock)
+    , m_baseline(network, clock)
+{
+    connect(&m_follower, &DeployFollower::statusChanged, this, [this](const RenderDeploy& d) {
+        emit deployStatus(d);
+        if (d.status == QLatin1String("update_in_progress")) {
+            m_baseline.stop(); // the old instance is being replaced: the "before" window ends
+            if (m_baseline.stats().polls > 0) {
+                m_before = m_baseline.stats();
+                emit comparisonChanged();
+            }
+        }
+    });
+    connect(&m_follower, &DeployFollower::problem, this,
+            [this](const QString& text, qint64) { emit message(text, true); });
+    connect(&m_follower, &DeployFollower::finished, this, [this](const RenderDeploy& d) {
+        m_baseline.stop();
+        const QString action = m_followAction;
+        this->audit(action.toLatin1().constData(), d.id,
+                    {{QStringLiteral("commit"), d.commitId}, {QStringLiteral("status"), d.status}},
+                    d.isLive() ? QStringLiteral("ok: live")
+                               : QStringLiteral("failed: %1").arg(d.status));
+        emit deployEvent(m_clock->nowMs(),
+                         d.isLive() ? QStringLiteral("live") : QStringLiteral("failed"),
+                         tr("%1 %2").arg(d.shortCommit(), d.statusText()));
+        emit deployFinished(d);
+        refresh();
+        if (d.isLive()) {
+            verify();
+        }
+    });
+    connect(&m_verifier, &DeployVerifier::finished, this, [this](const VerifyReport& report) {
+        if (report.soaked) {
+            m_after = report.soak;
+            emit comparisonChanged();
+        }
+        QJsonObject details{{QStringLiteral("summary"), report.summary()},
+                            {QStringLiteral("deploy"), current().id}};
+        this->audit(DeployAudit::kVerify,
+                    current().id.isEmpty() ? m_gatewayUrl.toString() : current().id, details,
+                    report.couldNotRun ? QStringLiteral("error: could not run")
+                    : report.passed    ? QStringLiteral("ok")
+                                       : QStringLiteral("failed"));
+        emit deployEvent(m_clock->nowMs(),
+                         report.passed ? QStringLiteral("verified")
+                                       : QStringLiteral("verification_failed"),
+                         report.summary());
+        emit verificationFinished(report);
+    });
+}
+
+void DeploySession::setTarget(const QString& targetName, const QUrl& gatewayUrl,
+                              const QString& gatewayKey)
+{
+    m_targetName = targetName;
+    m_gatewayUrl = gatewayUrl;
+    m_gatewayKey = gatewayKey;
+    m_verifier.setBaseUrl(gatewayUrl);
+    m_verifier.setApiKey(gatewayKey);
+    m_baseline.setBaseUrl(gatewayUrl);
+    m_baseline.setApiKey(gatewayKey);
+}
+
+void DeploySession::setRender(const QUrl& apiBase, const QString& apiKey, const QString& serviceId)
+{
+    m_client.setBaseUrl(apiBase);
+    m_client.setApiKey(apiKey);
+    m_serviceId = serviceId;
+}
+
+void DeploySession::setPollIntervals(int createdMs, int otherMs)
+{
+    m_follower.setIntervals(createdMs, otherMs);
+}
+
+std::optional<RenderDeploy> DeploySession::liveDeploy() const
+{
+    for (const RenderDeploy& d : m_history) {
+        if (d.isLive()) {
+            return d;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<RenderDeploy> DeploySession::rollbackTarget() const
+{
+    const auto live = liveDeploy();
+    return RenderClient::previousLive(m_history, live ? live->id : QString());
+}
+
+void DeploySession::refresh()
+{
+    m_client.listDeploys(m_serviceId, 20, {}, [this](const RenderResult<QList<RenderDeploy>>& r) {
+        if (!r.ok) {
+            emit message(r.error.message, true);
+            return;
+        }
+        m_history = r.value;
+        emit historyChanged();
+    });
+}
+
+void DeploySession::audit(const char* action, const QString& subject, const QJsonObject& details,
+                          const QString& result)
+{
+    QJsonObject d = details;
+    d.insert(QStringLiteral("service"), m_serviceId);
+    DeployAudit::record(m_audit, m_clock, m_targetName, QLatin1String(action), subject, d, result);
+}
+
+void DeploySession::follow(const RenderDeploy& deploy, const char* action)
+{
+    m_followAction = QLatin1String(action);
+    m_follower.follow(m_serviceId, deploy);
+}
+
+void DeploySession::redeploy(bool clearCache)
+{
+    m_before.reset();
+    m_after.reset();
+    emit comparisonChanged();
+    // The "before" window: polls while the old instance still serves (until update_in_progress).
+    m_baseline.start(std::max(2, m_soak.polls), m_soak.intervalMs);
+    m_client.triggerDeploy(
+        m_serviceId,
+        clearCache ? RenderClient::ClearCache::Clear : RenderClient::ClearCache::DoNotClear,
+        [this, clearCache](const RenderResult<RenderDeploy>& r) {
+            const QJsonObject details{{QStringLiteral("clear_cache"), clearCache}};
+            if (!r.ok) {
+                m_baseline.stop();
+                audit(DeployAudit::kTrigger, m_serviceId, details,
+                      QStringLiteral("error: ") + r.error.message);
+                emit message(r.error.message, true);
+                return;
+            }
+            audit(DeployAudit::kTrigger, r.value.id, details,
+                  QStringLiteral("started: %1").arg(r.value.status));
+            emit deployEvent(m_clock->nowMs(), QStringLiteral("deploy"),
+                             tr("Redeploy %1").arg(r.value.shortCommit()));
+            follow(r.value, "deploy.finished");
+        });
+}
+
+void DeploySession::cancel()
+{
+    const RenderDeploy d = current();
+    if (d.id.isEmpty() || d.isFinished()) {
+        return;
+    }
+    m_client.cancelDeploy(m_serviceId, d.id, [this, d](const RenderResult<RenderDeploy>& r) {
+        audit(DeployAudit::kCancel, d.id, {{QStringLiteral("commit"), d.commitId}},
+              r.ok ? QStringLiteral("ok") : QStringLiteral("error: ") + r.error.message);
+        if (!r.ok) {
+            emit message(r.error.message, true);
+        }
+    });
+}
+
+void DeploySession::rollback()
+{
+    const auto target = rollbackTarget();
+    if (!target) {
+        emit message(tr("There is no earlier live deploy to roll back to"), true);
+        return;
+    }
+    m_before = m_after; // the bad deploy's window is now "before"
+    m_after.reset();
+    emit comparisonChanged();
+    m_client.rollback(m_serviceId, target->id, [this, target](const RenderResult<RenderDeploy>& r) {
+        const QJsonObject details{{QStringLiteral("to_deploy"), target->id},
+                                  {QStringLiteral("commit"), target->commitId}};
+        if (!r.ok) {
+            audit(DeployAudit::kRollback, target->id, details,
+                  QStringLiteral("error: ") + r.error.message);
+            emit message(r.error.message, true);
+            return;
+        }
+        audit(DeployAudit::kRollback, r.value.id, details, QStringLiteral("started"));
+        emit deployEvent(m_clock->nowMs(), QStringLiteral("rollback"),
+                         tr("Rollback to %1").arg(target->shortCommit()));
+        follow(r.value, "deploy.rollback_finished");
+    });
+}
+
+void DeploySession::verify()
+{
+    m_verifier.setSoak(m_soak);
+    m_verifier.start();
+}
+
+} // namespace ops

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "deploy/DeployFollower.h"
+#include "deploy/DeployVerifier.h"
+#include "deploy/GatewaySampler.h"
+#include "deploy/RenderClient.h"
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+class QNetworkAccessManager;
+
+namespace ops {
+
+class AuditLog;
+class Clock;
+
+// The Deploys page's model for one target and Render service: the deploy history, a redeploy
+// followed through its statuses, verification after live, a rollback to the previous live
+// deploy, and latency / errors before against after. Every action is written to the audit log.
+class DeploySession : public QObject {
+    Q_OBJECT
+
+public:
+    DeploySession(QNetworkAccessManager* network, const Clock* clock, AuditLog* audit,
+                  QObject* parent = nullptr);
+
+    void setTarget(const QString& targetName, const QUrl& gatewayUrl, const QString& gatewayKey);
+    void setRender(const QUrl& apiBase, const QString& apiKey, const QString& serviceId);
+    void setPollIntervals(int createdMs, int otherMs);
+    void setSoak(const SoakOptions& soak) { m_soak = soak; }
+    void setChecks(const QList<VerifyCheck>& checks) { m_verifier.setChecks(checks); }
+
+    QString targetName() const { return m_targetName; }
+    QUrl gatewayUrl() const { return m_gatewayUrl; }
+    QString serviceId() const { return m_serviceId; }
+    const QList<RenderDeploy>& history() const { return m_history; }
+    std::optional<RenderDeploy> liveDeploy() const;
+    // The deploy a rollback would restore (the last live one before the current).
+    std::optional<RenderDeploy> rollbackTarget() const;
+    const RenderDeploy& current() const { return m_follower.deploy(); }
+    bool isDeploying() const { return m_follower.isFollowing(); }
+    DeployVerifier& verifier() { return m_verifier; }
+    const std::optional<WindowStats>& before() const { return m_before; }
+    const std::optional<WindowStats>& after() const { return m_after; }
+
+    void refresh();
+    void redeploy(bool clearCache);
+    void cancel();
+    void rollback();
+    void verify();
+
+signals:
+    void historyChanged();
+    void deployStatus(const ops::RenderDeploy& deploy);
+    void deployFinished(const ops::RenderDeploy& deploy);
+    void verificationFinished(const ops::VerifyReport& report);
+    void comparisonChanged();
+    void message(const QString& text, bool problem);
+    // For chart markers: ms since the epoch, "deploy" / "live" / "failed" / "rollback" /
+    // "verified" / "verification_failed", and a short label.
+    void deployEvent(qint64 timeMs, const QString& kind, const QString& label);
+
+private:
+    void audit(const char* action, const QString& subject, const QJsonObject& details,
+               const QString& result);
+    void follow(const RenderDeploy& deploy, const char* action);
+
+    QNetworkAccessManager* m_network;
+    const Clock* m_clock;
+    AuditLog* m_audit;
+    RenderClient m_client;
+    DeployFollower m_follower;
+    DeployVerifier m_verifier;
+    GatewaySampler m_baseline;
+    SoakOptions m_soak;
+    QString m_targetName;
+    QUrl m_gatewayUrl;
+    QString m_gatewayKey;
+    QString m_serviceId;
+    QList<RenderDeploy> m_history;
+    std::optional<WindowStats> m_before;
+    std::optional<WindowStats> m_after;
+    QString m_followAction;
+};
+
+} // namespace ops

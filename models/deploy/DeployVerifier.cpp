@@ -1,0 +1,257 @@
+#include "deploy/DeployVerifier.h"
+
+#include "deploy/DeployLogging.h"
+#include "domain/Clock.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+namespace ops {
+
+QString VerifyStepResult::outcomeName(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Pending:
+        return QStringLiteral("pending");
+    case Outcome::Passed:
+        return QStringLiteral("passed");
+    case Outcome::Failed:
+        return QStringLiteral("failed");
+    case Outcome::CouldNotRun:
+        return QStringLiteral("could not run");
+    }
+    return {};
+}
+
+QString VerifyReport::summary() const
+{
+    int passedSteps = 0;
+    for (const VerifyStepResult& s : steps) {
+        passedSteps += s.outcome == VerifyStepResult::Outcome::Passed ? 1 : 0;
+    }
+    if (couldNotRun) {
+        return DeployVerifier::tr("Verification could not run: the gateway did not answer");
+    }
+    return DeployVerifier::tr("%1 of %2 steps passed: %3")
+        .arg(passedSteps)
+        .arg(steps.size())
+        .arg(passed ? DeployVerifier::tr("verified") : DeployVerifier::tr("verification failed"));
+}
+
+DeployVerifier::DeployVerifier(QNetworkAccessManager* network, const Clock* clock, QObject* parent)
+    : QObject(parent)
+    , m_network(network)
+    , m_clock(clock)
+    , m_sampler(network, clock)
+{
+    connect(&m_sampler, &GatewaySampler::sampled, this,
+            [this](int index, const GatewaySample& sample) {
+                if (!sample.healthy) {
+                    m_unhealthy << tr("poll %1: %2").arg(index + 1).arg(sample.healthText);
+                }
+                emit soakProgress(index + 1, m_soak ? m_soak->polls : 0, sample);
+            });
+    connect(&m_sampler, &GatewaySampler::finished, this, &DeployVerifier::finishSoak);
+}
+
+DeployVerifier::~DeployVerifier()
+{
+    cancel();
+}
+
+QList<VerifyStepResult> DeployVerifier::plannedSteps() const
+{
+    QList<VerifyStepResult> steps;
+    for (const VerifyCheck& c : m_checks) {
+        VerifyStepResult s;
+        s.name = c.name;
+        s.path = c.path;
+        s.expectation = c.expectationText();
+        steps << s;
+    }
+    if (m_soak) {
+        VerifyStepResult healthy;
+        healthy.name = tr("Soak: every component healthy for %n poll(s)", nullptr, m_soak->polls);
+        healthy.expectation =
+            tr("%n poll(s), %1 s apart", nullptr, m_soak->polls).arg(m_soak->intervalMs / 1000.0);
+        VerifyStepResult latency;
+        latency.name = tr("Soak: average latency");
+        latency.expectation = tr("at most %1 s").arg(m_soak->maxAvgLatencyS);
+        VerifyStepResult errors;
+        errors.name = tr("Soak: error rate");
+        errors.expectation = tr("at most %1 %").arg(m_soak->maxErrorRatio * 100.0);
+        steps << healthy << latency << errors;
+    }
+    return steps;
+}
+
+void DeployVerifier::start()
+{
+    cancel();
+    m_report = {};
+    m_report.steps = plannedSteps();
+    m_answered = 0;
+    m_unhealthy.clear();
+    m_running = true;
+    if (m_checks.isEmpty()) {
+        startSoak();
+        return;
+    }
+    runCheck(0);
+}
+
+void DeployVerifier::cancel()
+{
+    const bool wasRunning = m_running;
+    m_running = false;
+    m_sampler.stop();
+    if (m_reply) {
+        QNetworkReply* reply = m_reply;
+        m_reply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+    Q_UNUSED(wasRunning)
+}
+
+void DeployVerifier::runCheck(int index)
+{
+    const VerifyCheck& check = m_checks.at(index);
+    QUrl url = m_baseUrl;
+    QString base = url.path();
+    while (base.endsWith(QLatin1Char('/'))) {
+        base.chop(1);
+    }
+    const qsizetype q = check.path.indexOf(QLatin1Char('?'));
+    url.setPath(base + (q < 0 ? check.path : check.path.left(q)));
+    if (q >= 0) {
+        url.setQuery(check.path.mid(q + 1));
+    }
+    QNetworkRequest request(url);
+    request.setTransferTimeout(m_timeoutMs);
+    request.setRawHeader("Accept", "application/json");
+    if (!m_apiKey.isEmpty()) {
+        request.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
+    }
+    m_stepStartMs = m_clock->nowMs();
+    emit stepStarted(index);
+    QNetworkReply* reply = m_network->get(request);
+    m_reply = reply;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, index] {
+        reply->deleteLater();
+        m_reply = nullptr;
+        VerifyStepResult& step = m_report.steps[index];
+        step.elapsedMs = m_clock->nowMs() - m_stepStartMs;
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (!status.isValid()) {
+            step.outcome = VerifyStepResult::Outcome::CouldNotRun;
+            step.detail = reply->error() == QNetworkReply::OperationCanceledError
+                              ? tr("no answer within %1 s").arg(m_timeoutMs / 1000.0)
+                              : tr("no answer: %1").arg(reply->errorString());
+        } else {
+            ++m_answered;
+            step.httpStatus = status.toInt();
+            const QString problem = m_checks.at(index).evaluate(step.httpStatus, reply->readAll());
+            step.outcome = problem.isEmpty() ? VerifyStepResult::Outcome::Passed
+                                             : VerifyStepResult::Outcome::Failed;
+            step.detail =
+                problem.isEmpty() ? tr("HTTP %1 as expected").arg(step.httpStatus) : problem;
+        }
+        qCInfo(lcDeploy).noquote()
+            << "verify" << step.path << VerifyStepResult::outcomeName(step.outcome) << step.detail;
+        emit stepFinished(index, step);
+        if (!m_running) {
+            return;
+        }
+        if (index + 1 < m_checks.size()) {
+            runCheck(index + 1);
+        } else if (m_answered == 0) {
+            finish(); // nothing answered: no point soaking
+        } else {
+            startSoak();
+        }
+    });
+}
+
+void DeployVerifier::startSoak()
+{
+    if (!m_soak) {
+        finish();
+        return;
+    }
+    const int first = static_cast<int>(m_checks.size());
+    emit stepStarted(first);
+    m_stepStartMs = m_clock->nowMs();
+    m_sampler.setBaseUrl(m_baseUrl);
+    m_sampler.setApiKey(m_apiKey);
+    m_sampler.setTimeoutMs(m_timeoutMs);
+    m_sampler.start(m_soak->polls, m_soak->intervalMs);
+}
+
+void DeployVerifier::finishSoak(const WindowStats& stats)
+{
+    if (!m_running || !m_soak) {
+        return;
+    }
+    const int first = static_cast<int>(m_checks.size());
+    m_report.soaked = true;
+    m_report.soak = stats;
+    const qint64 elapsed = m_clock->nowMs() - m_stepStartMs;
+    using Outcome = VerifyStepResult::Outcome;
+
+    VerifyStepResult& healthy = m_report.steps[first];
+    healthy.elapsedMs = elapsed;
+    if (stats.answeredPolls == 0) {
+        healthy.outcome = Outcome::CouldNotRun;
+        healthy.detail = tr("the gateway did not answer /health/detailed");
+    } else {
+        healthy.outcome = stats.healthyPolls == stats.polls ? Outcome::Passed : Outcome::Failed;
+        healthy.detail = tr("healthy in %1 of %2 polls").arg(stats.healthyPolls).arg(stats.polls);
+        if (!m_unhealthy.isEmpty()) {
+            healthy.detail += QStringLiteral(" (") + m_unhealthy.constFirst() + QLatin1Char(')');
+        }
+    }
+    emit stepFinished(first, healthy);
+
+    VerifyStepResult& latency = m_report.steps[first + 1];
+    latency.elapsedMs = elapsed;
+    if (!stats.avgLatencyS) {
+        latency.outcome = Outcome::CouldNotRun;
+        latency.detail = tr("the gateway reported no latency figure");
+    } else {
+        latency.outcome =
+            *stats.avgLatencyS <= m_soak->maxAvgLatencyS ? Outcome::Passed : Outcome::Failed;
+        latency.detail = tr("%1 s average over the window").arg(*stats.avgLatencyS, 0, 'f', 3);
+    }
+    emit stepFinished(first + 1, latency);
+
+    VerifyStepResult& errors = m_report.steps[first + 2];
+    errors.elapsedMs = elapsed;
+    if (!stats.errorRatio) {
+        // No request counters (e.g. a JSON stub without errors): nothing seen to fail.
+        errors.outcome = Outcome::Passed;
+        errors.detail = tr("no error counters exported; nothing to compare");
+    } else {
+        errors.outcome =
+            *stats.errorRatio <= m_soak->maxErrorRatio ? Outcome::Passed : Outcome::Failed;
+        errors.detail = tr("%1 % of requests failed").arg(*stats.errorRatio * 100.0, 0, 'f', 2);
+    }
+    emit stepFinished(first + 2, errors);
+    finish();
+}
+
+void DeployVerifier::finish()
+{
+    m_running = false;
+    bool allPassed = true;
+    for (const VerifyStepResult& s : m_report.steps) {
+        allPassed = allPassed && s.outcome == VerifyStepResult::Outcome::Passed;
+    }
+    m_report.couldNotRun = !m_checks.isEmpty() && m_answered == 0;
+    m_report.passed = allPassed && !m_report.couldNotRun;
+    emit finished(m_report);
+}
+
+} // namespace ops

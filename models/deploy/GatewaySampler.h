@@ -1,0 +1,89 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace ops {
+
+class Clock;
+class SignalEngine;
+
+// One poll of a gateway during a window: health and the request signals.
+struct GatewaySample {
+    qint64 timeMs = 0;
+    bool answered = false; // /health/detailed gave an HTTP answer
+    bool healthy = false;  // every component healthy
+    QString healthText;    // the worst component and its word, or the problem
+    std::optional<double> latencyS;
+    std::optional<double> errorRatio;
+};
+
+// Latency and error figures over a window of polls (before or after a deploy).
+struct WindowStats {
+    int polls = 0;
+    int healthyPolls = 0;
+    int answeredPolls = 0;
+    std::optional<double> avgLatencyS; // mean of the polls' average latencies
+    std::optional<double> errorRatio;  // mean of the polls' error ratios
+    qint64 startMs = 0;
+    qint64 endMs = 0;
+};
+
+// Polls /health/detailed and /metrics `polls` times, intervalMs apart, and summarises the
+// window. Latency and errors come from the metrics (Δsum/Δcount, server errors / requests),
+// with the health body's avg_response_time as a fallback.
+class GatewaySampler : public QObject {
+    Q_OBJECT
+
+public:
+    GatewaySampler(QNetworkAccessManager* network, const Clock* clock, QObject* parent = nullptr);
+    ~GatewaySampler() override;
+
+    void setBaseUrl(const QUrl& url) { m_baseUrl = url; }
+    void setApiKey(const QString& key) { m_apiKey = key; }
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    void start(int polls, int intervalMs);
+    void stop();
+    bool isRunning() const { return m_running; }
+    const WindowStats& stats() const { return m_stats; }
+
+signals:
+    void sampled(int index, const ops::GatewaySample& sample);
+    void finished(const ops::WindowStats& stats);
+
+private:
+    void poll();
+    void fetch(const QString& path, QNetworkReply** slot);
+    void pollDone();
+
+    QNetworkAccessManager* m_network;
+    const Clock* m_clock;
+    QUrl m_baseUrl;
+    QString m_apiKey;
+    int m_timeoutMs = 15000;
+    int m_polls = 0;
+    int m_done = 0;
+    bool m_running = false;
+    QTimer m_timer;
+    std::unique_ptr<SignalEngine> m_signals;
+    QPointer<QNetworkReply> m_health;
+    QPointer<QNetworkReply> m_metrics;
+    int m_pending = 0;
+    GatewaySample m_current;
+    WindowStats m_stats;
+    double m_latencySum = 0;
+    int m_latencyCount = 0;
+    double m_errorSum = 0;
+    int m_errorCount = 0;
+};
+
+} // namespace ops

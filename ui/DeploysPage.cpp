@@ -1,0 +1,332 @@
+#include "DeploysPage.h"
+
+#include "RedeployDialog.h"
+#include "deploy/DeploySession.h"
+
+#include <QDateTime>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace ops {
+
+namespace {
+
+QTableWidget* makeTable(const QStringList& headers, const QString& name, QWidget* parent)
+{
+    auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->setAccessibleName(name);
+    t->setWordWrap(false);
+    return t;
+}
+
+QString when(const QDateTime& t)
+{
+    return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat) : QString();
+}
+
+int stageOf(const QString& status)
+{
+    if (status == QLatin1String("created") || status == QLatin1String("queued")) {
+        return 0;
+    }
+    if (status.startsWith(QLatin1String("build"))) {
+        return 1;
+    }
+    if (status.startsWith(QLatin1String("pre_deploy"))) {
+        return 2;
+    }
+    if (status.startsWith(QLatin1String("update"))) {
+        return 3;
+    }
+    return 4;
+}
+
+QString seconds(const std::optional<double>& v)
+{
+    return v ? QStringLiteral("%1 ms").arg(*v * 1000.0, 0, 'f', 0) : QStringLiteral("–");
+}
+
+QString percent(const std::optional<double>& v)
+{
+    return v ? QStringLiteral("%1 %").arg(*v * 100.0, 0, 'f', 2) : QStringLiteral("–");
+}
+
+} // namespace
+
+DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_serviceName(session->serviceId())
+{
+    auto* layout = new QVBoxLayout(this);
+    m_header = new QLabel(this);
+    m_header->setTextFormat(Qt::RichText);
+    layout->addWidget(m_header);
+    m_live = new QLabel(this);
+    m_live->setWordWrap(true);
+    layout->addWidget(m_live);
+
+    auto* actions = new QHBoxLayout;
+    auto* refresh = new QPushButton(tr("Refresh"), this);
+    m_redeploy = new QPushButton(tr("Redeploy…"), this);
+    m_cancel = new QPushButton(tr("Cancel deploy"), this);
+    m_verify = new QPushButton(tr("Verify now"), this);
+    m_rollback = new QPushButton(tr("Roll back…"), this);
+    for (QPushButton* b : {refresh, m_redeploy, m_cancel, m_verify, m_rollback}) {
+        actions->addWidget(b);
+    }
+    actions->addStretch();
+    layout->addLayout(actions);
+
+    auto* progressRow = new QHBoxLayout;
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 4);
+    m_progress->setValue(0);
+    m_progress->setFormat(QString());
+    m_progress->setAccessibleName(tr("Deploy progress"));
+    m_progress->setMaximumWidth(280);
+    m_status = new QLabel(tr("No deploy in progress"), this);
+    progressRow->addWidget(m_progress);
+    progressRow->addWidget(m_status, 1);
+    layout->addLayout(progressRow);
+    m_message = new QLabel(this);
+    m_message->setWordWrap(true);
+    layout->addWidget(m_message);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    auto* historyBox = new QGroupBox(tr("History"), split);
+    auto* hl = new QVBoxLayout(historyBox);
+    m_history = makeTable({tr("Deploy"), tr("Commit"), tr("Message"), tr("Status"), tr("Trigger"),
+                           tr("Created"), tr("Finished")},
+                          tr("Deploy history"), historyBox);
+    hl->addWidget(m_history);
+    auto* lower = new QWidget(split);
+    auto* ll = new QHBoxLayout(lower);
+    ll->setContentsMargins(0, 0, 0, 0);
+    auto* verifyBox = new QGroupBox(tr("Verification"), lower);
+    auto* vl = new QVBoxLayout(verifyBox);
+    m_steps = makeTable({tr("Step"), tr("Expected"), tr("Result"), tr("Found")},
+                        tr("Verification steps"), verifyBox);
+    vl->addWidget(m_steps);
+    auto* compareBox = new QGroupBox(tr("Before / after the deploy"), lower);
+    auto* cl = new QVBoxLayout(compareBox);
+    m_compare =
+        makeTable({tr("Signal"), tr("Before"), tr("After")}, tr("Before and after"), compareBox);
+    cl->addWidget(m_compare);
+    ll->addWidget(verifyBox, 3);
+    ll->addWidget(compareBox, 2);
+    split->addWidget(historyBox);
+    split->addWidget(lower);
+    layout->addWidget(split, 1);
+
+    connect(refresh, &QPushButton::clicked, m_session, &DeploySession::refresh);
+    connect(m_redeploy, &QPushButton::clicked, this, &DeploysPage::redeploy);
+    connect(m_cancel, &QPushButton::clicked, m_session, &DeploySession::cancel);
+    connect(m_verify, &QPushButton::clicked, this, [this] {
+        showSteps();
+        m_session->verify();
+    });
+    connect(m_rollback, &QPushButton::clicked, this, &DeploysPage::rollback);
+    connect(m_session, &DeploySession::historyChanged, this, &DeploysPage::showHistory);
+    connect(m_session, &DeploySession::deployStatus, this, &DeploysPage::showStatus);
+    connect(m_session, &DeploySession::deployFinished, this, [this](const RenderDeploy& d) {
+        showStatus(d);
+        if (d.isLive()) {
+            showSteps();
+        }
+    });
+    connect(m_session, &DeploySession::comparisonChanged, this, &DeploysPage::showComparison);
+    connect(m_session, &DeploySession::message, this, [this](const QString& text, bool problem) {
+        m_message->setStyleSheet(problem ? QStringLiteral("color: #b00020;") : QString());
+        m_message->setText(text);
+    });
+    connect(m_session, &DeploySession::deployEvent, this, &DeploysPage::deployEvent);
+    connect(&m_session->verifier(), &DeployVerifier::stepFinished, this, &DeploysPage::showStep);
+    connect(&m_session->verifier(), &DeployVerifier::finished, this,
+            &DeploysPage::verificationDone);
+    showHistory();
+    showSteps();
+    showComparison();
+}
+
+void DeploysPage::setServiceName(const QString& name)
+{
+    m_serviceName = name;
+    showHistory();
+}
+
+void DeploysPage::showHistory()
+{
+    m_header->setText(tr("<b>%1</b> &nbsp;·&nbsp; service %2 (%3) &nbsp;·&nbsp; %4")
+                          .arg(m_session->targetName().toHtmlEscaped(),
+                               m_serviceName.toHtmlEscaped(),
+                               m_session->serviceId().toHtmlEscaped(),
+                               m_session->gatewayUrl().toString().toHtmlEscaped()));
+    const auto live = m_session->liveDeploy();
+    m_live->setText(
+        live ? tr("Live: commit %1 “%2”, live since %3 (%4)")
+                   .arg(live->shortCommit(), live->commitMessage, when(live->finishedAt), live->id)
+             : tr("Live: unknown (press Refresh)"));
+    const auto& history = m_session->history();
+    m_history->setRowCount(static_cast<int>(history.size()));
+    for (int row = 0; row < history.size(); ++row) {
+        const RenderDeploy& d = history.at(row);
+        const QStringList cells{d.id,      d.shortCommit(),   d.commitMessage,   d.statusText(),
+                                d.trigger, when(d.createdAt), when(d.finishedAt)};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells.at(c));
+            if (c == 1) {
+                item->setToolTip(d.commitId);
+            }
+            m_history->setItem(row, c, item);
+        }
+    }
+    m_history->resizeColumnsToContents();
+    updateButtons();
+}
+
+void DeploysPage::showStatus(const RenderDeploy& d)
+{
+    m_progress->setValue(stageOf(d.status));
+    m_status->setText(tr("Deploy %1 (commit %2): %3").arg(d.id, d.shortCommit(), d.statusText()));
+    updateButtons();
+}
+
+void DeploysPage::showSteps()
+{
+    const QList<VerifyStepResult> steps = m_session->verifier().plannedSteps();
+    m_steps->setRowCount(static_cast<int>(steps.size()));
+    for (int i = 0; i < steps.size(); ++i) {
+        showStep(i, steps.at(i));
+    }
+    m_steps->resizeColumnsToContents();
+}
+
+void DeploysPage::showStep(int index, const VerifyStepResult& s)
+{
+    if (index >= m_steps->rowCount()) {
+        m_steps->setRowCount(index + 1);
+    }
+    const QString result = s.outcome == VerifyStepResult::Outcome::Pending  ? tr("pending")
+                           : s.outcome == VerifyStepResult::Outcome::Passed ? tr("✔ passed")
+                           : s.outcome == VerifyStepResult::Outcome::Failed ? tr("✘ failed")
+                                                                            : tr("could not run");
+    const QStringList cells{s.name, s.expectation, result, s.detail};
+    for (int c = 0; c < cells.size(); ++c) {
+        auto* item = new QTableWidgetItem(cells.at(c));
+        item->setToolTip(cells.at(c));
+        if (c == 2 && s.outcome == VerifyStepResult::Outcome::Failed) {
+            item->setForeground(QColor(0xb0, 0x00, 0x20));
+        } else if (c == 2 && s.outcome == VerifyStepResult::Outcome::Passed) {
+            item->setForeground(QColor(0x1b, 0x7f, 0x3a));
+        }
+        m_steps->setItem(index, c, item);
+    }
+}
+
+void DeploysPage::showComparison()
+{
+    const auto& before = m_session->before();
+    const auto& after = m_session->after();
+    struct Row {
+        QString name;
+        QString b;
+        QString a;
+    };
+    const QList<Row> rows{
+        {tr("Average latency"), before ? seconds(before->avgLatencyS) : QStringLiteral("–"),
+         after ? seconds(after->avgLatencyS) : QStringLiteral("–")},
+        {tr("Error rate"), before ? percent(before->errorRatio) : QStringLiteral("–"),
+         after ? percent(after->errorRatio) : QStringLiteral("–")},
+        {tr("Healthy polls"),
+         before ? QStringLiteral("%1 / %2").arg(before->healthyPolls).arg(before->polls)
+                : QStringLiteral("–"),
+         after ? QStringLiteral("%1 / %2").arg(after->healthyPolls).arg(after->polls)
+               : QStringLiteral("–")},
+    };
+    m_compare->setRowCount(static_cast<int>(rows.size()));
+    for (int r = 0; r < rows.size(); ++r) {
+        m_compare->setItem(r, 0, new QTableWidgetItem(rows.at(r).name));
+        m_compare->setItem(r, 1, new QTableWidgetItem(rows.at(r).b));
+        m_compare->setItem(r, 2, new QTableWidgetItem(rows.at(r).a));
+    }
+    m_compare->resizeColumnsToContents();
+}
+
+void DeploysPage::verificationDone(const VerifyReport& report)
+{
+    m_steps->resizeColumnsToContents();
+    if (report.passed) {
+        m_message->setStyleSheet(QString());
+        m_message->setText(report.summary());
+    } else {
+        m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
+        m_message->setText(report.summary() +
+                           tr(" — you can roll back to the previous live deploy (Roll back…)."));
+    }
+    updateButtons();
+}
+
+void DeploysPage::updateButtons()
+{
+    const bool deploying = m_session->isDeploying();
+    m_redeploy->setEnabled(!deploying);
+    m_cancel->setEnabled(deploying);
+    m_rollback->setEnabled(!deploying && m_session->rollbackTarget().has_value());
+    m_verify->setEnabled(!deploying);
+}
+
+void DeploysPage::redeploy()
+{
+    const auto live = m_session->liveDeploy();
+    const QString commit = tr("the branch's latest commit (live now: %1)")
+                               .arg(live ? live->shortCommit() + QStringLiteral(" “") +
+                                               live->commitMessage + QStringLiteral("”")
+                                         : tr("unknown"));
+    bool clearCache = false;
+    if (m_ask) {
+        RedeployDialog dialog(RedeployDialog::Kind::Redeploy, m_session->targetName(),
+                              m_session->gatewayUrl().toString(), m_serviceName, commit, this);
+        if (dialog.exec() != QDialog::Accepted) {
+            return;
+        }
+        clearCache = dialog.clearCache();
+    }
+    showSteps();
+    m_session->redeploy(clearCache);
+    updateButtons();
+}
+
+void DeploysPage::rollback()
+{
+    const auto target = m_session->rollbackTarget();
+    if (!target) {
+        return;
+    }
+    if (m_ask) {
+        RedeployDialog dialog(
+            RedeployDialog::Kind::Rollback, m_session->targetName(),
+            m_session->gatewayUrl().toString(), m_serviceName,
+            tr("%1 “%2” (%3)").arg(target->shortCommit(), target->commitMessage, target->id), this);
+        if (dialog.exec() != QDialog::Accepted) {
+            return;
+        }
+    }
+    showSteps();
+    m_session->rollback();
+}
+
+} // namespace ops

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace ops {
+
+class DeploySession;
+struct RenderDeploy;
+struct VerifyReport;
+struct VerifyStepResult;
+
+// The Deploys page: the target's service, its live deploy (commit, when) and history; Redeploy
+// (typed confirmation), progress through the statuses, Cancel; verification after live, step by
+// step; Roll back (typed confirmation, auto-deploy warning); latency and errors before and after.
+// Deploy events are re-emitted as deployEvent(timeMs, kind, label) for chart markers.
+class DeploysPage : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit DeploysPage(DeploySession* session, QWidget* parent = nullptr);
+
+    void setServiceName(const QString& name);
+    // Skips the dialogs' typed confirmation (tests only).
+    void setConfirmations(bool ask) { m_ask = ask; }
+
+public slots:
+    void redeploy();
+    void rollback();
+
+signals:
+    void deployEvent(qint64 timeMs, const QString& kind, const QString& label);
+
+private:
+    void showHistory();
+    void showStatus(const RenderDeploy& deploy);
+    void showSteps();
+    void showStep(int index, const VerifyStepResult& step);
+    void showComparison();
+    void verificationDone(const VerifyReport& report);
+    void updateButtons();
+
+    DeploySession* m_session;
+    QString m_serviceName;
+    bool m_ask = true;
+    QLabel* m_header = nullptr;
+    QLabel* m_live = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_message = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_redeploy = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QPushButton* m_verify = nullptr;
+    QPushButton* m_rollback = nullptr;
+    QTableWidget* m_history = nullptr;
+    QTableWidget* m_steps = nullptr;
+    QTableWidget* m_compare = nullptr;
+};
+
+} // namespace ops
