@@ -1,12 +1,14 @@
 #include "HealthPanel.h"
 
 #include "StatePalette.h"
+#include "itemmodels/HealthFieldsModel.h"
 #include "itemmodels/HealthTableModel.h"
 #include "monitor/TargetMonitor.h"
 
 #include <QHeaderView>
 #include <QLabel>
 #include <QPainter>
+#include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -70,6 +72,8 @@ HealthPanel::HealthPanel(TargetMonitor* monitor, QWidget* parent)
     , m_model(new HealthTableModel(monitor, this))
     , m_view(new QTableView(this))
     , m_overall(new QLabel(this))
+    , m_fields(new HealthFieldsModel(this))
+    , m_fieldsView(new QTableView(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -92,13 +96,41 @@ HealthPanel::HealthPanel(TargetMonitor* monitor, QWidget* parent)
                                                      QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(HealthTableModel::CheckedColumn,
                                                      QHeaderView::ResizeToContents);
-    layout->addWidget(m_view);
+    m_view->horizontalHeader()->setSectionResizeMode(HealthTableModel::SinceColumn,
+                                                     QHeaderView::ResizeToContents);
+    m_fieldsView->setModel(m_fields);
+    m_fieldsView->setObjectName(QStringLiteral("healthFields"));
+    m_fieldsView->setAccessibleName(tr("Every field of the health answer"));
+    m_fieldsView->setAlternatingRowColors(true);
+    m_fieldsView->verticalHeader()->hide();
+    m_fieldsView->horizontalHeader()->setStretchLastSection(true);
+    m_fieldsView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    auto* fields = new QWidget(this);
+    auto* fieldsLayout = new QVBoxLayout(fields);
+    fieldsLayout->setContentsMargins(0, 0, 0, 0);
+    fieldsLayout->addWidget(new QLabel(tr("<b>All fields reported</b>"), fields));
+    fieldsLayout->addWidget(m_fieldsView);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_view);
+    split->addWidget(fields);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    refresh();
+}
+
+void HealthPanel::setMonitor(TargetMonitor* monitor)
+{
+    m_monitor = monitor;
+    m_model->setMonitor(monitor);
     refresh();
 }
 
 void HealthPanel::refresh()
 {
     m_model->refresh();
+    m_fields->setFields(m_monitor->hasHealth() ? m_monitor->health().flattened
+                                               : QList<HealthDetail>());
     if (!m_monitor->hasHealth()) {
         m_overall->setText(tr("Waiting for the first answer from /health/detailed…"));
         return;

@@ -7,10 +7,12 @@ class QTableView;
 
 namespace ops {
 
+class HealthFieldsModel;
 class HealthTableModel;
 class TargetMonitor;
 
-// Every component of the gateway with its state, details and when it was last checked.
+// Every component of the gateway with its state, since when, details and when it was last
+// checked; below, every field of the body flattened (shapes the console does not know).
 class HealthPanel : public QWidget {
     Q_OBJECT
 public:
@@ -20,12 +22,16 @@ public:
     QTableView* view() const { return m_view; }
     // Re-reads the monitor (called on each poll and each second for the age).
     void refresh();
+    void setMonitor(TargetMonitor* monitor);
+    HealthFieldsModel* fieldsModel() const { return m_fields; }
 
 private:
     TargetMonitor* m_monitor;
     HealthTableModel* m_model;
     QTableView* m_view;
     QLabel* m_overall;
+    HealthFieldsModel* m_fields;
+    QTableView* m_fieldsView;
 };
 
 } // namespace ops

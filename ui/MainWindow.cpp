@@ -1,16 +1,17 @@
 #include "MainWindow.h"
 
 #include "HealthPanel.h"
-#include "ResponseTimeChart.h"
 #include "StatePalette.h"
+#include "dashboard/Dashboard.h"
 #include "monitor/TargetMonitor.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
-#include <QSplitter>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -21,8 +22,7 @@ namespace ops {
 MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidget* parent)
     : QMainWindow(parent)
     , m_monitor(monitor)
-    , m_healthPanel(new HealthPanel(monitor, this))
-    , m_chart(new ResponseTimeChart(monitor, this))
+    , m_dashboard(new Dashboard(monitor, this))
     , m_banner(new QLabel(this))
     , m_stateLabel(new QLabel(this))
     , m_dialectLabel(new QLabel(this))
@@ -44,13 +44,7 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     // Pages: Overview first; later pages (alerts, workflows, deploys...) come through addPage().
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->setDocumentMode(true);
-    auto* overview = new QSplitter(Qt::Vertical, m_pages);
-    overview->setObjectName(QStringLiteral("overviewPage"));
-    overview->addWidget(m_healthPanel);
-    overview->addWidget(m_chart);
-    overview->setStretchFactor(0, 1);
-    overview->setStretchFactor(1, 2);
-    overview->setSizes({260, 480});
+    QWidget* overview = m_dashboard->overviewPage();
     m_overview = overview;
     m_pages->addTab(overview, tr("&Overview"));
     layout->addWidget(m_pages, 1);
@@ -67,6 +61,9 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     showOverview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     connect(showOverview, &QAction::triggered, this,
             [this, overview] { m_pages->setCurrentWidget(overview); });
+    // The dashboard's other pages come right after the Overview.
+    addPage(m_dashboard->endpointsPage(), tr("&Endpoints"));
+    addPage(m_dashboard->healthPanel(), tr("&Health"));
 
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
     m_dialectLabel->setObjectName(QStringLiteral("dialect"));
@@ -82,8 +79,43 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     // Ages and staleness move on even when no poll arrives.
     connect(m_ageTimer, &QTimer::timeout, this, &MainWindow::refresh);
     m_ageTimer->start(1000);
+    // File > Quit ends the loop without closing the window: remember the layout then too.
+    connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { saveSettings(); });
     resize(1200, 760);
+    restoreSettings();
     refresh();
+}
+
+HealthPanel* MainWindow::healthPanel() const
+{
+    return m_dashboard->healthPanel();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/page"), m_pages->currentIndex());
+    m_dashboard->saveSettings(settings);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
+    m_dashboard->restoreSettings(settings);
+    // Pages added later (by others) are not there yet: select the page once they are.
+    const int page = settings.value(QStringLiteral("mainWindow/page"), 0).toInt();
+    QTimer::singleShot(0, this, [this, page] {
+        if (page >= 0 && page < m_pages->count())
+            m_pages->setCurrentIndex(page);
+    });
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel)
@@ -92,17 +124,7 @@ void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel)
         return;
     disconnect(m_monitor, nullptr, this, nullptr);
     m_monitor = monitor;
-    // The panel and chart read one monitor each: replace them in place.
-    const QList<int> sizes = m_overview->sizes();
-    auto* panel = new HealthPanel(monitor, m_overview);
-    auto* chart = new ResponseTimeChart(monitor, m_overview);
-    m_overview->replaceWidget(0, panel);
-    m_overview->replaceWidget(1, chart);
-    delete m_healthPanel;
-    delete m_chart;
-    m_healthPanel = panel;
-    m_chart = chart;
-    m_overview->setSizes(sizes);
+    m_dashboard->setMonitor(monitor);
     setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
     m_targetLabel->setText(targetLabel);
     connect(m_monitor, &TargetMonitor::updated, this, &MainWindow::refresh);
@@ -167,8 +189,7 @@ void MainWindow::refresh()
     } else {
         m_banner->hide();
     }
-    m_healthPanel->refresh();
-    m_chart->refresh();
+    m_dashboard->refresh();
 }
 
 } // namespace ops

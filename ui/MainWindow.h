@@ -4,25 +4,25 @@
 
 class QLabel;
 class QMenu;
-class QSplitter;
 class QTabWidget;
 class QTimer;
 
 namespace ops {
 
+class Dashboard;
 class HealthPanel;
-class ResponseTimeChart;
 class TargetMonitor;
 
-// The console's main window: health panel, live response-time chart, and a status bar with the
-// connection state and the detected dialect. Reads the monitor; never talks HTTP.
+// The console's main window: the dashboard (Overview, Endpoints, Health pages), later pages added
+// by others, and a status bar with the connection state, data age and the detected dialect.
+// Remembers its geometry, page and time window (QSettings). Reads the monitor; never talks HTTP.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidget* parent = nullptr);
 
-    HealthPanel* healthPanel() const { return m_healthPanel; }
-    ResponseTimeChart* responseTimeChart() const { return m_chart; }
+    HealthPanel* healthPanel() const;
+    Dashboard* dashboard() const { return m_dashboard; }
     // Adds a page (tab) after the Overview; returns its index. Ctrl+N shows page N.
     int addPage(QWidget* page, const QString& title);
     QTabWidget* pages() const { return m_pages; }
@@ -35,10 +35,12 @@ public:
 public slots:
     void refresh();
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
     TargetMonitor* m_monitor;
-    HealthPanel* m_healthPanel;
-    ResponseTimeChart* m_chart;
+    Dashboard* m_dashboard;
     QLabel* m_banner;
     QLabel* m_stateLabel;
     QLabel* m_dialectLabel;
@@ -46,8 +48,10 @@ private:
     QTimer* m_ageTimer;
     QTabWidget* m_pages;
     QMenu* m_viewMenu = nullptr;
-    QSplitter* m_overview = nullptr;
+    QWidget* m_overview = nullptr;
     QLabel* m_targetLabel = nullptr;
+    void saveSettings() const;
+    void restoreSettings();
 };
 
 } // namespace ops

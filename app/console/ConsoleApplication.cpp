@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QNetworkAccessManager>
 #include <QPixmap>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 
@@ -123,6 +124,7 @@ void ConsoleApplication::takeScreenshotWhenReady()
         return;
     m_screenshotScheduled = true;
     QTimer::singleShot(m_options.screenshotDelayMs, this, [this] {
+        m_window->pages()->setCurrentIndex(0); // the Overview, whatever page was remembered
         m_window->refresh();
         const QPixmap picture = m_window->grab();
         if (!picture.save(m_options.screenshotPath)) {

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QStringList>
 
+#include <algorithm>
+
 namespace ops {
 
 HealthTableModel::HealthTableModel(const TargetMonitor* monitor, QObject* parent)
@@ -34,6 +36,8 @@ QVariant HealthTableModel::data(const QModelIndex& index, int role) const
         return static_cast<int>(component.state);
     case StaleRole:
         return m_monitor->isDataStale();
+    case SinceRole:
+        return m_since.value(component.name).sinceMs;
     case Qt::ToolTipRole:
     case Qt::DisplayRole: {
         switch (index.column()) {
@@ -45,6 +49,22 @@ QVariant HealthTableModel::data(const QModelIndex& index, int role) const
                                             Qt::CaseInsensitive) == 0)
                 return healthStateName(component.state);
             return tr("%1 (%2)").arg(healthStateName(component.state), component.rawStatus);
+        case SinceColumn: {
+            const Since since = m_since.value(component.name);
+            if (since.sinceMs <= 0)
+                return QString();
+            const QString time =
+                QDateTime::fromMSecsSinceEpoch(since.sinceMs).toString(QStringLiteral("HH:mm:ss"));
+            const qint64 forS =
+                std::max<qint64>(0, (m_monitor->healthCheckedMs() - since.sinceMs) / 1000);
+            const QString duration = forS < 120    ? tr("%n s", nullptr, int(forS))
+                                     : forS < 7200 ? tr("%n min", nullptr, int(forS / 60))
+                                                   : tr("%n h", nullptr, int(forS / 3600));
+            if (role == Qt::ToolTipRole && since.sinceFirstAnswer)
+                return tr("In this state since the console started watching (%1)").arg(time);
+            return since.sinceFirstAnswer ? tr("≤ %1 (%2)").arg(time, duration)
+                                          : tr("%1 (%2)").arg(time, duration);
+        }
         case DetailsColumn: {
             QStringList parts;
             for (const HealthDetail& detail : component.details)
@@ -76,6 +96,8 @@ QVariant HealthTableModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Component");
     case StateColumn:
         return tr("State");
+    case SinceColumn:
+        return tr("Since");
     case DetailsColumn:
         return tr("Details");
     case CheckedColumn:
@@ -84,8 +106,31 @@ QVariant HealthTableModel::headerData(int section, Qt::Orientation orientation, 
     return {};
 }
 
+void HealthTableModel::setMonitor(const TargetMonitor* monitor)
+{
+    beginResetModel();
+    m_monitor = monitor;
+    m_rows = 0;
+    m_since.clear();
+    endResetModel();
+    refresh();
+}
+
 void HealthTableModel::refresh()
 {
+    // Track when each component entered its current state.
+    if (m_monitor->hasHealth()) {
+        const bool first = m_since.isEmpty();
+        for (const ComponentHealth& component : m_monitor->health().components) {
+            auto it = m_since.find(component.name);
+            if (it == m_since.end()) {
+                m_since.insert(component.name, {static_cast<int>(component.state),
+                                                m_monitor->healthCheckedMs(), first});
+            } else if (it->state != static_cast<int>(component.state)) {
+                *it = {static_cast<int>(component.state), m_monitor->healthCheckedMs(), false};
+            }
+        }
+    }
     const int rows = m_monitor->hasHealth() ? int(m_monitor->health().components.size()) : 0;
     if (rows != m_rows) {
         beginResetModel();

@@ -1,16 +1,27 @@
-// The main window, offscreen, watching the real simulator.
+// The main window and its dashboard, offscreen, watching the real simulator in each dialect.
 #include "HealthPanel.h"
 #include "MainWindow.h"
-#include "ResponseTimeChart.h"
 #include "SimulatorProcess.h"
+#include "dashboard/ChartCard.h"
+#include "dashboard/ChartTimeline.h"
+#include "dashboard/Dashboard.h"
+#include "dashboard/MetricTile.h"
+#include "dashboard/TimeChart.h"
 #include "domain/Clock.h"
+#include "itemmodels/EndpointTableModel.h"
 #include "itemmodels/HealthTableModel.h"
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
 #include <QLabel>
 #include <QNetworkAccessManager>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -19,8 +30,17 @@ using namespace ops;
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("BHIV-test");
+        QCoreApplication::setApplicationName("ui_main_window");
+    }
     void showsTheSimulatorsComponents();
+    void dashboardFollowsTheOperator();
+    void saysWhatTheMonolithLacks();
     void showsStaleWhenTheGatewayGoesAway();
+    void remembersWindowPageAndTimeWindow();
 
 private:
     static QStringList componentNames(const HealthTableModel* model)
@@ -59,8 +79,150 @@ void TestMainWindow::showsTheSimulatorsComponents()
     auto* state = window.findChild<QLabel*>("connectionState");
     QVERIFY(state && state->text().contains("up"));
     // The chart fills once two scrapes give a Δsum/Δcount.
-    QTRY_VERIFY_WITH_TIMEOUT(window.responseTimeChart()->pointCount() >= 2, 8000);
+    Dashboard* dashboard = window.dashboard();
+    TimeChart* latency = dashboard->chart(Dashboard::ChartId::ResponseTime);
+    QTRY_VERIFY_WITH_TIMEOUT(latency->pointCount(0) >= 2, 8000);
     QVERIFY(window.findChild<QLabel*>("connectionBanner")->isHidden());
+    // Tiles: response time with a value and colour level, the components tile names the state.
+    MetricTile* rt = dashboard->tile(Dashboard::TileId::ResponseTime);
+    QVERIFY2(rt->value().endsWith("ms"), qPrintable(rt->value()));
+    QVERIFY(rt->level() != ThresholdLevel::Unknown);
+    QVERIFY(rt->sparklinePoints() >= 2);
+    QVERIFY(!dashboard->tile(Dashboard::TileId::Components)->value().isEmpty());
+    QVERIFY(dashboard->tile(Dashboard::TileId::RequestRate)->value().contains("req/s"));
+    // Thresholds fed from outside (the alert rules) recolour the tile.
+    DashboardThresholds strict;
+    strict.latencyAvgWarningSeconds = 1e-9;
+    strict.latencyAvgCriticalSeconds = 2e-9;
+    dashboard->setThresholds(strict);
+    QCOMPARE(rt->level(), ThresholdLevel::Critical);
+    // The plan dialect has no error counter: the error chart says so instead of staying empty.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        dashboard->chart(Dashboard::ChartId::ErrorRate)->placeholder().contains("no error counter"),
+        8000);
+    // The health page lists when each component entered its state.
+    QVERIFY(!model->index(0, HealthTableModel::SinceColumn).data().toString().isEmpty());
+}
+
+void TestMainWindow::dashboardFollowsTheOperator()
+{
+    test::SimulatorProcess sim;
+    QVERIFY2(sim.start({"--dialect", "modular"}), qPrintable(sim.error()));
+    QNetworkAccessManager network;
+    SystemClock clock;
+    PollerOptions options;
+    options.baseUrl = sim.url();
+    options.intervalMs = 250;
+    Poller poller(&network, &clock, options);
+    TargetMonitor monitor(&poller, &clock);
+    MainWindow window(&monitor, sim.url().toString());
+    window.resize(1400, 900);
+    window.show();
+    poller.start();
+    Dashboard* dashboard = window.dashboard();
+    TimeChart* latency = dashboard->chart(Dashboard::ChartId::ResponseTime);
+    QTRY_VERIFY_WITH_TIMEOUT(latency->pointCount(0) >= 3, 8000);
+    // Modular exports memory and CPU: both charted, nothing said missing.
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->chart(Dashboard::ChartId::Cpu)->pointCount(0) >= 1, 8000);
+    QVERIFY(dashboard->chart(Dashboard::ChartId::Memory)->placeholder().isEmpty());
+
+    // Time window presets through their actions; the timeline follows.
+    dashboard->presetActions().at(2)->trigger(); // 1 h
+    QCOMPARE(dashboard->timeline()->spanMs(), 3600 * 1000LL);
+    // Pause holds the window still while polls arrive.
+    dashboard->pauseAction()->trigger();
+    QVERIFY(!dashboard->timeline()->isLive());
+    const qint64 end = dashboard->timeline()->endMs();
+    const int polls = int(monitor.signalEngine().signalStore().scrapeCount());
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalEngine().signalStore().scrapeCount() > polls + 1, 5000);
+    QCOMPARE(dashboard->timeline()->endMs(), end);
+    dashboard->pauseAction()->trigger();
+    QVERIFY(dashboard->timeline()->isLive());
+
+    // The legend toggles a series.
+    QVERIFY(latency->visibleSeries().contains("p99"));
+    latency->setSeriesVisible(3, false);
+    QVERIFY(!latency->visibleSeries().contains("p99"));
+    QCOMPARE(latency->pointCount(3), 0);
+
+    // Endpoints: the table fills, sorts by rate; selecting a row charts that endpoint.
+    window.pages()->setCurrentWidget(dashboard->endpointsPage());
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->endpointModel()->rowCount() > 1, 8000);
+    QAbstractItemModelTester tester(dashboard->endpointModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    TimeChart* endpointChart = dashboard->endpointTrafficCard()->chart();
+    QVERIFY(!endpointChart->placeholder().isEmpty());
+    const QString first =
+        dashboard->endpointProxy()->index(0, 0).data(EndpointTableModel::EndpointRole).toString();
+    dashboard->endpointView()->selectRow(0);
+    QCOMPARE(dashboard->selectedEndpoint(), first);
+    QVERIFY(endpointChart->placeholder().isEmpty());
+    QVERIFY(endpointChart->title().contains(first));
+    QTRY_VERIFY_WITH_TIMEOUT(endpointChart->pointCount(0) >= 1, 8000);
+    // The selection survives polls.
+    const int more = int(monitor.signalEngine().signalStore().scrapeCount()) + 2;
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalEngine().signalStore().scrapeCount() >= more, 5000);
+    QCOMPARE(dashboard->selectedEndpoint(), first);
+    // OPS_SCREENSHOT_DIR=dir: pictures of each page, light and dark, to look at.
+    const QString shots = qEnvironmentVariable("OPS_SCREENSHOT_DIR");
+    if (!shots.isEmpty()) {
+        QTest::qWait(4000);
+        auto shoot = [&](const QString& name) {
+            for (QWidget* page : {dashboard->overviewPage(), dashboard->endpointsPage(),
+                                  static_cast<QWidget*>(dashboard->healthPanel())}) {
+                window.pages()->setCurrentWidget(page);
+                QTest::qWait(50);
+                window.grab().save(shots + "/" + name + "-" + page->objectName() + ".png");
+            }
+        };
+        shoot("light");
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+        dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+        dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::ToolTipBase, QColor(0x35, 0x35, 0x35));
+        dark.setColor(QPalette::ToolTipText, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+        dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+        const QPalette light = QApplication::palette();
+        QApplication::setPalette(dark);
+        shoot("dark");
+        QApplication::setPalette(light);
+        window.pages()->setCurrentWidget(dashboard->endpointsPage());
+    }
+    // Tables for every chart.
+    dashboard->setTablesShown(true);
+    QVERIFY(dashboard->endpointTrafficCard()->isTableShown());
+    QVERIFY(dashboard->card(Dashboard::ChartId::ResponseTime)->isTableShown());
+    dashboard->setTablesShown(false);
+}
+
+void TestMainWindow::saysWhatTheMonolithLacks()
+{
+    test::SimulatorProcess sim;
+    QVERIFY2(sim.start({"--dialect", "monolith"}), qPrintable(sim.error()));
+    QNetworkAccessManager network;
+    SystemClock clock;
+    PollerOptions options;
+    options.baseUrl = sim.url();
+    options.intervalMs = 250;
+    Poller poller(&network, &clock, options);
+    TargetMonitor monitor(&poller, &clock);
+    MainWindow window(&monitor, sim.url().toString());
+    window.show();
+    poller.start();
+    Dashboard* dashboard = window.dashboard();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        dashboard->chart(Dashboard::ChartId::Workflows)->placeholder().contains("workflow"), 8000);
+    QVERIFY2(dashboard->tile(Dashboard::TileId::ActiveWorkflows)->detail().contains("not exported"),
+             qPrintable(dashboard->tile(Dashboard::TileId::ActiveWorkflows)->detail()));
+    QVERIFY(dashboard->chart(Dashboard::ChartId::Cpu)->placeholder().contains("CPU") ||
+            dashboard->chart(Dashboard::ChartId::Cpu)->pointCount(0) > 0);
+    QVERIFY(dashboard->chart(Dashboard::ChartId::ResponseTime)->pointCount(0) > 0);
 }
 
 void TestMainWindow::showsStaleWhenTheGatewayGoesAway()
@@ -86,6 +248,32 @@ void TestMainWindow::showsStaleWhenTheGatewayGoesAway()
     // The last known components stay listed, flagged stale.
     const QModelIndex first = window.healthPanel()->model()->index(0, 0);
     QVERIFY(first.data(HealthTableModel::StaleRole).toBool());
+    // Tiles are greyed with their age.
+    QTRY_VERIFY(window.dashboard()->tile(Dashboard::TileId::ResponseTime)->isStale());
+}
+
+void TestMainWindow::remembersWindowPageAndTimeWindow()
+{
+    QSettings().clear();
+    QNetworkAccessManager network;
+    SystemClock clock;
+    PollerOptions options;
+    options.baseUrl = QUrl("http://127.0.0.1:9");
+    Poller poller(&network, &clock, options);
+    TargetMonitor monitor(&poller, &clock);
+    {
+        MainWindow window(&monitor, "test");
+        window.show();
+        window.resize(900, 640);
+        window.dashboard()->presetActions().at(3)->trigger(); // 6 h
+        window.pages()->setCurrentWidget(window.dashboard()->endpointsPage());
+        window.close();
+    }
+    MainWindow again(&monitor, "test");
+    QCOMPARE(again.dashboard()->timeline()->presetMs(), 6 * 3600 * 1000LL);
+    QTRY_COMPARE(again.pages()->currentWidget(), again.dashboard()->endpointsPage());
+    QCOMPARE(again.size(), QSize(900, 640));
+    QSettings().clear();
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,0 +1,228 @@
+// ops-chart-bench: the chart figures of docs/performance.md, measured in one run.
+//   ops-chart-bench [--json] [--points N]
+// Renders offscreen into a 1600x600 QImage: the dashboard's TimeChart with 10 series of a day
+// at 1 s (86,400 points each) read through SeriesStore::decimate, the cost of one poll arriving
+// with that day on screen, and the reference: the same 10x86,400 points fed raw to Qt Charts
+// QLineSeries, measured in the same run. Prints table rows (no header) and with --json a last
+// line holding one JSON object. Timing: median of many runs, this thread's CPU time.
+
+#include "dashboard/ChartTimeline.h"
+#include "dashboard/TimeChart.h"
+#include "metrics/SeriesStore.h"
+
+#include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QImage>
+#include <QLineSeries>
+#include <QPainter>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+double now()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? NAN : v[v.size() / 2];
+}
+
+constexpr int kSeries = 10;
+constexpr qint64 kStartMs = 1'700'000'000'000;
+
+double valueAt(int series, int i)
+{
+    // Smooth daily shape, a faster wobble and deterministic noise: no two series alike.
+    const double x = static_cast<double>(i);
+    const double noise = static_cast<double>((static_cast<unsigned>(i) * 2654435761u +
+                                              static_cast<unsigned>(series) * 40503u) %
+                                             1000u) /
+                         1000.0;
+    return 100.0 + 20.0 * series + 30.0 * std::sin(x / 13751.0 + series) +
+           8.0 * std::sin(x / 97.0) + 6.0 * noise;
+}
+
+struct Fixture {
+    std::unique_ptr<ops::SeriesStore> store;
+    std::vector<std::uint32_t> ids;
+    int points = 0;
+
+    explicit Fixture(int n)
+    {
+        store = std::make_unique<ops::SeriesStore>(ops::SeriesStoreConfig::signalsForADay());
+        for (int s = 0; s < kSeries; ++s)
+            ids.push_back(store->addSeries());
+        for (int i = 0; i < n; ++i)
+            append();
+    }
+    void append()
+    {
+        store->beginScrape(kStartMs + static_cast<qint64>(points) * 1000);
+        for (int s = 0; s < kSeries; ++s)
+            store->append(ids[static_cast<std::size_t>(s)], valueAt(s, points));
+        store->endScrape();
+        ++points;
+    }
+};
+
+struct Chart {
+    ops::ChartTimeline timeline;
+    ops::TimeChart chart{&timeline};
+    Chart(Fixture& f, qint64 windowMs)
+    {
+        chart.setTitle(QStringLiteral("bench"));
+        chart.setUnit(QStringLiteral("ms"));
+        chart.setStore(f.store.get());
+        for (int s = 0; s < kSeries; ++s)
+            chart.addSeries(QStringLiteral("series %1").arg(s), f.ids[static_cast<std::size_t>(s)]);
+        chart.resize(1600, 600);
+        timeline.setPreset(windowMs);
+        timeline.setLatest(f.store->latestTime());
+    }
+};
+
+// One poll: a scrape appended to the store, the live range moves, the chart redraws.
+double pollUpdateMs(Fixture& f, Chart& c, QImage& image, int runs)
+{
+    std::vector<double> times;
+    for (int run = 0; run < runs; ++run) {
+        const double t0 = now();
+        f.append();
+        c.timeline.setLatest(f.store->latestTime());
+        QPainter painter(&image);
+        c.chart.render(painter, image.size());
+        painter.end();
+        times.push_back((now() - t0) * 1e3);
+    }
+    return median(times);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    bool json = false;
+    int points = 86400;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--json"))
+            json = true;
+        else if (!std::strcmp(argv[i], "--points") && i + 1 < argc)
+            points = std::max(2, std::atoi(argv[++i]));
+    }
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const qint64 dayMs = 86'400'000;
+    QImage image(1600, 600, QImage::Format_ARGB32_Premultiplied);
+
+    // 1. Redraw: 10 series x a day, 24 h on screen, decimate + paint from scratch each time.
+    Fixture day(points);
+    Chart dayChart(day, dayMs);
+    std::vector<double> redraw;
+    int drawn = 0;
+    for (int run = 0; run < 60; ++run) {
+        const double t0 = now();
+        QPainter painter(&image);
+        dayChart.chart.render(painter, image.size());
+        painter.end();
+        redraw.push_back((now() - t0) * 1e3);
+    }
+    drawn = dayChart.chart.totalPointCount();
+    const double redrawMs = median(redraw);
+    const int plotWidth = dayChart.chart.plotWidth();
+
+    // 2. A poll arriving with the day on screen; then the same at a 1 h window with a day of
+    //    history and with only 1 h of history: the cost must not depend on the history length.
+    const double pollMs = pollUpdateMs(day, dayChart, image, 60);
+    Chart hourOfDay(day, 3'600'000);
+    const double pollHourWindowDayHistory = pollUpdateMs(day, hourOfDay, image, 60);
+    Fixture hour(3600);
+    Chart hourChart(hour, 3'600'000);
+    const double pollHourWindowHourHistory = pollUpdateMs(hour, hourChart, image, 60);
+    const double historyRatio = pollHourWindowDayHistory / pollHourWindowHourHistory;
+
+    // 3. Reference: Qt Charts QLineSeries fed the same raw points, rendered the same way.
+    QChart* qchart = new QChart;
+    qchart->legend()->hide();
+    auto* timeAxis = new QDateTimeAxis;
+    auto* valueAxis = new QValueAxis;
+    qchart->addAxis(timeAxis, Qt::AlignBottom);
+    qchart->addAxis(valueAxis, Qt::AlignLeft);
+    QChartView view(qchart);
+    view.resize(1600, 600);
+    view.show(); // lay the chart out at its size (offscreen platform)
+    QApplication::processEvents();
+    std::vector<double> replaceTimes;
+    for (int s = 0; s < kSeries; ++s) {
+        QList<QPointF> raw;
+        raw.reserve(points);
+        for (int i = 0; i < points; ++i)
+            raw.append(QPointF(static_cast<double>(kStartMs + i * 1000LL), valueAt(s, i)));
+        auto* series = new QLineSeries;
+        qchart->addSeries(series);
+        series->attachAxis(timeAxis);
+        series->attachAxis(valueAxis);
+        const double t0 = now();
+        series->replace(raw);
+        replaceTimes.push_back((now() - t0) * 1e3);
+    }
+    timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(kStartMs),
+                       QDateTime::fromMSecsSinceEpoch(kStartMs + (points - 1) * 1000LL));
+    valueAxis->setRange(80, 350);
+    QApplication::processEvents();
+    std::vector<double> qtCharts;
+    for (int run = 0; run < 4; ++run) {
+        QImage target(1600, 600, QImage::Format_ARGB32_Premultiplied);
+        const double t0 = now();
+        QPainter painter(&target);
+        view.render(&painter);
+        painter.end();
+        if (run > 0) // the first render also lays the chart out
+            qtCharts.push_back((now() - t0) * 1e3);
+    }
+    const double qtChartsMs = median(qtCharts);
+    const double speedup = qtChartsMs / redrawMs;
+
+    auto row = [](const char* figure, double value, const char* unit, const char* bar,
+                  const char* pass, const std::string& notes) {
+        std::printf("%-40s %12.4g %-6s %-20s %-6s %s\n", figure, value, unit, bar, pass,
+                    notes.c_str());
+    };
+    char notes[160];
+    std::snprintf(notes, sizeof notes, "%.0fx faster than Qt Charts; %d points drawn, %d px",
+                  speedup, drawn, plotWidth);
+    row("chart redraw 10x86400, 1600 px", redrawMs, "ms", "<= 8", redrawMs <= 8 ? "PASS" : "FAIL",
+        notes);
+    std::snprintf(notes, sizeof notes, "1 h window: %.3g ms (day history) / %.3g ms (1 h) = %.2fx",
+                  pollHourWindowDayHistory, pollHourWindowHourHistory, historyRatio);
+    const bool pollPass = pollMs <= 8 && historyRatio <= 1.5;
+    row("chart update per poll, day on screen", pollMs, "ms", "O(width), <= 8",
+        pollPass ? "PASS" : "FAIL", notes);
+    std::snprintf(notes, sizeof notes, "replace() %.0f ms per series", median(replaceTimes));
+    row("Qt Charts QLineSeries raw 10x86400", qtChartsMs, "ms", "reference", "", notes);
+    if (json) {
+        std::printf("{\"chart_redraw_10x86400_ms\": %.4g, \"chart_poll_update_ms\": %.4g, "
+                    "\"chart_poll_update_history_ratio\": %.4g, "
+                    "\"qtcharts_redraw_10x86400_ms\": %.4g, \"chart_speedup_vs_qtcharts\": %.4g, "
+                    "\"chart_points_drawn\": %d}\n",
+                    redrawMs, pollMs, historyRatio, qtChartsMs, speedup, drawn);
+    }
+    return 0;
+}

@@ -1,0 +1,753 @@
+#include "Dashboard.h"
+
+#include "ChartCard.h"
+#include "ChartTimeline.h"
+#include "HealthPanel.h"
+#include "MetricTile.h"
+#include "StatePalette.h"
+#include "TimeControls.h"
+#include "itemmodels/EndpointTableModel.h"
+#include "monitor/TargetMonitor.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace ops {
+
+namespace {
+
+constexpr auto kNoSeries = SeriesStore::kNoSeries;
+
+struct SeriesDef {
+    const char* name;
+    SignalId id;
+    double scale;
+};
+
+// Mean of one series over [t0, t1] from its decimated points (no full-history scan).
+double meanOver(const SeriesStore& store, std::uint32_t id, qint64 t0, qint64 t1,
+                std::vector<StorePoint>& scratch)
+{
+    if (id == kNoSeries || !store.contains(id) || t1 <= t0)
+        return std::numeric_limits<double>::quiet_NaN();
+    store.decimate(id, t0, t1, 200, scratch);
+    if (scratch.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    double sum = 0;
+    for (const StorePoint& p : scratch)
+        sum += p.v;
+    return sum / static_cast<double>(scratch.size());
+}
+
+QString changeText(double now, double before, const QString& window)
+{
+    if (!std::isfinite(now) || !std::isfinite(before) || std::abs(before) < 1e-12)
+        return {};
+    const double change = (now - before) / std::abs(before) * 100.0;
+    const QString arrow = change > 0.5    ? QStringLiteral("▲")
+                          : change < -0.5 ? QStringLiteral("▼")
+                                          : QStringLiteral("■");
+    return Dashboard::tr("%1 %2 % vs previous %3")
+        .arg(arrow, QLocale().toString(std::abs(change), 'f', std::abs(change) < 10 ? 1 : 0),
+             window);
+}
+
+QString milliseconds(double seconds)
+{
+    const double ms = seconds * 1000.0;
+    return Dashboard::tr("%1 ms").arg(QLocale().toString(ms, 'f', ms < 10 ? 1 : 0));
+}
+
+} // namespace
+
+Dashboard::Dashboard(TargetMonitor* monitor, QWidget* parentWidget)
+    : QObject(parentWidget)
+    , m_monitor(monitor)
+    , m_timeline(new ChartTimeline(this))
+{
+    buildActions(parentWidget);
+    m_overview = buildOverview(parentWidget);
+    m_endpoints = buildEndpoints(parentWidget);
+    m_health = new HealthPanel(monitor, parentWidget);
+    m_health->setObjectName(QStringLiteral("healthPage"));
+    connect(m_timeline, &ChartTimeline::rangeChanged, this, [this] {
+        updateTiles();
+        updateStatus();
+    });
+    bindCharts();
+    refresh();
+}
+
+Dashboard::~Dashboard() = default;
+
+TimeChart* Dashboard::chart(ChartId id) const
+{
+    return card(id)->chart();
+}
+
+QList<ChartCard*> Dashboard::allCards() const
+{
+    QList<ChartCard*> cards(m_cards.begin(), m_cards.end());
+    cards << m_endpointLatency << m_endpointTraffic;
+    return cards;
+}
+
+void Dashboard::buildActions(QWidget* parentWidget)
+{
+    auto* group = new QActionGroup(this);
+    group->setExclusive(true);
+    const QList<qint64> windows = TimeControls::presetWindows();
+    for (int i = 0; i < windows.size(); ++i) {
+        const qint64 ms = windows[i];
+        auto* action = new QAction(TimeControls::windowName(ms), parentWidget);
+        action->setCheckable(true);
+        action->setChecked(ms == m_timeline->presetMs());
+        action->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+        action->setToolTip(tr("Show the last %1 (%2)")
+                               .arg(TimeControls::windowName(ms),
+                                    action->shortcut().toString(QKeySequence::NativeText)));
+        action->setData(ms);
+        group->addAction(action);
+        connect(action, &QAction::triggered, m_timeline, [this, ms] { m_timeline->setPreset(ms); });
+        m_presetActions << action;
+    }
+    connect(m_timeline, &ChartTimeline::presetChanged, this, [this](qint64 ms) {
+        for (QAction* action : std::as_const(m_presetActions))
+            action->setChecked(action->data().toLongLong() == ms);
+    });
+    m_pauseAction = new QAction(tr("Pause"), parentWidget);
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_P));
+    m_pauseAction->setToolTip(
+        tr("Hold the charts still (Space on a chart, %1)")
+            .arg(m_pauseAction->shortcut().toString(QKeySequence::NativeText)));
+    connect(m_pauseAction, &QAction::toggled, m_timeline,
+            [this](bool paused) { m_timeline->setLive(!paused); });
+    connect(m_timeline, &ChartTimeline::liveChanged, this, [this](bool live) {
+        m_pauseAction->setChecked(!live);
+        m_pauseAction->setText(live ? tr("Pause") : tr("Resume live"));
+    });
+    m_tablesAction = new QAction(tr("Tables"), parentWidget);
+    m_tablesAction->setCheckable(true);
+    m_tablesAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_T));
+    m_tablesAction->setToolTip(
+        tr("Show every chart as a table of its points (%1)")
+            .arg(m_tablesAction->shortcut().toString(QKeySequence::NativeText)));
+    connect(m_tablesAction, &QAction::toggled, this, &Dashboard::setTablesShown);
+}
+
+QWidget* Dashboard::buildOverview(QWidget* parentWidget)
+{
+    auto* page = new QWidget(parentWidget);
+    page->setObjectName(QStringLiteral("overviewPage"));
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto* controls =
+        new TimeControls(m_timeline, {m_presetActions, m_pauseAction, m_tablesAction}, page);
+    m_controls << controls;
+    layout->addWidget(controls);
+
+    auto* tiles = new QHBoxLayout;
+    const std::array<QString, static_cast<std::size_t>(TileId::Count)> titles = {
+        tr("Response time (avg)"), tr("Request rate"), tr("Success rate"),
+        tr("Active workflows"),    tr("Memory"),       tr("Components")};
+    for (std::size_t i = 0; i < titles.size(); ++i) {
+        auto* tile = new MetricTile(titles[i], page);
+        tile->setObjectName(QStringLiteral("tile%1").arg(i));
+        m_tiles[i] = tile;
+        tiles->addWidget(tile);
+    }
+    layout->addLayout(tiles);
+
+    auto* grid = new QGridLayout;
+    grid->setSpacing(8);
+    const std::array<QString, static_cast<std::size_t>(ChartId::Count)> charts = {
+        tr("Response time"), tr("Request rate"), tr("Error rate"),
+        tr("Workflows"),     tr("Memory"),       tr("CPU")};
+    for (std::size_t i = 0; i < charts.size(); ++i) {
+        auto* card = new ChartCard(charts[i], m_timeline, page);
+        card->setObjectName(QStringLiteral("chartCard%1").arg(i));
+        m_cards[i] = card;
+        grid->addWidget(card, static_cast<int>(i / 2), static_cast<int>(i % 2));
+    }
+    for (int row = 0; row < 3; ++row)
+        grid->setRowStretch(row, 1);
+    layout->addLayout(grid, 1);
+
+    // Units and series of each chart.
+    auto setup = [this](ChartId id, const QString& unit, std::initializer_list<SeriesDef> defs) {
+        TimeChart* c = chart(id);
+        c->setUnit(unit);
+        for (const SeriesDef& d : defs)
+            c->addSeries(tr(d.name), kNoSeries, d.scale);
+    };
+    setup(ChartId::ResponseTime, tr("ms"),
+          {{QT_TR_NOOP("avg"), SignalId::LatencyAvg, 1000},
+           {QT_TR_NOOP("p50"), SignalId::LatencyP50, 1000},
+           {QT_TR_NOOP("p95"), SignalId::LatencyP95, 1000},
+           {QT_TR_NOOP("p99"), SignalId::LatencyP99, 1000}});
+    setup(ChartId::RequestRate, tr("req/s"), {{QT_TR_NOOP("requests"), SignalId::RequestRate, 1}});
+    setup(ChartId::ErrorRate, tr("%"), {{QT_TR_NOOP("server errors"), SignalId::ErrorRatio, 100}});
+    setup(ChartId::Workflows, QString(),
+          {{QT_TR_NOOP("active"), SignalId::ActiveWorkflows, 1},
+           {QT_TR_NOOP("executions/min"), SignalId::WorkflowRate, 60}});
+    setup(ChartId::Memory, tr("MB"), {{QT_TR_NOOP("resident"), SignalId::MemoryBytes, 1e-6}});
+    setup(ChartId::Cpu, tr("%"), {{QT_TR_NOOP("CPU"), SignalId::CpuPercent, 1}});
+    chart(ChartId::ErrorRate)->setSeriesName(0, tr("server errors"));
+    return page;
+}
+
+QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
+{
+    auto* page = new QWidget(parentWidget);
+    page->setObjectName(QStringLiteral("endpointsPage"));
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto* controls =
+        new TimeControls(m_timeline, {m_presetActions, m_pauseAction, m_tablesAction}, page);
+    m_controls << controls;
+    layout->addWidget(controls);
+
+    m_endpointModel = new EndpointTableModel(this);
+    m_endpointProxy = new QSortFilterProxyModel(this);
+    m_endpointProxy->setSourceModel(m_endpointModel);
+    m_endpointProxy->setSortRole(EndpointTableModel::SortRole);
+    m_endpointProxy->setFilterKeyColumn(-1);
+    m_endpointProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_endpointProxy->setDynamicSortFilter(true);
+
+    m_endpointFilter = new QLineEdit(page);
+    m_endpointFilter->setObjectName(QStringLiteral("endpointFilter"));
+    m_endpointFilter->setPlaceholderText(tr("Filter endpoints (method or path)…"));
+    m_endpointFilter->setAccessibleName(tr("Filter endpoints"));
+    m_endpointFilter->setClearButtonEnabled(true);
+    connect(m_endpointFilter, &QLineEdit::textChanged, m_endpointProxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    auto* find = new QAction(page);
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(find, &QAction::triggered, m_endpointFilter, [this] {
+        m_endpointFilter->setFocus();
+        m_endpointFilter->selectAll();
+    });
+    page->addAction(find);
+
+    m_endpointView = new QTableView(page);
+    m_endpointView->setObjectName(QStringLiteral("endpointTable"));
+    m_endpointView->setAccessibleName(tr("Endpoints"));
+    m_endpointView->setModel(m_endpointProxy);
+    m_endpointView->setSortingEnabled(true);
+    m_endpointView->sortByColumn(EndpointTableModel::RateColumn, Qt::DescendingOrder);
+    m_endpointView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_endpointView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_endpointView->setAlternatingRowColors(true);
+    m_endpointView->verticalHeader()->hide();
+    m_endpointView->horizontalHeader()->setSectionResizeMode(EndpointTableModel::EndpointColumn,
+                                                             QHeaderView::Stretch);
+    connect(m_endpointView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                const QString endpoint =
+                    current.isValid() ? current.data(EndpointTableModel::EndpointRole).toString()
+                                      : QString();
+                if (endpoint != m_selectedEndpoint) {
+                    m_selectedEndpoint = endpoint;
+                    bindEndpointCharts();
+                }
+            });
+
+    auto* left = new QWidget(page);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_endpointFilter);
+    leftLayout->addWidget(m_endpointView, 1);
+
+    auto* right = new QWidget(page);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    m_endpointLatency = new ChartCard(tr("Endpoint response time"), m_timeline, right);
+    m_endpointLatency->setObjectName(QStringLiteral("endpointLatencyCard"));
+    m_endpointTraffic = new ChartCard(tr("Endpoint traffic"), m_timeline, right);
+    m_endpointTraffic->setObjectName(QStringLiteral("endpointTrafficCard"));
+    rightLayout->addWidget(m_endpointLatency, 1);
+    rightLayout->addWidget(m_endpointTraffic, 1);
+    TimeChart* latency = m_endpointLatency->chart();
+    latency->setUnit(tr("ms"));
+    for (const char* name :
+         {QT_TR_NOOP("avg"), QT_TR_NOOP("p50"), QT_TR_NOOP("p95"), QT_TR_NOOP("p99")})
+        latency->addSeries(tr(name), kNoSeries, 1000);
+    TimeChart* traffic = m_endpointTraffic->chart();
+    traffic->setUnit(tr("/s"));
+    traffic->addSeries(tr("requests"), kNoSeries);
+    traffic->addSeries(tr("server errors"), kNoSeries, 1, TimeChart::seriesColor(3));
+
+    auto* split = new QSplitter(Qt::Horizontal, page);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+    QWidget::setTabOrder(m_endpointFilter, m_endpointView);
+    QWidget::setTabOrder(m_endpointView, m_endpointLatency);
+    QWidget::setTabOrder(m_endpointLatency, m_endpointTraffic);
+    bindEndpointCharts();
+    return page;
+}
+
+void Dashboard::bindCharts()
+{
+    const SignalEngine& engine = m_monitor->signalEngine();
+    const SeriesStore* store = &engine.signalStore();
+    auto bind = [&](ChartId id, std::initializer_list<SignalId> ids) {
+        TimeChart* c = chart(id);
+        c->setStore(store);
+        int i = 0;
+        for (SignalId s : ids)
+            c->setSeriesId(i++, engine.signalSeries(s));
+    };
+    bind(ChartId::ResponseTime,
+         {SignalId::LatencyAvg, SignalId::LatencyP50, SignalId::LatencyP95, SignalId::LatencyP99});
+    bind(ChartId::RequestRate, {SignalId::RequestRate});
+    bind(ChartId::ErrorRate, {SignalId::ErrorRatio});
+    bind(ChartId::Workflows, {SignalId::ActiveWorkflows, SignalId::WorkflowRate});
+    bind(ChartId::Memory, {SignalId::MemoryBytes});
+    bind(ChartId::Cpu, {SignalId::CpuPercent});
+    m_endpointModel->setEngine(&engine);
+    bindEndpointCharts();
+}
+
+void Dashboard::bindEndpointCharts()
+{
+    const SeriesStore* store = &m_monitor->signalEngine().signalStore();
+    const int row = m_endpointModel->rowOf(m_selectedEndpoint);
+    using S = EndpointTableModel::Series;
+    TimeChart* latency = m_endpointLatency->chart();
+    TimeChart* traffic = m_endpointTraffic->chart();
+    latency->setStore(store);
+    traffic->setStore(store);
+    const std::array<S, 4> quantiles = {S::LatencyAvg, S::P50, S::P95, S::P99};
+    for (int i = 0; i < 4; ++i)
+        latency->setSeriesId(
+            i, m_endpointModel->seriesId(row, quantiles[static_cast<std::size_t>(i)]));
+    traffic->setSeriesId(0, m_endpointModel->seriesId(row, S::RequestRate));
+    traffic->setSeriesId(1, m_endpointModel->seriesId(row, S::ErrorRate));
+    const QString placeholder =
+        row < 0 ? (m_endpointModel->rowCount() == 0
+                       ? tr("This gateway reports no per-endpoint metrics (yet).")
+                       : tr("Select an endpoint in the table to chart it."))
+                : QString();
+    latency->setPlaceholder(placeholder);
+    traffic->setPlaceholder(placeholder);
+    latency->setTitle(row < 0 ? tr("Endpoint response time")
+                              : tr("Response time — %1").arg(m_selectedEndpoint));
+    traffic->setTitle(row < 0 ? tr("Endpoint traffic")
+                              : tr("Traffic — %1").arg(m_selectedEndpoint));
+}
+
+void Dashboard::selectEndpoint(const QString& endpoint)
+{
+    const int row = m_endpointModel->rowOf(endpoint);
+    if (row < 0) {
+        m_endpointView->selectionModel()->clear();
+        m_selectedEndpoint.clear();
+        bindEndpointCharts();
+        return;
+    }
+    const QModelIndex index = m_endpointProxy->mapFromSource(m_endpointModel->index(row, 0));
+    if (!index.isValid()) { // filtered out: chart it anyway
+        m_selectedEndpoint = endpoint;
+        bindEndpointCharts();
+        return;
+    }
+    m_endpointView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                                 QItemSelectionModel::Rows);
+}
+
+void Dashboard::reselectEndpoint()
+{
+    if (m_selectedEndpoint.isEmpty())
+        return;
+    const QModelIndex current = m_endpointView->selectionModel()->currentIndex();
+    if (current.isValid() &&
+        current.data(EndpointTableModel::EndpointRole).toString() == m_selectedEndpoint)
+        return;
+    const QString keep = m_selectedEndpoint;
+    selectEndpoint(keep);
+}
+
+void Dashboard::setMonitor(TargetMonitor* monitor)
+{
+    if (monitor == m_monitor)
+        return;
+    m_monitor = monitor;
+    m_seen = {};
+    m_lastScrapes = -1;
+    m_selectedEndpoint.clear();
+    m_health->setMonitor(monitor);
+    bindCharts();
+    for (ChartCard* card : allCards())
+        card->chart()->clearMarkers();
+    refresh();
+}
+
+void Dashboard::setThresholds(const DashboardThresholds& thresholds)
+{
+    m_thresholds = thresholds;
+    updateTiles();
+}
+
+void Dashboard::addMarker(qint64 timeMs, MarkerKind kind, const QString& label)
+{
+    for (ChartCard* card : allCards())
+        card->chart()->addMarker(timeMs, kind, label);
+}
+
+void Dashboard::setTablesShown(bool shown)
+{
+    for (ChartCard* card : allCards())
+        card->setTableShown(shown);
+    if (m_tablesAction->isChecked() != shown)
+        m_tablesAction->setChecked(shown);
+}
+
+void Dashboard::saveSettings(QSettings& settings) const
+{
+    settings.setValue(QStringLiteral("dashboard/windowMs"), m_timeline->presetMs());
+}
+
+void Dashboard::restoreSettings(QSettings& settings)
+{
+    const qint64 ms =
+        settings.value(QStringLiteral("dashboard/windowMs"), m_timeline->presetMs()).toLongLong();
+    if (TimeControls::presetWindows().contains(ms))
+        m_timeline->setPreset(ms);
+}
+
+void Dashboard::refresh()
+{
+    const SignalEngine& engine = m_monitor->signalEngine();
+    const SeriesStore& store = engine.signalStore();
+    for (std::size_t i = 0; i < kSignalCount; ++i) {
+        if (std::isfinite(engine.latest(static_cast<SignalId>(i))))
+            m_seen[i] = true;
+    }
+    if (store.scrapeCount() != m_lastScrapes) {
+        // A poll arrived: charts re-decimate lazily (O(width)), the live range moves on.
+        m_lastScrapes = store.scrapeCount();
+        if (store.scrapeCount() > 0)
+            m_timeline->setLatest(store.latestTime());
+        for (ChartCard* card : allCards())
+            card->chart()->dataChanged();
+        m_endpointModel->refresh();
+        reselectEndpoint();
+        if (m_selectedEndpoint.isEmpty() || m_endpointModel->rowOf(m_selectedEndpoint) < 0)
+            bindEndpointCharts();
+    }
+    updateAvailability();
+    m_health->refresh();
+    updateTiles();
+    updateStatus();
+}
+
+QString Dashboard::lackFor(SignalId id) const
+{
+    const MetricsMapping& m = m_monitor->signalEngine().mapping();
+    switch (id) {
+    case SignalId::LatencyAvg:
+        if (m.latencyHistogram.empty() && m.latencyGauge.empty())
+            return tr("This gateway exports no latency histogram: no response times.");
+        return tr("No request-duration histogram (%1) in this gateway's /metrics.")
+            .arg(QString::fromStdString(m.latencyHistogram));
+    case SignalId::LatencyP50:
+    case SignalId::LatencyP95:
+    case SignalId::LatencyP99:
+        return tr("No latency histogram: p50, p95 and p99 are not available, only the average.");
+    case SignalId::RequestRate:
+        return tr("This gateway exports no request counter.");
+    case SignalId::ErrorRate:
+    case SignalId::ErrorRatio:
+        if (m.errorsCounter.empty() && m.statusLabel.empty())
+            return tr("This gateway exports no error counter and no status label: server errors "
+                      "cannot be counted.");
+        return tr("No error counter (%1) in this gateway's /metrics yet.")
+            .arg(QString::fromStdString(m.errorsCounter.empty() ? m.statusLabel : m.errorsCounter));
+    case SignalId::ActiveWorkflows:
+        return tr("no active-workflows gauge");
+    case SignalId::WorkflowRate:
+        return tr("no workflow-executions counter");
+    case SignalId::MemoryBytes:
+        return tr("This gateway exports no memory gauge.");
+    case SignalId::CpuPercent:
+        return tr("This gateway exports no CPU gauge (nor process_cpu_seconds_total).");
+    default:
+        break;
+    }
+    return tr("Not exported by this gateway.");
+}
+
+// What the gateway lacks, said plainly instead of empty charts. Decided once a few scrapes are in
+// (rates need two).
+void Dashboard::updateAvailability()
+{
+    const SeriesStore& store = m_monitor->signalEngine().signalStore();
+    const bool settled = store.scrapeCount() >= 3;
+    const QString problem = m_monitor->metricsProblem();
+    struct Need {
+        ChartId chart;
+        std::vector<SignalId> ids;
+    };
+    const std::array<Need, 6> needs = {{
+        {ChartId::ResponseTime,
+         {SignalId::LatencyAvg, SignalId::LatencyP50, SignalId::LatencyP95, SignalId::LatencyP99}},
+        {ChartId::RequestRate, {SignalId::RequestRate}},
+        {ChartId::ErrorRate, {SignalId::ErrorRatio}},
+        {ChartId::Workflows, {SignalId::ActiveWorkflows, SignalId::WorkflowRate}},
+        {ChartId::Memory, {SignalId::MemoryBytes}},
+        {ChartId::Cpu, {SignalId::CpuPercent}},
+    }};
+    for (const Need& need : needs) {
+        ChartCard* c = card(need.chart);
+        if (store.scrapeCount() == 0 && !problem.isEmpty()) {
+            c->chart()->setPlaceholder(tr("No metrics: %1").arg(problem));
+            c->setNote({});
+            continue;
+        }
+        if (!settled) {
+            c->chart()->setPlaceholder({});
+            c->setNote({});
+            continue;
+        }
+        QStringList missing;
+        bool any = false;
+        for (SignalId s : need.ids) {
+            if (seen(s))
+                any = true;
+            else if (!missing.contains(lackFor(s)))
+                missing << lackFor(s);
+        }
+        if (!any) {
+            QString text = missing.join(QStringLiteral(" "));
+            if (need.chart == ChartId::Workflows)
+                text =
+                    tr("This gateway exports no workflow metrics (%1).").arg(missing.join(u", "));
+            c->chart()->setPlaceholder(text);
+            c->setNote({});
+        } else {
+            c->chart()->setPlaceholder({});
+            c->setNote(missing.join(QStringLiteral(" ")));
+        }
+    }
+    // Workflow outcomes: executions per type and status (counter values since the start).
+    const std::vector<WorkflowRow> outcomes = m_monitor->signalEngine().workflowTable();
+    if (!outcomes.empty() && seen(SignalId::WorkflowRate)) {
+        std::map<QString, double> byStatus;
+        for (const WorkflowRow& row : outcomes)
+            byStatus[QString::fromStdString(row.status)] += row.executions;
+        QStringList parts;
+        for (const auto& [status, count] : byStatus)
+            parts << tr("%1 %2").arg(status, QLocale().toString(count, 'f', 0));
+        QString note = card(ChartId::Workflows)->note();
+        note = tr("Outcomes since start: %1").arg(parts.join(QStringLiteral(" · "))) +
+               (note.isEmpty() || note.startsWith(tr("Outcomes")) ? QString()
+                                                                  : QStringLiteral(" — ") + note);
+        card(ChartId::Workflows)->setNote(note);
+    }
+}
+
+void Dashboard::updateTiles()
+{
+    const SignalEngine& engine = m_monitor->signalEngine();
+    const SeriesStore& store = engine.signalStore();
+    const bool stale = m_monitor->isDataStale();
+    const bool settled = store.scrapeCount() >= 3;
+    const qint64 t1 = m_timeline->endMs();
+    const qint64 span = m_timeline->spanMs();
+    const qint64 t0 = t1 - span;
+    const QString window = TimeControls::windowName(span);
+    std::vector<StorePoint> scratch;
+    const QLocale locale;
+
+    auto spark = [&](MetricTile* tile, SignalId id, double scale) {
+        const std::uint32_t series = engine.signalSeries(id);
+        if (series == kNoSeries || !store.contains(series)) {
+            tile->setSparkline({}, t0, t1);
+            return;
+        }
+        store.decimate(series, t0, t1, std::max(40, tile->width() / 2), scratch);
+        for (StorePoint& p : scratch)
+            p.v *= scale;
+        tile->setSparkline(scratch, t0, t1);
+    };
+    auto change = [&](SignalId id) {
+        const std::uint32_t series = engine.signalSeries(id);
+        return changeText(meanOver(store, series, t0, t1, scratch),
+                          meanOver(store, series, t0 - span, t0, scratch), window);
+    };
+    auto missing = [&](MetricTile* tile, SignalId id) {
+        tile->setValue(tr("—"));
+        tile->setDetail(settled && !seen(id) ? tr("not exported by this gateway")
+                                             : tr("waiting for data"));
+        tile->setLevel(ThresholdLevel::Unknown);
+    };
+
+    // Response time: average and p95, change of the average against the previous window.
+    MetricTile* rt = tile(TileId::ResponseTime);
+    const double avg = engine.latest(SignalId::LatencyAvg);
+    if (std::isfinite(avg)) {
+        rt->setValue(milliseconds(avg));
+        QStringList detail;
+        const double p95 = engine.latest(SignalId::LatencyP95);
+        if (std::isfinite(p95))
+            detail << tr("p95 %1").arg(milliseconds(p95));
+        const QString delta = change(SignalId::LatencyAvg);
+        if (!delta.isEmpty())
+            detail << delta;
+        rt->setDetail(detail.join(QStringLiteral(" · ")));
+        rt->setLevel(m_thresholds.latencyLevel(avg));
+    } else {
+        missing(rt, SignalId::LatencyAvg);
+    }
+    spark(rt, SignalId::LatencyAvg, 1000);
+
+    MetricTile* rate = tile(TileId::RequestRate);
+    const double rps = engine.latest(SignalId::RequestRate);
+    if (std::isfinite(rps)) {
+        rate->setValue(tr("%1 req/s").arg(locale.toString(rps, 'f', rps < 10 ? 2 : 1)));
+        rate->setDetail(change(SignalId::RequestRate));
+        rate->setLevel(ThresholdLevel::Unknown);
+    } else {
+        missing(rate, SignalId::RequestRate);
+    }
+    spark(rate, SignalId::RequestRate, 1);
+
+    MetricTile* success = tile(TileId::SuccessRate);
+    const double ratio = engine.latest(SignalId::ErrorRatio);
+    if (std::isfinite(ratio)) {
+        success->setValue(tr("%1 %").arg(locale.toString((1 - ratio) * 100.0, 'f', 2)));
+        const double before =
+            meanOver(store, engine.signalSeries(SignalId::ErrorRatio), t0 - span, t0, scratch);
+        const double now =
+            meanOver(store, engine.signalSeries(SignalId::ErrorRatio), t0, t1, scratch);
+        QString detail = tr("errors %1 %").arg(locale.toString(ratio * 100.0, 'f', 2));
+        if (std::isfinite(before) && std::isfinite(now))
+            detail += tr(" · %1%2 pt vs previous %3")
+                          .arg(before - now >= 0 ? QStringLiteral("+") : QStringLiteral("−"),
+                               locale.toString(std::abs(before - now) * 100.0, 'f', 2), window);
+        success->setDetail(detail);
+        success->setLevel(m_thresholds.errorLevel(ratio));
+    } else {
+        missing(success, SignalId::ErrorRatio);
+    }
+    spark(success, SignalId::ErrorRatio, -100);
+
+    MetricTile* workflows = tile(TileId::ActiveWorkflows);
+    const double active = engine.latest(SignalId::ActiveWorkflows);
+    const double perS = engine.latest(SignalId::WorkflowRate);
+    if (std::isfinite(active) || std::isfinite(perS)) {
+        workflows->setValue(std::isfinite(active) ? locale.toString(active, 'f', 0) : tr("—"));
+        workflows->setDetail(std::isfinite(perS)
+                                 ? tr("%1 executions/min").arg(locale.toString(perS * 60, 'f', 1))
+                                 : tr("no active-workflows gauge"));
+        workflows->setLevel(ThresholdLevel::Unknown);
+    } else {
+        missing(workflows, SignalId::ActiveWorkflows);
+    }
+    spark(workflows, std::isfinite(active) ? SignalId::ActiveWorkflows : SignalId::WorkflowRate, 1);
+
+    MetricTile* memory = tile(TileId::Memory);
+    const double bytes = engine.latest(SignalId::MemoryBytes);
+    if (std::isfinite(bytes)) {
+        memory->setValue(tr("%1 MB").arg(locale.toString(bytes / 1e6, 'f', 0)));
+        const double cpu = engine.latest(SignalId::CpuPercent);
+        QStringList detail;
+        if (std::isfinite(cpu))
+            detail << tr("CPU %1 %").arg(locale.toString(cpu, 'f', 1));
+        const QString delta = change(SignalId::MemoryBytes);
+        if (!delta.isEmpty())
+            detail << delta;
+        memory->setDetail(detail.join(QStringLiteral(" · ")));
+        memory->setLevel(m_thresholds.memoryLevel(bytes));
+    } else {
+        missing(memory, SignalId::MemoryBytes);
+    }
+    spark(memory, SignalId::MemoryBytes, 1e-6);
+
+    // Components: the worst state stands out, with the names of those not healthy.
+    MetricTile* components = tile(TileId::Components);
+    if (m_monitor->hasHealth()) {
+        const HealthSnapshot& health = m_monitor->health();
+        const HealthState worst = health.worst();
+        QStringList bad;
+        for (const ComponentHealth& c : health.components) {
+            if (c.state != HealthState::Healthy)
+                bad << tr("%1 %2").arg(c.name, healthStateName(c.state));
+        }
+        QString value = healthStateName(worst);
+        if (!value.isEmpty())
+            value[0] = value[0].toUpper();
+        components->setValue(value);
+        components->setDetail(bad.isEmpty()
+                                  ? tr("all %n healthy", nullptr, int(health.components.size()))
+                                  : bad.join(QStringLiteral(", ")));
+        components->setAccent(colorFor(worst));
+        components->setLevel(worst == HealthState::Healthy    ? ThresholdLevel::Ok
+                             : worst == HealthState::Degraded ? ThresholdLevel::Warning
+                                                              : ThresholdLevel::Critical);
+    } else {
+        components->setValue(tr("—"));
+        components->setDetail(tr("waiting for /health/detailed"));
+        components->setAccent({});
+        components->setLevel(ThresholdLevel::Unknown);
+    }
+    components->setSparkline({}, t0, t1);
+
+    for (MetricTile* t : m_tiles) {
+        t->setStale(stale);
+        if (stale && m_monitor->hasData())
+            t->setDetail(tr("stale — %1 s old").arg(m_monitor->dataAgeMs() / 1000));
+    }
+}
+
+void Dashboard::updateStatus()
+{
+    QString text;
+    const QString format = QStringLiteral("HH:mm:ss");
+    const QString window = TimeControls::windowName(m_timeline->spanMs());
+    if (m_timeline->isLive()) {
+        text = m_timeline->spanMs() == m_timeline->presetMs()
+                   ? tr("Live: last %1").arg(window)
+                   : tr("Live, zoomed: last %1").arg(window);
+    } else {
+        text = tr("Paused: %1 – %2")
+                   .arg(QDateTime::fromMSecsSinceEpoch(m_timeline->startMs()).toString(format),
+                        QDateTime::fromMSecsSinceEpoch(m_timeline->endMs()).toString(format));
+    }
+    const bool stale = m_monitor->isDataStale();
+    if (!m_monitor->hasData())
+        text += tr(" · no data yet");
+    else if (stale)
+        text += tr(" · STALE: last data %1 s ago").arg(m_monitor->dataAgeMs() / 1000);
+    else
+        text += tr(" · data %1 s old").arg(m_monitor->dataAgeMs() / 1000);
+    for (TimeControls* controls : std::as_const(m_controls))
+        controls->setStatus(text, stale);
+}
+
+} // namespace ops

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "TimeChart.h"
+#include "domain/DashboardThresholds.h"
+#include "metrics/SignalEngine.h"
+
+#include <QObject>
+#include <QString>
+
+#include <array>
+
+class QAction;
+class QLineEdit;
+class QSettings;
+class QSortFilterProxyModel;
+class QTableView;
+class QWidget;
+
+namespace ops {
+
+class ChartCard;
+class ChartTimeline;
+class EndpointTableModel;
+class HealthPanel;
+class MetricTile;
+class TargetMonitor;
+class TimeControls;
+
+// The dashboard of one watched target: the Overview page (tiles, charts), the Endpoints page
+// (sortable table, the selected endpoint charted) and the Health page. Reads the monitor and its
+// SignalEngine; charts read the signal store through its decimating API only.
+class Dashboard : public QObject {
+    Q_OBJECT
+public:
+    enum class ChartId { ResponseTime, RequestRate, ErrorRate, Workflows, Memory, Cpu, Count };
+    enum class TileId {
+        ResponseTime,
+        RequestRate,
+        SuccessRate,
+        ActiveWorkflows,
+        Memory,
+        Components,
+        Count
+    };
+
+    Dashboard(TargetMonitor* monitor, QWidget* parentWidget);
+    ~Dashboard() override;
+
+    QWidget* overviewPage() const { return m_overview; }
+    QWidget* endpointsPage() const { return m_endpoints; }
+    HealthPanel* healthPanel() const { return m_health; }
+    ChartTimeline* timeline() const { return m_timeline; }
+
+    ChartCard* card(ChartId id) const { return m_cards[static_cast<std::size_t>(id)]; }
+    TimeChart* chart(ChartId id) const;
+    MetricTile* tile(TileId id) const { return m_tiles[static_cast<std::size_t>(id)]; }
+    QList<ChartCard*> allCards() const;
+
+    EndpointTableModel* endpointModel() const { return m_endpointModel; }
+    QSortFilterProxyModel* endpointProxy() const { return m_endpointProxy; }
+    QTableView* endpointView() const { return m_endpointView; }
+    QLineEdit* endpointFilter() const { return m_endpointFilter; }
+    ChartCard* endpointLatencyCard() const { return m_endpointLatency; }
+    ChartCard* endpointTrafficCard() const { return m_endpointTraffic; }
+    // Charts one endpoint (selects its row); an empty name clears the selection.
+    void selectEndpoint(const QString& endpoint);
+    QString selectedEndpoint() const { return m_selectedEndpoint; }
+
+    void setMonitor(TargetMonitor* monitor);
+    TargetMonitor* monitor() const { return m_monitor; }
+    // Where the tiles turn amber / red (the alert rules can feed theirs).
+    void setThresholds(const DashboardThresholds& thresholds);
+    const DashboardThresholds& thresholds() const { return m_thresholds; }
+    // An event marker on every chart: deploys, alerts, workflow launches.
+    void addMarker(qint64 timeMs, MarkerKind kind, const QString& label);
+
+    void setTablesShown(bool shown);
+    QAction* pauseAction() const { return m_pauseAction; }
+    QList<QAction*> presetActions() const { return m_presetActions; }
+
+    // The chosen time window (no secrets).
+    void saveSettings(QSettings& settings) const;
+    void restoreSettings(QSettings& settings);
+
+public slots:
+    // Re-reads the monitor: on each poll and each second (ages, staleness).
+    void refresh();
+
+private:
+    void buildActions(QWidget* parentWidget);
+    QWidget* buildOverview(QWidget* parentWidget);
+    QWidget* buildEndpoints(QWidget* parentWidget);
+    void bindCharts();
+    void bindEndpointCharts();
+    void updateTiles();
+    void updateAvailability();
+    void updateStatus();
+    void reselectEndpoint();
+    QString lackFor(SignalId id) const;
+    bool seen(SignalId id) const { return m_seen[static_cast<std::size_t>(id)]; }
+
+    TargetMonitor* m_monitor;
+    DashboardThresholds m_thresholds;
+    ChartTimeline* m_timeline;
+    QList<QAction*> m_presetActions;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_tablesAction = nullptr;
+    QWidget* m_overview = nullptr;
+    QWidget* m_endpoints = nullptr;
+    HealthPanel* m_health = nullptr;
+    QList<TimeControls*> m_controls;
+    std::array<ChartCard*, static_cast<std::size_t>(ChartId::Count)> m_cards{};
+    std::array<MetricTile*, static_cast<std::size_t>(TileId::Count)> m_tiles{};
+    EndpointTableModel* m_endpointModel = nullptr;
+    QSortFilterProxyModel* m_endpointProxy = nullptr;
+    QTableView* m_endpointView = nullptr;
+    QLineEdit* m_endpointFilter = nullptr;
+    ChartCard* m_endpointLatency = nullptr;
+    ChartCard* m_endpointTraffic = nullptr;
+    QString m_selectedEndpoint;
+    std::array<bool, kSignalCount> m_seen{};
+    std::int64_t m_lastScrapes = -1;
+};
+
+} // namespace ops

@@ -1,0 +1,211 @@
+#include "MetricTile.h"
+
+#include "StatePalette.h"
+
+#include <QPainter>
+#include <QPainterPath>
+#include <QPolygonF>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ops {
+
+MetricTile::MetricTile(const QString& title, QWidget* parent)
+    : QFrame(parent)
+    , m_title(title)
+{
+    setFrameShape(QFrame::StyledPanel);
+    setFocusPolicy(Qt::TabFocus);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_value = tr("—");
+    updateAccessible();
+}
+
+void MetricTile::setValue(const QString& value)
+{
+    if (value == m_value)
+        return;
+    m_value = value;
+    updateAccessible();
+    update();
+}
+
+void MetricTile::setDetail(const QString& detail)
+{
+    if (detail == m_detail)
+        return;
+    m_detail = detail;
+    updateAccessible();
+    update();
+}
+
+void MetricTile::setLevel(ThresholdLevel level)
+{
+    if (level == m_level)
+        return;
+    m_level = level;
+    updateAccessible();
+    update();
+}
+
+void MetricTile::setAccent(const QColor& color)
+{
+    m_accent = color;
+    update();
+}
+
+void MetricTile::setStale(bool stale)
+{
+    if (stale == m_stale)
+        return;
+    m_stale = stale;
+    updateAccessible();
+    update();
+}
+
+void MetricTile::setSparkline(const std::vector<StorePoint>& points, qint64 t0, qint64 t1)
+{
+    m_spark = points;
+    m_t0 = t0;
+    m_t1 = t1;
+    update();
+}
+
+QSize MetricTile::sizeHint() const
+{
+    const QFontMetrics fm(font());
+    return {fm.horizontalAdvance(QStringLiteral("Response time (avg) 0000")) + 24,
+            fm.height() * 5 + 36};
+}
+
+QSize MetricTile::minimumSizeHint() const
+{
+    const QFontMetrics fm(font());
+    return {fm.horizontalAdvance(QStringLiteral("Response time")) + 24, fm.height() * 5 + 36};
+}
+
+QColor MetricTile::accent() const
+{
+    if (m_stale)
+        return palette().color(QPalette::Disabled, QPalette::Text);
+    if (m_accent.isValid())
+        return m_accent;
+    switch (m_level) {
+    case ThresholdLevel::Ok:
+        return colorFor(HealthState::Healthy);
+    case ThresholdLevel::Warning:
+        return colorFor(HealthState::Degraded);
+    case ThresholdLevel::Critical:
+        return colorFor(HealthState::Down);
+    case ThresholdLevel::Unknown:
+        break;
+    }
+    return QColor(0x3b, 0x82, 0xf6); // no threshold: a neutral blue, readable on both palettes
+}
+
+void MetricTile::updateAccessible()
+{
+    QString level;
+    switch (m_level) {
+    case ThresholdLevel::Warning:
+        level = tr("warning");
+        break;
+    case ThresholdLevel::Critical:
+        level = tr("critical");
+        break;
+    default:
+        break;
+    }
+    setAccessibleName(tr("%1: %2").arg(m_title, m_value));
+    QStringList parts;
+    if (!level.isEmpty())
+        parts << level;
+    if (!m_detail.isEmpty())
+        parts << m_detail;
+    if (m_stale)
+        parts << tr("stale");
+    setAccessibleDescription(parts.join(QStringLiteral(", ")));
+    setToolTip(parts.isEmpty() ? m_title : m_title + QStringLiteral(" — ") + parts.join(u", "));
+}
+
+void MetricTile::paintEvent(QPaintEvent* event)
+{
+    QFrame::paintEvent(event);
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QRect r = contentsRect().adjusted(10, 6, -8, -6);
+    const QColor color = accent();
+    const QPalette& pal = palette();
+    const QColor text =
+        m_stale ? pal.color(QPalette::Disabled, QPalette::Text) : pal.color(QPalette::Text);
+    QColor soft = text;
+    soft.setAlpha(m_stale ? 140 : 190);
+
+    // Accent bar on the left: the threshold level at a glance.
+    p.fillRect(QRect(contentsRect().left(), contentsRect().top(), 5, contentsRect().height()),
+               color);
+    if (hasFocus()) {
+        p.setPen(QPen(pal.color(QPalette::Highlight), 2));
+        p.drawRect(rect().adjusted(1, 1, -1, -1));
+    }
+
+    const QFontMetrics fm(font());
+    p.setPen(soft);
+    p.drawText(QRect(r.left(), r.top(), r.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+               fm.elidedText(m_title, Qt::ElideRight, r.width()));
+    QFont big = font();
+    big.setPointSizeF(font().pointSizeF() * 1.7);
+    big.setBold(true);
+    const QFontMetrics bfm(big);
+    p.setFont(big);
+    p.setPen(m_level == ThresholdLevel::Critical || m_level == ThresholdLevel::Warning ||
+                     m_accent.isValid()
+                 ? (m_stale ? text : color)
+                 : text);
+    const int valueTop = r.top() + fm.height() + 2;
+    p.drawText(QRect(r.left(), valueTop, r.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+               bfm.elidedText(m_value, Qt::ElideRight, r.width()));
+    p.setFont(font());
+    p.setPen(soft);
+    const int detailTop = valueTop + bfm.height();
+    p.drawText(QRect(r.left(), detailTop, r.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+               fm.elidedText(m_detail, Qt::ElideRight, r.width()));
+
+    // Sparkline under the text.
+    const QRectF spark(r.left(), detailTop + fm.height() + 4, r.width(),
+                       std::max(8, r.bottom() - (detailTop + fm.height() + 4)));
+    if (m_spark.size() < 2 || m_t1 <= m_t0)
+        return;
+    double lo = m_spark.front().v;
+    double hi = lo;
+    for (const StorePoint& pt : m_spark) {
+        lo = std::min(lo, pt.v);
+        hi = std::max(hi, pt.v);
+    }
+    if (hi - lo < 1e-12) {
+        hi += 0.5;
+        lo -= 0.5;
+    }
+    QPolygonF line;
+    line.reserve(static_cast<int>(m_spark.size()));
+    for (const StorePoint& pt : m_spark) {
+        const double x = spark.left() + static_cast<double>(pt.t - m_t0) /
+                                            static_cast<double>(m_t1 - m_t0) * spark.width();
+        line << QPointF(x, spark.bottom() - (pt.v - lo) / (hi - lo) * spark.height());
+    }
+    QPolygonF area = line;
+    area << QPointF(line.back().x(), spark.bottom()) << QPointF(line.front().x(), spark.bottom());
+    QColor fill = color;
+    fill.setAlpha(40);
+    p.setPen(Qt::NoPen);
+    p.setBrush(fill);
+    p.drawPolygon(area);
+    QPen pen(color, 1.5);
+    pen.setCosmetic(true);
+    p.setPen(pen);
+    p.setBrush(Qt::NoBrush);
+    p.drawPolyline(line);
+}
+
+} // namespace ops

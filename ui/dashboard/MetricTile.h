@@ -1,0 +1,55 @@
+#pragma once
+
+#include "domain/DashboardThresholds.h"
+#include "metrics/SeriesStore.h"
+
+#include <QFrame>
+#include <QString>
+
+#include <vector>
+
+namespace ops {
+
+// One overview figure: a title, the value in large type, a detail line (change against the
+// previous window, a second figure), a sparkline, and a colour for its threshold level. Greyed
+// with its age while the data is stale.
+class MetricTile : public QFrame {
+    Q_OBJECT
+public:
+    explicit MetricTile(const QString& title, QWidget* parent = nullptr);
+
+    void setValue(const QString& value);
+    QString value() const { return m_value; }
+    void setDetail(const QString& detail);
+    QString detail() const { return m_detail; }
+    void setLevel(ThresholdLevel level);
+    ThresholdLevel level() const { return m_level; }
+    // A colour of its own instead of the threshold level's (component states).
+    void setAccent(const QColor& color);
+    void setStale(bool stale);
+    bool isStale() const { return m_stale; }
+    void setSparkline(const std::vector<StorePoint>& points, qint64 t0, qint64 t1);
+    int sparklinePoints() const { return static_cast<int>(m_spark.size()); }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    QColor accent() const;
+    void updateAccessible();
+
+    QString m_title;
+    QString m_value;
+    QString m_detail;
+    ThresholdLevel m_level = ThresholdLevel::Unknown;
+    QColor m_accent;
+    bool m_stale = false;
+    std::vector<StorePoint> m_spark;
+    qint64 m_t0 = 0;
+    qint64 m_t1 = 0;
+};
+
+} // namespace ops

@@ -1,0 +1,725 @@
+#include "TimeChart.h"
+
+#include "ChartTimeline.h"
+#include "itemmodels/ChartPointsModel.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFontMetrics>
+#include <QKeyEvent>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QSaveFile>
+#include <QTextStream>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace ops {
+
+namespace {
+
+constexpr int kRightMargin = 10;
+
+// A step of 1, 2 or 5 × 10^n giving about `ticks` intervals over `range`.
+double niceStep(double range, int ticks)
+{
+    if (!(range > 0))
+        return 1;
+    const double raw = range / ticks;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double r = raw / magnitude;
+    const double nice = r < 1.5 ? 1 : (r < 3 ? 2 : (r < 7 ? 5 : 10));
+    return nice * magnitude;
+}
+
+qint64 timeStep(qint64 spanMs, double widthPx)
+{
+    static constexpr std::array<qint64, 18> steps = {
+        1'000,     2'000,     5'000,      10'000,     15'000,     30'000,
+        60'000,    120'000,   300'000,    600'000,    900'000,    1'800'000,
+        3'600'000, 7'200'000, 10'800'000, 21'600'000, 43'200'000, 86'400'000};
+    const double wanted = std::max(1.0, widthPx / 110.0); // a label every ~110 px at most
+    for (qint64 step : steps) {
+        if (static_cast<double>(spanMs) / static_cast<double>(step) <= wanted)
+            return step;
+    }
+    return steps.back();
+}
+
+QColor markerColor(MarkerKind kind)
+{
+    switch (kind) {
+    case MarkerKind::Deploy:
+        return QColor(0x8b, 0x5c, 0xf6);
+    case MarkerKind::Alert:
+        return QColor(0xef, 0x44, 0x44);
+    case MarkerKind::Workflow:
+        return QColor(0x06, 0xb6, 0xd4);
+    case MarkerKind::Note:
+        break;
+    }
+    return QColor(0x94, 0xa3, 0xb8);
+}
+
+} // namespace
+
+TimeChart::TimeChart(ChartTimeline* timeline, QWidget* parent)
+    : QWidget(parent)
+    , m_timeline(timeline)
+    , m_pointsModel(new ChartPointsModel(this))
+{
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setMinimumSize(240, 150);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    connect(m_timeline, &ChartTimeline::rangeChanged, this, &TimeChart::dataChanged);
+}
+
+TimeChart::~TimeChart() = default;
+
+QColor TimeChart::seriesColor(int index)
+{
+    // Mid-tone colours readable on light and dark backgrounds.
+    static const std::array<QColor, 10> colors = {
+        QColor(0x3b, 0x82, 0xf6), QColor(0xf5, 0x9e, 0x0b), QColor(0x10, 0xb9, 0x81),
+        QColor(0xef, 0x44, 0x44), QColor(0x8b, 0x5c, 0xf6), QColor(0x06, 0xb6, 0xd4),
+        QColor(0xec, 0x48, 0x99), QColor(0x84, 0xcc, 0x16), QColor(0xf9, 0x73, 0x16),
+        QColor(0x94, 0xa3, 0xb8)};
+    return colors[static_cast<std::size_t>(index) % colors.size()];
+}
+
+void TimeChart::setTitle(const QString& title)
+{
+    m_title = title;
+    setAccessibleName(tr("%1 chart").arg(title));
+    invalidateLayer();
+}
+
+void TimeChart::setStore(const SeriesStore* store)
+{
+    m_store = store;
+    dataChanged();
+}
+
+int TimeChart::addSeries(const QString& name, std::uint32_t id, double scale, QColor color)
+{
+    Series s;
+    s.name = name;
+    s.id = id;
+    s.scale = scale;
+    s.color = color.isValid() ? color : seriesColor(static_cast<int>(m_series.size()));
+    m_series.push_back(std::move(s));
+    dataChanged();
+    return static_cast<int>(m_series.size()) - 1;
+}
+
+void TimeChart::setSeriesId(int index, std::uint32_t id)
+{
+    if (index < 0 || index >= seriesCount() || m_series[static_cast<std::size_t>(index)].id == id)
+        return;
+    m_series[static_cast<std::size_t>(index)].id = id;
+    dataChanged();
+}
+
+void TimeChart::setSeriesName(int index, const QString& name)
+{
+    if (index < 0 || index >= seriesCount())
+        return;
+    m_series[static_cast<std::size_t>(index)].name = name;
+    invalidateLayer();
+}
+
+void TimeChart::clearSeries()
+{
+    m_series.clear();
+    dataChanged();
+}
+
+QString TimeChart::seriesName(int index) const
+{
+    return index >= 0 && index < seriesCount() ? m_series[static_cast<std::size_t>(index)].name
+                                               : QString();
+}
+
+void TimeChart::setSeriesVisible(int index, bool visible)
+{
+    if (index < 0 || index >= seriesCount() ||
+        m_series[static_cast<std::size_t>(index)].visible == visible)
+        return;
+    m_series[static_cast<std::size_t>(index)].visible = visible;
+    dataChanged();
+    emit seriesVisibilityChanged(index, visible);
+}
+
+bool TimeChart::isSeriesVisible(int index) const
+{
+    return index >= 0 && index < seriesCount() && m_series[static_cast<std::size_t>(index)].visible;
+}
+
+bool TimeChart::drawnSeries(const Series& s) const
+{
+    return s.visible && m_store && s.id != SeriesStore::kNoSeries && m_store->contains(s.id);
+}
+
+QStringList TimeChart::visibleSeries() const
+{
+    QStringList names;
+    for (const Series& s : m_series) {
+        if (drawnSeries(s))
+            names << s.name;
+    }
+    return names;
+}
+
+void TimeChart::setPlaceholder(const QString& text)
+{
+    if (text == m_placeholder)
+        return;
+    m_placeholder = text;
+    updateAccessibleText();
+    invalidateLayer();
+}
+
+void TimeChart::addMarker(qint64 timeMs, MarkerKind kind, const QString& label)
+{
+    m_markers.push_back({timeMs, kind, label});
+    invalidateLayer();
+}
+
+void TimeChart::clearMarkers()
+{
+    m_markers.clear();
+    invalidateLayer();
+}
+
+void TimeChart::dataChanged()
+{
+    m_dataDirty = true;
+    invalidateLayer();
+}
+
+void TimeChart::invalidateLayer()
+{
+    m_layerDirty = true;
+    update();
+}
+
+int TimeChart::pointCount(int index) const
+{
+    if (index < 0 || index >= seriesCount())
+        return 0;
+    const_cast<TimeChart*>(this)->decimate(plotWidth());
+    return static_cast<int>(m_series[static_cast<std::size_t>(index)].points.size());
+}
+
+int TimeChart::totalPointCount() const
+{
+    int total = 0;
+    for (int i = 0; i < seriesCount(); ++i)
+        total += pointCount(i);
+    return total;
+}
+
+int TimeChart::plotWidth() const
+{
+    return std::max(1, static_cast<int>(layoutFor(size()).plot.width()));
+}
+
+TimeChart::Layout TimeChart::layoutFor(const QSize& size) const
+{
+    const QFontMetrics fm(font());
+    const int line = fm.height();
+    const double left = fm.horizontalAdvance(QStringLiteral("-000.0 req/s")) + 8;
+    const double top = line * 2 + 10; // title and legend
+    const double bottom = line + 8;   // time labels
+    Layout l;
+    l.legend = QRectF(left, line + 4, size.width() - left - kRightMargin, line + 2);
+    l.plot = QRectF(left, top, std::max(1.0, size.width() - left - kRightMargin),
+                    std::max(1.0, size.height() - top - bottom));
+    return l;
+}
+
+void TimeChart::decimate(int width)
+{
+    const qint64 t1 = m_timeline->endMs();
+    const qint64 t0 = m_timeline->startMs();
+    if (!m_dataDirty && width == m_decimatedWidth && t0 == m_t0 && t1 == m_t1)
+        return;
+    m_dataDirty = false;
+    m_decimatedWidth = width;
+    m_t0 = t0;
+    m_t1 = t1;
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
+    for (Series& s : m_series) {
+        s.points.clear();
+        if (!drawnSeries(s) || t1 <= t0)
+            continue;
+        m_store->decimate(s.id, t0, t1, width, s.points);
+        for (StorePoint& p : s.points) {
+            p.v *= s.scale;
+            lo = std::min(lo, p.v);
+            hi = std::max(hi, p.v);
+        }
+    }
+    if (!(lo <= hi)) {
+        lo = 0;
+        hi = 1;
+    }
+    if (lo >= 0 && lo < hi * 0.5)
+        lo = 0; // rates, latencies, bytes: start from zero unless the values sit far above it
+    if (hi - lo < 1e-12)
+        hi = lo + (lo == 0 ? 1 : std::abs(lo) * 0.1);
+    const double step = niceStep(hi - lo, 4);
+    m_yMin = std::floor(lo / step) * step;
+    m_yMax = std::ceil((hi + (hi - lo) * 0.04) / step) * step;
+    if (m_pointsModelActive)
+        updatePointsModel();
+}
+
+void TimeChart::setPointsModelActive(bool active)
+{
+    m_pointsModelActive = active;
+    if (active) {
+        decimate(plotWidth());
+        updatePointsModel();
+    }
+}
+
+void TimeChart::updatePointsModel()
+{
+    std::vector<ChartPointsModel::Series> rows;
+    for (const Series& s : m_series) {
+        if (drawnSeries(s))
+            rows.push_back({s.name, s.points});
+    }
+    m_pointsModel->setSeries(std::move(rows), m_unit);
+}
+
+QString TimeChart::formatValue(double v) const
+{
+    const double a = std::abs(v);
+    const int decimals = a >= 100 ? 0 : (a >= 10 ? 1 : (a >= 1 ? 2 : 3));
+    const QString number = QLocale().toString(v, 'f', decimals);
+    return m_unit.isEmpty() ? number : tr("%1 %2").arg(number, m_unit);
+}
+
+double TimeChart::timeAtX(double x) const
+{
+    const QRectF& plot = m_layout.plot;
+    const double f = (x - plot.left()) / plot.width();
+    return static_cast<double>(m_t0) + f * static_cast<double>(m_t1 - m_t0);
+}
+
+void TimeChart::render(QPainter& painter, const QSize& size)
+{
+    m_dataDirty = true;
+    paintLayer(painter, size);
+}
+
+QImage TimeChart::renderImage(const QSize& size)
+{
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    QPainter painter(&image);
+    render(painter, size);
+    painter.end();
+    return image;
+}
+
+void TimeChart::paintLayer(QPainter& painter, const QSize& size)
+{
+    const QPalette& pal = palette();
+    const QColor base = pal.color(QPalette::Base);
+    const QColor text = pal.color(QPalette::Text);
+    QColor grid = text;
+    grid.setAlpha(40);
+    QColor axisText = pal.color(QPalette::Text);
+    axisText.setAlpha(190);
+    const QFontMetrics fm(font());
+    painter.setFont(font());
+    painter.fillRect(QRect(QPoint(0, 0), size), base);
+
+    m_layout = layoutFor(size);
+    const QRectF plot = m_layout.plot;
+    decimate(static_cast<int>(plot.width()));
+
+    // Title.
+    QFont bold = font();
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.setPen(text);
+    painter.drawText(QRectF(8, 2, size.width() - 16, fm.height() + 2), Qt::AlignLeft, m_title);
+    painter.setFont(font());
+
+    // Legend: a swatch and name per series; hidden ones struck through and faded.
+    m_legendRects.assign(m_series.size(), QRectF());
+    double lx = m_layout.legend.left();
+    for (std::size_t i = 0; i < m_series.size(); ++i) {
+        const Series& s = m_series[i];
+        const bool present = m_store && s.id != SeriesStore::kNoSeries && m_store->contains(s.id);
+        const double w = fm.horizontalAdvance(s.name) + 22;
+        const QRectF r(lx, m_layout.legend.top(), w, m_layout.legend.height());
+        m_legendRects[i] = r;
+        QColor c = s.color;
+        QColor t = text;
+        if (!s.visible || !present) {
+            c.setAlpha(70);
+            t.setAlpha(110);
+        }
+        painter.fillRect(QRectF(r.left(), r.center().y() - 4, 12, 8), c);
+        QFont f = font();
+        f.setStrikeOut(!s.visible);
+        painter.setFont(f);
+        painter.setPen(t);
+        painter.drawText(QRectF(r.left() + 16, r.top(), w - 16, r.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter, s.name);
+        lx += w + 10;
+    }
+    painter.setFont(font());
+
+    if (!m_placeholder.isEmpty() || m_timeline->latestMs() <= 0) {
+        painter.setPen(axisText);
+        painter.drawText(plot.adjusted(10, 10, -10, -10), Qt::AlignCenter | Qt::TextWordWrap,
+                         m_placeholder.isEmpty() ? tr("No data yet") : m_placeholder);
+        return;
+    }
+
+    // Grid and value axis.
+    const double ySpan = m_yMax - m_yMin;
+    auto yOf = [&](double v) { return plot.bottom() - (v - m_yMin) / ySpan * plot.height(); };
+    const double step = niceStep(ySpan, 4);
+    painter.setPen(QPen(grid, 0));
+    for (double v = m_yMin; v <= m_yMax + step * 0.01; v += step) {
+        const double y = yOf(v);
+        painter.setPen(QPen(grid, 0));
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+        painter.setPen(axisText);
+        painter.drawText(QRectF(0, y - fm.height() / 2.0, plot.left() - 6, fm.height()),
+                         Qt::AlignRight | Qt::AlignVCenter, formatValue(v));
+    }
+    // Time axis.
+    const qint64 span = std::max<qint64>(1, m_t1 - m_t0);
+    const qint64 tStep = timeStep(span, plot.width());
+    const QString format = span > 86'400'000 ? QStringLiteral("dd MMM HH:mm")
+                           : tStep >= 60'000 ? QStringLiteral("HH:mm")
+                                             : QStringLiteral("HH:mm:ss");
+    const qint64 offset = QDateTime::fromMSecsSinceEpoch(m_t0).offsetFromUtc() * 1000LL;
+    qint64 t = ((m_t0 + offset) / tStep + 1) * tStep - offset;
+    for (; t < m_t1; t += tStep) {
+        const double x = plot.left() + static_cast<double>(t - m_t0) / span * plot.width();
+        painter.setPen(QPen(grid, 0));
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        painter.setPen(axisText);
+        const QString label = QDateTime::fromMSecsSinceEpoch(t).toString(format);
+        const double w = fm.horizontalAdvance(label);
+        painter.drawText(QRectF(x - w / 2 - 2, plot.bottom() + 3, w + 4, fm.height()),
+                         Qt::AlignCenter, label);
+    }
+    painter.setPen(QPen(axisText, 0));
+    painter.drawLine(plot.bottomLeft(), plot.bottomRight());
+
+    // Series: one polyline each, cosmetic pen, clipped to the plot.
+    painter.save();
+    painter.setClipRect(plot.adjusted(0, -2, 0, 2));
+    const double xScale = plot.width() / static_cast<double>(span);
+    const double yScale = plot.height() / ySpan;
+    bool empty = true;
+    for (Series& s : m_series) {
+        if (s.points.empty())
+            continue;
+        empty = false;
+        s.polyline.resize(static_cast<int>(s.points.size()));
+        QPointF* out = s.polyline.data();
+        for (const StorePoint& p : s.points) {
+            *out++ = QPointF(plot.left() + static_cast<double>(p.t - m_t0) * xScale,
+                             plot.bottom() - (p.v - m_yMin) * yScale);
+        }
+        QPen pen(s.color, 1.5);
+        pen.setCosmetic(true);
+        painter.setPen(pen);
+        painter.drawPolyline(s.polyline);
+    }
+    painter.restore();
+
+    // Markers: a dashed line and a short label at the top.
+    for (const Marker& m : m_markers) {
+        if (m.timeMs < m_t0 || m.timeMs > m_t1)
+            continue;
+        const double x = plot.left() + static_cast<double>(m.timeMs - m_t0) * xScale;
+        QPen pen(markerColor(m.kind), 1, Qt::DashLine);
+        pen.setCosmetic(true);
+        painter.setPen(pen);
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        painter.setPen(markerColor(m.kind));
+        painter.drawText(QPointF(x + 3, plot.top() + fm.ascent()),
+                         fm.elidedText(m.label, Qt::ElideRight, 140));
+    }
+
+    if (empty) {
+        painter.setPen(axisText);
+        painter.drawText(plot, Qt::AlignCenter,
+                         m_store ? tr("No data in this time window yet") : tr("No data yet"));
+    }
+}
+
+void TimeChart::paintHover(QPainter& painter)
+{
+    const QRectF plot = m_layout.plot;
+    if (!m_hovering || !m_placeholder.isEmpty() || !plot.contains(m_hover))
+        return;
+    const double t = timeAtX(m_hover.x());
+    const QPalette& pal = palette();
+    QColor line = pal.color(QPalette::Text);
+    line.setAlpha(120);
+    painter.setPen(QPen(line, 0));
+    painter.drawLine(QPointF(m_hover.x(), plot.top()), QPointF(m_hover.x(), plot.bottom()));
+
+    // The nearest real point of each drawn series.
+    QStringList lines;
+    qint64 shownTime = 0;
+    const double ySpan = m_yMax - m_yMin;
+    painter.setRenderHint(QPainter::Antialiasing);
+    for (const Series& s : m_series) {
+        if (s.points.empty())
+            continue;
+        auto it = std::lower_bound(
+            s.points.begin(), s.points.end(), t,
+            [](const StorePoint& p, double v) { return static_cast<double>(p.t) < v; });
+        if (it == s.points.end() ||
+            (it != s.points.begin() && std::abs(static_cast<double>(std::prev(it)->t) - t) <
+                                           std::abs(static_cast<double>(it->t) - t)))
+            it = std::prev(it);
+        shownTime = it->t;
+        const double x = plot.left() + static_cast<double>(it->t - m_t0) /
+                                           static_cast<double>(m_t1 - m_t0) * plot.width();
+        const double y = plot.bottom() - (it->v - m_yMin) / ySpan * plot.height();
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(s.color);
+        painter.drawEllipse(QPointF(x, y), 3.5, 3.5);
+        lines << tr("%1: %2").arg(s.name, formatValue(it->v));
+    }
+    if (lines.isEmpty())
+        return;
+    lines.prepend(
+        QDateTime::fromMSecsSinceEpoch(shownTime).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+    const QFontMetrics fm(font());
+    double w = 0;
+    for (const QString& l : lines)
+        w = std::max<double>(w, fm.horizontalAdvance(l));
+    const QSizeF box(w + 16, lines.size() * fm.height() + 10);
+    QPointF at(m_hover.x() + 12, plot.top() + 6);
+    if (at.x() + box.width() > plot.right())
+        at.setX(m_hover.x() - 12 - box.width());
+    const QRectF r(at, box);
+    QColor bg = pal.color(QPalette::ToolTipBase);
+    bg.setAlpha(235);
+    painter.setPen(QPen(pal.color(QPalette::Mid), 0));
+    painter.setBrush(bg);
+    painter.drawRoundedRect(r, 4, 4);
+    painter.setPen(pal.color(QPalette::ToolTipText));
+    for (int i = 0; i < lines.size(); ++i)
+        painter.drawText(QPointF(r.left() + 8, r.top() + 5 + fm.ascent() + i * fm.height()),
+                         lines[i]);
+}
+
+void TimeChart::paintEvent(QPaintEvent*)
+{
+    const qreal dpr = devicePixelRatioF();
+    if (m_layerDirty || m_dataDirty || m_layer.size() != size() * dpr) {
+        m_layer = QPixmap(size() * dpr);
+        m_layer.setDevicePixelRatio(dpr);
+        QPainter layer(&m_layer);
+        paintLayer(layer, size());
+        m_layerDirty = false;
+        updateAccessibleText();
+    }
+    QPainter painter(this);
+    painter.drawPixmap(0, 0, m_layer);
+    paintHover(painter);
+    if (hasFocus()) {
+        QColor focus = palette().color(QPalette::Highlight);
+        painter.setPen(QPen(focus, 2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(rect().adjusted(1, 1, -1, -1));
+    }
+}
+
+void TimeChart::updateAccessibleText()
+{
+    if (!m_placeholder.isEmpty()) {
+        setAccessibleDescription(m_placeholder);
+        return;
+    }
+    QStringList parts;
+    for (const Series& s : m_series) {
+        if (!s.points.empty())
+            parts << tr("%1 latest %2").arg(s.name, formatValue(s.points.back().v));
+    }
+    setAccessibleDescription(parts.isEmpty() ? tr("No data") : parts.join(QStringLiteral("; ")));
+}
+
+void TimeChart::resizeEvent(QResizeEvent*)
+{
+    invalidateLayer();
+}
+
+void TimeChart::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange ||
+        event->type() == QEvent::StyleChange)
+        invalidateLayer();
+    QWidget::changeEvent(event);
+}
+
+void TimeChart::focusInEvent(QFocusEvent* event)
+{
+    update();
+    QWidget::focusInEvent(event);
+}
+
+void TimeChart::focusOutEvent(QFocusEvent* event)
+{
+    update();
+    QWidget::focusOutEvent(event);
+}
+
+void TimeChart::mouseMoveEvent(QMouseEvent* event)
+{
+    m_hover = event->position();
+    m_hovering = true;
+    if (m_dragging) {
+        const double msPerPx =
+            static_cast<double>(m_timeline->spanMs()) / std::max(1.0, m_layout.plot.width());
+        const auto target =
+            m_dragEndMs - static_cast<qint64>((event->position().x() - m_dragX) * msPerPx);
+        m_timeline->pan(target - m_timeline->endMs());
+    }
+    update();
+}
+
+void TimeChart::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton)
+        return QWidget::mousePressEvent(event);
+    for (std::size_t i = 0; i < m_legendRects.size(); ++i) {
+        if (m_legendRects[i].contains(event->position())) {
+            setSeriesVisible(static_cast<int>(i), !m_series[i].visible);
+            return;
+        }
+    }
+    if (m_layout.plot.contains(event->position())) {
+        m_dragging = true;
+        m_dragX = event->position().x();
+        m_dragEndMs = m_timeline->endMs();
+        setCursor(Qt::ClosedHandCursor);
+    }
+}
+
+void TimeChart::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (m_dragging) {
+        m_dragging = false;
+        unsetCursor();
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
+void TimeChart::mouseDoubleClickEvent(QMouseEvent*)
+{
+    m_timeline->setPreset(m_timeline->presetMs());
+}
+
+void TimeChart::wheelEvent(QWheelEvent* event)
+{
+    const int delta = event->angleDelta().y();
+    if (delta == 0)
+        return;
+    const double factor = delta > 0 ? 1 / 1.25 : 1.25;
+    m_timeline->zoom(factor, static_cast<qint64>(timeAtX(event->position().x())));
+    event->accept();
+}
+
+void TimeChart::keyPressEvent(QKeyEvent* event)
+{
+    const qint64 step = std::max<qint64>(1000, m_timeline->spanMs() / 10);
+    switch (event->key()) {
+    case Qt::Key_Left:
+        m_timeline->pan(-step);
+        break;
+    case Qt::Key_Right:
+        m_timeline->pan(step);
+        break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        m_timeline->zoomAroundCentre(1 / 1.5);
+        break;
+    case Qt::Key_Minus:
+    case Qt::Key_Underscore:
+        m_timeline->zoomAroundCentre(1.5);
+        break;
+    case Qt::Key_Space:
+        m_timeline->togglePaused();
+        break;
+    case Qt::Key_Home:
+    case Qt::Key_End:
+        m_timeline->setPreset(m_timeline->presetMs());
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+void TimeChart::leaveEvent(QEvent* event)
+{
+    m_hovering = false;
+    update();
+    QWidget::leaveEvent(event);
+}
+
+bool TimeChart::exportPng(const QString& path)
+{
+    return grab().save(path, "PNG");
+}
+
+bool TimeChart::exportCsv(const QString& path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
+        return false;
+    QTextStream out(&file);
+    out << "time,time_ms,series,value";
+    if (!m_unit.isEmpty())
+        out << ',' << "unit";
+    out << '\n';
+    const qint64 t1 = m_timeline->endMs();
+    const qint64 t0 = m_timeline->startMs();
+    std::vector<StorePoint> points;
+    for (const Series& s : m_series) {
+        if (!drawnSeries(s))
+            continue;
+        m_store->points(s.id, t0, t1, points);
+        if (points.empty())
+            m_store->decimate(s.id, t0, t1, std::max(1, plotWidth()), points);
+        QString name = s.name;
+        if (name.contains(u',') || name.contains(u'"'))
+            name = u'"' + name.replace(u'"', QStringLiteral("\"\"")) + u'"';
+        for (const StorePoint& p : points) {
+            out << QDateTime::fromMSecsSinceEpoch(p.t).toString(Qt::ISODateWithMs) << ',' << p.t
+                << ',' << name << ',' << QString::number(p.v * s.scale, 'g', 10);
+            if (!m_unit.isEmpty())
+                out << ',' << m_unit;
+            out << '\n';
+        }
+    }
+    out.flush();
+    return file.commit();
+}
+
+} // namespace ops

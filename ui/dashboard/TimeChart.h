@@ -1,0 +1,167 @@
+#pragma once
+
+#include "metrics/SeriesStore.h"
+
+#include <QColor>
+#include <QImage>
+#include <QPixmap>
+#include <QPolygonF>
+#include <QString>
+#include <QWidget>
+
+#include <cstdint>
+#include <vector>
+
+namespace ops {
+
+class ChartPointsModel;
+class ChartTimeline;
+
+// Kinds of event markers a chart can show (deploys, alerts, workflow launches...).
+enum class MarkerKind { Deploy, Alert, Workflow, Note };
+
+// A lightweight time chart: each visible series is read from a SeriesStore through its M4
+// decimation (at most 4 points per pixel column, whatever the history length) and drawn as one
+// polyline with a cosmetic pen; axes, grid, legend, markers and the hover read-out are painted by
+// hand, and everything but the hover overlay is cached until the data, range or size change.
+// Keys: Left/Right pan, +/- zoom, Space pause, Home live. Mouse: wheel zooms, drag pans,
+// double-click returns to live, a click on a legend entry toggles its series.
+class TimeChart : public QWidget {
+    Q_OBJECT
+public:
+    explicit TimeChart(ChartTimeline* timeline, QWidget* parent = nullptr);
+    ~TimeChart() override;
+
+    static QColor seriesColor(int index);
+
+    void setTitle(const QString& title);
+    QString title() const { return m_title; }
+    // The unit shown on the value axis and in read-outs ("ms", "req/s", "%", "MB").
+    void setUnit(const QString& unit) { m_unit = unit; }
+    QString unit() const { return m_unit; }
+
+    void setStore(const SeriesStore* store);
+    const SeriesStore* store() const { return m_store; }
+    // A series: its id in the store (kNoSeries: nothing to draw), a factor from stored to shown
+    // units. Returns its index.
+    int addSeries(const QString& name, std::uint32_t id, double scale = 1.0, QColor color = {});
+    void setSeriesId(int index, std::uint32_t id);
+    void setSeriesName(int index, const QString& name);
+    void clearSeries();
+    int seriesCount() const { return static_cast<int>(m_series.size()); }
+    QString seriesName(int index) const;
+    void setSeriesVisible(int index, bool visible);
+    bool isSeriesVisible(int index) const;
+    // Names of the series that are drawn (visible and backed by a store series).
+    QStringList visibleSeries() const;
+
+    // Shown instead of the plot when set (e.g. "this gateway exports no memory gauge").
+    void setPlaceholder(const QString& text);
+    QString placeholder() const { return m_placeholder; }
+
+    // The seam for event markers: deploys, alerts and workflow launches are added here.
+    void addMarker(qint64 timeMs, MarkerKind kind, const QString& label);
+    void clearMarkers();
+    int markerCount() const { return static_cast<int>(m_markers.size()); }
+
+    // The data changed (a poll arrived): re-decimate on the next paint. O(pixel width).
+    void dataChanged();
+
+    // Points currently held for drawing: one series, and all visible ones.
+    int pointCount(int index) const;
+    int totalPointCount() const;
+    // Pixel columns of the plot area at the current size.
+    int plotWidth() const;
+
+    // Draws the whole chart (no hover) into a painter of the given size; re-decimates first.
+    void render(QPainter& painter, const QSize& size);
+    QImage renderImage(const QSize& size);
+
+    bool exportPng(const QString& path);
+    // The visible range of every visible series: full-resolution points where the store holds
+    // them, else the decimated ones. Columns: time (ISO 8601), time_ms, series, value.
+    bool exportCsv(const QString& path) const;
+
+    // The table alternative: the drawn points, refreshed while the table is shown.
+    ChartPointsModel* pointsModel() const { return m_pointsModel; }
+    void setPointsModelActive(bool active);
+
+    ChartTimeline* timeline() const { return m_timeline; }
+
+signals:
+    void seriesVisibilityChanged(int index, bool visible);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    void focusInEvent(QFocusEvent* event) override;
+    void focusOutEvent(QFocusEvent* event) override;
+
+private:
+    struct Series {
+        QString name;
+        std::uint32_t id = SeriesStore::kNoSeries;
+        double scale = 1.0;
+        QColor color;
+        bool visible = true;
+        std::vector<StorePoint> points; // decimated, values scaled
+        QPolygonF polyline;
+    };
+    struct Marker {
+        qint64 timeMs = 0;
+        MarkerKind kind = MarkerKind::Note;
+        QString label;
+    };
+    struct Layout {
+        QRectF plot;
+        QRectF legend;
+    };
+
+    Layout layoutFor(const QSize& size) const;
+    void decimate(int width);
+    void paintLayer(QPainter& painter, const QSize& size);
+    void paintHover(QPainter& painter);
+    void invalidateLayer();
+    void updatePointsModel();
+    bool drawnSeries(const Series& s) const;
+    double timeAtX(double x) const;
+    QString formatValue(double v) const;
+    void updateAccessibleText();
+
+    ChartTimeline* m_timeline;
+    const SeriesStore* m_store = nullptr;
+    QString m_title;
+    QString m_unit;
+    QString m_placeholder;
+    std::vector<Series> m_series;
+    std::vector<Marker> m_markers;
+    // Decimated for this range and width; invalid when the data or range changed.
+    qint64 m_t0 = 0;
+    qint64 m_t1 = 0;
+    int m_decimatedWidth = -1;
+    bool m_dataDirty = true;
+    double m_yMin = 0;
+    double m_yMax = 1;
+    Layout m_layout;
+    std::vector<QRectF> m_legendRects;
+    QPixmap m_layer;
+    bool m_layerDirty = true;
+    // Hover and drag.
+    bool m_hovering = false;
+    QPointF m_hover;
+    bool m_dragging = false;
+    double m_dragX = 0;
+    qint64 m_dragEndMs = 0;
+    ChartPointsModel* m_pointsModel;
+    bool m_pointsModelActive = false;
+};
+
+} // namespace ops

@@ -1,0 +1,71 @@
+#include "TimeControls.h"
+
+#include "ChartTimeline.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+
+namespace ops {
+
+QList<qint64> TimeControls::presetWindows()
+{
+    return {5 * 60'000LL, 15 * 60'000LL, 3'600'000LL, 6 * 3'600'000LL, 24 * 3'600'000LL};
+}
+
+QString TimeControls::windowName(qint64 ms)
+{
+    if (ms % 3'600'000 == 0)
+        return tr("%1 h").arg(ms / 3'600'000);
+    if (ms % 60'000 == 0)
+        return tr("%1 min").arg(ms / 60'000);
+    return tr("%1 s").arg(ms / 1000);
+}
+
+TimeControls::TimeControls(ChartTimeline* timeline, const Actions& actions, QWidget* parent)
+    : QWidget(parent)
+    , m_status(new QLabel(this))
+{
+    Q_UNUSED(timeline);
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* label = new QLabel(tr("Window:"), this);
+    layout->addWidget(label);
+    for (QAction* preset : actions.presets) {
+        auto* button = new QToolButton(this);
+        button->setDefaultAction(preset);
+        button->setFocusPolicy(Qt::TabFocus);
+        layout->addWidget(button);
+        addAction(preset);
+    }
+    layout->addSpacing(12);
+    auto* pause = new QToolButton(this);
+    pause->setDefaultAction(actions.pause);
+    pause->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    pause->setFocusPolicy(Qt::TabFocus);
+    layout->addWidget(pause);
+    addAction(actions.pause);
+    auto* tables = new QToolButton(this);
+    tables->setDefaultAction(actions.tables);
+    tables->setFocusPolicy(Qt::TabFocus);
+    layout->addWidget(tables);
+    addAction(actions.tables);
+    layout->addSpacing(12);
+    m_status->setObjectName(QStringLiteral("chartStatus"));
+    m_status->setTextFormat(Qt::PlainText);
+    layout->addWidget(m_status, 1);
+}
+
+void TimeControls::setStatus(const QString& text, bool stale)
+{
+    m_status->setText(text);
+    m_status->setEnabled(!stale); // greyed while stale
+}
+
+QString TimeControls::status() const
+{
+    return m_status->text();
+}
+
+} // namespace ops
