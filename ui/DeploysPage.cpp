@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -71,7 +72,13 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     , m_session(session)
     , m_serviceName(session->serviceId())
 {
-    auto* layout = new QVBoxLayout(this);
+    setObjectName(QStringLiteral("deploysPage"));
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    m_stack = new QStackedWidget(this);
+    outer->addWidget(m_stack);
+    auto* content = new QWidget(m_stack);
+    auto* layout = new QVBoxLayout(content);
     m_header = new QLabel(this);
     m_header->setTextFormat(Qt::RichText);
     layout->addWidget(m_header);
@@ -81,10 +88,15 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
 
     auto* actions = new QHBoxLayout;
     auto* refresh = new QPushButton(tr("Refresh"), this);
+    refresh->setObjectName(QStringLiteral("deployRefresh"));
     m_redeploy = new QPushButton(tr("Redeploy…"), this);
     m_cancel = new QPushButton(tr("Cancel deploy"), this);
     m_verify = new QPushButton(tr("Verify now"), this);
     m_rollback = new QPushButton(tr("Roll back…"), this);
+    m_redeploy->setObjectName(QStringLiteral("deployRedeploy"));
+    m_cancel->setObjectName(QStringLiteral("deployCancel"));
+    m_verify->setObjectName(QStringLiteral("deployVerify"));
+    m_rollback->setObjectName(QStringLiteral("deployRollback"));
     for (QPushButton* b : {refresh, m_redeploy, m_cancel, m_verify, m_rollback}) {
         actions->addWidget(b);
     }
@@ -99,6 +111,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     m_progress->setAccessibleName(tr("Deploy progress"));
     m_progress->setMaximumWidth(280);
     m_status = new QLabel(tr("No deploy in progress"), this);
+    m_status->setObjectName(QStringLiteral("deployStatus"));
     progressRow->addWidget(m_progress);
     progressRow->addWidget(m_status, 1);
     layout->addLayout(progressRow);
@@ -131,6 +144,27 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     split->addWidget(historyBox);
     split->addWidget(lower);
     layout->addWidget(split, 1);
+    m_stack->addWidget(content);
+
+    // Instead of the page when the target has no usable Render service: what to configure.
+    auto* noticePage = new QWidget(m_stack);
+    auto* nl = new QVBoxLayout(noticePage);
+    m_notice = new QLabel(noticePage);
+    m_notice->setObjectName(QStringLiteral("deployNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->setTextFormat(Qt::RichText);
+    m_notice->setMaximumWidth(720);
+    m_configure = new QPushButton(tr("Open the targets…"), noticePage);
+    m_configure->setObjectName(QStringLiteral("deployConfigure"));
+    auto* buttonRow = new QHBoxLayout;
+    buttonRow->addWidget(m_configure);
+    buttonRow->addStretch();
+    nl->addSpacing(24);
+    nl->addWidget(m_notice);
+    nl->addLayout(buttonRow);
+    nl->addStretch();
+    m_stack->addWidget(noticePage);
+    connect(m_configure, &QPushButton::clicked, this, &DeploysPage::configureRequested);
 
     connect(refresh, &QPushButton::clicked, m_session, &DeploySession::refresh);
     connect(m_redeploy, &QPushButton::clicked, this, &DeploysPage::redeploy);
@@ -160,6 +194,20 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     showHistory();
     showSteps();
     showComparison();
+}
+
+void DeploysPage::setNotice(const QString& html, bool offerTargets)
+{
+    m_notice->setText(html);
+    m_configure->setVisible(offerTargets);
+    m_stack->setCurrentIndex(html.isEmpty() ? 0 : 1);
+}
+
+void DeploysPage::setReadOnly(bool readOnly, const QString& why)
+{
+    m_readOnly = readOnly;
+    m_readOnlyWhy = why;
+    updateButtons();
 }
 
 void DeploysPage::setServiceName(const QString& name)
@@ -283,14 +331,26 @@ void DeploysPage::verificationDone(const VerifyReport& report)
 void DeploysPage::updateButtons()
 {
     const bool deploying = m_session->isDeploying();
-    m_redeploy->setEnabled(!deploying);
-    m_cancel->setEnabled(deploying);
-    m_rollback->setEnabled(!deploying && m_session->rollbackTarget().has_value());
+    m_redeploy->setEnabled(!deploying && !m_readOnly);
+    m_cancel->setEnabled(deploying && !m_readOnly);
+    m_rollback->setEnabled(!deploying && !m_readOnly && m_session->rollbackTarget().has_value());
     m_verify->setEnabled(!deploying);
+    for (QPushButton* b : {m_redeploy, m_cancel, m_rollback}) {
+        b->setToolTip(m_readOnly ? m_readOnlyWhy : QString());
+    }
+    if (!m_readOnly) {
+        m_redeploy->setToolTip(tr("Deploy the branch's latest commit again (asks to confirm)"));
+        m_rollback->setToolTip(m_session->rollbackTarget()
+                                   ? tr("Go back to the previous live deploy (asks to confirm)")
+                                   : tr("There is no earlier live deploy to roll back to"));
+    }
 }
 
 void DeploysPage::redeploy()
 {
+    if (m_readOnly) {
+        return;
+    }
     const auto live = m_session->liveDeploy();
     const QString commit = tr("the branch's latest commit (live now: %1)")
                                .arg(live ? live->shortCommit() + QStringLiteral(" “") +
@@ -312,6 +372,9 @@ void DeploysPage::redeploy()
 
 void DeploysPage::rollback()
 {
+    if (m_readOnly) {
+        return;
+    }
     const auto target = m_session->rollbackTarget();
     if (!target) {
         return;

@@ -5,6 +5,7 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QStackedWidget;
 class QTableWidget;
 
 namespace ops {
@@ -25,6 +26,12 @@ public:
     explicit DeploysPage(DeploySession* session, QWidget* parent = nullptr);
 
     void setServiceName(const QString& name);
+    // Shows html (what to configure, and where) instead of the page; empty: the page again.
+    // offerTargets adds a button that emits configureRequested().
+    void setNotice(const QString& html, bool offerTargets);
+    // A read-only target: Redeploy, Cancel and Roll back stay disabled, their tooltip says why.
+    void setReadOnly(bool readOnly, const QString& why);
+    bool isReadOnly() const { return m_readOnly; }
     // Skips the dialogs' typed confirmation (tests only).
     void setConfirmations(bool ask) { m_ask = ask; }
 
@@ -34,6 +41,7 @@ public slots:
 
 signals:
     void deployEvent(qint64 timeMs, const QString& kind, const QString& label);
+    void configureRequested();
 
 private:
     void showHistory();
@@ -47,6 +55,11 @@ private:
     DeploySession* m_session;
     QString m_serviceName;
     bool m_ask = true;
+    bool m_readOnly = false;
+    QString m_readOnlyWhy;
+    QStackedWidget* m_stack = nullptr;
+    QLabel* m_notice = nullptr;
+    QPushButton* m_configure = nullptr;
     QLabel* m_header = nullptr;
     QLabel* m_live = nullptr;
     QLabel* m_status = nullptr;

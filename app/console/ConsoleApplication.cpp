@@ -1,6 +1,7 @@
 #include "ConsoleApplication.h"
 
 #include "DemoGateway.h"
+#include "DeploysController.h"
 #include "TargetsController.h"
 #include "MainWindow.h"
 #include "domain/Clock.h"
@@ -16,6 +17,23 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
+
+namespace {
+
+// The tab whose object name or title (without its '&') is name, case-insensitively.
+bool selectPage(QTabWidget* pages, const QString& name)
+{
+    for (int i = 0; i < pages->count(); ++i) {
+        if (pages->widget(i)->objectName().compare(name, Qt::CaseInsensitive) == 0 ||
+            pages->tabText(i).remove(u'&').compare(name, Qt::CaseInsensitive) == 0) {
+            pages->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
 
 ConsoleApplication::ConsoleApplication(ConsoleOptions options, QObject* parent)
     : QObject(parent)
@@ -79,6 +97,13 @@ bool ConsoleApplication::start()
     m_monitor = std::make_unique<ops::TargetMonitor>(m_poller.get(), m_clock.get());
     m_window = std::make_unique<ops::MainWindow>(m_monitor.get(), label);
     addWorkflowsPage(url, label);
+    m_deploys = std::make_unique<DeploysController>(m_network.get(), m_clock.get(), m_audit.get(),
+                                                    m_window.get());
+    m_deploys->addPages();
+    if (m_demo)
+        m_deploys->useDemo(url, tr("demo"));
+    else if (!m_targets)
+        m_deploys->useUrlOnly(url, label);
     if (m_demo) {
         connect(m_demo.get(), &DemoGateway::crashed, this, [](const QString& reason) {
             std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(reason));
@@ -90,9 +115,18 @@ bool ConsoleApplication::start()
     if (m_targets)
         m_targets->attach(m_window.get(), m_poller.get(), m_monitor.get(), m_network.get(),
                           m_clock.get()); // starts every poller once its key is read
+    if (m_targets)
+        m_deploys->useTargets(m_targets.get());
     m_window->show();
     if (!m_targets)
         m_poller->start();
+    if (!m_options.page.isEmpty()) {
+        // After the window has selected the page it remembers.
+        QTimer::singleShot(0, this, [this] {
+            if (!selectPage(m_window->pages(), m_options.page))
+                std::fprintf(stderr, "bhiv-ops: no page named %s\n", qPrintable(m_options.page));
+        });
+    }
     return true;
 }
 
@@ -125,6 +159,8 @@ void ConsoleApplication::takeScreenshotWhenReady()
     m_screenshotScheduled = true;
     QTimer::singleShot(m_options.screenshotDelayMs, this, [this] {
         m_window->pages()->setCurrentIndex(0); // the Overview, whatever page was remembered
+        if (!m_options.page.isEmpty())
+            selectPage(m_window->pages(), m_options.page);
         m_window->refresh();
         const QPixmap picture = m_window->grab();
         if (!picture.save(m_options.screenshotPath)) {

@@ -7,6 +7,7 @@
 
 class QNetworkAccessManager;
 class DemoGateway;
+class DeploysController;
 class TargetsController;
 
 namespace ops {
@@ -27,6 +28,7 @@ struct ConsoleOptions {
     QString demoDialect = QStringLiteral("plan");
     QString targetName;          // --target NAME: a saved target (with no url/demo: the last one)
     bool allowPlainHttp = false; // --allow-http with --url
+    QString page;                // --page NAME (hidden): the tab to show, by object name or title
 };
 
 // The composition root of the windowed console: builds the network access, clock, poller and
@@ -62,4 +64,6 @@ private:
     bool m_cancelled = false;
     // Saved targets (no --url / --demo): the other pollers, the switcher, the keychain.
     std::unique_ptr<TargetsController> m_targets;
+    // The Deploys and Audit pages (their sessions and the audit model).
+    std::unique_ptr<DeploysController> m_deploys;
 };

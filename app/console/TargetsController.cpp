@@ -169,6 +169,8 @@ void TargetsController::watch(const QString& name)
     m_store->setLastWatched(name);
     m_store->save();
     updateNotice();
+    m_currentTarget = w->target;
+    emit currentTargetChanged(w->target);
 }
 
 void TargetsController::rebuildModel()
@@ -282,6 +284,10 @@ void TargetsController::onSaved(const QString& name)
     w->rejectedCert.clear();
     rebuildModel();
     loadKeyAndStart(w);
+    if (name == m_current) {
+        m_currentTarget = *target;
+        emit currentTargetChanged(*target);
+    }
 }
 
 void TargetsController::onRemoved(const QString& name)

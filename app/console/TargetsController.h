@@ -47,6 +47,15 @@ public:
     void attach(ops::MainWindow* window, ops::Poller* poller, ops::TargetMonitor* monitor,
                 QNetworkAccessManager* network, const ops::Clock* clock);
 
+    // A secret of any target: this session's keys first, then the keychain.
+    void readKey(const QString& key, std::function<void(const ops::SecretResult&)> done);
+    // The targets dialog (non-modal), with this target selected.
+    void openDialog(const QString& select = {});
+
+signals:
+    // Another target is watched, or the watched one was edited in the targets dialog.
+    void currentTargetChanged(const ops::Target& target);
+
 private:
     struct Watched {
         ops::Target target;
@@ -61,11 +70,9 @@ private:
     Watched* addWatched(const ops::Target& target);
     void hookPoller(Watched* watched);
     void loadKeyAndStart(Watched* watched);
-    void readKey(const QString& key, std::function<void(const ops::SecretResult&)> done);
     void watch(const QString& name);
     void rebuildModel();
     void updateNotice();
-    void openDialog(const QString& select = {});
     void testTarget(const ops::Target& target, const QByteArray& typedKey);
     void onSaved(const QString& name);
     void onRemoved(const QString& name);

@@ -121,6 +121,13 @@ int runConsole(int argc, char** argv)
                                 "Start at login with the other options given (on), or not (off)."),
         QStringLiteral("on|off"));
     parser.addOptions({targetOption, allowHttpOption});
+    // Hidden: the page (tab) to show, by object name or title ("deploys", "Audit"), for
+    // screenshots and scripted starts.
+    QCommandLineOption pageOption(QStringLiteral("page"),
+                                  QApplication::translate("main", "Page to show."),
+                                  QStringLiteral("NAME"));
+    pageOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(pageOption);
     parser.addOptions({demoOption, demoDialectOption, urlOption, intervalOption, screenshotOption,
                        screenshotDelayOption, minimizedOption, newInstanceOption, autostartOption});
     parser.process(app);
@@ -169,6 +176,7 @@ int runConsole(int argc, char** argv)
     }
     options.screenshotPath = parser.value(screenshotOption);
     options.screenshotDelayMs = int(parser.value(screenshotDelayOption).toDouble() * 1000);
+    options.page = parser.value(pageOption);
 
     ConsoleApplication console(options);
     if (!console.start()) {

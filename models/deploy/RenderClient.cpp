@@ -237,7 +237,7 @@ void RenderClient::listServices(ServiceListCallback done)
 {
     send("GET", QStringLiteral("/services?limit=100"), {},
          [this, done](int status, const QByteArray& body, const RenderError& error) {
-             RenderResult<QList<RenderService>> r;
+             RenderResult<QList<RenderServiceInfo>> r;
              if (status == 0) {
                  r.error = error;
              } else if (status != 200) {
@@ -250,7 +250,7 @@ void RenderClient::listServices(ServiceListCallback done)
                  } else {
                      r.ok = true;
                      for (const QJsonValue& v : doc.array()) {
-                         if (auto s = RenderService::fromJson(v.toObject())) {
+                         if (auto s = RenderServiceInfo::fromJson(v.toObject())) {
                              r.value << *s;
                          }
                      }

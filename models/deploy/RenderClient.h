@@ -39,7 +39,7 @@ public:
 
     using DeployCallback = std::function<void(const RenderResult<RenderDeploy>&)>;
     using DeployListCallback = std::function<void(const RenderResult<QList<RenderDeploy>>&)>;
-    using ServiceListCallback = std::function<void(const RenderResult<QList<RenderService>>&)>;
+    using ServiceListCallback = std::function<void(const RenderResult<QList<RenderServiceInfo>>&)>;
     using DoneCallback = std::function<void(const RenderResult<bool>&)>;
 
     RenderClient(QNetworkAccessManager* network, const Clock* clock, QObject* parent = nullptr);

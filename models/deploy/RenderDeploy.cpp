@@ -101,12 +101,12 @@ QJsonObject RenderDeploy::toJson() const
     };
 }
 
-std::optional<RenderService> RenderService::fromJson(const QJsonObject& object)
+std::optional<RenderServiceInfo> RenderServiceInfo::fromJson(const QJsonObject& object)
 {
     const QJsonObject o = object.value(QStringLiteral("service")).isObject()
                               ? object.value(QStringLiteral("service")).toObject()
                               : object;
-    RenderService s;
+    RenderServiceInfo s;
     s.id = o.value(QStringLiteral("id")).toString();
     if (s.id.isEmpty()) {
         return std::nullopt;

@@ -36,14 +36,16 @@ struct RenderDeploy {
     QJsonObject toJson() const;
 };
 
-struct RenderService {
+// A service as Render's API lists it (what a target is configured with is domain/Target.h's
+// RenderService).
+struct RenderServiceInfo {
     QString id; // srv-...
     QString name;
     QString branch;
     QString url;
     QString autoDeploy; // "yes" / "no"
 
-    static std::optional<RenderService> fromJson(const QJsonObject& object);
+    static std::optional<RenderServiceInfo> fromJson(const QJsonObject& object);
 };
 
 // What went wrong with a Render request, in words. retryAtMs is set for 429 and for local

@@ -1,0 +1,224 @@
+// The Deploys and Audit pages offscreen against the real simulator's Render API: Redeploy,
+// typed confirmation, statuses to live, the audit rows on the Audit page and its CSV export;
+// read-only targets and the "configure it" notice. The confirmation dialog is saved as a PNG
+// ($OPS_SCREENSHOT_DIR, else the temporary folder) for a look.
+#include "AuditPage.h"
+#include "DeploysPage.h"
+#include "RedeployDialog.h"
+#include "SimulatorProcess.h"
+#include "audit/AuditLog.h"
+#include "deploy/DeploySession.h"
+#include "domain/Clock.h"
+#include "itemmodels/AuditTableModel.h"
+
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace ops;
+
+namespace {
+
+const QString kService = QStringLiteral("srv-d0bhivgateway901a");
+const QString kServiceName = QStringLiteral("bhiv-gateway");
+
+QString screenshotDir()
+{
+    const QString dir = qEnvironmentVariable("OPS_SCREENSHOT_DIR");
+    return dir.isEmpty() ? QDir::tempPath() : dir;
+}
+
+QPushButton* button(QWidget* page, const char* name)
+{
+    return page->findChild<QPushButton*>(QLatin1String(name));
+}
+
+} // namespace
+
+class TestDeploysUi : public QObject {
+    Q_OBJECT
+
+private:
+    test::SimulatorProcess m_sim;
+    SystemClock m_clock;
+    QNetworkAccessManager m_network;
+    QTemporaryDir m_dir;
+
+    void configure(DeploySession& session)
+    {
+        QUrl api = m_sim.url();
+        api.setPath(QStringLiteral("/render/v1"));
+        session.setTarget(QStringLiteral("sim"), m_sim.url(), QString());
+        session.setRender(api, QStringLiteral("rnd-sim-key"), kService);
+        session.setPollIntervals(30, 30);
+        SoakOptions soak;
+        soak.polls = 2;
+        soak.intervalMs = 200;
+        session.setSoak(soak);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("plan"),
+                              QStringLiteral("--deploy-stage-ms"), QStringLiteral("100")}),
+                 qPrintable(m_sim.error()));
+    }
+
+    void redeployToLive()
+    {
+        AuditLog log(m_dir.filePath(QStringLiteral("audit.sqlite")));
+        QVERIFY(log.open());
+        DeploySession session(&m_network, &m_clock, &log);
+        configure(session);
+        DeploysPage page(&session);
+        page.setServiceName(kServiceName);
+        page.resize(1100, 700);
+        page.show();
+        session.refresh();
+        auto* historyTable = page.findChild<QTableWidget*>();
+        QVERIFY(historyTable);
+        QTRY_VERIFY_WITH_TIMEOUT(session.liveDeploy().has_value(), 5000);
+        QTRY_VERIFY(historyTable->rowCount() > 0);
+        QPushButton* redeploy = button(&page, "deployRedeploy");
+        QVERIFY(redeploy);
+        QVERIFY(redeploy->isEnabled());
+
+        // The dialog is modal: answer it from inside its event loop.
+        bool answered = false;
+        bool okDisabledBeforeTyping = false;
+        QString grabbedTo;
+        QTimer poll;
+        poll.setInterval(20);
+        connect(&poll, &QTimer::timeout, this, [&] {
+            auto* dialog = qobject_cast<RedeployDialog*>(QApplication::activeModalWidget());
+            if (!dialog || answered)
+                return;
+            answered = true;
+            auto* typed = dialog->findChild<QLineEdit*>();
+            auto* buttons = dialog->findChild<QDialogButtonBox*>();
+            QPushButton* ok = nullptr;
+            for (QAbstractButton* b : buttons->buttons()) {
+                if (buttons->buttonRole(b) == QDialogButtonBox::AcceptRole)
+                    ok = qobject_cast<QPushButton*>(b);
+            }
+            okDisabledBeforeTyping = ok && !ok->isEnabled();
+            QTest::keyClicks(typed, QStringLiteral("bhiv-gatewa"));
+            const bool stillDisabled = !ok->isEnabled();
+            QTest::keyClicks(typed, QStringLiteral("y"));
+            grabbedTo = screenshotDir() + QStringLiteral("/redeploy-dialog.png");
+            if (!dialog->grab().save(grabbedTo))
+                grabbedTo.clear();
+            if (stillDisabled && ok->isEnabled())
+                QTest::mouseClick(ok, Qt::LeftButton);
+            else
+                dialog->reject();
+        });
+        poll.start();
+        QTest::mouseClick(redeploy, Qt::LeftButton);
+        poll.stop();
+        QVERIFY(answered);
+        QVERIFY(okDisabledBeforeTyping);
+        QVERIFY2(!grabbedTo.isEmpty(), "the dialog could not be saved as a PNG");
+        qInfo("redeploy dialog: %s", qPrintable(grabbedTo));
+
+        auto* status = page.findChild<QLabel*>(QStringLiteral("deployStatus"));
+        QVERIFY(status);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().endsWith(QLatin1String(": live")), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isDeploying(), 5000);
+        QVERIFY(redeploy->isEnabled());
+        QVERIFY(button(&page, "deployRollback")->isEnabled());
+        // Verification ran after live (checklist and a short soak) and said so.
+        QSignalSpy verified(&session, &DeploySession::verificationFinished);
+        QVERIFY(verified.wait(20000));
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/deploys-page.png")));
+
+        // The Audit page shows the trigger and the outcome, and exports them.
+        AuditTableModel model(&log);
+        AuditPage audit(&model);
+        audit.resize(1000, 500);
+        audit.show();
+        QVERIFY(model.rowCount() >= 3);
+        QStringList actions;
+        for (int r = 0; r < model.rowCount(); ++r)
+            actions << model.entry(r).action;
+        QVERIFY2(actions.contains(QStringLiteral("deploy.trigger")) &&
+                     actions.contains(QStringLiteral("deploy.finished")) &&
+                     actions.contains(QStringLiteral("deploy.verify")),
+                 qPrintable(actions.join(u',')));
+        QVERIFY(audit.grab().save(screenshotDir() + QStringLiteral("/audit-page.png")));
+        const QString csv = m_dir.filePath(QStringLiteral("audit.csv"));
+        QString error;
+        QVERIFY2(audit.exportCsv(csv, &error), qPrintable(error));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY(text.startsWith("Time,Actor,Target,Action,Subject,Result,Details\r\n"));
+        QVERIFY(text.contains(",sim,deploy.trigger,dep-"));
+        QVERIFY(text.contains(",sim,deploy.finished,dep-"));
+        QVERIFY(!text.contains("rnd-sim-key"));
+        QCOMPARE(text.count('\n'), model.rowCount() + 1);
+        // The filters narrow what is exported.
+        audit.filterModel()->setActionKind(QStringLiteral("nothing"));
+        QCOMPARE(audit.view()->model()->rowCount(), 0);
+    }
+
+    void readOnlyTarget()
+    {
+        DeploySession session(&m_network, &m_clock, nullptr);
+        configure(session);
+        DeploysPage page(&session);
+        page.setReadOnly(true, QStringLiteral("sim is a read-only target"));
+        page.show();
+        session.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(session.rollbackTarget().has_value(), 5000);
+        for (const char* name : {"deployRedeploy", "deployRollback", "deployCancel"}) {
+            QPushButton* b = button(&page, name);
+            QVERIFY2(!b->isEnabled(), name);
+            QCOMPARE(b->toolTip(), QStringLiteral("sim is a read-only target"));
+        }
+        QVERIFY(button(&page, "deployVerify")->isEnabled());
+        page.redeploy(); // refused without a dialog
+        QVERIFY(!session.isDeploying());
+        page.setReadOnly(false, QString());
+        QVERIFY(button(&page, "deployRedeploy")->isEnabled());
+        QVERIFY(button(&page, "deployRollback")->isEnabled());
+    }
+
+    void noticeInsteadOfThePage()
+    {
+        DeploySession session(&m_network, &m_clock, nullptr);
+        DeploysPage page(&session);
+        page.resize(900, 500);
+        page.show();
+        QSignalSpy configure(&page, &DeploysPage::configureRequested);
+        page.setNotice(QStringLiteral("<b>No Render service is configured for x.</b>"), true);
+        auto* notice = page.findChild<QLabel*>(QStringLiteral("deployNotice"));
+        QVERIFY(notice && notice->isVisible());
+        QVERIFY(!button(&page, "deployRedeploy")->isVisible());
+        QPushButton* open = button(&page, "deployConfigure");
+        QVERIFY(open->isVisible());
+        QTest::mouseClick(open, Qt::LeftButton);
+        QCOMPARE(configure.count(), 1);
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/deploys-notice.png")));
+        page.setNotice(QString(), false);
+        QVERIFY(!notice->isVisible());
+        QVERIFY(button(&page, "deployRedeploy")->isVisible());
+    }
+};
+
+QTEST_MAIN(TestDeploysUi)
+#include "TestDeploysUi.moc"
