@@ -33,6 +33,18 @@ QTableWidget* makeTable(const QStringList& headers, const QString& name, QWidget
     return t;
 }
 
+// Fits the columns to their contents, but none except the last wider than maxWidth (the cells
+// carry their full text as a tooltip): the last columns stay on screen.
+void fitColumns(QTableWidget* table, int maxWidth)
+{
+    table->resizeColumnsToContents();
+    for (int c = 0; c + 1 < table->columnCount(); ++c) {
+        if (table->columnWidth(c) > maxWidth) {
+            table->setColumnWidth(c, maxWidth);
+        }
+    }
+}
+
 QString when(const QDateTime& t)
 {
     return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat) : QString();
@@ -110,6 +122,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     m_progress->setFormat(QString());
     m_progress->setAccessibleName(tr("Deploy progress"));
     m_progress->setMaximumWidth(280);
+    m_progress->hide(); // until a deploy is followed
     m_status = new QLabel(tr("No deploy in progress"), this);
     m_status->setObjectName(QStringLiteral("deployStatus"));
     progressRow->addWidget(m_progress);
@@ -117,6 +130,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     layout->addLayout(progressRow);
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
+    m_message->hide();
     layout->addWidget(m_message);
 
     auto* split = new QSplitter(Qt::Vertical, this);
@@ -131,7 +145,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     ll->setContentsMargins(0, 0, 0, 0);
     auto* verifyBox = new QGroupBox(tr("Verification"), lower);
     auto* vl = new QVBoxLayout(verifyBox);
-    m_steps = makeTable({tr("Step"), tr("Expected"), tr("Result"), tr("Found")},
+    m_steps = makeTable({tr("Step"), tr("Result"), tr("Expected"), tr("Found")},
                         tr("Verification steps"), verifyBox);
     vl->addWidget(m_steps);
     auto* compareBox = new QGroupBox(tr("Before / after the deploy"), lower);
@@ -143,6 +157,8 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     ll->addWidget(compareBox, 2);
     split->addWidget(historyBox);
     split->addWidget(lower);
+    split->setStretchFactor(0, 2); // a few deploys; the checklist has 8+ steps
+    split->setStretchFactor(1, 3);
     layout->addWidget(split, 1);
     m_stack->addWidget(content);
 
@@ -186,8 +202,14 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     connect(m_session, &DeploySession::message, this, [this](const QString& text, bool problem) {
         m_message->setStyleSheet(problem ? QStringLiteral("color: #b00020;") : QString());
         m_message->setText(text);
+        m_message->setVisible(!text.isEmpty());
     });
     connect(m_session, &DeploySession::deployEvent, this, &DeploysPage::deployEvent);
+    connect(&m_session->verifier(), &DeployVerifier::stepStarted, this, [this](int index) {
+        if (index < m_steps->rowCount() && m_steps->item(index, 1)) {
+            m_steps->item(index, 1)->setText(tr("running…"));
+        }
+    });
     connect(&m_session->verifier(), &DeployVerifier::stepFinished, this, &DeploysPage::showStep);
     connect(&m_session->verifier(), &DeployVerifier::finished, this,
             &DeploysPage::verificationDone);
@@ -242,13 +264,14 @@ void DeploysPage::showHistory()
             m_history->setItem(row, c, item);
         }
     }
-    m_history->resizeColumnsToContents();
+    fitColumns(m_history, 360);
     updateButtons();
 }
 
 void DeploysPage::showStatus(const RenderDeploy& d)
 {
     m_progress->setValue(stageOf(d.status));
+    m_progress->show();
     m_status->setText(tr("Deploy %1 (commit %2): %3").arg(d.id, d.shortCommit(), d.statusText()));
     updateButtons();
 }
@@ -260,7 +283,7 @@ void DeploysPage::showSteps()
     for (int i = 0; i < steps.size(); ++i) {
         showStep(i, steps.at(i));
     }
-    m_steps->resizeColumnsToContents();
+    fitColumns(m_steps, 260);
 }
 
 void DeploysPage::showStep(int index, const VerifyStepResult& s)
@@ -268,17 +291,17 @@ void DeploysPage::showStep(int index, const VerifyStepResult& s)
     if (index >= m_steps->rowCount()) {
         m_steps->setRowCount(index + 1);
     }
-    const QString result = s.outcome == VerifyStepResult::Outcome::Pending  ? tr("pending")
+    const QString result = s.outcome == VerifyStepResult::Outcome::Pending  ? tr("not run yet")
                            : s.outcome == VerifyStepResult::Outcome::Passed ? tr("✔ passed")
                            : s.outcome == VerifyStepResult::Outcome::Failed ? tr("✘ failed")
                                                                             : tr("could not run");
-    const QStringList cells{s.name, s.expectation, result, s.detail};
+    const QStringList cells{s.name, result, s.expectation, s.detail};
     for (int c = 0; c < cells.size(); ++c) {
         auto* item = new QTableWidgetItem(cells.at(c));
         item->setToolTip(cells.at(c));
-        if (c == 2 && s.outcome == VerifyStepResult::Outcome::Failed) {
+        if (c == 1 && s.outcome == VerifyStepResult::Outcome::Failed) {
             item->setForeground(QColor(0xb0, 0x00, 0x20));
-        } else if (c == 2 && s.outcome == VerifyStepResult::Outcome::Passed) {
+        } else if (c == 1 && s.outcome == VerifyStepResult::Outcome::Passed) {
             item->setForeground(QColor(0x1b, 0x7f, 0x3a));
         }
         m_steps->setItem(index, c, item);
@@ -316,7 +339,8 @@ void DeploysPage::showComparison()
 
 void DeploysPage::verificationDone(const VerifyReport& report)
 {
-    m_steps->resizeColumnsToContents();
+    fitColumns(m_steps, 260);
+    m_message->show();
     if (report.passed) {
         m_message->setStyleSheet(QString());
         m_message->setText(report.summary());
