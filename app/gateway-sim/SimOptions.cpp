@@ -136,9 +136,10 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
         QStringLiteral("Render stub: key of the deploy hook URL (default \"hook-sim-key\")."),
         QStringLiteral("key"), QStringLiteral("hook-sim-key"));
     parser.addOptions({deployStageMs, renderApiKey, renderHookKey});
-    parser.addOptions({port, dialect, seed, endpoints, stepMs, rps, rateLimit, apiKey, latency,
-                       forceStatus, retryAfter, hang, malformed, oversized, meanLatency, errorRate,
-                       componentDown, componentDegraded, tlsCert, tlsKey});
+    parser.addOptions(
+        {port,        dialect,   seed,          endpoints,         stepMs,  rps,       rateLimit,
+         apiKey,      latency,   forceStatus,   retryAfter,        hang,    malformed, oversized,
+         meanLatency, errorRate, componentDown, componentDegraded, tlsCert, tlsKey});
     parser.process(app);
 
     SimOptions o;
