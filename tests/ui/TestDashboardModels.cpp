@@ -99,7 +99,7 @@ void TestDashboardModels::endpointTable()
     QCOMPARE(model.index(a, EndpointTableModel::RateColumn).data().toString(),
              QStringLiteral("30.0 req/s"));
     QCOMPARE(model.index(a, EndpointTableModel::AvgColumn).data().toString(),
-             QStringLiteral("50 ms"));
+             QStringLiteral("50.0 ms"));
     QVERIFY(std::abs(model.index(a, EndpointTableModel::ShareColumn)
                          .data(EndpointTableModel::SortRole)
                          .toDouble() -

@@ -664,7 +664,7 @@ void Dashboard::updateTiles()
         workflows->setValue(std::isfinite(active) ? locale.toString(active, 'f', 0) : tr("—"));
         workflows->setDetail(std::isfinite(perS)
                                  ? tr("%1 executions/min").arg(locale.toString(perS * 60, 'f', 1))
-                                 : tr("no active-workflows gauge"));
+                                 : tr("no workflow-executions counter"));
         workflows->setLevel(ThresholdLevel::Unknown);
     } else {
         missing(workflows, SignalId::ActiveWorkflows);

@@ -399,8 +399,14 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         painter.setPen(QPen(grid, 0));
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
         painter.setPen(axisText);
+        // Axis labels carry as many decimals as the step needs (0, 0.5, 1 — not 0.000).
+        const int decimals =
+            std::clamp(static_cast<int>(-std::floor(std::log10(step) + 1e-9)), 0, 6);
+        const QString number =
+            QLocale().toString(std::abs(v) < step * 1e-6 ? 0.0 : v, 'f', decimals);
         painter.drawText(QRectF(0, y - fm.height() / 2.0, plot.left() - 6, fm.height()),
-                         Qt::AlignRight | Qt::AlignVCenter, formatValue(v));
+                         Qt::AlignRight | Qt::AlignVCenter,
+                         m_unit.isEmpty() ? number : tr("%1 %2").arg(number, m_unit));
     }
     // Time axis.
     const qint64 span = std::max<qint64>(1, m_t1 - m_t0);
