@@ -1,9 +1,14 @@
 #include "ConsoleApplication.h"
 
+#include "AlertTray.h"
+#include "AlertsPage.h"
 #include "DemoGateway.h"
 #include "DeploysController.h"
 #include "TargetsController.h"
 #include "MainWindow.h"
+#include "alerts/AlertCenter.h"
+#include "alerts/AlertNotifier.h"
+#include "alerts/DesktopNotifier.h"
 #include "domain/Clock.h"
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
@@ -44,7 +49,9 @@ ConsoleApplication::ConsoleApplication(ConsoleOptions options, QObject* parent)
 ConsoleApplication::~ConsoleApplication()
 {
     // The window and monitor go before the poller they read; the demo gateway goes last.
+    m_alertTray.reset();
     m_window.reset();
+    m_alerts.reset();
     m_targets.reset();
     m_monitor.reset();
     m_poller.reset();
@@ -117,6 +124,8 @@ bool ConsoleApplication::start()
                           m_clock.get()); // starts every poller once its key is read
     if (m_targets)
         m_deploys->useTargets(m_targets.get());
+    if (!addAlerts(label))
+        return false;
     m_window->show();
     if (!m_targets)
         m_poller->start();
@@ -150,6 +159,48 @@ void ConsoleApplication::addWorkflowsPage(const QUrl& url, const QString& label)
             m_monitor->dialect() != m_workflowClient->dialect())
             page->setDialect(m_monitor->dialect());
     });
+}
+
+// Alerting for the watched target: one engine fed by the monitor's polls (and a 1 s timer), the
+// desktop notifier, the optional webhook, the tray icon and the Alerts page.
+bool ConsoleApplication::addAlerts(const QString& label)
+{
+    ops::AlertCenterOptions options;
+    options.rulesFile = m_options.alertRulesFile;
+    options.webhookUrl = m_options.alertWebhook;
+    options.slackWebhook = m_options.alertWebhookSlack;
+    options.sound = m_options.alertSound;
+    // One-shot screenshot runs never pop up notifications.
+    options.desktopNotifications = m_options.screenshotPath.isEmpty();
+    m_alerts = std::make_unique<ops::AlertCenter>(m_clock.get(), m_network.get(), options);
+    if (!m_alerts->start()) {
+        m_error = tr("the alert rules cannot be used:\n%1").arg(m_alerts->errorString());
+        return false;
+    }
+    m_alerts->watch(m_monitor.get(), label);
+    auto* page = new ops::AlertsPage(m_alerts.get());
+    const int index = m_window->addPage(page, tr("&Alerts"));
+    auto showPage = [this, index] {
+        m_window->pages()->setCurrentIndex(index);
+        m_window->showNormal();
+        m_window->raise();
+        m_window->activateWindow();
+    };
+    connect(m_alerts.get(), &ops::AlertCenter::openRequested, page,
+            [page, showPage](const QString& rule, const QString& target) {
+                showPage();
+                page->showAlert(rule, target);
+            });
+    connect(m_alerts->notifier(), &ops::AlertNotifier::soundRequested, this,
+            [] { QApplication::beep(); });
+    if (m_options.screenshotPath.isEmpty()) {
+        m_alertTray = std::make_unique<ops::AlertTray>(m_alerts.get(), m_window.get());
+        connect(m_alertTray.get(), &ops::AlertTray::showAlertsRequested, this, showPage);
+        if (m_alerts->desktop())
+            connect(m_alerts->desktop(), &ops::DesktopNotifier::fallback, m_alertTray.get(),
+                    &ops::AlertTray::showFallback);
+    }
+    return true;
 }
 
 void ConsoleApplication::takeScreenshotWhenReady()

@@ -17,6 +17,8 @@ class Poller;
 class TargetMonitor;
 class AuditLog;
 class WorkflowClient;
+class AlertCenter;
+class AlertTray;
 } // namespace ops
 
 struct ConsoleOptions {
@@ -29,6 +31,10 @@ struct ConsoleOptions {
     QString targetName;          // --target NAME: a saved target (with no url/demo: the last one)
     bool allowPlainHttp = false; // --allow-http with --url
     QString page;                // --page NAME (hidden): the tab to show, by object name or title
+    QString alertRulesFile;      // --rules FILE: alert rules (else the saved ones, else defaults)
+    QUrl alertWebhook;           // --alert-webhook URL: POST each alert change here
+    bool alertWebhookSlack = false; // --alert-webhook-slack: Slack's {"text": ...} payload
+    bool alertSound = false;        // --alert-sound: beep on new alerts
 };
 
 // The composition root of the windowed console: builds the network access, clock, poller and
@@ -49,6 +55,7 @@ public:
 private:
     void takeScreenshotWhenReady();
     void addWorkflowsPage(const QUrl& url, const QString& label);
+    bool addAlerts(const QString& label);
 
     ConsoleOptions m_options;
     QString m_error;
@@ -66,4 +73,7 @@ private:
     std::unique_ptr<TargetsController> m_targets;
     // The Deploys and Audit pages (their sessions and the audit model).
     std::unique_ptr<DeploysController> m_deploys;
+    // Alerting: engine, store, notifications (#6), its page and tray icon.
+    std::unique_ptr<ops::AlertCenter> m_alerts;
+    std::unique_ptr<ops::AlertTray> m_alertTray;
 };

@@ -128,6 +128,22 @@ int runConsole(int argc, char** argv)
                                   QStringLiteral("NAME"));
     pageOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(pageOption);
+    const QCommandLineOption rulesOption(
+        QStringLiteral("rules"),
+        QApplication::translate("main",
+                                "Alert rules to watch with (JSON, see docs/alert-rules.md)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption alertWebhookOption(
+        QStringLiteral("alert-webhook"),
+        QApplication::translate("main", "POST every alert change to this URL (JSON)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption alertWebhookSlackOption(
+        QStringLiteral("alert-webhook-slack"),
+        QApplication::translate("main", "Send the webhook as Slack's {\"text\": ...}."));
+    const QCommandLineOption alertSoundOption(
+        QStringLiteral("alert-sound"),
+        QApplication::translate("main", "Beep when an alert starts firing."));
+    parser.addOptions({rulesOption, alertWebhookOption, alertWebhookSlackOption, alertSoundOption});
     parser.addOptions({demoOption, demoDialectOption, urlOption, intervalOption, screenshotOption,
                        screenshotDelayOption, minimizedOption, newInstanceOption, autostartOption});
     parser.process(app);
@@ -177,6 +193,16 @@ int runConsole(int argc, char** argv)
     options.screenshotPath = parser.value(screenshotOption);
     options.screenshotDelayMs = int(parser.value(screenshotDelayOption).toDouble() * 1000);
     options.page = parser.value(pageOption);
+    options.alertRulesFile = parser.value(rulesOption);
+    options.alertWebhookSlack = parser.isSet(alertWebhookSlackOption);
+    options.alertSound = parser.isSet(alertSoundOption);
+    if (parser.isSet(alertWebhookOption)) {
+        options.alertWebhook = QUrl::fromUserInput(parser.value(alertWebhookOption));
+        if (!options.alertWebhook.isValid() || !options.alertWebhook.scheme().startsWith(u"http")) {
+            std::fprintf(stderr, "bhiv-ops: --alert-webhook needs an http(s) URL\n");
+            return 3;
+        }
+    }
 
     ConsoleApplication console(options);
     if (!console.start()) {

@@ -233,6 +233,8 @@ double AlertEngine::pointFrom(const AlertRule& rule, const EvaluationSample& sam
 void AlertEngine::evaluate(const EvaluationSample& sample)
 {
     TargetInfo& target = m_targets[sample.target];
+    if (target.firstSampleMs == 0)
+        target.firstSampleMs = sample.timeMs;
     target.sampleMs = sample.timeMs;
     target.lastSuccessMs = sample.lastSuccessMs;
     target.intervalMs = std::max<qint64>(1, sample.intervalMs);
@@ -362,9 +364,14 @@ void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const Targe
         s.detail = rule.windowMs > 0
                        ? tr("no data in the last %1").arg(formatDuration(rule.windowMs))
                        : tr("no data in the latest poll");
+        // Right after start a window cannot hold data yet: no data is declared only once the
+        // window (at least two polls) has passed since the first sample.
+        const bool grace =
+            nowMs - target.firstSampleMs < std::max(rule.windowMs, 2 * target.intervalMs);
         switch (rule.noData) {
         case NoDataPolicy::NoData:
-            special = AlertState::NoData;
+            if (!grace)
+                special = AlertState::NoData;
             break;
         case NoDataPolicy::Normal:
             condition = false;

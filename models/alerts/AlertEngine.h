@@ -86,6 +86,7 @@ private:
     };
     struct TargetInfo {
         qint64 sampleMs = 0;
+        qint64 firstSampleMs = 0; // no data is only declared after a grace period from here
         qint64 lastSuccessMs = 0;
         qint64 intervalMs = 5000;
         bool answered = true;

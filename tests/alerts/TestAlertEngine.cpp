@@ -290,6 +290,7 @@ void TestAlertEngine::componentDownCountsAndMissingComponentIsNoData()
     m_engine->setRules({any, cache});
     EvaluationSample s;
     s.target = kTarget;
+    s.intervalMs = kStep;
     s.components = {{QStringLiteral("database"), HealthState::Down},
                     {QStringLiteral("workflows"), HealthState::Healthy}};
     m_clock->advanceMs(kStep);
@@ -298,6 +299,12 @@ void TestAlertEngine::componentDownCountsAndMissingComponentIsNoData()
     m_engine->evaluate(s);
     QCOMPARE(state(QStringLiteral("component_down")), AlertState::Firing);
     QCOMPARE(status(QStringLiteral("component_down")).value, 1.0);
+    QCOMPARE(state(QStringLiteral("cache_down")), AlertState::Normal); // grace after the start
+    for (int i = 0; i < 2; ++i) {
+        m_clock->advanceMs(kStep);
+        s.timeMs = m_clock->nowMs();
+        m_engine->evaluate(s);
+    }
     QCOMPARE(state(QStringLiteral("cache_down")), AlertState::NoData);
 }
 

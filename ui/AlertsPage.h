@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTabWidget;
+class QTableView;
+
+namespace ops {
+
+class AlertCenter;
+class AlertHistoryModel;
+class AlertListModel;
+struct AlertKey;
+
+// The Alerts page: firing, pending and acknowledged alerts with acknowledge / snooze, the
+// history with filters and export (CSV, JSON), and the rules editor. Reads the alert models;
+// never talks HTTP.
+class AlertsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit AlertsPage(AlertCenter* center, QWidget* parent = nullptr);
+
+    QTabWidget* lists() const { return m_lists; }
+    QTableView* firingView() const { return m_firingView; }
+    AlertHistoryModel* historyModel() const { return m_history; }
+
+public slots:
+    void showAlert(const QString& rule, const QString& target);
+    void editRules();
+    void acknowledgeSelected();
+    void unacknowledgeSelected();
+    void snoozeSelected(qint64 durationMs);
+    void exportHistory(const QString& format);
+
+private:
+    QTableView* makeList(AlertListModel* model);
+    QList<AlertKey> selectedKeys() const;
+    void updateCounts();
+    void applyHistoryFilter();
+
+    AlertCenter* m_center;
+    AlertListModel* m_firing;
+    AlertListModel* m_pending;
+    AlertListModel* m_acked;
+    AlertHistoryModel* m_history;
+    QTabWidget* m_lists;
+    QTableView* m_firingView;
+    QTableView* m_pendingView;
+    QTableView* m_ackedView;
+    QTableView* m_historyView;
+    QLabel* m_summary;
+    QLineEdit* m_historyText;
+    QComboBox* m_historyKind;
+    QComboBox* m_historyRange;
+};
+
+} // namespace ops
