@@ -177,7 +177,8 @@ bool ConsoleApplication::addAlerts(const QString& label)
         m_error = tr("the alert rules cannot be used:\n%1").arg(m_alerts->errorString());
         return false;
     }
-    m_alerts->watch(m_monitor.get(), label);
+    // Alerts are kept per target name: the demo's has no port in it, so it is the same each run.
+    m_alerts->watch(m_monitor.get(), m_demo ? QStringLiteral("demo") : label);
     auto* page = new ops::AlertsPage(m_alerts.get());
     const int index = m_window->addPage(page, tr("&Alerts"));
     auto showPage = [this, index] {

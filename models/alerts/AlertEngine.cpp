@@ -118,7 +118,7 @@ void AlertEngine::restoreFromStore()
         const AlertRule* r = rule(status.key.rule);
         if (!r || !r->appliesTo(status.key.target))
             continue;
-        Entry& entry = m_entries[status.key];
+        Entry& entry = m_restored[status.key];
         entry.status = status;
         entry.status.severity = r->severity;
         if (status.state == AlertState::Recovering)
@@ -180,6 +180,10 @@ AlertEngine::Entry& AlertEngine::entryFor(const AlertRule& rule, const QString& 
 {
     const AlertKey key{rule.name, target};
     auto it = m_entries.find(key);
+    if (it == m_entries.end() && m_restored.contains(key)) {
+        it = m_entries.insert(key, m_restored.take(key));
+        emit alertsChanged();
+    }
     if (it == m_entries.end()) {
         Entry entry;
         entry.status.key = key;

@@ -39,7 +39,8 @@ public:
     const AlertRule* rule(const QString& name) const;
     void setFlapThresholds(double high, double low);
 
-    // Restores current states, acks and snoozes from the store (after a restart).
+    // Restores current states, acks and snoozes from the store (after a restart); each alert
+    // reappears with its target's first evaluation.
     void restoreFromStore();
 
     QList<AlertStatus> alerts() const;
@@ -109,6 +110,9 @@ private:
     AlertStore* m_store;
     QList<AlertRule> m_rules;
     QHash<AlertKey, Entry> m_entries;
+    // Restored after a restart, taken over when their target is evaluated again (an alert of a
+    // target no longer watched does not linger as firing).
+    QHash<AlertKey, Entry> m_restored;
     QHash<QString, TargetInfo> m_targets;
     QList<AlertTransition> m_history; // this run's, bounded
     double m_flapHigh = 0.4;

@@ -533,6 +533,12 @@ void TestAlertEngine::restoresFromStore()
     AlertEngine engine(m_clock.get(), &store);
     engine.setRules({r});
     engine.restoreFromStore();
+    QVERIFY(!engine.alert({r.name, kTarget})); // until its target is evaluated again
+    EvaluationSample s;
+    s.target = kTarget;
+    s.timeMs = m_clock->nowMs();
+    s.set(AlertSignals::AvgResponseTime, 2.0);
+    engine.evaluate(s);
     const auto a = engine.alert({r.name, kTarget});
     QVERIFY(a);
     QCOMPARE(a->state, AlertState::Firing);
