@@ -5,9 +5,9 @@
 #include "MainWindow.h"
 #include "SingleInstance.h"
 #include "StatusCommand.h"
-#include "WorkflowsCommand.h"
 #include "TargetsCommand.h"
 #include "VerifyCommand.h"
+#include "WorkflowsCommand.h"
 #include "metrics/ParseCommand.h"
 
 #include <QApplication>
