@@ -107,7 +107,7 @@ void TestMainWindow::showsTheSimulatorsComponents()
 void TestMainWindow::dashboardFollowsTheOperator()
 {
     test::SimulatorProcess sim;
-    QVERIFY2(sim.start({"--dialect", "modular"}), qPrintable(sim.error()));
+    QVERIFY2(sim.start({"--dialect", "plan"}), qPrintable(sim.error()));
     QNetworkAccessManager network;
     SystemClock clock;
     PollerOptions options;
@@ -122,8 +122,8 @@ void TestMainWindow::dashboardFollowsTheOperator()
     Dashboard* dashboard = window.dashboard();
     TimeChart* latency = dashboard->chart(Dashboard::ChartId::ResponseTime);
     QTRY_VERIFY_WITH_TIMEOUT(latency->pointCount(0) >= 3, 8000);
-    // Modular exports memory and CPU: both charted, nothing said missing.
-    // CPU where the gateway exports it; otherwise said in words.
+    // The plan dialect labels requests by endpoint (the modular /metrics is a JSON stub without
+    // endpoints) and exports process memory; CPU where the gateway exports it, else said in words.
     QTRY_VERIFY_WITH_TIMEOUT(
         dashboard->chart(Dashboard::ChartId::Cpu)->pointCount(0) >= 1 ||
             dashboard->chart(Dashboard::ChartId::Cpu)->placeholder().contains("CPU"),
