@@ -14,7 +14,8 @@
 class TestIcons : public QObject {
     Q_OBJECT
 private slots:
-    void svgRenders() {
+    void svgRenders()
+    {
         QSvgRenderer renderer(QStringLiteral(OPS_ICON_SVG));
         QVERIFY(renderer.isValid());
         QCOMPARE(renderer.defaultSize(), QSize(256, 256));
@@ -28,12 +29,14 @@ private slots:
         QCOMPARE(qAlpha(image.pixel(32, 20)), 255);
     }
 
-    void pngSizes_data() {
+    void pngSizes_data()
+    {
         QTest::addColumn<int>("size");
         for (const int size : {16, 32, 48, 64, 128, 256})
             QTest::addRow("%dx%d", size, size) << size;
     }
-    void pngSizes() {
+    void pngSizes()
+    {
         QFETCH(int, size);
         const QString path =
             QStringLiteral(OPS_ICON_DIR "/hicolor/%1x%1/apps/org.bhiv.OpsConsole.png").arg(size);
@@ -46,12 +49,14 @@ private slots:
         QVERIFY2(QFile::exists(embedded), qPrintable(embedded));
     }
 
-    void embedded() {
+    void embedded()
+    {
         QVERIFY(QSvgRenderer(QStringLiteral(":/icons/org.bhiv.OpsConsole.svg")).isValid());
         QVERIFY(QFile::exists(QStringLiteral(":/i18n/bhiv-ops_de.qm")));
     }
 
-    void windowIcon() {
+    void windowIcon()
+    {
         const QIcon icon = DesktopIntegration::applicationIcon();
         QVERIFY(!icon.isNull());
         for (const int size : {16, 32, 48, 64, 128, 256})
@@ -63,7 +68,8 @@ private slots:
         QCOMPARE(QGuiApplication::desktopFileName(), QStringLiteral("org.bhiv.OpsConsole"));
     }
 
-    void execQuoting_data() {
+    void execQuoting_data()
+    {
         QTest::addColumn<QString>("argument");
         QTest::addColumn<QString>("quoted");
         QTest::newRow("plain") << QStringLiteral("--url") << QStringLiteral("--url");
@@ -73,7 +79,8 @@ private slots:
         QTest::newRow("reserved") << QStringLiteral("http://h/?a=1&b=$x")
                                   << QStringLiteral("\"http://h/?a=1&b=\\\\$x\"");
     }
-    void execQuoting() {
+    void execQuoting()
+    {
         QFETCH(QString, argument);
         QFETCH(QString, quoted);
         QCOMPARE(DesktopIntegration::quoteExecArgument(argument), quoted);

@@ -6,7 +6,8 @@
 #include <QSvgRenderer>
 #include <cstdio>
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     // No window is opened; the offscreen platform keeps this runnable on build machines.
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QGuiApplication app(argc, argv);
