@@ -6,6 +6,8 @@
 #include <QRegularExpression>
 #include <QTimeZone>
 
+#include <cmath>
+
 namespace ops::workflowjson {
 namespace {
 
@@ -110,8 +112,14 @@ qint64 parseTimeMs(const QJsonValue& value)
 {
     if (value.isDouble()) {
         const double v = value.toDouble();
-        // Seconds, or already milliseconds when implausibly large for seconds.
-        return v > 1e11 ? static_cast<qint64>(v) : static_cast<qint64>(v * 1000.0);
+        // Seconds, or already milliseconds when implausibly large for seconds. Beyond year
+        // 9999 (or not finite) the number is unreadable, not a time: converting it would
+        // overflow qint64 (found by fuzz_workflow_decoder).
+        const double ms = v > 1e11 ? v : v * 1000.0;
+        constexpr double kMaxMs = 253402300800000.0; // 10000-01-01T00:00:00Z
+        if (!std::isfinite(ms) || ms < -kMaxMs || ms > kMaxMs)
+            return 0;
+        return static_cast<qint64>(ms);
     }
     if (!value.isString())
         return 0;

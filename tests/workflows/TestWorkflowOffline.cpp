@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <limits>
+
 using namespace ops;
 using ops::test::FakeNetworkAccessManager;
 using ops::test::FakeResponse;
@@ -51,6 +53,7 @@ private slots:
     void decodesMalformedBodies_data();
     void decodesMalformedBodies();
     void listSkipsBadEntries();
+    void hugeEpochNumbersAreUnreadable();
     void errorTextFromEnvelopes();
     void clientReadsMalformedReplies();
     void createTimeoutIsNotRetried();
@@ -117,6 +120,23 @@ void TestWorkflowOffline::listSkipsBadEntries()
     QVERIFY(l.ok);
     QCOMPARE(l.value.size(), 1);
     QVERIFY(!workflowjson::decodeWorkflowList(R"({"total":3})").ok);
+}
+
+// Found by fuzz_workflow_decoder (UBSan: 1.77778e+98 outside the range of qint64): numbers far
+// beyond any date are unreadable times (0), not an overflowing conversion.
+void TestWorkflowOffline::hugeEpochNumbersAreUnreadable()
+{
+    const auto d = workflowjson::decodeWorkflow(
+        R"({"workflow_id":"wf_1","created_at":1.77778e98,"started_at":-4e300,
+            "completed_at":1735787046.5})");
+    QVERIFY(d.ok);
+    QCOMPARE(d.value.createdMs, qint64(0));
+    QCOMPARE(d.value.startedMs, qint64(0));
+    QCOMPARE(d.value.completedMs, qint64(1735787046500));
+    QCOMPARE(workflowjson::parseTimeMs(QJsonValue(std::numeric_limits<double>::infinity())),
+             qint64(0));
+    QCOMPARE(workflowjson::parseTimeMs(QJsonValue(9.2e18)), qint64(0));
+    QCOMPARE(workflowjson::parseTimeMs(QJsonValue(99999999999.0)), qint64(99999999999000));
 }
 
 void TestWorkflowOffline::errorTextFromEnvelopes()
