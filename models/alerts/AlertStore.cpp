@@ -1,6 +1,7 @@
 #include "alerts/AlertStore.h"
 
 #include "alerts/AlertRulesJson.h"
+#include "storage/CorruptFile.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
@@ -94,11 +95,12 @@ bool AlertStore::exec(const QString& sql)
 bool AlertStore::open()
 {
     QDir().mkpath(QFileInfo(m_path).absolutePath());
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
-    db.setDatabaseName(m_path);
-    if (!db.open()) {
-        m_error = QCoreApplication::translate("AlertStore", "cannot open %1: %2")
-                      .arg(m_path, db.lastError().text());
+    // A damaged database is set aside and a fresh one started (recoveryNotice() says so).
+    const CheckedSqlite checked =
+        openCheckedSqlite(m_path, m_connection, QStringLiteral("The alert history"));
+    m_recoveryNotice = checked.notice;
+    if (!checked.ok) {
+        m_error = checked.error;
         return false;
     }
     // WAL: readers do not block the writer; synchronous=FULL: a committed row survives a crash
@@ -165,7 +167,42 @@ qint64 AlertStore::appendTransition(const AlertTransition& t)
         qCWarning(lcAlertStore) << "cannot store transition:" << m_error;
         return 0;
     }
-    return q.lastInsertId().toLongLong();
+    const qint64 id = q.lastInsertId().toLongLong();
+    if (m_retentionMs > 0 && ++m_appendsSincePrune >= kPruneEvery) {
+        m_appendsSincePrune = 0;
+        pruneBefore(t.timeMs - m_retentionMs);
+    }
+    return id;
+}
+
+qint64 AlertStore::pruneBefore(qint64 cutoffMs)
+{
+    if (!m_open)
+        return -1;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    if (!db.transaction())
+        return -1;
+    qint64 deleted = 0;
+    const std::pair<const char*, const char*> tables[] = {{"transitions", "time_ms"},
+                                                          {"notifications", "time_ms"},
+                                                          {"acknowledgements", "at_ms"},
+                                                          {"snoozes", "at_ms"}};
+    for (const auto& [table, column] : tables) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("DELETE FROM %1 WHERE %2 < ?")
+                      .arg(QLatin1String(table), QLatin1String(column)));
+        q.addBindValue(cutoffMs);
+        if (!q.exec()) {
+            m_error = q.lastError().text();
+            qCWarning(lcAlertStore) << "cannot prune" << table << ":" << m_error;
+            db.rollback();
+            return -1;
+        }
+        deleted += q.numRowsAffected();
+    }
+    if (!db.commit())
+        return -1;
+    return deleted;
 }
 
 QList<AlertTransition> AlertStore::history(const AlertHistoryFilter& filter) const

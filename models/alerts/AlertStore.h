@@ -48,9 +48,22 @@ public:
     bool open();
     bool isOpen() const { return m_open; }
     QString errorString() const { return m_error; }
+    // Set by open() when a damaged database was set aside and a new one started (words for the
+    // UI); empty otherwise.
+    QString recoveryNotice() const { return m_recoveryNotice; }
     QString path() const { return m_path; }
 
     qint64 appendTransition(const AlertTransition& transition); // row id, 0 on failure
+    // Retention: every kPruneEvery transitions appended, history older than the newest
+    // transition's time minus the retention (transitions, notifications, acknowledgements,
+    // snoozes) is deleted; SQLite reuses the freed pages, so the file stays bounded. 0 keeps
+    // everything. Default kDefaultRetentionMs (30 days).
+    static constexpr qint64 kDefaultRetentionMs = 30LL * 24 * 3600 * 1000;
+    static constexpr int kPruneEvery = 256;
+    void setRetentionMs(qint64 ms) { m_retentionMs = ms; }
+    qint64 retentionMs() const { return m_retentionMs; }
+    // Deletes history older than cutoffMs now: the rows deleted, -1 on failure.
+    qint64 pruneBefore(qint64 cutoffMs);
     QList<AlertTransition> history(const AlertHistoryFilter& filter) const;
     QList<AlertTransition> transitionsBetween(qint64 fromMs, qint64 toMs) const;
     qint64 transitionCount() const;
@@ -75,6 +88,9 @@ private:
     QString m_connection;
     bool m_open = false;
     mutable QString m_error;
+    QString m_recoveryNotice;
+    qint64 m_retentionMs = kDefaultRetentionMs;
+    int m_appendsSincePrune = 0;
 };
 
 } // namespace ops

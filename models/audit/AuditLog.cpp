@@ -1,5 +1,7 @@
 #include "audit/AuditLog.h"
 
+#include "storage/CorruptFile.h"
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
@@ -63,14 +65,16 @@ bool AuditLog::open()
         m_error = QStringLiteral("cannot create the folder of %1").arg(m_path);
         return false;
     }
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
-    db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    if (!db.open()) {
-        m_error = QStringLiteral("cannot open %1: %2").arg(m_path, db.lastError().text());
+    // A damaged database is set aside and a fresh one started (recoveryNotice() says so).
+    const CheckedSqlite checked =
+        openCheckedSqlite(m_path, m_connection, QStringLiteral("The audit log"),
+                          QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    m_recoveryNotice = checked.notice;
+    if (!checked.ok) {
+        m_error = checked.error;
         return false;
     }
-    QSqlQuery q(db);
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
         m_error = q.lastError().text();
         return false;

@@ -35,6 +35,9 @@ public:
     bool isOpen() const { return m_open; }
     QString path() const { return m_path; }
     QString errorString() const { return m_error; }
+    // Set by open() when a damaged database was set aside and a new one started (words for the
+    // UI); empty otherwise.
+    QString recoveryNotice() const { return m_recoveryNotice; }
     int schemaVersion() const;
 
     // Fills id on success.
@@ -55,6 +58,7 @@ private:
     QString m_path;
     QString m_connection;
     QString m_error;
+    QString m_recoveryNotice;
     bool m_open = false;
 };
 

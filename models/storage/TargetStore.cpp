@@ -1,5 +1,7 @@
 #include "storage/TargetStore.h"
 
+#include "storage/CorruptFile.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -67,6 +69,7 @@ bool TargetStore::load(QString* error)
 {
     m_targets.clear();
     m_lastWatched.clear();
+    m_recoveryNotice.clear();
     QFile file(m_path);
     if (!file.exists()) {
         emit changed();
@@ -79,11 +82,24 @@ bool TargetStore::load(QString* error)
     }
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    file.close();
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        if (error)
-            *error = QStringLiteral("%1 is not a targets file: %2")
-                         .arg(m_path, parseError.errorString());
-        return false;
+        // A damaged file (a crash of another writer, a disk error, a bad edit) is set aside and
+        // the store starts empty: the console keeps working and says what happened.
+        const QString why = parseError.error != QJsonParseError::NoError
+                                ? QStringLiteral("%1 at offset %2")
+                                      .arg(parseError.errorString())
+                                      .arg(parseError.offset)
+                                : QStringLiteral("not a JSON object");
+        const SetAside moved = setAsideCorruptFile(m_path, QStringLiteral("The targets file"), why);
+        if (!moved.ok) {
+            if (error)
+                *error = moved.error;
+            return false;
+        }
+        m_recoveryNotice = moved.notice;
+        emit changed();
+        return true;
     }
     const QJsonObject root = document.object();
     const auto targets = fromArray(root.value(QStringLiteral("targets")).toArray(), error);

@@ -20,8 +20,12 @@ public:
     static QString defaultPath();
     QString path() const { return m_path; }
 
-    // A missing file is an empty store (true). False with *error for an unreadable file.
+    // A missing file is an empty store (true). A file that is not JSON is set aside as
+    // "<path>.corrupt-<time>" and the store starts empty (true, recoveryNotice() says so).
+    // False with *error for a file that cannot be read or holds invalid targets.
     bool load(QString* error = nullptr);
+    // Words for the UI when load() set a damaged file aside; empty otherwise.
+    QString recoveryNotice() const { return m_recoveryNotice; }
     bool save(QString* error = nullptr) const;
 
     const QList<Target>& targets() const { return m_targets; }
@@ -47,6 +51,7 @@ private:
     QString m_path;
     QList<Target> m_targets;
     QString m_lastWatched;
+    QString m_recoveryNotice;
 };
 
 } // namespace ops

@@ -46,6 +46,7 @@ private slots:
     void reopensWithEverything();
     void killNineLosesNoCommittedRow();
     void twoStoresOneProcess();
+    void retentionBoundsHistory();
 };
 
 void TestAlertStore::walAndFullSync()
@@ -184,6 +185,52 @@ void TestAlertStore::twoStoresOneProcess()
     QVERIFY(a.appendTransition(t) > 0);
     QCOMPARE(a.transitionCount(), 1);
     QCOMPARE(b.transitionCount(), 0);
+}
+
+void TestAlertStore::retentionBoundsHistory()
+{
+    QTemporaryDir dir;
+    AlertStore store(dir.filePath(QStringLiteral("alerts.sqlite")));
+    QVERIFY(store.open());
+    QCOMPARE(store.retentionMs(), AlertStore::kDefaultRetentionMs);
+    store.setRetentionMs(60'000); // one minute
+    const AlertKey key{QStringLiteral("r"), QStringLiteral("x")};
+    // One transition (and one notification) per second for ten minutes.
+    for (qint64 i = 0; i < 600; ++i) {
+        AlertTransition t;
+        t.timeMs = 1'000'000 + i * 1000;
+        t.rule = key.rule;
+        t.target = key.target;
+        QVERIFY(store.appendTransition(t) > 0);
+        NotificationRecord n;
+        n.timeMs = t.timeMs;
+        n.key = key;
+        n.state = QStringLiteral("firing");
+        n.channel = QStringLiteral("desktop");
+        QVERIFY(store.appendNotification(n) > 0);
+    }
+    // Pruned every kPruneEvery appends: at most retention + kPruneEvery rows remain, none older
+    // than the retention as of the last prune (append 512 at t = 1,511,000 ms).
+    const qint64 count = store.transitionCount();
+    QVERIFY2(count >= 60 && count <= 60 + AlertStore::kPruneEvery,
+             qPrintable(QString::number(count)));
+    const QList<AlertTransition> all =
+        store.transitionsBetween(0, std::numeric_limits<qint64>::max());
+    QCOMPARE(all.first().timeMs, qint64(1'000'000 + 511'000 - 60'000));
+    QCOMPARE(all.last().timeMs, qint64(1'000'000 + 599'000));
+    QVERIFY(store.notifications(key).size() <= 600 - 451);
+    // Pruning by hand; 0 switches retention off.
+    QVERIFY(store.pruneBefore(1'000'000 + 590'000) > 0);
+    QCOMPARE(store.transitionCount(), 10);
+    store.setRetentionMs(0);
+    for (qint64 i = 0; i < 600; ++i) {
+        AlertTransition t;
+        t.timeMs = 2'000'000 + i * 1000;
+        t.rule = key.rule;
+        t.target = key.target;
+        QVERIFY(store.appendTransition(t) > 0);
+    }
+    QCOMPARE(store.transitionCount(), 610);
 }
 
 int main(int argc, char** argv)

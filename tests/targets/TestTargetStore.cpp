@@ -152,7 +152,9 @@ private slots:
         QVERIFY(!again.remove(QStringLiteral("nope")));
     }
 
-    void corruptFileIsAnError()
+    // A damaged file is set aside (tests/faults/TestCrashSafety covers it in depth); a target
+    // that is not valid is still an error, and the file is left where it is.
+    void corruptFileIsSetAsideInvalidTargetIsAnError()
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("targets.json"));
@@ -162,8 +164,19 @@ private slots:
         file.close();
         TargetStore store(path);
         QString error;
+        QVERIFY(store.load(&error));
+        QVERIFY(store.targets().isEmpty());
+        QVERIFY(store.recoveryNotice().contains(QStringLiteral(".corrupt-")));
+        QVERIFY(!QFile::exists(path));
+
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(
+            R"({"format":"bhiv-ops-targets","version":1,"targets":[{"name":"gw","dialect":"klingon"}]})");
+        file.close();
         QVERIFY(!store.load(&error));
         QVERIFY(!error.isEmpty());
+        QVERIFY(store.recoveryNotice().isEmpty());
+        QVERIFY(QFile::exists(path));
     }
 
     void exportImport()
