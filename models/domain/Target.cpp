@@ -10,6 +10,29 @@ namespace {
 constexpr int kMinIntervalMs = 100;
 constexpr int kMaxIntervalMs = 3600 * 1000;
 
+bool isAuthName(const QString& auth)
+{
+    return auth == u"none" || auth == u"bearer" || auth == u"basic";
+}
+
+// Why an API URL (Prometheus, Alertmanager) may not be used, or "".
+QString apiUrlProblem(const QUrl& url, bool allowPlainHttp, const QString& what)
+{
+    if (!url.isValid() || url.host().isEmpty() ||
+        (url.scheme() != u"http" && url.scheme() != u"https"))
+        return QStringLiteral("the %1 URL must be http(s)://HOST[:PORT][/PATH]").arg(what);
+    if (url.scheme() == u"http" && !allowPlainHttp && !isLoopbackHost(url.host()))
+        return QStringLiteral("plain http to the %1 is only allowed to loopback, or when the "
+                              "target allows plain http explicitly; use https")
+            .arg(what);
+    return {};
+}
+
+QJsonValue fingerprintJson(const QByteArray& sha256)
+{
+    return formatFingerprint(sha256);
+}
+
 } // namespace
 
 bool Target::isValidName(const QString& name)
@@ -34,6 +57,28 @@ QString Target::validationError() const
         return QStringLiteral("timeouts must be at least 0.1 seconds");
     if (!trustedCertSha256.isEmpty() && trustedCertSha256.size() != 32)
         return QStringLiteral("the trusted certificate fingerprint must be a SHA-256");
+    if (dataSource.kind == DataSourceConfig::Kind::Prometheus) {
+        const QString why =
+            apiUrlProblem(dataSource.url, allowPlainHttp, QStringLiteral("Prometheus"));
+        if (!why.isEmpty())
+            return why;
+        if (dataSource.selector.trimmed().isEmpty())
+            return QStringLiteral("a Prometheus data source needs a label selector, e.g. "
+                                  "job=\"bhiv-gateway\"");
+        if (dataSource.rateWindowSeconds < 2 || dataSource.rateWindowSeconds > 86400)
+            return QStringLiteral("the Prometheus rate window must be 2 s to a day");
+    }
+    if (!isAuthName(dataSource.auth) || !isAuthName(alertmanager.auth))
+        return QStringLiteral("authentication must be none, bearer or basic");
+    if ((!dataSource.trustedCertSha256.isEmpty() && dataSource.trustedCertSha256.size() != 32) ||
+        (!alertmanager.trustedCertSha256.isEmpty() && alertmanager.trustedCertSha256.size() != 32))
+        return QStringLiteral("a trusted certificate fingerprint must be a SHA-256");
+    if (alertmanager.enabled()) {
+        const QString why =
+            apiUrlProblem(alertmanager.url, allowPlainHttp, QStringLiteral("Alertmanager"));
+        if (!why.isEmpty())
+            return why;
+    }
     for (const RenderService& service : services) {
         if (!isValidName(service.serviceId))
             return QStringLiteral("a Render service id must be letters, digits, '.', '_', '-'");
@@ -78,6 +123,28 @@ QJsonObject Target::toJson() const
         {QStringLiteral("allow_plain_http"), allowPlainHttp},
         {QStringLiteral("trusted_cert_sha256"), formatFingerprint(trustedCertSha256)},
         {QStringLiteral("services"), serviceArray},
+        {QStringLiteral("data_source"),
+         QJsonObject{
+             {QStringLiteral("kind"), dataSource.kind == DataSourceConfig::Kind::Prometheus
+                                          ? QStringLiteral("prometheus")
+                                          : QStringLiteral("direct")},
+             {QStringLiteral("url"), dataSource.url.toString()},
+             {QStringLiteral("selector"), dataSource.selector},
+             {QStringLiteral("instances"),
+              dataSource.sideBySide ? QStringLiteral("side_by_side") : QStringLiteral("aggregate")},
+             {QStringLiteral("rate_window_s"), dataSource.rateWindowSeconds},
+             {QStringLiteral("auth"), dataSource.auth},
+             {QStringLiteral("username"), dataSource.username},
+             {QStringLiteral("trusted_cert_sha256"), fingerprintJson(dataSource.trustedCertSha256)},
+         }},
+        {QStringLiteral("alertmanager"),
+         QJsonObject{
+             {QStringLiteral("url"), alertmanager.url.toString()},
+             {QStringLiteral("auth"), alertmanager.auth},
+             {QStringLiteral("username"), alertmanager.username},
+             {QStringLiteral("trusted_cert_sha256"),
+              fingerprintJson(alertmanager.trustedCertSha256)},
+         }},
     };
 }
 
@@ -128,6 +195,49 @@ std::optional<Target> Target::fromJson(const QJsonObject& object, QString* error
         if (!base.isEmpty())
             service.apiBaseUrl = QUrl(base);
         target.services.append(service);
+    }
+    const auto readFingerprint = [&](const QJsonObject& o, QByteArray* out) {
+        const QString text = o.value(QStringLiteral("trusted_cert_sha256")).toString();
+        if (text.isEmpty())
+            return true;
+        const auto parsed = parseFingerprint(text);
+        if (parsed)
+            *out = *parsed;
+        return parsed.has_value();
+    };
+    if (object.contains(QStringLiteral("data_source"))) {
+        const QJsonObject ds = object.value(QStringLiteral("data_source")).toObject();
+        const QString kind = ds.value(QStringLiteral("kind")).toString(QStringLiteral("direct"));
+        if (kind == u"prometheus")
+            target.dataSource.kind = DataSourceConfig::Kind::Prometheus;
+        else if (kind != u"direct")
+            return fail(QStringLiteral("%1: unknown data source kind %2").arg(target.name, kind));
+        target.dataSource.url = QUrl(ds.value(QStringLiteral("url")).toString());
+        target.dataSource.selector = ds.value(QStringLiteral("selector")).toString();
+        const QString instances =
+            ds.value(QStringLiteral("instances")).toString(QStringLiteral("aggregate"));
+        if (instances != u"aggregate" && instances != u"side_by_side")
+            return fail(
+                QStringLiteral("%1: instances must be aggregate or side_by_side").arg(target.name));
+        target.dataSource.sideBySide = instances == u"side_by_side";
+        target.dataSource.rateWindowSeconds =
+            ds.value(QStringLiteral("rate_window_s")).toInt(target.dataSource.rateWindowSeconds);
+        target.dataSource.auth = ds.value(QStringLiteral("auth")).toString(QStringLiteral("none"));
+        target.dataSource.username = ds.value(QStringLiteral("username")).toString();
+        if (!readFingerprint(ds, &target.dataSource.trustedCertSha256))
+            return fail(QStringLiteral("%1: the Prometheus trusted_cert_sha256 is not a SHA-256")
+                            .arg(target.name));
+    }
+    if (object.contains(QStringLiteral("alertmanager"))) {
+        const QJsonObject am = object.value(QStringLiteral("alertmanager")).toObject();
+        const QString url = am.value(QStringLiteral("url")).toString();
+        target.alertmanager.url = url.isEmpty() ? QUrl() : QUrl(url);
+        target.alertmanager.auth =
+            am.value(QStringLiteral("auth")).toString(QStringLiteral("none"));
+        target.alertmanager.username = am.value(QStringLiteral("username")).toString();
+        if (!readFingerprint(am, &target.alertmanager.trustedCertSha256))
+            return fail(QStringLiteral("%1: the Alertmanager trusted_cert_sha256 is not a SHA-256")
+                            .arg(target.name));
     }
     const QString why = target.validationError();
     if (!why.isEmpty())
@@ -188,9 +298,21 @@ QString secretKeyDeployHook(const QString& targetName, const QString& serviceId)
     return QStringLiteral("target/%1/service/%2/deploy-hook").arg(targetName, serviceId);
 }
 
+QString secretKeyPrometheusCredential(const QString& targetName)
+{
+    return QStringLiteral("target/%1/prometheus-credential").arg(targetName);
+}
+
+QString secretKeyAlertmanagerCredential(const QString& targetName)
+{
+    return QStringLiteral("target/%1/alertmanager-credential").arg(targetName);
+}
+
 QStringList secretKeysOf(const Target& target)
 {
-    QStringList keys{secretKeyGatewayApiKey(target.name), secretKeyRenderApiKey(target.name)};
+    QStringList keys{secretKeyGatewayApiKey(target.name), secretKeyRenderApiKey(target.name),
+                     secretKeyPrometheusCredential(target.name),
+                     secretKeyAlertmanagerCredential(target.name)};
     for (const RenderService& service : target.services)
         keys << secretKeyDeployHook(target.name, service.serviceId);
     return keys;

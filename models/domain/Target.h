@@ -25,6 +25,37 @@ struct RenderService {
     bool operator==(const RenderService&) const = default;
 };
 
+// Where a target's signals come from (docs: README "Prometheus and Alertmanager"). Direct: the
+// console scrapes baseUrl itself. Prometheus: PromQL over `selector` on a Prometheus server
+// that scrapes the gateway instances, aggregated or one series per instance. The credential
+// (Bearer token or basic-auth password) lives in the SecretStore under
+// secretKeyPrometheusCredential(name); only its kind and user name are here.
+struct DataSourceConfig {
+    enum class Kind { Direct, Prometheus };
+    Kind kind = Kind::Direct;
+    QUrl url;                              // the Prometheus server (its API under /api/v1)
+    QString selector;                      // job="bhiv-gateway"
+    bool sideBySide = false;               // one series per instance instead of their aggregate
+    int rateWindowSeconds = 60;            // range of rate() / histogram_quantile
+    QString auth = QStringLiteral("none"); // none | bearer | basic
+    QString username;                      // basic auth
+    QByteArray trustedCertSha256;          // as for gateways: 32 raw bytes or empty
+
+    bool operator==(const DataSourceConfig&) const = default;
+};
+
+// A team Alertmanager the target's firing alerts and acknowledgements go to (empty url: none).
+// The credential lives under secretKeyAlertmanagerCredential(name).
+struct AlertmanagerConfig {
+    QUrl url;
+    QString auth = QStringLiteral("none"); // none | bearer | basic
+    QString username;
+    QByteArray trustedCertSha256;
+
+    bool enabled() const { return !url.isEmpty(); }
+    bool operator==(const AlertmanagerConfig&) const = default;
+};
+
 // One gateway the console knows by name, with how to poll it. Holds no secret: the gateway API
 // key lives in the SecretStore under secretKeyGatewayApiKey(name).
 //
@@ -42,6 +73,8 @@ struct Target {
     bool allowPlainHttp = false;  // plain http to a non-loopback host
     QByteArray trustedCertSha256; // 32 raw bytes, or empty: trust only the system CAs
     QList<RenderService> services;
+    DataSourceConfig dataSource;
+    AlertmanagerConfig alertmanager;
 
     bool operator==(const Target&) const = default;
 
@@ -69,6 +102,8 @@ std::optional<QByteArray> parseFingerprint(const QString& text);
 QString secretKeyGatewayApiKey(const QString& targetName);
 QString secretKeyRenderApiKey(const QString& targetName);
 QString secretKeyDeployHook(const QString& targetName, const QString& serviceId);
+QString secretKeyPrometheusCredential(const QString& targetName);
+QString secretKeyAlertmanagerCredential(const QString& targetName);
 // Every key a target may own, for removal.
 QStringList secretKeysOf(const Target& target);
 

@@ -72,6 +72,12 @@ HttpFetch::~HttpFetch()
     cancel();
 }
 
+void HttpFetch::setMethod(const QByteArray& verb, const QByteArray& payload)
+{
+    m_verb = verb.toUpper();
+    m_payload = payload;
+}
+
 void HttpFetch::start()
 {
     const QString refusal = plainHttpRefusal(m_url, m_limits.allowPlainHttp);
@@ -110,7 +116,10 @@ void HttpFetch::issue()
                          QNetworkRequest::ManualRedirectPolicy);
     m_body.clear();
     m_connecting = true;
-    m_reply = m_network->get(request);
+    if (m_verb == "GET")
+        m_reply = m_network->get(request);
+    else
+        m_reply = m_network->sendCustomRequest(request, m_verb, m_payload);
     QNetworkReply* reply = m_reply;
     connect(reply, &QNetworkReply::requestSent, this, &HttpFetch::onRequestSent);
     connect(reply, &QNetworkReply::metaDataChanged, this, &HttpFetch::onMetaData);
@@ -240,7 +249,7 @@ void HttpFetch::onFinished()
     m_reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
     m_headers = reply->rawHeaderPairs();
 
-    if (isRedirect(m_status)) {
+    if (isRedirect(m_status) && m_verb == "GET") {
         const QByteArray location = header("Location");
         if (!location.isEmpty()) {
             const QUrl target = m_url.resolved(QUrl::fromEncoded(location));

@@ -49,6 +49,10 @@ public:
               QObject* parent = nullptr);
     ~HttpFetch() override;
 
+    // Another verb than GET, with a body (POST / PUT / DELETE to an API). Call before start().
+    // Redirects are not followed for other verbs: the 3xx is the answer.
+    void setMethod(const QByteArray& verb, const QByteArray& payload = {});
+
     void start();
     // Aborts without calling onDone.
     void cancel();
@@ -86,6 +90,8 @@ private:
     QNetworkRequest m_request;
     Limits m_limits;
     QUrl m_url;
+    QByteArray m_verb = QByteArrayLiteral("GET");
+    QByteArray m_payload;
     QPointer<QNetworkReply> m_reply;
     QTimer m_timer;
     int m_redirects = 0;

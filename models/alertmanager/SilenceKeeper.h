@@ -1,0 +1,68 @@
+#pragma once
+
+#include "alertmanager/AlertmanagerClient.h"
+
+#include <QHash>
+#include <QObject>
+#include <optional>
+
+namespace ops {
+
+class Clock;
+
+// Acknowledge-until-resolved as Alertmanager silences. An acknowledgement creates a silence on
+// the alert's labels (createdBy, comment) that ends one lease after now; while the alert still
+// fires, tick() extends it before it runs out; once the alert resolves it is left to expire at
+// its endsAt; release() (unacknowledge) expires it at once. Time comes from the injected Clock.
+class SilenceKeeper : public QObject {
+    Q_OBJECT
+public:
+    struct Kept {
+        QString key;
+        QMap<QString, QString> labels;
+        QString createdBy;
+        QString comment;
+        QString silenceId; // empty until Alertmanager answered
+        qint64 startsAtMs = 0;
+        qint64 endsAtMs = 0;
+        bool firing = true;
+        bool busy = false;
+        QString error; // the last failure, "" after a success
+    };
+
+    SilenceKeeper(AlertmanagerClient* client, const Clock* clock, QObject* parent = nullptr);
+
+    // Length of a silence (and of each extension) and how long before its end it is extended.
+    void setLease(qint64 leaseMs, qint64 renewBeforeMs);
+    qint64 leaseMs() const { return m_leaseMs; }
+
+    // Creates the silence (once per key: a second ack of a kept key changes nothing).
+    void acknowledge(const QString& key, const QMap<QString, QString>& labels,
+                     const QString& createdBy, const QString& comment);
+    // Whether the acknowledged alert still fires: false stops the extensions.
+    void setFiring(const QString& key, bool firing);
+    // Unacknowledge: expires the silence now and forgets the key.
+    void release(const QString& key);
+    // Extends the silences of alerts that still fire; forgets resolved ones past their end.
+    void tick();
+
+    std::optional<Kept> kept(const QString& key) const;
+    QStringList keys() const { return m_kept.keys(); }
+
+signals:
+    void silenceCreated(const QString& key, const QString& silenceId);
+    void silenceExtended(const QString& key, const QString& silenceId, qint64 endsAtMs);
+    void silenceExpired(const QString& key, const QString& silenceId);
+    void failed(const QString& key, const QString& error);
+
+private:
+    void put(const QString& key, bool extension);
+
+    AlertmanagerClient* m_client;
+    const Clock* m_clock;
+    qint64 m_leaseMs = 15 * 60'000;
+    qint64 m_renewBeforeMs = 5 * 60'000;
+    QHash<QString, Kept> m_kept;
+};
+
+} // namespace ops

@@ -1,0 +1,1 @@
+#include "datasource/DataSource.h"
