@@ -6,6 +6,7 @@
 #include "SingleInstance.h"
 #include "StatusCommand.h"
 #include "TargetsCommand.h"
+#include "Theme.h"
 #include "VerifyCommand.h"
 #include "WorkflowsCommand.h"
 #include "metrics/ParseCommand.h"
@@ -128,6 +129,14 @@ int runConsole(int argc, char** argv)
                                   QStringLiteral("NAME"));
     pageOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(pageOption);
+    // Hidden: force a light or dark palette (Fusion) for screenshots; the default follows the
+    // system.
+    QCommandLineOption paletteOption(
+        QStringLiteral("palette"),
+        QApplication::translate("main", "Colour palette: system, light or dark."),
+        QStringLiteral("NAME"), QStringLiteral("system"));
+    paletteOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(paletteOption);
     const QCommandLineOption rulesOption(
         QStringLiteral("rules"),
         QApplication::translate("main",
@@ -148,6 +157,10 @@ int runConsole(int argc, char** argv)
                        screenshotDelayOption, minimizedOption, newInstanceOption, autostartOption});
     parser.process(app);
 
+    if (!ops::applyPalette(parser.value(paletteOption))) {
+        std::fprintf(stderr, "bhiv-ops: --palette is system, light or dark\n");
+        return 3;
+    }
     if (parser.isSet(autostartOption))
         return configureAutostart(parser, parser.value(autostartOption));
     // A second launch hands its arguments to the running console, which comes to the front.

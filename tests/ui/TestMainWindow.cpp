@@ -18,12 +18,15 @@
 #include <QApplication>
 #include <QLabel>
 #include <QNetworkAccessManager>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+
+#include <cmath>
 
 using namespace ops;
 
@@ -40,6 +43,9 @@ private slots:
     void dashboardFollowsTheOperator();
     void saysWhatTheMonolithLacks();
     void showsStaleWhenTheGatewayGoesAway();
+    void chartsGreyWhileStaleAndRecover();
+    void workflowsTileSaysWhatTheGatewayLacks_data();
+    void workflowsTileSaysWhatTheGatewayLacks();
     void remembersWindowPageAndTimeWindow();
 
 private:
@@ -254,6 +260,102 @@ void TestMainWindow::showsStaleWhenTheGatewayGoesAway()
     QVERIFY(first.data(HealthTableModel::StaleRole).toBool());
     // Tiles are greyed with their age.
     QTRY_VERIFY(window.dashboard()->tile(Dashboard::TileId::ResponseTime)->isStale());
+}
+
+void TestMainWindow::chartsGreyWhileStaleAndRecover()
+{
+    test::SimulatorProcess sim;
+    QVERIFY2(sim.start({"--dialect", "plan"}), qPrintable(sim.error()));
+    QNetworkAccessManager network;
+    SystemClock clock;
+    PollerOptions options;
+    options.baseUrl = sim.url();
+    options.intervalMs = 250;
+    Poller poller(&network, &clock, options);
+    TargetMonitor monitor(&poller, &clock);
+    MainWindow window(&monitor, sim.url().toString());
+    window.show();
+    poller.start();
+    Dashboard* dashboard = window.dashboard();
+    TimeChart* latency = dashboard->chart(Dashboard::ChartId::ResponseTime);
+    QTRY_VERIFY_WITH_TIMEOUT(latency->pointCount(0) >= 2, 8000);
+    QVERIFY(!latency->isStale());
+    QCOMPARE(latency->drawnColor(0), TimeChart::seriesColor(0));
+
+    // The gateway answers 503: the data goes stale, every chart greys with its age.
+    QCOMPARE(sim.setFaults(R"({"force_status": 503})"), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(latency->isStale(), 8000);
+    QVERIFY2(latency->staleNote().contains(QRegularExpression("stale — last data \\d+ s ago")),
+             qPrintable(latency->staleNote()));
+    QVERIFY(latency->drawnColor(0) != TimeChart::seriesColor(0));
+    for (ChartCard* card : dashboard->allCards())
+        QVERIFY2(card->chart()->isStale(), qPrintable(card->chart()->title()));
+    QVERIFY(dashboard->tile(Dashboard::TileId::ResponseTime)->isStale());
+
+    // Polls answer again: back to colour, no note.
+    QCOMPARE(sim.clearFaults(), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(!latency->isStale(), 8000);
+    QVERIFY(latency->staleNote().isEmpty());
+    QCOMPARE(latency->drawnColor(0), TimeChart::seriesColor(0));
+    for (ChartCard* card : dashboard->allCards())
+        QVERIFY(!card->chart()->isStale());
+}
+
+void TestMainWindow::workflowsTileSaysWhatTheGatewayLacks_data()
+{
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<bool>("hasActive");
+    QTest::addColumn<bool>("hasRate");
+    QTest::addColumn<QString>("detail"); // what the tile says (a part of it)
+    QTest::newRow("plan: gauge only")
+        << "plan" << true << false << "executions/min not exported by this gateway";
+    QTest::newRow("modular: counter only")
+        << "modular" << false << true << "active count not exported by this gateway";
+    QTest::newRow("monolith: neither")
+        << "monolith" << false << false << "not exported by this gateway";
+}
+
+// The same words on every dialect for what the gateway lacks, as on the other tiles.
+void TestMainWindow::workflowsTileSaysWhatTheGatewayLacks()
+{
+    QFETCH(QString, dialect);
+    QFETCH(bool, hasActive);
+    QFETCH(bool, hasRate);
+    QFETCH(QString, detail);
+    test::SimulatorProcess sim;
+    QVERIFY2(sim.start({"--dialect", dialect}), qPrintable(sim.error()));
+    QNetworkAccessManager network;
+    SystemClock clock;
+    PollerOptions options;
+    options.baseUrl = sim.url();
+    options.intervalMs = 250;
+    Poller poller(&network, &clock, options);
+    TargetMonitor monitor(&poller, &clock);
+    MainWindow window(&monitor, sim.url().toString());
+    window.show();
+    poller.start();
+    Dashboard* dashboard = window.dashboard();
+    MetricTile* tile = dashboard->tile(Dashboard::TileId::ActiveWorkflows);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalEngine().signalStore().scrapeCount() >= 4, 8000);
+    dashboard->refresh();
+    const SignalEngine& engine = monitor.signalEngine();
+    QCOMPARE(std::isfinite(engine.latest(SignalId::ActiveWorkflows)), hasActive);
+    QCOMPARE(std::isfinite(engine.latest(SignalId::WorkflowRate)), hasRate);
+    QVERIFY2(tile->detail().contains(detail), qPrintable(tile->detail()));
+    QVERIFY2(!tile->detail().contains("counter") && !tile->detail().contains("gauge"),
+             qPrintable(tile->detail()));
+    QCOMPARE(tile->value() == QStringLiteral("—"), !hasActive);
+    if (hasRate)
+        QVERIFY2(tile->detail().contains("executions/min"), qPrintable(tile->detail()));
+    // The chart says it in a sentence: a note when one is missing, the placeholder when both.
+    ChartCard* card = dashboard->card(Dashboard::ChartId::Workflows);
+    if (!hasActive && !hasRate) {
+        QVERIFY2(card->chart()->placeholder().startsWith("This gateway exports no workflow"),
+                 qPrintable(card->chart()->placeholder()));
+    } else if (!hasActive || !hasRate) {
+        QVERIFY2(card->note().contains("This gateway exports no"), qPrintable(card->note()));
+        QVERIFY(card->chart()->placeholder().isEmpty());
+    }
 }
 
 void TestMainWindow::remembersWindowPageAndTimeWindow()

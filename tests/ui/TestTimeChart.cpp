@@ -6,7 +6,10 @@
 #include "itemmodels/ChartPointsModel.h"
 #include "metrics/SeriesStore.h"
 
+#include "Theme.h"
+
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QFile>
 #include <QImage>
 #include <QStandardPaths>
@@ -22,6 +25,23 @@ using namespace ops;
 namespace {
 
 constexpr qint64 kStart = 1'700'000'000'000;
+
+// Pixels of the image within a small distance of a colour (antialiasing blends the edges).
+int pixelsNear(const QImage& image, const QColor& color, const QRect& area = {}, int tolerance = 24)
+{
+    const QRect r = area.isNull() ? image.rect() : area.intersected(image.rect());
+    int n = 0;
+    for (int y = r.top(); y <= r.bottom(); ++y) {
+        for (int x = r.left(); x <= r.right(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            if (std::abs(c.red() - color.red()) + std::abs(c.green() - color.green()) +
+                    std::abs(c.blue() - color.blue()) <=
+                tolerance)
+                ++n;
+        }
+    }
+    return n;
+}
 constexpr int kDay = 86400;
 
 struct DayOfData {
@@ -51,6 +71,9 @@ private slots:
     void legendAndKeyboard();
     void markersAndTableAlternative();
     void exportsPngAndCsv();
+    void markerKindsAreDrawnAndReadOut();
+    void staleGreysTheLinesWithTheirAge();
+    void followsPaletteChanges();
 
 private:
     std::unique_ptr<DayOfData> m_day;
@@ -234,6 +257,120 @@ void TestTimeChart::exportsPngAndCsv()
     QVERIFY(std::abs(last[3].toDouble() - expected) < 2e-4 * std::abs(expected) + 1e-9);
     for (const QString& line : lines.mid(1))
         QVERIFY(!line.contains("beta"));
+}
+
+void TestTimeChart::markerKindsAreDrawnAndReadOut()
+{
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.setTitle("Latency");
+    chart.setUnit("ms");
+    chart.resize(900, 320);
+    chart.setStore(&m_day->store);
+    chart.addSeries("alpha", m_day->a, 1000);
+    timeline.setLatest(m_day->store.latestTime());
+    timeline.setPreset(15 * 60 * 1000LL);
+    const qint64 end = m_day->store.latestTime();
+    // Each kind has its own colour (and shape); none is the series' colour.
+    const QList<MarkerKind> kinds = {MarkerKind::Deploy, MarkerKind::Alert, MarkerKind::Workflow};
+    for (MarkerKind a : kinds) {
+        QVERIFY(TimeChart::markerColor(a) != TimeChart::seriesColor(0));
+        for (MarkerKind b : kinds) {
+            if (a != b) {
+                QVERIFY(TimeChart::markerColor(a) != TimeChart::markerColor(b));
+                QVERIFY(TimeChart::markerSymbol(a) != TimeChart::markerSymbol(b));
+            }
+        }
+    }
+    const QImage plain = chart.renderImage(chart.size());
+    for (MarkerKind k : kinds)
+        QCOMPARE(pixelsNear(plain, TimeChart::markerColor(k)), 0);
+    chart.addMarker(end - 600'000, MarkerKind::Deploy, "Redeploy abc123");
+    chart.addMarker(end - 400'000, MarkerKind::Alert, "high_response_time firing (critical)");
+    chart.addMarker(end - 200'000, MarkerKind::Workflow, "job_posting launched (wf_1)");
+    chart.addMarker(end - 3 * 3'600'000, MarkerKind::Workflow, "outside the window");
+    QCOMPARE(chart.markerCount(), 4);
+    QCOMPARE(chart.markerCount(MarkerKind::Workflow), 2);
+    // Sorted by time whatever the order they came in.
+    QCOMPARE(chart.markerLabels().constFirst(), QStringLiteral("outside the window"));
+    const QImage marked = chart.renderImage(chart.size());
+    for (MarkerKind k : kinds) {
+        // Its shape near the top of the plot at its time, in its colour.
+        const qint64 t = k == MarkerKind::Deploy  ? end - 600'000
+                         : k == MarkerKind::Alert ? end - 400'000
+                                                  : end - 200'000;
+        const int x = int(chart.xForTime(t));
+        QVERIFY2(pixelsNear(marked, TimeChart::markerColor(k), QRect(x - 7, 0, 15, 120)) >= 20,
+                 qPrintable(TimeChart::markerSymbol(k)));
+    }
+    // The hover read-out names the marker under the pointer, with its symbol.
+    const QStringList readout = chart.readoutAt(chart.xForTime(end - 400'000));
+    QVERIFY2(readout.join(u'|').contains(TimeChart::markerSymbol(MarkerKind::Alert) +
+                                         " high_response_time firing (critical)"),
+             qPrintable(readout.join(u'|')));
+    QVERIFY(readout.join(u'|').contains("alpha: "));
+    QVERIFY(!readout.join(u'|').contains("Redeploy"));
+    QVERIFY(chart.readoutAt(chart.xForTime(end - 600'000)).join(u'|').contains("Redeploy abc123"));
+    QVERIFY(chart.accessibleDescription().isEmpty() ||
+            !chart.accessibleDescription().contains("stale"));
+    chart.clearMarkers();
+    QCOMPARE(chart.markerCount(), 0);
+}
+
+void TestTimeChart::staleGreysTheLinesWithTheirAge()
+{
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.setTitle("Latency");
+    chart.resize(800, 300);
+    chart.setStore(&m_day->store);
+    chart.addSeries("alpha", m_day->a, 1000);
+    timeline.setLatest(m_day->store.latestTime());
+    timeline.setPreset(15 * 60 * 1000LL);
+    const QColor blue = TimeChart::seriesColor(0);
+    QCOMPARE(chart.drawnColor(0), blue);
+    QVERIFY(pixelsNear(chart.renderImage(chart.size()), blue) > 200);
+
+    chart.setStale(true, "stale — last data 42 s ago");
+    QVERIFY(chart.isStale());
+    QVERIFY(chart.drawnColor(0) != blue);
+    QCOMPARE(chart.drawnColor(0), chart.palette().color(QPalette::Disabled, QPalette::Text));
+    const QImage stale = chart.renderImage(chart.size());
+    QCOMPARE(pixelsNear(stale, blue), 0);
+    QVERIFY(pixelsNear(stale, chart.drawnColor(0)) > 200);
+    QVERIFY(chart.readoutAt(400).join(u'|').contains("42 s ago"));
+    QVERIFY(chart.accessibleDescription().contains("42 s ago"));
+
+    chart.setStale(false);
+    QVERIFY(chart.staleNote().isEmpty());
+    QCOMPARE(chart.drawnColor(0), blue);
+    QVERIFY(pixelsNear(chart.renderImage(chart.size()), blue) > 200);
+}
+
+void TestTimeChart::followsPaletteChanges()
+{
+    const QPalette original = QApplication::palette();
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.setTitle("Latency");
+    chart.resize(600, 240);
+    chart.setStore(&m_day->store);
+    chart.addSeries("alpha", m_day->a, 1000);
+    timeline.setLatest(m_day->store.latestTime());
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    // grab() paints through the cached layer: a palette change must invalidate it.
+    const QColor lightBase = chart.palette().color(QPalette::Base);
+    QCOMPARE(chart.grab().toImage().pixelColor(3, 3), lightBase);
+    QApplication::setPalette(darkPalette());
+    const QColor darkBase = darkPalette().color(QPalette::Base);
+    QVERIFY(darkBase != lightBase);
+    QTRY_COMPARE(chart.grab().toImage().pixelColor(3, 3), darkBase);
+    // Text in the dark palette is light: the title is drawn in it.
+    QVERIFY(pixelsNear(chart.grab().toImage(), darkPalette().color(QPalette::Text),
+                       QRect(0, 0, 200, 20), 30) > 10);
+    QApplication::setPalette(original);
+    QTRY_COMPARE(chart.grab().toImage().pixelColor(3, 3), lightBase);
 }
 
 QTEST_MAIN(TestTimeChart)

@@ -419,6 +419,12 @@ void Dashboard::addMarker(qint64 timeMs, MarkerKind kind, const QString& label)
         card->chart()->addMarker(timeMs, kind, label);
 }
 
+void Dashboard::clearMarkers()
+{
+    for (ChartCard* card : allCards())
+        card->chart()->clearMarkers();
+}
+
 void Dashboard::setTablesShown(bool shown)
 {
     for (ChartCard* card : allCards())
@@ -489,9 +495,9 @@ QString Dashboard::lackFor(SignalId id) const
         return tr("No error counter (%1) in this gateway's /metrics yet.")
             .arg(QString::fromStdString(m.errorsCounter.empty() ? m.statusLabel : m.errorsCounter));
     case SignalId::ActiveWorkflows:
-        return tr("no active-workflows gauge");
+        return tr("This gateway exports no active-workflows gauge.");
     case SignalId::WorkflowRate:
-        return tr("no workflow-executions counter");
+        return tr("This gateway exports no workflow-executions counter.");
     case SignalId::MemoryBytes:
         return tr("This gateway exports no memory gauge.");
     case SignalId::CpuPercent:
@@ -545,8 +551,8 @@ void Dashboard::updateAvailability()
         if (!any) {
             QString text = missing.join(QStringLiteral(" "));
             if (need.chart == ChartId::Workflows)
-                text =
-                    tr("This gateway exports no workflow metrics (%1).").arg(missing.join(u", "));
+                text = tr("This gateway exports no workflow metrics: no active-workflows gauge "
+                          "and no workflow-executions counter.");
             c->chart()->setPlaceholder(text);
             c->setNote({});
         } else {
@@ -661,10 +667,21 @@ void Dashboard::updateTiles()
     const double active = engine.latest(SignalId::ActiveWorkflows);
     const double perS = engine.latest(SignalId::WorkflowRate);
     if (std::isfinite(active) || std::isfinite(perS)) {
-        workflows->setValue(std::isfinite(active) ? locale.toString(active, 'f', 0) : tr("—"));
-        workflows->setDetail(std::isfinite(perS)
-                                 ? tr("%1 executions/min").arg(locale.toString(perS * 60, 'f', 1))
-                                 : tr("no workflow-executions counter"));
+        // What the gateway lacks is said as on the other tiles: "not exported by this gateway".
+        const QString rate = tr("%1 executions/min").arg(locale.toString(perS * 60, 'f', 1));
+        if (std::isfinite(active)) {
+            workflows->setValue(locale.toString(active, 'f', 0));
+            workflows->setDetail(std::isfinite(perS) ? rate
+                                 : settled && !seen(SignalId::WorkflowRate)
+                                     ? tr("executions/min not exported by this gateway")
+                                     : QString());
+        } else {
+            workflows->setValue(tr("—"));
+            workflows->setDetail(
+                settled && !seen(SignalId::ActiveWorkflows)
+                    ? tr("%1 · active count not exported by this gateway").arg(rate)
+                    : rate);
+        }
         workflows->setLevel(ThresholdLevel::Unknown);
     } else {
         missing(workflows, SignalId::ActiveWorkflows);
@@ -748,6 +765,12 @@ void Dashboard::updateStatus()
         text += tr(" · data %1 s old").arg(m_monitor->dataAgeMs() / 1000);
     for (TimeControls* controls : std::as_const(m_controls))
         controls->setStatus(text, stale);
+    // Stale data greyed with its age on every chart, back to colour when polls answer again.
+    const bool greyed = stale && m_monitor->hasData();
+    const QString age =
+        greyed ? tr("stale — last data %1 s ago").arg(m_monitor->dataAgeMs() / 1000) : QString();
+    for (ChartCard* card : allCards())
+        card->chart()->setStale(greyed, age);
 }
 
 } // namespace ops

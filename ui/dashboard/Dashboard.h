@@ -73,6 +73,7 @@ public:
     const DashboardThresholds& thresholds() const { return m_thresholds; }
     // An event marker on every chart: deploys, alerts, workflow launches.
     void addMarker(qint64 timeMs, MarkerKind kind, const QString& label);
+    void clearMarkers();
 
     void setTablesShown(bool shown);
     QAction* pauseAction() const { return m_pauseAction; }

@@ -169,12 +169,37 @@ void MetricTile::paintEvent(QPaintEvent* event)
     p.setFont(font());
     p.setPen(soft);
     const int detailTop = valueTop + bfm.height();
-    p.drawText(QRect(r.left(), detailTop, r.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-               fm.elidedText(m_detail, Qt::ElideRight, r.width()));
+    // The detail on one line, or two when it does not fit (what a gateway lacks is said in
+    // full, not cut short); the sparkline takes the rest.
+    const int detailLines = fm.horizontalAdvance(m_detail) > r.width() ? 2 : 1;
+    if (detailLines == 2) {
+        // Word-wrapped into two lines; whatever does not fit in them is elided on the second.
+        const QStringList words = m_detail.split(u' ');
+        QString first;
+        int i = 0;
+        for (; i < words.size(); ++i) {
+            const QString next = first.isEmpty() ? words[i] : first + u' ' + words[i];
+            if (fm.horizontalAdvance(next) > r.width())
+                break;
+            first = next;
+        }
+        const QString second = words.mid(i).join(u' ');
+        p.drawText(QRect(r.left(), detailTop, r.width(), fm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   first.isEmpty() ? fm.elidedText(m_detail, Qt::ElideRight, r.width()) : first);
+        if (!first.isEmpty())
+            p.drawText(QRect(r.left(), detailTop + fm.height(), r.width(), fm.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter,
+                       fm.elidedText(second, Qt::ElideRight, r.width()));
+    } else {
+        p.drawText(QRect(r.left(), detailTop, r.width(), fm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(m_detail, Qt::ElideRight, r.width()));
+    }
 
     // Sparkline under the text.
-    const QRectF spark(r.left(), detailTop + fm.height() + 4, r.width(),
-                       std::max(8, r.bottom() - (detailTop + fm.height() + 4)));
+    const int sparkTop = detailTop + fm.height() * detailLines + 4;
+    const QRectF spark(r.left(), sparkTop, r.width(), std::max(8, r.bottom() - sparkTop));
     if (m_spark.size() < 2 || m_t1 <= m_t0)
         return;
     double lo = m_spark.front().v;

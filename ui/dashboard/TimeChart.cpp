@@ -51,19 +51,27 @@ qint64 timeStep(qint64 spanMs, double widthPx)
     return steps.back();
 }
 
-QColor markerColor(MarkerKind kind)
+// The nearest point to time t (points sorted by time, not empty).
+std::vector<StorePoint>::const_iterator nearestPoint(const std::vector<StorePoint>& points,
+                                                     double t)
 {
-    switch (kind) {
-    case MarkerKind::Deploy:
-        return QColor(0x8b, 0x5c, 0xf6);
-    case MarkerKind::Alert:
-        return QColor(0xef, 0x44, 0x44);
-    case MarkerKind::Workflow:
-        return QColor(0x06, 0xb6, 0xd4);
-    case MarkerKind::Note:
-        break;
-    }
-    return QColor(0x94, 0xa3, 0xb8);
+    auto it = std::lower_bound(points.begin(), points.end(), t, [](const StorePoint& p, double v) {
+        return static_cast<double>(p.t) < v;
+    });
+    if (it == points.end() ||
+        (it != points.begin() && std::abs(static_cast<double>(std::prev(it)->t) - t) <
+                                     std::abs(static_cast<double>(it->t) - t)))
+        it = std::prev(it);
+    return it;
+}
+
+constexpr double kMarkerHoverPx = 6;
+
+// b over a at alpha (0-255), opaque.
+QColor mix(const QColor& a, const QColor& b, int alpha)
+{
+    const auto blend = [alpha](int x, int y) { return (x * (255 - alpha) + y * alpha) / 255; };
+    return QColor(blend(a.red(), b.red()), blend(a.green(), b.green()), blend(a.blue(), b.blue()));
 }
 
 } // namespace
@@ -81,6 +89,37 @@ TimeChart::TimeChart(ChartTimeline* timeline, QWidget* parent)
 }
 
 TimeChart::~TimeChart() = default;
+
+QColor TimeChart::markerColor(MarkerKind kind)
+{
+    // Mid-tone, readable on light and dark backgrounds; none is a series colour's twin in shape.
+    switch (kind) {
+    case MarkerKind::Deploy:
+        return QColor(0x8b, 0x5c, 0xf6);
+    case MarkerKind::Alert:
+        return QColor(0xef, 0x44, 0x44);
+    case MarkerKind::Workflow:
+        return QColor(0x06, 0xb6, 0xd4);
+    case MarkerKind::Note:
+        break;
+    }
+    return QColor(0x94, 0xa3, 0xb8);
+}
+
+QString TimeChart::markerSymbol(MarkerKind kind)
+{
+    switch (kind) {
+    case MarkerKind::Deploy:
+        return QStringLiteral("◆");
+    case MarkerKind::Alert:
+        return QStringLiteral("▲");
+    case MarkerKind::Workflow:
+        return QStringLiteral("●");
+    case MarkerKind::Note:
+        break;
+    }
+    return QStringLiteral("■");
+}
 
 QColor TimeChart::seriesColor(int index)
 {
@@ -187,8 +226,43 @@ void TimeChart::setPlaceholder(const QString& text)
 
 void TimeChart::addMarker(qint64 timeMs, MarkerKind kind, const QString& label)
 {
-    m_markers.push_back({timeMs, kind, label});
+    const auto at = std::upper_bound(m_markers.begin(), m_markers.end(), timeMs,
+                                     [](qint64 t, const Marker& m) { return t < m.timeMs; });
+    m_markers.insert(at, Marker{timeMs, kind, label});
     invalidateLayer();
+}
+
+int TimeChart::markerCount(MarkerKind kind) const
+{
+    return static_cast<int>(std::count_if(m_markers.begin(), m_markers.end(),
+                                          [kind](const Marker& m) { return m.kind == kind; }));
+}
+
+QStringList TimeChart::markerLabels() const
+{
+    QStringList labels;
+    for (const Marker& m : m_markers)
+        labels << m.label;
+    return labels;
+}
+
+void TimeChart::setStale(bool stale, const QString& note)
+{
+    if (stale == m_stale && (note == m_staleNote || !stale))
+        return;
+    m_stale = stale;
+    m_staleNote = stale ? note : QString();
+    updateAccessibleText();
+    invalidateLayer();
+}
+
+QColor TimeChart::drawnColor(int index) const
+{
+    if (index < 0 || index >= seriesCount())
+        return {};
+    if (m_stale)
+        return palette().color(QPalette::Disabled, QPalette::Text);
+    return m_series[static_cast<std::size_t>(index)].color;
 }
 
 void TimeChart::clearMarkers()
@@ -336,10 +410,13 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     const QPalette& pal = palette();
     const QColor base = pal.color(QPalette::Base);
     const QColor text = pal.color(QPalette::Text);
-    QColor grid = text;
-    grid.setAlpha(40);
+    // Grid and axis lines are opaque (pre-blended over the base) and drawn as 1 px rectangles:
+    // a solid fill, where a translucent full-height line costs a span per row (and Qt's thread
+    // pool for long span lists).
+    const QColor grid = mix(base, text, 40);
     QColor axisText = pal.color(QPalette::Text);
     axisText.setAlpha(190);
+    const QColor axisLine = mix(base, text, 190);
     const QFontMetrics fm(font());
     painter.setFont(font());
     painter.fillRect(QRect(QPoint(0, 0), size), base);
@@ -365,7 +442,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         const double w = fm.horizontalAdvance(s.name) + 22;
         const QRectF r(lx, m_layout.legend.top(), w, m_layout.legend.height());
         m_legendRects[i] = r;
-        QColor c = s.color;
+        QColor c = m_stale ? pal.color(QPalette::Disabled, QPalette::Text) : s.color;
         QColor t = text;
         if (!s.visible || !present) {
             c.setAlpha(70);
@@ -393,11 +470,11 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     const double ySpan = m_yMax - m_yMin;
     auto yOf = [&](double v) { return plot.bottom() - (v - m_yMin) / ySpan * plot.height(); };
     const double step = niceStep(ySpan, 4);
-    painter.setPen(QPen(grid, 0));
+    const QRect plotPx = plot.toRect();
     for (double v = m_yMin; v <= m_yMax + step * 0.01; v += step) {
         const double y = yOf(v);
-        painter.setPen(QPen(grid, 0));
-        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+        painter.fillRect(QRect(plotPx.left(), static_cast<int>(std::lround(y)), plotPx.width(), 1),
+                         grid);
         painter.setPen(axisText);
         // Axis labels carry as many decimals as the step needs (0, 0.5, 1 — not 0.000).
         const int decimals =
@@ -418,16 +495,17 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     qint64 t = ((m_t0 + offset) / tStep + 1) * tStep - offset;
     for (; t < m_t1; t += tStep) {
         const double x = plot.left() + static_cast<double>(t - m_t0) / span * plot.width();
-        painter.setPen(QPen(grid, 0));
-        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        painter.fillRect(QRect(static_cast<int>(std::lround(x)), plotPx.top(), 1, plotPx.height()),
+                         grid);
         painter.setPen(axisText);
         const QString label = QDateTime::fromMSecsSinceEpoch(t).toString(format);
         const double w = fm.horizontalAdvance(label);
         painter.drawText(QRectF(x - w / 2 - 2, plot.bottom() + 3, w + 4, fm.height()),
                          Qt::AlignCenter, label);
     }
-    painter.setPen(QPen(axisText, 0));
-    painter.drawLine(plot.bottomLeft(), plot.bottomRight());
+    painter.fillRect(
+        QRect(plotPx.left(), static_cast<int>(std::lround(plot.bottom())), plotPx.width(), 1),
+        axisLine);
 
     // Series: one polyline each, cosmetic pen, clipped to the plot.
     painter.save();
@@ -435,6 +513,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     const double xScale = plot.width() / static_cast<double>(span);
     const double yScale = plot.height() / ySpan;
     bool empty = true;
+    const QColor staleColor = pal.color(QPalette::Disabled, QPalette::Text);
     for (Series& s : m_series) {
         if (s.points.empty())
             continue;
@@ -445,25 +524,26 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
             *out++ = QPointF(plot.left() + static_cast<double>(p.t - m_t0) * xScale,
                              plot.bottom() - (p.v - m_yMin) * yScale);
         }
-        QPen pen(s.color, 1.5);
+        QPen pen(m_stale ? staleColor : s.color, 1);
         pen.setCosmetic(true);
         painter.setPen(pen);
         painter.drawPolyline(s.polyline);
     }
     painter.restore();
 
-    // Markers: a dashed line and a short label at the top.
-    for (const Marker& m : m_markers) {
-        if (m.timeMs < m_t0 || m.timeMs > m_t1)
-            continue;
-        const double x = plot.left() + static_cast<double>(m.timeMs - m_t0) * xScale;
-        QPen pen(markerColor(m.kind), 1, Qt::DashLine);
-        pen.setCosmetic(true);
-        painter.setPen(pen);
-        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-        painter.setPen(markerColor(m.kind));
-        painter.drawText(QPointF(x + 3, plot.top() + fm.ascent()),
-                         fm.elidedText(m.label, Qt::ElideRight, 140));
+    paintMarkers(painter, plot, fm);
+
+    // Stale: the age, top right of the plot, over the greyed lines.
+    if (m_stale && !m_staleNote.isEmpty()) {
+        const double w = fm.horizontalAdvance(m_staleNote) + 12;
+        const QRectF box(plot.right() - w - 4, plot.top() + 4, w, fm.height() + 4);
+        QColor bg = base;
+        bg.setAlpha(220);
+        painter.fillRect(box, bg);
+        painter.setPen(QPen(staleColor, 0));
+        painter.drawRect(box);
+        painter.setPen(text);
+        painter.drawText(box, Qt::AlignCenter, m_staleNote);
     }
 
     if (empty) {
@@ -473,11 +553,127 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     }
 }
 
+void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontMetrics& fm)
+{
+    if (m_markers.empty() || m_t1 <= m_t0)
+        return;
+    const double xScale = plot.width() / static_cast<double>(m_t1 - m_t0);
+    const QColor base = palette().color(QPalette::Base);
+    const QColor labelText = palette().color(QPalette::Text);
+    QColor labelBack = base;
+    labelBack.setAlpha(200);
+    auto it = std::lower_bound(m_markers.begin(), m_markers.end(), m_t0,
+                               [](const Marker& m, qint64 t) { return m.timeMs < t; });
+    double labelsEnd = -1e9; // right edge of the last label drawn: later ones must not overlap
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    for (; it != m_markers.end() && it->timeMs <= m_t1; ++it) {
+        const Marker& m = *it;
+        const double x = plot.left() + static_cast<double>(m.timeMs - m_t0) * xScale;
+        const QColor color = markerColor(m.kind);
+        QPen line(color, 1, Qt::DashLine);
+        line.setCosmetic(true);
+        painter.setPen(line);
+        painter.drawLine(QPointF(x, plot.top() + 6), QPointF(x, plot.bottom()));
+        // The kind's shape at the top, outlined in the background colour so it reads over lines.
+        const QPointF c(x, plot.top() + 6);
+        constexpr double r = 5;
+        painter.setPen(QPen(base, 1.2));
+        painter.setBrush(color);
+        switch (m.kind) {
+        case MarkerKind::Deploy:
+            painter.drawPolygon(
+                QPolygonF({QPointF(c.x(), c.y() - r - 1), QPointF(c.x() + r + 1, c.y()),
+                           QPointF(c.x(), c.y() + r + 1), QPointF(c.x() - r - 1, c.y())}));
+            break;
+        case MarkerKind::Alert:
+            painter.drawPolygon(
+                QPolygonF({QPointF(c.x(), c.y() - r - 1), QPointF(c.x() + r + 1, c.y() + r),
+                           QPointF(c.x() - r - 1, c.y() + r)}));
+            break;
+        case MarkerKind::Workflow:
+            painter.drawEllipse(c, r, r);
+            break;
+        case MarkerKind::Note:
+            painter.drawRect(QRectF(c.x() - r + 1, c.y() - r + 1, 2 * r - 2, 2 * r - 2));
+            break;
+        }
+        // The label where there is room (the hover read-out always has it).
+        const double lx = x + r + 4;
+        if (m.label.isEmpty() || lx < labelsEnd + 6)
+            continue;
+        const QString label = fm.elidedText(m.label, Qt::ElideRight, 160);
+        const double w = fm.horizontalAdvance(label);
+        if (lx + w > plot.right())
+            continue;
+        const QRectF box(lx - 2, c.y() - fm.height() / 2.0, w + 4, fm.height());
+        painter.setPen(Qt::NoPen);
+        painter.fillRect(box, labelBack);
+        painter.setPen(labelText);
+        painter.drawText(box, Qt::AlignCenter, label);
+        labelsEnd = box.right();
+    }
+    painter.restore();
+}
+
+QStringList TimeChart::readoutAt(double x)
+{
+    m_layout = layoutFor(size());
+    decimate(static_cast<int>(m_layout.plot.width()));
+    const QRectF plot = m_layout.plot;
+    if (!m_placeholder.isEmpty() || x < plot.left() || x > plot.right() || m_t1 <= m_t0)
+        return {};
+    const double t = timeAtX(x);
+    QStringList lines;
+    qint64 shownTime = 0;
+    bool any = false;
+    for (const Series& s : m_series) {
+        if (s.points.empty())
+            continue;
+        const auto it = nearestPoint(s.points, t);
+        shownTime = it->t;
+        any = true;
+        lines << tr("%1: %2").arg(s.name, formatValue(it->v));
+    }
+    const QString timeFormat = QStringLiteral("yyyy-MM-dd HH:mm:ss");
+    const double msPerPx = static_cast<double>(m_t1 - m_t0) / plot.width();
+    const auto near = static_cast<qint64>(kMarkerHoverPx * msPerPx);
+    const auto tMs = static_cast<qint64>(t);
+    auto it = std::lower_bound(m_markers.begin(), m_markers.end(), tMs - near,
+                               [](const Marker& m, qint64 v) { return m.timeMs < v; });
+    for (; it != m_markers.end() && it->timeMs <= tMs + near; ++it) {
+        if (it->timeMs < m_t0 || it->timeMs > m_t1)
+            continue;
+        lines << tr("%1 %2 (%3)")
+                     .arg(markerSymbol(it->kind), it->label,
+                          QDateTime::fromMSecsSinceEpoch(it->timeMs)
+                              .toString(QStringLiteral("HH:mm:ss")));
+        if (!any)
+            shownTime = it->timeMs;
+    }
+    if (lines.isEmpty())
+        return {};
+    lines.prepend(QDateTime::fromMSecsSinceEpoch(any ? shownTime : tMs).toString(timeFormat));
+    if (m_stale && !m_staleNote.isEmpty())
+        lines << m_staleNote;
+    return lines;
+}
+
+double TimeChart::xForTime(qint64 timeMs) const
+{
+    const QRectF plot = layoutFor(size()).plot;
+    const qint64 t0 = m_timeline->startMs();
+    const qint64 span = std::max<qint64>(1, m_timeline->endMs() - t0);
+    return plot.left() +
+           static_cast<double>(timeMs - t0) / static_cast<double>(span) * plot.width();
+}
+
 void TimeChart::paintHover(QPainter& painter)
 {
     const QRectF plot = m_layout.plot;
     if (!m_hovering || !m_placeholder.isEmpty() || !plot.contains(m_hover))
         return;
+    const QStringList lines = readoutAt(m_hover.x());
     const double t = timeAtX(m_hover.x());
     const QPalette& pal = palette();
     QColor line = pal.color(QPalette::Text);
@@ -486,33 +682,22 @@ void TimeChart::paintHover(QPainter& painter)
     painter.drawLine(QPointF(m_hover.x(), plot.top()), QPointF(m_hover.x(), plot.bottom()));
 
     // The nearest real point of each drawn series.
-    QStringList lines;
-    qint64 shownTime = 0;
     const double ySpan = m_yMax - m_yMin;
     painter.setRenderHint(QPainter::Antialiasing);
-    for (const Series& s : m_series) {
+    for (int i = 0; i < seriesCount(); ++i) {
+        const Series& s = m_series[static_cast<std::size_t>(i)];
         if (s.points.empty())
             continue;
-        auto it = std::lower_bound(
-            s.points.begin(), s.points.end(), t,
-            [](const StorePoint& p, double v) { return static_cast<double>(p.t) < v; });
-        if (it == s.points.end() ||
-            (it != s.points.begin() && std::abs(static_cast<double>(std::prev(it)->t) - t) <
-                                           std::abs(static_cast<double>(it->t) - t)))
-            it = std::prev(it);
-        shownTime = it->t;
+        const auto it = nearestPoint(s.points, t);
         const double x = plot.left() + static_cast<double>(it->t - m_t0) /
                                            static_cast<double>(m_t1 - m_t0) * plot.width();
         const double y = plot.bottom() - (it->v - m_yMin) / ySpan * plot.height();
         painter.setPen(Qt::NoPen);
-        painter.setBrush(s.color);
+        painter.setBrush(drawnColor(i));
         painter.drawEllipse(QPointF(x, y), 3.5, 3.5);
-        lines << tr("%1: %2").arg(s.name, formatValue(it->v));
     }
     if (lines.isEmpty())
         return;
-    lines.prepend(
-        QDateTime::fromMSecsSinceEpoch(shownTime).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
     const QFontMetrics fm(font());
     double w = 0;
     for (const QString& l : lines)
@@ -566,6 +751,10 @@ void TimeChart::updateAccessibleText()
         if (!s.points.empty())
             parts << tr("%1 latest %2").arg(s.name, formatValue(s.points.back().v));
     }
+    if (m_stale)
+        parts << (m_staleNote.isEmpty() ? tr("stale") : m_staleNote);
+    if (!m_markers.empty())
+        parts << tr("%n event marker(s)", nullptr, markerCount());
     setAccessibleDescription(parts.isEmpty() ? tr("No data") : parts.join(QStringLiteral("; ")));
 }
 
@@ -576,7 +765,8 @@ void TimeChart::resizeEvent(QResizeEvent*)
 
 void TimeChart::changeEvent(QEvent* event)
 {
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange ||
+    if (event->type() == QEvent::PaletteChange ||
+        event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::FontChange ||
         event->type() == QEvent::StyleChange)
         invalidateLayer();
     QWidget::changeEvent(event);

@@ -59,10 +59,30 @@ public:
     void setPlaceholder(const QString& text);
     QString placeholder() const { return m_placeholder; }
 
-    // The seam for event markers: deploys, alerts and workflow launches are added here.
+    // The seam for event markers: deploys, alerts and workflow launches are added here. Each kind
+    // has its colour and shape (deploy: diamond, alert: triangle, workflow: circle, note: square)
+    // on a dashed line; labels show at the top where there is room, and in the hover read-out.
     void addMarker(qint64 timeMs, MarkerKind kind, const QString& label);
     void clearMarkers();
     int markerCount() const { return static_cast<int>(m_markers.size()); }
+    int markerCount(MarkerKind kind) const;
+    QStringList markerLabels() const;
+    static QColor markerColor(MarkerKind kind);
+    static QString markerSymbol(MarkerKind kind);
+
+    // Stale data (the connection is stale): the lines turn grey and the note (its age) shows in
+    // the plot; back to colour when cleared.
+    void setStale(bool stale, const QString& note = QString());
+    bool isStale() const { return m_stale; }
+    QString staleNote() const { return m_staleNote; }
+    // The colour a series is drawn in now (grey while stale).
+    QColor drawnColor(int index) const;
+
+    // The hover read-out at x (widget coordinates, laid out at the current size): the time, each
+    // drawn series' nearest value and the markers within a few pixels. Empty outside the plot.
+    QStringList readoutAt(double x);
+    // Where a time falls on the x axis at the current size and range.
+    double xForTime(qint64 timeMs) const;
 
     // The data changed (a poll arrived): re-decimate on the next paint. O(pixel width).
     void dataChanged();
@@ -129,6 +149,7 @@ private:
     void decimate(int width);
     void paintLayer(QPainter& painter, const QSize& size);
     void paintHover(QPainter& painter);
+    void paintMarkers(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
     void invalidateLayer();
     void updatePointsModel();
     bool drawnSeries(const Series& s) const;
@@ -142,7 +163,9 @@ private:
     QString m_unit;
     QString m_placeholder;
     std::vector<Series> m_series;
-    std::vector<Marker> m_markers;
+    std::vector<Marker> m_markers; // sorted by time
+    bool m_stale = false;
+    QString m_staleNote;
     // Decimated for this range and width; invalid when the data or range changed.
     qint64 m_t0 = 0;
     qint64 m_t1 = 0;

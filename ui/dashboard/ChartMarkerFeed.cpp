@@ -1,0 +1,118 @@
+#include "ChartMarkerFeed.h"
+
+#include "Dashboard.h"
+#include "alerts/AlertEngine.h"
+#include "alerts/AlertTypes.h"
+#include "deploy/DeploySession.h"
+#include "ops/WorkflowClient.h"
+
+namespace ops {
+
+namespace {
+
+QString keyOf(const ChartMarkerFeed::Event& e)
+{
+    return QStringLiteral("%1\n%2\n%3\n%4")
+        .arg(e.target)
+        .arg(e.timeMs)
+        .arg(static_cast<int>(e.kind))
+        .arg(e.label);
+}
+
+} // namespace
+
+ChartMarkerFeed::ChartMarkerFeed(Dashboard* dashboard, QObject* parent)
+    : QObject(parent)
+    , m_dashboard(dashboard)
+{
+}
+
+void ChartMarkerFeed::setTarget(const QStringList& names)
+{
+    m_target = names;
+    m_dashboard->clearMarkers();
+    for (const Event& e : m_events) {
+        if (watched(e.target))
+            m_dashboard->addMarker(e.timeMs, e.kind, e.label);
+    }
+}
+
+void ChartMarkerFeed::watchAlerts(const AlertEngine* engine, qint64 historyFromMs, qint64 nowMs)
+{
+    connect(engine, &AlertEngine::transition, this, &ChartMarkerFeed::addAlertTransition);
+    for (const AlertTransition& t : engine->transitionsBetween(historyFromMs, nowMs + 1))
+        addAlertTransition(t);
+}
+
+void ChartMarkerFeed::watchWorkflows(const WorkflowClient* client)
+{
+    connect(client, &WorkflowClient::workflowLaunched, this, &ChartMarkerFeed::addWorkflowLaunch);
+}
+
+void ChartMarkerFeed::watchDeploys(const DeploySession* session)
+{
+    // The session's target at the time of the event (it may be reconfigured).
+    connect(session, &DeploySession::deployEvent, this,
+            [this, session](qint64 timeMs, const QString& kind, const QString& label) {
+                addDeployEvent(session->targetName(), timeMs, kind, label);
+            });
+}
+
+bool ChartMarkerFeed::marks(const AlertTransition& t)
+{
+    if (t.kind != u"state")
+        return false;
+    return t.to == AlertState::Firing ||
+           (t.to == AlertState::Normal &&
+            (t.from == AlertState::Firing || t.from == AlertState::Recovering));
+}
+
+QString ChartMarkerFeed::alertLabel(const AlertTransition& t)
+{
+    if (t.to == AlertState::Firing)
+        return tr("%1 firing (%2)").arg(t.rule, severityName(t.severity));
+    return tr("%1 resolved").arg(t.rule);
+}
+
+void ChartMarkerFeed::addAlertTransition(const AlertTransition& transition)
+{
+    if (marks(transition))
+        add({transition.target, transition.timeMs, MarkerKind::Alert, alertLabel(transition)});
+}
+
+void ChartMarkerFeed::addDeployEvent(const QString& target, qint64 timeMs, const QString& kind,
+                                     const QString& label)
+{
+    QString text = label;
+    if (kind == u"verified")
+        text = tr("verified: %1").arg(label);
+    else if (kind == u"verification_failed")
+        text = tr("verification failed: %1").arg(label);
+    else if (kind == u"failed")
+        text = tr("deploy failed: %1").arg(label);
+    add({target, timeMs, MarkerKind::Deploy, text});
+}
+
+void ChartMarkerFeed::addWorkflowLaunch(const QString& target, const QString& type,
+                                        const QString& id, qint64 timeMs)
+{
+    add({target, timeMs, MarkerKind::Workflow,
+         id.isEmpty() ? tr("%1 launched").arg(type) : tr("%1 launched (%2)").arg(type, id)});
+}
+
+void ChartMarkerFeed::add(Event event)
+{
+    const QString key = keyOf(event);
+    if (m_keys.contains(key))
+        return;
+    m_keys.insert(key);
+    m_events.push_back(event);
+    if (m_events.size() > kMaxEvents) {
+        m_keys.remove(keyOf(m_events.front()));
+        m_events.pop_front();
+    }
+    if (watched(event.target))
+        m_dashboard->addMarker(event.timeMs, event.kind, event.label);
+}
+
+} // namespace ops

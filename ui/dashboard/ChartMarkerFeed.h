@@ -1,0 +1,70 @@
+#pragma once
+
+#include "TimeChart.h"
+
+#include <QObject>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+
+namespace ops {
+
+class AlertEngine;
+class Dashboard;
+class DeploySession;
+class WorkflowClient;
+struct AlertTransition;
+
+// Event markers for the dashboard's charts: alert transitions (firing, resolved), deploy events
+// and workflow launches of every target are kept (the last kMaxEvents) with their target's name;
+// the charts show those of the watched target only, and switching target shows the other's.
+class ChartMarkerFeed : public QObject {
+    Q_OBJECT
+public:
+    struct Event {
+        QString target;
+        qint64 timeMs = 0;
+        MarkerKind kind = MarkerKind::Note;
+        QString label;
+    };
+    static constexpr std::size_t kMaxEvents = 5000;
+
+    explicit ChartMarkerFeed(Dashboard* dashboard, QObject* parent = nullptr);
+
+    // The watched target, by every name its sources use (the alerts may key it differently from
+    // the workflow client); its events replace the charts' markers.
+    void setTarget(const QStringList& names);
+    QStringList target() const { return m_target; }
+
+    // Sources. Alerts: each transition that fires or resolves; the engine's history from
+    // historyFromMs (its store's, across restarts) is backfilled now.
+    void watchAlerts(const AlertEngine* engine, qint64 historyFromMs, qint64 nowMs);
+    void watchWorkflows(const WorkflowClient* client);
+    void watchDeploys(const DeploySession* session);
+
+    // Which alert transitions become markers, and their label.
+    static bool marks(const AlertTransition& transition);
+    static QString alertLabel(const AlertTransition& transition);
+
+    const std::deque<Event>& events() const { return m_events; }
+
+public slots:
+    void addAlertTransition(const ops::AlertTransition& transition);
+    void addDeployEvent(const QString& target, qint64 timeMs, const QString& kind,
+                        const QString& label);
+    void addWorkflowLaunch(const QString& target, const QString& type, const QString& id,
+                           qint64 timeMs);
+
+private:
+    void add(Event event);
+    bool watched(const QString& target) const { return m_target.contains(target); }
+
+    Dashboard* m_dashboard;
+    QStringList m_target;
+    std::deque<Event> m_events;
+    QSet<QString> m_keys; // target, time, kind and label of each kept event: no duplicates
+};
+
+} // namespace ops
