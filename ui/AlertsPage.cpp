@@ -253,6 +253,27 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     updateCounts();
 }
 
+void AlertsPage::setTeamAlerts(QAbstractItemModel* model)
+{
+    if (m_teamView || !model)
+        return;
+    m_teamView = new QTableView(m_lists);
+    m_teamView->setObjectName(QStringLiteral("teamAlerts"));
+    m_teamView->setModel(model);
+    m_teamView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_teamView->setAlternatingRowColors(true);
+    m_teamView->verticalHeader()->hide();
+    m_teamView->horizontalHeader()->setStretchLastSection(true);
+    m_teamView->setAccessibleName(tr("Team alerts from Alertmanager"));
+    const int tab = m_lists->addTab(m_teamView, QString());
+    const auto count = [this, tab, model] {
+        m_lists->setTabText(tab, tr("Team (%1)").arg(model->rowCount()));
+        m_teamView->resizeColumnsToContents();
+    };
+    connect(model, &QAbstractItemModel::modelReset, m_teamView, count);
+    count();
+}
+
 QTableView* AlertsPage::makeList(AlertListModel* model)
 {
     auto* view = new QTableView(m_lists);
@@ -313,7 +334,9 @@ QList<AlertKey> AlertsPage::selectedKeys() const
     auto* view = qobject_cast<QTableView*>(m_lists->currentWidget());
     if (!view)
         return keys;
-    auto* model = static_cast<AlertListModel*>(view->model());
+    auto* model = qobject_cast<AlertListModel*>(view->model());
+    if (!model) // the team's alerts: acknowledged in Alertmanager, not here
+        return keys;
     for (const QModelIndex& index : view->selectionModel()->selectedRows())
         keys << model->statusAt(index.row()).key;
     if (keys.isEmpty() && model->rowCount() == 1)
@@ -354,8 +377,10 @@ void AlertsPage::snoozeSelected(qint64 durationMs)
 void AlertsPage::showAlert(const QString& rule, const QString& target)
 {
     for (int tab = 0; tab < m_lists->count(); ++tab) {
-        auto* view = static_cast<QTableView*>(m_lists->widget(tab));
-        auto* model = static_cast<AlertListModel*>(view->model());
+        auto* view = qobject_cast<QTableView*>(m_lists->widget(tab));
+        auto* model = view ? qobject_cast<AlertListModel*>(view->model()) : nullptr;
+        if (!model)
+            continue;
         for (int row = 0; row < model->rowCount(); ++row) {
             if (model->statusAt(row).key == AlertKey{rule, target}) {
                 m_lists->setCurrentIndex(tab);

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QAbstractItemModel;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -26,6 +27,10 @@ public:
     QTabWidget* lists() const { return m_lists; }
     QTableView* firingView() const { return m_firingView; }
     AlertHistoryModel* historyModel() const { return m_history; }
+    // Adds the Team tab: the team's alerts from Alertmanager (TeamAlertsModel), beside the
+    // local lists. Once; the model stays the caller's.
+    void setTeamAlerts(QAbstractItemModel* model);
+    QTableView* teamView() const { return m_teamView; }
 
 public slots:
     void showAlert(const QString& rule, const QString& target);
@@ -51,6 +56,7 @@ private:
     QTableView* m_pendingView;
     QTableView* m_ackedView;
     QTableView* m_historyView;
+    QTableView* m_teamView = nullptr;
     QLabel* m_summary;
     QLineEdit* m_historyText;
     QComboBox* m_historyKind;

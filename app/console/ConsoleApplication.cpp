@@ -6,6 +6,8 @@
 #include "DeploysController.h"
 #include "MainWindow.h"
 #include "TargetsController.h"
+#include "alertmanager/AlertmanagerHub.h"
+#include "alertmanager/TeamAlertsModel.h"
 #include "alerts/AlertCenter.h"
 #include "alerts/AlertNotifier.h"
 #include "alerts/DesktopNotifier.h"
@@ -14,6 +16,8 @@
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
 #include "ops/WorkflowClient.h"
+#include "secrets/SecretStore.h"
+#include "storage/TargetStore.h"
 #include "workflows/WorkflowsPage.h"
 
 #include <QApplication>
@@ -181,6 +185,24 @@ bool ConsoleApplication::addAlerts(const QString& label)
     m_alerts->watch(m_monitor.get(), m_demo ? QStringLiteral("demo") : label);
     auto* page = new ops::AlertsPage(m_alerts.get());
     const int index = m_window->addPage(page, tr("&Alerts"));
+    if (m_targets) {
+        // Targets with an Alertmanager: their firing alerts and acks go there; its team alerts
+        // show on the page's Team tab. Re-read from the store whenever the targets change.
+        auto* hub = new ops::AlertmanagerHub(
+            m_network.get(),
+            [this](const QString& key, ops::SecretStore::Callback done) {
+                m_targets->readKey(key, std::move(done));
+            },
+            m_alerts->engine(), m_clock.get(), m_alerts.get());
+        auto configure = [hub] {
+            ops::TargetStore store;
+            if (store.load())
+                hub->configure(store.targets());
+        };
+        configure();
+        connect(m_targets.get(), &TargetsController::currentTargetChanged, hub, configure);
+        page->setTeamAlerts(hub->teamAlerts());
+    }
     auto showPage = [this, index] {
         m_window->pages()->setCurrentIndex(index);
         m_window->showNormal();

@@ -7,6 +7,7 @@
 #include "secrets/SecretStore.h"
 
 #include <QSet>
+#include <algorithm>
 
 namespace ops {
 
@@ -49,26 +50,39 @@ AlertmanagerHub::~AlertmanagerHub() = default;
 
 void AlertmanagerHub::configure(const QList<Target>& targets)
 {
-    ++m_generation;
-    for (const auto& link : m_links)
-        m_model->clearAlertmanager(link->config.url.toString());
-    m_links.clear();
+    std::vector<std::unique_ptr<Link>> links;
     for (const Target& target : targets) {
         if (!target.alertmanager.enabled())
             continue;
         Link* found = nullptr;
-        for (const auto& link : m_links)
+        for (const auto& link : links)
             if (link->config == target.alertmanager)
                 found = link.get();
         if (!found) {
-            m_links.push_back(std::make_unique<Link>());
-            found = m_links.back().get();
+            links.push_back(std::make_unique<Link>());
+            found = links.back().get();
             found->config = target.alertmanager;
-            found->secretKey = secretKeyAlertmanagerCredential(target.name);
             found->allowPlainHttp = target.allowPlainHttp;
         }
+        // The credential of the first target by name (whatever order the list comes in).
+        if (found->targets.isEmpty() ||
+            target.name < *std::min_element(found->targets.cbegin(), found->targets.cend()))
+            found->secretKey = secretKeyAlertmanagerCredential(target.name);
         found->targets.insert(target.name);
     }
+    // Unchanged: keep the clients, and the silences being kept for acknowledged alerts.
+    const auto same = [](const Link& a, const Link& b) {
+        return a.config == b.config && a.targets == b.targets &&
+               a.allowPlainHttp == b.allowPlainHttp && a.secretKey == b.secretKey;
+    };
+    if (links.size() == m_links.size() &&
+        std::equal(links.begin(), links.end(), m_links.begin(),
+                   [&](const auto& a, const auto& b) { return same(*a, *b); }))
+        return;
+    ++m_generation;
+    for (const auto& link : m_links)
+        m_model->clearAlertmanager(link->config.url.toString());
+    m_links = std::move(links);
     const int generation = m_generation;
     for (const auto& owned : m_links) {
         Link* link = owned.get();
@@ -118,37 +132,40 @@ void AlertmanagerHub::start(Link& link, const QByteArray& authorization)
                 m_lastError = error;
                 emit problem(url, error);
             });
-    refresh();
+    refreshLink(&link);
 }
 
 void AlertmanagerHub::refresh()
 {
-    for (const auto& owned : m_links) {
-        Link* link = owned.get();
-        if (!link->client)
-            continue;
-        const QString url = link->config.url.toString();
-        const int generation = m_generation;
-        link->client->alerts([this, link, url, generation](const AmResult& alerts) {
+    for (const auto& owned : m_links)
+        refreshLink(owned.get());
+}
+
+void AlertmanagerHub::refreshLink(Link* link)
+{
+    if (!link->client)
+        return;
+    const QString url = link->config.url.toString();
+    const int generation = m_generation;
+    link->client->alerts([this, link, url, generation](const AmResult& alerts) {
+        if (generation != m_generation)
+            return;
+        if (!alerts.ok) {
+            m_lastError = alerts.error;
+            emit problem(url, alerts.error);
+            return;
+        }
+        link->client->silences([this, url, generation, alerts](const AmResult& silences) {
             if (generation != m_generation)
                 return;
-            if (!alerts.ok) {
-                m_lastError = alerts.error;
-                emit problem(url, alerts.error);
-                return;
+            if (!silences.ok) {
+                m_lastError = silences.error;
+                emit problem(url, silences.error);
             }
-            link->client->silences([this, url, generation, alerts](const AmResult& silences) {
-                if (generation != m_generation)
-                    return;
-                if (!silences.ok) {
-                    m_lastError = silences.error;
-                    emit problem(url, silences.error);
-                }
-                m_model->setAlerts(url, alerts.alerts, silences.silences);
-                emit refreshed();
-            });
+            m_model->setAlerts(url, alerts.alerts, silences.silences);
+            emit refreshed();
         });
-    }
+    });
 }
 
 } // namespace ops

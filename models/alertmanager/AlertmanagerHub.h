@@ -53,6 +53,7 @@ signals:
 private:
     struct Link;
     void start(Link& link, const QByteArray& authorization);
+    void refreshLink(Link* link);
 
     QNetworkAccessManager* m_network;
     SecretReader m_readSecret;

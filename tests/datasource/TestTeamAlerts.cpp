@@ -106,6 +106,18 @@ void TestTeamAlerts::hubReadsCredentialAndFillsModel()
     QCOMPARE(requests.size(), 1);
     QCOMPARE(requests.first().header("Authorization"),
              "Basic " + QByteArray("ops:am-password").toBase64());
+    // The same configuration again keeps the clients (and kept silences): no new requests.
+    network.clearRequests();
+    hub.configure({target(QStringLiteral("staging"), QStringLiteral("basic")),
+                   target(QStringLiteral("prod"), QStringLiteral("basic"))});
+    QTest::qWait(50);
+    QVERIFY(network.requests().isEmpty());
+    // Another Alertmanager for one of them: rebuilt, two clients.
+    Target other = target(QStringLiteral("staging"), QStringLiteral("none"));
+    other.alertmanager.url = QUrl(QStringLiteral("http://127.0.0.1:9094"));
+    hub.configure({target(QStringLiteral("prod"), QStringLiteral("basic")), other});
+    QCOMPARE(hub.alertmanagerCount(), 2);
+    QTRY_COMPARE(network.requestsTo(QStringLiteral("/api/v2/alerts")).size(), 2);
 }
 
 void TestTeamAlerts::hubReportsAMissingCredentialAndBadAnswers()
