@@ -124,6 +124,15 @@ SignalEngine::SignalEngine(SignalEngineConfig config)
 
 SignalEngine::~SignalEngine() = default;
 
+void SignalEngine::ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values)
+{
+    m_signals->beginScrape(timestampMs);
+    for (std::size_t i = 0; i < kSignalCount; ++i)
+        m_signals->append(m_signalIds[i], values[i]);
+    m_signals->endScrape();
+    m_latest = values;
+}
+
 std::uint32_t SignalEngine::rawColumn(std::uint32_t seriesId) const
 {
     return seriesId < m_column.size() ? m_column[seriesId] : SeriesStore::kNoSeries;

@@ -93,6 +93,9 @@ public:
     IngestResult ingest(qint64 timestampMs, std::string_view body, MetricsFormat format);
     // One scrape from already parsed samples (another DataSource).
     IngestResult ingestSamples(qint64 timestampMs, const std::vector<MetricSample>& samples);
+    // Signals computed elsewhere (a Prometheus data source): appended to the signal store at
+    // timestampMs (kept non-decreasing) and taken as the latest values; NaN where unknown.
+    void ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values);
 
     double latest(SignalId id) const { return m_latest[static_cast<std::size_t>(id)]; }
     std::uint32_t signalSeries(SignalId id) const

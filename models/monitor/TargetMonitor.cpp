@@ -26,6 +26,16 @@ void TargetMonitor::pollNow()
     m_poller->pollNow();
 }
 
+void TargetMonitor::ingestExternalSignals(qint64 timeMs,
+                                          const std::array<double, kSignalCount>& values,
+                                          bool notify)
+{
+    m_externalSignals = true;
+    m_signals->ingestSignals(timeMs, values);
+    if (notify)
+        emit updated();
+}
+
 ConnectionState TargetMonitor::state() const
 {
     return m_poller->state();
@@ -53,6 +63,8 @@ bool TargetMonitor::isDataStale() const
 QString TargetMonitor::ingestMetrics(qint64 timeMs, const QByteArray& body,
                                      const QByteArray& contentType)
 {
+    if (m_externalSignals)
+        return {}; // the signals come from another data source
     const std::string_view bytes(body.constData(), size_t(body.size()));
     const std::string_view type(contentType.constData(), size_t(contentType.size()));
     const IngestResult ingested =

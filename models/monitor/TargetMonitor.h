@@ -62,6 +62,14 @@ public:
     // Most points kept in memory: a day at 1 s polls.
     static constexpr int kMaxHistoryPoints = 86400;
 
+    // Signals from another data source (a Prometheus server): from the first frame on, the
+    // polls' /metrics bodies are no longer ingested (health and connection state still come
+    // from the polls); each frame goes into the engine, then updated() (unless notify is false:
+    // a backfill notifies once, at its last frame).
+    void ingestExternalSignals(qint64 timeMs, const std::array<double, kSignalCount>& values,
+                               bool notify = true);
+    bool usesExternalSignals() const { return m_externalSignals; }
+
 public slots:
     // Polls now instead of waiting for the interval (the operator pressed Refresh).
     void pollNow();
@@ -78,6 +86,7 @@ private:
     Poller* m_poller;
     std::unique_ptr<SignalEngine> m_signals;
     bool m_ingestedThisPoll = false;
+    bool m_externalSignals = false;
     const Clock* m_clock;
     Dialect m_dialect = Dialect::Unknown;
     QString m_gatewayVersion;
