@@ -598,15 +598,19 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontM
             painter.drawRect(QRectF(c.x() - r + 1, c.y() - r + 1, 2 * r - 2, 2 * r - 2));
             break;
         }
-        // The label where there is room (the hover read-out always has it).
-        const double lx = x + r + 4;
-        if (m.label.isEmpty() || lx < labelsEnd + 6)
+        // The label where there is room, right of the marker or else left of it (the hover
+        // read-out always has it).
+        if (m.label.isEmpty())
             continue;
         const QString label = fm.elidedText(m.label, Qt::ElideRight, 160);
-        const double w = fm.horizontalAdvance(label);
-        if (lx + w > plot.right())
+        const double w = fm.horizontalAdvance(label) + 4;
+        double left = x + r + 2;
+        if (left + w > plot.right())
+            left = x - r - 2 - w;
+        if (left < plot.left() || left < labelsEnd + 6)
             continue;
-        const QRectF box(lx - 2, c.y() - fm.height() / 2.0, w + 4, fm.height());
+        // Under the row of shapes, so a label never hides another marker.
+        const QRectF box(left, c.y() + r + 3, w, fm.height());
         painter.setPen(Qt::NoPen);
         painter.fillRect(box, labelBack);
         painter.setPen(labelText);
