@@ -12,7 +12,7 @@
 #include "alerts/AlertNotifier.h"
 #include "alerts/DesktopNotifier.h"
 #include "audit/AuditLog.h"
-#include "datasource/PrometheusFeed.h"
+#include "dashboard/ChartMarkerFeed.h"
 #include "domain/Clock.h"
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
@@ -54,6 +54,7 @@ ConsoleApplication::ConsoleApplication(ConsoleOptions options, QObject* parent)
 ConsoleApplication::~ConsoleApplication()
 {
     // The window and monitor go before the poller they read; the demo gateway goes last.
+    m_markers.reset();
     m_alertTray.reset();
     m_window.reset();
     m_alerts.reset();
@@ -108,9 +109,15 @@ bool ConsoleApplication::start()
     m_poller = std::make_unique<ops::Poller>(m_network.get(), m_clock.get(), pollerOptions);
     m_monitor = std::make_unique<ops::TargetMonitor>(m_poller.get(), m_clock.get());
     m_window = std::make_unique<ops::MainWindow>(m_monitor.get(), label);
+    // Event markers on the charts: workflow launches and deploy events of every target (the
+    // watched one's are drawn), alert transitions in watchMarkers().
+    m_markers = std::make_unique<ops::ChartMarkerFeed>(m_window->dashboard());
     addWorkflowsPage(url, label);
+    m_markers->watchWorkflows(m_workflowClient.get());
     m_deploys = std::make_unique<DeploysController>(m_network.get(), m_clock.get(), m_audit.get(),
                                                     m_window.get());
+    connect(m_deploys.get(), &DeploysController::deployEvent, m_markers.get(),
+            &ops::ChartMarkerFeed::addDeployEvent);
     m_deploys->addPages();
     if (m_demo)
         m_deploys->useDemo(url, tr("demo"));
@@ -129,23 +136,9 @@ bool ConsoleApplication::start()
                           m_clock.get()); // starts every poller once its key is read
     if (m_targets)
         m_deploys->useTargets(m_targets.get());
-    // A target whose signals come from Prometheus: the chart window backfilled on connect, then
-    // refreshed on the poll interval; the gateway's own polls still give health and state.
-    if (m_targets &&
-        m_targets->current().dataSource.kind == ops::DataSourceConfig::Kind::Prometheus) {
-        auto* feed = new ops::PrometheusFeed(
-            m_network.get(), m_targets->current(),
-            [this](const QString& key, ops::SecretStore::Callback done) {
-                m_targets->readKey(key, std::move(done));
-            },
-            m_monitor.get(), m_clock.get(), m_monitor.get());
-        connect(feed, &ops::PrometheusFeed::problem, this, [](const QString& error) {
-            qWarning("bhiv-ops: Prometheus: %s", qPrintable(error));
-        });
-        feed->start();
-    }
     if (!addAlerts(label))
         return false;
+    watchMarkers(label);
     m_window->show();
     if (!m_targets)
         m_poller->start();
@@ -179,6 +172,22 @@ void ConsoleApplication::addWorkflowsPage(const QUrl& url, const QString& label)
             m_monitor->dialect() != m_workflowClient->dialect())
             page->setDialect(m_monitor->dialect());
     });
+}
+
+// The charts' markers follow the watched target: its alert history over the widest chart window
+// (24 h, from the store) now, then every transition as it happens.
+void ConsoleApplication::watchMarkers(const QString& label)
+{
+    // The demo's alerts and deploys are kept as "demo", its workflows under the label.
+    QStringList names{label};
+    if (m_demo)
+        names << QStringLiteral("demo") << tr("demo");
+    m_markers->setTarget(names);
+    const qint64 now = m_clock->nowMs();
+    m_markers->watchAlerts(m_alerts->engine(), now - 24 * 3'600'000LL, now);
+    if (m_targets)
+        connect(m_targets.get(), &TargetsController::currentTargetChanged, m_markers.get(),
+                [this](const ops::Target& target) { m_markers->setTarget({target.name}); });
 }
 
 // Alerting for the watched target: one engine fed by the monitor's polls (and a 1 s timer), the

@@ -19,6 +19,7 @@ class AuditLog;
 class WorkflowClient;
 class AlertCenter;
 class AlertTray;
+class ChartMarkerFeed;
 } // namespace ops
 
 struct ConsoleOptions {
@@ -56,6 +57,7 @@ private:
     void takeScreenshotWhenReady();
     void addWorkflowsPage(const QUrl& url, const QString& label);
     bool addAlerts(const QString& label);
+    void watchMarkers(const QString& label);
 
     ConsoleOptions m_options;
     QString m_error;
@@ -76,4 +78,6 @@ private:
     // Alerting: engine, store, notifications (#6), its page and tray icon.
     std::unique_ptr<ops::AlertCenter> m_alerts;
     std::unique_ptr<ops::AlertTray> m_alertTray;
+    // Deploys, alerts and workflow launches of the watched target on the charts.
+    std::unique_ptr<ops::ChartMarkerFeed> m_markers;
 };

@@ -90,6 +90,11 @@ DeploysController::Entry* DeploysController::entryFor(const QString& name)
         if (m_targets)
             m_targets->openDialog(name);
     });
+    ops::DeploySession* session = entry->session.get();
+    connect(session, &ops::DeploySession::deployEvent, this,
+            [this, session](qint64 timeMs, const QString& kind, const QString& label) {
+                emit deployEvent(session->targetName(), timeMs, kind, label);
+            });
     m_entries.push_back(std::move(entry));
     return m_entries.back().get();
 }

@@ -51,6 +51,12 @@ public:
 
     static constexpr const char* kDemoRenderKey = "rnd-sim-key";
 
+signals:
+    // A deploy event of a target's session (for chart markers): redeploy, live, failed, rollback,
+    // verified, verification_failed.
+    void deployEvent(const QString& target, qint64 timeMs, const QString& kind,
+                     const QString& label);
+
 private:
     struct Entry {
         QString name;
