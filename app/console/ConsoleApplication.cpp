@@ -13,6 +13,7 @@
 #include "alerts/DesktopNotifier.h"
 #include "audit/AuditLog.h"
 #include "dashboard/ChartMarkerFeed.h"
+#include "datasource/PrometheusFeed.h"
 #include "domain/Clock.h"
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
@@ -136,6 +137,21 @@ bool ConsoleApplication::start()
                           m_clock.get()); // starts every poller once its key is read
     if (m_targets)
         m_deploys->useTargets(m_targets.get());
+    // A target whose signals come from Prometheus: the chart window backfilled on connect, then
+    // refreshed on the poll interval; the gateway's own polls still give health and state.
+    if (m_targets &&
+        m_targets->current().dataSource.kind == ops::DataSourceConfig::Kind::Prometheus) {
+        auto* feed = new ops::PrometheusFeed(
+            m_network.get(), m_targets->current(),
+            [this](const QString& key, ops::SecretStore::Callback done) {
+                m_targets->readKey(key, std::move(done));
+            },
+            m_monitor.get(), m_clock.get(), m_monitor.get());
+        connect(feed, &ops::PrometheusFeed::problem, this, [](const QString& error) {
+            qWarning("bhiv-ops: Prometheus: %s", qPrintable(error));
+        });
+        feed->start();
+    }
     if (!addAlerts(label))
         return false;
     watchMarkers(label);
