@@ -54,6 +54,7 @@ void FaultState::clear()
     m_components.clear();
     m_paths.clear();
     m_missingModules.clear();
+    m_redirectTo.clear();
 }
 
 bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCounters)
@@ -65,7 +66,8 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
         QStringLiteral("oversized_mb"),   QStringLiteral("components"),
         QStringLiteral("reset_counters"), QStringLiteral("mean_latency_s"),
         QStringLiteral("error_rate"),     QStringLiteral("rps"),
-        QStringLiteral("paths"),          QStringLiteral("missing_modules")};
+        QStringLiteral("paths"),          QStringLiteral("missing_modules"),
+        QStringLiteral("redirect_to")};
     for (auto it = request.begin(); it != request.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("unknown fault key '%1'; known keys: %2")
@@ -185,6 +187,19 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
             return false;
         }
     }
+    const QJsonValue redirect = request.value(QStringLiteral("redirect_to"));
+    if (!redirect.isUndefined()) {
+        const QString url = redirect.toString();
+        if (redirect.isNull()) {
+            next.m_redirectTo.clear();
+        } else if (!redirect.isString() || !(url.startsWith(QLatin1String("http://")) ||
+                                             url.startsWith(QLatin1String("https://")))) {
+            *error = QStringLiteral("'redirect_to' must be an http:// or https:// URL prefix");
+            return false;
+        } else {
+            next.m_redirectTo = url;
+        }
+    }
     *this = next;
     return true;
 }
@@ -222,6 +237,8 @@ QJsonObject FaultState::toJson() const
         {QStringLiteral("rps"), m_rps},
         {QStringLiteral("paths"), QJsonArray::fromStringList(m_paths)},
         {QStringLiteral("missing_modules"), QJsonArray::fromStringList(m_missingModules)},
+        {QStringLiteral("redirect_to"),
+         m_redirectTo.isEmpty() ? QJsonValue() : QJsonValue(m_redirectTo)},
     };
 }
 

@@ -39,6 +39,9 @@ public:
     const QMap<QString, QString>& components() const { return m_components; }
     // Modules left out of /system/modules (a deploy that came up without them).
     const QStringList& missingModules() const { return m_missingModules; }
+    // Non-empty: faulted routes answer 302 to this URL prefix + the path (e.g. an https gateway
+    // redirecting to plain http).
+    const QString& redirectTo() const { return m_redirectTo; }
 
     static bool isValidStatus(int status);
 
@@ -59,6 +62,7 @@ private:
     QMap<QString, QString> m_components;
     QStringList m_paths;
     QStringList m_missingModules;
+    QString m_redirectTo;
 };
 
 } // namespace ops::sim

@@ -170,7 +170,10 @@ bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSock
 
     SimReply reply;
     QList<std::pair<QByteArray, QByteArray>> rateHeaders;
-    if (faulted && m_faults.forceStatus() != 0) {
+    if (faulted && !m_faults.redirectTo().isEmpty()) {
+        reply = SimReply::text("Found", 302, "text/plain; charset=utf-8");
+        reply.headers.emplace_back("Location", (m_faults.redirectTo() + req.path).toUtf8());
+    } else if (faulted && m_faults.forceStatus() != 0) {
         reply = forcedReply(req);
     } else {
         bool limited = false;

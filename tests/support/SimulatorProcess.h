@@ -22,6 +22,9 @@ public:
     QUrl url() const { return m_url; }
     QString error() const { return m_error; }
 
+    // The control requests below accept the simulator's own self-signed certificate (started
+    // with --tls-cert): off by default.
+    void setIgnoreTlsErrors(bool ignore) { m_ignoreTlsErrors = ignore; }
     // POSTs JSON to /__sim/faults; returns the HTTP status (0 when it could not be sent).
     int setFaults(const QByteArray& json);
     int clearFaults() { return setFaults(R"({"clear": true})"); }
@@ -33,6 +36,7 @@ private:
     QProcess m_process;
     QUrl m_url;
     QString m_error;
+    bool m_ignoreTlsErrors = false;
 };
 
 } // namespace ops::test
