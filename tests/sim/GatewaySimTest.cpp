@@ -451,6 +451,25 @@ private slots:
         QCOMPARE(get("/__sim/faults").json().value("force_status").isNull(), true);
     }
 
+    void redirectFault()
+    {
+        QVERIFY(startSim({"--dialect", "plan"}));
+        QCOMPARE(faults("{\"redirect_to\": \"ftp://x\"}").status, 400);
+        QCOMPARE(faults("{\"redirect_to\": 5}").status, 400);
+        // /health answers 302 to the prefix + its path; the client follows it to a control route
+        // that does not exist (404), which shows where the Location pointed.
+        const QByteArray prefix = "http://127.0.0.1:" + QByteArray::number(m_port) + "/__sim";
+        QCOMPARE(faults("{\"redirect_to\": \"" + prefix + "\", \"paths\": [\"/health\"]}").status,
+                 200);
+        QCOMPARE(get("/__sim/faults").json().value("redirect_to").toString(),
+                 QString::fromLatin1(prefix));
+        QCOMPARE(get("/health").status, 404);
+        QCOMPARE(get("/metrics").status, 200); // not in "paths"
+        QCOMPARE(faults("{\"redirect_to\": null}").status, 200);
+        QCOMPARE(get("/health").status, 200);
+        QCOMPARE(get("/__sim/faults").json().value("redirect_to").isNull(), true);
+    }
+
     void planWorkflowLifecycle()
     {
         QVERIFY(startSim({"--dialect", "plan", "--step-ms", "40"}));
