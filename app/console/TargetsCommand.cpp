@@ -279,7 +279,9 @@ int runTargetsCommand(const QStringList& arguments)
            "  targets test NAME [--json] [--timeout S]   health, metrics and GET /v1/jobs\n"
            "  targets trust NAME --fingerprint HEX       trust this TLS certificate (SHA-256)\n"
            "  targets untrust NAME\n"
-           "  targets set-key NAME                       read the gateway API key from stdin\n"
+           "  targets set-key NAME [--for WHAT]          read a key from stdin: the gateway API\n"
+           "                                             key, or --for prometheus / alertmanager\n"
+           "                                             (Bearer token or basic-auth password)\n"
            "  targets export FILE                        JSON, without secrets\n"
            "  targets import FILE [--replace]\n\n"
            "Exit codes: 0 ok, 1 failed, 2 gateway not answering as it should, 3 usage,\n"
@@ -310,9 +312,12 @@ int runTargetsCommand(const QStringList& arguments)
     const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
                                            tr("test: seconds to wait for each answer."),
                                            QStringLiteral("S"), QStringLiteral("20"));
+    const QCommandLineOption forOption(
+        QStringLiteral("for"), tr("set-key: gateway (default), prometheus or alertmanager."),
+        QStringLiteral("WHAT"), QStringLiteral("gateway"));
     parser.addOptions({jsonOption, urlOption, keyStdinOption, readOnlyOption, dialectOption,
                        intervalOption, allowHttpOption, fingerprintOption, replaceOption,
-                       timeoutOption});
+                       timeoutOption, forOption});
     if (!parser.parse(arguments)) {
         printErr(parser.errorText());
         return kExitUsage;
@@ -424,15 +429,27 @@ int runTargetsCommand(const QStringList& arguments)
             printErr(tr("no target named %1").arg(name));
             return kExitFailed;
         }
+        const QString what = parser.value(forOption);
+        QString entry;
+        if (what == u"gateway")
+            entry = ops::secretKeyGatewayApiKey(name);
+        else if (what == u"prometheus")
+            entry = ops::secretKeyPrometheusCredential(name);
+        else if (what == u"alertmanager")
+            entry = ops::secretKeyAlertmanagerCredential(name);
+        else {
+            printErr(tr("--for takes gateway, prometheus or alertmanager"));
+            return kExitUsage;
+        }
+        const QString label = what == u"gateway" ? tr("API key") : tr("%1 credential").arg(what);
         const QByteArray key = readKeyFromStdin();
         ops::KeychainSecretStore secrets;
         const ops::SecretResult result =
-            key.isEmpty() ? removeSecretSync(secrets, ops::secretKeyGatewayApiKey(name))
-                          : writeSecretSync(secrets, ops::secretKeyGatewayApiKey(name), key);
+            key.isEmpty() ? removeSecretSync(secrets, entry) : writeSecretSync(secrets, entry, key);
         if (!result.ok())
-            return keychainFailure(result, tr("the API key was not changed"));
-        printOut(key.isEmpty() ? tr("API key of %1 removed from the keychain\n").arg(name)
-                               : tr("API key of %1 stored in the keychain\n").arg(name));
+            return keychainFailure(result, tr("the %1 was not changed").arg(label));
+        printOut(key.isEmpty() ? tr("%1 of %2 removed from the keychain\n").arg(label, name)
+                               : tr("%1 of %2 stored in the keychain\n").arg(label, name));
         return kExitOk;
     }
 
