@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCoreApplication>
 #include <QMenu>
 #include <QPainter>
 #include <QPixmap>
@@ -114,6 +115,13 @@ void AlertTray::rebuildMenu()
     sound->setCheckable(true);
     sound->setChecked(m_center->notifier()->soundEnabled());
     connect(sound, &QAction::toggled, m_center->notifier(), &AlertNotifier::setSoundEnabled);
+    m_menu->addSeparator();
+    m_menu->addAction(tr("&Quit"), qApp, &QCoreApplication::quit);
+}
+
+bool AlertTray::isShown() const
+{
+    return m_icon->isVisible();
 }
 
 void AlertTray::showFallback(const AlertNotice& notice)

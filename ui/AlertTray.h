@@ -29,6 +29,9 @@ public slots:
     void refresh();
     void showFallback(const ops::AlertNotice& notice);
 
+    // The icon is in a system tray (the console's only one: --minimized hides into it).
+    bool isShown() const;
+
 signals:
     void showAlertsRequested();
 

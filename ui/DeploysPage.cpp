@@ -95,6 +95,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     m_header->setTextFormat(Qt::RichText);
     layout->addWidget(m_header);
     m_live = new QLabel(this);
+    m_live->setObjectName(QStringLiteral("deployLive"));
     m_live->setWordWrap(true);
     layout->addWidget(m_live);
 
@@ -152,6 +153,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     auto* cl = new QVBoxLayout(compareBox);
     m_compare =
         makeTable({tr("Signal"), tr("Before"), tr("After")}, tr("Before and after"), compareBox);
+    m_compare->setObjectName(QStringLiteral("deployCompare"));
     cl->addWidget(m_compare);
     ll->addWidget(verifyBox, 3);
     ll->addWidget(compareBox, 2);
@@ -247,9 +249,13 @@ void DeploysPage::showHistory()
                                m_session->gatewayUrl().toString().toHtmlEscaped()));
     const auto live = m_session->liveDeploy();
     m_live->setText(
-        live ? tr("Live: commit %1 “%2”, live since %3 (%4)")
-                   .arg(live->shortCommit(), live->commitMessage, when(live->finishedAt), live->id)
-             : tr("Live: unknown (press Refresh)"));
+        m_session->isHookOnly()
+            ? tr("Live: not known. This service is reached through its deploy hook only: "
+                 "Redeploy calls the hook; history, progress and rollback need the Render API.")
+        : live
+            ? tr("Live: commit %1 “%2”, live since %3 (%4)")
+                  .arg(live->shortCommit(), live->commitMessage, when(live->finishedAt), live->id)
+            : tr("Live: unknown (press Refresh)"));
     const auto& history = m_session->history();
     m_history->setRowCount(static_cast<int>(history.size()));
     for (int row = 0; row < history.size(); ++row) {
@@ -312,6 +318,19 @@ void DeploysPage::showComparison()
 {
     const auto& before = m_session->before();
     const auto& after = m_session->after();
+    // A window with latency but no error ratio: the gateway exports no status or error counts
+    // (the plan dialect).
+    const auto errors = [](const std::optional<WindowStats>& w) {
+        if (!w)
+            return QStringLiteral("–");
+        if (!w->errorRatio && w->avgLatencyS)
+            return tr("not exported");
+        return percent(w->errorRatio);
+    };
+    const auto healthy = [](const std::optional<WindowStats>& w) {
+        return w && w->healthKnown ? QStringLiteral("%1 / %2").arg(w->healthyPolls).arg(w->polls)
+                                   : QStringLiteral("–");
+    };
     struct Row {
         QString name;
         QString b;
@@ -320,13 +339,8 @@ void DeploysPage::showComparison()
     const QList<Row> rows{
         {tr("Average latency"), before ? seconds(before->avgLatencyS) : QStringLiteral("–"),
          after ? seconds(after->avgLatencyS) : QStringLiteral("–")},
-        {tr("Error rate"), before ? percent(before->errorRatio) : QStringLiteral("–"),
-         after ? percent(after->errorRatio) : QStringLiteral("–")},
-        {tr("Healthy polls"),
-         before ? QStringLiteral("%1 / %2").arg(before->healthyPolls).arg(before->polls)
-                : QStringLiteral("–"),
-         after ? QStringLiteral("%1 / %2").arg(after->healthyPolls).arg(after->polls)
-               : QStringLiteral("–")},
+        {tr("Error rate"), errors(before), errors(after)},
+        {tr("Healthy polls"), healthy(before), healthy(after)},
     };
     m_compare->setRowCount(static_cast<int>(rows.size()));
     for (int r = 0; r < rows.size(); ++r) {

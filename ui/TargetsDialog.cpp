@@ -1,5 +1,6 @@
 #include "TargetsDialog.h"
 
+#include "metrics/MetricsMapping.h"
 #include "secrets/SecretStore.h"
 #include "storage/TargetStore.h"
 
@@ -15,6 +16,8 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 #include <memory>
 
 namespace ops {
@@ -92,6 +95,10 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     m_url->setPlaceholderText(QStringLiteral("https://gateway.example.com"));
     m_fingerprint->setPlaceholderText(tr("none: the system's certificate authorities only"));
     m_mapping->setPlaceholderText(QStringLiteral("latency=api_response_seconds, errors=..."));
+    m_mapping->setToolTip(
+        tr("Series names that differ from the gateway's dialect, as role=name pairs separated "
+           "by commas. Roles: requests, latency, errors, workflows, memory, cpu, or the full "
+           "names such as status_label, endpoint_label, errors_label."));
     m_renderBase->setPlaceholderText(RenderService::defaultRenderApiBase().toString());
     m_apiKey->setObjectName(QStringLiteral("apiKey"));
     m_testResult->setWordWrap(true);
@@ -393,12 +400,33 @@ void TargetsDialog::storeSecrets(const Target& target, std::function<void(bool)>
     }
 }
 
+// Metric names override roles the console knows; anything else is a typing mistake.
+QString TargetsDialog::mappingError(const QMap<QString, QString>& mapping)
+{
+    const auto& roles = MetricsMapping::roleNames();
+    for (auto it = mapping.cbegin(); it != mapping.cend(); ++it) {
+        const std::string role = it.key().toStdString();
+        if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+            QStringList known;
+            for (std::string_view r : roles)
+                known << QString::fromLatin1(r.data(), qsizetype(r.size()));
+            return tr("unknown metric role “%1” (known: %2)")
+                .arg(it.key(), known.join(QStringLiteral(", ")));
+        }
+        if (it.value().isEmpty())
+            return tr("the metric role “%1” has no name after '='").arg(it.key());
+    }
+    return {};
+}
+
 void TargetsDialog::save()
 {
     const Target target = formTarget();
     QString why = target.validationError();
     if (!m_fingerprint->text().trimmed().isEmpty() && !parseFingerprint(m_fingerprint->text()))
         why = tr("the trusted certificate must be a SHA-256 (64 hex digits)");
+    if (why.isEmpty())
+        why = mappingError(target.metricMapping);
     if (!why.isEmpty()) {
         showTestResult(target.name, why, false);
         return;

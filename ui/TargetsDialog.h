@@ -26,6 +26,8 @@ class TargetStore;
 class TargetsDialog : public QDialog {
     Q_OBJECT
 public:
+    // Empty when every metric role is known and named; otherwise why not.
+    static QString mappingError(const QMap<QString, QString>& mapping);
     TargetsDialog(TargetStore* store, SecretStore* keychain, SecretStore* session,
                   QWidget* parent = nullptr);
 

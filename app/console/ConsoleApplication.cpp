@@ -25,6 +25,7 @@
 #include <QApplication>
 #include <QNetworkAccessManager>
 #include <QPixmap>
+#include <QPointer>
 #include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
@@ -114,7 +115,6 @@ bool ConsoleApplication::start()
     // watched one's are drawn), alert transitions in watchMarkers().
     m_markers = std::make_unique<ops::ChartMarkerFeed>(m_window->dashboard());
     addWorkflowsPage(url, label);
-    m_markers->watchWorkflows(m_workflowClient.get());
     m_deploys = std::make_unique<DeploysController>(m_network.get(), m_clock.get(), m_audit.get(),
                                                     m_window.get());
     connect(m_deploys.get(), &DeploysController::deployEvent, m_markers.get(),
@@ -135,8 +135,11 @@ bool ConsoleApplication::start()
     if (m_targets)
         m_targets->attach(m_window.get(), m_poller.get(), m_monitor.get(), m_network.get(),
                           m_clock.get()); // starts every poller once its key is read
-    if (m_targets)
+    if (m_targets) {
         m_deploys->useTargets(m_targets.get());
+        connect(m_targets.get(), &TargetsController::currentTargetChanged, this,
+                &ConsoleApplication::onTargetChanged);
+    }
     // A target whose signals come from Prometheus: the chart window backfilled on connect, then
     // refreshed on the poll interval; the gateway's own polls still give health and state.
     if (m_targets &&
@@ -168,26 +171,74 @@ bool ConsoleApplication::start()
     return true;
 }
 
-// The Workflows tab for the watched target, following the dialect the monitor detects.
-// (Targets and keychain will supply the API key and the read-only flag.)
+// The Workflows tab for the watched target, following the dialect its monitor detects. With
+// saved targets, each target has its own client (its URL, API key, read-only flag and audit
+// name), kept while the console runs so a launch in flight still ends in the right audit row.
 void ConsoleApplication::addWorkflowsPage(const QUrl& url, const QString& label)
 {
     m_audit = std::make_unique<ops::AuditLog>();
     if (!m_audit->open())
         std::fprintf(stderr, "bhiv-ops: audit log unavailable: %s\n",
                      qPrintable(m_audit->errorString()));
-    m_workflowClient = std::make_unique<ops::WorkflowClient>(
-        m_network.get(), url, m_monitor->dialect(), QByteArray(), false);
-    m_workflowClient->setTargetName(label);
-    if (m_audit->isOpen())
-        m_workflowClient->setAuditLog(m_audit.get());
-    auto* page = new ops::WorkflowsPage(m_workflowClient.get(), label);
-    m_window->addPage(page, tr("&Workflows"));
-    connect(m_monitor.get(), &ops::TargetMonitor::updated, page, [this, page] {
-        if (m_monitor->dialect() != ops::Dialect::Unknown &&
-            m_monitor->dialect() != m_workflowClient->dialect())
-            page->setDialect(m_monitor->dialect());
-    });
+    ops::Target target;
+    target.name = label;
+    target.baseUrl = url;
+    if (m_targets)
+        target = m_targets->current();
+    ops::WorkflowClient* client = workflowClientFor(target);
+    m_workflowsPage = new ops::WorkflowsPage(client, target.name);
+    m_window->addPage(m_workflowsPage, tr("&Workflows"));
+    followDialect(m_monitor.get());
+}
+
+ops::WorkflowClient* ConsoleApplication::workflowClientFor(const ops::Target& target)
+{
+    auto& client = m_workflowClients[target.name];
+    if (!client) {
+        client = std::make_unique<ops::WorkflowClient>(
+            m_network.get(), target.baseUrl, target.dialect, QByteArray(), target.readOnly);
+        client->setTargetName(target.name);
+        if (m_audit->isOpen())
+            client->setAuditLog(m_audit.get());
+        m_markers->watchWorkflows(client.get()); // launches become chart markers
+    }
+    client->setReadOnly(target.readOnly);
+    if (m_targets) {
+        // The gateway API key from this session or the keychain (asynchronous).
+        QPointer<ops::WorkflowClient> guard(client.get());
+        m_targets->readKey(ops::secretKeyGatewayApiKey(target.name),
+                           [guard](const ops::SecretResult& result) {
+                               if (guard)
+                                   guard->setApiKey(result.value);
+                           });
+    }
+    return client.get();
+}
+
+// The Workflows page follows the dialect the watched target's monitor detects.
+void ConsoleApplication::followDialect(ops::TargetMonitor* monitor)
+{
+    disconnect(m_dialectConnection);
+    if (!monitor)
+        return;
+    const auto apply = [this, monitor] {
+        ops::WorkflowClient* client = m_workflowsPage->client();
+        if (monitor->dialect() != ops::Dialect::Unknown && monitor->dialect() != client->dialect())
+            m_workflowsPage->setDialect(monitor->dialect());
+    };
+    m_dialectConnection = connect(monitor, &ops::TargetMonitor::updated, m_workflowsPage, apply);
+    apply();
+}
+
+// Another saved target is watched: the Workflows page and its dialect follow it.
+void ConsoleApplication::onTargetChanged(const ops::Target& target)
+{
+    ops::WorkflowClient* client = workflowClientFor(target);
+    client->setBaseUrl(target.baseUrl);
+    if (target.dialect != ops::Dialect::Unknown)
+        client->setDialect(target.dialect);
+    m_workflowsPage->setClient(client, target.name);
+    followDialect(m_targets->monitorFor(target.name));
 }
 
 // The charts' markers follow the watched target: its alert history over the widest chart window
@@ -223,7 +274,19 @@ bool ConsoleApplication::addAlerts(const QString& label)
         return false;
     }
     // Alerts are kept per target name: the demo's has no port in it, so it is the same each run.
-    m_alerts->watch(m_monitor.get(), m_demo ? QStringLiteral("demo") : label);
+    // Every saved target is evaluated, watched on screen or not.
+    if (m_targets) {
+        for (const auto& [name, monitor] : m_targets->monitors())
+            m_alerts->watch(monitor, name);
+        connect(m_targets.get(), &TargetsController::targetAdded, m_alerts.get(),
+                [this](const QString& name, ops::TargetMonitor* monitor) {
+                    m_alerts->watch(monitor, name);
+                });
+        connect(m_targets.get(), &TargetsController::targetRemoved, m_alerts.get(),
+                [this](const QString& name) { m_alerts->unwatch(name); });
+    } else {
+        m_alerts->watch(m_monitor.get(), m_demo ? QStringLiteral("demo") : label);
+    }
     auto* page = new ops::AlertsPage(m_alerts.get());
     const int index = m_window->addPage(page, tr("&Alerts"));
     if (m_targets) {
@@ -265,6 +328,11 @@ bool ConsoleApplication::addAlerts(const QString& label)
                     &ops::AlertTray::showFallback);
     }
     return true;
+}
+
+bool ConsoleApplication::hasTrayIcon() const
+{
+    return m_alertTray && m_alertTray->isShown();
 }
 
 void ConsoleApplication::takeScreenshotWhenReady()

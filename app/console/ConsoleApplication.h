@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QString>
 #include <QUrl>
+#include <map>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -17,6 +18,8 @@ class Poller;
 class TargetMonitor;
 class AuditLog;
 class WorkflowClient;
+class WorkflowsPage;
+struct Target;
 class AlertCenter;
 class AlertTray;
 class ChartMarkerFeed;
@@ -52,10 +55,19 @@ public:
     // start() returned false because the operator closed the first-run dialog: not an error.
     bool wasCancelled() const { return m_cancelled; }
     ops::MainWindow* window() const { return m_window.get(); }
+    // The alert tray icon is showing (minimising hides the window into it).
+    bool hasTrayIcon() const;
+    // For tests of the wiring.
+    ops::AlertCenter* alertCenter() const { return m_alerts.get(); }
+    ops::WorkflowsPage* workflowsPage() const { return m_workflowsPage; }
+    TargetsController* targets() const { return m_targets.get(); }
 
 private:
     void takeScreenshotWhenReady();
     void addWorkflowsPage(const QUrl& url, const QString& label);
+    ops::WorkflowClient* workflowClientFor(const ops::Target& target);
+    void followDialect(ops::TargetMonitor* monitor);
+    void onTargetChanged(const ops::Target& target);
     bool addAlerts(const QString& label);
     void watchMarkers(const QString& label);
 
@@ -67,7 +79,10 @@ private:
     std::unique_ptr<ops::Poller> m_poller;
     std::unique_ptr<ops::TargetMonitor> m_monitor;
     std::unique_ptr<ops::AuditLog> m_audit;
-    std::unique_ptr<ops::WorkflowClient> m_workflowClient;
+    // One workflow client per target name (the demo or --url has one).
+    std::map<QString, std::unique_ptr<ops::WorkflowClient>> m_workflowClients;
+    ops::WorkflowsPage* m_workflowsPage = nullptr;
+    QMetaObject::Connection m_dialectConnection;
     std::unique_ptr<ops::MainWindow> m_window;
     bool m_screenshotScheduled = false;
     bool m_cancelled = false;

@@ -160,7 +160,9 @@ void DeploysController::configureTarget(const ops::Target& target)
     entry->page->setReadOnly(target.readOnly, readOnlyReason(target.name));
     const auto api = std::find_if(target.services.begin(), target.services.end(),
                                   [](const ops::RenderService& s) { return s.restApi; });
-    if (api == target.services.end()) {
+    const bool hook = std::any_of(target.services.begin(), target.services.end(),
+                                  [](const ops::RenderService& s) { return s.deployHook; });
+    if (api == target.services.end() && !hook) {
         apply(target, QString(), QString(), QString());
         return;
     }
@@ -178,6 +180,44 @@ void DeploysController::configureTarget(const ops::Target& target)
                                apply(target, gatewayKey, QString::fromUtf8(render.value), problem);
                            });
     });
+}
+
+// A service with a deploy hook and no REST API: the hook URL (a secret) from the keychain.
+void DeploysController::useHook(const ops::Target& target, const ops::RenderService& service,
+                                const QString& gatewayKey)
+{
+    const QString name = target.name;
+    const QString serviceId = service.serviceId;
+    const QString display = service.displayName.isEmpty() ? serviceId : service.displayName;
+    m_targets->readKey(
+        ops::secretKeyDeployHook(name, serviceId),
+        [this, target, serviceId, display, gatewayKey](const ops::SecretResult& r) {
+            Entry* entry = nullptr;
+            for (const auto& e : m_entries) {
+                if (e->name == target.name)
+                    entry = e.get();
+            }
+            if (!entry || !entry->page)
+                return;
+            const QUrl hookUrl(QString::fromUtf8(r.value));
+            const bool secure =
+                hookUrl.scheme() == QLatin1String("https") ||
+                (hookUrl.scheme() == QLatin1String("http") && ops::isLoopbackHost(hookUrl.host()));
+            if (!r.ok() || !hookUrl.isValid() || !secure) {
+                const QString why = r.ok() ? tr("the stored hook URL is not an https URL")
+                                           : ops::secretErrorMessage(r.error);
+                entry->page->setNotice(
+                    tr("<p><b>The deploy hook of %1 could not be used:</b> %2</p><p>Enter it "
+                       "again in the targets dialog (it is kept in the keychain).</p>")
+                        .arg(target.name.toHtmlEscaped(), why.toHtmlEscaped()),
+                    m_targets != nullptr);
+                return;
+            }
+            entry->session->setTarget(target.name, target.baseUrl, gatewayKey);
+            entry->session->setHookOnly(serviceId, hookUrl);
+            entry->page->setServiceName(display);
+            entry->page->setNotice(QString(), false);
+        });
 }
 
 void DeploysController::apply(const ops::Target& target, const QString& gatewayKey,
@@ -201,18 +241,17 @@ void DeploysController::apply(const ops::Target& target, const QString& gatewayK
     const auto api = std::find_if(target.services.begin(), target.services.end(),
                                   [](const ops::RenderService& s) { return s.restApi; });
     if (api == target.services.end()) {
-        const bool hookOnly = std::any_of(target.services.begin(), target.services.end(),
-                                          [](const ops::RenderService& s) { return s.deployHook; });
-        page->setNotice(
-            hookOnly ? tr("<p><b>%1 has only a deploy hook.</b></p><p>A hook starts a deploy but "
-                          "cannot follow it, list the history or roll back. %2: tick “Use the "
-                          "Render REST API” and enter the Render API key.</p>")
-                           .arg(name, where)
-                     : tr("<p><b>No Render service is configured for %1.</b></p><p>%2: the "
-                          "service id (srv-…), “Use the Render REST API” and the Render API "
-                          "key.</p>")
-                           .arg(name, where),
-            offerTargets);
+        const auto hook = std::find_if(target.services.begin(), target.services.end(),
+                                       [](const ops::RenderService& s) { return s.deployHook; });
+        if (hook != target.services.end()) {
+            useHook(target, *hook, gatewayKey);
+            return;
+        }
+        page->setNotice(tr("<p><b>No Render service is configured for %1.</b></p><p>%2: the "
+                           "service id (srv-…), “Use the Render REST API” and the Render API "
+                           "key, or its deploy hook URL.</p>")
+                            .arg(name, where),
+                        offerTargets);
         return;
     }
     if (renderKey.isEmpty()) {

@@ -65,6 +65,8 @@ private:
     };
     Entry* entryFor(const QString& name);
     void configureTarget(const ops::Target& target);
+    void useHook(const ops::Target& target, const ops::RenderService& service,
+                 const QString& gatewayKey);
     void apply(const ops::Target& target, const QString& gatewayKey, const QString& renderKey,
                const QString& keyProblem);
 

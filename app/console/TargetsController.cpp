@@ -78,6 +78,7 @@ void TargetsController::attach(ops::MainWindow* window, ops::Poller* poller,
     first->target = m_currentTarget;
     first->poller = poller;
     first->monitor = monitor;
+    monitor->setMappingOverrides(m_currentTarget.metricMapping);
     m_watched.push_back(std::move(first));
     for (const ops::Target& target : m_store->targets()) {
         if (target.name != m_current)
@@ -105,6 +106,20 @@ void TargetsController::hookPoller(Watched* w)
     });
 }
 
+ops::TargetMonitor* TargetsController::monitorFor(const QString& name) const
+{
+    Watched* w = find(name);
+    return w ? w->monitor : nullptr;
+}
+
+QList<QPair<QString, ops::TargetMonitor*>> TargetsController::monitors() const
+{
+    QList<QPair<QString, ops::TargetMonitor*>> list;
+    for (const auto& watched : m_watched)
+        list.append({watched->target.name, watched->monitor});
+    return list;
+}
+
 TargetsController::Watched* TargetsController::find(const QString& name) const
 {
     for (const auto& watched : m_watched) {
@@ -124,6 +139,7 @@ TargetsController::Watched* TargetsController::addWatched(const ops::Target& tar
         std::make_unique<ops::TargetMonitor>(watched->ownedPoller.get(), m_clock);
     watched->poller = watched->ownedPoller.get();
     watched->monitor = watched->ownedMonitor.get();
+    watched->monitor->setMappingOverrides(target.metricMapping);
     m_watched.push_back(std::move(watched));
     return m_watched.back().get();
 }
@@ -279,9 +295,11 @@ void TargetsController::onSaved(const QString& name)
     if (!w) {
         w = addWatched(*target);
         hookPoller(w);
+        emit targetAdded(name, w->monitor);
     }
     w->target = *target;
     w->rejectedCert.clear();
+    w->monitor->setMappingOverrides(target->metricMapping);
     rebuildModel();
     loadKeyAndStart(w);
     if (name == m_current) {
@@ -295,6 +313,7 @@ void TargetsController::onRemoved(const QString& name)
     Watched* w = find(name);
     if (w && name != m_current && w->ownedPoller) {
         w->poller->stop();
+        emit targetRemoved(name);
         rebuildModel();
         for (auto it = m_watched.begin(); it != m_watched.end(); ++it) {
             if (it->get() == w) {

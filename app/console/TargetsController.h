@@ -4,7 +4,9 @@
 #include "net/Poller.h"
 #include "secrets/SecretStore.h"
 
+#include <QList>
 #include <QObject>
+#include <QPair>
 #include <QPointer>
 #include <QString>
 #include <memory>
@@ -52,7 +54,18 @@ public:
     // The targets dialog (non-modal), with this target selected.
     void openDialog(const QString& select = {});
 
+    // Shows another target (what choosing it in the switcher does).
+    void watch(const QString& name);
+    // The monitor of a watched target (nullptr when it is not watched).
+    ops::TargetMonitor* monitorFor(const QString& name) const;
+    // Every watched target's name and monitor, the watched one first.
+    QList<QPair<QString, ops::TargetMonitor*>> monitors() const;
+
 signals:
+    // A target got its own poller and monitor (at attach, or added in the targets dialog).
+    void targetAdded(const QString& name, ops::TargetMonitor* monitor);
+    // A target left: its monitor is about to be deleted.
+    void targetRemoved(const QString& name);
     // Another target is watched, or the watched one was edited in the targets dialog.
     void currentTargetChanged(const ops::Target& target);
 
@@ -70,7 +83,6 @@ private:
     Watched* addWatched(const ops::Target& target);
     void hookPoller(Watched* watched);
     void loadKeyAndStart(Watched* watched);
-    void watch(const QString& name);
     void rebuildModel();
     void updateNotice();
     void testTarget(const ops::Target& target, const QByteArray& typedKey);

@@ -235,8 +235,13 @@ int runConsole(int argc, char** argv)
                              DesktopIntegration::raiseWindow(window);
                          });
     }
-    if (parser.isSet(minimizedOption))
-        DesktopIntegration::minimizeToTray(console.window());
+    if (parser.isSet(minimizedOption)) {
+        // One tray icon: the alert tray's when it shows (its menu brings the window back).
+        if (console.hasTrayIcon())
+            console.window()->hide();
+        else
+            DesktopIntegration::minimizeToTray(console.window());
+    }
     return app.exec();
 }
 

@@ -85,7 +85,28 @@ bool AlertCenter::start()
 
 void AlertCenter::watch(TargetMonitor* monitor, const QString& targetName)
 {
+    unwatch(targetName);
     m_feeds << new MonitorAlertFeed(monitor, m_engine.get(), m_clock, targetName);
+}
+
+void AlertCenter::unwatch(const QString& targetName)
+{
+    for (auto it = m_feeds.begin(); it != m_feeds.end();) {
+        if ((*it)->targetName() == targetName) {
+            delete *it;
+            it = m_feeds.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+QStringList AlertCenter::watchedTargets() const
+{
+    QStringList names;
+    for (const MonitorAlertFeed* feed : m_feeds)
+        names << feed->targetName();
+    return names;
 }
 
 void AlertCenter::setRules(const QList<AlertRule>& rules)

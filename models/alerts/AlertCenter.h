@@ -48,7 +48,12 @@ public:
     QString errorString() const { return m_error; }
     QString rulesSource() const { return m_rulesSource; }
 
+    // One feed per target name (watching a name again replaces its feed): every watched target
+    // is evaluated, not only the one on screen.
     void watch(TargetMonitor* monitor, const QString& targetName);
+    // Stops evaluating a target (it was removed); its history stays in the store.
+    void unwatch(const QString& targetName);
+    QStringList watchedTargets() const;
     // Replaces the rules (the editor) and stores them.
     void setRules(const QList<AlertRule>& rules);
 

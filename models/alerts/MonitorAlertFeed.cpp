@@ -47,6 +47,27 @@ bool matches(const MetricSample& sample, const QList<LabelMatcher>& matchers)
 
 } // namespace
 
+// The last scrape's body, parsed on first use by a metric rule (the body is shared, not copied).
+struct MonitorAlertFeed::Scrape {
+    QByteArray body;
+    QByteArray contentType;
+    bool parsed = false;
+    std::vector<MetricSample> samples;
+
+    const std::vector<MetricSample>& get()
+    {
+        if (!parsed) {
+            parsed = true;
+            const std::string_view bytes(body.constData(), std::size_t(body.size()));
+            const std::string_view type(contentType.constData(), std::size_t(contentType.size()));
+            MetricsParseResult result = parseMetrics(bytes, detectMetricsFormat(bytes, type));
+            if (result.ok)
+                samples = std::move(result.samples);
+        }
+        return samples;
+    }
+};
+
 MonitorAlertFeed::MonitorAlertFeed(TargetMonitor* monitor, AlertEngine* engine, const Clock* clock,
                                    QString targetName, QObject* parent)
     : QObject(parent)
@@ -54,11 +75,12 @@ MonitorAlertFeed::MonitorAlertFeed(TargetMonitor* monitor, AlertEngine* engine, 
     , m_engine(engine)
     , m_clock(clock)
     , m_target(std::move(targetName))
-    , m_own(std::make_unique<SignalEngine>())
-    , m_lastScrape(std::make_shared<std::vector<MetricSample>>())
+    , m_lastScrape(std::make_shared<Scrape>())
 {
-    // The monitor connected to pollFinished first, so it has taken the poll in when this runs.
+    // The poll's outcome and body first; the evaluation once the monitor has taken the poll in
+    // (its signals may be derived after pollFinished).
     connect(monitor->poller(), &Poller::pollFinished, this, &MonitorAlertFeed::onPollFinished);
+    connect(monitor, &TargetMonitor::updated, this, &MonitorAlertFeed::onMonitorUpdated);
 }
 
 MonitorAlertFeed::~MonitorAlertFeed() = default;
@@ -69,18 +91,19 @@ void MonitorAlertFeed::onPollFinished(const PollResult& result)
     m_lastState = result.state;
     m_lastDetail = result.detail;
     if (result.metricsHttpStatus == 200 && !result.metricsBody.isEmpty()) {
-        const std::string_view body(result.metricsBody.constData(),
-                                    std::size_t(result.metricsBody.size()));
-        const std::string_view type(result.metricsContentType.constData(),
-                                    std::size_t(result.metricsContentType.size()));
-        const MetricsFormat format = detectMetricsFormat(body, type);
-        MetricsParseResult parsed = parseMetrics(body, format);
-        if (parsed.ok) {
-            if (!m_external)
-                m_own->ingestSamples(result.finishedMs, parsed.samples);
-            m_lastScrape = std::make_shared<std::vector<MetricSample>>(std::move(parsed.samples));
-        }
+        auto scrape = std::make_shared<Scrape>();
+        scrape->body = result.metricsBody;
+        scrape->contentType = result.metricsContentType;
+        m_lastScrape = std::move(scrape);
     }
+    m_pollPending = true;
+}
+
+void MonitorAlertFeed::onMonitorUpdated()
+{
+    if (!m_pollPending)
+        return;
+    m_pollPending = false;
     m_engine->evaluate(buildSample());
 }
 
@@ -100,7 +123,7 @@ EvaluationSample MonitorAlertFeed::buildSample() const
     }
     if (const auto latency = m_monitor->latestLatencySeconds())
         s.set(AlertSignals::AvgResponseTime, *latency);
-    const SignalEngine* derived = m_external ? m_external : m_own.get();
+    const SignalEngine* derived = m_external ? m_external : &m_monitor->signalEngine();
     auto put = [&](const char* name, SignalId id) {
         const double v = derived->latest(id);
         if (!std::isnan(v))
@@ -127,11 +150,11 @@ EvaluationSample MonitorAlertFeed::buildSample() const
         }
         s.set(AlertSignals::WorkflowFailures, failed);
     }
-    const std::shared_ptr<const std::vector<MetricSample>> scrape = m_lastScrape;
+    const std::shared_ptr<Scrape> scrape = m_lastScrape;
     s.metricLookup = [scrape](const QString& metric, const QList<LabelMatcher>& matchers) {
         QList<double> out;
         const QByteArray name = metric.toUtf8();
-        for (const MetricSample& sample : *scrape) {
+        for (const MetricSample& sample : scrape->get()) {
             if (sample.name == std::string_view(name.constData(), std::size_t(name.size())) &&
                 matches(sample, matchers))
                 out << sample.value;

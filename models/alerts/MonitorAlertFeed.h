@@ -15,10 +15,11 @@ class TargetMonitor;
 struct MetricSample;
 struct PollResult;
 
-// Feeds one target's polls to the alert engine: after every poll it builds an EvaluationSample
-// from the TargetMonitor (state, health, latency) and the target's derived signals, and calls
-// AlertEngine::evaluate. Until the monitor exposes its own SignalEngine, this feed keeps one
-// (setSignalEngine() switches to the monitor's and stops the second parse).
+// Feeds one target's polls to the alert engine: after every poll the monitor has taken in, it
+// builds an EvaluationSample from the TargetMonitor (state, health, latency) and the target's
+// derived signals, and calls AlertEngine::evaluate. The signals are the monitor's own (one parse
+// per scrape); rules on a metric by name parse the last scrape again, only when such a rule
+// exists and at most once per poll. setSignalEngine() overrides the source (tests).
 class MonitorAlertFeed : public QObject {
     Q_OBJECT
 public:
@@ -34,14 +35,16 @@ public:
 
 private:
     void onPollFinished(const PollResult& result);
+    void onMonitorUpdated();
+    struct Scrape;
 
     TargetMonitor* m_monitor;
     AlertEngine* m_engine;
     const Clock* m_clock;
     QString m_target;
     const SignalEngine* m_external = nullptr;
-    std::unique_ptr<SignalEngine> m_own;
-    std::shared_ptr<std::vector<MetricSample>> m_lastScrape;
+    std::shared_ptr<Scrape> m_lastScrape;
+    bool m_pollPending = false;
     bool m_lastAnswered = false;
     ConnectionState m_lastState = ConnectionState::Connecting;
     QString m_lastDetail;

@@ -5,6 +5,8 @@
 
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace ops {
 
 DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock, AuditLog* auditLog,
@@ -22,7 +24,7 @@ DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock,
         emit deployStatus(d);
         if (d.status == QLatin1String("update_in_progress")) {
             m_baseline.stop(); // the old instance is being replaced: the "before" window ends
-            if (m_baseline.stats().polls > 0) {
+            if (!m_before && m_baseline.stats().polls > 0) {
                 m_before = m_baseline.stats();
                 emit comparisonChanged();
             }
@@ -32,6 +34,10 @@ DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock,
             [this](const QString& text, qint64) { emit message(text, true); });
     connect(&m_follower, &DeployFollower::finished, this, [this](const RenderDeploy& d) {
         m_baseline.stop();
+        if (!m_before && m_baseline.stats().polls > 0) {
+            m_before = m_baseline.stats(); // live before update_in_progress was seen
+            emit comparisonChanged();
+        }
         const QString action = m_followAction;
         this->audit(action.toLatin1().constData(), d.id,
                     {{QStringLiteral("commit"), d.commitId}, {QStringLiteral("status"), d.status}},
@@ -83,6 +89,16 @@ void DeploySession::setRender(const QUrl& apiBase, const QString& apiKey, const 
     m_client.setBaseUrl(apiBase);
     m_client.setApiKey(apiKey);
     m_serviceId = serviceId;
+    m_hookUrl = QUrl();
+}
+
+void DeploySession::setHookOnly(const QString& serviceId, const QUrl& hookUrl)
+{
+    m_client.setApiKey(QString());
+    m_serviceId = serviceId;
+    m_hookUrl = hookUrl;
+    m_history.clear();
+    emit historyChanged();
 }
 
 void DeploySession::setPollIntervals(int createdMs, int otherMs)
@@ -108,6 +124,8 @@ std::optional<RenderDeploy> DeploySession::rollbackTarget() const
 
 void DeploySession::refresh()
 {
+    if (isHookOnly())
+        return; // a hook lists nothing
     m_client.listDeploys(m_serviceId, 20, {}, [this](const RenderResult<QList<RenderDeploy>>& r) {
         if (!r.ok) {
             emit message(r.error.message, true);
@@ -137,8 +155,20 @@ void DeploySession::redeploy(bool clearCache)
     m_before.reset();
     m_after.reset();
     emit comparisonChanged();
-    // The "before" window: polls while the old instance still serves (until update_in_progress).
-    m_baseline.start(std::max(2, m_soak.polls), m_soak.intervalMs);
+    if (isHookOnly()) {
+        redeployThroughHook();
+        return;
+    }
+    // The "before" window: the console's own history of the last minutes when it has one, else
+    // polls while the old instance still serves (until update_in_progress).
+    const qint64 now = m_clock->nowMs();
+    const qint64 windowMs = std::max<qint64>(60'000, qint64(m_soak.polls) * m_soak.intervalMs);
+    if (m_historySource)
+        m_before = windowStatsFromHistory(*m_historySource, now - windowMs, now);
+    if (m_before)
+        emit comparisonChanged();
+    else
+        m_baseline.start(std::max(2, m_soak.polls), m_soak.intervalMs);
     m_client.triggerDeploy(
         m_serviceId,
         clearCache ? RenderClient::ClearCache::Clear : RenderClient::ClearCache::DoNotClear,
@@ -157,6 +187,28 @@ void DeploySession::redeploy(bool clearCache)
                              tr("Redeploy %1").arg(r.value.shortCommit()));
             follow(r.value, "deploy.finished");
         });
+}
+
+// Render answers a hook with 200 and nothing to follow: the deploy is announced, audited and
+// marked; verification is the operator's next step once Render shows it live.
+void DeploySession::redeployThroughHook()
+{
+    const QString service = m_serviceId;
+    m_client.triggerHook(m_hookUrl, [this, service](const RenderResult<bool>& r) {
+        const QJsonObject details{{QStringLiteral("via"), QStringLiteral("deploy_hook")}};
+        if (!r.ok) {
+            audit(DeployAudit::kHook, service, details,
+                  QStringLiteral("error: ") + r.error.message);
+            emit message(r.error.message, true);
+            return;
+        }
+        audit(DeployAudit::kHook, service, details, QStringLiteral("ok: triggered"));
+        emit deployEvent(m_clock->nowMs(), QStringLiteral("deploy"), tr("deploy hook called"));
+        emit message(tr("Deploy of %1 started through its deploy hook. A hook reports no progress: "
+                        "run Verify once Render shows the deploy live.")
+                         .arg(service),
+                     false);
+    });
 }
 
 void DeploySession::cancel()

@@ -17,6 +17,7 @@ namespace ops {
 
 class AuditLog;
 class Clock;
+class SignalEngine;
 
 // The Deploys page's model for one target and Render service: the deploy history, a redeploy
 // followed through its statuses, verification after live, a rollback to the previous live
@@ -30,9 +31,16 @@ public:
 
     void setTarget(const QString& targetName, const QUrl& gatewayUrl, const QString& gatewayKey);
     void setRender(const QUrl& apiBase, const QString& apiKey, const QString& serviceId);
+    // A service reachable only through its deploy hook (no REST API key): redeploy() calls the
+    // hook; there is no history to list, no progress to follow and no rollback.
+    void setHookOnly(const QString& serviceId, const QUrl& hookUrl);
+    bool isHookOnly() const { return m_hookUrl.isValid(); }
     void setPollIntervals(int createdMs, int otherMs);
     void setSoak(const SoakOptions& soak) { m_soak = soak; }
     void setChecks(const QList<VerifyCheck>& checks) { m_verifier.setChecks(checks); }
+    // The watched target's signals (not owned; may be null): the "before" window of a redeploy
+    // is read from this history instead of sampled while the old instance is replaced.
+    void setHistory(const SignalEngine* history) { m_historySource = history; }
 
     QString targetName() const { return m_targetName; }
     QUrl gatewayUrl() const { return m_gatewayUrl; }
@@ -68,6 +76,7 @@ private:
     void audit(const char* action, const QString& subject, const QJsonObject& details,
                const QString& result);
     void follow(const RenderDeploy& deploy, const char* action);
+    void redeployThroughHook();
 
     QNetworkAccessManager* m_network;
     const Clock* m_clock;
@@ -85,6 +94,8 @@ private:
     std::optional<WindowStats> m_before;
     std::optional<WindowStats> m_after;
     QString m_followAction;
+    QUrl m_hookUrl; // secret: never logged, shown or stored
+    const SignalEngine* m_historySource = nullptr;
 };
 
 } // namespace ops

@@ -13,6 +13,40 @@
 
 namespace ops {
 
+std::optional<WindowStats> windowStatsFromHistory(const SignalEngine& history, qint64 t0Ms,
+                                                  qint64 t1Ms)
+{
+    const SeriesStore& store = history.signalStore();
+    std::vector<StorePoint> points;
+    const auto meanOf = [&](SignalId id, int* count) -> std::optional<double> {
+        const std::uint32_t series = history.signalSeries(id);
+        if (series == SeriesStore::kNoSeries || !store.contains(series))
+            return std::nullopt;
+        store.points(series, t0Ms, t1Ms, points);
+        double sum = 0;
+        int n = 0;
+        for (const StorePoint& p : points) {
+            if (std::isfinite(p.v)) {
+                sum += p.v;
+                ++n;
+            }
+        }
+        *count = std::max(*count, n);
+        return n > 0 ? std::optional<double>(sum / n) : std::nullopt;
+    };
+    WindowStats stats;
+    stats.startMs = t0Ms;
+    stats.endMs = t1Ms;
+    int polls = 0;
+    stats.avgLatencyS = meanOf(SignalId::LatencyAvg, &polls);
+    stats.errorRatio = meanOf(SignalId::ErrorRatio, &polls);
+    if (!stats.avgLatencyS && !stats.errorRatio)
+        return std::nullopt;
+    stats.polls = stats.answeredPolls = polls;
+    stats.healthKnown = false;
+    return stats;
+}
+
 GatewaySampler::GatewaySampler(QNetworkAccessManager* network, const Clock* clock, QObject* parent)
     : QObject(parent)
     , m_network(network)

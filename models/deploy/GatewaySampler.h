@@ -31,12 +31,18 @@ struct GatewaySample {
 struct WindowStats {
     int polls = 0;
     int healthyPolls = 0;
+    bool healthKnown = true; // false for a window read from the metrics history
     int answeredPolls = 0;
     std::optional<double> avgLatencyS; // mean of the polls' average latencies
     std::optional<double> errorRatio;  // mean of the polls' error ratios
     qint64 startMs = 0;
     qint64 endMs = 0;
 };
+
+// The same figures from a history the console already holds (the watched target's signals) over
+// [t0Ms, t1Ms]: nullopt when the history has no latency and no error ratio in that window.
+std::optional<WindowStats> windowStatsFromHistory(const SignalEngine& history, qint64 t0Ms,
+                                                  qint64 t1Ms);
 
 // Polls /health/detailed and /metrics `polls` times, intervalMs apart, and summarises the
 // window. Latency and errors come from the metrics (Δsum/Δcount, server errors / requests),

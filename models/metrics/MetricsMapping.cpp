@@ -4,6 +4,64 @@
 
 namespace ops {
 
+namespace {
+
+struct RoleField {
+    std::string_view name;
+    std::string MetricsMapping::*field;
+};
+
+const RoleField kRoles[] = {
+    {"requests_counter", &MetricsMapping::requestsCounter},
+    {"status_label", &MetricsMapping::statusLabel},
+    {"endpoint_label", &MetricsMapping::endpointLabel},
+    {"latency_histogram", &MetricsMapping::latencyHistogram},
+    {"latency_gauge", &MetricsMapping::latencyGauge},
+    {"errors_counter", &MetricsMapping::errorsCounter},
+    {"errors_label", &MetricsMapping::errorsLabel},
+    {"errors_label_value", &MetricsMapping::errorsLabelValue},
+    {"active_workflows_gauge", &MetricsMapping::activeWorkflowsGauge},
+    {"workflow_executions_counter", &MetricsMapping::workflowExecutionsCounter},
+    {"workflow_type_label", &MetricsMapping::workflowTypeLabel},
+    {"workflow_status_label", &MetricsMapping::workflowStatusLabel},
+    {"memory_gauge", &MetricsMapping::memoryGauge},
+    {"cpu_percent_gauge", &MetricsMapping::cpuPercentGauge},
+    {"cpu_seconds_counter", &MetricsMapping::cpuSecondsCounter},
+    {"connections_gauge", &MetricsMapping::connectionsGauge},
+    {"process_start_gauge", &MetricsMapping::processStartGauge},
+    // Short names for the common ones.
+    {"requests", &MetricsMapping::requestsCounter},
+    {"latency", &MetricsMapping::latencyHistogram},
+    {"errors", &MetricsMapping::errorsCounter},
+    {"workflows", &MetricsMapping::activeWorkflowsGauge},
+    {"memory", &MetricsMapping::memoryGauge},
+    {"cpu", &MetricsMapping::cpuPercentGauge},
+};
+
+} // namespace
+
+bool MetricsMapping::setRole(std::string_view role, std::string value)
+{
+    for (const RoleField& r : kRoles) {
+        if (r.name == role) {
+            this->*(r.field) = std::move(value);
+            return true;
+        }
+    }
+    return false;
+}
+
+const std::vector<std::string_view>& MetricsMapping::roleNames()
+{
+    static const std::vector<std::string_view> names = [] {
+        std::vector<std::string_view> v;
+        for (const RoleField& r : kRoles)
+            v.push_back(r.name);
+        return v;
+    }();
+    return names;
+}
+
 MetricsMapping MetricsMapping::forDialect(Dialect dialect)
 {
     MetricsMapping m;

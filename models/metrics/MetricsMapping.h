@@ -32,6 +32,12 @@ struct MetricsMapping {
     std::string connectionsGauge;
     std::string processStartGauge = "process_start_time_seconds"; // a change means a redeploy
 
+    // An operator override of one role ("requests_counter", "latency_histogram", ... : see
+    // roleNames()) by a series or label name. False (and nothing changed) for an unknown role.
+    bool setRole(std::string_view role, std::string value);
+    // The overridable roles, in the order the settings list them.
+    static const std::vector<std::string_view>& roleNames();
+
     static MetricsMapping forDialect(Dialect dialect);
     // The modular gateway's JSON stub at /metrics: every field a gauge-like number.
     static MetricsMapping forModularJsonStub();

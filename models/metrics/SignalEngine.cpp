@@ -115,7 +115,9 @@ SignalEngine::SignalEngine(SignalEngineConfig config)
     , m_signals(std::make_unique<SeriesStore>(m_config.signalStore))
 {
     m_mappingFixed = m_config.overrideMapping;
-    m_mapping = m_mappingFixed ? m_config.mapping : MetricsMapping::forDialect(Dialect::Unknown);
+    m_baseMapping =
+        m_mappingFixed ? m_config.mapping : MetricsMapping::forDialect(Dialect::Unknown);
+    m_mapping = m_baseMapping;
     m_latest.fill(kNaN);
     for (std::size_t i = 0; i < kSignalCount; ++i)
         m_signalIds[i] = m_signals->addSeries();
@@ -140,9 +142,25 @@ std::uint32_t SignalEngine::rawColumn(std::uint32_t seriesId) const
 
 void SignalEngine::setMapping(const MetricsMapping& mapping)
 {
-    m_mapping = mapping;
+    m_baseMapping = mapping;
     m_mappingFixed = true;
+    applyOverrides();
     assignAllRoles();
+}
+
+void SignalEngine::setMappingOverrides(std::vector<std::pair<std::string, std::string>> overrides)
+{
+    m_overrides = std::move(overrides);
+    applyOverrides();
+    assignAllRoles();
+}
+
+// The mapping in use: the detected (or set) one with the operator's overrides on top.
+void SignalEngine::applyOverrides()
+{
+    m_mapping = m_baseMapping;
+    for (const auto& [role, value] : m_overrides)
+        m_mapping.setRole(role, value);
 }
 
 std::uint16_t SignalEngine::endpointSlot(std::string_view endpoint)
@@ -344,8 +362,9 @@ IngestResult SignalEngine::ingest(qint64 timestampMs, std::string_view body, Met
             result.error = parsed.error;
             return result;
         }
-        if (!m_mappingFixed && m_mapping.latencyGauge.empty()) {
-            m_mapping = MetricsMapping::forModularJsonStub();
+        if (!m_mappingFixed && m_baseMapping.latencyGauge.empty()) {
+            m_baseMapping = MetricsMapping::forModularJsonStub();
+            applyOverrides();
             assignAllRoles();
         }
         return ingestSamples(timestampMs, parsed.samples);
@@ -449,7 +468,7 @@ void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
                 forget(m_columnOwner[col]);
         }
     }
-    if (!m_mappingFixed && !jsonStub && m_mapping.dialect == Dialect::Unknown) {
+    if (!m_mappingFixed && !jsonStub && m_baseMapping.dialect == Dialect::Unknown) {
         std::vector<std::string_view> names;
         for (std::uint32_t id = 0; id < m_index.idLimit(); ++id) {
             if (m_index.contains(id))
@@ -457,7 +476,8 @@ void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
         }
         const Dialect d = MetricsMapping::detect(names);
         if (d != Dialect::Unknown) {
-            m_mapping = MetricsMapping::forDialect(d);
+            m_baseMapping = MetricsMapping::forDialect(d);
+            applyOverrides();
             assignAllRoles();
         }
     }

@@ -115,6 +115,9 @@ public:
     const MetricsMapping& mapping() const { return m_mapping; }
     // Replaces the mapping (operator override) and re-reads every known series' role.
     void setMapping(const MetricsMapping& mapping);
+    // Role overrides (MetricsMapping::setRole) laid over whatever mapping is detected, now and
+    // after every later detection. Unknown roles are ignored (the settings validate them).
+    void setMappingOverrides(std::vector<std::pair<std::string, std::string>> overrides);
 
     std::size_t counterResets() const { return m_counterResets; }
     std::size_t droppedSeries() const { return m_raw->droppedSeries(); }
@@ -130,12 +133,15 @@ private:
     void finishScrape(qint64 timestampMs, bool jsonStub);
     void assignRole(std::uint32_t id);
     void assignAllRoles();
+    void applyOverrides();
     std::uint16_t endpointSlot(std::string_view endpoint);
     void forget(std::uint32_t seriesId);
 
     SignalEngineConfig m_config;
-    MetricsMapping m_mapping;
+    MetricsMapping m_mapping;     // in use: m_baseMapping + m_overrides
+    MetricsMapping m_baseMapping; // detected, or set
     bool m_mappingFixed = false;
+    std::vector<std::pair<std::string, std::string>> m_overrides;
     SeriesIndex m_index;
     std::unique_ptr<SeriesStore> m_raw;
     std::unique_ptr<SeriesStore> m_signals;

@@ -60,6 +60,15 @@ bool TargetMonitor::isDataStale() const
            !isAnswering(state());
 }
 
+void TargetMonitor::setMappingOverrides(const QMap<QString, QString>& overrides)
+{
+    std::vector<std::pair<std::string, std::string>> list;
+    for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
+        list.emplace_back(it.key().toStdString(), it.value().toStdString());
+    m_signals->setMappingOverrides(std::move(list));
+    m_exportsHistogram = !m_signals->mapping().latencyHistogram.empty();
+}
+
 QString TargetMonitor::ingestMetrics(qint64 timeMs, const QByteArray& body,
                                      const QByteArray& contentType)
 {

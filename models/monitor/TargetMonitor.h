@@ -8,6 +8,7 @@
 #include "monitor/LatencyAverager.h"
 
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QString>
 #include <memory>
@@ -69,6 +70,10 @@ public:
     void ingestExternalSignals(qint64 timeMs, const std::array<double, kSignalCount>& values,
                                bool notify = true);
     bool usesExternalSignals() const { return m_externalSignals; }
+
+    // The target's metric mapping overrides (role -> series/label name, MetricsMapping roles),
+    // laid over the detected mapping from now on.
+    void setMappingOverrides(const QMap<QString, QString>& overrides);
 
 public slots:
     // Polls now instead of waiting for the interval (the operator pressed Refresh).

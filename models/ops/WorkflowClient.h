@@ -79,6 +79,8 @@ public:
     ~WorkflowClient() override;
 
     QUrl baseUrl() const { return m_baseUrl; }
+    // The target was edited: requests from now on go here (those in flight finish where sent).
+    void setBaseUrl(const QUrl& url) { m_baseUrl = url; }
     Dialect dialect() const { return m_dialect; }
     void setDialect(Dialect dialect);
     bool isReadOnly() const { return m_readOnly; }

@@ -40,6 +40,15 @@ void WorkflowTracker::setListIntervalMs(int ms)
         m_listTimer.stop();
 }
 
+void WorkflowTracker::setClient(WorkflowClient* client)
+{
+    stop();
+    m_fingerprints.clear();
+    m_listing = false;
+    m_outstanding = 0;
+    m_client = client;
+}
+
 bool WorkflowTracker::needsFollowing(const Workflow& workflow)
 {
     return !workflow.isFinished() || workflow.hasRunningStep();
@@ -50,7 +59,10 @@ void WorkflowTracker::refreshList()
     if (m_listing)
         return;
     m_listing = true;
-    m_client->list({}, {}, 100, [this](const WorkflowResult& r) {
+    WorkflowClient* asked = m_client;
+    m_client->list({}, {}, 100, [this, asked](const WorkflowResult& r) {
+        if (asked != m_client)
+            return; // the target changed meanwhile
         m_listing = false;
         if (!r.ok()) {
             emit failed(r);
@@ -109,8 +121,13 @@ void WorkflowTracker::poll()
     m_changedThisRound = false;
     const QStringList ids(m_followed.begin(), m_followed.end());
     m_outstanding = static_cast<int>(ids.size());
-    for (const QString& id : ids)
-        m_client->fetch(id, [this, id](const WorkflowResult& r) { onFetched(r, id); });
+    WorkflowClient* asked = m_client;
+    for (const QString& id : ids) {
+        m_client->fetch(id, [this, id, asked](const WorkflowResult& r) {
+            if (asked == m_client)
+                onFetched(r, id);
+        });
+    }
 }
 
 void WorkflowTracker::onFetched(const WorkflowResult& result, const QString& id)

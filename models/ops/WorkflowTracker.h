@@ -21,6 +21,9 @@ public:
     explicit WorkflowTracker(WorkflowClient* client, QObject* parent = nullptr);
 
     WorkflowClient* client() const { return m_client; }
+    // Another target's client: following stops, answers still on their way from the old one
+    // are dropped.
+    void setClient(WorkflowClient* client);
     void setIntervals(int minMs, int maxMs);
     int currentIntervalMs() const { return m_intervalMs; }
     // > 0: refresh the whole list this often (0, the default: only when asked or suggested).

@@ -2,11 +2,44 @@
 
 #include "secrets/SecretsLogging.h"
 
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDBusMetaType>
+#include <QDBusObjectPath>
+#include <QDBusVariant>
 #include <qt6keychain/keychain.h>
 
 namespace ops {
 
 namespace {
+
+// libsecret answers a lookup in a locked keychain that cannot be unlocked (no prompt) with "not
+// found". Asks the Secret Service whether its default collection is locked, so that the
+// operator hears "locked" instead of "no key stored". A short, local D-Bus call.
+bool defaultCollectionLocked()
+{
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected())
+        return false;
+    const QString service = QStringLiteral("org.freedesktop.secrets");
+    QDBusMessage alias = QDBusMessage::createMethodCall(
+        service, QStringLiteral("/org/freedesktop/secrets"),
+        QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("ReadAlias"));
+    alias << QStringLiteral("default");
+    const QDBusMessage aliasReply = bus.call(alias, QDBus::Block, 1000);
+    if (aliasReply.type() != QDBusMessage::ReplyMessage || aliasReply.arguments().isEmpty())
+        return false;
+    const QString path = qdbus_cast<QDBusObjectPath>(aliasReply.arguments().constFirst()).path();
+    if (path.isEmpty() || path == u"/")
+        return false;
+    QDBusMessage locked = QDBusMessage::createMethodCall(
+        service, path, QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Get"));
+    locked << QStringLiteral("org.freedesktop.Secret.Collection") << QStringLiteral("Locked");
+    const QDBusMessage lockedReply = bus.call(locked, QDBus::Block, 1000);
+    if (lockedReply.type() != QDBusMessage::ReplyMessage || lockedReply.arguments().isEmpty())
+        return false;
+    return qdbus_cast<QDBusVariant>(lockedReply.arguments().constFirst()).variant().toBool();
+}
 
 // QtKeychain's error, and its words, to ours. libsecret reports a locked collection and a
 // dismissed unlock prompt as AccessDenied / OtherError with a message: look at the words too.
@@ -74,6 +107,8 @@ void KeychainSecretStore::read(const QString& key, Callback done)
         SecretResult result = resultOf(*j);
         if (result.ok())
             result.value = static_cast<QKeychain::ReadPasswordJob*>(j)->binaryData();
+        else if (result.error == SecretError::NotFound && defaultCollectionLocked())
+            result.error = SecretError::Locked;
         qCDebug(lcSecrets) << "read" << key << secretErrorName(result.error);
         if (!result.ok() && result.error != SecretError::NotFound)
             qCWarning(lcSecrets) << "cannot read" << key << ":" << result.errorText;

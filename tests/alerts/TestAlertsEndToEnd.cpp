@@ -1,7 +1,9 @@
 // End to end over real processes and a real D-Bus session: the gateway simulator's mean latency
-// goes to 1.5 s -> pending -> firing -> a notification reaches the notification server on the
+// goes to 1.5 s -> pending -> firing -> a notification reaches the notification daemon on the
 // session bus -> its Acknowledge action comes back over D-Bus -> the alert is acknowledged by the
-// OS user -> latency restored -> a resolved notice; the webhook receiver hears both.
+// OS user -> latency restored -> a resolved notice; the webhook receiver hears both. Two
+// daemons: the test's own notification server (which reports every Notify call in full) and
+// dunst (a real daemon, clicked through dunstctl; see with-dunst.sh).
 #include "SimulatorProcess.h"
 #include "WebhookReceiver.h"
 #include "alerts/AlertCenter.h"
@@ -12,6 +14,8 @@
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
 
+#include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,16 +24,80 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cstdlib>
+#include <memory>
 #include <unistd.h>
 
 using namespace ops;
+
+namespace {
+
+// Everything but the notification daemon: the simulator, poller, monitor, alert center with a
+// 1 s latency rule, and a webhook receiver.
+struct Rig {
+    test::SimulatorProcess sim;
+    QTemporaryDir dir;
+    test::WebhookReceiver receiver{{}};
+    QNetworkAccessManager network;
+    SystemClock clock;
+    std::unique_ptr<Poller> poller;
+    std::unique_ptr<TargetMonitor> monitor;
+    std::unique_ptr<AlertCenter> center;
+    const AlertKey key{QStringLiteral("high_response_time"), QStringLiteral("sim")};
+    QList<AlertState> seen;
+};
+
+// Runs `program args` and returns its standard output (empty when it failed).
+QByteArray run(const QString& program, const QStringList& args)
+{
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForFinished(10000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return {};
+    return p.readAllStandardOutput();
+}
+
+int dunstDisplayed()
+{
+    return run(QStringLiteral("dunstctl"), {QStringLiteral("count"), QStringLiteral("displayed")})
+        .trimmed()
+        .toInt();
+}
+
+// dunst's history (closed notifications, newest first): summary and body of each.
+QList<QPair<QString, QString>> dunstHistory()
+{
+    const QJsonObject doc =
+        QJsonDocument::fromJson(run(QStringLiteral("dunstctl"), {QStringLiteral("history")}))
+            .object();
+    QList<QPair<QString, QString>> out;
+    for (const QJsonValue& group : doc.value(QStringLiteral("data")).toArray()) {
+        for (const QJsonValue& n : group.toArray()) {
+            const QJsonObject o = n.toObject();
+            out.append({o.value(QStringLiteral("summary"))
+                            .toObject()
+                            .value(QStringLiteral("data"))
+                            .toString(),
+                        o.value(QStringLiteral("body"))
+                            .toObject()
+                            .value(QStringLiteral("data"))
+                            .toString()});
+        }
+    }
+    return out;
+}
+
+} // namespace
 
 class TestAlertsEndToEnd : public QObject {
     Q_OBJECT
 private slots:
     void latencyAlertRoundTripOverDBus();
+    void latencyAlertRoundTripWithDunst();
 
 private:
+    void startRig(Rig& rig);
+    void pushLatencyUntilFiring(Rig& rig);
+    void checkAfterResolved(Rig& rig);
     QList<QJsonObject> notifications(QProcess& server)
     {
         m_serverOut += server.readAllStandardOutput();
@@ -43,21 +111,13 @@ private:
     QByteArray m_serverOut;
 };
 
-void TestAlertsEndToEnd::latencyAlertRoundTripOverDBus()
+void TestAlertsEndToEnd::startRig(Rig& rig)
 {
     QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"), "no D-Bus session");
-    QProcess server;
-    server.start(qEnvironmentVariable("OPS_NOTIFICATION_SERVER"), {});
-    QVERIFY2(server.waitForStarted(), qPrintable(server.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT((m_serverOut += server.readAllStandardOutput()).contains("ready\n"),
-                             5000);
-
-    test::SimulatorProcess sim;
-    QVERIFY2(sim.start({QStringLiteral("--dialect"), QStringLiteral("plan"),
-                        QStringLiteral("--seed"), QStringLiteral("7")}),
-             qPrintable(sim.error()));
-    QTemporaryDir dir;
-    const QString rulesFile = dir.filePath(QStringLiteral("rules.json"));
+    QVERIFY2(rig.sim.start({QStringLiteral("--dialect"), QStringLiteral("plan"),
+                            QStringLiteral("--seed"), QStringLiteral("7")}),
+             qPrintable(rig.sim.error()));
+    const QString rulesFile = rig.dir.filePath(QStringLiteral("rules.json"));
     {
         QFile f(rulesFile);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -65,42 +125,75 @@ void TestAlertsEndToEnd::latencyAlertRoundTripOverDBus()
   "op": ">", "threshold": 1.0, "recovery_threshold": 0.8, "window": "1s", "for": "1s",
   "severity": "critical"}]})");
     }
-    test::WebhookReceiver receiver({});
-    QNetworkAccessManager network;
-    SystemClock clock;
     PollerOptions options;
-    options.baseUrl = sim.url();
+    options.baseUrl = rig.sim.url();
     options.intervalMs = 250;
-    Poller poller(&network, &clock, options);
-    TargetMonitor monitor(&poller, &clock);
+    rig.poller = std::make_unique<Poller>(&rig.network, &rig.clock, options);
+    rig.monitor = std::make_unique<TargetMonitor>(rig.poller.get(), &rig.clock);
     AlertCenterOptions alertOptions;
-    alertOptions.databasePath = dir.filePath(QStringLiteral("alerts.sqlite"));
+    alertOptions.databasePath = rig.dir.filePath(QStringLiteral("alerts.sqlite"));
     alertOptions.rulesFile = rulesFile;
-    alertOptions.webhookUrl = receiver.url();
+    alertOptions.webhookUrl = rig.receiver.url();
     alertOptions.tickIntervalMs = 200;
-    AlertCenter center(&clock, &network, alertOptions);
-    QVERIFY2(center.start(), qPrintable(center.errorString()));
-    center.watch(&monitor, QStringLiteral("sim"));
-    poller.start();
-    const AlertKey key{QStringLiteral("high_response_time"), QStringLiteral("sim")};
-    QList<AlertState> seen;
-    connect(center.engine(), &AlertEngine::transition, this, [&](const AlertTransition& t) {
-        if (t.kind == u"state" && t.key() == key)
-            seen << t.to;
+    rig.center = std::make_unique<AlertCenter>(&rig.clock, &rig.network, alertOptions);
+    QVERIFY2(rig.center->start(), qPrintable(rig.center->errorString()));
+    rig.center->watch(rig.monitor.get(), QStringLiteral("sim"));
+    rig.poller->start();
+    connect(rig.center->engine(), &AlertEngine::transition, this, [&rig](const AlertTransition& t) {
+        if (t.kind == u"state" && t.key() == rig.key)
+            rig.seen << t.to;
     });
-    QTRY_VERIFY_WITH_TIMEOUT(monitor.latestLatencySeconds().has_value(), 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(center.engine()->alert(key).value_or(AlertStatus{}).state,
+    QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latestLatencySeconds().has_value(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(rig.center->engine()->alert(rig.key).value_or(AlertStatus{}).state,
                               AlertState::Normal, 10000);
+}
 
-    QCOMPARE(sim.setFaults(R"({"mean_latency_s": 1.5})"), 200);
-    QTRY_VERIFY_WITH_TIMEOUT(seen.contains(AlertState::Pending), 15000);
-    QTRY_VERIFY_WITH_TIMEOUT(seen.contains(AlertState::Firing), 15000);
-    QCOMPARE(seen.indexOf(AlertState::Pending) < seen.indexOf(AlertState::Firing), true);
+void TestAlertsEndToEnd::pushLatencyUntilFiring(Rig& rig)
+{
+    QCOMPARE(rig.sim.setFaults(R"({"mean_latency_s": 1.5})"), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.seen.contains(AlertState::Pending), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.seen.contains(AlertState::Firing), 15000);
+    QCOMPARE(rig.seen.indexOf(AlertState::Pending) < rig.seen.indexOf(AlertState::Firing), true);
+}
+
+// The webhook heard firing and resolved; the store kept the ack with its author.
+void TestAlertsEndToEnd::checkAfterResolved(Rig& rig)
+{
+    QVERIFY(!rig.center->engine()->alert(rig.key)->ack);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.receiver.bodies.size() >= 2, 10000);
+    QStringList statuses;
+    for (const QByteArray& body : rig.receiver.bodies)
+        statuses
+            << QJsonDocument::fromJson(body).object().value(QStringLiteral("status")).toString();
+    QCOMPARE(statuses.first(), QStringLiteral("firing"));
+    QCOMPARE(statuses.last(), QStringLiteral("resolved"));
+    AlertHistoryFilter filter;
+    filter.kind = QStringLiteral("ack");
+    const QList<AlertTransition> acks = rig.center->store()->history(filter);
+    QCOMPARE(acks.size(), 1);
+    QCOMPARE(acks[0].author, AlertEngine::defaultAuthor());
+    rig.poller->stop();
+}
+
+void TestAlertsEndToEnd::latencyAlertRoundTripOverDBus()
+{
+    QProcess server;
+    server.start(qEnvironmentVariable("OPS_NOTIFICATION_SERVER"), {});
+    QVERIFY2(server.waitForStarted(), qPrintable(server.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT((m_serverOut += server.readAllStandardOutput()).contains("ready\n"),
+                             5000);
+    Rig rig;
+    startRig(rig);
+    if (QTest::currentTestFailed())
+        return;
+    pushLatencyUntilFiring(rig);
+    if (QTest::currentTestFailed())
+        return;
 
     // The notification reached the daemon on the session bus, with its actions and urgency.
     QTRY_VERIFY_WITH_TIMEOUT(!notifications(server).isEmpty(), 10000);
     const QJsonObject firing = notifications(server).first();
-    QVERIFY2(firing.value(QStringLiteral("summary")).toString().contains(key.rule),
+    QVERIFY2(firing.value(QStringLiteral("summary")).toString().contains(rig.key.rule),
              qPrintable(QJsonDocument(firing).toJson()));
     QCOMPARE(firing.value(QStringLiteral("urgency")).toInt(), 2);
     const QStringList actions = firing.value(QStringLiteral("actions")).toVariant().toStringList();
@@ -112,12 +205,12 @@ void TestAlertsEndToEnd::latencyAlertRoundTripOverDBus()
     // The operator clicks Acknowledge: the daemon emits ActionInvoked over D-Bus.
     const int id = firing.value(QStringLiteral("id")).toInt();
     server.write("invoke " + QByteArray::number(id) + " acknowledge\n");
-    QTRY_VERIFY_WITH_TIMEOUT(center.engine()->alert(key)->ack.has_value(), 5000);
-    QCOMPARE(center.engine()->alert(key)->ack->author, AlertEngine::defaultAuthor());
-    QVERIFY(center.engine()->alert(key)->isFiring()); // acknowledged, still firing
+    QTRY_VERIFY_WITH_TIMEOUT(rig.center->engine()->alert(rig.key)->ack.has_value(), 5000);
+    QCOMPARE(rig.center->engine()->alert(rig.key)->ack->author, AlertEngine::defaultAuthor());
+    QVERIFY(rig.center->engine()->alert(rig.key)->isFiring()); // acknowledged, still firing
 
     // Latency restored: the alert resolves and the resolved notice replaces the toast.
-    QCOMPARE(sim.clearFaults(), 200);
+    QCOMPARE(rig.sim.clearFaults(), 200);
     QTRY_VERIFY_WITH_TIMEOUT(notifications(server).size() >= 2, 20000);
     const QJsonObject resolved = notifications(server).last();
     QVERIFY2(
@@ -125,24 +218,68 @@ void TestAlertsEndToEnd::latencyAlertRoundTripOverDBus()
         qPrintable(QJsonDocument(resolved).toJson()));
     QCOMPARE(resolved.value(QStringLiteral("replaces")).toInt(), id);
     QCOMPARE(notifications(server).size(), 2); // acknowledged: no repeat toasts in between
-    QVERIFY(!center.engine()->alert(key)->ack);
-
-    // The webhook heard firing and resolved; the store kept the ack with its author.
-    QTRY_VERIFY_WITH_TIMEOUT(receiver.bodies.size() >= 2, 10000);
-    QStringList statuses;
-    for (const QByteArray& body : receiver.bodies)
-        statuses
-            << QJsonDocument::fromJson(body).object().value(QStringLiteral("status")).toString();
-    QCOMPARE(statuses.first(), QStringLiteral("firing"));
-    QCOMPARE(statuses.last(), QStringLiteral("resolved"));
-    AlertHistoryFilter filter;
-    filter.kind = QStringLiteral("ack");
-    const QList<AlertTransition> acks = center.store()->history(filter);
-    QCOMPARE(acks.size(), 1);
-    QCOMPARE(acks[0].author, AlertEngine::defaultAuthor());
-    poller.stop();
+    checkAfterResolved(rig);
     server.write("quit\n");
     server.waitForFinished(3000);
+}
+
+// The same loop through dunst, a notification daemon people run: the toast is displayed, the
+// operator's click on Acknowledge in its menu (dunstctl context) acknowledges the alert, and the
+// resolved notice follows. Run by tests/alerts/with-dunst.sh (Xvfb + D-Bus + dunst).
+void TestAlertsEndToEnd::latencyAlertRoundTripWithDunst()
+{
+    QVERIFY2(qEnvironmentVariable("OPS_NOTIFICATION_DAEMON") == u"dunst",
+             "run through tests/alerts/with-dunst.sh");
+    const QString menuLog = qEnvironmentVariable("OPS_DUNST_SCRATCH") + QStringLiteral("/menu.log");
+    QCOMPARE(dunstDisplayed(), 0);
+    Rig rig;
+    startRig(rig);
+    if (QTest::currentTestFailed())
+        return;
+    pushLatencyUntilFiring(rig);
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_COMPARE_WITH_TIMEOUT(dunstDisplayed(), 1, 10000);
+
+    // The operator opens the toast's menu and picks Acknowledge.
+    run(QStringLiteral("dunstctl"), {QStringLiteral("context")});
+    QTRY_VERIFY_WITH_TIMEOUT(rig.center->engine()->alert(rig.key)->ack.has_value(), 5000);
+    QCOMPARE(rig.center->engine()->alert(rig.key)->ack->author, AlertEngine::defaultAuthor());
+    QVERIFY(rig.center->engine()->alert(rig.key)->isFiring());
+    QFile offered(menuLog);
+    QVERIFY(offered.open(QIODevice::ReadOnly));
+    const QByteArray menu = offered.readAll();
+    QVERIFY2(menu.contains("Acknowledge") && menu.contains("Snooze 1 h"), menu.constData());
+
+    // Latency restored: the resolved notice reaches dunst. Closing what is displayed moves it
+    // to dunst's history, where it is read back: the resolved notice (it replaces the firing
+    // toast when that is still displayed, else both are there), and nothing else: no repeat
+    // toast for an acknowledged alert.
+    QCOMPARE(rig.sim.clearFaults(), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.seen.contains(AlertState::Normal), 20000);
+    QList<QPair<QString, QString>> history;
+    const auto resolvedShown = [&history] {
+        return !history.isEmpty() && history.at(0).first.startsWith(QStringLiteral("Resolved"));
+    };
+    QElapsedTimer waited;
+    waited.start();
+    while (!resolvedShown() && waited.elapsed() < 20000) {
+        run(QStringLiteral("dunstctl"), {QStringLiteral("close-all")});
+        history = dunstHistory();
+        if (!resolvedShown())
+            QTest::qWait(200);
+    }
+    QVERIFY2(resolvedShown(), qPrintable(QStringLiteral("%1 in dunst's history, newest: %2")
+                                             .arg(history.size())
+                                             .arg(history.value(0).first)));
+    QVERIFY2(history.at(0).first.contains(rig.key.rule), qPrintable(history.at(0).first));
+    QVERIFY2(history.size() <= 2, qPrintable(history.value(2).first));
+    if (history.size() == 2) {
+        QVERIFY2(history.at(1).first.contains(rig.key.rule), qPrintable(history.at(1).first));
+        QVERIFY2(history.at(1).first.contains(QStringLiteral("CRITICAL")),
+                 qPrintable(history.at(1).first));
+    }
+    checkAfterResolved(rig);
 }
 
 int main(int argc, char** argv)

@@ -10,11 +10,14 @@
 #include "deploy/DeploySession.h"
 #include "domain/Clock.h"
 #include "itemmodels/AuditTableModel.h"
+#include "metrics/SignalEngine.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
@@ -174,6 +177,116 @@ private slots:
         // The filters narrow what is exported.
         audit.filterModel()->setActionKind(QStringLiteral("nothing"));
         QCOMPARE(audit.view()->model()->rowCount(), 0);
+    }
+
+    // A service with only a deploy hook: Redeploy calls the hook (the simulator counts it), the
+    // audit row and the chart marker say so, and nothing pretends to follow or roll back.
+    void hookOnlyRedeploy()
+    {
+        AuditLog log(m_dir.filePath(QStringLiteral("audit-hook.sqlite")));
+        QVERIFY(log.open());
+        DeploySession session(&m_network, &m_clock, &log);
+        QUrl hook = m_sim.url();
+        hook.setPath(QStringLiteral("/render/deploy/") + kService);
+        hook.setQuery(QStringLiteral("key=hook-sim-key"));
+        session.setTarget(QStringLiteral("sim"), m_sim.url(), QString());
+        session.setHookOnly(kService, hook);
+        QVERIFY(session.isHookOnly());
+        DeploysPage page(&session);
+        page.setConfirmations(false);
+        page.setServiceName(kServiceName);
+        page.show();
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("deployLive"))
+                    ->text()
+                    .contains(QStringLiteral("deploy hook only")));
+        QVERIFY(!button(&page, "deployRollback")->isEnabled());
+        QByteArray before;
+        QCOMPARE(m_sim.get(QStringLiteral("/__sim/render"), &before), 200);
+        const int callsBefore = QJsonDocument::fromJson(before)["hook_calls"].toInt();
+        QSignalSpy events(&session, &DeploySession::deployEvent);
+        QSignalSpy messages(&session, &DeploySession::message);
+        page.redeploy();
+        QTRY_COMPARE_WITH_TIMEOUT(events.size(), 1, 5000);
+        QCOMPARE(events.at(0).at(1).toString(), QStringLiteral("deploy"));
+        QVERIFY(!session.isDeploying()); // nothing to follow
+        QByteArray after;
+        QCOMPARE(m_sim.get(QStringLiteral("/__sim/render"), &after), 200);
+        QCOMPARE(QJsonDocument::fromJson(after)["hook_calls"].toInt(), callsBefore + 1);
+        QVERIFY(!messages.isEmpty());
+        QVERIFY(!messages.last().at(0).toString().contains(QStringLiteral("hook-sim-key")));
+        const QList<AuditEntry> rows = log.entries();
+        QVERIFY(!rows.isEmpty());
+        QCOMPARE(rows.first().action, QStringLiteral("deploy.hook"));
+        QCOMPARE(rows.first().result, QStringLiteral("ok: triggered"));
+        QVERIFY(!QJsonDocument(rows.first().details).toJson().contains("hook-sim-key"));
+
+        // A wrong key: an error in words, audited as such, the key not in it.
+        hook.setQuery(QStringLiteral("key=not-the-key"));
+        session.setHookOnly(kService, hook);
+        messages.clear();
+        page.redeploy();
+        QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 5000);
+        QCOMPARE(messages.last().at(1).toBool(), true);
+        QVERIFY(!messages.last().at(0).toString().contains(QStringLiteral("not-the-key")));
+        QVERIFY(log.entries().first().result.startsWith(QStringLiteral("error: ")));
+        QTest::qWait(800); // let the hook's deploy finish before the next test
+    }
+
+    // With the watched target's history at hand, "before" is read from it the moment the
+    // redeploy starts (latency and error rate both), and "after" comes from the soak.
+    void beforeWindowFromHistory()
+    {
+        SignalEngine history;
+        const qint64 now = m_clock.nowMs();
+        // Two minutes of scrapes: 10 % server errors and a 0.25 s mean latency.
+        for (int i = 0; i <= 24; ++i) {
+            const double requests = 100.0 * i;
+            const double errors = 10.0 * i;
+            // The modular dialect's names: errors counted by api_errors_total.
+            const std::string labels = "method=\"GET\",endpoint=\"/v1/jobs\"";
+            const std::string body =
+                "# TYPE api_requests_total counter\n# TYPE api_errors_total counter\n"
+                "# TYPE api_request_duration_seconds histogram\napi_requests_total{" +
+                labels + ",status_code=\"200\"} " + std::to_string(requests - errors) +
+                "\napi_requests_total{" + labels + ",status_code=\"500\"} " +
+                std::to_string(errors) + "\napi_errors_total{error_type=\"server_error\"} " +
+                std::to_string(errors) + "\napi_request_duration_seconds_bucket{" + labels +
+                ",le=\"+Inf\"} " + std::to_string(requests) +
+                "\napi_request_duration_seconds_sum{" + labels + "} " +
+                std::to_string(requests * 0.25) + "\napi_request_duration_seconds_count{" + labels +
+                "} " + std::to_string(requests) + "\n";
+            QVERIFY(
+                history.ingest(now - 120'000 + i * 5000, body, MetricsFormat::PrometheusText).ok);
+        }
+        DeploySession session(&m_network, &m_clock, nullptr);
+        configure(session);
+        session.setHistory(&history);
+        DeploysPage page(&session);
+        page.setConfirmations(false);
+        page.setServiceName(kServiceName);
+        page.show();
+        session.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(session.liveDeploy().has_value(), 5000);
+        page.redeploy();
+        QVERIFY(session.before().has_value());
+        QVERIFY(session.before()->avgLatencyS.has_value());
+        QVERIFY(session.before()->errorRatio.has_value());
+        QVERIFY(qAbs(*session.before()->avgLatencyS - 0.25) < 1e-3);
+        QVERIFY2(qAbs(*session.before()->errorRatio - 0.10) < 1e-3,
+                 qPrintable(QString::number(*session.before()->errorRatio)));
+        QVERIFY(!session.before()->healthKnown);
+        QSignalSpy verified(&session, &DeploySession::verificationFinished);
+        QVERIFY(verified.wait(20000));
+        QVERIFY(session.after().has_value());
+        QVERIFY(session.after()->avgLatencyS.has_value());
+        // The plan dialect exports no status or error counts: no error rate after, said as such.
+        QVERIFY(!session.after()->errorRatio.has_value());
+        // The comparison table shows both columns filled, with the unknown health as a dash.
+        auto* compare = page.findChild<QTableWidget*>(QStringLiteral("deployCompare"));
+        QVERIFY(compare);
+        QCOMPARE(compare->item(1, 1)->text(), QStringLiteral("10.00 %"));
+        QCOMPARE(compare->item(1, 2)->text(), QStringLiteral("not exported"));
+        QCOMPARE(compare->item(2, 1)->text(), QStringLiteral("–"));
     }
 
     void readOnlyTarget()

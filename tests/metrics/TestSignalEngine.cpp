@@ -9,6 +9,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace ops;
@@ -51,6 +52,7 @@ private slots:
     void counterResetAcrossRedeploy();
     void jsonStubSignals();
     void mappingOverride();
+    void roleOverridesOverTheDetectedDialect();
     void rejectsBadScrapes();
     void zeroAllocationsPerSampleInSteadyState();
     void seriesBoundHoldsUnderChurn();
@@ -255,6 +257,44 @@ void TestSignalEngine::mappingOverride()
                 .ok);
     QCOMPARE(engine.latest(SignalId::RequestRate), 3.0);
     QVERIFY(row(engine, "/x"));
+}
+
+// A target's "metric names" setting: the dialect is still detected, and the overridden roles
+// are laid over it, before and after detection, and when changed later.
+void TestSignalEngine::roleOverridesOverTheDetectedDialect()
+{
+    MetricsMapping m;
+    QVERIFY(!m.setRole("no_such_role", "x"));
+    QVERIFY(m.setRole("latency", "lat_seconds"));
+    QCOMPARE(m.latencyHistogram, std::string("lat_seconds"));
+    QVERIFY(std::find(MetricsMapping::roleNames().begin(), MetricsMapping::roleNames().end(),
+                      "requests_counter") != MetricsMapping::roleNames().end());
+
+    SignalEngine engine(smallConfig());
+    // Modular dialect series, except that memory is exported under another name.
+    engine.setMappingOverrides({{"memory", "rss_bytes"}, {"bogus", "ignored"}});
+    const auto scrape = [&](qint64 t, int requests, double rss) {
+        const std::string body =
+            "api_requests_total{method=\"GET\",endpoint=\"/v1/jobs\",status_code=\"200\"} " +
+            std::to_string(requests) +
+            "\napi_errors_total{error_type=\"server_error\"} 0\n"
+            "workflow_executions_total{workflow_type=\"job_posting\",status=\"completed\"} 1\n"
+            "system_memory_usage_bytes 111\nrss_bytes " +
+            std::to_string(rss) + "\n";
+        return engine.ingest(t, body, MetricsFormat::PrometheusText);
+    };
+    QVERIFY(scrape(0, 10, 5e8).ok);
+    QVERIFY(scrape(1000, 30, 6e8).ok);
+    QCOMPARE(engine.dialect(), Dialect::Modular);
+    QCOMPARE(engine.mapping().memoryGauge, std::string("rss_bytes"));
+    QCOMPARE(engine.latest(SignalId::MemoryBytes), 6e8);
+    QCOMPARE(engine.latest(SignalId::RequestRate), 20.0);
+    // Cleared: the dialect's own name again.
+    engine.setMappingOverrides({});
+    QCOMPARE(engine.mapping().memoryGauge, std::string("system_memory_usage_bytes"));
+    QVERIFY(scrape(2000, 50, 7e8).ok);
+    QCOMPARE(engine.latest(SignalId::MemoryBytes), 111.0);
+    QCOMPARE(engine.latest(SignalId::RequestRate), 20.0);
 }
 
 void TestSignalEngine::rejectsBadScrapes()

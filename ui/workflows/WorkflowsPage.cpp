@@ -192,6 +192,19 @@ QString WorkflowsPage::messageText() const
     return m_message->isVisible() ? m_message->text() : QString();
 }
 
+void WorkflowsPage::setClient(WorkflowClient* client, const QString& targetLabel)
+{
+    if (client == m_client && targetLabel == m_targetLabel)
+        return;
+    m_client = client;
+    m_targetLabel = targetLabel;
+    m_tracker->setClient(client);
+    m_model->clear();
+    m_message->clear();
+    m_message->hide();
+    setDialect(client->dialect()); // banner, types, actions; lists the new target
+}
+
 void WorkflowsPage::setDialect(Dialect dialect)
 {
     const bool changed = dialect != m_client->dialect() || m_model->rowCount() == 0;
@@ -352,7 +365,15 @@ void WorkflowsPage::openLaunchDialog()
         const QString type = dialog->workflowType();
         const QJsonObject metadata = dialog->metadata();
         showMessage(tr("Launching %1…").arg(type), false);
-        m_client->launch(type, metadata, [this, type, metadata](const WorkflowResult& r) {
+        WorkflowClient* client = m_client;
+        m_client->launch(type, metadata, [this, client, type, metadata](const WorkflowResult& r) {
+            if (r.ok())
+                LaunchWorkflowDialog::rememberLaunch(type, metadata);
+            if (client != m_client) { // another target is on screen now
+                showResult(
+                    r, tr("Launched %1 (%2) on %3.").arg(r.workflowId, type, client->targetName()));
+                return;
+            }
             if (!r.workflowId.isEmpty()) {
                 m_tracker->follow(r.workflowId);
                 Workflow placeholder;
@@ -364,8 +385,6 @@ void WorkflowsPage::openLaunchDialog()
                 if (m_model->rowOf(r.workflowId) < 0)
                     m_model->upsert(placeholder);
             }
-            if (r.ok())
-                LaunchWorkflowDialog::rememberLaunch(type, metadata);
             showResult(r, tr("Launched %1 (%2).").arg(r.workflowId, type));
         });
     });
@@ -378,13 +397,14 @@ void WorkflowsPage::openJobDialog()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &CreateJobDialog::submitted, this, [this, dialog](const JobDraft& draft) {
         QPointer<CreateJobDialog> guard(dialog);
-        m_client->createJob(draft, [this, guard](const WorkflowResult& r) {
+        WorkflowClient* client = m_client;
+        m_client->createJob(draft, [this, guard, client](const WorkflowResult& r) {
             if (!r.ok()) {
                 if (guard)
                     guard->showErrors(r.error, r.fieldErrors);
                 return;
             }
-            if (!r.workflowId.isEmpty())
+            if (!r.workflowId.isEmpty() && client == m_client)
                 m_tracker->follow(r.workflowId);
             showMessage(r.workflowId.isEmpty()
                             ? tr("Created job %1 (this gateway started no workflow).").arg(r.jobId)
@@ -411,8 +431,10 @@ void WorkflowsPage::cancelSelected()
     if (answer != QMessageBox::Yes)
         return;
     m_model->noteCancelled(id);
-    m_client->cancel(id, [this, id](const WorkflowResult& r) {
-        m_tracker->follow(id);
+    WorkflowClient* client = m_client;
+    m_client->cancel(id, [this, client, id](const WorkflowResult& r) {
+        if (client == m_client)
+            m_tracker->follow(id);
         showResult(r, tr("Cancel requested for %1.").arg(id));
     });
 }
@@ -422,8 +444,9 @@ void WorkflowsPage::rerunSelected()
     const QString id = selectedId();
     if (id.isEmpty())
         return;
-    m_client->rerun(id, [this, id](const WorkflowResult& r) {
-        if (r.ok())
+    WorkflowClient* client = m_client;
+    m_client->rerun(id, [this, client, id](const WorkflowResult& r) {
+        if (r.ok() && client == m_client)
             m_tracker->follow(id);
         showResult(r, tr("Re-running %1 (completed steps are skipped).").arg(id));
     });

@@ -39,6 +39,11 @@ public:
     QString messageText() const;
     QTableWidget* countsTable() const { return m_counts; }
 
+    // Another target was chosen: its client (not owned) and how to name it; the list, filters
+    // and banner follow, and answers from the previous target no longer touch the list.
+    void setClient(ops::WorkflowClient* client, const QString& targetLabel);
+    WorkflowClient* client() const { return m_client; }
+
 public slots:
     // The monitor detected (another) dialect: types, routes and banner follow it.
     void setDialect(ops::Dialect dialect);

@@ -1,0 +1,123 @@
+// The windowed console's composition root over two saved targets, each a real simulator: every
+// target's alerts are evaluated (not only the one on screen), choosing the other target moves
+// the Workflows page to its gateway with its read-only flag, and a target's metric-name
+// overrides reach its signals.
+#include "ConsoleApplication.h"
+#include "SimulatorProcess.h"
+#include "TargetsController.h"
+#include "alerts/AlertCenter.h"
+#include "alerts/AlertEngine.h"
+#include "metrics/SignalEngine.h"
+#include "monitor/TargetMonitor.h"
+#include "ops/WorkflowClient.h"
+#include "storage/TargetStore.h"
+#include "workflows/WorkflowsPage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace ops;
+
+class TestConsoleTargets : public QObject {
+    Q_OBJECT
+
+private:
+    test::SimulatorProcess m_plan;
+    test::SimulatorProcess m_modular;
+
+    static bool targetEvaluated(const AlertCenter* alerts, const QString& target)
+    {
+        for (const AlertStatus& status : alerts->engine()->alerts()) {
+            if (status.key.target == target)
+                return true;
+        }
+        return false;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY2(m_plan.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
+                 qPrintable(m_plan.error()));
+        QVERIFY2(m_modular.start({QStringLiteral("--dialect"), QStringLiteral("modular")}),
+                 qPrintable(m_modular.error()));
+        TargetStore store;
+        QFile::remove(store.path());
+        QString error;
+        QVERIFY2(store.load(&error), qPrintable(error));
+        Target alpha;
+        alpha.name = QStringLiteral("alpha");
+        alpha.baseUrl = m_plan.url();
+        alpha.intervalMs = 1000;
+        alpha.metricMapping.insert(QStringLiteral("memory"),
+                                   QStringLiteral("process_virtual_memory_bytes"));
+        Target beta;
+        beta.name = QStringLiteral("beta");
+        beta.baseUrl = m_modular.url();
+        beta.intervalMs = 1000;
+        beta.readOnly = true;
+        QVERIFY2(store.upsert(alpha, &error), qPrintable(error));
+        QVERIFY2(store.upsert(beta, &error), qPrintable(error));
+        store.setLastWatched(QStringLiteral("alpha"));
+        QVERIFY2(store.save(&error), qPrintable(error));
+    }
+
+    void everyTargetWatchedAndFollowed()
+    {
+        ConsoleOptions options;
+        options.page = QStringLiteral("workflows");
+        ConsoleApplication console(options);
+        QVERIFY2(console.start(), qPrintable(console.errorString()));
+        TargetsController* targets = console.targets();
+        QVERIFY(targets);
+        QCOMPARE(targets->current().name, QStringLiteral("alpha"));
+
+        // Alerts: both targets are evaluated while only alpha is on screen.
+        AlertCenter* alerts = console.alertCenter();
+        QCOMPARE(alerts->watchedTargets().size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(targetEvaluated(alerts, QStringLiteral("alpha")), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(targetEvaluated(alerts, QStringLiteral("beta")), 15000);
+
+        // The metric-name override of alpha: memory is its virtual size, not the resident one.
+        TargetMonitor* alphaMonitor = targets->monitorFor(QStringLiteral("alpha"));
+        QVERIFY(alphaMonitor);
+        QTRY_VERIFY_WITH_TIMEOUT(alphaMonitor->signalEngine().dialect() == Dialect::Plan, 10000);
+        QCOMPARE(alphaMonitor->signalEngine().mapping().memoryGauge,
+                 std::string("process_virtual_memory_bytes"));
+        TargetMonitor* betaMonitor = targets->monitorFor(QStringLiteral("beta"));
+        QVERIFY(betaMonitor);
+        QTRY_VERIFY_WITH_TIMEOUT(betaMonitor->signalEngine().dialect() == Dialect::Modular, 10000);
+        // beta has no override: its own dialect's mapping (the modular JSON stub here).
+        QCOMPARE(betaMonitor->signalEngine().mapping().memoryGauge,
+                 MetricsMapping::forModularJsonStub().memoryGauge);
+
+        // Workflows: alpha (writable, plan dialect) first...
+        WorkflowsPage* page = console.workflowsPage();
+        QVERIFY(page);
+        QCOMPARE(page->client()->baseUrl(), m_plan.url());
+        QVERIFY(!page->client()->isReadOnly());
+        QTRY_COMPARE_WITH_TIMEOUT(page->client()->dialect(), Dialect::Plan, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->launchAction()->isEnabled(), 10000);
+
+        // ...then beta: its gateway, its dialect, read-only, so no launch.
+        targets->watch(QStringLiteral("beta"));
+        QCOMPARE(targets->current().name, QStringLiteral("beta"));
+        QCOMPARE(page->client()->baseUrl(), m_modular.url());
+        QCOMPARE(page->client()->targetName(), QStringLiteral("beta"));
+        QVERIFY(page->client()->isReadOnly());
+        QTRY_COMPARE_WITH_TIMEOUT(page->client()->dialect(), Dialect::Modular, 10000);
+        QVERIFY(!page->launchAction()->isEnabled());
+
+        // And back: alpha's client again, writable.
+        targets->watch(QStringLiteral("alpha"));
+        QCOMPARE(page->client()->baseUrl(), m_plan.url());
+        QVERIFY(!page->client()->isReadOnly());
+        QTRY_VERIFY_WITH_TIMEOUT(page->launchAction()->isEnabled(), 10000);
+    }
+};
+
+QTEST_MAIN(TestConsoleTargets)
+#include "TestConsoleTargets.moc"
