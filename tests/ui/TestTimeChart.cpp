@@ -334,7 +334,8 @@ void TestTimeChart::staleGreysTheLinesWithTheirAge()
     chart.setStale(true, "stale — last data 42 s ago");
     QVERIFY(chart.isStale());
     QVERIFY(chart.drawnColor(0) != blue);
-    QCOMPARE(chart.drawnColor(0), chart.palette().color(QPalette::Disabled, QPalette::Text));
+    const QColor grey = chart.drawnColor(0);
+    QVERIFY(grey.red() == grey.green() && grey.green() == grey.blue()); // a grey: no hue left
     const QImage stale = chart.renderImage(chart.size());
     QCOMPARE(pixelsNear(stale, blue), 0);
     QVERIFY(pixelsNear(stale, chart.drawnColor(0)) > 200);

@@ -85,10 +85,19 @@ QSize MetricTile::minimumSizeHint() const
     return {fm.horizontalAdvance(QStringLiteral("Response time")) + 24, fm.height() * 5 + 36};
 }
 
+QColor MetricTile::staleGrey() const
+{
+    const QColor a = palette().color(QPalette::Window);
+    const QColor b = palette().color(QPalette::Text);
+    constexpr int alpha = 150;
+    const auto blend = [](int x, int y) { return (x * (255 - alpha) + y * alpha) / 255; };
+    return QColor(blend(a.red(), b.red()), blend(a.green(), b.green()), blend(a.blue(), b.blue()));
+}
+
 QColor MetricTile::accent() const
 {
     if (m_stale)
-        return palette().color(QPalette::Disabled, QPalette::Text);
+        return staleGrey();
     if (m_accent.isValid())
         return m_accent;
     switch (m_level) {
@@ -137,10 +146,9 @@ void MetricTile::paintEvent(QPaintEvent* event)
     const QRect r = contentsRect().adjusted(10, 6, -8, -6);
     const QColor color = accent();
     const QPalette& pal = palette();
-    const QColor text =
-        m_stale ? pal.color(QPalette::Disabled, QPalette::Text) : pal.color(QPalette::Text);
+    const QColor text = m_stale ? staleGrey() : pal.color(QPalette::Text);
     QColor soft = text;
-    soft.setAlpha(m_stale ? 140 : 190);
+    soft.setAlpha(m_stale ? 255 : 190);
 
     // Accent bar on the left: the threshold level at a glance.
     p.fillRect(QRect(contentsRect().left(), contentsRect().top(), 5, contentsRect().height()),

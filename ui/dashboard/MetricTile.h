@@ -39,6 +39,9 @@ protected:
 
 private:
     QColor accent() const;
+    // Stale text and accent: a grey between the background and the text, readable on light and
+    // dark palettes.
+    QColor staleGrey() const;
     void updateAccessible();
 
     QString m_title;

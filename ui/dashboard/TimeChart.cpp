@@ -67,6 +67,15 @@ std::vector<StorePoint>::const_iterator nearestPoint(const std::vector<StorePoin
 
 constexpr double kMarkerHoverPx = 6;
 
+QColor mix(const QColor& a, const QColor& b, int alpha);
+
+// Stale lines: a grey halfway between the background and the text, readable on light and dark
+// palettes (the disabled text colour nearly vanishes on a light base).
+QColor staleGrey(const QPalette& pal)
+{
+    return mix(pal.color(QPalette::Base), pal.color(QPalette::Text), 130);
+}
+
 // b over a at alpha (0-255), opaque.
 QColor mix(const QColor& a, const QColor& b, int alpha)
 {
@@ -261,7 +270,7 @@ QColor TimeChart::drawnColor(int index) const
     if (index < 0 || index >= seriesCount())
         return {};
     if (m_stale)
-        return palette().color(QPalette::Disabled, QPalette::Text);
+        return staleGrey(palette());
     return m_series[static_cast<std::size_t>(index)].color;
 }
 
@@ -442,7 +451,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         const double w = fm.horizontalAdvance(s.name) + 22;
         const QRectF r(lx, m_layout.legend.top(), w, m_layout.legend.height());
         m_legendRects[i] = r;
-        QColor c = m_stale ? pal.color(QPalette::Disabled, QPalette::Text) : s.color;
+        QColor c = m_stale ? staleGrey(pal) : s.color;
         QColor t = text;
         if (!s.visible || !present) {
             c.setAlpha(70);
@@ -513,7 +522,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     const double xScale = plot.width() / static_cast<double>(span);
     const double yScale = plot.height() / ySpan;
     bool empty = true;
-    const QColor staleColor = pal.color(QPalette::Disabled, QPalette::Text);
+    const QColor staleColor = staleGrey(pal);
     for (Series& s : m_series) {
         if (s.points.empty())
             continue;
@@ -533,14 +542,12 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
 
     paintMarkers(painter, plot, fm);
 
-    // Stale: the age, top right of the plot, over the greyed lines.
+    // Stale: the age, right of the title (markers and the latest data stay uncovered).
     if (m_stale && !m_staleNote.isEmpty()) {
         const double w = fm.horizontalAdvance(m_staleNote) + 12;
-        const QRectF box(plot.right() - w - 4, plot.top() + 4, w, fm.height() + 4);
-        QColor bg = base;
-        bg.setAlpha(220);
-        painter.fillRect(box, bg);
+        const QRectF box(size.width() - kRightMargin - w, 2, w, fm.height() + 2);
         painter.setPen(QPen(staleColor, 0));
+        painter.setBrush(Qt::NoBrush);
         painter.drawRect(box);
         painter.setPen(text);
         painter.drawText(box, Qt::AlignCenter, m_staleNote);

@@ -60,7 +60,21 @@ TimeControls::TimeControls(ChartTimeline* timeline, const Actions& actions, QWid
 void TimeControls::setStatus(const QString& text, bool stale)
 {
     m_status->setText(text);
-    m_status->setEnabled(!stale); // greyed while stale
+    // Greyed while stale, but readable: a grey between the background and the text (the
+    // disabled colour nearly vanishes on a light palette). Re-derived on each call (every
+    // second), so it follows palette changes.
+    if (!stale) {
+        m_status->setPalette(QPalette()); // the inherited palette again
+    } else {
+        const QColor a = palette().color(QPalette::Window);
+        const QColor b = palette().color(QPalette::WindowText);
+        const auto blend = [](int x, int y) { return (x * 105 + y * 150) / 255; };
+        QPalette pal;
+        pal.setColor(QPalette::WindowText,
+                     QColor(blend(a.red(), b.red()), blend(a.green(), b.green()),
+                            blend(a.blue(), b.blue())));
+        m_status->setPalette(pal);
+    }
 }
 
 QString TimeControls::status() const
