@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -73,6 +74,16 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     , m_restApi(new QCheckBox(tr("Use the Render REST API"), this))
     , m_renderBase(new QLineEdit(this))
     , m_renderKey(secretField(tr("not stored"), this))
+    , m_promUrl(new QLineEdit(this))
+    , m_promSelector(new QLineEdit(this))
+    , m_promSideBySide(new QCheckBox(tr("Instances side by side (else their aggregate)"), this))
+    , m_promAuth(new QComboBox(this))
+    , m_promUser(new QLineEdit(this))
+    , m_promCredential(secretField(tr("not stored"), this))
+    , m_amUrl(new QLineEdit(this))
+    , m_amAuth(new QComboBox(this))
+    , m_amUser(new QLineEdit(this))
+    , m_amCredential(secretField(tr("not stored"), this))
     , m_testResult(new QLabel(this))
     , m_demoButton(new QPushButton(tr("Try the &demo"), this))
     , m_removeButton(new QPushButton(tr("&Remove"), this))
@@ -101,6 +112,10 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
            "names such as status_label, endpoint_label, errors_label."));
     m_renderBase->setPlaceholderText(RenderService::defaultRenderApiBase().toString());
     m_apiKey->setObjectName(QStringLiteral("apiKey"));
+    m_name->setObjectName(QStringLiteral("targetName"));
+    m_url->setObjectName(QStringLiteral("targetUrl"));
+    m_mapping->setObjectName(QStringLiteral("metricMapping"));
+    m_testResult->setObjectName(QStringLiteral("targetTestResult"));
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -132,10 +147,45 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     renderForm->addRow(tr("API base URL:"), m_renderBase);
     renderForm->addRow(tr("Render API key:"), m_renderKey);
 
+    for (QComboBox* auth : {m_promAuth, m_amAuth}) {
+        auth->addItem(tr("none"), QStringLiteral("none"));
+        auth->addItem(tr("Bearer token"), QStringLiteral("bearer"));
+        auth->addItem(tr("basic (user + password)"), QStringLiteral("basic"));
+    }
+    m_promUrl->setObjectName(QStringLiteral("prometheusUrl"));
+    m_promUrl->setPlaceholderText(tr("empty: scrape the gateway directly"));
+    m_promSelector->setPlaceholderText(QStringLiteral("job=\"bhiv-gateway\""));
+    m_promSelector->setObjectName(QStringLiteral("prometheusSelector"));
+    m_promCredential->setObjectName(QStringLiteral("prometheusCredential"));
+    m_amUrl->setObjectName(QStringLiteral("alertmanagerUrl"));
+    m_amUrl->setPlaceholderText(tr("empty: alerts stay on this desktop"));
+    m_amCredential->setObjectName(QStringLiteral("alertmanagerCredential"));
+    auto* team = new QWidget(this);
+    auto* teamLayout = new QVBoxLayout(team);
+    auto* prometheus = new QGroupBox(tr("Prometheus (read the signals from it)"), team);
+    auto* promForm = new QFormLayout(prometheus);
+    promForm->addRow(tr("Server URL:"), m_promUrl);
+    promForm->addRow(tr("Label selector:"), m_promSelector);
+    promForm->addRow(QString(), m_promSideBySide);
+    promForm->addRow(tr("Authentication:"), m_promAuth);
+    promForm->addRow(tr("User:"), m_promUser);
+    promForm->addRow(tr("Token / password:"), m_promCredential);
+    auto* alertmanager =
+        new QGroupBox(tr("Alertmanager (share alerts and acknowledgements)"), team);
+    auto* amForm = new QFormLayout(alertmanager);
+    amForm->addRow(tr("URL:"), m_amUrl);
+    amForm->addRow(tr("Authentication:"), m_amAuth);
+    amForm->addRow(tr("User:"), m_amUser);
+    amForm->addRow(tr("Token / password:"), m_amCredential);
+    teamLayout->addWidget(prometheus);
+    teamLayout->addWidget(alertmanager);
+    teamLayout->addStretch(1);
+
     auto* newButton = new QPushButton(tr("&New"), this);
     auto* saveButton = new QPushButton(tr("&Save"), this);
     auto* testButton = new QPushButton(tr("&Test"), this);
     saveButton->setDefault(true);
+    saveButton->setObjectName(QStringLiteral("saveTarget"));
     auto* left = new QVBoxLayout;
     left->addWidget(m_list, 1);
     auto* listButtons = new QHBoxLayout;
@@ -145,8 +195,12 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     left->addWidget(m_demoButton);
 
     auto* right = new QVBoxLayout;
-    right->addWidget(gateway);
-    right->addWidget(render);
+    auto* sections = new QTabWidget(this);
+    sections->setObjectName(QStringLiteral("targetSections"));
+    sections->addTab(gateway, tr("&Gateway"));
+    sections->addTab(render, tr("&Render service"));
+    sections->addTab(team, tr("Prometheus && &Alertmanager"));
+    right->addWidget(sections);
     right->addWidget(m_sessionOnly);
     right->addWidget(m_testResult);
     auto* actions = new QHBoxLayout;
@@ -237,7 +291,7 @@ void TargetsDialog::newTarget()
     m_allowHttp->setChecked(false);
     m_fingerprint->clear();
     m_mapping->clear();
-    for (QLineEdit* secret : {m_apiKey, m_deployHook, m_renderKey}) {
+    for (QLineEdit* secret : secretFields()) {
         secret->clear();
         secret->setPlaceholderText(tr("not stored"));
     }
@@ -245,6 +299,7 @@ void TargetsDialog::newTarget()
     m_serviceName->clear();
     m_restApi->setChecked(false);
     m_renderBase->clear();
+    showTeam(Target{});
     m_apiKeyState->setText(tr("Keys are kept in the system keychain, never in a file."));
     m_testResult->clear();
     m_removeButton->setEnabled(false);
@@ -278,7 +333,8 @@ void TargetsDialog::showTarget(const QString& name)
     m_serviceName->setText(service.displayName);
     m_restApi->setChecked(service.restApi);
     m_renderBase->setText(service.restApi ? service.apiBaseUrl.toString() : QString());
-    for (QLineEdit* secret : {m_apiKey, m_deployHook, m_renderKey})
+    showTeam(*target);
+    for (QLineEdit* secret : secretFields())
         secret->clear();
     m_testResult->clear();
     m_removeButton->setEnabled(true);
@@ -319,6 +375,8 @@ void TargetsDialog::refreshKeyState(const QString& name)
     };
     show(m_apiKey, secretKeyGatewayApiKey(name));
     show(m_renderKey, secretKeyRenderApiKey(name));
+    show(m_promCredential, secretKeyPrometheusCredential(name));
+    show(m_amCredential, secretKeyAlertmanagerCredential(name));
     const QString serviceId = m_serviceId->text().trimmed();
     if (!serviceId.isEmpty())
         show(m_deployHook, secretKeyDeployHook(name, serviceId));
@@ -366,7 +424,37 @@ Target TargetsDialog::formTarget() const
                              (old && !old->services.isEmpty() && old->services.first().deployHook);
         target.services << service;
     }
+    const QString promUrl = m_promUrl->text().trimmed();
+    target.dataSource.kind =
+        promUrl.isEmpty() ? DataSourceConfig::Kind::Direct : DataSourceConfig::Kind::Prometheus;
+    target.dataSource.url = promUrl.isEmpty() ? QUrl() : QUrl::fromUserInput(promUrl);
+    target.dataSource.selector = m_promSelector->text().trimmed();
+    target.dataSource.sideBySide = m_promSideBySide->isChecked();
+    target.dataSource.auth = m_promAuth->currentData().toString();
+    target.dataSource.username = m_promUser->text().trimmed();
+    const QString amUrl = m_amUrl->text().trimmed();
+    target.alertmanager.url = amUrl.isEmpty() ? QUrl() : QUrl::fromUserInput(amUrl);
+    target.alertmanager.auth = m_amAuth->currentData().toString();
+    target.alertmanager.username = m_amUser->text().trimmed();
     return target;
+}
+
+void TargetsDialog::showTeam(const Target& target)
+{
+    const bool prometheus = target.dataSource.kind == DataSourceConfig::Kind::Prometheus;
+    m_promUrl->setText(prometheus ? target.dataSource.url.toString() : QString());
+    m_promSelector->setText(target.dataSource.selector);
+    m_promSideBySide->setChecked(target.dataSource.sideBySide);
+    m_promAuth->setCurrentIndex(std::max(0, m_promAuth->findData(target.dataSource.auth)));
+    m_promUser->setText(target.dataSource.username);
+    m_amUrl->setText(target.alertmanager.url.toString());
+    m_amAuth->setCurrentIndex(std::max(0, m_amAuth->findData(target.alertmanager.auth)));
+    m_amUser->setText(target.alertmanager.username);
+}
+
+QList<QLineEdit*> TargetsDialog::secretFields() const
+{
+    return {m_apiKey, m_deployHook, m_renderKey, m_promCredential, m_amCredential};
 }
 
 void TargetsDialog::storeSecrets(const Target& target, std::function<void(bool)> done)
@@ -376,6 +464,12 @@ void TargetsDialog::storeSecrets(const Target& target, std::function<void(bool)>
         writes.append({secretKeyGatewayApiKey(target.name), m_apiKey->text().toUtf8()});
     if (!m_renderKey->text().isEmpty())
         writes.append({secretKeyRenderApiKey(target.name), m_renderKey->text().toUtf8()});
+    if (!m_promCredential->text().isEmpty())
+        writes.append(
+            {secretKeyPrometheusCredential(target.name), m_promCredential->text().toUtf8()});
+    if (!m_amCredential->text().isEmpty())
+        writes.append(
+            {secretKeyAlertmanagerCredential(target.name), m_amCredential->text().toUtf8()});
     if (!m_deployHook->text().isEmpty() && !target.services.isEmpty())
         writes.append({secretKeyDeployHook(target.name, target.services.first().serviceId),
                        m_deployHook->text().toUtf8()});
@@ -442,7 +536,7 @@ void TargetsDialog::save()
             return;
         }
         m_problem->hide();
-        for (QLineEdit* secret : {m_apiKey, m_deployHook, m_renderKey})
+        for (QLineEdit* secret : secretFields())
             secret->clear();
         m_currentName = target.name;
         reloadList();

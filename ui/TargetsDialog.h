@@ -47,6 +47,8 @@ signals:
     void targetRemoved(const QString& name);
 
 private:
+    void showTeam(const Target& target);
+    QList<QLineEdit*> secretFields() const;
     void reloadList();
     void showTarget(const QString& name);
     Target formTarget() const;
@@ -83,6 +85,17 @@ private:
     QCheckBox* m_restApi;
     QLineEdit* m_renderBase;
     QLineEdit* m_renderKey;
+    // Team monitoring: a Prometheus data source and a team Alertmanager (credentials: keychain).
+    QLineEdit* m_promUrl;
+    QLineEdit* m_promSelector;
+    QCheckBox* m_promSideBySide;
+    QComboBox* m_promAuth;
+    QLineEdit* m_promUser;
+    QLineEdit* m_promCredential;
+    QLineEdit* m_amUrl;
+    QComboBox* m_amAuth;
+    QLineEdit* m_amUser;
+    QLineEdit* m_amCredential;
     QLabel* m_testResult;
     QPushButton* m_demoButton;
     QPushButton* m_removeButton;

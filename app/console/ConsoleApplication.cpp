@@ -140,20 +140,13 @@ bool ConsoleApplication::start()
         connect(m_targets.get(), &TargetsController::currentTargetChanged, this,
                 &ConsoleApplication::onTargetChanged);
     }
-    // A target whose signals come from Prometheus: the chart window backfilled on connect, then
+    // Targets whose signals come from Prometheus: the chart window backfilled on connect, then
     // refreshed on the poll interval; the gateway's own polls still give health and state.
-    if (m_targets &&
-        m_targets->current().dataSource.kind == ops::DataSourceConfig::Kind::Prometheus) {
-        auto* feed = new ops::PrometheusFeed(
-            m_network.get(), m_targets->current(),
-            [this](const QString& key, ops::SecretStore::Callback done) {
-                m_targets->readKey(key, std::move(done));
-            },
-            m_monitor.get(), m_clock.get(), m_monitor.get());
-        connect(feed, &ops::PrometheusFeed::problem, this, [](const QString& error) {
-            qWarning("bhiv-ops: Prometheus: %s", qPrintable(error));
-        });
-        feed->start();
+    if (m_targets) {
+        for (const auto& [name, monitor] : m_targets->monitors())
+            startPrometheusFeed(name, monitor);
+        connect(m_targets.get(), &TargetsController::targetAdded, this,
+                &ConsoleApplication::startPrometheusFeed);
     }
     if (!addAlerts(label))
         return false;
@@ -304,7 +297,10 @@ bool ConsoleApplication::addAlerts(const QString& label)
                 hub->configure(store.targets());
         };
         configure();
+        // Saved in the targets dialog (the watched one edited, or one added or removed).
         connect(m_targets.get(), &TargetsController::currentTargetChanged, hub, configure);
+        connect(m_targets.get(), &TargetsController::targetAdded, hub, configure);
+        connect(m_targets.get(), &TargetsController::targetRemoved, hub, configure);
         page->setTeamAlerts(hub->teamAlerts());
     }
     auto showPage = [this, index] {
@@ -328,6 +324,24 @@ bool ConsoleApplication::addAlerts(const QString& label)
                     &ops::AlertTray::showFallback);
     }
     return true;
+}
+
+void ConsoleApplication::startPrometheusFeed(const QString& name, ops::TargetMonitor* monitor)
+{
+    const std::optional<ops::Target> target = m_targets->target(name);
+    if (!target || target->dataSource.kind != ops::DataSourceConfig::Kind::Prometheus)
+        return;
+    // Owned by the monitor: it goes when the target does.
+    auto* feed = new ops::PrometheusFeed(
+        m_network.get(), *target,
+        [this](const QString& key, ops::SecretStore::Callback done) {
+            m_targets->readKey(key, std::move(done));
+        },
+        monitor, m_clock.get(), monitor);
+    connect(feed, &ops::PrometheusFeed::problem, this, [name](const QString& error) {
+        qWarning("bhiv-ops: Prometheus (%s): %s", qPrintable(name), qPrintable(error));
+    });
+    feed->start();
 }
 
 bool ConsoleApplication::hasTrayIcon() const

@@ -68,6 +68,7 @@ private:
     ops::WorkflowClient* workflowClientFor(const ops::Target& target);
     void followDialect(ops::TargetMonitor* monitor);
     void onTargetChanged(const ops::Target& target);
+    void startPrometheusFeed(const QString& name, ops::TargetMonitor* monitor);
     bool addAlerts(const QString& label);
     void watchMarkers(const QString& label);
 

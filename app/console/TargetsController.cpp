@@ -106,6 +106,11 @@ void TargetsController::hookPoller(Watched* w)
     });
 }
 
+std::optional<ops::Target> TargetsController::target(const QString& name) const
+{
+    return m_store->find(name);
+}
+
 ops::TargetMonitor* TargetsController::monitorFor(const QString& name) const
 {
     Watched* w = find(name);

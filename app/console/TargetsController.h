@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QString>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QNetworkAccessManager;
@@ -56,6 +57,8 @@ public:
 
     // Shows another target (what choosing it in the switcher does).
     void watch(const QString& name);
+    // A saved target by name, as stored now.
+    std::optional<ops::Target> target(const QString& name) const;
     // The monitor of a watched target (nullptr when it is not watched).
     ops::TargetMonitor* monitorFor(const QString& name) const;
     // Every watched target's name and monitor, the watched one first.

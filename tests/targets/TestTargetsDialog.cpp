@@ -1,0 +1,166 @@
+// The targets dialog offscreen, on a real TargetStore file and memory secret stores: a target
+// typed in with its keys, metric names and the Prometheus / Alertmanager settings is saved with
+// every secret in the (keychain) store and none in the file; an unknown metric role or a
+// keychain that refuses keeps it unsaved with the reason shown; selecting it shows it again.
+#include "TargetsDialog.h"
+#include "secrets/MemorySecretStore.h"
+#include "storage/TargetStore.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ops;
+
+namespace {
+
+const QByteArray kApiKey = "dlg-api-key-1f2e3d";
+const QByteArray kPromToken = "dlg-prom-token-4c5b6a";
+const QByteArray kAmPassword = "dlg-am-password-7d8e9f";
+
+QLineEdit* field(QWidget* dialog, const char* name)
+{
+    return dialog->findChild<QLineEdit*>(QLatin1String(name));
+}
+
+void type(QWidget* dialog, const char* name, const QString& text)
+{
+    QLineEdit* edit = field(dialog, name);
+    QVERIFY2(edit, name);
+    edit->clear();
+    QTest::keyClicks(edit, text);
+}
+
+} // namespace
+
+class TestTargetsDialog : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private slots:
+    void savesEverythingWithSecretsInTheKeychainOnly()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("targets.json"));
+        TargetStore store(path);
+        QVERIFY(store.load());
+        MemorySecretStore keychain;
+        MemorySecretStore session;
+        TargetsDialog dialog(&store, &keychain, &session);
+        dialog.show();
+        QSignalSpy saved(&dialog, &TargetsDialog::targetSaved);
+
+        type(&dialog, "targetName", QStringLiteral("staging"));
+        type(&dialog, "targetUrl", QStringLiteral("https://staging.example.org"));
+        type(&dialog, "apiKey", QString::fromLatin1(kApiKey));
+        type(&dialog, "metricMapping", QStringLiteral("memory=process_virtual_memory_bytes"));
+        type(&dialog, "prometheusUrl", QStringLiteral("https://prometheus.example.org"));
+        type(&dialog, "prometheusSelector", QStringLiteral("job=\"bhiv-gateway\""));
+        type(&dialog, "prometheusCredential", QString::fromLatin1(kPromToken));
+        type(&dialog, "alertmanagerUrl", QStringLiteral("https://am.example.org"));
+        type(&dialog, "alertmanagerCredential", QString::fromLatin1(kAmPassword));
+        const auto combos = dialog.findChildren<QComboBox*>();
+        // The two authentication choosers follow the dialect combo; pick Bearer and basic.
+        QComboBox* promAuth = nullptr;
+        QComboBox* amAuth = nullptr;
+        for (QComboBox* c : combos) {
+            if (c->findData(QStringLiteral("bearer")) >= 0)
+                (promAuth ? amAuth : promAuth) = c;
+        }
+        QVERIFY(promAuth && amAuth);
+        promAuth->setCurrentIndex(promAuth->findData(QStringLiteral("bearer")));
+        amAuth->setCurrentIndex(amAuth->findData(QStringLiteral("basic")));
+        // An unknown metric role: not saved, and the reason is shown.
+        type(&dialog, "metricMapping", QStringLiteral("memroy=process_virtual_memory_bytes"));
+        QTest::mouseClick(dialog.findChild<QPushButton*>(QStringLiteral("saveTarget")),
+                          Qt::LeftButton);
+        QVERIFY(saved.isEmpty());
+        QVERIFY(store.find(QStringLiteral("staging")) == std::nullopt);
+        QVERIFY2(dialog.findChild<QLabel*>(QStringLiteral("targetTestResult"))
+                     ->text()
+                     .contains(QStringLiteral("memroy")),
+                 qPrintable(dialog.findChild<QLabel*>(QStringLiteral("targetTestResult"))->text()));
+
+        // A keychain that refuses: not saved either, the banner says why, nothing in the file.
+        type(&dialog, "metricMapping", QStringLiteral("memory=process_virtual_memory_bytes"));
+        keychain.setFailure(SecretError::Locked);
+        QTest::mouseClick(dialog.findChild<QPushButton*>(QStringLiteral("saveTarget")),
+                          Qt::LeftButton);
+        QTRY_VERIFY(dialog.findChild<QLabel*>(QStringLiteral("keychainBanner"))->isVisible());
+        QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("keychainBanner"))
+                    ->text()
+                    .contains(QStringLiteral("locked")));
+        QVERIFY(saved.isEmpty());
+        QVERIFY(store.find(QStringLiteral("staging")) == std::nullopt);
+
+        // The keychain works again: saved.
+        keychain.setFailure(SecretError::None);
+        QTest::mouseClick(dialog.findChild<QPushButton*>(QStringLiteral("saveTarget")),
+                          Qt::LeftButton);
+        QTRY_COMPARE(saved.size(), 1);
+        TargetStore reread(path);
+        QVERIFY(reread.load());
+        const auto target = reread.find(QStringLiteral("staging"));
+        QVERIFY(target);
+        QCOMPARE(target->baseUrl, QUrl(QStringLiteral("https://staging.example.org")));
+        QCOMPARE(target->metricMapping.value(QStringLiteral("memory")),
+                 QStringLiteral("process_virtual_memory_bytes"));
+        QCOMPARE(target->dataSource.kind, DataSourceConfig::Kind::Prometheus);
+        QCOMPARE(target->dataSource.url, QUrl(QStringLiteral("https://prometheus.example.org")));
+        QCOMPARE(target->dataSource.selector, QStringLiteral("job=\"bhiv-gateway\""));
+        QCOMPARE(target->dataSource.auth, QStringLiteral("bearer"));
+        QCOMPARE(target->alertmanager.url, QUrl(QStringLiteral("https://am.example.org")));
+        QCOMPARE(target->alertmanager.auth, QStringLiteral("basic"));
+        // Every secret in the keychain, none in the file.
+        QByteArray value;
+        keychain.read(secretKeyGatewayApiKey(QStringLiteral("staging")),
+                      [&](const SecretResult& r) { value = r.value; });
+        QTRY_COMPARE(value, kApiKey);
+        keychain.read(secretKeyPrometheusCredential(QStringLiteral("staging")),
+                      [&](const SecretResult& r) { value = r.value; });
+        QTRY_COMPARE(value, kPromToken);
+        keychain.read(secretKeyAlertmanagerCredential(QStringLiteral("staging")),
+                      [&](const SecretResult& r) { value = r.value; });
+        QTRY_COMPARE(value, kAmPassword);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray onDisk = file.readAll();
+        for (const QByteArray& secret : {kApiKey, kPromToken, kAmPassword})
+            QVERIFY2(!onDisk.contains(secret), secret.constData());
+        // The typed secrets are gone from the form once stored.
+        for (const char* name : {"apiKey", "prometheusCredential", "alertmanagerCredential"})
+            QVERIFY2(field(&dialog, name)->text().isEmpty(), name);
+
+        // Shown again when selected: the settings, and the secrets only as "stored".
+        TargetsDialog again(&reread, &keychain, &session);
+        again.show();
+        again.selectTarget(QStringLiteral("staging"));
+        QCOMPARE(field(&again, "prometheusUrl")->text(),
+                 QStringLiteral("https://prometheus.example.org"));
+        QCOMPARE(field(&again, "alertmanagerUrl")->text(),
+                 QStringLiteral("https://am.example.org"));
+        QCOMPARE(field(&again, "metricMapping")->text(),
+                 QStringLiteral("memory=process_virtual_memory_bytes"));
+        QTRY_VERIFY(field(&again, "prometheusCredential")
+                        ->placeholderText()
+                        .contains(QStringLiteral("stored in keychain")));
+        QVERIFY(field(&again, "prometheusCredential")->text().isEmpty());
+        QCOMPARE(field(&again, "prometheusCredential")->echoMode(), QLineEdit::Password);
+        // A picture of the Prometheus & Alertmanager tab, for a look.
+        again.findChild<QTabWidget*>(QStringLiteral("targetSections"))->setCurrentIndex(2);
+        const QString dir = qEnvironmentVariable("OPS_SCREENSHOT_DIR", QDir::tempPath());
+        QVERIFY(again.grab().save(dir + QStringLiteral("/targets-dialog-team.png")));
+    }
+};
+
+QTEST_MAIN(TestTargetsDialog)
+#include "TestTargetsDialog.moc"
