@@ -64,7 +64,10 @@ struct Fixture {
     std::vector<std::uint32_t> ids;
     int points = 0;
 
-    explicit Fixture(int n)
+    // n polls, the first one the first-th of the synthetic day (same times and values as the
+    // day fixture's polls from there: only the length of the history differs).
+    explicit Fixture(int n, int first = 0)
+        : points(first)
     {
         store = std::make_unique<ops::SeriesStore>(ops::SeriesStoreConfig::signalsForADay());
         for (int s = 0; s < kSeries; ++s)
@@ -151,9 +154,9 @@ int main(int argc, char** argv)
     // 2. A poll arriving with the day on screen; then the same at a 1 h window with a day of
     //    history and with only 1 h of history: the cost must not depend on the history length.
     const double pollMs = pollUpdateMs(day, dayChart, image, 60);
+    Fixture hour(3600, day.points - 3600); // the day's last hour alone: the same polls follow
     Chart hourOfDay(day, 3'600'000);
     const double pollHourWindowDayHistory = pollUpdateMs(day, hourOfDay, image, 60);
-    Fixture hour(3600);
     Chart hourChart(hour, 3'600'000);
     const double pollHourWindowHourHistory = pollUpdateMs(hour, hourChart, image, 60);
     const double historyRatio = pollHourWindowDayHistory / pollHourWindowHourHistory;
