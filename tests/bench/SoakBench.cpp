@@ -1,15 +1,16 @@
 // ops-soak: a simulated day (docs/performance.md "Long runs"): 1 s polls of a gateway-10k-sized
 // gateway on the injected ManualClock, every scrape through the ingest path (parse, stores,
 // derived signals) and the alert engine with its SQLite store, alerts firing and resolving.
-//   ops-soak DATA_DIR [--hours H (25)] [--retention-hours R (6)] [--json]
+//   ops-soak DATA_DIR [--hours H (30)] [--retention-hours R (6)] [--json]
 // The gateway (tests/bench/ScrapeSimulator: counters, buckets and sums advancing, workflow
 // endpoints included) is unreachable for 3 minutes every 20 minutes (the unreachable rule fires
 // and resolves), redeploys every 6 hours (every counter restarts from zero), and its request
 // rate wanders around the rate rule's threshold (pending/firing/resolved all day, flapping
 // detection included). Every simulated hour it records RSS, the alert database's size (file +
 // WAL) and its rows, and prints the curve, then a table of figures with their bars (pass/fail):
-// RSS at the end <= 512 MB; RSS growth after hour 24 <= 2 % (derived signals keep a day, so RSS
-// grows for 24 h by design and must then stay flat: bounded, not leaking); alert database
+// RSS at the end <= 512 MB; RSS growth over the last hour <= 0.5 % with --hours >= 30 (derived
+// signals keep a day plus coarser summaries, so RSS grows for ~29 h by design and must then stay
+// flat: bounded, not leaking); alert database
 // bounded by the retention (the end within 25 % of its size an hour after the retention was
 // first reached). Exit status 1 when a bar fails.
 
@@ -108,7 +109,7 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     std::string data = argc > 1 ? argv[1] : "tests/data";
-    double hours = 25;
+    double hours = 30;
     double retentionHours = 6;
     bool json = false;
     for (int i = 2; i < argc; ++i) {
@@ -234,15 +235,18 @@ int main(int argc, char** argv)
         }
         return curve.back();
     };
-    // Derived signals keep a day at poll resolution, so RSS grows for the first 24 h by design;
-    // once the day window is full it must stay flat.
+    // Derived signals keep a day at poll resolution and coarser summaries past it, so RSS grows
+    // for the first day and a few hours by design (measured: flat from about hour 29); once every
+    // ring is full it must stay flat.
     const HourRow& six = at(6);
     const HourRow& day = at(24);
-    const bool pastDay = hours >= 25;
+    const HourRow& beforeLast = curve.size() >= 2 ? curve[curve.size() - 2] : curve.back();
+    const bool pastDay = hours >= 30;
     const bool pastRetention = hours >= retentionHours + 2;
     const HourRow& retained = at(retentionHours + 1);
     const double dayGrowth = (day.rss - six.rss) / six.rss * 100;
     const double afterDay = (last.rss - day.rss) / day.rss * 100;
+    const double lastHour = (last.rss - beforeLast.rss) / beforeLast.rss * 100;
     const double dbGrowth = (last.dbMb - retained.dbMb) / std::max(retained.dbMb, 0.001) * 100;
     const auto judged = [](bool judge, bool pass) {
         return judge ? std::optional<bool>(pass) : std::nullopt;
@@ -255,8 +259,10 @@ int main(int argc, char** argv)
         {"soak: RSS at the end", last.rss, "MB", "<= 512", last.rss <= 512, ""},
         {"soak: RSS growth hour 6 -> 24", dayGrowth, "%", "", std::nullopt,
          "a day of signals filling up"},
-        {"soak: RSS growth after the day window", afterDay, "%", "<= 2",
-         judged(pastDay, afterDay <= 2), pastDay ? "hour 24 -> end" : "needs --hours >= 25"},
+        {"soak: RSS growth hour 24 -> end", afterDay, "%", "", std::nullopt,
+         "coarser summaries filling up"},
+        {"soak: RSS growth over the last hour", lastHour, "%", "<= 0.5",
+         judged(pastDay, lastHour <= 0.5), pastDay ? "every ring full" : "needs --hours >= 30"},
         {"soak: alert db size at the end", last.dbMb, "MB", "", std::nullopt,
          std::to_string(static_cast<long long>(last.rows)) + " rows"},
         {"soak: db growth after retention", dbGrowth, "%", "<= 25",
@@ -273,10 +279,10 @@ int main(int argc, char** argv)
     }
     if (json) {
         std::printf(
-            "{\"soak_hours\": %g, \"soak_rss_end_mb\": %.1f, \"soak_rss_growth_pct\": %.2f, "
+            "{\"soak_hours\": %g, \"soak_rss_end_mb\": %.1f, \"soak_rss_last_hour_pct\": %.2f, "
             "\"soak_db_mb\": %.2f, \"soak_db_growth_pct\": %.2f, \"soak_transitions\": %lld, "
             "\"soak_rss_curve_mb\": [",
-            hours, last.rss, afterDay, last.dbMb, dbGrowth, static_cast<long long>(transitions));
+            hours, last.rss, lastHour, last.dbMb, dbGrowth, static_cast<long long>(transitions));
         for (std::size_t i = 0; i < curve.size(); ++i)
             std::printf("%s%.1f", i ? ", " : "", curve[i].rss);
         std::printf("]}\n");
