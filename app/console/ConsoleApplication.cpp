@@ -10,6 +10,7 @@
 #include "alertmanager/TeamAlertsModel.h"
 #include "alerts/AlertCenter.h"
 #include "alerts/AlertNotifier.h"
+#include "alerts/AlertStore.h"
 #include "alerts/DesktopNotifier.h"
 #include "audit/AuditLog.h"
 #include "dashboard/ChartMarkerFeed.h"
@@ -23,6 +24,7 @@
 #include "workflows/WorkflowsPage.h"
 
 #include <QApplication>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPixmap>
 #include <QPointer>
@@ -152,6 +154,7 @@ bool ConsoleApplication::start()
         return false;
     watchMarkers(label);
     m_window->show();
+    reportRecoveries();
     if (!m_targets)
         m_poller->start();
     if (!m_options.page.isEmpty()) {
@@ -342,6 +345,34 @@ void ConsoleApplication::startPrometheusFeed(const QString& name, ops::TargetMon
         qWarning("bhiv-ops: Prometheus (%s): %s", qPrintable(name), qPrintable(error));
     });
     feed->start();
+}
+
+// A damaged settings file or database was set aside at start (and a fresh one begun): say so
+// once, where the operator looks, and on stderr for the logs.
+void ConsoleApplication::reportRecoveries()
+{
+    QStringList notices;
+    if (m_targets && !m_targets->storeRecoveryNotice().isEmpty())
+        notices << m_targets->storeRecoveryNotice();
+    if (m_alerts && m_alerts->store() && !m_alerts->store()->recoveryNotice().isEmpty())
+        notices << m_alerts->store()->recoveryNotice();
+    if (m_audit && !m_audit->recoveryNotice().isEmpty())
+        notices << m_audit->recoveryNotice();
+    if (notices.isEmpty())
+        return;
+    for (const QString& notice : std::as_const(notices))
+        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(notice));
+    if (!m_options.screenshotPath.isEmpty())
+        return;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Saved data set aside"),
+                                tr("Some saved data could not be read and was set aside; the "
+                                   "console started with a fresh copy."),
+                                QMessageBox::Ok, m_window.get());
+    box->setObjectName(QStringLiteral("recoveryNotice"));
+    box->setInformativeText(notices.join(QStringLiteral("\n\n")));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    box->show();
 }
 
 bool ConsoleApplication::hasTrayIcon() const

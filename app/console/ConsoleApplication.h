@@ -69,6 +69,7 @@ private:
     void followDialect(ops::TargetMonitor* monitor);
     void onTargetChanged(const ops::Target& target);
     void startPrometheusFeed(const QString& name, ops::TargetMonitor* monitor);
+    void reportRecoveries();
     bool addAlerts(const QString& label);
     void watchMarkers(const QString& label);
 

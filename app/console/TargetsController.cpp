@@ -106,6 +106,11 @@ void TargetsController::hookPoller(Watched* w)
     });
 }
 
+QString TargetsController::storeRecoveryNotice() const
+{
+    return m_store->recoveryNotice();
+}
+
 std::optional<ops::Target> TargetsController::target(const QString& name) const
 {
     return m_store->find(name);

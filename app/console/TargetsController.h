@@ -57,6 +57,8 @@ public:
 
     // Shows another target (what choosing it in the switcher does).
     void watch(const QString& name);
+    // Non-empty when the targets file was damaged and set aside at load.
+    QString storeRecoveryNotice() const;
     // A saved target by name, as stored now.
     std::optional<ops::Target> target(const QString& name) const;
     // The monitor of a watched target (nullptr when it is not watched).

@@ -1,12 +1,14 @@
 // The windowed console's composition root over two saved targets, each a real simulator: every
 // target's alerts are evaluated (not only the one on screen), choosing the other target moves
 // the Workflows page to its gateway with its read-only flag, and a target's metric-name
-// overrides reach its signals.
+// overrides reach its signals; a damaged database at start is set aside and reported.
 #include "ConsoleApplication.h"
+#include "MainWindow.h"
 #include "SimulatorProcess.h"
 #include "TargetsController.h"
 #include "alerts/AlertCenter.h"
 #include "alerts/AlertEngine.h"
+#include "audit/AuditLog.h"
 #include "metrics/SignalEngine.h"
 #include "monitor/TargetMonitor.h"
 #include "ops/WorkflowClient.h"
@@ -15,6 +17,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMessageBox>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -116,6 +122,37 @@ private slots:
         QCOMPARE(page->client()->baseUrl(), m_plan.url());
         QVERIFY(!page->client()->isReadOnly());
         QTRY_VERIFY_WITH_TIMEOUT(page->launchAction()->isEnabled(), 10000);
+    }
+
+    // A damaged audit database at start: set aside, a fresh one used, and the operator told.
+    void damagedDatabaseSetAsideAndReported()
+    {
+        const QString path = AuditLog::defaultPath();
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(path + suffix);
+        {
+            QFile damaged(path);
+            QVERIFY(damaged.open(QIODevice::WriteOnly));
+            damaged.write(QByteArray("not a database at all ").repeated(400));
+        }
+        ConsoleOptions options;
+        ConsoleApplication console(options);
+        QVERIFY2(console.start(), qPrintable(console.errorString()));
+        QMessageBox* notice = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (notice = console.window()->findChild<QMessageBox*>(QStringLiteral("recoveryNotice"))),
+            5000);
+        QTRY_VERIFY(notice->isVisible());
+        QVERIFY2(notice->informativeText().contains(QStringLiteral("set aside")),
+                 qPrintable(notice->informativeText()));
+        const QStringList aside =
+            QDir(QFileInfo(path).absolutePath())
+                .entryList({QFileInfo(path).fileName() + QStringLiteral(".corrupt-*")});
+        QVERIFY2(!aside.isEmpty(), "the damaged file was not kept aside");
+        // The fresh database works: the audit log of this run is open.
+        AuditLog reopened(path);
+        QVERIFY2(reopened.open(), qPrintable(reopened.errorString()));
     }
 };
 
