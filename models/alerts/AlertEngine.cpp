@@ -597,6 +597,23 @@ void AlertEngine::saveStatus(const Entry& entry)
         m_store->saveStatus(entry.status);
 }
 
+// An overlay change (ack, unack, snooze, unsnooze): one transition in the history, the status
+// saved, views told.
+void AlertEngine::recordOverlay(Entry& entry, const QString& kind, qint64 timeMs,
+                                const QString& author, const QString& comment, qint64 untilMs)
+{
+    AlertTransition t;
+    t.kind = kind;
+    t.from = t.to = entry.status.state;
+    t.timeMs = timeMs;
+    t.author = author.isEmpty() ? defaultAuthor() : author;
+    t.comment = comment;
+    t.untilMs = untilMs;
+    record(t, &entry);
+    saveStatus(entry);
+    emit alertsChanged();
+}
+
 bool AlertEngine::acknowledge(const AlertKey& key, const QString& author, const QString& comment,
                               qint64 untilMs)
 {
@@ -604,20 +621,11 @@ bool AlertEngine::acknowledge(const AlertKey& key, const QString& author, const 
     if (it == m_entries.end() || it->status.state == AlertState::Normal)
         return false;
     const qint64 now = m_clock->nowMs();
-    Acknowledgement ack{author.isEmpty() ? defaultAuthor() : author, comment, now, untilMs};
+    const Acknowledgement ack{author.isEmpty() ? defaultAuthor() : author, comment, now, untilMs};
     it->status.ack = ack;
-    AlertTransition t;
-    t.kind = QStringLiteral("ack");
-    t.from = t.to = it->status.state;
-    t.timeMs = now;
-    t.author = ack.author;
-    t.comment = comment;
-    t.untilMs = untilMs;
-    record(t, &*it);
     if (m_store)
         m_store->appendAcknowledgement(key, ack);
-    saveStatus(*it);
-    emit alertsChanged();
+    recordOverlay(*it, QStringLiteral("ack"), now, ack.author, comment, untilMs);
     return true;
 }
 
@@ -627,15 +635,7 @@ bool AlertEngine::unacknowledge(const AlertKey& key, const QString& author)
     if (it == m_entries.end() || !it->status.ack)
         return false;
     it->status.ack.reset();
-    AlertTransition t;
-    t.kind = QStringLiteral("unack");
-    t.from = t.to = it->status.state;
-    t.timeMs = m_clock->nowMs();
-    t.author = author.isEmpty() ? defaultAuthor() : author;
-    t.comment = tr("withdrawn");
-    record(t, &*it);
-    saveStatus(*it);
-    emit alertsChanged();
+    recordOverlay(*it, QStringLiteral("unack"), m_clock->nowMs(), author, tr("withdrawn"), 0);
     return true;
 }
 
@@ -646,20 +646,12 @@ bool AlertEngine::snooze(const AlertKey& key, qint64 durationMs, const QString& 
     if (it == m_entries.end() || durationMs <= 0)
         return false;
     const qint64 now = m_clock->nowMs();
-    Snooze snooze{author.isEmpty() ? defaultAuthor() : author, comment, now, now + durationMs};
+    const Snooze snooze{author.isEmpty() ? defaultAuthor() : author, comment, now,
+                        now + durationMs};
     it->status.snooze = snooze;
-    AlertTransition t;
-    t.kind = QStringLiteral("snooze");
-    t.from = t.to = it->status.state;
-    t.timeMs = now;
-    t.author = snooze.author;
-    t.comment = comment;
-    t.untilMs = snooze.untilMs;
-    record(t, &*it);
     if (m_store)
         m_store->appendSnooze(key, snooze);
-    saveStatus(*it);
-    emit alertsChanged();
+    recordOverlay(*it, QStringLiteral("snooze"), now, snooze.author, comment, snooze.untilMs);
     return true;
 }
 
@@ -669,15 +661,7 @@ bool AlertEngine::unsnooze(const AlertKey& key, const QString& author)
     if (it == m_entries.end() || !it->status.snooze)
         return false;
     it->status.snooze.reset();
-    AlertTransition t;
-    t.kind = QStringLiteral("unsnooze");
-    t.from = t.to = it->status.state;
-    t.timeMs = m_clock->nowMs();
-    t.author = author.isEmpty() ? defaultAuthor() : author;
-    t.comment = tr("withdrawn");
-    record(t, &*it);
-    saveStatus(*it);
-    emit alertsChanged();
+    recordOverlay(*it, QStringLiteral("unsnooze"), m_clock->nowMs(), author, tr("withdrawn"), 0);
     return true;
 }
 
