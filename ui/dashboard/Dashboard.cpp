@@ -154,16 +154,23 @@ void Dashboard::buildActions(QWidget* parentWidget)
     connect(m_tablesAction, &QAction::toggled, this, &Dashboard::setTablesShown);
 }
 
-QWidget* Dashboard::buildOverview(QWidget* parentWidget)
+// A page's layout, with the shared time controls (window, pause, tables) on top.
+QVBoxLayout* Dashboard::startPage(QWidget* page, const QString& objectName)
 {
-    auto* page = new QWidget(parentWidget);
-    page->setObjectName(QStringLiteral("overviewPage"));
+    page->setObjectName(objectName);
     auto* layout = new QVBoxLayout(page);
     layout->setContentsMargins(6, 6, 6, 6);
     auto* controls =
         new TimeControls(m_timeline, {m_presetActions, m_pauseAction, m_tablesAction}, page);
     m_controls << controls;
     layout->addWidget(controls);
+    return layout;
+}
+
+QWidget* Dashboard::buildOverview(QWidget* parentWidget)
+{
+    auto* page = new QWidget(parentWidget);
+    QVBoxLayout* layout = startPage(page, QStringLiteral("overviewPage"));
 
     auto* tiles = new QHBoxLayout;
     const std::array<QString, static_cast<std::size_t>(TileId::Count)> titles = {
@@ -218,13 +225,7 @@ QWidget* Dashboard::buildOverview(QWidget* parentWidget)
 QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
 {
     auto* page = new QWidget(parentWidget);
-    page->setObjectName(QStringLiteral("endpointsPage"));
-    auto* layout = new QVBoxLayout(page);
-    layout->setContentsMargins(6, 6, 6, 6);
-    auto* controls =
-        new TimeControls(m_timeline, {m_presetActions, m_pauseAction, m_tablesAction}, page);
-    m_controls << controls;
-    layout->addWidget(controls);
+    QVBoxLayout* layout = startPage(page, QStringLiteral("endpointsPage"));
 
     m_endpointModel = new EndpointTableModel(this);
     m_endpointProxy = new QSortFilterProxyModel(this);

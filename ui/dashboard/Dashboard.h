@@ -14,6 +14,7 @@ class QLineEdit;
 class QSettings;
 class QSortFilterProxyModel;
 class QTableView;
+class QVBoxLayout;
 class QWidget;
 
 namespace ops {
@@ -89,6 +90,7 @@ public slots:
 
 private:
     void buildActions(QWidget* parentWidget);
+    QVBoxLayout* startPage(QWidget* page, const QString& objectName);
     QWidget* buildOverview(QWidget* parentWidget);
     QWidget* buildEndpoints(QWidget* parentWidget);
     void bindCharts();
