@@ -1,5 +1,6 @@
 #include "datasource/PrometheusFeed.h"
 
+#include "datasource/InstanceSignals.h"
 #include "datasource/PrometheusClient.h"
 #include "datasource/PrometheusSource.h"
 #include "domain/Clock.h"
@@ -17,13 +18,21 @@ PrometheusFeed::PrometheusFeed(QNetworkAccessManager* network, const Target& tar
     , m_monitor(monitor)
     , m_clock(clock)
 {
+    if (target.dataSource.kind == DataSourceConfig::Kind::Prometheus &&
+        target.dataSource.sideBySide)
+        m_instances =
+            new InstanceSignals(this, static_cast<int>(86'400'000 / qMax(1000, target.intervalMs)));
     m_timer.setInterval(qMax(1000, target.intervalMs));
     connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (!m_source || m_source->busy() || m_connecting)
+        if (!m_source || m_connecting)
             return;
-        if (m_connected)
-            m_source->refresh(m_clock->nowMs());
-        else { // the connect failed (server down, refused): try again
+        if (m_connected) {
+            const qint64 now = m_clock->nowMs();
+            if (!m_source->busy())
+                m_source->refresh(now);
+            if (m_instanceSource && !m_instanceSource->busy())
+                m_instanceSource->refresh(now);
+        } else if (!m_source->busy()) { // the connect failed (server down, refused): try again
             m_connecting = true;
             m_source->connectSource(m_clock->nowMs(), m_windowMs, m_stepMs);
         }
@@ -90,8 +99,10 @@ void PrometheusFeed::begin(const QByteArray& authorization, qint64 windowMs)
     config.mapping = MetricsMapping::forDialect(m_target.dialect);
     config.detectDialect = m_target.dialect == Dialect::Unknown;
     m_source = std::make_unique<PrometheusSource>(m_client.get(), config);
-    connect(m_source.get(), &PrometheusSource::connected, this,
-            [this](const QString& version) { emit connected(version); });
+    connect(m_source.get(), &PrometheusSource::connected, this, [this](const QString& version) {
+        startInstances();
+        emit connected(version);
+    });
     connect(m_source.get(), &DataSource::failed, this, [this](const QString& error) {
         if (!m_connected)
             m_connecting = false;
@@ -125,6 +136,26 @@ void PrometheusFeed::begin(const QByteArray& authorization, qint64 windowMs)
     m_connecting = true;
     m_source->connectSource(m_clock->nowMs(), windowMs, stepMs);
     m_timer.start();
+}
+
+// Side by side: once the aggregate source has connected (and detected the dialect), the same
+// queries by instance, backfilled over the same window; refreshed with the aggregate.
+void PrometheusFeed::startInstances()
+{
+    if (!m_instances)
+        return;
+    if (!m_instanceSource) {
+        PrometheusSourceConfig config = m_source->config();
+        config.query.mode = InstanceMode::SideBySide;
+        config.detectDialect = false;
+        m_instanceSource = std::make_unique<PrometheusSource>(m_client.get(), config);
+        connect(m_instanceSource.get(), &DataSource::failed, this,
+                [this](const QString& error) { fail(tr("side by side: %1").arg(error)); });
+        connect(m_instanceSource.get(), &DataSource::framesReady, m_instances,
+                &InstanceSignals::ingest);
+    }
+    const qint64 now = m_clock->nowMs();
+    m_instanceSource->backfill(now - m_windowMs, now, m_stepMs);
 }
 
 } // namespace ops

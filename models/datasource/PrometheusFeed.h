@@ -14,6 +14,7 @@ class QNetworkAccessManager;
 namespace ops {
 
 class Clock;
+class InstanceSignals;
 class PrometheusClient;
 class PrometheusSource;
 class TargetMonitor;
@@ -23,6 +24,10 @@ class TargetMonitor;
 // window on connect, then refreshes every poll interval, and feeds each frame to the target's
 // monitor (which then stops ingesting its own /metrics). Health and connection state still
 // come from the monitor's polls.
+// With the target's "side by side" set, a second, side-by-side PrometheusSource (same selector,
+// the dialect the first detected, `by (instance)`) runs beside it and fills instanceSignals():
+// one series per instance for the dashboard's charts, while the monitor keeps the exact
+// aggregate (the same PromQL as aggregated mode) for the tiles and the alert rules.
 class PrometheusFeed : public QObject {
     Q_OBJECT
 public:
@@ -37,6 +42,12 @@ public:
     QString errorString() const { return m_error; }
     PrometheusSource* source() const { return m_source.get(); }
     int framesFed() const { return m_framesFed; }
+    bool sideBySide() const { return m_instances != nullptr; }
+    // Side by side: the per-instance signals (a child of this feed, found from the monitor with
+    // InstanceSignals::of()); nullptr when aggregated.
+    InstanceSignals* instanceSignals() const { return m_instances; }
+    // Side by side: the source of the per-instance series (after the first connect).
+    PrometheusSource* instanceSource() const { return m_instanceSource.get(); }
 
 signals:
     void connected(const QString& serverVersion);
@@ -45,6 +56,7 @@ signals:
 private:
     void begin(const QByteArray& authorization, qint64 windowMs);
     void fail(const QString& error);
+    void startInstances();
 
     QNetworkAccessManager* m_network;
     Target m_target;
@@ -53,6 +65,8 @@ private:
     const Clock* m_clock;
     std::unique_ptr<PrometheusClient> m_client;
     std::unique_ptr<PrometheusSource> m_source;
+    std::unique_ptr<PrometheusSource> m_instanceSource;
+    InstanceSignals* m_instances = nullptr;
     QTimer m_timer;
     QString m_error;
     qint64 m_lastFrameMs = 0;
