@@ -63,21 +63,7 @@ void EndpointTableModel::refresh()
 void EndpointTableModel::readMethods()
 {
     m_methods.clear();
-    std::map<std::string, std::set<std::string>> methods;
-    if (m_engine && !m_engine->mapping().requestsCounter.empty()) {
-        const SeriesIndex& index = m_engine->seriesIndex();
-        const MetricsMapping& mapping = m_engine->mapping();
-        for (std::uint32_t id = 0; id < index.idLimit(); ++id) {
-            if (!index.contains(id))
-                continue;
-            const SeriesInfo& info = index.info(id);
-            if (info.name != mapping.requestsCounter)
-                continue;
-            const std::string_view method = info.label("method");
-            if (!method.empty())
-                methods[std::string(info.label(mapping.endpointLabel))].insert(std::string(method));
-        }
-    }
+    const EndpointMethods methods = m_engine ? m_engine->endpointMethods() : EndpointMethods();
     for (const QString& endpoint : std::as_const(m_endpoints)) {
         QStringList names;
         const auto it = methods.find(endpoint.toStdString());

@@ -670,8 +670,86 @@ void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
     m_havePrevious = true;
 }
 
+EndpointMethods SignalEngine::endpointMethods() const
+{
+    if (m_mirror)
+        return m_mirroredMethods;
+    EndpointMethods methods;
+    if (m_mapping.requestsCounter.empty())
+        return methods;
+    for (std::uint32_t id : m_roleSeries) {
+        if (m_roles[id].kind != RoleKind::Requests)
+            continue;
+        const SeriesInfo& info = m_index.info(id);
+        const std::string_view method = info.label("method");
+        if (!method.empty())
+            methods[std::string(info.label(m_mapping.endpointLabel))].insert(std::string(method));
+    }
+    return methods;
+}
+
+ScrapeFrame SignalEngine::scrapeFrame(qint64 timestampMs) const
+{
+    ScrapeFrame frame;
+    frame.timestampMs = timestampMs;
+    frame.latest = m_latest;
+    frame.endpoints = m_endpoints;
+    frame.workflows = workflowTable();
+    frame.endpointMethods = endpointMethods();
+    frame.mapping = m_mapping;
+    frame.counterResets = m_counterResets;
+    frame.droppedSeries = droppedSeries();
+    frame.evictedSeries = evictedSeries();
+    return frame;
+}
+
+void SignalEngine::applyFrame(ScrapeFrame frame)
+{
+    m_mirror = true;
+    m_baseMapping = frame.mapping;
+    m_mapping = frame.mapping;
+    m_signals->beginScrape(frame.timestampMs);
+    for (std::size_t i = 0; i < kSignalCount; ++i)
+        m_signals->append(m_signalIds[i], frame.latest[i]);
+    for (std::size_t e = 0; e < frame.endpoints.size(); ++e) {
+        const EndpointRow& incoming = frame.endpoints[e];
+        // The producer only ever appends endpoints, so the rows line up by position.
+        std::size_t slot = e;
+        if (slot >= m_endpoints.size() || m_endpoints[slot].endpoint != incoming.endpoint) {
+            slot = m_endpoints.size();
+            for (std::size_t i = 0; i < m_endpoints.size(); ++i) {
+                if (m_endpoints[i].endpoint == incoming.endpoint) {
+                    slot = i;
+                    break;
+                }
+            }
+            if (slot == m_endpoints.size()) {
+                EndpointRow row;
+                row.endpoint = incoming.endpoint;
+                for (auto& s : row.series)
+                    s = m_signals->addSeries();
+                m_endpoints.push_back(std::move(row));
+            }
+        }
+        EndpointRow& row = m_endpoints[slot];
+        row.latest = incoming.latest;
+        row.requestsTotal = incoming.requestsTotal;
+        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
+            m_signals->append(row.series[k], row.latest[k]);
+    }
+    m_signals->endScrape();
+    m_latest = frame.latest;
+    m_mirroredWorkflows = std::move(frame.workflows);
+    m_mirroredMethods = std::move(frame.endpointMethods);
+    m_counterResets = frame.counterResets;
+    m_mirroredDropped = frame.droppedSeries;
+    m_mirroredEvicted = frame.evictedSeries;
+}
+
 std::vector<WorkflowRow> SignalEngine::workflowTable() const
 {
+    if (m_mirror)
+        return m_mirroredWorkflows;
     std::vector<WorkflowRow> rows;
     for (std::uint32_t id : m_roleSeries) {
         if (m_roles[id].kind != RoleKind::WorkflowExecutions || m_seenIn[id] != m_scrapeNo)

@@ -14,7 +14,9 @@
 #include <QtGlobal>
 
 #include <array>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +66,24 @@ struct WorkflowRow {
     double executions = 0; // the counter's value at the last scrape
 };
 
+// Endpoint -> the HTTP methods its requests counter was seen with.
+using EndpointMethods = std::map<std::string, std::set<std::string>>;
+
+// What one scrape gave the signals' side: handed from an engine that parses and ingests (on a
+// worker thread) to a mirror engine that only keeps and shows the signals (on the UI thread), so
+// that the UI thread never parses. See SignalEngine::scrapeFrame() and applyFrame().
+struct ScrapeFrame {
+    qint64 timestampMs = 0;
+    std::array<double, kSignalCount> latest{};
+    std::vector<EndpointRow> endpoints; // series ids are the producer's (ignored by applyFrame)
+    std::vector<WorkflowRow> workflows;
+    EndpointMethods endpointMethods;
+    MetricsMapping mapping;
+    std::size_t counterResets = 0;
+    std::size_t droppedSeries = 0;
+    std::size_t evictedSeries = 0;
+};
+
 struct SignalEngineConfig {
     SeriesStoreConfig rawStore = SeriesStoreConfig::rawSeries();
     SeriesStoreConfig signalStore = SeriesStoreConfig::signalsForADay();
@@ -104,6 +124,14 @@ public:
     }
     const std::vector<EndpointRow>& endpointTable() const { return m_endpoints; }
     std::vector<WorkflowRow> workflowTable() const;
+    EndpointMethods endpointMethods() const;
+
+    // The signals' side of the last scrape (after ingest()), for a mirror engine.
+    ScrapeFrame scrapeFrame(qint64 timestampMs) const;
+    // Mirror mode: the frame another engine produced goes into this engine's signal store and
+    // becomes its latest values, endpoint and workflow tables and mapping. An engine fed frames
+    // has no raw series of its own (seriesIndex() and rawStore() stay empty).
+    void applyFrame(ScrapeFrame frame);
 
     const SeriesStore& signalStore() const { return *m_signals; }
     const SeriesStore& rawStore() const { return *m_raw; }
@@ -120,8 +148,14 @@ public:
     void setMappingOverrides(std::vector<std::pair<std::string, std::string>> overrides);
 
     std::size_t counterResets() const { return m_counterResets; }
-    std::size_t droppedSeries() const { return m_raw->droppedSeries(); }
-    std::size_t evictedSeries() const { return m_raw->evictedSeries(); }
+    std::size_t droppedSeries() const
+    {
+        return m_mirror ? m_mirroredDropped : m_raw->droppedSeries();
+    }
+    std::size_t evictedSeries() const
+    {
+        return m_mirror ? m_mirroredEvicted : m_raw->evictedSeries();
+    }
 
 private:
     struct Role;
@@ -169,6 +203,13 @@ private:
     bool m_havePrevious = false;
     double m_processStart = 0;
     std::size_t m_counterResets = 0;
+
+    // Mirror mode (applyFrame).
+    bool m_mirror = false;
+    std::vector<WorkflowRow> m_mirroredWorkflows;
+    EndpointMethods m_mirroredMethods;
+    std::size_t m_mirroredDropped = 0;
+    std::size_t m_mirroredEvicted = 0;
 };
 
 } // namespace ops

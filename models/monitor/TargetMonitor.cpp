@@ -1,5 +1,6 @@
 #include "monitor/TargetMonitor.h"
 
+#include "monitor/MetricsIngestor.h"
 #include "net/Poller.h"
 
 #include <cmath>
@@ -10,15 +11,24 @@ TargetMonitor::TargetMonitor(Poller* poller, const Clock* clock, QObject* parent
     : QObject(parent)
     , m_poller(poller)
     , m_signals(std::make_unique<SignalEngine>())
+    , m_ingestor(std::make_unique<MetricsIngestor>())
     , m_clock(clock)
 {
-    // The poller hands each /metrics body to the engine: parsed once, kept as signals.
-    m_poller->setMetricsConsumer(
-        [this](qint64 timeMs, const QByteArray& body, const QByteArray& contentType) {
-            return ingestMetrics(timeMs, body, contentType);
-        });
+    // The poller hands each /metrics body to the worker: parsed once, there; the signals come
+    // back into m_signals before the poll finishes.
+    m_poller->setMetricsConsumer([this](qint64 timeMs, const QByteArray& body,
+                                        const QByteArray& contentType, Poller::MetricsDone done) {
+        consumeMetrics(timeMs, body, contentType, std::move(done));
+    });
     connect(m_poller, &Poller::pollFinished, this, &TargetMonitor::onPollFinished);
     connect(m_poller, &Poller::stateChanged, this, &TargetMonitor::stateChanged);
+}
+
+TargetMonitor::~TargetMonitor()
+{
+    // The poller may outlive the monitor: it must not call into a monitor that is gone.
+    if (m_poller)
+        m_poller->setMetricsConsumer({});
 }
 
 void TargetMonitor::pollNow()
@@ -65,27 +75,31 @@ void TargetMonitor::setMappingOverrides(const QMap<QString, QString>& overrides)
     std::vector<std::pair<std::string, std::string>> list;
     for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
         list.emplace_back(it.key().toStdString(), it.value().toStdString());
+    m_ingestor->setMappingOverrides(list);
     m_signals->setMappingOverrides(std::move(list));
     m_exportsHistogram = !m_signals->mapping().latencyHistogram.empty();
 }
 
-QString TargetMonitor::ingestMetrics(qint64 timeMs, const QByteArray& body,
-                                     const QByteArray& contentType)
+void TargetMonitor::consumeMetrics(qint64 timeMs, const QByteArray& body,
+                                   const QByteArray& contentType, Poller::MetricsDone done)
 {
-    if (m_externalSignals)
-        return {}; // the signals come from another data source
-    const std::string_view bytes(body.constData(), size_t(body.size()));
-    const std::string_view type(contentType.constData(), size_t(contentType.size()));
-    const IngestResult ingested =
-        m_signals->ingest(timeMs, bytes, detectMetricsFormat(bytes, type));
-    m_metricsProblem.clear();
-    if (!ingested.ok)
-        return QString::fromStdString(ingested.error);
-    m_ingestedThisPoll = true;
-    if (ingested.malformedLines > 0)
-        m_metricsProblem =
-            tr("%n malformed line(s) in /metrics skipped", nullptr, int(ingested.malformedLines));
-    return {};
+    if (m_externalSignals) {
+        done({}); // the signals come from another data source; the body is not read
+        return;
+    }
+    m_ingestor->ingest(timeMs, body, contentType, m_poller->options().maxBodyBytes,
+                       [this, done = std::move(done)](MetricsIngestOutcome outcome) {
+                           m_metricsProblem.clear();
+                           if (outcome.frame && !m_externalSignals) {
+                               m_signals->applyFrame(std::move(*outcome.frame));
+                               m_ingestedThisPoll = true;
+                               m_lifetimeLatency = outcome.lifetimeLatency;
+                               if (outcome.malformedLines > 0)
+                                   m_metricsProblem = tr("%n malformed line(s) in /metrics skipped",
+                                                         nullptr, int(outcome.malformedLines));
+                           }
+                           done({outcome.problem, std::move(outcome.body), outcome.bodyDialect});
+                       });
 }
 
 void TargetMonitor::onPollFinished(const PollResult& result)
@@ -110,17 +124,10 @@ void TargetMonitor::onPollFinished(const PollResult& result)
         if (std::isfinite(average)) {
             latency = average;
             basis = m_exportsHistogram ? QStringLiteral("histogram") : QStringLiteral("stub");
-        } else if (m_exportsHistogram && !m_latestLatency) {
+        } else if (m_exportsHistogram && !m_latestLatency && m_lifetimeLatency) {
             // One scrape only: the average since the gateway started, shown but not charted.
-            const std::string_view body(result.metricsBody.constData(),
-                                        size_t(result.metricsBody.size()));
-            const std::string_view type(result.metricsContentType.constData(),
-                                        size_t(result.metricsContentType.size()));
-            const auto totals = latencyTotals(parseMetrics(body, detectMetricsFormat(body, type)));
-            if (totals && totals->count > 0) {
-                m_latestLatency = totals->sum / totals->count;
-                m_latencyBasis = QStringLiteral("lifetime");
-            }
+            m_latestLatency = m_lifetimeLatency;
+            m_latencyBasis = QStringLiteral("lifetime");
         }
     } else if (result.metricsHttpStatus != 0 && result.metricsHttpStatus != 200) {
         m_metricsProblem = tr("/metrics answered HTTP %1").arg(result.metricsHttpStatus);

@@ -6,18 +6,20 @@
 #include "domain/HealthSnapshot.h"
 #include "metrics/SignalEngine.h"
 #include "monitor/LatencyAverager.h"
+#include "net/Poller.h"
 
 #include <QList>
 #include <QMap>
 #include <QObject>
+#include <QPointer>
 #include <QString>
+#include <functional>
 #include <memory>
 #include <optional>
 
 namespace ops {
 
-class Poller;
-struct PollResult;
+class MetricsIngestor;
 
 struct LatencyPoint {
     qint64 timeMs = 0;
@@ -30,6 +32,7 @@ class TargetMonitor : public QObject {
     Q_OBJECT
 public:
     TargetMonitor(Poller* poller, const Clock* clock, QObject* parent = nullptr);
+    ~TargetMonitor() override;
 
     Poller* poller() const { return m_poller; }
     ConnectionState state() const;
@@ -52,8 +55,12 @@ public:
     QString metricsProblem() const { return m_metricsProblem; }
 
     // Every derived signal (rates, latency quantiles, errors, workflows, memory) with a day of
-    // history, fed by each scrape. Charts read it through its decimating store.
+    // history, fed by each scrape. Charts read it through its decimating store. The /metrics
+    // bodies are parsed on a worker thread (MetricsIngestor); this engine, on the monitor's
+    // thread, mirrors the signals each scrape gave (SignalEngine::applyFrame) before the poll's
+    // pollFinished/updated.
     const SignalEngine& signalEngine() const { return *m_signals; }
+    MetricsIngestor* metricsIngestor() const { return m_ingestor.get(); }
 
     // Age of the data shown, and whether it counts as stale (no success for several intervals).
     qint64 dataAgeMs() const;
@@ -86,11 +93,14 @@ signals:
 private:
     void onPollFinished(const PollResult& result);
 
-    QString ingestMetrics(qint64 timeMs, const QByteArray& body, const QByteArray& contentType);
+    void consumeMetrics(qint64 timeMs, const QByteArray& body, const QByteArray& contentType,
+                        Poller::MetricsDone done);
 
-    Poller* m_poller;
+    QPointer<Poller> m_poller;
     std::unique_ptr<SignalEngine> m_signals;
+    std::unique_ptr<MetricsIngestor> m_ingestor;
     bool m_ingestedThisPoll = false;
+    std::optional<double> m_lifetimeLatency; // from the scrape of this poll
     bool m_externalSignals = false;
     const Clock* m_clock;
     Dialect m_dialect = Dialect::Unknown;

@@ -300,25 +300,45 @@ void HttpFetch::onFinished()
                                              .arg(QString::fromLatin1(encoding.left(40))));
             return;
         }
-        std::string inflated;
-        std::string error;
-        const std::string_view compressed(m_body.constData(),
-                                          static_cast<std::size_t>(m_body.size()));
-        if (!decodeGzip(compressed, inflated, static_cast<std::size_t>(m_limits.maxBodyBytes),
-                        &error)) {
-            // Gzip.h reports the cap as "decompressed body exceeds N bytes".
-            if (error.find("exceeds") != std::string::npos) {
-                finish(Outcome::TooLarge, QStringLiteral("response larger than %1 (inflated)")
-                                              .arg(formatByteSize(m_limits.maxBodyBytes)));
-            } else {
-                finish(Outcome::BadEncoding, QStringLiteral("could not inflate the gzip body: %1")
-                                                 .arg(QString::fromStdString(error)));
-            }
+        if (!m_limits.inflateGzip) {
+            m_bodyIsGzip = true;
+            finish(Outcome::Http);
             return;
         }
-        m_body = QByteArray::fromStdString(inflated);
+        QByteArray inflated;
+        QString problem;
+        const InflateOutcome inflate =
+            inflateGzipBody(m_body, m_limits.maxBodyBytes, inflated, &problem);
+        if (inflate != InflateOutcome::Ok) {
+            finish(inflate == InflateOutcome::TooLarge ? Outcome::TooLarge : Outcome::BadEncoding,
+                   problem);
+            return;
+        }
+        m_body = std::move(inflated);
     }
     finish(Outcome::Http);
+}
+
+InflateOutcome inflateGzipBody(const QByteArray& compressed, qint64 maxBytes, QByteArray& out,
+                               QString* problem)
+{
+    std::string inflated;
+    std::string error;
+    const std::string_view bytes(compressed.constData(),
+                                 static_cast<std::size_t>(compressed.size()));
+    if (!decodeGzip(bytes, inflated, static_cast<std::size_t>(maxBytes), &error)) {
+        // Gzip.h reports the cap as "decompressed body exceeds N bytes".
+        const bool tooLarge = error.find("exceeds") != std::string::npos;
+        if (problem) {
+            *problem = tooLarge ? QStringLiteral("response larger than %1 (inflated)")
+                                      .arg(formatByteSize(maxBytes))
+                                : QStringLiteral("could not inflate the gzip body: %1")
+                                      .arg(QString::fromStdString(error));
+        }
+        return tooLarge ? InflateOutcome::TooLarge : InflateOutcome::BadEncoding;
+    }
+    out = QByteArray::fromStdString(inflated);
+    return InflateOutcome::Ok;
 }
 
 void HttpFetch::finish(Outcome outcome, const QString& errorText)

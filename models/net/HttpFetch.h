@@ -43,6 +43,9 @@ public:
         QByteArray trustedCertSha256;
         // Plain http to a host that is not loopback.
         bool allowPlainHttp = false;
+        // False: a gzip body is kept as received (bodyIsGzip()) for the caller to inflate off
+        // the UI thread; maxBodyBytes then caps the compressed bytes only.
+        bool inflateGzip = true;
     };
 
     HttpFetch(QNetworkAccessManager* network, const QNetworkRequest& request, Limits limits,
@@ -68,6 +71,8 @@ public:
     QByteArray reasonPhrase() const { return m_reason; }
     QByteArray header(const QByteArray& name) const; // case-insensitive, of the final answer
     const QByteArray& body() const { return m_body; }
+    // The body is still gzip-compressed (Limits::inflateGzip was false).
+    bool bodyIsGzip() const { return m_bodyIsGzip; }
     QNetworkReply::NetworkError networkError() const { return m_networkError; }
     QString errorText() const { return m_errorText; }
     QUrl finalUrl() const { return m_url; }
@@ -103,6 +108,7 @@ private:
     QByteArray m_reason;
     QList<QPair<QByteArray, QByteArray>> m_headers;
     QByteArray m_body;
+    bool m_bodyIsGzip = false;
     QNetworkReply::NetworkError m_networkError = QNetworkReply::NoError;
     QString m_errorText;
     QString m_tlsProblem;
@@ -111,5 +117,11 @@ private:
 
 // "16 MB", "512 KB", "100 bytes".
 QString formatByteSize(qint64 bytes);
+
+enum class InflateOutcome { Ok, TooLarge, BadEncoding };
+// Inflates a gzip body under a cap, with the same reasons HttpFetch gives ("response larger
+// than ... (inflated)", "could not inflate the gzip body: ...").
+InflateOutcome inflateGzipBody(const QByteArray& compressed, qint64 maxBytes, QByteArray& out,
+                               QString* problem = nullptr);
 
 } // namespace ops

@@ -173,6 +173,8 @@ struct Poller::Impl {
     bool wakeMode = false;
     bool wakingDue = false;
     MetricsConsumer metricsConsumer;
+    quint64 consumerTicket = 0;
+    bool awaitingConsumer = false; // the body is with the consumer
 
     Impl(Poller* poller, QNetworkAccessManager* nam, const Clock* c)
         : q(poller)
@@ -257,8 +259,11 @@ struct Poller::Impl {
 
         health = new HttpFetch(
             network, makeRequest(QStringLiteral("/health/detailed"), "application/json"), limits);
-        metrics =
-            new HttpFetch(network, makeRequest(QStringLiteral("/metrics"), kMetricsAccept), limits);
+        // A consumer inflates the body where it parses it, off the UI thread.
+        HttpFetch::Limits metricsLimits = limits;
+        metricsLimits.inflateGzip = !metricsConsumer;
+        metrics = new HttpFetch(network, makeRequest(QStringLiteral("/metrics"), kMetricsAccept),
+                                metricsLimits);
         health->onSent = [this] { maybeShowWaking(); };
         metrics->onSent = [this] { maybeShowWaking(); };
         health->onDone = [this] {
@@ -298,7 +303,8 @@ struct Poller::Impl {
         finishPoll();
     }
 
-    void cancelPoll()
+    // Stops and releases both fetches; the poll stays in flight.
+    void releaseFetches()
     {
         wakingTimer.stop();
         for (QPointer<HttpFetch>* f : {&health, &metrics}) {
@@ -308,8 +314,23 @@ struct Poller::Impl {
             }
             f->clear();
         }
+    }
+
+    void cancelPoll()
+    {
+        releaseFetches();
+        ++consumerTicket; // a body still being read no longer completes a poll
+        awaitingConsumer = false;
         inFlight = false;
     }
+
+    // What finishPoll knows before the /metrics body is read (which may happen on a worker).
+    struct PendingPoll {
+        PollResult result;
+        Outcome outcome;
+        std::optional<qint64> retryAfter;
+        QString healthVersionHeaders; // both answers' X-Gateway-Version
+    };
 
     void finishPoll()
     {
@@ -317,7 +338,8 @@ struct Poller::Impl {
         HttpFetch& m = *metrics;
         const qint64 now = clock->nowMs();
 
-        PollResult result;
+        PendingPoll pending;
+        PollResult& result = pending.result;
         result.startedMs = startedMs;
         result.finishedMs = now;
         result.healthHttpStatus = h.outcome() == HttpFetch::Outcome::Http ? h.httpStatus() : 0;
@@ -326,7 +348,7 @@ struct Poller::Impl {
         result.rejectedCertSha256 =
             h.rejectedCertSha256().isEmpty() ? m.rejectedCertSha256() : h.rejectedCertSha256();
 
-        Outcome outcome;
+        Outcome& outcome = pending.outcome;
         if (isOk(h)) {
             const HealthDecodeResult decoded = decodeHealth(h.body());
             if (decoded.ok) {
@@ -344,45 +366,114 @@ struct Poller::Impl {
             outcome = {failure.state, QStringLiteral("health: %1").arg(failure.detail)};
         }
 
+        const QByteArray contentType = m.header("Content-Type");
         if (isOk(m)) {
             result.metricsBody = m.body();
-            result.metricsContentType = m.header("Content-Type");
+            result.metricsContentType = contentType;
         }
+        bool readBody = false;
         if (isAnswering(outcome.state)) {
-            QString metricsProblem;
             if (isOk(m)) {
-                const QString problem =
-                    metricsConsumer ? metricsConsumer(now, m.body(), m.header("Content-Type"))
-                                    : validateMetrics(m.body(), m.header("Content-Type"));
-                if (!problem.isEmpty())
-                    outcome = {ConnectionState::BadResponse,
-                               QStringLiteral("metrics: %1").arg(problem)};
+                readBody = true;
             } else {
                 const Outcome failure = classifyFailure(m);
                 if (failure.state == ConnectionState::BadResponse) {
                     outcome = {ConnectionState::BadResponse,
                                QStringLiteral("metrics: %1").arg(failure.detail)};
                 } else {
-                    metricsProblem = QStringLiteral("metrics unavailable (%1)").arg(failure.detail);
+                    const QString problem =
+                        QStringLiteral("metrics unavailable (%1)").arg(failure.detail);
+                    outcome.detail = outcome.detail.isEmpty()
+                                         ? problem
+                                         : outcome.detail + QStringLiteral("; ") + problem;
                 }
-            }
-            if (!metricsProblem.isEmpty()) {
-                outcome.detail = outcome.detail.isEmpty()
-                                     ? metricsProblem
-                                     : outcome.detail + QStringLiteral("; ") + metricsProblem;
             }
         }
 
-        // Gateway version and dialect.
+        // Gateway version.
         QString version = QString::fromUtf8(h.header("X-Gateway-Version"));
         if (version.isEmpty())
             version = QString::fromUtf8(m.header("X-Gateway-Version"));
         if (version.isEmpty() && result.health)
             version = result.health->version;
         result.gatewayVersion = version;
-        const Dialect detected = detectDialect(
-            result.health, result.metricsBody, result.metricsContentType,
-            QString::fromUtf8(h.header("X-Gateway-Version") + m.header("X-Gateway-Version")));
+        pending.healthVersionHeaders =
+            QString::fromUtf8(h.header("X-Gateway-Version") + m.header("X-Gateway-Version"));
+
+        for (HttpFetch* f : {&h, &m}) {
+            if (!pending.retryAfter && f->outcome() == HttpFetch::Outcome::Http &&
+                f->httpStatus() == 429)
+                pending.retryAfter =
+                    parseRetryAfterMs(f->header("Retry-After"), now, kRetryAfterCapMs);
+        }
+        const bool gzipped = m.bodyIsGzip();
+        releaseFetches();
+        if (gzipped && !readBody)
+            result.metricsBody.clear(); // not read: never inflated
+
+        if (!readBody || !metricsConsumer) {
+            if (readBody && gzipped) {
+                QByteArray inflated;
+                QString problem;
+                if (inflateGzipBody(result.metricsBody, options().maxBodyBytes, inflated,
+                                    &problem) != InflateOutcome::Ok) {
+                    result.metricsBody.clear();
+                    outcome = {ConnectionState::BadResponse,
+                               QStringLiteral("metrics: %1").arg(problem)};
+                    readBody = false;
+                } else {
+                    result.metricsBody = inflated;
+                }
+            }
+            if (readBody) {
+                const QString problem = validateMetrics(result.metricsBody, contentType);
+                if (!problem.isEmpty())
+                    outcome = {ConnectionState::BadResponse,
+                               QStringLiteral("metrics: %1").arg(problem)};
+            }
+            completePoll(std::move(pending), Dialect::Unknown, false);
+            return;
+        }
+
+        // The consumer reads the body (on a worker, possibly); the poll completes when it says
+        // what the body was. The poll stays in flight meanwhile.
+        const quint64 ticket = consumerTicket;
+        const QByteArray body = result.metricsBody;
+        QPointer<Poller> self = q;
+        awaitingConsumer = true;
+        metricsConsumer(
+            now, body, contentType,
+            [self, ticket, pending = std::move(pending)](MetricsVerdict verdict) mutable {
+                if (!self || self->m_impl->consumerTicket != ticket || !self->m_impl->inFlight)
+                    return; // the poll was cancelled meanwhile (stop, another target)
+                Impl* impl = self->m_impl;
+                impl->awaitingConsumer = false;
+                if (!verdict.problem.isEmpty()) {
+                    pending.outcome = {ConnectionState::BadResponse,
+                                       QStringLiteral("metrics: %1").arg(verdict.problem)};
+                }
+                pending.result.metricsBody = std::move(verdict.body);
+                impl->completePoll(std::move(pending), verdict.dialect, true);
+            });
+    }
+
+    void completePoll(PendingPoll pending, Dialect bodyDialect, bool bodyDialectKnown)
+    {
+        const qint64 now = clock->nowMs();
+        PollResult& result = pending.result;
+        Outcome& outcome = pending.outcome;
+        result.finishedMs = now;
+
+        Dialect detected = Dialect::Unknown;
+        if (pending.healthVersionHeaders.contains(QLatin1String("modular"), Qt::CaseInsensitive))
+            detected = Dialect::Modular;
+        else if (result.health && result.health->dialect != Dialect::Unknown)
+            detected = result.health->dialect;
+        else if (bodyDialectKnown)
+            detected = bodyDialect;
+        else
+            detected = detectDialect(result.health, result.metricsBody, result.metricsContentType,
+                                     pending.healthVersionHeaders);
         if (options().forcedDialect != Dialect::Unknown) {
             q->m_dialect = options().forcedDialect;
         } else if (detected != Dialect::Unknown && detected != q->m_dialect) {
@@ -392,11 +483,7 @@ struct Poller::Impl {
         result.dialect = q->m_dialect;
 
         // Next delay: Retry-After when the gateway asked, else the interval or backoff.
-        std::optional<qint64> retryAfter;
-        for (HttpFetch* f : {&h, &m}) {
-            if (!retryAfter && f->outcome() == HttpFetch::Outcome::Http && f->httpStatus() == 429)
-                retryAfter = parseRetryAfterMs(f->header("Retry-After"), now, kRetryAfterCapMs);
-        }
+        const std::optional<qint64>& retryAfter = pending.retryAfter;
         const int interval = std::max(options().intervalMs, 1);
         if (isAnswering(outcome.state)) {
             failures = 0;
@@ -417,7 +504,7 @@ struct Poller::Impl {
         result.state = outcome.state;
         result.detail = outcome.detail;
 
-        cancelPoll(); // releases the fetches (already done) and clears inFlight
+        inFlight = false;
         setState(outcome.state, outcome.detail);
         if (running)
             pollTimer.start(q->m_nextDelayMs);
@@ -553,6 +640,12 @@ Dialect detectDialect(const std::optional<HealthSnapshot>& health, const QByteAr
 void Poller::setMetricsConsumer(MetricsConsumer consumer)
 {
     m_impl->metricsConsumer = std::move(consumer);
+    if (m_impl->awaitingConsumer) {
+        // The old consumer will not answer: drop that poll and poll again on the interval.
+        m_impl->cancelPoll();
+        if (m_impl->running)
+            m_impl->pollTimer.start(m_options.intervalMs);
+    }
 }
 
 } // namespace ops

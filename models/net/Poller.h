@@ -56,6 +56,13 @@ struct PollResult {
     QByteArray rejectedCertSha256;
 };
 
+// What a metrics consumer made of a /metrics body.
+struct MetricsVerdict {
+    QString problem;                    // why it is not metrics; empty: it is
+    QByteArray body;                    // the body as text (inflated), for PollResult
+    Dialect dialect = Dialect::Unknown; // what the body alone tells (detectDialect)
+};
+
 // Polls a gateway on an interval with timeouts, a size cap, backoff with jitter and
 // Retry-After, and reports a ConnectionState. Knows nothing about charts or widgets.
 //
@@ -103,12 +110,15 @@ public:
     // Seeds the backoff jitter (tests: deterministic delays).
     void setRandomSeed(quint32 seed);
 
-    // Reads each /metrics body that answered 200 (already gunzipped) at clock time timeMs and
-    // returns why it is not metrics, or an empty string. A non-empty answer makes the poll
-    // bad_response. Without a consumer the body is parsed once and its samples dropped; a
-    // consumer that keeps them (the monitor's SignalEngine) avoids parsing twice.
-    using MetricsConsumer = std::function<QString(qint64 timeMs, const QByteArray& body,
-                                                  const QByteArray& contentType)>;
+    // Reads each /metrics body that answered 200 at clock time timeMs, possibly on another thread,
+    // and calls done (on this poller's thread, now or later) with what it was. The body may
+    // still be gzip-compressed (the consumer inflates it under options().maxBodyBytes). A
+    // verdict with a problem makes the poll bad_response. The poll stays in flight until done;
+    // a verdict for a poll that was cancelled meanwhile is ignored. Without a consumer the body
+    // is inflated and parsed once here and its samples dropped.
+    using MetricsDone = std::function<void(MetricsVerdict verdict)>;
+    using MetricsConsumer = std::function<void(qint64 timeMs, const QByteArray& body,
+                                               const QByteArray& contentType, MetricsDone done)>;
     void setMetricsConsumer(MetricsConsumer consumer);
 
 public slots:

@@ -56,6 +56,7 @@ private slots:
     void rejectsBadScrapes();
     void zeroAllocationsPerSampleInSteadyState();
     void seriesBoundHoldsUnderChurn();
+    void mirrorFedFramesMatchesTheIngestingEngine();
 };
 
 void TestSignalEngine::quantiles()
@@ -360,3 +361,82 @@ void TestSignalEngine::seriesBoundHoldsUnderChurn()
 
 QTEST_GUILESS_MAIN(TestSignalEngine)
 #include "TestSignalEngine.moc"
+
+// The console parses on a worker and mirrors each scrape's frame on the UI thread: the mirror
+// must show exactly what the ingesting engine computed, across new endpoints and a redeploy.
+void TestSignalEngine::mirrorFedFramesMatchesTheIngestingEngine()
+{
+    const QByteArray body = test::readData(QStringLiteral("metrics/gateway-10k.prom"));
+    bench::ScrapeSimulator sim(view(body));
+    SignalEngine producer;
+    SignalEngine mirror;
+    ManualClock clock;
+    for (int poll = 0; poll < 12; ++poll) {
+        if (poll == 7)
+            sim.redeploy();
+        clock.advanceMs(1000);
+        QVERIFY(producer.ingest(clock.nowMs(), sim.next(), MetricsFormat::PrometheusText).ok);
+        mirror.applyFrame(producer.scrapeFrame(clock.nowMs()));
+    }
+    // Another endpoint appears late, in a scrape of its own.
+    const QByteArray extra = body + "api_requests_total{endpoint=\"/late\",method=\"PATCH\"} 3\n";
+    clock.advanceMs(1000);
+    QVERIFY(producer.ingest(clock.nowMs(), view(extra), MetricsFormat::PrometheusText).ok);
+    mirror.applyFrame(producer.scrapeFrame(clock.nowMs()));
+
+    QCOMPARE(mirror.dialect(), producer.dialect());
+    QCOMPARE(mirror.mapping().requestsCounter, producer.mapping().requestsCounter);
+    QCOMPARE(mirror.counterResets(), producer.counterResets());
+    QVERIFY(producer.counterResets() > 0);
+    QCOMPARE(mirror.seriesIndex().idLimit(), 0u); // the mirror parses nothing itself
+    for (std::size_t i = 0; i < kSignalCount; ++i) {
+        const auto id = static_cast<SignalId>(i);
+        const double a = producer.latest(id);
+        const double b = mirror.latest(id);
+        QVERIFY2((std::isnan(a) && std::isnan(b)) || a == b, signalName(id).data());
+        std::vector<StorePoint> pa, pb;
+        producer.signalStore().points(producer.signalSeries(id), 0, clock.nowMs(), pa);
+        mirror.signalStore().points(mirror.signalSeries(id), 0, clock.nowMs(), pb);
+        QCOMPARE(pb.size(), pa.size());
+        for (std::size_t k = 0; k < pa.size(); ++k) {
+            QCOMPARE(pb[k].t, pa[k].t);
+            QVERIFY((std::isnan(pa[k].v) && std::isnan(pb[k].v)) || pa[k].v == pb[k].v);
+        }
+    }
+    QVERIFY(std::isfinite(mirror.latest(SignalId::RequestRate)));
+    QCOMPARE(mirror.endpointTable().size(), producer.endpointTable().size());
+    QVERIFY(row(mirror, "/late") != nullptr);
+    for (std::size_t e = 0; e < producer.endpointTable().size(); ++e) {
+        const EndpointRow& p = producer.endpointTable()[e];
+        const EndpointRow& m = mirror.endpointTable()[e];
+        QCOMPARE(m.endpoint, p.endpoint);
+        QCOMPARE(m.requestsTotal, p.requestsTotal);
+        for (std::size_t k = 0; k < kEndpointSignalCount; ++k) {
+            QVERIFY((std::isnan(p.latest[k]) && std::isnan(m.latest[k])) ||
+                    p.latest[k] == m.latest[k]);
+            std::vector<StorePoint> pa, pb;
+            producer.signalStore().points(p.series[k], 0, clock.nowMs(), pa);
+            mirror.signalStore().points(m.series[k], 0, clock.nowMs(), pb);
+            QCOMPARE(pb.size(), pa.size());
+        }
+    }
+    QCOMPARE(mirror.endpointMethods(), producer.endpointMethods());
+    QVERIFY(mirror.endpointMethods().at("/late").count("PATCH") == 1);
+
+    // Workflow outcomes (the modular dialect).
+    const QByteArray modular = test::readData(QStringLiteral("metrics/v321-gateway.prom"));
+    SignalEngine modularProducer;
+    SignalEngine modularMirror;
+    QVERIFY(modularProducer.ingest(clock.nowMs(), view(modular), MetricsFormat::PrometheusText).ok);
+    modularMirror.applyFrame(modularProducer.scrapeFrame(clock.nowMs()));
+    const auto expected = modularProducer.workflowTable();
+    const auto workflows = modularMirror.workflowTable();
+    QVERIFY(!expected.empty());
+    QCOMPARE(workflows.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        QCOMPARE(workflows[i].workflowType, expected[i].workflowType);
+        QCOMPARE(workflows[i].status, expected[i].status);
+        QCOMPARE(workflows[i].executions, expected[i].executions);
+    }
+    QCOMPARE(modularMirror.dialect(), Dialect::Modular);
+}
