@@ -402,7 +402,7 @@ struct Poller::Impl {
 
         for (HttpFetch* f : {&h, &m}) {
             if (!pending.retryAfter && f->outcome() == HttpFetch::Outcome::Http &&
-                f->httpStatus() == 429)
+                (f->httpStatus() == 429 || f->httpStatus() == 503))
                 pending.retryAfter =
                     parseRetryAfterMs(f->header("Retry-After"), now, kRetryAfterCapMs);
         }
@@ -496,7 +496,7 @@ struct Poller::Impl {
                 q->m_nextDelayMs = static_cast<int>(std::max<qint64>(*retryAfter, interval));
             else
                 q->m_nextDelayMs = backoff.delayMs(failures, interval, options().maxBackoffMs);
-            if (outcome.state == ConnectionState::RateLimited) {
+            if (outcome.state == ConnectionState::RateLimited || retryAfter) {
                 outcome.detail +=
                     QStringLiteral("; next poll in %1 s").arg((q->m_nextDelayMs + 999) / 1000);
             }

@@ -25,9 +25,12 @@ struct PollerOptions {
     int wakingAfterMs = 3000;    // a first answer slower than this shows "waking"
     qint64 idleBeforeWakeMs = 15 * 60 * 1000; // no success for this long counts as idle again
     qint64 maxBodyBytes = 16 * 1024 * 1024;   // response-size cap
-    int maxBackoffMs = 60000;                 // cap of the exponential backoff on failures
-    int staleAfterIntervals = 3;              // no success for this many intervals: data is stale
-    QByteArray apiKey; // sent as Authorization: Bearer when not empty (never logged)
+    // Cap of the exponential backoff on failures; 0 (or anything under the interval): the
+    // interval, so a gateway that comes back shows up within one interval. The gateway slows
+    // the console down itself with Retry-After (429, 503).
+    int maxBackoffMs = 0;
+    int staleAfterIntervals = 3; // no success for this many intervals: data is stale
+    QByteArray apiKey;           // sent as Authorization: Bearer when not empty (never logged)
     // TLS: verification is always on; a certificate error stops the connection unless the peer
     // certificate's SHA-256 equals this (32 raw bytes; empty = system trust only).
     QByteArray trustedCertSha256;
@@ -80,8 +83,9 @@ struct MetricsVerdict {
 //   isDataStale() tells separately that the data shown is old.
 // - Next delay: interval after a success; after n consecutive failed polls
 //   min(interval × 2^(n-1), maxBackoffMs) × (1 ± 20% jitter), clamped to [interval,
-//   maxBackoffMs]; a 429's Retry-After (seconds or HTTP-date, capped at 1 h, at least the
-//   interval) replaces it. A success resets the count.
+//   maxBackoffMs] (by default maxBackoffMs is 0: every interval); a 429's or 503's Retry-After
+//   (seconds or HTTP-date, capped at 1 h, at least the interval) replaces it. A success resets
+//   the count.
 // - Redirects: followed by hand within the same scheme/host/port (at most 5, key kept); a
 //   redirect to another origin is not followed (Error) so the key never leaves the origin.
 class Poller : public QObject {

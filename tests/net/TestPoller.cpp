@@ -110,6 +110,7 @@ private slots:
     void slowFirstAnswerShowsWaking();
     void wakingAgainAfterIdle();
     void backoffGrowsCapsAndResets();
+    void byDefaultFailuresRetryEveryInterval();
     void redirectToOtherHostNotFollowed();
     void sameOriginRedirectFollowed();
     void staleWhenNoPollCompletes();
@@ -582,6 +583,34 @@ void TestPoller::backoffGrowsCapsAndResets()
     rig.network.setResponse(kHealth, refused);
     rig.poll();
     QVERIFY(rig.poller.nextDelayMs() <= 1200); // the count started again
+}
+
+// The default: a failing gateway is asked again every interval (so its recovery shows within
+// one interval); only the gateway's own Retry-After (429, 503) spaces the polls out.
+void TestPoller::byDefaultFailuresRetryEveryInterval()
+{
+    PollerOptions o = fastOptions();
+    o.maxBackoffMs = PollerOptions{}.maxBackoffMs;
+    Rig rig(o);
+    rig.network.setResponse(kHealth,
+                            FakeResponse::networkError(QNetworkReply::ConnectionRefusedError));
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(rig.poll().state, ConnectionState::Unreachable);
+        QCOMPARE(rig.poller.nextDelayMs(), 1000);
+    }
+    FakeResponse unavailable = FakeResponse::json(R"({"detail":"maintenance"})", 503);
+    unavailable.header("Retry-After", "7");
+    rig.network.setResponse(kHealth, unavailable);
+    const PollResult asked = rig.poll();
+    QCOMPARE(asked.state, ConnectionState::Error);
+    QCOMPARE(rig.poller.nextDelayMs(), 7000);
+    QVERIFY2(asked.detail.contains(QStringLiteral("next poll in 7 s")), qPrintable(asked.detail));
+    rig.network.setResponse(kHealth, FakeResponse::json(R"({"detail":"maintenance"})", 503));
+    QCOMPARE(rig.poll().state, ConnectionState::Error);
+    QCOMPARE(rig.poller.nextDelayMs(), 1000);
+    rig.network.setResponse(kHealth, FakeResponse::json(kHealthyPlan));
+    QCOMPARE(rig.poll().state, ConnectionState::Up);
+    QCOMPARE(rig.poller.nextDelayMs(), 1000);
 }
 
 void TestPoller::redirectToOtherHostNotFollowed()
