@@ -6,6 +6,7 @@
 #include "MetricTile.h"
 #include "StatePalette.h"
 #include "TimeControls.h"
+#include "datasource/InstanceSignals.h"
 #include "itemmodels/EndpointTableModel.h"
 #include "monitor/TargetMonitor.h"
 
@@ -41,6 +42,43 @@ struct SeriesDef {
     SignalId id;
     double scale;
 };
+
+// The series of each overview chart, in Dashboard::ChartId order.
+const std::array<std::vector<SeriesDef>, static_cast<std::size_t>(Dashboard::ChartId::Count)>&
+overviewSeries()
+{
+    static const std::array<std::vector<SeriesDef>,
+                            static_cast<std::size_t>(Dashboard::ChartId::Count)>
+        defs = {{
+            {{QT_TRANSLATE_NOOP("ops::Dashboard", "avg"), SignalId::LatencyAvg, 1000},
+             {QT_TRANSLATE_NOOP("ops::Dashboard", "p50"), SignalId::LatencyP50, 1000},
+             {QT_TRANSLATE_NOOP("ops::Dashboard", "p95"), SignalId::LatencyP95, 1000},
+             {QT_TRANSLATE_NOOP("ops::Dashboard", "p99"), SignalId::LatencyP99, 1000}},
+            {{QT_TRANSLATE_NOOP("ops::Dashboard", "requests"), SignalId::RequestRate, 1}},
+            {{QT_TRANSLATE_NOOP("ops::Dashboard", "server errors"), SignalId::ErrorRatio, 100}},
+            {{QT_TRANSLATE_NOOP("ops::Dashboard", "active"), SignalId::ActiveWorkflows, 1},
+             {QT_TRANSLATE_NOOP("ops::Dashboard", "executions/min"), SignalId::WorkflowRate, 60}},
+            {{QT_TRANSLATE_NOOP("ops::Dashboard", "resident"), SignalId::MemoryBytes, 1e-6}},
+            {{QT_TRANSLATE_NOOP("ops::Dashboard", "CPU"), SignalId::CpuPercent, 1}},
+        }};
+    return defs;
+}
+
+// Side by side: which of a chart's series each instance gets. Response time: the average and
+// p95 (four quantiles per instance would bury the lines); the others: all (one or two).
+bool perInstance(Dashboard::ChartId chart, SignalId id)
+{
+    return chart != Dashboard::ChartId::ResponseTime || id == SignalId::LatencyAvg ||
+           id == SignalId::LatencyP95;
+}
+
+// An instance's colour (stable: instances keep the order they appeared in); its second series
+// on a chart (p95, executions/min) in a darker shade of it.
+QColor instanceColor(int instance, int nth)
+{
+    const QColor c = TimeChart::seriesColor(instance);
+    return nth == 0 ? c : c.darker(100 + 45 * nth);
+}
 
 // Mean of one series over [t0, t1] from its decimated points (no full-history scan).
 double meanOver(const SeriesStore& store, std::uint32_t id, qint64 t0, qint64 t1,
@@ -200,25 +238,14 @@ QWidget* Dashboard::buildOverview(QWidget* parentWidget)
     layout->addLayout(grid, 1);
 
     // Units and series of each chart.
-    auto setup = [this](ChartId id, const QString& unit, std::initializer_list<SeriesDef> defs) {
-        TimeChart* c = chart(id);
-        c->setUnit(unit);
-        for (const SeriesDef& d : defs)
+    const std::array<QString, static_cast<std::size_t>(ChartId::Count)> units = {
+        tr("ms"), tr("req/s"), tr("%"), QString(), tr("MB"), tr("%")};
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        TimeChart* c = chart(static_cast<ChartId>(i));
+        c->setUnit(units[i]);
+        for (const SeriesDef& d : overviewSeries()[i])
             c->addSeries(tr(d.name), kNoSeries, d.scale);
-    };
-    setup(ChartId::ResponseTime, tr("ms"),
-          {{QT_TR_NOOP("avg"), SignalId::LatencyAvg, 1000},
-           {QT_TR_NOOP("p50"), SignalId::LatencyP50, 1000},
-           {QT_TR_NOOP("p95"), SignalId::LatencyP95, 1000},
-           {QT_TR_NOOP("p99"), SignalId::LatencyP99, 1000}});
-    setup(ChartId::RequestRate, tr("req/s"), {{QT_TR_NOOP("requests"), SignalId::RequestRate, 1}});
-    setup(ChartId::ErrorRate, tr("%"), {{QT_TR_NOOP("server errors"), SignalId::ErrorRatio, 100}});
-    setup(ChartId::Workflows, QString(),
-          {{QT_TR_NOOP("active"), SignalId::ActiveWorkflows, 1},
-           {QT_TR_NOOP("executions/min"), SignalId::WorkflowRate, 60}});
-    setup(ChartId::Memory, tr("MB"), {{QT_TR_NOOP("resident"), SignalId::MemoryBytes, 1e-6}});
-    setup(ChartId::Cpu, tr("%"), {{QT_TR_NOOP("CPU"), SignalId::CpuPercent, 1}});
-    chart(ChartId::ErrorRate)->setSeriesName(0, tr("server errors"));
+    }
     return page;
 }
 
@@ -314,24 +341,120 @@ QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
 
 void Dashboard::bindCharts()
 {
-    const SignalEngine& engine = m_monitor->signalEngine();
-    const SeriesStore* store = &engine.signalStore();
-    auto bind = [&](ChartId id, std::initializer_list<SignalId> ids) {
-        TimeChart* c = chart(id);
-        c->setStore(store);
-        int i = 0;
-        for (SignalId s : ids)
-            c->setSeriesId(i++, engine.signalSeries(s));
-    };
-    bind(ChartId::ResponseTime,
-         {SignalId::LatencyAvg, SignalId::LatencyP50, SignalId::LatencyP95, SignalId::LatencyP99});
-    bind(ChartId::RequestRate, {SignalId::RequestRate});
-    bind(ChartId::ErrorRate, {SignalId::ErrorRatio});
-    bind(ChartId::Workflows, {SignalId::ActiveWorkflows, SignalId::WorkflowRate});
-    bind(ChartId::Memory, {SignalId::MemoryBytes});
-    bind(ChartId::Cpu, {SignalId::CpuPercent});
-    m_endpointModel->setEngine(&engine);
+    findInstanceSignals();
+    if (m_instances && m_instances->instanceCount() > 0) {
+        bindInstanceCharts();
+    } else {
+        const SignalEngine& engine = m_monitor->signalEngine();
+        const SeriesStore* store = &engine.signalStore();
+        for (std::size_t chartIndex = 0; chartIndex < m_cards.size(); ++chartIndex) {
+            TimeChart* c = chart(static_cast<ChartId>(chartIndex));
+            const std::vector<SeriesDef>& defs = overviewSeries()[chartIndex];
+            if (!m_chartedInstances.isEmpty()) { // back from side by side: the aggregate's series
+                c->clearSeries();
+                for (const SeriesDef& d : defs)
+                    c->addSeries(tr(d.name), kNoSeries, d.scale);
+            }
+            c->setStore(store);
+            int i = 0;
+            for (const SeriesDef& d : defs)
+                c->setSeriesId(i++, engine.signalSeries(d.id));
+        }
+        m_chartedInstances.clear();
+    }
+    m_endpointModel->setEngine(&m_monitor->signalEngine());
     bindEndpointCharts();
+}
+
+// The InstanceSignals of the monitor's side-by-side Prometheus feed, once it exists (the feed
+// starts after the dashboard shows the monitor).
+void Dashboard::findInstanceSignals()
+{
+    InstanceSignals* found = InstanceSignals::of(m_monitor);
+    if (found == m_instances)
+        return;
+    if (m_instances)
+        disconnect(m_instances, nullptr, this, nullptr);
+    m_instances = found;
+    if (!found)
+        return;
+    connect(found, &QObject::destroyed, this, [this] {
+        // The feed went (its target was removed or edited): nothing to read until rebound.
+        for (ChartCard* card : m_cards)
+            card->chart()->setStore(nullptr);
+    });
+    connect(found, &InstanceSignals::instancesChanged, this, &Dashboard::bindCharts);
+    connect(found, &InstanceSignals::updated, this, [this] {
+        if (m_chartedInstances.isEmpty())
+            return; // none yet: bound when the first appears
+        updateInstanceSeries();
+        if (m_instances->latestTime() > m_timeline->latestMs())
+            m_timeline->setLatest(m_instances->latestTime());
+        for (ChartCard* card : m_cards)
+            card->chart()->dataChanged();
+    });
+}
+
+// Side by side: each overview chart draws its series once per instance, named by the instance
+// label (and the quantity where a chart has several), in the instance's colour. Hidden series
+// stay hidden when an instance joins.
+void Dashboard::bindInstanceCharts()
+{
+    const QStringList instances = m_instances->instances();
+    if (instances != m_chartedInstances) {
+        for (std::size_t chartIndex = 0; chartIndex < m_cards.size(); ++chartIndex) {
+            const auto id = static_cast<ChartId>(chartIndex);
+            TimeChart* c = chart(id);
+            QStringList hidden;
+            if (!m_chartedInstances.isEmpty())
+                for (int i = 0; i < c->seriesCount(); ++i)
+                    if (!c->isSeriesVisible(i))
+                        hidden << c->seriesName(i);
+            c->clearSeries();
+            std::vector<SeriesDef> defs;
+            for (const SeriesDef& d : overviewSeries()[chartIndex])
+                if (perInstance(id, d.id))
+                    defs.push_back(d);
+            for (int k = 0; k < instances.size(); ++k) {
+                for (std::size_t j = 0; j < defs.size(); ++j) {
+                    const QString name = defs.size() == 1
+                                             ? instances[k]
+                                             : tr("%1 %2").arg(instances[k], tr(defs[j].name));
+                    const int index = c->addSeries(name, kNoSeries, defs[j].scale,
+                                                   instanceColor(k, static_cast<int>(j)));
+                    if (hidden.contains(name))
+                        c->setSeriesVisible(index, false);
+                }
+            }
+        }
+        m_chartedInstances = instances;
+    }
+    for (ChartCard* card : m_cards)
+        card->chart()->setStore(&m_instances->store());
+    updateInstanceSeries();
+}
+
+// The store series of each instance line (a signal may get its first value later) and which
+// instances have stopped reporting (their lines grey, "(stale)").
+void Dashboard::updateInstanceSeries()
+{
+    if (!m_instances)
+        return;
+    for (std::size_t chartIndex = 0; chartIndex < m_cards.size(); ++chartIndex) {
+        const auto id = static_cast<ChartId>(chartIndex);
+        TimeChart* c = chart(id);
+        int index = 0;
+        for (const QString& instance : std::as_const(m_chartedInstances)) {
+            const bool stale = m_instances->isStale(instance);
+            for (const SeriesDef& d : overviewSeries()[chartIndex]) {
+                if (!perInstance(id, d.id))
+                    continue;
+                c->setSeriesId(index, m_instances->series(instance, d.id));
+                c->setSeriesStale(index, stale);
+                ++index;
+            }
+        }
+    }
 }
 
 void Dashboard::bindEndpointCharts()
@@ -449,6 +572,10 @@ void Dashboard::restoreSettings(QSettings& settings)
 
 void Dashboard::refresh()
 {
+    findInstanceSignals();
+    if (m_instances ? m_instances->instanceCount() > 0 && m_chartedInstances.isEmpty()
+                    : !m_chartedInstances.isEmpty())
+        bindCharts(); // side by side began (its first instances), or its feed went
     const SignalEngine& engine = m_monitor->signalEngine();
     const SeriesStore& store = engine.signalStore();
     for (std::size_t i = 0; i < kSignalCount; ++i) {
@@ -467,6 +594,8 @@ void Dashboard::refresh()
         if (m_selectedEndpoint.isEmpty() || m_endpointModel->rowOf(m_selectedEndpoint) < 0)
             bindEndpointCharts();
     }
+    if (m_instances && m_instances->latestTime() > m_timeline->latestMs())
+        m_timeline->setLatest(m_instances->latestTime());
     updateAvailability();
     m_health->refresh();
     updateTiles();
@@ -637,7 +766,18 @@ void Dashboard::updateTiles()
     const double rps = engine.latest(SignalId::RequestRate);
     if (std::isfinite(rps)) {
         rate->setValue(tr("%1 req/s").arg(locale.toString(rps, 'f', rps < 10 ? 2 : 1)));
-        rate->setDetail(change(SignalId::RequestRate));
+        QStringList detail;
+        if (!m_chartedInstances.isEmpty()) { // side by side: the tile is their sum
+            int reporting = 0;
+            for (const QString& instance : std::as_const(m_chartedInstances))
+                reporting += m_instances && !m_instances->isStale(instance) ? 1 : 0;
+            detail << (reporting == 1 ? tr("1 instance reporting")
+                                      : tr("sum of %1 instances").arg(reporting));
+        }
+        const QString delta = change(SignalId::RequestRate);
+        if (!delta.isEmpty())
+            detail << delta;
+        rate->setDetail(detail.join(QStringLiteral(" · ")));
         rate->setLevel(ThresholdLevel::Unknown);
     } else {
         missing(rate, SignalId::RequestRate);

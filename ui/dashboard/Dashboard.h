@@ -1,11 +1,14 @@
 #pragma once
 
 #include "TimeChart.h"
+#include "datasource/InstanceSignals.h"
 #include "domain/DashboardThresholds.h"
 #include "metrics/SignalEngine.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
+#include <QStringList>
 
 #include <array>
 
@@ -69,6 +72,12 @@ public:
 
     void setMonitor(TargetMonitor* monitor);
     TargetMonitor* monitor() const { return m_monitor; }
+    // A Prometheus-backed target with "side by side" set: the overview charts draw one line per
+    // instance (named by its instance label) from these; the tiles keep the monitor's aggregate.
+    // Found from the monitor (InstanceSignals::of) on setMonitor and refresh.
+    InstanceSignals* instanceSignals() const { return m_instances; }
+    // The instances the overview charts draw now (empty: the aggregate).
+    QStringList chartedInstances() const { return m_chartedInstances; }
     // Where the tiles turn amber / red (the alert rules can feed theirs).
     void setThresholds(const DashboardThresholds& thresholds);
     const DashboardThresholds& thresholds() const { return m_thresholds; }
@@ -94,6 +103,9 @@ private:
     QWidget* buildOverview(QWidget* parentWidget);
     QWidget* buildEndpoints(QWidget* parentWidget);
     void bindCharts();
+    void bindInstanceCharts();
+    void updateInstanceSeries();
+    void findInstanceSignals();
     void bindEndpointCharts();
     void updateTiles();
     void updateAvailability();
@@ -122,6 +134,8 @@ private:
     ChartCard* m_endpointTraffic = nullptr;
     QString m_selectedEndpoint;
     std::array<bool, kSignalCount> m_seen{};
+    QPointer<InstanceSignals> m_instances;
+    QStringList m_chartedInstances;
     std::int64_t m_lastScrapes = -1;
 };
 

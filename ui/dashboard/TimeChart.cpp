@@ -269,9 +269,30 @@ QColor TimeChart::drawnColor(int index) const
 {
     if (index < 0 || index >= seriesCount())
         return {};
-    if (m_stale)
+    const Series& s = m_series[static_cast<std::size_t>(index)];
+    if (m_stale || s.stale)
         return staleGrey(palette());
-    return m_series[static_cast<std::size_t>(index)].color;
+    return s.color;
+}
+
+void TimeChart::setSeriesStale(int index, bool stale)
+{
+    if (index < 0 || index >= seriesCount() ||
+        m_series[static_cast<std::size_t>(index)].stale == stale)
+        return;
+    m_series[static_cast<std::size_t>(index)].stale = stale;
+    updateAccessibleText();
+    invalidateLayer();
+}
+
+bool TimeChart::isSeriesStale(int index) const
+{
+    return index >= 0 && index < seriesCount() && m_series[static_cast<std::size_t>(index)].stale;
+}
+
+QString TimeChart::shownName(const Series& s) const
+{
+    return s.stale ? tr("%1 (stale)").arg(s.name) : s.name;
 }
 
 void TimeChart::clearMarkers()
@@ -448,10 +469,11 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         const Series& s = m_series[i];
         const bool present = m_store && s.id != SeriesStore::kNoSeries && m_store->contains(s.id);
-        const double w = fm.horizontalAdvance(s.name) + 22;
+        const QString name = shownName(s);
+        const double w = fm.horizontalAdvance(name) + 22;
         const QRectF r(lx, m_layout.legend.top(), w, m_layout.legend.height());
         m_legendRects[i] = r;
-        QColor c = m_stale ? staleGrey(pal) : s.color;
+        QColor c = m_stale || s.stale ? staleGrey(pal) : s.color;
         QColor t = text;
         if (!s.visible || !present) {
             c.setAlpha(70);
@@ -463,7 +485,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         painter.setFont(f);
         painter.setPen(t);
         painter.drawText(QRectF(r.left() + 16, r.top(), w - 16, r.height()),
-                         Qt::AlignLeft | Qt::AlignVCenter, s.name);
+                         Qt::AlignLeft | Qt::AlignVCenter, name);
         lx += w + 10;
     }
     painter.setFont(font());
@@ -533,7 +555,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
             *out++ = QPointF(plot.left() + static_cast<double>(p.t - m_t0) * xScale,
                              plot.bottom() - (p.v - m_yMin) * yScale);
         }
-        QPen pen(m_stale ? staleColor : s.color, 1);
+        QPen pen(m_stale || s.stale ? staleColor : s.color, 1);
         pen.setCosmetic(true);
         painter.setPen(pen);
         painter.drawPolyline(s.polyline);
@@ -644,7 +666,7 @@ QStringList TimeChart::readoutAt(double x)
         const auto it = nearestPoint(s.points, t);
         shownTime = it->t;
         any = true;
-        lines << tr("%1: %2").arg(s.name, formatValue(it->v));
+        lines << tr("%1: %2").arg(shownName(s), formatValue(it->v));
     }
     const QString timeFormat = QStringLiteral("yyyy-MM-dd HH:mm:ss");
     const double msPerPx = static_cast<double>(m_t1 - m_t0) / plot.width();
@@ -760,7 +782,7 @@ void TimeChart::updateAccessibleText()
     QStringList parts;
     for (const Series& s : m_series) {
         if (!s.points.empty())
-            parts << tr("%1 latest %2").arg(s.name, formatValue(s.points.back().v));
+            parts << tr("%1 latest %2").arg(shownName(s), formatValue(s.points.back().v));
     }
     if (m_stale)
         parts << (m_staleNote.isEmpty() ? tr("stale") : m_staleNote);

@@ -77,6 +77,10 @@ public:
     QString staleNote() const { return m_staleNote; }
     // The colour a series is drawn in now (grey while stale).
     QColor drawnColor(int index) const;
+    // One series is stale (an instance that no longer reports): drawn grey, "(stale)" after its
+    // name in the legend, the read-out and the accessible text; the others keep their colour.
+    void setSeriesStale(int index, bool stale);
+    bool isSeriesStale(int index) const;
 
     // The hover read-out at x (widget coordinates, laid out at the current size): the time, each
     // drawn series' nearest value and the markers within a few pixels. Empty outside the plot.
@@ -132,6 +136,7 @@ private:
         double scale = 1.0;
         QColor color;
         bool visible = true;
+        bool stale = false;
         std::vector<StorePoint> points; // decimated, values scaled
         QPolygonF polyline;
     };
@@ -155,6 +160,7 @@ private:
     bool drawnSeries(const Series& s) const;
     double timeAtX(double x) const;
     QString formatValue(double v) const;
+    QString shownName(const Series& s) const;
     void updateAccessibleText();
 
     ChartTimeline* m_timeline;
