@@ -71,8 +71,17 @@ void AlertmanagerBridge::sync()
         if (!m_targets.contains(status.key.target))
             continue;
         const QString key = status.key.toString();
-        if (m_keeper)
-            m_keeper->setFiring(key, status.isFiring());
+        if (m_keeper) {
+            // Only an acknowledged episode keeps its silence going: a new episode nobody
+            // acknowledged must not extend the resolved one's silence.
+            const bool acked = status.isFiring() && status.ack.has_value();
+            m_keeper->setFiring(key, acked);
+            // An acknowledgement the console holds without a kept silence (restored after a
+            // restart, or a keeper rebuilt): converge on exactly one silence for it.
+            if (acked && !m_keeper->kept(key))
+                m_keeper->adopt(key, amSilenceLabelsFor(status.key.rule, status.key.target),
+                                status.ack->author, status.ack->comment);
+        }
         if (status.isFiring()) {
             firingNow.insert(key);
             if (!m_firing.contains(key))

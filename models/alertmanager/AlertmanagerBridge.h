@@ -24,7 +24,9 @@ AmAlert amAlertFor(const AlertStatus& status, qint64 nowMs, qint64 validForMs);
 
 // Pushes the console's firing alerts of some targets to one Alertmanager, resends them before
 // they run out, sends a resolved alert (endsAt = now) when one stops firing, and turns the
-// operator's acknowledgements into silences kept until the alert resolves.
+// operator's acknowledgements into silences kept until the alert resolves. Each pass, an
+// acknowledged firing alert whose silence is not kept yet (an ack restored after a restart) is
+// adopted: its existing silence reused, or one created.
 class AlertmanagerBridge : public QObject {
     Q_OBJECT
 public:

@@ -5,12 +5,15 @@
 #include "alertmanager/AlertmanagerClient.h"
 #include "alertmanager/SilenceKeeper.h"
 #include "alerts/AlertEngine.h"
+#include "alerts/AlertStore.h"
 #include "domain/Clock.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace ops;
@@ -35,14 +38,73 @@ QByteArray verbOf(const RecordedRequest& r)
     return r.request.attribute(QNetworkRequest::CustomVerbAttribute).toByteArray();
 }
 
-// A fake Alertmanager that stores silences (ids s1, s2, ...) and the alerts pushed.
+// A fake Alertmanager that stores silences (ids s1, s2, ...) and the alerts pushed. Like
+// Alertmanager 0.25 (silence/silences.go Set and canUpdate): a startsAt in the past is stored as
+// its own "now"; an update keeps the id only when the silence is active, the matchers and the
+// startsAt are those stored and endsAt is not past; otherwise the old one is expired and a new id
+// made. Its clock is `clock` plus `skewMs` (the server's time differs from the console's).
 struct FakeAm {
     FakeNetworkAccessManager network;
     QList<QJsonObject> silencePosts;
     QList<QByteArray> alertPosts;
     QStringList deleted;
+    QMap<QString, QJsonObject> stored; // id -> silence as Alertmanager holds it
+    const Clock* clock = nullptr;
+    qint64 skewMs = 0;
     int next = 0;
     bool refuse = false;
+
+    qint64 now() const
+    {
+        return (clock ? clock->nowMs() : QDateTime::currentMSecsSinceEpoch()) + skewMs;
+    }
+    static qint64 at(const QJsonObject& o, const char* field)
+    {
+        return parseAmTime(o.value(QLatin1String(field)).toString()).value_or(0);
+    }
+    QString state(const QJsonObject& o) const
+    {
+        const qint64 t = now();
+        if (at(o, "endsAt") <= t)
+            return QStringLiteral("expired");
+        return at(o, "startsAt") > t ? QStringLiteral("pending") : QStringLiteral("active");
+    }
+    QJsonObject withStatus(QJsonObject o) const
+    {
+        o.insert(QStringLiteral("status"), QJsonObject{{QStringLiteral("state"), state(o)}});
+        o.insert(QStringLiteral("updatedAt"), amTime(now()));
+        return o;
+    }
+    QString set(QJsonObject o)
+    {
+        const QString id = o.value(QStringLiteral("id")).toString();
+        if (stored.contains(id)) {
+            const QJsonObject& prev = stored[id];
+            if (state(prev) == u"active" &&
+                prev.value(QStringLiteral("matchers")) == o.value(QStringLiteral("matchers")) &&
+                at(prev, "startsAt") == at(o, "startsAt") && at(o, "endsAt") >= now()) {
+                stored[id] = o;
+                return id;
+            }
+            if (state(prev) != u"expired")
+                stored[id].insert(QStringLiteral("endsAt"), amTime(now()));
+        }
+        const QString fresh = QStringLiteral("s%1").arg(++next);
+        o.insert(QStringLiteral("id"), fresh);
+        if (at(o, "startsAt") < now())
+            o.insert(QStringLiteral("startsAt"), amTime(now()));
+        stored.insert(fresh, o);
+        return fresh;
+    }
+    QStringList active() const
+    {
+        QStringList out;
+        for (auto it = stored.cbegin(); it != stored.cend(); ++it)
+            if (state(*it) == u"active")
+                out << it.key();
+        return out;
+    }
+
     FakeAm()
     {
         network.setHandler([this](const RecordedRequest& r) -> std::optional<FakeResponse> {
@@ -53,18 +115,30 @@ struct FakeAm {
             if (path == u"/api/v2/silences" && verb == "POST") {
                 const QJsonObject o = QJsonDocument::fromJson(r.body).object();
                 silencePosts.append(o);
-                const QString id = o.contains(QStringLiteral("id"))
-                                       ? o.value(QStringLiteral("id")).toString()
-                                       : QStringLiteral("s%1").arg(++next);
+                const QString id = set(o);
                 return FakeResponse::json(R"({"silenceID":")" + id.toUtf8() + R"("})");
+            }
+            if (path == u"/api/v2/silences" && verb == "GET") {
+                QJsonArray all;
+                for (const QJsonObject& o : std::as_const(stored))
+                    all.append(withStatus(o));
+                return FakeResponse::json(QJsonDocument(all).toJson(QJsonDocument::Compact));
             }
             if (path == u"/api/v2/alerts" && verb == "POST") {
                 alertPosts.append(r.body);
                 return FakeResponse::json("");
             }
-            if (path.startsWith(QStringLiteral("/api/v2/silence/")) && verb == "DELETE") {
-                deleted << path.mid(16);
-                return FakeResponse::json("");
+            if (path.startsWith(QStringLiteral("/api/v2/silence/"))) {
+                const QString id = path.mid(16);
+                if (!stored.contains(id))
+                    return FakeResponse::json("\"silence not found\"", 404);
+                if (verb == "DELETE") {
+                    deleted << id;
+                    stored[id].insert(QStringLiteral("endsAt"), amTime(now()));
+                    return FakeResponse::json("");
+                }
+                return FakeResponse::json(
+                    QJsonDocument(withStatus(stored[id])).toJson(QJsonDocument::Compact));
             }
             return std::nullopt;
         });
@@ -86,8 +160,12 @@ private slots:
     void keeperAckUntilResolved();
     void keeperReleaseExpiresNow();
     void keeperRetriesAfterFailure();
+    void keeperExtendsInPlace();
+    void keeperAdoptsExistingSilence();
     void bridgePushesFiringAndResolved();
     void bridgeTurnsAcksIntoSilences();
+    void bridgeConvergesAfterRestart();
+    void bridgeNewEpisodeNotSilenced();
 };
 
 void TestAlertmanagerClient::timesRoundTrip()
@@ -245,6 +323,7 @@ void TestAlertmanagerClient::keeperAckUntilResolved()
 {
     FakeAm am;
     ManualClock clock;
+    am.clock = &clock; // Alertmanager on the same time
     const qint64 t0 = clock.nowMs();
     AlertmanagerClient client(&am.network, amConnection());
     SilenceKeeper keeper(&client, &clock);
@@ -300,6 +379,7 @@ void TestAlertmanagerClient::keeperReleaseExpiresNow()
 {
     FakeAm am;
     ManualClock clock;
+    am.clock = &clock; // Alertmanager on the same time
     AlertmanagerClient client(&am.network, amConnection());
     SilenceKeeper keeper(&client, &clock);
     QSignalSpy created(&keeper, &SilenceKeeper::silenceCreated);
@@ -321,6 +401,7 @@ void TestAlertmanagerClient::keeperRetriesAfterFailure()
     FakeAm am;
     am.refuse = true;
     ManualClock clock;
+    am.clock = &clock; // Alertmanager on the same time
     AlertmanagerClient client(&am.network, amConnection());
     SilenceKeeper keeper(&client, &clock);
     QSignalSpy failed(&keeper, &SilenceKeeper::failed);
@@ -333,6 +414,129 @@ void TestAlertmanagerClient::keeperRetriesAfterFailure()
     keeper.tick();
     QVERIFY(created.wait(5000));
     QVERIFY(keeper.kept(QStringLiteral("k"))->error.isEmpty());
+}
+
+void TestAlertmanagerClient::keeperExtendsInPlace()
+{
+    // Alertmanager's clock is 250 ms ahead: the startsAt it stores is its own "now", not ours.
+    FakeAm am;
+    ManualClock clock;
+    am.clock = &clock;
+    am.skewMs = 250;
+    const qint64 t0 = clock.nowMs();
+    AlertmanagerClient client(&am.network, amConnection());
+    SilenceKeeper keeper(&client, &clock);
+    keeper.setLease(600'000, 120'000);
+    QSignalSpy created(&keeper, &SilenceKeeper::silenceCreated);
+    QSignalSpy extended(&keeper, &SilenceKeeper::silenceExtended);
+    const QString key = QStringLiteral("p95 @ prod");
+    keeper.acknowledge(key,
+                       {{QStringLiteral("alertname"), QStringLiteral("p95")},
+                        {QStringLiteral("target"), QStringLiteral("prod")}},
+                       QStringLiteral("alice"), QStringLiteral("on it"));
+    QVERIFY(created.wait(5000));
+    QCOMPARE(created.first().at(1).toString(), QStringLiteral("s1"));
+    QCOMPARE(keeper.kept(key)->startsAtMs, t0 + 250); // read back from Alertmanager
+    // Three extensions: each re-sends the stored startsAt, so the id never changes.
+    for (int i = 1; i <= 3; ++i) {
+        clock.advanceMs(500'000);
+        keeper.tick();
+        QVERIFY(extended.wait(5000));
+        QCOMPARE(extended.last().at(1).toString(), QStringLiteral("s1"));
+        QCOMPARE(am.silencePosts.last().value(QStringLiteral("startsAt")).toString(),
+                 amTime(t0 + 250));
+        QCOMPARE(keeper.kept(key)->endsAtMs, clock.nowMs() + 600'000);
+    }
+    QCOMPARE(am.active(), QStringList{QStringLiteral("s1")});
+    QCOMPARE(am.stored.size(), 1);
+
+    // Should Alertmanager replace it anyway (here: it lost the silence's startsAt), the keeper
+    // follows the new id, reads its startsAt back, and the next extension is in place again.
+    am.stored[QStringLiteral("s1")].insert(QStringLiteral("startsAt"), amTime(t0 + 1));
+    clock.advanceMs(500'000);
+    keeper.tick();
+    QVERIFY(extended.wait(5000));
+    QCOMPARE(extended.last().at(1).toString(), QStringLiteral("s2"));
+    QCOMPARE(keeper.kept(key)->silenceId, QStringLiteral("s2"));
+    QCOMPARE(keeper.kept(key)->startsAtMs, clock.nowMs() + 250);
+    clock.advanceMs(500'000);
+    keeper.tick();
+    QVERIFY(extended.wait(5000));
+    QCOMPARE(extended.last().at(1).toString(), QStringLiteral("s2"));
+    QCOMPARE(am.active(), QStringList{QStringLiteral("s2")});
+}
+
+void TestAlertmanagerClient::keeperAdoptsExistingSilence()
+{
+    FakeAm am;
+    ManualClock clock;
+    am.clock = &clock;
+    AlertmanagerClient client(&am.network, amConnection());
+    const QMap<QString, QString> labels{{QStringLiteral("alertname"), QStringLiteral("p95")},
+                                        {QStringLiteral("source"), QStringLiteral("bhiv-ops")},
+                                        {QStringLiteral("target"), QStringLiteral("prod")}};
+    const auto seed = [&](const QString& createdBy, qint64 endsInMs, bool reversed) {
+        QJsonArray matchers;
+        for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+            const QJsonObject m{{QStringLiteral("name"), it.key()},
+                                {QStringLiteral("value"), it.value()},
+                                {QStringLiteral("isRegex"), false},
+                                {QStringLiteral("isEqual"), true}};
+            if (reversed)
+                matchers.prepend(m);
+            else
+                matchers.append(m);
+        }
+        return am.set(QJsonObject{{QStringLiteral("matchers"), matchers},
+                                  {QStringLiteral("startsAt"), amTime(clock.nowMs())},
+                                  {QStringLiteral("endsAt"), amTime(clock.nowMs() + endsInMs)},
+                                  {QStringLiteral("createdBy"), createdBy},
+                                  {QStringLiteral("comment"), QStringLiteral("on it")}});
+    };
+    const QString expired = seed(QStringLiteral("alice"), 1000, false);      // s1
+    const QString someoneElse = seed(QStringLiteral("bob"), 900'000, false); // s2
+    const QString ours = seed(QStringLiteral("alice"), 600'000, true);       // s3, other order
+    clock.advanceMs(5000);
+    QCOMPARE(am.active(), (QStringList{someoneElse, ours}));
+
+    SilenceKeeper keeper(&client, &clock);
+    keeper.setLease(600'000, 120'000);
+    QSignalSpy reused(&keeper, &SilenceKeeper::silenceReused);
+    QSignalSpy created(&keeper, &SilenceKeeper::silenceCreated);
+    QSignalSpy extended(&keeper, &SilenceKeeper::silenceExtended);
+    keeper.adopt(QStringLiteral("p95 @ prod"), labels, QStringLiteral("alice"),
+                 QStringLiteral("on it"));
+    QVERIFY(reused.wait(5000));
+    QCOMPARE(reused.first().at(1).toString(), ours);
+    QCOMPARE(created.size(), 0);
+    QVERIFY(am.silencePosts.isEmpty());
+    QCOMPARE(keeper.kept(QStringLiteral("p95 @ prod"))->endsAtMs, clock.nowMs() + 595'000);
+    // Extended in place when due, with the startsAt Alertmanager holds.
+    clock.advanceMs(500'000);
+    keeper.tick();
+    QVERIFY(extended.wait(5000));
+    QCOMPARE(extended.first().at(1).toString(), ours);
+    Q_UNUSED(expired);
+
+    // Nothing of ours there: created.
+    keeper.adopt(QStringLiteral("p95 @ staging"),
+                 {{QStringLiteral("alertname"), QStringLiteral("p95")},
+                  {QStringLiteral("target"), QStringLiteral("staging")}},
+                 QStringLiteral("alice"), QStringLiteral("on it"));
+    QVERIFY(created.wait(5000));
+    QCOMPARE(am.silencePosts.size(), 2);
+    QCOMPARE(am.active().size(), 3);
+
+    // The look-up failing: reported, and tried again on the next tick (not created blindly).
+    am.refuse = true;
+    QSignalSpy failed(&keeper, &SilenceKeeper::failed);
+    keeper.adopt(QStringLiteral("other"), labels, QStringLiteral("carol"), {});
+    QVERIFY(failed.wait(5000));
+    QVERIFY(keeper.kept(QStringLiteral("other"))->lookup);
+    am.refuse = false;
+    keeper.tick();
+    QVERIFY(created.wait(5000));
+    QCOMPARE(am.active().size(), 4);
 }
 
 namespace {
@@ -368,6 +572,7 @@ void TestAlertmanagerClient::bridgePushesFiringAndResolved()
 {
     FakeAm am;
     ManualClock clock;
+    am.clock = &clock; // Alertmanager on the same time
     AlertEngine engine(&clock);
     engine.setRules({latencyRule()});
     AlertmanagerClient client(&am.network, amConnection());
@@ -413,6 +618,7 @@ void TestAlertmanagerClient::bridgeTurnsAcksIntoSilences()
 {
     FakeAm am;
     ManualClock clock;
+    am.clock = &clock; // Alertmanager on the same time
     AlertEngine engine(&clock);
     engine.setRules({latencyRule()});
     AlertmanagerClient client(&am.network, amConnection());
@@ -450,6 +656,145 @@ void TestAlertmanagerClient::bridgeTurnsAcksIntoSilences()
     QCOMPARE(am.silencePosts.size(), posts);
     QVERIFY(am.deleted.isEmpty());
     QVERIFY(!keeper.kept(QStringLiteral("slow @ prod")));
+}
+
+void TestAlertmanagerClient::bridgeConvergesAfterRestart()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("alerts.sqlite"));
+    FakeAm am;
+    ManualClock clock;
+    am.clock = &clock;
+    AlertmanagerClient client(&am.network, amConnection());
+    const AlertKey alertKey{QStringLiteral("slow"), QStringLiteral("prod")};
+    const QString key = alertKey.toString();
+    // One run of the console: an engine over the store, its keeper and bridge.
+    struct Run {
+        AlertStore store;
+        AlertEngine engine;
+        SilenceKeeper keeper;
+        AlertmanagerBridge bridge;
+        Run(const QString& path, ManualClock* clock, AlertmanagerClient* client)
+            : store(path)
+            , engine(clock, &store)
+            , keeper(client, clock)
+            , bridge(&engine, client, &keeper, clock)
+        {
+            store.open();
+            engine.setRules({latencyRule()});
+            engine.restoreFromStore();
+            keeper.setLease(60'000, 20'000);
+            bridge.setTargets({QStringLiteral("prod")});
+        }
+    };
+    QString first;
+    {
+        Run run(path, &clock, &client);
+        QSignalSpy created(&run.keeper, &SilenceKeeper::silenceCreated);
+        feed(run.engine, clock, QStringLiteral("prod"), 2.0);
+        QVERIFY(run.engine.acknowledge(alertKey, QStringLiteral("alice"), QStringLiteral("on it")));
+        QVERIFY(created.wait(5000));
+        first = created.first().at(1).toString();
+    }
+    QCOMPARE(am.silencePosts.size(), 1);
+    // Restarted while its silence is active: the restored ack reuses it, no duplicate.
+    {
+        Run run(path, &clock, &client);
+        QSignalSpy reused(&run.keeper, &SilenceKeeper::silenceReused);
+        feed(run.engine, clock, QStringLiteral("prod"), 2.0);
+        QVERIFY(run.engine.alert(alertKey)->ack);
+        QVERIFY(reused.wait(5000));
+        QCOMPARE(reused.first().at(1).toString(), first);
+        QCOMPARE(am.silencePosts.size(), 1);
+        QCOMPARE(am.active(), QStringList{first});
+        feed(run.engine, clock, QStringLiteral("prod"), 2.0); // the next pass: nothing new
+        QTest::qWait(20);
+        QCOMPARE(am.silencePosts.size(), 1);
+    }
+    // Down longer than the silence lasted: a new one is created for the ack.
+    clock.advanceMs(120'000);
+    QVERIFY(am.active().isEmpty());
+    {
+        Run run(path, &clock, &client);
+        QSignalSpy created(&run.keeper, &SilenceKeeper::silenceCreated);
+        feed(run.engine, clock, QStringLiteral("prod"), 2.0);
+        QVERIFY(created.wait(5000));
+        QCOMPARE(am.active(), QStringList{created.first().at(1).toString()});
+        QCOMPARE(am.silencePosts.last().value(QStringLiteral("createdBy")).toString(),
+                 QStringLiteral("alice"));
+    }
+    // Restarted after the alert resolved: the restored ack ends with it, no silence.
+    clock.advanceMs(120'000);
+    {
+        Run run(path, &clock, &client);
+        const int posts = am.silencePosts.size();
+        feed(run.engine, clock, QStringLiteral("prod"), 0.1);
+        QVERIFY(!run.engine.alert(alertKey)->ack);
+        QTest::qWait(50);
+        feed(run.engine, clock, QStringLiteral("prod"), 0.1);
+        QTest::qWait(50);
+        QCOMPARE(am.silencePosts.size(), posts);
+        QVERIFY(am.active().isEmpty());
+        QVERIFY(!run.keeper.kept(key));
+    }
+}
+
+void TestAlertmanagerClient::bridgeNewEpisodeNotSilenced()
+{
+    // An acknowledged episode resolves; while its silence runs out, the alert fires again and
+    // nobody acknowledges it: the old silence must not be extended over the new episode.
+    FakeAm am;
+    ManualClock clock;
+    am.clock = &clock;
+    AlertEngine engine(&clock);
+    engine.setRules({latencyRule()});
+    AlertmanagerClient client(&am.network, amConnection());
+    SilenceKeeper keeper(&client, &clock);
+    keeper.setLease(60'000, 20'000);
+    AlertmanagerBridge bridge(&engine, &client, &keeper, &clock);
+    bridge.setTargets({QStringLiteral("prod")});
+    QSignalSpy created(&keeper, &SilenceKeeper::silenceCreated);
+    QSignalSpy extended(&keeper, &SilenceKeeper::silenceExtended);
+    const AlertKey alertKey{QStringLiteral("slow"), QStringLiteral("prod")};
+    feed(engine, clock, QStringLiteral("prod"), 2.0);
+    QVERIFY(engine.acknowledge(alertKey, QStringLiteral("alice"), QStringLiteral("on it")));
+    QVERIFY(created.wait(5000));
+    feed(engine, clock, QStringLiteral("prod"), 0.1); // resolved
+    feed(engine, clock, QStringLiteral("prod"), 2.0); // fires again, not acknowledged
+    for (int i = 0; i < 30; ++i) {
+        feed(engine, clock, QStringLiteral("prod"), 2.0);
+        QTest::qWait(2); // the keeper's requests are answered as time goes on
+    }
+    QTest::qWait(50);
+    QCOMPARE(extended.size(), 0);
+    QCOMPARE(am.silencePosts.size(), 1);
+    const QString first = created.first().at(1).toString();
+    QCOMPARE(am.active(), QStringList{first}); // running out, not extended
+    // Acknowledged again (bob) before it ran out: the same silence, now under bob's name, kept.
+    QVERIFY(engine.acknowledge(alertKey, QStringLiteral("bob"), QStringLiteral("mine now")));
+    QVERIFY(extended.wait(5000));
+    QCOMPARE(extended.first().at(1).toString(), first);
+    QCOMPARE(am.stored.value(first).value(QStringLiteral("createdBy")).toString(),
+             QStringLiteral("bob"));
+    QCOMPARE(am.stored.value(first).value(QStringLiteral("comment")).toString(),
+             QStringLiteral("mine now"));
+    for (int i = 0; i < 90; ++i) {
+        feed(engine, clock, QStringLiteral("prod"), 2.0);
+        QTest::qWait(2); // the keeper's requests are answered as time goes on
+    }
+    QTest::qWait(50);
+    QCOMPARE(am.active(), QStringList{first});
+    QCOMPARE(am.stored.size(), 1);
+
+    // Resolved, then fires again unacknowledged until well past the lease: the silence ends.
+    feed(engine, clock, QStringLiteral("prod"), 0.1);
+    for (int i = 0; i < 90; ++i) {
+        feed(engine, clock, QStringLiteral("prod"), 2.0);
+        QTest::qWait(2); // the keeper's requests are answered as time goes on
+    }
+    QTest::qWait(50);
+    QVERIFY(am.active().isEmpty());
+    QVERIFY(!keeper.kept(alertKey.toString()));
 }
 
 QTEST_GUILESS_MAIN(TestAlertmanagerClient)

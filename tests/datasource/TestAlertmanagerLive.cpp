@@ -1,12 +1,14 @@
 // Against Debian's real prometheus-alertmanager, started by the test on a loopback port: the
 // console's firing alert pushed appears there; an acknowledgement is a silence (createdBy,
-// comment) that is extended while the alert fires and expires after it resolves; an
-// unacknowledgement expires it at once.
+// comment) that is extended in place (same id) while the alert fires and expires after it
+// resolves; an unacknowledgement expires it at once; after a restart a restored ack converges on
+// exactly one silence.
 #include "AlertmanagerProcess.h"
 #include "alertmanager/AlertmanagerBridge.h"
 #include "alertmanager/AlertmanagerClient.h"
 #include "alertmanager/SilenceKeeper.h"
 #include "alerts/AlertEngine.h"
+#include "alerts/AlertStore.h"
 #include "domain/Clock.h"
 
 #include <QCryptographicHash>
@@ -64,6 +66,21 @@ AmSilence silenceById(AlertmanagerClient& client, const QString& id)
     return r.silences.value(0);
 }
 
+// The active silences whose matchers name this alert.
+QStringList activeSilencesFor(AlertmanagerClient& client, const QString& alertname)
+{
+    QStringList out;
+    const AmResult r = callSync([&](auto cb) { client.silences(cb); });
+    for (const AmSilence& s : r.silences) {
+        if (s.state != u"active")
+            continue;
+        for (const AmMatcher& m : s.matchers)
+            if (m.name == u"alertname" && m.value == alertname)
+                out << s.id;
+    }
+    return out;
+}
+
 AlertRule latencyRule(const QString& name)
 {
     AlertRule r;
@@ -97,6 +114,7 @@ private slots:
     void firingAlertPushedAppears();
     void ackSilenceExtendedThenExpires();
     void unackExpiresTheSilence();
+    void restartConvergesOnOneSilence();
     void tlsAsForGateways();
 
 private:
@@ -188,6 +206,14 @@ void TestAlertmanagerLive::ackSilenceExtendedThenExpires()
     QVERIFY(extended.size() >= 1);
     QCOMPARE(keeperFailed.size(), 0);
     const QString currentId = keeper.kept(key)->silenceId;
+    // Updated in place: the same silence, the only active one for the alert.
+    qInfo("extensions %lld: silence %s before, %s after; endsAt %lld -> %lld ms",
+          static_cast<long long>(extended.size()), qPrintable(firstId), qPrintable(currentId),
+          static_cast<long long>(firstEnd), static_cast<long long>(keeper.kept(key)->endsAtMs));
+    QCOMPARE(currentId, firstId);
+    for (const QList<QVariant>& e : std::as_const(extended))
+        QCOMPARE(e.at(1).toString(), firstId);
+    QCOMPARE(activeSilencesFor(client, QStringLiteral("h11_acked")), QStringList{firstId});
     silence = silenceById(client, currentId);
     QCOMPARE(silence.state, QStringLiteral("active"));
     QVERIFY2(silence.endsAtMs > firstEnd + 2000,
@@ -241,6 +267,100 @@ void TestAlertmanagerLive::unackExpiresTheSilence()
         callSync([&](auto cb) { client.expireSilence(QStringLiteral("no-such-id"), cb); });
     QVERIFY(!r.ok);
     QVERIFY(r.httpStatus >= 400);
+}
+
+void TestAlertmanagerLive::restartConvergesOnOneSilence()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("alerts.sqlite"));
+    QNetworkAccessManager network;
+    AlertmanagerClient client(&network, connectionTo(m_am.url()));
+    SystemClock clock;
+    const QString name = QStringLiteral("h11_restart");
+    const AlertKey alertKey{name, QStringLiteral("prod")};
+    // One run of the console: engine over the alert store, keeper and bridge.
+    struct Run {
+        AlertStore store;
+        AlertEngine engine;
+        SilenceKeeper keeper;
+        AlertmanagerBridge bridge;
+        Run(const QString& path, const Clock* clock, AlertmanagerClient* client,
+            const QString& rule)
+            : store(path)
+            , engine(clock, &store)
+            , keeper(client, clock)
+            , bridge(&engine, client, &keeper, clock)
+        {
+            QVERIFY(store.open());
+            engine.setRules({latencyRule(rule)});
+            engine.restoreFromStore();
+            keeper.setLease(60'000, 20'000);
+            bridge.setTargets({QStringLiteral("prod")});
+        }
+    };
+    QString first;
+    {
+        Run run(path, &clock, &client, name);
+        QSignalSpy created(&run.keeper, &SilenceKeeper::silenceCreated);
+        feed(run.engine, 3.0);
+        QVERIFY(run.engine.acknowledge(alertKey, QStringLiteral("carol"),
+                                       QStringLiteral("known, fixing")));
+        QVERIFY(created.wait(10000));
+        first = created.first().at(1).toString();
+    }
+    QCOMPARE(activeSilencesFor(client, name), QStringList{first});
+
+    // Restart while the silence is active: the restored ack reuses it (no duplicate).
+    {
+        Run run(path, &clock, &client, name);
+        QSignalSpy reused(&run.keeper, &SilenceKeeper::silenceReused);
+        QSignalSpy created(&run.keeper, &SilenceKeeper::silenceCreated);
+        feed(run.engine, 3.0);
+        QVERIFY(run.engine.alert(alertKey)->ack);
+        QVERIFY(reused.wait(10000));
+        QCOMPARE(reused.first().at(1).toString(), first);
+        feed(run.engine, 3.0);
+        QTest::qWait(300);
+        QCOMPARE(created.size(), 0);
+        QCOMPARE(activeSilencesFor(client, name), QStringList{first});
+        qInfo("restart with an active silence: reused %s", qPrintable(first));
+    }
+
+    // Expired (by hand in Alertmanager) while the console was down: one new silence is made.
+    QVERIFY(callSync([&](auto cb) { client.expireSilence(first, cb); }).ok);
+    QVERIFY(activeSilencesFor(client, name).isEmpty());
+    QString second;
+    {
+        Run run(path, &clock, &client, name);
+        QSignalSpy created(&run.keeper, &SilenceKeeper::silenceCreated);
+        feed(run.engine, 3.0);
+        QVERIFY(created.wait(10000));
+        second = created.first().at(1).toString();
+        QVERIFY(second != first);
+        feed(run.engine, 3.0);
+        QTest::qWait(300);
+        QCOMPARE(created.size(), 1);
+        const AmSilence s = silenceById(client, second);
+        QCOMPARE(s.createdBy, QStringLiteral("carol"));
+        QCOMPARE(s.comment, QStringLiteral("known, fixing"));
+        QCOMPARE(activeSilencesFor(client, name), QStringList{second});
+        qInfo("restart after its silence expired: created %s", qPrintable(second));
+    }
+
+    // Restart after the alert resolved: the restored ack ends with it, no silence is made.
+    QVERIFY(callSync([&](auto cb) { client.expireSilence(second, cb); }).ok);
+    {
+        Run run(path, &clock, &client, name);
+        QSignalSpy created(&run.keeper, &SilenceKeeper::silenceCreated);
+        QSignalSpy reused(&run.keeper, &SilenceKeeper::silenceReused);
+        feed(run.engine, 0.1);
+        QVERIFY(!run.engine.alert(alertKey)->ack);
+        QTest::qWait(300);
+        feed(run.engine, 0.1);
+        QTest::qWait(300);
+        QCOMPARE(created.size() + reused.size(), 0);
+        QVERIFY(activeSilencesFor(client, name).isEmpty());
+    }
 }
 
 void TestAlertmanagerLive::tlsAsForGateways()
