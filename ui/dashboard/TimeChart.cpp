@@ -464,13 +464,53 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     painter.setFont(font());
 
     // Legend: a swatch and name per series; hidden ones struck through and faded.
+    // Names too long for one line together (instances side by side) are shortened: first the
+    // part every name shares is cut to "…" ("127.0.0.1:9201 avg" → "…9201 avg"), then, if still
+    // too long, each is elided to an equal share. The read-out and the table keep whole names.
     m_legendRects.assign(m_series.size(), QRectF());
+    QStringList names;
+    for (const Series& s : m_series)
+        names << shownName(s);
+    // Each entry: swatch, name, spacing (closer together when space is short).
+    double pad = 22;
+    double gap = 10;
+    const auto widthOf = [&fm, &pad, &gap](const QStringList& list) {
+        double w = 0;
+        for (const QString& n : list)
+            w += fm.horizontalAdvance(n) + pad + gap;
+        return w;
+    };
+    if (names.size() > 1 && widthOf(names) > m_layout.legend.width()) {
+        pad = 18;
+        gap = 6;
+        qsizetype common = names.first().size();
+        for (const QString& n : std::as_const(names)) {
+            qsizetype k = 0;
+            while (k < common && k < n.size() && n.at(k) == names.first().at(k))
+                ++k;
+            common = k;
+        }
+        // Cut after a separator, so that no name loses part of what tells it apart.
+        while (common > 0 && !QStringLiteral(".:/-_ ").contains(names.first().at(common - 1)))
+            --common;
+        if (common > 3) {
+            for (QString& n : names)
+                n = QStringLiteral("…") + n.mid(common);
+        }
+        if (widthOf(names) > m_layout.legend.width()) {
+            const int share = std::max(
+                40, static_cast<int>(m_layout.legend.width() / static_cast<double>(names.size()) -
+                                     pad - gap));
+            for (QString& n : names)
+                n = fm.elidedText(n, Qt::ElideRight, share);
+        }
+    }
     double lx = m_layout.legend.left();
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         const Series& s = m_series[i];
         const bool present = m_store && s.id != SeriesStore::kNoSeries && m_store->contains(s.id);
-        const QString name = shownName(s);
-        const double w = fm.horizontalAdvance(name) + 22;
+        const QString& name = names[static_cast<qsizetype>(i)];
+        const double w = fm.horizontalAdvance(name) + pad;
         const QRectF r(lx, m_layout.legend.top(), w, m_layout.legend.height());
         m_legendRects[i] = r;
         QColor c = m_stale || s.stale ? staleGrey(pal) : s.color;
@@ -486,7 +526,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         painter.setPen(t);
         painter.drawText(QRectF(r.left() + 16, r.top(), w - 16, r.height()),
                          Qt::AlignLeft | Qt::AlignVCenter, name);
-        lx += w + 10;
+        lx += w + gap;
     }
     painter.setFont(font());
 
