@@ -13,6 +13,7 @@ FaultState::FaultState(const SimOptions& options)
     , m_defaultErrorRate(options.errorRate)
     , m_defaultRps(options.rps)
     , m_latencyMs(options.latencyMs)
+    , m_slowBodyMs(options.slowBodyMs)
     , m_forceStatus(options.forceStatus)
     , m_retryAfter(options.retryAfter)
     , m_hang(options.hang)
@@ -43,6 +44,7 @@ bool FaultState::isValidStatus(int status)
 void FaultState::clear()
 {
     m_latencyMs = 0;
+    m_slowBodyMs = 0;
     m_forceStatus = 0;
     m_retryAfter = -1;
     m_hang = false;
@@ -67,7 +69,7 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
         QStringLiteral("reset_counters"), QStringLiteral("mean_latency_s"),
         QStringLiteral("error_rate"),     QStringLiteral("rps"),
         QStringLiteral("paths"),          QStringLiteral("missing_modules"),
-        QStringLiteral("redirect_to")};
+        QStringLiteral("redirect_to"),    QStringLiteral("slow_body_ms")};
     for (auto it = request.begin(); it != request.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("unknown fault key '%1'; known keys: %2")
@@ -115,9 +117,11 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
         next.clear();
     }
     double latency = next.m_latencyMs;
+    double slowBody = next.m_slowBodyMs;
     double force = next.m_forceStatus;
     double retry = next.m_retryAfter;
     if (!number(QStringLiteral("latency_ms"), 0, 3600000, 0, &latency) ||
+        !number(QStringLiteral("slow_body_ms"), 0, 3600000, 0, &slowBody) ||
         !number(QStringLiteral("force_status"), 0, 599, 0, &force) ||
         !number(QStringLiteral("retry_after"), 0, 86400, -1, &retry) ||
         !boolean(QStringLiteral("hang"), &next.m_hang) ||
@@ -131,6 +135,7 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
         return false;
     }
     next.m_latencyMs = static_cast<int>(latency);
+    next.m_slowBodyMs = static_cast<int>(slowBody);
     next.m_forceStatus = static_cast<int>(force);
     next.m_retryAfter = static_cast<int>(retry);
     if (next.m_forceStatus != 0 && !isValidStatus(next.m_forceStatus)) {
@@ -225,6 +230,7 @@ QJsonObject FaultState::toJson() const
     }
     return QJsonObject{
         {QStringLiteral("latency_ms"), m_latencyMs},
+        {QStringLiteral("slow_body_ms"), m_slowBodyMs},
         {QStringLiteral("force_status"), m_forceStatus ? QJsonValue(m_forceStatus) : QJsonValue()},
         {QStringLiteral("retry_after"),
          m_retryAfter >= 0 ? QJsonValue(m_retryAfter) : QJsonValue()},

@@ -27,6 +27,8 @@ public:
     bool appliesTo(const QString& path) const;
 
     int latencyMs() const { return m_latencyMs; }
+    // Status line and headers at once, then the body trickled in chunks over this long.
+    int slowBodyMs() const { return m_slowBodyMs; }
     int forceStatus() const { return m_forceStatus; }
     int retryAfter() const { return m_retryAfter; }
     bool hang() const { return m_hang; }
@@ -51,6 +53,7 @@ private:
     double m_defaultRps = 20.0;
 
     int m_latencyMs = 0;
+    int m_slowBodyMs = 0;
     int m_forceStatus = 0;
     int m_retryAfter = -1;
     bool m_hang = false;

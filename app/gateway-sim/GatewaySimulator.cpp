@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <functional>
 
 namespace ops::sim {
 
@@ -199,6 +200,7 @@ bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSock
     if (faulted) {
         reply = applyFaults(req, std::move(reply));
         reply.delayMs += m_faults.latencyMs();
+        reply.trickleMs = m_faults.slowBodyMs();
     }
     for (const auto& h : rateHeaders) {
         reply.headers.push_back(h);
@@ -292,23 +294,75 @@ void GatewaySimulator::send(QHttpServerResponder&& responder, const SimRequest& 
         reply.headers.emplace_back("Content-Encoding", "gzip");
         reply.headers.emplace_back("Vary", "Accept-Encoding");
     }
-    if (reply.delayMs <= 0) {
+    if (reply.delayMs <= 0 && reply.trickleMs <= 0) {
         write(responder, reply);
         return;
     }
     auto holder = std::make_shared<QHttpServerResponder>(std::move(responder));
     QPointer<QTcpSocket> socket(holder->socket());
-    QTimer::singleShot(reply.delayMs, this, [holder, socket, reply = std::move(reply)] {
-        if (socket && socket->state() == QAbstractSocket::ConnectedState) {
-            write(*holder, reply);
-        }
-    });
+    QTimer::singleShot(std::max(reply.delayMs, 0), this,
+                       [this, holder, socket, reply = std::move(reply)] {
+                           if (!socket || socket->state() != QAbstractSocket::ConnectedState) {
+                               return;
+                           }
+                           if (reply.trickleMs > 0) {
+                               trickle(holder, reply);
+                           } else {
+                               write(*holder, reply);
+                           }
+                       });
 }
 
-void GatewaySimulator::write(QHttpServerResponder& responder, const SimReply& reply)
+// The "slow body" fault: status line and headers (with the whole Content-Length) now, then the
+// body in up to 20 chunks, one every trickleMs / chunks, the last at about trickleMs.
+void GatewaySimulator::trickle(std::shared_ptr<QHttpServerResponder> responder,
+                               const SimReply& reply)
+{
+    if (!writeHead(*responder, reply)) {
+        return;
+    }
+    responder->writeBody(QByteArray()); // ends the header block (the blank line) now
+    responder->socket()->flush();
+    struct Trickle {
+        std::shared_ptr<QHttpServerResponder> responder;
+        QPointer<QTcpSocket> socket;
+        QByteArray body;
+        qsizetype offset = 0;
+        qsizetype chunk = 1;
+        int stepMs = 1;
+        std::function<void(std::shared_ptr<Trickle>)> next;
+    };
+    auto t = std::make_shared<Trickle>();
+    t->responder = std::move(responder);
+    t->socket = t->responder->socket();
+    t->body = reply.body;
+    const qsizetype chunks = std::clamp<qsizetype>(reply.body.size(), 1, 20);
+    t->chunk = std::max<qsizetype>(1, (reply.body.size() + chunks - 1) / chunks);
+    t->stepMs = std::max(1, static_cast<int>(reply.trickleMs / chunks));
+    t->next = [this](std::shared_ptr<Trickle> self) {
+        QTimer::singleShot(self->stepMs, this, [self] {
+            if (!self->socket || self->socket->state() != QAbstractSocket::ConnectedState) {
+                self->next = nullptr; // the client gave up: drop the rest
+                return;
+            }
+            const QByteArray part = self->body.mid(self->offset, self->chunk);
+            self->offset += part.size();
+            self->responder->writeBody(part);
+            self->socket->flush();
+            if (self->offset < self->body.size()) {
+                self->next(self);
+            } else {
+                self->next = nullptr; // done: release the responder
+            }
+        });
+    };
+    t->next(t);
+}
+
+bool GatewaySimulator::writeHead(QHttpServerResponder& responder, const SimReply& reply)
 {
     if (!responder.socket() || !responder.socket()->isOpen()) {
-        return;
+        return false;
     }
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
     responder.writeHeader("Content-Type", reply.contentType);
@@ -316,7 +370,14 @@ void GatewaySimulator::write(QHttpServerResponder& responder, const SimReply& re
         responder.writeHeader(k, v);
     }
     responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
-    responder.writeBody(reply.body);
+    return true;
+}
+
+void GatewaySimulator::write(QHttpServerResponder& responder, const SimReply& reply)
+{
+    if (writeHead(responder, reply)) {
+        responder.writeBody(reply.body);
+    }
 }
 
 SimReply GatewaySimulator::handleControl(const SimRequest& request)

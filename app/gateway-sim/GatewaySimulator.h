@@ -48,6 +48,8 @@ private:
     SimReply forcedReply(const SimRequest& request) const;
     void send(QHttpServerResponder&& responder, const SimRequest& request, SimReply reply);
     static void write(QHttpServerResponder& responder, const SimReply& reply);
+    static bool writeHead(QHttpServerResponder& responder, const SimReply& reply);
+    void trickle(std::shared_ptr<QHttpServerResponder> responder, const SimReply& reply);
     void advanceTraffic();
     void restartAfterDeploy(const QJsonObject& profile);
     QString nextRequestId();

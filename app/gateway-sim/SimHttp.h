@@ -43,6 +43,7 @@ struct SimReply {
     QByteArray contentType = "application/json";
     std::vector<std::pair<QByteArray, QByteArray>> headers;
     int delayMs = 0;
+    int trickleMs = 0; // > 0: headers at once, the body in chunks spread over this long
 
     static SimReply json(const QJsonValue& value, int status = 200)
     {

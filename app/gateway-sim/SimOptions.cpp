@@ -33,7 +33,8 @@ Dialects:
 
 Run-time control (never affected by faults):
   GET  /__sim/faults   current fault state and traffic regime as JSON
-  POST /__sim/faults   JSON merged into the state; keys: latency_ms, force_status, retry_after,
+  POST /__sim/faults   JSON merged into the state; keys: latency_ms, slow_body_ms (headers at
+                       once, the body trickled over that long), force_status, retry_after,
                        hang, malformed, oversized_mb, components {"name": "down"|"degraded"|
                        "healthy"|null|<word>}, reset_counters, mean_latency_s, error_rate,
                        rps, paths [prefixes the route faults apply to]; {"clear": true} resets
@@ -84,6 +85,11 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
     const QCommandLineOption latency(QStringLiteral("latency-ms"),
                                      QStringLiteral("Fault: added latency on every route."),
                                      QStringLiteral("ms"), QStringLiteral("0"));
+    const QCommandLineOption slowBody(
+        QStringLiteral("slow-body-ms"),
+        QStringLiteral("Fault: status and headers at once, then the body trickled in chunks "
+                       "over this long (Content-Length set)."),
+        QStringLiteral("ms"), QStringLiteral("0"));
     const QCommandLineOption forceStatus(
         QStringLiteral("force-status"),
         QStringLiteral("Fault: answer every route with this HTTP status (e.g. 500, 503, 429)."),
@@ -139,7 +145,7 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
     parser.addOptions(
         {port,        dialect,   seed,          endpoints,         stepMs,  rps,       rateLimit,
          apiKey,      latency,   forceStatus,   retryAfter,        hang,    malformed, oversized,
-         meanLatency, errorRate, componentDown, componentDegraded, tlsCert, tlsKey});
+         meanLatency, errorRate, componentDown, componentDegraded, tlsCert, tlsKey,    slowBody});
     parser.process(app);
 
     SimOptions o;
@@ -192,6 +198,7 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
     if (!intValue(port, 0, 65535, &portValue) || !intValue(endpoints, 1, 1000, &o.endpoints) ||
         !intValue(stepMs, 1, 600000, &o.stepMs) || !intValue(rateLimit, 1, 1000000, &o.rateLimit) ||
         !intValue(latency, 0, 3600000, &o.latencyMs) ||
+        !intValue(slowBody, 0, 3600000, &o.slowBodyMs) ||
         !intValue(forceStatus, 0, 599, &o.forceStatus) ||
         !intValue(retryAfter, -1, 86400, &o.retryAfter) ||
         !doubleValue(rps, 0.0, 100000.0, &o.rps) ||

@@ -26,6 +26,7 @@ struct SimOptions {
     bool apiKeyGiven = false;
     // Start-up faults / regime.
     int latencyMs = 0;
+    int slowBodyMs = 0;
     int forceStatus = 0;
     int retryAfter = -1;
     bool hang = false;

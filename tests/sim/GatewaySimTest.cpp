@@ -1,5 +1,6 @@
 // End-to-end tests of bhiv-gateway-sim: the real executable, driven over HTTP.
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,6 +9,7 @@
 #include <QNetworkRequest>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
@@ -384,6 +386,59 @@ private slots:
         Reply okAgain = get("/health");
         QCOMPARE(okAgain.status, 200);
         QCOMPARE(okAgain.json().value("status").toString(), QStringLiteral("healthy"));
+    }
+
+    // slow_body_ms: status and headers at once, then the body trickled in chunks; complete.
+    void slowBodyTrickles()
+    {
+        QVERIFY(startSim({"--dialect", "plan"}));
+        QCOMPARE(faults("{\"slow_body_ms\": 1000, \"paths\": [\"/metrics\"]}").status, 200);
+        QCOMPARE(get("/__sim/faults").json().value("slow_body_ms").toInt(), 1000);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        QVERIFY(socket.waitForConnected(5000));
+        QElapsedTimer t;
+        t.start();
+        socket.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        QByteArray got;
+        qint64 headersMs = -1;
+        qint64 length = -1;
+        int reads = 0;
+        while (t.elapsed() < 10000) {
+            if (!socket.waitForReadyRead(2000))
+                break;
+            got += socket.readAll();
+            ++reads;
+            const qsizetype end = got.indexOf("\r\n\r\n");
+            if (headersMs < 0 && end >= 0) {
+                headersMs = t.elapsed();
+                for (const QByteArray& line : got.left(end).split('\n')) {
+                    if (line.toLower().startsWith("content-length:"))
+                        length = line.mid(15).trimmed().toLongLong();
+                }
+            }
+            if (length >= 0 && got.size() - got.indexOf("\r\n\r\n") - 4 >= length)
+                break;
+        }
+        const qint64 doneMs = t.elapsed();
+        QVERIFY2(got.startsWith("HTTP/1.1 200"), got.left(100).constData());
+        QVERIFY2(headersMs >= 0 && headersMs < 300, qPrintable(QString::number(headersMs)));
+        QVERIFY(length > 0);
+        const QByteArray body = got.mid(got.indexOf("\r\n\r\n") + 4);
+        QCOMPARE(body.size(), length);
+        QVERIFY(sumSamples(body, "api_requests_total") > 0);
+        QVERIFY2(doneMs >= 800, qPrintable(QString::number(doneMs)));
+        QVERIFY2(reads >= 5, qPrintable(QString::number(reads)));
+        // An idle timeout (Qt's transferTimeout, reset by every chunk) shorter than the trickle
+        // never fires: the 1 s body arrives whole through a 300 ms transfer timeout.
+        const Reply idle = get("/metrics", {}, 300);
+        QCOMPARE(idle.error, QNetworkReply::NoError);
+        QVERIFY2(idle.elapsedMs >= 800, qPrintable(QString::number(idle.elapsedMs)));
+        QVERIFY(sumSamples(idle.body, "api_requests_total") > 0);
+        // Other paths are not slowed; clear ends it.
+        QVERIFY(get("/health").elapsedMs < 500);
+        faults("{\"clear\": true}");
+        QVERIFY(get("/metrics").elapsedMs < 500);
     }
 
     void planComponentWordsAndResetCounters()
