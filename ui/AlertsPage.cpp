@@ -227,6 +227,14 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     filters->addWidget(m_historyRange);
     filters->addWidget(exportButton);
     historyLayout->addLayout(filters);
+    if (center->store() && center->store()->isReadOnly()) {
+        // Alerting goes on; the history shown is what the store held at start.
+        auto* readOnly = new QLabel(center->store()->readOnlyNotice(), historyBox);
+        readOnly->setObjectName(QStringLiteral("historyReadOnly"));
+        readOnly->setWordWrap(true);
+        readOnly->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        historyLayout->addWidget(readOnly);
+    }
     m_historyView = new QTableView(historyBox);
     m_historyView->setObjectName(QStringLiteral("alertHistory"));
     m_historyView->setModel(m_history);

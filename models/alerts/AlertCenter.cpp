@@ -36,6 +36,8 @@ bool AlertCenter::start()
         m_options.databasePath.isEmpty() ? AlertStore::defaultPath() : m_options.databasePath);
     if (!m_store->open())
         qWarning("alerts: history is not kept: %s", qPrintable(m_store->errorString()));
+    else if (m_store->isReadOnly()) // alerting goes on; its history is shown, not added to
+        qWarning("alerts: %s", qPrintable(m_store->readOnlyNotice()));
     if (!m_options.rulesFile.isEmpty()) {
         const AlertRulesParseResult parsed = loadAlertRulesFile(m_options.rulesFile);
         if (!parsed.ok) {

@@ -161,9 +161,12 @@ std::optional<AlertSeverity> AlertEngine::worstFiringSeverity() const
 
 QList<AlertTransition> AlertEngine::transitionsBetween(qint64 fromMs, qint64 toMs) const
 {
-    if (m_store && m_store->isOpen())
-        return m_store->transitionsBetween(fromMs, toMs);
-    QList<AlertTransition> out;
+    const bool stored = m_store && m_store->isOpen();
+    QList<AlertTransition> out =
+        stored ? m_store->transitionsBetween(fromMs, toMs) : QList<AlertTransition>();
+    if (stored && !m_store->isReadOnly())
+        return out;
+    // This run's (a read-only store holds none of them: they follow what it holds).
     for (const AlertTransition& t : m_history) {
         if (t.timeMs >= fromMs && t.timeMs < toMs)
             out << t;

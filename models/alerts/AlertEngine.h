@@ -49,7 +49,7 @@ public:
     std::optional<AlertSeverity> worstFiringSeverity() const;
 
     // History for chart markers: every transition with from <= time < to (stored ones when a
-    // store is attached, else those of this run).
+    // store is attached, else those of this run; both when the store is read-only).
     QList<AlertTransition> transitionsBetween(qint64 fromMs, qint64 toMs) const;
 
 public slots:

@@ -28,7 +28,8 @@ void AlertHistoryModel::setFilter(const AlertHistoryFilter& filter)
 void AlertHistoryModel::reload()
 {
     QList<AlertTransition> rows;
-    if (AlertStore* store = m_engine->store(); store && store->isOpen()) {
+    // A read-only store lacks this run's transitions: the engine adds them to what it holds.
+    if (AlertStore* store = m_engine->store(); store && store->isOpen() && !store->isReadOnly()) {
         AlertHistoryFilter newest = m_filter;
         rows = store->history(newest);
     } else {

@@ -103,6 +103,13 @@ bool AlertStore::open()
         m_error = checked.error;
         return false;
     }
+    m_readOnly = checked.readOnly;
+    m_readOnlyNotice = checked.readOnlyNotice;
+    if (m_readOnly) { // what it holds can be read; nothing is created or changed
+        m_error = m_readOnlyNotice;
+        m_open = true;
+        return true;
+    }
     // WAL: readers do not block the writer; synchronous=FULL: a committed row survives a crash
     // of the process and of the machine.
     const bool ok =
@@ -142,9 +149,16 @@ bool AlertStore::open()
     return ok;
 }
 
+bool AlertStore::writable() const
+{
+    if (m_open && m_readOnly)
+        m_error = m_readOnlyNotice;
+    return m_open && !m_readOnly;
+}
+
 qint64 AlertStore::appendTransition(const AlertTransition& t)
 {
-    if (!m_open)
+    if (!writable())
         return 0;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral(
@@ -177,7 +191,7 @@ qint64 AlertStore::appendTransition(const AlertTransition& t)
 
 qint64 AlertStore::pruneBefore(qint64 cutoffMs)
 {
-    if (!m_open)
+    if (!writable())
         return -1;
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     if (!db.transaction())
@@ -266,7 +280,7 @@ qint64 AlertStore::transitionCount() const
 
 bool AlertStore::saveStatus(const AlertStatus& s)
 {
-    if (!m_open)
+    if (!writable())
         return false;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral(
@@ -333,6 +347,8 @@ QList<AlertStatus> AlertStore::loadStatuses() const
 
 bool AlertStore::appendAcknowledgement(const AlertKey& key, const Acknowledgement& ack)
 {
+    if (!writable())
+        return false;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("INSERT INTO acknowledgements (rule, target, author, comment, "
                              "at_ms, until_ms) VALUES (?,?,?,?,?,?)"));
@@ -344,6 +360,8 @@ bool AlertStore::appendAcknowledgement(const AlertKey& key, const Acknowledgemen
 
 bool AlertStore::appendSnooze(const AlertKey& key, const Snooze& snooze)
 {
+    if (!writable())
+        return false;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("INSERT INTO snoozes (rule, target, author, comment, at_ms, "
                              "until_ms) VALUES (?,?,?,?,?,?)"));
@@ -355,6 +373,8 @@ bool AlertStore::appendSnooze(const AlertKey& key, const Snooze& snooze)
 
 qint64 AlertStore::appendNotification(const NotificationRecord& r)
 {
+    if (!writable())
+        return 0;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("INSERT INTO notifications (time_ms, rule, target, state, channel, "
                              "ok, detail) VALUES (?,?,?,?,?,?,?)"));
@@ -393,7 +413,7 @@ QList<NotificationRecord> AlertStore::notifications(const AlertKey& key) const
 
 bool AlertStore::saveRules(const QList<AlertRule>& rules)
 {
-    if (!m_open)
+    if (!writable())
         return false;
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     db.transaction();

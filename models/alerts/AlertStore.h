@@ -51,6 +51,11 @@ public:
     // Set by open() when a damaged database was set aside and a new one started (words for the
     // UI); empty otherwise.
     QString recoveryNotice() const { return m_recoveryNotice; }
+    // Opened read-only (the file or its folder cannot be written): reads work, every write
+    // returns its failure value at once with errorString() = readOnlyNotice(); it is written to
+    // again after a restart once writable.
+    bool isReadOnly() const { return m_readOnly; }
+    QString readOnlyNotice() const { return m_readOnlyNotice; }
     QString path() const { return m_path; }
 
     qint64 appendTransition(const AlertTransition& transition); // row id, 0 on failure
@@ -83,12 +88,15 @@ public:
 
 private:
     bool exec(const QString& sql);
+    bool writable() const; // open and not read-only (else m_error says why)
 
     QString m_path;
     QString m_connection;
     bool m_open = false;
     mutable QString m_error;
     QString m_recoveryNotice;
+    bool m_readOnly = false;
+    QString m_readOnlyNotice;
     qint64 m_retentionMs = kDefaultRetentionMs;
     int m_appendsSincePrune = 0;
 };

@@ -74,6 +74,20 @@ bool AuditLog::open()
         m_error = checked.error;
         return false;
     }
+    m_readOnly = checked.readOnly;
+    m_readOnlyNotice = checked.readOnlyNotice;
+    if (m_readOnly) { // readable as it is (an older schema cannot be migrated: refused)
+        m_error = m_readOnlyNotice;
+        if (schemaVersion() != kSchemaVersion) {
+            m_error = QStringLiteral("%1 (and its schema %2 cannot be brought to %3)")
+                          .arg(m_readOnlyNotice)
+                          .arg(schemaVersion())
+                          .arg(kSchemaVersion);
+            return false;
+        }
+        m_open = true;
+        return true;
+    }
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
         m_error = q.lastError().text();
@@ -144,6 +158,10 @@ bool AuditLog::append(AuditEntry& entry)
 {
     if (!m_open && !open())
         return false;
+    if (m_readOnly) {
+        m_error = m_readOnlyNotice;
+        return false;
+    }
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(QStringLiteral("INSERT INTO audit_log (time_ms, actor, target, action, subject, "
                              "details, result) VALUES (?, ?, ?, ?, ?, ?, ?)"));

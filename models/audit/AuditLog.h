@@ -38,6 +38,10 @@ public:
     // Set by open() when a damaged database was set aside and a new one started (words for the
     // UI); empty otherwise.
     QString recoveryNotice() const { return m_recoveryNotice; }
+    // Opened read-only (the file or its folder cannot be written): entries() works, append()
+    // fails at once with errorString() = readOnlyNotice(); writable again after a restart.
+    bool isReadOnly() const { return m_readOnly; }
+    QString readOnlyNotice() const { return m_readOnlyNotice; }
     int schemaVersion() const;
 
     // Fills id on success.
@@ -59,7 +63,9 @@ private:
     QString m_connection;
     QString m_error;
     QString m_recoveryNotice;
+    QString m_readOnlyNotice;
     bool m_open = false;
+    bool m_readOnly = false;
 };
 
 } // namespace ops

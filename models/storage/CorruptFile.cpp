@@ -8,6 +8,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
+#include <QUrl>
 #include <QVariant>
 
 namespace ops {
@@ -26,13 +27,60 @@ bool isCorruptionCode(const QSqlError& error)
     return ok && ((n & 0xff) == 11 || (n & 0xff) == 26);
 }
 
+bool isReadOnlyCode(const QSqlError& error)
+{
+    bool ok = false;
+    const int n = error.nativeErrorCode().toInt(&ok);
+    return ok && (n & 0xff) == 8; // SQLITE_READONLY and its extended codes
+}
+
+// Whether the connection can write: sets PRAGMA user_version to the value it has (a write
+// transaction that changes nothing). Only a read-only refusal counts (busy is not read-only).
+bool refusesWrites(const QSqlDatabase& db, QString* why)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return false;
+    const int version = q.value(0).toInt();
+    q.finish();
+    if (q.exec(QStringLiteral("PRAGMA user_version = %1").arg(version)))
+        return false;
+    *why = q.lastError().databaseText();
+    return isReadOnlyCode(q.lastError());
+}
+
+// "; not writable: <file>, <folder>" for the database, its -wal/-shm files and its folder.
+QString notWritable(const QString& path)
+{
+    QStringList names;
+    for (const QString& p : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
+        const QFileInfo info(p);
+        if (info.exists() && !info.isWritable())
+            names << info.fileName();
+    }
+    const QFileInfo folder(QFileInfo(path).absolutePath());
+    if (!folder.isWritable())
+        names << folder.absoluteFilePath() + u'/';
+    return names.isEmpty() ? QString()
+                           : QStringLiteral("; not writable: ") + names.join(QStringLiteral(", "));
+}
+
+QString readOnlyNoticeFor(const QString& what, const QString& path, const QString& why)
+{
+    return QStringLiteral("%1 %2 is read-only (%3): what it holds is shown, but nothing new is "
+                          "saved to it until it is writable again and the console is restarted")
+        .arg(what, path, why);
+}
+
 // "ok" from PRAGMA quick_check, otherwise the first problems it reports (or the error).
-QString quickCheck(const QSqlDatabase& db, bool* corrupt)
+QString quickCheck(const QSqlDatabase& db, bool* corrupt, bool* readOnly = nullptr)
 {
     *corrupt = false;
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("PRAGMA quick_check(5)"))) {
         *corrupt = isCorruptionCode(q.lastError());
+        if (readOnly)
+            *readOnly = isReadOnlyCode(q.lastError());
         return q.lastError().databaseText();
     }
     QStringList problems;
@@ -89,7 +137,14 @@ CheckedSqlite openCheckedSqlite(const QString& path, const QString& connectionNa
                                 const QString& what, const QString& connectOptions)
 {
     CheckedSqlite r;
-    for (int attempt = 0; attempt < 2; ++attempt) {
+    // Set when it is opened immutable below: SQLite cannot read it (the folder is read-only
+    // too), or it cannot write it and this open made the -wal/-shm files (removed again, so that
+    // read-only leftovers do not keep it read-only once the database is writable again).
+    QString readOnlyWhy;
+    const QString wal = path + QStringLiteral("-wal");
+    const QString shm = path + QStringLiteral("-shm");
+    const bool hadCompanions = QFileInfo::exists(wal) || QFileInfo::exists(shm);
+    for (int attempt = 0; attempt < 2 && readOnlyWhy.isEmpty(); ++attempt) {
         QString why;
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
@@ -105,12 +160,24 @@ CheckedSqlite openCheckedSqlite(const QString& path, const QString& connectionNa
                 }
             } else {
                 bool corrupt = false;
-                const QString check = quickCheck(db, &corrupt);
+                bool readOnly = false;
+                const QString check = quickCheck(db, &corrupt, &readOnly);
                 if (check == QLatin1String("ok")) {
-                    r.ok = true;
-                    return r;
-                }
-                if (!corrupt || attempt > 0) {
+                    if (!refusesWrites(db, &why)) {
+                        r.ok = true;
+                        return r;
+                    }
+                    if (hadCompanions) { // not ours to remove: read-only as it is
+                        r.ok = true;
+                        r.readOnly = true;
+                        r.readOnlyNotice = readOnlyNoticeFor(what, path, why + notWritable(path));
+                        qCWarning(lcStorage).noquote() << r.readOnlyNotice;
+                        return r;
+                    }
+                    readOnlyWhy = why; // closed below, then opened immutable
+                } else if (readOnly) {
+                    readOnlyWhy = check;
+                } else if (!corrupt || attempt > 0) {
                     r.error = QStringLiteral("cannot read %1: %2").arg(path, check);
                     return r;
                 }
@@ -118,6 +185,13 @@ CheckedSqlite openCheckedSqlite(const QString& path, const QString& connectionNa
             }
         }
         closeConnection(connectionName);
+        if (!readOnlyWhy.isEmpty()) {
+            if (!hadCompanions && QFileInfo(wal).size() == 0) {
+                QFile::remove(wal);
+                QFile::remove(shm);
+            }
+            break;
+        }
         const SetAside moved = setAsideCorruptFile(path, what, why);
         if (!moved.ok) {
             r.error = moved.error;
@@ -125,6 +199,35 @@ CheckedSqlite openCheckedSqlite(const QString& path, const QString& connectionNa
         }
         r.notice = moved.notice;
     }
+    if (readOnlyWhy.isEmpty())
+        return r;
+    // Read-only: opened immutable (in a read-only folder SQLite cannot even make the -shm file a
+    // WAL database needs to be read). That is exact when there is no -wal with rows in it.
+    if (QFileInfo(wal).size() > 0) {
+        r.error = QStringLiteral("cannot read %1: %2 (and its -wal file holds rows that a "
+                                 "read-only folder keeps from being read)")
+                      .arg(path, readOnlyWhy);
+        return r;
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+        db.setDatabaseName(QUrl::fromLocalFile(path).toString(QUrl::FullyEncoded) +
+                           QStringLiteral("?mode=ro&immutable=1"));
+        db.setConnectOptions((connectOptions.isEmpty() ? QString() : connectOptions + u';') +
+                             QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"));
+        bool corrupt = false;
+        const QString check =
+            db.open() ? quickCheck(db, &corrupt) : db.lastError().text().simplified();
+        if (check == QLatin1String("ok")) {
+            r.ok = true;
+            r.readOnly = true;
+            r.readOnlyNotice = readOnlyNoticeFor(what, path, readOnlyWhy + notWritable(path));
+            qCWarning(lcStorage).noquote() << r.readOnlyNotice;
+            return r;
+        }
+        r.error = QStringLiteral("cannot read %1: %2").arg(path, readOnlyWhy);
+    }
+    closeConnection(connectionName);
     return r;
 }
 

@@ -22,10 +22,17 @@ SetAside setAsideCorruptFile(const QString& path, const QString& what, const QSt
 // checked with PRAGMA quick_check. A file SQLite cannot read (not a database, malformed pages)
 // is closed, set aside and replaced by a new empty database; notice says so. A file that cannot
 // be opened at all for other reasons (permissions, a folder) is an error and is left alone.
+// A database that can be read but not written (file or folder read-only, a read-only mount) is
+// opened read-only: ok and readOnly, readOnlyNotice says so. When its folder is read-only too,
+// SQLite cannot even read a WAL database normally (it cannot create the -shm file); it is then
+// opened immutable (mode=ro&immutable=1), unless a non-empty -wal holds rows not yet in the file
+// (those would be hidden: an error instead).
 struct CheckedSqlite {
     bool ok = false;
-    QString error;  // why it could not be opened (ok == false)
-    QString notice; // non-empty when a damaged database was set aside
+    bool readOnly = false;
+    QString error;          // why it could not be opened (ok == false)
+    QString notice;         // non-empty when a damaged database was set aside
+    QString readOnlyNotice; // "<what> <path> is read-only (<why>): ..." when readOnly
 };
 
 CheckedSqlite openCheckedSqlite(const QString& path, const QString& connectionName,
