@@ -4,7 +4,8 @@
 // prints, no crash, no history lost (health kept, latency series never shrinks), and recovery at
 // the first poll after the fault clears (the rig's backoff is capped at one interval, so within
 // one interval). Model-level rows: keychain unavailable, notification daemon absent, SQLite disk
-// full. The matrix is printed as a table at the end (qInfo).
+// full; and the real console (bhiv-ops, windowed, offscreen) run as an unprivileged user over a
+// read-only alert and audit database. The matrix is printed as a table at the end (qInfo).
 //
 // This process runs with DBUS_SESSION_BUS_ADDRESS pointing nowhere (set in main): no keychain,
 // no notification daemon, for it and for the bhiv-ops it starts.
@@ -12,6 +13,7 @@
 #include "SimulatorProcess.h"
 #include "alerts/AlertStore.h"
 #include "alerts/DesktopNotifier.h"
+#include "audit/AuditLog.h"
 #include "domain/Clock.h"
 #include "monitor/TargetMonitor.h"
 #include "net/Poller.h"
@@ -20,6 +22,7 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -32,6 +35,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSslCertificate>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -40,6 +44,8 @@
 #include <limits>
 #include <memory>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace ops;
 
@@ -137,6 +143,70 @@ int runDiskFullWriter(const QString& path)
     }
     std::fflush(stdout);
     return 0;
+}
+
+// Files and folders for the unprivileged console: uid/gid 65534 (nobody/nogroup).
+constexpr uid_t kNobody = 65534;
+
+bool chownTo(const QString& path, uid_t uid)
+{
+    return ::chown(QFile::encodeName(path).constData(), uid, uid) == 0;
+}
+
+bool chmodTo(const QString& path, mode_t mode)
+{
+    return ::chmod(QFile::encodeName(path).constData(), mode) == 0;
+}
+
+QByteArray sha256Of(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex();
+}
+
+struct ChildRun {
+    int exitCode = -1; // -1: crashed or did not finish
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs the real bhiv-ops as nobody (setpriv) when this test is root, who ignores file modes;
+// as this user otherwise. home holds its HOME and XDG folders.
+ChildRun runConsoleAs(const QString& home, const QStringList& arguments, int timeoutMs)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home + QStringLiteral("/home"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), home + QStringLiteral("/home/.cache"));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home + QStringLiteral("/run"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("USER"), QStringLiteral("nobody"));
+    const QString console = QString::fromLocal8Bit(qgetenv("OPS_CONSOLE_BINARY"));
+    QString program = console;
+    QStringList args = arguments;
+    if (::geteuid() == 0) {
+        program = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+        args = QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                           QStringLiteral("--clear-groups"), QStringLiteral("--")} +
+               QStringList{console} + arguments;
+    }
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setWorkingDirectory(home + QStringLiteral("/home"));
+    process.start(program, args);
+    ChildRun run;
+    if (!process.waitForStarted(10000))
+        return run;
+    if (!process.waitForFinished(timeoutMs))
+        process.kill();
+    process.waitForFinished(5000);
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
 }
 
 } // namespace
@@ -256,10 +326,17 @@ private slots:
         QTest::newRow("auth failure (401)")
             << QByteArray(R"({"force_status": 401})") << ConnectionState::AuthFailed << "";
         QTest::newRow("hang") << QByteArray(R"({"hang": true})") << ConnectionState::Timeout << "";
-        QTest::newRow("slow body (2 s, read timeout 1 s)")
+        QTest::newRow("slow answer (2 s, read timeout 1 s)")
             << QByteArray(R"({"latency_ms": 2000})") << ConnectionState::Timeout << "";
-        QTest::newRow("slow body (300 ms, under the timeout)")
+        QTest::newRow("slow answer (300 ms, under the timeout)")
             << QByteArray(R"({"latency_ms": 300})") << ConnectionState::Up << "";
+        // Status and headers at once, then the body in 20 chunks spread over the time: bytes
+        // keep arriving, so only a deadline on the whole answer (not an idle timeout reset by
+        // each chunk) catches it.
+        QTest::newRow("slow body (trickled over 2.5 s, read timeout 1 s)")
+            << QByteArray(R"({"slow_body_ms": 2500})") << ConnectionState::Timeout << "";
+        QTest::newRow("slow body (trickled over 300 ms, under the timeout)")
+            << QByteArray(R"({"slow_body_ms": 300})") << ConnectionState::Up << "";
         QTest::newRow("malformed JSON (/health)")
             << QByteArray(R"({"malformed": true, "paths": ["/health"]})")
             << ConnectionState::BadResponse << "health";
@@ -289,11 +366,27 @@ private slots:
 
         QCOMPARE(rig.sim.setFaults(fault), 200);
         QSignalSpy finished(rig.poller.get(), &Poller::pollFinished);
+        const bool trickled = QByteArray(QTest::currentDataTag()).startsWith("slow body");
+        QString trickleNote;
         if (expected == ConnectionState::Up) {
             // Faults the console rides through: two polls later it is still up.
             QVERIFY(finished.wait(8000));
             QVERIFY(finished.wait(8000));
             QCOMPARE(rig.monitor->state(), ConnectionState::Up);
+            if (trickled) {
+                // The second poll saw the whole trickle: slow, complete and parsed.
+                const PollResult r = finished.last().first().value<PollResult>();
+                QCOMPARE(r.state, ConnectionState::Up);
+                QVERIFY(r.health.has_value());
+                QVERIFY2(r.healthLatencyMs >= 250, qPrintable(QString::number(r.healthLatencyMs)));
+                QVERIFY(r.metricsHttpStatus == 200 && !r.metricsBody.isEmpty());
+                QVERIFY2(rig.monitor->metricsProblem().isEmpty(),
+                         qPrintable(rig.monitor->metricsProblem()));
+                QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() > before, 4000);
+                trickleNote = QStringLiteral(" (/health in %1 ms, %2 B of metrics parsed)")
+                                  .arg(r.healthLatencyMs)
+                                  .arg(r.metricsBody.size());
+            }
         } else {
             QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->state(), expected, 8000);
         }
@@ -303,7 +396,7 @@ private slots:
         if (badLines)
             QTRY_VERIFY_WITH_TIMEOUT(
                 rig.monitor->metricsProblem().contains(QStringLiteral("malformed")), 4000);
-        QString console = shown(*rig.monitor);
+        QString console = shown(*rig.monitor) + trickleNote;
         if (badLines)
             console += QStringLiteral(" (") + shortText(rig.monitor->metricsProblem(), 40) + u')';
         QJsonObject status;
@@ -569,6 +662,179 @@ private slots:
                          QStringLiteral("n/a"),
                          QStringLiteral("%1 committed rows all kept").arg(committed.size()),
                          QStringLiteral("appends again once space is back")});
+    }
+
+    // The alert history and audit log read-only (chmod 555 folder, 444 files; the console run
+    // as nobody, since root ignores modes): the windowed console starts, monitors, shows what
+    // the databases hold and says they are read-only; nothing stored changes; after a restart
+    // with them writable again it writes to them.
+    void sqliteReadOnly()
+    {
+        if (::geteuid() == 0)
+            QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty(),
+                     "setpriv (util-linux) is missing: scripts/install-deps --test installs it");
+        Rig rig;
+        QVERIFY2(startRig(rig), qPrintable(rig.sim.error()));
+        const QString target = rig.sim.url().toString();
+        QTemporaryDir base;
+        QVERIFY(base.isValid());
+        const QString root = base.path();
+        QVERIFY(chmodTo(root, 0755));
+        for (const char* sub : {"home", "home/.cache", "config", "run", "out"}) {
+            const QString dir = root + u'/' + QLatin1String(sub);
+            QVERIFY(QDir().mkpath(dir));
+            QVERIFY(chmodTo(dir, 0700));
+            if (::geteuid() == 0)
+                QVERIFY(chownTo(dir, kNobody));
+        }
+        const QString appDir = root + QStringLiteral("/data/BHIV/bhiv-ops");
+        QVERIFY(QDir().mkpath(appDir));
+        for (const QString& dir :
+             {root + QStringLiteral("/data"), root + QStringLiteral("/data/BHIV"), appDir})
+            QVERIFY(chmodTo(dir, 0755));
+        const QString alertsPath = appDir + QStringLiteral("/alerts.sqlite");
+        const QString auditPath = appDir + QStringLiteral("/audit.sqlite");
+
+        // What an earlier run stored: history, an acknowledged firing alert, audit rows.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QList<qint64> seeded;
+        {
+            AlertStore store(alertsPath);
+            QVERIFY2(store.open(), qPrintable(store.errorString()));
+            AlertTransition t;
+            t.rule = QStringLiteral("high_response_time");
+            t.target = target;
+            t.kind = QStringLiteral("state");
+            t.from = AlertState::Normal;
+            t.to = AlertState::Pending;
+            t.timeMs = now - 120'000;
+            seeded << store.appendTransition(t);
+            t.from = AlertState::Pending;
+            t.to = AlertState::Firing;
+            t.timeMs = now - 100'000;
+            seeded << store.appendTransition(t);
+            t.kind = QStringLiteral("ack");
+            t.from = t.to = AlertState::Firing;
+            t.author = QStringLiteral("ops-oncall");
+            t.comment = QStringLiteral("looking at it");
+            t.timeMs = now - 90'000;
+            seeded << store.appendTransition(t);
+            QVERIFY(!seeded.contains(0));
+            AlertStatus status;
+            status.key = {QStringLiteral("high_response_time"), target};
+            status.severity = AlertSeverity::Critical;
+            status.state = AlertState::Firing;
+            status.sinceMs = status.activeSinceMs = status.firingSinceMs = now - 100'000;
+            status.episodeFiring = true;
+            status.value = 2.5;
+            status.threshold = 1.0;
+            status.ack = Acknowledgement{t.author, t.comment, t.timeMs, 0};
+            QVERIFY(store.saveStatus(status));
+            AuditLog audit(auditPath);
+            QVERIFY2(audit.open(), qPrintable(audit.errorString()));
+            for (int i = 0; i < 2; ++i) {
+                AuditEntry e;
+                e.timeMs = now - 80'000 + i;
+                e.actor = QStringLiteral("ops-oncall");
+                e.target = target;
+                e.action = QStringLiteral("workflow.launch");
+                e.subject = QStringLiteral("candidate_screening");
+                e.result = QStringLiteral("ok");
+                QVERIFY(audit.append(e));
+            }
+        }
+        for (const QString& db : {alertsPath, auditPath}) {
+            QVERIFY2(!QFileInfo::exists(db + QStringLiteral("-wal")), qPrintable(db));
+            QVERIFY(chmodTo(db, 0444));
+        }
+        QVERIFY(chmodTo(appDir, 0555));
+        const QByteArray alertsHash = sha256Of(alertsPath);
+        const QByteArray auditHash = sha256Of(auditPath);
+
+        // The console over them: it must start, poll, say so, and quit after its screenshot.
+        const QString shot = root + QStringLiteral("/out/read-only.png");
+        const QStringList consoleArgs{QStringLiteral("--url"),
+                                      target,
+                                      QStringLiteral("--interval"),
+                                      QStringLiteral("0.5"),
+                                      QStringLiteral("--page"),
+                                      QStringLiteral("Alerts"),
+                                      QStringLiteral("--screenshot-delay"),
+                                      QStringLiteral("3"),
+                                      QStringLiteral("--screenshot")};
+        const ChildRun ro = runConsoleAs(root, consoleArgs + QStringList{shot}, 60000);
+        const QString roErr = QString::fromLocal8Bit(ro.err);
+        QVERIFY2(ro.exitCode == 0,
+                 qPrintable(QStringLiteral("exit %1: %2").arg(ro.exitCode).arg(roErr.right(1500))));
+        QVERIFY2(QFileInfo(shot).size() > 0, "no screenshot: the console never had data");
+        QVERIFY2(roErr.contains(QStringLiteral("alerts.sqlite is read-only")), qPrintable(roErr));
+        QVERIFY2(roErr.contains(QStringLiteral("audit.sqlite is read-only")), qPrintable(roErr));
+        QVERIFY2(!roErr.contains(QStringLiteral("set aside")), qPrintable(roErr));
+        // status --json as the same user, over the same folders: monitoring is unaffected.
+        const ChildRun status = runConsoleAs(root,
+                                             {QStringLiteral("status"), QStringLiteral("--url"),
+                                              target, QStringLiteral("--json"),
+                                              QStringLiteral("--timeout"), QStringLiteral("3")},
+                                             30000);
+        const QString cli =
+            QJsonDocument::fromJson(status.out).object().value(QStringLiteral("state")).toString();
+        QCOMPARE(cli, QStringLiteral("up"));
+        // Nothing stored changed: the files are byte for byte what they were.
+        QCOMPARE(sha256Of(alertsPath), alertsHash);
+        QCOMPARE(sha256Of(auditPath), auditHash);
+        QStringList companions = QDir(appDir).entryList(QDir::Files);
+        companions.sort();
+        QCOMPARE(companions,
+                 (QStringList{QStringLiteral("alerts.sqlite"), QStringLiteral("audit.sqlite")}));
+
+        // The folder writable, the files still read-only: read-only again, and no -wal/-shm is
+        // left behind (read-only leftovers would keep them read-only once they are writable).
+        QVERIFY(chmodTo(appDir, 0777));
+        const ChildRun ro2 = runConsoleAs(
+            root, consoleArgs + QStringList{root + QStringLiteral("/out/ro2.png")}, 60000);
+        const QString ro2Err = QString::fromLocal8Bit(ro2.err);
+        QVERIFY2(ro2.exitCode == 0, qPrintable(ro2Err.right(1500)));
+        QVERIFY2(ro2Err.contains(QStringLiteral("alerts.sqlite is read-only")), qPrintable(ro2Err));
+        QCOMPARE(sha256Of(alertsPath), alertsHash);
+        QCOMPARE(sha256Of(auditPath), auditHash);
+        QCOMPARE(QDir(appDir).entryList(QDir::Files, QDir::Name), companions);
+
+        // Writable again (owned by the console's user): after a restart it writes.
+        QVERIFY(chmodTo(appDir, 0755));
+        for (const QString& path : {appDir, alertsPath, auditPath}) {
+            if (::geteuid() == 0)
+                QVERIFY(chownTo(path, kNobody));
+        }
+        QVERIFY(chmodTo(alertsPath, 0644) && chmodTo(auditPath, 0644));
+        const QString shot2 = root + QStringLiteral("/out/writable.png");
+        const ChildRun rw = runConsoleAs(root, consoleArgs + QStringList{shot2}, 60000);
+        const QString rwErr = QString::fromLocal8Bit(rw.err);
+        QVERIFY2(rw.exitCode == 0,
+                 qPrintable(QStringLiteral("exit %1: %2").arg(rw.exitCode).arg(rwErr.right(1500))));
+        QVERIFY2(!rwErr.contains(QStringLiteral("read-only")), qPrintable(rwErr));
+        qint64 rows = 0;
+        {
+            AlertStore store(alertsPath);
+            QVERIFY2(store.open(), qPrintable(store.errorString()));
+            QVERIFY(!store.isReadOnly());
+            QSet<qint64> ids;
+            for (const AlertTransition& t :
+                 store.transitionsBetween(0, std::numeric_limits<qint64>::max()))
+                ids.insert(t.id);
+            for (qint64 id : std::as_const(seeded))
+                QVERIFY2(ids.contains(id), qPrintable(QString::number(id)));
+            rows = ids.size();
+            QVERIFY2(rows > seeded.size(), "the restarted console wrote no alert history");
+            AuditLog audit(auditPath);
+            QVERIFY2(audit.open(), qPrintable(audit.errorString()));
+            QCOMPARE(audit.entries().size(), 2);
+        }
+        qInfo().noquote() << "read-only run, stderr:" << roErr.trimmed().left(1200);
+        matrix().append(
+            {QStringLiteral("SQLite read-only (555/444, console as nobody)"),
+             QStringLiteral("up; \"... is read-only ...\" on stderr and the Alerts page"), cli,
+             QStringLiteral("%1 rows + 2 audit rows, files unchanged").arg(seeded.size()),
+             QStringLiteral("writes again after a restart once writable (%1 rows)").arg(rows)});
     }
 
     void cleanupTestCase()
