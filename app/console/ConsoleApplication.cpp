@@ -351,23 +351,39 @@ void ConsoleApplication::startPrometheusFeed(const QString& name, ops::TargetMon
 // once, where the operator looks, and on stderr for the logs.
 void ConsoleApplication::reportRecoveries()
 {
-    QStringList notices;
+    QStringList setAside;
     if (m_targets && !m_targets->storeRecoveryNotice().isEmpty())
-        notices << m_targets->storeRecoveryNotice();
+        setAside << m_targets->storeRecoveryNotice();
     if (m_alerts && m_alerts->store() && !m_alerts->store()->recoveryNotice().isEmpty())
-        notices << m_alerts->store()->recoveryNotice();
+        setAside << m_alerts->store()->recoveryNotice();
     if (m_audit && !m_audit->recoveryNotice().isEmpty())
-        notices << m_audit->recoveryNotice();
+        setAside << m_audit->recoveryNotice();
+    // Stores that can be read but not written: the console runs, keeps what is stored and
+    // cannot add to it until the files are writable again and it is restarted.
+    QStringList readOnly;
+    if (m_alerts && m_alerts->store() && m_alerts->store()->isReadOnly())
+        readOnly << m_alerts->store()->readOnlyNotice();
+    if (m_audit && m_audit->isReadOnly())
+        readOnly << m_audit->readOnlyNotice();
+    const QStringList notices = setAside + readOnly;
     if (notices.isEmpty())
         return;
-    for (const QString& notice : std::as_const(notices))
+    for (const QString& notice : notices)
         std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(notice));
     if (!m_options.screenshotPath.isEmpty())
         return;
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Saved data set aside"),
-                                tr("Some saved data could not be read and was set aside; the "
-                                   "console started with a fresh copy."),
-                                QMessageBox::Ok, m_window.get());
+    QString title = tr("Saved data set aside");
+    QString text = tr("Some saved data could not be read and was set aside; the console started "
+                      "with a fresh copy.");
+    if (setAside.isEmpty()) {
+        title = tr("Saved data is read-only");
+        text = tr("Some saved data can be read but not written. The console shows what is "
+                  "stored; new alerts and audit entries are not saved until the files are "
+                  "writable and the console is restarted.");
+    } else if (!readOnly.isEmpty()) {
+        text += QLatin1Char(' ') + tr("Some other saved data can be read but not written.");
+    }
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, m_window.get());
     box->setObjectName(QStringLiteral("recoveryNotice"));
     box->setInformativeText(notices.join(QStringLiteral("\n\n")));
     box->setAttribute(Qt::WA_DeleteOnClose);

@@ -700,6 +700,7 @@ ScrapeFrame SignalEngine::scrapeFrame(qint64 timestampMs) const
     frame.counterResets = m_counterResets;
     frame.droppedSeries = droppedSeries();
     frame.evictedSeries = evictedSeries();
+    frame.scrapedSeries = scrapedSeries();
     return frame;
 }
 
@@ -744,6 +745,7 @@ void SignalEngine::applyFrame(ScrapeFrame frame)
     m_counterResets = frame.counterResets;
     m_mirroredDropped = frame.droppedSeries;
     m_mirroredEvicted = frame.evictedSeries;
+    m_mirroredScraped = frame.scrapedSeries;
 }
 
 std::vector<WorkflowRow> SignalEngine::workflowTable() const

@@ -82,6 +82,7 @@ struct ScrapeFrame {
     std::size_t counterResets = 0;
     std::size_t droppedSeries = 0;
     std::size_t evictedSeries = 0;
+    std::size_t scrapedSeries = 0;
 };
 
 struct SignalEngineConfig {
@@ -148,6 +149,11 @@ public:
     void setMappingOverrides(std::vector<std::pair<std::string, std::string>> overrides);
 
     std::size_t counterResets() const { return m_counterResets; }
+    // Raw series kept from the scrapes (the producer's count in a mirror).
+    std::size_t scrapedSeries() const
+    {
+        return m_mirror ? m_mirroredScraped : m_raw->seriesCount();
+    }
     std::size_t droppedSeries() const
     {
         return m_mirror ? m_mirroredDropped : m_raw->droppedSeries();
@@ -210,6 +216,7 @@ private:
     EndpointMethods m_mirroredMethods;
     std::size_t m_mirroredDropped = 0;
     std::size_t m_mirroredEvicted = 0;
+    std::size_t m_mirroredScraped = 0;
 };
 
 } // namespace ops

@@ -7,6 +7,11 @@
 #include "net/Poller.h"
 
 #include <QThread>
+#if defined(Q_OS_LINUX)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #include <cmath>
 #include <memory>
 #include <string_view>
@@ -23,6 +28,17 @@ SignalEngineConfig workerEngineConfig()
     config.signalStore.fullResolutionPoints = SeriesStore::kChunkPoints;
     config.signalStore.levels.clear();
     return config;
+}
+
+// The worker yields to the UI thread when both want a core (2-core laptops run the gateway's
+// tooling, a browser and this): nice +10 for this thread only. Qt's QThread priorities do
+// nothing under SCHED_OTHER except IdlePriority, which could starve the parse.
+void lowerThisThreadsPriority()
+{
+#if defined(Q_OS_LINUX)
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    ::setpriority(PRIO_PROCESS, tid, 10);
+#endif
 }
 
 } // namespace
@@ -74,6 +90,8 @@ MetricsIngestor::MetricsIngestor(QObject* parent)
     m_thread->setObjectName(QStringLiteral("metrics-ingest"));
     m_worker->moveToThread(m_thread);
     m_thread->start();
+    QMetaObject::invokeMethod(
+        m_worker, [] { lowerThisThreadsPriority(); }, Qt::QueuedConnection);
 }
 
 MetricsIngestor::~MetricsIngestor()

@@ -234,7 +234,7 @@ class TestFaultMatrix : public QObject {
         o.readTimeoutMs = kReadTimeoutMs;
         o.wakeTimeoutMs = kReadTimeoutMs;
         o.connectTimeoutMs = 2000;
-        o.maxBackoffMs = kIntervalMs; // recovery at the next poll: one interval
+        // maxBackoffMs as the console has it by default: failures retry every interval.
         o.maxBodyBytes = 2 * 1024 * 1024;
         return o;
     }

@@ -387,6 +387,8 @@ void TestSignalEngine::mirrorFedFramesMatchesTheIngestingEngine()
     QCOMPARE(mirror.dialect(), producer.dialect());
     QCOMPARE(mirror.mapping().requestsCounter, producer.mapping().requestsCounter);
     QCOMPARE(mirror.counterResets(), producer.counterResets());
+    QCOMPARE(mirror.scrapedSeries(), producer.scrapedSeries());
+    QVERIFY(producer.scrapedSeries() > 10000);
     QVERIFY(producer.counterResets() > 0);
     QCOMPARE(mirror.seriesIndex().idLimit(), 0u); // the mirror parses nothing itself
     for (std::size_t i = 0; i < kSignalCount; ++i) {
