@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QDateTime>
+#include <QFontMetrics>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -288,8 +289,26 @@ QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
     m_endpointView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_endpointView->setAlternatingRowColors(true);
     m_endpointView->verticalHeader()->hide();
-    m_endpointView->horizontalHeader()->setSectionResizeMode(EndpointTableModel::EndpointColumn,
-                                                             QHeaderView::Stretch);
+    // The path is what the operator reads: it takes the room the figures do not need. Widths
+    // from the font, not ResizeToContents, which would measure every row at every poll.
+    QHeaderView* header = m_endpointView->horizontalHeader();
+    const QFontMetrics metrics(m_endpointView->font());
+    const int padding = 2 * metrics.averageCharWidth() + 8;
+    header->resizeSection(EndpointTableModel::MethodColumn,
+                          metrics.horizontalAdvance(QStringLiteral("GET, POST")) + padding);
+    const std::pair<int, const char*> widest[] = {{EndpointTableModel::RateColumn, "000.00 req/s"},
+                                                  {EndpointTableModel::AvgColumn, "0000 ms"},
+                                                  {EndpointTableModel::P95Column, "0000 ms"},
+                                                  {EndpointTableModel::ErrorColumn, "00.00 %"},
+                                                  {EndpointTableModel::ShareColumn, "100.0 %"}};
+    for (const auto& [column, sample] : widest) {
+        const QString title =
+            m_endpointProxy->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        header->resizeSection(column, std::max(metrics.horizontalAdvance(QLatin1String(sample)),
+                                               metrics.horizontalAdvance(title) + 16) +
+                                          padding);
+    }
+    header->setSectionResizeMode(EndpointTableModel::EndpointColumn, QHeaderView::Stretch);
     connect(m_endpointView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 const QString endpoint =
