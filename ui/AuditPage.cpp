@@ -71,6 +71,14 @@ AuditPage::AuditPage(AuditTableModel* model, QWidget* parent)
     filters->addWidget(m_export);
     layout->addLayout(filters);
 
+    m_storageNotice = new QLabel(this);
+    m_storageNotice->setObjectName(QStringLiteral("auditStorageNotice"));
+    m_storageNotice->setWordWrap(true);
+    m_storageNotice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_storageNotice->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_storageNotice->hide();
+    layout->addWidget(m_storageNotice);
+
     m_problem = new QLabel(this);
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #b00020;"));
@@ -147,6 +155,17 @@ bool AuditPage::exportCsv(const QString& path, QString* error)
     m_count->setText(tr("%n entries exported to %1", nullptr, m_filter->rowCount())
                          .arg(QDir::toNativeSeparators(path)));
     return true;
+}
+
+void AuditPage::setStorageNotice(const QString& notice)
+{
+    m_storageNotice->setText(notice);
+    m_storageNotice->setVisible(!notice.isEmpty());
+}
+
+QString AuditPage::storageNotice() const
+{
+    return m_storageNotice->text();
 }
 
 void AuditPage::exportWithDialog()

@@ -23,6 +23,10 @@ public:
 
     AuditFilterModel* filterModel() const { return m_filter; }
     QTableView* view() const { return m_view; }
+    // A standing notice about the log's storage (e.g. "read-only: new actions are not
+    // recorded"), shown above the rows; empty hides it.
+    void setStorageNotice(const QString& notice);
+    QString storageNotice() const;
     // Writes the rows shown to path; false with a message on the page (and in error).
     bool exportCsv(const QString& path, QString* error = nullptr);
 
@@ -42,6 +46,7 @@ private:
     QTableView* m_view = nullptr;
     QLabel* m_count = nullptr;
     QLabel* m_problem = nullptr;
+    QLabel* m_storageNotice = nullptr;
 };
 
 } // namespace ops

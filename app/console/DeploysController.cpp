@@ -50,6 +50,8 @@ void DeploysController::addPages()
     m_stack = stack;
     m_window->addPage(stack, tr("&Deploys"));
     auto* audit = new ops::AuditPage(m_auditModel.get(), m_window);
+    if (m_audit && m_audit->isReadOnly())
+        audit->setStorageNotice(m_audit->readOnlyNotice());
     m_window->addPage(audit, tr("A&udit"));
 }
 

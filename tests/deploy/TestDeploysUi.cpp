@@ -163,6 +163,15 @@ private slots:
                      actions.contains(QStringLiteral("deploy.verify")),
                  qPrintable(actions.join(u',')));
         QVERIFY(audit.grab().save(screenshotDir() + QStringLiteral("/audit-page.png")));
+        // A read-only log says so above the rows, and the notice goes when cleared.
+        auto* notice = audit.findChild<QLabel*>(QStringLiteral("auditStorageNotice"));
+        QVERIFY(notice && !notice->isVisible());
+        audit.setStorageNotice(QStringLiteral("The audit log is read-only: new actions are not "
+                                              "recorded."));
+        QVERIFY(notice->isVisible());
+        QVERIFY(notice->text().contains(QStringLiteral("read-only")));
+        audit.setStorageNotice(QString());
+        QVERIFY(!notice->isVisible());
         const QString csv = m_dir.filePath(QStringLiteral("audit.csv"));
         QString error;
         QVERIFY2(audit.exportCsv(csv, &error), qPrintable(error));
