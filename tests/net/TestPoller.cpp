@@ -7,11 +7,10 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include <zlib.h>
-
 using namespace ops;
 using ops::test::FakeNetworkAccessManager;
 using ops::test::FakeResponse;
+using ops::test::gzip;
 
 namespace {
 
@@ -21,21 +20,6 @@ const QByteArray kPromType = "text/plain; version=0.0.4; charset=utf-8";
 const QByteArray kHealthyPlan =
     R"({"status":"healthy","components":{"database":{"status":"healthy"}},
         "performance":{"avg_response_time":0.01}})";
-
-QByteArray gzip(const QByteArray& data)
-{
-    z_stream stream{};
-    deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(static_cast<int>(deflateBound(&stream, static_cast<uLong>(data.size()))), '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData()));
-    stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    deflate(&stream, Z_FINISH);
-    out.resize(static_cast<qsizetype>(stream.total_out));
-    deflateEnd(&stream);
-    return out;
-}
 
 PollerOptions fastOptions()
 {

@@ -1,5 +1,7 @@
 #include "TestData.h"
 
+#include <zlib.h>
+
 #include <QFile>
 
 namespace ops::test {
@@ -18,6 +20,21 @@ QByteArray readData(const QString& relative)
     if (!file.open(QIODevice::ReadOnly))
         qFatal("test data missing: %s", qPrintable(file.fileName()));
     return file.readAll();
+}
+
+QByteArray gzip(const QByteArray& data)
+{
+    z_stream stream{};
+    deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    QByteArray out(static_cast<int>(deflateBound(&stream, static_cast<uLong>(data.size()))), '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData()));
+    stream.avail_in = static_cast<uInt>(data.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    deflate(&stream, Z_FINISH);
+    out.resize(static_cast<qsizetype>(stream.total_out));
+    deflateEnd(&stream);
+    return out;
 }
 
 } // namespace ops::test
