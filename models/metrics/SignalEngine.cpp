@@ -109,6 +109,14 @@ struct SignalEngine::EndpointAcc {
     }
 };
 
+SignalEngineConfig SignalEngineConfig::forMirroredProducer()
+{
+    SignalEngineConfig config;
+    config.signalStore.fullResolutionPoints = SeriesStore::kChunkPoints;
+    config.signalStore.levels.clear();
+    return config;
+}
+
 SignalEngine::SignalEngine(SignalEngineConfig config)
     : m_config(std::move(config))
     , m_raw(std::make_unique<SeriesStore>(m_config.rawStore))

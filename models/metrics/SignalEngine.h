@@ -91,6 +91,10 @@ struct SignalEngineConfig {
     std::size_t maxEndpoints = 400; // more endpoints are folded into "(other)"
     bool overrideMapping = false;   // true: use `mapping` as is, no detection
     MetricsMapping mapping;
+
+    // An engine that parses for a mirror (applyFrame) keeps its signals' latest values only:
+    // the mirror holds the day of history.
+    static SignalEngineConfig forMirroredProducer();
 };
 
 struct IngestResult {

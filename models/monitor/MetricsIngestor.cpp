@@ -20,16 +20,6 @@ namespace ops {
 
 namespace {
 
-// The worker's own signal store only needs the latest values: the day of history is kept by
-// the mirror engine on the UI thread.
-SignalEngineConfig workerEngineConfig()
-{
-    SignalEngineConfig config;
-    config.signalStore.fullResolutionPoints = SeriesStore::kChunkPoints;
-    config.signalStore.levels.clear();
-    return config;
-}
-
 // The worker yields to the UI thread when both want a core (2-core laptops run the gateway's
 // tooling, a browser and this): nice +10 for this thread only. Qt's QThread priorities do
 // nothing under SCHED_OTHER except IdlePriority, which could starve the parse.
@@ -45,7 +35,7 @@ void lowerThisThreadsPriority()
 
 class MetricsIngestor::Worker : public QObject {
 public:
-    SignalEngine engine{workerEngineConfig()};
+    SignalEngine engine{SignalEngineConfig::forMirroredProducer()};
     std::function<void()> probe;
 
     MetricsIngestOutcome run(qint64 timeMs, QByteArray body, const QByteArray& contentType,

@@ -1,6 +1,8 @@
 // ops-soak: a simulated day (docs/performance.md "Long runs"): 1 s polls of a gateway-10k-sized
-// gateway on the injected ManualClock, every scrape through the ingest path (parse, stores,
-// derived signals) and the alert engine with its SQLite store, alerts firing and resolving.
+// gateway on the injected ManualClock, every scrape through the ingest path as the console has it
+// (parse, raw stores and derived signals in the worker's engine, each scrape's frame into the
+// mirror the UI reads, which keeps the day of signals) and the alert engine with its SQLite
+// store, alerts firing and resolving.
 //   ops-soak DATA_DIR [--hours H (30)] [--retention-hours R (6)] [--json]
 // The gateway (tests/bench/ScrapeSimulator: counters, buckets and sums advancing, workflow
 // endpoints included) is unreachable for 3 minutes every 20 minutes (the unreachable rule fires
@@ -136,7 +138,15 @@ int main(int argc, char** argv)
     store.setRetentionMs(static_cast<qint64>(retentionHours * 3600 * 1000));
     ops::AlertEngine alerts(&clock, &store);
     ops::bench::ScrapeSimulator sim(body);
+    // As in the console: an engine that parses (the monitor's worker thread) and the mirror the
+    // UI reads, fed each scrape's frame.
+    auto producer =
+        std::make_unique<ops::SignalEngine>(ops::SignalEngineConfig::forMirroredProducer());
     auto engine = std::make_unique<ops::SignalEngine>();
+    const auto ingest = [&](qint64 timeMs) {
+        if (producer->ingest(timeMs, sim.next(), ops::MetricsFormat::PrometheusText).ok)
+            engine->applyFrame(producer->scrapeFrame(timeMs));
+    };
     const QString target = QStringLiteral("gateway-10k");
 
     // Warm up one minute to find the request rate's median: the rate rule's threshold, so the
@@ -144,7 +154,7 @@ int main(int argc, char** argv)
     std::vector<double> rates;
     for (int i = 0; i < 60; ++i) {
         clock.advanceMs(1000);
-        engine->ingest(clock.nowMs(), sim.next(), ops::MetricsFormat::PrometheusText);
+        ingest(clock.nowMs());
         const double r = engine->latest(ops::SignalId::RequestRate);
         if (!std::isnan(r))
             rates.push_back(r);
@@ -188,7 +198,7 @@ int main(int argc, char** argv)
             s.lastSuccessMs = lastSuccessMs;
             s.set(ops::AlertSignals::Unreachable, 1);
         } else {
-            engine->ingest(clock.nowMs(), sim.next(), ops::MetricsFormat::PrometheusText);
+            ingest(clock.nowMs());
             lastSuccessMs = clock.nowMs();
             s.lastSuccessMs = lastSuccessMs;
             s.set(ops::AlertSignals::Unreachable, 0);
