@@ -3,6 +3,7 @@
 #include "domain/Clock.h"
 #include "health/HealthDecoder.h"
 #include "metrics/SignalEngine.h"
+#include "monitor/MetricsIngestor.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
@@ -12,6 +13,10 @@
 #include <cmath>
 
 namespace ops {
+
+namespace {
+constexpr qint64 kMaxMetricsBytes = 16 * 1024 * 1024; // as the monitor's poller
+} // namespace
 
 std::optional<WindowStats> windowStatsFromHistory(const SignalEngine& history, qint64 t0Ms,
                                                   qint64 t1Ms)
@@ -71,7 +76,7 @@ void GatewaySampler::start(int polls, int intervalMs)
     m_stats.startMs = m_clock->nowMs();
     m_latencySum = m_errorSum = 0;
     m_latencyCount = m_errorCount = 0;
-    m_signals = std::make_unique<SignalEngine>();
+    m_ingestor = std::make_unique<MetricsIngestor>(); // a fresh engine for this window
     m_timer.setInterval(std::max(1, intervalMs));
     poll();
 }
@@ -80,6 +85,7 @@ void GatewaySampler::stop()
 {
     m_running = false;
     m_timer.stop();
+    m_ingestor.reset(); // a body still being parsed answers nobody
     for (QPointer<QNetworkReply>* r : {&m_health, &m_metrics}) {
         if (*r) {
             QNetworkReply* reply = *r;
@@ -142,23 +148,25 @@ void GatewaySampler::fetch(const QString& path, QNetworkReply** slot)
             }
         } else if (reply == m_metrics) {
             m_metrics = nullptr;
-            if (status.isValid() && status.toInt() == 200) {
-                const std::string_view bytes(body.constData(), size_t(body.size()));
+            if (status.isValid() && status.toInt() == 200 && m_ingestor) {
+                // Parsed on the ingestor's thread; this poll is done when it answers.
                 const QByteArray type =
                     reply->header(QNetworkRequest::ContentTypeHeader).toString().toUtf8();
-                const std::string_view typeView(type.constData(), size_t(type.size()));
-                const IngestResult r =
-                    m_signals->ingest(now, bytes, detectMetricsFormat(bytes, typeView));
-                if (r.ok) {
-                    const double latency = m_signals->latest(SignalId::LatencyAvg);
-                    const double errors = m_signals->latest(SignalId::ErrorRatio);
-                    if (std::isfinite(latency)) {
-                        m_current.latencyS = latency; // preferred over the health figure
-                    }
-                    if (std::isfinite(errors)) {
-                        m_current.errorRatio = errors;
-                    }
-                }
+                m_ingestor->ingest(
+                    now, body, type, kMaxMetricsBytes, [this](MetricsIngestOutcome outcome) {
+                        if (outcome.frame) {
+                            const auto& latest = outcome.frame->latest;
+                            const double latency = latest[std::size_t(SignalId::LatencyAvg)];
+                            const double errors = latest[std::size_t(SignalId::ErrorRatio)];
+                            if (std::isfinite(latency)) // preferred over health
+                                m_current.latencyS = latency;
+                            if (std::isfinite(errors))
+                                m_current.errorRatio = errors;
+                        }
+                        if (--m_pending == 0)
+                            pollDone();
+                    });
+                return;
             }
         }
         if (--m_pending == 0) {

@@ -15,6 +15,7 @@ class QNetworkReply;
 namespace ops {
 
 class Clock;
+class MetricsIngestor;
 class SignalEngine;
 
 // One poll of a gateway during a window: health and the request signals.
@@ -80,7 +81,7 @@ private:
     int m_done = 0;
     bool m_running = false;
     QTimer m_timer;
-    std::unique_ptr<SignalEngine> m_signals;
+    std::unique_ptr<MetricsIngestor> m_ingestor;
     QPointer<QNetworkReply> m_health;
     QPointer<QNetworkReply> m_metrics;
     int m_pending = 0;
