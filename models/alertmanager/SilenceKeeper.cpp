@@ -59,12 +59,7 @@ void SilenceKeeper::acknowledge(const QString& key, const QMap<QString, QString>
         }
         return;
     }
-    Kept k;
-    k.key = key;
-    k.labels = labels;
-    k.createdBy = createdBy;
-    k.comment = comment;
-    m_kept.insert(key, k);
+    track(key, labels, createdBy, comment);
     put(key, false);
 }
 
@@ -73,14 +68,19 @@ void SilenceKeeper::adopt(const QString& key, const QMap<QString, QString>& labe
 {
     if (m_kept.contains(key) || labels.isEmpty())
         return;
+    track(key, labels, createdBy, comment).lookup = true;
+    lookUp(key);
+}
+
+SilenceKeeper::Kept& SilenceKeeper::track(const QString& key, const QMap<QString, QString>& labels,
+                                          const QString& createdBy, const QString& comment)
+{
     Kept k;
     k.key = key;
     k.labels = labels;
     k.createdBy = createdBy;
     k.comment = comment;
-    k.lookup = true;
-    m_kept.insert(key, k);
-    lookUp(key);
+    return *m_kept.insert(key, k);
 }
 
 void SilenceKeeper::lookUp(const QString& key)

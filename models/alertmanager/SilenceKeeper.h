@@ -44,6 +44,9 @@ public:
         bool lookup = false; // adopted: look for an existing silence before creating one
         QString error;       // the last failure, "" after a success
     };
+    // Starts keeping a silence for key (not yet asked for).
+    Kept& track(const QString& key, const QMap<QString, QString>& labels, const QString& createdBy,
+                const QString& comment);
 
     SilenceKeeper(AlertmanagerClient* client, const Clock* clock, QObject* parent = nullptr);
 
