@@ -1,4 +1,4 @@
-#include "DemoGateway.h"
+#include "app/console/DemoGateway.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

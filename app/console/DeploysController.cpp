@@ -1,14 +1,14 @@
-#include "DeploysController.h"
+#include "app/console/DeploysController.h"
 
-#include "AuditPage.h"
-#include "DeploysPage.h"
-#include "MainWindow.h"
-#include "TargetsController.h"
-#include "audit/AuditLog.h"
-#include "deploy/DeploySession.h"
-#include "deploy/RenderClient.h"
-#include "itemmodels/AuditTableModel.h"
-#include "secrets/SecretStore.h"
+#include "app/console/TargetsController.h"
+#include "models/audit/AuditLog.h"
+#include "models/deploy/DeploySession.h"
+#include "models/deploy/RenderClient.h"
+#include "models/itemmodels/AuditTableModel.h"
+#include "models/secrets/SecretStore.h"
+#include "ui/audit/AuditPage.h"
+#include "ui/deploy/DeploysPage.h"
+#include "ui/shell/MainWindow.h"
 
 #include <QStackedWidget>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain/Target.h"
+#include "models/domain/Target.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "DesktopIntegration.h"
+#include "app/console/DesktopIntegration.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,4 +1,4 @@
-#include "SingleInstance.h"
+#include "app/console/SingleInstance.h"
 
 #include <QDataStream>
 #include <QDir>

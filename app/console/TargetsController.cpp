@@ -1,14 +1,14 @@
-#include "TargetsController.h"
+#include "app/console/TargetsController.h"
 
-#include "MainWindow.h"
-#include "TargetSwitcher.h"
-#include "TargetsDialog.h"
-#include "itemmodels/TargetListModel.h"
-#include "monitor/TargetMonitor.h"
-#include "net/TargetPollerOptions.h"
-#include "secrets/KeychainSecretStore.h"
-#include "secrets/MemorySecretStore.h"
-#include "storage/TargetStore.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/TargetPollerOptions.h"
+#include "models/secrets/KeychainSecretStore.h"
+#include "models/secrets/MemorySecretStore.h"
+#include "models/targets/TargetListModel.h"
+#include "models/targets/TargetStore.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/targets/TargetSwitcher.h"
+#include "ui/targets/TargetsDialog.h"
 
 #include <QNetworkAccessManager>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "domain/Target.h"
-#include "net/Poller.h"
-#include "secrets/SecretStore.h"
+#include "models/domain/Target.h"
+#include "models/net/Poller.h"
+#include "models/secrets/SecretStore.h"
 
 #include <QList>
 #include <QObject>

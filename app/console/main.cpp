@@ -1,15 +1,15 @@
 // bhiv-ops: the BHIV Ops Console. Verbs for scripts run without a window; otherwise the console.
-#include "ConsoleApplication.h"
-#include "DeployCommand.h"
-#include "DesktopIntegration.h"
-#include "MainWindow.h"
-#include "SingleInstance.h"
-#include "StatusCommand.h"
-#include "TargetsCommand.h"
-#include "Theme.h"
-#include "VerifyCommand.h"
-#include "WorkflowsCommand.h"
-#include "metrics/ParseCommand.h"
+#include "app/cli/DeployCommand.h"
+#include "app/cli/ParseCommand.h"
+#include "app/cli/StatusCommand.h"
+#include "app/cli/TargetsCommand.h"
+#include "app/cli/VerifyCommand.h"
+#include "app/cli/WorkflowsCommand.h"
+#include "app/console/ConsoleApplication.h"
+#include "app/console/DesktopIntegration.h"
+#include "app/console/SingleInstance.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/shell/Theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,10 +1,10 @@
-#include "DialectApi.h"
+#include "app/gateway-sim/DialectApi.h"
 
-#include "FaultState.h"
-#include "MetricsWriter.h"
-#include "RateLimiter.h"
-#include "TrafficModel.h"
-#include "WorkflowEngine.h"
+#include "app/gateway-sim/FaultState.h"
+#include "app/gateway-sim/MetricsWriter.h"
+#include "app/gateway-sim/RateLimiter.h"
+#include "app/gateway-sim/TrafficModel.h"
+#include "app/gateway-sim/WorkflowEngine.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "SimHttp.h"
-#include "SimOptions.h"
+#include "app/gateway-sim/SimHttp.h"
+#include "app/gateway-sim/SimOptions.h"
 
 #include <QJsonObject>
 #include <QRegularExpression>

@@ -1,6 +1,6 @@
-#include "FaultState.h"
+#include "app/gateway-sim/FaultState.h"
 
-#include "SimOptions.h"
+#include "app/gateway-sim/SimOptions.h"
 
 #include <QHttpServerResponder>
 #include <QJsonArray>

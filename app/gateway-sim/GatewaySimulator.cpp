@@ -1,6 +1,6 @@
-#include "GatewaySimulator.h"
+#include "app/gateway-sim/GatewaySimulator.h"
 
-#include "Gzip.h"
+#include "app/gateway-sim/Gzip.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>

@@ -1,13 +1,13 @@
 #pragma once
 
-#include "DialectApi.h"
-#include "FaultState.h"
-#include "RateLimiter.h"
-#include "RenderApi.h"
-#include "SimHttp.h"
-#include "SimOptions.h"
-#include "TrafficModel.h"
-#include "WorkflowEngine.h"
+#include "app/gateway-sim/DialectApi.h"
+#include "app/gateway-sim/FaultState.h"
+#include "app/gateway-sim/RateLimiter.h"
+#include "app/gateway-sim/RenderApi.h"
+#include "app/gateway-sim/SimHttp.h"
+#include "app/gateway-sim/SimOptions.h"
+#include "app/gateway-sim/TrafficModel.h"
+#include "app/gateway-sim/WorkflowEngine.h"
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>

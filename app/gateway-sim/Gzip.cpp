@@ -1,4 +1,4 @@
-#include "Gzip.h"
+#include "app/gateway-sim/Gzip.h"
 
 #include <zlib.h>
 

@@ -1,4 +1,4 @@
-#include "MetricsWriter.h"
+#include "app/gateway-sim/MetricsWriter.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "RateLimiter.h"
+#include "app/gateway-sim/RateLimiter.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "RenderApi.h"
+#include "app/gateway-sim/RenderApi.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "SimHttp.h"
+#include "app/gateway-sim/SimHttp.h"
 
 #include <QJsonObject>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "SignalWatcher.h"
+#include "app/gateway-sim/SignalWatcher.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>

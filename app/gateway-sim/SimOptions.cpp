@@ -1,4 +1,4 @@
-#include "SimOptions.h"
+#include "app/gateway-sim/SimOptions.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-#include "TrafficModel.h"
+#include "app/gateway-sim/TrafficModel.h"
 
 #include <QDir>
 #include <QFile>

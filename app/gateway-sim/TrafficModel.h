@@ -1,7 +1,7 @@
 #pragma once
 
-#include "MetricsWriter.h"
-#include "SimOptions.h"
+#include "app/gateway-sim/MetricsWriter.h"
+#include "app/gateway-sim/SimOptions.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "WorkflowEngine.h"
+#include "app/gateway-sim/WorkflowEngine.h"
 
 #include <QDateTime>
 #include <QTimer>

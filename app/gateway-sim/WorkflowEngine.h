@@ -1,6 +1,6 @@
 #pragma once
 
-#include "SimOptions.h"
+#include "app/gateway-sim/SimOptions.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
-#include "GatewaySimulator.h"
-#include "SignalWatcher.h"
-#include "SimOptions.h"
+#include "app/gateway-sim/GatewaySimulator.h"
+#include "app/gateway-sim/SignalWatcher.h"
+#include "app/gateway-sim/SimOptions.h"
 
 #include <QCoreApplication>
 

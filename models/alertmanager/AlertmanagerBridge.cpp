@@ -1,8 +1,8 @@
-#include "alertmanager/AlertmanagerBridge.h"
+#include "models/alertmanager/AlertmanagerBridge.h"
 
-#include "alertmanager/SilenceKeeper.h"
-#include "alerts/AlertEngine.h"
-#include "domain/Clock.h"
+#include "models/alertmanager/SilenceKeeper.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/domain/Clock.h"
 
 namespace ops {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alertmanager/AlertmanagerClient.h"
+#include "models/alertmanager/AlertmanagerClient.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,6 +1,6 @@
-#include "alertmanager/AlertmanagerClient.h"
+#include "models/alertmanager/AlertmanagerClient.h"
 
-#include "net/NetLogging.h"
+#include "models/net/NetLogging.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "datasource/ApiConnection.h"
+#include "models/datasource/ApiConnection.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,10 +1,10 @@
-#include "alertmanager/AlertmanagerHub.h"
+#include "models/alertmanager/AlertmanagerHub.h"
 
-#include "alertmanager/AlertmanagerBridge.h"
-#include "alertmanager/AlertmanagerClient.h"
-#include "alertmanager/SilenceKeeper.h"
-#include "alertmanager/TeamAlertsModel.h"
-#include "secrets/SecretStore.h"
+#include "models/alertmanager/AlertmanagerBridge.h"
+#include "models/alertmanager/AlertmanagerClient.h"
+#include "models/alertmanager/SilenceKeeper.h"
+#include "models/alertmanager/TeamAlertsModel.h"
+#include "models/secrets/SecretStore.h"
 
 #include <QSet>
 #include <algorithm>

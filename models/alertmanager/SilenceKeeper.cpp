@@ -1,7 +1,7 @@
-#include "alertmanager/SilenceKeeper.h"
+#include "models/alertmanager/SilenceKeeper.h"
 
-#include "domain/Clock.h"
-#include "net/NetLogging.h"
+#include "models/domain/Clock.h"
+#include "models/net/NetLogging.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "alertmanager/TeamAlertsModel.h"
+#include "models/alertmanager/TeamAlertsModel.h"
 
 #include <QDateTime>
 #include <algorithm>

@@ -1,13 +1,13 @@
-#include "alerts/AlertCenter.h"
+#include "models/alerts/AlertCenter.h"
 
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertNotifier.h"
-#include "alerts/AlertRulesJson.h"
-#include "alerts/AlertStore.h"
-#include "alerts/DesktopNotifier.h"
-#include "alerts/MonitorAlertFeed.h"
-#include "alerts/WebhookNotifier.h"
-#include "domain/Clock.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertNotifier.h"
+#include "models/alerts/AlertRulesJson.h"
+#include "models/alerts/AlertStore.h"
+#include "models/alerts/DesktopNotifier.h"
+#include "models/alerts/MonitorAlertFeed.h"
+#include "models/alerts/WebhookNotifier.h"
+#include "models/domain/Clock.h"
 
 #include <QTimer>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alerts/AlertRule.h"
+#include "models/alerts/AlertRule.h"
 
 #include <QObject>
 #include <QUrl>

@@ -1,7 +1,7 @@
-#include "alerts/AlertEngine.h"
+#include "models/alerts/AlertEngine.h"
 
-#include "alerts/AlertStore.h"
-#include "domain/Clock.h"
+#include "models/alerts/AlertStore.h"
+#include "models/domain/Clock.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>

@@ -1,6 +1,6 @@
-#include "alerts/AlertHistoryModel.h"
+#include "models/alerts/AlertHistoryModel.h"
 
-#include "alerts/AlertEngine.h"
+#include "models/alerts/AlertEngine.h"
 
 #include <QDateTime>
 #include <QJsonArray>

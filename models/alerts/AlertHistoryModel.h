@@ -1,7 +1,7 @@
 #pragma once
 
-#include "alerts/AlertStore.h"
-#include "alerts/AlertTypes.h"
+#include "models/alerts/AlertStore.h"
+#include "models/alerts/AlertTypes.h"
 
 #include <QAbstractTableModel>
 

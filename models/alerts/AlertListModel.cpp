@@ -1,7 +1,7 @@
-#include "alerts/AlertListModel.h"
+#include "models/alerts/AlertListModel.h"
 
-#include "alerts/AlertEngine.h"
-#include "domain/Clock.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/domain/Clock.h"
 
 #include <QDateTime>
 #include <cmath>

@@ -1,8 +1,8 @@
-#include "alerts/AlertNotifier.h"
+#include "models/alerts/AlertNotifier.h"
 
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertStore.h"
-#include "domain/Clock.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertStore.h"
+#include "models/domain/Clock.h"
 
 #include <QCoreApplication>
 

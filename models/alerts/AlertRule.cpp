@@ -1,4 +1,4 @@
-#include "alerts/AlertRule.h"
+#include "models/alerts/AlertRule.h"
 
 #include <QRegularExpression>
 #include <cmath>

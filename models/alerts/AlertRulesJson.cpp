@@ -1,4 +1,4 @@
-#include "alerts/AlertRulesJson.h"
+#include "models/alerts/AlertRulesJson.h"
 
 #include <QCoreApplication>
 #include <QFile>

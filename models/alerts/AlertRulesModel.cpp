@@ -1,4 +1,4 @@
-#include "alerts/AlertRulesModel.h"
+#include "models/alerts/AlertRulesModel.h"
 
 #include <QSet>
 

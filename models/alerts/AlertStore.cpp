@@ -1,7 +1,7 @@
-#include "alerts/AlertStore.h"
+#include "models/alerts/AlertStore.h"
 
-#include "alerts/AlertRulesJson.h"
-#include "storage/CorruptFile.h"
+#include "models/alerts/AlertRulesJson.h"
+#include "models/storage/CorruptFile.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "alerts/AlertRule.h"
-#include "alerts/AlertTypes.h"
+#include "models/alerts/AlertRule.h"
+#include "models/alerts/AlertTypes.h"
 
 #include <QList>
 #include <QString>

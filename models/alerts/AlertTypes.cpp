@@ -1,4 +1,4 @@
-#include "alerts/AlertTypes.h"
+#include "models/alerts/AlertTypes.h"
 
 #include <QCoreApplication>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "alerts/AlertRule.h"
-#include "domain/ConnectionState.h"
-#include "domain/HealthSnapshot.h"
+#include "models/alerts/AlertRule.h"
+#include "models/domain/ConnectionState.h"
+#include "models/domain/HealthSnapshot.h"
 
 #include <QHash>
 #include <QList>

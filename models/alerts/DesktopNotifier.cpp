@@ -1,4 +1,4 @@
-#include "alerts/DesktopNotifier.h"
+#include "models/alerts/DesktopNotifier.h"
 
 #include <QCoreApplication>
 #include <QDBusConnection>

@@ -1,11 +1,11 @@
-#include "alerts/MonitorAlertFeed.h"
+#include "models/alerts/MonitorAlertFeed.h"
 
-#include "alerts/AlertEngine.h"
-#include "domain/Clock.h"
-#include "metrics/MetricsText.h"
-#include "metrics/SignalEngine.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/domain/Clock.h"
+#include "models/metrics/MetricsText.h"
+#include "models/metrics/SignalEngine.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
 
 #include <QRegularExpression>
 #include <cmath>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alerts/AlertTypes.h"
+#include "models/alerts/AlertTypes.h"
 
 #include <QObject>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "alerts/WebhookNotifier.h"
+#include "models/alerts/WebhookNotifier.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

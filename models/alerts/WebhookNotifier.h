@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alerts/AlertNotifier.h"
+#include "models/alerts/AlertNotifier.h"
 
 #include <QUrl>
 

@@ -1,6 +1,6 @@
-#include "audit/AuditLog.h"
+#include "models/audit/AuditLog.h"
 
-#include "storage/CorruptFile.h"
+#include "models/storage/CorruptFile.h"
 
 #include <QAtomicInteger>
 #include <QDir>

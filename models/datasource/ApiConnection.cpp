@@ -1,4 +1,4 @@
-#include "datasource/ApiConnection.h"
+#include "models/datasource/ApiConnection.h"
 
 namespace ops {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "net/HttpFetch.h"
+#include "models/net/HttpFetch.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,1 +1,1 @@
-#include "datasource/DataSource.h"
+#include "models/datasource/DataSource.h"

@@ -1,6 +1,6 @@
-#include "datasource/DirectScrapeSource.h"
+#include "models/datasource/DirectScrapeSource.h"
 
-#include "monitor/TargetMonitor.h"
+#include "models/monitor/TargetMonitor.h"
 
 #include <map>
 

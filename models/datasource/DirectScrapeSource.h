@@ -1,6 +1,6 @@
 #pragma once
 
-#include "datasource/DataSource.h"
+#include "models/datasource/DataSource.h"
 
 #include <QPointer>
 

@@ -1,6 +1,6 @@
-#include "datasource/InstanceSignals.h"
+#include "models/datasource/InstanceSignals.h"
 
-#include "monitor/TargetMonitor.h"
+#include "models/monitor/TargetMonitor.h"
 
 #include <QMap>
 

@@ -6,8 +6,8 @@
 // aggregate (tiles, alert rules). Instances are kept in the order they first appeared (stable
 // colours); one missing from the latest frame is stale and gets no more points.
 
-#include "datasource/DataSource.h"
-#include "metrics/SeriesStore.h"
+#include "models/datasource/DataSource.h"
+#include "models/metrics/SeriesStore.h"
 
 #include <QObject>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "datasource/PromQuery.h"
+#include "models/datasource/PromQuery.h"
 
 #include <QRegularExpression>
 

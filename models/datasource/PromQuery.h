@@ -3,8 +3,8 @@
 // PromQL for the console's signals over a label selector: the same figures the direct scrape
 // derives (SignalEngine), computed by a Prometheus server across one or many gateway instances.
 
-#include "metrics/MetricsMapping.h"
-#include "metrics/SignalEngine.h"
+#include "models/metrics/MetricsMapping.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <QString>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "datasource/PromResponse.h"
+#include "models/datasource/PromResponse.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
-#include "datasource/PrometheusClient.h"
+#include "models/datasource/PrometheusClient.h"
 
-#include "net/NetLogging.h"
+#include "models/net/NetLogging.h"
 
 #include <QNetworkRequest>
 

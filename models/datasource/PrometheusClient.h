@@ -1,7 +1,7 @@
 #pragma once
 
-#include "datasource/ApiConnection.h"
-#include "datasource/PromResponse.h"
+#include "models/datasource/ApiConnection.h"
+#include "models/datasource/PromResponse.h"
 
 #include <QObject>
 #include <QPointer>

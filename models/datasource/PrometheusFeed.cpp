@@ -1,10 +1,10 @@
-#include "datasource/PrometheusFeed.h"
+#include "models/datasource/PrometheusFeed.h"
 
-#include "datasource/InstanceSignals.h"
-#include "datasource/PrometheusClient.h"
-#include "datasource/PrometheusSource.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
+#include "models/datasource/InstanceSignals.h"
+#include "models/datasource/PrometheusClient.h"
+#include "models/datasource/PrometheusSource.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
 
 namespace ops {
 

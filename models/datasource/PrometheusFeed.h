@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain/Target.h"
-#include "secrets/SecretStore.h"
+#include "models/domain/Target.h"
+#include "models/secrets/SecretStore.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,6 +1,6 @@
-#include "datasource/PrometheusSource.h"
+#include "models/datasource/PrometheusSource.h"
 
-#include "datasource/PrometheusClient.h"
+#include "models/datasource/PrometheusClient.h"
 
 #include <string>
 #include <vector>

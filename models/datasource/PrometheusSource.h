@@ -1,7 +1,7 @@
 #pragma once
 
-#include "datasource/DataSource.h"
-#include "datasource/PromQuery.h"
+#include "models/datasource/DataSource.h"
+#include "models/datasource/PromQuery.h"
 
 #include <QMap>
 #include <QPointer>

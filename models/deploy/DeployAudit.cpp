@@ -1,8 +1,8 @@
-#include "deploy/DeployAudit.h"
+#include "models/deploy/DeployAudit.h"
 
-#include "audit/AuditLog.h"
-#include "deploy/DeployLogging.h"
-#include "domain/Clock.h"
+#include "models/audit/AuditLog.h"
+#include "models/deploy/DeployLogging.h"
+#include "models/domain/Clock.h"
 
 namespace ops {
 

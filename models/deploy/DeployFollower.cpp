@@ -1,7 +1,7 @@
-#include "deploy/DeployFollower.h"
+#include "models/deploy/DeployFollower.h"
 
-#include "deploy/RenderClient.h"
-#include "domain/Clock.h"
+#include "models/deploy/RenderClient.h"
+#include "models/domain/Clock.h"
 
 #include <QPointer>
 

@@ -1,4 +1,4 @@
-#include "deploy/DeployLogging.h"
+#include "models/deploy/DeployLogging.h"
 
 namespace ops {
 

@@ -1,7 +1,7 @@
-#include "deploy/DeploySession.h"
+#include "models/deploy/DeploySession.h"
 
-#include "deploy/DeployAudit.h"
-#include "domain/Clock.h"
+#include "models/deploy/DeployAudit.h"
+#include "models/domain/Clock.h"
 
 #include <QJsonObject>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "deploy/DeployFollower.h"
-#include "deploy/DeployVerifier.h"
-#include "deploy/GatewaySampler.h"
-#include "deploy/RenderClient.h"
+#include "models/deploy/DeployFollower.h"
+#include "models/deploy/DeployVerifier.h"
+#include "models/deploy/GatewaySampler.h"
+#include "models/deploy/RenderClient.h"
 
 #include <QObject>
 #include <QString>

@@ -1,7 +1,7 @@
-#include "deploy/DeployVerifier.h"
+#include "models/deploy/DeployVerifier.h"
 
-#include "deploy/DeployLogging.h"
-#include "domain/Clock.h"
+#include "models/deploy/DeployLogging.h"
+#include "models/domain/Clock.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "deploy/GatewaySampler.h"
-#include "deploy/VerifyCheck.h"
+#include "models/deploy/GatewaySampler.h"
+#include "models/deploy/VerifyCheck.h"
 
 #include <QList>
 #include <QObject>

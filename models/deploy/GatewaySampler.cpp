@@ -1,9 +1,9 @@
-#include "deploy/GatewaySampler.h"
+#include "models/deploy/GatewaySampler.h"
 
-#include "domain/Clock.h"
-#include "health/HealthDecoder.h"
-#include "metrics/SignalEngine.h"
-#include "monitor/MetricsIngestor.h"
+#include "models/domain/Clock.h"
+#include "models/health/HealthDecoder.h"
+#include "models/metrics/SignalEngine.h"
+#include "models/monitor/MetricsIngestor.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>

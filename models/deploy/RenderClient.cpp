@@ -1,7 +1,7 @@
-#include "deploy/RenderClient.h"
+#include "models/deploy/RenderClient.h"
 
-#include "deploy/DeployLogging.h"
-#include "domain/Clock.h"
+#include "models/deploy/DeployLogging.h"
+#include "models/domain/Clock.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "deploy/RenderDeploy.h"
+#include "models/deploy/RenderDeploy.h"
 
 #include <QList>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "deploy/RenderDeploy.h"
+#include "models/deploy/RenderDeploy.h"
 
 #include <QCoreApplication>
 #include <QJsonValue>

@@ -1,4 +1,4 @@
-#include "deploy/VerifyCheck.h"
+#include "models/deploy/VerifyCheck.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

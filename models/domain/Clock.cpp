@@ -1,4 +1,4 @@
-#include "domain/Clock.h"
+#include "models/domain/Clock.h"
 
 #include <QDateTime>
 

@@ -1,4 +1,4 @@
-#include "domain/ConnectionState.h"
+#include "models/domain/ConnectionState.h"
 
 namespace ops {
 

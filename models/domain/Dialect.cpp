@@ -1,4 +1,4 @@
-#include "domain/Dialect.h"
+#include "models/domain/Dialect.h"
 
 namespace ops {
 

@@ -1,4 +1,4 @@
-#include "domain/HealthSnapshot.h"
+#include "models/domain/HealthSnapshot.h"
 
 namespace ops {
 

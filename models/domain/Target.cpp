@@ -1,4 +1,4 @@
-#include "domain/Target.h"
+#include "models/domain/Target.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>

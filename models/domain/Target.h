@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain/Dialect.h"
+#include "models/domain/Dialect.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "domain/Workflow.h"
+#include "models/domain/Workflow.h"
 
 namespace ops {
 

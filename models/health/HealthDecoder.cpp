@@ -1,4 +1,4 @@
-#include "health/HealthDecoder.h"
+#include "models/health/HealthDecoder.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

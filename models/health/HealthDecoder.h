@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain/HealthSnapshot.h"
+#include "models/domain/HealthSnapshot.h"
 
 #include <QByteArray>
 #include <QString>

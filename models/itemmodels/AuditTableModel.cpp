@@ -1,4 +1,4 @@
-#include "itemmodels/AuditTableModel.h"
+#include "models/itemmodels/AuditTableModel.h"
 
 #include <QDateTime>
 #include <QFile>

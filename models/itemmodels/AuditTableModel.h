@@ -1,6 +1,6 @@
 #pragma once
 
-#include "audit/AuditLog.h"
+#include "models/audit/AuditLog.h"
 
 #include <QAbstractTableModel>
 #include <QList>

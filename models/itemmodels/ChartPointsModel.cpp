@@ -1,4 +1,4 @@
-#include "itemmodels/ChartPointsModel.h"
+#include "models/itemmodels/ChartPointsModel.h"
 
 #include <QDateTime>
 #include <QLocale>

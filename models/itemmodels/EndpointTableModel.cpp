@@ -1,6 +1,6 @@
-#include "itemmodels/EndpointTableModel.h"
+#include "models/itemmodels/EndpointTableModel.h"
 
-#include "metrics/SignalEngine.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <QLocale>
 

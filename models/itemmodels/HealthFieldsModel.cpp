@@ -1,4 +1,4 @@
-#include "itemmodels/HealthFieldsModel.h"
+#include "models/itemmodels/HealthFieldsModel.h"
 
 namespace ops {
 

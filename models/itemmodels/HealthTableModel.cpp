@@ -1,6 +1,6 @@
-#include "itemmodels/HealthTableModel.h"
+#include "models/itemmodels/HealthTableModel.h"
 
-#include "monitor/TargetMonitor.h"
+#include "models/monitor/TargetMonitor.h"
 
 #include <QDateTime>
 #include <QStringList>

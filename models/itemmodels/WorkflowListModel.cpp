@@ -1,6 +1,6 @@
-#include "itemmodels/WorkflowListModel.h"
+#include "models/itemmodels/WorkflowListModel.h"
 
-#include "domain/Clock.h"
+#include "models/domain/Clock.h"
 
 #include <QDateTime>
 

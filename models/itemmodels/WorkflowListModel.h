@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain/Workflow.h"
+#include "models/domain/Workflow.h"
 
 #include <QAbstractTableModel>
 #include <QList>

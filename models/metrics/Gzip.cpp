@@ -1,4 +1,4 @@
-#include "metrics/Gzip.h"
+#include "models/metrics/Gzip.h"
 
 #include <zlib.h>
 

@@ -1,4 +1,4 @@
-#include "metrics/MetricsMapping.h"
+#include "models/metrics/MetricsMapping.h"
 
 #include <algorithm>
 

@@ -4,7 +4,7 @@
 // dialect (docs: gateway-contract.md). One mapping per dialect, detected from the series
 // present, and overridable field by field (the settings can fill this struct).
 
-#include "domain/Dialect.h"
+#include "models/domain/Dialect.h"
 
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "metrics/MetricsParser.h"
+#include "models/metrics/MetricsParser.h"
 
 #include <bit>
 #include <charconv>

@@ -6,7 +6,7 @@
 // timestamp. Labels are decoded (escapes, UTF-8 check, duplicates) only when a caller asks,
 // which the series cache does once per new series.
 
-#include "metrics/MetricsText.h"
+#include "models/metrics/MetricsText.h"
 
 #include <array>
 #include <cstddef>

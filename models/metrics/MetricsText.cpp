@@ -1,7 +1,7 @@
-#include "metrics/MetricsText.h"
+#include "models/metrics/MetricsText.h"
 
-#include "metrics/Gzip.h"
-#include "metrics/MetricsParser.h"
+#include "models/metrics/Gzip.h"
+#include "models/metrics/MetricsParser.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "metrics/Quantile.h"
+#include "models/metrics/Quantile.h"
 
 #include <cmath>
 #include <limits>

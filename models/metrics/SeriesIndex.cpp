@@ -1,4 +1,4 @@
-#include "metrics/SeriesIndex.h"
+#include "models/metrics/SeriesIndex.h"
 
 #include <algorithm>
 #include <cstring>

@@ -5,7 +5,7 @@
 // open-addressing table. A label set is decoded once, when its bytes are first seen; after that
 // a lookup allocates nothing. Two spellings of one series (whitespace, label order) share an id.
 
-#include "metrics/MetricsParser.h"
+#include "models/metrics/MetricsParser.h"
 
 #include <cstdint>
 #include <cstring>

@@ -1,7 +1,7 @@
-#include "metrics/SignalEngine.h"
+#include "models/metrics/SignalEngine.h"
 
-#include "metrics/Gzip.h"
-#include "metrics/Quantile.h"
+#include "models/metrics/Gzip.h"
+#include "models/metrics/Quantile.h"
 
 #include <algorithm>
 #include <charconv>

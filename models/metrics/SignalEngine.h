@@ -5,11 +5,11 @@
 // Counter resets (a redeploy) never give negative rates or spikes: a counter that goes down
 // counts from zero, and a changed process start time resets every counter at once.
 
-#include "metrics/MetricsMapping.h"
-#include "metrics/MetricsParser.h"
-#include "metrics/MetricsText.h"
-#include "metrics/SeriesIndex.h"
-#include "metrics/SeriesStore.h"
+#include "models/metrics/MetricsMapping.h"
+#include "models/metrics/MetricsParser.h"
+#include "models/metrics/MetricsText.h"
+#include "models/metrics/SeriesIndex.h"
+#include "models/metrics/SeriesStore.h"
 
 #include <QtGlobal>
 

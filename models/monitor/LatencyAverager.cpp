@@ -1,4 +1,4 @@
-#include "monitor/LatencyAverager.h"
+#include "models/monitor/LatencyAverager.h"
 
 #include <array>
 #include <string_view>

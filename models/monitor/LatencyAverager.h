@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain/Dialect.h"
-#include "metrics/MetricsText.h"
+#include "models/domain/Dialect.h"
+#include "models/metrics/MetricsText.h"
 
 #include <optional>
 

@@ -1,10 +1,10 @@
-#include "monitor/MetricsIngestor.h"
+#include "models/monitor/MetricsIngestor.h"
 
-#include "metrics/Gzip.h"
-#include "metrics/MetricsText.h"
-#include "monitor/LatencyAverager.h"
-#include "net/HttpFetch.h"
-#include "net/Poller.h"
+#include "models/metrics/Gzip.h"
+#include "models/metrics/MetricsText.h"
+#include "models/monitor/LatencyAverager.h"
+#include "models/net/HttpFetch.h"
+#include "models/net/Poller.h"
 
 #include <QThread>
 #if defined(Q_OS_LINUX)

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain/Dialect.h"
-#include "metrics/SignalEngine.h"
+#include "models/domain/Dialect.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <QByteArray>
 #include <QObject>

@@ -1,7 +1,7 @@
-#include "monitor/TargetMonitor.h"
+#include "models/monitor/TargetMonitor.h"
 
-#include "monitor/MetricsIngestor.h"
-#include "net/Poller.h"
+#include "models/monitor/MetricsIngestor.h"
+#include "models/net/Poller.h"
 
 #include <cmath>
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "domain/Clock.h"
-#include "domain/ConnectionState.h"
-#include "domain/Dialect.h"
-#include "domain/HealthSnapshot.h"
-#include "metrics/SignalEngine.h"
-#include "monitor/LatencyAverager.h"
-#include "net/Poller.h"
+#include "models/domain/Clock.h"
+#include "models/domain/ConnectionState.h"
+#include "models/domain/Dialect.h"
+#include "models/domain/HealthSnapshot.h"
+#include "models/metrics/SignalEngine.h"
+#include "models/monitor/LatencyAverager.h"
+#include "models/net/Poller.h"
 
 #include <QList>
 #include <QMap>

@@ -1,4 +1,4 @@
-#include "net/Backoff.h"
+#include "models/net/Backoff.h"
 
 #include <algorithm>
 

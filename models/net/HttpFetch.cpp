@@ -1,8 +1,8 @@
-#include "net/HttpFetch.h"
+#include "models/net/HttpFetch.h"
 
-#include "domain/Target.h"
-#include "metrics/Gzip.h"
-#include "net/NetLogging.h"
+#include "models/domain/Target.h"
+#include "models/metrics/Gzip.h"
+#include "models/net/NetLogging.h"
 
 #include <QCryptographicHash>
 #include <QNetworkAccessManager>

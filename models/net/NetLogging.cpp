@@ -1,4 +1,4 @@
-#include "net/NetLogging.h"
+#include "models/net/NetLogging.h"
 
 namespace ops {
 

@@ -1,11 +1,11 @@
-#include "net/Poller.h"
+#include "models/net/Poller.h"
 
-#include "health/HealthDecoder.h"
-#include "metrics/MetricsText.h"
-#include "net/Backoff.h"
-#include "net/HttpFetch.h"
-#include "net/NetLogging.h"
-#include "net/RetryAfter.h"
+#include "models/health/HealthDecoder.h"
+#include "models/metrics/MetricsText.h"
+#include "models/net/Backoff.h"
+#include "models/net/HttpFetch.h"
+#include "models/net/NetLogging.h"
+#include "models/net/RetryAfter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "domain/Clock.h"
-#include "domain/ConnectionState.h"
-#include "domain/Dialect.h"
-#include "domain/HealthSnapshot.h"
+#include "models/domain/Clock.h"
+#include "models/domain/ConnectionState.h"
+#include "models/domain/Dialect.h"
+#include "models/domain/HealthSnapshot.h"
 
 #include <QByteArray>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "net/RetryAfter.h"
+#include "models/net/RetryAfter.h"
 
 #include <QDate>
 #include <QDateTime>

@@ -1,4 +1,4 @@
-#include "net/TargetPollerOptions.h"
+#include "models/net/TargetPollerOptions.h"
 
 namespace ops {
 

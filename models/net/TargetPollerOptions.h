@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain/Target.h"
-#include "net/Poller.h"
+#include "models/domain/Target.h"
+#include "models/net/Poller.h"
 
 namespace ops {
 

@@ -1,6 +1,6 @@
-#include "secrets/KeychainSecretStore.h"
+#include "models/secrets/KeychainSecretStore.h"
 
-#include "secrets/SecretsLogging.h"
+#include "models/secrets/SecretsLogging.h"
 
 #include <QDBusConnection>
 #include <QDBusMessage>

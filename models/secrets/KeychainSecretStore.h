@@ -1,6 +1,6 @@
 #pragma once
 
-#include "secrets/SecretStore.h"
+#include "models/secrets/SecretStore.h"
 
 namespace ops {
 

@@ -1,6 +1,6 @@
-#include "secrets/MemorySecretStore.h"
+#include "models/secrets/MemorySecretStore.h"
 
-#include "secrets/SecretsLogging.h"
+#include "models/secrets/SecretsLogging.h"
 
 #include <QTimer>
 

@@ -1,4 +1,4 @@
-#include "secrets/SecretStore.h"
+#include "models/secrets/SecretStore.h"
 
 #include <QEventLoop>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "secrets/SecretsLogging.h"
+#include "models/secrets/SecretsLogging.h"
 
 namespace ops {
 Q_LOGGING_CATEGORY(lcSecrets, "ops.secrets", QtInfoMsg)

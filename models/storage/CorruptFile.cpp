@@ -1,4 +1,4 @@
-#include "storage/CorruptFile.h"
+#include "models/storage/CorruptFile.h"
 
 #include <QDateTime>
 #include <QFile>

@@ -1,7 +1,7 @@
 // The application icon: the SVG renders, every hicolor PNG was made at its size, and the icon and
 // the German translation are embedded in the resources bhiv-ops links, and the window icon and
 // autostart Exec quoting of DesktopIntegration.
-#include "DesktopIntegration.h"
+#include "app/console/DesktopIntegration.h"
 
 #include <QApplication>
 #include <QFile>

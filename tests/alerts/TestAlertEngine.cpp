@@ -1,8 +1,8 @@
 // The alert state machine under a ManualClock: for, hysteresis, keep-firing, no data, error,
 // flapping, acknowledgement (clearing on resolve, expiring), snooze re-arming, windows.
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertStore.h"
-#include "domain/Clock.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertStore.h"
+#include "models/domain/Clock.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

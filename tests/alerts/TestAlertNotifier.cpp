@@ -1,14 +1,14 @@
 // Who hears what: dedup, repeat interval, acks and snoozes, flapping, resolved notices; the
 // webhook (Alertmanager-like and Slack payloads, retry with backoff) against a local receiver;
 // the item models under QAbstractItemModelTester.
-#include "WebhookReceiver.h"
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertHistoryModel.h"
-#include "alerts/AlertListModel.h"
-#include "alerts/AlertNotifier.h"
-#include "alerts/AlertRulesModel.h"
-#include "alerts/WebhookNotifier.h"
-#include "domain/Clock.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertHistoryModel.h"
+#include "models/alerts/AlertListModel.h"
+#include "models/alerts/AlertNotifier.h"
+#include "models/alerts/AlertRulesModel.h"
+#include "models/alerts/WebhookNotifier.h"
+#include "models/domain/Clock.h"
+#include "tests/alerts/WebhookReceiver.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
 // Rules JSON: the documented example, round trips, durations and line-precise errors.
-#include "alerts/AlertRulesJson.h"
+#include "models/alerts/AlertRulesJson.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,6 +1,6 @@
 // The alert store: WAL and synchronous=FULL; rows survive reopening and a kill -9 of the
 // process that wrote them (this executable runs itself as the writer child).
-#include "alerts/AlertStore.h"
+#include "models/alerts/AlertStore.h"
 
 #include <QCoreApplication>
 #include <QProcess>

@@ -4,15 +4,15 @@
 // OS user -> latency restored -> a resolved notice; the webhook receiver hears both. Two
 // daemons: the test's own notification server (which reports every Notify call in full) and
 // dunst (a real daemon, clicked through dunstctl; see with-dunst.sh).
-#include "SimulatorProcess.h"
-#include "WebhookReceiver.h"
-#include "alerts/AlertCenter.h"
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertRulesJson.h"
-#include "alerts/AlertStore.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/alerts/AlertCenter.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertRulesJson.h"
+#include "models/alerts/AlertStore.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "tests/alerts/WebhookReceiver.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QElapsedTimer>
 #include <QFile>

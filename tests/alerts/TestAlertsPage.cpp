@@ -1,13 +1,13 @@
 // The Alerts page and the rules editor: lists follow the engine, acknowledge from the page, the
 // editor's form edits the selected rule and refuses bad ones. With OPS_SCREENSHOT_DIR set, saves
 // both as PNGs (scripts look at them).
-#include "AlertRulesDialog.h"
-#include "AlertsPage.h"
-#include "alerts/AlertCenter.h"
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertHistoryModel.h"
-#include "alerts/AlertRulesModel.h"
-#include "domain/Clock.h"
+#include "models/alerts/AlertCenter.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertHistoryModel.h"
+#include "models/alerts/AlertRulesModel.h"
+#include "models/domain/Clock.h"
+#include "ui/alerts/AlertRulesDialog.h"
+#include "ui/alerts/AlertsPage.h"
 
 #include <QApplication>
 #include <QComboBox>

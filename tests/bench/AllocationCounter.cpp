@@ -1,4 +1,4 @@
-#include "AllocationCounter.h"
+#include "tests/bench/AllocationCounter.h"
 
 #include <cstdlib>
 #include <new>

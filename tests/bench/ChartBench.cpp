@@ -6,9 +6,9 @@
 // QLineSeries, measured in the same run. Prints table rows (no header) and with --json a last
 // line holding one JSON object. Timing: median of many runs, this thread's CPU time.
 
-#include "dashboard/ChartTimeline.h"
-#include "dashboard/TimeChart.h"
-#include "metrics/SeriesStore.h"
+#include "models/metrics/SeriesStore.h"
+#include "ui/dashboard/ChartTimeline.h"
+#include "ui/dashboard/TimeChart.h"
 
 #include <QApplication>
 #include <QChart>

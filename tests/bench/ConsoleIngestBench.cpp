@@ -11,10 +11,10 @@
 // idle (nothing polled), a quarter of the time. Prints table rows (no header) and with --json a
 // last line holding one JSON object.
 
-#include "dashboard/Dashboard.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "ui/dashboard/Dashboard.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

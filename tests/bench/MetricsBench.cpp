@@ -3,13 +3,13 @@
 // Prints a table (figure, value, bar, pass/fail, ratio) and with --json a last line holding one
 // JSON object. Timing: median of many runs on one thread.
 
-#include "AllocationCounter.h"
-#include "ScrapeSimulator.h"
+#include "tests/bench/AllocationCounter.h"
+#include "tests/bench/ScrapeSimulator.h"
 
-#include "domain/Clock.h"
-#include "metrics/MetricsParser.h"
-#include "metrics/SeriesIndex.h"
-#include "metrics/SignalEngine.h"
+#include "models/domain/Clock.h"
+#include "models/metrics/MetricsParser.h"
+#include "models/metrics/SeriesIndex.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <algorithm>
 #include <chrono>

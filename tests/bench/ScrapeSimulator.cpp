@@ -1,6 +1,6 @@
-#include "ScrapeSimulator.h"
+#include "tests/bench/ScrapeSimulator.h"
 
-#include "metrics/MetricsParser.h"
+#include "models/metrics/MetricsParser.h"
 
 #include <charconv>
 #include <cmath>

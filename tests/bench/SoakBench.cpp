@@ -16,13 +16,13 @@
 // bounded by the retention (the end within 25 % of its size an hour after the retention was
 // first reached). Exit status 1 when a bar fails.
 
-#include "ScrapeSimulator.h"
+#include "tests/bench/ScrapeSimulator.h"
 
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertRule.h"
-#include "alerts/AlertStore.h"
-#include "domain/Clock.h"
-#include "metrics/SignalEngine.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertRule.h"
+#include "models/alerts/AlertStore.h"
+#include "models/domain/Clock.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

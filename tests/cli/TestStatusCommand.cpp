@@ -1,5 +1,5 @@
 // `bhiv-ops status` and `bhiv-ops --demo --screenshot` as a script or a user runs them.
-#include "SimulatorProcess.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QImage>
 #include <QJsonDocument>

@@ -2,18 +2,18 @@
 // target's alerts are evaluated (not only the one on screen), choosing the other target moves
 // the Workflows page to its gateway with its read-only flag, and a target's metric-name
 // overrides reach its signals; a damaged database at start is set aside and reported.
-#include "ConsoleApplication.h"
-#include "MainWindow.h"
-#include "SimulatorProcess.h"
-#include "TargetsController.h"
-#include "alerts/AlertCenter.h"
-#include "alerts/AlertEngine.h"
-#include "audit/AuditLog.h"
-#include "metrics/SignalEngine.h"
-#include "monitor/TargetMonitor.h"
-#include "ops/WorkflowClient.h"
-#include "storage/TargetStore.h"
-#include "workflows/WorkflowsPage.h"
+#include "app/console/ConsoleApplication.h"
+#include "app/console/TargetsController.h"
+#include "models/alerts/AlertCenter.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/audit/AuditLog.h"
+#include "models/metrics/SignalEngine.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/targets/TargetStore.h"
+#include "models/workflows/WorkflowClient.h"
+#include "tests/support/SimulatorProcess.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/workflows/WorkflowsPage.h"
 
 #include <QAction>
 #include <QApplication>

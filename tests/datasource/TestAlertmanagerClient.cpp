@@ -1,12 +1,12 @@
 // Alertmanager API v2 client, SilenceKeeper and the bridge from the alert engine, against an
 // in-process fake Alertmanager on a ManualClock.
-#include "FakeNetworkAccessManager.h"
-#include "alertmanager/AlertmanagerBridge.h"
-#include "alertmanager/AlertmanagerClient.h"
-#include "alertmanager/SilenceKeeper.h"
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertStore.h"
-#include "domain/Clock.h"
+#include "models/alertmanager/AlertmanagerBridge.h"
+#include "models/alertmanager/AlertmanagerClient.h"
+#include "models/alertmanager/SilenceKeeper.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertStore.h"
+#include "models/domain/Clock.h"
+#include "tests/support/FakeNetworkAccessManager.h"
 
 #include <QDateTime>
 #include <QJsonArray>

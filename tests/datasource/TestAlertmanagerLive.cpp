@@ -3,13 +3,13 @@
 // comment) that is extended in place (same id) while the alert fires and expires after it
 // resolves; an unacknowledgement expires it at once; after a restart a restored ack converges on
 // exactly one silence.
-#include "AlertmanagerProcess.h"
-#include "alertmanager/AlertmanagerBridge.h"
-#include "alertmanager/AlertmanagerClient.h"
-#include "alertmanager/SilenceKeeper.h"
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertStore.h"
-#include "domain/Clock.h"
+#include "models/alertmanager/AlertmanagerBridge.h"
+#include "models/alertmanager/AlertmanagerClient.h"
+#include "models/alertmanager/SilenceKeeper.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertStore.h"
+#include "models/domain/Clock.h"
+#include "tests/support/AlertmanagerProcess.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

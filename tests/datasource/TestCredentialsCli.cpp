@@ -2,9 +2,9 @@
 // (tests/secrets/with-keyring.sh): import a target that uses both, store their credentials with
 // `set-key --for`, read them back from the keychain, remove them; the secrets never appear in
 // the command's output or in the export.
-#include "CliRunner.h"
-#include "domain/Target.h"
-#include "secrets/KeychainSecretStore.h"
+#include "models/domain/Target.h"
+#include "models/secrets/KeychainSecretStore.h"
+#include "tests/support/CliRunner.h"
 
 #include <QFile>
 #include <QJsonArray>

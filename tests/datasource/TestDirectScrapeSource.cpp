@@ -1,11 +1,11 @@
 // The default data source: the console's own scrape of a real bhiv-gateway-sim (Poller +
 // TargetMonitor), seen through the DataSource seam. A frame per poll with the engine's latest
 // signals; the backfill reads back the frames of the signal store.
-#include "SimulatorProcess.h"
-#include "datasource/DirectScrapeSource.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/datasource/DirectScrapeSource.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
 // Decoding of the Prometheus HTTP API: every result type, and every bad answer as a value.
-#include "datasource/PromQuery.h"
-#include "datasource/PromResponse.h"
+#include "models/datasource/PromQuery.h"
+#include "models/datasource/PromResponse.h"
 
 #include <QtTest>
 #include <cmath>

@@ -4,18 +4,18 @@
 // two lines named by the instance labels whose values match each simulator's own rate (its
 // counter read directly over the same 8 s), the tile shows their sum (the exact aggregate), and
 // an instance that stops turns stale on the chart while the other keeps going.
-#include "PrometheusProcess.h"
-#include "SimulatorProcess.h"
-#include "dashboard/ChartTimeline.h"
-#include "dashboard/Dashboard.h"
-#include "dashboard/MetricTile.h"
-#include "dashboard/TimeChart.h"
-#include "datasource/InstanceSignals.h"
-#include "datasource/PrometheusFeed.h"
-#include "domain/Clock.h"
-#include "itemmodels/ChartPointsModel.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/datasource/InstanceSignals.h"
+#include "models/datasource/PrometheusFeed.h"
+#include "models/domain/Clock.h"
+#include "models/itemmodels/ChartPointsModel.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "tests/support/PrometheusProcess.h"
+#include "tests/support/SimulatorProcess.h"
+#include "ui/dashboard/ChartTimeline.h"
+#include "ui/dashboard/Dashboard.h"
+#include "ui/dashboard/MetricTile.h"
+#include "ui/dashboard/TimeChart.h"
 
 #include <QNetworkAccessManager>
 #include <QtTest>

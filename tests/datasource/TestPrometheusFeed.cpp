@@ -2,14 +2,14 @@
 // scrapes a real bhiv-gateway-sim. On connect the chart window is backfilled (history from
 // before the console looked), then each refresh adds a frame; the monitor's own /metrics polls
 // no longer feed the signals. Bad configuration is reported, not charted.
-#include "PrometheusProcess.h"
-#include "SimulatorProcess.h"
-#include "datasource/PrometheusFeed.h"
-#include "datasource/PrometheusSource.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
-#include "secrets/MemorySecretStore.h"
+#include "models/datasource/PrometheusFeed.h"
+#include "models/datasource/PrometheusSource.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "models/secrets/MemorySecretStore.h"
+#include "tests/support/PrometheusProcess.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

@@ -1,11 +1,11 @@
 // Against Debian's real prometheus, started by the test on a loopback port, scraping real
 // bhiv-gateway-sim instances every second: the charts from Prometheus equal the console's own
 // scrape within tolerance, two instances aggregate to their sum, basic auth is honoured.
-#include "PrometheusProcess.h"
-#include "SimulatorProcess.h"
-#include "datasource/PrometheusClient.h"
-#include "datasource/PrometheusSource.h"
-#include "domain/Clock.h"
+#include "models/datasource/PrometheusClient.h"
+#include "models/datasource/PrometheusSource.h"
+#include "models/domain/Clock.h"
+#include "tests/support/PrometheusProcess.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QDateTime>
 #include <QNetworkAccessManager>

@@ -3,13 +3,13 @@
 // PrometheusFeed against an in-process fake Prometheus: side by side fills InstanceSignals with
 // the instances' own values (and one that appears later) while the monitor keeps the exact
 // aggregate; aggregated mode sends the same queries as before and no per-instance ones.
-#include "FakeNetworkAccessManager.h"
-#include "datasource/InstanceSignals.h"
-#include "datasource/PrometheusFeed.h"
-#include "datasource/PrometheusSource.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/datasource/InstanceSignals.h"
+#include "models/datasource/PrometheusFeed.h"
+#include "models/datasource/PrometheusSource.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "tests/support/FakeNetworkAccessManager.h"
 
 #include <QMap>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
 // PrometheusClient + PrometheusSource against an in-process fake server: the requests sent
 // (paths, PromQL, times, Authorization), the frames merged from the answers, bad answers.
-#include "FakeNetworkAccessManager.h"
-#include "datasource/PrometheusClient.h"
-#include "datasource/PrometheusSource.h"
+#include "models/datasource/PrometheusClient.h"
+#include "models/datasource/PrometheusSource.h"
+#include "tests/support/FakeNetworkAccessManager.h"
 
 #include <QSignalSpy>
 #include <QUrlQuery>

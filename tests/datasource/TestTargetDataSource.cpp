@@ -1,7 +1,7 @@
 // A target's data source and Alertmanager settings: validation, JSON export/import through
 // the TargetStore, keychain keys of their credentials, and that no credential is in the file.
-#include "domain/Target.h"
-#include "storage/TargetStore.h"
+#include "models/domain/Target.h"
+#include "models/targets/TargetStore.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,11 +1,11 @@
 // The team's alerts beside the local ones: TeamAlertsModel (who acknowledged what) and the
 // AlertmanagerHub that builds clients from the targets and the keychain.
-#include "FakeNetworkAccessManager.h"
-#include "alertmanager/AlertmanagerHub.h"
-#include "alertmanager/TeamAlertsModel.h"
-#include "alerts/AlertEngine.h"
-#include "domain/Clock.h"
-#include "secrets/MemorySecretStore.h"
+#include "models/alertmanager/AlertmanagerHub.h"
+#include "models/alertmanager/TeamAlertsModel.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/domain/Clock.h"
+#include "models/secrets/MemorySecretStore.h"
+#include "tests/support/FakeNetworkAccessManager.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

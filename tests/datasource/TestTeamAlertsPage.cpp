@@ -1,14 +1,14 @@
 // The Alerts page's Team tab against a real Alertmanager (started by the test): a teammate's
 // alert shows beside the local lists; the console's own firing alert is pushed there, and the
 // operator's acknowledgement shows as "acknowledged by" once Alertmanager holds the silence.
-#include "AlertmanagerProcess.h"
-#include "AlertsPage.h"
-#include "alertmanager/AlertmanagerClient.h"
-#include "alertmanager/AlertmanagerHub.h"
-#include "alertmanager/TeamAlertsModel.h"
-#include "alerts/AlertCenter.h"
-#include "alerts/AlertEngine.h"
-#include "domain/Clock.h"
+#include "models/alertmanager/AlertmanagerClient.h"
+#include "models/alertmanager/AlertmanagerHub.h"
+#include "models/alertmanager/TeamAlertsModel.h"
+#include "models/alerts/AlertCenter.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/domain/Clock.h"
+#include "tests/support/AlertmanagerProcess.h"
+#include "ui/alerts/AlertsPage.h"
 
 #include <QApplication>
 #include <QNetworkAccessManager>

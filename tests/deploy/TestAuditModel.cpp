@@ -1,7 +1,7 @@
 // The audit log as an item model: QAbstractItemModelTester over rows from a temporary SQLite
 // log, new rows picked up by refresh(), filters, and the CSV export.
-#include "audit/AuditLog.h"
-#include "itemmodels/AuditTableModel.h"
+#include "models/audit/AuditLog.h"
+#include "models/itemmodels/AuditTableModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>

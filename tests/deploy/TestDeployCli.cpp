@@ -1,6 +1,6 @@
 // bhiv-ops verify / deploy against the real simulator: exit codes, JSON, refusals, audit rows.
-#include "SimulatorProcess.h"
-#include "audit/AuditLog.h"
+#include "models/audit/AuditLog.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 // The Render client, follower and verifier against the real simulator's Render API stub.
-#include "SimulatorProcess.h"
-#include "deploy/DeployFollower.h"
-#include "deploy/DeployVerifier.h"
-#include "deploy/RenderClient.h"
-#include "domain/Clock.h"
+#include "models/deploy/DeployFollower.h"
+#include "models/deploy/DeployVerifier.h"
+#include "models/deploy/RenderClient.h"
+#include "models/domain/Clock.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

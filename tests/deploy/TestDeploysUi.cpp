@@ -2,15 +2,15 @@
 // typed confirmation, statuses to live, the audit rows on the Audit page and its CSV export;
 // read-only targets and the "configure it" notice. The confirmation dialog is saved as a PNG
 // ($OPS_SCREENSHOT_DIR, else the temporary folder) for a look.
-#include "AuditPage.h"
-#include "DeploysPage.h"
-#include "RedeployDialog.h"
-#include "SimulatorProcess.h"
-#include "audit/AuditLog.h"
-#include "deploy/DeploySession.h"
-#include "domain/Clock.h"
-#include "itemmodels/AuditTableModel.h"
-#include "metrics/SignalEngine.h"
+#include "models/audit/AuditLog.h"
+#include "models/deploy/DeploySession.h"
+#include "models/domain/Clock.h"
+#include "models/itemmodels/AuditTableModel.h"
+#include "models/metrics/SignalEngine.h"
+#include "tests/support/SimulatorProcess.h"
+#include "ui/audit/AuditPage.h"
+#include "ui/deploy/DeploysPage.h"
+#include "ui/deploy/RedeployDialog.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>

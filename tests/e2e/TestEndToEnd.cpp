@@ -1,8 +1,8 @@
 // End to end: the real simulator on a free port, the real poller and monitor over real HTTP.
-#include "SimulatorProcess.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

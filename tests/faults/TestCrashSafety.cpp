@@ -4,9 +4,9 @@
 // "<path>.corrupt-<time>" with its contents intact, reported in words, and replaced by a fresh
 // one that works. This executable runs itself as the writer child (--audit-writer,
 // --targets-writer).
-#include "alerts/AlertStore.h"
-#include "audit/AuditLog.h"
-#include "storage/TargetStore.h"
+#include "models/alerts/AlertStore.h"
+#include "models/audit/AuditLog.h"
+#include "models/targets/TargetStore.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -9,16 +9,16 @@
 //
 // This process runs with DBUS_SESSION_BUS_ADDRESS pointing nowhere (set in main): no keychain,
 // no notification daemon, for it and for the bhiv-ops it starts.
-#include "CliRunner.h"
-#include "SimulatorProcess.h"
-#include "alerts/AlertStore.h"
-#include "alerts/DesktopNotifier.h"
-#include "audit/AuditLog.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
-#include "secrets/KeychainSecretStore.h"
-#include "secrets/SecretStore.h"
+#include "models/alerts/AlertStore.h"
+#include "models/alerts/DesktopNotifier.h"
+#include "models/audit/AuditLog.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "models/secrets/KeychainSecretStore.h"
+#include "models/secrets/SecretStore.h"
+#include "tests/support/CliRunner.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

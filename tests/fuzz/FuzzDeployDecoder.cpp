@@ -1,8 +1,8 @@
 // libFuzzer target: the Render deploy / service JSON decoders and the verify checklist (parse
 // and evaluation) of models/deploy on arbitrary bytes. The first byte picks the HTTP status the
 // checklist evaluates; the rest is the body.
-#include "deploy/RenderDeploy.h"
-#include "deploy/VerifyCheck.h"
+#include "models/deploy/RenderDeploy.h"
+#include "models/deploy/VerifyCheck.h"
 
 #include <QByteArray>
 #include <QJsonArray>

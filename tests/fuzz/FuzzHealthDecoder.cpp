@@ -1,6 +1,6 @@
 // libFuzzer target: decodeHealth on arbitrary bytes must neither crash, hang nor produce an
 // inconsistent snapshot (ok without a reason-free decode, an error with ok set).
-#include "health/HealthDecoder.h"
+#include "models/health/HealthDecoder.h"
 
 #include <QByteArray>
 

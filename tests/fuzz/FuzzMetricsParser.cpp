@@ -1,9 +1,9 @@
 // libFuzzer target: every metrics entry point on arbitrary bytes must neither crash, hang, nor
 // allocate without bound. The first byte picks the format; the rest is the body.
-#include "metrics/Gzip.h"
-#include "metrics/MetricsParser.h"
-#include "metrics/MetricsText.h"
-#include "metrics/SignalEngine.h"
+#include "models/metrics/Gzip.h"
+#include "models/metrics/MetricsParser.h"
+#include "models/metrics/MetricsText.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <cmath>
 #include <cstddef>

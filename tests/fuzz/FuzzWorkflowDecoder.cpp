@@ -1,7 +1,7 @@
-// libFuzzer target: every workflow decoder of models/ops on arbitrary bytes. The first byte picks
-// the decoder (all of them run on every input too, cheaply); none may crash, hang, or report ok
-// together with an error.
-#include "ops/WorkflowDecoder.h"
+// libFuzzer target: every workflow decoder of models/workflows on arbitrary bytes. The first byte
+// picks the decoder (all of them run on every input too, cheaply); none may crash, hang, or report
+// ok together with an error.
+#include "models/workflows/WorkflowDecoder.h"
 
 #include <QByteArray>
 #include <QJsonValue>

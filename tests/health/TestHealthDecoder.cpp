@@ -1,6 +1,6 @@
-#include "health/HealthDecoder.h"
+#include "models/health/HealthDecoder.h"
 
-#include "TestData.h"
+#include "tests/support/TestData.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
 // ops-parse-dump FILE [--json]: the parse verb without the console, for compare_with_python.py.
-#include "metrics/ParseCommand.h"
+#include "app/cli/ParseCommand.h"
 
 #include <iostream>
 

@@ -1,9 +1,9 @@
-#include "metrics/Gzip.h"
-#include "metrics/MetricsParser.h"
-#include "metrics/MetricsText.h"
-#include "metrics/ParseCommand.h"
+#include "app/cli/ParseCommand.h"
+#include "models/metrics/Gzip.h"
+#include "models/metrics/MetricsParser.h"
+#include "models/metrics/MetricsText.h"
 
-#include "TestData.h"
+#include "tests/support/TestData.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "metrics/SeriesStore.h"
+#include "models/metrics/SeriesStore.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -1,11 +1,11 @@
-#include "AllocationCounter.h"
-#include "ScrapeSimulator.h"
+#include "tests/bench/AllocationCounter.h"
+#include "tests/bench/ScrapeSimulator.h"
 
-#include "domain/Clock.h"
-#include "metrics/Quantile.h"
-#include "metrics/SignalEngine.h"
+#include "models/domain/Clock.h"
+#include "models/metrics/Quantile.h"
+#include "models/metrics/SignalEngine.h"
 
-#include "TestData.h"
+#include "tests/support/TestData.h"
 
 #include <QTest>
 

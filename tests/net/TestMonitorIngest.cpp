@@ -1,13 +1,13 @@
 // The monitor's /metrics bodies are inflated and parsed on a worker thread (MetricsIngestor):
 // the poll completes only once the worker has answered, the UI thread keeps running meanwhile,
 // bad bodies still make the poll bad_response, and a poll cancelled mid-parse completes nothing.
-#include "metrics/SignalEngine.h"
-#include "monitor/MetricsIngestor.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/metrics/SignalEngine.h"
+#include "models/monitor/MetricsIngestor.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
 
-#include "FakeNetworkAccessManager.h"
-#include "TestData.h"
+#include "tests/support/FakeNetworkAccessManager.h"
+#include "tests/support/TestData.h"
 
 #include <QSemaphore>
 #include <QSignalSpy>

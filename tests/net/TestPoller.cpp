@@ -1,8 +1,8 @@
 // The poller against the in-process FakeNetworkAccessManager and a ManualClock.
-#include "net/Poller.h"
+#include "models/net/Poller.h"
 
-#include "FakeNetworkAccessManager.h"
-#include "TestData.h"
+#include "tests/support/FakeNetworkAccessManager.h"
+#include "tests/support/TestData.h"
 
 #include <QSignalSpy>
 #include <QTest>

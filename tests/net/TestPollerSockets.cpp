@@ -1,5 +1,5 @@
 // The poller against real sockets: a closed port and a server that accepts but never answers.
-#include "net/Poller.h"
+#include "models/net/Poller.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

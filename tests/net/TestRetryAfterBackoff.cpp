@@ -1,6 +1,6 @@
-#include "net/Backoff.h"
-#include "net/Poller.h"
-#include "net/RetryAfter.h"
+#include "models/net/Backoff.h"
+#include "models/net/Poller.h"
+#include "models/net/RetryAfter.h"
 
 #include <QTest>
 

@@ -1,10 +1,10 @@
 // The real OS keychain (gnome-keyring on a private D-Bus session, started by with-keyring.sh):
 // store, read, update, delete; a second process reads what this one wrote and the reverse;
 // and no secret ever appears in a file, a log line or the output.
-#include "CliRunner.h"
-#include "SimulatorProcess.h"
-#include "domain/Target.h"
-#include "secrets/KeychainSecretStore.h"
+#include "models/domain/Target.h"
+#include "models/secrets/KeychainSecretStore.h"
+#include "tests/support/CliRunner.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -2,8 +2,8 @@
 // password and no unlock prompt can appear): reads and writes fail as "locked" or "denied" in
 // words, never as "not found"; the CLI refuses to save a target without its key and says what
 // to do; nothing secret is written anywhere as a fallback.
-#include "CliRunner.h"
-#include "secrets/KeychainSecretStore.h"
+#include "models/secrets/KeychainSecretStore.h"
+#include "tests/support/CliRunner.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // A D-Bus session with no Secret Service (with-keyring.sh --no-keyring): every keychain call
 // reports "no keychain backend", the CLI says so and exits 5, and nothing is written anywhere.
-#include "CliRunner.h"
-#include "secrets/KeychainSecretStore.h"
+#include "models/secrets/KeychainSecretStore.h"
+#include "tests/support/CliRunner.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "AlertmanagerProcess.h"
+#include "tests/support/AlertmanagerProcess.h"
 
 namespace ops::test {
 

@@ -1,4 +1,4 @@
-#include "ExternalProcess.h"
+#include "tests/support/ExternalProcess.h"
 
 #include <QDeadlineTimer>
 #include <QEventLoop>

@@ -1,4 +1,4 @@
-#include "FakeNetworkAccessManager.h"
+#include "tests/support/FakeNetworkAccessManager.h"
 
 #include <QTimer>
 

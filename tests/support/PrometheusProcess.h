@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ExternalProcess.h"
+#include "tests/support/ExternalProcess.h"
 
 namespace ops::test {
 

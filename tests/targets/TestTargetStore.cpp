@@ -1,9 +1,9 @@
 // Target value type, the JSON target store (atomic, no secrets), export/import, and the
 // in-memory secret store.
-#include "domain/Target.h"
-#include "net/TargetPollerOptions.h"
-#include "secrets/MemorySecretStore.h"
-#include "storage/TargetStore.h"
+#include "models/domain/Target.h"
+#include "models/net/TargetPollerOptions.h"
+#include "models/secrets/MemorySecretStore.h"
+#include "models/targets/TargetStore.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
 // `bhiv-ops targets ...` end to end (real keychain via with-keyring.sh, real simulator):
 // add / list / test / export / import / trust / remove, and `status --target`.
-#include "CliRunner.h"
-#include "SimulatorProcess.h"
-#include "storage/TargetStore.h"
+#include "models/targets/TargetStore.h"
+#include "tests/support/CliRunner.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QDir>
 #include <QFile>

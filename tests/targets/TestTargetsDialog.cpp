@@ -2,9 +2,9 @@
 // typed in with its keys, metric names and the Prometheus / Alertmanager settings is saved with
 // every secret in the (keychain) store and none in the file; an unknown metric role or a
 // keychain that refuses keeps it unsaved with the reason shown; selecting it shows it again.
-#include "TargetsDialog.h"
-#include "secrets/MemorySecretStore.h"
-#include "storage/TargetStore.h"
+#include "models/secrets/MemorySecretStore.h"
+#include "models/targets/TargetStore.h"
+#include "ui/targets/TargetsDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,11 +1,11 @@
 // TLS and transport rules: a self-signed simulator is refused with the reason and the
 // fingerprint, trusted by its SHA-256, refused again once its certificate changes; https->http
 // redirects, plain http to a remote host and cross-origin redirects never carry the key.
-#include "FakeNetworkAccessManager.h"
-#include "SimulatorProcess.h"
-#include "domain/Clock.h"
-#include "domain/Target.h"
-#include "net/Poller.h"
+#include "models/domain/Clock.h"
+#include "models/domain/Target.h"
+#include "models/net/Poller.h"
+#include "tests/support/FakeNetworkAccessManager.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QCryptographicHash>
 #include <QFile>

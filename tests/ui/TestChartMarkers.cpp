@@ -2,19 +2,19 @@
 // AlertEngine (and its stored history), workflow launches from a WorkflowClient and deploy events
 // from a DeploySession against the simulator. Only the watched target's events are drawn;
 // switching target shows the other's.
-#include "SimulatorProcess.h"
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertStore.h"
-#include "audit/AuditLog.h"
-#include "dashboard/ChartCard.h"
-#include "dashboard/ChartMarkerFeed.h"
-#include "dashboard/Dashboard.h"
-#include "dashboard/TimeChart.h"
-#include "deploy/DeploySession.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
-#include "ops/WorkflowClient.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertStore.h"
+#include "models/audit/AuditLog.h"
+#include "models/deploy/DeploySession.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "models/workflows/WorkflowClient.h"
+#include "tests/support/SimulatorProcess.h"
+#include "ui/dashboard/ChartCard.h"
+#include "ui/dashboard/ChartMarkerFeed.h"
+#include "ui/dashboard/Dashboard.h"
+#include "ui/dashboard/TimeChart.h"
 
 #include <QJsonObject>
 #include <QNetworkAccessManager>

@@ -3,14 +3,14 @@
 // instance, named by its instance label, in distinct colours; an instance appearing later gets
 // its lines, one that stops reporting turns grey and "(stale)"; the tiles keep the aggregate.
 // Without them (aggregated, or the direct scrape) the charts are exactly as before.
-#include "dashboard/ChartCard.h"
-#include "dashboard/Dashboard.h"
-#include "dashboard/MetricTile.h"
-#include "dashboard/TimeChart.h"
-#include "datasource/InstanceSignals.h"
-#include "domain/Clock.h"
-#include "monitor/TargetMonitor.h"
-#include "net/Poller.h"
+#include "models/datasource/InstanceSignals.h"
+#include "models/domain/Clock.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/net/Poller.h"
+#include "ui/dashboard/ChartCard.h"
+#include "ui/dashboard/Dashboard.h"
+#include "ui/dashboard/MetricTile.h"
+#include "ui/dashboard/TimeChart.h"
 
 #include <QNetworkAccessManager>
 #include <QSet>

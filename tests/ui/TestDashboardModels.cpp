@@ -1,9 +1,9 @@
 // The dashboard's item models under QAbstractItemModelTester: endpoints (from a SignalEngine fed
 // synthetic scrapes), chart points, health fields, and the health table's state-change times.
-#include "itemmodels/ChartPointsModel.h"
-#include "itemmodels/EndpointTableModel.h"
-#include "itemmodels/HealthFieldsModel.h"
-#include "metrics/SignalEngine.h"
+#include "models/itemmodels/ChartPointsModel.h"
+#include "models/itemmodels/EndpointTableModel.h"
+#include "models/itemmodels/HealthFieldsModel.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <QAbstractItemModelTester>
 #include <QSortFilterProxyModel>

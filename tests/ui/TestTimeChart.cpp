@@ -1,12 +1,12 @@
 // The dashboard's chart with a day of synthetic data, offscreen: decimation bound, time windows,
 // pause, zoom and pan, series toggles, markers, the table alternative and the exports.
-#include "dashboard/ChartCard.h"
-#include "dashboard/ChartTimeline.h"
-#include "dashboard/TimeChart.h"
-#include "itemmodels/ChartPointsModel.h"
-#include "metrics/SeriesStore.h"
+#include "models/itemmodels/ChartPointsModel.h"
+#include "models/metrics/SeriesStore.h"
+#include "ui/dashboard/ChartCard.h"
+#include "ui/dashboard/ChartTimeline.h"
+#include "ui/dashboard/TimeChart.h"
 
-#include "Theme.h"
+#include "ui/shell/Theme.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -1,12 +1,12 @@
 // Workflows without a gateway: the decoder against malformed bodies, the client against a fake
 // network (error envelopes, timeouts, no blind retries), the item model, and the audit log.
-#include "FakeNetworkAccessManager.h"
-#include "audit/AuditLog.h"
-#include "domain/Clock.h"
-#include "itemmodels/WorkflowListModel.h"
-#include "ops/JobDraft.h"
-#include "ops/WorkflowClient.h"
-#include "ops/WorkflowDecoder.h"
+#include "models/audit/AuditLog.h"
+#include "models/domain/Clock.h"
+#include "models/itemmodels/WorkflowListModel.h"
+#include "models/workflows/JobDraft.h"
+#include "models/workflows/WorkflowClient.h"
+#include "models/workflows/WorkflowDecoder.h"
+#include "tests/support/FakeNetworkAccessManager.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonDocument>

@@ -1,10 +1,10 @@
 // Workflows against the real simulator, in the plan and the modular dialects (and the monolith,
 // which has none): launch and follow, a failing step, cancel, re-run, 422, read-only, audit.
-#include "SimulatorProcess.h"
-#include "audit/AuditLog.h"
-#include "itemmodels/WorkflowListModel.h"
-#include "ops/WorkflowClient.h"
-#include "ops/WorkflowTracker.h"
+#include "models/audit/AuditLog.h"
+#include "models/itemmodels/WorkflowListModel.h"
+#include "models/workflows/WorkflowClient.h"
+#include "models/workflows/WorkflowTracker.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
 // `bhiv-ops workflows ...` as a script runs it: exit codes, output, the audit file.
-#include "SimulatorProcess.h"
-#include "audit/AuditLog.h"
+#include "models/audit/AuditLog.h"
+#include "tests/support/SimulatorProcess.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

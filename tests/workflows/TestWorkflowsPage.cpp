@@ -1,11 +1,11 @@
 // The Workflows page and its launch dialog, offscreen, against the real simulator. With
 // OPS_SCREENSHOT_DIR set, the page and the dialog are also saved as PNGs there.
-#include "SimulatorProcess.h"
-#include "itemmodels/WorkflowListModel.h"
-#include "ops/WorkflowClient.h"
-#include "ops/WorkflowTracker.h"
-#include "workflows/LaunchWorkflowDialog.h"
-#include "workflows/WorkflowsPage.h"
+#include "models/itemmodels/WorkflowListModel.h"
+#include "models/workflows/WorkflowClient.h"
+#include "models/workflows/WorkflowTracker.h"
+#include "tests/support/SimulatorProcess.h"
+#include "ui/workflows/LaunchWorkflowDialog.h"
+#include "ui/workflows/WorkflowsPage.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,7 +1,7 @@
-#include "ChartCard.h"
+#include "ui/dashboard/ChartCard.h"
 
-#include "TimeChart.h"
-#include "itemmodels/ChartPointsModel.h"
+#include "models/itemmodels/ChartPointsModel.h"
+#include "ui/dashboard/TimeChart.h"
 
 #include <QDir>
 #include <QFileDialog>

@@ -1,10 +1,10 @@
-#include "ChartMarkerFeed.h"
+#include "ui/dashboard/ChartMarkerFeed.h"
 
-#include "Dashboard.h"
-#include "alerts/AlertEngine.h"
-#include "alerts/AlertTypes.h"
-#include "deploy/DeploySession.h"
-#include "ops/WorkflowClient.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertTypes.h"
+#include "models/deploy/DeploySession.h"
+#include "models/workflows/WorkflowClient.h"
+#include "ui/dashboard/Dashboard.h"
 
 namespace ops {
 

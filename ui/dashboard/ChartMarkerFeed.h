@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TimeChart.h"
+#include "ui/dashboard/TimeChart.h"
 
 #include <QObject>
 #include <QSet>

@@ -1,4 +1,4 @@
-#include "ChartTimeline.h"
+#include "ui/dashboard/ChartTimeline.h"
 
 #include <algorithm>
 #include <cmath>

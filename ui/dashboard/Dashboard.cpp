@@ -1,14 +1,14 @@
-#include "Dashboard.h"
+#include "ui/dashboard/Dashboard.h"
 
-#include "ChartCard.h"
-#include "ChartTimeline.h"
-#include "HealthPanel.h"
-#include "MetricTile.h"
-#include "StatePalette.h"
-#include "TimeControls.h"
-#include "datasource/InstanceSignals.h"
-#include "itemmodels/EndpointTableModel.h"
-#include "monitor/TargetMonitor.h"
+#include "models/datasource/InstanceSignals.h"
+#include "models/itemmodels/EndpointTableModel.h"
+#include "models/monitor/TargetMonitor.h"
+#include "ui/dashboard/ChartCard.h"
+#include "ui/dashboard/ChartTimeline.h"
+#include "ui/dashboard/MetricTile.h"
+#include "ui/dashboard/TimeControls.h"
+#include "ui/health/HealthPanel.h"
+#include "ui/shell/StatePalette.h"
 
 #include <QAction>
 #include <QActionGroup>

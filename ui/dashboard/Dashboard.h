@@ -1,9 +1,9 @@
 #pragma once
 
-#include "TimeChart.h"
-#include "datasource/InstanceSignals.h"
-#include "domain/DashboardThresholds.h"
-#include "metrics/SignalEngine.h"
+#include "models/datasource/InstanceSignals.h"
+#include "models/domain/DashboardThresholds.h"
+#include "models/metrics/SignalEngine.h"
+#include "ui/dashboard/TimeChart.h"
 
 #include <QObject>
 #include <QPointer>

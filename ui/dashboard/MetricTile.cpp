@@ -1,6 +1,6 @@
-#include "MetricTile.h"
+#include "ui/dashboard/MetricTile.h"
 
-#include "StatePalette.h"
+#include "ui/shell/StatePalette.h"
 
 #include <QPainter>
 #include <QPainterPath>

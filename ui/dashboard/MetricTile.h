@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain/DashboardThresholds.h"
-#include "metrics/SeriesStore.h"
+#include "models/domain/DashboardThresholds.h"
+#include "models/metrics/SeriesStore.h"
 
 #include <QFrame>
 #include <QString>

@@ -1,7 +1,7 @@
-#include "TimeChart.h"
+#include "ui/dashboard/TimeChart.h"
 
-#include "ChartTimeline.h"
-#include "itemmodels/ChartPointsModel.h"
+#include "models/itemmodels/ChartPointsModel.h"
+#include "ui/dashboard/ChartTimeline.h"
 
 #include <QDateTime>
 #include <QFile>

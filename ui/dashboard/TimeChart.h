@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metrics/SeriesStore.h"
+#include "models/metrics/SeriesStore.h"
 
 #include <QColor>
 #include <QImage>

@@ -1,6 +1,6 @@
-#include "TimeControls.h"
+#include "ui/dashboard/TimeControls.h"
 
-#include "ChartTimeline.h"
+#include "ui/dashboard/ChartTimeline.h"
 
 #include <QAction>
 #include <QHBoxLayout>

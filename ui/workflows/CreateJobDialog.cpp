@@ -1,4 +1,4 @@
-#include "workflows/CreateJobDialog.h"
+#include "ui/workflows/CreateJobDialog.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

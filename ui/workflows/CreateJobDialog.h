@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ops/JobDraft.h"
+#include "models/workflows/JobDraft.h"
 
 #include <QDialog>
 #include <QMap>

@@ -1,6 +1,6 @@
-#include "workflows/LaunchWorkflowDialog.h"
+#include "ui/workflows/LaunchWorkflowDialog.h"
 
-#include "ops/WorkflowClient.h"
+#include "models/workflows/WorkflowClient.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

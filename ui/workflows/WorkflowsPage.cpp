@@ -1,9 +1,9 @@
-#include "workflows/WorkflowsPage.h"
+#include "ui/workflows/WorkflowsPage.h"
 
-#include "itemmodels/WorkflowListModel.h"
-#include "ops/WorkflowTracker.h"
-#include "workflows/CreateJobDialog.h"
-#include "workflows/LaunchWorkflowDialog.h"
+#include "models/itemmodels/WorkflowListModel.h"
+#include "models/workflows/WorkflowTracker.h"
+#include "ui/workflows/CreateJobDialog.h"
+#include "ui/workflows/LaunchWorkflowDialog.h"
 
 #include <QAction>
 #include <QComboBox>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain/Dialect.h"
-#include "ops/WorkflowClient.h"
+#include "models/domain/Dialect.h"
+#include "models/workflows/WorkflowClient.h"
 
 #include <QWidget>
 

@@ -1,0 +1,221 @@
+#include "models/targets/TargetStore.h"
+
+#include "models/storage/CorruptFile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+namespace ops {
+
+namespace {
+
+const QString kFormat = QStringLiteral("bhiv-ops-targets");
+
+QJsonArray toArray(const QList<Target>& targets)
+{
+    QJsonArray array;
+    for (const Target& target : targets)
+        array.append(target.toJson());
+    return array;
+}
+
+std::optional<QList<Target>> fromArray(const QJsonArray& array, QString* error)
+{
+    QList<Target> targets;
+    for (const QJsonValue& value : array) {
+        const auto target = Target::fromJson(value.toObject(), error);
+        if (!target)
+            return std::nullopt;
+        for (const Target& other : targets) {
+            if (other.name == target->name) {
+                if (error)
+                    *error = QStringLiteral("target %1 appears twice").arg(target->name);
+                return std::nullopt;
+            }
+        }
+        targets.append(*target);
+    }
+    return targets;
+}
+
+} // namespace
+
+TargetStore::TargetStore(QString path, QObject* parent)
+    : QObject(parent)
+    , m_path(std::move(path))
+{
+}
+
+QString TargetStore::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
+           QStringLiteral("/targets.json");
+}
+
+QStringList TargetStore::names() const
+{
+    QStringList names;
+    for (const Target& target : m_targets)
+        names << target.name;
+    return names;
+}
+
+bool TargetStore::load(QString* error)
+{
+    m_targets.clear();
+    m_lastWatched.clear();
+    m_recoveryNotice.clear();
+    QFile file(m_path);
+    if (!file.exists()) {
+        emit changed();
+        return true;
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot read %1: %2").arg(m_path, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    file.close();
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        // A damaged file (a crash of another writer, a disk error, a bad edit) is set aside and
+        // the store starts empty: the console keeps working and says what happened.
+        const QString why = parseError.error != QJsonParseError::NoError
+                                ? QStringLiteral("%1 at offset %2")
+                                      .arg(parseError.errorString())
+                                      .arg(parseError.offset)
+                                : QStringLiteral("not a JSON object");
+        const SetAside moved = setAsideCorruptFile(m_path, QStringLiteral("The targets file"), why);
+        if (!moved.ok) {
+            if (error)
+                *error = moved.error;
+            return false;
+        }
+        m_recoveryNotice = moved.notice;
+        emit changed();
+        return true;
+    }
+    const QJsonObject root = document.object();
+    const auto targets = fromArray(root.value(QStringLiteral("targets")).toArray(), error);
+    if (!targets)
+        return false;
+    m_targets = *targets;
+    m_lastWatched = root.value(QStringLiteral("last_watched")).toString();
+    emit changed();
+    return true;
+}
+
+bool TargetStore::save(QString* error) const
+{
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QSaveFile file(m_path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
+        return false;
+    }
+    const QJsonObject root{
+        {QStringLiteral("format"), kFormat},
+        {QStringLiteral("version"), 1},
+        {QStringLiteral("last_watched"), m_lastWatched},
+        {QStringLiteral("targets"), toArray(m_targets)},
+    };
+    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    if (!file.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+std::optional<Target> TargetStore::find(const QString& name) const
+{
+    for (const Target& target : m_targets) {
+        if (target.name == name)
+            return target;
+    }
+    return std::nullopt;
+}
+
+bool TargetStore::upsert(const Target& target, QString* error)
+{
+    return replace(target.name, target, error);
+}
+
+bool TargetStore::replace(const QString& oldName, const Target& target, QString* error)
+{
+    const QString why = target.validationError();
+    if (!why.isEmpty()) {
+        if (error)
+            *error = why;
+        return false;
+    }
+    if (oldName != target.name && find(target.name)) {
+        if (error)
+            *error = QStringLiteral("a target named %1 exists already").arg(target.name);
+        return false;
+    }
+    for (Target& existing : m_targets) {
+        if (existing.name == oldName) {
+            existing = target;
+            if (m_lastWatched == oldName)
+                m_lastWatched = target.name;
+            emit changed();
+            return true;
+        }
+    }
+    m_targets.append(target);
+    emit changed();
+    return true;
+}
+
+bool TargetStore::remove(const QString& name)
+{
+    for (qsizetype i = 0; i < m_targets.size(); ++i) {
+        if (m_targets.at(i).name == name) {
+            m_targets.removeAt(i);
+            if (m_lastWatched == name)
+                m_lastWatched.clear();
+            emit changed();
+            return true;
+        }
+    }
+    return false;
+}
+
+void TargetStore::setLastWatched(const QString& name)
+{
+    m_lastWatched = name;
+}
+
+QByteArray TargetStore::exportJson(const QList<Target>& targets)
+{
+    const QJsonObject root{
+        {QStringLiteral("format"), kFormat},
+        {QStringLiteral("version"), 1},
+        {QStringLiteral("targets"), toArray(targets)},
+    };
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+std::optional<QList<Target>> TargetStore::importJson(const QByteArray& json, QString* error)
+{
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject() ||
+        document.object().value(QStringLiteral("format")).toString() != kFormat) {
+        if (error)
+            *error = QStringLiteral("not a bhiv-ops targets export");
+        return std::nullopt;
+    }
+    return fromArray(document.object().value(QStringLiteral("targets")).toArray(), error);
+}
+
+} // namespace ops

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "models/domain/Target.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <optional>
+
+namespace ops {
+
+// The named targets and the last watched one, in a JSON file (default: targets.json under
+// QStandardPaths::AppConfigLocation), written atomically with QSaveFile. It never holds a
+// secret: API keys and deploy hooks live in the SecretStore.
+class TargetStore : public QObject {
+    Q_OBJECT
+public:
+    explicit TargetStore(QString path = defaultPath(), QObject* parent = nullptr);
+
+    static QString defaultPath();
+    QString path() const { return m_path; }
+
+    // A missing file is an empty store (true). A file that is not JSON is set aside as
+    // "<path>.corrupt-<time>" and the store starts empty (true, recoveryNotice() says so).
+    // False with *error for a file that cannot be read or holds invalid targets.
+    bool load(QString* error = nullptr);
+    // Words for the UI when load() set a damaged file aside; empty otherwise.
+    QString recoveryNotice() const { return m_recoveryNotice; }
+    bool save(QString* error = nullptr) const;
+
+    const QList<Target>& targets() const { return m_targets; }
+    QStringList names() const;
+    std::optional<Target> find(const QString& name) const;
+    // Adds, or replaces the target of the same name. False with *error when it is not valid.
+    bool upsert(const Target& target, QString* error = nullptr);
+    // Renames by replacing oldName with target (which may carry a new name).
+    bool replace(const QString& oldName, const Target& target, QString* error = nullptr);
+    bool remove(const QString& name);
+
+    QString lastWatched() const { return m_lastWatched; }
+    void setLastWatched(const QString& name);
+
+    // {"format": "bhiv-ops-targets", "version": 1, "targets": [...]}: no secrets.
+    static QByteArray exportJson(const QList<Target>& targets);
+    static std::optional<QList<Target>> importJson(const QByteArray& json, QString* error);
+
+signals:
+    void changed();
+
+private:
+    QString m_path;
+    QList<Target> m_targets;
+    QString m_lastWatched;
+    QString m_recoveryNotice;
+};
+
+} // namespace ops

@@ -1,0 +1,439 @@
+#include "ui/alerts/AlertsPage.h"
+
+#include "models/alerts/AlertCenter.h"
+#include "models/alerts/AlertEngine.h"
+#include "models/alerts/AlertHistoryModel.h"
+#include "models/alerts/AlertListModel.h"
+#include "models/alerts/AlertStore.h"
+#include "models/domain/Clock.h"
+#include "ui/alerts/AlertRulesDialog.h"
+
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace ops {
+
+namespace {
+
+QColor severityColor(int severity)
+{
+    switch (AlertSeverity(severity)) {
+    case AlertSeverity::Critical:
+        return QColor(0xd3, 0x2f, 0x2f);
+    case AlertSeverity::Warning:
+        return QColor(0xf5, 0x9e, 0x0b);
+    case AlertSeverity::Info:
+        return QColor(0x25, 0x63, 0xeb);
+    }
+    return Qt::gray;
+}
+
+// A coloured dot before the severity word.
+class SeverityDelegate : public QStyledItemDelegate {
+public:
+    SeverityDelegate(int role, QObject* parent)
+        : QStyledItemDelegate(parent)
+        , m_role(role)
+    {
+    }
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override
+    {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const int d = opt.rect.height() / 2;
+        opt.rect.adjust(d + 8, 0, 0, 0);
+        QStyledItemDelegate::paint(painter, opt, index);
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(severityColor(index.data(m_role).toInt()));
+        painter->drawEllipse(QRect(option.rect.left() + 4, option.rect.center().y() - d / 2, d, d));
+        painter->restore();
+    }
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QSize size = QStyledItemDelegate::sizeHint(option, index);
+        return {size.width() + size.height() / 2 + 8, size.height()};
+    }
+
+private:
+    int m_role;
+};
+
+// Who acknowledges, why, and until when.
+class AcknowledgeDialog : public QDialog {
+public:
+    AcknowledgeDialog(const QString& what, qint64 nowMs, QWidget* parent)
+        : QDialog(parent)
+    {
+        setWindowTitle(tr("Acknowledge alert"));
+        auto* form = new QFormLayout(this);
+        form->addRow(new QLabel(what.toHtmlEscaped(), this));
+        author = new QLineEdit(AlertEngine::defaultAuthor(), this);
+        author->setObjectName(QStringLiteral("ackAuthor"));
+        form->addRow(tr("&Author:"), author);
+        comment = new QPlainTextEdit(this);
+        comment->setObjectName(QStringLiteral("ackComment"));
+        comment->setPlaceholderText(tr("What is being done about it"));
+        comment->setFixedHeight(70);
+        form->addRow(tr("&Comment:"), comment);
+        untilResolved = new QRadioButton(tr("Until it &resolves"), this);
+        untilResolved->setChecked(true);
+        auto* untilTime = new QRadioButton(tr("Until a &time:"), this);
+        until = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(nowMs + 3'600'000), this);
+        until->setCalendarPopup(true);
+        until->setEnabled(false);
+        connect(untilTime, &QRadioButton::toggled, until, &QWidget::setEnabled);
+        auto* row = new QHBoxLayout;
+        row->addWidget(untilTime);
+        row->addWidget(until, 1);
+        form->addRow(tr("Lasts:"), untilResolved);
+        form->addRow(QString(), row);
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+        buttons->button(QDialogButtonBox::Ok)->setText(tr("Acknowledge"));
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+        connect(comment, &QPlainTextEdit::textChanged, this, [this, buttons] {
+            buttons->button(QDialogButtonBox::Ok)
+                ->setEnabled(!comment->toPlainText().trimmed().isEmpty() &&
+                             !author->text().trimmed().isEmpty());
+        });
+        connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+        connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+        form->addRow(buttons);
+    }
+    QLineEdit* author;
+    QPlainTextEdit* comment;
+    QRadioButton* untilResolved;
+    QDateTimeEdit* until;
+};
+
+} // namespace
+
+AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
+    : QWidget(parent)
+    , m_center(center)
+    , m_firing(new AlertListModel(center->engine(), AlertListModel::Filter::Firing, this))
+    , m_pending(new AlertListModel(center->engine(), AlertListModel::Filter::Pending, this))
+    , m_acked(new AlertListModel(center->engine(), AlertListModel::Filter::Acknowledged, this))
+    , m_history(new AlertHistoryModel(center->engine(), this))
+    , m_lists(new QTabWidget(this))
+    , m_summary(new QLabel(this))
+{
+    setObjectName(QStringLiteral("alertsPage"));
+    auto* layout = new QVBoxLayout(this);
+
+    auto* bar = new QHBoxLayout;
+    m_summary->setObjectName(QStringLiteral("alertSummary"));
+    bar->addWidget(m_summary, 1);
+    auto* ack = new QPushButton(tr("&Acknowledge…"), this);
+    ack->setObjectName(QStringLiteral("acknowledgeButton"));
+    connect(ack, &QPushButton::clicked, this, &AlertsPage::acknowledgeSelected);
+    auto* unack = new QPushButton(tr("&Withdraw ack"), this);
+    connect(unack, &QPushButton::clicked, this, &AlertsPage::unacknowledgeSelected);
+    auto* snooze = new QToolButton(this);
+    snooze->setText(tr("&Snooze"));
+    snooze->setPopupMode(QToolButton::InstantPopup);
+    auto* snoozeMenu = new QMenu(snooze);
+    snoozeMenu->addAction(tr("15 minutes"), this, [this] { snoozeSelected(15 * 60'000); });
+    snoozeMenu->addAction(tr("1 hour"), this, [this] { snoozeSelected(3'600'000); });
+    snoozeMenu->addAction(tr("4 hours"), this, [this] { snoozeSelected(4 * 3'600'000); });
+    snoozeMenu->addAction(tr("Custom…"), this, [this] {
+        bool ok = false;
+        const int minutes =
+            QInputDialog::getInt(this, tr("Snooze"), tr("Minutes:"), 30, 1, 7 * 24 * 60, 5, &ok);
+        if (ok)
+            snoozeSelected(qint64(minutes) * 60'000);
+    });
+    snoozeMenu->addSeparator();
+    snoozeMenu->addAction(tr("End snooze"), this, [this] {
+        for (const AlertKey& key : selectedKeys())
+            m_center->engine()->unsnooze(key, {});
+    });
+    snooze->setMenu(snoozeMenu);
+    auto* rules = new QPushButton(tr("&Rules…"), this);
+    rules->setObjectName(QStringLiteral("editRulesButton"));
+    connect(rules, &QPushButton::clicked, this, &AlertsPage::editRules);
+    bar->addWidget(ack);
+    bar->addWidget(unack);
+    bar->addWidget(snooze);
+    bar->addSpacing(12);
+    bar->addWidget(rules);
+    layout->addLayout(bar);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    m_lists->setObjectName(QStringLiteral("alertLists"));
+    m_firingView = makeList(m_firing);
+    m_pendingView = makeList(m_pending);
+    m_ackedView = makeList(m_acked);
+    m_firingView->setObjectName(QStringLiteral("firingAlerts"));
+    m_pendingView->setObjectName(QStringLiteral("pendingAlerts"));
+    m_ackedView->setObjectName(QStringLiteral("acknowledgedAlerts"));
+    m_lists->addTab(m_firingView, QString());
+    m_lists->addTab(m_pendingView, QString());
+    m_lists->addTab(m_ackedView, QString());
+    splitter->addWidget(m_lists);
+
+    auto* historyBox = new QGroupBox(tr("History"), this);
+    auto* historyLayout = new QVBoxLayout(historyBox);
+    auto* filters = new QHBoxLayout;
+    m_historyText = new QLineEdit(historyBox);
+    m_historyText->setPlaceholderText(tr("Filter by alert, target, who or comment"));
+    m_historyText->setClearButtonEnabled(true);
+    m_historyKind = new QComboBox(historyBox);
+    m_historyKind->addItem(tr("All events"), QString());
+    m_historyKind->addItem(tr("State changes"), QStringLiteral("state"));
+    m_historyKind->addItem(tr("Acknowledgements"), QStringLiteral("ack"));
+    m_historyKind->addItem(tr("Snoozes"), QStringLiteral("snooze"));
+    m_historyKind->addItem(tr("Flapping"), QStringLiteral("flapping"));
+    m_historyRange = new QComboBox(historyBox);
+    m_historyRange->addItem(tr("Last hour"), qint64(3'600'000));
+    m_historyRange->addItem(tr("Last 24 hours"), qint64(24 * 3'600'000));
+    m_historyRange->addItem(tr("Last 7 days"), qint64(7 * 24 * 3'600'000));
+    m_historyRange->addItem(tr("Everything"), qint64(0));
+    m_historyRange->setCurrentIndex(1);
+    auto* exportButton = new QToolButton(historyBox);
+    exportButton->setText(tr("&Export"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto* exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(tr("As CSV…"), this, [this] { exportHistory(QStringLiteral("csv")); });
+    exportMenu->addAction(tr("As JSON…"), this, [this] { exportHistory(QStringLiteral("json")); });
+    exportButton->setMenu(exportMenu);
+    filters->addWidget(m_historyText, 1);
+    filters->addWidget(m_historyKind);
+    filters->addWidget(m_historyRange);
+    filters->addWidget(exportButton);
+    historyLayout->addLayout(filters);
+    if (center->store() && center->store()->isReadOnly()) {
+        // Alerting goes on; the history shown is what the store held at start.
+        auto* readOnly = new QLabel(center->store()->readOnlyNotice(), historyBox);
+        readOnly->setObjectName(QStringLiteral("historyReadOnly"));
+        readOnly->setWordWrap(true);
+        readOnly->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        historyLayout->addWidget(readOnly);
+    }
+    m_historyView = new QTableView(historyBox);
+    m_historyView->setObjectName(QStringLiteral("alertHistory"));
+    m_historyView->setModel(m_history);
+    m_historyView->setAlternatingRowColors(true);
+    m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_historyView->verticalHeader()->hide();
+    m_historyView->horizontalHeader()->setStretchLastSection(true);
+    m_historyView->setAccessibleName(tr("Alert history"));
+    historyLayout->addWidget(m_historyView);
+    splitter->addWidget(historyBox);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+
+    connect(m_historyText, &QLineEdit::textChanged, this, &AlertsPage::applyHistoryFilter);
+    connect(m_historyKind, &QComboBox::currentIndexChanged, this, &AlertsPage::applyHistoryFilter);
+    connect(m_historyRange, &QComboBox::currentIndexChanged, this, &AlertsPage::applyHistoryFilter);
+    connect(m_history, &QAbstractItemModel::modelReset, this,
+            [this] { m_historyView->resizeColumnsToContents(); });
+    for (AlertListModel* model : {m_firing, m_pending, m_acked})
+        connect(model, &QAbstractItemModel::modelReset, this, &AlertsPage::updateCounts);
+    connect(center->engine(), &AlertEngine::alertsChanged, this, &AlertsPage::updateCounts);
+    applyHistoryFilter();
+    updateCounts();
+}
+
+void AlertsPage::setTeamAlerts(QAbstractItemModel* model)
+{
+    if (m_teamView || !model)
+        return;
+    m_teamView = new QTableView(m_lists);
+    m_teamView->setObjectName(QStringLiteral("teamAlerts"));
+    m_teamView->setModel(model);
+    m_teamView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_teamView->setAlternatingRowColors(true);
+    m_teamView->verticalHeader()->hide();
+    m_teamView->horizontalHeader()->setStretchLastSection(true);
+    m_teamView->setAccessibleName(tr("Team alerts from Alertmanager"));
+    const int tab = m_lists->addTab(m_teamView, QString());
+    const auto count = [this, tab, model] {
+        m_lists->setTabText(tab, tr("Team (%1)").arg(model->rowCount()));
+        m_teamView->resizeColumnsToContents();
+    };
+    connect(model, &QAbstractItemModel::modelReset, m_teamView, count);
+    count();
+}
+
+QTableView* AlertsPage::makeList(AlertListModel* model)
+{
+    auto* view = new QTableView(m_lists);
+    view->setModel(model);
+    view->setItemDelegateForColumn(AlertListModel::SeverityColumn,
+                                   new SeverityDelegate(AlertListModel::SeverityRole, view));
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setContextMenuPolicy(Qt::CustomContextMenu);
+    view->setAccessibleName(tr("Alerts"));
+    connect(model, &QAbstractItemModel::modelReset, view, [view] {
+        view->resizeColumnsToContents();
+        // Room for the dot and the longest severity word, whatever rows there are now.
+        const int severity = view->fontMetrics().horizontalAdvance(QStringLiteral("critical")) +
+                             view->fontMetrics().height() + 24;
+        view->setColumnWidth(AlertListModel::SeverityColumn,
+                             std::max(severity, view->columnWidth(AlertListModel::SeverityColumn)));
+    });
+    connect(view, &QTableView::customContextMenuRequested, this, [this, view](const QPoint& at) {
+        if (!view->indexAt(at).isValid())
+            return;
+        QMenu menu(this);
+        menu.addAction(tr("Acknowledge…"), this, &AlertsPage::acknowledgeSelected);
+        menu.addAction(tr("Snooze 1 hour"), this, [this] { snoozeSelected(3'600'000); });
+        menu.exec(view->viewport()->mapToGlobal(at));
+    });
+    connect(view, &QTableView::doubleClicked, this, &AlertsPage::acknowledgeSelected);
+    return view;
+}
+
+void AlertsPage::updateCounts()
+{
+    m_lists->setTabText(0, tr("Firing (%1)").arg(m_firing->rowCount()));
+    m_lists->setTabText(1, tr("Pending (%1)").arg(m_pending->rowCount()));
+    m_lists->setTabText(2, tr("Acknowledged (%1)").arg(m_acked->rowCount()));
+    int noData = 0;
+    int errors = 0;
+    for (const AlertStatus& s : m_center->engine()->alerts()) {
+        noData += s.state == AlertState::NoData;
+        errors += s.state == AlertState::Error;
+    }
+    QString text = tr("<b>%1</b> firing, <b>%2</b> pending, <b>%3</b> acknowledged")
+                       .arg(m_firing->rowCount())
+                       .arg(m_pending->rowCount())
+                       .arg(m_acked->rowCount());
+    if (noData || errors)
+        text += tr(" · %1 without data, %2 in error").arg(noData).arg(errors);
+    text += tr(" · %n rule(s) from %1", nullptr, int(m_center->engine()->rules().size()))
+                .arg(m_center->rulesSource().toHtmlEscaped());
+    m_summary->setText(text);
+}
+
+QList<AlertKey> AlertsPage::selectedKeys() const
+{
+    QList<AlertKey> keys;
+    auto* view = qobject_cast<QTableView*>(m_lists->currentWidget());
+    if (!view)
+        return keys;
+    auto* model = qobject_cast<AlertListModel*>(view->model());
+    if (!model) // the team's alerts: acknowledged in Alertmanager, not here
+        return keys;
+    for (const QModelIndex& index : view->selectionModel()->selectedRows())
+        keys << model->statusAt(index.row()).key;
+    if (keys.isEmpty() && model->rowCount() == 1)
+        keys << model->statusAt(0).key;
+    return keys;
+}
+
+void AlertsPage::acknowledgeSelected()
+{
+    const QList<AlertKey> keys = selectedKeys();
+    if (keys.isEmpty())
+        return;
+    QStringList names;
+    for (const AlertKey& key : keys)
+        names << key.toString();
+    AcknowledgeDialog dialog(names.join(u'\n'), m_center->clock()->nowMs(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const qint64 until =
+        dialog.untilResolved->isChecked() ? 0 : dialog.until->dateTime().toMSecsSinceEpoch();
+    for (const AlertKey& key : keys)
+        m_center->engine()->acknowledge(key, dialog.author->text().trimmed(),
+                                        dialog.comment->toPlainText().trimmed(), until);
+}
+
+void AlertsPage::unacknowledgeSelected()
+{
+    for (const AlertKey& key : selectedKeys())
+        m_center->engine()->unacknowledge(key, {});
+}
+
+void AlertsPage::snoozeSelected(qint64 durationMs)
+{
+    for (const AlertKey& key : selectedKeys())
+        m_center->engine()->snooze(key, durationMs, {}, {});
+}
+
+void AlertsPage::showAlert(const QString& rule, const QString& target)
+{
+    for (int tab = 0; tab < m_lists->count(); ++tab) {
+        auto* view = qobject_cast<QTableView*>(m_lists->widget(tab));
+        auto* model = view ? qobject_cast<AlertListModel*>(view->model()) : nullptr;
+        if (!model)
+            continue;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->statusAt(row).key == AlertKey{rule, target}) {
+                m_lists->setCurrentIndex(tab);
+                view->selectRow(row);
+                return;
+            }
+        }
+    }
+}
+
+void AlertsPage::applyHistoryFilter()
+{
+    AlertHistoryFilter filter;
+    filter.text = m_historyText->text().trimmed();
+    filter.kind = m_historyKind->currentData().toString();
+    const qint64 range = m_historyRange->currentData().toLongLong();
+    if (range > 0)
+        filter.fromMs = m_center->clock()->nowMs() - range;
+    filter.limit = 2000;
+    m_history->setFilter(filter);
+}
+
+void AlertsPage::exportHistory(const QString& format)
+{
+    const bool csv = format == u"csv";
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export alert history"),
+        csv ? QStringLiteral("alert-history.csv") : QStringLiteral("alert-history.json"),
+        csv ? tr("CSV (*.csv)") : tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(csv ? m_history->toCsv() : m_history->toJson()) < 0)
+        QMessageBox::warning(this, tr("Export alert history"),
+                             tr("Could not write %1: %2").arg(path, file.errorString()));
+}
+
+void AlertsPage::editRules()
+{
+    AlertRulesDialog dialog(m_center->engine()->rules(), this);
+    if (dialog.exec() == QDialog::Accepted) {
+        m_center->setRules(dialog.rules());
+        updateCounts();
+    }
+}
+
+} // namespace ops
