@@ -1,5 +1,7 @@
 #include "app/console/DemoGateway.h"
 
+#include "app/common/QuitOnSignal.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
@@ -39,6 +41,7 @@ bool DemoGateway::start(int timeoutMs)
     }
     QStringList arguments{QStringLiteral("--port"), QStringLiteral("0")};
     arguments << m_extraArguments;
+    ops::stopWithParent(m_process); // also when the console is killed or crashes
     m_process.start(program, arguments);
     if (!m_process.waitForStarted(timeoutMs)) {
         m_error = tr("could not start %1: %2").arg(program, m_process.errorString());

@@ -5,6 +5,7 @@
 #include "app/cli/TargetsCommand.h"
 #include "app/cli/VerifyCommand.h"
 #include "app/cli/WorkflowsCommand.h"
+#include "app/common/QuitOnSignal.h"
 #include "app/console/ConsoleApplication.h"
 #include "app/console/DesktopIntegration.h"
 #include "app/console/SingleInstance.h"
@@ -64,6 +65,8 @@ int configureAutostart(const QCommandLineParser& parser, const QString& value)
 int runConsole(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    // SIGTERM/SIGINT end the event loop, so the demo simulator is stopped with the console.
+    ops::QuitOnSignal quitOnSignal;
     DesktopIntegration::install(app); // translations first: the option texts below use them
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(

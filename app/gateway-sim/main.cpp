@@ -1,5 +1,5 @@
+#include "app/common/QuitOnSignal.h"
 #include "app/gateway-sim/GatewaySimulator.h"
-#include "app/gateway-sim/SignalWatcher.h"
 #include "app/gateway-sim/SimOptions.h"
 
 #include <QCoreApplication>
@@ -51,7 +51,7 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "bhiv-gateway-sim: %s\n", qPrintable(error));
         return 2;
     }
-    ops::sim::SignalWatcher signalWatcher;
+    ops::QuitOnSignal quitOnSignal;
     ops::sim::GatewaySimulator simulator(*options);
     const bool tls = !options->tlsCertFile.isEmpty();
     if (tls && !setUpTls(simulator, *options))

@@ -11,6 +11,7 @@
 // idle (nothing polled), a quarter of the time. Prints table rows (no header) and with --json a
 // last line holding one JSON object.
 
+#include "app/common/QuitOnSignal.h"
 #include "models/domain/Clock.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
@@ -28,6 +29,7 @@
 #include <QWidget>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <sys/resource.h>
@@ -168,7 +170,16 @@ int main(int argc, char** argv)
 
     // The gateway: the monolith dialect's text metrics (per-endpoint histograms) at ~265
     // endpoints, the gateway-10k shape (rate limit lifted: the console polls every second).
+    ops::QuitOnSignal quitOnSignal; // SIGTERM/SIGINT: leave through the destructors below
     QProcess sim;
+    ops::stopWithParent(sim);
+    // The phases run nested event loops: on a signal, stop the simulator and leave at once.
+    QObject::connect(&quitOnSignal, &ops::QuitOnSignal::received, [&sim] {
+        sim.terminate();
+        if (!sim.waitForFinished(3000))
+            sim.kill();
+        std::exit(130);
+    });
     sim.start(simBinary, {QStringLiteral("--port"), QStringLiteral("0"),
                           QStringLiteral("--dialect"), QStringLiteral("monolith"),
                           QStringLiteral("--endpoints"), QString::number(endpoints),
