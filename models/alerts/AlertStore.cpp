@@ -386,6 +386,36 @@ qint64 AlertStore::appendNotification(const NotificationRecord& r)
     return q.lastInsertId().toLongLong();
 }
 
+QList<NotificationRecord> AlertStore::notificationsBetween(qint64 fromMs, qint64 toMs,
+                                                           const QString& target) const
+{
+    QList<NotificationRecord> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT id, time_ms, rule, target, state, channel, ok, detail FROM "
+                             "notifications WHERE time_ms >= ? AND time_ms < ? AND (? = '' OR "
+                             "target = ?) ORDER BY time_ms, id"));
+    q.addBindValue(fromMs);
+    q.addBindValue(toMs);
+    // A null QString binds as NULL, which "? = ''" never matches.
+    const QString anyTarget = target.isNull() ? QStringLiteral("") : target;
+    q.addBindValue(anyTarget);
+    q.addBindValue(anyTarget);
+    if (!m_open || !q.exec())
+        return out;
+    while (q.next()) {
+        NotificationRecord r;
+        r.id = q.value(0).toLongLong();
+        r.timeMs = q.value(1).toLongLong();
+        r.key = {q.value(2).toString(), q.value(3).toString()};
+        r.state = q.value(4).toString();
+        r.channel = q.value(5).toString();
+        r.ok = q.value(6).toInt() != 0;
+        r.detail = q.value(7).toString();
+        out << r;
+    }
+    return out;
+}
+
 QList<NotificationRecord> AlertStore::notifications(const AlertKey& key) const
 {
     QList<NotificationRecord> out;

@@ -81,6 +81,9 @@ public:
     bool appendSnooze(const AlertKey& key, const Snooze& snooze);
     qint64 appendNotification(const NotificationRecord& record);
     QList<NotificationRecord> notifications(const AlertKey& key = {}) const;
+    // Notifications in [fromMs, toMs), oldest first; target "" = every target.
+    QList<NotificationRecord> notificationsBetween(qint64 fromMs, qint64 toMs,
+                                                   const QString& target = {}) const;
 
     bool saveRules(const QList<AlertRule>& rules);
     // Nothing when no rules were ever saved.

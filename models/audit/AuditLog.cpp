@@ -180,6 +180,46 @@ bool AuditLog::append(AuditEntry& entry)
     return true;
 }
 
+namespace {
+
+AuditEntry auditEntryFrom(const QSqlQuery& q)
+{
+    AuditEntry e;
+    e.id = q.value(0).toLongLong();
+    e.timeMs = q.value(1).toLongLong();
+    e.actor = q.value(2).toString();
+    e.target = q.value(3).toString();
+    e.action = q.value(4).toString();
+    e.subject = q.value(5).toString();
+    e.details = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
+    e.result = q.value(7).toString();
+    return e;
+}
+
+} // namespace
+
+QList<AuditEntry> AuditLog::entriesBetween(qint64 fromMs, qint64 toMs, const QString& target) const
+{
+    QList<AuditEntry> out;
+    if (!m_open)
+        return out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT id, time_ms, actor, target, action, subject, details, result "
+                             "FROM audit_log WHERE time_ms >= ? AND time_ms < ? AND (? = '' OR "
+                             "target = ?) ORDER BY time_ms, id"));
+    q.addBindValue(fromMs);
+    q.addBindValue(toMs);
+    // A null QString binds as NULL, which "? = ''" never matches.
+    const QString anyTarget = target.isNull() ? QStringLiteral("") : target;
+    q.addBindValue(anyTarget);
+    q.addBindValue(anyTarget);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append(auditEntryFrom(q));
+    return out;
+}
+
 QList<AuditEntry> AuditLog::entries(const QString& action, int limit) const
 {
     QList<AuditEntry> out;
@@ -198,18 +238,8 @@ QList<AuditEntry> AuditLog::entries(const QString& action, int limit) const
         q.addBindValue(action);
     if (!q.exec())
         return out;
-    while (q.next()) {
-        AuditEntry e;
-        e.id = q.value(0).toLongLong();
-        e.timeMs = q.value(1).toLongLong();
-        e.actor = q.value(2).toString();
-        e.target = q.value(3).toString();
-        e.action = q.value(4).toString();
-        e.subject = q.value(5).toString();
-        e.details = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
-        e.result = q.value(7).toString();
-        out.append(e);
-    }
+    while (q.next())
+        out.append(auditEntryFrom(q));
     return out;
 }
 

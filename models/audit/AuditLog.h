@@ -48,6 +48,8 @@ public:
     bool append(AuditEntry& entry);
     // Newest first; action empty = every action; limit <= 0 = all.
     QList<AuditEntry> entries(const QString& action = {}, int limit = 0) const;
+    // Entries in [fromMs, toMs), oldest first; target "" = every target.
+    QList<AuditEntry> entriesBetween(qint64 fromMs, qint64 toMs, const QString& target = {}) const;
 
     // <AppDataLocation>/audit.sqlite
     static QString defaultPath();

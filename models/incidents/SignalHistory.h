@@ -1,0 +1,57 @@
+#pragma once
+
+#include "models/metrics/SignalEngine.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+namespace ops {
+
+struct SignalPoint {
+    qint64 timeMs = 0;
+    double value = 0; // the signal's own units (seconds, ratio, per second)
+};
+
+// Where a report or the timeline reads a target's signals over a past range. The console
+// answers from the monitors' in-memory engines (a day); a persistent history store can answer
+// for longer behind the same interface.
+class SignalHistory {
+public:
+    virtual ~SignalHistory() = default;
+    // Points of one signal of target in [fromMs, toMs], oldest first; empty when unknown.
+    virtual QList<SignalPoint> points(const QString& target, SignalId signal, qint64 fromMs,
+                                      qint64 toMs) const = 0;
+};
+
+// A target's SignalEngine (TargetMonitor::signalEngine()): the full-resolution points the
+// engine still holds, else its decimated summaries.
+class EngineSignalHistory final : public SignalHistory {
+public:
+    // Looks a target's engine up when asked (targets come and go); null: not known.
+    using EngineLookup = std::function<const SignalEngine*(const QString& target)>;
+    explicit EngineSignalHistory(EngineLookup lookup)
+        : m_lookup(std::move(lookup))
+    {
+    }
+    QList<SignalPoint> points(const QString& target, SignalId signal, qint64 fromMs,
+                              qint64 toMs) const override;
+
+private:
+    EngineLookup m_lookup;
+};
+
+// Points held in memory (tests, a passed series).
+class MemorySignalHistory final : public SignalHistory {
+public:
+    void add(const QString& target, SignalId signal, qint64 timeMs, double value);
+    QList<SignalPoint> points(const QString& target, SignalId signal, qint64 fromMs,
+                              qint64 toMs) const override;
+
+private:
+    QHash<QString, QList<SignalPoint>> m_points; // "target\nsignal" -> points in time order
+};
+
+} // namespace ops
