@@ -65,9 +65,21 @@ GatewaySimulator::GatewaySimulator(const SimOptions& options, QObject* parent)
     , m_api(m_options, m_traffic, m_workflows, m_faults, m_limiter)
     , m_render({options.deployStageMs, options.renderApiKey, options.renderHookKey},
                [this](const QJsonObject& profile) { restartAfterDeploy(profile); })
+    , m_logs({m_render.serviceId(), QStringLiteral("tea-d0simbhivowner01"), m_render.apiKey(),
+              m_render.serviceHost(), options.seed, options.logRate},
+             [this] {
+                 return RenderLogs::Regime{m_faults.rps(), m_faults.meanLatencyS(),
+                                           m_faults.errorRate(), m_faults.latencyMs()};
+             })
     , m_idRng(options.seed ^ 0xabcdef12345ULL)
 {
     m_clock.start();
+    m_render.setLogs(&m_logs);
+    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+        while (hasPendingWebSocketConnections()) {
+            m_logs.attach(nextPendingWebSocketConnection());
+        }
+    });
     connect(&m_workflows, &WorkflowEngine::workflowFinished, this,
             [this](const QString& type, const QString& status) {
                 m_traffic.recordWorkflowExecution(type.toUtf8(), status.toUtf8(), nowSeconds());
@@ -122,6 +134,10 @@ void GatewaySimulator::restartAfterDeploy(const QJsonObject& profile)
 
 void GatewaySimulator::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket)
 {
+    if (m_upgradeAnswered) { // a refused WebSocket upgrade: its answer is written already
+        m_upgradeAnswered = false;
+        return;
+    }
     QHttpServerResponder responder = makeResponder(request, socket);
     write(responder, SimReply::detail(QStringLiteral("Not Found"), 404));
 }
@@ -147,6 +163,9 @@ bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSock
     req.requestId = given.isEmpty() ? nextRequestId() : QString::fromUtf8(given);
 
     QHttpServerResponder responder = makeResponder(request, socket);
+    if (req.header("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        return handleUpgrade(req, socket, responder);
+    }
     if (req.path.startsWith(QLatin1String("/__sim/"))) {
         SimReply reply = handleControl(req);
         reply.headers.emplace_back("X-Request-ID", req.requestId.toUtf8());
@@ -208,10 +227,33 @@ bool GatewaySimulator::handleRequest(const QHttpServerRequest& request, QTcpSock
     const double seconds =
         static_cast<double>(served.nsecsElapsed()) / 1e9 + reply.delayMs / 1000.0;
     m_traffic.record(req.method, req.path.toUtf8(), reply.status, seconds, nowSeconds());
+    m_logs.servedRequest(req.method, req.path, reply.status, seconds, req.requestId);
     reply.headers.emplace_back("X-Request-ID", req.requestId.toUtf8());
     reply.headers.emplace_back("X-Process-Time", QByteArray::number(seconds, 'f', 4));
     send(std::move(responder), req, std::move(reply));
     return true;
+}
+
+// A WebSocket upgrade: true hands the socket to the WebSocket server (the handshake then
+// completes and newWebSocketConnection follows); false after writing a refusal (401, 429 ...),
+// which Qt follows with missingHandler and closing the connection.
+bool GatewaySimulator::handleUpgrade(const SimRequest& request, QTcpSocket*,
+                                     QHttpServerResponder& responder)
+{
+    std::optional<SimReply> refusal;
+    if (!RenderLogs::isSubscribePath(request.path)) {
+        refusal = SimReply::detail(QStringLiteral("Not Found"), 404);
+    } else {
+        refusal = m_logs.admit(request);
+    }
+    if (!refusal) {
+        return true;
+    }
+    refusal->headers.emplace_back("X-Request-ID", request.requestId.toUtf8());
+    refusal->headers.emplace_back("Connection", "close");
+    write(responder, *refusal);
+    m_upgradeAnswered = true;
+    return false;
 }
 
 SimReply GatewaySimulator::forcedReply(const SimRequest& request) const
@@ -414,6 +456,9 @@ SimReply GatewaySimulator::handleControl(const SimRequest& request)
             m_traffic.reset(nowSeconds());
         }
         return SimReply::json(m_faults.toJson());
+    }
+    if (request.path == QLatin1String("/__sim/logs")) {
+        return m_logs.handleControl(request);
     }
     if (request.path == QLatin1String("/__sim/render")) {
         return m_render.handleControl(request);

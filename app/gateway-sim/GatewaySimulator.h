@@ -4,6 +4,7 @@
 #include "app/gateway-sim/FaultState.h"
 #include "app/gateway-sim/RateLimiter.h"
 #include "app/gateway-sim/RenderApi.h"
+#include "app/gateway-sim/RenderLogs.h"
 #include "app/gateway-sim/SimHttp.h"
 #include "app/gateway-sim/SimOptions.h"
 #include "app/gateway-sim/TrafficModel.h"
@@ -44,6 +45,8 @@ protected:
 
 private:
     SimReply handleControl(const SimRequest& request);
+    bool handleUpgrade(const SimRequest& request, QTcpSocket* socket,
+                       QHttpServerResponder& responder);
     SimReply applyFaults(const SimRequest& request, SimReply reply) const;
     SimReply forcedReply(const SimRequest& request) const;
     void send(QHttpServerResponder&& responder, const SimRequest& request, SimReply reply);
@@ -61,6 +64,8 @@ private:
     RateLimiter m_limiter;
     DialectApi m_api;
     RenderApi m_render;
+    RenderLogs m_logs;
+    bool m_upgradeAnswered = false; // a refused WebSocket upgrade was answered in handleRequest
     std::optional<FaultState> m_faultsBeforeBadDeploy; // restored by the next good deploy
     std::mt19937_64 m_idRng;
     QElapsedTimer m_clock;

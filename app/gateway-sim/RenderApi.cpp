@@ -1,10 +1,13 @@
 #include "app/gateway-sim/RenderApi.h"
 
+#include "app/gateway-sim/RenderLogs.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QUrl>
 
 #include <algorithm>
 #include <cmath>
@@ -68,6 +71,28 @@ RenderApi::RenderApi(Options options, LiveHandler onLive, QObject* parent)
 
     m_timer.setInterval(std::clamp(m_options.stageMs / 5, 5, 200));
     connect(&m_timer, &QTimer::timeout, this, &RenderApi::tick);
+}
+
+void RenderApi::setLogs(RenderLogs* logs)
+{
+    m_logs = logs;
+    for (const Deploy& d : m_deploys) {
+        if (m_logs && d.finishedMs > 0 && d.startedMs > 0) {
+            m_logs->backfillDeploy(d.startedMs, d.finishedMs, d.commitId, d.commitMessage);
+        }
+    }
+}
+
+QString RenderApi::serviceHost() const
+{
+    return QUrl(m_services.front().url).host();
+}
+
+void RenderApi::logStage(const Deploy& d) const
+{
+    if (m_logs) {
+        m_logs->deployStage(d.id, d.status, m_options.stageMs, d.commitId, d.commitMessage);
+    }
 }
 
 bool RenderApi::owns(const QString& path)
@@ -233,6 +258,15 @@ SimReply RenderApi::api(const SimRequest& request, const QString& rest)
     static const QRegularExpression cancelRe(
         QStringLiteral("^/services/([^/]+)/deploys/([^/]+)/cancel$"));
     static const QRegularExpression rollbackRe(QStringLiteral("^/services/([^/]+)/rollback$"));
+    static const QRegularExpression ownersRe(QStringLiteral("^/owners/?$"));
+    static const QRegularExpression logsRe(QStringLiteral("^/logs/?$"));
+    if (m_logs && ownersRe.match(rest).hasMatch()) {
+        return request.method == "GET" ? m_logs->owners()
+                                       : error(QStringLiteral("Method Not Allowed"), 405);
+    }
+    if (m_logs && logsRe.match(rest).hasMatch()) {
+        return m_logs->list(request);
+    }
 
     QJsonObject body;
     if (request.method == "POST" && !request.body.trimmed().isEmpty()) {
@@ -378,6 +412,7 @@ SimReply RenderApi::cancel(const Service& service, const QString& deployId)
     }
     d->status = QStringLiteral("canceled");
     d->finishedMs = d->updatedMs = nowMs();
+    logStage(*d);
     return SimReply::json(toJson(*d));
 }
 
@@ -462,7 +497,9 @@ void RenderApi::advance(Deploy& d, qint64 now)
             goLive(d, now);
         }
     }
-    Q_UNUSED(before)
+    if (d.status != before && d.status != QLatin1String("live")) {
+        logStage(d);
+    }
 }
 
 void RenderApi::goLive(Deploy& d, qint64 now)
@@ -476,6 +513,7 @@ void RenderApi::goLive(Deploy& d, qint64 now)
     }
     d.status = QStringLiteral("live");
     d.updatedMs = d.finishedMs = now;
+    logStage(d);
     if (m_onLive) {
         m_onLive(d.profile);
     }

@@ -12,6 +12,8 @@
 
 namespace ops::sim {
 
+class RenderLogs;
+
 // A stub of Render's REST API (https://api.render.com/v1) and deploy hooks, served under
 // /render/v1/... and /render/deploy/srv-<id>?key=<key>, with realistic deploy timing:
 // created -> build_in_progress -> pre_deploy_in_progress -> update_in_progress -> live,
@@ -38,6 +40,11 @@ public:
     SimReply handle(const SimRequest& request);
     // GET and POST /__sim/render.
     SimReply handleControl(const SimRequest& request);
+    // The logs API (/render/v1/owners, /render/v1/logs) and the build lines of each deploy.
+    void setLogs(RenderLogs* logs);
+    QString apiKey() const { return m_options.apiKey; }
+    QString serviceId() const { return m_services.front().id; }
+    QString serviceHost() const;
 
 private:
     struct Deploy {
@@ -78,6 +85,7 @@ private:
     void tick();
     void advance(Deploy& d, qint64 nowMs);
     void goLive(Deploy& d, qint64 nowMs);
+    void logStage(const Deploy& d) const;
     bool busy(const QString& serviceId, const Deploy* except) const;
     QJsonObject toJson(const Deploy& d) const;
     QJsonObject serviceJson(const Service& s) const;
@@ -87,6 +95,7 @@ private:
 
     Options m_options;
     LiveHandler m_onLive;
+    RenderLogs* m_logs = nullptr;
     std::vector<Service> m_services;
     std::vector<Deploy> m_deploys; // oldest first
     int m_nextDeployNo = 1;

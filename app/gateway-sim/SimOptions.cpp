@@ -39,6 +39,14 @@ Run-time control (never affected by faults):
                        "healthy"|null|<word>}, reset_counters, mean_latency_s, error_rate,
                        rps, paths [prefixes the route faults apply to]; {"clear": true} resets
   GET  /__sim/state    counters, workflows and faults at a glance
+  GET  /__sim/logs     the Render logs stub: lines, subscribers, the ids each WebSocket was
+                       sent ("delivered", one list per connection); with ?ids&startTime=&endTime=
+                       and filters, every line id in that window, oldest first
+  POST /__sim/logs     keys: rate (lines/s), emit {count, type, level, message} (lines now, all
+                       in one millisecond), drop_after N (abort the socket after N more
+                       messages), duplicate_on_reconnect (the next connection gets the last line
+                       again), refuse {status, count, retry_after} (the next subscribes answer
+                       e.g. 429), clear
 
 Workflow metadata understood by the simulator:
   {"fail_at_step": N}      step N (1-based) fails; the workflow reports "failed"
@@ -141,7 +149,12 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
         QStringLiteral("render-hook-key"),
         QStringLiteral("Render stub: key of the deploy hook URL (default \"hook-sim-key\")."),
         QStringLiteral("key"), QStringLiteral("hook-sim-key"));
-    parser.addOptions({deployStageMs, renderApiKey, renderHookKey});
+    const QCommandLineOption logRate(
+        QStringLiteral("log-rate"),
+        QStringLiteral("Render stub: synthetic requests logged per second in the service's logs "
+                       "(default 4; 0 = only what the simulator serves)."),
+        QStringLiteral("rate"), QStringLiteral("4"));
+    parser.addOptions({deployStageMs, renderApiKey, renderHookKey, logRate});
     parser.addOptions(
         {port,        dialect,   seed,          endpoints,         stepMs,  rps,       rateLimit,
          apiKey,      latency,   forceStatus,   retryAfter,        hang,    malformed, oversized,
@@ -214,7 +227,8 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
     o.malformed = parser.isSet(malformed);
     o.componentsDown = parser.values(componentDown);
     o.componentsDegraded = parser.values(componentDegraded);
-    if (!intValue(deployStageMs, 1, 600000, &o.deployStageMs)) {
+    if (!intValue(deployStageMs, 1, 600000, &o.deployStageMs) ||
+        !doubleValue(logRate, 0.0, 100000.0, &o.logRate)) {
         return std::nullopt;
     }
     o.renderApiKey = parser.value(renderApiKey);

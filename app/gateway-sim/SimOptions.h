@@ -43,6 +43,7 @@ struct SimOptions {
     int deployStageMs = 2000;
     QString renderApiKey = QStringLiteral("rnd-sim-key");
     QString renderHookKey = QStringLiteral("hook-sim-key");
+    double logRate = 4.0; // synthetic requests logged per second
 
     // Parses the application's arguments; on --help/--version the parser exits the process.
     // Returns std::nullopt and fills *error on invalid input.

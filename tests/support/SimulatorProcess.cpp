@@ -92,6 +92,14 @@ int SimulatorProcess::setFaults(const QByteArray& json)
     return waitFor(network.post(request, json), nullptr, m_ignoreTlsErrors);
 }
 
+int SimulatorProcess::post(const QString& path, const QByteArray& json, QByteArray* body)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(m_url.resolved(QUrl(path)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    return waitFor(network.post(request, json), body, m_ignoreTlsErrors);
+}
+
 int SimulatorProcess::get(const QString& path, QByteArray* body,
                           const QList<QPair<QByteArray, QByteArray>>& headers)
 {

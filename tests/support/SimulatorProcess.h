@@ -28,6 +28,8 @@ public:
     // POSTs JSON to /__sim/faults; returns the HTTP status (0 when it could not be sent).
     int setFaults(const QByteArray& json);
     int clearFaults() { return setFaults(R"({"clear": true})"); }
+    // POSTs JSON to a control route (/__sim/logs, /__sim/render ...); returns the HTTP status.
+    int post(const QString& path, const QByteArray& json, QByteArray* body = nullptr);
     // A plain GET, for tests that need a body: returns status and fills body.
     int get(const QString& path, QByteArray* body = nullptr,
             const QList<QPair<QByteArray, QByteArray>>& headers = {});
