@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QUuid>
 
 namespace ops {
 
@@ -16,12 +17,21 @@ namespace {
 
 const QString kFormat = QStringLiteral("bhiv-ops-targets");
 
-QJsonArray toArray(const QList<Target>& targets)
+QJsonArray toArray(const QList<Target>& targets, const QStringList& ids = {})
 {
     QJsonArray array;
-    for (const Target& target : targets)
-        array.append(target.toJson());
+    for (qsizetype i = 0; i < targets.size(); ++i) {
+        QJsonObject object = targets.at(i).toJson();
+        if (i < ids.size())
+            object.insert(QStringLiteral("id"), ids.at(i));
+        array.append(object);
+    }
     return array;
+}
+
+QString newTargetId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
 std::optional<QList<Target>> fromArray(const QJsonArray& array, QString* error)
@@ -68,6 +78,8 @@ QStringList TargetStore::names() const
 bool TargetStore::load(QString* error)
 {
     m_targets.clear();
+    m_ids.clear();
+    m_idsAssigned = false;
     m_lastWatched.clear();
     m_recoveryNotice.clear();
     QFile file(m_path);
@@ -106,6 +118,16 @@ bool TargetStore::load(QString* error)
     if (!targets)
         return false;
     m_targets = *targets;
+    // Stable ids: kept from the file; missing (an older file) or repeated ones are new.
+    const QJsonArray objects = root.value(QStringLiteral("targets")).toArray();
+    for (qsizetype i = 0; i < m_targets.size(); ++i) {
+        QString id = objects.at(i).toObject().value(QStringLiteral("id")).toString().trimmed();
+        if (id.isEmpty() || m_ids.contains(id)) {
+            id = newTargetId();
+            m_idsAssigned = true;
+        }
+        m_ids << id;
+    }
     m_lastWatched = root.value(QStringLiteral("last_watched")).toString();
     emit changed();
     return true;
@@ -124,7 +146,7 @@ bool TargetStore::save(QString* error) const
         {QStringLiteral("format"), kFormat},
         {QStringLiteral("version"), 1},
         {QStringLiteral("last_watched"), m_lastWatched},
-        {QStringLiteral("targets"), toArray(m_targets)},
+        {QStringLiteral("targets"), toArray(m_targets, m_ids)},
     };
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit()) {
@@ -132,6 +154,7 @@ bool TargetStore::save(QString* error) const
             *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
         return false;
     }
+    m_idsAssigned = false;
     return true;
 }
 
@@ -164,7 +187,7 @@ bool TargetStore::replace(const QString& oldName, const Target& target, QString*
     }
     for (Target& existing : m_targets) {
         if (existing.name == oldName) {
-            existing = target;
+            existing = target; // a rename keeps the id
             if (m_lastWatched == oldName)
                 m_lastWatched = target.name;
             emit changed();
@@ -172,6 +195,7 @@ bool TargetStore::replace(const QString& oldName, const Target& target, QString*
         }
     }
     m_targets.append(target);
+    m_ids.append(newTargetId());
     emit changed();
     return true;
 }
@@ -181,6 +205,7 @@ bool TargetStore::remove(const QString& name)
     for (qsizetype i = 0; i < m_targets.size(); ++i) {
         if (m_targets.at(i).name == name) {
             m_targets.removeAt(i);
+            m_ids.removeAt(i);
             if (m_lastWatched == name)
                 m_lastWatched.clear();
             emit changed();
@@ -188,6 +213,23 @@ bool TargetStore::remove(const QString& name)
         }
     }
     return false;
+}
+
+QString TargetStore::idOf(const QString& name) const
+{
+    for (qsizetype i = 0; i < m_targets.size(); ++i) {
+        if (m_targets.at(i).name == name)
+            return m_ids.value(i);
+    }
+    return {};
+}
+
+std::optional<Target> TargetStore::findById(const QString& id) const
+{
+    const qsizetype index = m_ids.indexOf(id);
+    if (id.isEmpty() || index < 0)
+        return std::nullopt;
+    return m_targets.at(index);
 }
 
 void TargetStore::setLastWatched(const QString& name)

@@ -12,6 +12,10 @@ namespace ops {
 // The named targets and the last watched one, in a JSON file (default: targets.json under
 // QStandardPaths::AppConfigLocation), written atomically with QSaveFile. It never holds a
 // secret: API keys and deploy hooks live in the SecretStore.
+//
+// Each target also has a stable id (a UUID, "id" in the file) that survives renames: the
+// console keys its per-target objects by it, never by the display name. Files written before
+// ids existed get one per target at load; save() keeps them (idsAssigned() says a save is due).
 class TargetStore : public QObject {
     Q_OBJECT
 public:
@@ -37,6 +41,12 @@ public:
     bool replace(const QString& oldName, const Target& target, QString* error = nullptr);
     bool remove(const QString& name);
 
+    // The stable id of a target (empty when there is no target of that name).
+    QString idOf(const QString& name) const;
+    std::optional<Target> findById(const QString& id) const;
+    // Ids were generated at load (an older file): save() to keep them.
+    bool idsAssigned() const { return m_idsAssigned; }
+
     QString lastWatched() const { return m_lastWatched; }
     void setLastWatched(const QString& name);
 
@@ -50,6 +60,8 @@ signals:
 private:
     QString m_path;
     QList<Target> m_targets;
+    QStringList m_ids;                  // m_ids[i] is the id of m_targets[i]
+    mutable bool m_idsAssigned = false; // cleared by a successful save()
     QString m_lastWatched;
     QString m_recoveryNotice;
 };

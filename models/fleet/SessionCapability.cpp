@@ -1,0 +1,12 @@
+#include "models/fleet/SessionCapability.h"
+
+namespace ops {
+
+SessionCapability::SessionCapability(TargetSession& session)
+    : m_session(session)
+{
+}
+
+SessionCapability::~SessionCapability() = default;
+
+} // namespace ops
