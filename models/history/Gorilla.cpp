@@ -1,0 +1,278 @@
+#include "models/history/Gorilla.h"
+
+#include <bit>
+#include <cstring>
+
+namespace ops {
+
+void BitWriter::write(std::uint64_t value, int count)
+{
+    if (count <= 0)
+        return;
+    if (count < 64)
+        value &= (std::uint64_t{1} << count) - 1;
+    while (count > 0) {
+        const int used = static_cast<int>(m_bits & 7);
+        if (used == 0)
+            m_out.push_back(0);
+        const int room = 8 - used;
+        const int take = count < room ? count : room;
+        const auto part =
+            static_cast<std::uint8_t>((value >> (count - take)) & ((std::uint64_t{1} << take) - 1));
+        m_out.back() = static_cast<std::uint8_t>(m_out.back() | (part << (room - take)));
+        count -= take;
+        m_bits += static_cast<std::uint64_t>(take);
+    }
+}
+
+bool BitReader::read(int count, std::uint64_t& value)
+{
+    value = 0;
+    if (count <= 0)
+        return true;
+    if (m_pos + static_cast<std::uint64_t>(count) > m_bits)
+        return false;
+    while (count > 0) {
+        const std::uint8_t byte = m_data[m_pos >> 3];
+        const int used = static_cast<int>(m_pos & 7);
+        const int room = 8 - used;
+        const int take = count < room ? count : room;
+        const auto part = static_cast<std::uint64_t>((byte >> (room - take)) & ((1u << take) - 1));
+        value = (value << take) | part;
+        count -= take;
+        m_pos += static_cast<std::uint64_t>(take);
+    }
+    return true;
+}
+
+bool BitReader::readBit(bool& bit)
+{
+    std::uint64_t v = 0;
+    const bool ok = read(1, v);
+    bit = v != 0;
+    return ok;
+}
+
+void encodeXor(BitWriter& w, XorState& s, double value)
+{
+    std::uint64_t bits;
+    std::memcpy(&bits, &value, 8);
+    if (!s.started) {
+        w.write(bits, 64);
+        s.previous = bits;
+        s.started = true;
+        return;
+    }
+    const std::uint64_t x = bits ^ s.previous;
+    s.previous = bits;
+    if (x == 0) {
+        w.writeBit(false);
+        return;
+    }
+    int leading = std::countl_zero(x);
+    const int trailing = std::countr_zero(x);
+    if (leading > 31)
+        leading = 31; // five bits hold it
+    if (s.leading != 0xFF && leading >= s.leading && trailing >= s.trailing) {
+        // Fits the previous window: '10' + the window's bits.
+        w.write(0b10, 2);
+        const int len = 64 - s.leading - s.trailing;
+        w.write(x >> s.trailing, len);
+        return;
+    }
+    const int len = 64 - leading - trailing; // 1..64
+    w.write(0b11, 2);
+    w.write(static_cast<std::uint64_t>(leading), 5);
+    w.write(static_cast<std::uint64_t>(len - 1), 6);
+    w.write(x >> trailing, len);
+    s.leading = static_cast<std::uint8_t>(leading);
+    s.trailing = static_cast<std::uint8_t>(trailing);
+}
+
+bool decodeXor(BitReader& r, XorState& s, double& value)
+{
+    std::uint64_t bits = 0;
+    if (!s.started) {
+        if (!r.read(64, bits))
+            return false;
+        s.started = true;
+    } else {
+        bool changed = false;
+        if (!r.readBit(changed))
+            return false;
+        if (!changed) {
+            bits = s.previous;
+        } else {
+            bool newWindow = false;
+            if (!r.readBit(newWindow))
+                return false;
+            if (newWindow) {
+                std::uint64_t leading = 0, lenMinusOne = 0;
+                if (!r.read(5, leading) || !r.read(6, lenMinusOne))
+                    return false;
+                const int len = static_cast<int>(lenMinusOne) + 1;
+                if (static_cast<int>(leading) + len > 64)
+                    return false; // corrupt
+                s.leading = static_cast<std::uint8_t>(leading);
+                s.trailing = static_cast<std::uint8_t>(64 - leading - static_cast<unsigned>(len));
+            } else if (s.leading == 0xFF) {
+                return false; // a reused window before any was set: corrupt
+            }
+            const int len = 64 - s.leading - s.trailing;
+            std::uint64_t meaningful = 0;
+            if (!r.read(len, meaningful))
+                return false;
+            bits = s.previous ^ (s.trailing >= 64 ? 0 : meaningful << s.trailing);
+        }
+    }
+    s.previous = bits;
+    std::memcpy(&value, &bits, 8);
+    return true;
+}
+
+namespace {
+
+bool fitsSigned(std::int64_t v, int bits)
+{
+    const std::int64_t lo = -(std::int64_t{1} << (bits - 1));
+    const std::int64_t hi = (std::int64_t{1} << (bits - 1)) - 1;
+    return v >= lo && v <= hi;
+}
+
+std::int64_t signExtend(std::uint64_t v, int bits)
+{
+    const std::uint64_t m = std::uint64_t{1} << (bits - 1);
+    return static_cast<std::int64_t>((v ^ m) - m);
+}
+
+struct Bucket {
+    std::uint64_t prefix;
+    int prefixBits;
+    int valueBits;
+};
+// '0' for an unchanged interval; then 7, 9, 12 and 16 signed bits; else 64 raw bits.
+constexpr Bucket kBuckets[] = {{0b10, 2, 7}, {0b110, 3, 9}, {0b1110, 4, 12}, {0b11110, 5, 16}};
+
+} // namespace
+
+void encodeTime(BitWriter& w, DeltaOfDeltaState& s, std::int64_t timeMs)
+{
+    const auto t = static_cast<std::uint64_t>(timeMs);
+    if (s.count == 0) {
+        w.write(t, 64);
+    } else {
+        // Unsigned arithmetic wraps, so every pair of int64 times round-trips exactly.
+        const std::uint64_t delta = t - s.previous;
+        const auto dod = static_cast<std::int64_t>(delta - s.delta);
+        if (dod == 0) {
+            w.writeBit(false);
+        } else {
+            bool done = false;
+            for (const Bucket& b : kBuckets) {
+                if (fitsSigned(dod, b.valueBits)) {
+                    w.write(b.prefix, b.prefixBits);
+                    w.write(static_cast<std::uint64_t>(dod), b.valueBits);
+                    done = true;
+                    break;
+                }
+            }
+            if (!done) {
+                w.write(0b11111, 5);
+                w.write(static_cast<std::uint64_t>(dod), 64);
+            }
+        }
+        s.delta = delta;
+    }
+    s.previous = t;
+    ++s.count;
+}
+
+bool decodeTime(BitReader& r, DeltaOfDeltaState& s, std::int64_t& timeMs)
+{
+    std::uint64_t t = 0;
+    if (s.count == 0) {
+        if (!r.read(64, t))
+            return false;
+    } else {
+        int ones = 0;
+        bool bit = true;
+        while (ones < 5) {
+            if (!r.readBit(bit))
+                return false;
+            if (!bit)
+                break;
+            ++ones;
+        }
+        std::uint64_t dod = 0;
+        if (ones == 5) {
+            if (!r.read(64, dod))
+                return false;
+        } else if (ones > 0) {
+            const int bits = kBuckets[ones - 1].valueBits;
+            std::uint64_t raw = 0;
+            if (!r.read(bits, raw))
+                return false;
+            dod = static_cast<std::uint64_t>(signExtend(raw, bits));
+        }
+        s.delta += dod;
+        t = s.previous + s.delta;
+    }
+    s.previous = t;
+    ++s.count;
+    timeMs = static_cast<std::int64_t>(t);
+    return true;
+}
+
+std::vector<std::uint8_t> encodeTimes(const std::vector<std::int64_t>& times)
+{
+    std::vector<std::uint8_t> out;
+    BitWriter w(out);
+    DeltaOfDeltaState s;
+    for (std::int64_t t : times)
+        encodeTime(w, s, t);
+    return out;
+}
+
+bool decodeTimes(const std::uint8_t* data, std::size_t bytes, std::size_t count,
+                 std::vector<std::int64_t>& out)
+{
+    out.clear();
+    out.reserve(count);
+    BitReader r(data, std::uint64_t{bytes} * 8);
+    DeltaOfDeltaState s;
+    for (std::size_t i = 0; i < count; ++i) {
+        std::int64_t t = 0;
+        if (!decodeTime(r, s, t))
+            return false;
+        out.push_back(t);
+    }
+    return true;
+}
+
+std::vector<std::uint8_t> encodeValues(const std::vector<double>& values)
+{
+    std::vector<std::uint8_t> out;
+    BitWriter w(out);
+    XorState s;
+    for (double v : values)
+        encodeXor(w, s, v);
+    return out;
+}
+
+bool decodeValues(const std::uint8_t* data, std::size_t bytes, std::size_t count,
+                  std::vector<double>& out)
+{
+    out.clear();
+    out.reserve(count);
+    BitReader r(data, std::uint64_t{bytes} * 8);
+    XorState s;
+    for (std::size_t i = 0; i < count; ++i) {
+        double v = 0;
+        if (!decodeXor(r, s, v))
+            return false;
+        out.push_back(v);
+    }
+    return true;
+}
+
+} // namespace ops

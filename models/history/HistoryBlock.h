@@ -1,0 +1,63 @@
+#pragma once
+
+// One chunk of history as it lies on disk: a time column shared by a group of series, each
+// series one Gorilla value column (raw) or four (a 1-minute rollup: min, max, avg, last).
+// Framed as  magic "BHC1" | kind u8 | group length u8 | reserved u16 | payload length u32 |
+// CRC-32 of the payload u32 | payload,  so a flipped byte or a torn tail is found before a
+// single value is decoded.
+
+#include <QtGlobal>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ops {
+
+enum class HistoryKind : std::uint8_t { Raw = 0, Rollup = 1 };
+// The columns of a rollup series, in stored order.
+enum class RollupColumn : std::uint8_t { Min, Max, Avg, Last, Count };
+constexpr std::size_t kRollupColumns = static_cast<std::size_t>(RollupColumn::Count);
+
+struct HistorySeries {
+    std::string name;                         // OpenMetrics style: bhiv_request_rate{endpoint="/x"}
+    std::vector<std::vector<double>> columns; // 1 (raw) or kRollupColumns, each times.size() long
+};
+
+struct HistoryBlock {
+    HistoryKind kind = HistoryKind::Raw;
+    std::string group; // which series travel together ("target", "endpoints")
+    std::vector<qint64> times;
+    std::vector<HistorySeries> series;
+
+    qint64 firstTime() const { return times.empty() ? 0 : times.front(); }
+    qint64 lastTime() const { return times.empty() ? 0 : times.back(); }
+    std::size_t pointCount() const { return times.size() * series.size(); }
+};
+
+namespace historyformat {
+constexpr std::uint32_t kBlockMagic = 0x31434842; // "BHC1" little-endian
+constexpr std::size_t kHeaderBytes = 16;
+constexpr std::uint32_t kMaxPayload = 256u << 20;
+} // namespace historyformat
+
+// The framed bytes of a block.
+std::vector<std::uint8_t> encodeBlock(const HistoryBlock& block);
+
+enum class BlockReadStatus { Ok, Truncated, BadMagic, BadChecksum, BadPayload };
+const char* blockReadStatusText(BlockReadStatus s);
+
+// Reads the frame at data[0..size): on Ok, `frameBytes` is its length and `block` (if given)
+// the decoded block. Truncated: the frame claims more bytes than there are (a torn tail).
+// `onlyGroupHeader`: decode kind, group and times only (the index path).
+BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::size_t& frameBytes,
+                            HistoryBlock* block, bool timesOnly = false);
+
+// 1-minute (or `bucketMs`) rollups of a raw block: per bucket, min/max/avg/last of the values
+// that are not NaN; the bucket's time is its start. Buckets with no value at all are dropped for
+// the whole group only when every series is empty in them.
+HistoryBlock rollupOf(const HistoryBlock& raw, qint64 bucketMs);
+
+std::uint32_t crc32Of(const std::uint8_t* data, std::size_t size);
+
+} // namespace ops
