@@ -5,16 +5,16 @@
 #include "models/deploy/DeployAudit.h"
 #include "models/deploy/DeployFollower.h"
 #include "models/deploy/DeployVerifier.h"
+#include "models/deploy/RenderClient.h"
 #include "models/domain/Clock.h"
+#include "models/secrets/KeychainSecretStore.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QTextStream>
 
-#include <cstdio>
+namespace ops {
 
 namespace {
 
@@ -23,246 +23,246 @@ QString tr(const char* text)
     return QCoreApplication::translate("deploy", text);
 }
 
-void printErr(const QString& text)
-{
-    std::fprintf(stderr, "bhiv-ops deploy: %s\n", qPrintable(text));
-}
-
-void printOut(const QString& text)
-{
-    std::printf("%s\n", qPrintable(text));
-    std::fflush(stdout);
-}
-
-bool httpUrl(const QUrl& url)
-{
-    return url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https");
-}
-
 } // namespace
 
-void addDeployConnectionOptions(QCommandLineParser& parser)
+DeployCommand::DeployCommand()
+    : CliCommand(QStringLiteral("deploy"),
+                 tr("Redeploy a Render service, follow it and verify the gateway.\n"
+                    "The deploy is refused unless --confirm repeats the service id."))
 {
-    parser.addOptions({
-        {QStringLiteral("url"), tr("Gateway base URL (verified after the deploy)."),
-         QStringLiteral("GATEWAY")},
+    addGatewayOptions(30);
+    addJsonOption(tr("Print one JSON object at the end; a failure as {\"error\": ...}."));
+    addOptions({
         {QStringLiteral("render-api"),
-         tr("Render API base URL (default %1).")
-             .arg(ops::RenderClient::defaultBaseUrl().toString()),
+         tr("Render API base URL (default %1).").arg(RenderClient::defaultBaseUrl().toString()),
          QStringLiteral("URL")},
-        {QStringLiteral("service"), tr("Render service id (srv-...)."), QStringLiteral("ID")},
+        {QStringLiteral("service"),
+         tr("Render service id (srv-...); with --target, its only service by default."),
+         QStringLiteral("ID")},
         {QStringLiteral("render-key-stdin"),
-         tr("Read the Render API key from the first line of standard input.")},
-        {QStringLiteral("api-key-stdin"),
-         tr("Read the gateway API key from the next line of standard input.")},
-    });
-}
-
-std::optional<DeployConnection> deployConnectionFromOptions(const QCommandLineParser& parser,
-                                                            QString* error)
-{
-    DeployConnection c;
-    c.gatewayUrl = QUrl::fromUserInput(parser.value(QStringLiteral("url")));
-    if (!parser.isSet(QStringLiteral("url")) || !httpUrl(c.gatewayUrl)) {
-        *error = tr("--url needs the gateway's http(s) URL");
-        return std::nullopt;
-    }
-    c.targetName = c.gatewayUrl.toString();
-    if (parser.isSet(QStringLiteral("render-api"))) {
-        c.renderApi = QUrl::fromUserInput(parser.value(QStringLiteral("render-api")));
-        if (!httpUrl(c.renderApi)) {
-            *error = tr("--render-api needs an http(s) URL");
-            return std::nullopt;
-        }
-    }
-    c.serviceId = parser.value(QStringLiteral("service"));
-    if (c.serviceId.isEmpty()) {
-        *error = tr("--service needs the Render service id (srv-...)");
-        return std::nullopt;
-    }
-    QTextStream in(stdin);
-    if (parser.isSet(QStringLiteral("render-key-stdin"))) {
-        c.renderKey = in.readLine().trimmed();
-        if (c.renderKey.isEmpty()) {
-            *error = tr("--render-key-stdin: no key on standard input");
-            return std::nullopt;
-        }
-    } else {
-        c.renderKey = qEnvironmentVariable("RENDER_API_KEY");
-    }
-    if (parser.isSet(QStringLiteral("api-key-stdin"))) {
-        c.gatewayKey = in.readLine().trimmed();
-    }
-    if (c.renderKey.isEmpty()) {
-        *error = tr("no Render API key: use --render-key-stdin or RENDER_API_KEY");
-        return std::nullopt;
-    }
-    return c;
-}
-
-int runDeployCommand(const QStringList& arguments)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        tr("Redeploy a Render service, follow it and verify the gateway.\n"
-           "Exit 0: deployed (and verified); 1: the deploy or its verification failed;\n"
-           "2: could not run; 3: refused (usage, --confirm not equal to --service)."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("deploy"), QString());
-    addDeployConnectionOptions(parser);
-    parser.addOptions({
+         tr("Read the Render API key from the first line of stdin (before the gateway key); "
+            "otherwise RENDER_API_KEY, or the saved target's key in the keychain.")},
         {QStringLiteral("confirm"), tr("The service id again: the deploy is refused otherwise."),
          QStringLiteral("ID")},
         {QStringLiteral("clear-cache"), tr("Clear the build cache.")},
         {QStringLiteral("wait"), tr("Follow the deploy until it finishes.")},
         {QStringLiteral("verify"), tr("After live, run the checklist (implies --wait).")},
-        {QStringLiteral("json"), tr("Print one JSON object at the end.")},
         {QStringLiteral("poll-interval"), tr("Seconds between status polls (default 5)."),
          QStringLiteral("SECONDS"), QStringLiteral("5")},
     });
-    if (!parser.parse(arguments)) {
-        printErr(parser.errorText());
-        return 3;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::printf("%s", qPrintable(parser.helpText()));
-        return 0;
-    }
-    const QString confirm = parser.value(QStringLiteral("confirm"));
-    const QString service = parser.value(QStringLiteral("service"));
-    if (confirm.isEmpty() || confirm != service) {
-        printErr(tr("refused: --confirm must repeat the service id exactly (--service %1)")
-                     .arg(service.isEmpty() ? tr("is missing") : service));
-        return 3;
-    }
-    QString error;
-    const auto connection = deployConnectionFromOptions(parser, &error);
-    if (!connection) {
-        printErr(error);
-        return 3;
-    }
-    const bool verify = parser.isSet(QStringLiteral("verify"));
-    const bool wait = verify || parser.isSet(QStringLiteral("wait"));
-    const bool json = parser.isSet(QStringLiteral("json"));
-    const int pollMs =
-        std::max(50, int(parser.value(QStringLiteral("poll-interval")).toDouble() * 1000));
+}
 
-    ops::SystemClock clock;
+std::optional<DeployCommand::RenderConnection>
+DeployCommand::renderConnection(const CliGateway& gateway, const QString& keyFromStdin,
+                                CliFailure* failure)
+{
+    const auto usage = [failure](const QString& message, const QString& code) {
+        *failure = {ExitCode::Usage, code, message};
+        return std::nullopt;
+    };
+    const Target* saved = gateway.saved ? &gateway.target : nullptr;
+    RenderConnection c;
+    c.api = RenderClient::defaultBaseUrl();
+    c.serviceId = value(QStringLiteral("service"));
+    if (saved && c.serviceId.isEmpty() && saved->services.size() == 1)
+        c.serviceId = saved->services.constFirst().serviceId;
+    if (saved) {
+        for (const RenderService& service : saved->services) {
+            if (service.serviceId == c.serviceId)
+                c.api = service.apiBaseUrl;
+        }
+    }
+    if (isSet(QStringLiteral("render-api"))) {
+        QString error;
+        const auto api = parseGatewayUrl(value(QStringLiteral("render-api")), &error);
+        if (!api)
+            return usage(tr("--render-api: %1").arg(error), QStringLiteral("usage"));
+        c.api = *api;
+    }
+    const QString confirm = value(QStringLiteral("confirm"));
+    if (c.serviceId.isEmpty() || confirm != c.serviceId)
+        return usage(tr("refused: --confirm must repeat the service id exactly (--service %1)")
+                         .arg(c.serviceId.isEmpty() ? tr("is missing") : c.serviceId),
+                     QStringLiteral("refused"));
+    c.key = keyFromStdin;
+    if (c.key.isEmpty())
+        c.key = qEnvironmentVariable("RENDER_API_KEY");
+    if (c.key.isEmpty() && saved) {
+        KeychainSecretStore secrets;
+        const SecretResult key = readSecretSync(secrets, secretKeyRenderApiKey(saved->name));
+        if (!key.ok() && key.error != SecretError::NotFound) {
+            *failure = {
+                ExitCode::Keychain, QStringLiteral("keychain"),
+                tr("the Render API key could not be read: %1").arg(secretErrorMessage(key.error))};
+            return std::nullopt;
+        }
+        c.key = QString::fromUtf8(key.value);
+    }
+    if (c.key.isEmpty())
+        return usage(tr("no Render API key: use --render-key-stdin, RENDER_API_KEY, or store "
+                        "it for the target"),
+                     QStringLiteral("usage"));
+    return c;
+}
+
+int DeployCommand::execute()
+{
+    CliFailure failure;
+    if (!isSet(QStringLiteral("target"))) {
+        // Refused before anything is read or sent.
+        const QString service = value(QStringLiteral("service"));
+        if (service.isEmpty() || value(QStringLiteral("confirm")) != service)
+            return fail(ExitCode::Usage,
+                        tr("refused: --confirm must repeat the service id exactly (--service %1)")
+                            .arg(service.isEmpty() ? tr("is missing") : service),
+                        QStringLiteral("refused"));
+    }
+    const auto pollS = secondsOption(QStringLiteral("poll-interval"), 0.05, 3600, &failure);
+    if (!pollS)
+        return fail(failure);
+    // Render's key is the first line of stdin, the gateway's the next.
+    QString renderKey;
+    if (isSet(QStringLiteral("render-key-stdin"))) {
+        renderKey = QString::fromUtf8(readSecret(tr("Render API key")));
+        if (renderKey.isEmpty())
+            return fail(ExitCode::Usage, tr("--render-key-stdin: no key on stdin"));
+    }
+    const auto gateway = resolveGateway(&failure);
+    if (!gateway)
+        return fail(failure);
+    const auto render = renderConnection(*gateway, renderKey, &failure);
+    if (!render)
+        return fail(failure);
+    return run(*gateway, *render);
+}
+
+int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connection)
+{
+    const bool verify = isSet(QStringLiteral("verify"));
+    const bool wait = verify || isSet(QStringLiteral("wait"));
+    const int pollMs = int(value(QStringLiteral("poll-interval")).toDouble() * 1000);
+    const QString audited = gateway.displayName();
+
+    SystemClock clock;
     QNetworkAccessManager network;
-    ops::RenderClient render(&network, &clock);
-    render.setBaseUrl(connection->renderApi);
-    render.setApiKey(connection->renderKey);
-    ops::AuditLog audit;
-    const auto clearCache = parser.isSet(QStringLiteral("clear-cache"))
-                                ? ops::RenderClient::ClearCache::Clear
-                                : ops::RenderClient::ClearCache::DoNotClear;
-    QJsonObject out{{QStringLiteral("service"), connection->serviceId},
-                    {QStringLiteral("gateway"), connection->gatewayUrl.toString()}};
-    QEventLoop loop;
-    int exitCode = 0;
+    RenderClient render(&network, &clock);
+    render.setBaseUrl(connection.api);
+    render.setApiKey(connection.key);
+    render.setTimeoutMs(gateway.timeoutMs);
+    AuditLog audit;
+    const auto clearCache = isSet(QStringLiteral("clear-cache"))
+                                ? RenderClient::ClearCache::Clear
+                                : RenderClient::ClearCache::DoNotClear;
+    QJsonObject out{
+        {QStringLiteral("service"), connection.serviceId},
+        {QStringLiteral("gateway"), gateway.target.baseUrl.toString(QUrl::RemoveUserInfo)}};
+    int exitCode = int(ExitCode::Ok);
 
-    ops::RenderDeploy deploy;
-    bool triggered = false;
-    render.triggerDeploy(connection->serviceId, clearCache,
-                         [&](const ops::RenderResult<ops::RenderDeploy>& r) {
-                             if (r.ok) {
+    RenderDeploy deploy;
+    std::optional<RenderError> triggerError;
+    bool answered = false;
+    render.triggerDeploy(connection.serviceId, clearCache,
+                         [&](const RenderResult<RenderDeploy>& r) {
+                             if (r.ok)
                                  deploy = r.value;
-                                 triggered = true;
-                             } else {
-                                 error = r.error.message;
-                             }
-                             loop.quit();
+                             else
+                                 triggerError = r.error;
+                             answered = true;
+                             quitLoop();
                          });
-    loop.exec();
+    waitUntil([&] { return answered; });
     QJsonObject details{
-        {QStringLiteral("clear_cache"), clearCache == ops::RenderClient::ClearCache::Clear},
-        {QStringLiteral("service"), connection->serviceId},
+        {QStringLiteral("clear_cache"), clearCache == RenderClient::ClearCache::Clear},
+        {QStringLiteral("service"), connection.serviceId},
         {QStringLiteral("via"), QStringLiteral("cli")}};
-    if (!triggered) {
-        ops::DeployAudit::record(&audit, &clock, connection->targetName,
-                                 QLatin1String(ops::DeployAudit::kTrigger), connection->serviceId,
-                                 details, QStringLiteral("error: ") + error);
-        printErr(error);
-        return 2;
+    if (triggerError) {
+        DeployAudit::record(&audit, &clock, audited, QLatin1String(DeployAudit::kTrigger),
+                            connection.serviceId, details,
+                            QStringLiteral("error: ") + triggerError->message);
+        const int status = triggerError->httpStatus;
+        if (status == 401 || status == 403)
+            return fail(ExitCode::Auth, triggerError->message, QStringLiteral("auth_failed"));
+        return fail(ExitCode::CouldNotRun, triggerError->message,
+                    status ? QStringLiteral("http_%1").arg(status)
+                           : QStringLiteral("could_not_run"));
     }
     details.insert(QStringLiteral("deploy"), deploy.id);
     details.insert(QStringLiteral("commit"), deploy.commitId);
-    if (!json) {
-        printOut(
-            tr("deploy %1 of %2 (commit %3): %4")
-                .arg(deploy.id, connection->serviceId, deploy.shortCommit(), deploy.statusText()));
-    }
+    if (!json())
+        print(tr("deploy %1 of %2 (commit %3): %4\n")
+                  .arg(deploy.id, connection.serviceId, deploy.shortCommit(), deploy.statusText()));
     if (wait) {
-        ops::DeployFollower follower(&render, &clock);
+        DeployFollower follower(&render, &clock);
         follower.setIntervals(pollMs, pollMs);
-        QObject::connect(&follower, &ops::DeployFollower::statusChanged, &follower,
-                         [&](const ops::RenderDeploy& d) {
-                             if (!json && d.status != deploy.status) {
-                                 printOut(tr("  %1").arg(d.statusText()));
-                             }
+        QObject::connect(&follower, &DeployFollower::statusChanged, &follower,
+                         [&](const RenderDeploy& d) {
+                             if (!json() && d.status != deploy.status)
+                                 print(tr("  %1\n").arg(d.statusText()));
+                             std::fflush(stdout);
                              deploy = d;
                          });
-        QObject::connect(&follower, &ops::DeployFollower::problem, &follower,
+        QObject::connect(&follower, &DeployFollower::problem, &follower,
                          [&](const QString& message, qint64) {
-                             if (!json) {
-                                 printErr(message);
-                             }
+                             if (!json())
+                                 printError(message);
                          });
-        QObject::connect(&follower, &ops::DeployFollower::finished, &loop, &QEventLoop::quit);
-        follower.follow(connection->serviceId, deploy);
-        if (follower.isFollowing()) {
-            loop.exec();
-        }
+        QObject::connect(&follower, &DeployFollower::finished, &follower, [&] { quitLoop(); });
+        follower.follow(connection.serviceId, deploy);
+        waitUntil([&] { return !follower.isFollowing(); });
         deploy = follower.deploy();
-        if (!deploy.isLive()) {
-            exitCode = 1;
-        }
+        if (!deploy.isLive())
+            exitCode = int(ExitCode::CheckFailed);
     }
-    ops::DeployAudit::record(&audit, &clock, connection->targetName,
-                             QLatin1String(ops::DeployAudit::kTrigger), deploy.id, details,
-                             !wait             ? QStringLiteral("ok: %1").arg(deploy.status)
-                             : deploy.isLive() ? QStringLiteral("ok: live")
-                                               : QStringLiteral("failed: %1").arg(deploy.status));
+    DeployAudit::record(&audit, &clock, audited, QLatin1String(DeployAudit::kTrigger), deploy.id,
+                        details,
+                        !wait             ? QStringLiteral("ok: %1").arg(deploy.status)
+                        : deploy.isLive() ? QStringLiteral("ok: live")
+                                          : QStringLiteral("failed: %1").arg(deploy.status));
     out.insert(QStringLiteral("deploy"), deploy.toJson());
     if (verify && deploy.isLive()) {
-        ops::DeployVerifier verifier(&network, &clock);
-        verifier.setBaseUrl(connection->gatewayUrl);
-        verifier.setApiKey(connection->gatewayKey);
-        QObject::connect(&verifier, &ops::DeployVerifier::stepFinished, &verifier,
-                         [&](int, const ops::VerifyStepResult& s) {
-                             if (!json) {
-                                 printOut(QStringLiteral("  [%1] %2 — %3")
-                                              .arg(ops::VerifyStepResult::outcomeName(s.outcome),
-                                                   s.name, s.detail));
-                             }
-                         });
-        QObject::connect(&verifier, &ops::DeployVerifier::finished, &loop, &QEventLoop::quit);
+        DeployVerifier verifier(&network, &clock);
+        verifier.setBaseUrl(gateway.target.baseUrl);
+        verifier.setApiKey(QString::fromUtf8(gateway.apiKey));
+        verifier.setTimeoutMs(gateway.timeoutMs);
+        QObject::connect(
+            &verifier, &DeployVerifier::stepFinished, &verifier,
+            [&](int, const VerifyStepResult& s) {
+                if (!json())
+                    print(QStringLiteral("  [%1] %2 — %3\n")
+                              .arg(VerifyStepResult::outcomeName(s.outcome), s.name, s.detail));
+                std::fflush(stdout);
+            });
+        bool verified = false;
+        QObject::connect(&verifier, &DeployVerifier::finished, &verifier, [&] {
+            verified = true;
+            quitLoop();
+        });
         verifier.start();
-        loop.exec();
-        const ops::VerifyReport& report = verifier.report();
+        waitUntil([&] { return verified; });
+        const VerifyReport& report = verifier.report();
         QJsonObject reportJson = verifyReportJson(report);
         out.insert(QStringLiteral("verification"), reportJson);
         reportJson.insert(QStringLiteral("deploy"), deploy.id);
-        ops::DeployAudit::record(&audit, &clock, connection->targetName,
-                                 QLatin1String(ops::DeployAudit::kVerify), deploy.id, reportJson,
-                                 report.passed ? QStringLiteral("ok") : QStringLiteral("failed"));
-        if (!json) {
-            printOut(report.summary());
-        }
+        DeployAudit::record(&audit, &clock, audited, QLatin1String(DeployAudit::kVerify), deploy.id,
+                            reportJson,
+                            report.passed ? QStringLiteral("ok") : QStringLiteral("failed"));
+        if (!json())
+            print(report.summary() + QLatin1Char('\n'));
         if (!report.passed) {
-            exitCode = 1;
-            if (!json) {
-                printOut(tr("To roll back, use the console's Deploys page (an API rollback "
-                            "leaves auto-deploy on: the next push redeploys the change)."));
-            }
+            exitCode = int(ExitCode::CheckFailed);
+            if (!json())
+                print(tr("To roll back, use the console's Deploys page (an API rollback leaves "
+                         "auto-deploy on: the next push redeploys the change).\n"));
         }
     }
-    if (json) {
+    if (json()) {
         out.insert(QStringLiteral("exit_code"), exitCode);
-        std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+        printJson(out);
     } else if (wait) {
-        printOut(deploy.isLive() ? tr("deploy %1 is live").arg(deploy.id)
-                                 : tr("deploy %1 finished %2").arg(deploy.id, deploy.statusText()));
+        print(deploy.isLive() ? tr("deploy %1 is live\n").arg(deploy.id)
+                              : tr("deploy %1 finished %2\n").arg(deploy.id, deploy.statusText()));
     }
     return exitCode;
 }
+
+} // namespace ops

@@ -2,11 +2,18 @@
 
 #include "models/metrics/MetricsText.h"
 
+#include <QCoreApplication>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <ostream>
 #include <sstream>
@@ -81,15 +88,9 @@ void appendJsonValue(std::string& out, double value)
     out += formatValue(value);
 }
 
-int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::ostream& err)
+int printParsedMetrics(std::string_view body, const ParseCommandOptions& options, std::ostream& out,
+                       std::ostream& err)
 {
-    std::ifstream file(options.path, std::ios::binary);
-    if (!file) {
-        err << "bhiv-ops parse: cannot open " << options.path << "\n";
-        return 2;
-    }
-    const std::string body((std::istreambuf_iterator<char>(file)),
-                           std::istreambuf_iterator<char>());
     MetricsFormat format = detectMetricsFormat(body, {});
     if (format == MetricsFormat::PrometheusText && endsWith(options.path, ".openmetrics"))
         format = MetricsFormat::OpenMetrics;
@@ -102,8 +103,12 @@ int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::
     }
     std::string line;
     if (options.json) {
+        out << '[';
+        bool firstSample = true;
         for (const MetricSample& s : result.samples) {
             line.clear();
+            line += firstSample ? "\n" : ",\n";
+            firstSample = false;
             line += "{\"name\": ";
             appendJsonString(line, s.name);
             line += ", \"labels\": {";
@@ -120,9 +125,10 @@ int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::
             appendJsonValue(line, s.value);
             line += ", \"timestamp_ms\": ";
             line += s.timestampMs ? std::to_string(*s.timestampMs) : std::string("null");
-            line += "}\n";
+            line += "}";
             out << line;
         }
+        out << (result.samples.empty() ? "]\n" : "\n]\n");
     } else {
         static constexpr std::string_view kFormatNames[] = {"Prometheus text", "OpenMetrics",
                                                             "JSON stub"};
@@ -172,28 +178,70 @@ int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::
     return 0;
 }
 
-int runParseCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
+int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::ostream& err)
 {
-    ParseCommandOptions options;
-    for (int i = 0; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--json") {
-            options.json = true;
-        } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
-            err << "bhiv-ops parse: unknown option " << arg << "\nusage: parse FILE [--json]\n";
+    std::string body;
+    if (options.path == "-") {
+        body.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        std::error_code ec;
+        if (std::filesystem::is_directory(options.path, ec)) {
+            err << "bhiv-ops parse: " << options.path << " is a directory, not a metrics body\n";
             return 2;
-        } else if (options.path.empty()) {
-            options.path = std::string(arg);
-        } else {
-            err << "usage: parse FILE [--json]\n";
+        }
+        std::ifstream file(options.path, std::ios::binary);
+        if (!file) {
+            err << "bhiv-ops parse: cannot open " << options.path << ": " << std::strerror(errno)
+                << "\n";
+            return 2;
+        }
+        body.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+        if (file.bad()) {
+            err << "bhiv-ops parse: cannot read " << options.path << "\n";
             return 2;
         }
     }
-    if (options.path.empty()) {
-        err << "usage: parse FILE [--json]\n";
-        return 2;
-    }
-    return runParseCommand(options, out, err);
+    return printParsedMetrics(body, options, out, err);
+}
+
+ParseCommand::ParseCommand()
+    : CliCommand(QStringLiteral("parse"),
+                 QCoreApplication::translate(
+                     "parse", "Parse a /metrics body (Prometheus text, OpenMetrics or the JSON "
+                              "stub; gzip is inflated) and print its samples. FILE - reads "
+                              "stdin."))
+{
+    setSyntax(QStringLiteral("parse FILE|-"));
+    addJsonOption(QCoreApplication::translate(
+        "parse", "Print one JSON array of samples: {\"name\", \"labels\", \"value\", "
+                 "\"timestamp_ms\"}; [] when there are none."));
+}
+
+int ParseCommand::execute()
+{
+    const QStringList files = positional();
+    if (files.size() != 1)
+        return fail(ExitCode::Usage,
+                    files.isEmpty()
+                        ? QCoreApplication::translate("parse", "parse needs a FILE (- for stdin)")
+                        : QCoreApplication::translate("parse", "parse takes one FILE, not %1")
+                              .arg(files.size()));
+    ParseCommandOptions options;
+    options.path = files.constFirst().toStdString();
+    options.json = json();
+    std::ostringstream err;
+    const int exit = runParseCommand(options, std::cout, err);
+    std::cout.flush();
+    // Errors as the other verbs give them, also as {"error": ...} with --json when nothing
+    // could be read.
+    const std::string errors = err.str();
+    if (exit == 2)
+        return fail(
+            ExitCode::CouldNotRun,
+            QString::fromStdString(errors).trimmed().remove(QStringLiteral("bhiv-ops parse: ")),
+            QStringLiteral("file"));
+    std::fputs(errors.c_str(), stderr);
+    return exit;
 }
 
 } // namespace ops

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/cli/CliCommand.h"
+
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -7,20 +9,31 @@
 namespace ops {
 
 struct ParseCommandOptions {
-    std::string path;
+    std::string path; // "-": stdin
     bool json = false;
 };
 
-// `bhiv-ops parse FILE [--json]`: reads FILE (gzip inflated), chooses the format by content
-// (OpenMetrics when the body ends in "# EOF" or the name ends in ".openmetrics", the JSON stub
-// when it starts with '{'), and prints every sample: with json, one object a line
-// {"name", "labels", "value" (number or "NaN"/"+Inf"/"-Inf"), "timestamp_ms" (int or null)};
-// otherwise a readable table. Errors go to err. Returns 0 on success, 1 when the body was
-// rejected or had malformed lines, 2 when the file cannot be read.
+// Parses body (from options.path, which names it in messages and hints the format) and prints
+// every sample. The format is chosen by content (OpenMetrics when the body ends in "# EOF" or
+// the name ends in ".openmetrics", the JSON stub when it starts with '{'). With json: one JSON
+// array, a sample a line, {"name", "labels", "value" (number or "NaN"/"+Inf"/"-Inf"),
+// "timestamp_ms" (int or null)}; "[]" for a body without samples. Otherwise a readable table.
+// Errors go to err. Returns 0 on success, 1 when the body was rejected or had malformed lines.
+int printParsedMetrics(std::string_view body, const ParseCommandOptions& options, std::ostream& out,
+                       std::ostream& err);
+
+// Reads options.path (a file, or stdin for "-") and prints it as printParsedMetrics does;
+// 2 when it cannot be read (missing, a directory, unreadable).
 int runParseCommand(const ParseCommandOptions& options, std::ostream& out, std::ostream& err);
 
-// Parses argv-style arguments (without the verb): FILE [--json]. Returns 2 on a usage error.
-int runParseCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+// `bhiv-ops parse FILE|- [--json]`.
+class ParseCommand : public CliCommand {
+public:
+    ParseCommand();
+
+protected:
+    int execute() override;
+};
 
 // JSON text of one string (quotes included), UTF-8 passed through, control characters escaped.
 void appendJsonString(std::string& out, std::string_view text);

@@ -4,31 +4,40 @@
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
 #include "models/net/TargetPollerOptions.h"
-#include "models/secrets/KeychainSecretStore.h"
-#include "models/targets/TargetStore.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QTimer>
-#include <cstdio>
-#include <optional>
+
+namespace ops {
 
 namespace {
 
-QByteArray humanReport(const ops::TargetMonitor& monitor, const QUrl& url)
+// A URL with a path that answers 404: most likely a route was given instead of the base.
+QString baseUrlHint(const QUrl& url, int healthHttpStatus)
+{
+    const QString path = url.path();
+    if (healthHttpStatus != 404 || path.isEmpty() || path == u"/")
+        return {};
+    QUrl base = url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
+                             QUrl::RemoveUserInfo);
+    return QStringLiteral("--url is the gateway's base URL, without a route: %1/health/detailed "
+                          "answered 404; try %2")
+        .arg(path, base.toString());
+}
+
+QString humanReport(const TargetMonitor& monitor, const QUrl& url, const QString& hint)
 {
     QString out;
-    out += QStringLiteral("gateway:  %1\n").arg(url.toString());
-    out += QStringLiteral("state:    %1").arg(ops::connectionStateName(monitor.state()));
+    out += QStringLiteral("gateway:  %1\n").arg(url.toString(QUrl::RemoveUserInfo));
+    out += QStringLiteral("state:    %1").arg(connectionStateName(monitor.state()));
     if (!monitor.stateDetail().isEmpty())
         out += QStringLiteral(" (%1)").arg(monitor.stateDetail());
     out += QLatin1Char('\n');
-    out += QStringLiteral("dialect:  %1").arg(ops::dialectName(monitor.dialect()));
+    out += QStringLiteral("dialect:  %1").arg(dialectName(monitor.dialect()));
     if (!monitor.gatewayVersion().isEmpty())
         out += QStringLiteral(" (version %1)").arg(monitor.gatewayVersion());
     out += QLatin1Char('\n');
@@ -40,46 +49,49 @@ QByteArray humanReport(const ops::TargetMonitor& monitor, const QUrl& url)
         out += QStringLiteral("latency:  unknown\n");
     if (monitor.hasHealth()) {
         out += QStringLiteral("components:\n");
-        for (const ops::ComponentHealth& c : monitor.health().components) {
+        for (const ComponentHealth& c : monitor.health().components) {
             QStringList details;
-            for (const ops::HealthDetail& d : c.details)
+            for (const HealthDetail& d : c.details)
                 details << d.key + QStringLiteral("=") + d.value;
             out += QStringLiteral("  %1 %2 %3\n")
                        .arg(c.name, -20)
-                       .arg(ops::healthStateName(c.state), -9)
+                       .arg(healthStateName(c.state), -9)
                        .arg(details.join(QLatin1Char(' ')));
         }
     }
     if (!monitor.metricsProblem().isEmpty())
         out += QStringLiteral("metrics:  %1\n").arg(monitor.metricsProblem());
-    return out.toUtf8();
+    if (!hint.isEmpty())
+        out += QStringLiteral("hint:     %1\n").arg(hint);
+    return out;
 }
 
-QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64 checkedMs)
+QJsonObject jsonReport(const TargetMonitor& monitor, const QUrl& url, qint64 checkedMs,
+                       const QString& hint)
 {
     QJsonObject components;
     QJsonObject componentDetails;
     if (monitor.hasHealth()) {
-        for (const ops::ComponentHealth& c : monitor.health().components) {
-            components.insert(c.name, ops::healthStateName(c.state));
+        for (const ComponentHealth& c : monitor.health().components) {
+            components.insert(c.name, healthStateName(c.state));
             QJsonObject details;
             if (!c.rawStatus.isEmpty())
                 details.insert(QStringLiteral("status"), c.rawStatus);
-            for (const ops::HealthDetail& d : c.details)
+            for (const HealthDetail& d : c.details)
                 details.insert(d.key, d.value);
             componentDetails.insert(c.name, details);
         }
     }
     QJsonObject root{
-        {QStringLiteral("url"), url.toString()},
-        {QStringLiteral("state"), ops::connectionStateName(monitor.state())},
+        {QStringLiteral("url"), url.toString(QUrl::RemoveUserInfo)},
+        {QStringLiteral("state"), connectionStateName(monitor.state())},
         {QStringLiteral("detail"), monitor.stateDetail()},
-        {QStringLiteral("dialect"), ops::dialectName(monitor.dialect())},
+        {QStringLiteral("dialect"), dialectName(monitor.dialect())},
         {QStringLiteral("gateway_version"), monitor.gatewayVersion()},
         {QStringLiteral("components"), components},
         {QStringLiteral("component_details"), componentDetails},
         {QStringLiteral("overall"), monitor.hasHealth()
-                                        ? QJsonValue(ops::healthStateName(monitor.health().worst()))
+                                        ? QJsonValue(healthStateName(monitor.health().worst()))
                                         : QJsonValue()},
         {QStringLiteral("latency_avg_s"), monitor.latestLatencySeconds()
                                               ? QJsonValue(*monitor.latestLatencySeconds())
@@ -89,121 +101,68 @@ QByteArray jsonReport(const ops::TargetMonitor& monitor, const QUrl& url, qint64
         {QStringLiteral("checked_at"),
          QDateTime::fromMSecsSinceEpoch(checkedMs, Qt::UTC).toString(Qt::ISODateWithMs)},
     };
-    return QJsonDocument(root).toJson(QJsonDocument::Compact) + '\n';
+    if (!hint.isEmpty())
+        root.insert(QStringLiteral("hint"), hint);
+    return root;
 }
 
 } // namespace
 
-int runStatusCommand(const QStringList& arguments)
+StatusCommand::StatusCommand()
+    : CliCommand(QStringLiteral("status"),
+                 QCoreApplication::translate("status", "Poll a gateway once and print its state."))
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QCoreApplication::translate("status", "Poll a gateway once and print its state."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("status"), QString());
-    const QCommandLineOption urlOption(QStringLiteral("url"),
-                                       QCoreApplication::translate("status", "Gateway base URL."),
-                                       QStringLiteral("URL"));
-    const QCommandLineOption jsonOption(
-        QStringLiteral("json"), QCoreApplication::translate("status", "Print one JSON object."));
-    const QCommandLineOption timeoutOption(
-        QStringLiteral("timeout"),
-        QCoreApplication::translate("status", "Seconds to wait for an answer (default 20)."),
-        QStringLiteral("SECONDS"), QStringLiteral("20"));
-    const QCommandLineOption targetOption(
-        QStringLiteral("target"),
-        QCoreApplication::translate("status", "A saved target (see bhiv-ops targets list)."),
-        QStringLiteral("NAME"));
-    const QCommandLineOption allowHttpOption(
-        QStringLiteral("allow-http"),
-        QCoreApplication::translate("status", "With --url: allow plain http to a host that is not "
-                                              "loopback."));
-    parser.addOptions({urlOption, targetOption, allowHttpOption, jsonOption, timeoutOption});
-    if (!parser.parse(arguments)) {
-        std::fprintf(stderr, "bhiv-ops status: %s\n", qPrintable(parser.errorText()));
-        return 3;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return 0;
-    }
-    // --target NAME: a saved target, with its API key from the keychain; --url: an ad-hoc one.
-    std::optional<ops::Target> target;
-    if (parser.isSet(targetOption)) {
-        ops::TargetStore store;
-        QString error;
-        if (!store.load(&error)) {
-            std::fprintf(stderr, "bhiv-ops status: %s\n", qPrintable(error));
-            return 3;
-        }
-        target = store.find(parser.value(targetOption));
-        if (!target) {
-            std::fprintf(stderr, "bhiv-ops status: no target named %s (bhiv-ops targets list)\n",
-                         qPrintable(parser.value(targetOption)));
-            return 3;
-        }
-    }
-    const QUrl url = target ? target->baseUrl : QUrl::fromUserInput(parser.value(urlOption));
-    if ((!target && !parser.isSet(urlOption)) || !url.isValid() ||
-        (url.scheme() != u"http" && url.scheme() != u"https")) {
-        std::fprintf(stderr,
-                     "bhiv-ops status: --url http(s)://HOST[:PORT] or --target NAME is required\n");
-        return 3;
-    }
-    bool ok = false;
-    const double timeoutS = parser.value(timeoutOption).toDouble(&ok);
-    if (!ok || timeoutS <= 0) {
-        std::fprintf(stderr, "bhiv-ops status: --timeout takes a positive number of seconds\n");
-        return 3;
-    }
+    addGatewayOptions(20);
+    addJsonOption();
+}
+
+int StatusCommand::execute()
+{
+    CliFailure failure;
+    const auto gateway = resolveGateway(&failure);
+    if (!gateway)
+        return fail(failure);
+    const QUrl url = gateway->target.baseUrl;
 
     QNetworkAccessManager network;
-    ops::SystemClock clock;
-    ops::PollerOptions options;
-    if (target) {
-        ops::KeychainSecretStore secrets;
-        const ops::SecretResult key =
-            readSecretSync(secrets, ops::secretKeyGatewayApiKey(target->name));
-        if (!key.ok() && key.error != ops::SecretError::NotFound)
-            std::fprintf(stderr, "bhiv-ops status: polling without the API key: %s\n",
-                         qPrintable(ops::secretErrorMessage(key.error)));
-        options = ops::pollerOptionsFor(*target, key.value);
-    }
-    options.baseUrl = url;
-    if (!target)
-        options.allowPlainHttp = parser.isSet(allowHttpOption);
-    options.readTimeoutMs = int(timeoutS * 1000);
+    SystemClock clock;
+    PollerOptions options = pollerOptionsFor(gateway->target, gateway->apiKey);
+    options.readTimeoutMs = gateway->timeoutMs;
     options.connectTimeoutMs = std::min(options.readTimeoutMs, options.connectTimeoutMs);
     options.wakeTimeoutMs = options.readTimeoutMs;
     options.maxBackoffMs = options.intervalMs;
-    ops::Poller poller(&network, &clock, options);
-    ops::TargetMonitor monitor(&poller, &clock);
+    Poller poller(&network, &clock, options);
+    TargetMonitor monitor(&poller, &clock);
 
-    QEventLoop loop;
     qint64 checkedMs = 0;
-    QObject::connect(&poller, &ops::Poller::pollFinished, &loop,
-                     [&](const ops::PollResult& result) {
-                         checkedMs = result.finishedMs;
-                         loop.quit();
-                     });
+    int healthHttpStatus = 0;
+    QObject::connect(&poller, &Poller::pollFinished, &poller, [&](const PollResult& result) {
+        checkedMs = result.finishedMs;
+        healthHttpStatus = result.healthHttpStatus;
+        quitLoop();
+    });
+    QTimer::singleShot(0, &poller, &Poller::pollNow);
     // A last guard in case a request outlives every timeout the poller sets.
-    QTimer::singleShot(int(timeoutS * 1000) + 5000, &loop, &QEventLoop::quit);
-    QTimer::singleShot(0, &poller, &ops::Poller::pollNow);
-    loop.exec();
+    waitUntil([&] { return checkedMs != 0; }, gateway->timeoutMs + 5000);
     poller.stop();
     if (checkedMs == 0)
         checkedMs = clock.nowMs();
 
-    const QByteArray report =
-        parser.isSet(jsonOption) ? jsonReport(monitor, url, checkedMs) : humanReport(monitor, url);
-    std::fwrite(report.constData(), 1, size_t(report.size()), stdout);
-    std::fflush(stdout);
+    const QString hint = baseUrlHint(url, healthHttpStatus);
+    if (json())
+        printJson(jsonReport(monitor, url, checkedMs, hint));
+    else
+        print(humanReport(monitor, url, hint));
     switch (monitor.state()) {
-    case ops::ConnectionState::Up:
-        return 0;
-    case ops::ConnectionState::Degraded:
-        return 1;
+    case ConnectionState::Up:
+        return int(ExitCode::Ok);
+    case ConnectionState::Degraded:
+        return int(ExitCode::CheckFailed);
+    case ConnectionState::AuthFailed:
+        return int(ExitCode::Auth);
     default:
-        return 2;
+        return int(ExitCode::CouldNotRun);
     }
 }
+
+} // namespace ops

@@ -1,7 +1,17 @@
 #pragma once
 
-#include <QStringList>
+#include "app/cli/CliCommand.h"
 
-// `bhiv-ops status --url URL [--json] [--timeout SECONDS]`: one poll, printed.
-// Exit 0 when up, 1 when degraded, 2 for any other state, 3 for a usage error.
-int runStatusCommand(const QStringList& arguments);
+namespace ops {
+
+// `bhiv-ops status --url URL | --target NAME [--api-key-stdin] [--json] [--timeout SECONDS]`:
+// one poll, printed. Exit 0 up, 1 degraded, 2 any other state, 4 the key was refused.
+class StatusCommand : public CliCommand {
+public:
+    StatusCommand();
+
+protected:
+    int execute() override;
+};
+
+} // namespace ops

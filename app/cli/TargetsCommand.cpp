@@ -1,122 +1,43 @@
 #include "app/cli/TargetsCommand.h"
 
 #include "models/domain/Clock.h"
-#include "models/domain/Target.h"
 #include "models/net/HttpFetch.h"
 #include "models/net/Poller.h"
 #include "models/net/TargetPollerOptions.h"
 #include "models/secrets/KeychainSecretStore.h"
-#include "models/targets/TargetStore.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QEventLoop>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QSaveFile>
 #include <QTimer>
-#include <cstdio>
-#include <iostream>
-#include <string>
+
+namespace ops {
 
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitNotAnswering = 2;
-constexpr int kExitUsage = 3;
-constexpr int kExitAuth = 4;
-constexpr int kExitKeychain = 5;
 
 QString tr(const char* text)
 {
     return QCoreApplication::translate("targets", text);
 }
 
-void printErr(const QString& text)
+// One line per target: "* name  url  (flags)", the star on the last watched.
+QString targetLine(const Target& target, bool lastWatched)
 {
-    std::fprintf(stderr, "bhiv-ops targets: %s\n", qPrintable(text));
-}
-
-void printOut(const QString& text)
-{
-    std::fputs(text.toUtf8().constData(), stdout);
-    std::fflush(stdout);
-}
-
-int keychainFailure(const ops::SecretResult& result, const QString& what)
-{
-    printErr(tr("%1: %2").arg(what, ops::secretErrorMessage(result.error)));
-    if (!result.errorText.isEmpty())
-        printErr(tr("keychain said: %1").arg(result.errorText));
-    return kExitKeychain;
-}
-
-// The key from stdin: the first line, without its line ending. Never echoed.
-QByteArray readKeyFromStdin()
-{
-    std::string line;
-    std::getline(std::cin, line);
-    while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
-        line.pop_back();
-    return QByteArray::fromStdString(line).trimmed();
-}
-
-bool loadStore(ops::TargetStore& store)
-{
-    QString error;
-    if (!store.load(&error)) {
-        printErr(error);
-        return false;
-    }
-    return true;
-}
-
-bool saveStore(const ops::TargetStore& store)
-{
-    QString error;
-    if (!store.save(&error)) {
-        printErr(error);
-        return false;
-    }
-    return true;
-}
-
-int list(ops::TargetStore& store, bool json)
-{
-    if (json) {
-        QJsonArray array;
-        for (const ops::Target& target : store.targets())
-            array.append(target.toJson());
-        printOut(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)) +
-                 QLatin1Char('\n'));
-        return kExitOk;
-    }
-    if (store.targets().isEmpty()) {
-        printOut(tr("no targets; add one with: bhiv-ops targets add NAME --url URL\n"));
-        return kExitOk;
-    }
-    for (const ops::Target& target : store.targets()) {
-        QStringList flags;
-        if (target.dialect != ops::Dialect::Unknown)
-            flags << tr("dialect %1").arg(ops::dialectName(target.dialect));
-        flags << tr("every %1 s").arg(target.intervalMs / 1000.0);
-        if (target.readOnly)
-            flags << tr("read-only");
-        if (target.allowPlainHttp)
-            flags << tr("plain http allowed");
-        if (!target.trustedCertSha256.isEmpty())
-            flags << tr("trusts SHA-256 %1").arg(ops::formatFingerprint(target.trustedCertSha256));
-        printOut(QStringLiteral("%1%2  %3  (%4)\n")
-                     .arg(target.name == store.lastWatched() ? QStringLiteral("* ")
-                                                             : QStringLiteral("  "),
-                          target.name, target.baseUrl.toString(),
-                          flags.join(QStringLiteral(", "))));
-    }
-    return kExitOk;
+    QStringList flags;
+    if (target.dialect != Dialect::Unknown)
+        flags << tr("dialect %1").arg(dialectName(target.dialect));
+    flags << tr("every %1 s").arg(target.intervalMs / 1000.0);
+    if (target.readOnly)
+        flags << tr("read-only");
+    if (target.allowPlainHttp)
+        flags << tr("plain http allowed");
+    if (!target.trustedCertSha256.isEmpty())
+        flags << tr("trusts SHA-256 %1").arg(formatFingerprint(target.trustedCertSha256));
+    return QStringLiteral("%1%2  %3  (%4)\n")
+        .arg(lastWatched ? QStringLiteral("* ") : QStringLiteral("  "), target.name,
+             target.baseUrl.toString(QUrl::RemoveUserInfo), flags.join(QStringLiteral(", ")));
 }
 
 struct AuthProbe {
@@ -127,7 +48,7 @@ struct AuthProbe {
 };
 
 // GET /v1/jobs with the key, under the same TLS and plain-http rules as the poller.
-AuthProbe probeAuthenticatedRoute(QNetworkAccessManager* network, const ops::PollerOptions& options,
+AuthProbe probeAuthenticatedRoute(QNetworkAccessManager* network, const PollerOptions& options,
                                   int timeoutMs)
 {
     QUrl url = options.baseUrl;
@@ -142,20 +63,20 @@ AuthProbe probeAuthenticatedRoute(QNetworkAccessManager* network, const ops::Pol
     request.setRawHeader("User-Agent", QByteArray("bhiv-ops/") + OPS_VERSION);
     if (!options.apiKey.isEmpty())
         request.setRawHeader("Authorization", QByteArray("Bearer ") + options.apiKey);
-    ops::HttpFetch::Limits limits;
+    HttpFetch::Limits limits;
     limits.connectTimeoutMs = options.connectTimeoutMs;
     limits.readTimeoutMs = timeoutMs;
     limits.maxBodyBytes = 4 * 1024 * 1024;
     limits.trustedCertSha256 = options.trustedCertSha256;
     limits.allowPlainHttp = options.allowPlainHttp;
-    ops::HttpFetch fetch(network, request, limits);
+    HttpFetch fetch(network, request, limits);
     QEventLoop loop;
     fetch.onDone = [&loop] { loop.quit(); };
     QTimer::singleShot(0, &fetch, [&fetch] { fetch.start(); });
     QTimer::singleShot(timeoutMs + 5000, &loop, &QEventLoop::quit);
     loop.exec();
     AuthProbe probe;
-    if (fetch.outcome() == ops::HttpFetch::Outcome::Http) {
+    if (fetch.outcome() == HttpFetch::Outcome::Http) {
         probe.httpStatus = fetch.httpStatus();
         QString message;
         const QJsonObject body = QJsonDocument::fromJson(fetch.body()).object();
@@ -174,409 +95,459 @@ AuthProbe probeAuthenticatedRoute(QNetworkAccessManager* network, const ops::Pol
     return probe;
 }
 
-int test(const ops::Target& target, bool json, double timeoutS)
-{
-    ops::KeychainSecretStore secrets;
-    const ops::SecretResult key = readSecretSync(secrets, ops::secretKeyGatewayApiKey(target.name));
-    QString keyState;
-    if (key.ok())
-        keyState = tr("stored in the keychain");
-    else if (key.error == ops::SecretError::NotFound)
-        keyState = tr("none stored");
-    else
-        keyState = tr("keychain unavailable (%1); testing without a key")
-                       .arg(ops::secretErrorName(key.error));
-    if (!key.ok() && key.error != ops::SecretError::NotFound)
-        printErr(ops::secretErrorMessage(key.error));
+// What `targets test` found: one poll of health and metrics, and the authenticated route.
+struct TestFindings {
+    ConnectionState state = ConnectionState::Timeout;
+    QString detail;
+    Dialect dialect = Dialect::Unknown;
+    PollResult poll;
+    AuthProbe auth;
+    SecretResult key;
 
+    bool metricsOk() const { return poll.metricsHttpStatus >= 200 && poll.metricsHttpStatus < 300; }
+};
+
+TestFindings probeTarget(const Target& target, const SecretResult& key, int timeoutMs)
+{
+    TestFindings findings;
+    findings.key = key;
     QNetworkAccessManager network;
-    ops::SystemClock clock;
-    ops::PollerOptions options = ops::pollerOptionsFor(target, key.value);
-    options.readTimeoutMs = int(timeoutS * 1000);
+    SystemClock clock;
+    PollerOptions options = pollerOptionsFor(target, key.value);
+    options.readTimeoutMs = timeoutMs;
     options.connectTimeoutMs = std::min(options.readTimeoutMs, options.connectTimeoutMs);
     options.wakeTimeoutMs = options.readTimeoutMs;
-    ops::Poller poller(&network, &clock, options);
-    ops::PollResult result;
+    Poller poller(&network, &clock, options);
     bool finished = false;
     {
         QEventLoop loop;
-        QObject::connect(&poller, &ops::Poller::pollFinished, &loop, [&](const ops::PollResult& r) {
-            result = r;
+        QObject::connect(&poller, &Poller::pollFinished, &loop, [&](const PollResult& r) {
+            findings.poll = r;
             finished = true;
             loop.quit();
         });
-        QTimer::singleShot(int(timeoutS * 1000) + 5000, &loop, &QEventLoop::quit);
-        QTimer::singleShot(0, &poller, &ops::Poller::pollNow);
+        QTimer::singleShot(timeoutMs + 5000, &loop, &QEventLoop::quit);
+        QTimer::singleShot(0, &poller, &Poller::pollNow);
         loop.exec();
         poller.stop();
     }
-    const ops::ConnectionState state = finished ? result.state : ops::ConnectionState::Timeout;
-    const QString detail = finished ? result.detail : tr("no answer in time");
-    const AuthProbe auth = probeAuthenticatedRoute(&network, options, options.readTimeoutMs);
-    const bool healthOk = ops::isAnswering(state);
-    const bool metricsOk = result.metricsHttpStatus >= 200 && result.metricsHttpStatus < 300;
+    findings.state = finished ? findings.poll.state : ConnectionState::Timeout;
+    findings.detail = finished ? findings.poll.detail : tr("no answer in time");
+    findings.dialect = poller.dialect();
+    findings.auth = probeAuthenticatedRoute(&network, options, timeoutMs);
+    return findings;
+}
 
-    if (json) {
-        const QJsonObject root{
-            {QStringLiteral("target"), target.name},
-            {QStringLiteral("url"), target.baseUrl.toString()},
-            {QStringLiteral("state"), ops::connectionStateName(state)},
-            {QStringLiteral("detail"), detail},
-            {QStringLiteral("dialect"), ops::dialectName(poller.dialect())},
-            {QStringLiteral("health_http_status"), result.healthHttpStatus},
-            {QStringLiteral("metrics_http_status"), result.metricsHttpStatus},
-            {QStringLiteral("auth_route"), QStringLiteral("GET /v1/jobs")},
-            {QStringLiteral("auth_http_status"), auth.httpStatus},
-            {QStringLiteral("auth_detail"), auth.detail},
-            {QStringLiteral("api_key"), key.ok() ? QStringLiteral("stored")
-                                        : key.error == ops::SecretError::NotFound
-                                            ? QStringLiteral("none")
-                                            : ops::secretErrorName(key.error)},
-            {QStringLiteral("rejected_cert_sha256"),
-             ops::formatFingerprint(result.rejectedCertSha256)},
-        };
-        printOut(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Compact)) +
-                 QLatin1Char('\n'));
-    } else {
-        QString out;
-        out += tr("target:   %1 (%2)\n").arg(target.name, target.baseUrl.toString());
-        out += tr("state:    %1").arg(ops::connectionStateName(state));
-        if (!detail.isEmpty())
-            out += QStringLiteral(" (%1)").arg(detail);
-        out += QLatin1Char('\n');
-        out += tr("dialect:  %1\n").arg(ops::dialectName(poller.dialect()));
-        out += tr("health:   %1\n")
-                   .arg(result.healthHttpStatus
-                            ? QStringLiteral("HTTP %1").arg(result.healthHttpStatus)
-                            : tr("no answer"));
-        out += tr("metrics:  %1\n")
-                   .arg(result.metricsHttpStatus
-                            ? QStringLiteral("HTTP %1").arg(result.metricsHttpStatus)
-                            : tr("no answer"));
-        out += tr("auth:     GET /v1/jobs: %1\n").arg(auth.detail);
-        out += tr("api key:  %1\n").arg(keyState);
-        if (!result.rejectedCertSha256.isEmpty())
-            out += tr("to trust this certificate: bhiv-ops targets trust %1 --fingerprint %2\n")
-                       .arg(target.name, ops::formatFingerprint(result.rejectedCertSha256));
-        printOut(out);
-    }
-    if (state == ops::ConnectionState::AuthFailed || auth.authFailed())
-        return kExitAuth;
-    return healthOk && metricsOk && auth.ok() ? kExitOk : kExitNotAnswering;
+QString keyStateName(const SecretResult& key)
+{
+    return key.ok()                             ? QStringLiteral("stored")
+           : key.error == SecretError::NotFound ? QStringLiteral("none")
+                                                : secretErrorName(key.error);
+}
+
+QJsonObject findingsJson(const Target& target, const TestFindings& f)
+{
+    return QJsonObject{
+        {QStringLiteral("target"), target.name},
+        {QStringLiteral("url"), target.baseUrl.toString(QUrl::RemoveUserInfo)},
+        {QStringLiteral("state"), connectionStateName(f.state)},
+        {QStringLiteral("detail"), f.detail},
+        {QStringLiteral("dialect"), dialectName(f.dialect)},
+        {QStringLiteral("health_http_status"), f.poll.healthHttpStatus},
+        {QStringLiteral("metrics_http_status"), f.poll.metricsHttpStatus},
+        {QStringLiteral("auth_route"), QStringLiteral("GET /v1/jobs")},
+        {QStringLiteral("auth_http_status"), f.auth.httpStatus},
+        {QStringLiteral("auth_detail"), f.auth.detail},
+        {QStringLiteral("api_key"), keyStateName(f.key)},
+        {QStringLiteral("rejected_cert_sha256"), formatFingerprint(f.poll.rejectedCertSha256)},
+    };
+}
+
+QString findingsText(const Target& target, const TestFindings& f)
+{
+    const auto httpOrNothing = [](int status) {
+        return status ? QStringLiteral("HTTP %1").arg(status) : tr("no answer");
+    };
+    QString keyState;
+    if (f.key.ok())
+        keyState = tr("stored in the keychain");
+    else if (f.key.error == SecretError::NotFound)
+        keyState = tr("none stored");
+    else
+        keyState = tr("keychain unavailable (%1); testing without a key")
+                       .arg(secretErrorName(f.key.error));
+    QString out;
+    out +=
+        tr("target:   %1 (%2)\n").arg(target.name, target.baseUrl.toString(QUrl::RemoveUserInfo));
+    out += tr("state:    %1").arg(connectionStateName(f.state));
+    if (!f.detail.isEmpty())
+        out += QStringLiteral(" (%1)").arg(f.detail);
+    out += QLatin1Char('\n');
+    out += tr("dialect:  %1\n").arg(dialectName(f.dialect));
+    out += tr("health:   %1\n").arg(httpOrNothing(f.poll.healthHttpStatus));
+    out += tr("metrics:  %1\n").arg(httpOrNothing(f.poll.metricsHttpStatus));
+    out += tr("auth:     GET /v1/jobs: %1\n").arg(f.auth.detail);
+    out += tr("api key:  %1\n").arg(keyState);
+    if (!f.poll.rejectedCertSha256.isEmpty())
+        out += tr("to trust this certificate: bhiv-ops targets trust %1 --fingerprint %2\n")
+                   .arg(target.name, formatFingerprint(f.poll.rejectedCertSha256));
+    return out;
 }
 
 } // namespace
 
-int runTargetsCommand(const QStringList& arguments)
+TargetsCommand::TargetsCommand()
+    : CliCommand(
+          QStringLiteral("targets"),
+          tr("Manage the saved gateway targets. Secrets go to the OS keychain, never to a file.\n\n"
+             "  targets list [--json]\n"
+             "  targets add NAME --url URL [--api-key-stdin] [--read-only] [--dialect D]\n"
+             "              [--interval S] [--allow-http] [--fingerprint HEX] [--replace]\n"
+             "  targets remove NAME\n"
+             "  targets test NAME [--json] [--timeout S]   health, metrics and GET /v1/jobs\n"
+             "  targets trust NAME --fingerprint HEX       trust this TLS certificate (SHA-256)\n"
+             "  targets untrust NAME\n"
+             "  targets set-key NAME [--for WHAT]          read a key from stdin: the gateway API\n"
+             "                                             key, or --for prometheus / "
+             "alertmanager\n"
+             "                                             (Bearer token or basic-auth password)\n"
+             "  targets export FILE|-                      JSON, without secrets (- : stdout)\n"
+             "  targets import FILE|- [--replace]          (- : stdin)"))
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        tr("Manage the saved gateway targets. Secrets go to the OS keychain, never to a file.\n\n"
-           "  targets list [--json]\n"
-           "  targets add NAME --url URL [--api-key-stdin] [--read-only] [--dialect D]\n"
-           "              [--interval S] [--allow-http] [--fingerprint HEX] [--replace]\n"
-           "  targets remove NAME\n"
-           "  targets test NAME [--json] [--timeout S]   health, metrics and GET /v1/jobs\n"
-           "  targets trust NAME --fingerprint HEX       trust this TLS certificate (SHA-256)\n"
-           "  targets untrust NAME\n"
-           "  targets set-key NAME [--for WHAT]          read a key from stdin: the gateway API\n"
-           "                                             key, or --for prometheus / alertmanager\n"
-           "                                             (Bearer token or basic-auth password)\n"
-           "  targets export FILE                        JSON, without secrets\n"
-           "  targets import FILE [--replace]\n\n"
-           "Exit codes: 0 ok, 1 failed, 2 gateway not answering as it should, 3 usage,\n"
-           "4 authentication failed, 5 keychain unavailable."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("targets"), QString());
-    const QCommandLineOption jsonOption(QStringLiteral("json"), tr("Print JSON."));
-    const QCommandLineOption urlOption(QStringLiteral("url"), tr("Gateway base URL."),
-                                       QStringLiteral("URL"));
-    const QCommandLineOption keyStdinOption(
-        QStringLiteral("api-key-stdin"),
-        tr("Read the gateway API key from the first line of stdin into the keychain."));
-    const QCommandLineOption readOnlyOption(QStringLiteral("read-only"),
-                                            tr("A viewer's target: no workflows, no deploys."));
-    const QCommandLineOption dialectOption(QStringLiteral("dialect"),
-                                           tr("auto (default), plan, modular or monolith."),
-                                           QStringLiteral("D"), QStringLiteral("auto"));
-    const QCommandLineOption intervalOption(QStringLiteral("interval"),
-                                            tr("Seconds between polls (default 5)."),
-                                            QStringLiteral("S"), QStringLiteral("5"));
-    const QCommandLineOption allowHttpOption(
-        QStringLiteral("allow-http"), tr("Allow plain http to a host that is not loopback."));
-    const QCommandLineOption fingerprintOption(QStringLiteral("fingerprint"),
-                                               tr("SHA-256 of the TLS certificate to trust (hex)."),
-                                               QStringLiteral("HEX"));
-    const QCommandLineOption replaceOption(QStringLiteral("replace"),
-                                           tr("Replace targets of the same name."));
-    const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
-                                           tr("test: seconds to wait for each answer."),
-                                           QStringLiteral("S"), QStringLiteral("20"));
-    const QCommandLineOption forOption(
-        QStringLiteral("for"), tr("set-key: gateway (default), prometheus or alertmanager."),
-        QStringLiteral("WHAT"), QStringLiteral("gateway"));
-    parser.addOptions({jsonOption, urlOption, keyStdinOption, readOnlyOption, dialectOption,
-                       intervalOption, allowHttpOption, fingerprintOption, replaceOption,
-                       timeoutOption, forOption});
-    if (!parser.parse(arguments)) {
-        printErr(parser.errorText());
-        return kExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return kExitOk;
-    }
-    const QStringList positional = parser.positionalArguments().mid(1); // after "targets"
-    const QString action = positional.value(0);
-    const QString name = positional.value(1);
-    const auto needName = [&]() {
-        if (name.isEmpty()) {
-            printErr(tr("%1 needs a target name (or file)").arg(action));
-            return false;
-        }
-        return true;
-    };
+    setSyntax(QStringLiteral("targets ACTION [NAME|FILE]"));
+    addJsonOption();
+    addOptions({
+        {QStringLiteral("url"), tr("Gateway base URL."), QStringLiteral("URL")},
+        {QStringLiteral("api-key-stdin"),
+         tr("Read the gateway API key from stdin into the keychain (a prompt without echo on a "
+            "terminal).")},
+        {QStringLiteral("read-only"), tr("A viewer's target: no workflows, no deploys.")},
+        {QStringLiteral("dialect"), tr("auto (default), plan, modular or monolith."),
+         QStringLiteral("D"), QStringLiteral("auto")},
+        {QStringLiteral("interval"), tr("Seconds between polls (default 5)."), QStringLiteral("S"),
+         QStringLiteral("5")},
+        {QStringLiteral("allow-http"), tr("Allow plain http to a host that is not loopback.")},
+        {QStringLiteral("fingerprint"), tr("SHA-256 of the TLS certificate to trust (hex)."),
+         QStringLiteral("HEX")},
+        {QStringLiteral("replace"), tr("Replace targets of the same name.")},
+        {QStringLiteral("timeout"), tr("test: seconds to wait for each answer (default 20)."),
+         QStringLiteral("S"), QStringLiteral("20")},
+        {QStringLiteral("for"), tr("set-key: gateway (default), prometheus or alertmanager."),
+         QStringLiteral("WHAT"), QStringLiteral("gateway")},
+    });
+}
 
-    ops::TargetStore store;
-    if (!loadStore(store))
-        return kExitFailed;
+int TargetsCommand::execute()
+{
+    const QString action = positional().value(0);
+    const QString name = positional().value(1);
+    static const QStringList actions{
+        QStringLiteral("list"),    QStringLiteral("add"),    QStringLiteral("remove"),
+        QStringLiteral("test"),    QStringLiteral("trust"),  QStringLiteral("untrust"),
+        QStringLiteral("set-key"), QStringLiteral("export"), QStringLiteral("import")};
+    if (!action.isEmpty() && !actions.contains(action))
+        return fail(ExitCode::Usage,
+                    tr("unknown action %1 (%2)").arg(action, actions.join(QStringLiteral(", "))));
+    if (action != u"list" && !action.isEmpty() && name.isEmpty())
+        return fail(ExitCode::Usage,
+                    action == u"export" || action == u"import"
+                        ? tr("%1 needs a file (- for %2)")
+                              .arg(action, action == u"export" ? tr("stdout") : tr("stdin"))
+                        : tr("%1 needs a target name").arg(action));
+    QString error;
+    if (!m_store.load(&error))
+        return fail(ExitCode::CouldNotRun, error, QStringLiteral("file"));
 
     if (action.isEmpty() || action == u"list")
-        return list(store, parser.isSet(jsonOption));
-
-    if (action == u"add") {
-        if (!needName())
-            return kExitUsage;
-        if (!ops::Target::isValidName(name)) {
-            printErr(tr("a name is 1-64 letters, digits, '.', '_' or '-'"));
-            return kExitUsage;
-        }
-        if (store.find(name) && !parser.isSet(replaceOption)) {
-            printErr(tr("target %1 exists already (use --replace to change it)").arg(name));
-            return kExitFailed;
-        }
-        ops::Target target = store.find(name).value_or(ops::Target{});
-        target.name = name;
-        if (!parser.isSet(urlOption) && target.baseUrl.isEmpty()) {
-            printErr(tr("add needs --url URL"));
-            return kExitUsage;
-        }
-        if (parser.isSet(urlOption))
-            target.baseUrl = QUrl::fromUserInput(parser.value(urlOption));
-        const QString dialect = parser.value(dialectOption);
-        if (dialect == u"auto") {
-            target.dialect = ops::Dialect::Unknown;
-        } else if (const auto parsed = ops::dialectFromName(dialect);
-                   parsed && *parsed != ops::Dialect::Unknown) {
-            target.dialect = *parsed;
-        } else {
-            printErr(tr("--dialect is auto, plan, modular or monolith"));
-            return kExitUsage;
-        }
-        bool ok = false;
-        const double interval = parser.value(intervalOption).toDouble(&ok);
-        if (!ok || interval < 0.1 || interval > 3600) {
-            printErr(tr("--interval takes 0.1 to 3600 seconds"));
-            return kExitUsage;
-        }
-        target.intervalMs = int(interval * 1000);
-        target.readOnly = parser.isSet(readOnlyOption);
-        target.allowPlainHttp = parser.isSet(allowHttpOption);
-        if (parser.isSet(fingerprintOption)) {
-            const auto fingerprint = ops::parseFingerprint(parser.value(fingerprintOption));
-            if (!fingerprint) {
-                printErr(tr("--fingerprint takes a SHA-256 as 64 hex digits"));
-                return kExitUsage;
-            }
-            target.trustedCertSha256 = *fingerprint;
-        }
-        const QString why = target.validationError();
-        if (!why.isEmpty()) {
-            printErr(why);
-            return kExitUsage;
-        }
-        // The key first: when the keychain is unavailable nothing is saved at all.
-        if (parser.isSet(keyStdinOption)) {
-            const QByteArray key = readKeyFromStdin();
-            if (key.isEmpty()) {
-                printErr(tr("--api-key-stdin: no key on stdin"));
-                return kExitUsage;
-            }
-            ops::KeychainSecretStore secrets;
-            const ops::SecretResult written =
-                writeSecretSync(secrets, ops::secretKeyGatewayApiKey(name), key);
-            if (!written.ok())
-                return keychainFailure(written, tr("the API key was not stored"));
-        }
-        QString error;
-        if (!store.upsert(target, &error)) {
-            printErr(error);
-            return kExitUsage;
-        }
-        if (!saveStore(store))
-            return kExitFailed;
-        printOut(tr("target %1 saved%2\n")
-                     .arg(name, parser.isSet(keyStdinOption)
-                                    ? tr("; API key stored in the keychain")
-                                    : QString()));
-        return kExitOk;
-    }
-
-    if (action == u"set-key") {
-        if (!needName())
-            return kExitUsage;
-        if (!store.find(name)) {
-            printErr(tr("no target named %1").arg(name));
-            return kExitFailed;
-        }
-        const QString what = parser.value(forOption);
-        QString entry;
-        if (what == u"gateway")
-            entry = ops::secretKeyGatewayApiKey(name);
-        else if (what == u"prometheus")
-            entry = ops::secretKeyPrometheusCredential(name);
-        else if (what == u"alertmanager")
-            entry = ops::secretKeyAlertmanagerCredential(name);
-        else {
-            printErr(tr("--for takes gateway, prometheus or alertmanager"));
-            return kExitUsage;
-        }
-        const QString label = what == u"gateway" ? tr("API key") : tr("%1 credential").arg(what);
-        const QByteArray key = readKeyFromStdin();
-        ops::KeychainSecretStore secrets;
-        const ops::SecretResult result =
-            key.isEmpty() ? removeSecretSync(secrets, entry) : writeSecretSync(secrets, entry, key);
-        if (!result.ok())
-            return keychainFailure(result, tr("the %1 was not changed").arg(label));
-        printOut(key.isEmpty() ? tr("%1 of %2 removed from the keychain\n").arg(label, name)
-                               : tr("%1 of %2 stored in the keychain\n").arg(label, name));
-        return kExitOk;
-    }
-
-    if (action == u"remove") {
-        if (!needName())
-            return kExitUsage;
-        const auto target = store.find(name);
-        if (!target) {
-            printErr(tr("no target named %1").arg(name));
-            return kExitFailed;
-        }
-        ops::KeychainSecretStore secrets;
-        int status = kExitOk;
-        for (const QString& key : ops::secretKeysOf(*target)) {
-            const ops::SecretResult result = removeSecretSync(secrets, key);
-            if (!result.ok() && result.error != ops::SecretError::NotFound) {
-                keychainFailure(result, tr("could not remove %1 from the keychain").arg(key));
-                status = kExitKeychain;
-            }
-        }
-        store.remove(name);
-        if (!saveStore(store))
-            return kExitFailed;
-        printOut(tr("target %1 removed\n").arg(name));
-        return status;
-    }
-
-    if (action == u"trust" || action == u"untrust") {
-        if (!needName())
-            return kExitUsage;
-        auto target = store.find(name);
-        if (!target) {
-            printErr(tr("no target named %1").arg(name));
-            return kExitFailed;
-        }
-        if (action == u"trust") {
-            const auto fingerprint = ops::parseFingerprint(parser.value(fingerprintOption));
-            if (!fingerprint) {
-                printErr(tr("trust needs --fingerprint with a SHA-256 (64 hex digits)"));
-                return kExitUsage;
-            }
-            target->trustedCertSha256 = *fingerprint;
-        } else {
-            target->trustedCertSha256.clear();
-        }
-        store.upsert(*target);
-        if (!saveStore(store))
-            return kExitFailed;
-        printOut(action == u"trust"
-                     ? tr("%1 trusts the certificate with SHA-256 %2\n")
-                           .arg(name, ops::formatFingerprint(target->trustedCertSha256))
-                     : tr("%1 trusts only the system's certificate authorities\n").arg(name));
-        return kExitOk;
-    }
-
-    if (action == u"test") {
-        if (!needName())
-            return kExitUsage;
-        const auto target = store.find(name);
-        if (!target) {
-            printErr(tr("no target named %1").arg(name));
-            return kExitFailed;
-        }
-        bool ok = false;
-        const double timeoutS = parser.value(timeoutOption).toDouble(&ok);
-        if (!ok || timeoutS <= 0) {
-            printErr(tr("--timeout takes a positive number of seconds"));
-            return kExitUsage;
-        }
-        return test(*target, parser.isSet(jsonOption), timeoutS);
-    }
-
-    if (action == u"export") {
-        if (!needName())
-            return kExitUsage;
-        QSaveFile file(name);
-        if (!file.open(QIODevice::WriteOnly)) {
-            printErr(tr("cannot write %1: %2").arg(name, file.errorString()));
-            return kExitFailed;
-        }
-        file.write(ops::TargetStore::exportJson(store.targets()));
-        if (!file.commit()) {
-            printErr(tr("cannot write %1: %2").arg(name, file.errorString()));
-            return kExitFailed;
-        }
-        printOut(tr("%1 target(s) exported to %2 (without secrets)\n")
-                     .arg(store.targets().size())
-                     .arg(name));
-        return kExitOk;
-    }
-
-    if (action == u"import") {
-        if (!needName())
-            return kExitUsage;
-        QFile file(name);
-        if (!file.open(QIODevice::ReadOnly)) {
-            printErr(tr("cannot read %1: %2").arg(name, file.errorString()));
-            return kExitFailed;
-        }
-        QString error;
-        const auto targets = ops::TargetStore::importJson(file.readAll(), &error);
-        if (!targets) {
-            printErr(tr("%1: %2").arg(name, error));
-            return kExitFailed;
-        }
-        int added = 0;
-        QStringList skipped;
-        for (const ops::Target& target : *targets) {
-            if (store.find(target.name) && !parser.isSet(replaceOption)) {
-                skipped << target.name;
-                continue;
-            }
-            store.upsert(target);
-            ++added;
-        }
-        if (!saveStore(store))
-            return kExitFailed;
-        printOut(tr("%1 target(s) imported").arg(added));
-        if (!skipped.isEmpty())
-            printOut(tr("; kept the existing %1 (use --replace)")
-                         .arg(skipped.join(QStringLiteral(", "))));
-        printOut(tr("; store their API keys with: bhiv-ops targets set-key NAME\n"));
-        return kExitOk;
-    }
-
-    printErr(tr("unknown action %1 (list, add, remove, test, trust, untrust, set-key, export, "
-                "import)")
-                 .arg(action));
-    return kExitUsage;
+        return list();
+    if (action == u"add")
+        return add(name);
+    if (action == u"set-key")
+        return setKey(name);
+    if (action == u"remove")
+        return remove(name);
+    if (action == u"trust" || action == u"untrust")
+        return trust(name, action == u"trust");
+    if (action == u"test")
+        return test(name);
+    if (action == u"export")
+        return exportTo(name);
+    return importFrom(name);
 }
+
+std::optional<Target> TargetsCommand::existing(const QString& name, CliFailure* failure) const
+{
+    auto target = m_store.find(name);
+    if (!target)
+        *failure = {ExitCode::Usage, QStringLiteral("not_found"),
+                    tr("no target named %1 (bhiv-ops targets list)").arg(name)};
+    return target;
+}
+
+bool TargetsCommand::save(CliFailure* failure)
+{
+    QString error;
+    if (m_store.save(&error))
+        return true;
+    *failure = {ExitCode::CouldNotRun, QStringLiteral("file"), error};
+    return false;
+}
+
+int TargetsCommand::keychainFailure(const SecretResult& result, const QString& what)
+{
+    QString message = tr("%1: %2").arg(what, secretErrorMessage(result.error));
+    if (!result.errorText.isEmpty())
+        message += tr(" (keychain said: %1)").arg(result.errorText);
+    return fail(ExitCode::Keychain, message, QStringLiteral("keychain"));
+}
+
+int TargetsCommand::list()
+{
+    if (json()) {
+        QJsonArray array;
+        for (const Target& target : m_store.targets())
+            array.append(target.toJson());
+        printJson(array);
+        return int(ExitCode::Ok);
+    }
+    if (m_store.targets().isEmpty()) {
+        print(tr("no targets; add one with: bhiv-ops targets add NAME --url URL\n"));
+        return int(ExitCode::Ok);
+    }
+    for (const Target& target : m_store.targets())
+        print(targetLine(target, target.name == m_store.lastWatched()));
+    return int(ExitCode::Ok);
+}
+
+std::optional<Target> TargetsCommand::targetFromOptions(const QString& name,
+                                                        CliFailure* failure) const
+{
+    const auto usage = [failure](const QString& message) {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"), message};
+        return std::nullopt;
+    };
+    if (!Target::isValidName(name))
+        return usage(tr("a name is 1-64 letters, digits, '.', '_' or '-'"));
+    if (m_store.find(name) && !isSet(QStringLiteral("replace")))
+        return usage(tr("target %1 exists already (use --replace to change it)").arg(name));
+    Target target = m_store.find(name).value_or(Target{});
+    target.name = name;
+    if (!isSet(QStringLiteral("url")) && target.baseUrl.isEmpty())
+        return usage(tr("add needs --url URL"));
+    if (isSet(QStringLiteral("url"))) {
+        QString error;
+        const auto url = parseGatewayUrl(value(QStringLiteral("url")), &error);
+        if (!url)
+            return usage(tr("--url: %1").arg(error));
+        target.baseUrl = *url;
+    }
+    const QString dialect = value(QStringLiteral("dialect"));
+    if (dialect == u"auto") {
+        target.dialect = Dialect::Unknown;
+    } else if (const auto parsed = dialectFromName(dialect);
+               parsed && *parsed != Dialect::Unknown) {
+        target.dialect = *parsed;
+    } else {
+        return usage(tr("--dialect is auto, plan, modular or monolith"));
+    }
+    const auto interval = secondsOption(QStringLiteral("interval"), 0.1, 3600, failure);
+    if (!interval)
+        return std::nullopt;
+    target.intervalMs = int(*interval * 1000);
+    target.readOnly = isSet(QStringLiteral("read-only"));
+    target.allowPlainHttp = isSet(QStringLiteral("allow-http"));
+    if (isSet(QStringLiteral("fingerprint"))) {
+        const auto fingerprint = parseFingerprint(value(QStringLiteral("fingerprint")));
+        if (!fingerprint)
+            return usage(tr("--fingerprint takes a SHA-256 as 64 hex digits"));
+        target.trustedCertSha256 = *fingerprint;
+    }
+    const QString why = target.validationError();
+    if (!why.isEmpty())
+        return usage(why);
+    return target;
+}
+
+int TargetsCommand::add(const QString& name)
+{
+    CliFailure failure;
+    const auto target = targetFromOptions(name, &failure);
+    if (!target)
+        return fail(failure);
+    // The key first: when the keychain is unavailable nothing is saved at all.
+    const bool withKey = isSet(QStringLiteral("api-key-stdin"));
+    if (withKey) {
+        const QByteArray key = readSecret(tr("API key for %1").arg(name));
+        if (key.isEmpty())
+            return fail(ExitCode::Usage, tr("--api-key-stdin: no key on stdin"));
+        KeychainSecretStore secrets;
+        const SecretResult written = writeSecretSync(secrets, secretKeyGatewayApiKey(name), key);
+        if (!written.ok())
+            return keychainFailure(written, tr("the API key was not stored"));
+    }
+    QString error;
+    if (!m_store.upsert(*target, &error))
+        return fail(ExitCode::Usage, error);
+    if (!save(&failure))
+        return fail(failure);
+    print(tr("target %1 saved%2\n")
+              .arg(name, withKey ? tr("; API key stored in the keychain") : QString()));
+    return int(ExitCode::Ok);
+}
+
+int TargetsCommand::setKey(const QString& name)
+{
+    CliFailure failure;
+    if (!existing(name, &failure))
+        return fail(failure);
+    const QString what = value(QStringLiteral("for"));
+    QString entry;
+    if (what == u"gateway")
+        entry = secretKeyGatewayApiKey(name);
+    else if (what == u"prometheus")
+        entry = secretKeyPrometheusCredential(name);
+    else if (what == u"alertmanager")
+        entry = secretKeyAlertmanagerCredential(name);
+    else
+        return fail(ExitCode::Usage, tr("--for takes gateway, prometheus or alertmanager"));
+    const QString label = what == u"gateway" ? tr("API key") : tr("%1 credential").arg(what);
+    const QByteArray key = readSecret(tr("%1 of %2 (empty: remove)").arg(label, name));
+    KeychainSecretStore secrets;
+    const SecretResult result =
+        key.isEmpty() ? removeSecretSync(secrets, entry) : writeSecretSync(secrets, entry, key);
+    if (!result.ok() && !(key.isEmpty() && result.error == SecretError::NotFound))
+        return keychainFailure(result, tr("the %1 was not changed").arg(label));
+    print(key.isEmpty() ? tr("%1 of %2 removed from the keychain\n").arg(label, name)
+                        : tr("%1 of %2 stored in the keychain\n").arg(label, name));
+    return int(ExitCode::Ok);
+}
+
+int TargetsCommand::remove(const QString& name)
+{
+    CliFailure failure;
+    const auto target = existing(name, &failure);
+    if (!target)
+        return fail(failure);
+    // The secrets first, and the target kept while the keychain cannot be asked: otherwise its
+    // keys would stay behind with nothing left that names them. Without any keychain there
+    // cannot be secrets to remove.
+    KeychainSecretStore secrets;
+    bool noKeychain = false;
+    for (const QString& key : secretKeysOf(*target)) {
+        const SecretResult result = removeSecretSync(secrets, key);
+        if (result.ok() || result.error == SecretError::NotFound)
+            continue;
+        if (result.error == SecretError::NoBackend) {
+            noKeychain = true;
+            break;
+        }
+        return keychainFailure(result,
+                               tr("target %1 kept: its secrets could not be removed").arg(name));
+    }
+    m_store.remove(name);
+    if (!save(&failure))
+        return fail(failure);
+    print(noKeychain ? tr("target %1 removed (no keychain on this system, so no secrets to "
+                          "remove)\n")
+                           .arg(name)
+                     : tr("target %1 removed\n").arg(name));
+    return int(ExitCode::Ok);
+}
+
+int TargetsCommand::trust(const QString& name, bool trusted)
+{
+    CliFailure failure;
+    auto target = existing(name, &failure);
+    if (!target)
+        return fail(failure);
+    if (trusted) {
+        const auto fingerprint = parseFingerprint(value(QStringLiteral("fingerprint")));
+        if (!fingerprint)
+            return fail(ExitCode::Usage,
+                        tr("trust needs --fingerprint with a SHA-256 (64 hex digits)"));
+        target->trustedCertSha256 = *fingerprint;
+    } else {
+        target->trustedCertSha256.clear();
+    }
+    m_store.upsert(*target);
+    if (!save(&failure))
+        return fail(failure);
+    print(trusted ? tr("%1 trusts the certificate with SHA-256 %2\n")
+                        .arg(name, formatFingerprint(target->trustedCertSha256))
+                  : tr("%1 trusts only the system's certificate authorities\n").arg(name));
+    return int(ExitCode::Ok);
+}
+
+int TargetsCommand::test(const QString& name)
+{
+    CliFailure failure;
+    const auto target = existing(name, &failure);
+    if (!target)
+        return fail(failure);
+    const auto timeoutS = secondsOption(QStringLiteral("timeout"), 0.1, 600, &failure);
+    if (!timeoutS)
+        return fail(failure);
+    KeychainSecretStore secrets;
+    const SecretResult key = readSecretSync(secrets, secretKeyGatewayApiKey(target->name));
+    if (!key.ok() && key.error != SecretError::NotFound)
+        printError(secretErrorMessage(key.error));
+    const TestFindings findings = probeTarget(*target, key, int(*timeoutS * 1000));
+    if (json())
+        printJson(findingsJson(*target, findings));
+    else
+        print(findingsText(*target, findings));
+    if (findings.state == ConnectionState::AuthFailed || findings.auth.authFailed())
+        return int(ExitCode::Auth);
+    return isAnswering(findings.state) && findings.metricsOk() && findings.auth.ok()
+               ? int(ExitCode::Ok)
+               : int(ExitCode::CouldNotRun);
+}
+
+int TargetsCommand::exportTo(const QString& path)
+{
+    CliFailure failure;
+    if (!writeOutput(path, TargetStore::exportJson(m_store.targets()), &failure))
+        return fail(failure);
+    // With "-" stdout carries the JSON: the confirmation goes to stderr.
+    const QString done = tr("%1 target(s) exported to %2 (without secrets)")
+                             .arg(m_store.targets().size())
+                             .arg(path == u"-" ? tr("stdout") : path);
+    if (path == u"-")
+        note(done);
+    else
+        print(done + QLatin1Char('\n'));
+    return int(ExitCode::Ok);
+}
+
+int TargetsCommand::importFrom(const QString& path)
+{
+    CliFailure failure;
+    QByteArray data;
+    if (!readInput(path, &data, &failure))
+        return fail(failure);
+    QString error;
+    const auto targets = TargetStore::importJson(data, &error);
+    if (!targets)
+        return fail(ExitCode::CouldNotRun, tr("%1: %2").arg(path, error), QStringLiteral("file"));
+    int added = 0;
+    QStringList skipped;
+    for (const Target& target : *targets) {
+        if (m_store.find(target.name) && !isSet(QStringLiteral("replace"))) {
+            skipped << target.name;
+            continue;
+        }
+        m_store.upsert(target);
+        ++added;
+    }
+    if (!save(&failure))
+        return fail(failure);
+    QString done = tr("%1 target(s) imported").arg(added);
+    if (!skipped.isEmpty())
+        done +=
+            tr("; kept the existing %1 (use --replace)").arg(skipped.join(QStringLiteral(", ")));
+    done += tr("; store their API keys with: bhiv-ops targets set-key NAME\n");
+    print(done);
+    return int(ExitCode::Ok);
+}
+
+} // namespace ops

@@ -1,12 +1,42 @@
 #pragma once
 
-#include <QStringList>
+#include "app/cli/CliCommand.h"
+#include "models/domain/Target.h"
+#include "models/secrets/SecretStore.h"
+#include "models/targets/TargetStore.h"
 
-// `bhiv-ops targets ...`: manage the saved targets from scripts.
+namespace ops {
+
+// `bhiv-ops targets ACTION ...`: manage the saved targets from scripts.
 //   list [--json] | add NAME --url URL [--api-key-stdin] [--read-only] [--dialect D]
 //   [--interval S] [--allow-http] [--fingerprint HEX] [--replace] | remove NAME |
 //   test NAME [--json] [--timeout S] | trust NAME --fingerprint HEX | untrust NAME |
-//   set-key NAME (key on stdin) | export FILE | import FILE [--replace]
-// Exit codes: 0 ok; 1 failed (unknown target, file error); 2 test: the gateway did not answer
-// as it should; 3 usage; 4 test: authentication failed; 5 the keychain is unavailable.
-int runTargetsCommand(const QStringList& arguments);
+//   set-key NAME [--for WHAT] (key on stdin) | export FILE|- | import FILE|- [--replace]
+// Exit codes: the table of CliCommand (test: 2 not answering as it should, 4 key refused).
+class TargetsCommand : public CliCommand {
+public:
+    TargetsCommand();
+
+protected:
+    int execute() override;
+
+private:
+    int list();
+    int add(const QString& name);
+    int setKey(const QString& name);
+    int remove(const QString& name);
+    int trust(const QString& name, bool trusted);
+    int test(const QString& name);
+    int exportTo(const QString& path);
+    int importFrom(const QString& path);
+
+    // add: the target the options describe (over the saved one with --replace).
+    std::optional<Target> targetFromOptions(const QString& name, CliFailure* failure) const;
+    std::optional<Target> existing(const QString& name, CliFailure* failure) const;
+    bool save(CliFailure* failure);
+    int keychainFailure(const SecretResult& result, const QString& what);
+
+    TargetStore m_store;
+};
+
+} // namespace ops

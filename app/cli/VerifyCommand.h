@@ -1,16 +1,25 @@
 #pragma once
 
-#include <QStringList>
+#include "app/cli/CliCommand.h"
 
-// `bhiv-ops verify --url URL [--api-key-stdin] [--json] [--checks FILE] [--soak N ...]`:
-// runs the deployment checklist (replaces the plan's verify-deployment.sh).
-// Exit 0 when every check passed, 1 when a check failed, 2 when it could not run.
-int runVerifyCommand(const QStringList& arguments);
-
-namespace ops {
-struct VerifyReport;
-}
 class QJsonObject;
 
+namespace ops {
+
+struct VerifyReport;
+
+// `bhiv-ops verify --url URL | --target NAME [--api-key-stdin] [--json] [--checks FILE]
+// [--soak N ...]`: runs the deployment checklist (replaces the plan's verify-deployment.sh).
+// Exit 0 every check passed, 1 a check failed, 2 could not run, 3 usage.
+class VerifyCommand : public CliCommand {
+public:
+    VerifyCommand();
+
+protected:
+    int execute() override;
+};
+
 // The report as JSON ({"passed", "could_not_run", "summary", "checks": [...], "soak"}).
-QJsonObject verifyReportJson(const ops::VerifyReport& report);
+QJsonObject verifyReportJson(const VerifyReport& report);
+
+} // namespace ops

@@ -1,150 +1,36 @@
 #include "app/cli/WorkflowsCommand.h"
 
 #include "models/audit/AuditLog.h"
-#include "models/domain/Dialect.h"
-#include "models/health/HealthDecoder.h"
+#include "models/domain/Clock.h"
 #include "models/itemmodels/WorkflowListModel.h"
 #include "models/net/Poller.h"
+#include "models/net/TargetPollerOptions.h"
 #include "models/workflows/WorkflowClient.h"
 #include "models/workflows/WorkflowTracker.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QTimer>
-#include <algorithm>
+
 #include <cstdio>
-#include <iostream>
-#include <optional>
-#include <string>
+
+namespace ops {
 
 namespace {
-
-enum Exit { ExitOk = 0, ExitWorkflowFailed = 1, ExitError = 2, ExitUsage = 3 };
 
 QString tr(const char* text)
 {
     return QCoreApplication::translate("WorkflowsCommand", text);
 }
 
-void out(const QString& text)
-{
-    std::fputs(text.toLocal8Bit().constData(), stdout);
-    std::fflush(stdout);
-}
-
-void err(const QString& text)
-{
-    std::fprintf(stderr, "bhiv-ops: %s\n", text.toLocal8Bit().constData());
-}
-
-// Everything a workflow verb needs to reach a gateway. The targets work adds --target NAME here:
-// buildConnection is the one place that turns options into a connection.
-struct WorkflowConnection {
-    QUrl url;
-    ops::Dialect dialect = ops::Dialect::Unknown; // Unknown: detect from /health/detailed
-    QByteArray apiKey;
-    bool readOnly = false;
-    QString targetName;
-    int timeoutMs = 15000;
-    QString auditPath; // empty: the default audit log
-};
-
-void addConnectionOptions(QCommandLineParser& parser)
-{
-    parser.addOptions({
-        {QStringLiteral("url"), tr("Gateway base URL."), QStringLiteral("URL")},
-        {QStringLiteral("dialect"),
-         tr("Gateway dialect: plan, modular or monolith (default: detect)."),
-         QStringLiteral("DIALECT")},
-        {QStringLiteral("api-key-stdin"), tr("Read the API key (Bearer) from standard input.")},
-        {QStringLiteral("read-only"), tr("Treat the target as read-only (refuse changes).")},
-        {QStringLiteral("timeout"), tr("Seconds to wait for each answer (default 15)."),
-         QStringLiteral("SECONDS")},
-        {QStringLiteral("audit-db"), tr("Audit log file (default: the console's)."),
-         QStringLiteral("FILE")},
-    });
-}
-
-std::optional<WorkflowConnection> buildConnection(const QCommandLineParser& parser, QString* error)
-{
-    WorkflowConnection c;
-    if (!parser.isSet(QStringLiteral("url"))) {
-        *error = tr("say which gateway: --url URL");
-        return std::nullopt;
-    }
-    c.url = QUrl::fromUserInput(parser.value(QStringLiteral("url")));
-    if (!c.url.isValid() || (c.url.scheme() != u"http" && c.url.scheme() != u"https")) {
-        *error = tr("--url needs an http(s) URL");
-        return std::nullopt;
-    }
-    c.targetName = c.url.toString(QUrl::RemoveUserInfo);
-    if (parser.isSet(QStringLiteral("dialect"))) {
-        const auto d = ops::dialectFromName(parser.value(QStringLiteral("dialect")));
-        if (!d || *d == ops::Dialect::Unknown) {
-            *error = tr("--dialect is plan, modular or monolith");
-            return std::nullopt;
-        }
-        c.dialect = *d;
-    }
-    if (parser.isSet(QStringLiteral("timeout"))) {
-        bool ok = false;
-        const double s = parser.value(QStringLiteral("timeout")).toDouble(&ok);
-        if (!ok || s <= 0 || s > 600) {
-            *error = tr("--timeout takes 0.1 to 600 seconds");
-            return std::nullopt;
-        }
-        c.timeoutMs = static_cast<int>(s * 1000);
-    }
-    if (parser.isSet(QStringLiteral("api-key-stdin"))) {
-        std::string line;
-        std::getline(std::cin, line);
-        c.apiKey = QByteArray::fromStdString(line).trimmed();
-    }
-    c.readOnly = parser.isSet(QStringLiteral("read-only"));
-    c.auditPath = parser.value(QStringLiteral("audit-db"));
-    return c;
-}
-
-// One GET /health/detailed to learn the dialect (the monolith takes a second to answer).
-ops::Dialect detectDialect(QNetworkAccessManager& network, const WorkflowConnection& c)
-{
-    QUrl url = c.url;
-    QString base = url.path();
-    while (base.endsWith(QLatin1Char('/')))
-        base.chop(1);
-    url.setPath(base + QStringLiteral("/health/detailed"));
-    QNetworkRequest request(url);
-    if (!c.apiKey.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + c.apiKey);
-    QNetworkReply* reply = network.get(request);
-    QEventLoop loop;
-    QTimer::singleShot(std::max(c.timeoutMs, 3000), &loop, &QEventLoop::quit);
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    if (!reply->isFinished()) {
-        reply->abort();
-        reply->deleteLater();
-        return ops::Dialect::Unknown;
-    }
-    const QByteArray body = reply->readAll();
-    const QString version = QString::fromUtf8(reply->rawHeader("X-Gateway-Version"));
-    reply->deleteLater();
-    const ops::HealthDecodeResult health = ops::decodeHealth(body);
-    return ops::detectDialect(health.ok ? std::optional(health.snapshot) : std::nullopt, {}, {},
-                              version);
-}
-
-QJsonObject workflowJson(const ops::Workflow& wf)
+QJsonObject workflowJson(const Workflow& wf)
 {
     QJsonArray steps;
-    for (const ops::WorkflowStep& s : wf.steps) {
+    for (const WorkflowStep& s : wf.steps) {
         QJsonObject o{{QStringLiteral("step_id"), s.id},
                       {QStringLiteral("name"), s.name},
                       {QStringLiteral("status"), s.status}};
@@ -169,7 +55,7 @@ QJsonObject workflowJson(const ops::Workflow& wf)
                        {QStringLiteral("steps"), steps}};
 }
 
-QString workflowLine(const ops::Workflow& wf)
+QString workflowLine(const Workflow& wf)
 {
     const qint64 t = wf.startedMs > 0 ? wf.startedMs : wf.createdMs;
     return QStringLiteral("%1  %2 %3 %4 %5 %6\n")
@@ -183,7 +69,7 @@ QString workflowLine(const ops::Workflow& wf)
         .arg(wf.currentStep());
 }
 
-void printWorkflowDetail(const ops::Workflow& wf)
+QString workflowDetail(const Workflow& wf)
 {
     QString text;
     text += tr("workflow: %1\ntype:     %2\nstatus:   %3\nsteps:    %4/%5\n")
@@ -192,281 +78,415 @@ void printWorkflowDetail(const ops::Workflow& wf)
                 .arg(wf.totalSteps());
     const qint64 d = wf.durationMs(QDateTime::currentMSecsSinceEpoch());
     if (d >= 0)
-        text += tr("duration: %1\n").arg(ops::formatDurationMs(d));
+        text += tr("duration: %1\n").arg(formatDurationMs(d));
     for (int i = 0; i < wf.steps.size(); ++i) {
-        const ops::WorkflowStep& s = wf.steps.at(i);
+        const WorkflowStep& s = wf.steps.at(i);
         text += QStringLiteral("  %1. %2 %3").arg(i + 1).arg(s.name, -22).arg(s.status);
         if (!s.error.isEmpty())
             text += QStringLiteral("  (%1)").arg(s.error);
         text += QLatin1Char('\n');
     }
-    out(text);
+    return text;
 }
 
-int errorExit(const ops::WorkflowResult& r)
+// When a step changed, by the gateway's own times when it gives them (a step seen late still
+// shows when it happened), else now.
+QString stepTime(const WorkflowStep& step)
 {
-    err(r.error);
-    return ExitError;
+    const qint64 ms = step.completedMs > 0 ? step.completedMs
+                      : step.startedMs > 0 ? step.startedMs
+                                           : QDateTime::currentMSecsSinceEpoch();
+    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss.zzz"));
 }
 
-// Follows one workflow to its end, printing each step as it changes.
-int follow(ops::WorkflowClient& client, const QString& id, bool json)
+QString nowTime()
 {
-    ops::WorkflowTracker tracker(&client);
-    tracker.setIntervals(200, 2000);
-    QEventLoop loop;
-    int exitCode = ExitError;
+    return QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz"));
+}
+
+} // namespace
+
+WorkflowsCommand::WorkflowsCommand()
+    : CliCommand(QStringLiteral("workflows"),
+                 tr("Workflows on a BHIV gateway:\n"
+                    "  workflows list [--status S] [--type T]\n"
+                    "  workflows launch TYPE [--metadata JSON] [--wait]\n"
+                    "  workflows status ID\n"
+                    "  workflows cancel ID\n"
+                    "  workflows rerun ID [--wait]   (where the gateway has no re-run route: "
+                    "a new\n"
+                    "                                 workflow of the same type and metadata)"))
+{
+    setSyntax(QStringLiteral("workflows ACTION [TYPE|ID]"));
+    addGatewayOptions(15);
+    addJsonOption();
+    addOptions({
+        {QStringLiteral("read-only"), tr("Treat the target as read-only (refuse changes).")},
+        {QStringLiteral("audit-db"), tr("Audit log file (default: the console's)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("metadata"), tr("Metadata of the launch, a JSON object."),
+         QStringLiteral("JSON")},
+        {QStringLiteral("wait"),
+         tr("Follow the workflow to its end, printing each step as it happens; exit 0 "
+            "completed, 1 failed or cancelled.")},
+        {QStringLiteral("status"), tr("list: only workflows with this status."),
+         QStringLiteral("STATUS")},
+        {QStringLiteral("type"), tr("list: only workflows of this type."), QStringLiteral("TYPE")},
+    });
+}
+
+WorkflowResult WorkflowsCommand::call(WorkflowClient& client, const Call& start)
+{
+    WorkflowResult result;
+    bool answered = false;
+    start([&](const WorkflowResult& r) {
+        result = r;
+        answered = true;
+        quitLoop();
+    });
+    // The client's own timeout ends every call; the guard only catches a lost answer.
+    if (!waitUntil([&] { return answered; }, client.timeoutMs() + 10000)) {
+        result.kind = WorkflowResult::Kind::Timeout;
+        result.error = tr("no answer within %1 s").arg(client.timeoutMs() / 1000.0);
+    }
+    return result;
+}
+
+std::optional<Dialect> WorkflowsCommand::detectDialect(const CliGateway& gateway,
+                                                       CliFailure* failure)
+{
+    // One poll, as `status` does: it tells the dialect, and when there is no answer, why.
+    QNetworkAccessManager network;
+    SystemClock clock;
+    PollerOptions options = pollerOptionsFor(gateway.target, gateway.apiKey);
+    options.readTimeoutMs = std::max(gateway.timeoutMs, 3000);
+    options.connectTimeoutMs = std::min(options.readTimeoutMs, options.connectTimeoutMs);
+    options.wakeTimeoutMs = options.readTimeoutMs;
+    Poller poller(&network, &clock, options);
+    std::optional<PollResult> poll;
+    QObject::connect(&poller, &Poller::pollFinished, &poller, [&](const PollResult& r) {
+        poll = r;
+        quitLoop();
+    });
+    QTimer::singleShot(0, &poller, &Poller::pollNow);
+    waitUntil([&] { return poll.has_value(); }, options.readTimeoutMs * 2 + 5000);
+    poller.stop();
+    const QString where = gateway.displayName();
+    if (!poll) {
+        *failure = {ExitCode::CouldNotRun, QStringLiteral("timeout"),
+                    tr("%1 did not answer in time").arg(where)};
+        return std::nullopt;
+    }
+    if (poll->dialect != Dialect::Unknown)
+        return poll->dialect;
+    if (poll->state == ConnectionState::AuthFailed) {
+        *failure = {ExitCode::Auth, QStringLiteral("auth_failed"),
+                    tr("%1 refused the key: %2").arg(where, poll->detail)};
+        return std::nullopt;
+    }
+    if (!isAnswering(poll->state)) {
+        *failure = {ExitCode::CouldNotRun, connectionStateName(poll->state),
+                    tr("%1: %2 (%3)").arg(where, connectionStateName(poll->state), poll->detail)};
+        return std::nullopt;
+    }
+    *failure = {ExitCode::CouldNotRun, QStringLiteral("unknown_dialect"),
+                tr("%1 answers, but not like a BHIV gateway of a known dialect; say which it "
+                   "is with --dialect plan|modular|monolith")
+                    .arg(where)};
+    return std::nullopt;
+}
+
+int WorkflowsCommand::failResult(const WorkflowResult& r)
+{
+    using Kind = WorkflowResult::Kind;
+    switch (r.kind) {
+    case Kind::Ok:
+        return int(ExitCode::Ok);
+    case Kind::NoWorkflowApi:
+        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("no_workflow_api"));
+    case Kind::ReadOnly:
+        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("read_only"));
+    case Kind::Unsupported:
+        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("unsupported"));
+    case Kind::Invalid:
+        return fail(ExitCode::Usage, r.error, QStringLiteral("invalid"));
+    case Kind::HttpError:
+        if (r.httpStatus == 401 || r.httpStatus == 403)
+            return fail(ExitCode::Auth, r.error, QStringLiteral("auth_failed"));
+        if (r.httpStatus == 404)
+            return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("not_found"));
+        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("http_%1").arg(r.httpStatus));
+    case Kind::NetworkError:
+        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("unreachable"));
+    case Kind::Timeout:
+        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("timeout"));
+    case Kind::UnknownOutcome:
+        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("unknown_outcome"));
+    case Kind::BadReply:
+        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("bad_response"));
+    }
+    return fail(ExitCode::CouldNotRun, r.error);
+}
+
+int WorkflowsCommand::execute()
+{
+    const QString action = positional().value(0);
+    const QString subject = positional().value(1);
+    static const QStringList actions{QStringLiteral("list"), QStringLiteral("launch"),
+                                     QStringLiteral("status"), QStringLiteral("cancel"),
+                                     QStringLiteral("rerun")};
+    if (!actions.contains(action))
+        return fail(
+            ExitCode::Usage,
+            action.isEmpty()
+                ? tr("workflows takes one of: %1").arg(actions.join(QStringLiteral(", ")))
+                : tr("unknown action %1 (%2)").arg(action, actions.join(QStringLiteral(", "))));
+    if (action != u"list" && subject.isEmpty())
+        return fail(ExitCode::Usage, action == u"launch"
+                                         ? tr("workflows launch needs a TYPE")
+                                         : tr("workflows %1 needs a workflow ID").arg(action));
+    QJsonObject metadata;
+    if (isSet(QStringLiteral("metadata"))) {
+        QJsonParseError pe{};
+        const QJsonDocument doc =
+            QJsonDocument::fromJson(value(QStringLiteral("metadata")).toUtf8(), &pe);
+        if (pe.error != QJsonParseError::NoError || !doc.isObject())
+            return fail(ExitCode::Usage,
+                        tr("--metadata is not a JSON object (%1 at offset %2)")
+                            .arg(pe.error != QJsonParseError::NoError ? pe.errorString()
+                                                                      : tr("not an object"))
+                            .arg(pe.offset));
+        metadata = doc.object();
+    }
+    CliFailure failure;
+    const auto gateway = resolveGateway(&failure);
+    if (!gateway)
+        return fail(failure);
+    Dialect dialect = gateway->target.dialect;
+    if (dialect == Dialect::Unknown) {
+        const auto detected = detectDialect(*gateway, &failure);
+        if (!detected)
+            return fail(failure);
+        dialect = *detected;
+    }
+
+    QNetworkAccessManager network;
+    WorkflowClient client(&network, gateway->target.baseUrl, dialect, gateway->apiKey,
+                          gateway->target.readOnly || isSet(QStringLiteral("read-only")));
+    client.setTargetName(gateway->displayName());
+    client.setTimeoutMs(gateway->timeoutMs);
+    AuditLog audit(value(QStringLiteral("audit-db")));
+    if (action != u"list" && action != u"status") {
+        if (audit.open())
+            client.setAuditLog(&audit);
+        else
+            printError(tr("audit log unavailable: %1").arg(audit.errorString()));
+    }
+    if (!client.capabilities().available)
+        return fail(ExitCode::CouldNotRun, client.unavailableText(),
+                    QStringLiteral("no_workflow_api"));
+
+    if (action == u"list")
+        return list(client);
+    if (action == u"status")
+        return status(client, subject);
+    if (action == u"launch")
+        return launch(client, subject, metadata);
+    if (action == u"cancel")
+        return cancel(client, subject);
+    return rerun(client, subject);
+}
+
+int WorkflowsCommand::list(WorkflowClient& client)
+{
+    const WorkflowResult result = call(client, [&](auto done) {
+        client.list(value(QStringLiteral("status")), value(QStringLiteral("type")), 0, done);
+    });
+    if (!result.ok())
+        return failResult(result);
+    if (json()) {
+        QJsonArray list;
+        for (const Workflow& wf : std::as_const(result.workflows))
+            list.append(workflowJson(wf));
+        printJson(QJsonObject{{QStringLiteral("workflow_api"), true},
+                              {QStringLiteral("dialect"), dialectName(client.dialect())},
+                              {QStringLiteral("workflows"), list},
+                              {QStringLiteral("total"), list.size()}});
+        return int(ExitCode::Ok);
+    }
+    print(QStringLiteral("%1  %2 %3 %4 %5 %6\n")
+              .arg(tr("ID"), -12)
+              .arg(tr("TYPE"), -22)
+              .arg(tr("STATUS"), -10)
+              .arg(tr("STEPS"), -6)
+              .arg(tr("STARTED"), -9)
+              .arg(tr("CURRENT")));
+    for (const Workflow& wf : std::as_const(result.workflows))
+        print(workflowLine(wf));
+    return int(ExitCode::Ok);
+}
+
+int WorkflowsCommand::status(WorkflowClient& client, const QString& id)
+{
+    const WorkflowResult result = call(client, [&](auto done) { client.fetch(id, done); });
+    if (!result.ok()) {
+        if (result.kind == WorkflowResult::Kind::HttpError && result.httpStatus == 404)
+            return fail(ExitCode::CouldNotRun, tr("workflow %1 not found").arg(id),
+                        QStringLiteral("not_found"));
+        return failResult(result);
+    }
+    if (json())
+        printJson(workflowJson(result.workflow));
+    else
+        print(workflowDetail(result.workflow));
+    return int(ExitCode::Ok);
+}
+
+int WorkflowsCommand::launch(WorkflowClient& client, const QString& type,
+                             const QJsonObject& metadata)
+{
+    const WorkflowResult result =
+        call(client, [&](auto done) { client.launch(type, metadata, done); });
+    if (!result.ok()) {
+        // Created but not started (plan): the id is still worth knowing.
+        if (!result.workflowId.isEmpty() && !json())
+            print(result.workflowId + QLatin1Char('\n'));
+        return failResult(result);
+    }
+    return changed(client, result.workflowId, tr("launched"), result.status);
+}
+
+int WorkflowsCommand::cancel(WorkflowClient& client, const QString& id)
+{
+    const WorkflowResult result = call(client, [&](auto done) { client.cancel(id, done); });
+    if (!result.ok())
+        return failResult(result);
+    return changed(client, id, tr("cancel requested for"), result.status, {}, false);
+}
+
+int WorkflowsCommand::rerun(WorkflowClient& client, const QString& id)
+{
+    // Fetched first: an unknown id is "not found", and the type and metadata are at hand for a
+    // gateway without a re-run route.
+    const WorkflowResult original = call(client, [&](auto done) { client.fetch(id, done); });
+    if (!original.ok()) {
+        if (original.kind == WorkflowResult::Kind::HttpError && original.httpStatus == 404)
+            return fail(ExitCode::CouldNotRun, tr("workflow %1 not found").arg(id),
+                        QStringLiteral("not_found"));
+        return failResult(original);
+    }
+    const WorkflowResult result = call(client, [&](auto done) { client.rerun(id, done); });
+    if (result.ok())
+        return changed(client, id, tr("re-run started for"), result.status);
+    const bool noRoute =
+        result.kind == WorkflowResult::Kind::Unsupported ||
+        (result.kind == WorkflowResult::Kind::HttpError && result.httpStatus == 404);
+    if (!noRoute)
+        return failResult(result);
+    const Workflow& wf = original.workflow;
+    note(tr("the gateway has no re-run route: launching a new %1 workflow with the same "
+            "metadata as %2")
+             .arg(wf.type, id));
+    const WorkflowResult launched =
+        call(client, [&](auto done) { client.launch(wf.type, wf.metadata, done); });
+    if (!launched.ok())
+        return failResult(launched);
+    return changed(
+        client, launched.workflowId, tr("re-run of %1 launched as").arg(id), launched.status,
+        QJsonObject{{QStringLiteral("rerun_of"), id}, {QStringLiteral("relaunched"), true}});
+}
+
+int WorkflowsCommand::changed(WorkflowClient& client, const QString& id, const QString& verbDone,
+                              const QString& status, const QJsonObject& extra, bool followable)
+{
+    const bool wait = followable && isSet(QStringLiteral("wait"));
+    if (json() && !wait) {
+        QJsonObject o{{QStringLiteral("workflow_id"), id}, {QStringLiteral("status"), status}};
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            o.insert(it.key(), it.value());
+        printJson(o);
+    } else if (!json()) {
+        print(status.isEmpty() ? QStringLiteral("%1 %2\n").arg(verbDone, id)
+                               : QStringLiteral("%1 %2 (%3)\n").arg(verbDone, id, status));
+        std::fflush(stdout);
+    }
+    return wait ? follow(client, id) : int(ExitCode::Ok);
+}
+
+int WorkflowsCommand::follow(WorkflowClient& client, const QString& id)
+{
+    WorkflowTracker tracker(&client);
+    tracker.setIntervals(200, 1000);
+    std::optional<int> exitCode;
     QHash<QString, QString> seen; // step id → status printed
     QString lastStatus;
+    Workflow last;
     bool sawCancelled = false;
     int consecutiveFailures = 0;
-    QObject::connect(&tracker, &ops::WorkflowTracker::updated, &loop, [&](const ops::Workflow& wf) {
+    QString lastError;
+    QObject::connect(&tracker, &WorkflowTracker::updated, &tracker, [&](const Workflow& wf) {
         consecutiveFailures = 0;
         if (wf.id != id)
             return;
-        if (wf.state() == ops::WorkflowState::Cancelled)
-            sawCancelled = true;
+        last = wf;
+        sawCancelled = sawCancelled || wf.state() == WorkflowState::Cancelled;
         for (int i = 0; i < wf.steps.size(); ++i) {
-            const ops::WorkflowStep& s = wf.steps.at(i);
+            const WorkflowStep& s = wf.steps.at(i);
             if (seen.value(s.id) == s.status)
                 continue;
             seen.insert(s.id, s.status);
-            if (json || s.state() == ops::WorkflowState::Pending)
+            if (json() || s.state() == WorkflowState::Pending)
                 continue;
             QString line = QStringLiteral("%1 step %2/%3 %4 %5")
-                               .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz")))
+                               .arg(stepTime(s))
                                .arg(i + 1)
                                .arg(wf.steps.size())
                                .arg(s.name, -22)
                                .arg(s.status);
             if (!s.error.isEmpty())
                 line += QStringLiteral("  (%1)").arg(s.error);
-            out(line + QLatin1Char('\n'));
+            print(line + QLatin1Char('\n'));
         }
-        if (wf.status != lastStatus && !json)
-            out(tr("%1 workflow %2 %3\n")
-                    .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz")), wf.id,
-                         wf.status));
+        if (wf.status != lastStatus && !json())
+            print(tr("%1 workflow %2 %3\n").arg(nowTime(), wf.id, wf.status));
         lastStatus = wf.status;
+        std::fflush(stdout);
     });
-    QObject::connect(
-        &tracker, &ops::WorkflowTracker::finished, &loop, [&](const ops::Workflow& wf) {
-            if (wf.id != id)
-                return;
-            const ops::WorkflowState state = wf.state();
-            if (json)
-                out(QString::fromUtf8(QJsonDocument(workflowJson(wf)).toJson()));
-            else if (sawCancelled && state == ops::WorkflowState::Completed)
-                out(tr("workflow %1 was cancelled, but the gateway later reported "
-                       "completed\n")
-                        .arg(wf.id));
-            exitCode = state == ops::WorkflowState::Completed ? ExitOk : ExitWorkflowFailed;
-            loop.quit();
-        });
-    QObject::connect(&tracker, &ops::WorkflowTracker::failed, &loop,
-                     [&](const ops::WorkflowResult& r) {
-                         err(r.error);
-                         if (++consecutiveFailures >= 5 || !tracker.isFollowing(id)) {
-                             exitCode = ExitError;
-                             loop.quit();
-                         }
-                     });
+    QObject::connect(&tracker, &WorkflowTracker::finished, &tracker, [&](const Workflow& wf) {
+        if (wf.id != id)
+            return;
+        if (json())
+            printJson(workflowJson(wf));
+        else if (sawCancelled && wf.state() == WorkflowState::Completed)
+            print(tr("workflow %1 was cancelled, but the gateway later reported completed\n")
+                      .arg(wf.id));
+        exitCode =
+            int(wf.state() == WorkflowState::Completed ? ExitCode::Ok : ExitCode::CheckFailed);
+        quitLoop();
+    });
+    QObject::connect(&tracker, &WorkflowTracker::failed, &tracker, [&](const WorkflowResult& r) {
+        lastError = r.error;
+        if (!json())
+            printError(r.error);
+        if (++consecutiveFailures >= 5 || !tracker.isFollowing(id))
+            quitLoop();
+    });
     tracker.follow(id);
-    loop.exec();
-    return exitCode;
-}
-
-} // namespace
-
-int runWorkflowsCommand(const QStringList& arguments)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        tr("Workflows on a BHIV gateway: list, launch, status, cancel, rerun."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("verb"),
-                                 tr("list | launch TYPE | status ID | cancel ID | rerun ID"));
-    addConnectionOptions(parser);
-    parser.addOptions({
-        {QStringLiteral("json"), tr("Print JSON.")},
-        {QStringLiteral("metadata"), tr("Metadata of the launch, a JSON object."),
-         QStringLiteral("JSON")},
-        {QStringLiteral("wait"),
-         tr("Follow the workflow to its end; exit 0 completed, 1 failed or cancelled.")},
-        {QStringLiteral("status"), tr("list: only workflows with this status."),
-         QStringLiteral("STATUS")},
-        {QStringLiteral("type"), tr("list: only workflows of this type."), QStringLiteral("TYPE")},
+    waitUntil([&] {
+        return exitCode.has_value() || consecutiveFailures >= 5 || !tracker.isFollowing(id);
     });
-    QStringList args = arguments;
-    if (args.size() >= 2)
-        args.removeAt(1); // "workflows"
-    if (!parser.parse(args)) {
-        err(parser.errorText());
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out(parser.helpText());
-        return ExitOk;
-    }
-    const QStringList positional = parser.positionalArguments();
-    const QString verb = positional.value(0);
-    const QString subject = positional.value(1);
-    const QStringList verbs{QStringLiteral("list"), QStringLiteral("launch"),
-                            QStringLiteral("status"), QStringLiteral("cancel"),
-                            QStringLiteral("rerun")};
-    if (!verbs.contains(verb)) {
-        err(tr("workflows takes one of: %1").arg(verbs.join(QStringLiteral(", "))));
-        return ExitUsage;
-    }
-    if (verb != u"list" && subject.isEmpty()) {
-        err(verb == u"launch" ? tr("workflows launch needs a TYPE")
-                              : tr("workflows %1 needs a workflow ID").arg(verb));
-        return ExitUsage;
-    }
-    QJsonObject metadata;
-    if (parser.isSet(QStringLiteral("metadata"))) {
-        QJsonParseError pe{};
-        const QJsonDocument doc =
-            QJsonDocument::fromJson(parser.value(QStringLiteral("metadata")).toUtf8(), &pe);
-        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-            err(tr("--metadata is not a JSON object (%1 at offset %2)")
-                    .arg(pe.error != QJsonParseError::NoError ? pe.errorString()
-                                                              : tr("not an object"))
-                    .arg(pe.offset));
-            return ExitUsage;
-        }
-        metadata = doc.object();
-    }
-    QString error;
-    const auto connection = buildConnection(parser, &error);
-    if (!connection) {
-        err(error);
-        return ExitUsage;
-    }
-    const bool json = parser.isSet(QStringLiteral("json"));
-
-    QNetworkAccessManager network;
-    ops::Dialect dialect = connection->dialect;
-    if (dialect == ops::Dialect::Unknown)
-        dialect = detectDialect(network, *connection);
-    if (dialect == ops::Dialect::Unknown) {
-        err(tr("could not tell the gateway's dialect from %1; say it with --dialect")
-                .arg(connection->url.toString()));
-        return ExitError;
-    }
-    ops::WorkflowClient client(&network, connection->url, dialect, connection->apiKey,
-                               connection->readOnly);
-    client.setTargetName(connection->targetName);
-    client.setTimeoutMs(connection->timeoutMs);
-    ops::AuditLog audit(connection->auditPath);
-    const bool changes = verb == u"launch" || verb == u"cancel" || verb == u"rerun";
-    if (changes) {
-        if (audit.open())
-            client.setAuditLog(&audit);
-        else
-            err(tr("audit log unavailable: %1").arg(audit.errorString()));
-    }
-
-    if (!client.capabilities().available) {
-        if (verb == u"list") {
-            if (json)
-                out(QString::fromUtf8(
-                    QJsonDocument(QJsonObject{{QStringLiteral("workflow_api"), false},
-                                              {QStringLiteral("dialect"), dialectName(dialect)},
-                                              {QStringLiteral("message"), client.unavailableText()},
-                                              {QStringLiteral("workflows"), QJsonArray{}}})
-                        .toJson()));
-            else
-                out(client.unavailableText() + QLatin1Char('\n'));
-            return ExitOk;
-        }
-    }
-
-    QEventLoop loop;
-    ops::WorkflowResult result;
-    auto finish = [&](const ops::WorkflowResult& r) {
-        result = r;
-        loop.quit();
-    };
-    auto run = [&](auto call) {
-        call();
-        if (client.pending() > 0)
-            loop.exec();
-    };
-
-    if (verb == u"list") {
-        run([&] {
-            client.list(parser.value(QStringLiteral("status")),
-                        parser.value(QStringLiteral("type")), 0, finish);
-        });
-        if (!result.ok())
-            return errorExit(result);
-        if (json) {
-            QJsonArray list;
-            for (const ops::Workflow& wf : std::as_const(result.workflows))
-                list.append(workflowJson(wf));
-            out(QString::fromUtf8(
-                QJsonDocument(QJsonObject{{QStringLiteral("workflow_api"), true},
-                                          {QStringLiteral("dialect"), dialectName(dialect)},
-                                          {QStringLiteral("workflows"), list},
-                                          {QStringLiteral("total"), list.size()}})
-                    .toJson()));
-        } else {
-            out(QStringLiteral("%1  %2 %3 %4 %5 %6\n")
-                    .arg(tr("ID"), -12)
-                    .arg(tr("TYPE"), -22)
-                    .arg(tr("STATUS"), -10)
-                    .arg(tr("STEPS"), -6)
-                    .arg(tr("STARTED"), -9)
-                    .arg(tr("CURRENT")));
-            for (const ops::Workflow& wf : std::as_const(result.workflows))
-                out(workflowLine(wf));
-        }
-        return ExitOk;
-    }
-    if (verb == u"status") {
-        run([&] { client.fetch(subject, finish); });
-        if (!result.ok())
-            return errorExit(result);
-        if (json)
-            out(QString::fromUtf8(QJsonDocument(workflowJson(result.workflow)).toJson()));
-        else
-            printWorkflowDetail(result.workflow);
-        return ExitOk;
-    }
-    if (verb == u"launch") {
-        run([&] { client.launch(subject, metadata, finish); });
-    } else if (verb == u"cancel") {
-        run([&] { client.cancel(subject, finish); });
-    } else {
-        run([&] { client.rerun(subject, finish); });
-    }
-    if (!result.ok()) {
-        if (!result.workflowId.isEmpty() && verb == u"launch")
-            out(result.workflowId + QLatin1Char('\n'));
-        return errorExit(result);
-    }
-    const QString id = result.workflowId.isEmpty() ? subject : result.workflowId;
-    if (!json || !parser.isSet(QStringLiteral("wait"))) {
-        if (json)
-            out(QString::fromUtf8(
-                QJsonDocument(QJsonObject{{QStringLiteral("workflow_id"), id},
-                                          {QStringLiteral("status"), result.status}})
-                    .toJson()));
-        else if (verb == u"launch")
-            out(tr("launched %1 (%2)\n").arg(id, result.status));
-        else if (verb == u"cancel")
-            out(tr("cancel requested for %1 (%2)\n").arg(id, result.status));
-        else
-            out(tr("re-run started for %1 (%2)\n").arg(id, result.status));
-    }
-    if (parser.isSet(QStringLiteral("wait")) && verb != u"cancel")
-        return follow(client, id, json);
-    return ExitOk;
+    tracker.stop();
+    if (exitCode)
+        return *exitCode;
+    const QString seenLast = lastStatus.isEmpty() ? tr("never seen")
+                                                  : tr("last seen %1, step %2/%3")
+                                                        .arg(lastStatus)
+                                                        .arg(last.stepsDone())
+                                                        .arg(last.totalSteps());
+    return fail(ExitCode::CouldNotRun,
+                tr("lost the gateway while following %1: its state is unknown (%2): %3")
+                    .arg(id, seenLast, lastError),
+                QStringLiteral("state_unknown"));
 }
 
-int runWorkflowsMain(int argc, char** argv)
-{
-    QCoreApplication app(argc, argv);
-    return runWorkflowsCommand(app.arguments());
-}
+} // namespace ops

@@ -1,10 +1,6 @@
 // bhiv-ops: the BHIV Ops Console. Verbs for scripts run without a window; otherwise the console.
-#include "app/cli/DeployCommand.h"
-#include "app/cli/ParseCommand.h"
-#include "app/cli/StatusCommand.h"
-#include "app/cli/TargetsCommand.h"
-#include "app/cli/VerifyCommand.h"
-#include "app/cli/WorkflowsCommand.h"
+#include "app/cli/CliCommand.h"
+#include "app/cli/CliMain.h"
 #include "app/common/QuitOnSignal.h"
 #include "app/console/ConsoleApplication.h"
 #include "app/console/DesktopIntegration.h"
@@ -15,7 +11,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <cstdio>
-#include <iostream>
 
 namespace {
 
@@ -69,16 +64,11 @@ int runConsole(int argc, char** argv)
     ops::QuitOnSignal quitOnSignal;
     DesktopIntegration::install(app); // translations first: the option texts below use them
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate(
-        "main",
-        "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\n"
-        "Verbs for scripts:\n"
-        "  bhiv-ops status --url URL [--json]   poll once and print the state\n"
-        "  bhiv-ops targets list|add|test|...   manage saved targets (targets --help)\n"
-        "  bhiv-ops workflows list|launch|...   workflows on a gateway (workflows --help)\n"
-        "  bhiv-ops parse FILE [--json]         parse a /metrics body and print its samples\n"
-        "  bhiv-ops verify --url URL [--json]   run the deployment checklist (verify --help)\n"
-        "  bhiv-ops deploy --service ID ...     redeploy on Render and verify (deploy --help)"));
+    parser.setApplicationDescription(
+        QApplication::translate("main",
+                                "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\n"
+                                "For scripts: bhiv-ops VERB [options] (bhiv-ops VERB --help).\n") +
+        ops::verbsHelp() + QLatin1Char('\n') + ops::exitCodeHelp());
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demoOption(
@@ -159,6 +149,17 @@ int runConsole(int argc, char** argv)
     parser.addOptions({demoOption, demoDialectOption, urlOption, intervalOption, screenshotOption,
                        screenshotDelayOption, minimizedOption, newInstanceOption, autostartOption});
     parser.process(app);
+    // "bhiv-ops --url URL stauts": a verb after the options is still not a window to open.
+    if (!parser.positionalArguments().isEmpty()) {
+        const QString word = parser.positionalArguments().constFirst();
+        const QString verb = ops::closestVerb(word);
+        std::fprintf(stderr, "bhiv-ops: unknown command '%s'%s\n", qPrintable(word),
+                     verb.isEmpty() ? "; bhiv-ops help lists the verbs"
+                                    : qPrintable(QStringLiteral("; did you mean %1? (the verb "
+                                                                "comes first)")
+                                                     .arg(verb)));
+        return int(ops::ExitCode::Usage);
+    }
 
     if (!ops::applyPalette(parser.value(paletteOption))) {
         std::fprintf(stderr, "bhiv-ops: --palette is system, light or dark\n");
@@ -256,23 +257,9 @@ int main(int argc, char** argv)
     QCoreApplication::setOrganizationName(QStringLiteral("BHIV"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("bhiv.org"));
     QCoreApplication::setApplicationVersion(QStringLiteral(OPS_VERSION));
-    const QString verb = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
-    if (verb == u"parse")
-        return ops::runParseCommand(argc - 2, argv + 2, std::cout, std::cerr);
-    if (verb == u"targets") {
-        QCoreApplication app(argc, argv);
-        return runTargetsCommand(app.arguments());
-    }
-    if (verb == u"workflows")
-        return runWorkflowsMain(argc, argv);
-    if (verb == u"verify" || verb == u"deploy") {
-        QCoreApplication app(argc, argv);
-        return verb == u"verify" ? runVerifyCommand(app.arguments())
-                                 : runDeployCommand(app.arguments());
-    }
-    if (verb == u"status") {
-        QCoreApplication app(argc, argv);
-        return runStatusCommand(app.arguments());
-    }
+    // A first argument that is not an option is a verb, known or not: a typo never opens the
+    // window.
+    if (ops::isVerbCommandLine(argc, argv))
+        return ops::runVerb(argc, argv);
     return runConsole(argc, argv);
 }

@@ -185,6 +185,9 @@ void DialectApi::setupRoutes()
     for (const char* action : {"start", "cancel", "trigger"}) {
         addRoute("POST", wf + QLatin1Char('/') + QLatin1String(action), v1Auth,
                  [this, action](const SimRequest&, const QStringList& c) {
+                     // As the real gateways answer a route they do not have.
+                     if (m_faults.noRerunRoute() && qstrcmp(action, "trigger") == 0)
+                         return SimReply::detail(QStringLiteral("Not Found"), 404);
                      return workflowAction(c.at(0), QLatin1String(action));
                  });
     }

@@ -49,6 +49,7 @@ void FaultState::clear()
     m_retryAfter = -1;
     m_hang = false;
     m_malformed = false;
+    m_noRerunRoute = false;
     m_oversizedMb = 0.0;
     m_meanLatencyS = m_defaultMeanLatencyS;
     m_errorRate = m_defaultErrorRate;
@@ -69,7 +70,8 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
         QStringLiteral("reset_counters"), QStringLiteral("mean_latency_s"),
         QStringLiteral("error_rate"),     QStringLiteral("rps"),
         QStringLiteral("paths"),          QStringLiteral("missing_modules"),
-        QStringLiteral("redirect_to"),    QStringLiteral("slow_body_ms")};
+        QStringLiteral("redirect_to"),    QStringLiteral("slow_body_ms"),
+        QStringLiteral("no_rerun_route")};
     for (auto it = request.begin(); it != request.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("unknown fault key '%1'; known keys: %2")
@@ -126,6 +128,7 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
         !number(QStringLiteral("retry_after"), 0, 86400, -1, &retry) ||
         !boolean(QStringLiteral("hang"), &next.m_hang) ||
         !boolean(QStringLiteral("malformed"), &next.m_malformed) ||
+        !boolean(QStringLiteral("no_rerun_route"), &next.m_noRerunRoute) ||
         !number(QStringLiteral("oversized_mb"), 0, 512, 0, &next.m_oversizedMb) ||
         !number(QStringLiteral("mean_latency_s"), 0.0001, 60, next.m_defaultMeanLatencyS,
                 &next.m_meanLatencyS) ||
@@ -236,6 +239,7 @@ QJsonObject FaultState::toJson() const
          m_retryAfter >= 0 ? QJsonValue(m_retryAfter) : QJsonValue()},
         {QStringLiteral("hang"), m_hang},
         {QStringLiteral("malformed"), m_malformed},
+        {QStringLiteral("no_rerun_route"), m_noRerunRoute},
         {QStringLiteral("oversized_mb"), m_oversizedMb},
         {QStringLiteral("components"), comps},
         {QStringLiteral("mean_latency_s"), m_meanLatencyS},

@@ -44,6 +44,9 @@ public:
     // Non-empty: faulted routes answer 302 to this URL prefix + the path (e.g. an https gateway
     // redirecting to plain http).
     const QString& redirectTo() const { return m_redirectTo; }
+    // The gateways built on the real Python libraries have no re-run route: POST
+    // /v1/workflows/{id}/trigger answers FastAPI's 404 {"detail": "Not Found"}.
+    bool noRerunRoute() const { return m_noRerunRoute; }
 
     static bool isValidStatus(int status);
 
@@ -58,6 +61,7 @@ private:
     int m_retryAfter = -1;
     bool m_hang = false;
     bool m_malformed = false;
+    bool m_noRerunRoute = false;
     double m_oversizedMb = 0.0;
     double m_meanLatencyS = 0.08;
     double m_errorRate = 0.02;

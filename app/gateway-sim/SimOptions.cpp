@@ -37,7 +37,9 @@ Run-time control (never affected by faults):
                        once, the body trickled over that long), force_status, retry_after,
                        hang, malformed, oversized_mb, components {"name": "down"|"degraded"|
                        "healthy"|null|<word>}, reset_counters, mean_latency_s, error_rate,
-                       rps, paths [prefixes the route faults apply to]; {"clear": true} resets
+                       rps, paths [prefixes the route faults apply to], no_rerun_route
+                       (POST /v1/workflows/{id}/trigger answers 404 {"detail": "Not Found"},
+                       as the gateways on the real Python libraries do); {"clear": true} resets
   GET  /__sim/state    counters, workflows and faults at a glance
   GET  /__sim/logs     the Render logs stub: lines, subscribers, the ids each WebSocket was
                        sent ("delivered", one list per connection); with ?ids&startTime=&endTime=

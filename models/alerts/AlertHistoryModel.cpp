@@ -1,6 +1,7 @@
 #include "models/alerts/AlertHistoryModel.h"
 
 #include "models/alerts/AlertEngine.h"
+#include "models/domain/CsvWriter.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -139,22 +140,13 @@ QVariant AlertHistoryModel::headerData(int section, Qt::Orientation orientation,
     }
 }
 
-namespace {
-QByteArray csvField(const QString& text)
-{
-    QString t = text;
-    if (t.contains(u',') || t.contains(u'"') || t.contains(u'\n')) {
-        t.replace(QStringLiteral("\""), QStringLiteral("\"\""));
-        t = u'"' + t + u'"';
-    }
-    return t.toUtf8();
-}
-} // namespace
-
 QByteArray AlertHistoryModel::toCsv() const
 {
-    QByteArray out = "time,rule,target,kind,from,to,value,threshold,severity,author,comment,"
-                     "until\n";
+    CsvWriter csv;
+    csv.addRow({QStringLiteral("time"), QStringLiteral("rule"), QStringLiteral("target"),
+                QStringLiteral("kind"), QStringLiteral("from"), QStringLiteral("to"),
+                QStringLiteral("value"), QStringLiteral("threshold"), QStringLiteral("severity"),
+                QStringLiteral("author"), QStringLiteral("comment"), QStringLiteral("until")});
     for (const AlertTransition& t : m_rows) {
         const QStringList fields{
             QDateTime::fromMSecsSinceEpoch(t.timeMs, Qt::UTC).toString(Qt::ISODateWithMs),
@@ -170,12 +162,9 @@ QByteArray AlertHistoryModel::toCsv() const
             t.comment,
             t.untilMs ? QDateTime::fromMSecsSinceEpoch(t.untilMs, Qt::UTC).toString(Qt::ISODate)
                       : QString()};
-        QByteArrayList cells;
-        for (const QString& f : fields)
-            cells << csvField(f);
-        out += cells.join(',') + '\n';
+        csv.addRow(fields);
     }
-    return out;
+    return csv.data();
 }
 
 QByteArray AlertHistoryModel::toJson() const

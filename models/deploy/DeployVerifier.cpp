@@ -20,6 +20,8 @@ QString VerifyStepResult::outcomeName(Outcome outcome)
         return QStringLiteral("failed");
     case Outcome::CouldNotRun:
         return QStringLiteral("could not run");
+    case Outcome::Skipped:
+        return QStringLiteral("skipped");
     }
     return {};
 }
@@ -27,16 +29,22 @@ QString VerifyStepResult::outcomeName(Outcome outcome)
 QString VerifyReport::summary() const
 {
     int passedSteps = 0;
+    int skippedSteps = 0;
     for (const VerifyStepResult& s : steps) {
         passedSteps += s.outcome == VerifyStepResult::Outcome::Passed ? 1 : 0;
+        skippedSteps += s.outcome == VerifyStepResult::Outcome::Skipped ? 1 : 0;
     }
     if (couldNotRun) {
         return DeployVerifier::tr("Verification could not run: the gateway did not answer");
     }
-    return DeployVerifier::tr("%1 of %2 steps passed: %3")
+    const QString skipped =
+        skippedSteps ? DeployVerifier::tr(", %n skipped (not measured)", nullptr, skippedSteps)
+                     : QString();
+    return DeployVerifier::tr("%1 of %2 steps passed%3: %4")
         .arg(passedSteps)
         .arg(steps.size())
-        .arg(passed ? DeployVerifier::tr("verified") : DeployVerifier::tr("verification failed"));
+        .arg(skipped,
+             passed ? DeployVerifier::tr("verified") : DeployVerifier::tr("verification failed"));
 }
 
 DeployVerifier::DeployVerifier(QNetworkAccessManager* network, const Clock* clock, QObject* parent)
@@ -153,11 +161,14 @@ void DeployVerifier::runCheck(int index)
         } else {
             ++m_answered;
             step.httpStatus = status.toInt();
-            const QString problem = m_checks.at(index).evaluate(step.httpStatus, reply->readAll());
+            QString found;
+            const QString problem =
+                m_checks.at(index).evaluate(step.httpStatus, reply->readAll(), &found);
             step.outcome = problem.isEmpty() ? VerifyStepResult::Outcome::Passed
                                              : VerifyStepResult::Outcome::Failed;
-            step.detail =
-                problem.isEmpty() ? tr("HTTP %1 as expected").arg(step.httpStatus) : problem;
+            step.detail = !problem.isEmpty() ? problem
+                          : found.isEmpty()  ? tr("HTTP %1 as expected").arg(step.httpStatus)
+                                             : tr("HTTP %1: %2").arg(step.httpStatus).arg(found);
         }
         qCInfo(lcDeploy).noquote()
             << "verify" << step.path << VerifyStepResult::outcomeName(step.outcome) << step.detail;
@@ -223,16 +234,27 @@ void DeployVerifier::finishSoak(const WindowStats& stats)
     } else {
         latency.outcome =
             *stats.avgLatencyS <= m_soak->maxAvgLatencyS ? Outcome::Passed : Outcome::Failed;
-        latency.detail = tr("%1 s average over the window").arg(*stats.avgLatencyS, 0, 'f', 3);
+        latency.detail =
+            stats.metricsStub
+                ? tr("%1 s: the fixed figure of the gateway's JSON metrics stub, not a measurement")
+                      .arg(*stats.avgLatencyS, 0, 'f', 3)
+                : tr("%1 s average over the window").arg(*stats.avgLatencyS, 0, 'f', 3);
     }
     emit stepFinished(first + 1, latency);
 
     VerifyStepResult& errors = m_report.steps[first + 2];
     errors.elapsedMs = elapsed;
     if (!stats.errorRatio) {
-        // No request counters (e.g. a JSON stub without errors): nothing seen to fail.
-        errors.outcome = Outcome::Passed;
-        errors.detail = tr("no error counters exported; nothing to compare");
+        // Not measured is not passed: a stub without error counters, too few requests between
+        // the polls (skipped, and said), or polls that never answered (could not run).
+        errors.outcome = stats.answeredPolls == 0 ? Outcome::CouldNotRun : Outcome::Skipped;
+        errors.detail = stats.answeredPolls == 0 ? tr("not measured: the gateway did not answer")
+                        : stats.metricsStub
+                            ? tr("not measured: the gateway's JSON metrics stub exports no error "
+                                 "counters")
+                            : tr("not measured: no error ratio in %n poll(s) (no requests between "
+                                 "polls, or no error counters)",
+                                 nullptr, stats.polls);
     } else {
         errors.outcome =
             *stats.errorRatio <= m_soak->maxErrorRatio ? Outcome::Passed : Outcome::Failed;
@@ -245,10 +267,15 @@ void DeployVerifier::finishSoak(const WindowStats& stats)
 void DeployVerifier::finish()
 {
     m_running = false;
+    // Passed: every step passed, or was skipped as not measurable; at least one passed.
     bool allPassed = true;
+    bool anyPassed = false;
     for (const VerifyStepResult& s : m_report.steps) {
-        allPassed = allPassed && s.outcome == VerifyStepResult::Outcome::Passed;
+        allPassed = allPassed && (s.outcome == VerifyStepResult::Outcome::Passed ||
+                                  s.outcome == VerifyStepResult::Outcome::Skipped);
+        anyPassed = anyPassed || s.outcome == VerifyStepResult::Outcome::Passed;
     }
+    allPassed = allPassed && anyPassed;
     m_report.couldNotRun = !m_checks.isEmpty() && m_answered == 0;
     m_report.passed = allPassed && !m_report.couldNotRun;
     emit finished(m_report);

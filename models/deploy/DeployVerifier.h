@@ -24,7 +24,9 @@ struct SoakOptions {
 };
 
 struct VerifyStepResult {
-    enum class Outcome { Pending, Passed, Failed, CouldNotRun };
+    // Skipped: the step could not be measured on this gateway (a soak error rate without error
+    // counters). It is not a pass: the summary says so, though it does not fail the report.
+    enum class Outcome { Pending, Passed, Failed, CouldNotRun, Skipped };
     QString name;
     QString path; // empty for soak steps
     QString expectation;
@@ -33,7 +35,8 @@ struct VerifyStepResult {
     int httpStatus = 0;
     qint64 elapsedMs = 0;
 
-    static QString outcomeName(Outcome outcome); // "passed", "failed", "could not run", "pending"
+    // "passed", "failed", "could not run", "skipped", "pending"
+    static QString outcomeName(Outcome outcome);
 };
 
 struct VerifyReport {

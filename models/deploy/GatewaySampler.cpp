@@ -2,6 +2,7 @@
 
 #include "models/domain/Clock.h"
 #include "models/health/HealthDecoder.h"
+#include "models/metrics/MetricsText.h"
 #include "models/metrics/SignalEngine.h"
 #include "models/monitor/MetricsIngestor.h"
 
@@ -152,6 +153,10 @@ void GatewaySampler::fetch(const QString& path, QNetworkReply** slot)
                 // Parsed on the ingestor's thread; this poll is done when it answers.
                 const QByteArray type =
                     reply->header(QNetworkRequest::ContentTypeHeader).toString().toUtf8();
+                m_current.metricsStub =
+                    detectMetricsFormat(std::string_view(body.constData(), size_t(body.size())),
+                                        std::string_view(type.constData(), size_t(type.size()))) ==
+                    MetricsFormat::JsonStub;
                 m_ingestor->ingest(
                     now, body, type, kMaxMetricsBytes, [this](MetricsIngestOutcome outcome) {
                         if (outcome.frame) {
@@ -196,6 +201,7 @@ void GatewaySampler::pollDone()
     ++m_stats.polls;
     m_stats.answeredPolls += m_current.answered ? 1 : 0;
     m_stats.healthyPolls += m_current.healthy ? 1 : 0;
+    m_stats.metricsStub = m_stats.metricsStub || m_current.metricsStub;
     if (m_current.latencyS) {
         m_latencySum += *m_current.latencyS;
         ++m_latencyCount;

@@ -26,6 +26,7 @@ struct GatewaySample {
     QString healthText;    // the worst component and its word, or the problem
     std::optional<double> latencyS;
     std::optional<double> errorRatio;
+    bool metricsStub = false; // /metrics answered the JSON stub
 };
 
 // Latency and error figures over a window of polls (before or after a deploy).
@@ -36,6 +37,7 @@ struct WindowStats {
     int answeredPolls = 0;
     std::optional<double> avgLatencyS; // mean of the polls' average latencies
     std::optional<double> errorRatio;  // mean of the polls' error ratios
+    bool metricsStub = false;          // /metrics was the JSON stub: its latency is a constant
     qint64 startMs = 0;
     qint64 endMs = 0;
 };

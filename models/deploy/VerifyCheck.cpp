@@ -1,5 +1,9 @@
 #include "models/deploy/VerifyCheck.h"
 
+#include "models/health/HealthDecoder.h"
+#include "models/metrics/MetricsMapping.h"
+#include "models/metrics/MetricsText.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -9,9 +13,9 @@ namespace ops {
 
 namespace {
 
-QString tr(const char* text)
+QString tr(const char* text, const char* disambiguation = nullptr, int n = -1)
 {
-    return QCoreApplication::translate("ops::VerifyCheck", text);
+    return QCoreApplication::translate("ops::VerifyCheck", text, disambiguation, n);
 }
 
 std::optional<QJsonValue> lookUp(const QJsonValue& root, const QString& dotted)
@@ -53,10 +57,100 @@ QString show(const QJsonValue& v)
     return QString::fromUtf8(d.toJson(QJsonDocument::Compact)).left(80);
 }
 
+QString kindName(VerifyCheck::Kind kind)
+{
+    switch (kind) {
+    case VerifyCheck::Kind::Health:
+        return QStringLiteral("health");
+    case VerifyCheck::Kind::Metrics:
+        return QStringLiteral("metrics");
+    case VerifyCheck::Kind::Json:
+        break;
+    }
+    return QStringLiteral("json");
+}
+
+// /health/detailed: it decodes, and the gateway and every component say healthy.
+QString evaluateHealth(const QByteArray& body, QString* found)
+{
+    const HealthDecodeResult decoded = decodeHealth(body);
+    if (!decoded.ok)
+        return tr("the health answer does not decode: %1").arg(decoded.error);
+    const HealthSnapshot& health = decoded.snapshot;
+    QStringList unhealthy;
+    if (health.overall != HealthState::Healthy)
+        unhealthy << tr("the gateway reports %1")
+                         .arg(health.overallRaw.isEmpty() ? healthStateName(health.overall)
+                                                          : health.overallRaw);
+    for (const ComponentHealth& c : health.components) {
+        if (c.state != HealthState::Healthy)
+            unhealthy << QStringLiteral("%1 %2").arg(
+                c.name, c.rawStatus.isEmpty() ? healthStateName(c.state) : c.rawStatus);
+    }
+    if (!unhealthy.isEmpty())
+        return tr("not healthy: %1").arg(unhealthy.join(QStringLiteral(", ")));
+    if (found)
+        *found = tr("%n component(s), all healthy", nullptr, int(health.components.size()));
+    return {};
+}
+
+// /metrics: it parses as Prometheus text, OpenMetrics or the JSON stub, and a latency figure is
+// there for the dialect its series belong to.
+QString evaluateMetrics(const QByteArray& body, QString* found)
+{
+    const std::string_view text(body.constData(), size_t(body.size()));
+    const MetricsFormat format = detectMetricsFormat(text, {});
+    const MetricsParseResult parsed = parseMetrics(text, format);
+    if (!parsed.ok)
+        return tr("the metrics do not parse: %1").arg(QString::fromStdString(parsed.error));
+    if (parsed.malformedLines > 0)
+        return tr("%n malformed line(s) in the metrics", nullptr, int(parsed.malformedLines));
+    if (parsed.samples.empty())
+        return tr("the metrics hold no samples");
+    const auto has = [&parsed](const std::string& name) {
+        for (const MetricSample& s : parsed.samples) {
+            if (s.name == name)
+                return true;
+        }
+        return false;
+    };
+    if (format == MetricsFormat::JsonStub) {
+        const std::string gauge = MetricsMapping::forModularJsonStub().latencyGauge;
+        if (!has(gauge))
+            return tr("the JSON metrics stub has no %1").arg(QString::fromStdString(gauge));
+        if (found)
+            *found = tr("JSON metrics stub; %1 is a fixed figure the stub reports, not a "
+                        "measured latency")
+                         .arg(QString::fromStdString(gauge));
+        return {};
+    }
+    std::vector<std::string_view> names;
+    names.reserve(parsed.samples.size());
+    for (const MetricSample& s : parsed.samples)
+        names.emplace_back(s.name);
+    const Dialect dialect = MetricsMapping::detect(names);
+    if (dialect == Dialect::Unknown)
+        return tr("%n sample(s), but no series of a known gateway dialect", nullptr,
+                  int(parsed.samples.size()));
+    const std::string histogram = MetricsMapping::forDialect(dialect).latencyHistogram;
+    if (!has(histogram + "_sum") || !has(histogram + "_count"))
+        return tr("no latency figure: %1_sum and _count are missing")
+            .arg(QString::fromStdString(histogram));
+    if (found)
+        *found = tr("%1 metrics, %n sample(s), latency histogram %2", nullptr,
+                    int(parsed.samples.size()))
+                     .arg(dialectName(dialect), QString::fromStdString(histogram));
+    return {};
+}
+
 } // namespace
 
 QString VerifyCheck::expectationText() const
 {
+    if (kind == Kind::Health)
+        return tr("HTTP 2xx, decodes, every component healthy");
+    if (kind == Kind::Metrics)
+        return tr("HTTP 2xx, parses as metrics, with a latency figure");
     QStringList parts;
     parts << (expectStatus ? QStringLiteral("HTTP %1").arg(expectStatus)
                            : QStringLiteral("HTTP 2xx"));
@@ -69,7 +163,7 @@ QString VerifyCheck::expectationText() const
     return parts.join(QStringLiteral(", "));
 }
 
-QString VerifyCheck::evaluate(int status, const QByteArray& body) const
+QString VerifyCheck::evaluate(int status, const QByteArray& body, QString* found) const
 {
     const bool statusOk = expectStatus ? status == expectStatus : (status >= 200 && status < 300);
     if (!statusOk) {
@@ -77,6 +171,10 @@ QString VerifyCheck::evaluate(int status, const QByteArray& body) const
             .arg(status)
             .arg(expectStatus ? QString::number(expectStatus) : QStringLiteral("2xx"));
     }
+    if (kind == Kind::Health)
+        return evaluateHealth(body, found);
+    if (kind == Kind::Metrics)
+        return evaluateMetrics(body, found);
     if (expectJson.isEmpty() && expectKeys.isEmpty()) {
         return {};
     }
@@ -133,6 +231,16 @@ QList<VerifyCheck> VerifyCheck::planDefaults()
     rate.path = QStringLiteral("/v1/auth/security/rate-limit-status");
     rate.expectKeys = {QStringLiteral("rate_limit")};
     checks << rate;
+    VerifyCheck detailed;
+    detailed.name = tr("Health: every component healthy");
+    detailed.path = QStringLiteral("/health/detailed");
+    detailed.kind = Kind::Health;
+    checks << detailed;
+    VerifyCheck metrics;
+    metrics.name = tr("Metrics parse, with a latency figure");
+    metrics.path = QStringLiteral("/metrics");
+    metrics.kind = Kind::Metrics;
+    checks << metrics;
     return checks;
 }
 
@@ -162,6 +270,15 @@ std::optional<QList<VerifyCheck>> VerifyCheck::listFromJson(const QByteArray& js
             return std::nullopt;
         }
         c.name = o.value(QStringLiteral("name")).toString(c.path);
+        const QString kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("json"));
+        if (kind == u"health") {
+            c.kind = Kind::Health;
+        } else if (kind == u"metrics") {
+            c.kind = Kind::Metrics;
+        } else if (kind != u"json") {
+            *error = tr("check %1: \"kind\" is json, health or metrics").arg(n);
+            return std::nullopt;
+        }
         const QJsonObject expect = o.value(QStringLiteral("expect")).toObject();
         const QJsonValue status = expect.value(QStringLiteral("status"));
         if (status.isDouble()) {
@@ -199,9 +316,12 @@ QByteArray VerifyCheck::listToJson(const QList<VerifyCheck>& checks)
         if (!c.expectKeys.isEmpty()) {
             expect.insert(QStringLiteral("keys"), QJsonArray::fromStringList(c.expectKeys));
         }
-        list.append(QJsonObject{{QStringLiteral("name"), c.name},
-                                {QStringLiteral("path"), c.path},
-                                {QStringLiteral("expect"), expect}});
+        QJsonObject check{{QStringLiteral("name"), c.name},
+                          {QStringLiteral("path"), c.path},
+                          {QStringLiteral("expect"), expect}};
+        if (c.kind != Kind::Json)
+            check.insert(QStringLiteral("kind"), kindName(c.kind));
+        list.append(check);
     }
     return QJsonDocument(list).toJson(QJsonDocument::Indented);
 }

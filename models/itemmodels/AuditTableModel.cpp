@@ -1,5 +1,7 @@
 #include "models/itemmodels/AuditTableModel.h"
 
+#include "models/domain/CsvWriter.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
@@ -18,16 +20,6 @@ QString kindOf(const QString& action)
 {
     const qsizetype dot = action.indexOf(u'.');
     return dot < 0 ? action : action.left(dot);
-}
-
-QString csvField(const QString& value)
-{
-    if (!value.contains(u',') && !value.contains(u'"') && !value.contains(u'\n') &&
-        !value.contains(u'\r'))
-        return value;
-    QString quoted = value;
-    quoted.replace(QStringLiteral("\""), QStringLiteral("\"\""));
-    return u'"' + quoted + u'"';
 }
 
 } // namespace
@@ -203,20 +195,20 @@ void AuditTableModel::setAutoRefreshInterval(int ms)
 
 QByteArray AuditTableModel::toCsv(const QAbstractItemModel& model)
 {
-    QStringList lines;
+    CsvWriter csv;
     QStringList header;
     for (int c = 0; c < ColumnCount; ++c)
-        header << csvField(model.headerData(c, Qt::Horizontal).toString());
-    header << csvField(tr("Details"));
-    lines << header.join(u',');
+        header << model.headerData(c, Qt::Horizontal).toString();
+    header << tr("Details");
+    csv.addRow(header);
     for (int r = 0; r < model.rowCount(); ++r) {
         QStringList fields;
         for (int c = 0; c < ColumnCount; ++c)
-            fields << csvField(model.data(model.index(r, c), ExportRole).toString());
-        fields << csvField(model.data(model.index(r, 0), DetailsRole).toString());
-        lines << fields.join(u',');
+            fields << model.data(model.index(r, c), ExportRole).toString();
+        fields << model.data(model.index(r, 0), DetailsRole).toString();
+        csv.addRow(fields);
     }
-    return (lines.join(QStringLiteral("\r\n")) + QStringLiteral("\r\n")).toUtf8();
+    return csv.data();
 }
 
 bool AuditTableModel::writeCsv(const QAbstractItemModel& model, const QString& path, QString* error)

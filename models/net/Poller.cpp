@@ -5,6 +5,7 @@
 #include "models/net/Backoff.h"
 #include "models/net/HttpFetch.h"
 #include "models/net/NetLogging.h"
+#include "models/net/NetworkFailure.h"
 #include "models/net/RetryAfter.h"
 
 #include <QJsonArray>
@@ -87,17 +88,14 @@ Outcome classifyFailure(const HttpFetch& fetch)
     case HttpFetch::Outcome::RedirectRefused:
     case HttpFetch::Outcome::InsecureRefused:
         return {ConnectionState::Error, fetch.errorText()};
-    case HttpFetch::Outcome::NetworkError:
-        switch (fetch.networkError()) {
-        case QNetworkReply::ProtocolFailure:
-        case QNetworkReply::ProtocolUnknownError:
-        case QNetworkReply::ProtocolInvalidOperationError:
-            return {ConnectionState::BadResponse, fetch.errorText()};
-        case QNetworkReply::SslHandshakeFailedError:
+    case HttpFetch::Outcome::NetworkError: {
+        // A certificate the pin or the system refused: HttpFetch's own words ("TLS: ...").
+        if (fetch.errorText().startsWith(QLatin1String("TLS: ")))
             return {ConnectionState::Error, fetch.errorText()};
-        default:
-            return {ConnectionState::Unreachable, fetch.errorText()};
-        }
+        const NetworkFailure failure =
+            describeNetworkFailure(fetch.networkError(), fetch.errorText(), fetch.finalUrl());
+        return {failure.state, failure.message};
+    }
     case HttpFetch::Outcome::Pending:
         return {ConnectionState::Error, QStringLiteral("no answer")};
     case HttpFetch::Outcome::Http:

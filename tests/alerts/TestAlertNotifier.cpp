@@ -279,6 +279,14 @@ void TestAlertNotifier::historyModelFiltersAndExports()
     filter.text = QStringLiteral("nobody");
     history.setFilter(filter);
     QCOMPARE(history.rowCount(), 0);
+    // A comment is someone's text: a spreadsheet must not run it.
+    feed(2.0);
+    m_engine->acknowledge(key(), QStringLiteral("eve"), QStringLiteral("=cmd|' /C calc'!A0"));
+    filter = {};
+    filter.kind = QStringLiteral("ack");
+    history.setFilter(filter);
+    const QByteArray hostile = history.toCsv();
+    QVERIFY2(hostile.contains(",'=cmd|' /C calc'!A0,"), hostile.constData());
 }
 
 void TestAlertNotifier::rulesModel()

@@ -146,6 +146,19 @@ private slots:
         QVERIFY(error.contains(QStringLiteral("no/such")));
     }
 
+    void csvNeutralisesFormulas()
+    {
+        // A commit message or a workflow error is text from elsewhere: never a formula.
+        append(row(1700000240000, QStringLiteral("prod"), QStringLiteral("deploy.trigger"),
+                   QStringLiteral("=HYPERLINK(\"http://evil\",\"x\")"),
+                   QStringLiteral("@SUM(A1)")));
+        AuditTableModel model(m_log.get());
+        const QByteArray csv = AuditTableModel::toCsv(model);
+        QVERIFY2(csv.contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'@SUM(A1),"),
+                 csv.constData());
+        QVERIFY(!csv.contains(",=HYPERLINK"));
+    }
+
     void noLog()
     {
         AuditLog closed(m_dir.filePath(QStringLiteral("never-opened.sqlite")));

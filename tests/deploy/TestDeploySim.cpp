@@ -119,7 +119,12 @@ private slots:
         QVERIFY(c->rateLimit().limit > 0);
         const VerifyReport report = verify(true);
         QVERIFY2(report.passed, qPrintable(report.summary()));
-        QCOMPARE(report.steps.size(), 8);
+        QCOMPARE(report.steps.size(), 10); // 7 checks, 3 soak steps
+        // The plan dialect exports no error counters: the error rate is skipped and said, not
+        // passed.
+        QCOMPARE(report.steps.at(9).outcome, VerifyStepResult::Outcome::Skipped);
+        QVERIFY2(report.summary().contains(QStringLiteral("1 skipped")),
+                 qPrintable(report.summary()));
     }
 
     void buildFailed()
@@ -217,9 +222,13 @@ private slots:
         QCOMPARE(bad.steps.at(0).outcome, VerifyStepResult::Outcome::Failed); // modules
         QVERIFY2(bad.steps.at(0).detail.contains(QStringLiteral("total_modules is 5")),
                  qPrintable(bad.steps.at(0).detail));
-        QCOMPARE(bad.steps.at(5).outcome, VerifyStepResult::Outcome::Failed); // healthy
-        QVERIFY2(bad.steps.at(6).outcome == VerifyStepResult::Outcome::Failed,
-                 qPrintable(bad.steps.at(6).detail)); // latency
+        // The checklist's own health step sees the component down too.
+        QCOMPARE(bad.steps.at(5).outcome, VerifyStepResult::Outcome::Failed); // /health/detailed
+        QVERIFY2(bad.steps.at(5).detail.contains(QStringLiteral("database")),
+                 qPrintable(bad.steps.at(5).detail));
+        QCOMPARE(bad.steps.at(7).outcome, VerifyStepResult::Outcome::Failed); // soak: healthy
+        QVERIFY2(bad.steps.at(8).outcome == VerifyStepResult::Outcome::Failed,
+                 qPrintable(bad.steps.at(8).detail)); // latency
 
         // The rollback target: the previous live deploy.
         QList<RenderDeploy> list;
@@ -296,8 +305,12 @@ private slots:
         QString error;
         const auto back = VerifyCheck::listFromJson(json, &error);
         QVERIFY2(back, qPrintable(error));
-        QCOMPARE(back->size(), 5);
+        QCOMPARE(back->size(), 7);
         QCOMPARE(back->at(0).expectJson.size(), 2);
+        // The whole-answer checks keep their kind.
+        QCOMPARE(back->at(5).kind, VerifyCheck::Kind::Health);
+        QCOMPARE(back->at(6).kind, VerifyCheck::Kind::Metrics);
+        QVERIFY(!VerifyCheck::listFromJson(R"([{"path": "/x", "kind": "yaml"}])", &error));
         QVERIFY(!VerifyCheck::listFromJson(R"([{"path": "no-slash"}])", &error));
         QVERIFY(!error.isEmpty());
     }

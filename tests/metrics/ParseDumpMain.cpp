@@ -1,9 +1,12 @@
 // ops-parse-dump FILE [--json]: the parse verb without the console, for compare_with_python.py.
 #include "app/cli/ParseCommand.h"
 
-#include <iostream>
+#include <QCoreApplication>
 
 int main(int argc, char** argv)
 {
-    return ops::runParseCommand(argc - 1, argv + 1, std::cout, std::cerr);
+    QCoreApplication app(argc, argv);
+    QStringList arguments = app.arguments();
+    arguments.insert(1, QStringLiteral("parse"));
+    return ops::ParseCommand().run(arguments);
 }

@@ -5,6 +5,9 @@
 
 #include "tests/support/TestData.h"
 
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 
 #include <zlib.h>
@@ -344,20 +347,34 @@ void TestMetricsParser::parseCommandJson()
 {
     const QString path = test::dataPath(QStringLiteral("metrics/seed-gateway.prom"));
     std::ostringstream out, err;
-    const std::string p = path.toStdString();
-    const char* argv[] = {p.c_str(), "--json"};
-    QCOMPARE(runParseCommand(2, argv, out, err), 0);
+    ParseCommandOptions options;
+    options.path = path.toStdString();
+    options.json = true;
+    QCOMPARE(runParseCommand(options, out, err), 0);
     const std::string text = out.str();
-    QCOMPARE(static_cast<int>(std::count(text.begin(), text.end(), '\n')), 57);
+    // One JSON array, a sample a line.
+    QJsonParseError parseError{};
+    const QJsonDocument document =
+        QJsonDocument::fromJson(QByteArray::fromStdString(text), &parseError);
+    QCOMPARE(parseError.error, QJsonParseError::NoError);
+    QCOMPARE(document.array().size(), 57);
+    QCOMPARE(static_cast<int>(std::count(text.begin(), text.end(), '\n')), 57 + 2);
     QVERIFY(text.find("{\"name\": \"python_info\", \"labels\": {\"implementation\": \"CPython\"") !=
             std::string::npos);
     std::ostringstream table, err2;
-    const char* argv2[] = {p.c_str()};
-    QCOMPARE(runParseCommand(1, argv2, table, err2), 0);
+    options.json = false;
+    QCOMPARE(runParseCommand(options, table, err2), 0);
     QVERIFY(table.str().find("57 samples") != std::string::npos);
-    const char* missing[] = {"/nonexistent/file.prom"};
-    QCOMPARE(runParseCommand(1, missing, table, err2), 2);
-    QCOMPARE(runParseCommand(0, missing, table, err2), 2);
+    options.path = "/nonexistent/file.prom";
+    QCOMPARE(runParseCommand(options, table, err2), 2);
+    // A directory is a read error, not a crash (std::ios_failure before).
+    options.path = QDir::tempPath().toStdString();
+    QCOMPARE(runParseCommand(options, table, err2), 2);
+    QVERIFY(err2.str().find("is a directory") != std::string::npos);
+    // An empty body as JSON is an empty array.
+    std::ostringstream empty;
+    QCOMPARE(printParsedMetrics("", {"empty.prom", true}, empty, err2), 0);
+    QCOMPARE(empty.str(), std::string("[]\n"));
     std::string json;
     appendJsonValue(json, std::numeric_limits<double>::quiet_NaN());
     QCOMPARE(json, std::string("\"NaN\""));

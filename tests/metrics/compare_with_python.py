@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Every metrics fixture, read by ops-parse-dump --json and by Debian's prometheus_client
+"""Every metrics fixture, read by ops-parse-dump --json (one JSON array) and by Debian's prometheus_client
 (/usr/bin/python3, python3-prometheus-client), must give the same samples: name, labels, value
 (exactly; NaN == NaN) and timestamp, in the same order.
 
@@ -56,8 +56,7 @@ def cxx_samples(dump, path, fmt):
     if proc.returncode != 0:
         raise RuntimeError(f"{dump} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}")
     out = []
-    for line in proc.stdout.decode("utf-8").splitlines():
-        o = json.loads(line)
+    for o in json.loads(proc.stdout.decode("utf-8")):
         v = o["value"]
         v = float(v.replace("+Inf", "inf").replace("-Inf", "-inf").replace("NaN", "nan")) if isinstance(v, str) else float(v)
         out.append((o["name"], dict(o["labels"]), v, o["timestamp_ms"]))

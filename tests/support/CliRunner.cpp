@@ -6,13 +6,17 @@
 
 namespace ops::test {
 
+CliRunner::CliRunner()
+    : m_environment(QProcessEnvironment::systemEnvironment())
+{
+    m_environment.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("ops.*=true"));
+}
+
 CliRunner::Run CliRunner::run(const QStringList& arguments, const QByteArray& stdinData,
                               int timeoutMs)
 {
     QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("ops.*=true"));
-    process.setProcessEnvironment(environment);
+    process.setProcessEnvironment(m_environment);
     process.start(QString::fromLocal8Bit(qgetenv("OPS_CONSOLE_BINARY")), arguments);
     Run run;
     if (!process.waitForStarted(10000))
@@ -20,8 +24,10 @@ CliRunner::Run CliRunner::run(const QStringList& arguments, const QByteArray& st
     if (!stdinData.isEmpty())
         process.write(stdinData);
     process.closeWriteChannel();
-    if (!process.waitForFinished(timeoutMs))
+    if (!process.waitForFinished(timeoutMs)) {
         process.kill();
+        process.waitForFinished(5000);
+    }
     run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();

@@ -16,11 +16,17 @@ public:
         QByteArray err;
     };
 
+    CliRunner();
+
     Run run(const QStringList& arguments, const QByteArray& stdinData = {}, int timeoutMs = 60000);
+    // The environment of every run: the system's, with QT_LOGGING_RULES=ops.*=true (a test of
+    // the default logging removes it).
+    QProcessEnvironment& environment() { return m_environment; }
     // All stdout and stderr of every run so far.
     const QByteArray& transcript() const { return m_transcript; }
 
 private:
+    QProcessEnvironment m_environment;
     QByteArray m_transcript;
 };
 

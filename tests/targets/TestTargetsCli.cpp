@@ -53,10 +53,11 @@ private slots:
                      QStringLiteral("monolith"), QStringLiteral("--interval"), QStringLiteral("2")},
                     kKey + "\n");
         QVERIFY2(run.exitCode == 0, run.err.constData());
-        // Adding the same name again needs --replace.
+        // Adding the same name again needs --replace: a usage error (issue 20's exit-code table).
         run = targets({QStringLiteral("add"), QStringLiteral("sim"), QStringLiteral("--url"),
                        m_sim.url().toString()});
-        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY(run.err.contains("--replace"));
         // A remote plain-http target needs --allow-http.
         run = targets({QStringLiteral("add"), QStringLiteral("remote"), QStringLiteral("--url"),
                        QStringLiteral("http://gw.example.com")});
@@ -119,8 +120,9 @@ private slots:
         QVERIFY(run.out.contains("kept the existing sim"));
         run = targets({QStringLiteral("list"), QStringLiteral("--json")});
         QCOMPARE(QJsonDocument::fromJson(run.out).array().size(), 2);
+        // A file that cannot be read: could not run.
         run = targets({QStringLiteral("import"), dir.filePath(QStringLiteral("missing.json"))});
-        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.exitCode, 2);
     }
 
     void trustAndUntrust()
@@ -140,8 +142,9 @@ private slots:
     {
         auto run = targets({QStringLiteral("remove"), QStringLiteral("sim")});
         QVERIFY2(run.exitCode == 0, run.err.constData());
-        QCOMPARE(targets({QStringLiteral("remove"), QStringLiteral("sim")}).exitCode, 1);
-        QCOMPARE(targets({QStringLiteral("test"), QStringLiteral("sim")}).exitCode, 1);
+        // An unknown target is a usage error for every action.
+        QCOMPARE(targets({QStringLiteral("remove"), QStringLiteral("sim")}).exitCode, 3);
+        QCOMPARE(targets({QStringLiteral("test"), QStringLiteral("sim")}).exitCode, 3);
         QCOMPARE(targets({QStringLiteral("frobnicate")}).exitCode, 3);
 
         // The settings folder holds the targets file and no secret; the logs (all ops.* on)

@@ -71,6 +71,7 @@ private slots:
     void legendAndKeyboard();
     void markersAndTableAlternative();
     void exportsPngAndCsv();
+    void csvNeutralisesSeriesNames();
     void markerKindsAreDrawnAndReadOut();
     void staleGreysTheLinesWithTheirAge();
     void followsPaletteChanges();
@@ -257,6 +258,26 @@ void TestTimeChart::exportsPngAndCsv()
     QVERIFY(std::abs(last[3].toDouble() - expected) < 2e-4 * std::abs(expected) + 1e-9);
     for (const QString& line : lines.mid(1))
         QVERIFY(!line.contains("beta"));
+}
+
+void TestTimeChart::csvNeutralisesSeriesNames()
+{
+    // Series are named after instance labels: text from elsewhere, never a formula.
+    QTemporaryDir dir;
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.resize(700, 260);
+    chart.setStore(&m_day->store);
+    chart.addSeries("=HYPERLINK(\"http://evil\")", m_day->a, 1000);
+    timeline.setLatest(m_day->store.latestTime());
+    timeline.setPreset(5 * 60 * 1000LL);
+    const QString csv = dir.filePath("chart.csv");
+    QVERIFY(chart.exportCsv(csv));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY2(text.contains(",\"'=HYPERLINK(\"\"http://evil\"\")\","), text.left(300).constData());
+    QVERIFY(!text.contains(",=HYPERLINK"));
 }
 
 void TestTimeChart::markerKindsAreDrawnAndReadOut()

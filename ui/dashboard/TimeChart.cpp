@@ -1,5 +1,6 @@
 #include "ui/dashboard/TimeChart.h"
 
+#include "models/domain/CsvWriter.h"
 #include "models/itemmodels/ChartPointsModel.h"
 #include "ui/dashboard/ChartTimeline.h"
 
@@ -11,7 +12,6 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QSaveFile>
-#include <QTextStream>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -959,14 +959,12 @@ bool TimeChart::exportPng(const QString& path)
 
 bool TimeChart::exportCsv(const QString& path) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
-        return false;
-    QTextStream out(&file);
-    out << "time,time_ms,series,value";
+    CsvWriter csv;
+    QStringList header{QStringLiteral("time"), QStringLiteral("time_ms"), QStringLiteral("series"),
+                       QStringLiteral("value")};
     if (!m_unit.isEmpty())
-        out << ',' << "unit";
-    out << '\n';
+        header << QStringLiteral("unit");
+    csv.addRow(header);
     const qint64 t1 = m_timeline->endMs();
     const qint64 t0 = m_timeline->startMs();
     std::vector<StorePoint> points;
@@ -976,19 +974,17 @@ bool TimeChart::exportCsv(const QString& path) const
         m_store->points(s.id, t0, t1, points);
         if (points.empty())
             m_store->decimate(s.id, t0, t1, std::max(1, plotWidth()), points);
-        QString name = s.name;
-        if (name.contains(u',') || name.contains(u'"'))
-            name = u'"' + name.replace(u'"', QStringLiteral("\"\"")) + u'"';
         for (const StorePoint& p : points) {
-            out << QDateTime::fromMSecsSinceEpoch(p.t).toString(Qt::ISODateWithMs) << ',' << p.t
-                << ',' << name << ',' << QString::number(p.v * s.scale, 'g', 10);
+            QStringList row{QDateTime::fromMSecsSinceEpoch(p.t).toString(Qt::ISODateWithMs),
+                            QString::number(p.t), s.name, QString::number(p.v * s.scale, 'g', 10)};
             if (!m_unit.isEmpty())
-                out << ',' << m_unit;
-            out << '\n';
+                row << m_unit;
+            csv.addRow(row);
         }
     }
-    out.flush();
-    return file.commit();
+    QSaveFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(csv.data()) == csv.data().size() &&
+           file.commit();
 }
 
 } // namespace ops

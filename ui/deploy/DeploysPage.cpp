@@ -300,7 +300,9 @@ void DeploysPage::showStep(int index, const VerifyStepResult& s)
     const QString result = s.outcome == VerifyStepResult::Outcome::Pending  ? tr("not run yet")
                            : s.outcome == VerifyStepResult::Outcome::Passed ? tr("✔ passed")
                            : s.outcome == VerifyStepResult::Outcome::Failed ? tr("✘ failed")
-                                                                            : tr("could not run");
+                           : s.outcome == VerifyStepResult::Outcome::Skipped
+                               ? tr("skipped: not measured")
+                               : tr("could not run");
     const QStringList cells{s.name, result, s.expectation, s.detail};
     for (int c = 0; c < cells.size(); ++c) {
         auto* item = new QTableWidgetItem(cells.at(c));
