@@ -1,8 +1,6 @@
 #include "app/console/ConsoleApplication.h"
 
 #include "app/console/DemoGateway.h"
-#include "app/console/DeploysController.h"
-#include "app/console/TargetsController.h"
 #include "models/alertmanager/AlertmanagerHub.h"
 #include "models/alertmanager/TeamAlertsModel.h"
 #include "models/alerts/AlertCenter.h"
@@ -10,24 +8,26 @@
 #include "models/alerts/AlertStore.h"
 #include "models/alerts/DesktopNotifier.h"
 #include "models/audit/AuditLog.h"
-#include "models/datasource/PrometheusFeed.h"
 #include "models/domain/Clock.h"
+#include "models/fleet/Fleet.h"
+#include "models/itemmodels/AuditTableModel.h"
 #include "models/monitor/TargetMonitor.h"
-#include "models/net/Poller.h"
-#include "models/secrets/SecretStore.h"
+#include "models/secrets/ChainedSecretStore.h"
 #include "models/targets/TargetStore.h"
 #include "models/workflows/WorkflowClient.h"
 #include "ui/alerts/AlertTray.h"
 #include "ui/alerts/AlertsPage.h"
+#include "ui/audit/AuditPage.h"
 #include "ui/dashboard/ChartMarkerFeed.h"
+#include "ui/deploy/DeployPages.h"
 #include "ui/shell/MainWindow.h"
+#include "ui/targets/TargetsPanel.h"
 #include "ui/workflows/WorkflowsPage.h"
 
 #include <QApplication>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPixmap>
-#include <QPointer>
 #include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
@@ -55,108 +55,48 @@ ConsoleApplication::ConsoleApplication(ConsoleOptions options, QObject* parent)
 {
 }
 
-ConsoleApplication::~ConsoleApplication()
-{
-    // The window and monitor go before the poller they read; the demo gateway goes last.
-    m_markers.reset();
-    m_alertTray.reset();
-    m_window.reset();
-    m_alerts.reset();
-    m_targets.reset();
-    m_monitor.reset();
-    m_poller.reset();
-}
+// Members go in reverse declaration order (see the header): nothing to order by hand.
+ConsoleApplication::~ConsoleApplication() = default;
 
 bool ConsoleApplication::start()
 {
-    // No --url and no --demo: the saved targets (the first run shows the targets dialog, which
-    // may choose the demo instead).
-    if (!m_options.demo && m_options.url.isEmpty()) {
-        m_targets = std::make_unique<TargetsController>();
-        switch (m_targets->prepare(m_options.targetName, &m_error)) {
-        case TargetsController::Start::Failed:
-            return false;
-        case TargetsController::Start::Cancelled:
-            m_cancelled = true;
-            return false;
-        case TargetsController::Start::Demo:
-            m_targets.reset();
-            m_options.demo = true;
-            break;
-        case TargetsController::Start::Targets:
-            m_options.url = m_targets->current().baseUrl;
-            break;
-        }
-    }
-    QUrl url = m_options.url;
-    QString label = m_targets ? m_targets->current().name : url.toString();
-    if (m_options.demo) {
-        m_demo = std::make_unique<DemoGateway>(QStringList{
-            QStringLiteral("--dialect"), m_options.demoDialect, QStringLiteral("--seed"),
-            QStringLiteral("42"), QStringLiteral("--endpoints"), QStringLiteral("40")});
-        if (!m_demo->start()) {
-            m_error = m_demo->errorString();
-            return false;
-        }
-        url = m_demo->url();
-        label = tr("demo gateway (%1) at %2").arg(m_options.demoDialect, url.toString());
-    }
-
     m_network = std::make_unique<QNetworkAccessManager>();
     m_clock = std::make_unique<ops::SystemClock>();
-    ops::PollerOptions pollerOptions;
-    pollerOptions.baseUrl = url;
-    pollerOptions.intervalMs = m_options.intervalMs;
-    pollerOptions.allowPlainHttp = m_options.allowPlainHttp;
-    if (m_targets)
-        pollerOptions = m_targets->currentPollerOptions(); // the key follows from the keychain
-    m_poller = std::make_unique<ops::Poller>(m_network.get(), m_clock.get(), pollerOptions);
-    m_monitor = std::make_unique<ops::TargetMonitor>(m_poller.get(), m_clock.get());
-    m_window = std::make_unique<ops::MainWindow>(m_monitor.get(), label);
-    // Event markers on the charts: workflow launches and deploy events of every target (the
-    // watched one's are drawn), alert transitions in watchMarkers().
-    m_markers = std::make_unique<ops::ChartMarkerFeed>(m_window->dashboard());
-    addWorkflowsPage(url, label);
-    m_deploys = std::make_unique<DeploysController>(m_network.get(), m_clock.get(), m_audit.get(),
-                                                    m_window.get());
-    connect(m_deploys.get(), &DeploysController::deployEvent, m_markers.get(),
-            &ops::ChartMarkerFeed::addDeployEvent);
-    m_deploys->addPages();
-    if (m_demo)
-        m_deploys->useDemo(url, tr("demo"));
-    else if (!m_targets)
-        m_deploys->useUrlOnly(url, label);
-    if (m_demo) {
-        connect(m_demo.get(), &DemoGateway::crashed, this, [](const QString& reason) {
-            std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(reason));
-        });
-    }
-    if (!m_options.screenshotPath.isEmpty())
-        connect(m_monitor.get(), &ops::TargetMonitor::updated, this,
-                &ConsoleApplication::takeScreenshotWhenReady);
-    if (m_targets)
-        m_targets->attach(m_window.get(), m_poller.get(), m_monitor.get(), m_network.get(),
-                          m_clock.get()); // starts every poller once its key is read
-    if (m_targets) {
-        m_deploys->useTargets(m_targets.get());
-        connect(m_targets.get(), &TargetsController::currentTargetChanged, this,
-                &ConsoleApplication::onTargetChanged);
-    }
-    // Targets whose signals come from Prometheus: the chart window backfilled on connect, then
-    // refreshed on the poll interval; the gateway's own polls still give health and state.
-    if (m_targets) {
-        for (const auto& [name, monitor] : m_targets->monitors())
-            startPrometheusFeed(name, monitor);
-        connect(m_targets.get(), &TargetsController::targetAdded, this,
-                &ConsoleApplication::startPrometheusFeed);
-    }
-    if (!addAlerts(label))
+    m_secrets = std::make_unique<ops::ChainedSecretStore>();
+    m_audit = std::make_unique<ops::AuditLog>();
+    if (!m_audit->open())
+        std::fprintf(stderr, "bhiv-ops: audit log unavailable: %s\n",
+                     qPrintable(m_audit->errorString()));
+    m_fleet = std::make_unique<ops::Fleet>(
+        ops::FleetContext{m_network.get(), m_clock.get(), m_secrets.get(), m_audit.get()});
+    if (!buildFleet())
         return false;
-    watchMarkers(label);
+
+    ops::TargetSession* current = m_fleet->current();
+    m_window = std::make_unique<ops::MainWindow>(current->monitor(), current->label());
+    if (m_fleet->store())
+        m_targetsPanel =
+            std::make_unique<ops::TargetsPanel>(m_fleet.get(), m_secrets.get(), m_window.get());
+    // Event markers on the charts: workflow launches and deploy events of every target (the
+    // watched one's are drawn), alert transitions once the alert center runs.
+    m_markers = std::make_unique<ops::ChartMarkerFeed>(m_window->dashboard());
+    m_markers->follow(m_fleet.get());
+    addPages();
+    if (!addAlerts())
+        return false;
+    const qint64 now = m_clock->nowMs();
+    m_markers->watchAlerts(m_alerts->engine(), now - 24 * 3'600'000LL, now);
+    connect(m_fleet.get(), &ops::Fleet::currentChanged, this, &ConsoleApplication::show);
+    connect(m_fleet.get(), &ops::Fleet::changed, this, [this](ops::TargetSession* session) {
+        if (session == m_fleet->current()) // edited in the targets dialog
+            m_workflowsPage->setClient(session->workflows(), session->name());
+    });
+    if (!m_options.screenshotPath.isEmpty())
+        connect(current->monitor(), &ops::TargetMonitor::updated, this,
+                &ConsoleApplication::takeScreenshotWhenReady);
     m_window->show();
     reportRecoveries();
-    if (!m_targets)
-        m_poller->start();
+    m_fleet->start(); // every session reads its key, then polls
     if (!m_options.page.isEmpty()) {
         // After the window has selected the page it remembers.
         QTimer::singleShot(0, this, [this] {
@@ -167,56 +107,110 @@ bool ConsoleApplication::start()
     return true;
 }
 
-// The Workflows tab for the watched target, following the dialect its monitor detects. With
-// saved targets, each target has its own client (its URL, API key, read-only flag and audit
-// name), kept while the console runs so a launch in flight still ends in the right audit row.
-void ConsoleApplication::addWorkflowsPage(const QUrl& url, const QString& label)
+// The fleet: --demo or --url is one unsaved target; otherwise the saved targets (the first run
+// shows the targets dialog, which may choose the demo instead).
+bool ConsoleApplication::buildFleet()
 {
-    m_audit = std::make_unique<ops::AuditLog>();
-    if (!m_audit->open())
-        std::fprintf(stderr, "bhiv-ops: audit log unavailable: %s\n",
-                     qPrintable(m_audit->errorString()));
+    if (!m_options.demo && m_options.url.isEmpty()) {
+        auto store = std::make_unique<ops::TargetStore>();
+        if (!store->load(&m_error))
+            return false;
+        if (store->targets().isEmpty()) {
+            if (!m_options.targetName.isEmpty()) {
+                m_error =
+                    tr("no target named %1 (bhiv-ops targets list)").arg(m_options.targetName);
+                return false;
+            }
+            switch (ops::TargetsPanel::runFirstRunDialog(store.get(), m_secrets.get())) {
+            case ops::TargetsPanel::FirstRun::Cancelled:
+                m_cancelled = true;
+                return false;
+            case ops::TargetsPanel::FirstRun::Demo:
+                m_options.demo = true;
+                return addDemo();
+            case ops::TargetsPanel::FirstRun::Saved:
+                break;
+            }
+        }
+        m_fleet->useSavedTargets(std::move(store));
+        return m_fleet->pickCurrent(m_options.targetName, &m_error);
+    }
+    if (m_options.demo)
+        return addDemo();
     ops::Target target;
-    target.name = label;
-    target.baseUrl = url;
-    if (m_targets)
-        target = m_targets->current();
-    ops::WorkflowClient* client = workflowClientFor(target);
-    m_workflowsPage = new ops::WorkflowsPage(client, target.name);
-    m_window->addPage(m_workflowsPage, tr("&Workflows"));
-    followDialect(m_monitor.get());
+    target.name = m_options.url.toString();
+    target.baseUrl = m_options.url;
+    target.intervalMs = m_options.intervalMs;
+    target.allowPlainHttp = m_options.allowPlainHttp;
+    return m_fleet->setCurrent(m_fleet->addUnsaved(target)->id());
 }
 
-ops::WorkflowClient* ConsoleApplication::workflowClientFor(const ops::Target& target)
+// The simulator as an unsaved target named "demo" (its alerts keep that name each run), with
+// its own Render API (the first service it lists; its key in this session's memory only).
+bool ConsoleApplication::addDemo()
 {
-    auto& client = m_workflowClients[target.name];
-    if (!client) {
-        client = std::make_unique<ops::WorkflowClient>(
-            m_network.get(), target.baseUrl, target.dialect, QByteArray(), target.readOnly);
-        client->setTargetName(target.name);
-        if (m_audit->isOpen())
-            client->setAuditLog(m_audit.get());
-        m_markers->watchWorkflows(client.get()); // launches become chart markers
+    m_demo = std::make_unique<DemoGateway>(
+        QStringList{QStringLiteral("--dialect"), m_options.demoDialect, QStringLiteral("--seed"),
+                    QStringLiteral("42"), QStringLiteral("--endpoints"), QStringLiteral("40")});
+    if (!m_demo->start()) {
+        m_error = m_demo->errorString();
+        return false;
     }
-    client->setReadOnly(target.readOnly);
-    if (m_targets) {
-        // The gateway API key from this session or the keychain (asynchronous).
-        QPointer<ops::WorkflowClient> guard(client.get());
-        m_targets->readKey(ops::secretKeyGatewayApiKey(target.name),
-                           [guard](const ops::SecretResult& result) {
-                               if (guard)
-                                   guard->setApiKey(result.value);
-                           });
-    }
-    return client.get();
+    connect(m_demo.get(), &DemoGateway::crashed, this, [](const QString& reason) {
+        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(reason));
+    });
+    const QUrl url = m_demo->url();
+    ops::Target target;
+    target.name = QStringLiteral("demo");
+    target.baseUrl = url;
+    target.intervalMs = m_options.intervalMs;
+    ops::RenderService render;
+    render.restApi = true;
+    render.apiBaseUrl = url.resolved(QUrl(QStringLiteral("/render/v1")));
+    target.services = {render};
+    m_secrets->writeSession(ops::secretKeyRenderApiKey(target.name),
+                            QByteArray(DemoGateway::kRenderApiKey), {});
+    const QString label = tr("demo gateway (%1) at %2").arg(m_options.demoDialect, url.toString());
+    return m_fleet->setCurrent(m_fleet->addUnsaved(target, label)->id());
+}
+
+// Workflows (following the watched target), Deploys (a page per target) and Audit.
+void ConsoleApplication::addPages()
+{
+    ops::TargetSession* current = m_fleet->current();
+    m_workflowsPage = new ops::WorkflowsPage(current->workflows(), current->name());
+    m_window->addPage(m_workflowsPage, tr("&Workflows"));
+    followDialect(current->monitor());
+
+    m_deployPages = new ops::DeployPages(m_fleet.get(), m_window.get());
+    m_window->addPage(m_deployPages, tr("&Deploys"));
+    connect(m_deployPages, &ops::DeployPages::configureRequested, this, [this](const QString& id) {
+        if (m_targetsPanel)
+            m_targetsPanel->openDialog(id);
+    });
+
+    m_auditModel = std::make_unique<ops::AuditTableModel>(m_audit.get());
+    m_auditModel->setAutoRefreshInterval(3000); // rows written by the command line, too
+    connect(m_deployPages, &ops::DeployPages::activity, m_auditModel.get(),
+            [model = m_auditModel.get()] { model->refresh(); });
+    auto* audit = new ops::AuditPage(m_auditModel.get(), m_window.get());
+    if (m_audit->isReadOnly())
+        audit->setStorageNotice(m_audit->readOnlyNotice());
+    m_window->addPage(audit, tr("A&udit"));
+}
+
+// Another target is watched: the Overview, the Workflows page and its dialect follow it.
+void ConsoleApplication::show(ops::TargetSession* session)
+{
+    m_window->setMonitor(session->monitor(), session->label());
+    m_workflowsPage->setClient(session->workflows(), session->name());
+    followDialect(session->monitor());
 }
 
 // The Workflows page follows the dialect the watched target's monitor detects.
 void ConsoleApplication::followDialect(ops::TargetMonitor* monitor)
 {
     disconnect(m_dialectConnection);
-    if (!monitor)
-        return;
     const auto apply = [this, monitor] {
         ops::WorkflowClient* client = m_workflowsPage->client();
         if (monitor->dialect() != ops::Dialect::Unknown && monitor->dialect() != client->dialect())
@@ -226,36 +220,9 @@ void ConsoleApplication::followDialect(ops::TargetMonitor* monitor)
     apply();
 }
 
-// Another saved target is watched: the Workflows page and its dialect follow it.
-void ConsoleApplication::onTargetChanged(const ops::Target& target)
-{
-    ops::WorkflowClient* client = workflowClientFor(target);
-    client->setBaseUrl(target.baseUrl);
-    if (target.dialect != ops::Dialect::Unknown)
-        client->setDialect(target.dialect);
-    m_workflowsPage->setClient(client, target.name);
-    followDialect(m_targets->monitorFor(target.name));
-}
-
-// The charts' markers follow the watched target: its alert history over the widest chart window
-// (24 h, from the store) now, then every transition as it happens.
-void ConsoleApplication::watchMarkers(const QString& label)
-{
-    // The demo's alerts and deploys are kept as "demo", its workflows under the label.
-    QStringList names{label};
-    if (m_demo)
-        names << QStringLiteral("demo") << tr("demo");
-    m_markers->setTarget(names);
-    const qint64 now = m_clock->nowMs();
-    m_markers->watchAlerts(m_alerts->engine(), now - 24 * 3'600'000LL, now);
-    if (m_targets)
-        connect(m_targets.get(), &TargetsController::currentTargetChanged, m_markers.get(),
-                [this](const ops::Target& target) { m_markers->setTarget({target.name}); });
-}
-
-// Alerting for the watched target: one engine fed by the monitor's polls (and a 1 s timer), the
-// desktop notifier, the optional webhook, the tray icon and the Alerts page.
-bool ConsoleApplication::addAlerts(const QString& label)
+// Alerting for every target of the fleet (watched on screen or not): the engine, the desktop
+// notifier, the optional webhook, the tray icon and the Alerts page.
+bool ConsoleApplication::addAlerts()
 {
     ops::AlertCenterOptions options;
     options.rulesFile = m_options.alertRulesFile;
@@ -269,41 +236,23 @@ bool ConsoleApplication::addAlerts(const QString& label)
         m_error = tr("the alert rules cannot be used:\n%1").arg(m_alerts->errorString());
         return false;
     }
-    // Alerts are kept per target name: the demo's has no port in it, so it is the same each run.
-    // Every saved target is evaluated, watched on screen or not.
-    if (m_targets) {
-        for (const auto& [name, monitor] : m_targets->monitors())
-            m_alerts->watch(monitor, name);
-        connect(m_targets.get(), &TargetsController::targetAdded, m_alerts.get(),
-                [this](const QString& name, ops::TargetMonitor* monitor) {
-                    m_alerts->watch(monitor, name);
-                });
-        connect(m_targets.get(), &TargetsController::targetRemoved, m_alerts.get(),
-                [this](const QString& name) { m_alerts->unwatch(name); });
-    } else {
-        m_alerts->watch(m_monitor.get(), m_demo ? QStringLiteral("demo") : label);
-    }
+    m_alerts->watchFleet(m_fleet.get());
     auto* page = new ops::AlertsPage(m_alerts.get());
     const int index = m_window->addPage(page, tr("&Alerts"));
-    if (m_targets) {
-        // Targets with an Alertmanager: their firing alerts and acks go there; its team alerts
-        // show on the page's Team tab. Re-read from the store whenever the targets change.
+    if (m_fleet->store()) {
+        // Saved targets with an Alertmanager: their firing alerts and acks go there; its team
+        // alerts show on the page's Team tab. Follows the targets as they are edited.
         auto* hub = new ops::AlertmanagerHub(
             m_network.get(),
-            [this](const QString& key, ops::SecretStore::Callback done) {
-                m_targets->readKey(key, std::move(done));
+            [secrets = m_secrets.get()](const QString& key, ops::SecretStore::Callback done) {
+                secrets->read(key, std::move(done));
             },
             m_alerts->engine(), m_clock.get(), m_alerts.get());
-        auto configure = [hub] {
-            ops::TargetStore store;
-            if (store.load())
-                hub->configure(store.targets());
-        };
+        const auto configure = [this, hub] { hub->configure(m_fleet->savedTargets()); };
         configure();
-        // Saved in the targets dialog (the watched one edited, or one added or removed).
-        connect(m_targets.get(), &TargetsController::currentTargetChanged, hub, configure);
-        connect(m_targets.get(), &TargetsController::targetAdded, hub, configure);
-        connect(m_targets.get(), &TargetsController::targetRemoved, hub, configure);
+        connect(m_fleet.get(), &ops::Fleet::added, hub, configure);
+        connect(m_fleet.get(), &ops::Fleet::changed, hub, configure);
+        connect(m_fleet.get(), &ops::Fleet::removed, hub, configure);
         page->setTeamAlerts(hub->teamAlerts());
     }
     auto showPage = [this, index] {
@@ -329,31 +278,13 @@ bool ConsoleApplication::addAlerts(const QString& label)
     return true;
 }
 
-void ConsoleApplication::startPrometheusFeed(const QString& name, ops::TargetMonitor* monitor)
-{
-    const std::optional<ops::Target> target = m_targets->target(name);
-    if (!target || target->dataSource.kind != ops::DataSourceConfig::Kind::Prometheus)
-        return;
-    // Owned by the monitor: it goes when the target does.
-    auto* feed = new ops::PrometheusFeed(
-        m_network.get(), *target,
-        [this](const QString& key, ops::SecretStore::Callback done) {
-            m_targets->readKey(key, std::move(done));
-        },
-        monitor, m_clock.get(), monitor);
-    connect(feed, &ops::PrometheusFeed::problem, this, [name](const QString& error) {
-        qWarning("bhiv-ops: Prometheus (%s): %s", qPrintable(name), qPrintable(error));
-    });
-    feed->start();
-}
-
 // A damaged settings file or database was set aside at start (and a fresh one begun): say so
 // once, where the operator looks, and on stderr for the logs.
 void ConsoleApplication::reportRecoveries()
 {
     QStringList setAside;
-    if (m_targets && !m_targets->storeRecoveryNotice().isEmpty())
-        setAside << m_targets->storeRecoveryNotice();
+    if (m_fleet->store() && !m_fleet->store()->recoveryNotice().isEmpty())
+        setAside << m_fleet->store()->recoveryNotice();
     if (m_alerts && m_alerts->store() && !m_alerts->store()->recoveryNotice().isEmpty())
         setAside << m_alerts->store()->recoveryNotice();
     if (m_audit && !m_audit->recoveryNotice().isEmpty())
@@ -398,7 +329,7 @@ bool ConsoleApplication::hasTrayIcon() const
 
 void ConsoleApplication::takeScreenshotWhenReady()
 {
-    if (m_screenshotScheduled || !m_monitor->hasData())
+    if (m_screenshotScheduled || !m_fleet->current()->monitor()->hasData())
         return;
     m_screenshotScheduled = true;
     QTimer::singleShot(m_options.screenshotDelayMs, this, [this] {

@@ -8,21 +8,22 @@
 
 class QNetworkAccessManager;
 class DemoGateway;
-class DeploysController;
-class TargetsController;
 
 namespace ops {
-class Clock;
-class MainWindow;
-class Poller;
-class TargetMonitor;
-class AuditLog;
-class WorkflowClient;
-class WorkflowsPage;
-struct Target;
 class AlertCenter;
 class AlertTray;
+class AuditLog;
+class AuditTableModel;
+class ChainedSecretStore;
 class ChartMarkerFeed;
+class Clock;
+class DeployPages;
+class Fleet;
+class MainWindow;
+class TargetMonitor;
+class TargetSession;
+class TargetsPanel;
+class WorkflowsPage;
 } // namespace ops
 
 struct ConsoleOptions {
@@ -41,8 +42,9 @@ struct ConsoleOptions {
     bool alertSound = false;        // --alert-sound: beep on new alerts
 };
 
-// The composition root of the windowed console: builds the network access, clock, poller and
-// monitor, starts the demo gateway when asked, and hands them to the main window.
+// The composition root of the windowed console: builds the fleet (the saved targets, or the
+// --url / --demo target), the alert center and the main window, and binds them. Only wiring:
+// what a target is and does lives in its TargetSession, what a page shows in ui/.
 class ConsoleApplication : public QObject {
     Q_OBJECT
 public:
@@ -60,41 +62,42 @@ public:
     // For tests of the wiring.
     ops::AlertCenter* alertCenter() const { return m_alerts.get(); }
     ops::WorkflowsPage* workflowsPage() const { return m_workflowsPage; }
-    TargetsController* targets() const { return m_targets.get(); }
+    ops::Fleet* fleet() const { return m_fleet.get(); }
+    ops::DeployPages* deployPages() const { return m_deployPages; }
 
 private:
-    void takeScreenshotWhenReady();
-    void addWorkflowsPage(const QUrl& url, const QString& label);
-    ops::WorkflowClient* workflowClientFor(const ops::Target& target);
+    bool buildFleet();
+    bool addDemo();
+    void addPages();
+    void show(ops::TargetSession* session);
     void followDialect(ops::TargetMonitor* monitor);
-    void onTargetChanged(const ops::Target& target);
-    void startPrometheusFeed(const QString& name, ops::TargetMonitor* monitor);
+    bool addAlerts();
     void reportRecoveries();
-    bool addAlerts(const QString& label);
-    void watchMarkers(const QString& label);
+    void takeScreenshotWhenReady();
 
     ConsoleOptions m_options;
     QString m_error;
+    bool m_cancelled = false;
+    bool m_screenshotScheduled = false;
+    QMetaObject::Connection m_dialectConnection;
+    // Declared in the order they are built; they go in reverse: the window and the pages before
+    // the fleet whose sessions they show, the fleet before the clock, network and demo gateway
+    // its sessions use. Nothing is ordered by hand.
     std::unique_ptr<DemoGateway> m_demo;
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::unique_ptr<ops::Clock> m_clock;
-    std::unique_ptr<ops::Poller> m_poller;
-    std::unique_ptr<ops::TargetMonitor> m_monitor;
-    std::unique_ptr<ops::AuditLog> m_audit;
-    // One workflow client per target name (the demo or --url has one).
-    std::map<QString, std::unique_ptr<ops::WorkflowClient>> m_workflowClients;
-    ops::WorkflowsPage* m_workflowsPage = nullptr;
-    QMetaObject::Connection m_dialectConnection;
-    std::unique_ptr<ops::MainWindow> m_window;
-    bool m_screenshotScheduled = false;
-    bool m_cancelled = false;
-    // Saved targets (no --url / --demo): the other pollers, the switcher, the keychain.
-    std::unique_ptr<TargetsController> m_targets;
-    // The Deploys and Audit pages (their sessions and the audit model).
-    std::unique_ptr<DeploysController> m_deploys;
-    // Alerting: engine, store, notifications (#6), its page and tray icon.
+    std::unique_ptr<ops::ChainedSecretStore> m_secrets;
+    std::unique_ptr<ops::AuditLog> m_audit; // opened once, here
+    std::unique_ptr<ops::Fleet> m_fleet;
+    // Alerting: engine, store, notifications (#6), fed by every session.
     std::unique_ptr<ops::AlertCenter> m_alerts;
-    std::unique_ptr<ops::AlertTray> m_alertTray;
+    std::unique_ptr<ops::AuditTableModel> m_auditModel;
+    // The switcher's model and the targets dialog (saved targets only).
+    std::unique_ptr<ops::TargetsPanel> m_targetsPanel;
+    std::unique_ptr<ops::MainWindow> m_window;
     // Deploys, alerts and workflow launches of the watched target on the charts.
     std::unique_ptr<ops::ChartMarkerFeed> m_markers;
+    std::unique_ptr<ops::AlertTray> m_alertTray;
+    ops::WorkflowsPage* m_workflowsPage = nullptr; // the window's
+    ops::DeployPages* m_deployPages = nullptr;     // the window's
 };

@@ -19,6 +19,8 @@ public:
     QString errorString() const { return m_error; }
 
     static QString findSimulator();
+    // The simulator's Render API key (its default): kept in the console's memory only.
+    static constexpr const char* kRenderApiKey = "rnd-sim-key";
 
 signals:
     void crashed(const QString& reason);

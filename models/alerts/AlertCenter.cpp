@@ -8,6 +8,7 @@
 #include "models/alerts/MonitorAlertFeed.h"
 #include "models/alerts/WebhookNotifier.h"
 #include "models/domain/Clock.h"
+#include "models/fleet/Fleet.h"
 
 #include <QTimer>
 
@@ -23,10 +24,7 @@ AlertCenter::AlertCenter(const Clock* clock, QNetworkAccessManager* network,
 {
 }
 
-AlertCenter::~AlertCenter()
-{
-    qDeleteAll(m_feeds);
-}
+AlertCenter::~AlertCenter() = default;
 
 bool AlertCenter::start()
 {
@@ -85,28 +83,41 @@ bool AlertCenter::start()
     return true;
 }
 
+void AlertCenter::watchFleet(const Fleet* fleet)
+{
+    for (TargetSession* session : fleet->sessions())
+        watch(session->monitor(), session->name());
+    const auto follow = [this](TargetSession* session) {
+        watch(session->monitor(), session->name());
+    };
+    connect(fleet, &Fleet::added, this, follow);
+    connect(fleet, &Fleet::changed, this, follow); // a rename: the feed takes the new name
+    connect(fleet, &Fleet::removed, this, [this](TargetSession* session) {
+        // Before the session (and its monitor) goes.
+        std::erase_if(
+            m_feeds, [session](const auto& feed) { return feed->monitor() == session->monitor(); });
+    });
+}
+
 void AlertCenter::watch(TargetMonitor* monitor, const QString& targetName)
 {
-    unwatch(targetName);
-    m_feeds << new MonitorAlertFeed(monitor, m_engine.get(), m_clock, targetName);
+    std::erase_if(m_feeds, [monitor, &targetName](const auto& feed) {
+        return feed->monitor() == monitor || feed->targetName() == targetName;
+    });
+    m_feeds.push_back(
+        std::make_unique<MonitorAlertFeed>(monitor, m_engine.get(), m_clock, targetName));
 }
 
 void AlertCenter::unwatch(const QString& targetName)
 {
-    for (auto it = m_feeds.begin(); it != m_feeds.end();) {
-        if ((*it)->targetName() == targetName) {
-            delete *it;
-            it = m_feeds.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    std::erase_if(m_feeds,
+                  [&targetName](const auto& feed) { return feed->targetName() == targetName; });
 }
 
 QStringList AlertCenter::watchedTargets() const
 {
     QStringList names;
-    for (const MonitorAlertFeed* feed : m_feeds)
+    for (const auto& feed : m_feeds)
         names << feed->targetName();
     return names;
 }

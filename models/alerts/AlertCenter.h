@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QUrl>
 #include <memory>
+#include <vector>
 
 class QNetworkAccessManager;
 class QTimer;
@@ -16,6 +17,7 @@ class AlertNotifier;
 class AlertStore;
 class Clock;
 class DesktopNotifier;
+class Fleet;
 class MonitorAlertFeed;
 class TargetMonitor;
 class WebhookNotifier;
@@ -48,8 +50,11 @@ public:
     QString errorString() const { return m_error; }
     QString rulesSource() const { return m_rulesSource; }
 
-    // One feed per target name (watching a name again replaces its feed): every watched target
-    // is evaluated, not only the one on screen.
+    // Every session of the fleet, present and future, is evaluated under its target's name (not
+    // only the one on screen); a renamed target's alerts follow its new name, a removed one
+    // stops being evaluated (its history stays in the store).
+    void watchFleet(const Fleet* fleet);
+    // One feed per target name and per monitor (watching either again replaces its feed).
     void watch(TargetMonitor* monitor, const QString& targetName);
     // Stops evaluating a target (it was removed); its history stays in the store.
     void unwatch(const QString& targetName);
@@ -78,7 +83,7 @@ private:
     std::unique_ptr<AlertNotifier> m_notifier;
     std::unique_ptr<DesktopNotifier> m_desktop;
     std::unique_ptr<WebhookNotifier> m_webhook;
-    QList<MonitorAlertFeed*> m_feeds;
+    std::vector<std::unique_ptr<MonitorAlertFeed>> m_feeds;
     QTimer* m_tick;
 };
 

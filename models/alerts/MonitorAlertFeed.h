@@ -29,6 +29,7 @@ public:
 
     void setSignalEngine(const SignalEngine* engine) { m_external = engine; }
     QString targetName() const { return m_target; }
+    TargetMonitor* monitor() const { return m_monitor; }
 
     // The sample as it would be evaluated now (public for tests and the status verb).
     EvaluationSample buildSample() const;

@@ -116,6 +116,14 @@ void TargetSession::setTarget(const Target& target)
     emit noticeChanged();
 }
 
+void TargetSession::reloadSecrets()
+{
+    if (!m_started)
+        return;
+    loadKeyAndPoll();
+    configureDeploy();
+}
+
 void TargetSession::readSecret(const QString& key, SecretStore::Callback done) const
 {
     if (!m_context.secrets) {

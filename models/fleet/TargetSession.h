@@ -78,6 +78,8 @@ public:
     // The target was edited (same id): every part follows, the keys are read again.
     void setTarget(const Target& target);
 
+    // Its secrets were edited (same settings): the keys are read again (when started).
+    void reloadSecrets();
     // A secret of this target: session memory, then (saved targets only) the keychain.
     void readSecret(const QString& key, SecretStore::Callback done) const;
     // Keychain trouble reading the gateway key (empty: none, or no key stored).

@@ -3,10 +3,10 @@
 // the Workflows page to its gateway with its read-only flag, and a target's metric-name
 // overrides reach its signals; a damaged database at start is set aside and reported.
 #include "app/console/ConsoleApplication.h"
-#include "app/console/TargetsController.h"
 #include "models/alerts/AlertCenter.h"
 #include "models/alerts/AlertEngine.h"
 #include "models/audit/AuditLog.h"
+#include "models/fleet/Fleet.h"
 #include "models/metrics/SignalEngine.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/targets/TargetStore.h"
@@ -77,9 +77,9 @@ private slots:
         options.page = QStringLiteral("workflows");
         ConsoleApplication console(options);
         QVERIFY2(console.start(), qPrintable(console.errorString()));
-        TargetsController* targets = console.targets();
+        Fleet* targets = console.fleet();
         QVERIFY(targets);
-        QCOMPARE(targets->current().name, QStringLiteral("alpha"));
+        QCOMPARE(targets->current()->name(), QStringLiteral("alpha"));
 
         // Alerts: both targets are evaluated while only alpha is on screen.
         AlertCenter* alerts = console.alertCenter();
@@ -88,12 +88,12 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(targetEvaluated(alerts, QStringLiteral("beta")), 15000);
 
         // The metric-name override of alpha: memory is its virtual size, not the resident one.
-        TargetMonitor* alphaMonitor = targets->monitorFor(QStringLiteral("alpha"));
+        TargetMonitor* alphaMonitor = targets->sessionNamed(QStringLiteral("alpha"))->monitor();
         QVERIFY(alphaMonitor);
         QTRY_VERIFY_WITH_TIMEOUT(alphaMonitor->signalEngine().dialect() == Dialect::Plan, 10000);
         QCOMPARE(alphaMonitor->signalEngine().mapping().memoryGauge,
                  std::string("process_virtual_memory_bytes"));
-        TargetMonitor* betaMonitor = targets->monitorFor(QStringLiteral("beta"));
+        TargetMonitor* betaMonitor = targets->sessionNamed(QStringLiteral("beta"))->monitor();
         QVERIFY(betaMonitor);
         QTRY_VERIFY_WITH_TIMEOUT(betaMonitor->signalEngine().dialect() == Dialect::Modular, 10000);
         // beta has no override: its own dialect's mapping (the modular JSON stub here).
@@ -109,8 +109,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page->launchAction()->isEnabled(), 10000);
 
         // ...then beta: its gateway, its dialect, read-only, so no launch.
-        targets->watch(QStringLiteral("beta"));
-        QCOMPARE(targets->current().name, QStringLiteral("beta"));
+        QVERIFY(targets->setCurrent(targets->sessionNamed(QStringLiteral("beta"))->id()));
+        QCOMPARE(targets->current()->name(), QStringLiteral("beta"));
         QCOMPARE(page->client()->baseUrl(), m_modular.url());
         QCOMPARE(page->client()->targetName(), QStringLiteral("beta"));
         QVERIFY(page->client()->isReadOnly());
@@ -118,7 +118,7 @@ private slots:
         QVERIFY(!page->launchAction()->isEnabled());
 
         // And back: alpha's client again, writable.
-        targets->watch(QStringLiteral("alpha"));
+        QVERIFY(targets->setCurrent(targets->sessionNamed(QStringLiteral("alpha"))->id()));
         QCOMPARE(page->client()->baseUrl(), m_plan.url());
         QVERIFY(!page->client()->isReadOnly());
         QTRY_VERIFY_WITH_TIMEOUT(page->launchAction()->isEnabled(), 10000);

@@ -3,6 +3,7 @@
 #include "models/alerts/AlertEngine.h"
 #include "models/alerts/AlertTypes.h"
 #include "models/deploy/DeploySession.h"
+#include "models/fleet/Fleet.h"
 #include "models/workflows/WorkflowClient.h"
 #include "ui/dashboard/Dashboard.h"
 
@@ -35,6 +36,26 @@ void ChartMarkerFeed::setTarget(const QStringList& names)
         if (watched(e.target))
             m_dashboard->addMarker(e.timeMs, e.kind, e.label);
     }
+}
+
+void ChartMarkerFeed::follow(const Fleet* fleet)
+{
+    const auto watchSession = [this](TargetSession* session) {
+        watchWorkflows(session->workflows());
+        watchDeploys(session->deploy());
+    };
+    for (TargetSession* session : fleet->sessions())
+        watchSession(session);
+    connect(fleet, &Fleet::added, this, watchSession);
+    const auto showCurrent = [this, fleet] {
+        setTarget(fleet->current() ? QStringList{fleet->current()->name()} : QStringList());
+    };
+    connect(fleet, &Fleet::currentChanged, this, showCurrent);
+    connect(fleet, &Fleet::changed, this, [showCurrent, fleet](TargetSession* session) {
+        if (session == fleet->current())
+            showCurrent();
+    });
+    showCurrent();
 }
 
 void ChartMarkerFeed::watchAlerts(const AlertEngine* engine, qint64 historyFromMs, qint64 nowMs)

@@ -14,6 +14,7 @@ namespace ops {
 class AlertEngine;
 class Dashboard;
 class DeploySession;
+class Fleet;
 class WorkflowClient;
 struct AlertTransition;
 
@@ -33,8 +34,11 @@ public:
 
     explicit ChartMarkerFeed(Dashboard* dashboard, QObject* parent = nullptr);
 
-    // The watched target, by every name its sources use (the alerts may key it differently from
-    // the workflow client); its events replace the charts' markers.
+    // Follows the fleet: every session's workflow launches and deploy events are kept (present
+    // and future sessions), and the charts show the current session's (by its name, which its
+    // alerts, workflows and deploys all use), also after it is renamed.
+    void follow(const Fleet* fleet);
+    // The watched target, by the names its sources use; its events replace the charts' markers.
     void setTarget(const QStringList& names);
     QStringList target() const { return m_target; }
 

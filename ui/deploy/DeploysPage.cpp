@@ -227,6 +227,16 @@ void DeploysPage::setNotice(const QString& html, bool offerTargets)
     m_stack->setCurrentIndex(html.isEmpty() ? 0 : 1);
 }
 
+QString DeploysPage::noticeText() const
+{
+    return m_stack->currentIndex() == 1 ? m_notice->text() : QString();
+}
+
+bool DeploysPage::offersTargets() const
+{
+    return !m_configure->isHidden();
+}
+
 void DeploysPage::setReadOnly(bool readOnly, const QString& why)
 {
     m_readOnly = readOnly;

@@ -29,6 +29,10 @@ public:
     // Shows html (what to configure, and where) instead of the page; empty: the page again.
     // offerTargets adds a button that emits configureRequested().
     void setNotice(const QString& html, bool offerTargets);
+    // The notice shown instead of the page (empty: the page itself shows).
+    QString noticeText() const;
+    bool offersTargets() const;
+    QString serviceName() const { return m_serviceName; }
     // A read-only target: Redeploy, Cancel and Roll back stay disabled, their tooltip says why.
     void setReadOnly(bool readOnly, const QString& why);
     bool isReadOnly() const { return m_readOnly; }

@@ -1,0 +1,152 @@
+#include "ui/targets/TargetsPanel.h"
+
+#include "models/fleet/Fleet.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/secrets/ChainedSecretStore.h"
+#include "models/targets/TargetListModel.h"
+#include "models/targets/TargetStore.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/targets/TargetSwitcher.h"
+#include "ui/targets/TargetsDialog.h"
+
+namespace ops {
+
+TargetsPanel::FirstRun TargetsPanel::runFirstRunDialog(TargetStore* store,
+                                                       ChainedSecretStore* secrets)
+{
+    TargetsDialog dialog(store, secrets->keychain(), secrets->session());
+    dialog.setDemoOffered(true);
+    bool demo = false;
+    connect(&dialog, &TargetsDialog::demoRequested, &dialog, [&demo] { demo = true; });
+    dialog.exec();
+    if (demo)
+        return FirstRun::Demo;
+    return store->targets().isEmpty() ? FirstRun::Cancelled : FirstRun::Saved;
+}
+
+TargetsPanel::TargetsPanel(Fleet* fleet, ChainedSecretStore* secrets, MainWindow* window)
+    : m_fleet(fleet)
+    , m_secrets(secrets)
+    , m_window(window)
+    , m_model(std::make_unique<TargetListModel>())
+{
+    m_switcher = new TargetSwitcher(window, m_model.get());
+    connect(m_switcher, &TargetSwitcher::targetSelected, this, [this](const QString& name) {
+        if (TargetSession* session = m_fleet->sessionNamed(name))
+            m_fleet->setCurrent(session->id());
+    });
+    connect(m_switcher, &TargetSwitcher::manageRequested, this,
+            [this] { openDialog(m_fleet->current() ? m_fleet->current()->id() : QString()); });
+    for (TargetSession* session : fleet->sessions())
+        watchSession(session);
+    connect(fleet, &Fleet::added, this, [this](TargetSession* session) {
+        watchSession(session);
+        rebuildModel();
+    });
+    connect(fleet, &Fleet::changed, this, &TargetsPanel::rebuildModel);
+    connect(fleet, &Fleet::removed, this, [this](TargetSession* session) {
+        session->disconnect(this);
+        rebuildModel(); // the removed one is no longer in sessions()
+    });
+    connect(fleet, &Fleet::currentChanged, this, [this] {
+        m_switcher->setCurrent(m_fleet->current()->name());
+        updateNotice();
+    });
+    rebuildModel();
+    updateNotice();
+}
+
+TargetsPanel::~TargetsPanel()
+{
+    if (m_dialog)
+        delete m_dialog.data();
+    m_model->setEntries({});
+}
+
+void TargetsPanel::watchSession(TargetSession* session)
+{
+    connect(session, &TargetSession::noticeChanged, this, [this, session] {
+        if (session == m_fleet->current())
+            updateNotice();
+    });
+}
+
+void TargetsPanel::rebuildModel()
+{
+    QList<TargetListModel::Entry> entries;
+    for (TargetSession* session : m_fleet->sessions()) {
+        if (session->isSaved())
+            entries.append({session->name(), session->monitor(), session->target().readOnly});
+    }
+    m_model->setEntries(entries);
+    if (m_fleet->current())
+        m_switcher->setCurrent(m_fleet->current()->name());
+    updateNotice();
+}
+
+QString TargetsPanel::noticeText() const
+{
+    return m_switcher->noticeText();
+}
+
+// The notice strip speaks for the watched target: a refused certificate, or keychain trouble.
+void TargetsPanel::updateNotice()
+{
+    TargetSession* session = m_fleet->current();
+    if (!session) {
+        m_switcher->clearNotice();
+        return;
+    }
+    const QString id = session->id();
+    const QString name = session->name();
+    if (!session->rejectedCertificate().isEmpty()) {
+        const QByteArray fingerprint = session->rejectedCertificate();
+        m_switcher->showNotice(
+            tr("<b>Certificate refused</b> for %1: %2<br>Trust it only if you know this "
+               "certificate (compare its SHA-256 with the server's).")
+                .arg(name.toHtmlEscaped(), session->monitor()->stateDetail().toHtmlEscaped()),
+            tr("Trust this certificate"),
+            [this, id, fingerprint] { m_fleet->trustCertificate(id, fingerprint); });
+        return;
+    }
+    if (!session->keyProblem().isEmpty()) {
+        m_switcher->showNotice(
+            tr("<b>Keychain:</b> %1 Polling %2 without its API key.")
+                .arg(session->keyProblem().toHtmlEscaped(), name.toHtmlEscaped()),
+            tr("Enter a key for this session…"), [this, id] { openDialog(id); });
+        return;
+    }
+    m_switcher->clearNotice();
+}
+
+void TargetsPanel::openDialog(const QString& sessionId)
+{
+    if (!m_fleet->store())
+        return;
+    if (!m_dialog) {
+        m_dialog = new TargetsDialog(m_fleet->store(), m_secrets->keychain(), m_secrets->session(),
+                                     m_window);
+        m_dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_dialog, &TargetsDialog::testRequested, this,
+                [this](const Target& target, const QByteArray& typedKey) {
+                    m_fleet->testTarget(
+                        target, typedKey,
+                        [dialog = m_dialog, name = target.name](const QString& text, bool ok) {
+                            if (dialog)
+                                dialog->showTestResult(name, text, ok);
+                        });
+                });
+        // The store tells the fleet about the target; its secrets may have changed too.
+        connect(m_dialog, &TargetsDialog::targetSaved, this, [this](const QString& name) {
+            if (TargetSession* session = m_fleet->sessionNamed(name))
+                session->reloadSecrets();
+        });
+    }
+    if (TargetSession* session = m_fleet->session(sessionId))
+        m_dialog->selectTarget(session->name());
+    m_dialog->show();
+    m_dialog->raise();
+    m_dialog->activateWindow();
+}
+
+} // namespace ops

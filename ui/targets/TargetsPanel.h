@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <memory>
+
+namespace ops {
+
+class ChainedSecretStore;
+class Fleet;
+class MainWindow;
+class TargetListModel;
+class TargetSession;
+class TargetStore;
+class TargetSwitcher;
+class TargetsDialog;
+
+// The saved targets in the window: the switcher (toolbar combo, dock with each target's state),
+// the notice strip speaking for the current target (keychain trouble, a refused certificate)
+// and the targets dialog. Reads and drives the fleet; the dialog edits the fleet's store, which
+// the fleet follows.
+class TargetsPanel : public QObject {
+    Q_OBJECT
+public:
+    enum class FirstRun { Saved, Demo, Cancelled };
+    // No saved target yet: the targets dialog (modal), offering the demo.
+    static FirstRun runFirstRunDialog(TargetStore* store, ChainedSecretStore* secrets);
+
+    TargetsPanel(Fleet* fleet, ChainedSecretStore* secrets, MainWindow* window);
+    ~TargetsPanel() override;
+
+    // The targets dialog (non-modal), with this session's target selected (empty: the first).
+    void openDialog(const QString& sessionId = {});
+    QString noticeText() const;
+
+private:
+    void rebuildModel();
+    void updateNotice();
+    void watchSession(TargetSession* session);
+
+    Fleet* m_fleet;
+    ChainedSecretStore* m_secrets;
+    QPointer<MainWindow> m_window;
+    std::unique_ptr<TargetListModel> m_model;
+    TargetSwitcher* m_switcher = nullptr; // the window's child
+    QPointer<TargetsDialog> m_dialog;
+};
+
+} // namespace ops
