@@ -34,7 +34,9 @@ QList<Incident> IncidentBook::incidents(const QString& target, qint64 fromMs, qi
     const qint64 now = m_clock->nowMs();
     TimelineQuery query;
     query.fromMs = fromMs > m_lookbackMs ? fromMs - m_lookbackMs : 0;
-    query.toMs = std::min(toMs, now + 1);
+    // Up to now whatever the range: how an incident ends (its ack, its resolution) may come
+    // after the range asked for.
+    query.toMs = now + 1;
     query.target = target;
     query.notifications = true;
     QList<Incident> grouped = groupIncidents(m_timeline->events(query), now, m_rules);

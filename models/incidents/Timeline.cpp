@@ -224,8 +224,12 @@ QList<TimelineEvent> Timeline::events(const TimelineQuery& query) const
         filter.toMs = query.toMs;
         filter.target = query.target;
         filter.limit = 100000;
-        for (const AlertTransition& t : m_alerts->history(filter))
+        for (const AlertTransition& t : m_alerts->history(filter)) {
+            // An acknowledgement that ends with its alert's resolution is no event of its own.
+            if (t.kind == QLatin1String("unack") && t.author.isEmpty())
+                continue;
             out << fromTransition(t);
+        }
         if (query.notifications) {
             for (const NotificationRecord& r :
                  m_alerts->notificationsBetween(query.fromMs, query.toMs, query.target))
