@@ -210,12 +210,17 @@ int WorkflowsCommand::failResult(const WorkflowResult& r)
         return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("unsupported"));
     case Kind::Invalid:
         return fail(ExitCode::Usage, r.error, QStringLiteral("invalid"));
-    case Kind::HttpError:
+    case Kind::HttpError: {
+        // The status in the words too: "Internal Server Error" alone hides it.
+        const QString error = r.error.contains(QLatin1String("HTTP"))
+                                  ? r.error
+                                  : QStringLiteral("HTTP %1: %2").arg(r.httpStatus).arg(r.error);
         if (r.httpStatus == 401 || r.httpStatus == 403)
-            return fail(ExitCode::Auth, r.error, QStringLiteral("auth_failed"));
+            return fail(ExitCode::Auth, error, QStringLiteral("auth_failed"));
         if (r.httpStatus == 404)
-            return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("not_found"));
-        return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("http_%1").arg(r.httpStatus));
+            return fail(ExitCode::CouldNotRun, error, QStringLiteral("not_found"));
+        return fail(ExitCode::CouldNotRun, error, QStringLiteral("http_%1").arg(r.httpStatus));
+    }
     case Kind::NetworkError:
         return fail(ExitCode::CouldNotRun, r.error, QStringLiteral("unreachable"));
     case Kind::Timeout:

@@ -14,8 +14,9 @@ QString hostAndPort(const QUrl& url)
 // (a plain-http server, say): "wrong version number", "packet length too long", ...
 bool notTls(const QString& qtText)
 {
-    for (const char* sign : {"wrong version number", "packet length too long", "unknown protocol",
-                             "http request", "record layer failure", "unexpected eof"}) {
+    for (const char* sign :
+         {"does not speak TLS", "wrong version number", "packet length too long",
+          "unknown protocol", "http request", "record layer failure", "unexpected eof"}) {
         if (qtText.contains(QLatin1String(sign), Qt::CaseInsensitive))
             return true;
     }
@@ -50,7 +51,10 @@ NetworkFailure describeNetworkFailure(QNetworkReply::NetworkError error, const Q
     case QNetworkReply::ProtocolUnknownError:
     case QNetworkReply::ProtocolInvalidOperationError:
         return {ConnectionState::BadResponse, QStringLiteral("not_http"),
-                QStringLiteral("the server on %1 answered, but not HTTP").arg(hostAndPort(url))};
+                qtText.startsWith(QLatin1String("not HTTP"))
+                    ? qtText
+                    : QStringLiteral("not HTTP: the server on %1 answered something else (%2)")
+                          .arg(hostAndPort(url), qtText)};
     default:
         break;
     }

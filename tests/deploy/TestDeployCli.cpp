@@ -99,6 +99,70 @@ private slots:
                     .toBool());
     }
 
+    // Issue 20 item 1: a gateway answering garbage, or reporting itself degraded, is not
+    // "verified".
+    void verifyProvesSomething()
+    {
+        test::SimulatorProcess sim;
+        QVERIFY2(sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
+                 qPrintable(sim.error()));
+        QCOMPARE(sim.setFaults(R"({"malformed": true, "paths": ["/health/detailed", "/metrics"]})"),
+                 200);
+        Run r = run({QStringLiteral("verify"), QStringLiteral("--url"), sim.url().toString(),
+                     QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 1, r.out + r.err);
+        QJsonArray checks =
+            QJsonDocument::fromJson(r.out).object().value(QStringLiteral("checks")).toArray();
+        QCOMPARE(checks.at(5).toObject().value("path").toString(),
+                 QStringLiteral("/health/detailed"));
+        QCOMPARE(checks.at(5).toObject().value("result").toString(), QStringLiteral("failed"));
+        QCOMPARE(checks.at(6).toObject().value("path").toString(), QStringLiteral("/metrics"));
+        QCOMPARE(checks.at(6).toObject().value("result").toString(), QStringLiteral("failed"));
+
+        QCOMPARE(sim.setFaults(R"({"clear": true, "components": {"database": "degraded"}})"), 200);
+        r = run({QStringLiteral("verify"), QStringLiteral("--url"), sim.url().toString(),
+                 QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 1, r.out + r.err);
+        checks = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("checks")).toArray();
+        QVERIFY2(checks.at(5).toObject().value("detail").toString().contains("database"), r.out);
+
+        // A soak whose error rate cannot be measured (the plan exports no error counters) says
+        // "skipped", never "passed".
+        QCOMPARE(sim.clearFaults(), 200);
+        r = run({QStringLiteral("verify"), QStringLiteral("--url"), sim.url().toString(),
+                 QStringLiteral("--soak"), QStringLiteral("2"), QStringLiteral("--soak-interval"),
+                 QStringLiteral("0.2")});
+        QVERIFY2(r.exitCode == 0, r.out + r.err);
+        QVERIFY2(r.out.contains("[skipped]     Soak: error rate — not measured"), r.out);
+        QVERIFY2(!r.out.contains("[passed]      Soak: error rate"), r.out);
+    }
+
+    void verifyStubLatencyIsNamed()
+    {
+        test::SimulatorProcess sim;
+        QVERIFY2(sim.start({QStringLiteral("--dialect"), QStringLiteral("modular")}),
+                 qPrintable(sim.error()));
+        const Run r = run({QStringLiteral("verify"), QStringLiteral("--url"), sim.url().toString(),
+                           QStringLiteral("--soak"), QStringLiteral("2"),
+                           QStringLiteral("--soak-interval"), QStringLiteral("0.2")});
+        QVERIFY2(r.out.contains("fixed figure"), r.out);
+    }
+
+    void verifyUsageErrors()
+    {
+        for (const QStringList& bad :
+             {QStringList{QStringLiteral("--soak"), QStringLiteral("-1")},
+              QStringList{QStringLiteral("--timeout"), QStringLiteral("abc")},
+              QStringList{QStringLiteral("--soak"), QStringLiteral("3"),
+                          QStringLiteral("--max-error-ratio"), QStringLiteral("abc")},
+              QStringList{QStringLiteral("--frobnicate")}}) {
+            const Run r = run(QStringList{QStringLiteral("verify"), QStringLiteral("--url"),
+                                          QStringLiteral("http://127.0.0.1:1")} +
+                              bad);
+            QVERIFY2(r.exitCode == 3, qPrintable(bad.join(u' ') + r.err));
+        }
+    }
+
     void deployRefusesWrongConfirm()
     {
         test::SimulatorProcess sim;

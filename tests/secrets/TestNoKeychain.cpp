@@ -50,6 +50,22 @@ private slots:
                  QStringList());
         QVERIFY(!cli.transcript().contains(kSecret));
     }
+
+    // Issue 20 item 7: without any keychain there are no secrets to remove; "removed" and
+    // exit 5 with a line per secret that never existed was a contradiction.
+    void removeWithoutKeychain()
+    {
+        test::CliRunner cli;
+        auto run =
+            cli.run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("plain"),
+                     QStringLiteral("--url"), QStringLiteral("http://127.0.0.1:9")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        run =
+            cli.run({QStringLiteral("targets"), QStringLiteral("remove"), QStringLiteral("plain")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains("target plain removed"), run.out.constData());
+        QVERIFY2(!run.err.contains("could not remove"), run.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNoKeychain)

@@ -2,10 +2,12 @@
 #include "models/audit/AuditLog.h"
 #include "tests/support/SimulatorProcess.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,6 +19,10 @@ private slots:
     void launchWaitFailed();
     void listAndStatusJson();
     void monolithAndUsage();
+    void rerunWithoutRerunRoute_data();
+    void rerunWithoutRerunRoute();
+    void realCausesNotTheDialect();
+    void gatewayBreaksMidWait();
 
 private:
     struct Run {
@@ -136,6 +142,111 @@ void TestWorkflowsCli::monolithAndUsage()
                   m_sim.url().toString(), QStringLiteral("--metadata"), QStringLiteral("{oops")})
                  .exitCode,
              3);
+}
+
+void TestWorkflowsCli::rerunWithoutRerunRoute_data()
+{
+    QTest::addColumn<QString>("dialect");
+    QTest::newRow("plan") << "plan";
+    QTest::newRow("modular") << "modular";
+}
+
+// Item 2: the gateways on the real Python libraries have no /trigger route (the simulator's
+// no_rerun_route fault answers as they do): rerun launches the same type with the same metadata
+// and says so; an unknown id is "not found".
+void TestWorkflowsCli::rerunWithoutRerunRoute()
+{
+    QFETCH(QString, dialect);
+    ops::test::SimulatorProcess sim;
+    QVERIFY2(sim.start({QStringLiteral("--dialect"), dialect}), qPrintable(sim.error()));
+    QCOMPARE(sim.setFaults(R"({"no_rerun_route": true})"), 200);
+    const QString url = sim.url().toString();
+    const Run launched =
+        run({QStringLiteral("launch"), QStringLiteral("job_posting"), QStringLiteral("--url"), url,
+             QStringLiteral("--metadata"), QStringLiteral(R"({"job_id":"job_9","step_ms":20})"),
+             QStringLiteral("--json"), QStringLiteral("--audit-db"), m_audit});
+    QVERIFY2(launched.exitCode == 0, launched.out + launched.err);
+    const QString id = QJsonDocument::fromJson(launched.out)
+                           .object()
+                           .value(QStringLiteral("workflow_id"))
+                           .toString();
+    QVERIFY(!id.isEmpty());
+    const Run rerun = run({QStringLiteral("rerun"), id, QStringLiteral("--url"), url,
+                           QStringLiteral("--json"), QStringLiteral("--audit-db"), m_audit});
+    QVERIFY2(rerun.exitCode == 0, rerun.out + rerun.err);
+    QVERIFY2(rerun.err.contains("no re-run route"), rerun.err);
+    const QJsonObject o = QJsonDocument::fromJson(rerun.out).object();
+    QCOMPARE(o.value(QStringLiteral("rerun_of")).toString(), id);
+    QCOMPARE(o.value(QStringLiteral("relaunched")).toBool(), true);
+    const QString again = o.value(QStringLiteral("workflow_id")).toString();
+    QVERIFY(!again.isEmpty() && again != id);
+    const Run status = run(
+        {QStringLiteral("status"), again, QStringLiteral("--url"), url, QStringLiteral("--json")});
+    QCOMPARE(status.exitCode, 0);
+    QCOMPARE(QJsonDocument::fromJson(status.out).object().value("workflow_type").toString(),
+             QStringLiteral("job_posting"));
+    // An id the gateway does not know.
+    const Run unknown = run({QStringLiteral("rerun"), QStringLiteral("wf_00000000"),
+                             QStringLiteral("--url"), url, QStringLiteral("--audit-db"), m_audit});
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY2(unknown.err.contains("not found"), unknown.err);
+}
+
+// Item 3: a closed port, an unknown host and an HTTP 500 are said as such, not as "could not
+// tell the gateway's dialect".
+void TestWorkflowsCli::realCausesNotTheDialect()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const QString closed = QStringLiteral("http://127.0.0.1:%1").arg(probe.serverPort());
+    probe.close();
+    Run r = run({QStringLiteral("list"), QStringLiteral("--url"), closed});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("refused"), r.err);
+    QVERIFY2(!r.err.contains("dialect"), r.err);
+    r = run({QStringLiteral("list"), QStringLiteral("--url"),
+             QStringLiteral("http://gateway.invalid:8000"), QStringLiteral("--allow-http")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("not found"), r.err);
+    QVERIFY2(!r.err.contains("dialect"), r.err);
+    ops::test::SimulatorProcess broken;
+    QVERIFY(broken.start({QStringLiteral("--dialect"), QStringLiteral("modular")}));
+    QCOMPARE(broken.setFaults(R"({"force_status": 500})"), 200);
+    r = run({QStringLiteral("list"), QStringLiteral("--url"), broken.url().toString()});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("HTTP 500"), r.err);
+}
+
+// Item 5: steps as they happen; a gateway lost mid-wait leaves the state unknown, in words.
+void TestWorkflowsCli::gatewayBreaksMidWait()
+{
+    ops::test::SimulatorProcess sim;
+    QVERIFY(sim.start({QStringLiteral("--dialect"), QStringLiteral("modular")}));
+    QProcess process;
+    process.start(QString::fromLocal8Bit(qgetenv("OPS_CONSOLE_BINARY")),
+                  {QStringLiteral("workflows"), QStringLiteral("launch"),
+                   QStringLiteral("job_posting"), QStringLiteral("--url"), sim.url().toString(),
+                   QStringLiteral("--metadata"), QStringLiteral(R"({"step_ms":1500})"),
+                   QStringLiteral("--wait"), QStringLiteral("--timeout"), QStringLiteral("2"),
+                   QStringLiteral("--audit-db"), m_audit});
+    process.closeWriteChannel();
+    QByteArray out;
+    QElapsedTimer timer;
+    timer.start();
+    // The first finished step shows while the workflow still runs.
+    while (!out.contains("step 1/") && timer.elapsed() < 20000) {
+        process.waitForReadyRead(200);
+        out += process.readAllStandardOutput();
+    }
+    QVERIFY2(out.contains("step 1/"), out);
+    QCOMPARE(process.state(), QProcess::Running);
+    QCOMPARE(sim.setFaults(R"({"force_status": 503})"), 200);
+    QVERIFY(process.waitForFinished(60000));
+    out += process.readAllStandardOutput();
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY2(err.contains("state is unknown"), err);
+    QVERIFY2(err.contains("last seen"), err);
 }
 
 QTEST_GUILESS_MAIN(TestWorkflowsCli)
