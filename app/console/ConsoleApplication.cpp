@@ -17,6 +17,7 @@
 #include "models/workflows/WorkflowClient.h"
 #include "ui/alerts/AlertTray.h"
 #include "ui/alerts/AlertsPage.h"
+#include "ui/alerts/FiringStrip.h"
 #include "ui/audit/AuditPage.h"
 #include "ui/dashboard/ChartMarkerFeed.h"
 #include "ui/deploy/DeployPages.h"
@@ -239,6 +240,10 @@ bool ConsoleApplication::addAlerts()
     m_alerts->watchFleet(m_fleet.get());
     auto* page = new ops::AlertsPage(m_alerts.get());
     const int index = m_window->addPage(page, tr("&Alerts"));
+    auto* strip = new ops::FiringStrip(m_alerts.get());
+    m_window->setFiringStrip(strip);
+    strip->attachBadge(m_window->pages(), page);
+    page->attachMenus(m_window.get());
     if (m_fleet->store()) {
         // Saved targets with an Alertmanager: their firing alerts and acks go there; its team
         // alerts show on the page's Team tab. Follows the targets as they are edited.
@@ -261,6 +266,7 @@ bool ConsoleApplication::addAlerts()
         m_window->raise();
         m_window->activateWindow();
     };
+    connect(strip, &ops::FiringStrip::showAlertsRequested, this, showPage);
     connect(m_alerts.get(), &ops::AlertCenter::openRequested, page,
             [page, showPage](const QString& rule, const QString& target) {
                 showPage();

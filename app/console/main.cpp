@@ -130,6 +130,12 @@ int runConsole(int argc, char** argv)
         QStringLiteral("NAME"), QStringLiteral("system"));
     paletteOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(paletteOption);
+    // Hidden: the window's size for screenshots ("1280x720": a laptop screen).
+    QCommandLineOption windowSizeOption(QStringLiteral("window-size"),
+                                        QApplication::translate("main", "Window size, WxH."),
+                                        QStringLiteral("WxH"));
+    windowSizeOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(windowSizeOption);
     const QCommandLineOption rulesOption(
         QStringLiteral("rules"),
         QApplication::translate("main",
@@ -161,7 +167,9 @@ int runConsole(int argc, char** argv)
         return int(ops::ExitCode::Usage);
     }
 
-    if (!ops::applyPalette(parser.value(paletteOption))) {
+    // --palette, else the one chosen in View > Palette.
+    if (!ops::applyPalette(parser.isSet(paletteOption) ? parser.value(paletteOption)
+                                                       : ops::MainWindow::savedPalette())) {
         std::fprintf(stderr, "bhiv-ops: --palette is system, light or dark\n");
         return 3;
     }
@@ -227,6 +235,11 @@ int runConsole(int argc, char** argv)
             return 0;
         std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(console.errorString()));
         return 2;
+    }
+    if (parser.isSet(windowSizeOption) && console.window()) {
+        const QStringList size = parser.value(windowSizeOption).split(u'x');
+        if (size.size() == 2)
+            console.window()->resize(size[0].toInt(), size[1].toInt());
     }
     if (singleInstance) {
         if (!instance.listen())

@@ -1,5 +1,7 @@
 #include "models/alerts/AlertEngine.h"
 
+#include "models/domain/Units.h"
+
 #include "models/alerts/AlertStore.h"
 #include "models/domain/Clock.h"
 
@@ -21,13 +23,6 @@ constexpr int kMaxHistory = 20000;
 bool signalIs(const AlertRule& rule, const char* name)
 {
     return rule.signal == QLatin1String(name);
-}
-
-QString formatValue(double value)
-{
-    if (std::isnan(value))
-        return QStringLiteral("—");
-    return QString::number(value, 'g', 4);
 }
 
 double aggregateSeries(const QList<double>& values, SeriesAggregation how)
@@ -73,10 +68,7 @@ AlertEngine::~AlertEngine() = default;
 
 QString AlertEngine::defaultAuthor()
 {
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("USERNAME");
-    return user.isEmpty() ? tr("operator") : user;
+    return operatorName(); // the same identity the audit log records
 }
 
 void AlertEngine::setRules(const QList<AlertRule>& rules)
@@ -157,6 +149,23 @@ std::optional<AlertSeverity> AlertEngine::worstFiringSeverity() const
             worst = entry.status.severity;
     }
     return worst;
+}
+
+AlertEngine::Counts AlertEngine::counts() const
+{
+    Counts counts;
+    for (const Entry& entry : m_entries) {
+        const AlertStatus& s = entry.status;
+        if (s.isFiring()) {
+            ++counts.firing;
+            counts.acknowledged += s.ack.has_value();
+            counts.critical += s.severity == AlertSeverity::Critical;
+        }
+        counts.pending += s.state == AlertState::Pending;
+        counts.noData += s.state == AlertState::NoData;
+        counts.errors += s.state == AlertState::Error;
+    }
+    return counts;
 }
 
 QList<AlertTransition> AlertEngine::transitionsBetween(qint64 fromMs, qint64 toMs) const
@@ -499,10 +508,11 @@ void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const Targe
             ? tr("%1 %2 %3 (now %4)")
                   .arg(rule.signal == QLatin1String(AlertSignals::Metric) ? rule.metric
                                                                           : rule.signal,
-                       comparisonSymbol(rule.op), formatValue(rule.threshold), formatValue(value))
+                       comparisonSymbol(rule.op), formatSummaryValue(rule, rule.threshold),
+                       formatSummaryValue(rule, value))
             : QString(rule.summary)
-                  .replace(QStringLiteral("{value}"), formatValue(value))
-                  .replace(QStringLiteral("{threshold}"), formatValue(rule.threshold));
+                  .replace(QStringLiteral("{value}"), formatSummaryValue(rule, value))
+                  .replace(QStringLiteral("{threshold}"), formatSummaryValue(rule, rule.threshold));
     s.summary = summary;
     if (s.state != before || s.flapping != wasFlapping || s.ack.has_value() != hadAck ||
         s.snooze.has_value() != hadSnooze)

@@ -47,6 +47,18 @@ public:
     std::optional<AlertStatus> alert(const AlertKey& key) const;
     // The worst severity among firing alerts, or nothing.
     std::optional<AlertSeverity> worstFiringSeverity() const;
+    // What fires now, counted in one place for everything that shows it (the firing strip, the
+    // Alerts tab's badge, the page's header, the tray): an acknowledged alert that still fires
+    // counts as firing (and as acknowledged).
+    struct Counts {
+        int firing = 0;
+        int acknowledged = 0; // of the firing ones
+        int critical = 0;     // of the firing ones
+        int pending = 0;
+        int noData = 0;
+        int errors = 0;
+    };
+    Counts counts() const;
 
     // History for chart markers: every transition with from <= time < to (stored ones when a
     // store is attached, else those of this run; both when the store is read-only).

@@ -1,5 +1,7 @@
 #include "models/alerts/AlertHistoryModel.h"
 
+#include "models/domain/Units.h"
+
 #include "models/alerts/AlertEngine.h"
 #include "models/domain/CsvWriter.h"
 
@@ -71,8 +73,7 @@ QString AlertHistoryModel::eventText(const AlertTransition& t)
     if (t.kind == u"unack")
         return tr("Acknowledgement ended");
     if (t.kind == u"snooze")
-        return tr("Snoozed until %1")
-            .arg(QDateTime::fromMSecsSinceEpoch(t.untilMs).toString(QStringLiteral("HH:mm")));
+        return tr("Snoozed until %1").arg(formatTimeOfDay(t.untilMs));
     if (t.kind == u"unsnooze")
         return tr("Snooze ended");
     if (t.kind == u"flapping")
@@ -97,16 +98,19 @@ QVariant AlertHistoryModel::data(const QModelIndex& index, int role) const
         return {};
     switch (index.column()) {
     case TimeColumn:
-        return QDateTime::fromMSecsSinceEpoch(t.timeMs).toString(
-            QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        return formatDateTime(t.timeMs);
     case AlertColumn:
         return t.rule;
     case TargetColumn:
         return t.target;
     case EventColumn:
         return eventText(t);
-    case ValueColumn:
-        return std::isnan(t.value) ? QString() : QString::number(t.value, 'g', 4);
+    case ValueColumn: {
+        if (std::isnan(t.value))
+            return QString();
+        const AlertRule* rule = m_engine->rule(t.rule);
+        return rule ? formatSignalValue(*rule, t.value) : formatNumber(t.value);
+    }
     case AuthorColumn:
         return t.author;
     case CommentColumn:

@@ -2,6 +2,7 @@
 
 #include "models/alerts/AlertEngine.h"
 #include "models/domain/Clock.h"
+#include "models/domain/Units.h"
 
 #include <QDateTime>
 #include <cmath>
@@ -23,8 +24,8 @@ bool AlertListModel::accepts(const AlertStatus& s) const
     switch (m_filter) {
     case Filter::Active:
         return s.state != AlertState::Normal;
-    case Filter::Firing:
-        return s.isFiring() && !s.ack;
+    case Filter::Firing: // acknowledged ones too, with their ack badge: they still fire
+        return s.isFiring();
     case Filter::Pending:
         return s.state == AlertState::Pending;
     case Filter::Acknowledged:
@@ -119,14 +120,17 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const
         QString text = alertStateTitle(s.state);
         if (s.flapping)
             text += tr(" (flapping)");
+        if (s.ack && s.isFiring())
+            text += tr(" · ✓ acked"); // the badge: still firing, someone is on it
         return text;
     }
     case SinceColumn:
-        return tr("%1 (%2 ago)")
-            .arg(QDateTime::fromMSecsSinceEpoch(s.sinceMs).toString(QStringLiteral("HH:mm:ss")),
-                 timeLeft(now - s.sinceMs));
-    case ValueColumn:
-        return std::isnan(s.value) ? QStringLiteral("—") : QString::number(s.value, 'g', 4);
+        return tr("%1 (%2 ago)").arg(formatTimeOfDay(s.sinceMs), formatElapsed(now - s.sinceMs));
+    case ValueColumn: {
+        const AlertRule* rule = m_engine->rule(s.key.rule);
+        return rule ? formatSignalValue(*rule, s.value)
+                    : (std::isnan(s.value) ? QStringLiteral("—") : formatNumber(s.value));
+    }
     case OverlayColumn: {
         QStringList parts;
         if (s.ack)

@@ -129,8 +129,10 @@ void AlertNotifier::sendNotice(const AlertStatus& s, const QString& kind, Memory
     if (kind == u"resolved") {
         notice.title = QCoreApplication::translate("AlertNotifier", "Resolved: %1 on %2")
                            .arg(s.key.rule, s.key.target);
-        notice.body = QCoreApplication::translate("AlertNotifier", "Back to normal (now %1).")
-                          .arg(QString::number(s.value, 'g', 4));
+        const AlertRule* rule = m_engine->rule(s.key.rule);
+        notice.body =
+            QCoreApplication::translate("AlertNotifier", "Back to normal (now %1).")
+                .arg(rule ? formatSignalValue(*rule, s.value) : QString::number(s.value, 'g', 4));
     } else {
         notice.title = QCoreApplication::translate("AlertNotifier", "[%1] %2 on %3")
                            .arg(severity, s.key.rule, s.key.target);

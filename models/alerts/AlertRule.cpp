@@ -1,5 +1,7 @@
 #include "models/alerts/AlertRule.h"
 
+#include "models/domain/Units.h"
+
 #include <QRegularExpression>
 #include <cmath>
 
@@ -156,6 +158,54 @@ bool parseDuration(const QString& text, qint64* ms)
     return true;
 }
 
+QString signalUnit(const QString& signal)
+{
+    using namespace AlertSignals;
+    if (signal == QLatin1String(AvgResponseTime) || signal == QLatin1String(P50ResponseTime) ||
+        signal == QLatin1String(P95ResponseTime) || signal == QLatin1String(P99ResponseTime))
+        return QStringLiteral("s");
+    if (signal == QLatin1String(ErrorRate))
+        return QStringLiteral("ratio");
+    if (signal == QLatin1String(ErrorsPerSecond))
+        return QStringLiteral("errors/s");
+    if (signal == QLatin1String(RequestRate))
+        return QStringLiteral("req/s");
+    if (signal == QLatin1String(MemoryBytes))
+        return QStringLiteral("bytes");
+    if (signal == QLatin1String(CpuPercent))
+        return QStringLiteral("%");
+    if (signal == QLatin1String(ComponentDown))
+        return QStringLiteral("down");
+    if (signal == QLatin1String(Stale))
+        return QStringLiteral("polls");
+    if (signal == QLatin1String(WorkflowFailures))
+        return QStringLiteral("failures");
+    if (signal == QLatin1String(ActiveWorkflows))
+        return QStringLiteral("active");
+    return {};
+}
+
+QString formatSignalValue(const AlertRule& rule, double value)
+{
+    if (std::isnan(value))
+        return QStringLiteral("—");
+    if (rule.signal == QLatin1String(AlertSignals::Unreachable))
+        return value >= 0.5 ? QStringLiteral("unreachable") : QStringLiteral("reachable");
+    if (rule.signal == QLatin1String(AlertSignals::Metric))
+        return formatNumber(value);
+    return formatWithUnit(value, signalUnit(rule.signal));
+}
+
+QString formatSummaryValue(const AlertRule& rule, double value)
+{
+    const QString unit = signalUnit(rule.signal);
+    const bool count = unit.isEmpty() || unit == u"down" || unit == u"polls" ||
+                       unit == u"failures" || unit == u"active";
+    if (count || rule.signal == QLatin1String(AlertSignals::Unreachable))
+        return std::isnan(value) ? QStringLiteral("—") : formatNumber(value);
+    return formatSignalValue(rule, value);
+}
+
 QString formatDuration(qint64 ms)
 {
     if (ms <= 0)
@@ -192,7 +242,7 @@ QList<AlertRule> defaultAlertRules()
     latency.forMs = 15'000;
     latency.keepFiringForMs = 10'000;
     latency.severity = AlertSeverity::Critical;
-    latency.summary = QStringLiteral("Average response time {value} s is above {threshold} s");
+    latency.summary = QStringLiteral("Average response time {value} is above {threshold}");
     rules << latency;
 
     AlertRule errors;

@@ -91,6 +91,15 @@ QString errorPolicyName(ErrorPolicy policy);
 bool errorPolicyFromName(const QString& name, ErrorPolicy* out);
 QString matcherOpSymbol(LabelMatcher::Op op);
 
+// The unit of a signal's values, as formatWithUnit() (models/domain/Units.h) reads it: "s" for
+// response times, "ratio" for the error rate, "req/s", "bytes", "%", ... ("" for plain counts).
+QString signalUnit(const QString& signal);
+// A rule's value with its unit and a consistent precision: "1.91 s", "6.69 %", "241.7 req/s".
+QString formatSignalValue(const AlertRule& rule, double value);
+// For a rule's own summary text ({value}, {threshold}): measurements with their unit ("1.91 s",
+// "6.69 %"), counts as plain numbers (the text says what they count: "{value} component(s)").
+QString formatSummaryValue(const AlertRule& rule, double value);
+
 // "10s", "5m", "1h", "1m30s", "250ms", "0" -> milliseconds; false when not a duration.
 bool parseDuration(const QString& text, qint64* ms);
 // The shortest spelling parseDuration() reads back: 90000 -> "1m30s".

@@ -24,9 +24,9 @@ QString AlertRulesModel::conditionText(const AlertRule& r)
     QString text = tr("%1(%2) %3 %4")
                        .arg(windowAggregationName(r.aggregation),
                             r.signal == QLatin1String(AlertSignals::Metric) ? r.metric : r.signal,
-                            comparisonSymbol(r.op), QString::number(r.threshold));
+                            comparisonSymbol(r.op), formatSignalValue(r, r.threshold));
     if (r.hasRecoveryThreshold)
-        text += tr(", resolves past %1").arg(r.recoveryThreshold);
+        text += tr(", resolves past %1").arg(formatSignalValue(r, r.recoveryThreshold));
     if (r.keepFiringForMs > 0)
         text += tr(", keeps firing %1").arg(formatDuration(r.keepFiringForMs));
     return text;

@@ -1,5 +1,7 @@
 #include "models/audit/AuditLog.h"
 
+#include "models/domain/Units.h"
+
 #include "models/storage/CorruptFile.h"
 
 #include <QAtomicInteger>
@@ -11,9 +13,6 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QVariant>
-
-#include <pwd.h>
-#include <unistd.h>
 
 namespace ops {
 namespace {
@@ -47,14 +46,7 @@ QString AuditLog::defaultPath()
 
 QString AuditLog::currentUser()
 {
-    for (const char* name : {"USER", "USERNAME", "LOGNAME"}) {
-        const QString value = qEnvironmentVariable(name);
-        if (!value.isEmpty())
-            return value;
-    }
-    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name)
-        return QString::fromLocal8Bit(pw->pw_name);
-    return QStringLiteral("unknown");
+    return operatorName(); // the same identity as an acknowledgement's author
 }
 
 bool AuditLog::open()

@@ -1,6 +1,7 @@
 #include "models/itemmodels/AuditTableModel.h"
 
 #include "models/domain/CsvWriter.h"
+#include "models/domain/Units.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -54,7 +55,7 @@ QVariant AuditTableModel::data(const QModelIndex& index, int role) const
             const QDateTime t = QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC);
             if (role == ExportRole)
                 return t.toString(Qt::ISODateWithMs);
-            return QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            return formatDateTime(e.timeMs); // the locale's, as everywhere in the console
         }
         case Actor:
             return e.actor;

@@ -1,5 +1,6 @@
 #include "models/itemmodels/EndpointTableModel.h"
 
+#include "models/domain/Units.h"
 #include "models/metrics/SignalEngine.h"
 
 #include <QLocale>
@@ -154,6 +155,8 @@ QVariant EndpointTableModel::data(const QModelIndex& index, int role) const
             return tr("%1 req/s").arg(locale.toString(v, 'f', v < 10 ? 2 : 1));
         case AvgColumn:
         case P95Column:
+            if (v >= 1.0)
+                return formatSeconds(v); // "1.91 s", not "1,909 ms"
             return tr("%1 ms").arg(locale.toString(v * 1000.0, 'f', v < 0.1 ? 1 : 0));
         case ErrorColumn:
         case ShareColumn:

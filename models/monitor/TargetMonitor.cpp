@@ -112,8 +112,14 @@ void TargetMonitor::onPollFinished(const PollResult& result)
         m_health = result.health;
         m_healthCheckedMs = result.finishedMs;
     }
-    if (isAnswering(result.state))
+    if (isAnswering(result.state)) {
         m_lastSuccessMs = result.finishedMs;
+        m_problemSinceMs = 0;
+    } else if (m_problemSinceMs == 0 && result.state != ConnectionState::Connecting) {
+        // The failed poll began after the last answer: the gap starts there.
+        m_problemSinceMs =
+            std::max(m_lastSuccessMs, result.startedMs > 0 ? result.startedMs : result.finishedMs);
+    }
 
     std::optional<double> latency;
     QString basis;

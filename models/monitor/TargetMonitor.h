@@ -66,6 +66,11 @@ public:
     qint64 dataAgeMs() const;
     bool isDataStale() const;
     bool hasData() const { return m_lastSuccessMs > 0; }
+    qint64 lastSuccessMs() const { return m_lastSuccessMs; }
+    // When polls stopped answering (the first failed poll after the last answer), 0 while they
+    // answer. Charts mark it; tiles and the banner count from it ("Unreachable for 1 m 10 s").
+    qint64 problemSinceMs() const { return m_problemSinceMs; }
+    const Clock* clock() const { return m_clock; }
 
     // Most points kept in memory: a day at 1 s polls.
     static constexpr int kMaxHistoryPoints = 86400;
@@ -108,6 +113,7 @@ private:
     std::optional<HealthSnapshot> m_health;
     qint64 m_healthCheckedMs = 0;
     qint64 m_lastSuccessMs = 0;
+    qint64 m_problemSinceMs = 0;
     std::optional<LatencyTotals> m_previousTotals;
     std::optional<double> m_latestLatency;
     QString m_latencyBasis;

@@ -6,9 +6,11 @@
 #include "models/targets/TargetStore.h"
 #include "ui/targets/TargetsDialog.h"
 
+#include <QAbstractButton>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -48,6 +50,54 @@ private:
     QTemporaryDir m_dir;
 
 private slots:
+    // #19: Name and URL first, the expert fields under "Advanced"; Test ends in words within
+    // the target's timeouts even when nothing answers the request.
+    void newcomerFieldsFirstAndTestAlwaysEnds()
+    {
+        TargetStore store(m_dir.filePath(QStringLiteral("first-run.json")));
+        QVERIFY(store.load());
+        MemorySecretStore keychain;
+        MemorySecretStore session;
+        TargetsDialog dialog(&store, &keychain, &session);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(field(&dialog, "targetName")->isVisible());
+        QVERIFY(field(&dialog, "targetUrl")->isVisible());
+        auto* advanced = dialog.findChild<QWidget*>(QStringLiteral("advancedFields"));
+        QVERIFY(advanced);
+        QVERIFY(!advanced->isVisible());
+        QVERIFY(!field(&dialog, "metricMapping")->isVisible());
+        auto* toggle = dialog.findChild<QAbstractButton*>(QStringLiteral("advancedToggle"));
+        toggle->click();
+        QVERIFY(field(&dialog, "metricMapping")->isVisible());
+
+        type(&dialog, "targetName", QStringLiteral("quiet"));
+        type(&dialog, "targetUrl", QStringLiteral("http://127.0.0.1:9"));
+        for (const char* name : {"connectTimeout", "readTimeout"})
+            dialog.findChild<QDoubleSpinBox*>(QLatin1String(name))->setValue(0.1);
+        for (QCheckBox* box : dialog.findChildren<QCheckBox*>())
+            if (box->text().startsWith(QStringLiteral("Allow plain http")))
+                box->setChecked(true);
+        QSignalSpy asked(&dialog, &TargetsDialog::testRequested);
+        QPushButton* test = nullptr;
+        for (QPushButton* button : dialog.findChildren<QPushButton*>())
+            if (button->text() == QStringLiteral("&Test"))
+                test = button;
+        QVERIFY(test);
+        test->click();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY2(dialog.testResultText().startsWith(QStringLiteral("Testing")),
+                 qPrintable(dialog.testResultText()));
+        // Nobody answers the request here: the dialog says so once the timeouts have passed.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            dialog.testResultText().contains(QStringLiteral("no answer within")), 6000);
+        // An answer that arrives is shown as it is, and no later "no answer" overwrites it.
+        test->click();
+        dialog.showTestResult(QStringLiteral("quiet"), QStringLiteral("up (dialect plan)"), true);
+        QTest::qWait(3500);
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("up (dialect plan)")),
+                 qPrintable(dialog.testResultText()));
+    }
     void savesEverythingWithSecretsInTheKeychainOnly()
     {
         const QString path = m_dir.filePath(QStringLiteral("targets.json"));

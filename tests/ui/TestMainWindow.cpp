@@ -12,6 +12,7 @@
 #include "ui/dashboard/TimeChart.h"
 #include "ui/health/HealthPanel.h"
 #include "ui/shell/MainWindow.h"
+#include "ui/shell/StatePalette.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -19,9 +20,11 @@
 #include <QLabel>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -47,6 +50,8 @@ private slots:
     void workflowsTileSaysWhatTheGatewayLacks_data();
     void workflowsTileSaysWhatTheGatewayLacks();
     void remembersWindowPageAndTimeWindow();
+    void outageLooksLikeOne();
+    void fitsALaptop();
 
 private:
     static QStringList componentNames(const HealthTableModel* model)
@@ -380,6 +385,91 @@ void TestMainWindow::remembersWindowPageAndTimeWindow()
     QTRY_COMPARE(again.pages()->currentWidget(), again.dashboard()->endpointsPage());
     QCOMPARE(again.width(), 900); // the height is at least what the dashboard needs
     QSettings().clear();
+}
+
+// #19: after the gateway stops, the tiles lead with the state and keep the last figure small,
+// the overall health is unknown (never green), the charts mark where polling failed and their
+// axis keeps moving to now.
+void TestMainWindow::outageLooksLikeOne()
+{
+    test::SimulatorProcess sim;
+    QVERIFY2(sim.start({"--dialect", "plan"}), qPrintable(sim.error()));
+    QNetworkAccessManager network;
+    SystemClock clock;
+    PollerOptions options;
+    options.baseUrl = sim.url();
+    options.intervalMs = 300;
+    Poller poller(&network, &clock, options);
+    TargetMonitor monitor(&poller, &clock);
+    MainWindow window(&monitor, sim.url().toString());
+    window.show();
+    poller.start();
+    Dashboard* dashboard = window.dashboard();
+    MetricTile* latency = dashboard->tile(Dashboard::TileId::ResponseTime);
+    MetricTile* components = dashboard->tile(Dashboard::TileId::Components);
+    QTRY_VERIFY_WITH_TIMEOUT(latency->value().contains(QRegularExpression("\\d (ms|s|µs)$")), 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.healthPanel()->overallState(), QStringLiteral("healthy"),
+                              8000);
+    QVERIFY(!latency->isOutage());
+    TimeChart* chart = dashboard->chart(Dashboard::ChartId::ResponseTime);
+    QCOMPARE(chart->outageSince(), 0);
+
+    sim.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(window.connectionText(), QStringLiteral("unreachable"), 8000);
+    window.refresh();
+    QVERIFY(latency->isOutage());
+    const QRegularExpression headline("^Unreachable for \\d+ s$");
+    QVERIFY2(headline.match(latency->value()).hasMatch(), qPrintable(latency->value()));
+    QVERIFY2(headline.match(components->value()).hasMatch(), qPrintable(components->value()));
+    QVERIFY2(QRegularExpression("^last: [\\d.,]+ (ms|s|µs), \\d+ s ago$")
+                 .match(latency->detail())
+                 .hasMatch(),
+             qPrintable(latency->detail()));
+    QVERIFY2(components->detail().startsWith(QStringLiteral("last: Healthy, ")),
+             qPrintable(components->detail()));
+    // Never green from old data.
+    QCOMPARE(window.healthPanel()->overallState(), QStringLiteral("unknown"));
+    const QString overall = window.healthPanel()->overallText();
+    QVERIFY2(overall.contains(QStringLiteral("<b>unknown</b>")), qPrintable(overall));
+    QVERIFY2(!overall.contains(colorFor(HealthState::Healthy).name()), qPrintable(overall));
+    // The banner says it plainly, in a solid band.
+    auto* banner = window.findChild<QLabel*>("connectionBanner");
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(QStringLiteral("Unreachable for")),
+             qPrintable(banner->text()));
+    QCOMPARE(banner->palette().color(QPalette::Window).alpha(), 255);
+    // The charts mark the failure; the axis moves on to now, past the last sample.
+    const qint64 since = chart->outageSince();
+    QVERIFY(since > 0);
+    for (ChartCard* card : dashboard->allCards())
+        QCOMPARE(card->chart()->outageSince(), since);
+    const qint64 lastSample = monitor.signalEngine().signalStore().latestTime();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->timeline()->latestMs() > lastSample + 2000, 5000);
+    QVERIFY(dashboard->timeline()->latestMs() <= clock.nowMs());
+}
+
+// #19: a laptop screen: the window asks for no more than 1280x700, the Overview scrolls, the
+// status bar (the connection state) stays on screen.
+void TestMainWindow::fitsALaptop()
+{
+    QNetworkAccessManager network;
+    SystemClock clock;
+    PollerOptions options;
+    options.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
+    Poller poller(&network, &clock, options);
+    TargetMonitor monitor(&poller, &clock);
+    MainWindow window(&monitor, QStringLiteral("laptop"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QSize minimum = window.minimumSizeHint().expandedTo(window.minimumSize());
+    QVERIFY2(minimum.width() <= 1280 && minimum.height() <= 700,
+             qPrintable(QStringLiteral("%1x%2").arg(minimum.width()).arg(minimum.height())));
+    window.resize(1280, 700);
+    QApplication::processEvents();
+    QCOMPARE(window.height(), 700);
+    QVERIFY(window.statusBar()->geometry().bottom() < window.height());
+    auto* scroll = window.dashboard()->overviewPage()->findChild<QScrollArea*>("overviewScroll");
+    QVERIFY(scroll);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -71,11 +71,11 @@ AlertRulesDialog::AlertRulesDialog(const QList<AlertRule>& rules, QWidget* paren
     leftLayout->addWidget(m_table, 1);
     auto* rowButtons = new QHBoxLayout;
     auto* add = new QPushButton(tr("&Add"), left);
-    auto* duplicate = new QPushButton(tr("&Duplicate"), left);
+    auto* duplicate = new QPushButton(tr("Du&plicate"), left);
     auto* remove = new QPushButton(tr("&Remove"), left);
     auto* import = new QPushButton(tr("&Import…"), left);
     auto* exportButton = new QPushButton(tr("E&xport…"), left);
-    auto* defaults = new QPushButton(tr("De&faults"), left);
+    auto* defaults = new QPushButton(tr("Defau&lts"), left);
     for (QPushButton* b : {add, duplicate, remove, import, exportButton, defaults})
         rowButtons->addWidget(b);
     rowButtons->addStretch(1);
@@ -96,7 +96,7 @@ AlertRulesDialog::AlertRulesDialog(const QList<AlertRule>& rules, QWidget* paren
     f->addRow(tr("&Metric:"), m_metric);
     m_matchers = new QLineEdit(form);
     m_matchers->setPlaceholderText(tr("status=~5.., path=/api"));
-    f->addRow(tr("Label &matchers:"), m_matchers);
+    f->addRow(tr("Label matc&hers:"), m_matchers);
     m_seriesAggregation =
         combo(form, {QStringLiteral("sum"), QStringLiteral("avg"), QStringLiteral("max"),
                      QStringLiteral("min"), QStringLiteral("count")});
@@ -265,6 +265,17 @@ void AlertRulesDialog::updateSignalFields()
     m_seriesAggregation->setEnabled(metric);
     m_component->setEnabled(m_signal->currentText() == QLatin1String(AlertSignals::ComponentDown));
     m_recovery->setEnabled(m_hasRecovery->isChecked());
+    // The threshold in the signal's stored unit, said next to it, with a precision that suits
+    // it (not "1.0000").
+    const QString unit = signalUnit(m_signal->currentText());
+    const QString suffix = unit == u"ratio" ? tr(" (fraction, 0.05 = 5 %)")
+                           : unit.isEmpty() ? QString()
+                                            : QLatin1Char(' ') + unit;
+    const int decimals = unit == u"ratio" ? 4 : unit == u"s" ? 3 : 2;
+    for (QDoubleSpinBox* spin : {m_threshold, m_recovery}) {
+        spin->setSuffix(suffix);
+        spin->setDecimals(decimals);
+    }
 }
 
 void AlertRulesDialog::storeForm()

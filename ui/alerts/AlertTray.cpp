@@ -54,11 +54,12 @@ QColor AlertTray::colorFor(std::optional<AlertSeverity> worst)
 void AlertTray::refresh()
 {
     const std::optional<AlertSeverity> worst = m_center->engine()->worstFiringSeverity();
-    int firing = 0;
-    for (const AlertStatus& s : m_center->engine()->alerts())
-        firing += s.isFiring();
-    m_icon->setToolTip(firing ? tr("BHIV Ops Console: %n alert(s) firing", nullptr, firing)
-                              : tr("BHIV Ops Console: no alert firing"));
+    const AlertEngine::Counts counts = m_center->engine()->counts();
+    QString tip = counts.firing ? tr("BHIV Ops Console: %n alert(s) firing", nullptr, counts.firing)
+                                : tr("BHIV Ops Console: no alert firing");
+    if (counts.acknowledged > 0)
+        tip += tr(" (%1 acknowledged)").arg(counts.acknowledged);
+    m_icon->setToolTip(tip);
     if (!m_first && worst == m_shown)
         return;
     m_first = false;
@@ -117,6 +118,11 @@ void AlertTray::rebuildMenu()
     connect(sound, &QAction::toggled, m_center->notifier(), &AlertNotifier::setSoundEnabled);
     m_menu->addSeparator();
     m_menu->addAction(tr("&Quit"), qApp, &QCoreApplication::quit);
+}
+
+QString AlertTray::toolTip() const
+{
+    return m_icon->toolTip();
 }
 
 bool AlertTray::isShown() const

@@ -31,6 +31,8 @@ public slots:
 
     // The icon is in a system tray (the console's only one: --minimized hides into it).
     bool isShown() const;
+    // "BHIV Ops Console: 1 alert(s) firing": the same count as the strip, badge and page.
+    QString toolTip() const;
 
 signals:
     void showAlertsRequested();

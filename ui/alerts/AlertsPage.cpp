@@ -7,6 +7,8 @@
 #include "models/alerts/AlertStore.h"
 #include "models/domain/Clock.h"
 #include "ui/alerts/AlertRulesDialog.h"
+#include "ui/shell/EmptyState.h"
+#include "ui/shell/MainWindow.h"
 
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -19,6 +21,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -27,6 +30,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QShortcut>
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTabWidget>
@@ -95,12 +99,13 @@ public:
         form->addRow(new QLabel(what.toHtmlEscaped(), this));
         author = new QLineEdit(AlertEngine::defaultAuthor(), this);
         author->setObjectName(QStringLiteral("ackAuthor"));
-        form->addRow(tr("&Author:"), author);
+        form->addRow(tr("A&uthor:"), author);
         comment = new QPlainTextEdit(this);
         comment->setObjectName(QStringLiteral("ackComment"));
         comment->setPlaceholderText(tr("What is being done about it"));
         comment->setFixedHeight(70);
         form->addRow(tr("&Comment:"), comment);
+        comment->setTabChangesFocus(true);
         untilResolved = new QRadioButton(tr("Until it &resolves"), this);
         untilResolved->setChecked(true);
         auto* untilTime = new QRadioButton(tr("Until a &time:"), this);
@@ -113,20 +118,43 @@ public:
         row->addWidget(until, 1);
         form->addRow(tr("Lasts:"), untilResolved);
         form->addRow(QString(), row);
+        hint = new QLabel(this);
+        hint->setObjectName(QStringLiteral("ackHint"));
+        hint->setWordWrap(true);
+        form->addRow(hint);
         auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-        buttons->button(QDialogButtonBox::Ok)->setText(tr("Acknowledge"));
-        buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
-        connect(comment, &QPlainTextEdit::textChanged, this, [this, buttons] {
-            buttons->button(QDialogButtonBox::Ok)
-                ->setEnabled(!comment->toPlainText().trimmed().isEmpty() &&
-                             !author->text().trimmed().isEmpty());
-        });
+        ok = buttons->button(QDialogButtonBox::Ok);
+        ok->setText(tr("Acknowledge"));
+        ok->setObjectName(QStringLiteral("ackSubmit"));
+        // Why the button is disabled, said next to it; Ctrl+Enter submits from the comment.
+        const auto check = [this] {
+            const bool noAuthor = author->text().trimmed().isEmpty();
+            const bool noComment = comment->toPlainText().trimmed().isEmpty();
+            ok->setEnabled(!noAuthor && !noComment);
+            hint->setText(noAuthor    ? tr("Say who acknowledges (Author) to acknowledge.")
+                          : noComment ? tr("Type a comment (what is being done about it) to "
+                                           "acknowledge.")
+                                      : tr("Ctrl+Enter acknowledges."));
+        };
+        connect(comment, &QPlainTextEdit::textChanged, this, check);
+        connect(author, &QLineEdit::textChanged, this, check);
+        check();
+        for (const QKeySequence& keys :
+             {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+            auto* submit = new QShortcut(keys, this);
+            connect(submit, &QShortcut::activated, this, [this] {
+                if (ok->isEnabled())
+                    accept();
+            });
+        }
         connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
         form->addRow(buttons);
     }
     QLineEdit* author;
     QPlainTextEdit* comment;
+    QLabel* hint;
+    QPushButton* ok;
     QRadioButton* untilResolved;
     QDateTimeEdit* until;
 };
@@ -149,13 +177,19 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     auto* bar = new QHBoxLayout;
     m_summary->setObjectName(QStringLiteral("alertSummary"));
     bar->addWidget(m_summary, 1);
-    auto* ack = new QPushButton(tr("&Acknowledge…"), this);
+    // Mnemonics unique in the main window: Alt+A is the Alerts tab.
+    auto* ack = new QPushButton(tr("Ac&knowledge…"), this);
     ack->setObjectName(QStringLiteral("acknowledgeButton"));
+    m_ackButton = ack;
     connect(ack, &QPushButton::clicked, this, &AlertsPage::acknowledgeSelected);
-    auto* unack = new QPushButton(tr("&Withdraw ack"), this);
+    auto* unack = new QPushButton(tr("Withd&raw ack"), this);
+    unack->setObjectName(QStringLiteral("withdrawAckButton"));
+    m_unackButton = unack;
     connect(unack, &QPushButton::clicked, this, &AlertsPage::unacknowledgeSelected);
     auto* snooze = new QToolButton(this);
-    snooze->setText(tr("&Snooze"));
+    snooze->setObjectName(QStringLiteral("snoozeButton"));
+    m_snoozeButton = snooze;
+    snooze->setText(tr("Snoo&ze"));
     snooze->setPopupMode(QToolButton::InstantPopup);
     auto* snoozeMenu = new QMenu(snooze);
     snoozeMenu->addAction(tr("15 minutes"), this, [this] { snoozeSelected(15 * 60'000); });
@@ -174,7 +208,7 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
             m_center->engine()->unsnooze(key, {});
     });
     snooze->setMenu(snoozeMenu);
-    auto* rules = new QPushButton(tr("&Rules…"), this);
+    auto* rules = new QPushButton(tr("Rule&s…"), this);
     rules->setObjectName(QStringLiteral("editRulesButton"));
     connect(rules, &QPushButton::clicked, this, &AlertsPage::editRules);
     bar->addWidget(ack);
@@ -195,6 +229,10 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     m_lists->addTab(m_firingView, QString());
     m_lists->addTab(m_pendingView, QString());
     m_lists->addTab(m_ackedView, QString());
+    setEmptyText(m_firingView, tr("All clear: nothing firing."));
+    setEmptyText(m_pendingView, tr("Nothing pending: no rule is close to firing."));
+    setEmptyText(m_ackedView, tr("No acknowledged alert. Select a firing alert and choose "
+                                 "Acknowledge… to say you are on it."));
     splitter->addWidget(m_lists);
 
     auto* historyBox = new QGroupBox(tr("History"), this);
@@ -216,7 +254,7 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     m_historyRange->addItem(tr("Everything"), qint64(0));
     m_historyRange->setCurrentIndex(1);
     auto* exportButton = new QToolButton(historyBox);
-    exportButton->setText(tr("&Export"));
+    exportButton->setText(tr("E&xport"));
     exportButton->setPopupMode(QToolButton::InstantPopup);
     auto* exportMenu = new QMenu(exportButton);
     exportMenu->addAction(tr("As CSV…"), this, [this] { exportHistory(QStringLiteral("csv")); });
@@ -243,6 +281,8 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     m_historyView->verticalHeader()->hide();
     m_historyView->horizontalHeader()->setStretchLastSection(true);
     m_historyView->setAccessibleName(tr("Alert history"));
+    m_historyView->setWordWrap(false);
+    setEmptyText(m_historyView, tr("No alert events in this range."));
     historyLayout->addWidget(m_historyView);
     splitter->addWidget(historyBox);
     splitter->setStretchFactor(0, 1);
@@ -252,13 +292,28 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     connect(m_historyText, &QLineEdit::textChanged, this, &AlertsPage::applyHistoryFilter);
     connect(m_historyKind, &QComboBox::currentIndexChanged, this, &AlertsPage::applyHistoryFilter);
     connect(m_historyRange, &QComboBox::currentIndexChanged, this, &AlertsPage::applyHistoryFilter);
-    connect(m_history, &QAbstractItemModel::modelReset, this,
-            [this] { m_historyView->resizeColumnsToContents(); });
+    connect(m_history, &QAbstractItemModel::modelReset, this, [this] {
+        m_historyView->resizeColumnsToContents();
+        m_historyView->setColumnWidth(
+            AlertHistoryModel::CommentColumn,
+            std::max(m_historyView->columnWidth(AlertHistoryModel::CommentColumn),
+                     m_historyView->fontMetrics().horizontalAdvance(tr("Comment")) + 24));
+    });
+    connect(m_lists, &QTabWidget::currentChanged, this, &AlertsPage::updateActions);
     for (AlertListModel* model : {m_firing, m_pending, m_acked})
         connect(model, &QAbstractItemModel::modelReset, this, &AlertsPage::updateCounts);
     connect(center->engine(), &AlertEngine::alertsChanged, this, &AlertsPage::updateCounts);
     applyHistoryFilter();
     updateCounts();
+    updateActions();
+}
+
+void AlertsPage::attachMenus(MainWindow* window)
+{
+    window->rulesAction()->setEnabled(true);
+    connect(window, &MainWindow::rulesRequested, this, &AlertsPage::editRules);
+    window->exportAction()->setEnabled(true);
+    connect(window, &MainWindow::exportRequested, this, [this] { exportHistory(QString()); });
 }
 
 void AlertsPage::setTeamAlerts(QAbstractItemModel* model)
@@ -291,22 +346,25 @@ QTableView* AlertsPage::makeList(AlertListModel* model)
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setAlternatingRowColors(true);
     view->verticalHeader()->hide();
-    view->horizontalHeader()->setStretchLastSection(true);
+    view->setWordWrap(false);
     view->setContextMenuPolicy(Qt::CustomContextMenu);
     view->setAccessibleName(tr("Alerts"));
-    connect(model, &QAbstractItemModel::modelReset, view, [view] {
-        view->resizeColumnsToContents();
-        // Room for the dot and the longest severity word, whatever rows there are now.
-        const int severity = view->fontMetrics().horizontalAdvance(QStringLiteral("critical")) +
-                             view->fontMetrics().height() + 24;
-        view->setColumnWidth(AlertListModel::SeverityColumn,
-                             std::max(severity, view->columnWidth(AlertListModel::SeverityColumn)));
-    });
+    // Columns sized to their content and header (a few rows: cheap), whatever rows there are
+    // now and however their text changes (an ack adds its badge); the summary takes the rest.
+    QHeaderView* header = view->horizontalHeader();
+    for (int column = 0; column < AlertListModel::ColumnCount; ++column)
+        header->setSectionResizeMode(column, column == AlertListModel::SummaryColumn
+                                                 ? QHeaderView::Stretch
+                                                 : QHeaderView::ResizeToContents);
+    header->setMinimumSectionSize(48);
+    connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &AlertsPage::updateActions);
+    connect(model, &QAbstractItemModel::modelReset, this, &AlertsPage::updateActions);
     connect(view, &QTableView::customContextMenuRequested, this, [this, view](const QPoint& at) {
         if (!view->indexAt(at).isValid())
             return;
         QMenu menu(this);
-        menu.addAction(tr("Acknowledge…"), this, &AlertsPage::acknowledgeSelected);
+        menu.addAction(tr("Ac&knowledge…"), this, &AlertsPage::acknowledgeSelected);
         menu.addAction(tr("Snooze 1 hour"), this, [this] { snoozeSelected(3'600'000); });
         menu.exec(view->viewport()->mapToGlobal(at));
     });
@@ -316,40 +374,74 @@ QTableView* AlertsPage::makeList(AlertListModel* model)
 
 void AlertsPage::updateCounts()
 {
-    m_lists->setTabText(0, tr("Firing (%1)").arg(m_firing->rowCount()));
-    m_lists->setTabText(1, tr("Pending (%1)").arg(m_pending->rowCount()));
+    // The same counts as the firing strip, the tab's badge and the tray (AlertEngine::counts).
+    const AlertEngine::Counts counts = m_center->engine()->counts();
+    m_lists->setTabText(0, tr("Firing (%1)").arg(counts.firing));
+    m_lists->setTabText(1, tr("Pending (%1)").arg(counts.pending));
     m_lists->setTabText(2, tr("Acknowledged (%1)").arg(m_acked->rowCount()));
-    int noData = 0;
-    int errors = 0;
-    for (const AlertStatus& s : m_center->engine()->alerts()) {
-        noData += s.state == AlertState::NoData;
-        errors += s.state == AlertState::Error;
-    }
-    QString text = tr("<b>%1</b> firing, <b>%2</b> pending, <b>%3</b> acknowledged")
-                       .arg(m_firing->rowCount())
-                       .arg(m_pending->rowCount())
-                       .arg(m_acked->rowCount());
-    if (noData || errors)
-        text += tr(" · %1 without data, %2 in error").arg(noData).arg(errors);
+    QString text = tr("<b>%1</b> firing").arg(counts.firing);
+    if (counts.acknowledged > 0)
+        text += tr(" (%1 acknowledged)").arg(counts.acknowledged);
+    text += tr(", <b>%1</b> pending").arg(counts.pending);
+    // Which alerts have no data or are in error: named, not only counted.
+    QStringList without;
+    for (const AlertStatus& s : m_center->engine()->alerts())
+        if (s.state == AlertState::NoData || s.state == AlertState::Error)
+            without << tr("%1 on %2 (%3)")
+                           .arg(s.key.rule, s.key.target, alertStateTitle(s.state).toLower())
+                           .toHtmlEscaped();
+    if (!without.isEmpty())
+        text += tr(" · without data or in error: %1").arg(without.join(QStringLiteral(", ")));
     text += tr(" · %n rule(s) from %1", nullptr, int(m_center->engine()->rules().size()))
                 .arg(m_center->rulesSource().toHtmlEscaped());
     m_summary->setText(text);
 }
 
+QList<AlertStatus> AlertsPage::selectedAlerts() const
+{
+    QList<AlertStatus> alerts;
+    auto* view = qobject_cast<QTableView*>(m_lists->currentWidget());
+    if (!view)
+        return alerts;
+    auto* model = qobject_cast<AlertListModel*>(view->model());
+    if (!model) // the team's alerts: acknowledged in Alertmanager, not here
+        return alerts;
+    for (const QModelIndex& index : view->selectionModel()->selectedRows())
+        alerts << model->statusAt(index.row());
+    return alerts;
+}
+
 QList<AlertKey> AlertsPage::selectedKeys() const
 {
     QList<AlertKey> keys;
-    auto* view = qobject_cast<QTableView*>(m_lists->currentWidget());
-    if (!view)
-        return keys;
-    auto* model = qobject_cast<AlertListModel*>(view->model());
-    if (!model) // the team's alerts: acknowledged in Alertmanager, not here
-        return keys;
-    for (const QModelIndex& index : view->selectionModel()->selectedRows())
-        keys << model->statusAt(index.row()).key;
-    if (keys.isEmpty() && model->rowCount() == 1)
-        keys << model->statusAt(0).key;
+    for (const AlertStatus& s : selectedAlerts())
+        keys << s.key;
     return keys;
+}
+
+// Acknowledge, Withdraw ack and Snooze act on the selected rows: disabled until there are some
+// they apply to (an ack to withdraw, an alert not yet acknowledged).
+void AlertsPage::updateActions()
+{
+    const QList<AlertStatus> selected = selectedAlerts();
+    bool unacked = false;
+    bool acked = false;
+    for (const AlertStatus& s : selected) {
+        unacked = unacked || !s.ack;
+        acked = acked || s.ack.has_value();
+    }
+    const QString none = tr("Select an alert in the list first");
+    m_ackButton->setEnabled(unacked);
+    m_ackButton->setToolTip(selected.isEmpty() ? none
+                            : unacked          ? tr("Say you are on the selected alert(s)")
+                                               : tr("Already acknowledged"));
+    m_unackButton->setEnabled(acked);
+    m_unackButton->setToolTip(selected.isEmpty() ? none
+                              : acked            ? tr("Withdraw the acknowledgement")
+                                                 : tr("Not acknowledged"));
+    m_snoozeButton->setEnabled(!selected.isEmpty());
+    m_snoozeButton->setToolTip(selected.isEmpty() ? none
+                                                  : tr("Hold the notifications for a while"));
 }
 
 void AlertsPage::acknowledgeSelected()
@@ -413,13 +505,19 @@ void AlertsPage::applyHistoryFilter()
 
 void AlertsPage::exportHistory(const QString& format)
 {
-    const bool csv = format == u"csv";
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export alert history"),
-        csv ? QStringLiteral("alert-history.csv") : QStringLiteral("alert-history.json"),
-        csv ? tr("CSV (*.csv)") : tr("JSON (*.json)"));
+    // No format given (File > Export alert history…): both offered, the file name decides.
+    const bool either = format.isEmpty();
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export alert history"),
+                                     format == u"json" ? QStringLiteral("alert-history.json")
+                                                       : QStringLiteral("alert-history.csv"),
+                                     either              ? tr("CSV (*.csv);;JSON (*.json)")
+                                     : format == u"json" ? tr("JSON (*.json)")
+                                                         : tr("CSV (*.csv)"));
     if (path.isEmpty())
         return;
+    const bool csv =
+        either ? !path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) : format == u"csv";
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) ||
         file.write(csv ? m_history->toCsv() : m_history->toJson()) < 0)

@@ -14,7 +14,9 @@ namespace ops {
 class AlertCenter;
 class AlertHistoryModel;
 class AlertListModel;
+class MainWindow;
 struct AlertKey;
+struct AlertStatus;
 
 // The Alerts page: firing, pending and acknowledged alerts with acknowledge / snooze, the
 // history with filters and export (CSV, JSON), and the rules editor. Reads the alert models;
@@ -31,6 +33,11 @@ public:
     // local lists. Once; the model stays the caller's.
     void setTeamAlerts(QAbstractItemModel* model);
     QTableView* teamView() const { return m_teamView; }
+    // File > Alert rules… and Export alert history… of the main window act on this page.
+    void attachMenus(MainWindow* window);
+    QWidget* acknowledgeButton() const { return m_ackButton; }
+    QWidget* withdrawButton() const { return m_unackButton; }
+    QWidget* snoozeButton() const { return m_snoozeButton; }
 
 public slots:
     void showAlert(const QString& rule, const QString& target);
@@ -43,6 +50,8 @@ public slots:
 private:
     QTableView* makeList(AlertListModel* model);
     QList<AlertKey> selectedKeys() const;
+    QList<AlertStatus> selectedAlerts() const;
+    void updateActions();
     void updateCounts();
     void applyHistoryFilter();
 
@@ -58,6 +67,9 @@ private:
     QTableView* m_historyView;
     QTableView* m_teamView = nullptr;
     QLabel* m_summary;
+    QWidget* m_ackButton = nullptr;
+    QWidget* m_unackButton = nullptr;
+    QWidget* m_snoozeButton = nullptr;
     QLineEdit* m_historyText;
     QComboBox* m_historyKind;
     QComboBox* m_historyRange;

@@ -1,5 +1,7 @@
 #include "ui/audit/AuditPage.h"
 
+#include "ui/shell/EmptyState.h"
+
 #include "models/itemmodels/AuditTableModel.h"
 
 #include <QComboBox>
@@ -59,9 +61,9 @@ AuditPage::AuditPage(AuditTableModel* model, QWidget* parent)
     m_target->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_export = new QPushButton(tr("Export CSV…"), this);
     m_export->setObjectName(QStringLiteral("auditExport"));
-    auto* kindLabel = new QLabel(tr("&Action:"), this);
+    auto* kindLabel = new QLabel(tr("A&ction:"), this);
     kindLabel->setBuddy(m_kind);
-    auto* targetLabel = new QLabel(tr("&Target:"), this);
+    auto* targetLabel = new QLabel(tr("Ta&rget:"), this);
     targetLabel->setBuddy(m_target);
     filters->addWidget(m_text, 1);
     filters->addWidget(kindLabel);
@@ -97,6 +99,9 @@ AuditPage::AuditPage(AuditTableModel* model, QWidget* parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->resizeColumnsToContents();
+    setEmptyText(m_view, tr("No audited actions yet: workflow launches, redeploys and "
+                            "rollbacks are recorded here, with who did them and the result."));
     layout->addWidget(m_view, 1);
 
     m_count = new QLabel(this);
@@ -108,10 +113,11 @@ AuditPage::AuditPage(AuditTableModel* model, QWidget* parent)
     connect(m_target, &QComboBox::currentIndexChanged, this,
             [this] { m_filter->setTarget(m_target->currentData().toString()); });
     connect(m_export, &QPushButton::clicked, this, &AuditPage::exportWithDialog);
+    // Columns fit what they hold (time, actor, target, action read whole); the last takes the
+    // rest of the width.
     connect(m_model, &AuditTableModel::rowsAdded, this, [this] {
         updateChoices();
-        if (m_view->horizontalHeader()->sectionSize(AuditTableModel::Time) < 40)
-            m_view->resizeColumnsToContents();
+        m_view->resizeColumnsToContents();
     });
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, &AuditPage::updateCount);
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &AuditPage::updateCount);

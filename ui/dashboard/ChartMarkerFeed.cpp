@@ -34,7 +34,7 @@ void ChartMarkerFeed::setTarget(const QStringList& names)
     m_dashboard->clearMarkers();
     for (const Event& e : m_events) {
         if (watched(e.target))
-            m_dashboard->addMarker(e.timeMs, e.kind, e.label);
+            draw(e);
     }
 }
 
@@ -58,8 +58,38 @@ void ChartMarkerFeed::follow(const Fleet* fleet)
     showCurrent();
 }
 
+void ChartMarkerFeed::draw(const Event& e)
+{
+    if (e.chart < 0)
+        m_dashboard->addMarker(e.timeMs, e.kind, e.label, e.group);
+    else
+        m_dashboard->addMarker(static_cast<Dashboard::ChartId>(e.chart), e.timeMs, e.kind, e.label,
+                               e.group);
+}
+
+int ChartMarkerFeed::chartOfSignal(const QString& signal)
+{
+    using namespace AlertSignals;
+    using C = Dashboard::ChartId;
+    if (signal == QLatin1String(AvgResponseTime) || signal == QLatin1String(P50ResponseTime) ||
+        signal == QLatin1String(P95ResponseTime) || signal == QLatin1String(P99ResponseTime))
+        return int(C::ResponseTime);
+    if (signal == QLatin1String(ErrorRate) || signal == QLatin1String(ErrorsPerSecond))
+        return int(C::ErrorRate);
+    if (signal == QLatin1String(RequestRate))
+        return int(C::RequestRate);
+    if (signal == QLatin1String(WorkflowFailures) || signal == QLatin1String(ActiveWorkflows))
+        return int(C::Workflows);
+    if (signal == QLatin1String(MemoryBytes))
+        return int(C::Memory);
+    if (signal == QLatin1String(CpuPercent))
+        return int(C::Cpu);
+    return -1;
+}
+
 void ChartMarkerFeed::watchAlerts(const AlertEngine* engine, qint64 historyFromMs, qint64 nowMs)
 {
+    m_alertEngine = engine;
     connect(engine, &AlertEngine::transition, this, &ChartMarkerFeed::addAlertTransition);
     for (const AlertTransition& t : engine->transitionsBetween(historyFromMs, nowMs + 1))
         addAlertTransition(t);
@@ -95,10 +125,18 @@ QString ChartMarkerFeed::alertLabel(const AlertTransition& t)
     return tr("%1 resolved").arg(t.rule);
 }
 
+// An alert shades its firing span on the chart of the signal that fired, and nowhere else.
 void ChartMarkerFeed::addAlertTransition(const AlertTransition& transition)
 {
-    if (marks(transition))
-        add({transition.target, transition.timeMs, MarkerKind::Alert, alertLabel(transition)});
+    if (!marks(transition))
+        return;
+    const AlertRule* rule = m_alertEngine ? m_alertEngine->rule(transition.rule) : nullptr;
+    const int chart = rule ? chartOfSignal(rule->signal) : -1;
+    if (chart < 0)
+        return;
+    add({transition.target, transition.timeMs,
+         transition.to == AlertState::Firing ? MarkerKind::Alert : MarkerKind::Resolved,
+         alertLabel(transition), transition.rule, chart});
 }
 
 void ChartMarkerFeed::addDeployEvent(const QString& target, qint64 timeMs, const QString& kind,
@@ -111,14 +149,15 @@ void ChartMarkerFeed::addDeployEvent(const QString& target, qint64 timeMs, const
         text = tr("verification failed: %1").arg(label);
     else if (kind == u"failed")
         text = tr("deploy failed: %1").arg(label);
-    add({target, timeMs, MarkerKind::Deploy, text});
+    add({target, timeMs, MarkerKind::Deploy, text, QString(), -1});
 }
 
 void ChartMarkerFeed::addWorkflowLaunch(const QString& target, const QString& type,
                                         const QString& id, qint64 timeMs)
 {
     add({target, timeMs, MarkerKind::Workflow,
-         id.isEmpty() ? tr("%1 launched").arg(type) : tr("%1 launched (%2)").arg(type, id)});
+         id.isEmpty() ? tr("%1 launched").arg(type) : tr("%1 launched (%2)").arg(type, id),
+         QString(), -1});
 }
 
 void ChartMarkerFeed::add(Event event)
@@ -133,7 +172,7 @@ void ChartMarkerFeed::add(Event event)
         m_events.pop_front();
     }
     if (watched(event.target))
-        m_dashboard->addMarker(event.timeMs, event.kind, event.label);
+        draw(event);
 }
 
 } // namespace ops

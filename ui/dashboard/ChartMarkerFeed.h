@@ -29,6 +29,8 @@ public:
         qint64 timeMs = 0;
         MarkerKind kind = MarkerKind::Note;
         QString label;
+        QString group;  // an alert's rule: ties its firing to its resolution
+        int chart = -1; // Dashboard::ChartId of the only chart it shows on; -1: all of them
     };
     static constexpr std::size_t kMaxEvents = 5000;
 
@@ -50,6 +52,9 @@ public:
 
     // Which alert transitions become markers, and their label.
     static bool marks(const AlertTransition& transition);
+    // The overview chart of a rule's signal (Dashboard::ChartId), or -1 when none charts it
+    // (stale, unreachable, a component down: the outage band and the firing strip say those).
+    static int chartOfSignal(const QString& signal);
     static QString alertLabel(const AlertTransition& transition);
 
     const std::deque<Event>& events() const { return m_events; }
@@ -62,6 +67,8 @@ public slots:
                            qint64 timeMs);
 
 private:
+    void draw(const Event& event);
+    const AlertEngine* m_alertEngine = nullptr;
     void add(Event event);
     bool watched(const QString& target) const { return m_target.contains(target); }
 

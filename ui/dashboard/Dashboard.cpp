@@ -1,6 +1,8 @@
 #include "ui/dashboard/Dashboard.h"
 
 #include "models/datasource/InstanceSignals.h"
+#include "models/domain/Clock.h"
+#include "models/domain/Units.h"
 #include "models/itemmodels/EndpointTableModel.h"
 #include "models/monitor/TargetMonitor.h"
 #include "ui/dashboard/ChartCard.h"
@@ -111,8 +113,7 @@ QString changeText(double now, double before, const QString& window)
 
 QString milliseconds(double seconds)
 {
-    const double ms = seconds * 1000.0;
-    return Dashboard::tr("%1 ms").arg(QLocale().toString(ms, 'f', ms < 10 ? 1 : 0));
+    return formatSeconds(seconds); // "44 ms", "1.91 s", "850 µs"
 }
 
 } // namespace
@@ -209,7 +210,20 @@ QVBoxLayout* Dashboard::startPage(QWidget* page, const QString& objectName)
 QWidget* Dashboard::buildOverview(QWidget* parentWidget)
 {
     auto* page = new QWidget(parentWidget);
-    QVBoxLayout* layout = startPage(page, QStringLiteral("overviewPage"));
+    QVBoxLayout* outer = startPage(page, QStringLiteral("overviewPage"));
+    // Tiles and charts scroll under the time controls when the window is short (a laptop at
+    // 1280x720): the window never demands more height than the screen has.
+    auto* scroll = new QScrollArea(page);
+    scroll->setObjectName(QStringLiteral("overviewScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* content = new QWidget(scroll);
+    auto* layout = new QVBoxLayout(content);
+    layout->setContentsMargins(0, 0, 0, 0);
+    scroll->setWidget(content);
+    outer->addWidget(scroll, 1);
+    page = content; // tiles and cards live in the scrolled content
 
     auto* tiles = new QHBoxLayout;
     const std::array<QString, static_cast<std::size_t>(TileId::Count)> titles = {
@@ -247,7 +261,7 @@ QWidget* Dashboard::buildOverview(QWidget* parentWidget)
         for (const SeriesDef& d : overviewSeries()[i])
             c->addSeries(tr(d.name), kNoSeries, d.scale);
     }
-    return page;
+    return scroll->parentWidget();
 }
 
 QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
@@ -496,7 +510,18 @@ void Dashboard::bindEndpointCharts()
                        ? tr("This gateway reports no per-endpoint metrics (yet).")
                        : tr("Select an endpoint in the table to chart it."))
                 : QString();
-    latency->setPlaceholder(placeholder);
+    // An endpoint with traffic but no response-time series: say why, once and for good (the
+    // plan gateway counts requests per endpoint but times them only overall).
+    bool timed = false;
+    for (S series : quantiles)
+        timed = timed || (row >= 0 && m_endpointModel->seriesId(row, series) != kNoSeries);
+    const bool settled = m_monitor->signalEngine().signalStore().scrapeCount() >= 3;
+    latency->setPlaceholder(
+        !placeholder.isEmpty() ? placeholder
+        : !timed && settled
+            ? tr("This gateway times requests only overall, not per endpoint: no latency "
+                 "histogram with an endpoint label in its /metrics, so Avg and p95 stay “—”.")
+            : QString());
     traffic->setPlaceholder(placeholder);
     latency->setTitle(row < 0 ? tr("Endpoint response time")
                               : tr("Response time — %1").arg(m_selectedEndpoint));
@@ -556,10 +581,20 @@ void Dashboard::setThresholds(const DashboardThresholds& thresholds)
     updateTiles();
 }
 
-void Dashboard::addMarker(qint64 timeMs, MarkerKind kind, const QString& label)
+void Dashboard::addMarker(qint64 timeMs, MarkerKind kind, const QString& label,
+                          const QString& group)
 {
     for (ChartCard* card : allCards())
-        card->chart()->addMarker(timeMs, kind, label);
+        card->chart()->addMarker(timeMs, kind, label, group);
+}
+
+void Dashboard::addMarker(ChartId chart, qint64 timeMs, MarkerKind kind, const QString& label,
+                          const QString& group)
+{
+    card(chart)->chart()->addMarker(timeMs, kind, label, group);
+    // The endpoint response-time chart shows the same quantity as the overview's.
+    if (chart == ChartId::ResponseTime)
+        m_endpointLatency->chart()->addMarker(timeMs, kind, label, group);
 }
 
 void Dashboard::clearMarkers()
@@ -615,6 +650,20 @@ void Dashboard::refresh()
     }
     if (m_instances && m_instances->latestTime() > m_timeline->latestMs())
         m_timeline->setLatest(m_instances->latestTime());
+    // An outage: the axis keeps moving to now (not frozen at the last sample), and every chart
+    // marks where polling failed with the gap after it.
+    const bool outage =
+        m_monitor->hasData() && (m_monitor->problemSinceMs() > 0 || m_monitor->isDataStale());
+    if (outage) {
+        const qint64 now = m_monitor->clock()->nowMs();
+        if (now > m_timeline->latestMs())
+            m_timeline->setLatest(now);
+    }
+    const qint64 since = !outage                           ? 0
+                         : m_monitor->problemSinceMs() > 0 ? m_monitor->problemSinceMs()
+                                                           : m_monitor->lastSuccessMs();
+    for (ChartCard* card : allCards())
+        card->chart()->setOutageSince(since);
     updateAvailability();
     m_health->refresh();
     updateTiles();
@@ -895,40 +944,60 @@ void Dashboard::updateTiles()
     }
     components->setSparkline({}, t0, t1);
 
+    // An outage looks like one: each tile leads with the state and how long it has lasted, the
+    // last figure stays, small, with its age.
+    const bool outage = stale && m_monitor->hasData();
+    QString headline;
+    if (outage) {
+        const ConnectionState state = m_monitor->state();
+        const qint64 now = m_monitor->clock()->nowMs();
+        const qint64 since = m_monitor->problemSinceMs() > 0 ? m_monitor->problemSinceMs()
+                                                             : m_monitor->lastSuccessMs();
+        QString name = isAnswering(state) ? tr("no new data") : connectionStateName(state);
+        if (!name.isEmpty())
+            name[0] = name[0].toUpper();
+        headline = tr("%1 for %2").arg(name, formatElapsed(now - since));
+    }
+    const QString age = formatElapsed(m_monitor->dataAgeMs());
     for (MetricTile* t : m_tiles) {
         t->setStale(stale);
-        if (stale && m_monitor->hasData())
-            t->setDetail(tr("stale — %1 s old").arg(m_monitor->dataAgeMs() / 1000));
+        t->setOutage(outage);
+        if (!outage)
+            continue;
+        const QString last = t->value();
+        t->setValue(headline);
+        t->setDetail(last == tr("—") ? tr("no figure before it stopped")
+                                     : tr("last: %1, %2 ago").arg(last, age));
     }
 }
 
 void Dashboard::updateStatus()
 {
     QString text;
-    const QString format = QStringLiteral("HH:mm:ss");
     const QString window = TimeControls::windowName(m_timeline->spanMs());
     if (m_timeline->isLive()) {
         text = m_timeline->spanMs() == m_timeline->presetMs()
                    ? tr("Live: last %1").arg(window)
                    : tr("Live, zoomed: last %1").arg(window);
     } else {
-        text = tr("Paused: %1 – %2")
-                   .arg(QDateTime::fromMSecsSinceEpoch(m_timeline->startMs()).toString(format),
-                        QDateTime::fromMSecsSinceEpoch(m_timeline->endMs()).toString(format));
+        text =
+            tr("Paused: %1 – %2")
+                .arg(formatTimeOfDay(m_timeline->startMs()), formatTimeOfDay(m_timeline->endMs()));
     }
     const bool stale = m_monitor->isDataStale();
     if (!m_monitor->hasData())
         text += tr(" · no data yet");
     else if (stale)
-        text += tr(" · STALE: last data %1 s ago").arg(m_monitor->dataAgeMs() / 1000);
+        text += tr(" · STALE: last data %1 ago").arg(formatElapsed(m_monitor->dataAgeMs()));
     else
-        text += tr(" · data %1 s old").arg(m_monitor->dataAgeMs() / 1000);
+        text += tr(" · data %1 old").arg(formatElapsed(m_monitor->dataAgeMs()));
     for (TimeControls* controls : std::as_const(m_controls))
         controls->setStatus(text, stale);
     // Stale data greyed with its age on every chart, back to colour when polls answer again.
     const bool greyed = stale && m_monitor->hasData();
     const QString age =
-        greyed ? tr("stale — last data %1 s ago").arg(m_monitor->dataAgeMs() / 1000) : QString();
+        greyed ? tr("stale — last data %1 ago").arg(formatElapsed(m_monitor->dataAgeMs()))
+               : QString();
     for (ChartCard* card : allCards())
         card->chart()->setStale(greyed, age);
 }

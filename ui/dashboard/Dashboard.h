@@ -81,8 +81,12 @@ public:
     // Where the tiles turn amber / red (the alert rules can feed theirs).
     void setThresholds(const DashboardThresholds& thresholds);
     const DashboardThresholds& thresholds() const { return m_thresholds; }
-    // An event marker on every chart: deploys, alerts, workflow launches.
-    void addMarker(qint64 timeMs, MarkerKind kind, const QString& label);
+    // An event marker on every chart (deploys, workflow launches), or on one (an alert's span
+    // on the chart of the signal that fired).
+    void addMarker(qint64 timeMs, MarkerKind kind, const QString& label,
+                   const QString& group = QString());
+    void addMarker(ChartId chart, qint64 timeMs, MarkerKind kind, const QString& label,
+                   const QString& group = QString());
     void clearMarkers();
 
     void setTablesShown(bool shown);

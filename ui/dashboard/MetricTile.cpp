@@ -64,6 +64,15 @@ void MetricTile::setStale(bool stale)
     update();
 }
 
+void MetricTile::setOutage(bool outage)
+{
+    if (outage == m_outage)
+        return;
+    m_outage = outage;
+    updateAccessible();
+    update();
+}
+
 void MetricTile::setSparkline(const std::vector<StorePoint>& points, qint64 t0, qint64 t1)
 {
     m_spark = points;
@@ -132,7 +141,7 @@ void MetricTile::updateAccessible()
         parts << level;
     if (!m_detail.isEmpty())
         parts << m_detail;
-    if (m_stale)
+    if (m_stale && !m_outage)
         parts << tr("stale");
     setAccessibleDescription(parts.join(QStringLiteral(", ")));
     setToolTip(parts.isEmpty() ? m_title : m_title + QStringLiteral(" — ") + parts.join(u", "));
@@ -150,9 +159,9 @@ void MetricTile::paintEvent(QPaintEvent* event)
     QColor soft = text;
     soft.setAlpha(m_stale ? 255 : 190);
 
-    // Accent bar on the left: the threshold level at a glance.
+    // Accent bar on the left: the threshold level at a glance (red in an outage).
     p.fillRect(QRect(contentsRect().left(), contentsRect().top(), 5, contentsRect().height()),
-               color);
+               m_outage ? colorFor(HealthState::Down) : color);
     if (hasFocus()) {
         p.setPen(QPen(pal.color(QPalette::Highlight), 2));
         p.drawRect(rect().adjusted(1, 1, -1, -1));
@@ -165,12 +174,21 @@ void MetricTile::paintEvent(QPaintEvent* event)
     QFont big = font();
     big.setPointSizeF(font().pointSizeF() * 1.7);
     big.setBold(true);
+    // The outage headline is longer than a figure: shrink it to fit rather than cut it.
+    for (double factor = 1.6;
+         m_outage && factor >= 1.0 && QFontMetrics(big).horizontalAdvance(m_value) > r.width();
+         factor -= 0.1)
+        big.setPointSizeF(font().pointSizeF() * factor);
     const QFontMetrics bfm(big);
     p.setFont(big);
-    p.setPen(m_level == ThresholdLevel::Critical || m_level == ThresholdLevel::Warning ||
-                     m_accent.isValid()
-                 ? (m_stale ? text : color)
-                 : text);
+    if (m_outage)
+        p.setPen(colorFor(HealthState::Down)
+                     .lighter(pal.color(QPalette::Window).value() < 128 ? 140 : 100));
+    else
+        p.setPen(m_level == ThresholdLevel::Critical || m_level == ThresholdLevel::Warning ||
+                         m_accent.isValid()
+                     ? (m_stale ? text : color)
+                     : text);
     const int valueTop = r.top() + fm.height() + 2;
     p.drawText(QRect(r.left(), valueTop, r.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                bfm.elidedText(m_value, Qt::ElideRight, r.width()));

@@ -28,6 +28,10 @@ public:
     void setAccent(const QColor& color);
     void setStale(bool stale);
     bool isStale() const { return m_stale; }
+    // An outage: the value line carries the state in red ("Unreachable for 1 m 10 s"), shrunk
+    // to fit, and the detail keeps the last figure small ("last: 44 ms, 1 m ago").
+    void setOutage(bool outage);
+    bool isOutage() const { return m_outage; }
     void setSparkline(const std::vector<StorePoint>& points, qint64 t0, qint64 t1);
     int sparklinePoints() const { return static_cast<int>(m_spark.size()); }
 
@@ -50,6 +54,7 @@ private:
     ThresholdLevel m_level = ThresholdLevel::Unknown;
     QColor m_accent;
     bool m_stale = false;
+    bool m_outage = false;
     std::vector<StorePoint> m_spark;
     qint64 m_t0 = 0;
     qint64 m_t1 = 0;

@@ -1,6 +1,7 @@
 #include "ui/dashboard/TimeChart.h"
 
 #include "models/domain/CsvWriter.h"
+#include "models/domain/Units.h"
 #include "models/itemmodels/ChartPointsModel.h"
 #include "ui/dashboard/ChartTimeline.h"
 
@@ -109,6 +110,8 @@ QColor TimeChart::markerColor(MarkerKind kind)
         return QColor(0xef, 0x44, 0x44);
     case MarkerKind::Workflow:
         return QColor(0x06, 0xb6, 0xd4);
+    case MarkerKind::Resolved:
+        return QColor(0x22, 0xa0, 0x4b);
     case MarkerKind::Note:
         break;
     }
@@ -124,6 +127,8 @@ QString TimeChart::markerSymbol(MarkerKind kind)
         return QStringLiteral("▲");
     case MarkerKind::Workflow:
         return QStringLiteral("●");
+    case MarkerKind::Resolved:
+        return QStringLiteral("✓");
     case MarkerKind::Note:
         break;
     }
@@ -233,11 +238,12 @@ void TimeChart::setPlaceholder(const QString& text)
     invalidateLayer();
 }
 
-void TimeChart::addMarker(qint64 timeMs, MarkerKind kind, const QString& label)
+void TimeChart::addMarker(qint64 timeMs, MarkerKind kind, const QString& label,
+                          const QString& group)
 {
     const auto at = std::upper_bound(m_markers.begin(), m_markers.end(), timeMs,
                                      [](qint64 t, const Marker& m) { return t < m.timeMs; });
-    m_markers.insert(at, Marker{timeMs, kind, label});
+    m_markers.insert(at, Marker{timeMs, kind, label, group});
     invalidateLayer();
 }
 
@@ -348,10 +354,26 @@ TimeChart::Layout TimeChart::layoutFor(const QSize& size) const
     return l;
 }
 
-void TimeChart::decimate(int width)
+std::pair<qint64, qint64> TimeChart::shownRange() const
 {
     const qint64 t1 = m_timeline->endMs();
-    const qint64 t0 = m_timeline->startMs();
+    qint64 t0 = m_timeline->startMs();
+    // A console that just started shows the data it has across the plot, not a sliver at the
+    // right of a 15-minute window: live, the range begins shortly before the oldest data (at
+    // least a minute shown).
+    if (m_timeline->isLive() && m_store && m_store->scrapeCount() > 0) {
+        const qint64 oldest = m_store->oldestTime();
+        if (oldest > t0) {
+            const qint64 shown = std::max<qint64>(60'000, (t1 - oldest) * 21 / 20);
+            t0 = std::max(t0, t1 - shown);
+        }
+    }
+    return {t0, t1};
+}
+
+void TimeChart::decimate(int width)
+{
+    const auto [t0, t1] = shownRange();
     if (!m_dataDirty && width == m_decimatedWidth && t0 == m_t0 && t1 == m_t1)
         return;
     m_dataDirty = false;
@@ -375,8 +397,10 @@ void TimeChart::decimate(int width)
         lo = 0;
         hi = 1;
     }
-    if (lo >= 0 && lo < hi * 0.5)
-        lo = 0; // rates, latencies, bytes: start from zero unless the values sit far above it
+    // Rates, latencies, memory, percentages: the axis starts at zero, so a ±4 % wobble on 240
+    // req/s reads as the wobble it is, not as an outage.
+    if (lo >= 0)
+        lo = 0;
     if (hi - lo < 1e-12)
         hi = lo + (lo == 0 ? 1 : std::abs(lo) * 0.1);
     const double step = niceStep(hi - lo, 4);
@@ -407,6 +431,8 @@ void TimeChart::updatePointsModel()
 
 QString TimeChart::formatValue(double v) const
 {
+    if (m_unit == u"ms")
+        return formatMilliseconds(v); // "44 ms", "1.91 s", "850 µs"
     const double a = std::abs(v);
     const int decimals = a >= 100 ? 0 : (a >= 10 ? 1 : (a >= 1 ? 2 : 3));
     const QString number = QLocale().toString(v, 'f', decimals);
@@ -515,11 +541,18 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         m_legendRects[i] = r;
         QColor c = m_stale || s.stale ? staleGrey(pal) : s.color;
         QColor t = text;
-        if (!s.visible || !present) {
+        if (!s.visible) { // hidden by the operator: faded and struck through
             c.setAlpha(70);
             t.setAlpha(110);
         }
-        painter.fillRect(QRectF(r.left(), r.center().y() - 4, 12, 8), c);
+        const QRectF swatch(r.left(), r.center().y() - 4, 12, 8);
+        if (present || !s.visible) {
+            painter.fillRect(swatch, c);
+        } else { // nothing to draw (yet): an outlined swatch, the name stays readable
+            painter.setPen(QPen(c, 1.5));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(swatch.adjusted(0.75, 0.75, -0.75, -0.75));
+        }
         QFont f = font();
         f.setStrikeOut(!s.visible);
         painter.setFont(f);
@@ -537,10 +570,23 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         return;
     }
 
-    // Grid and value axis.
+    // Grid and value axis. Values sit a few pixels above the axis line, so a constant series
+    // (zero errors) is seen rather than hidden on it.
     const double ySpan = m_yMax - m_yMin;
-    auto yOf = [&](double v) { return plot.bottom() - (v - m_yMin) / ySpan * plot.height(); };
+    const double valueBottom = plot.bottom() - kValueInset;
+    const double valueHeight = std::max(1.0, plot.height() - kValueInset - markerBand());
+    auto yOf = [&](double v) { return valueBottom - (v - m_yMin) / ySpan * valueHeight; };
     const double step = niceStep(ySpan, 4);
+    // Durations scale: "10 s" rather than "10,000 ms", "500 µs" rather than "0.500 ms".
+    QString axisUnit = m_unit;
+    double axisFactor = 1;
+    if (m_unit == u"ms" && m_yMax >= 2000) {
+        axisUnit = QStringLiteral("s");
+        axisFactor = 1e-3;
+    } else if (m_unit == u"ms" && m_yMax > 0 && m_yMax < 1) {
+        axisUnit = QStringLiteral("µs");
+        axisFactor = 1e3;
+    }
     const QRect plotPx = plot.toRect();
     for (double v = m_yMin; v <= m_yMax + step * 0.01; v += step) {
         const double y = yOf(v);
@@ -549,12 +595,12 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         painter.setPen(axisText);
         // Axis labels carry as many decimals as the step needs (0, 0.5, 1 — not 0.000).
         const int decimals =
-            std::clamp(static_cast<int>(-std::floor(std::log10(step) + 1e-9)), 0, 6);
+            std::clamp(static_cast<int>(-std::floor(std::log10(step * axisFactor) + 1e-9)), 0, 6);
         const QString number =
-            QLocale().toString(std::abs(v) < step * 1e-6 ? 0.0 : v, 'f', decimals);
+            QLocale().toString(std::abs(v) < step * 1e-6 ? 0.0 : v * axisFactor, 'f', decimals);
         painter.drawText(QRectF(0, y - fm.height() / 2.0, plot.left() - 6, fm.height()),
                          Qt::AlignRight | Qt::AlignVCenter,
-                         m_unit.isEmpty() ? number : tr("%1 %2").arg(number, m_unit));
+                         axisUnit.isEmpty() ? number : tr("%1 %2").arg(number, axisUnit));
     }
     // Time axis.
     const qint64 span = std::max<qint64>(1, m_t1 - m_t0);
@@ -577,12 +623,13 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     painter.fillRect(
         QRect(plotPx.left(), static_cast<int>(std::lround(plot.bottom())), plotPx.width(), 1),
         axisLine);
+    paintOutage(painter, plot, fm);
 
     // Series: one polyline each, cosmetic pen, clipped to the plot.
     painter.save();
     painter.setClipRect(plot.adjusted(0, -2, 0, 2));
     const double xScale = plot.width() / static_cast<double>(span);
-    const double yScale = plot.height() / ySpan;
+    const double yScale = valueHeight / ySpan;
     bool empty = true;
     const QColor staleColor = staleGrey(pal);
     for (Series& s : m_series) {
@@ -593,7 +640,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         QPointF* out = s.polyline.data();
         for (const StorePoint& p : s.points) {
             *out++ = QPointF(plot.left() + static_cast<double>(p.t - m_t0) * xScale,
-                             plot.bottom() - (p.v - m_yMin) * yScale);
+                             valueBottom - (p.v - m_yMin) * yScale);
         }
         QPen pen(m_stale || s.stale ? staleColor : s.color, 1);
         pen.setCosmetic(true);
@@ -622,28 +669,121 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     }
 }
 
+// Room at the top of the plot for marker shapes and labels, so they never cover the data: only
+// when a marker falls in the range.
+double TimeChart::markerBand() const
+{
+    const auto first = std::lower_bound(m_markers.begin(), m_markers.end(), m_t0,
+                                        [](const Marker& m, qint64 t) { return m.timeMs < t; });
+    bool any = first != m_markers.end() && first->timeMs <= m_t1;
+    for (auto m = m_markers.begin(); !any && m != first; ++m)
+        any = m->kind == MarkerKind::Alert; // a span begun before the range
+    return any ? QFontMetrics(font()).height() + 4 : 0;
+}
+
+void TimeChart::setOutageSince(qint64 sinceMs)
+{
+    if (sinceMs == m_outageSinceMs)
+        return;
+    m_outageSinceMs = sinceMs;
+    invalidateLayer();
+}
+
+// Polling failed at outageSince: a marker there, and the gap to now hatched, so an outage reads
+// as one (the axis keeps moving to now, the lines stop where the data stopped).
+void TimeChart::paintOutage(QPainter& painter, const QRectF& plot, const QFontMetrics& fm)
+{
+    if (m_outageSinceMs <= 0 || m_outageSinceMs >= m_t1)
+        return;
+    const double xScale = plot.width() / static_cast<double>(std::max<qint64>(1, m_t1 - m_t0));
+    const double x =
+        std::max(plot.left(), plot.left() + static_cast<double>(m_outageSinceMs - m_t0) * xScale);
+    const QColor red(0xd0, 0x30, 0x30);
+    QColor hatch = red;
+    hatch.setAlpha(70);
+    painter.save();
+    const QRectF gap(x, plot.top(), plot.right() - x, plot.height());
+    QColor tint = red;
+    tint.setAlpha(18);
+    painter.fillRect(gap, tint);
+    painter.fillRect(gap, QBrush(hatch, Qt::BDiagPattern));
+    if (m_outageSinceMs >= m_t0) {
+        QPen pen(red, 2);
+        pen.setCosmetic(true);
+        painter.setPen(pen);
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+    }
+    const QString label = tr("no answer since %1").arg(formatTimeOfDay(m_outageSinceMs));
+    const double w = fm.horizontalAdvance(label) + 8;
+    if (gap.width() >= w + 4) {
+        const QRectF box(x + 4, plot.bottom() - fm.height() - 6, w, fm.height() + 2);
+        QColor back = palette().color(QPalette::Base);
+        back.setAlpha(220);
+        painter.fillRect(box, back);
+        painter.setPen(red.lighter(palette().color(QPalette::Base).value() < 128 ? 150 : 100));
+        painter.drawText(box, Qt::AlignCenter, label);
+    }
+    painter.restore();
+}
+
 void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontMetrics& fm)
 {
     if (m_markers.empty() || m_t1 <= m_t0)
         return;
     const double xScale = plot.width() / static_cast<double>(m_t1 - m_t0);
+    const auto xOf = [&](qint64 t) {
+        return std::clamp(plot.left() + static_cast<double>(t - m_t0) * xScale, plot.left(),
+                          plot.right());
+    };
     const QColor base = palette().color(QPalette::Base);
     const QColor labelText = palette().color(QPalette::Text);
     QColor labelBack = base;
-    labelBack.setAlpha(200);
+    labelBack.setAlpha(215);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+
+    // Firing spans: shaded from the alert's start to its resolution (or now), a solid band on
+    // top; spans that began before the range still show.
+    for (std::size_t i = 0; i < m_markers.size(); ++i) {
+        const Marker& m = m_markers[i];
+        if (m.kind != MarkerKind::Alert || m.timeMs > m_t1)
+            continue;
+        qint64 end = m_t1;
+        for (std::size_t j = i + 1; j < m_markers.size(); ++j) {
+            if (m_markers[j].group == m.group && (m_markers[j].kind == MarkerKind::Resolved ||
+                                                  m_markers[j].kind == MarkerKind::Alert)) {
+                end = m_markers[j].timeMs;
+                break;
+            }
+        }
+        if (end < m_t0)
+            continue;
+        const double x0 = xOf(m.timeMs);
+        const double x1 = std::max(x0 + 2, xOf(end));
+        QColor shade = markerColor(MarkerKind::Alert);
+        shade.setAlpha(base.value() < 128 ? 55 : 38);
+        painter.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), shade);
+        painter.fillRect(QRectF(x0, plot.top(), x1 - x0, 3), markerColor(MarkerKind::Alert));
+    }
+
     auto it = std::lower_bound(m_markers.begin(), m_markers.end(), m_t0,
                                [](const Marker& m, qint64 t) { return m.timeMs < t; });
     double labelsEnd = -1e9; // right edge of the last label drawn: later ones must not overlap
-    painter.save();
-    painter.setRenderHint(QPainter::Antialiasing);
     for (; it != m_markers.end() && it->timeMs <= m_t1; ++it) {
         const Marker& m = *it;
         const double x = plot.left() + static_cast<double>(m.timeMs - m_t0) * xScale;
         const QColor color = markerColor(m.kind);
-        QPen line(color, 1, Qt::DashLine);
-        line.setCosmetic(true);
-        painter.setPen(line);
-        painter.drawLine(QPointF(x, plot.top() + 6), QPointF(x, plot.bottom()));
+        if (m.kind == MarkerKind::Resolved) { // the end of a span: a solid green edge
+            QPen line(color, 2);
+            line.setCosmetic(true);
+            painter.setPen(line);
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        } else if (m.kind != MarkerKind::Alert) {
+            QPen line(color, 1, Qt::DashLine);
+            line.setCosmetic(true);
+            painter.setPen(line);
+            painter.drawLine(QPointF(x, plot.top() + 6), QPointF(x, plot.bottom()));
+        }
         // The kind's shape at the top, outlined in the background colour so it reads over lines.
         const QPointF c(x, plot.top() + 6);
         constexpr double r = 5;
@@ -661,29 +801,32 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontM
                            QPointF(c.x() - r - 1, c.y() + r)}));
             break;
         case MarkerKind::Workflow:
+        case MarkerKind::Resolved:
             painter.drawEllipse(c, r, r);
             break;
         case MarkerKind::Note:
             painter.drawRect(QRectF(c.x() - r + 1, c.y() - r + 1, 2 * r - 2, 2 * r - 2));
             break;
         }
-        // The label where there is room, right of the marker or else left of it (the hover
-        // read-out always has it).
+        // The whole label where there is room, right of the marker or else left of it, in the
+        // band kept free of data at the top; never cut to "…" (the hover read-out has it).
         if (m.label.isEmpty())
             continue;
-        const QString label = fm.elidedText(m.label, Qt::ElideRight, 160);
-        const double w = fm.horizontalAdvance(label) + 4;
-        double left = x + r + 2;
+        const double w = fm.horizontalAdvance(m.label) + 6;
+        double left = x + r + 3;
         if (left + w > plot.right())
-            left = x - r - 2 - w;
+            left = x - r - 3 - w;
         if (left < plot.left() || left < labelsEnd + 6)
             continue;
-        // Under the row of shapes, so a label never hides another marker.
-        const QRectF box(left, c.y() + r + 3, w, fm.height());
+        const QRectF box(left, plot.top() + 1, w, fm.height());
         painter.setPen(Qt::NoPen);
         painter.fillRect(box, labelBack);
-        painter.setPen(labelText);
-        painter.drawText(box, Qt::AlignCenter, label);
+        painter.setPen(m.kind == MarkerKind::Alert || m.kind == MarkerKind::Resolved
+                           ? color.darker(base.value() < 128 ? 60 : 130)
+                           : labelText);
+        if (m.kind == MarkerKind::Alert && base.value() < 128)
+            painter.setPen(color.lighter(140));
+        painter.drawText(box, Qt::AlignCenter, m.label);
         labelsEnd = box.right();
     }
     painter.restore();
@@ -708,7 +851,6 @@ QStringList TimeChart::readoutAt(double x)
         any = true;
         lines << tr("%1: %2").arg(shownName(s), formatValue(it->v));
     }
-    const QString timeFormat = QStringLiteral("yyyy-MM-dd HH:mm:ss");
     const double msPerPx = static_cast<double>(m_t1 - m_t0) / plot.width();
     const auto near = static_cast<qint64>(kMarkerHoverPx * msPerPx);
     const auto tMs = static_cast<qint64>(t);
@@ -717,16 +859,14 @@ QStringList TimeChart::readoutAt(double x)
     for (; it != m_markers.end() && it->timeMs <= tMs + near; ++it) {
         if (it->timeMs < m_t0 || it->timeMs > m_t1)
             continue;
-        lines << tr("%1 %2 (%3)")
-                     .arg(markerSymbol(it->kind), it->label,
-                          QDateTime::fromMSecsSinceEpoch(it->timeMs)
-                              .toString(QStringLiteral("HH:mm:ss")));
+        lines
+            << tr("%1 %2 (%3)").arg(markerSymbol(it->kind), it->label, formatTimeOfDay(it->timeMs));
         if (!any)
             shownTime = it->timeMs;
     }
     if (lines.isEmpty())
         return {};
-    lines.prepend(QDateTime::fromMSecsSinceEpoch(any ? shownTime : tMs).toString(timeFormat));
+    lines.prepend(formatDateTime(any ? shownTime : tMs));
     if (m_stale && !m_staleNote.isEmpty())
         lines << m_staleNote;
     return lines;
@@ -735,8 +875,8 @@ QStringList TimeChart::readoutAt(double x)
 double TimeChart::xForTime(qint64 timeMs) const
 {
     const QRectF plot = layoutFor(size()).plot;
-    const qint64 t0 = m_timeline->startMs();
-    const qint64 span = std::max<qint64>(1, m_timeline->endMs() - t0);
+    const auto [t0, t1] = shownRange();
+    const qint64 span = std::max<qint64>(1, t1 - t0);
     return plot.left() +
            static_cast<double>(timeMs - t0) / static_cast<double>(span) * plot.width();
 }
@@ -764,7 +904,9 @@ void TimeChart::paintHover(QPainter& painter)
         const auto it = nearestPoint(s.points, t);
         const double x = plot.left() + static_cast<double>(it->t - m_t0) /
                                            static_cast<double>(m_t1 - m_t0) * plot.width();
-        const double y = plot.bottom() - (it->v - m_yMin) / ySpan * plot.height();
+        const double y =
+            plot.bottom() - kValueInset -
+            (it->v - m_yMin) / ySpan * std::max(1.0, plot.height() - kValueInset - markerBand());
         painter.setPen(Qt::NoPen);
         painter.setBrush(drawnColor(i));
         painter.drawEllipse(QPointF(x, y), 3.5, 3.5);

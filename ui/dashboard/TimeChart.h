@@ -10,6 +10,7 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace ops {
@@ -18,7 +19,9 @@ class ChartPointsModel;
 class ChartTimeline;
 
 // Kinds of event markers a chart can show (deploys, alerts, workflow launches...).
-enum class MarkerKind { Deploy, Alert, Workflow, Note };
+// Alert is a firing alert: its span (to its Resolved marker of the same group, or to now) is
+// shaded; Resolved marks the end of one.
+enum class MarkerKind { Deploy, Alert, Workflow, Note, Resolved };
 
 // A lightweight time chart: each visible series is read from a SeriesStore through its M4
 // decimation (at most 4 points per pixel column, whatever the history length) and drawn as one
@@ -62,7 +65,9 @@ public:
     // The seam for event markers: deploys, alerts and workflow launches are added here. Each kind
     // has its colour and shape (deploy: diamond, alert: triangle, workflow: circle, note: square)
     // on a dashed line; labels show at the top where there is room, and in the hover read-out.
-    void addMarker(qint64 timeMs, MarkerKind kind, const QString& label);
+    // group ties an Alert to its Resolved marker (the rule's name).
+    void addMarker(qint64 timeMs, MarkerKind kind, const QString& label,
+                   const QString& group = QString());
     void clearMarkers();
     int markerCount() const { return static_cast<int>(m_markers.size()); }
     int markerCount(MarkerKind kind) const;
@@ -74,6 +79,10 @@ public:
     // the plot; back to colour when cleared.
     void setStale(bool stale, const QString& note = QString());
     bool isStale() const { return m_stale; }
+    // Polling failed at this time (0: it answers): a red marker there and the gap to now
+    // hatched, labelled "no answer since 08:03:12".
+    void setOutageSince(qint64 sinceMs);
+    qint64 outageSince() const { return m_outageSinceMs; }
     QString staleNote() const { return m_staleNote; }
     // The colour a series is drawn in now (grey while stale).
     QColor drawnColor(int index) const;
@@ -144,6 +153,7 @@ private:
         qint64 timeMs = 0;
         MarkerKind kind = MarkerKind::Note;
         QString label;
+        QString group;
     };
     struct Layout {
         QRectF plot;
@@ -155,6 +165,11 @@ private:
     void paintLayer(QPainter& painter, const QSize& size);
     void paintHover(QPainter& painter);
     void paintMarkers(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
+    void paintOutage(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
+    // The range drawn: the timeline's, begun at the oldest data when live and that is later.
+    std::pair<qint64, qint64> shownRange() const;
+    static constexpr double kValueInset = 3; // px between the axis line and the value zero
+    double markerBand() const;
     void invalidateLayer();
     void updatePointsModel();
     bool drawnSeries(const Series& s) const;
@@ -172,6 +187,7 @@ private:
     std::vector<Marker> m_markers; // sorted by time
     bool m_stale = false;
     QString m_staleNote;
+    qint64 m_outageSinceMs = 0;
     // Decimated for this range and width; invalid when the data or range changed.
     qint64 m_t0 = 0;
     qint64 m_t1 = 0;

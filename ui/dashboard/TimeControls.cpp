@@ -38,6 +38,21 @@ TimeControls::TimeControls(ChartTimeline* timeline, const Actions& actions, QWid
         button->setFocusPolicy(Qt::TabFocus);
         layout->addWidget(button);
         addAction(preset);
+        // The chosen window stands out in both palettes (Fusion's checked shade barely differs
+        // from the others on a dark palette): the highlight colour, bold.
+        const auto mark = [button](bool checked) {
+            QPalette p = button->parentWidget()->palette();
+            QFont f = button->parentWidget()->font();
+            if (checked) {
+                p.setColor(QPalette::Button, p.color(QPalette::Highlight));
+                p.setColor(QPalette::ButtonText, p.color(QPalette::HighlightedText));
+                f.setBold(true);
+            }
+            button->setPalette(p);
+            button->setFont(f);
+        };
+        connect(preset, &QAction::toggled, button, mark);
+        mark(preset->isChecked());
     }
     layout->addSpacing(12);
     auto* pause = new QToolButton(this);

@@ -1,5 +1,8 @@
 #include "ui/deploy/DeploysPage.h"
 
+#include "models/domain/Units.h"
+#include "ui/shell/EmptyState.h"
+
 #include "models/deploy/DeploySession.h"
 #include "ui/deploy/RedeployDialog.h"
 
@@ -69,7 +72,7 @@ int stageOf(const QString& status)
 
 QString seconds(const std::optional<double>& v)
 {
-    return v ? QStringLiteral("%1 ms").arg(*v * 1000.0, 0, 'f', 0) : QStringLiteral("–");
+    return v ? formatSeconds(*v) : QStringLiteral("–");
 }
 
 QString percent(const std::optional<double>& v)
@@ -140,6 +143,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     m_history = makeTable({tr("Deploy"), tr("Commit"), tr("Message"), tr("Status"), tr("Trigger"),
                            tr("Created"), tr("Finished")},
                           tr("Deploy history"), historyBox);
+    setEmptyText(m_history, tr("No deploys listed yet."));
     hl->addWidget(m_history);
     auto* lower = new QWidget(split);
     auto* ll = new QHBoxLayout(lower);
@@ -148,6 +152,15 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     auto* vl = new QVBoxLayout(verifyBox);
     m_steps = makeTable({tr("Step"), tr("Result"), tr("Expected"), tr("Found")},
                         tr("Verification steps"), verifyBox);
+    // Step and result fit their words; Expected and Found share the rest and wrap, so neither
+    // is cut.
+    m_steps->setWordWrap(true);
+    m_steps->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_steps->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_steps->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_steps->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
+    m_steps->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    setEmptyText(m_steps, tr("No verification yet: it runs after a redeploy or a rollback."));
     vl->addWidget(m_steps);
     auto* compareBox = new QGroupBox(tr("Before / after the deploy"), lower);
     auto* cl = new QVBoxLayout(compareBox);
@@ -299,7 +312,6 @@ void DeploysPage::showSteps()
     for (int i = 0; i < steps.size(); ++i) {
         showStep(i, steps.at(i));
     }
-    fitColumns(m_steps, 260);
 }
 
 void DeploysPage::showStep(int index, const VerifyStepResult& s)
@@ -365,7 +377,6 @@ void DeploysPage::showComparison()
 
 void DeploysPage::verificationDone(const VerifyReport& report)
 {
-    fitColumns(m_steps, 260);
     m_message->show();
     if (report.passed) {
         m_message->setStyleSheet(QString());

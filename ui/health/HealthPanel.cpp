@@ -1,5 +1,7 @@
 #include "ui/health/HealthPanel.h"
 
+#include "models/domain/Clock.h"
+#include "models/domain/Units.h"
 #include "models/itemmodels/HealthFieldsModel.h"
 #include "models/itemmodels/HealthTableModel.h"
 #include "models/monitor/TargetMonitor.h"
@@ -119,6 +121,11 @@ HealthPanel::HealthPanel(TargetMonitor* monitor, QWidget* parent)
     refresh();
 }
 
+QString HealthPanel::overallText() const
+{
+    return m_overall->text();
+}
+
 void HealthPanel::setMonitor(TargetMonitor* monitor)
 {
     m_monitor = monitor;
@@ -132,20 +139,34 @@ void HealthPanel::refresh()
     m_fields->setFields(m_monitor->hasHealth() ? m_monitor->health().flattened
                                                : QList<HealthDetail>());
     if (!m_monitor->hasHealth()) {
+        m_overallState = tr("unknown");
         m_overall->setText(tr("Waiting for the first answer from /health/detailed…"));
         return;
     }
     const HealthSnapshot& health = m_monitor->health();
     const HealthState worst = health.worst();
+    // Without a fresh answer the overall state is not known: never green from old data.
+    if (m_monitor->isDataStale()) {
+        const ConnectionState state = m_monitor->state();
+        QString text =
+            tr("Overall: <b>unknown</b> — %1, no answer for %2; last known %3, %4 ago")
+                .arg(isAnswering(state) ? tr("stale data")
+                                        : connectionStateName(state).toHtmlEscaped(),
+                     formatElapsed(m_monitor->dataAgeMs()), healthStateName(worst),
+                     formatElapsed(m_monitor->clock()->nowMs() - m_monitor->healthCheckedMs()));
+        m_overall->setText(text);
+        m_overallState = tr("unknown");
+        return;
+    }
+    m_overallState = healthStateName(worst);
     QString text = tr("Overall: <span style=\"color:%1\"><b>%2</b></span>")
                        .arg(colorFor(worst).name(), healthStateName(worst));
     if (!health.overallRaw.isEmpty())
         text += tr(" — gateway says “%1”").arg(health.overallRaw.toHtmlEscaped());
     if (health.components.isEmpty())
         text += tr(" — this gateway reports no components");
-    if (m_monitor->isDataStale())
-        text += tr(" — <b>stale</b>, last data %1 s ago").arg(m_monitor->dataAgeMs() / 1000);
     m_overall->setText(text);
+    m_overall->setObjectName(QStringLiteral("overallHealth"));
 }
 
 } // namespace ops

@@ -24,12 +24,17 @@ public:
     void refresh();
     void setMonitor(TargetMonitor* monitor);
     HealthFieldsModel* fieldsModel() const { return m_fields; }
+    // The overall state as shown: "healthy", "degraded", "down", or "unknown" while the data is
+    // stale or not there yet (never green from old data).
+    QString overallState() const { return m_overallState; }
+    QString overallText() const;
 
 private:
     TargetMonitor* m_monitor;
     HealthTableModel* m_model;
     QTableView* m_view;
     QLabel* m_overall;
+    QString m_overallState;
     HealthFieldsModel* m_fields;
     QTableView* m_fieldsView;
 };

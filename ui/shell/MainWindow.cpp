@@ -1,20 +1,27 @@
 #include "ui/shell/MainWindow.h"
 
+#include "models/domain/Clock.h"
+#include "models/domain/Units.h"
 #include "models/monitor/TargetMonitor.h"
 #include "ui/dashboard/Dashboard.h"
 #include "ui/health/HealthPanel.h"
 #include "ui/shell/StatePalette.h"
+#include "ui/shell/Theme.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace ops {
@@ -35,10 +42,24 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_welcome = new QLabel(this);
+    m_welcome->setObjectName(QStringLiteral("welcome"));
+    m_welcome->setWordWrap(true);
+    m_welcome->setMargin(14);
+    m_welcome->setTextFormat(Qt::RichText);
+    m_welcome->setAlignment(Qt::AlignCenter);
+    connect(m_welcome, &QLabel::linkActivated, this, &MainWindow::welcomeLinkActivated);
+    m_welcome->hide();
+    layout->addWidget(m_welcome);
+    // An outage is unmistakable in both palettes: a solid band in the state's colour, white
+    // bold text, not a tint.
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
     m_banner->setWordWrap(true);
-    m_banner->setMargin(6);
+    m_banner->setMargin(8);
     m_banner->setAutoFillBackground(true);
+    m_banner->setTextFormat(Qt::RichText);
     m_banner->hide();
     layout->addWidget(m_banner);
     // Pages: Overview first; later pages (alerts, workflows, deploys...) come through addPage().
@@ -50,20 +71,15 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
-    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
-    fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
-    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu = viewMenu;
-    viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, this,
-                        [this] { m_monitor->pollNow(); });
-    viewMenu->addSeparator();
-    QAction* showOverview = viewMenu->addAction(tr("Show Overview"));
+    buildMenus();
+    QAction* showOverview = m_viewMenu->addAction(tr("Show &Overview"));
     showOverview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     connect(showOverview, &QAction::triggered, this,
             [this, overview] { m_pages->setCurrentWidget(overview); });
-    // The dashboard's other pages come right after the Overview.
-    addPage(m_dashboard->endpointsPage(), tr("&Endpoints"));
-    addPage(m_dashboard->healthPanel(), tr("&Health"));
+    // The dashboard's other pages come right after the Overview. Mnemonics are unique in the
+    // window: Alt+E is not Endpoints because Alt+H is Help.
+    addPage(m_dashboard->endpointsPage(), tr("E&ndpoints"));
+    addPage(m_dashboard->healthPanel(), tr("H&ealth"));
 
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
     m_dialectLabel->setObjectName(QStringLiteral("dialect"));
@@ -81,7 +97,8 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     m_ageTimer->start(1000);
     // File > Quit ends the loop without closing the window: remember the layout then too.
     connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { saveSettings(); });
-    resize(1200, 760);
+    // Fits a laptop: the pages scroll rather than push the status bar off a 1280x720 screen.
+    resize(1200, 700);
     restoreSettings();
     refresh();
 }
@@ -132,6 +149,121 @@ void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel)
     refresh();
 }
 
+void MainWindow::buildMenus()
+{
+    m_fileMenu = menuBar()->addMenu(tr("&File"));
+    m_targetsAction = m_fileMenu->addAction(tr("&Targets…"), this, &MainWindow::targetsRequested);
+    m_targetsAction->setObjectName(QStringLiteral("targetsAction"));
+    m_targetsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    m_rulesAction = m_fileMenu->addAction(tr("Alert &rules…"), this, &MainWindow::rulesRequested);
+    m_rulesAction->setObjectName(QStringLiteral("rulesAction"));
+    m_exportAction =
+        m_fileMenu->addAction(tr("&Export alert history…"), this, &MainWindow::exportRequested);
+    m_exportAction->setObjectName(QStringLiteral("exportAction"));
+    // Enabled once something is wired to them.
+    for (QAction* action : {m_targetsAction, m_rulesAction, m_exportAction})
+        action->setEnabled(false);
+    m_fileMenu->addSeparator();
+    m_fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, this,
+                          [this] { m_monitor->pollNow(); });
+    QMenu* paletteMenu = m_viewMenu->addMenu(tr("&Palette"));
+    paletteMenu->setObjectName(QStringLiteral("paletteMenu"));
+    auto* group = new QActionGroup(paletteMenu);
+    const QString current = savedPalette();
+    const std::pair<QString, QString> palettes[] = {{QStringLiteral("system"), tr("&System")},
+                                                    {QStringLiteral("light"), tr("&Light")},
+                                                    {QStringLiteral("dark"), tr("&Dark")}};
+    for (const auto& [name, title] : palettes) {
+        QAction* action = paletteMenu->addAction(title);
+        action->setCheckable(true);
+        action->setChecked(name == current);
+        action->setData(name);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, name = name] {
+            QSettings().setValue(QStringLiteral("ui/palette"), name);
+            if (name == u"system") {
+                QMessageBox::information(this, tr("Palette"),
+                                         tr("The system palette is used from the next start."));
+                return;
+            }
+            applyPalette(name);
+        });
+    }
+    m_viewMenu->addSeparator();
+
+    m_helpMenu = menuBar()->addMenu(tr("&Help"));
+    m_helpMenu->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this,
+                          &MainWindow::showShortcuts);
+    m_helpMenu->addAction(tr("&Documentation"), this, [] {
+        QDesktopServices::openUrl(
+            QUrl(QStringLiteral("https://github.com/bhiv/ops-console/blob/main/README.md")));
+    });
+    m_helpMenu->addSeparator();
+    m_helpMenu->addAction(tr("&About BHIV Ops Console"), this, &MainWindow::showAbout);
+}
+
+QString MainWindow::savedPalette()
+{
+    const QString name =
+        QSettings().value(QStringLiteral("ui/palette"), QStringLiteral("system")).toString();
+    return name == u"light" || name == u"dark" ? name : QStringLiteral("system");
+}
+
+void MainWindow::showShortcuts()
+{
+    QStringList rows;
+    const auto row = [&rows](const QString& keys, const QString& what) {
+        rows << QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                    .arg(keys.toHtmlEscaped(), what.toHtmlEscaped());
+    };
+    for (int i = 0; i < m_pages->count() && i < 9; ++i)
+        row(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText),
+            tr("Show %1").arg(m_pages->tabText(i).remove(u'&')));
+    row(QKeySequence(QKeySequence::Refresh).toString(QKeySequence::NativeText),
+        tr("Poll the gateway now"));
+    row(tr("Alt+1 … Alt+6"), tr("Chart window: 5 min … 24 h"));
+    row(tr("Alt+P / Space on a chart"), tr("Pause or resume the charts"));
+    row(tr("Alt+T"), tr("Show the charts as tables"));
+    row(tr("Left / Right, + / −, Home"), tr("Pan, zoom, back to live (on a chart)"));
+    row(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText),
+        tr("Filter the endpoints (Endpoints page)"));
+    row(tr("Ctrl+Enter"), tr("Submit the acknowledgement"));
+    row(tr("Alt + underlined letter"), tr("Every page, button and menu"));
+    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"),
+                    QStringLiteral("<table cellspacing=6>%1</table>").arg(rows.join(QString())),
+                    QMessageBox::Close, this);
+    box.setObjectName(QStringLiteral("shortcutsDialog"));
+    box.exec();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About BHIV Ops Console"),
+        tr("<b>BHIV Ops Console</b> %1<br>Watches the BHIV HR Platform's gateway: health, "
+           "response times, workflows, alerts, deploys.<br>Qt %2.")
+            .arg(QCoreApplication::applicationVersion().toHtmlEscaped(),
+                 QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::setFiringStrip(QWidget* strip)
+{
+    if (m_firingStrip)
+        return;
+    m_firingStrip = strip;
+    auto* layout = qobject_cast<QVBoxLayout*>(centralWidget()->layout());
+    layout->insertWidget(layout->indexOf(m_pages), strip);
+}
+
+void MainWindow::setWelcome(const QString& text)
+{
+    m_welcome->setText(text);
+    m_welcome->setVisible(!text.isEmpty());
+}
+
 int MainWindow::addPage(QWidget* page, const QString& title)
 {
     const int index = m_pages->addTab(page, title);
@@ -168,22 +300,30 @@ void MainWindow::refresh()
         dialect += tr(" (version %1)").arg(m_monitor->gatewayVersion());
     m_dialectLabel->setText(dialect);
     m_ageLabel->setText(m_monitor->hasData()
-                            ? tr("Last data %1 s ago").arg(m_monitor->dataAgeMs() / 1000)
+                            ? tr("Last data %1 ago").arg(formatElapsed(m_monitor->dataAgeMs()))
                             : tr("No data yet"));
 
     const bool problem = !isAnswering(state) && state != ConnectionState::Connecting;
     if (problem || m_monitor->isDataStale()) {
-        QString text = tr("<b>%1</b>").arg(connectionStateName(state));
+        QString head = connectionStateName(state);
+        if (!head.isEmpty())
+            head[0] = head[0].toUpper();
+        if (problem && m_monitor->problemSinceMs() > 0)
+            head = tr("%1 for %2")
+                       .arg(head, formatElapsed(m_monitor->clock()->nowMs() -
+                                                m_monitor->problemSinceMs()));
+        QString text = tr("<b>⚠ %1</b>").arg(head.toHtmlEscaped());
         if (!detail.isEmpty())
             text += QStringLiteral(": ") + detail.toHtmlEscaped();
         if (m_monitor->hasData())
-            text += tr(" — showing data from %1 s ago, marked stale.")
-                        .arg(m_monitor->dataAgeMs() / 1000);
+            text += tr(" — the figures below are the last ones received, %1 ago, marked stale.")
+                        .arg(formatElapsed(m_monitor->dataAgeMs()));
         m_banner->setText(text);
         QPalette palette = m_banner->palette();
-        QColor background = colorFor(state);
-        background.setAlpha(60);
+        const QColor background =
+            problem ? QColor(0xb7, 0x1c, 0x1c) : QColor(0x8d, 0x5a, 0x00); // red / dark amber
         palette.setColor(QPalette::Window, background);
+        palette.setColor(QPalette::WindowText, Qt::white);
         m_banner->setPalette(palette);
         m_banner->show();
     } else {

@@ -31,6 +31,26 @@ public:
     void setMonitor(TargetMonitor* monitor, const QString& targetLabel);
     TargetMonitor* monitor() const { return m_monitor; }
     QString dialectText() const;
+    // The strip that says what fires now, above every page (ui/alerts/FiringStrip).
+    void setFiringStrip(QWidget* strip);
+    QWidget* firingStrip() const { return m_firingStrip; }
+    // The welcome shown above the pages while no target is watched (the first run).
+    void setWelcome(const QString& text);
+    QMenu* fileMenu() const { return m_fileMenu; }
+    QMenu* helpMenu() const { return m_helpMenu; }
+    QAction* targetsAction() const { return m_targetsAction; }
+    QAction* rulesAction() const { return m_rulesAction; }
+    QAction* exportAction() const { return m_exportAction; }
+    // The palette chosen in View > Palette ("system", "light", "dark"), kept in QSettings.
+    static QString savedPalette();
+
+signals:
+    // File > Targets… / Alert rules… / Export alert history…: the wiring opens them.
+    void targetsRequested();
+    void rulesRequested();
+    void exportRequested();
+    // A link in the welcome text ("targets").
+    void welcomeLinkActivated(const QString& link);
 
 public slots:
     void refresh();
@@ -50,6 +70,16 @@ private:
     QMenu* m_viewMenu = nullptr;
     QWidget* m_overview = nullptr;
     QLabel* m_targetLabel = nullptr;
+    QWidget* m_firingStrip = nullptr;
+    QLabel* m_welcome = nullptr;
+    QMenu* m_fileMenu = nullptr;
+    QMenu* m_helpMenu = nullptr;
+    QAction* m_targetsAction = nullptr;
+    QAction* m_rulesAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    void buildMenus();
+    void showShortcuts();
+    void showAbout();
     void saveSettings() const;
     void restoreSettings();
 };

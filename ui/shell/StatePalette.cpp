@@ -1,5 +1,6 @@
 #include "ui/shell/StatePalette.h"
 
+#include <QPalette>
 namespace ops {
 
 QColor colorFor(HealthState state)
@@ -30,6 +31,29 @@ QColor colorFor(ConnectionState state)
     default:
         return colorFor(HealthState::Down);
     }
+}
+
+QString noticeStyleSheet(NoticeKind kind, const QPalette& palette)
+{
+    const bool dark = palette.color(QPalette::Window).value() < 128;
+    QString background;
+    QString text;
+    switch (kind) {
+    case NoticeKind::Info:
+        background = dark ? QStringLiteral("#1e3a5f") : QStringLiteral("#e7f1ff");
+        text = dark ? QStringLiteral("#dbeafe") : QStringLiteral("#052c65");
+        break;
+    case NoticeKind::Warning:
+        background = dark ? QStringLiteral("#5c4306") : QStringLiteral("#fff3cd");
+        text = dark ? QStringLiteral("#fdecc8") : QStringLiteral("#664d03");
+        break;
+    case NoticeKind::Error:
+        background = dark ? QStringLiteral("#6b1d24") : QStringLiteral("#f8d7da");
+        text = dark ? QStringLiteral("#fde2e4") : QStringLiteral("#58151c");
+        break;
+    }
+    return QStringLiteral("QLabel { background: %1; color: %2; padding: 6px; border-radius: 3px; }")
+        .arg(background, text);
 }
 
 } // namespace ops

@@ -4,11 +4,18 @@
 #include "models/domain/HealthSnapshot.h"
 
 #include <QColor>
+#include <QPalette>
+#include <QString>
 
 namespace ops {
 
 // Colours for states, readable on light and dark palettes.
 QColor colorFor(HealthState state);
 QColor colorFor(ConnectionState state);
+
+// A notice band (information or error) as a style sheet for a QLabel, in colours that suit the
+// palette the widget has now: light bands on a light palette, deep ones on a dark palette.
+enum class NoticeKind { Info, Warning, Error };
+QString noticeStyleSheet(NoticeKind kind, const QPalette& palette);
 
 } // namespace ops

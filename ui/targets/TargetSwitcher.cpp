@@ -56,7 +56,7 @@ TargetSwitcher::TargetSwitcher(MainWindow* window, QAbstractItemModel* targets)
     m_combo->setMinimumContentsLength(18);
     m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     toolbar->addWidget(m_combo);
-    QAction* manage = toolbar->addAction(tr("&Targets…"));
+    QAction* manage = toolbar->addAction(tr("Tar&gets…"));
     manage->setObjectName(QStringLiteral("manageTargets"));
     connect(manage, &QAction::triggered, this, &TargetSwitcher::manageRequested);
 

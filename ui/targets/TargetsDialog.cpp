@@ -16,6 +16,8 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QTabWidget>
+#include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -85,8 +87,8 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     , m_amUser(new QLineEdit(this))
     , m_amCredential(secretField(tr("not stored"), this))
     , m_testResult(new QLabel(this))
-    , m_demoButton(new QPushButton(tr("Try the &demo"), this))
-    , m_removeButton(new QPushButton(tr("&Remove"), this))
+    , m_demoButton(new QPushButton(tr("Try the de&mo"), this))
+    , m_removeButton(new QPushButton(tr("Rem&ove"), this))
 {
     setWindowTitle(tr("Targets — BHIV Ops Console"));
     setObjectName(QStringLiteral("targetsDialog"));
@@ -116,27 +118,52 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     m_url->setObjectName(QStringLiteral("targetUrl"));
     m_mapping->setObjectName(QStringLiteral("metricMapping"));
     m_testResult->setObjectName(QStringLiteral("targetTestResult"));
+    m_connectTimeout->setObjectName(QStringLiteral("connectTimeout"));
+    m_readTimeout->setObjectName(QStringLiteral("readTimeout"));
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    // What a newcomer needs first: a name and the URL (and the key, if the gateway wants one).
+    // The expert fields wait under "Advanced".
     auto* gateway = new QGroupBox(tr("Gateway"), this);
-    auto* form = new QFormLayout(gateway);
+    auto* gatewayLayout = new QVBoxLayout(gateway);
+    auto* form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
     form->addRow(tr("&URL:"), m_url);
-    form->addRow(tr("&Dialect:"), m_dialect);
-    form->addRow(tr("Poll &every:"), m_interval);
+    form->addRow(tr("API &key:"), m_apiKey);
+    form->addRow(QString(), m_apiKeyState);
+    form->addRow(QString(), m_readOnly);
+    gatewayLayout->addLayout(form);
+    auto* advancedToggle = new QToolButton(gateway);
+    advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
+    advancedToggle->setText(tr("Ad&vanced"));
+    advancedToggle->setCheckable(true);
+    advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    advancedToggle->setArrowType(Qt::RightArrow);
+    advancedToggle->setAutoRaise(true);
+    auto* advanced = new QWidget(gateway);
+    advanced->setObjectName(QStringLiteral("advancedFields"));
+    auto* advancedForm = new QFormLayout(advanced);
+    advancedForm->setContentsMargins(0, 0, 0, 0);
+    advancedForm->addRow(tr("Dia&lect:"), m_dialect);
+    advancedForm->addRow(tr("Poll &every:"), m_interval);
     auto* timeouts = new QHBoxLayout;
     timeouts->addWidget(new QLabel(tr("connect"), this));
     timeouts->addWidget(m_connectTimeout);
     timeouts->addWidget(new QLabel(tr("answer"), this));
     timeouts->addWidget(m_readTimeout);
-    form->addRow(tr("Timeouts:"), timeouts);
-    form->addRow(tr("API &key:"), m_apiKey);
-    form->addRow(QString(), m_apiKeyState);
-    form->addRow(tr("Trusted certificate\n(SHA-256):"), m_fingerprint);
-    form->addRow(tr("Metric names:"), m_mapping);
-    form->addRow(QString(), m_readOnly);
-    form->addRow(QString(), m_allowHttp);
+    advancedForm->addRow(tr("Timeouts:"), timeouts);
+    advancedForm->addRow(tr("Trusted certificate\n(SHA-256):"), m_fingerprint);
+    advancedForm->addRow(tr("Metric names:"), m_mapping);
+    advancedForm->addRow(QString(), m_allowHttp);
+    advanced->hide();
+    connect(advancedToggle, &QToolButton::toggled, advanced, [advancedToggle, advanced](bool on) {
+        advanced->setVisible(on);
+        advancedToggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+    });
+    gatewayLayout->addWidget(advancedToggle);
+    gatewayLayout->addWidget(advanced);
+    gatewayLayout->addStretch(1);
 
     auto* render = new QGroupBox(tr("Render service"), this);
     auto* renderForm = new QFormLayout(render);
@@ -181,7 +208,7 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     teamLayout->addWidget(alertmanager);
     teamLayout->addStretch(1);
 
-    auto* newButton = new QPushButton(tr("&New"), this);
+    auto* newButton = new QPushButton(tr("Ne&w"), this);
     auto* saveButton = new QPushButton(tr("&Save"), this);
     auto* testButton = new QPushButton(tr("&Test"), this);
     saveButton->setDefault(true);
@@ -230,6 +257,20 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
             return;
         }
         m_testResult->setText(tr("Testing %1…").arg(target.baseUrl.toString()));
+        // The answer comes within the target's own timeouts; if nothing reports one (no test
+        // runner wired, a keychain that never answers), say so instead of "Testing…" forever.
+        const int limitMs = target.connectTimeoutMs + target.readTimeoutMs + 3000;
+        ++m_testRun;
+        QTimer::singleShot(limitMs, this, [this, run = m_testRun, target, limitMs] {
+            if (run == m_testRun && !m_testAnswered)
+                showTestResult(target.name,
+                               tr("%1: no answer within %2 s; the test could not finish. Check "
+                                  "the URL and try again.")
+                                   .arg(target.baseUrl.toString())
+                                   .arg(limitMs / 1000),
+                               false);
+        });
+        m_testAnswered = false;
         emit testRequested(target, m_apiKey->text().toUtf8());
     });
     connect(m_demoButton, &QPushButton::clicked, this, [this] {
@@ -571,12 +612,21 @@ void TargetsDialog::removeCurrent()
         newTarget();
 }
 
+QString TargetsDialog::testResultText() const
+{
+    return m_testResult->text();
+}
+
 void TargetsDialog::showTestResult(const QString& name, const QString& text, bool ok)
 {
     Q_UNUSED(name);
+    m_testAnswered = true;
+    const bool dark = palette().color(QPalette::Window).value() < 128;
     m_testResult->setText(
         QStringLiteral("<span style=\"color:%1\">%2</span>")
-            .arg(ok ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828"), text.toHtmlEscaped()));
+            .arg(ok ? (dark ? QStringLiteral("#81c784") : QStringLiteral("#2e7d32"))
+                    : (dark ? QStringLiteral("#ef9a9a") : QStringLiteral("#c62828")),
+                 text.toHtmlEscaped()));
 }
 
 } // namespace ops

@@ -37,6 +37,7 @@ public:
     // Offers "Try the demo" (first start, no targets).
     void setDemoOffered(bool offered);
     QString currentName() const { return m_currentName; }
+    QString testResultText() const;
 
 signals:
     // The target as in the form, and the key typed in it (empty: use the stored one).
@@ -99,6 +100,8 @@ private:
     QLabel* m_testResult;
     QPushButton* m_demoButton;
     QPushButton* m_removeButton;
+    int m_testRun = 0;
+    bool m_testAnswered = true;
 };
 
 } // namespace ops

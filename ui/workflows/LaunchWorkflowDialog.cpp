@@ -1,5 +1,7 @@
 #include "ui/workflows/LaunchWorkflowDialog.h"
 
+#include "ui/shell/StatePalette.h"
+
 #include "models/workflows/WorkflowClient.h"
 
 #include <QComboBox>
@@ -80,8 +82,7 @@ LaunchWorkflowDialog::LaunchWorkflowDialog(const QString& targetLabel, Dialect d
         auto* banner = new QLabel(
             tr("This target is read-only: workflows cannot be launched from here."), this);
         banner->setObjectName(QStringLiteral("readOnlyBanner"));
-        banner->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; "
-                                             "padding: 6px; border-radius: 3px; }"));
+        banner->setStyleSheet(noticeStyleSheet(NoticeKind::Warning, palette()));
         banner->setWordWrap(true);
         layout->addWidget(banner);
     }

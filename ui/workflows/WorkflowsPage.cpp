@@ -2,6 +2,8 @@
 
 #include "models/itemmodels/WorkflowListModel.h"
 #include "models/workflows/WorkflowTracker.h"
+#include "ui/shell/EmptyState.h"
+#include "ui/shell/StatePalette.h"
 #include "ui/workflows/CreateJobDialog.h"
 #include "ui/workflows/LaunchWorkflowDialog.h"
 
@@ -76,7 +78,7 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
     m_cancelAction =
         toolbar->addAction(tr("&Cancel workflow"), this, &WorkflowsPage::cancelSelected);
     m_rerunAction = toolbar->addAction(tr("&Re-run"), this, &WorkflowsPage::rerunSelected);
-    m_refreshAction = toolbar->addAction(tr("Re&fresh list"), this, &WorkflowsPage::refresh);
+    m_refreshAction = toolbar->addAction(tr("Refresh l&ist"), this, &WorkflowsPage::refresh);
     toolbar->addSeparator();
     toolbar->addWidget(new QLabel(tr("Status:"), toolbar));
     m_statusFilter = new QComboBox(toolbar);
@@ -107,6 +109,8 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
     m_view->horizontalHeader()->setSectionResizeMode(WorkflowListModel::StatusColumn,
                                                      QHeaderView::ResizeToContents);
     m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    setEmptyText(m_view, tr("No workflows yet: Launch workflow… starts one."));
 
     auto* details = new QWidget(this);
     auto* detailsLayout = new QVBoxLayout(details);
@@ -121,7 +125,11 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
     m_steps->verticalHeader()->hide();
     m_steps->horizontalHeader()->setStretchLastSection(true);
     m_steps->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    detailsLayout->addWidget(m_steps, 1);
+    m_steps->setWordWrap(false);
+    m_steps->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_steps->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
+    setEmptyText(m_steps, tr("No steps to show."));
+    detailsLayout->addWidget(m_steps, 3);
     m_metadata = new QLabel(details);
     m_metadata->setWordWrap(true);
     m_metadata->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -234,11 +242,9 @@ void WorkflowsPage::refresh()
 void WorkflowsPage::showMessage(const QString& text, bool error)
 {
     m_message->setText(text);
+    // Colours that suit the palette (a light band on a dark window glared).
     m_message->setStyleSheet(
-        error ? QStringLiteral("QLabel { background: #f8d7da; color: #58151c; padding: 6px; "
-                               "border-radius: 3px; }")
-              : QStringLiteral("QLabel { background: #e7f1ff; color: #052c65; padding: 6px; "
-                               "border-radius: 3px; }"));
+        noticeStyleSheet(error ? NoticeKind::Error : NoticeKind::Info, palette()));
     m_message->setVisible(!text.isEmpty());
 }
 
@@ -384,11 +390,25 @@ void WorkflowsPage::openLaunchDialog()
                 placeholder.createdMs = QDateTime::currentMSecsSinceEpoch();
                 if (m_model->rowOf(r.workflowId) < 0)
                     m_model->upsert(placeholder);
+                selectWorkflow(r.workflowId); // its steps show as they come
             }
             showResult(r, tr("Launched %1 (%2).").arg(r.workflowId, type));
         });
     });
     dialog->open();
+}
+
+void WorkflowsPage::selectWorkflow(const QString& id)
+{
+    const int row = m_model->rowOf(id);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid())
+        return;
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
 }
 
 void WorkflowsPage::openJobDialog()

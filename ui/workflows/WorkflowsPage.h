@@ -53,6 +53,9 @@ public slots:
     void cancelSelected();
     void rerunSelected();
 
+    // Selects a workflow's row (a new launch: its steps show).
+    void selectWorkflow(const QString& id);
+
 private:
     void showMessage(const QString& text, bool error);
     void showResult(const WorkflowResult& result, const QString& okText);
