@@ -11,6 +11,99 @@ namespace ops {
 
 namespace {
 
+// Bounds on what a health body may hold. Flattening builds a path key per leaf, so a long key
+// over many leaves multiplies (a 4,000-character key over 150,000 zeros was 1.2 GB). Real
+// gateways answer a few dozen leaves, a few levels deep, with short names.
+constexpr qsizetype kMaxValues = 5000;   // scalars and containers, all levels
+constexpr int kMaxDepth = 32;            // nested objects/arrays
+constexpr qsizetype kMaxKeyChars = 256;  // one object key, in bytes of the body
+constexpr qsizetype kMaxPathChars = 1024; // a flattened "a.b.0.c" path
+constexpr qsizetype kMaxQuotedChars = 200; // of a body, in any error detail
+
+QString tooComplex(const QString& why)
+{
+    return QStringLiteral("health body too complex: %1").arg(why);
+}
+
+// Counts values, depth and key lengths in one pass over the bytes, before QJsonDocument builds
+// anything: the bounds hold without parsing a hostile body into memory first. Empty when the
+// body is within them. It only needs to be exact for well-formed JSON; anything else is left to
+// the parser's error.
+QString complexityProblem(const QByteArray& body)
+{
+    qsizetype values = 0;
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    qsizetype stringStart = 0;
+    bool pendingValue = false; // a scalar started since the last separator
+    const qsizetype size = body.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        const char c = body.at(i);
+        if (inString) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+                const qsizetype length = i - stringStart - 1;
+                if (length > kMaxKeyChars) {
+                    qsizetype next = i + 1;
+                    while (next < size && (body.at(next) == ' ' || body.at(next) == '\t' ||
+                                           body.at(next) == '\n' || body.at(next) == '\r'))
+                        ++next;
+                    if (next < size && body.at(next) == ':')
+                        return tooComplex(QStringLiteral("a key of %1 characters (at most %2)")
+                                              .arg(length)
+                                              .arg(kMaxKeyChars));
+                }
+            }
+            continue;
+        }
+        switch (c) {
+        case '"':
+            inString = true;
+            stringStart = i;
+            pendingValue = true;
+            break;
+        case '{':
+        case '[':
+            if (++depth > kMaxDepth)
+                return tooComplex(QStringLiteral("nested deeper than %1 levels").arg(kMaxDepth));
+            ++values;
+            pendingValue = false;
+            break;
+        case '}':
+        case ']':
+            if (pendingValue)
+                ++values;
+            pendingValue = false;
+            --depth;
+            break;
+        case ',':
+            if (pendingValue)
+                ++values;
+            pendingValue = false;
+            break;
+        case ':':
+            pendingValue = false; // the string before it was a key, not a value
+            break;
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+            break;
+        default:
+            pendingValue = true;
+            break;
+        }
+        if (values > kMaxValues)
+            return tooComplex(QStringLiteral("more than %1 values").arg(kMaxValues));
+    }
+    return {};
+}
+
 QString scalarText(const QJsonValue& value)
 {
     switch (value.type()) {
@@ -32,22 +125,33 @@ bool isScalar(const QJsonValue& value)
     return !value.isObject() && !value.isArray() && !value.isUndefined();
 }
 
-void flatten(const QJsonValue& value, const QString& prefix, QList<HealthDetail>& out)
+// Every scalar leaf as "path.to.leaf" = text. The pre-scan bounds the leaves and the depth; the
+// path is bounded here too (a long path of short keys), so the total stays small whatever the
+// body. False when a bound is passed.
+bool flatten(const QJsonValue& value, const QString& prefix, QList<HealthDetail>& out,
+             int depth = 0)
 {
+    if (depth > kMaxDepth || prefix.size() > kMaxPathChars || out.size() >= kMaxValues)
+        return false;
     const auto join = [&prefix](const QString& key) {
         return prefix.isEmpty() ? key : prefix + QLatin1Char('.') + key;
     };
     if (value.isObject()) {
         const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            flatten(it.value(), join(it.key()), out);
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!flatten(it.value(), join(it.key()), out, depth + 1))
+                return false;
+        }
     } else if (value.isArray()) {
         const QJsonArray array = value.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i)
-            flatten(array.at(i), join(QString::number(i)), out);
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (!flatten(array.at(i), join(QString::number(i)), out, depth + 1))
+                return false;
+        }
     } else if (isScalar(value)) {
         out.append({prefix, scalarText(value)});
     }
+    return true;
 }
 
 // A status field of any type: strings as-is, other scalars as text (an unknown word, so they
@@ -125,7 +229,7 @@ QString htmlTitle(const QByteArray& body)
 
 QString snippet(const QByteArray& body)
 {
-    QString text = QString::fromUtf8(body.left(200)).simplified();
+    QString text = QString::fromUtf8(body.left(kMaxQuotedChars)).simplified();
     if (text.size() > 80)
         text = text.left(77) + QStringLiteral("...");
     return text;
@@ -189,6 +293,9 @@ HealthDecodeResult decodeHealth(const QByteArray& body)
         return failure(
             QStringLiteral("the gateway answered HTML, not JSON: %1").arg(htmlTitle(trimmed)));
 
+    if (const QString why = complexityProblem(trimmed); !why.isEmpty())
+        return failure(why);
+
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(trimmed, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -220,7 +327,9 @@ HealthDecodeResult decodeHealth(const QByteArray& body)
     HealthDecodeResult result;
     result.ok = true;
     HealthSnapshot& snapshot = result.snapshot;
-    flatten(root, QString(), snapshot.flattened);
+    if (!flatten(root, QString(), snapshot.flattened))
+        return failure(tooComplex(QStringLiteral("a field path longer than %1 characters")
+                                      .arg(kMaxPathChars)));
 
     const auto overallWord = statusWord(root.value(QLatin1String("status")));
     if (overallWord) {

@@ -44,6 +44,10 @@ private slots:
     void badInput_data();
     void badInput();
     void htmlErrorPage();
+    void amplificationShapesRefused_data();
+    void amplificationShapesRefused();
+    void manyRealFieldsStillDecode();
+    void errorsQuoteAtMost200Characters();
 };
 
 void TestHealthDecoder::planFixture()
@@ -258,6 +262,90 @@ void TestHealthDecoder::htmlErrorPage()
     const HealthDecodeResult noTitle = decodeHealth("<html><body><h1>Oops</h1></body></html>");
     QVERIFY(!noTitle.ok);
     QCOMPARE(noTitle.error, QStringLiteral("the gateway answered HTML, not JSON: Oops"));
+}
+
+namespace {
+
+QByteArray longKeyOverZeros(int keyChars, int zeros)
+{
+    QByteArray body = "{\"" + QByteArray(keyChars, 'k') + "\":[";
+    body.reserve(body.size() + zeros * 2 + 2);
+    for (int i = 0; i < zeros; ++i)
+        body += i ? ",0" : "0";
+    return body + "]}";
+}
+
+} // namespace
+
+void TestHealthDecoder::amplificationShapesRefused_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("why");
+    // The review's body: one 4,000-character key over 150,000 zeros (454 KB, 1.2 GB flattened).
+    QTest::newRow("long-key-many-zeros") << longKeyOverZeros(4000, 150000) << "values";
+    QTest::newRow("many-leaves-short-key") << longKeyOverZeros(1, 6000) << "values";
+    QTest::newRow("long-key-one-leaf") << longKeyOverZeros(4000, 1) << "key of 4000";
+    QByteArray deep = "{\"status\":\"healthy\",\"x\":";
+    for (int i = 0; i < 40; ++i)
+        deep += "{\"a\":";
+    deep += "1" + QByteArray(40, '}') + "}";
+    QTest::newRow("deep-objects") << deep << "nested deeper";
+    QTest::newRow("deep-arrays") << QByteArray(500, '[') + QByteArray(500, ']') << "nested deeper";
+    // 30 levels of 250-character keys: each key and the depth are allowed, the path is not.
+    QByteArray longPath = "{";
+    for (int i = 0; i < 30; ++i)
+        longPath += "\"" + QByteArray(250, char('a' + i % 26)) + "\":{";
+    longPath += "\"leaf\":1" + QByteArray(31, '}');
+    QTest::newRow("long-path") << longPath << "path longer";
+}
+
+void TestHealthDecoder::amplificationShapesRefused()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, why);
+    const HealthDecodeResult r = decodeHealth(body);
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.startsWith(QStringLiteral("health body too complex")), qPrintable(r.error));
+    QVERIFY2(r.error.contains(why), qPrintable(r.error));
+    QVERIFY2(r.error.size() <= 200, qPrintable(r.error));
+    QVERIFY(r.snapshot.flattened.isEmpty());
+}
+
+void TestHealthDecoder::manyRealFieldsStillDecode()
+{
+    // 100 components of 10 fields each, 3 levels deep, names of 40 characters: a big real body.
+    QByteArray body = "{\"status\":\"healthy\",\"components\":{";
+    for (int c = 0; c < 100; ++c) {
+        body += (c ? ",\"" : "\"") + QByteArray(36, 'c') + QByteArray::number(1000 + c) +
+                "\":{\"status\":\"healthy\",\"stats\":{";
+        for (int f = 0; f < 10; ++f)
+            body += (f ? ",\"" : "\"") + QByteArray(36, 'f') + QByteArray::number(1000 + f) +
+                    "\":[1.5,\"x\"]";
+        body += "}}";
+    }
+    body += "}}";
+    const HealthDecodeResult r = decodeHealth(body);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(r.snapshot.components.size(), 100);
+    QCOMPARE(r.snapshot.flattened.size(), 1 + 100 * (1 + 10 * 2));
+}
+
+void TestHealthDecoder::errorsQuoteAtMost200Characters()
+{
+    const QByteArray key(4000, 'k');
+    const QList<QByteArray> bodies{
+        "<html><title>" + key + "</title></html>",
+        "Error: " + key,
+        "\"" + key + "\"",
+        "{\"" + key + "\": 1",
+        "{\"" + key + "\" 1}",
+        longKeyOverZeros(4000, 150000),
+    };
+    for (const QByteArray& body : bodies) {
+        const HealthDecodeResult r = decodeHealth(body);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.count(QLatin1Char('k')) <= 200, qPrintable(r.error.left(300)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHealthDecoder)
