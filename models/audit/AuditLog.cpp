@@ -81,7 +81,10 @@ bool AuditLog::open()
         return true;
     }
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
+    // synchronous=FULL as the alert store: an action recorded as done survives a power cut
+    // (WAL's default NORMAL may lose the last commits). Per connection, so set on every open.
+    if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+        !q.exec(QStringLiteral("PRAGMA synchronous=FULL"))) {
         m_error = q.lastError().text();
         return false;
     }
@@ -90,6 +93,16 @@ bool AuditLog::open()
         return false;
     m_open = true;
     return true;
+}
+
+int AuditLog::synchronousLevel() const
+{
+    if (!QSqlDatabase::contains(m_connection))
+        return -1;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (!q.exec(QStringLiteral("PRAGMA synchronous")) || !q.next())
+        return -1;
+    return q.value(0).toInt();
 }
 
 int AuditLog::schemaVersion() const

@@ -43,6 +43,8 @@ public:
     bool isReadOnly() const { return m_readOnly; }
     QString readOnlyNotice() const { return m_readOnlyNotice; }
     int schemaVersion() const;
+    // SQLite's PRAGMA synchronous of the open connection (2 = FULL), -1 when not open.
+    int synchronousLevel() const;
 
     // Fills id on success.
     bool append(AuditEntry& entry);

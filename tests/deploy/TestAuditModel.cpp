@@ -159,6 +159,16 @@ private slots:
         QVERIFY(!csv.contains(",=HYPERLINK"));
     }
 
+    void durableWrites()
+    {
+        // synchronous=FULL, as the alert store: a deploy recorded as triggered survives a power
+        // cut. 2 is FULL in SQLite's numbering (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).
+        QCOMPARE(m_log->synchronousLevel(), 2);
+        AuditLog reopened(m_log->path());
+        QVERIFY(reopened.open());
+        QCOMPARE(reopened.synchronousLevel(), 2);
+    }
+
     void noLog()
     {
         AuditLog closed(m_dir.filePath(QStringLiteral("never-opened.sqlite")));

@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
@@ -99,6 +100,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     layout->addWidget(m_header);
     m_live = new QLabel(this);
     m_live->setObjectName(QStringLiteral("deployLive"));
+    m_live->setTextFormat(Qt::PlainText); // holds a commit message
     m_live->setWordWrap(true);
     layout->addWidget(m_live);
 
@@ -129,11 +131,13 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     m_progress->hide(); // until a deploy is followed
     m_status = new QLabel(tr("No deploy in progress"), this);
     m_status->setObjectName(QStringLiteral("deployStatus"));
+    m_status->setTextFormat(Qt::PlainText);
     progressRow->addWidget(m_progress);
     progressRow->addWidget(m_status, 1);
     layout->addLayout(progressRow);
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
+    m_message->setTextFormat(Qt::PlainText); // errors quote what a server said
     m_message->hide();
     layout->addWidget(m_message);
 
@@ -199,7 +203,7 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
 
     connect(refresh, &QPushButton::clicked, m_session, &DeploySession::refresh);
     connect(m_redeploy, &QPushButton::clicked, this, &DeploysPage::redeploy);
-    connect(m_cancel, &QPushButton::clicked, m_session, &DeploySession::cancel);
+    connect(m_cancel, &QPushButton::clicked, this, &DeploysPage::cancelDeploy);
     connect(m_verify, &QPushButton::clicked, this, [this] {
         showSteps();
         m_session->verify();
@@ -269,7 +273,7 @@ void DeploysPage::showHistory()
                           .arg(m_session->targetName().toHtmlEscaped(),
                                m_serviceName.toHtmlEscaped(),
                                m_session->serviceId().toHtmlEscaped(),
-                               m_session->gatewayUrl().toString().toHtmlEscaped()));
+                               m_session->gatewayUrl().toString(QUrl::RemoveUserInfo).toHtmlEscaped()));
     const auto live = m_session->liveDeploy();
     m_live->setText(
         m_session->isHookOnly()
@@ -420,7 +424,7 @@ void DeploysPage::redeploy()
     bool clearCache = false;
     if (m_ask) {
         RedeployDialog dialog(RedeployDialog::Kind::Redeploy, m_session->targetName(),
-                              m_session->gatewayUrl().toString(), m_serviceName, commit, this);
+                              m_session->gatewayUrl().toString(QUrl::RemoveUserInfo), m_serviceName, commit, this);
         if (dialog.exec() != QDialog::Accepted) {
             return;
         }
@@ -429,6 +433,33 @@ void DeploysPage::redeploy()
     showSteps();
     m_session->redeploy(clearCache);
     updateButtons();
+}
+
+void DeploysPage::cancelDeploy()
+{
+    if (m_readOnly || !m_session->isDeploying()) {
+        return;
+    }
+    if (m_ask) {
+        QMessageBox box(QMessageBox::Warning, tr("Cancel deploy"),
+                        tr("Cancel the deploy of %1 on %2 (%3)?")
+                            .arg(m_serviceName, m_session->targetName(),
+                                 m_session->gatewayUrl().toString(QUrl::RemoveUserInfo)),
+                        QMessageBox::NoButton, this);
+        box.setObjectName(QStringLiteral("cancelDeployConfirmation"));
+        box.setTextFormat(Qt::PlainText);
+        box.setInformativeText(tr("Render stops building or starting the new instance. The "
+                                  "instance that is live now keeps serving."));
+        QPushButton* stop = box.addButton(tr("Cancel deploy"), QMessageBox::DestructiveRole);
+        QPushButton* keep = box.addButton(tr("Keep deploying"), QMessageBox::RejectRole);
+        box.setDefaultButton(keep);
+        box.setEscapeButton(keep);
+        box.exec();
+        if (box.clickedButton() != stop) {
+            return;
+        }
+    }
+    m_session->cancel();
 }
 
 void DeploysPage::rollback()
@@ -443,7 +474,7 @@ void DeploysPage::rollback()
     if (m_ask) {
         RedeployDialog dialog(
             RedeployDialog::Kind::Rollback, m_session->targetName(),
-            m_session->gatewayUrl().toString(), m_serviceName,
+            m_session->gatewayUrl().toString(QUrl::RemoveUserInfo), m_serviceName,
             tr("%1 “%2” (%3)").arg(target->shortCommit(), target->commitMessage, target->id), this);
         if (dialog.exec() != QDialog::Accepted) {
             return;

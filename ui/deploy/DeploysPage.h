@@ -41,6 +41,7 @@ public:
 
 public slots:
     void redeploy();
+    void cancelDeploy();
     void rollback();
 
 signals:

@@ -16,6 +16,7 @@ RedeployDialog::RedeployDialog(Kind kind, const QString& targetName, const QStri
     , m_serviceName(serviceName)
 {
     const bool rollback = kind == Kind::Rollback;
+    setObjectName(QStringLiteral("redeployDialog"));
     setWindowTitle(rollback ? tr("Roll back %1").arg(serviceName)
                             : tr("Redeploy %1").arg(serviceName));
     auto* layout = new QVBoxLayout(this);
@@ -28,7 +29,10 @@ RedeployDialog::RedeployDialog(Kind kind, const QString& targetName, const QStri
     layout->addWidget(intro);
     auto* form = new QFormLayout;
     auto addRow = [&](const QString& label, const QString& value) {
-        auto* v = new QLabel(value, this);
+        auto* v = new QLabel(this);
+        // Commit messages and names come from Render and the repository: never rich text.
+        v->setTextFormat(Qt::PlainText);
+        v->setText(value);
         v->setTextInteractionFlags(Qt::TextSelectableByMouse);
         v->setWordWrap(true);
         form->addRow(label, v);
@@ -49,8 +53,8 @@ RedeployDialog::RedeployDialog(Kind kind, const QString& targetName, const QStri
         m_clearCache = new QCheckBox(tr("Clear the build cache"), this);
         layout->addWidget(m_clearCache);
     }
-    auto* prompt =
-        new QLabel(tr("Type the service name <b>%1</b> to confirm:").arg(serviceName), this);
+    auto* prompt = new QLabel(
+        tr("Type the service name <b>%1</b> to confirm:").arg(serviceName.toHtmlEscaped()), this);
     layout->addWidget(prompt);
     m_typed = new QLineEdit(this);
     m_typed->setAccessibleName(tr("Service name confirmation"));
