@@ -39,8 +39,8 @@ private:
         const QByteArray type = health ? "application/json" : "text/plain; version=0.0.4";
         m_requests.remove(socket);
         socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + type +
-                      "\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
-                      "\r\n\r\n" + body);
+                      "\r\nConnection: close\r\nContent-Length: " +
+                      QByteArray::number(body.size()) + "\r\n\r\n" + body);
         socket->disconnectFromHost();
     }
 
@@ -48,12 +48,13 @@ private:
     QHash<QTcpSocket*, QByteArray> m_requests;
 };
 
+// As Python's json.dumps writes it (", " between items): 454 KB for 150,000 zeros.
 QByteArray longKeyOverZeros(int keyChars, int zeros)
 {
-    QByteArray body = "{\"" + QByteArray(keyChars, 'k') + "\":[";
-    body.reserve(body.size() + zeros * 2 + 2);
+    QByteArray body = "{\"" + QByteArray(keyChars, 'k') + "\": [";
+    body.reserve(body.size() + zeros * 3 + 2);
     for (int i = 0; i < zeros; ++i)
-        body += i ? ",0" : "0";
+        body += i ? ", 0" : "0";
     return body + "]}";
 }
 

@@ -282,7 +282,8 @@ void TestHealthDecoder::amplificationShapesRefused_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("why");
     // The review's body: one 4,000-character key over 150,000 zeros (454 KB, 1.2 GB flattened).
-    QTest::newRow("long-key-many-zeros") << longKeyOverZeros(4000, 150000) << "values";
+    QTest::newRow("long-key-many-zeros") << longKeyOverZeros(4000, 150000) << "key of 4000";
+    QTest::newRow("short-key-many-zeros") << longKeyOverZeros(8, 150000) << "more than 5000 values";
     QTest::newRow("many-leaves-short-key") << longKeyOverZeros(1, 6000) << "values";
     QTest::newRow("long-key-one-leaf") << longKeyOverZeros(4000, 1) << "key of 4000";
     QByteArray deep = "{\"status\":\"healthy\",\"x\":";

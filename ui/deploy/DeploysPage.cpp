@@ -11,8 +11,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
 #include <QLocale>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
@@ -269,11 +269,11 @@ void DeploysPage::setServiceName(const QString& name)
 
 void DeploysPage::showHistory()
 {
-    m_header->setText(tr("<b>%1</b> &nbsp;·&nbsp; service %2 (%3) &nbsp;·&nbsp; %4")
-                          .arg(m_session->targetName().toHtmlEscaped(),
-                               m_serviceName.toHtmlEscaped(),
-                               m_session->serviceId().toHtmlEscaped(),
-                               m_session->gatewayUrl().toString(QUrl::RemoveUserInfo).toHtmlEscaped()));
+    m_header->setText(
+        tr("<b>%1</b> &nbsp;·&nbsp; service %2 (%3) &nbsp;·&nbsp; %4")
+            .arg(m_session->targetName().toHtmlEscaped(), m_serviceName.toHtmlEscaped(),
+                 m_session->serviceId().toHtmlEscaped(),
+                 m_session->gatewayUrl().toString(QUrl::RemoveUserInfo).toHtmlEscaped()));
     const auto live = m_session->liveDeploy();
     m_live->setText(
         m_session->isHookOnly()
@@ -424,7 +424,8 @@ void DeploysPage::redeploy()
     bool clearCache = false;
     if (m_ask) {
         RedeployDialog dialog(RedeployDialog::Kind::Redeploy, m_session->targetName(),
-                              m_session->gatewayUrl().toString(QUrl::RemoveUserInfo), m_serviceName, commit, this);
+                              m_session->gatewayUrl().toString(QUrl::RemoveUserInfo), m_serviceName,
+                              commit, this);
         if (dialog.exec() != QDialog::Accepted) {
             return;
         }
