@@ -14,10 +14,10 @@ namespace {
 // Bounds on what a health body may hold. Flattening builds a path key per leaf, so a long key
 // over many leaves multiplies (a 4,000-character key over 150,000 zeros was 1.2 GB). Real
 // gateways answer a few dozen leaves, a few levels deep, with short names.
-constexpr qsizetype kMaxValues = 5000;   // scalars and containers, all levels
-constexpr int kMaxDepth = 32;            // nested objects/arrays
-constexpr qsizetype kMaxKeyChars = 256;  // one object key, in bytes of the body
-constexpr qsizetype kMaxPathChars = 1024; // a flattened "a.b.0.c" path
+constexpr qsizetype kMaxValues = 5000;     // scalars and containers, all levels
+constexpr int kMaxDepth = 32;              // nested objects/arrays
+constexpr qsizetype kMaxKeyChars = 256;    // one object key, in bytes of the body
+constexpr qsizetype kMaxPathChars = 1024;  // a flattened "a.b.0.c" path
 constexpr qsizetype kMaxQuotedChars = 200; // of a body, in any error detail
 
 QString tooComplex(const QString& why)
@@ -328,8 +328,8 @@ HealthDecodeResult decodeHealth(const QByteArray& body)
     result.ok = true;
     HealthSnapshot& snapshot = result.snapshot;
     if (!flatten(root, QString(), snapshot.flattened))
-        return failure(tooComplex(QStringLiteral("a field path longer than %1 characters")
-                                      .arg(kMaxPathChars)));
+        return failure(tooComplex(
+            QStringLiteral("a field path longer than %1 characters").arg(kMaxPathChars)));
 
     const auto overallWord = statusWord(root.value(QLatin1String("status")));
     if (overallWord) {
