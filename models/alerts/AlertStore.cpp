@@ -21,8 +21,6 @@ namespace ops {
 
 namespace {
 
-QAtomicInteger<int> s_connectionCounter;
-
 QVariant number(double value)
 {
     return std::isnan(value) ? QVariant() : QVariant(value);
@@ -60,20 +58,10 @@ const char* const kTransitionColumns =
 
 AlertStore::AlertStore(QString path)
     : m_path(std::move(path))
-    , m_connection(QStringLiteral("ops.alerts.%1").arg(s_connectionCounter.fetchAndAddRelaxed(1)))
 {
 }
 
-AlertStore::~AlertStore()
-{
-    if (QSqlDatabase::contains(m_connection)) {
-        {
-            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(m_connection);
-    }
-}
+AlertStore::~AlertStore() = default;
 
 QString AlertStore::defaultPath()
 {
@@ -83,7 +71,7 @@ QString AlertStore::defaultPath()
 
 bool AlertStore::exec(const QString& sql)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     if (!q.exec(sql)) {
         m_error = q.lastError().text();
         qCWarning(lcAlertStore) << "alert store:" << sql << m_error;
@@ -96,8 +84,7 @@ bool AlertStore::open()
 {
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     // A damaged database is set aside and a fresh one started (recoveryNotice() says so).
-    const CheckedSqlite checked =
-        openCheckedSqlite(m_path, m_connection, QStringLiteral("The alert history"));
+    const CheckedSqlite checked = m_connection.open(m_path, QStringLiteral("The alert history"));
     m_recoveryNotice = checked.notice;
     if (!checked.ok) {
         m_error = checked.error;
@@ -110,12 +97,8 @@ bool AlertStore::open()
         m_open = true;
         return true;
     }
-    // WAL: readers do not block the writer; synchronous=FULL: a committed row survives a crash
-    // of the process and of the machine.
+    // WAL, synchronous=FULL and the busy timeout are set by the connection.
     const bool ok =
-        exec(QStringLiteral("PRAGMA journal_mode=WAL")) &&
-        exec(QStringLiteral("PRAGMA synchronous=FULL")) &&
-        exec(QStringLiteral("PRAGMA busy_timeout=2000")) &&
         exec(QStringLiteral(
             "CREATE TABLE IF NOT EXISTS transitions (id INTEGER PRIMARY KEY AUTOINCREMENT, "
             "time_ms INTEGER NOT NULL, rule TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT "
@@ -160,7 +143,7 @@ qint64 AlertStore::appendTransition(const AlertTransition& t)
 {
     if (!writable())
         return 0;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral(
         "INSERT INTO transitions (time_ms, rule, target, kind, from_state, to_state, value, "
         "threshold, severity, author, comment, until_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
@@ -193,7 +176,7 @@ qint64 AlertStore::pruneBefore(qint64 cutoffMs)
 {
     if (!writable())
         return -1;
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlDatabase db = m_connection.database();
     if (!db.transaction())
         return -1;
     qint64 deleted = 0;
@@ -247,7 +230,7 @@ QList<AlertTransition> AlertStore::history(const AlertHistoryFilter& filter) con
     }
     sql += QStringLiteral(" ORDER BY time_ms, id LIMIT ?");
     binds << filter.limit;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     q.setForwardOnly(true);
     q.prepare(sql);
     for (const QVariant& v : binds)
@@ -272,7 +255,7 @@ QList<AlertTransition> AlertStore::transitionsBetween(qint64 fromMs, qint64 toMs
 
 qint64 AlertStore::transitionCount() const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     if (!m_open || !q.exec(QStringLiteral("SELECT COUNT(*) FROM transitions")) || !q.next())
         return -1;
     return q.value(0).toLongLong();
@@ -282,7 +265,7 @@ bool AlertStore::saveStatus(const AlertStatus& s)
 {
     if (!writable())
         return false;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral(
         "INSERT OR REPLACE INTO alerts (rule, target, state, since_ms, active_since_ms, "
         "firing_since_ms, episode_firing, severity, value, ack_author, ack_comment, ack_at_ms, "
@@ -316,7 +299,7 @@ bool AlertStore::saveStatus(const AlertStatus& s)
 QList<AlertStatus> AlertStore::loadStatuses() const
 {
     QList<AlertStatus> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     if (!m_open ||
         !q.exec(QStringLiteral(
             "SELECT rule, target, state, since_ms, active_since_ms, firing_since_ms, "
@@ -349,7 +332,7 @@ bool AlertStore::appendAcknowledgement(const AlertKey& key, const Acknowledgemen
 {
     if (!writable())
         return false;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral("INSERT INTO acknowledgements (rule, target, author, comment, "
                              "at_ms, until_ms) VALUES (?,?,?,?,?,?)"));
     for (const QVariant& v :
@@ -362,7 +345,7 @@ bool AlertStore::appendSnooze(const AlertKey& key, const Snooze& snooze)
 {
     if (!writable())
         return false;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral("INSERT INTO snoozes (rule, target, author, comment, at_ms, "
                              "until_ms) VALUES (?,?,?,?,?,?)"));
     for (const QVariant& v : QVariantList{key.rule, key.target, snooze.author, snooze.comment,
@@ -375,7 +358,7 @@ qint64 AlertStore::appendNotification(const NotificationRecord& r)
 {
     if (!writable())
         return 0;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral("INSERT INTO notifications (time_ms, rule, target, state, channel, "
                              "ok, detail) VALUES (?,?,?,?,?,?,?)"));
     for (const QVariant& v : QVariantList{r.timeMs, r.key.rule, r.key.target, r.state, r.channel,
@@ -390,7 +373,7 @@ QList<NotificationRecord> AlertStore::notificationsBetween(qint64 fromMs, qint64
                                                            const QString& target) const
 {
     QList<NotificationRecord> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral("SELECT id, time_ms, rule, target, state, channel, ok, detail FROM "
                              "notifications WHERE time_ms >= ? AND time_ms < ? AND (? = '' OR "
                              "target = ?) ORDER BY time_ms, id"));
@@ -419,7 +402,7 @@ QList<NotificationRecord> AlertStore::notificationsBetween(qint64 fromMs, qint64
 QList<NotificationRecord> AlertStore::notifications(const AlertKey& key) const
 {
     QList<NotificationRecord> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral("SELECT id, time_ms, rule, target, state, channel, ok, detail FROM "
                              "notifications WHERE (? = '' OR rule = ?) AND (? = '' OR target = "
                              "?) ORDER BY id"));
@@ -445,7 +428,7 @@ bool AlertStore::saveRules(const QList<AlertRule>& rules)
 {
     if (!writable())
         return false;
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlDatabase db = m_connection.database();
     db.transaction();
     QSqlQuery q(db);
     bool ok = q.exec(QStringLiteral("DELETE FROM rules"));
@@ -468,7 +451,7 @@ bool AlertStore::saveRules(const QList<AlertRule>& rules)
 
 std::optional<QList<AlertRule>> AlertStore::loadRules() const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
+    QSqlQuery q(m_connection.database());
     if (!m_open || !q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'rules_saved'")) ||
         !q.next())
         return std::nullopt;

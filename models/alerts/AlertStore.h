@@ -2,6 +2,7 @@
 
 #include "models/alerts/AlertRule.h"
 #include "models/alerts/AlertTypes.h"
+#include "models/storage/SqliteConnection.h"
 
 #include <QList>
 #include <QString>
@@ -94,7 +95,7 @@ private:
     bool writable() const; // open and not read-only (else m_error says why)
 
     QString m_path;
-    QString m_connection;
+    SqliteConnection m_connection{QStringLiteral("ops.alerts")};
     bool m_open = false;
     mutable QString m_error;
     QString m_recoveryNotice;

@@ -15,28 +15,13 @@
 #include <QVariant>
 
 namespace ops {
-namespace {
-
-QAtomicInteger<quint64> g_connectionCounter;
-
-} // namespace
 
 AuditLog::AuditLog(QString path)
     : m_path(path.isEmpty() ? defaultPath() : std::move(path))
-    , m_connection(QStringLiteral("ops_audit_%1").arg(g_connectionCounter.fetchAndAddRelaxed(1)))
 {
 }
 
-AuditLog::~AuditLog()
-{
-    if (QSqlDatabase::contains(m_connection)) {
-        {
-            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(m_connection);
-    }
-}
+AuditLog::~AuditLog() = default;
 
 QString AuditLog::defaultPath()
 {
@@ -58,9 +43,9 @@ bool AuditLog::open()
         return false;
     }
     // A damaged database is set aside and a fresh one started (recoveryNotice() says so).
-    const CheckedSqlite checked =
-        openCheckedSqlite(m_path, m_connection, QStringLiteral("The audit log"),
-                          QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    // WAL, synchronous=FULL (a logged action survives a power cut) and the busy timeout are
+    // set by the connection.
+    const CheckedSqlite checked = m_connection.open(m_path, QStringLiteral("The audit log"));
     m_recoveryNotice = checked.notice;
     if (!checked.ok) {
         m_error = checked.error;
@@ -80,15 +65,6 @@ bool AuditLog::open()
         m_open = true;
         return true;
     }
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    // synchronous=FULL as the alert store: an action recorded as done survives a power cut
-    // (WAL's default NORMAL may lose the last commits). Per connection, so set on every open.
-    if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
-        !q.exec(QStringLiteral("PRAGMA synchronous=FULL"))) {
-        m_error = q.lastError().text();
-        return false;
-    }
-    q.finish();
     if (!migrate())
         return false;
     m_open = true;
@@ -97,9 +73,9 @@ bool AuditLog::open()
 
 int AuditLog::synchronousLevel() const
 {
-    if (!QSqlDatabase::contains(m_connection))
+    if (!QSqlDatabase::contains(m_connection.name()))
         return -1;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QSqlQuery q(m_connection.database());
     if (!q.exec(QStringLiteral("PRAGMA synchronous")) || !q.next())
         return -1;
     return q.value(0).toInt();
@@ -107,9 +83,9 @@ int AuditLog::synchronousLevel() const
 
 int AuditLog::schemaVersion() const
 {
-    if (!QSqlDatabase::contains(m_connection))
+    if (!QSqlDatabase::contains(m_connection.name()))
         return 0;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QSqlQuery q(m_connection.database());
     if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
         return 0;
     const int version = q.value(0).toInt();
@@ -119,7 +95,7 @@ int AuditLog::schemaVersion() const
 
 bool AuditLog::migrate()
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlDatabase db = m_connection.database();
     const int version = schemaVersion();
     if (version > kSchemaVersion) {
         m_error = QStringLiteral("%1 has audit schema %2, newer than this console knows (%3)")
@@ -167,7 +143,7 @@ bool AuditLog::append(AuditEntry& entry)
         m_error = m_readOnlyNotice;
         return false;
     }
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral("INSERT INTO audit_log (time_ms, actor, target, action, subject, "
                              "details, result) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(entry.timeMs);
@@ -208,7 +184,7 @@ QList<AuditEntry> AuditLog::entriesBetween(qint64 fromMs, qint64 toMs, const QSt
     QList<AuditEntry> out;
     if (!m_open)
         return out;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QSqlQuery q(m_connection.database());
     q.prepare(QStringLiteral("SELECT id, time_ms, actor, target, action, subject, details, result "
                              "FROM audit_log WHERE time_ms >= ? AND time_ms < ? AND (? = '' OR "
                              "target = ?) ORDER BY time_ms, id"));
@@ -230,7 +206,7 @@ QList<AuditEntry> AuditLog::entries(const QString& action, int limit) const
     QList<AuditEntry> out;
     if (!m_open)
         return out;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QSqlQuery q(m_connection.database());
     QString sql = QStringLiteral(
         "SELECT id, time_ms, actor, target, action, subject, details, result FROM audit_log");
     if (!action.isEmpty())

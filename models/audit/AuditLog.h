@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/storage/SqliteConnection.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -64,7 +66,7 @@ private:
     bool migrate();
 
     QString m_path;
-    QString m_connection;
+    SqliteConnection m_connection{QStringLiteral("ops.audit")};
     QString m_error;
     QString m_recoveryNotice;
     QString m_readOnlyNotice;
