@@ -21,10 +21,27 @@ QString apiUrlProblem(const QUrl& url, bool allowPlainHttp, const QString& what)
     if (!url.isValid() || url.host().isEmpty() ||
         (url.scheme() != u"http" && url.scheme() != u"https"))
         return QStringLiteral("the %1 URL must be http(s)://HOST[:PORT][/PATH]").arg(what);
+    if (const QString why = urlUserInfoProblem(url, what); !why.isEmpty())
+        return why;
     if (url.scheme() == u"http" && !allowPlainHttp && !isLoopbackHost(url.host()))
         return QStringLiteral("plain http to the %1 is only allowed to loopback, or when the "
                               "target allows plain http explicitly; use https")
             .arg(what);
+    return {};
+}
+
+// The Render API key goes to this URL: https only (loopback http for tests and a local proxy),
+// like the deploy hook.
+QString renderApiBaseProblem(const QUrl& url)
+{
+    if (!url.isValid() || url.isRelative() || url.host().isEmpty() ||
+        (url.scheme() != u"http" && url.scheme() != u"https"))
+        return QStringLiteral("the Render API base URL is not valid");
+    if (const QString why = urlUserInfoProblem(url, QStringLiteral("Render API")); !why.isEmpty())
+        return why;
+    if (url.scheme() == u"http" && !isLoopbackHost(url.host()))
+        return QStringLiteral("the Render API base URL must be https (plain http only to "
+                              "loopback): the Render API key goes there");
     return {};
 }
 
@@ -48,6 +65,9 @@ QString Target::validationError() const
     if (!baseUrl.isValid() || baseUrl.host().isEmpty() ||
         (baseUrl.scheme() != u"http" && baseUrl.scheme() != u"https"))
         return QStringLiteral("the gateway URL must be http(s)://HOST[:PORT]");
+    if (const QString why = urlUserInfoProblem(baseUrl, QStringLiteral("gateway"));
+        !why.isEmpty())
+        return why;
     if (!transportAllowed())
         return QStringLiteral("plain http is only allowed to loopback, or when the target "
                               "allows plain http explicitly; use https");
@@ -82,8 +102,10 @@ QString Target::validationError() const
     for (const RenderService& service : services) {
         if (!isValidName(service.serviceId))
             return QStringLiteral("a Render service id must be letters, digits, '.', '_', '-'");
-        if (service.restApi && (!service.apiBaseUrl.isValid() || service.apiBaseUrl.isRelative()))
-            return QStringLiteral("the Render API base URL is not valid");
+        if (service.restApi) {
+            if (const QString why = renderApiBaseProblem(service.apiBaseUrl); !why.isEmpty())
+                return why;
+        }
     }
     return {};
 }
@@ -266,6 +288,48 @@ bool isLoopbackHost(const QString& rawHost)
     return true;
 }
 
+bool hasUserInfo(const QUrl& url)
+{
+    return !url.userInfo(QUrl::FullyEncoded).isEmpty() || !url.password().isEmpty();
+}
+
+QString urlUserInfoProblem(const QUrl& url, const QString& what)
+{
+    if (!hasUserInfo(url))
+        return {};
+    return QStringLiteral("the %1 URL must not hold a user name or password (user:pass@): it "
+                          "would be stored and shown in clear; keep credentials in the keychain")
+        .arg(what);
+}
+
+QString displayUrl(const QUrl& url)
+{
+    return url.toString(QUrl::RemoveUserInfo);
+}
+
+QString redactUrlUserInfo(const QString& text)
+{
+    // scheme://, then anything up to an '@' that comes before the first '/', '?', '#' or space.
+    static const QRegularExpression userInfo(
+        QStringLiteral("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s@]*@"));
+    QString out = text;
+    out.replace(userInfo, QStringLiteral("\\1"));
+    return out;
+}
+
+QString originOf(const QUrl& url)
+{
+    const QString scheme = url.scheme().toLower();
+    const QString host = url.host().toLower();
+    if (scheme.isEmpty() || host.isEmpty())
+        return {};
+    const int defaultPort = scheme == u"https" ? 443 : scheme == u"http" ? 80 : -1;
+    const int port = url.port(defaultPort);
+    const QString shownHost = host.contains(u':') ? QStringLiteral("[%1]").arg(host) : host;
+    return port < 0 ? QStringLiteral("%1://%2").arg(scheme, shownHost)
+                    : QStringLiteral("%1://%2:%3").arg(scheme, shownHost).arg(port);
+}
+
 QString formatFingerprint(const QByteArray& sha256)
 {
     return QString::fromLatin1(sha256.toHex(':').toUpper());
@@ -316,6 +380,57 @@ QStringList secretKeysOf(const Target& target)
     for (const RenderService& service : target.services)
         keys << secretKeyDeployHook(target.name, service.serviceId);
     return keys;
+}
+
+namespace {
+
+QUrl renderApiOf(const Target& target)
+{
+    for (const RenderService& service : target.services) {
+        if (service.restApi)
+            return service.apiBaseUrl;
+    }
+    return target.services.isEmpty() ? RenderService::defaultRenderApiBase()
+                                     : target.services.constFirst().apiBaseUrl;
+}
+
+} // namespace
+
+QList<SecretSlot> secretSlotsOf(const Target& target)
+{
+    QList<SecretSlot> list{
+        {secretKeyGatewayApiKey(target.name), QStringLiteral("gateway API key"),
+         QStringLiteral("gateway"), originOf(target.baseUrl)},
+        {secretKeyRenderApiKey(target.name), QStringLiteral("Render API key"),
+         QStringLiteral("render"), originOf(renderApiOf(target))},
+        {secretKeyPrometheusCredential(target.name), QStringLiteral("Prometheus credential"),
+         QStringLiteral("prometheus"), originOf(target.dataSource.url)},
+        {secretKeyAlertmanagerCredential(target.name), QStringLiteral("Alertmanager credential"),
+         QStringLiteral("alertmanager"), originOf(target.alertmanager.url)},
+    };
+    for (const RenderService& service : target.services) {
+        list.append({secretKeyDeployHook(target.name, service.serviceId),
+                      QStringLiteral("deploy hook of %1").arg(service.serviceId),
+                      QStringLiteral("deploy-hook"), originOf(service.apiBaseUrl)});
+    }
+    return list;
+}
+
+QString secretOriginFor(const QList<Target>& targets, const QString& key)
+{
+    static const QString prefix = QStringLiteral("target/");
+    if (!key.startsWith(prefix))
+        return {};
+    const QString name = key.mid(prefix.size()).section(u'/', 0, 0);
+    for (const Target& target : targets) {
+        if (target.name != name)
+            continue;
+        for (const SecretSlot& slot : secretSlotsOf(target)) {
+            if (slot.key == key)
+                return slot.origin;
+        }
+    }
+    return {};
 }
 
 } // namespace ops

@@ -93,6 +93,20 @@ struct Target {
 
 // 127.0.0.0/8, ::1, localhost (and *.localhost).
 bool isLoopbackHost(const QString& host);
+
+// User info (user:pass@) has no place in a URL the console keeps, sends or shows: every URL
+// accepted is refused with it (urlUserInfoProblem), and text shown drops it.
+bool hasUserInfo(const QUrl& url);
+// Why `url` may not be used because of its user info, naming `what`; empty when it has none.
+QString urlUserInfoProblem(const QUrl& url, const QString& what);
+// The URL as shown to people and written to files and logs: without user info.
+QString displayUrl(const QUrl& url);
+// Free text with "scheme://user:pass@host" in it (audit rows, labels, titles) without the
+// "user:pass@" part.
+QString redactUrlUserInfo(const QString& text);
+// What a secret is bound to: "scheme://host:port", host lower-case, the scheme's default port
+// filled in (https 443, http 80). Empty for a URL without scheme or host.
+QString originOf(const QUrl& url);
 // "AB:CD:..." (upper-case hex, colon separated), empty for an empty input.
 QString formatFingerprint(const QByteArray& sha256);
 // Accepts 64 hex digits with or without ':' / spaces; nullopt when it is not a SHA-256.
@@ -106,5 +120,20 @@ QString secretKeyPrometheusCredential(const QString& targetName);
 QString secretKeyAlertmanagerCredential(const QString& targetName);
 // Every key a target may own, for removal.
 QStringList secretKeysOf(const Target& target);
+
+// One secret a target may own: its keychain key, what an operator calls it, the `--for` word
+// of `bhiv-ops targets set-key/confirm`, and the origin it is sent to with the target as it is
+// now (the gateway for its key, the Render API for the Render key and deploy hooks, the
+// Prometheus / Alertmanager server for their credentials).
+struct SecretSlot {
+    QString key;
+    QString label;
+    QString kind; // gateway, render, deploy-hook, prometheus, alertmanager
+    QString origin;
+};
+QList<SecretSlot> secretSlotsOf(const Target& target);
+// Where the secret under key would be sent now, among these targets; "" when the key belongs to
+// none of them (OriginBoundSecretStore's resolver).
+QString secretOriginFor(const QList<Target>& targets, const QString& key);
 
 } // namespace ops

@@ -27,6 +27,10 @@ QString secretErrorMessage(SecretError error)
                            "prompt and try again, or use a key for this session only.");
     case SecretError::Other:
         return QObject::tr("the keychain failed");
+    case SecretError::OriginChanged:
+        return QObject::tr("the secret was entered for another address than the target has now, "
+                           "so it is not sent: confirm the new address or enter the secret "
+                           "again.");
     }
     return {};
 }
@@ -46,6 +50,8 @@ QString secretErrorName(SecretError error)
         return QStringLiteral("access_denied");
     case SecretError::Other:
         return QStringLiteral("error");
+    case SecretError::OriginChanged:
+        return QStringLiteral("origin_changed");
     }
     return {};
 }

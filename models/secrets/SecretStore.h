@@ -16,6 +16,10 @@ enum class SecretError {
     Locked,       // the keychain is locked and could not be unlocked
     AccessDenied, // the keychain refused (or the user said no)
     Other,
+    // The secret was entered for another origin than the one it would go to now (the target's
+    // URL changed): it is not given out until the operator confirms or re-enters it
+    // (OriginBoundSecretStore; errorText names both origins).
+    OriginChanged,
 };
 
 struct SecretResult {

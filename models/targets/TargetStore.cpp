@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLockFile>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QUuid>
@@ -51,6 +52,49 @@ std::optional<QList<Target>> fromArray(const QJsonArray& array, QString* error)
         targets.append(*target);
     }
     return targets;
+}
+
+// A file written before user info was refused may hold "https://user:pass@host": drop that part
+// (it is refused everywhere else) rather than refuse the whole file. *names gets the targets.
+QJsonArray withoutUserInfo(const QJsonArray& array, QStringList* names)
+{
+    const auto clean = [](QJsonObject& object, const QString& field) {
+        const QString text = object.value(field).toString();
+        if (text.isEmpty())
+            return false;
+        const QUrl url(text);
+        if (!hasUserInfo(url))
+            return false;
+        object.insert(field, displayUrl(url));
+        return true;
+    };
+    QJsonArray out;
+    for (const QJsonValue& value : array) {
+        QJsonObject target = value.toObject();
+        bool changed = clean(target, QStringLiteral("url"));
+        for (const QString& part : {QStringLiteral("data_source"), QStringLiteral("alertmanager")}) {
+            QJsonObject inner = target.value(part).toObject();
+            if (clean(inner, QStringLiteral("url"))) {
+                target.insert(part, inner);
+                changed = true;
+            }
+        }
+        QJsonArray services = target.value(QStringLiteral("services")).toArray();
+        bool servicesChanged = false;
+        for (qsizetype i = 0; i < services.size(); ++i) {
+            QJsonObject service = services.at(i).toObject();
+            if (clean(service, QStringLiteral("api_base_url"))) {
+                services.replace(i, service);
+                servicesChanged = true;
+            }
+        }
+        if (servicesChanged)
+            target.insert(QStringLiteral("services"), services);
+        if (changed || servicesChanged)
+            names->append(target.value(QStringLiteral("name")).toString());
+        out.append(value.isObject() ? QJsonValue(target) : value);
+    }
+    return out;
 }
 
 } // namespace
@@ -114,9 +158,30 @@ bool TargetStore::load(QString* error)
         return true;
     }
     const QJsonObject root = document.object();
-    const auto targets = fromArray(root.value(QStringLiteral("targets")).toArray(), error);
+    const QJsonValue list = root.value(QStringLiteral("targets"));
+    if (!list.isUndefined() && !list.isNull() && !list.isArray()) {
+        // Loaded as empty, the next save would erase what it holds: set it aside instead.
+        const SetAside moved = setAsideCorruptFile(m_path, QStringLiteral("The targets file"),
+                                                   QStringLiteral("\"targets\" is not a list"));
+        if (!moved.ok) {
+            if (error)
+                *error = moved.error;
+            return false;
+        }
+        m_recoveryNotice = moved.notice;
+        emit changed();
+        return true;
+    }
+    QStringList stripped;
+    const QJsonArray array = withoutUserInfo(list.toArray(), &stripped);
+    const auto targets = fromArray(array, error);
     if (!targets)
         return false;
+    if (!stripped.isEmpty())
+        m_recoveryNotice = QStringLiteral("The targets file held a user name or password in the "
+                                          "URL of %1; it was dropped (keep credentials in the "
+                                          "keychain).")
+                               .arg(stripped.join(QStringLiteral(", ")));
     m_targets = *targets;
     // Stable ids: kept from the file; missing (an older file) or repeated ones are new.
     const QJsonArray objects = root.value(QStringLiteral("targets")).toArray();
@@ -134,6 +199,19 @@ bool TargetStore::load(QString* error)
 }
 
 bool TargetStore::save(QString* error) const
+{
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QLockFile lock(m_path + QStringLiteral(".lock"));
+    lock.setStaleLockTime(30 * 1000);
+    if (!lock.tryLock(10 * 1000)) {
+        if (error)
+            *error = QStringLiteral("%1 is being changed by another bhiv-ops; try again").arg(m_path);
+        return false;
+    }
+    return saveLocked(error);
+}
+
+bool TargetStore::saveLocked(QString* error) const
 {
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QSaveFile file(m_path);
@@ -156,6 +234,29 @@ bool TargetStore::save(QString* error) const
     }
     m_idsAssigned = false;
     return true;
+}
+
+bool TargetStore::update(const std::function<bool(TargetStore&, QString*)>& change,
+                         QString* error)
+{
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QLockFile lock(m_path + QStringLiteral(".lock"));
+    // A writer holds it for milliseconds; a lock older than this is from a crashed process.
+    lock.setStaleLockTime(30 * 1000);
+    if (!lock.tryLock(10 * 1000)) {
+        if (error) {
+            *error = lock.error() == QLockFile::LockFailedError
+                         ? QStringLiteral("%1 is being changed by another bhiv-ops; try again")
+                               .arg(m_path)
+                         : QStringLiteral("cannot lock %1.lock").arg(m_path);
+        }
+        return false;
+    }
+    if (!load(error))
+        return false;
+    if (!change(*this, error))
+        return false;
+    return saveLocked(error);
 }
 
 std::optional<Target> TargetStore::find(const QString& name) const

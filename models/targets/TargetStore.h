@@ -5,6 +5,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <optional>
 
 namespace ops {
@@ -24,13 +25,22 @@ public:
     static QString defaultPath();
     QString path() const { return m_path; }
 
-    // A missing file is an empty store (true). A file that is not JSON is set aside as
-    // "<path>.corrupt-<time>" and the store starts empty (true, recoveryNotice() says so).
+    // A missing file is an empty store (true). A file that is not JSON, or whose "targets" is
+    // not an array, is set aside as "<path>.corrupt-<time>" and the store starts empty (true,
+    // recoveryNotice() says so): the next save never writes over what it held. A saved URL
+    // with user info (user:pass@) loses it (the notice says so; the next save drops it).
     // False with *error for a file that cannot be read or holds invalid targets.
     bool load(QString* error = nullptr);
     // Words for the UI when load() set a damaged file aside; empty otherwise.
     QString recoveryNotice() const { return m_recoveryNotice; }
     bool save(QString* error = nullptr) const;
+    // Two writers share one file (the window and `bhiv-ops targets`): under a lock file
+    // (<path>.lock, QLockFile), reloads the file, applies change and saves, so neither undoes
+    // what the other wrote meanwhile. change returns false (with *error) to save nothing.
+    // False with *error when the lock cannot be taken in time, the file cannot be read or
+    // written, or change refused.
+    bool update(const std::function<bool(TargetStore& store, QString* error)>& change,
+                QString* error = nullptr);
 
     const QList<Target>& targets() const { return m_targets; }
     QStringList names() const;
@@ -58,6 +68,8 @@ signals:
     void changed();
 
 private:
+    bool saveLocked(QString* error) const;
+
     QString m_path;
     QList<Target> m_targets;
     QStringList m_ids;                  // m_ids[i] is the id of m_targets[i]

@@ -1,0 +1,214 @@
+#include "models/secrets/OriginBoundSecretStore.h"
+
+#include "models/secrets/SecretsLogging.h"
+
+#include <QEventLoop>
+#include <QTimer>
+#include <memory>
+#include <optional>
+
+namespace ops {
+
+namespace {
+
+SecretResult originChanged(const QString& bound, const QString& expected)
+{
+    SecretResult result;
+    result.error = SecretError::OriginChanged;
+    result.errorText =
+        QStringLiteral("entered for %1, the target now sends it to %2").arg(bound, expected);
+    return result;
+}
+
+SecretResult innerGone()
+{
+    return {SecretError::Other, QStringLiteral("the secret store is gone"), {}};
+}
+
+} // namespace
+
+OriginBoundSecretStore::OriginBoundSecretStore(SecretStore* inner, OriginResolver resolver,
+                                               QObject* parent)
+    : SecretStore(parent)
+    , m_inner(inner)
+    , m_resolver(std::move(resolver))
+{
+}
+
+void OriginBoundSecretStore::read(const QString& key, Callback done)
+{
+    if (!m_inner) {
+        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+        return;
+    }
+    const QString expected = m_resolver ? m_resolver(key) : QString();
+    QPointer<SecretStore> inner = m_inner;
+    inner->read(key, [inner, key, expected, done](const SecretResult& value) {
+        if (!value.ok() || expected.isEmpty() || !inner) {
+            done(value);
+            return;
+        }
+        inner->read(bindingKey(key), [inner, key, expected, value,
+                                      done](const SecretResult& binding) {
+            if (binding.ok()) {
+                const QString bound = QString::fromUtf8(binding.value);
+                if (bound == expected) {
+                    done(value);
+                } else {
+                    qCInfo(lcSecrets).noquote()
+                        << "not giving out" << key << ": bound to" << bound << "but would go to"
+                        << expected;
+                    done(originChanged(bound, expected));
+                }
+                return;
+            }
+            if (binding.error != SecretError::NotFound || !inner) {
+                done(binding);
+                return;
+            }
+            // Stored before bindings existed: bound now, to the origin it goes to now.
+            qCInfo(lcSecrets).noquote() << "binding" << key << "to" << expected;
+            inner->write(bindingKey(key), expected.toUtf8(),
+                         [value, done](const SecretResult& written) {
+                             done(written.ok() ? value : written);
+                         });
+        });
+    });
+}
+
+void OriginBoundSecretStore::write(const QString& key, const QByteArray& value, Callback done)
+{
+    if (!m_inner) {
+        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+        return;
+    }
+    const QString origin = m_resolver ? m_resolver(key) : QString();
+    QPointer<SecretStore> inner = m_inner;
+    inner->write(key, value, [inner, key, origin, done](const SecretResult& written) {
+        if (!written.ok() || !inner) {
+            done(written);
+            return;
+        }
+        // An unknown origin (a target not saved yet) leaves the secret unbound until its
+        // first read, which binds it to the target's origin then.
+        const auto finish = [done](const SecretResult& r) { done(r); };
+        if (origin.isEmpty())
+            inner->remove(bindingKey(key), [done](const SecretResult&) { done({}); });
+        else
+            inner->write(bindingKey(key), origin.toUtf8(), finish);
+    });
+}
+
+void OriginBoundSecretStore::remove(const QString& key, Callback done)
+{
+    if (!m_inner) {
+        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+        return;
+    }
+    QPointer<SecretStore> inner = m_inner;
+    inner->remove(key, [inner, key, done](const SecretResult& removed) {
+        if (!inner) {
+            done(removed);
+            return;
+        }
+        inner->remove(bindingKey(key), [removed, done](const SecretResult&) { done(removed); });
+    });
+}
+
+void OriginBoundSecretStore::confirmOrigin(const QString& key, Callback done)
+{
+    if (!m_inner) {
+        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+        return;
+    }
+    const QString expected = m_resolver ? m_resolver(key) : QString();
+    QPointer<SecretStore> inner = m_inner;
+    inner->read(key, [inner, key, expected, done](const SecretResult& value) {
+        if (!value.ok() || !inner) {
+            done({value.error, value.errorText, {}});
+            return;
+        }
+        if (expected.isEmpty()) {
+            done({});
+            return;
+        }
+        qCInfo(lcSecrets).noquote() << "operator confirmed" << key << "for" << expected;
+        inner->write(bindingKey(key), expected.toUtf8(), done);
+    });
+}
+
+void OriginBoundSecretStore::bindIfUnbound(const QString& key, const QString& origin,
+                                           Callback done)
+{
+    if (!m_inner) {
+        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+        return;
+    }
+    QPointer<SecretStore> inner = m_inner;
+    inner->read(bindingKey(key), [inner, key, origin, done](const SecretResult& binding) {
+        if (binding.ok() || binding.error != SecretError::NotFound || origin.isEmpty() ||
+            !inner) {
+            done(binding.ok() ? SecretResult{} : binding);
+            return;
+        }
+        inner->read(key, [inner, key, origin, done](const SecretResult& value) {
+            if (value.error == SecretError::NotFound || !inner) {
+                done({});
+                return;
+            }
+            if (!value.ok()) {
+                done({value.error, value.errorText, {}});
+                return;
+            }
+            inner->write(bindingKey(key), origin.toUtf8(), done);
+        });
+    });
+}
+
+void OriginBoundSecretStore::readBinding(const QString& key, Callback done)
+{
+    if (!m_inner) {
+        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+        return;
+    }
+    m_inner->read(bindingKey(key), std::move(done));
+}
+
+namespace {
+
+template <typename Start> SecretResult runSync(Start start, int timeoutMs)
+{
+    QEventLoop loop;
+    auto result = std::make_shared<std::optional<SecretResult>>();
+    QPointer<QEventLoop> guard(&loop);
+    start([result, guard](const SecretResult& r) {
+        *result = r;
+        if (guard)
+            guard->quit();
+    });
+    if (!result->has_value()) {
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    if (!result->has_value())
+        return {SecretError::Other, QStringLiteral("the keychain did not answer in time"), {}};
+    return **result;
+}
+
+} // namespace
+
+SecretResult confirmOriginSync(OriginBoundSecretStore& store, const QString& key, int timeoutMs)
+{
+    return runSync([&](SecretStore::Callback done) { store.confirmOrigin(key, std::move(done)); },
+                   timeoutMs);
+}
+
+SecretResult bindIfUnboundSync(OriginBoundSecretStore& store, const QString& key,
+                               const QString& origin, int timeoutMs)
+{
+    return runSync(
+        [&](SecretStore::Callback done) { store.bindIfUnbound(key, origin, std::move(done)); },
+        timeoutMs);
+}
+
+} // namespace ops
