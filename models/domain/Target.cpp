@@ -65,8 +65,7 @@ QString Target::validationError() const
     if (!baseUrl.isValid() || baseUrl.host().isEmpty() ||
         (baseUrl.scheme() != u"http" && baseUrl.scheme() != u"https"))
         return QStringLiteral("the gateway URL must be http(s)://HOST[:PORT]");
-    if (const QString why = urlUserInfoProblem(baseUrl, QStringLiteral("gateway"));
-        !why.isEmpty())
+    if (const QString why = urlUserInfoProblem(baseUrl, QStringLiteral("gateway")); !why.isEmpty())
         return why;
     if (!transportAllowed())
         return QStringLiteral("plain http is only allowed to loopback, or when the target "
@@ -410,8 +409,8 @@ QList<SecretSlot> secretSlotsOf(const Target& target)
     };
     for (const RenderService& service : target.services) {
         list.append({secretKeyDeployHook(target.name, service.serviceId),
-                      QStringLiteral("deploy hook of %1").arg(service.serviceId),
-                      QStringLiteral("deploy-hook"), originOf(service.apiBaseUrl)});
+                     QStringLiteral("deploy hook of %1").arg(service.serviceId),
+                     QStringLiteral("deploy-hook"), originOf(service.apiBaseUrl)});
     }
     return list;
 }

@@ -48,41 +48,45 @@ void OriginBoundSecretStore::read(const QString& key, Callback done)
             done(value);
             return;
         }
-        inner->read(bindingKey(key), [inner, key, expected, value,
-                                      done](const SecretResult& binding) {
-            if (binding.ok()) {
-                const QString bound = QString::fromUtf8(binding.value);
-                if (bound == expected) {
-                    done(value);
-                } else {
-                    qCInfo(lcSecrets).noquote()
-                        << "not giving out" << key << ": bound to" << bound << "but would go to"
-                        << expected;
-                    done(originChanged(bound, expected));
+        inner->read(
+            bindingKey(key), [inner, key, expected, value, done](const SecretResult& binding) {
+                if (binding.ok()) {
+                    const QString bound = QString::fromUtf8(binding.value);
+                    if (bound == expected) {
+                        done(value);
+                    } else {
+                        qCInfo(lcSecrets).noquote() << "not giving out" << key << ": bound to"
+                                                    << bound << "but would go to" << expected;
+                        done(originChanged(bound, expected));
+                    }
+                    return;
                 }
-                return;
-            }
-            if (binding.error != SecretError::NotFound || !inner) {
-                done(binding);
-                return;
-            }
-            // Stored before bindings existed: bound now, to the origin it goes to now.
-            qCInfo(lcSecrets).noquote() << "binding" << key << "to" << expected;
-            inner->write(bindingKey(key), expected.toUtf8(),
-                         [value, done](const SecretResult& written) {
-                             done(written.ok() ? value : written);
-                         });
-        });
+                if (binding.error != SecretError::NotFound || !inner) {
+                    done(binding);
+                    return;
+                }
+                // Stored before bindings existed: bound now, to the origin it goes to now.
+                qCInfo(lcSecrets).noquote() << "binding" << key << "to" << expected;
+                inner->write(bindingKey(key), expected.toUtf8(),
+                             [value, done](const SecretResult& written) {
+                                 done(written.ok() ? value : written);
+                             });
+            });
     });
 }
 
 void OriginBoundSecretStore::write(const QString& key, const QByteArray& value, Callback done)
 {
+    writeFor(key, value, m_resolver ? m_resolver(key) : QString(), std::move(done));
+}
+
+void OriginBoundSecretStore::writeFor(const QString& key, const QByteArray& value,
+                                      const QString& origin, Callback done)
+{
     if (!m_inner) {
         QTimer::singleShot(0, this, [done] { done(innerGone()); });
         return;
     }
-    const QString origin = m_resolver ? m_resolver(key) : QString();
     QPointer<SecretStore> inner = m_inner;
     inner->write(key, value, [inner, key, origin, done](const SecretResult& written) {
         if (!written.ok() || !inner) {
@@ -137,8 +141,7 @@ void OriginBoundSecretStore::confirmOrigin(const QString& key, Callback done)
     });
 }
 
-void OriginBoundSecretStore::bindIfUnbound(const QString& key, const QString& origin,
-                                           Callback done)
+void OriginBoundSecretStore::bindIfUnbound(const QString& key, const QString& origin, Callback done)
 {
     if (!m_inner) {
         QTimer::singleShot(0, this, [done] { done(innerGone()); });
@@ -146,8 +149,7 @@ void OriginBoundSecretStore::bindIfUnbound(const QString& key, const QString& or
     }
     QPointer<SecretStore> inner = m_inner;
     inner->read(bindingKey(key), [inner, key, origin, done](const SecretResult& binding) {
-        if (binding.ok() || binding.error != SecretError::NotFound || origin.isEmpty() ||
-            !inner) {
+        if (binding.ok() || binding.error != SecretError::NotFound || origin.isEmpty() || !inner) {
             done(binding.ok() ? SecretResult{} : binding);
             return;
         }
@@ -172,6 +174,32 @@ void OriginBoundSecretStore::readBinding(const QString& key, Callback done)
         return;
     }
     m_inner->read(bindingKey(key), std::move(done));
+}
+
+void writeSecretFor(SecretStore* store, const QString& key, const QByteArray& value,
+                    const QString& origin, SecretStore::Callback done)
+{
+    if (auto* bound = qobject_cast<OriginBoundSecretStore*>(store))
+        bound->writeFor(key, value, origin, std::move(done));
+    else
+        store->write(key, value, std::move(done));
+}
+
+void bindSecretsBeforeChange(SecretStore* store, const Target& target, std::function<void()> done)
+{
+    auto* bound = qobject_cast<OriginBoundSecretStore*>(store);
+    const QList<SecretSlot> slotList = secretSlotsOf(target);
+    if (!bound || slotList.isEmpty()) {
+        QTimer::singleShot(0, store, [done] { done(); });
+        return;
+    }
+    auto remaining = std::make_shared<qsizetype>(slotList.size());
+    for (const SecretSlot& slot : slotList) {
+        bound->bindIfUnbound(slot.key, slot.origin, [remaining, done](const SecretResult&) {
+            if (--*remaining == 0)
+                done();
+        });
+    }
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/domain/Target.h"
 #include "models/secrets/SecretStore.h"
 
 #include <QPointer>
@@ -31,6 +32,9 @@ public:
     void remove(const QString& key, Callback done) override;
     QString backendName() const override { return m_inner->backendName(); }
 
+    // Writes a secret entered for origin (a form whose target is not saved yet).
+    void writeFor(const QString& key, const QByteArray& value, const QString& origin,
+                  Callback done);
     // The operator said the secret under key may go to the origin it would go to now.
     // NotFound when there is no such secret.
     void confirmOrigin(const QString& key, Callback done);
@@ -46,6 +50,15 @@ private:
     QPointer<SecretStore> m_inner;
     OriginResolver m_resolver;
 };
+
+// A secret typed for a target about to be saved: bound to origin when store binds origins,
+// written as is otherwise.
+void writeSecretFor(SecretStore* store, const QString& key, const QByteArray& value,
+                    const QString& origin, SecretStore::Callback done);
+
+// Before `target` changes (an edit, an import): binds each of its secrets that has no binding yet
+// to the origin it has now, so the change cannot carry it along. done() once, after all.
+void bindSecretsBeforeChange(SecretStore* store, const Target& target, std::function<void()> done);
 
 // Synchronous helpers for the command line (as readSecretSync).
 SecretResult confirmOriginSync(OriginBoundSecretStore& store, const QString& key,

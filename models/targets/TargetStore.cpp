@@ -72,7 +72,8 @@ QJsonArray withoutUserInfo(const QJsonArray& array, QStringList* names)
     for (const QJsonValue& value : array) {
         QJsonObject target = value.toObject();
         bool changed = clean(target, QStringLiteral("url"));
-        for (const QString& part : {QStringLiteral("data_source"), QStringLiteral("alertmanager")}) {
+        for (const QString& part :
+             {QStringLiteral("data_source"), QStringLiteral("alertmanager")}) {
             QJsonObject inner = target.value(part).toObject();
             if (clean(inner, QStringLiteral("url"))) {
                 target.insert(part, inner);
@@ -205,7 +206,8 @@ bool TargetStore::save(QString* error) const
     lock.setStaleLockTime(30 * 1000);
     if (!lock.tryLock(10 * 1000)) {
         if (error)
-            *error = QStringLiteral("%1 is being changed by another bhiv-ops; try again").arg(m_path);
+            *error =
+                QStringLiteral("%1 is being changed by another bhiv-ops; try again").arg(m_path);
         return false;
     }
     return saveLocked(error);
@@ -236,8 +238,7 @@ bool TargetStore::saveLocked(QString* error) const
     return true;
 }
 
-bool TargetStore::update(const std::function<bool(TargetStore&, QString*)>& change,
-                         QString* error)
+bool TargetStore::update(const std::function<bool(TargetStore&, QString*)>& change, QString* error)
 {
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QLockFile lock(m_path + QStringLiteral(".lock"));
