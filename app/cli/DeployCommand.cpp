@@ -49,6 +49,9 @@ DeployCommand::DeployCommand()
         {QStringLiteral("verify"), tr("After live, run the checklist (implies --wait).")},
         {QStringLiteral("poll-interval"), tr("Seconds between status polls (default 5)."),
          QStringLiteral("SECONDS"), QStringLiteral("5")},
+        {QStringLiteral("no-audit"),
+         tr("Deploy even when the audit log cannot be written (the deploy is then recorded "
+            "nowhere).")},
     });
 }
 
@@ -130,6 +133,13 @@ int DeployCommand::execute()
     const auto gateway = resolveGateway(&failure);
     if (!gateway)
         return fail(failure);
+    // A viewer's target: no deploys, whichever front end asks (#17.5).
+    if (gateway->saved && gateway->target.readOnly)
+        return fail(ExitCode::Usage,
+                    tr("refused: %1 is a read-only target (bhiv-ops targets add %1 --replace "
+                       "--read-write changes that)")
+                        .arg(gateway->target.name),
+                    QStringLiteral("read_only"));
     const auto render = renderConnection(*gateway, renderKey, &failure);
     if (!render)
         return fail(failure);
@@ -150,6 +160,17 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
     render.setApiKey(connection.key);
     render.setTimeoutMs(gateway.timeoutMs);
     AuditLog audit;
+    // A deploy changes the platform: it is recorded, or the operator says it may go unrecorded.
+    const bool auditWritable = audit.open() && !audit.isReadOnly();
+    if (!auditWritable && !isSet(QStringLiteral("no-audit")))
+        return fail(ExitCode::CouldNotRun,
+                    tr("refused: the audit log cannot be written (%1), so this deploy would be "
+                       "recorded nowhere. Fix the audit log, or deploy anyway with --no-audit.")
+                        .arg(audit.errorString()),
+                    QStringLiteral("audit_unwritable"));
+    if (!auditWritable)
+        note(tr("the audit log cannot be written (%1): this deploy is not recorded (--no-audit)")
+                 .arg(audit.errorString()));
     const auto clearCache = isSet(QStringLiteral("clear-cache"))
                                 ? RenderClient::ClearCache::Clear
                                 : RenderClient::ClearCache::DoNotClear;
@@ -188,6 +209,9 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
     }
     details.insert(QStringLiteral("deploy"), deploy.id);
     details.insert(QStringLiteral("commit"), deploy.commitId);
+    // Recorded the moment Render accepts: a Ctrl-C while following still leaves it in the log.
+    DeployAudit::record(&audit, &clock, audited, QLatin1String(DeployAudit::kTrigger), deploy.id,
+                        details, QStringLiteral("started: %1").arg(deploy.status));
     if (!json())
         print(tr("deploy %1 of %2 (commit %3): %4\n")
                   .arg(deploy.id, connection.serviceId, deploy.shortCommit(), deploy.statusText()));
@@ -213,11 +237,11 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
         if (!deploy.isLive())
             exitCode = int(ExitCode::CheckFailed);
     }
-    DeployAudit::record(&audit, &clock, audited, QLatin1String(DeployAudit::kTrigger), deploy.id,
-                        details,
-                        !wait             ? QStringLiteral("ok: %1").arg(deploy.status)
-                        : deploy.isLive() ? QStringLiteral("ok: live")
-                                          : QStringLiteral("failed: %1").arg(deploy.status));
+    if (wait)
+        DeployAudit::record(&audit, &clock, audited, QStringLiteral("deploy.finished"), deploy.id,
+                            details,
+                            deploy.isLive() ? QStringLiteral("ok: live")
+                                            : QStringLiteral("failed: %1").arg(deploy.status));
     out.insert(QStringLiteral("deploy"), deploy.toJson());
     if (verify && deploy.isLive()) {
         DeployVerifier verifier(&network, &clock);

@@ -1,5 +1,6 @@
 #include "models/deploy/DeploySession.h"
 
+#include "models/audit/AuditLog.h"
 #include "models/deploy/DeployAudit.h"
 #include "models/domain/Clock.h"
 
@@ -150,8 +151,32 @@ void DeploySession::follow(const RenderDeploy& deploy, const char* action)
     m_follower.follow(m_serviceId, deploy);
 }
 
+QString DeploySession::auditProblem() const
+{
+    if (!m_audit)
+        return tr("there is no audit log");
+    if (!m_audit->isOpen() && !m_audit->open())
+        return m_audit->errorString();
+    if (m_audit->isReadOnly())
+        return m_audit->readOnlyNotice();
+    return {};
+}
+
+bool DeploySession::refusedReadOnly(const char* action, const QString& subject)
+{
+    if (!m_readOnly)
+        return false;
+    audit(action, subject, {}, QStringLiteral("refused: read-only target"));
+    emit message(tr("%1 is a read-only target: deploys, cancels and rollbacks are refused")
+                     .arg(m_targetName),
+                 true);
+    return true;
+}
+
 void DeploySession::redeploy(bool clearCache)
 {
+    if (refusedReadOnly(isHookOnly() ? DeployAudit::kHook : DeployAudit::kTrigger, m_serviceId))
+        return;
     m_before.reset();
     m_after.reset();
     emit comparisonChanged();
@@ -217,6 +242,8 @@ void DeploySession::cancel()
     if (d.id.isEmpty() || d.isFinished()) {
         return;
     }
+    if (refusedReadOnly(DeployAudit::kCancel, d.id))
+        return;
     m_client.cancelDeploy(m_serviceId, d.id, [this, d](const RenderResult<RenderDeploy>& r) {
         audit(DeployAudit::kCancel, d.id, {{QStringLiteral("commit"), d.commitId}},
               r.ok ? QStringLiteral("ok") : QStringLiteral("error: ") + r.error.message);
@@ -228,6 +255,8 @@ void DeploySession::cancel()
 
 void DeploySession::rollback()
 {
+    if (refusedReadOnly(DeployAudit::kRollback, m_serviceId))
+        return;
     const auto target = rollbackTarget();
     if (!target) {
         emit message(tr("There is no earlier live deploy to roll back to"), true);

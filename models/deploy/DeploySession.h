@@ -36,6 +36,13 @@ public:
     void setHookOnly(const QString& serviceId, const QUrl& hookUrl);
     bool isHookOnly() const { return m_hookUrl.isValid(); }
     void setPollIntervals(int createdMs, int otherMs);
+    // A read-only (viewer's) target: redeploy, cancel and rollback are refused here, whatever a
+    // page or a command asks (message + an audit row "refused: read-only").
+    void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
+    bool isReadOnly() const { return m_readOnly; }
+    // Why a deploy action now would be recorded nowhere (no audit log, or it cannot be written);
+    // empty when it will be recorded. The page asks before such an action.
+    QString auditProblem() const;
     void setSoak(const SoakOptions& soak) { m_soak = soak; }
     void setChecks(const QList<VerifyCheck>& checks) { m_verifier.setChecks(checks); }
     // The watched target's signals (not owned; may be null): the "before" window of a redeploy
@@ -77,6 +84,7 @@ private:
                const QString& result);
     void follow(const RenderDeploy& deploy, const char* action);
     void redeployThroughHook();
+    bool refusedReadOnly(const char* action, const QString& subject);
 
     QNetworkAccessManager* m_network;
     const Clock* m_clock;
@@ -96,6 +104,7 @@ private:
     QString m_followAction;
     QUrl m_hookUrl; // secret: never logged, shown or stored
     const SignalEngine* m_historySource = nullptr;
+    bool m_readOnly = false;
 };
 
 } // namespace ops

@@ -65,6 +65,8 @@ TargetSession::TargetSession(const FleetContext& context, QString id, Target tar
 
     m_deploy = std::make_unique<DeploySession>(m_context.network, m_context.clock, m_context.audit);
     m_deploy->setTarget(m_target.name, m_target.baseUrl, QString());
+    // Enforced in the session, whichever page or command asks (#17.5).
+    m_deploy->setReadOnly(m_target.readOnly);
 }
 
 // Members go in reverse declaration order: capabilities, feed, deploy, workflows, monitor,
@@ -103,6 +105,7 @@ void TargetSession::setTarget(const Target& target)
     if (target.dialect != Dialect::Unknown)
         m_workflows->setDialect(target.dialect);
     m_workflows->setReadOnly(target.readOnly);
+    m_deploy->setReadOnly(target.readOnly);
     m_workflows->setTargetName(target.name);
     if (m_started) {
         loadKeyAndPoll();

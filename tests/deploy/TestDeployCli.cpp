@@ -2,6 +2,7 @@
 #include "models/audit/AuditLog.h"
 #include "tests/support/SimulatorProcess.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace ops;
 
@@ -34,6 +37,8 @@ private:
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path());
+        // Saved targets in the test's own folder, never the user's.
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         p.setProcessEnvironment(env);
         p.start(qEnvironmentVariable("OPS_CONSOLE_BINARY"), arguments);
@@ -227,10 +232,18 @@ private slots:
 
         AuditLog audit(auditPath());
         QVERIFY2(audit.open(), qPrintable(audit.errorString()));
+        // The trigger is recorded when Render accepts it (#17.6), the outcome when following
+        // ends, as the window does.
         const QList<AuditEntry> triggers = audit.entries(QStringLiteral("deploy.trigger"));
         QCOMPARE(triggers.size(), 2);
-        QCOMPARE(triggers.at(0).result, QStringLiteral("failed: update_failed"));
-        QCOMPARE(triggers.at(1).result, QStringLiteral("ok: live"));
+        const QList<AuditEntry> outcomes = audit.entries(QStringLiteral("deploy.finished"));
+        QCOMPARE(outcomes.size(), 2);
+        QCOMPARE(outcomes.at(0).result, QStringLiteral("failed: update_failed"));
+        QCOMPARE(outcomes.at(1).result, QStringLiteral("ok: live"));
+        for (const AuditEntry& trigger : triggers)
+            QVERIFY2(trigger.result.startsWith(QLatin1String("started: ")),
+                     qPrintable(trigger.result));
+        QCOMPARE(outcomes.at(1).subject, triggers.at(1).subject);
         QVERIFY(!triggers.at(1).actor.isEmpty());
         QCOMPARE(triggers.at(1).target, sim.url().toString());
         QVERIFY(triggers.at(1).subject.startsWith(QLatin1String("dep-")));
@@ -240,6 +253,136 @@ private slots:
         for (const AuditEntry& e : audit.entries()) {
             QVERIFY(!QJsonDocument(e.details).toJson().contains("rnd-sim-key"));
         }
+    }
+
+    // Ctrl-C while following: the deploy Render accepted is in the audit log already.
+    void interruptedWaitIsAudited()
+    {
+        test::SimulatorProcess sim;
+        QVERIFY(sim.start({QStringLiteral("--deploy-stage-ms"), QStringLiteral("5000")}));
+        QTemporaryDir home;
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("OPS_CONSOLE_BINARY"),
+                {QStringLiteral("deploy"), QStringLiteral("--url"), sim.url().toString(),
+                 QStringLiteral("--render-api"),
+                 sim.url().toString() + QStringLiteral("/render/v1"), QStringLiteral("--service"),
+                 kService, QStringLiteral("--confirm"), kService, QStringLiteral("--wait"),
+                 QStringLiteral("--render-key-stdin")});
+        QVERIFY(p.waitForStarted());
+        p.write("rnd-sim-key\n");
+        p.closeWriteChannel();
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("deploy dep-"), 20000);
+        ::kill(pid_t(p.processId()), SIGINT);
+        if (!p.waitForFinished(10000)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        AuditLog audit(home.path() + QStringLiteral("/BHIV/bhiv-ops/audit.sqlite"));
+        QVERIFY2(audit.open(), qPrintable(audit.errorString()));
+        const QList<AuditEntry> triggers = audit.entries(QStringLiteral("deploy.trigger"));
+        QCOMPARE(triggers.size(), 1);
+        QVERIFY2(triggers.first().result.startsWith(QLatin1String("started: ")),
+                 qPrintable(triggers.first().result));
+        QVERIFY(triggers.first().subject.startsWith(QLatin1String("dep-")));
+    }
+
+    // A saved read-only (viewer's) target: `deploy --target` is refused before Render is asked,
+    // whatever --confirm says (#17.5: the CLI respects the saved flag, not only the window).
+    void readOnlyTargetRefusesDeploy()
+    {
+        test::SimulatorProcess sim;
+        QVERIFY(sim.start({QStringLiteral("--deploy-stage-ms"), QStringLiteral("50")}));
+        Run added =
+            run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("viewer"),
+                 QStringLiteral("--url"), sim.url().toString(), QStringLiteral("--read-only")});
+        QVERIFY2(added.exitCode == 0, added.err);
+        const auto deploysOnRender = [&] {
+            QByteArray state;
+            sim.get(QStringLiteral("/__sim/render"), &state);
+            return QJsonDocument::fromJson(state)
+                .object()
+                .value(QStringLiteral("deploys"))
+                .toArray()
+                .size();
+        };
+        const qsizetype before = deploysOnRender();
+        const Run refused = run(
+            {QStringLiteral("deploy"), QStringLiteral("--target"), QStringLiteral("viewer"),
+             QStringLiteral("--render-api"), sim.url().toString() + QStringLiteral("/render/v1"),
+             QStringLiteral("--service"), kService, QStringLiteral("--confirm"), kService,
+             QStringLiteral("--render-key-stdin"), QStringLiteral("--json")},
+            "rnd-sim-key\n");
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains("read-only target"), refused.err);
+        QCOMPARE(QJsonDocument::fromJson(refused.out)
+                     .object()
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("code"))
+                     .toString(),
+                 QStringLiteral("read_only"));
+        QCOMPARE(deploysOnRender(), before); // nothing reached Render
+    }
+
+    // No audit log to write: the deploy is refused unless --no-audit says it may go unrecorded.
+    void unwritableAuditNeedsNoAudit()
+    {
+        test::SimulatorProcess sim;
+        QVERIFY(sim.start({QStringLiteral("--deploy-stage-ms"), QStringLiteral("50")}));
+        QTemporaryDir home;
+        // The data folder is a file: no audit log can be created under it.
+        QFile blocker(home.filePath(QStringLiteral("data")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        const auto deploy = [&](bool noAudit) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("XDG_DATA_HOME"), blocker.fileName());
+            p.setProcessEnvironment(env);
+            QStringList args{QStringLiteral("deploy"),
+                             QStringLiteral("--url"),
+                             sim.url().toString(),
+                             QStringLiteral("--render-api"),
+                             sim.url().toString() + QStringLiteral("/render/v1"),
+                             QStringLiteral("--service"),
+                             kService,
+                             QStringLiteral("--confirm"),
+                             kService,
+                             QStringLiteral("--render-key-stdin")};
+            if (noAudit)
+                args << QStringLiteral("--no-audit");
+            p.start(qEnvironmentVariable("OPS_CONSOLE_BINARY"), args);
+            p.waitForStarted();
+            p.write("rnd-sim-key\n");
+            p.closeWriteChannel();
+            if (!p.waitForFinished(60000))
+                p.kill();
+            return Run{p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+        };
+        const auto deploysOnRender = [&] {
+            QByteArray state;
+            sim.get(QStringLiteral("/__sim/render"), &state);
+            return QJsonDocument::fromJson(state)
+                .object()
+                .value(QStringLiteral("deploys"))
+                .toArray()
+                .size();
+        };
+        const qsizetype before = deploysOnRender();
+        const Run refused = deploy(false);
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("audit log cannot be written") &&
+                     refused.err.contains("--no-audit"),
+                 refused.err);
+        QCOMPARE(deploysOnRender(), before); // nothing reached Render
+        const Run allowed = deploy(true);
+        QVERIFY2(allowed.exitCode == 0, allowed.out + allowed.err);
+        QVERIFY(allowed.err.contains("not recorded"));
+        QCOMPARE(deploysOnRender(), before + 1);
     }
 
 private:

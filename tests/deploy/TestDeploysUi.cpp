@@ -20,6 +20,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -318,6 +319,136 @@ private slots:
         page.setReadOnly(false, QString());
         QVERIFY(button(&page, "deployRedeploy")->isEnabled());
         QVERIFY(button(&page, "deployRollback")->isEnabled());
+    }
+
+    // Read-only is enforced in the session, not only by the page's buttons: what a command or
+    // a stray call asks is refused and audited as refused, and Render never sees it.
+    void readOnlySessionRefuses()
+    {
+        AuditLog log(m_dir.filePath(QStringLiteral("audit-read-only.sqlite")));
+        QVERIFY(log.open());
+        DeploySession session(&m_network, &m_clock, &log);
+        configure(session);
+        session.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(session.liveDeploy().has_value(), 5000);
+        const QString liveBefore = session.liveDeploy()->id;
+        session.setReadOnly(true);
+        QSignalSpy messages(&session, &DeploySession::message);
+        session.redeploy(false);
+        session.rollback();
+        QVERIFY(!session.isDeploying());
+        QCOMPARE(messages.count(), 2);
+        QVERIFY(messages.at(0).at(0).toString().contains(QStringLiteral("read-only")));
+        const QList<AuditEntry> rows = log.entries();
+        QCOMPARE(rows.size(), 2);
+        for (const AuditEntry& row : rows)
+            QVERIFY2(row.result.startsWith(QStringLiteral("refused")), qPrintable(row.result));
+        session.refresh();
+        QTest::qWait(300);
+        QCOMPARE(session.liveDeploy()->id, liveBefore);
+        QVERIFY(!session.isDeploying());
+    }
+
+    // No audit log to write: Redeploy asks whether to go on unrecorded, and Cancel stops it.
+    void unrecordedRedeployAsksFirst()
+    {
+        QFile blocker(m_dir.filePath(QStringLiteral("not-a-folder")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        AuditLog log(blocker.fileName() + QStringLiteral("/audit.sqlite"));
+        DeploySession session(&m_network, &m_clock, &log);
+        configure(session);
+        QVERIFY(!session.auditProblem().isEmpty());
+        DeploysPage page(&session);
+        page.setServiceName(kServiceName);
+        page.show();
+        QString asked;
+        bool redeployDialogSeen = false;
+        QTimer poll;
+        poll.setInterval(20);
+        connect(&poll, &QTimer::timeout, this, [&] {
+            QWidget* modal = QApplication::activeModalWidget();
+            if (qobject_cast<RedeployDialog*>(modal)) {
+                redeployDialogSeen = true;
+                qobject_cast<QDialog*>(modal)->reject();
+                return;
+            }
+            auto* box = qobject_cast<QMessageBox*>(modal);
+            if (!box || !asked.isEmpty())
+                return;
+            asked = box->text() + QLatin1Char(' ') + box->informativeText();
+            box->button(QMessageBox::Cancel)->click();
+        });
+        poll.start();
+        page.redeploy();
+        poll.stop();
+        QVERIFY2(asked.contains(QStringLiteral("audit log cannot be written")) &&
+                     asked.contains(QStringLiteral("recorded nowhere")),
+                 qPrintable(asked));
+        QVERIFY(!redeployDialogSeen); // stopped before the confirmation of the deploy itself
+        QVERIFY(!session.isDeploying());
+    }
+
+    // "Cancel deploy" asks first; "Keep deploying" (the default) leaves the deploy running.
+    void cancelAsksFirst()
+    {
+        test::SimulatorProcess slow;
+        QVERIFY2(slow.start({QStringLiteral("--dialect"), QStringLiteral("plan"),
+                             QStringLiteral("--deploy-stage-ms"), QStringLiteral("3000")}),
+                 qPrintable(slow.error()));
+        AuditLog log(m_dir.filePath(QStringLiteral("audit-cancel.sqlite")));
+        QVERIFY(log.open());
+        DeploySession session(&m_network, &m_clock, &log);
+        QUrl api = slow.url();
+        api.setPath(QStringLiteral("/render/v1"));
+        session.setTarget(QStringLiteral("slow"), slow.url(), QString());
+        session.setRender(api, QStringLiteral("rnd-sim-key"), kService);
+        session.setPollIntervals(30, 30);
+        DeploysPage page(&session);
+        page.setServiceName(kServiceName);
+        page.show();
+        session.redeploy(false);
+        QTRY_VERIFY_WITH_TIMEOUT(session.isDeploying(), 5000);
+        QPushButton* cancel = button(&page, "deployCancel");
+        QTRY_VERIFY(cancel->isEnabled());
+
+        const auto answer = [&](const QString& choice) {
+            QString asked;
+            QTimer poll;
+            poll.setInterval(20);
+            connect(&poll, &QTimer::timeout, this, [&] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                if (!box || !asked.isEmpty())
+                    return;
+                asked = box->text();
+                for (QAbstractButton* b : box->buttons()) {
+                    if (b->text() == choice)
+                        b->click();
+                }
+            });
+            poll.start();
+            QTest::mouseClick(cancel, Qt::LeftButton);
+            poll.stop();
+            return asked;
+        };
+        const QString asked = answer(QStringLiteral("Keep deploying"));
+        QVERIFY2(asked.contains(kServiceName) && asked.contains(QStringLiteral("slow")),
+                 qPrintable(asked));
+        QTest::qWait(200);
+        QVERIFY(session.isDeploying());
+        for (const AuditEntry& row : log.entries())
+            QVERIFY(row.action != QLatin1String("deploy.cancel"));
+
+        answer(QStringLiteral("Cancel deploy"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const AuditEntry& row : log.entries()) {
+                    if (row.action == QLatin1String("deploy.cancel"))
+                        return true;
+                }
+                return false;
+            }(),
+            5000);
     }
 
     void noticeInsteadOfThePage()

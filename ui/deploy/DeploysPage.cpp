@@ -422,6 +422,9 @@ void DeploysPage::redeploy()
                                                live->commitMessage + QStringLiteral("”")
                                          : tr("unknown"));
     bool clearCache = false;
+    if (m_ask && !unrecordedAllowed(tr("Redeploy"))) {
+        return;
+    }
     if (m_ask) {
         RedeployDialog dialog(RedeployDialog::Kind::Redeploy, m_session->targetName(),
                               m_session->gatewayUrl().toString(QUrl::RemoveUserInfo), m_serviceName,
@@ -436,9 +439,32 @@ void DeploysPage::redeploy()
     updateButtons();
 }
 
+// An action that changes the platform is audited; when it cannot be, the operator decides.
+bool DeploysPage::unrecordedAllowed(const QString& action)
+{
+    const QString problem = m_session->auditProblem();
+    if (problem.isEmpty()) {
+        return true;
+    }
+    QMessageBox box(QMessageBox::Warning, tr("Not recorded"),
+                    tr("The audit log cannot be written: %1").arg(problem), QMessageBox::NoButton,
+                    this);
+    box.setObjectName(QStringLiteral("unrecordedActionConfirmation"));
+    box.setTextFormat(Qt::PlainText);
+    box.setInformativeText(tr("%1 anyway? It will be recorded nowhere.").arg(action));
+    QPushButton* go = box.addButton(tr("%1 unrecorded").arg(action), QMessageBox::AcceptRole);
+    QPushButton* stop = box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(stop);
+    box.exec();
+    return box.clickedButton() == go;
+}
+
 void DeploysPage::cancelDeploy()
 {
     if (m_readOnly || !m_session->isDeploying()) {
+        return;
+    }
+    if (m_ask && !unrecordedAllowed(tr("Cancel deploy"))) {
         return;
     }
     if (m_ask) {
@@ -470,6 +496,9 @@ void DeploysPage::rollback()
     }
     const auto target = m_session->rollbackTarget();
     if (!target) {
+        return;
+    }
+    if (m_ask && !unrecordedAllowed(tr("Roll back"))) {
         return;
     }
     if (m_ask) {

@@ -42,6 +42,7 @@ public:
 public slots:
     void redeploy();
     void cancelDeploy();
+    bool unrecordedAllowed(const QString& action);
     void rollback();
 
 signals:
