@@ -1,5 +1,6 @@
 #include "app/cli/TargetsCommand.h"
 
+#include "models/alerts/WebhookNotifier.h"
 #include "models/domain/Clock.h"
 #include "models/net/HttpFetch.h"
 #include "models/net/Poller.h"
@@ -211,6 +212,10 @@ TargetsCommand::TargetsCommand()
              "                                             key, or --for prometheus / "
              "alertmanager\n"
              "                                             (Bearer token or basic-auth password)\n"
+             "  targets set-webhook                        read the alert webhook URL from stdin\n"
+             "                                             into the keychain (empty: remove); use\n"
+             "                                             it with bhiv-ops "
+             "--alert-webhook-keychain\n"
              "  targets export FILE|-                      JSON, without secrets (- : stdout)\n"
              "  targets import FILE|- [--replace]          (- : stdin)"))
 {
@@ -241,13 +246,16 @@ int TargetsCommand::execute()
 {
     const QString action = positional().value(0);
     const QString name = positional().value(1);
-    static const QStringList actions{
-        QStringLiteral("list"),    QStringLiteral("add"),    QStringLiteral("remove"),
-        QStringLiteral("test"),    QStringLiteral("trust"),  QStringLiteral("untrust"),
-        QStringLiteral("set-key"), QStringLiteral("export"), QStringLiteral("import")};
+    static const QStringList actions{QStringLiteral("list"),    QStringLiteral("add"),
+                                     QStringLiteral("remove"),  QStringLiteral("test"),
+                                     QStringLiteral("trust"),   QStringLiteral("untrust"),
+                                     QStringLiteral("set-key"), QStringLiteral("export"),
+                                     QStringLiteral("import"),  QStringLiteral("set-webhook")};
     if (!action.isEmpty() && !actions.contains(action))
         return fail(ExitCode::Usage,
                     tr("unknown action %1 (%2)").arg(action, actions.join(QStringLiteral(", "))));
+    if (action == u"set-webhook")
+        return setWebhook(); // console-wide, not a target's: no targets file needed
     if (action != u"list" && !action.isEmpty() && name.isEmpty())
         return fail(ExitCode::Usage,
                     action == u"export" || action == u"import"
@@ -419,6 +427,31 @@ int TargetsCommand::setKey(const QString& name)
         return keychainFailure(result, tr("the %1 was not changed").arg(label));
     print(key.isEmpty() ? tr("%1 of %2 removed from the keychain\n").arg(label, name)
                         : tr("%1 of %2 stored in the keychain\n").arg(label, name));
+    return int(ExitCode::Ok);
+}
+
+// The alert webhook URL is a secret (Slack's carry their token in the path): from stdin into the
+// keychain, never argv; `bhiv-ops --alert-webhook-keychain` reads it. Empty removes it.
+int TargetsCommand::setWebhook()
+{
+    const QByteArray line = readSecret(tr("alert webhook URL (empty: remove)"));
+    KeychainSecretStore secrets;
+    if (line.isEmpty()) {
+        const SecretResult removed = removeSecretSync(secrets, WebhookNotifier::secretKey());
+        if (!removed.ok() && removed.error != SecretError::NotFound)
+            return keychainFailure(removed, tr("the webhook URL was not removed"));
+        print(tr("alert webhook URL removed from the keychain\n"));
+        return int(ExitCode::Ok);
+    }
+    const QUrl url(QString::fromUtf8(line), QUrl::StrictMode);
+    if (const QString why = WebhookNotifier::urlProblem(url); !why.isEmpty())
+        return fail(ExitCode::Usage, why); // never the URL itself
+    const SecretResult written = writeSecretSync(secrets, WebhookNotifier::secretKey(), line);
+    if (!written.ok())
+        return keychainFailure(written, tr("the webhook URL was not stored"));
+    print(tr("alert webhook URL stored in the keychain (to %1); use it with: bhiv-ops "
+             "--alert-webhook-keychain\n")
+              .arg(url.host()));
     return int(ExitCode::Ok);
 }
 

@@ -11,7 +11,8 @@ namespace ops {
 //   list [--json] | add NAME --url URL [--api-key-stdin] [--read-only] [--dialect D]
 //   [--interval S] [--allow-http] [--fingerprint HEX] [--replace] | remove NAME |
 //   test NAME [--json] [--timeout S] | trust NAME --fingerprint HEX | untrust NAME |
-//   set-key NAME [--for WHAT] (key on stdin) | export FILE|- | import FILE|- [--replace]
+//   set-key NAME [--for WHAT] (key on stdin) | set-webhook (URL on stdin) | export FILE|- | import
+//   FILE|- [--replace]
 // Exit codes: the table of CliCommand (test: 2 not answering as it should, 4 key refused).
 class TargetsCommand : public CliCommand {
 public:
@@ -24,6 +25,7 @@ private:
     int list();
     int add(const QString& name);
     int setKey(const QString& name);
+    int setWebhook();
     int remove(const QString& name);
     int trust(const QString& name, bool trusted);
     int test(const QString& name);

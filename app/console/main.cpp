@@ -5,12 +5,18 @@
 #include "app/console/ConsoleApplication.h"
 #include "app/console/DesktopIntegration.h"
 #include "app/console/SingleInstance.h"
+#include "models/alerts/WebhookNotifier.h"
+#include "models/secrets/KeychainSecretStore.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/shell/Theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
 
 namespace {
 
@@ -55,6 +61,68 @@ int configureAutostart(const QCommandLineParser& parser, const QString& value)
     }
     std::printf("autostart on: wrote %s\n", qPrintable(DesktopIntegration::autostartFilePath()));
     return 0;
+}
+
+// The alert webhook URL is a secret: from the keychain, a file or stdin (argv is readable by
+// every user of the machine); at most one source; remote plain http refused. An empty URL (no
+// option) is "no webhook". nullopt with *error otherwise, and *exitCode: 5 when the keychain
+// failed, 3 for everything else (usage).
+std::optional<QUrl>
+alertWebhookFrom(const QCommandLineParser& parser, const QCommandLineOption& argument,
+                 const QCommandLineOption& file, const QCommandLineOption& stdinOption,
+                 const QCommandLineOption& keychain, QString* error, int* exitCode)
+{
+    *exitCode = 3;
+    const int sources = int(parser.isSet(argument)) + int(parser.isSet(file)) +
+                        int(parser.isSet(stdinOption)) + int(parser.isSet(keychain));
+    if (sources == 0)
+        return QUrl();
+    if (sources > 1) {
+        *error = QStringLiteral("give the alert webhook one way only (--alert-webhook, "
+                                "--alert-webhook-file, --alert-webhook-stdin or "
+                                "--alert-webhook-keychain)");
+        return std::nullopt;
+    }
+    QString text;
+    if (parser.isSet(argument)) {
+        text = parser.value(argument);
+        std::fprintf(stderr, "bhiv-ops: note: --alert-webhook shows the URL to every user of "
+                             "this machine (ps); prefer --alert-webhook-keychain, -file or "
+                             "-stdin\n");
+    } else if (parser.isSet(file)) {
+        QFile in(parser.value(file));
+        if (!in.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("--alert-webhook-file: cannot read %1: %2")
+                         .arg(parser.value(file), in.errorString());
+            return std::nullopt;
+        }
+        text = QString::fromUtf8(in.readLine(8192)).trimmed();
+    } else if (parser.isSet(stdinOption)) {
+        std::string line;
+        std::getline(std::cin, line);
+        text = QString::fromStdString(line).trimmed();
+    } else {
+        ops::KeychainSecretStore secrets;
+        const ops::SecretResult stored =
+            ops::readSecretSync(secrets, ops::WebhookNotifier::secretKey());
+        if (!stored.ok()) {
+            if (stored.error != ops::SecretError::NotFound)
+                *exitCode = 5;
+            *error = QStringLiteral("--alert-webhook-keychain: %1")
+                         .arg(stored.error == ops::SecretError::NotFound
+                                  ? QStringLiteral("no webhook URL in the keychain (store one "
+                                                   "with: bhiv-ops targets set-webhook)")
+                                  : ops::secretErrorMessage(stored.error));
+            return std::nullopt;
+        }
+        text = QString::fromUtf8(stored.value).trimmed();
+    }
+    const QUrl url(text, QUrl::StrictMode);
+    if (const QString why = ops::WebhookNotifier::urlProblem(url); !why.isEmpty()) {
+        *error = why; // never the URL itself
+        return std::nullopt;
+    }
+    return url;
 }
 
 int runConsole(int argc, char** argv)
@@ -145,13 +213,26 @@ int runConsole(int argc, char** argv)
         QStringLiteral("alert-webhook"),
         QApplication::translate("main", "POST every alert change to this URL (JSON)."),
         QStringLiteral("URL"));
+    const QCommandLineOption alertWebhookFileOption(
+        QStringLiteral("alert-webhook-file"),
+        QApplication::translate("main", "Read the webhook URL from the first line of FILE."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption alertWebhookStdinOption(
+        QStringLiteral("alert-webhook-stdin"),
+        QApplication::translate("main", "Read the webhook URL from the first line of stdin."));
+    const QCommandLineOption alertWebhookKeychainOption(
+        QStringLiteral("alert-webhook-keychain"),
+        QApplication::translate("main", "Use the webhook URL stored in the keychain (bhiv-ops "
+                                        "targets set-webhook)."));
     const QCommandLineOption alertWebhookSlackOption(
         QStringLiteral("alert-webhook-slack"),
         QApplication::translate("main", "Send the webhook as Slack's {\"text\": ...}."));
     const QCommandLineOption alertSoundOption(
         QStringLiteral("alert-sound"),
         QApplication::translate("main", "Beep when an alert starts firing."));
-    parser.addOptions({rulesOption, alertWebhookOption, alertWebhookSlackOption, alertSoundOption});
+    parser.addOptions({rulesOption, alertWebhookOption, alertWebhookFileOption,
+                       alertWebhookStdinOption, alertWebhookKeychainOption, alertWebhookSlackOption,
+                       alertSoundOption});
     parser.addOptions({demoOption, demoDialectOption, urlOption, intervalOption, screenshotOption,
                        screenshotDelayOption, minimizedOption, newInstanceOption, autostartOption});
     parser.process(app);
@@ -221,13 +302,16 @@ int runConsole(int argc, char** argv)
     options.alertRulesFile = parser.value(rulesOption);
     options.alertWebhookSlack = parser.isSet(alertWebhookSlackOption);
     options.alertSound = parser.isSet(alertSoundOption);
-    if (parser.isSet(alertWebhookOption)) {
-        options.alertWebhook = QUrl::fromUserInput(parser.value(alertWebhookOption));
-        if (!options.alertWebhook.isValid() || !options.alertWebhook.scheme().startsWith(u"http")) {
-            std::fprintf(stderr, "bhiv-ops: --alert-webhook needs an http(s) URL\n");
-            return 3;
-        }
+    QString webhookError;
+    int webhookExit = 3;
+    const auto webhook = alertWebhookFrom(parser, alertWebhookOption, alertWebhookFileOption,
+                                          alertWebhookStdinOption, alertWebhookKeychainOption,
+                                          &webhookError, &webhookExit);
+    if (!webhook) {
+        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(webhookError));
+        return webhookExit;
     }
+    options.alertWebhook = *webhook;
 
     ConsoleApplication console(options);
     if (!console.start()) {
@@ -246,9 +330,9 @@ int runConsole(int argc, char** argv)
             std::fprintf(stderr, "bhiv-ops: running without single-instance: %s\n",
                          qPrintable(instance.errorString()));
         QObject::connect(&instance, &SingleInstance::activated, console.window(),
-                         [window = console.window()](const QStringList& arguments) {
-                             std::fprintf(stderr, "bhiv-ops: activated by another launch: %s\n",
-                                          qPrintable(arguments.join(QLatin1Char(' '))));
+                         [window = console.window()](const QStringList&) {
+                             // Never its arguments: they may hold a webhook URL or a path.
+                             std::fprintf(stderr, "bhiv-ops: activated by another launch\n");
                              DesktopIntegration::raiseWindow(window);
                          });
     }

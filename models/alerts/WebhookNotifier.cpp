@@ -1,5 +1,7 @@
 #include "models/alerts/WebhookNotifier.h"
 
+#include "models/domain/Target.h"
+
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -116,6 +118,20 @@ void WebhookNotifier::post(const AlertNotice& notice, const QByteArray& body, in
         --m_inFlight;
         emit delivered(notice, false, tr("%1 after %2 attempt(s)").arg(why).arg(attempt));
     });
+}
+
+QString WebhookNotifier::urlProblem(const QUrl& url)
+{
+    if (!url.isValid() || url.host().isEmpty() ||
+        (url.scheme() != u"http" && url.scheme() != u"https"))
+        return QStringLiteral("the alert webhook needs an http(s) URL");
+    if (const QString why = urlUserInfoProblem(url, QStringLiteral("alert webhook"));
+        !why.isEmpty())
+        return why;
+    if (url.scheme() == u"http" && !isLoopbackHost(url.host()))
+        return QStringLiteral("the alert webhook URL is a secret: plain http is only allowed to "
+                              "loopback; use https");
+    return {};
 }
 
 } // namespace ops

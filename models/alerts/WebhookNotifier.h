@@ -34,6 +34,13 @@ public:
 
     static QByteArray payload(const AlertNotice& notice, Format format);
 
+    // The webhook URL is a secret (Slack's carry their token in the path): where it may come
+    // from is in docs/security.md. Why `url` may not be used: not http(s), user info, or plain
+    // http to a host that is not loopback. Empty when it may.
+    static QString urlProblem(const QUrl& url);
+    // The keychain entry `--alert-webhook-keychain` reads (`bhiv-ops targets set-webhook`).
+    static QString secretKey() { return QStringLiteral("alerts/webhook-url"); }
+
 private:
     void post(const AlertNotice& notice, const QByteArray& body, int attempt);
 

@@ -66,6 +66,24 @@ private slots:
         QVERIFY2(run.out.contains("target plain removed"), run.out.constData());
         QVERIFY2(!run.err.contains("could not remove"), run.err.constData());
     }
+
+    // Issue 17.8: the webhook URL lives in the keychain; without one the console says so
+    // (exit 5), and set-webhook stores nothing anywhere else.
+    void webhookWithoutKeychain()
+    {
+        test::CliRunner cli;
+        auto run = cli.run({QStringLiteral("--demo"), QStringLiteral("--new-instance"),
+                            QStringLiteral("--alert-webhook-keychain")});
+        QCOMPARE(run.exitCode, 5);
+        QVERIFY2(run.err.contains("--alert-webhook-keychain"), run.err.constData());
+        run = cli.run({QStringLiteral("targets"), QStringLiteral("set-webhook")},
+                      "https://hooks.example.com/T000/B000/no-keychain-token\n");
+        QCOMPARE(run.exitCode, 5);
+        QVERIFY(!cli.transcript().contains("no-keychain-token"));
+        QCOMPARE(
+            test::filesContaining(qEnvironmentVariable("OPS_TEST_SCRATCH"), "no-keychain-token"),
+            QStringList());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNoKeychain)
