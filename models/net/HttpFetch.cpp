@@ -8,7 +8,9 @@
 #include <QNetworkAccessManager>
 #include <QSslCertificate>
 #include <QSslConfiguration>
+#include <QTcpSocket>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -96,6 +98,61 @@ void HttpFetch::cancel()
     onSent = {};
     m_timer.stop();
     releaseReply();
+    if (m_probe)
+        m_probe->abort();
+}
+
+void HttpFetch::probeProtocol(const QString& closedText)
+{
+    releaseReply();
+    auto* socket = new QTcpSocket(this);
+    m_probe = socket;
+    auto answered = std::make_shared<QByteArray>();
+    auto conclude = [this, socket, answered, closedText] {
+        if (isDone() || m_probe != socket)
+            return;
+        m_probe.clear();
+        socket->disconnect(this);
+        socket->abort();
+        socket->deleteLater();
+        const QByteArray firstLine = answered->left(answered->indexOf('\n')).trimmed();
+        if (firstLine.startsWith("HTTP/") && m_url.scheme() == u"https") {
+            // Plain HTTP behind an https URL: the server dropped our ClientHello.
+            m_networkError = QNetworkReply::SslHandshakeFailedError;
+            finish(Outcome::NetworkError,
+                   QStringLiteral("TLS handshake failed: the server does not speak TLS (it "
+                                  "answers plain HTTP)"));
+            return;
+        }
+        if (firstLine.isEmpty() || firstLine.startsWith("HTTP/")) {
+            finish(Outcome::NetworkError, closedText);
+            return;
+        }
+        // Printable and short: it is someone else's protocol, quoted for a person.
+        QString quoted;
+        for (const char c : firstLine.left(60))
+            quoted += (c >= 0x20 && c < 0x7f) ? QChar::fromLatin1(c) : QChar(u'?');
+        m_networkError = QNetworkReply::ProtocolFailure;
+        finish(Outcome::NetworkError,
+               QStringLiteral("not HTTP: the server on %1:%2 answered \"%3\"")
+                   .arg(m_url.host())
+                   .arg(defaultPort(m_url))
+                   .arg(quoted));
+    };
+    connect(socket, &QTcpSocket::connected, this, [this, socket] {
+        socket->write("HEAD / HTTP/1.0\r\nHost: " + m_url.host().toUtf8() + "\r\n\r\n");
+    });
+    connect(socket, &QTcpSocket::readyRead, this, [socket, answered, conclude] {
+        *answered += socket->read(512 - answered->size());
+        if (answered->contains('\n') || answered->size() >= 512)
+            conclude();
+    });
+    connect(socket, &QTcpSocket::disconnected, this, conclude);
+    connect(socket, &QTcpSocket::errorOccurred, this, conclude);
+    // A silent port says nothing new: after 2 s (or the read timeout) the closed text stands.
+    m_timer.stop();
+    QTimer::singleShot(qMin(m_limits.readTimeoutMs, 2000), socket, conclude);
+    socket->connectToHost(m_url.host(), quint16(defaultPort(m_url)));
 }
 
 QByteArray HttpFetch::header(const QByteArray& name) const
@@ -238,6 +295,10 @@ void HttpFetch::onFinished()
         if (!m_tlsProblem.isEmpty()) {
             m_networkError = QNetworkReply::SslHandshakeFailedError;
             finish(Outcome::NetworkError, m_tlsProblem);
+            return;
+        }
+        if (m_networkError == QNetworkReply::RemoteHostClosedError && m_body.isEmpty()) {
+            probeProtocol(reply->errorString());
             return;
         }
         finish(Outcome::NetworkError, m_networkError == QNetworkReply::NoError

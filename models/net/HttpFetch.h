@@ -13,6 +13,7 @@
 #include <functional>
 
 class QNetworkAccessManager;
+class QTcpSocket;
 
 namespace ops {
 
@@ -90,6 +91,9 @@ private:
     bool overCap(qint64 bytes) const { return bytes > m_limits.maxBodyBytes; }
     void finish(Outcome outcome, const QString& errorText = {});
     void releaseReply();
+    // Qt reads a non-HTTP answer (an SSH banner, say) as "Connection closed": ask the port
+    // once more by hand and name what it speaks.
+    void probeProtocol(const QString& closedText);
 
     QNetworkAccessManager* m_network;
     QNetworkRequest m_request;
@@ -113,6 +117,7 @@ private:
     QString m_errorText;
     QString m_tlsProblem;
     QByteArray m_rejectedCertSha256;
+    QPointer<QTcpSocket> m_probe;
 };
 
 // "16 MB", "512 KB", "100 bytes".

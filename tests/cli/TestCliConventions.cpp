@@ -27,6 +27,7 @@ const QByteArray kKey = "conventions-key-4c1e9a-do-not-leak";
 
 // A TCP server on its own thread (the test thread blocks while bhiv-ops runs) that speaks
 // first, as sshd does: a banner, then "Protocol mismatch." once the client has spoken.
+// Used by notHttpIsNamed.
 class BannerServer : public QThread {
 public:
     explicit BannerServer(QByteArray banner)
@@ -54,9 +55,12 @@ protected:
         QObject::connect(&server, &QTcpServer::newConnection, &server, [&] {
             while (QTcpSocket* socket = server.nextPendingConnection()) {
                 socket->write(m_banner);
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                // An empty banner: a server that reads the request and closes without a word.
+                const bool silent = m_banner.isEmpty();
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, silent] {
                     socket->readAll();
-                    socket->write("Protocol mismatch.\n");
+                    if (!silent)
+                        socket->write("Protocol mismatch.\n");
                     socket->disconnectFromHost();
                 });
             }
@@ -392,6 +396,56 @@ private slots:
                          m_sim.url().toString() + QStringLiteral("/health/detailed")});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.out.contains("the gateway's base URL"), run.out);
+    }
+
+    // Item 11: a port speaking SSH is a bad response ("not HTTP", quoting its banner), not
+    // "unreachable"; a port that accepts and closes without a word stays "connection closed".
+    void notHttpIsNamed()
+    {
+        BannerServer sshd("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
+        const quint16 port = sshd.startServing();
+        auto run =
+            m_cli.run({QStringLiteral("status"), QStringLiteral("--url"),
+                       QStringLiteral("http://127.0.0.1:%1").arg(port), QStringLiteral("--json"),
+                       QStringLiteral("--timeout"), QStringLiteral("3")});
+        QJsonObject status = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(status.value(QStringLiteral("state")).toString(), QStringLiteral("bad_response"));
+        QString detail = status.value(QStringLiteral("detail")).toString();
+        QVERIFY2(detail.contains(QStringLiteral("not HTTP")) &&
+                     detail.contains(QStringLiteral("SSH-2.0-OpenSSH_9.2p1")),
+                 qPrintable(detail));
+        QCOMPARE(run.exitCode, 2);
+
+        BannerServer silent("");
+        const quint16 silentPort = silent.startServing();
+        run =
+            m_cli.run({QStringLiteral("status"), QStringLiteral("--url"),
+                       QStringLiteral("http://127.0.0.1:%1").arg(silentPort),
+                       QStringLiteral("--json"), QStringLiteral("--timeout"), QStringLiteral("3")});
+        status = QJsonDocument::fromJson(run.out).object();
+        detail = status.value(QStringLiteral("detail")).toString();
+        QVERIFY2(!detail.contains(QStringLiteral("not HTTP")), qPrintable(detail));
+        QCOMPARE(status.value(QStringLiteral("state")).toString(), QStringLiteral("unreachable"));
+    }
+
+    // Item 11: https to a plain-http port says the server does not speak TLS, without
+    // OpenSSL's words.
+    void tlsToPlainHttpIsNamed()
+    {
+        QUrl https = m_sim.url();
+        https.setScheme(QStringLiteral("https"));
+        const auto run =
+            m_cli.run({QStringLiteral("status"), QStringLiteral("--url"), https.toString(),
+                       QStringLiteral("--json"), QStringLiteral("--timeout"), QStringLiteral("3")});
+        const QJsonObject status = QJsonDocument::fromJson(run.out).object();
+        const QString detail = status.value(QStringLiteral("detail")).toString();
+        QCOMPARE(status.value(QStringLiteral("state")).toString(), QStringLiteral("error"));
+        QVERIFY2(detail.contains(QStringLiteral("TLS handshake failed: the server does not speak "
+                                                "TLS")),
+                 qPrintable(detail));
+        QVERIFY2(!detail.contains(QStringLiteral("SSL routines"), Qt::CaseInsensitive),
+                 qPrintable(detail));
+        QCOMPARE(run.exitCode, 2);
     }
 };
 
