@@ -3,6 +3,7 @@
 #include "app/cli/CliCommand.h"
 #include "app/cli/DeployCommand.h"
 #include "app/cli/ParseCommand.h"
+#include "app/cli/ReportCommand.h"
 #include "app/cli/StatusCommand.h"
 #include "app/cli/TargetsCommand.h"
 #include "app/cli/VerifyCommand.h"
@@ -30,7 +31,15 @@ struct Verb {
     QString name;
     QString summary;
     std::function<std::unique_ptr<CliCommand>()> make;
+    bool draws = false; // needs the host's drawing application (fonts, widgets)
 };
+
+// The host of the running program (runVerb's): what the verbs that draw are given.
+CliHost& currentHost()
+{
+    static CliHost host;
+    return host;
+}
 
 const std::vector<Verb>& verbs()
 {
@@ -47,6 +56,8 @@ const std::vector<Verb>& verbs()
          [] { return std::make_unique<DeployCommand>(); }},
         {QStringLiteral("parse"), tr("parse a /metrics body (a file, or - for stdin)"),
          [] { return std::make_unique<ParseCommand>(); }},
+        {QStringLiteral("report"), tr("write an incident report (HTML or A4 PDF)"),
+         [] { return std::make_unique<ReportCommand>(currentHost().renderReport); }, true},
         {QStringLiteral("help"), tr("list the verbs, or help VERB for one"), nullptr},
     };
     return table;
@@ -124,9 +135,26 @@ QString closestVerb(const QString& typed)
     return best;
 }
 
-int runVerb(int argc, char** argv)
+int runVerb(int argc, char** argv, const CliHost& host)
 {
-    QCoreApplication app(argc, argv);
+    currentHost() = host;
+    // Quiet before the application exists: a drawing one warns about XDG_RUNTIME_DIR as it starts.
+    bool verbose = false;
+    for (int i = 1; i < argc; ++i)
+        verbose = verbose || qstrcmp(argv[i], "-v") == 0 || qstrcmp(argv[i], "--verbose") == 0;
+    configureCliLogging(verbose);
+    const QString typed = QString::fromLocal8Bit(argc > 1 ? argv[1] : "");
+    const auto drawing = std::find_if(verbs().begin(), verbs().end(), [&typed](const Verb& verb) {
+        return verb.draws && verb.name == typed;
+    });
+    // A verb that draws gets the host's application (a report needs no screen: the host picks
+    // the offscreen platform when there is no display); the others a plain QCoreApplication.
+    std::unique_ptr<QCoreApplication> owned;
+    if (drawing != verbs().end() && host.drawingApplication)
+        owned = host.drawingApplication(argc, argv);
+    if (!owned)
+        owned = std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication& app = *owned;
     const QStringList arguments = app.arguments();
     const QString name = arguments.value(1);
     configureCliLogging(arguments.contains(u"-v") || arguments.contains(u"--verbose"));

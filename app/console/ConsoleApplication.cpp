@@ -10,6 +10,8 @@
 #include "models/audit/AuditLog.h"
 #include "models/domain/Clock.h"
 #include "models/fleet/Fleet.h"
+#include "models/incidents/EventRecorder.h"
+#include "models/incidents/EventStore.h"
 #include "models/itemmodels/AuditTableModel.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/secrets/ChainedSecretStore.h"
@@ -57,7 +59,11 @@ ConsoleApplication::ConsoleApplication(ConsoleOptions options, QObject* parent)
 }
 
 // Members go in reverse declaration order (see the header): nothing to order by hand.
-ConsoleApplication::~ConsoleApplication() = default;
+ConsoleApplication::~ConsoleApplication()
+{
+    if (m_eventRecorder)
+        m_eventRecorder->recordConsoleStop();
+}
 
 bool ConsoleApplication::start()
 {
@@ -70,6 +76,7 @@ bool ConsoleApplication::start()
                      qPrintable(m_audit->errorString()));
     m_fleet = std::make_unique<ops::Fleet>(
         ops::FleetContext{m_network.get(), m_clock.get(), m_secrets.get(), m_audit.get()});
+    recordEvents();
     if (!buildFleet())
         return false;
 
@@ -106,6 +113,22 @@ bool ConsoleApplication::start()
         });
     }
     return true;
+}
+
+// Incidents: the console's start (and, when it goes, its stop), and every session's connection
+// changes and restarts under the name its alerts use.
+void ConsoleApplication::recordEvents()
+{
+    m_events = std::make_unique<ops::EventStore>();
+    if (!m_events->open())
+        std::fprintf(stderr, "bhiv-ops: incident events unavailable: %s\n",
+                     qPrintable(m_events->errorString()));
+    m_eventRecorder = std::make_unique<ops::EventRecorder>(m_events.get(), m_clock.get());
+    m_eventRecorder->recordConsoleStart();
+    m_fleet->addCapability([recorder = m_eventRecorder.get()](ops::TargetSession& session)
+                               -> std::unique_ptr<ops::SessionCapability> {
+        return std::make_unique<ops::EventRecording>(session, recorder);
+    });
 }
 
 // The fleet: --demo or --url is one unsaved target; otherwise the saved targets (the first run
@@ -295,6 +318,8 @@ void ConsoleApplication::reportRecoveries()
         setAside << m_alerts->store()->recoveryNotice();
     if (m_audit && !m_audit->recoveryNotice().isEmpty())
         setAside << m_audit->recoveryNotice();
+    if (m_events && !m_events->recoveryNotice().isEmpty())
+        setAside << m_events->recoveryNotice();
     // Stores that can be read but not written: the console runs, keeps what is stored and
     // cannot add to it until the files are writable again and it is restarted.
     QStringList readOnly;
@@ -302,6 +327,8 @@ void ConsoleApplication::reportRecoveries()
         readOnly << m_alerts->store()->readOnlyNotice();
     if (m_audit && m_audit->isReadOnly())
         readOnly << m_audit->readOnlyNotice();
+    if (m_events && m_events->isReadOnly())
+        readOnly << m_events->readOnlyNotice();
     const QStringList notices = setAside + readOnly;
     if (notices.isEmpty())
         return;

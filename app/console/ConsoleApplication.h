@@ -18,6 +18,8 @@ class ChainedSecretStore;
 class ChartMarkerFeed;
 class Clock;
 class DeployPages;
+class EventRecorder;
+class EventStore;
 class Fleet;
 class MainWindow;
 class TargetMonitor;
@@ -72,6 +74,7 @@ private:
     void show(ops::TargetSession* session);
     void followDialect(ops::TargetMonitor* monitor);
     bool addAlerts();
+    void recordEvents();
     void reportRecoveries();
     void takeScreenshotWhenReady();
 
@@ -88,6 +91,10 @@ private:
     std::unique_ptr<ops::Clock> m_clock;
     std::unique_ptr<ops::ChainedSecretStore> m_secrets;
     std::unique_ptr<ops::AuditLog> m_audit; // opened once, here
+    // Incidents (#22): what only the console sees (connection changes, restarts, its own start
+    // and stop) into events.sqlite; each session records through its EventRecording.
+    std::unique_ptr<ops::EventStore> m_events;
+    std::unique_ptr<ops::EventRecorder> m_eventRecorder;
     std::unique_ptr<ops::Fleet> m_fleet;
     // Alerting: engine, store, notifications (#6), fed by every session.
     std::unique_ptr<ops::AlertCenter> m_alerts;

@@ -7,6 +7,7 @@
 #include "app/console/SingleInstance.h"
 #include "models/alerts/WebhookNotifier.h"
 #include "models/secrets/KeychainSecretStore.h"
+#include "ui/incidents/IncidentReportWriter.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/shell/Theme.h"
 
@@ -356,7 +357,20 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(OPS_VERSION));
     // A first argument that is not an option is a verb, known or not: a typo never opens the
     // window.
-    if (ops::isVerbCommandLine(argc, argv))
-        return ops::runVerb(argc, argv);
+    if (ops::isVerbCommandLine(argc, argv)) {
+        ops::CliHost host;
+        // The report's charts are drawn by the dashboard's chart widget: a QApplication, on the
+        // offscreen platform when there is no display (a report needs no screen).
+        host.drawingApplication = [](int& count, char** arguments) {
+            if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+                qEnvironmentVariableIsEmpty("DISPLAY") &&
+                qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+            return std::unique_ptr<QCoreApplication>(
+                std::make_unique<QApplication>(count, arguments));
+        };
+        host.renderReport = &ops::renderIncidentReport;
+        return ops::runVerb(argc, argv, host);
+    }
     return runConsole(argc, argv);
 }

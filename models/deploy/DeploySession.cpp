@@ -4,6 +4,7 @@
 #include "models/deploy/DeployAudit.h"
 #include "models/domain/Clock.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include <algorithm>
@@ -58,8 +59,16 @@ DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock,
             m_after = report.soak;
             emit comparisonChanged();
         }
+        // Each check with its outcome: the incident report lists them.
+        QJsonArray checks;
+        for (const VerifyStepResult& step : report.steps)
+            checks.append(
+                QJsonObject{{QStringLiteral("name"), step.name},
+                            {QStringLiteral("result"), VerifyStepResult::outcomeName(step.outcome)},
+                            {QStringLiteral("detail"), step.detail}});
         QJsonObject details{{QStringLiteral("summary"), report.summary()},
-                            {QStringLiteral("deploy"), current().id}};
+                            {QStringLiteral("deploy"), current().id},
+                            {QStringLiteral("checks"), checks}};
         this->audit(DeployAudit::kVerify,
                     current().id.isEmpty() ? m_gatewayUrl.toString() : current().id, details,
                     report.couldNotRun ? QStringLiteral("error: could not run")

@@ -709,12 +709,15 @@ ScrapeFrame SignalEngine::scrapeFrame(qint64 timestampMs) const
     frame.droppedSeries = droppedSeries();
     frame.evictedSeries = evictedSeries();
     frame.scrapedSeries = scrapedSeries();
+    frame.processStartSeconds = m_processStart;
     return frame;
 }
 
 void SignalEngine::applyFrame(ScrapeFrame frame)
 {
     m_mirror = true;
+    if (frame.processStartSeconds != 0)
+        m_processStart = frame.processStartSeconds;
     m_baseMapping = frame.mapping;
     m_mapping = frame.mapping;
     m_signals->beginScrape(frame.timestampMs);

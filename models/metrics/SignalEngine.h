@@ -83,6 +83,7 @@ struct ScrapeFrame {
     std::size_t droppedSeries = 0;
     std::size_t evictedSeries = 0;
     std::size_t scrapedSeries = 0;
+    double processStartSeconds = 0; // the gateway's process start time (0: not exported)
 };
 
 struct SignalEngineConfig {
@@ -137,6 +138,9 @@ public:
     // becomes its latest values, endpoint and workflow tables and mapping. An engine fed frames
     // has no raw series of its own (seriesIndex() and rawStore() stay empty).
     void applyFrame(ScrapeFrame frame);
+    // The gateway's process start time (seconds since the epoch) from the latest scrape that
+    // had it, 0 when it exports none: a change means the gateway restarted.
+    double processStartSeconds() const { return m_processStart; }
 
     const SeriesStore& signalStore() const { return *m_signals; }
     const SeriesStore& rawStore() const { return *m_raw; }

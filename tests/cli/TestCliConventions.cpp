@@ -101,7 +101,8 @@ private:
     static QStringList verbs()
     {
         return {QStringLiteral("status"), QStringLiteral("targets"), QStringLiteral("workflows"),
-                QStringLiteral("verify"), QStringLiteral("deploy"),  QStringLiteral("parse")};
+                QStringLiteral("verify"), QStringLiteral("deploy"),  QStringLiteral("parse"),
+                QStringLiteral("report")};
     }
 
 private slots:

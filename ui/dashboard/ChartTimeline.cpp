@@ -95,4 +95,17 @@ void ChartTimeline::setLatest(qint64 ms)
         emit rangeChanged();
 }
 
+void ChartTimeline::showRange(qint64 startMs, qint64 endMs)
+{
+    const qint64 middle = startMs / 2 + endMs / 2;
+    const qint64 span = std::clamp(endMs - startMs, kMinSpanMs, kMaxSpanMs);
+    m_spanMs = span;
+    m_endMs = middle + span / 2;
+    const bool wasLive = m_live;
+    m_live = false;
+    if (wasLive)
+        emit liveChanged(false);
+    emit rangeChanged();
+}
+
 } // namespace ops

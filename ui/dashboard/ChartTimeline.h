@@ -35,6 +35,9 @@ public slots:
     void pan(qint64 deltaMs);
     // The newest data time: live charts move with it.
     void setLatest(qint64 ms);
+    // Shows [startMs, endMs] held still (an event picked on the Timeline tab, a report's
+    // incident); the span is kept within kMinSpanMs..kMaxSpanMs around the range's middle.
+    void showRange(qint64 startMs, qint64 endMs);
 
 signals:
     void rangeChanged();

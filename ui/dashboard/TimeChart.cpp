@@ -1036,8 +1036,28 @@ void TimeChart::mouseReleaseEvent(QMouseEvent* event)
     if (m_dragging) {
         m_dragging = false;
         unsetCursor();
+        // A click that did not move: on a marker, it links to the Timeline tab.
+        if (std::abs(event->position().x() - m_dragX) < 3) {
+            const qint64 at = markerNear(event->position().x());
+            if (at >= 0)
+                emit markerActivated(at);
+        }
     }
     QWidget::mouseReleaseEvent(event);
+}
+
+qint64 TimeChart::markerNear(double x) const
+{
+    qint64 best = -1;
+    double bestDistance = 6.0;
+    for (const Marker& m : m_markers) {
+        const double distance = std::abs(xForTime(m.timeMs) - x);
+        if (distance <= bestDistance) {
+            bestDistance = distance;
+            best = m.timeMs;
+        }
+    }
+    return best;
 }
 
 void TimeChart::mouseDoubleClickEvent(QMouseEvent*)

@@ -121,8 +121,13 @@ public:
 
     ChartTimeline* timeline() const { return m_timeline; }
 
+    // The marker within a few pixels of x (widget coordinates), if any: its time, else -1.
+    qint64 markerNear(double x) const;
+
 signals:
     void seriesVisibilityChanged(int index, bool visible);
+    // A click (not a drag) on a marker: the Timeline tab shows that moment's events.
+    void markerActivated(qint64 timeMs);
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "app/cli/CliCommand.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace ops {
+
+struct IncidentReport;
+
+// Lays a report out as format ("html" or "pdf"): the file's bytes, or nullopt with *error. The
+// console binary passes ui/incidents' renderer in (app/cli has no widgets; the charts need them).
+using IncidentReportRenderer = std::function<std::optional<QByteArray>(
+    const IncidentReport& report, const QString& format, QString* error)>;
+
+// `bhiv-ops report --target NAME (--incident ID | --from T --to T) [--format html|pdf]
+//  --out FILE [--json]`. T: ISO 8601, now, or -15m / -2h / -7d. Reads events.sqlite,
+// alerts.sqlite and audit.sqlite. Exit 0 when written; 3 for a wrong command line; 2 with a
+// clear error for an empty range, an unknown target or incident, or an output that cannot be
+// written, and then no file is left behind.
+class ReportCommand : public CliCommand {
+public:
+    explicit ReportCommand(IncidentReportRenderer render);
+
+protected:
+    int execute() override;
+
+private:
+    IncidentReportRenderer m_render;
+};
+
+} // namespace ops
