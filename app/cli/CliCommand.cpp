@@ -1,6 +1,7 @@
 #include "app/cli/CliCommand.h"
 
 #include "models/secrets/KeychainSecretStore.h"
+#include "models/secrets/OriginBoundSecretStore.h"
 #include "models/targets/TargetStore.h"
 
 #include <QCoreApplication>
@@ -150,6 +151,11 @@ std::optional<QUrl> parseGatewayUrl(const QString& text, QString* error)
     }
     if (url.host().isEmpty()) {
         *error = tr("the URL has no host");
+        return std::nullopt;
+    }
+    // Never echoes the URL: it would print the password.
+    if (const QString why = urlUserInfoProblem(url, QStringLiteral("given")); !why.isEmpty()) {
+        *error = why;
         return std::nullopt;
     }
     return url;
@@ -302,15 +308,40 @@ std::optional<CliGateway> CliCommand::resolveGateway(CliFailure* failure)
         if (gateway.apiKey.isEmpty())
             return usage(tr("--api-key-stdin: no key on stdin"));
     } else if (gateway.saved) {
-        KeychainSecretStore secrets;
         const SecretResult key =
-            readSecretSync(secrets, secretKeyGatewayApiKey(gateway.target.name));
+            readTargetSecretSync(gateway.target, secretKeyGatewayApiKey(gateway.target.name));
+        if (key.error == SecretError::OriginChanged) {
+            *failure = originChangedFailure(gateway.target.name, tr("API key"), key);
+            return std::nullopt;
+        }
         if (key.ok())
             gateway.apiKey = key.value;
         else if (key.error != SecretError::NotFound)
             printError(tr("going on without the API key: %1").arg(secretErrorMessage(key.error)));
     }
     return gateway;
+}
+
+SecretResult readTargetSecretSync(const Target& target, const QString& key,
+                                  const QString& destinationOrigin)
+{
+    KeychainSecretStore keychain;
+    const QList<Target> saved{target};
+    OriginBoundSecretStore bound(&keychain, [&](const QString& asked) {
+        return destinationOrigin.isEmpty() ? secretOriginFor(saved, asked) : destinationOrigin;
+    });
+    return readSecretSync(bound, key);
+}
+
+CliFailure originChangedFailure(const QString& targetName, const QString& label,
+                                const SecretResult& result, const QString& reenter)
+{
+    return {
+        ExitCode::Auth, QStringLiteral("origin_changed"),
+        tr("the %1 of %2 was not sent: it was %3. If %2 points where you want it: bhiv-ops "
+           "targets confirm %2; otherwise enter it again: %4")
+            .arg(label, targetName, result.errorText,
+                 reenter.isEmpty() ? tr("bhiv-ops targets set-key %1").arg(targetName) : reenter)};
 }
 
 std::optional<double> CliCommand::numberOption(const QString& name, double min, double max,

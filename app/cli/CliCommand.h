@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/domain/Target.h"
+#include "models/secrets/SecretStore.h"
 
 #include <QByteArray>
 #include <QCommandLineOption>
@@ -144,6 +145,18 @@ private:
     bool m_writeFailed = false;
     QEventLoop* m_loop = nullptr;
 };
+
+// A saved target's secret from the keychain, given out only for the origin it was entered for
+// (OriginBoundSecretStore, docs/security.md): OriginChanged (errorText names both origins) when
+// the target now points elsewhere. destinationOrigin: where the caller will send it, when that
+// is not where the saved target says (deploy --render-api); empty: the target's own.
+SecretResult readTargetSecretSync(const Target& target, const QString& key,
+                                  const QString& destinationOrigin = {});
+// The failure of a secret withheld because its origin changed: exit 4 (auth), code
+// origin_changed, and what to do (targets confirm, or enter it again: reenter says how; empty:
+// bhiv-ops targets set-key NAME).
+CliFailure originChangedFailure(const QString& targetName, const QString& label,
+                                const SecretResult& result, const QString& reenter = {});
 
 // Quiet by default: the ops.* log categories speak only with -v (QT_LOGGING_RULES still wins),
 // and Qt's warning about a missing XDG_RUNTIME_DIR is not shown.

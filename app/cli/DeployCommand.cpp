@@ -7,7 +7,6 @@
 #include "models/deploy/DeployVerifier.h"
 #include "models/deploy/RenderClient.h"
 #include "models/domain/Clock.h"
-#include "models/secrets/KeychainSecretStore.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -91,8 +90,14 @@ DeployCommand::renderConnection(const CliGateway& gateway, const QString& keyFro
     if (c.key.isEmpty())
         c.key = qEnvironmentVariable("RENDER_API_KEY");
     if (c.key.isEmpty() && saved) {
-        KeychainSecretStore secrets;
-        const SecretResult key = readSecretSync(secrets, secretKeyRenderApiKey(saved->name));
+        // Only to the Render API it was entered for: a --render-api elsewhere does not get it.
+        const SecretResult key =
+            readTargetSecretSync(*saved, secretKeyRenderApiKey(saved->name), originOf(c.api));
+        if (key.error == SecretError::OriginChanged) {
+            *failure = originChangedFailure(saved->name, tr("Render API key"), key,
+                                            tr("the console's targets dialog"));
+            return std::nullopt;
+        }
         if (!key.ok() && key.error != SecretError::NotFound) {
             *failure = {
                 ExitCode::Keychain, QStringLiteral("keychain"),

@@ -6,6 +6,7 @@
 #include "models/net/Poller.h"
 #include "models/net/TargetPollerOptions.h"
 #include "models/secrets/KeychainSecretStore.h"
+#include "models/secrets/OriginBoundSecretStore.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -14,6 +15,8 @@
 #include <QNetworkAccessManager>
 #include <QTimer>
 
+#include <functional>
+
 namespace ops {
 
 namespace {
@@ -21,6 +24,26 @@ namespace {
 QString tr(const char* text)
 {
     return QCoreApplication::translate("targets", text);
+}
+
+// The keychain, each secret bound to the origin it was entered for, as the targets in store are
+// now (docs/security.md).
+struct BoundKeychain {
+    explicit BoundKeychain(const TargetStore& store)
+        : bound(&keychain,
+                [&store](const QString& key) { return secretOriginFor(store.targets(), key); })
+    {
+    }
+    KeychainSecretStore keychain;
+    OriginBoundSecretStore bound;
+};
+
+// Before a change of `old` (an edit, an import): its secrets stored before bindings existed are
+// bound to the addresses they have now, so the change cannot carry them along.
+void bindBeforeChange(OriginBoundSecretStore& secrets, const Target& old)
+{
+    for (const SecretSlot& slot : secretSlotsOf(old))
+        bindIfUnboundSync(secrets, slot.key, slot.origin);
 }
 
 // One line per target: "* name  url  (flags)", the star on the last watched.
@@ -204,14 +227,23 @@ TargetsCommand::TargetsCommand()
              "  targets list [--json]\n"
              "  targets add NAME --url URL [--api-key-stdin] [--read-only] [--dialect D]\n"
              "              [--interval S] [--allow-http] [--fingerprint HEX] [--replace]\n"
+             "              (--replace keeps read-only, plain http, dialect and interval\n"
+             "              unless --read-write, --read-only, --allow-http, --no-allow-http,\n"
+             "              --dialect or --interval say otherwise)\n"
              "  targets remove NAME\n"
              "  targets test NAME [--json] [--timeout S]   health, metrics and GET /v1/jobs\n"
-             "  targets trust NAME --fingerprint HEX       trust this TLS certificate (SHA-256)\n"
-             "  targets untrust NAME\n"
+             "  targets trust NAME --fingerprint HEX [--for WHAT]  trust this TLS certificate\n"
+             "                                             (SHA-256) of the gateway (default),\n"
+             "                                             prometheus or alertmanager\n"
+             "  targets untrust NAME [--for WHAT]\n"
              "  targets set-key NAME [--for WHAT]          read a key from stdin: the gateway API\n"
              "                                             key, or --for prometheus / "
              "alertmanager\n"
              "                                             (Bearer token or basic-auth password)\n"
+             "  targets confirm NAME [--for WHAT]          send the secrets entered for the\n"
+             "                                             target's old address to its new one\n"
+             "                                             (WHAT: gateway, render, deploy-hook,\n"
+             "                                             prometheus, alertmanager, all)\n"
              "  targets set-webhook                        read the alert webhook URL from stdin\n"
              "                                             into the keychain (empty: remove); use\n"
              "                                             it with bhiv-ops "
@@ -232,12 +264,16 @@ TargetsCommand::TargetsCommand()
         {QStringLiteral("interval"), tr("Seconds between polls (default 5)."), QStringLiteral("S"),
          QStringLiteral("5")},
         {QStringLiteral("allow-http"), tr("Allow plain http to a host that is not loopback.")},
+        {QStringLiteral("read-write"), tr("add --replace: no longer read-only.")},
+        {QStringLiteral("no-allow-http"), tr("add --replace: no longer allow plain http.")},
         {QStringLiteral("fingerprint"), tr("SHA-256 of the TLS certificate to trust (hex)."),
          QStringLiteral("HEX")},
         {QStringLiteral("replace"), tr("Replace targets of the same name.")},
         {QStringLiteral("timeout"), tr("test: seconds to wait for each answer (default 20)."),
          QStringLiteral("S"), QStringLiteral("20")},
-        {QStringLiteral("for"), tr("set-key: gateway (default), prometheus or alertmanager."),
+        {QStringLiteral("for"),
+         tr("set-key, trust, untrust: gateway (default), prometheus or alertmanager; confirm "
+            "also render, deploy-hook or all (its default)."),
          QStringLiteral("WHAT"), QStringLiteral("gateway")},
     });
 }
@@ -246,11 +282,11 @@ int TargetsCommand::execute()
 {
     const QString action = positional().value(0);
     const QString name = positional().value(1);
-    static const QStringList actions{QStringLiteral("list"),    QStringLiteral("add"),
-                                     QStringLiteral("remove"),  QStringLiteral("test"),
-                                     QStringLiteral("trust"),   QStringLiteral("untrust"),
-                                     QStringLiteral("set-key"), QStringLiteral("export"),
-                                     QStringLiteral("import"),  QStringLiteral("set-webhook")};
+    static const QStringList actions{
+        QStringLiteral("list"),        QStringLiteral("add"),    QStringLiteral("remove"),
+        QStringLiteral("test"),        QStringLiteral("trust"),  QStringLiteral("untrust"),
+        QStringLiteral("set-key"),     QStringLiteral("export"), QStringLiteral("import"),
+        QStringLiteral("set-webhook"), QStringLiteral("confirm")};
     if (!action.isEmpty() && !actions.contains(action))
         return fail(ExitCode::Usage,
                     tr("unknown action %1 (%2)").arg(action, actions.join(QStringLiteral(", "))));
@@ -278,6 +314,8 @@ int TargetsCommand::execute()
         return trust(name, action == u"trust");
     if (action == u"test")
         return test(name);
+    if (action == u"confirm")
+        return confirm(name);
     if (action == u"export")
         return exportTo(name);
     return importFrom(name);
@@ -292,10 +330,13 @@ std::optional<Target> TargetsCommand::existing(const QString& name, CliFailure* 
     return target;
 }
 
-bool TargetsCommand::save(CliFailure* failure)
+bool TargetsCommand::update(const std::function<bool(TargetStore&, QString*)>& change,
+                            CliFailure* failure)
 {
+    // Reloaded, changed and saved under the file's lock: what another bhiv-ops (the window
+    // included) wrote meanwhile stays.
     QString error;
-    if (m_store.save(&error))
+    if (m_store.update(change, &error))
         return true;
     *failure = {ExitCode::CouldNotRun, QStringLiteral("file"), error};
     return false;
@@ -338,7 +379,8 @@ std::optional<Target> TargetsCommand::targetFromOptions(const QString& name,
         return usage(tr("a name is 1-64 letters, digits, '.', '_' or '-'"));
     if (m_store.find(name) && !isSet(QStringLiteral("replace")))
         return usage(tr("target %1 exists already (use --replace to change it)").arg(name));
-    Target target = m_store.find(name).value_or(Target{});
+    const auto before = m_store.find(name);
+    Target target = before.value_or(Target{});
     target.name = name;
     if (!isSet(QStringLiteral("url")) && target.baseUrl.isEmpty())
         return usage(tr("add needs --url URL"));
@@ -350,7 +392,9 @@ std::optional<Target> TargetsCommand::targetFromOptions(const QString& name,
         target.baseUrl = *url;
     }
     const QString dialect = value(QStringLiteral("dialect"));
-    if (dialect == u"auto") {
+    if (before && !isSet(QStringLiteral("dialect"))) {
+        // --replace keeps the dialect
+    } else if (dialect == u"auto") {
         target.dialect = Dialect::Unknown;
     } else if (const auto parsed = dialectFromName(dialect);
                parsed && *parsed != Dialect::Unknown) {
@@ -361,9 +405,17 @@ std::optional<Target> TargetsCommand::targetFromOptions(const QString& name,
     const auto interval = secondsOption(QStringLiteral("interval"), 0.1, 3600, failure);
     if (!interval)
         return std::nullopt;
-    target.intervalMs = int(*interval * 1000);
-    target.readOnly = isSet(QStringLiteral("read-only"));
-    target.allowPlainHttp = isSet(QStringLiteral("allow-http"));
+    if (!before || isSet(QStringLiteral("interval")))
+        target.intervalMs = int(*interval * 1000);
+    // --replace changes what is said and keeps the rest: a viewer's target stays read-only.
+    if (isSet(QStringLiteral("read-only")) && isSet(QStringLiteral("read-write")))
+        return usage(tr("--read-only and --read-write contradict each other"));
+    if (isSet(QStringLiteral("allow-http")) && isSet(QStringLiteral("no-allow-http")))
+        return usage(tr("--allow-http and --no-allow-http contradict each other"));
+    if (isSet(QStringLiteral("read-only")) || isSet(QStringLiteral("read-write")))
+        target.readOnly = isSet(QStringLiteral("read-only"));
+    if (isSet(QStringLiteral("allow-http")) || isSet(QStringLiteral("no-allow-http")))
+        target.allowPlainHttp = isSet(QStringLiteral("allow-http"));
     if (isSet(QStringLiteral("fingerprint"))) {
         const auto fingerprint = parseFingerprint(value(QStringLiteral("fingerprint")));
         if (!fingerprint)
@@ -382,22 +434,37 @@ int TargetsCommand::add(const QString& name)
     const auto target = targetFromOptions(name, &failure);
     if (!target)
         return fail(failure);
+    const auto before = m_store.find(name);
+    BoundKeychain secrets(m_store);
+    // Secrets stored before they were bound keep the address they were entered for.
+    if (before)
+        bindBeforeChange(secrets.bound, *before);
     // The key first: when the keychain is unavailable nothing is saved at all.
     const bool withKey = isSet(QStringLiteral("api-key-stdin"));
     if (withKey) {
         const QByteArray key = readSecret(tr("API key for %1").arg(name));
         if (key.isEmpty())
             return fail(ExitCode::Usage, tr("--api-key-stdin: no key on stdin"));
-        KeychainSecretStore secrets;
-        const SecretResult written = writeSecretSync(secrets, secretKeyGatewayApiKey(name), key);
+        // Bound to the address typed now (the store still holds the old one).
+        SecretResult written;
+        bool done = false;
+        writeSecretFor(&secrets.bound, secretKeyGatewayApiKey(name), key, originOf(target->baseUrl),
+                       [&](const SecretResult& r) {
+                           written = r;
+                           done = true;
+                           quitLoop();
+                       });
+        waitUntil([&] { return done; });
         if (!written.ok())
             return keychainFailure(written, tr("the API key was not stored"));
     }
-    QString error;
-    if (!m_store.upsert(*target, &error))
-        return fail(ExitCode::Usage, error);
-    if (!save(&failure))
+    if (!update([&](TargetStore& store, QString* why) { return store.upsert(*target, why); },
+                &failure))
         return fail(failure);
+    if (before && !withKey && originOf(before->baseUrl) != originOf(target->baseUrl))
+        print(tr("secrets of %1 stay with %2 until you confirm the new address: bhiv-ops "
+                 "targets confirm %1\n")
+                  .arg(name, originOf(before->baseUrl)));
     print(tr("target %1 saved%2\n")
               .arg(name, withKey ? tr("; API key stored in the keychain") : QString()));
     return int(ExitCode::Ok);
@@ -420,9 +487,9 @@ int TargetsCommand::setKey(const QString& name)
         return fail(ExitCode::Usage, tr("--for takes gateway, prometheus or alertmanager"));
     const QString label = what == u"gateway" ? tr("API key") : tr("%1 credential").arg(what);
     const QByteArray key = readSecret(tr("%1 of %2 (empty: remove)").arg(label, name));
-    KeychainSecretStore secrets;
-    const SecretResult result =
-        key.isEmpty() ? removeSecretSync(secrets, entry) : writeSecretSync(secrets, entry, key);
+    BoundKeychain secrets(m_store); // bound to the address the target has now
+    const SecretResult result = key.isEmpty() ? removeSecretSync(secrets.bound, entry)
+                                              : writeSecretSync(secrets.bound, entry, key);
     if (!result.ok() && !(key.isEmpty() && result.error == SecretError::NotFound))
         return keychainFailure(result, tr("the %1 was not changed").arg(label));
     print(key.isEmpty() ? tr("%1 of %2 removed from the keychain\n").arg(label, name)
@@ -464,10 +531,10 @@ int TargetsCommand::remove(const QString& name)
     // The secrets first, and the target kept while the keychain cannot be asked: otherwise its
     // keys would stay behind with nothing left that names them. Without any keychain there
     // cannot be secrets to remove.
-    KeychainSecretStore secrets;
+    BoundKeychain secrets(m_store); // their origin bindings go too
     bool noKeychain = false;
     for (const QString& key : secretKeysOf(*target)) {
-        const SecretResult result = removeSecretSync(secrets, key);
+        const SecretResult result = removeSecretSync(secrets.bound, key);
         if (result.ok() || result.error == SecretError::NotFound)
             continue;
         if (result.error == SecretError::NoBackend) {
@@ -477,8 +544,12 @@ int TargetsCommand::remove(const QString& name)
         return keychainFailure(result,
                                tr("target %1 kept: its secrets could not be removed").arg(name));
     }
-    m_store.remove(name);
-    if (!save(&failure))
+    if (!update(
+            [&name](TargetStore& store, QString*) {
+                store.remove(name);
+                return true;
+            },
+            &failure))
         return fail(failure);
     print(noKeychain ? tr("target %1 removed (no keychain on this system, so no secrets to "
                           "remove)\n")
@@ -490,24 +561,70 @@ int TargetsCommand::remove(const QString& name)
 int TargetsCommand::trust(const QString& name, bool trusted)
 {
     CliFailure failure;
-    auto target = existing(name, &failure);
-    if (!target)
+    if (!existing(name, &failure))
         return fail(failure);
+    const QString what = value(QStringLiteral("for"));
+    if (what != u"gateway" && what != u"prometheus" && what != u"alertmanager")
+        return fail(ExitCode::Usage, tr("--for takes gateway, prometheus or alertmanager"));
+    QByteArray fingerprint;
     if (trusted) {
-        const auto fingerprint = parseFingerprint(value(QStringLiteral("fingerprint")));
-        if (!fingerprint)
+        const auto parsed = parseFingerprint(value(QStringLiteral("fingerprint")));
+        if (!parsed)
             return fail(ExitCode::Usage,
                         tr("trust needs --fingerprint with a SHA-256 (64 hex digits)"));
-        target->trustedCertSha256 = *fingerprint;
-    } else {
-        target->trustedCertSha256.clear();
+        fingerprint = *parsed;
     }
-    m_store.upsert(*target);
-    if (!save(&failure))
+    if (!update(
+            [&](TargetStore& store, QString* why) {
+                auto current = store.find(name);
+                if (!current) {
+                    *why = tr("no target named %1").arg(name);
+                    return false;
+                }
+                QByteArray& pinned = what == u"prometheus" ? current->dataSource.trustedCertSha256
+                                     : what == u"alertmanager"
+                                         ? current->alertmanager.trustedCertSha256
+                                         : current->trustedCertSha256;
+                pinned = fingerprint;
+                return store.upsert(*current, why);
+            },
+            &failure))
         return fail(failure);
-    print(trusted ? tr("%1 trusts the certificate with SHA-256 %2\n")
-                        .arg(name, formatFingerprint(target->trustedCertSha256))
-                  : tr("%1 trusts only the system's certificate authorities\n").arg(name));
+    print(trusted
+              ? tr("%1 (%2) trusts the certificate with SHA-256 %3\n")
+                    .arg(name, what, formatFingerprint(fingerprint))
+              : tr("%1 (%2) trusts only the system's certificate authorities\n").arg(name, what));
+    return int(ExitCode::Ok);
+}
+
+// The operator says the secrets entered for the target's old address may go to its new one.
+int TargetsCommand::confirm(const QString& name)
+{
+    CliFailure failure;
+    const auto target = existing(name, &failure);
+    if (!target)
+        return fail(failure);
+    const QString what = isSet(QStringLiteral("for")) ? value(QStringLiteral("for")) : QString();
+    static const QStringList kinds{QStringLiteral("gateway"),      QStringLiteral("render"),
+                                   QStringLiteral("deploy-hook"),  QStringLiteral("prometheus"),
+                                   QStringLiteral("alertmanager"), QStringLiteral("all")};
+    if (!what.isEmpty() && !kinds.contains(what))
+        return fail(ExitCode::Usage, tr("--for takes %1").arg(kinds.join(QStringLiteral(", "))));
+    BoundKeychain secrets(m_store);
+    int confirmed = 0;
+    for (const SecretSlot& slot : secretSlotsOf(*target)) {
+        if (!what.isEmpty() && what != u"all" && slot.kind != what)
+            continue;
+        const SecretResult result = confirmOriginSync(secrets.bound, slot.key);
+        if (result.error == SecretError::NotFound)
+            continue;
+        if (!result.ok())
+            return keychainFailure(result, tr("the %1 was not confirmed").arg(slot.label));
+        print(tr("%1 of %2 may now go to %3\n").arg(slot.label, name, slot.origin));
+        ++confirmed;
+    }
+    if (confirmed == 0)
+        print(tr("%1 has no stored secret to confirm\n").arg(name));
     return int(ExitCode::Ok);
 }
 
@@ -520,8 +637,10 @@ int TargetsCommand::test(const QString& name)
     const auto timeoutS = secondsOption(QStringLiteral("timeout"), 0.1, 600, &failure);
     if (!timeoutS)
         return fail(failure);
-    KeychainSecretStore secrets;
-    const SecretResult key = readSecretSync(secrets, secretKeyGatewayApiKey(target->name));
+    BoundKeychain secrets(m_store);
+    const SecretResult key = readSecretSync(secrets.bound, secretKeyGatewayApiKey(target->name));
+    if (key.error == SecretError::OriginChanged)
+        return fail(originChangedFailure(target->name, tr("API key"), key)); // nothing polled
     if (!key.ok() && key.error != SecretError::NotFound)
         printError(secretErrorMessage(key.error));
     const TestFindings findings = probeTarget(*target, key, int(*timeoutS * 1000));
@@ -564,21 +683,57 @@ int TargetsCommand::importFrom(const QString& path)
         return fail(ExitCode::CouldNotRun, tr("%1: %2").arg(path, error), QStringLiteral("file"));
     int added = 0;
     QStringList skipped;
-    for (const Target& target : *targets) {
-        if (m_store.find(target.name) && !isSet(QStringLiteral("replace"))) {
+    QStringList toTrust;
+    QList<Target> accepted;
+    BoundKeychain secrets(m_store);
+    for (Target target : *targets) {
+        const auto current = m_store.find(target.name);
+        if (current && !isSet(QStringLiteral("replace"))) {
             skipped << target.name;
             continue;
         }
-        m_store.upsert(target);
+        // A file says which certificate to trust; the operator decides. A fingerprint the
+        // target trusts already stays.
+        const auto untrusted = [&](QByteArray& imported, const QByteArray& kept,
+                                   const QString& what) {
+            if (imported.isEmpty() || imported == kept)
+                return;
+            toTrust << tr("  bhiv-ops targets trust %1 --for %2 --fingerprint %3")
+                           .arg(target.name, what, formatFingerprint(imported));
+            imported = kept;
+        };
+        untrusted(target.trustedCertSha256, current ? current->trustedCertSha256 : QByteArray(),
+                  QStringLiteral("gateway"));
+        untrusted(target.dataSource.trustedCertSha256,
+                  current ? current->dataSource.trustedCertSha256 : QByteArray(),
+                  QStringLiteral("prometheus"));
+        untrusted(target.alertmanager.trustedCertSha256,
+                  current ? current->alertmanager.trustedCertSha256 : QByteArray(),
+                  QStringLiteral("alertmanager"));
+        // Its secrets keep the addresses they were entered for.
+        if (current)
+            bindBeforeChange(secrets.bound, *current);
+        accepted << target;
         ++added;
     }
-    if (!save(&failure))
+    if (!update(
+            [&accepted](TargetStore& store, QString* why) {
+                for (const Target& target : accepted) {
+                    if (!store.upsert(target, why))
+                        return false;
+                }
+                return true;
+            },
+            &failure))
         return fail(failure);
     QString done = tr("%1 target(s) imported").arg(added);
     if (!skipped.isEmpty())
         done +=
             tr("; kept the existing %1 (use --replace)").arg(skipped.join(QStringLiteral(", ")));
     done += tr("; store their API keys with: bhiv-ops targets set-key NAME\n");
+    if (!toTrust.isEmpty())
+        done += tr("certificates named in the file are not trusted until you say so:\n%1\n")
+                    .arg(toTrust.join(QLatin1Char('\n')));
     print(done);
     return int(ExitCode::Ok);
 }

@@ -10,7 +10,8 @@ namespace ops {
 // `bhiv-ops targets ACTION ...`: manage the saved targets from scripts.
 //   list [--json] | add NAME --url URL [--api-key-stdin] [--read-only] [--dialect D]
 //   [--interval S] [--allow-http] [--fingerprint HEX] [--replace] | remove NAME |
-//   test NAME [--json] [--timeout S] | trust NAME --fingerprint HEX | untrust NAME |
+//   test NAME [--json] [--timeout S] | trust NAME --fingerprint HEX [--for WHAT] |
+//   untrust NAME [--for WHAT] | confirm NAME [--for WHAT] |
 //   set-key NAME [--for WHAT] (key on stdin) | set-webhook (URL on stdin) | export FILE|- | import
 //   FILE|- [--replace]
 // Exit codes: the table of CliCommand (test: 2 not answering as it should, 4 key refused).
@@ -29,13 +30,15 @@ private:
     int remove(const QString& name);
     int trust(const QString& name, bool trusted);
     int test(const QString& name);
+    int confirm(const QString& name);
     int exportTo(const QString& path);
     int importFrom(const QString& path);
 
     // add: the target the options describe (over the saved one with --replace).
     std::optional<Target> targetFromOptions(const QString& name, CliFailure* failure) const;
     std::optional<Target> existing(const QString& name, CliFailure* failure) const;
-    bool save(CliFailure* failure);
+    // Reloads the file under its lock, applies change, saves (TargetStore::update).
+    bool update(const std::function<bool(TargetStore&, QString*)>& change, CliFailure* failure);
     int keychainFailure(const SecretResult& result, const QString& what);
 
     TargetStore m_store;
