@@ -37,11 +37,14 @@
 
 namespace {
 
-// The tab whose object name or title (without its '&') is name, case-insensitively.
+// The tab whose object name (with or without its "Page" suffix) or title (without its '&') is
+// name, case-insensitively.
 bool selectPage(QTabWidget* pages, const QString& name)
 {
     for (int i = 0; i < pages->count(); ++i) {
-        if (pages->widget(i)->objectName().compare(name, Qt::CaseInsensitive) == 0 ||
+        const QString objectName = pages->widget(i)->objectName();
+        if (objectName.compare(name, Qt::CaseInsensitive) == 0 ||
+            objectName.compare(name + QStringLiteral("Page"), Qt::CaseInsensitive) == 0 ||
             pages->tabText(i).remove(u'&').compare(name, Qt::CaseInsensitive) == 0) {
             pages->setCurrentIndex(i);
             return true;
@@ -129,6 +132,52 @@ void ConsoleApplication::recordEvents()
                                -> std::unique_ptr<ops::SessionCapability> {
         return std::make_unique<ops::EventRecording>(session, recorder);
     });
+}
+
+QStringList ConsoleApplication::open(const LaunchRequest& request)
+{
+    QStringList done;
+    if (!request.targetName.isEmpty()) {
+        ops::TargetSession* session = m_fleet->sessionNamed(request.targetName);
+        if (session && m_fleet->setCurrent(session->id()))
+            done << tr("switched to target %1").arg(request.targetName);
+        else if (!session)
+            done << tr("no target named %1 (bhiv-ops targets list)").arg(request.targetName);
+    } else if (!request.url.isEmpty()) {
+        ops::TargetSession* watching = nullptr;
+        for (ops::TargetSession* session : m_fleet->sessions()) {
+            if (session->target().baseUrl.adjusted(QUrl::StripTrailingSlash) ==
+                request.url.adjusted(QUrl::StripTrailingSlash))
+                watching = session;
+        }
+        if (!watching) {
+            ops::Target target;
+            target.name = request.url.toString();
+            target.baseUrl = request.url;
+            target.intervalMs = request.intervalMs > 0 ? request.intervalMs : m_options.intervalMs;
+            target.allowPlainHttp = request.allowPlainHttp;
+            watching = m_fleet->addUnsaved(target);
+            done << tr("watching %1 as a temporary target")
+                        .arg(request.url.toDisplayString(QUrl::RemoveUserInfo));
+        } else {
+            done << tr("switched to %1").arg(request.url.toDisplayString(QUrl::RemoveUserInfo));
+        }
+        m_fleet->setCurrent(watching->id());
+    }
+    if (!request.page.isEmpty()) {
+        if (selectPage(m_window->pages(), request.page))
+            done << tr("showing page %1").arg(request.page);
+        else
+            done << tr("no page named %1").arg(request.page);
+    }
+    if (!request.alertRule.isEmpty() && m_alertsPage)
+        m_alertsPage->showAlert(request.alertRule, request.targetName);
+    if (m_window->isMinimized())
+        m_window->showNormal();
+    m_window->show();
+    m_window->raise();
+    m_window->activateWindow();
+    return done;
 }
 
 // The fleet: --demo or --url is one unsaved target; otherwise the saved targets (the first run
@@ -262,6 +311,7 @@ bool ConsoleApplication::addAlerts()
     }
     m_alerts->watchFleet(m_fleet.get());
     auto* page = new ops::AlertsPage(m_alerts.get());
+    m_alertsPage = page;
     const int index = m_window->addPage(page, tr("&Alerts"));
     auto* strip = new ops::FiringStrip(m_alerts.get());
     m_window->setFiringStrip(strip);
@@ -290,10 +340,14 @@ bool ConsoleApplication::addAlerts()
         m_window->activateWindow();
     };
     connect(strip, &ops::FiringStrip::showAlertsRequested, this, showPage);
-    connect(m_alerts.get(), &ops::AlertCenter::openRequested, page,
-            [page, showPage](const QString& rule, const QString& target) {
-                showPage();
-                page->showAlert(rule, target);
+    // The notification's "Open" takes the same path as a later launch with --target --page.
+    connect(m_alerts.get(), &ops::AlertCenter::openRequested, this,
+            [this](const QString& rule, const QString& target) {
+                LaunchRequest request;
+                request.targetName = target;
+                request.page = QStringLiteral("alerts");
+                request.alertRule = rule;
+                open(request);
             });
     connect(m_alerts->notifier(), &ops::AlertNotifier::soundRequested, this,
             [] { QApplication::beep(); });

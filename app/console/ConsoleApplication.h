@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/console/LaunchRequest.h"
+
 #include <QObject>
 #include <QString>
 #include <QUrl>
@@ -12,6 +14,7 @@ class DemoGateway;
 namespace ops {
 class AlertCenter;
 class AlertTray;
+class AlertsPage;
 class AuditLog;
 class AuditTableModel;
 class ChainedSecretStore;
@@ -67,6 +70,12 @@ public:
     ops::Fleet* fleet() const { return m_fleet.get(); }
     ops::DeployPages* deployPages() const { return m_deployPages; }
 
+    // A later launch's arguments or a notification's "Open": switches to the saved target
+    // named, or watches the URL as a temporary target (the one already watching it, if any),
+    // shows the page (and the alert), raises the window. Returns what it did, in words for the
+    // log (never the arguments themselves: they may hold a path or a webhook).
+    QStringList open(const LaunchRequest& request);
+
 private:
     bool buildFleet();
     bool addDemo();
@@ -107,4 +116,5 @@ private:
     std::unique_ptr<ops::AlertTray> m_alertTray;
     ops::WorkflowsPage* m_workflowsPage = nullptr; // the window's
     ops::DeployPages* m_deployPages = nullptr;     // the window's
+    ops::AlertsPage* m_alertsPage = nullptr;       // the window's
 };

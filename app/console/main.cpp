@@ -330,11 +330,18 @@ int runConsole(int argc, char** argv)
         if (!instance.listen())
             std::fprintf(stderr, "bhiv-ops: running without single-instance: %s\n",
                          qPrintable(instance.errorString()));
-        QObject::connect(&instance, &SingleInstance::activated, console.window(),
-                         [window = console.window()](const QStringList&) {
-                             // Never its arguments: they may hold a webhook URL or a path.
-                             std::fprintf(stderr, "bhiv-ops: activated by another launch\n");
-                             DesktopIntegration::raiseWindow(window);
+        QObject::connect(&instance, &SingleInstance::activated, &console,
+                         [&console](const QStringList& arguments) {
+                             // What was done, never the arguments: they may hold a webhook URL
+                             // or a path.
+                             QString problem;
+                             const LaunchRequest request = parseLaunchRequest(arguments, &problem);
+                             QStringList done = console.open(request);
+                             if (!problem.isEmpty())
+                                 done.prepend(problem);
+                             std::fprintf(stderr, "bhiv-ops: activated by another launch%s%s\n",
+                                          done.isEmpty() ? "" : ": ",
+                                          qPrintable(done.join(QStringLiteral("; "))));
                          });
     }
     if (parser.isSet(minimizedOption)) {
