@@ -194,7 +194,7 @@ bool ConsoleApplication::buildFleet()
                     tr("no target named %1 (bhiv-ops targets list)").arg(m_options.targetName);
                 return false;
             }
-            switch (ops::TargetsPanel::runFirstRunDialog(store.get(), m_secrets.get())) {
+            switch (ops::TargetsPanel::runFirstRun(store.get(), m_secrets.get(), m_fleet.get())) {
             case ops::TargetsPanel::FirstRun::Cancelled:
                 m_cancelled = true;
                 return false;

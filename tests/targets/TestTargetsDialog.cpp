@@ -2,9 +2,20 @@
 // typed in with its keys, metric names and the Prometheus / Alertmanager settings is saved with
 // every secret in the (keychain) store and none in the file; an unknown metric role or a
 // keychain that refuses keeps it unsaved with the reason shown; selecting it shows it again.
+#include "models/domain/Clock.h"
+#include "models/fleet/Fleet.h"
+#include "models/secrets/ChainedSecretStore.h"
 #include "models/secrets/MemorySecretStore.h"
 #include "models/targets/TargetStore.h"
 #include "ui/targets/TargetsDialog.h"
+#include "ui/targets/TargetsPanel.h"
+#include "ui/targets/WelcomeWindow.h"
+
+#include <QApplication>
+#include <QNetworkAccessManager>
+#include <QTcpServer>
+#include <QTimer>
+#include <functional>
 
 #include <QAbstractButton>
 #include <QCheckBox>
@@ -39,6 +50,37 @@ void type(QWidget* dialog, const char* name, const QString& text)
     QVERIFY2(edit, name);
     edit->clear();
     QTest::keyClicks(edit, text);
+}
+
+// Runs step every 50 ms until it returns true (the first run blocks in its own loops).
+void whenReady(QObject* context, std::function<bool()> step)
+{
+    auto* timer = new QTimer(context);
+    QObject::connect(timer, &QTimer::timeout, context, [timer, step] {
+        if (step())
+            timer->deleteLater();
+    });
+    timer->start(50);
+}
+
+TargetsDialog* modalTargetsDialog()
+{
+    return qobject_cast<TargetsDialog*>(QApplication::activeModalWidget());
+}
+
+WelcomeWindow* welcomeWindow()
+{
+    for (QWidget* w : QApplication::topLevelWidgets())
+        if (auto* welcome = qobject_cast<WelcomeWindow*>(w); welcome && welcome->isVisible())
+            return welcome;
+    return nullptr;
+}
+
+quint16 closedPort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    return server.serverPort();
 }
 
 } // namespace
@@ -209,6 +251,101 @@ private slots:
         again.findChild<QTabWidget*>(QStringLiteral("targetSections"))->setCurrentIndex(2);
         const QString dir = qEnvironmentVariable("OPS_SCREENSHOT_DIR", QDir::tempPath());
         QVERIFY(again.grab().save(dir + QStringLiteral("/targets-dialog-team.png")));
+    }
+
+    // #19.1: a first run opens the welcome window with the dialog on top; the dialog says what
+    // to do, its Test asks the gateway for real (a closed port answers "unreachable" at once, not
+    // the dialog's own "no answer within"), and Close with nothing saved leaves the welcome
+    // window, whose buttons bring the dialog back or choose the demo.
+    void firstRunWelcomesAndCloseLeavesTheWindow()
+    {
+        TargetStore store(m_dir.filePath(QStringLiteral("welcome.json")));
+        QVERIFY(store.load());
+        MemorySecretStore keychain;
+        MemorySecretStore session;
+        ChainedSecretStore secrets(&session, &keychain);
+        QNetworkAccessManager network;
+        SystemClock clock;
+        Fleet fleet(FleetContext{&network, &clock, &secrets, nullptr});
+        const QString closedUrl = QStringLiteral("http://127.0.0.1:%1").arg(closedPort());
+
+        bool welcomeBehindDialog = false;
+        bool guidanceShown = false;
+        QString testAnswer;
+        QString windowText;
+        int dialogsOpened = 0;
+        int stage = 0;
+        whenReady(this, [&] {
+            TargetsDialog* dialog = modalTargetsDialog();
+            switch (stage) {
+            case 0: // the first dialog: guidance, a real Test, then Close with nothing saved
+                if (!dialog)
+                    return false;
+                ++dialogsOpened;
+                welcomeBehindDialog = welcomeWindow() != nullptr;
+                if (auto* label = dialog->findChild<QLabel*>(QStringLiteral("firstRunWelcome")))
+                    guidanceShown = label->isVisible() && label->text().contains(u"demo");
+                type(dialog, "targetName", QStringLiteral("closed"));
+                type(dialog, "targetUrl", closedUrl);
+                for (QPushButton* button : dialog->findChildren<QPushButton*>())
+                    if (button->text() == QStringLiteral("&Test"))
+                        button->click();
+                stage = 1;
+                return false;
+            case 1:
+                if (!dialog || dialog->testResultText().startsWith(QStringLiteral("Testing")))
+                    return false;
+                testAnswer = dialog->testResultText();
+                dialog->reject();
+                stage = 2;
+                return false;
+            case 2: // the welcome window stays; Add brings the dialog back
+                if (dialog || !welcomeWindow())
+                    return false;
+                windowText = welcomeWindow()->welcomeText();
+                welcomeWindow()->findChild<QPushButton*>(QStringLiteral("welcomeAdd"))->click();
+                stage = 3;
+                return false;
+            case 3: // ... and the demo from there ends the first run
+                if (!dialog)
+                    return false;
+                ++dialogsOpened;
+                dialog->reject();
+                stage = 4;
+                return false;
+            default:
+                if (dialog || !welcomeWindow())
+                    return false;
+                welcomeWindow()->findChild<QPushButton*>(QStringLiteral("welcomeDemo"))->click();
+                return true;
+            }
+        });
+        const TargetsPanel::FirstRun chosen = TargetsPanel::runFirstRun(&store, &secrets, &fleet);
+        QCOMPARE(int(chosen), int(TargetsPanel::FirstRun::Demo));
+        QCOMPARE(dialogsOpened, 2);
+        QVERIFY(welcomeBehindDialog);
+        QVERIFY(guidanceShown);
+        QVERIFY2(testAnswer.contains(QStringLiteral("unreachable")) &&
+                     !testAnswer.contains(QStringLiteral("no answer within")),
+                 qPrintable(testAnswer));
+        QVERIFY2(windowText.contains(QStringLiteral("Add the gateway you want to watch")),
+                 qPrintable(windowText));
+        QVERIFY(store.targets().isEmpty());
+
+        // Closing the welcome window (with the dialog closed) is the one way to quit.
+        whenReady(this, [] {
+            if (TargetsDialog* dialog = modalTargetsDialog()) {
+                dialog->reject();
+                return false;
+            }
+            if (WelcomeWindow* welcome = welcomeWindow()) {
+                welcome->close();
+                return true;
+            }
+            return false;
+        });
+        QCOMPARE(int(TargetsPanel::runFirstRun(&store, &secrets, &fleet)),
+                 int(TargetsPanel::FirstRun::Cancelled));
     }
 };
 

@@ -241,6 +241,14 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     columns->addLayout(right, 3);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto* layout = new QVBoxLayout(this);
+    m_welcome = new QLabel(tr("<b>Welcome.</b> Add the gateway you want to watch: its name and "
+                              "URL, then <b>Save</b>. Or <b>Try the demo</b> against the bundled "
+                              "simulator."),
+                           this);
+    m_welcome->setObjectName(QStringLiteral("firstRunWelcome"));
+    m_welcome->setWordWrap(true);
+    m_welcome->hide();
+    layout->addWidget(m_welcome);
     layout->addWidget(m_problem);
     layout->addLayout(columns, 1);
     layout->addWidget(buttons);
@@ -293,6 +301,7 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
 void TargetsDialog::setDemoOffered(bool offered)
 {
     m_demoButton->setVisible(offered);
+    m_welcome->setVisible(offered);
 }
 
 void TargetsDialog::selectTarget(const QString& name)

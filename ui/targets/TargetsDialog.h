@@ -99,6 +99,7 @@ private:
     QLineEdit* m_amCredential;
     QLabel* m_testResult;
     QPushButton* m_demoButton;
+    QLabel* m_welcome = nullptr; // the first run's guidance, above everything
     QPushButton* m_removeButton;
     int m_testRun = 0;
     bool m_testAnswered = true;

@@ -8,20 +8,62 @@
 #include "ui/shell/MainWindow.h"
 #include "ui/targets/TargetSwitcher.h"
 #include "ui/targets/TargetsDialog.h"
+#include "ui/targets/WelcomeWindow.h"
+
+#include <QEventLoop>
 
 namespace ops {
 
-TargetsPanel::FirstRun TargetsPanel::runFirstRunDialog(TargetStore* store,
-                                                       ChainedSecretStore* secrets)
+TargetsPanel::FirstRun TargetsPanel::runFirstRun(TargetStore* store, ChainedSecretStore* secrets,
+                                                 Fleet* fleet)
 {
-    TargetsDialog dialog(store, secrets->keychain(), secrets->session());
-    dialog.setDemoOffered(true);
-    bool demo = false;
-    connect(&dialog, &TargetsDialog::demoRequested, &dialog, [&demo] { demo = true; });
-    dialog.exec();
-    if (demo)
-        return FirstRun::Demo;
-    return store->targets().isEmpty() ? FirstRun::Cancelled : FirstRun::Saved;
+    WelcomeWindow welcome;
+    welcome.show();
+    enum class Next { Dialog, Wait, Demo, Quit };
+    Next next = Next::Dialog;
+    QEventLoop waiting;
+    connect(&welcome, &WelcomeWindow::addRequested, &waiting, [&] {
+        next = Next::Dialog;
+        waiting.quit();
+    });
+    connect(&welcome, &WelcomeWindow::demoRequested, &waiting, [&] {
+        next = Next::Demo;
+        waiting.quit();
+    });
+    connect(&welcome, &WelcomeWindow::closed, &waiting, [&] {
+        next = Next::Quit;
+        waiting.quit();
+    });
+    for (;;) {
+        if (next == Next::Dialog) {
+            TargetsDialog dialog(store, secrets->keychain(), secrets->session(), &welcome);
+            dialog.setDemoOffered(true);
+            connect(&dialog, &TargetsDialog::demoRequested, &dialog,
+                    [&next] { next = Next::Demo; });
+            connect(&dialog, &TargetsDialog::testRequested, &dialog,
+                    [fleet, dialog = &dialog](const Target& target, const QByteArray& typedKey) {
+                        fleet->testTarget(target, typedKey,
+                                          [dialog = QPointer<TargetsDialog>(dialog),
+                                           name = target.name](const QString& text, bool ok) {
+                                              if (dialog)
+                                                  dialog->showTestResult(name, text, ok);
+                                          });
+                    });
+            next = Next::Wait;
+            dialog.exec();
+            if (next == Next::Demo)
+                return FirstRun::Demo;
+            if (!store->targets().isEmpty())
+                return FirstRun::Saved;
+        }
+        if (next == Next::Demo)
+            return FirstRun::Demo;
+        if (next == Next::Quit || welcome.isHidden())
+            return FirstRun::Cancelled;
+        // An application told to quit (SIGTERM) ends this loop at once with no choice made.
+        next = Next::Quit;
+        waiting.exec();
+    }
 }
 
 TargetsPanel::TargetsPanel(Fleet* fleet, ChainedSecretStore* secrets, MainWindow* window)

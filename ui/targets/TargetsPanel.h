@@ -24,8 +24,11 @@ class TargetsPanel : public QObject {
     Q_OBJECT
 public:
     enum class FirstRun { Saved, Demo, Cancelled };
-    // No saved target yet: the targets dialog (modal), offering the demo.
-    static FirstRun runFirstRunDialog(TargetStore* store, ChainedSecretStore* secrets);
+    // No saved target yet: the welcome window with the targets dialog on top (offering the
+    // demo; its Test asks the gateway through fleet). Closing the dialog with nothing saved
+    // leaves the welcome window, whose buttons open the dialog again or choose the demo;
+    // closing the window is Cancelled.
+    static FirstRun runFirstRun(TargetStore* store, ChainedSecretStore* secrets, Fleet* fleet);
 
     TargetsPanel(Fleet* fleet, ChainedSecretStore* secrets, MainWindow* window);
     ~TargetsPanel() override;
