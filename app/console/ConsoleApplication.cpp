@@ -85,9 +85,8 @@ bool ConsoleApplication::start()
 
     ops::TargetSession* current = m_fleet->current();
     m_window = std::make_unique<ops::MainWindow>(current->monitor(), current->label());
-    if (m_fleet->store())
-        m_targetsPanel =
-            std::make_unique<ops::TargetsPanel>(m_fleet.get(), m_secrets.get(), m_window.get());
+    m_targetsPanel =
+        std::make_unique<ops::TargetsPanel>(m_fleet.get(), m_secrets.get(), m_window.get());
     // Event markers on the charts: workflow launches and deploy events of every target (the
     // watched one's are drawn), alert transitions once the alert center runs.
     m_markers = std::make_unique<ops::ChartMarkerFeed>(m_window->dashboard());
@@ -312,6 +311,7 @@ bool ConsoleApplication::addAlerts()
     m_alerts->watchFleet(m_fleet.get());
     auto* page = new ops::AlertsPage(m_alerts.get());
     m_alertsPage = page;
+    page->attachMenus(m_window.get()); // File > Alert rules…, Export alert history…
     const int index = m_window->addPage(page, tr("&Alerts"));
     auto* strip = new ops::FiringStrip(m_alerts.get());
     m_window->setFiringStrip(strip);

@@ -13,6 +13,7 @@
 #include "models/workflows/WorkflowClient.h"
 #include "tests/support/SimulatorProcess.h"
 #include "ui/shell/MainWindow.h"
+#include "ui/targets/TargetsDialog.h"
 #include "ui/workflows/WorkflowsPage.h"
 
 #include <QAction>
@@ -122,6 +123,34 @@ private slots:
         QCOMPARE(page->client()->baseUrl(), m_plan.url());
         QVERIFY(!page->client()->isReadOnly());
         QTRY_VERIFY_WITH_TIMEOUT(page->launchAction()->isEnabled(), 10000);
+    }
+
+    // #19.8: File > Targets… works with --url too: the saved targets join the fleet (so one
+    // saved in the dialog can be switched to) while the URL stays the one watched.
+    void targetsDialogReachableWithUrl()
+    {
+        ConsoleOptions options;
+        options.url = m_plan.url();
+        ConsoleApplication console(options);
+        QVERIFY2(console.start(), qPrintable(console.errorString()));
+        Fleet* targets = console.fleet();
+        QVERIFY(!targets->store());
+        const QString watched = targets->current()->id();
+        auto* action = console.window()->findChild<QAction*>(QStringLiteral("targetsAction"));
+        QVERIFY(action);
+        QVERIFY(action->isEnabled());
+        // Every File entry the window offers does something (they were left disabled, unwired).
+        QVERIFY(console.window()->rulesAction()->isEnabled());
+        QVERIFY(console.window()->exportAction()->isEnabled());
+        action->trigger();
+        TargetsDialog* dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (dialog = console.window()->findChild<TargetsDialog*>()) && dialog->isVisible(), 5000);
+        QVERIFY(targets->store());
+        QVERIFY(targets->sessionNamed(QStringLiteral("alpha")));
+        QVERIFY(targets->sessionNamed(QStringLiteral("beta")));
+        QCOMPARE(targets->current()->id(), watched);
+        dialog->close();
     }
 
     // A damaged audit database at start: set aside, a fresh one used, and the operator told.

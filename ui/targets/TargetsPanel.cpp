@@ -77,8 +77,12 @@ TargetsPanel::TargetsPanel(Fleet* fleet, ChainedSecretStore* secrets, MainWindow
         if (TargetSession* session = m_fleet->sessionNamed(name))
             m_fleet->setCurrent(session->id());
     });
-    connect(m_switcher, &TargetSwitcher::manageRequested, this,
-            [this] { openDialog(m_fleet->current() ? m_fleet->current()->id() : QString()); });
+    const auto manage = [this] {
+        openDialog(m_fleet->current() ? m_fleet->current()->id() : QString());
+    };
+    connect(m_switcher, &TargetSwitcher::manageRequested, this, manage);
+    connect(window, &MainWindow::targetsRequested, this, manage);
+    window->targetsAction()->setEnabled(true);
     for (TargetSession* session : fleet->sessions())
         watchSession(session);
     connect(fleet, &Fleet::added, this, [this](TargetSession* session) {
@@ -116,10 +120,9 @@ void TargetsPanel::watchSession(TargetSession* session)
 void TargetsPanel::rebuildModel()
 {
     QList<TargetListModel::Entry> entries;
-    for (TargetSession* session : m_fleet->sessions()) {
-        if (session->isSaved())
-            entries.append({session->name(), session->monitor(), session->target().readOnly});
-    }
+    // Unsaved targets too (--url, --demo, a URL a later launch passed): switching is switching.
+    for (TargetSession* session : m_fleet->sessions())
+        entries.append({session->name(), session->monitor(), session->target().readOnly});
     m_model->setEntries(entries);
     if (m_fleet->current())
         m_switcher->setCurrent(m_fleet->current()->name());
@@ -163,8 +166,17 @@ void TargetsPanel::updateNotice()
 
 void TargetsPanel::openDialog(const QString& sessionId)
 {
-    if (!m_fleet->store())
-        return;
+    if (!m_fleet->store()) {
+        // Started with --url or --demo: the saved targets join the fleet now, so the dialog can
+        // edit them and a target saved here can be switched to.
+        auto store = std::make_unique<TargetStore>();
+        QString error;
+        if (!store->load(&error)) {
+            m_switcher->showNotice(tr("The saved targets cannot be read: %1").arg(error));
+            return;
+        }
+        m_fleet->useSavedTargets(std::move(store));
+    }
     if (!m_dialog) {
         m_dialog = new TargetsDialog(m_fleet->store(), m_secrets->keychain(), m_secrets->session(),
                                      m_window);
