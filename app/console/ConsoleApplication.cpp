@@ -73,6 +73,11 @@ bool ConsoleApplication::start()
     m_network = std::make_unique<QNetworkAccessManager>();
     m_clock = std::make_unique<ops::SystemClock>();
     m_secrets = std::make_unique<ops::ChainedSecretStore>();
+    // Each secret goes only to the origin it was entered for (docs/security.md): where a saved
+    // target sends it now, or nowhere new until the operator confirms or enters it again.
+    m_secrets->bindOrigins([this](const QString& key) {
+        return m_fleet ? ops::secretOriginFor(m_fleet->savedTargets(), key) : QString();
+    });
     m_audit = std::make_unique<ops::AuditLog>();
     if (!m_audit->open())
         std::fprintf(stderr, "bhiv-ops: audit log unavailable: %s\n",

@@ -69,6 +69,7 @@ public:
     ops::WorkflowsPage* workflowsPage() const { return m_workflowsPage; }
     ops::Fleet* fleet() const { return m_fleet.get(); }
     ops::DeployPages* deployPages() const { return m_deployPages; }
+    ops::TargetsPanel* targetsPanel() const { return m_targetsPanel.get(); }
 
     // A later launch's arguments or a notification's "Open": switches to the saved target
     // named, or watches the URL as a temporary target (the one already watching it, if any),

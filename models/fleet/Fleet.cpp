@@ -129,8 +129,17 @@ void Fleet::rememberCurrent()
 {
     if (!m_store || !m_current || !m_current->isSaved())
         return;
-    m_store->setLastWatched(m_current->name());
-    m_store->save();
+    // Reloaded, changed and saved under the file's lock: a target `bhiv-ops targets add` saved
+    // meanwhile survives (#17.7).
+    const QString name = m_current->name();
+    QString error;
+    if (!m_store->update(
+            [&name](TargetStore& store, QString*) {
+                store.setLastWatched(name);
+                return true;
+            },
+            &error))
+        qWarning("bhiv-ops: the targets file was not written: %s", qPrintable(error));
 }
 
 void Fleet::start()
@@ -184,13 +193,21 @@ bool Fleet::trustCertificate(const QString& id, const QByteArray& sha256)
 {
     if (!m_store)
         return false;
-    auto target = m_store->findById(id);
-    if (!target)
+    if (!m_store->findById(id))
         return false;
-    target->trustedCertSha256 = sha256;
-    if (!m_store->upsert(*target)) // the store tells the session (changed)
-        return false;
-    return m_store->save();
+    // Under the file's lock, on what it holds now; the store tells the session (changed).
+    QString error;
+    return m_store->update(
+        [&id, &sha256](TargetStore& store, QString* why) {
+            auto target = store.findById(id);
+            if (!target) {
+                *why = QStringLiteral("the target was removed meanwhile");
+                return false;
+            }
+            target->trustedCertSha256 = sha256;
+            return store.upsert(*target, why);
+        },
+        &error);
 }
 
 void Fleet::testTarget(const Target& target, const QByteArray& typedKey,

@@ -153,13 +153,46 @@ void TargetSession::loadKeyAndPoll()
                [self, generation](const SecretResult& result) {
                    if (!self || generation != self->m_keyGeneration)
                        return;
-                   self->m_keyProblem = problemOf(result);
+                   // A key withheld for its origin is movedSecrets()'s to tell.
+                   self->m_keyProblem =
+                       result.error == SecretError::OriginChanged ? QString() : problemOf(result);
                    self->m_poller->setOptions(pollerOptionsFor(self->m_target, result.value));
                    self->m_workflows->setApiKey(result.value);
                    if (!self->m_poller->isPolling())
                        self->m_poller->start();
                    emit self->noticeChanged();
                });
+    checkSecretOrigins();
+}
+
+// Every secret of a saved target entered for another origin than it has now: not sent, and
+// the notice strip asks the operator (confirm, or enter them again).
+void TargetSession::checkSecretOrigins()
+{
+    const int generation = ++m_originGeneration;
+    const QList<SecretSlot> slotList = m_saved ? secretSlotsOf(m_target) : QList<SecretSlot>();
+    if (slotList.isEmpty()) {
+        if (!m_movedSecrets.isEmpty()) {
+            m_movedSecrets.clear();
+            emit noticeChanged();
+        }
+        return;
+    }
+    auto moved = std::make_shared<QStringList>();
+    auto remaining = std::make_shared<qsizetype>(slotList.size());
+    QPointer<TargetSession> self(this);
+    for (const SecretSlot& slot : slotList) {
+        readSecret(slot.key, [self, generation, slot, moved, remaining](const SecretResult& r) {
+            if (r.error == SecretError::OriginChanged)
+                moved->append(QStringLiteral("%1 (%2)").arg(slot.label, r.errorText));
+            if (--*remaining > 0 || !self || generation != self->m_originGeneration)
+                return;
+            if (self->m_movedSecrets != *moved) {
+                self->m_movedSecrets = *moved;
+                emit self->noticeChanged();
+            }
+        });
+    }
 }
 
 void TargetSession::setDeploySetup(DeploySetup setup)

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <memory>
 #include <vector>
 
@@ -84,6 +85,9 @@ public:
     void readSecret(const QString& key, SecretStore::Callback done) const;
     // Keychain trouble reading the gateway key (empty: none, or no key stored).
     QString keyProblem() const { return m_keyProblem; }
+    // Its secrets withheld because they were entered for another origin than the target has now
+    // (OriginBoundSecretStore): "label (entered for A, the target now sends it to B)" each.
+    QStringList movedSecrets() const { return m_movedSecrets; }
     // The certificate the last poll refused (SHA-256), empty when none was.
     QByteArray rejectedCertificate() const { return m_rejectedCert; }
     const DeploySetup& deploySetup() const { return m_deploySetup; }
@@ -103,12 +107,13 @@ public:
 signals:
     // After setTarget(): the name, URL or any setting may have changed.
     void targetChanged(const ops::Target& target);
-    // keyProblem() or rejectedCertificate() changed.
+    // keyProblem(), movedSecrets() or rejectedCertificate() changed.
     void noticeChanged();
     void deploySetupChanged(const ops::DeploySetup& setup);
 
 private:
     void loadKeyAndPoll();
+    void checkSecretOrigins();
     void configureDeploy();
     void applyDeploy(int generation, const QString& gatewayKey, const QString& renderKey,
                      const QString& keyProblem);
@@ -125,6 +130,8 @@ private:
     QString m_label;
     bool m_started = false;
     QString m_keyProblem;
+    QStringList m_movedSecrets;
+    int m_originGeneration = 0;
     QByteArray m_rejectedCert;
     DeploySetup m_deploySetup;
     int m_keyGeneration = 0;

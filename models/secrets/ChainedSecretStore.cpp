@@ -2,6 +2,7 @@
 
 #include "models/secrets/KeychainSecretStore.h"
 #include "models/secrets/MemorySecretStore.h"
+#include "models/secrets/OriginBoundSecretStore.h"
 
 #include <QPointer>
 
@@ -25,6 +26,16 @@ ChainedSecretStore::ChainedSecretStore(SecretStore* session, SecretStore* keycha
 
 ChainedSecretStore::~ChainedSecretStore() = default;
 
+void ChainedSecretStore::bindOrigins(std::function<QString(const QString& key)> resolver)
+{
+    if (m_boundSession)
+        return;
+    m_boundSession = std::make_unique<OriginBoundSecretStore>(m_session, resolver);
+    m_boundKeychain = std::make_unique<OriginBoundSecretStore>(m_keychain, std::move(resolver));
+    m_session = m_boundSession.get();
+    m_keychain = m_boundKeychain.get();
+}
+
 void ChainedSecretStore::read(const QString& key, Callback done)
 {
     readTraced(key, [done = std::move(done)](const SecretResult& result, Layer) {
@@ -38,9 +49,9 @@ void ChainedSecretStore::readTraced(const QString& key, TracedCallback done)
     // The layers answer later (never inside the call), so this store may be gone by then.
     QPointer<ChainedSecretStore> self(this);
     m_session->read(key, [self, key, done = std::move(done)](const SecretResult& session) {
-        if (session.ok()) {
+        if (session.ok() || session.error == SecretError::OriginChanged) {
             if (done)
-                done(session, Layer::Session);
+                done(session, session.ok() ? Layer::Session : Layer::None);
             return;
         }
         if (!self) {

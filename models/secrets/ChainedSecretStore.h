@@ -2,12 +2,14 @@
 
 #include "models/secrets/SecretStore.h"
 
+#include <functional>
 #include <memory>
 
 namespace ops {
 
 class KeychainSecretStore;
 class MemorySecretStore;
+class OriginBoundSecretStore;
 
 // Where the console looks a secret up: this session's memory first (keys the operator entered
 // "for this session only", or an unsaved target's), then the OS keychain. One lookup order for
@@ -19,6 +21,10 @@ class MemorySecretStore;
 // write: to the keychain (the durable layer); writeSession() keeps a value in memory only.
 // remove: from every layer; the result is the last layer's (the keychain's) unless an earlier
 // layer failed.
+//
+// bindOrigins() puts an OriginBoundSecretStore over each layer (docs/security.md): a secret is
+// then given out only for the origin it was entered for. A session value withheld that way
+// (OriginChanged) is the answer: the keychain is not asked behind it.
 class ChainedSecretStore : public SecretStore {
     Q_OBJECT
 public:
@@ -43,9 +49,18 @@ public:
     SecretStore* session() const { return m_session; }
     SecretStore* keychain() const { return m_keychain; }
 
+    // From now on every layer binds its secrets to origins; resolver says where a key would be
+    // sent now ("" = not bound: passes through). session() and keychain() are then the bound
+    // layers (OriginBoundSecretStore: confirmOrigin, writeFor).
+    void bindOrigins(std::function<QString(const QString& key)> resolver);
+    OriginBoundSecretStore* boundSession() const { return m_boundSession.get(); }
+    OriginBoundSecretStore* boundKeychain() const { return m_boundKeychain.get(); }
+
 private:
     std::unique_ptr<MemorySecretStore> m_ownedSession;
     std::unique_ptr<KeychainSecretStore> m_ownedKeychain;
+    std::unique_ptr<OriginBoundSecretStore> m_boundSession;
+    std::unique_ptr<OriginBoundSecretStore> m_boundKeychain;
     SecretStore* m_session;
     SecretStore* m_keychain;
 };

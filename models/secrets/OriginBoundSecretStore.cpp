@@ -20,6 +20,14 @@ SecretResult originChanged(const QString& bound, const QString& expected)
     return result;
 }
 
+// Callers may pass no callback (a fire-and-forget remove): every path below calls done.
+SecretStore::Callback orIgnore(SecretStore::Callback done)
+{
+    if (done)
+        return done;
+    return [](const SecretResult&) {};
+}
+
 SecretResult innerGone()
 {
     return {SecretError::Other, QStringLiteral("the secret store is gone"), {}};
@@ -37,6 +45,7 @@ OriginBoundSecretStore::OriginBoundSecretStore(SecretStore* inner, OriginResolve
 
 void OriginBoundSecretStore::read(const QString& key, Callback done)
 {
+    done = orIgnore(std::move(done));
     if (!m_inner) {
         QTimer::singleShot(0, this, [done] { done(innerGone()); });
         return;
@@ -83,6 +92,7 @@ void OriginBoundSecretStore::write(const QString& key, const QByteArray& value, 
 void OriginBoundSecretStore::writeFor(const QString& key, const QByteArray& value,
                                       const QString& origin, Callback done)
 {
+    done = orIgnore(std::move(done));
     if (!m_inner) {
         QTimer::singleShot(0, this, [done] { done(innerGone()); });
         return;
@@ -105,6 +115,7 @@ void OriginBoundSecretStore::writeFor(const QString& key, const QByteArray& valu
 
 void OriginBoundSecretStore::remove(const QString& key, Callback done)
 {
+    done = orIgnore(std::move(done));
     if (!m_inner) {
         QTimer::singleShot(0, this, [done] { done(innerGone()); });
         return;
@@ -121,6 +132,7 @@ void OriginBoundSecretStore::remove(const QString& key, Callback done)
 
 void OriginBoundSecretStore::confirmOrigin(const QString& key, Callback done)
 {
+    done = orIgnore(std::move(done));
     if (!m_inner) {
         QTimer::singleShot(0, this, [done] { done(innerGone()); });
         return;
@@ -143,6 +155,7 @@ void OriginBoundSecretStore::confirmOrigin(const QString& key, Callback done)
 
 void OriginBoundSecretStore::bindIfUnbound(const QString& key, const QString& origin, Callback done)
 {
+    done = orIgnore(std::move(done));
     if (!m_inner) {
         QTimer::singleShot(0, this, [done] { done(innerGone()); });
         return;
@@ -169,6 +182,7 @@ void OriginBoundSecretStore::bindIfUnbound(const QString& key, const QString& or
 
 void OriginBoundSecretStore::readBinding(const QString& key, Callback done)
 {
+    done = orIgnore(std::move(done));
     if (!m_inner) {
         QTimer::singleShot(0, this, [done] { done(innerGone()); });
         return;

@@ -9,11 +9,14 @@
 #include "models/fleet/Fleet.h"
 #include "models/metrics/SignalEngine.h"
 #include "models/monitor/TargetMonitor.h"
+#include "models/secrets/ChainedSecretStore.h"
+#include "models/secrets/OriginBoundSecretStore.h"
 #include "models/targets/TargetStore.h"
 #include "models/workflows/WorkflowClient.h"
 #include "tests/support/SimulatorProcess.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/targets/TargetsDialog.h"
+#include "ui/targets/TargetsPanel.h"
 #include "ui/workflows/WorkflowsPage.h"
 
 #include <QAction>
@@ -151,6 +154,114 @@ private slots:
         QVERIFY(targets->sessionNamed(QStringLiteral("beta")));
         QCOMPARE(targets->current()->id(), watched);
         dialog->close();
+    }
+
+    // Two writers, one targets file (#17.7): a target another bhiv-ops (the CLI) adds while
+    // the window runs survives the window's next write (switching the watched target).
+    void targetAddedMeanwhileSurvivesTheWindow()
+    {
+        ConsoleOptions options;
+        ConsoleApplication console(options);
+        QVERIFY2(console.start(), qPrintable(console.errorString()));
+        Fleet* fleet = console.fleet();
+        QVERIFY(fleet);
+
+        TargetStore cli; // what `bhiv-ops targets add gamma` does, in another process
+        QString error;
+        QVERIFY2(cli.update(
+                     [this](TargetStore& store, QString* why) {
+                         Target gamma;
+                         gamma.name = QStringLiteral("gamma");
+                         gamma.baseUrl = m_plan.url();
+                         return store.upsert(gamma, why);
+                     },
+                     &error),
+                 qPrintable(error));
+
+        QVERIFY(fleet->setCurrent(fleet->sessionNamed(QStringLiteral("beta"))->id()));
+        QVERIFY(fleet->setCurrent(fleet->sessionNamed(QStringLiteral("alpha"))->id()));
+        TargetStore reread;
+        QVERIFY2(reread.load(&error), qPrintable(error));
+        QVERIFY2(reread.find(QStringLiteral("gamma")).has_value(),
+                 qPrintable(reread.names().join(u',')));
+        QCOMPARE(reread.lastWatched(), QStringLiteral("alpha"));
+        // The window's store followed the file: gamma has a session now.
+        QVERIFY(fleet->sessionNamed(QStringLiteral("gamma")));
+        QVERIFY(reread.update(
+            [](TargetStore& store, QString*) { return store.remove(QStringLiteral("gamma")); },
+            &error));
+    }
+
+    // A target edited to point elsewhere (#17.3): its key, entered for the old address, is not
+    // sent; the notice strip says so until the operator confirms the new address.
+    void movedKeyWithheldUntilConfirmed()
+    {
+        ConsoleOptions options;
+        ConsoleApplication console(options);
+        QVERIFY2(console.start(), qPrintable(console.errorString()));
+        Fleet* fleet = console.fleet();
+        ChainedSecretStore* secrets = fleet->context().secrets;
+        QVERIFY(secrets && secrets->boundSession());
+        TargetSession* alpha = fleet->sessionNamed(QStringLiteral("alpha"));
+        QVERIFY(fleet->setCurrent(alpha->id()));
+        const QString key = secretKeyGatewayApiKey(QStringLiteral("alpha"));
+        bool written = false;
+        secrets->writeSession(key, "alpha-session-key", [&](const SecretResult& r) {
+            QVERIFY(r.ok());
+            written = true;
+        });
+        QTRY_VERIFY(written);
+        alpha->reloadSecrets();
+        QTRY_VERIFY(console.targetsPanel()->noticeText().isEmpty() ||
+                    !console.targetsPanel()->noticeText().contains(QStringLiteral("Not sent")));
+
+        // Edited (as the dialog or an import would): alpha now points at the modular gateway.
+        QString error;
+        const QUrl before = alpha->target().baseUrl;
+        QVERIFY2(fleet->store()->update(
+                     [this](TargetStore& store, QString* why) {
+                         auto t = store.find(QStringLiteral("alpha"));
+                         t->baseUrl = m_modular.url();
+                         return store.upsert(*t, why);
+                     },
+                     &error),
+                 qPrintable(error));
+        QCOMPARE(alpha->target().baseUrl, m_modular.url());
+        QTRY_COMPARE_WITH_TIMEOUT(alpha->movedSecrets().size(), 1, 10000);
+        QVERIFY2(alpha->movedSecrets().first().contains(originOf(before)) &&
+                     alpha->movedSecrets().first().contains(originOf(m_modular.url())),
+                 qPrintable(alpha->movedSecrets().first()));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            console.targetsPanel()->noticeText().contains(QStringLiteral("Not sent")), 10000);
+        SecretResult read;
+        bool answered = false;
+        alpha->readSecret(key, [&](const SecretResult& r) {
+            read = r;
+            answered = true;
+        });
+        QTRY_VERIFY(answered);
+        QCOMPARE(read.error, SecretError::OriginChanged);
+        QVERIFY(read.value.isEmpty());
+
+        // Confirmed (what "Send to the new address" does): given out, the notice gone.
+        bool confirmed = false;
+        secrets->boundSession()->confirmOrigin(key, [&](const SecretResult& r) {
+            QVERIFY(r.ok());
+            confirmed = true;
+        });
+        QTRY_VERIFY(confirmed);
+        alpha->reloadSecrets();
+        QTRY_VERIFY_WITH_TIMEOUT(alpha->movedSecrets().isEmpty(), 10000);
+        QVERIFY(!console.targetsPanel()->noticeText().contains(QStringLiteral("Not sent")));
+
+        // Put back for the other cases.
+        QVERIFY(fleet->store()->update(
+            [&before](TargetStore& store, QString* why) {
+                auto t = store.find(QStringLiteral("alpha"));
+                t->baseUrl = before;
+                return store.upsert(*t, why);
+            },
+            &error));
     }
 
     // A damaged audit database at start: set aside, a fresh one used, and the operator told.

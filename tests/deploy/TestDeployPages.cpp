@@ -119,6 +119,8 @@ private slots:
         keyless.readOnly = true;
         QVERIFY(store->upsert(bare));
         QVERIFY(store->upsert(keyless));
+        // Saved: the fleet's writes reload the file under its lock (#17.7).
+        QVERIFY(store->save());
         Fleet fleet(context());
         fleet.useSavedTargets(std::move(store));
         QString error;

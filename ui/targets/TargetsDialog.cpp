@@ -1,6 +1,7 @@
 #include "ui/targets/TargetsDialog.h"
 
 #include "models/metrics/MetricsMapping.h"
+#include "models/secrets/OriginBoundSecretStore.h"
 #include "models/secrets/SecretStore.h"
 #include "models/targets/TargetStore.h"
 
@@ -531,16 +532,19 @@ void TargetsDialog::storeSecrets(const Target& target, std::function<void(bool)>
         return;
     }
     for (const auto& [key, value] : writes) {
-        store->write(key, value, [this, remaining, failed, done](const SecretResult& result) {
-            if (!result.ok() && !*failed) {
-                *failed = true;
-                showProblem(secretErrorMessage(result.error) +
-                            tr(" Nothing was written to disk; tick \"for this session only\" "
-                               "to use the key now."));
-            }
-            if (--*remaining == 0)
-                done(!*failed);
-        });
+        // Bound to where the form sends it, not to what the target pointed at before.
+        const QString origin = secretOriginFor({target}, key);
+        writeSecretFor(
+            store, key, value, origin, [this, remaining, failed, done](const SecretResult& result) {
+                if (!result.ok() && !*failed) {
+                    *failed = true;
+                    showProblem(secretErrorMessage(result.error) +
+                                tr(" Nothing was written to disk; tick \"for this session only\" "
+                                   "to use the key now."));
+                }
+                if (--*remaining == 0)
+                    done(!*failed);
+            });
     }
 }
 
@@ -576,24 +580,45 @@ void TargetsDialog::save()
         return;
     }
     const QString oldName = m_currentName;
-    storeSecrets(target, [this, target, oldName](bool ok) {
-        if (!ok)
-            return; // the banner says why; the target is not saved without its keys
-        QString error;
-        if (!m_store->replace(oldName.isEmpty() ? target.name : oldName, target, &error) ||
-            !m_store->save(&error)) {
-            showTestResult(target.name, error, false);
-            return;
-        }
-        m_problem->hide();
-        for (QLineEdit* secret : secretFields())
-            secret->clear();
-        m_currentName = target.name;
-        reloadList();
-        refreshKeyState(target.name);
-        m_testResult->setText(tr("Saved."));
-        emit targetSaved(target.name);
+    const auto saveTarget = [this, target, oldName] {
+        storeSecrets(target, [this, target, oldName](bool ok) {
+            if (!ok)
+                return; // the banner says why; the target is not saved without its keys
+            QString error;
+            // Reloaded under the lock: what `bhiv-ops targets` wrote meanwhile stays.
+            const bool saved = m_store->update(
+                [&](TargetStore& store, QString* why) {
+                    return store.replace(oldName.isEmpty() ? target.name : oldName, target, why);
+                },
+                &error);
+            if (!saved) {
+                showTestResult(target.name, error, false);
+                return;
+            }
+            savedTarget(target);
+        });
+    };
+    // Keys stored before they were bound to an address keep the one they were entered for.
+    const auto old = m_store->find(oldName);
+    if (!old) {
+        saveTarget();
+        return;
+    }
+    bindSecretsBeforeChange(m_keychain, *old, [this, old, saveTarget] {
+        bindSecretsBeforeChange(m_session, *old, saveTarget);
     });
+}
+
+void TargetsDialog::savedTarget(const Target& target)
+{
+    m_problem->hide();
+    for (QLineEdit* secret : secretFields())
+        secret->clear();
+    m_currentName = target.name;
+    reloadList();
+    refreshKeyState(target.name);
+    m_testResult->setText(tr("Saved."));
+    emit targetSaved(target.name);
 }
 
 void TargetsDialog::removeCurrent()
@@ -608,9 +633,14 @@ void TargetsDialog::removeCurrent()
                 showProblem(secretErrorMessage(result.error));
         });
     }
-    m_store->remove(target->name);
     QString error;
-    if (!m_store->save(&error))
+    const QString name = target->name;
+    if (!m_store->update(
+            [name](TargetStore& store, QString*) {
+                store.remove(name);
+                return true;
+            },
+            &error))
         showTestResult(target->name, error, false);
     emit targetRemoved(target->name);
     m_currentName.clear();

@@ -54,6 +54,7 @@ private:
     void showTarget(const QString& name);
     Target formTarget() const;
     void save();
+    void savedTarget(const Target& target);
     void removeCurrent();
     void newTarget();
     void refreshKeyState(const QString& name);

@@ -3,6 +3,7 @@
 #include "models/fleet/Fleet.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/secrets/ChainedSecretStore.h"
+#include "models/secrets/OriginBoundSecretStore.h"
 #include "models/targets/TargetListModel.h"
 #include "models/targets/TargetStore.h"
 #include "ui/shell/MainWindow.h"
@@ -11,6 +12,10 @@
 #include "ui/targets/WelcomeWindow.h"
 
 #include <QEventLoop>
+
+#include <QMessageBox>
+#include <QPushButton>
+#include <memory>
 
 namespace ops {
 
@@ -154,6 +159,14 @@ void TargetsPanel::updateNotice()
             [this, id, fingerprint] { m_fleet->trustCertificate(id, fingerprint); });
         return;
     }
+    if (const QStringList moved = session->movedSecrets(); !moved.isEmpty()) {
+        m_switcher->showNotice(
+            tr("<b>Not sent:</b> %1 of %2 entered for another address than %2 has now.")
+                .arg(moved.size() == 1 ? tr("a secret") : tr("%1 secrets").arg(moved.size()),
+                     name.toHtmlEscaped()),
+            tr("Review…"), [this, id] { reviewMovedSecrets(id); });
+        return;
+    }
     if (!session->keyProblem().isEmpty()) {
         m_switcher->showNotice(
             tr("<b>Keychain:</b> %1 Polling %2 without its API key.")
@@ -162,6 +175,52 @@ void TargetsPanel::updateNotice()
         return;
     }
     m_switcher->clearNotice();
+}
+
+// The operator decides where secrets entered for another address may go: to the target's new
+// address (confirmed in both layers), entered again in the dialog, or nowhere (the default).
+void TargetsPanel::reviewMovedSecrets(const QString& sessionId)
+{
+    TargetSession* session = m_fleet->session(sessionId);
+    if (!session || session->movedSecrets().isEmpty())
+        return;
+    const QString name = session->name();
+    QMessageBox box(QMessageBox::Warning, tr("Send secrets to a new address?"),
+                    tr("These secrets of %1 were entered for another address than %1 has now:\n\n"
+                       "%2\n\nSend them to the new address only if you changed the target "
+                       "yourself and trust where it points now. Otherwise enter them again.")
+                        .arg(name, session->movedSecrets().join(QLatin1Char('\n'))),
+                    QMessageBox::NoButton, m_window);
+    box.setObjectName(QStringLiteral("confirmSecretOrigins"));
+    box.setTextFormat(Qt::PlainText);
+    QPushButton* send = box.addButton(tr("Send to the new address"), QMessageBox::AcceptRole);
+    QPushButton* enter = box.addButton(tr("Enter them again…"), QMessageBox::ActionRole);
+    QPushButton* keep = box.addButton(tr("Don't send"), QMessageBox::RejectRole);
+    box.setDefaultButton(keep);
+    box.setEscapeButton(keep);
+    box.exec();
+    if (box.clickedButton() == enter) {
+        openDialog(sessionId);
+        return;
+    }
+    if (box.clickedButton() != send)
+        return;
+    QList<OriginBoundSecretStore*> layers;
+    for (OriginBoundSecretStore* layer : {m_secrets->boundSession(), m_secrets->boundKeychain()}) {
+        if (layer)
+            layers << layer;
+    }
+    const QList<SecretSlot> slotList = secretSlotsOf(session->target());
+    auto remaining = std::make_shared<qsizetype>(slotList.size() * layers.size());
+    QPointer<TargetSession> target(session);
+    for (const SecretSlot& slot : slotList) {
+        for (OriginBoundSecretStore* layer : layers) {
+            layer->confirmOrigin(slot.key, [target, remaining](const SecretResult&) {
+                if (--*remaining == 0 && target)
+                    target->reloadSecrets(); // everything that reads one of them reads again
+            });
+        }
+    }
 }
 
 void TargetsPanel::openDialog(const QString& sessionId)

@@ -17,7 +17,8 @@ class TargetSwitcher;
 class TargetsDialog;
 
 // The saved targets in the window: the switcher (toolbar combo, dock with each target's state),
-// the notice strip speaking for the current target (keychain trouble, a refused certificate)
+// the notice strip speaking for the current target (keychain trouble, a refused certificate,
+// secrets withheld because the target now points elsewhere)
 // and the targets dialog. Reads and drives the fleet; the dialog edits the fleet's store, which
 // the fleet follows.
 class TargetsPanel : public QObject {
@@ -41,6 +42,7 @@ private:
     void rebuildModel();
     void updateNotice();
     void watchSession(TargetSession* session);
+    void reviewMovedSecrets(const QString& sessionId);
 
     Fleet* m_fleet;
     ChainedSecretStore* m_secrets;
