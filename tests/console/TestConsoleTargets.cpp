@@ -19,14 +19,17 @@
 #include "ui/targets/TargetsPanel.h"
 #include "ui/workflows/WorkflowsPage.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTimer>
 
 using namespace ops;
 
@@ -243,16 +246,53 @@ private slots:
         QCOMPARE(read.error, SecretError::OriginChanged);
         QVERIFY(read.value.isEmpty());
 
-        // Confirmed (what "Send to the new address" does): given out, the notice gone.
-        bool confirmed = false;
-        secrets->boundSession()->confirmOrigin(key, [&](const SecretResult& r) {
-            QVERIFY(r.ok());
-            confirmed = true;
-        });
-        QTRY_VERIFY(confirmed);
-        alpha->reloadSecrets();
+        // Review… in the notice strip: "Don't send" (the default) keeps it withheld; "Send to
+        // the new address" confirms it in both layers and the notice goes.
+        QPushButton* review = nullptr;
+        for (QPushButton* button : console.window()->findChildren<QPushButton*>()) {
+            if (button->isVisible() && button->text() == QStringLiteral("Review…"))
+                review = button;
+        }
+        QVERIFY(review);
+        const auto answer = [](const QString& buttonText, QString* shown) {
+            QTimer::singleShot(0, [buttonText, shown] {
+                QMessageBox* box = nullptr;
+                for (QWidget* w : QApplication::topLevelWidgets()) {
+                    if (w->objectName() == QStringLiteral("confirmSecretOrigins") && w->isVisible())
+                        box = qobject_cast<QMessageBox*>(w);
+                }
+                if (!box)
+                    return;
+                *shown = box->text();
+                if (!qEnvironmentVariableIsEmpty("OPS_SHOT_DIR"))
+                    box->grab().save(qEnvironmentVariable("OPS_SHOT_DIR") +
+                                     QStringLiteral("/confirm-secret-origins.png"));
+                for (QAbstractButton* b : box->buttons()) {
+                    if (b->text() == buttonText)
+                        b->click();
+                }
+            });
+        };
+        QString shown;
+        answer(QStringLiteral("Don't send"), &shown);
+        review->click();
+        QVERIFY2(shown.contains(originOf(before)) && shown.contains(originOf(m_modular.url())),
+                 qPrintable(shown));
+        QTest::qWait(200);
+        QCOMPARE(alpha->movedSecrets().size(), 1);
+        shown.clear();
+        answer(QStringLiteral("Send to the new address"), &shown);
+        review->click();
+        QVERIFY(!shown.isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(alpha->movedSecrets().isEmpty(), 10000);
-        QVERIFY(!console.targetsPanel()->noticeText().contains(QStringLiteral("Not sent")));
+        QTRY_VERIFY(!console.targetsPanel()->noticeText().contains(QStringLiteral("Not sent")));
+        answered = false;
+        alpha->readSecret(key, [&](const SecretResult& r) {
+            read = r;
+            answered = true;
+        });
+        QTRY_VERIFY(answered);
+        QCOMPARE(read.value, QByteArray("alpha-session-key"));
 
         // Put back for the other cases.
         QVERIFY(fleet->store()->update(
