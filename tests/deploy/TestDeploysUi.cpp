@@ -377,6 +377,9 @@ private slots:
             if (!box || !asked.isEmpty())
                 return;
             asked = box->text() + QLatin1Char(' ') + box->informativeText();
+            if (!qEnvironmentVariableIsEmpty("OPS_SHOT_DIR")) // to look at it
+                box->grab().save(qEnvironmentVariable("OPS_SHOT_DIR") +
+                                 QStringLiteral("/unrecorded-action.png"));
             box->button(QMessageBox::Cancel)->click();
         });
         poll.start();

@@ -3,6 +3,7 @@
 #include "models/secrets/ChainedSecretStore.h"
 #include "models/secrets/KeychainSecretStore.h"
 #include "models/secrets/MemorySecretStore.h"
+#include "models/secrets/OriginBoundSecretStore.h"
 
 #include <QPointer>
 #include <QTest>
@@ -107,6 +108,47 @@ private slots:
     }
 
     // The chain gone before its layers answer: the caller still hears once, and nothing crashes.
+    // bindOrigins (#17.3): both layers bind their secrets; a session value withheld for its
+    // origin is the answer (the keychain's value behind it is not given out instead), and
+    // confirming in the bound layers gives it out again.
+    void boundLayersWithholdMovedSecrets()
+    {
+        MemorySecretStore session;
+        MemorySecretStore keychain;
+        ChainedSecretStore chain(&session, &keychain);
+        QString origin = QStringLiteral("https://a.example.com:443");
+        chain.bindOrigins([&origin](const QString&) { return origin; });
+        QVERIFY(chain.boundSession() && chain.boundKeychain());
+        QCOMPARE(chain.session(), static_cast<SecretStore*>(chain.boundSession()));
+        const QString key = QStringLiteral("target/a/gateway-api-key");
+        QVERIFY(writeSecretSync(chain, key, "keychain-value").ok());
+        bool written = false;
+        chain.writeSession(key, "session-value", [&](const SecretResult& r) {
+            QVERIFY(r.ok());
+            written = true;
+        });
+        QTRY_VERIFY(written);
+        QCOMPARE(readSecretSync(keychain, OriginBoundSecretStore::bindingKey(key)).value,
+                 origin.toUtf8());
+        QCOMPARE(readTraced(chain, key).result.value, QByteArray("session-value"));
+
+        origin = QStringLiteral("https://evil.example.net:443");
+        const Traced moved = readTraced(chain, key);
+        QCOMPARE(moved.result.error, SecretError::OriginChanged);
+        QVERIFY(moved.result.value.isEmpty());
+        QCOMPARE(moved.layer, ChainedSecretStore::Layer::None);
+
+        // Only the keychain holds it: withheld too.
+        QVERIFY(removeSecretSync(session, key).ok());
+        QCOMPARE(readSecretSync(chain, key).error, SecretError::OriginChanged);
+        QVERIFY(confirmOriginSync(*chain.boundKeychain(), key).ok());
+        QCOMPARE(readSecretSync(chain, key).value, QByteArray("keychain-value"));
+        // Removing through the chain takes the bindings along.
+        QVERIFY(removeSecretSync(chain, key).ok());
+        QCOMPARE(readSecretSync(keychain, OriginBoundSecretStore::bindingKey(key)).error,
+                 SecretError::NotFound);
+    }
+
     void chainGoneBeforeTheAnswer()
     {
         MemorySecretStore session;
