@@ -77,10 +77,11 @@ MonitorAlertFeed::MonitorAlertFeed(TargetMonitor* monitor, AlertEngine* engine, 
     , m_target(std::move(targetName))
     , m_lastScrape(std::make_shared<Scrape>())
 {
-    // The poll's outcome and body first; the evaluation once the monitor has taken the poll in
-    // (its signals may be derived after pollFinished).
+    // The poll's outcome and body here; the evaluation once the monitor has taken the poll in.
+    // The monitor listens to the same signal and was connected first, so its `updated` for this
+    // poll came before this feed heard of the poll: evaluating on `updated` judged every poll
+    // one poll late (and the last one never). The evaluation is queued behind every listener.
     connect(monitor->poller(), &Poller::pollFinished, this, &MonitorAlertFeed::onPollFinished);
-    connect(monitor, &TargetMonitor::updated, this, &MonitorAlertFeed::onMonitorUpdated);
 }
 
 MonitorAlertFeed::~MonitorAlertFeed() = default;
@@ -96,10 +97,13 @@ void MonitorAlertFeed::onPollFinished(const PollResult& result)
         scrape->contentType = result.metricsContentType;
         m_lastScrape = std::move(scrape);
     }
-    m_pollPending = true;
+    if (!m_pollPending) {
+        m_pollPending = true;
+        QMetaObject::invokeMethod(this, &MonitorAlertFeed::evaluatePoll, Qt::QueuedConnection);
+    }
 }
 
-void MonitorAlertFeed::onMonitorUpdated()
+void MonitorAlertFeed::evaluatePoll()
 {
     if (!m_pollPending)
         return;

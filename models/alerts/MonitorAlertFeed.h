@@ -36,7 +36,7 @@ public:
 
 private:
     void onPollFinished(const PollResult& result);
-    void onMonitorUpdated();
+    void evaluatePoll();
     struct Scrape;
 
     TargetMonitor* m_monitor;
