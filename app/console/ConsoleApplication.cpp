@@ -12,6 +12,7 @@
 #include "models/fleet/Fleet.h"
 #include "models/incidents/EventRecorder.h"
 #include "models/incidents/EventStore.h"
+#include "models/incidents/SignalHistory.h"
 #include "models/itemmodels/AuditTableModel.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/secrets/ChainedSecretStore.h"
@@ -22,15 +23,20 @@
 #include "ui/alerts/FiringStrip.h"
 #include "ui/audit/AuditPage.h"
 #include "ui/dashboard/ChartMarkerFeed.h"
+#include "ui/dashboard/Dashboard.h"
+#include "ui/dashboard/TimeChart.h"
 #include "ui/deploy/DeployPages.h"
+#include "ui/incidents/TimelinePage.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/targets/TargetsPanel.h"
 #include "ui/workflows/WorkflowsPage.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPixmap>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
@@ -99,6 +105,7 @@ bool ConsoleApplication::start()
     addPages();
     if (!addAlerts())
         return false;
+    addTimeline();
     const qint64 now = m_clock->nowMs();
     m_markers->watchAlerts(m_alerts->engine(), now - 24 * 3'600'000LL, now);
     connect(m_fleet.get(), &ops::Fleet::currentChanged, this, &ConsoleApplication::show);
@@ -364,6 +371,66 @@ bool ConsoleApplication::addAlerts()
                     &ops::AlertTray::showFallback);
     }
     return true;
+}
+
+// The Timeline tab (#22): every target's events and incidents over the dashboard's window, File >
+// Export incident report…, and the charts' markers linking back to it.
+void ConsoleApplication::addTimeline()
+{
+    m_signalHistory = std::make_unique<ops::EngineSignalHistory>(
+        [fleet = m_fleet.get()](const QString& name) -> const ops::SignalEngine* {
+            const ops::TargetSession* session = fleet->sessionNamed(name);
+            return session ? &session->monitor()->signalEngine() : nullptr;
+        });
+    ops::Dashboard* dashboard = m_window->dashboard();
+    m_timelinePage =
+        new ops::TimelinePage(m_events.get(), m_alerts->store(), m_audit.get(), m_clock.get(),
+                              dashboard->timeline(), m_signalHistory.get());
+    const int index = m_window->addPage(m_timelinePage, tr("T&imeline"));
+    const auto showPage = [this, index] { m_window->pages()->setCurrentIndex(index); };
+    // The targets offered follow the fleet; the one on screen is chosen.
+    const auto offerTargets = [this](const ops::TargetSession* leaving) {
+        QStringList names;
+        for (const ops::TargetSession* session : m_fleet->sessions()) {
+            if (session != leaving)
+                names << session->name();
+        }
+        m_timelinePage->setTargets(names);
+    };
+    offerTargets(nullptr);
+    m_timelinePage->setCurrentTarget(m_fleet->current()->name());
+    connect(m_fleet.get(), &ops::Fleet::added, m_timelinePage,
+            [offerTargets] { offerTargets(nullptr); });
+    connect(m_fleet.get(), &ops::Fleet::changed, m_timelinePage,
+            [offerTargets] { offerTargets(nullptr); });
+    connect(m_fleet.get(), &ops::Fleet::removed, m_timelinePage, offerTargets);
+    connect(m_fleet.get(), &ops::Fleet::currentChanged, m_timelinePage,
+            [page = m_timelinePage](ops::TargetSession* current) {
+                if (current)
+                    page->setCurrentTarget(current->name());
+            });
+    // Clicking an event moves the charts: the Overview shows them.
+    connect(m_timelinePage, &ops::TimelinePage::showChartsRequested, m_window.get(),
+            [this] { m_window->pages()->setCurrentIndex(0); });
+    connect(m_timelinePage, &ops::TimelinePage::message, m_window.get(),
+            [this](const QString& text, bool) { m_window->statusBar()->showMessage(text, 8000); });
+    // The charts' markers link back: a click shows that moment on the Timeline tab.
+    for (int id = 0; id < int(ops::Dashboard::ChartId::Count); ++id) {
+        if (ops::TimeChart* chart = dashboard->chart(ops::Dashboard::ChartId(id)))
+            connect(chart, &ops::TimeChart::markerActivated, m_timelinePage,
+                    [this, showPage](qint64 timeMs) {
+                        showPage();
+                        m_timelinePage->showMoment(timeMs);
+                    });
+    }
+    auto* exportReport = new QAction(tr("Export &incident report…"), m_window.get());
+    exportReport->setObjectName(QStringLiteral("exportIncidentReport"));
+    exportReport->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    connect(exportReport, &QAction::triggered, m_timelinePage, [this, showPage] {
+        showPage();
+        m_timelinePage->exportReport();
+    });
+    m_window->addFileAction(exportReport);
 }
 
 // A damaged settings file or database was set aside at start (and a fresh one begun): say so

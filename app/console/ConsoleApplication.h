@@ -23,6 +23,8 @@ class Clock;
 class DeployPages;
 class EventRecorder;
 class EventStore;
+class SignalHistory;
+class TimelinePage;
 class Fleet;
 class MainWindow;
 class TargetMonitor;
@@ -76,6 +78,8 @@ public:
     // shows the page (and the alert), raises the window. Returns what it did, in words for the
     // log (never the arguments themselves: they may hold a path or a webhook).
     QStringList open(const LaunchRequest& request);
+    ops::TimelinePage* timelinePage() const { return m_timelinePage; }
+    ops::EventStore* eventStore() const { return m_events.get(); }
 
 private:
     bool buildFleet();
@@ -85,6 +89,7 @@ private:
     void followDialect(ops::TargetMonitor* monitor);
     bool addAlerts();
     void recordEvents();
+    void addTimeline();
     void reportRecoveries();
     void takeScreenshotWhenReady();
 
@@ -115,7 +120,10 @@ private:
     // Deploys, alerts and workflow launches of the watched target on the charts.
     std::unique_ptr<ops::ChartMarkerFeed> m_markers;
     std::unique_ptr<ops::AlertTray> m_alertTray;
+    // The Timeline tab's and its reports' charts: the sessions' engines (a day in memory).
+    std::unique_ptr<ops::SignalHistory> m_signalHistory;
     ops::WorkflowsPage* m_workflowsPage = nullptr; // the window's
     ops::DeployPages* m_deployPages = nullptr;     // the window's
     ops::AlertsPage* m_alertsPage = nullptr;       // the window's
+    ops::TimelinePage* m_timelinePage = nullptr;   // the window's
 };

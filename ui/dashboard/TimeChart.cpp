@@ -118,6 +118,18 @@ QColor TimeChart::markerColor(MarkerKind kind)
     return QColor(0x94, 0xa3, 0xb8);
 }
 
+qint64 TimeChart::timeAxisStep(qint64 spanMs, double widthPx)
+{
+    return timeStep(spanMs, widthPx);
+}
+
+QString TimeChart::timeAxisFormat(qint64 spanMs, qint64 stepMs)
+{
+    return spanMs > 86'400'000 ? QStringLiteral("dd MMM HH:mm")
+           : stepMs >= 60'000  ? QStringLiteral("HH:mm")
+                               : QStringLiteral("HH:mm:ss");
+}
+
 QString TimeChart::markerSymbol(MarkerKind kind)
 {
     switch (kind) {
@@ -605,9 +617,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     // Time axis.
     const qint64 span = std::max<qint64>(1, m_t1 - m_t0);
     const qint64 tStep = timeStep(span, plot.width());
-    const QString format = span > 86'400'000 ? QStringLiteral("dd MMM HH:mm")
-                           : tStep >= 60'000 ? QStringLiteral("HH:mm")
-                                             : QStringLiteral("HH:mm:ss");
+    const QString format = timeAxisFormat(span, tStep);
     const qint64 offset = QDateTime::fromMSecsSinceEpoch(m_t0).offsetFromUtc() * 1000LL;
     qint64 t = ((m_t0 + offset) / tStep + 1) * tStep - offset;
     for (; t < m_t1; t += tStep) {

@@ -73,6 +73,11 @@ public:
     int markerCount(MarkerKind kind) const;
     QStringList markerLabels() const;
     static QColor markerColor(MarkerKind kind);
+    // The time axis: a round step (1 s ... 1 d) giving a label every ~110 px at most, and how a
+    // label at that step reads ("HH:mm", "HH:mm:ss", "dd MMM HH:mm" beyond a day). The Timeline
+    // tab's lanes use the same.
+    static qint64 timeAxisStep(qint64 spanMs, double widthPx);
+    static QString timeAxisFormat(qint64 spanMs, qint64 stepMs);
     static QString markerSymbol(MarkerKind kind);
 
     // Stale data (the connection is stale): the lines turn grey and the note (its age) shows in

@@ -52,8 +52,12 @@ QString figure(double value, const QString& unit, int decimals = 0)
 // Which events become chart markers, and how.
 bool markerFor(const TimelineEvent& e, MarkerKind* kind, QString* label)
 {
-    if (e.kind == QLatin1String("alert.firing") || e.kind == QLatin1String("alert.resolved")) {
+    if (e.kind == QLatin1String("alert.firing")) {
         *kind = MarkerKind::Alert;
+        *label = QStringLiteral("%1 %2").arg(e.rule, e.toState);
+    } else if (e.kind == QLatin1String("alert.resolved")) {
+        // Ends the firing span its alert opened (same group: the rule), as on the dashboard.
+        *kind = MarkerKind::Resolved;
         *label = QStringLiteral("%1 %2").arg(e.rule, e.toState);
     } else if (e.kind == QLatin1String("alert.ack")) {
         *kind = MarkerKind::Note;
@@ -146,7 +150,8 @@ QImage IncidentReportWriter::chartImage(int index, const QSize& size) const
     QFont font = view.font();
     font.setPointSizeF(8.5);
     view.setFont(font);
-    view.setTitle(tr("%1 (%2)").arg(chart.title, chart.unit));
+    // The axis labels carry the unit (scaled: ms, s); the title names the signal only.
+    view.setTitle(chart.title);
     view.setUnit(chart.unit);
     view.setStore(&store);
     for (int s = 0; s < chart.series.size(); ++s)
@@ -158,7 +163,7 @@ QImage IncidentReportWriter::chartImage(int index, const QSize& size) const
         MarkerKind kind;
         QString label;
         if (markerFor(e, &kind, &label))
-            view.addMarker(e.timeMs, kind, label);
+            view.addMarker(e.timeMs, kind, label, e.rule);
     }
     // Drawn at twice the size for print: crisp lines and text.
     QImage image(size * 2, QImage::Format_ARGB32_Premultiplied);

@@ -149,6 +149,11 @@ void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel)
     refresh();
 }
 
+void MainWindow::addFileAction(QAction* action)
+{
+    m_fileMenu->insertAction(m_quitSeparator, action);
+}
+
 void MainWindow::buildMenus()
 {
     m_fileMenu = menuBar()->addMenu(tr("&File"));
@@ -163,7 +168,7 @@ void MainWindow::buildMenus()
     // Enabled once something is wired to them.
     for (QAction* action : {m_targetsAction, m_rulesAction, m_exportAction})
         action->setEnabled(false);
-    m_fileMenu->addSeparator();
+    m_quitSeparator = m_fileMenu->addSeparator();
     m_fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));

@@ -37,6 +37,8 @@ public:
     // The welcome shown above the pages while no target is watched (the first run).
     void setWelcome(const QString& text);
     QMenu* fileMenu() const { return m_fileMenu; }
+    // Adds an action to the File menu after the exports, above Quit ("Export incident report…").
+    void addFileAction(QAction* action);
     QMenu* helpMenu() const { return m_helpMenu; }
     QAction* targetsAction() const { return m_targetsAction; }
     QAction* rulesAction() const { return m_rulesAction; }
@@ -73,6 +75,7 @@ private:
     QWidget* m_firingStrip = nullptr;
     QLabel* m_welcome = nullptr;
     QMenu* m_fileMenu = nullptr;
+    QAction* m_quitSeparator = nullptr; // File: added actions go above it
     QMenu* m_helpMenu = nullptr;
     QAction* m_targetsAction = nullptr;
     QAction* m_rulesAction = nullptr;
