@@ -124,6 +124,9 @@ WorkflowsCommand::WorkflowsCommand()
         {QStringLiteral("read-only"), tr("Treat the target as read-only (refuse changes).")},
         {QStringLiteral("audit-db"), tr("Audit log file (default: the console's)."),
          QStringLiteral("FILE")},
+        {QStringLiteral("no-audit"),
+         tr("launch, cancel, rerun: go on even when the audit log cannot be written (the "
+            "change is then recorded nowhere).")},
         {QStringLiteral("metadata"), tr("Metadata of the launch, a JSON object."),
          QStringLiteral("JSON")},
         {QStringLiteral("wait"),
@@ -282,10 +285,20 @@ int WorkflowsCommand::execute()
     client.setTimeoutMs(gateway->timeoutMs);
     AuditLog audit(value(QStringLiteral("audit-db")));
     if (action != u"list" && action != u"status") {
-        if (audit.open())
+        // A change of the platform is recorded, or the operator says it may go unrecorded
+        // (#17.6), before anything is sent.
+        const bool writable = audit.open() && !audit.isReadOnly();
+        if (writable)
             client.setAuditLog(&audit);
+        else if (!isSet(QStringLiteral("no-audit")))
+            return fail(ExitCode::CouldNotRun,
+                        tr("refused: the audit log cannot be written (%1), so this %2 would be "
+                           "recorded nowhere. Fix the audit log, or go on with --no-audit.")
+                            .arg(audit.errorString(), action),
+                        QStringLiteral("audit_unwritable"));
         else
-            printError(tr("audit log unavailable: %1").arg(audit.errorString()));
+            note(tr("the audit log cannot be written (%1): this %2 is not recorded (--no-audit)")
+                     .arg(audit.errorString(), action));
     }
     if (!client.capabilities().available)
         return fail(ExitCode::CouldNotRun, client.unavailableText(),

@@ -3,6 +3,7 @@
 #include "tests/support/SimulatorProcess.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,6 +24,7 @@ private slots:
     void rerunWithoutRerunRoute();
     void realCausesNotTheDialect();
     void gatewayBreaksMidWait();
+    void unwritableAuditNeedsNoAudit();
 
 private:
     struct Run {
@@ -247,6 +249,39 @@ void TestWorkflowsCli::gatewayBreaksMidWait()
     QCOMPARE(process.exitCode(), 2);
     QVERIFY2(err.contains("state is unknown"), err);
     QVERIFY2(err.contains("last seen"), err);
+}
+
+// #17.6: no audit log to write: a launch is refused before the gateway is asked, unless
+// --no-audit says it may go unrecorded.
+void TestWorkflowsCli::unwritableAuditNeedsNoAudit()
+{
+    QFile blocker(m_dir.filePath(QStringLiteral("not-a-folder")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QString auditDb = blocker.fileName() + QStringLiteral("/audit.sqlite");
+    const auto workflowCount = [this] {
+        const Run list = run({QStringLiteral("list"), QStringLiteral("--url"),
+                              m_sim.url().toString(), QStringLiteral("--json")});
+        return QJsonDocument::fromJson(list.out)
+            .object()
+            .value(QStringLiteral("workflows"))
+            .toArray()
+            .size();
+    };
+    const qsizetype before = workflowCount();
+    const QStringList launch{QStringLiteral("launch"),     QStringLiteral("job_posting"),
+                             QStringLiteral("--url"),      m_sim.url().toString(),
+                             QStringLiteral("--audit-db"), auditDb};
+    const Run refused = run(launch);
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains("audit log cannot be written") &&
+                 refused.err.contains("--no-audit"),
+             refused.err);
+    QCOMPARE(workflowCount(), before); // nothing reached the gateway
+    const Run allowed = run(launch + QStringList{QStringLiteral("--no-audit")});
+    QVERIFY2(allowed.exitCode == 0, allowed.out + allowed.err);
+    QVERIFY2(allowed.err.contains("not recorded"), allowed.err);
+    QCOMPARE(workflowCount(), before + 1);
 }
 
 QTEST_GUILESS_MAIN(TestWorkflowsCli)
