@@ -176,6 +176,8 @@ private slots:
             QSignalSpy updated(&monitor, &TargetMonitor::updated);
             monitor.pollNow();
             QVERIFY(updated.wait(10000));
+            // The feed evaluates the poll once every listener has heard of it (queued).
+            QCoreApplication::sendPostedEvents();
         };
 
         DeploySession session(&network, &clock, &audit);
