@@ -84,9 +84,12 @@ SecretResult resultOf(const QKeychain::Job& job)
     return result;
 }
 
-template <typename Job> Job* makeJob(KeychainSecretStore* owner, const QString& key)
+// No parent: a job still waiting on libsecret when its store goes must not be deleted under
+// it (libsecret's reply would call into a deleted job). It deletes itself when it finishes; the
+// store's connections use the store as context, so a gone store is simply not called.
+template <typename Job> Job* makeJob(KeychainSecretStore*, const QString& key)
 {
-    auto* job = new Job(QString::fromLatin1(KeychainSecretStore::kService), owner);
+    auto* job = new Job(QString::fromLatin1(KeychainSecretStore::kService), nullptr);
     job->setAutoDelete(true);
     job->setInsecureFallback(false); // never a plain-text file
     job->setKey(key);

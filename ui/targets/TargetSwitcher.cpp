@@ -127,4 +127,9 @@ QString TargetSwitcher::noticeText() const
     return m_noticeBar->isVisible() ? m_notice->text() : QString();
 }
 
+void TargetSwitcher::setListShown(bool shown)
+{
+    m_dock->setVisible(shown);
+}
+
 } // namespace ops

@@ -30,6 +30,8 @@ public:
     void showNotice(const QString& text, const QString& actionText = {},
                     std::function<void()> action = {});
     void clearNotice();
+    // The list of targets beside the pages: worth its width only with more than one target.
+    void setListShown(bool shown);
     QString noticeText() const;
 
 signals:

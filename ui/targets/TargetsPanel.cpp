@@ -129,6 +129,13 @@ void TargetsPanel::rebuildModel()
     for (TargetSession* session : m_fleet->sessions())
         entries.append({session->name(), session->monitor(), session->target().readOnly});
     m_model->setEntries(entries);
+    // Shown when a second target arrives, hidden for a lone one; the operator's own choice
+    // (closing it) stands until the count crosses that line again.
+    const bool several = entries.size() > 1;
+    if (several != m_listShown) {
+        m_listShown = several;
+        m_switcher->setListShown(several);
+    }
     if (m_fleet->current())
         m_switcher->setCurrent(m_fleet->current()->name());
     updateNotice();

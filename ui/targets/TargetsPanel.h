@@ -50,6 +50,7 @@ private:
     std::unique_ptr<TargetListModel> m_model;
     TargetSwitcher* m_switcher = nullptr; // the window's child
     QPointer<TargetsDialog> m_dialog;
+    bool m_listShown = true; // the switcher's dock starts shown
 };
 
 } // namespace ops
