@@ -1,6 +1,7 @@
 #include "app/console/ConsoleApplication.h"
 
 #include "app/console/DemoGateway.h"
+#include "app/console/DesktopIntegration.h"
 #include "models/alertmanager/AlertmanagerHub.h"
 #include "models/alertmanager/TeamAlertsModel.h"
 #include "models/alerts/AlertCenter.h"
@@ -183,11 +184,7 @@ QStringList ConsoleApplication::open(const LaunchRequest& request)
     }
     if (!request.alertRule.isEmpty() && m_alertsPage)
         m_alertsPage->showAlert(request.alertRule, request.targetName);
-    if (m_window->isMinimized())
-        m_window->showNormal();
-    m_window->show();
-    m_window->raise();
-    m_window->activateWindow();
+    DesktopIntegration::raiseWindow(m_window.get());
     return done;
 }
 

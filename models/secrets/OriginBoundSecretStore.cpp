@@ -2,10 +2,8 @@
 
 #include "models/secrets/SecretsLogging.h"
 
-#include <QEventLoop>
 #include <QTimer>
 #include <memory>
-#include <optional>
 
 namespace ops {
 
@@ -43,13 +41,20 @@ OriginBoundSecretStore::OriginBoundSecretStore(SecretStore* inner, OriginResolve
 {
 }
 
+// No inner store (it went first): say so, asynchronously as every store answers.
+bool OriginBoundSecretStore::answeredWithoutInner(const Callback& done)
+{
+    if (m_inner)
+        return false;
+    QTimer::singleShot(0, this, [done] { done(innerGone()); });
+    return true;
+}
+
 void OriginBoundSecretStore::read(const QString& key, Callback done)
 {
     done = orIgnore(std::move(done));
-    if (!m_inner) {
-        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+    if (answeredWithoutInner(done))
         return;
-    }
     const QString expected = m_resolver ? m_resolver(key) : QString();
     QPointer<SecretStore> inner = m_inner;
     inner->read(key, [inner, key, expected, done](const SecretResult& value) {
@@ -93,10 +98,8 @@ void OriginBoundSecretStore::writeFor(const QString& key, const QByteArray& valu
                                       const QString& origin, Callback done)
 {
     done = orIgnore(std::move(done));
-    if (!m_inner) {
-        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+    if (answeredWithoutInner(done))
         return;
-    }
     QPointer<SecretStore> inner = m_inner;
     inner->write(key, value, [inner, key, origin, done](const SecretResult& written) {
         if (!written.ok() || !inner) {
@@ -116,10 +119,8 @@ void OriginBoundSecretStore::writeFor(const QString& key, const QByteArray& valu
 void OriginBoundSecretStore::remove(const QString& key, Callback done)
 {
     done = orIgnore(std::move(done));
-    if (!m_inner) {
-        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+    if (answeredWithoutInner(done))
         return;
-    }
     QPointer<SecretStore> inner = m_inner;
     inner->remove(key, [inner, key, done](const SecretResult& removed) {
         if (!inner) {
@@ -133,10 +134,8 @@ void OriginBoundSecretStore::remove(const QString& key, Callback done)
 void OriginBoundSecretStore::confirmOrigin(const QString& key, Callback done)
 {
     done = orIgnore(std::move(done));
-    if (!m_inner) {
-        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+    if (answeredWithoutInner(done))
         return;
-    }
     const QString expected = m_resolver ? m_resolver(key) : QString();
     QPointer<SecretStore> inner = m_inner;
     inner->read(key, [inner, key, expected, done](const SecretResult& value) {
@@ -156,10 +155,8 @@ void OriginBoundSecretStore::confirmOrigin(const QString& key, Callback done)
 void OriginBoundSecretStore::bindIfUnbound(const QString& key, const QString& origin, Callback done)
 {
     done = orIgnore(std::move(done));
-    if (!m_inner) {
-        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+    if (answeredWithoutInner(done))
         return;
-    }
     QPointer<SecretStore> inner = m_inner;
     inner->read(bindingKey(key), [inner, key, origin, done](const SecretResult& binding) {
         if (binding.ok() || binding.error != SecretError::NotFound || origin.isEmpty() || !inner) {
@@ -183,10 +180,8 @@ void OriginBoundSecretStore::bindIfUnbound(const QString& key, const QString& or
 void OriginBoundSecretStore::readBinding(const QString& key, Callback done)
 {
     done = orIgnore(std::move(done));
-    if (!m_inner) {
-        QTimer::singleShot(0, this, [done] { done(innerGone()); });
+    if (answeredWithoutInner(done))
         return;
-    }
     m_inner->read(bindingKey(key), std::move(done));
 }
 
@@ -216,39 +211,16 @@ void bindSecretsBeforeChange(SecretStore* store, const Target& target, std::func
     }
 }
 
-namespace {
-
-template <typename Start> SecretResult runSync(Start start, int timeoutMs)
-{
-    QEventLoop loop;
-    auto result = std::make_shared<std::optional<SecretResult>>();
-    QPointer<QEventLoop> guard(&loop);
-    start([result, guard](const SecretResult& r) {
-        *result = r;
-        if (guard)
-            guard->quit();
-    });
-    if (!result->has_value()) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    if (!result->has_value())
-        return {SecretError::Other, QStringLiteral("the keychain did not answer in time"), {}};
-    return **result;
-}
-
-} // namespace
-
 SecretResult confirmOriginSync(OriginBoundSecretStore& store, const QString& key, int timeoutMs)
 {
-    return runSync([&](SecretStore::Callback done) { store.confirmOrigin(key, std::move(done)); },
-                   timeoutMs);
+    return runSecretSync(
+        [&](SecretStore::Callback done) { store.confirmOrigin(key, std::move(done)); }, timeoutMs);
 }
 
 SecretResult bindIfUnboundSync(OriginBoundSecretStore& store, const QString& key,
                                const QString& origin, int timeoutMs)
 {
-    return runSync(
+    return runSecretSync(
         [&](SecretStore::Callback done) { store.bindIfUnbound(key, origin, std::move(done)); },
         timeoutMs);
 }

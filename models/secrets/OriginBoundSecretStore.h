@@ -47,6 +47,8 @@ public:
     static QString bindingKey(const QString& key) { return key + QStringLiteral("/origin"); }
 
 private:
+    bool answeredWithoutInner(const Callback& done);
+
     QPointer<SecretStore> m_inner;
     OriginResolver m_resolver;
 };

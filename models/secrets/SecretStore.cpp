@@ -56,9 +56,7 @@ QString secretErrorName(SecretError error)
     return {};
 }
 
-namespace {
-
-template <typename Start> SecretResult runSync(Start start, int timeoutMs)
+SecretResult runSecretSync(const std::function<void(SecretStore::Callback)>& start, int timeoutMs)
 {
     QEventLoop loop;
     auto result = std::make_shared<std::optional<SecretResult>>();
@@ -78,25 +76,23 @@ template <typename Start> SecretResult runSync(Start start, int timeoutMs)
     return **result;
 }
 
-} // namespace
-
 SecretResult readSecretSync(SecretStore& store, const QString& key, int timeoutMs)
 {
-    return runSync([&](SecretStore::Callback done) { store.read(key, std::move(done)); },
-                   timeoutMs);
+    return runSecretSync([&](SecretStore::Callback done) { store.read(key, std::move(done)); },
+                         timeoutMs);
 }
 
 SecretResult writeSecretSync(SecretStore& store, const QString& key, const QByteArray& value,
                              int timeoutMs)
 {
-    return runSync([&](SecretStore::Callback done) { store.write(key, value, std::move(done)); },
-                   timeoutMs);
+    return runSecretSync(
+        [&](SecretStore::Callback done) { store.write(key, value, std::move(done)); }, timeoutMs);
 }
 
 SecretResult removeSecretSync(SecretStore& store, const QString& key, int timeoutMs)
 {
-    return runSync([&](SecretStore::Callback done) { store.remove(key, std::move(done)); },
-                   timeoutMs);
+    return runSecretSync([&](SecretStore::Callback done) { store.remove(key, std::move(done)); },
+                         timeoutMs);
 }
 
 } // namespace ops

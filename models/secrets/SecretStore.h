@@ -51,6 +51,8 @@ public:
 };
 
 // Synchronous helpers for the command line: run a local event loop until done (or timeoutMs).
+// runSecretSync: start one asynchronous call with its callback and wait for it.
+SecretResult runSecretSync(const std::function<void(SecretStore::Callback)>& start, int timeoutMs);
 SecretResult readSecretSync(SecretStore& store, const QString& key, int timeoutMs = 30000);
 SecretResult writeSecretSync(SecretStore& store, const QString& key, const QByteArray& value,
                              int timeoutMs = 30000);

@@ -19,6 +19,24 @@
 
 namespace ops {
 
+namespace {
+
+// The dialog's Test asks the gateway through the fleet (the same poll the console runs).
+void answerTestsThrough(TargetsDialog* dialog, Fleet* fleet)
+{
+    QObject::connect(dialog, &TargetsDialog::testRequested, dialog,
+                     [fleet, dialog](const Target& target, const QByteArray& typedKey) {
+                         fleet->testTarget(target, typedKey,
+                                           [dialog = QPointer<TargetsDialog>(dialog),
+                                            name = target.name](const QString& text, bool ok) {
+                                               if (dialog)
+                                                   dialog->showTestResult(name, text, ok);
+                                           });
+                     });
+}
+
+} // namespace
+
 TargetsPanel::FirstRun TargetsPanel::runFirstRun(TargetStore* store, ChainedSecretStore* secrets,
                                                  Fleet* fleet)
 {
@@ -45,15 +63,7 @@ TargetsPanel::FirstRun TargetsPanel::runFirstRun(TargetStore* store, ChainedSecr
             dialog.setDemoOffered(true);
             connect(&dialog, &TargetsDialog::demoRequested, &dialog,
                     [&next] { next = Next::Demo; });
-            connect(&dialog, &TargetsDialog::testRequested, &dialog,
-                    [fleet, dialog = &dialog](const Target& target, const QByteArray& typedKey) {
-                        fleet->testTarget(target, typedKey,
-                                          [dialog = QPointer<TargetsDialog>(dialog),
-                                           name = target.name](const QString& text, bool ok) {
-                                              if (dialog)
-                                                  dialog->showTestResult(name, text, ok);
-                                          });
-                    });
+            answerTestsThrough(&dialog, fleet);
             next = Next::Wait;
             dialog.exec();
             if (next == Next::Demo)
@@ -247,15 +257,7 @@ void TargetsPanel::openDialog(const QString& sessionId)
         m_dialog = new TargetsDialog(m_fleet->store(), m_secrets->keychain(), m_secrets->session(),
                                      m_window);
         m_dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(m_dialog, &TargetsDialog::testRequested, this,
-                [this](const Target& target, const QByteArray& typedKey) {
-                    m_fleet->testTarget(
-                        target, typedKey,
-                        [dialog = m_dialog, name = target.name](const QString& text, bool ok) {
-                            if (dialog)
-                                dialog->showTestResult(name, text, ok);
-                        });
-                });
+        answerTestsThrough(m_dialog, m_fleet);
         // The store tells the fleet about the target; its secrets may have changed too.
         connect(m_dialog, &TargetsDialog::targetSaved, this, [this](const QString& name) {
             if (TargetSession* session = m_fleet->sessionNamed(name))
