@@ -1,0 +1,30 @@
+#include "models/history/HistoryPaths.h"
+
+#include <QCryptographicHash>
+#include <QStandardPaths>
+
+namespace ops {
+
+QString defaultHistoryRoot()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/history");
+}
+
+QString historyFolderFor(const QString& root, const QString& sessionId)
+{
+    QString safe;
+    safe.reserve(sessionId.size());
+    for (const QChar c : sessionId) {
+        const bool plain = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
+                           (c >= u'0' && c <= u'9') || c == u'.' || c == u'-' || c == u'_';
+        safe.append(plain ? c : QChar(u'_'));
+    }
+    if (safe.startsWith(u'.'))
+        safe[0] = u'_';
+    const QByteArray hash =
+        QCryptographicHash::hash(sessionId.toUtf8(), QCryptographicHash::Sha256).toHex().left(8);
+    return root + u'/' + safe.left(80) + u'-' + QString::fromLatin1(hash);
+}
+
+} // namespace ops
