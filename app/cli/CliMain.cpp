@@ -2,6 +2,7 @@
 
 #include "app/cli/CliCommand.h"
 #include "app/cli/DeployCommand.h"
+#include "app/cli/HistoryCommand.h"
 #include "app/cli/ParseCommand.h"
 #include "app/cli/ReportCommand.h"
 #include "app/cli/StatusCommand.h"
@@ -54,6 +55,9 @@ const std::vector<Verb>& verbs()
          [] { return std::make_unique<VerifyCommand>(); }},
         {QStringLiteral("deploy"), tr("redeploy a Render service, follow it and verify"),
          [] { return std::make_unique<DeployCommand>(); }},
+        {QStringLiteral("history"),
+         tr("export a target's recorded history (CSV, JSON, OpenMetrics)"),
+         [] { return std::make_unique<HistoryCommand>(); }},
         {QStringLiteral("parse"), tr("parse a /metrics body (a file, or - for stdin)"),
          [] { return std::make_unique<ParseCommand>(); }},
         {QStringLiteral("report"), tr("write an incident report (HTML or A4 PDF)"),

@@ -102,7 +102,7 @@ private:
     {
         return {QStringLiteral("status"), QStringLiteral("targets"), QStringLiteral("workflows"),
                 QStringLiteral("verify"), QStringLiteral("deploy"),  QStringLiteral("parse"),
-                QStringLiteral("report")};
+                QStringLiteral("report"), QStringLiteral("history")};
     }
 
 private slots:
