@@ -3,6 +3,7 @@
 #include "app/cli/CliCommand.h"
 #include "app/cli/DeployCommand.h"
 #include "app/cli/HistoryCommand.h"
+#include "app/cli/LogsCommand.h"
 #include "app/cli/ParseCommand.h"
 #include "app/cli/ReportCommand.h"
 #include "app/cli/StatusCommand.h"
@@ -58,6 +59,8 @@ const std::vector<Verb>& verbs()
         {QStringLiteral("history"),
          tr("export a target's recorded history (CSV, JSON, OpenMetrics)"),
          [] { return std::make_unique<HistoryCommand>(); }},
+        {QStringLiteral("logs"), tr("print a Render service's logs; --follow tails them"),
+         [] { return std::make_unique<LogsCommand>(); }},
         {QStringLiteral("parse"), tr("parse a /metrics body (a file, or - for stdin)"),
          [] { return std::make_unique<ParseCommand>(); }},
         {QStringLiteral("report"), tr("write an incident report (HTML or A4 PDF)"),

@@ -15,6 +15,7 @@
 #include "models/incidents/EventStore.h"
 #include "models/incidents/SignalHistory.h"
 #include "models/itemmodels/AuditTableModel.h"
+#include "models/logs/ServiceLogs.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/secrets/ChainedSecretStore.h"
 #include "models/targets/TargetStore.h"
@@ -92,6 +93,11 @@ bool ConsoleApplication::start()
     m_fleet = std::make_unique<ops::Fleet>(
         ops::FleetContext{m_network.get(), m_clock.get(), m_secrets.get(), m_audit.get()});
     recordEvents();
+    // Logs: every session's Render logs (nothing is fetched until its Logs page asks).
+    m_fleet->addCapability(
+        [](ops::TargetSession& session) -> std::unique_ptr<ops::SessionCapability> {
+            return std::make_unique<ops::ServiceLogs>(session);
+        });
     if (!buildFleet())
         return false;
 

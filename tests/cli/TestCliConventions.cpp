@@ -102,7 +102,7 @@ private:
     {
         return {QStringLiteral("status"), QStringLiteral("targets"), QStringLiteral("workflows"),
                 QStringLiteral("verify"), QStringLiteral("deploy"),  QStringLiteral("parse"),
-                QStringLiteral("report"), QStringLiteral("history")};
+                QStringLiteral("report"), QStringLiteral("history"), QStringLiteral("logs")};
     }
 
 private slots:
