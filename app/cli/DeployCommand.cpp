@@ -162,7 +162,7 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
     QNetworkAccessManager network;
     RenderClient render(&network, &clock);
     render.setBaseUrl(connection.api);
-    render.setApiKey(connection.key);
+    render.setApiKey(ApiKey::fromText(connection.key));
     render.setTimeoutMs(gateway.timeoutMs);
     AuditLog audit;
     // A deploy changes the platform: it is recorded, or the operator says it may go unrecorded.
@@ -251,7 +251,7 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
     if (verify && deploy.isLive()) {
         DeployVerifier verifier(&network, &clock);
         verifier.setBaseUrl(gateway.target.baseUrl);
-        verifier.setApiKey(QString::fromUtf8(gateway.apiKey));
+        verifier.setPolicy(ConnectionPolicy::forTarget(gateway.target, ApiKey(gateway.apiKey)));
         verifier.setTimeoutMs(gateway.timeoutMs);
         QObject::connect(
             &verifier, &DeployVerifier::stepFinished, &verifier,

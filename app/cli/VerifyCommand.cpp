@@ -118,8 +118,8 @@ int VerifyCommand::execute()
     QNetworkAccessManager network;
     DeployVerifier verifier(&network, &clock);
     verifier.setBaseUrl(url);
+    verifier.setPolicy(ConnectionPolicy::forTarget(gateway->target, ApiKey(gateway->apiKey)));
     verifier.setTimeoutMs(gateway->timeoutMs);
-    verifier.setApiKey(QString::fromUtf8(gateway->apiKey));
     if (checks)
         verifier.setChecks(*checks);
     verifier.setSoak(soak);

@@ -279,7 +279,8 @@ int WorkflowsCommand::execute()
     }
 
     QNetworkAccessManager network;
-    WorkflowClient client(&network, gateway->target.baseUrl, dialect, gateway->apiKey,
+    WorkflowClient client(&network, gateway->target.baseUrl, dialect,
+                          ConnectionPolicy::forTarget(gateway->target, ApiKey(gateway->apiKey)),
                           gateway->target.readOnly || isSet(QStringLiteral("read-only")));
     client.setTargetName(gateway->displayName());
     client.setTimeoutMs(gateway->timeoutMs);

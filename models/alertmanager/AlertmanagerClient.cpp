@@ -233,49 +233,51 @@ AlertmanagerClient::AlertmanagerClient(QNetworkAccessManager* network, ApiConnec
 
 void AlertmanagerClient::pushAlerts(const QList<AmAlert>& alerts, Callback done)
 {
-    call("POST", QStringLiteral("/api/v2/alerts"), encodeAmAlerts(alerts), Decode::None,
-         std::move(done));
+    call("POST", {QStringLiteral("api"), QStringLiteral("v2"), QStringLiteral("alerts")},
+         encodeAmAlerts(alerts), Decode::None, std::move(done));
 }
 
 void AlertmanagerClient::alerts(Callback done)
 {
-    call("GET", QStringLiteral("/api/v2/alerts"), {}, Decode::Alerts, std::move(done));
+    call("GET", {QStringLiteral("api"), QStringLiteral("v2"), QStringLiteral("alerts")}, {},
+         Decode::Alerts, std::move(done));
 }
 
 void AlertmanagerClient::silences(Callback done)
 {
-    call("GET", QStringLiteral("/api/v2/silences"), {}, Decode::Silences, std::move(done));
+    call("GET", {QStringLiteral("api"), QStringLiteral("v2"), QStringLiteral("silences")}, {},
+         Decode::Silences, std::move(done));
 }
 
 void AlertmanagerClient::silence(const QString& id, Callback done)
 {
-    call("GET",
-         QStringLiteral("/api/v2/silence/") + QString::fromLatin1(QUrl::toPercentEncoding(id)), {},
+    call("GET", {QStringLiteral("api"), QStringLiteral("v2"), QStringLiteral("silence"), id}, {},
          Decode::Silence, std::move(done));
 }
 
 void AlertmanagerClient::putSilence(const AmSilence& silence, Callback done)
 {
-    call("POST", QStringLiteral("/api/v2/silences"), encodeAmSilence(silence), Decode::SilenceId,
-         std::move(done));
+    call("POST", {QStringLiteral("api"), QStringLiteral("v2"), QStringLiteral("silences")},
+         encodeAmSilence(silence), Decode::SilenceId, std::move(done));
 }
 
 void AlertmanagerClient::expireSilence(const QString& id, Callback done)
 {
-    call("DELETE",
-         QStringLiteral("/api/v2/silence/") + QString::fromLatin1(QUrl::toPercentEncoding(id)), {},
+    call("DELETE", {QStringLiteral("api"), QStringLiteral("v2"), QStringLiteral("silence"), id}, {},
          Decode::None, std::move(done));
 }
 
 void AlertmanagerClient::status(Callback done)
 {
-    call("GET", QStringLiteral("/api/v2/status"), {}, Decode::Status, std::move(done));
+    call("GET", {QStringLiteral("api"), QStringLiteral("v2"), QStringLiteral("status")}, {},
+         Decode::Status, std::move(done));
 }
 
-void AlertmanagerClient::call(const QByteArray& verb, const QString& path, const QByteArray& body,
-                              Decode decode, Callback done)
+void AlertmanagerClient::call(const QByteArray& verb, const QStringList& route,
+                              const QByteArray& body, Decode decode, Callback done)
 {
-    QNetworkRequest request(m_connection.endpoint(path));
+    const QString path = u'/' + route.join(u'/');
+    QNetworkRequest request(m_connection.endpoint(route));
     request.setRawHeader("Accept", "application/json");
     // Asked for explicitly, so HttpFetch inflates it under its size cap (not QNAM, unbounded).
     request.setRawHeader("Accept-Encoding", "gzip");

@@ -94,8 +94,8 @@ public:
 
 private:
     enum class Decode { None, Alerts, Silences, Silence, SilenceId, Status };
-    void call(const QByteArray& verb, const QString& path, const QByteArray& body, Decode decode,
-              Callback done);
+    void call(const QByteArray& verb, const QStringList& route, const QByteArray& body,
+              Decode decode, Callback done);
 
     QNetworkAccessManager* m_network;
     ApiConnection m_connection;

@@ -125,6 +125,10 @@ bool compare(double value, Comparison op, double threshold)
     return false;
 }
 
+namespace {
+constexpr qint64 kMaxDurationMs = qint64(366) * 86'400'000; // a year is the longest rule window
+} // namespace
+
 bool parseDuration(const QString& text, qint64* ms)
 {
     const QString t = text.trimmed();
@@ -142,17 +146,24 @@ bool parseDuration(const QString& text, qint64* ms)
             t, at, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
         if (!match.hasMatch())
             return false;
-        const double number = match.captured(1).toDouble();
+        bool ok = false;
+        const double number = match.captured(1).toDouble(&ok);
         const QString unit = match.captured(2);
         const double scale = unit == u"ms"  ? 1.0
                              : unit == u"s" ? 1000.0
                              : unit == u"m" ? 60'000.0
                              : unit == u"h" ? 3'600'000.0
                                             : 86'400'000.0;
-        total += qRound64(number * scale);
+        // Range-checked in double before any conversion: "99999999999999999999999d" must not
+        // wrap to a negative count (converting an out-of-range double is undefined).
+        const double partMs = number * scale;
+        if (!ok || !std::isfinite(partMs) || partMs > kMaxDurationMs ||
+            double(total) + partMs > kMaxDurationMs)
+            return false;
+        total += qRound64(partMs);
         at = match.capturedEnd();
     }
-    if (total > qint64(366) * 86'400'000)
+    if (total > kMaxDurationMs)
         return false;
     *ms = total;
     return true;

@@ -8,9 +8,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QTimer>
 #include <cmath>
 
@@ -26,10 +23,13 @@ QString isoTime(qint64 ms)
 WebhookNotifier::WebhookNotifier(QNetworkAccessManager* network, QUrl url, Format format,
                                  QObject* parent)
     : NotificationChannel(parent)
-    , m_network(network)
+    , m_calls(network)
     , m_url(std::move(url))
     , m_format(format)
 {
+    m_policy.connectTimeoutMs = 10'000;
+    m_policy.readTimeoutMs = 10'000;
+    m_policy.maxBodyBytes = 1024 * 1024; // the receiver's answer is not read beyond its status
 }
 
 QByteArray WebhookNotifier::payload(const AlertNotice& notice, Format format)
@@ -91,22 +91,22 @@ void WebhookNotifier::send(const AlertNotice& notice)
 
 void WebhookNotifier::post(const AlertNotice& notice, const QByteArray& body, int attempt)
 {
-    QNetworkRequest request(m_url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(10'000);
     ++m_inFlight;
-    QNetworkReply* reply = m_network->post(request, body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, notice, body, attempt] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const bool ok = reply->error() == QNetworkReply::NoError && status >= 200 && status < 300;
-        const bool retry = !ok && (status == 0 || status == 429 || status >= 500);
-        if (ok) {
+    m_calls.send(ApiRequest::post(m_url, body, m_policy), [this, notice, body, attempt](
+                                                              const ApiResult<ApiResponse>& r) {
+        const int status = r.ok || r.error.kind == ApiErrorKind::Http ? r.value.status : 0;
+        if (r.ok) {
             --m_inFlight;
             emit delivered(notice, true, tr("HTTP %1").arg(status));
             return;
         }
-        const QString why = status ? tr("HTTP %1").arg(status) : reply->errorString();
+        // Refused here (plain http, a bad URL) or a redirect: trying again changes nothing.
+        const bool final = r.error.kind == ApiErrorKind::PlainHttpRefused ||
+                           r.error.kind == ApiErrorKind::InvalidRequest ||
+                           r.error.kind == ApiErrorKind::RedirectRefused ||
+                           r.error.kind == ApiErrorKind::CertificateRefused;
+        const bool retry = !final && (status == 0 || status == 429 || status >= 500);
+        const QString why = status ? tr("HTTP %1").arg(status) : r.error.message;
         if (retry && attempt < m_maxAttempts) {
             const int delay = m_firstDelayMs * (1 << std::min(attempt - 1, 10));
             QTimer::singleShot(delay, this, [this, notice, body, attempt] {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/alerts/AlertNotifier.h"
+#include "models/net/ApiRequest.h"
 
 #include <QUrl>
 
@@ -11,7 +12,9 @@ namespace ops {
 // POSTs one JSON document per notice: an Alertmanager-like webhook payload (version "4",
 // status firing/resolved, alerts[] with labels, annotations, startsAt/endsAt), or Slack's
 // {"text": ...}. Failures (network, 5xx, 429) are retried with exponential backoff; a 4xx is
-// final. Asynchronous: nothing blocks the thread it lives on.
+// final. Asynchronous: nothing blocks the thread it lives on. Sent through the one request path:
+// plain http to a host that is not loopback is refused (a webhook URL is a secret), redirects
+// are not followed, the answer is capped.
 class WebhookNotifier : public NotificationChannel {
     Q_OBJECT
 public:
@@ -30,6 +33,9 @@ public:
         m_firstDelayMs = firstDelayMs;
     }
     QUrl url() const { return m_url; }
+    // Deadlines, a pin for a private receiver; plain http to another host stays refused unless
+    // the policy allows it.
+    void setPolicy(const ConnectionPolicy& policy) { m_policy = policy; }
     int inFlight() const { return m_inFlight; }
 
     static QByteArray payload(const AlertNotice& notice, Format format);
@@ -44,7 +50,8 @@ public:
 private:
     void post(const AlertNotice& notice, const QByteArray& body, int attempt);
 
-    QNetworkAccessManager* m_network;
+    ApiCaller m_calls;
+    ConnectionPolicy m_policy;
     QUrl m_url;
     Format m_format;
     int m_maxAttempts = 5;

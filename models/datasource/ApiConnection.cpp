@@ -1,17 +1,17 @@
 #include "models/datasource/ApiConnection.h"
 
+#include "models/net/ApiUrl.h"
+
 namespace ops {
 
-QUrl ApiConnection::endpoint(const QString& path) const
+QUrl ApiConnection::endpoint(const QString& fixedPath) const
 {
-    QUrl url = baseUrl;
-    QString base = url.path();
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    url.setPath(base + path);
-    url.setQuery(QString());
-    url.setFragment(QString());
-    return url;
+    return routeUrl(baseUrl, fixedPath);
+}
+
+QUrl ApiConnection::endpoint(const QStringList& segments) const
+{
+    return endpointUrl(baseUrl, segments);
 }
 
 QString apiAuthKindName(ApiAuthKind kind)

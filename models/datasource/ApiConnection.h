@@ -17,8 +17,10 @@ struct ApiConnection {
     QByteArray authorization; // "Bearer ..." / "Basic ..." or empty; a secret: never logged
     HttpFetch::Limits limits;
 
-    // baseUrl with `path` appended to its own path ("/prom" + "/api/v1/query").
-    QUrl endpoint(const QString& path) const;
+    // baseUrl with a fixed route appended to its own path ("/prom" + "/api/v1/query").
+    QUrl endpoint(const QString& fixedPath) const;
+    // The same with segments, each percent-encoded (ids): endpointUrl() in net/ApiUrl.h.
+    QUrl endpoint(const QStringList& segments) const;
 };
 
 enum class ApiAuthKind { None, Bearer, Basic };

@@ -14,7 +14,6 @@ namespace ops {
 DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock, AuditLog* auditLog,
                              QObject* parent)
     : QObject(parent)
-    , m_network(network)
     , m_clock(clock)
     , m_audit(auditLog)
     , m_client(network, clock)
@@ -83,18 +82,17 @@ DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock,
 }
 
 void DeploySession::setTarget(const QString& targetName, const QUrl& gatewayUrl,
-                              const QString& gatewayKey)
+                              const ConnectionPolicy& gateway)
 {
     m_targetName = targetName;
     m_gatewayUrl = gatewayUrl;
-    m_gatewayKey = gatewayKey;
     m_verifier.setBaseUrl(gatewayUrl);
-    m_verifier.setApiKey(gatewayKey);
+    m_verifier.setPolicy(gateway);
     m_baseline.setBaseUrl(gatewayUrl);
-    m_baseline.setApiKey(gatewayKey);
+    m_baseline.setPolicy(gateway);
 }
 
-void DeploySession::setRender(const QUrl& apiBase, const QString& apiKey, const QString& serviceId)
+void DeploySession::setRender(const QUrl& apiBase, const ApiKey& apiKey, const QString& serviceId)
 {
     m_client.setBaseUrl(apiBase);
     m_client.setApiKey(apiKey);
@@ -104,7 +102,7 @@ void DeploySession::setRender(const QUrl& apiBase, const QString& apiKey, const 
 
 void DeploySession::setHookOnly(const QString& serviceId, const QUrl& hookUrl)
 {
-    m_client.setApiKey(QString());
+    m_client.setApiKey(ApiKey());
     m_serviceId = serviceId;
     m_hookUrl = hookUrl;
     m_history.clear();

@@ -29,8 +29,11 @@ public:
     DeploySession(QNetworkAccessManager* network, const Clock* clock, AuditLog* audit,
                   QObject* parent = nullptr);
 
-    void setTarget(const QString& targetName, const QUrl& gatewayUrl, const QString& gatewayKey);
-    void setRender(const QUrl& apiBase, const QString& apiKey, const QString& serviceId);
+    // gateway: the target's transport rules and key (ConnectionPolicy::forTarget), used by the
+    // verification and the before/after sampling.
+    void setTarget(const QString& targetName, const QUrl& gatewayUrl,
+                   const ConnectionPolicy& gateway);
+    void setRender(const QUrl& apiBase, const ApiKey& apiKey, const QString& serviceId);
     // A service reachable only through its deploy hook (no REST API key): redeploy() calls the
     // hook; there is no history to list, no progress to follow and no rollback.
     void setHookOnly(const QString& serviceId, const QUrl& hookUrl);
@@ -86,7 +89,6 @@ private:
     void redeployThroughHook();
     bool refusedReadOnly(const char* action, const QString& subject);
 
-    QNetworkAccessManager* m_network;
     const Clock* m_clock;
     AuditLog* m_audit;
     RenderClient m_client;
@@ -96,7 +98,6 @@ private:
     SoakOptions m_soak;
     QString m_targetName;
     QUrl m_gatewayUrl;
-    QString m_gatewayKey;
     QString m_serviceId;
     QList<RenderDeploy> m_history;
     std::optional<WindowStats> m_before;

@@ -3,9 +3,9 @@
 #include "models/deploy/DeployLogging.h"
 #include "models/domain/Clock.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include "models/net/ApiUrl.h"
+
+#include <QUrlQuery>
 
 namespace ops {
 
@@ -49,10 +49,11 @@ QString VerifyReport::summary() const
 
 DeployVerifier::DeployVerifier(QNetworkAccessManager* network, const Clock* clock, QObject* parent)
     : QObject(parent)
-    , m_network(network)
     , m_clock(clock)
+    , m_calls(network)
     , m_sampler(network, clock)
 {
+    m_policy.readTimeoutMs = 15000;
     connect(&m_sampler, &GatewaySampler::sampled, this,
             [this](int index, const GatewaySample& sample) {
                 if (!sample.healthy) {
@@ -66,6 +67,12 @@ DeployVerifier::DeployVerifier(QNetworkAccessManager* network, const Clock* cloc
 DeployVerifier::~DeployVerifier()
 {
     cancel();
+}
+
+void DeployVerifier::setTimeoutMs(int ms)
+{
+    m_policy.readTimeoutMs = ms;
+    m_policy.connectTimeoutMs = std::min(m_policy.connectTimeoutMs, ms);
 }
 
 QList<VerifyStepResult> DeployVerifier::plannedSteps() const
@@ -114,56 +121,33 @@ void DeployVerifier::cancel()
     const bool wasRunning = m_running;
     m_running = false;
     m_sampler.stop();
-    if (m_reply) {
-        QNetworkReply* reply = m_reply;
-        m_reply = nullptr;
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
-    }
+    m_calls.cancelAll();
     Q_UNUSED(wasRunning)
 }
 
 void DeployVerifier::runCheck(int index)
 {
     const VerifyCheck& check = m_checks.at(index);
-    QUrl url = m_baseUrl;
-    QString base = url.path();
-    while (base.endsWith(QLatin1Char('/'))) {
-        base.chop(1);
-    }
+    // A check's path is a fixed route, optionally with its query ("/v1/jobs?limit=1").
     const qsizetype q = check.path.indexOf(QLatin1Char('?'));
-    url.setPath(base + (q < 0 ? check.path : check.path.left(q)));
-    if (q >= 0) {
-        url.setQuery(check.path.mid(q + 1));
-    }
-    QNetworkRequest request(url);
-    request.setTransferTimeout(m_timeoutMs);
-    request.setRawHeader("Accept", "application/json");
-    if (!m_apiKey.isEmpty()) {
-        request.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
-    }
+    const QUrl url = routeUrl(m_baseUrl, q < 0 ? check.path : check.path.left(q),
+                              q < 0 ? QUrlQuery() : QUrlQuery(check.path.mid(q + 1)));
     m_stepStartMs = m_clock->nowMs();
     emit stepStarted(index);
-    QNetworkReply* reply = m_network->get(request);
-    m_reply = reply;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, index] {
-        reply->deleteLater();
-        m_reply = nullptr;
+    m_calls.send(ApiRequest::get(url, m_policy), [this, index](const ApiResult<ApiResponse>& r) {
         VerifyStepResult& step = m_report.steps[index];
         step.elapsedMs = m_clock->nowMs() - m_stepStartMs;
-        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        if (!status.isValid()) {
+        if (!r.ok && r.error.kind != ApiErrorKind::Http) {
             step.outcome = VerifyStepResult::Outcome::CouldNotRun;
-            step.detail = reply->error() == QNetworkReply::OperationCanceledError
-                              ? tr("no answer within %1 s").arg(m_timeoutMs / 1000.0)
-                              : tr("no answer: %1").arg(reply->errorString());
+            step.detail = r.error.isTimeout()
+                              ? tr("no answer within %1 s").arg(m_policy.readTimeoutMs / 1000.0)
+                              : tr("no answer: %1").arg(r.error.message);
         } else {
             ++m_answered;
-            step.httpStatus = status.toInt();
+            step.httpStatus = r.value.status;
             QString found;
             const QString problem =
-                m_checks.at(index).evaluate(step.httpStatus, reply->readAll(), &found);
+                m_checks.at(index).evaluate(step.httpStatus, r.value.body, &found);
             step.outcome = problem.isEmpty() ? VerifyStepResult::Outcome::Passed
                                              : VerifyStepResult::Outcome::Failed;
             step.detail = !problem.isEmpty() ? problem
@@ -196,8 +180,7 @@ void DeployVerifier::startSoak()
     emit stepStarted(first);
     m_stepStartMs = m_clock->nowMs();
     m_sampler.setBaseUrl(m_baseUrl);
-    m_sampler.setApiKey(m_apiKey);
-    m_sampler.setTimeoutMs(m_timeoutMs);
+    m_sampler.setPolicy(m_policy);
     m_sampler.start(m_soak->polls, m_soak->intervalMs);
 }
 

@@ -2,6 +2,7 @@
 
 #include "models/deploy/GatewaySampler.h"
 #include "models/deploy/VerifyCheck.h"
+#include "models/net/ApiRequest.h"
 
 #include <QList>
 #include <QObject>
@@ -10,7 +11,6 @@
 #include <QUrl>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace ops {
 
@@ -61,12 +61,16 @@ public:
 
     void setBaseUrl(const QUrl& url) { m_baseUrl = url; }
     QUrl baseUrl() const { return m_baseUrl; }
-    void setApiKey(const QString& key) { m_apiKey = key; }
+    void setApiKey(const ApiKey& key) { m_policy.key = key; }
+    // The gateway's transport rules (ConnectionPolicy::forTarget): pin, plain http, deadlines.
+    void setPolicy(const ConnectionPolicy& policy) { m_policy = policy; }
+    const ConnectionPolicy& policy() const { return m_policy; }
     void setChecks(const QList<VerifyCheck>& checks) { m_checks = checks; }
     const QList<VerifyCheck>& checks() const { return m_checks; }
     // Without soak options only the checklist runs.
     void setSoak(std::optional<SoakOptions> soak) { m_soak = soak; }
-    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    // The read deadline (and at most the connect deadline) of every request.
+    void setTimeoutMs(int ms);
 
     // The steps that start() will run, all pending (for a view to list up front).
     QList<VerifyStepResult> plannedSteps() const;
@@ -88,16 +92,14 @@ private:
     void finishSoak(const WindowStats& stats);
     void finish();
 
-    QNetworkAccessManager* m_network;
     const Clock* m_clock;
     QUrl m_baseUrl;
-    QString m_apiKey;
+    ConnectionPolicy m_policy;
     QList<VerifyCheck> m_checks = VerifyCheck::planDefaults();
     std::optional<SoakOptions> m_soak;
-    int m_timeoutMs = 15000;
     bool m_running = false;
     VerifyReport m_report;
-    QPointer<QNetworkReply> m_reply;
+    ApiCaller m_calls;
     GatewaySampler m_sampler;
     qint64 m_stepStartMs = 0;
     int m_answered = 0;

@@ -6,10 +6,8 @@
 #include "models/metrics/SignalEngine.h"
 #include "models/monitor/MetricsIngestor.h"
 
+#include "models/net/ApiUrl.h"
 #include <QCoreApplication>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 
 #include <cmath>
 
@@ -55,9 +53,10 @@ std::optional<WindowStats> windowStatsFromHistory(const SignalEngine& history, q
 
 GatewaySampler::GatewaySampler(QNetworkAccessManager* network, const Clock* clock, QObject* parent)
     : QObject(parent)
-    , m_network(network)
     , m_clock(clock)
+    , m_calls(network)
 {
+    m_policy.readTimeoutMs = 15000;
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &GatewaySampler::poll);
 }
@@ -65,6 +64,12 @@ GatewaySampler::GatewaySampler(QNetworkAccessManager* network, const Clock* cloc
 GatewaySampler::~GatewaySampler()
 {
     stop();
+}
+
+void GatewaySampler::setTimeoutMs(int ms)
+{
+    m_policy.readTimeoutMs = ms;
+    m_policy.connectTimeoutMs = std::min(m_policy.connectTimeoutMs, ms);
 }
 
 void GatewaySampler::start(int polls, int intervalMs)
@@ -87,97 +92,72 @@ void GatewaySampler::stop()
     m_running = false;
     m_timer.stop();
     m_ingestor.reset(); // a body still being parsed answers nobody
-    for (QPointer<QNetworkReply>* r : {&m_health, &m_metrics}) {
-        if (*r) {
-            QNetworkReply* reply = *r;
-            *r = nullptr;
-            reply->disconnect(this);
-            reply->abort();
-            reply->deleteLater();
-        }
-    }
+    m_calls.cancelAll();
     m_pending = 0;
 }
 
-void GatewaySampler::fetch(const QString& path, QNetworkReply** slot)
+void GatewaySampler::healthDone(const ApiResult<ApiResponse>& r)
 {
-    QUrl url = m_baseUrl;
-    QString base = url.path();
-    while (base.endsWith(QLatin1Char('/'))) {
-        base.chop(1);
-    }
-    url.setPath(base + path);
-    QNetworkRequest request(url);
-    request.setTransferTimeout(m_timeoutMs);
-    if (!m_apiKey.isEmpty()) {
-        request.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
-    }
-    QNetworkReply* reply = m_network->get(request);
-    *slot = reply;
-    ++m_pending;
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        reply->deleteLater();
-        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        const QByteArray body = reply->readAll();
-        const qint64 now = m_clock->nowMs();
-        if (reply == m_health) {
-            m_health = nullptr;
-            m_current.answered = status.isValid();
-            if (!status.isValid()) {
-                m_current.healthText =
-                    QCoreApplication::translate("ops::GatewaySampler", "no answer from %1: %2")
-                        .arg(reply->url().path(), reply->errorString());
-            } else {
-                const HealthDecodeResult decoded = decodeHealth(body);
-                if (!decoded.ok) {
-                    m_current.healthText = decoded.error;
-                } else {
-                    const HealthSnapshot& s = decoded.snapshot;
-                    m_current.healthy = s.worst() == HealthState::Healthy;
-                    QStringList bad;
-                    for (const ComponentHealth& c : s.components) {
-                        if (c.state != HealthState::Healthy) {
-                            bad << c.name + QLatin1Char(' ') + c.rawStatus;
-                        }
-                    }
-                    m_current.healthText =
-                        bad.isEmpty() ? healthStateName(s.worst()) : bad.join(QStringLiteral(", "));
-                    if (!m_current.latencyS && s.avgResponseTimeSeconds) {
-                        m_current.latencyS = s.avgResponseTimeSeconds;
-                    }
+    const bool answered = r.ok || r.error.kind == ApiErrorKind::Http;
+    m_current.answered = answered;
+    if (!answered) {
+        m_current.healthText =
+            QCoreApplication::translate("ops::GatewaySampler", "no answer from %1: %2")
+                .arg(QStringLiteral("/health/detailed"), r.error.message);
+    } else {
+        const HealthDecodeResult decoded = decodeHealth(r.value.body);
+        if (!decoded.ok) {
+            m_current.healthText = decoded.error;
+        } else {
+            const HealthSnapshot& s = decoded.snapshot;
+            m_current.healthy = s.worst() == HealthState::Healthy;
+            QStringList bad;
+            for (const ComponentHealth& c : s.components) {
+                if (c.state != HealthState::Healthy) {
+                    bad << c.name + QLatin1Char(' ') + c.rawStatus;
                 }
             }
-        } else if (reply == m_metrics) {
-            m_metrics = nullptr;
-            if (status.isValid() && status.toInt() == 200 && m_ingestor) {
-                // Parsed on the ingestor's thread; this poll is done when it answers.
-                const QByteArray type =
-                    reply->header(QNetworkRequest::ContentTypeHeader).toString().toUtf8();
-                m_current.metricsStub =
-                    detectMetricsFormat(std::string_view(body.constData(), size_t(body.size())),
-                                        std::string_view(type.constData(), size_t(type.size()))) ==
-                    MetricsFormat::JsonStub;
-                m_ingestor->ingest(
-                    now, body, type, kMaxMetricsBytes, [this](MetricsIngestOutcome outcome) {
-                        if (outcome.frame) {
-                            const auto& latest = outcome.frame->latest;
-                            const double latency = latest[std::size_t(SignalId::LatencyAvg)];
-                            const double errors = latest[std::size_t(SignalId::ErrorRatio)];
-                            if (std::isfinite(latency)) // preferred over health
-                                m_current.latencyS = latency;
-                            if (std::isfinite(errors))
-                                m_current.errorRatio = errors;
-                        }
-                        if (--m_pending == 0)
-                            pollDone();
-                    });
-                return;
+            m_current.healthText =
+                bad.isEmpty() ? healthStateName(s.worst()) : bad.join(QStringLiteral(", "));
+            if (!m_current.latencyS && s.avgResponseTimeSeconds) {
+                m_current.latencyS = s.avgResponseTimeSeconds;
             }
         }
-        if (--m_pending == 0) {
-            pollDone();
-        }
-    });
+    }
+    if (--m_pending == 0) {
+        pollDone();
+    }
+}
+
+void GatewaySampler::metricsDone(const ApiResult<ApiResponse>& r)
+{
+    if (r.ok && r.value.status == 200 && m_ingestor) {
+        // Parsed on the ingestor's thread; this poll is done when it answers.
+        const QByteArray type = r.value.header("Content-Type");
+        const QByteArray& body = r.value.body;
+        m_current.metricsStub =
+            detectMetricsFormat(std::string_view(body.constData(), size_t(body.size())),
+                                std::string_view(type.constData(), size_t(type.size()))) ==
+            MetricsFormat::JsonStub;
+        m_ingestor->ingest(m_clock->nowMs(), body, type, kMaxMetricsBytes,
+                           [this](MetricsIngestOutcome outcome) {
+                               if (outcome.frame) {
+                                   const auto& latest = outcome.frame->latest;
+                                   const double latency = latest[std::size_t(SignalId::LatencyAvg)];
+                                   const double errors = latest[std::size_t(SignalId::ErrorRatio)];
+                                   if (std::isfinite(latency)) // preferred over health
+                                       m_current.latencyS = latency;
+                                   if (std::isfinite(errors))
+                                       m_current.errorRatio = errors;
+                               }
+                               if (--m_pending == 0)
+                                   pollDone();
+                           });
+        return;
+    }
+    if (--m_pending == 0) {
+        pollDone();
+    }
 }
 
 void GatewaySampler::poll()
@@ -187,12 +167,14 @@ void GatewaySampler::poll()
     }
     m_current = {};
     m_current.timeMs = m_clock->nowMs();
-    QNetworkReply* metrics = nullptr;
-    QNetworkReply* health = nullptr;
-    fetch(QStringLiteral("/metrics"), &metrics);
-    m_metrics = metrics;
-    fetch(QStringLiteral("/health/detailed"), &health);
-    m_health = health;
+    ApiRequest metrics = ApiRequest::get(routeUrl(m_baseUrl, QStringLiteral("/metrics")), m_policy);
+    metrics.accept = "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;"
+                     "q=0.5,*/*;q=0.1";
+    metrics.policy.maxBodyBytes = kMaxMetricsBytes;
+    m_pending = 2;
+    m_calls.send(metrics, [this](const ApiResult<ApiResponse>& r) { metricsDone(r); });
+    m_calls.send(ApiRequest::get(routeUrl(m_baseUrl, QStringLiteral("/health/detailed")), m_policy),
+                 [this](const ApiResult<ApiResponse>& r) { healthDone(r); });
 }
 
 void GatewaySampler::pollDone()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/net/ApiRequest.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -10,7 +12,6 @@
 #include <optional>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace ops {
 
@@ -58,8 +59,13 @@ public:
     ~GatewaySampler() override;
 
     void setBaseUrl(const QUrl& url) { m_baseUrl = url; }
-    void setApiKey(const QString& key) { m_apiKey = key; }
-    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    void setApiKey(const ApiKey& key) { m_policy.key = key; }
+    // The gateway's transport rules (pin, plain http, deadlines). The health body is capped at
+    // the policy's maxBodyBytes, the metrics body at 16 MB (as the monitor's poller).
+    void setPolicy(const ConnectionPolicy& policy) { m_policy = policy; }
+    const ConnectionPolicy& policy() const { return m_policy; }
+    // The read deadline (and at most the connect deadline) of every request.
+    void setTimeoutMs(int ms);
     void start(int polls, int intervalMs);
     void stop();
     bool isRunning() const { return m_running; }
@@ -71,21 +77,19 @@ signals:
 
 private:
     void poll();
-    void fetch(const QString& path, QNetworkReply** slot);
+    void healthDone(const ApiResult<ApiResponse>& r);
+    void metricsDone(const ApiResult<ApiResponse>& r);
     void pollDone();
 
-    QNetworkAccessManager* m_network;
     const Clock* m_clock;
     QUrl m_baseUrl;
-    QString m_apiKey;
-    int m_timeoutMs = 15000;
+    ConnectionPolicy m_policy;
+    ApiCaller m_calls;
     int m_polls = 0;
     int m_done = 0;
     bool m_running = false;
     QTimer m_timer;
     std::unique_ptr<MetricsIngestor> m_ingestor;
-    QPointer<QNetworkReply> m_health;
-    QPointer<QNetworkReply> m_metrics;
     int m_pending = 0;
     GatewaySample m_current;
     WindowStats m_stats;

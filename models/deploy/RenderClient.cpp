@@ -3,36 +3,26 @@
 #include "models/deploy/DeployLogging.h"
 #include "models/domain/Clock.h"
 
+#include "models/net/ApiUrl.h"
+#include "models/net/RetryAfter.h"
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <cmath>
 
 namespace ops {
 
 namespace {
 
-QString serverMessage(const QByteArray& body)
-{
-    const QJsonDocument doc = QJsonDocument::fromJson(body);
-    if (doc.isObject()) {
-        const QJsonObject o = doc.object();
-        for (const char* key : {"message", "detail", "error"}) {
-            const QString text = o.value(QLatin1String(key)).toString();
-            if (!text.isEmpty()) {
-                return text;
-            }
-        }
-    }
-    return QString::fromUtf8(body.left(200)).simplified();
-}
+// Render's rate-limit waits are the server's to say, but never longer than this: a huge
+// Retry-After or Ratelimit-Reset must not block every call (a rollback included) until restart.
+constexpr qint64 kMaxRateLimitWaitMs = 60 * 60 * 1000;
 
 QString clockTime(qint64 ms)
 {
@@ -43,9 +33,26 @@ QString clockTime(qint64 ms)
 
 RenderClient::RenderClient(QNetworkAccessManager* network, const Clock* clock, QObject* parent)
     : QObject(parent)
-    , m_network(network)
     , m_clock(clock)
+    , m_calls(network)
 {
+    m_policy.connectTimeoutMs = 10000;
+    m_policy.readTimeoutMs = 30000;
+    m_policy.maxBodyBytes = 8 * 1024 * 1024;
+}
+
+void RenderClient::setTimeoutMs(int ms)
+{
+    m_policy.readTimeoutMs = ms;
+    m_policy.connectTimeoutMs = std::min(m_policy.connectTimeoutMs, ms);
+}
+
+void RenderClient::setPolicy(const ConnectionPolicy& policy)
+{
+    const ApiKey key = m_policy.key;
+    m_policy = policy;
+    m_policy.key = key;
+    m_policy.allowPlainHttp = false; // Render is https (or a loopback stand-in)
 }
 
 RenderClient::~RenderClient() = default;
@@ -79,45 +86,34 @@ QString RenderClient::serviceIdFromHook(const QUrl& hookUrl)
     return {};
 }
 
-QUrl RenderClient::apiUrl(const QString& path) const
-{
-    QUrl url = m_baseUrl;
-    QString base = url.path();
-    while (base.endsWith(QLatin1Char('/'))) {
-        base.chop(1);
-    }
-    const qsizetype q = path.indexOf(QLatin1Char('?'));
-    url.setPath(base + (q < 0 ? path : path.left(q)));
-    if (q >= 0) {
-        url.setQuery(path.mid(q + 1));
-    }
-    return url;
-}
-
 RenderError RenderClient::refusedLocally() const
 {
     RenderError e;
     e.rateLimited = true;
+    e.kind = ApiErrorKind::RefusedLocally;
     e.retryAtMs = m_blockedUntilMs;
     e.message = tr("Render's rate limit is used up; the next request is allowed at %1")
                     .arg(clockTime(m_blockedUntilMs));
     return e;
 }
 
-void RenderClient::readRateLimit(QNetworkReply* reply, int status)
+void RenderClient::readRateLimit(const ApiResponse& response, int status)
 {
     const qint64 now = m_clock->nowMs();
+    const qint64 latest = now + kMaxRateLimitWaitMs;
     bool okLimit = false;
     bool okRemaining = false;
     bool okReset = false;
-    const int limit = reply->rawHeader("Ratelimit-Limit").toInt(&okLimit);
-    const int remaining = reply->rawHeader("Ratelimit-Remaining").toInt(&okRemaining);
-    const double reset = reply->rawHeader("Ratelimit-Reset").toDouble(&okReset);
+    const int limit = response.header("Ratelimit-Limit").trimmed().toInt(&okLimit);
+    const int remaining = response.header("Ratelimit-Remaining").trimmed().toInt(&okRemaining);
+    const double reset = response.header("Ratelimit-Reset").trimmed().toDouble(&okReset);
+    okReset = okReset && std::isfinite(reset) && reset >= 0;
     qint64 resetAtMs = 0;
     if (okReset) {
-        // Seconds until the reset, or (large values) the reset time in epoch seconds.
-        resetAtMs = reset > 1e9 ? static_cast<qint64>(reset * 1000)
-                                : now + static_cast<qint64>(reset * 1000);
+        // Seconds until the reset, or (large values) the reset time in epoch seconds; either way
+        // at most an hour from now, computed in double so a huge value cannot overflow.
+        const double atMs = reset > 1e9 ? reset * 1000.0 : double(now) + reset * 1000.0;
+        resetAtMs = atMs >= double(latest) ? latest : static_cast<qint64>(atMs);
     }
     if (okLimit || okRemaining || okReset) {
         m_rateLimit.limit = okLimit ? limit : m_rateLimit.limit;
@@ -125,15 +121,14 @@ void RenderClient::readRateLimit(QNetworkReply* reply, int status)
         m_rateLimit.resetAtMs = resetAtMs ? resetAtMs : m_rateLimit.resetAtMs;
     }
     if (status == 429) {
-        bool okRetry = false;
-        const int retryAfter = reply->rawHeader("Retry-After").toInt(&okRetry);
         qint64 until = resetAtMs;
-        if (okRetry) {
-            until = std::max(until, now + retryAfter * 1000LL);
-        }
-        m_blockedUntilMs = until > now ? until : now + 60000;
+        // Delay-seconds or an HTTP date, clamped to an hour by the one Retry-After reader.
+        if (const auto retryAfter =
+                parseRetryAfterMs(response.header("Retry-After"), now, kMaxRateLimitWaitMs))
+            until = std::max(until, now + *retryAfter);
+        m_blockedUntilMs = until > now ? std::min(until, latest) : now + 60000;
     } else if (okRemaining && remaining <= 0 && resetAtMs > now) {
-        m_blockedUntilMs = resetAtMs;
+        m_blockedUntilMs = std::min(resetAtMs, latest);
     }
     emit rateLimitChanged();
 }
@@ -141,8 +136,11 @@ void RenderClient::readRateLimit(QNetworkReply* reply, int status)
 RenderError RenderClient::httpError(int status, const QByteArray& body, const QString& what) const
 {
     RenderError e;
+    e.kind = ApiErrorKind::Http;
     e.httpStatus = status;
-    const QString server = serverMessage(body);
+    e.requestSent = true;
+    const QString server = serverErrorMessage(body);
+    e.serverMessage = server;
     const QString said = server.isEmpty() ? QString() : tr(" (Render said: %1)").arg(server);
     switch (status) {
     case 400:
@@ -191,51 +189,44 @@ RenderError RenderClient::httpError(int status, const QByteArray& body, const QS
     return e;
 }
 
-void RenderClient::send(const QByteArray& verb, const QString& path, const QByteArray& body,
-                        RawCallback done)
+RenderError RenderClient::unanswered(const ApiError& error, const QUrl& url) const
+{
+    RenderError e = error;
+    if (error.isTimeout())
+        e.message = tr("Render did not answer in time (%1)").arg(error.message);
+    else if (error.kind != ApiErrorKind::InvalidRequest)
+        e.message = tr("Could not reach Render at %1: %2").arg(url.host(), error.message);
+    return e;
+}
+
+void RenderClient::send(const QByteArray& verb, const QStringList& path, const QUrlQuery& query,
+                        const QByteArray& body, RawCallback done)
 {
     if (nextAllowedMs() > 0) {
         done(0, {}, refusedLocally());
         return;
     }
-    QNetworkRequest request(apiUrl(path));
-    request.setRawHeader("Accept", "application/json");
-    if (!m_apiKey.isEmpty()) {
-        request.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
-    }
-    if (!body.isEmpty()) {
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    }
-    request.setTransferTimeout(m_timeoutMs);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    qCDebug(lcDeploy) << "Render" << verb << path;
-    QNetworkReply* reply = m_network->sendCustomRequest(request, verb, body);
-    QPointer<RenderClient> self(this);
-    connect(reply, &QNetworkReply::finished, this, [self, reply, done = std::move(done)] {
-        reply->deleteLater();
-        const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        if (!self) {
+    ApiRequest request;
+    request.verb = verb;
+    request.url = endpointUrl(m_baseUrl, path, query);
+    request.body = body;
+    request.contentType = body.isEmpty() ? QByteArray() : QByteArrayLiteral("application/json");
+    request.policy = m_policy;
+    qCDebug(lcDeploy) << "Render" << verb << request.url.path();
+    const QUrl url = request.url;
+    m_calls.send(request, [this, url, done = std::move(done)](const ApiResult<ApiResponse>& r) {
+        if (!r.ok && r.error.kind != ApiErrorKind::Http) {
+            done(0, {}, unanswered(r.error, url));
             return;
         }
-        if (!statusAttr.isValid()) {
-            RenderError e;
-            e.message = reply->error() == QNetworkReply::OperationCanceledError
-                            ? tr("Render did not answer in time")
-                            : tr("Could not reach Render at %1: %2")
-                                  .arg(reply->url().host(), reply->errorString());
-            done(0, {}, e);
-            return;
-        }
-        const int status = statusAttr.toInt();
-        self->readRateLimit(reply, status);
-        done(status, reply->readAll(), {});
+        readRateLimit(r.value, r.value.status);
+        done(r.value.status, r.value.body, {});
     });
 }
 
 void RenderClient::listServices(ServiceListCallback done)
 {
-    send("GET", QStringLiteral("/services?limit=100"), {},
+    send("GET", {QStringLiteral("services")}, QUrlQuery(QStringLiteral("limit=100")), {},
          [this, done](int status, const QByteArray& body, const RenderError& error) {
              RenderResult<QList<RenderServiceInfo>> r;
              if (status == 0) {
@@ -268,10 +259,7 @@ void RenderClient::listDeploys(const QString& serviceId, int limit, const QStrin
     for (const QString& s : statuses) {
         query.addQueryItem(QStringLiteral("status"), s);
     }
-    const QString path = QStringLiteral("/services/%1/deploys?%2")
-                             .arg(QString::fromUtf8(QUrl::toPercentEncoding(serviceId)),
-                                  query.toString(QUrl::FullyEncoded));
-    send("GET", path, {},
+    send("GET", {QStringLiteral("services"), serviceId, QStringLiteral("deploys")}, query, {},
          [this, done](int status, const QByteArray& body, const RenderError& error) {
              RenderResult<QList<RenderDeploy>> r;
              if (status == 0) {
@@ -317,8 +305,8 @@ RenderResult<RenderDeploy> deployResult(const QByteArray& body, int status)
 
 void RenderClient::getDeploy(const QString& serviceId, const QString& deployId, DeployCallback done)
 {
-    send("GET", QStringLiteral("/services/%1/deploys/%2").arg(serviceId, deployId), {},
-         [this, done](int status, const QByteArray& body, const RenderError& error) {
+    send("GET", {QStringLiteral("services"), serviceId, QStringLiteral("deploys"), deployId}, {},
+         {}, [this, done](int status, const QByteArray& body, const RenderError& error) {
              if (status == 0) {
                  done({false, {}, error});
              } else if (status != 200) {
@@ -337,7 +325,7 @@ void RenderClient::triggerDeploy(const QString& serviceId, ClearCache clearCache
                                                                  : QStringLiteral("do_not_clear")}};
     qCInfo(lcDeploy).noquote() << "trigger deploy of" << serviceId
                                << (clearCache == ClearCache::Clear ? "(clear cache)" : "");
-    send("POST", QStringLiteral("/services/%1/deploys").arg(serviceId),
+    send("POST", {QStringLiteral("services"), serviceId, QStringLiteral("deploys")}, {},
          QJsonDocument(request).toJson(QJsonDocument::Compact),
          [this, serviceId, done](int status, const QByteArray& body, const RenderError& error) {
              if (status == 0) {
@@ -388,8 +376,10 @@ void RenderClient::cancelDeploy(const QString& serviceId, const QString& deployI
                                 DeployCallback done)
 {
     qCInfo(lcDeploy).noquote() << "cancel deploy" << deployId << "of" << serviceId;
-    send("POST", QStringLiteral("/services/%1/deploys/%2/cancel").arg(serviceId, deployId), {},
-         [this, done](int status, const QByteArray& body, const RenderError& error) {
+    send("POST",
+         {QStringLiteral("services"), serviceId, QStringLiteral("deploys"), deployId,
+          QStringLiteral("cancel")},
+         {}, {}, [this, done](int status, const QByteArray& body, const RenderError& error) {
              if (status == 0) {
                  done({false, {}, error});
              } else if (status != 200 && status != 201) {
@@ -404,7 +394,7 @@ void RenderClient::rollback(const QString& serviceId, const QString& deployId, D
 {
     qCInfo(lcDeploy).noquote() << "roll back" << serviceId << "to" << deployId;
     const QJsonObject request{{QStringLiteral("deployId"), deployId}};
-    send("POST", QStringLiteral("/services/%1/rollback").arg(serviceId),
+    send("POST", {QStringLiteral("services"), serviceId, QStringLiteral("rollback")}, {},
          QJsonDocument(request).toJson(QJsonDocument::Compact),
          [this, done](int status, const QByteArray& body, const RenderError& error) {
              if (status == 0) {
@@ -425,39 +415,37 @@ void RenderClient::triggerHook(const QUrl& hookUrl, DoneCallback done)
         return;
     }
     qCInfo(lcDeploy).noquote() << "deploy hook" << masked;
-    QNetworkRequest request(hookUrl);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    request.setTransferTimeout(m_timeoutMs);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    QNetworkReply* reply = m_network->post(request, QByteArray());
+    // The hook URL is its own secret: no Authorization, the same deadlines and pin rules, and
+    // never plain http to another host.
+    ApiRequest request = ApiRequest::post(hookUrl, {}, m_policy);
+    request.policy.key = {};
     const QString raw = hookUrl.toString();
     const QString encoded = QString::fromUtf8(hookUrl.toEncoded());
-    connect(reply, &QNetworkReply::finished, this, [this, reply, done, masked, raw, encoded] {
-        reply->deleteLater();
+    m_calls.send(request, [this, done, masked, raw, encoded](const ApiResult<ApiResponse>& reply) {
         RenderResult<bool> r;
-        const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        if (!statusAttr.isValid()) {
+        if (!reply.ok && reply.error.kind != ApiErrorKind::Http) {
             // Qt's error strings quote the URL: never let the key through.
-            QString why = reply->errorString();
+            r.error = reply.error;
+            QString why = reply.error.message;
             why.replace(raw, masked).replace(encoded, masked);
             r.error.message = tr("Could not reach the deploy hook %1: %2").arg(masked, why);
             done(r);
             return;
         }
-        const int status = statusAttr.toInt();
-        readRateLimit(reply, status);
+        const int status = reply.value.status;
+        readRateLimit(reply.value, status);
         if (status >= 200 && status < 300) {
             r.ok = true;
             r.value = true;
         } else if (status == 404 || status == 401 || status == 403) {
+            r.error.kind = ApiErrorKind::Http;
             r.error.httpStatus = status;
             r.error.message = tr("The deploy hook %1 was refused (HTTP %2): the hook URL or its "
                                  "key is wrong or was regenerated")
                                   .arg(masked)
                                   .arg(status);
         } else {
-            r.error = httpError(status, reply->readAll(), tr("call the deploy hook"));
+            r.error = httpError(status, reply.value.body, tr("call the deploy hook"));
         }
         done(r);
     });

@@ -1,17 +1,18 @@
 #pragma once
 
 #include "models/deploy/RenderDeploy.h"
+#include "models/net/ApiRequest.h"
 
 #include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QUrl>
+#include <QUrlQuery>
 
 #include <functional>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace ops {
 
@@ -48,9 +49,14 @@ public:
     static QUrl defaultBaseUrl() { return QUrl(QStringLiteral("https://api.render.com/v1")); }
     void setBaseUrl(const QUrl& url) { m_baseUrl = url; }
     QUrl baseUrl() const { return m_baseUrl; }
-    void setApiKey(const QString& key) { m_apiKey = key; }
-    bool hasApiKey() const { return !m_apiKey.isEmpty(); }
-    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    void setApiKey(const ApiKey& key) { m_policy.key = key; }
+    bool hasApiKey() const { return !m_policy.key.isEmpty(); }
+    // The read deadline (and at most the connect deadline) of every call.
+    void setTimeoutMs(int ms);
+    // Transport rules for Render's API (a pin for a private endpoint, deadlines); the key set
+    // by setApiKey() is kept. Plain http is allowed to loopback only, whatever the policy says.
+    void setPolicy(const ConnectionPolicy& policy);
+    const ConnectionPolicy& policy() const { return m_policy; }
 
     void listServices(ServiceListCallback done);
     void listDeploys(const QString& serviceId, int limit, const QStringList& statuses,
@@ -84,19 +90,18 @@ signals:
 private:
     using RawCallback =
         std::function<void(int status, const QByteArray& body, const RenderError& error)>;
-    void send(const QByteArray& verb, const QString& path, const QByteArray& body,
-              RawCallback done);
-    QUrl apiUrl(const QString& path) const;
-    void readRateLimit(QNetworkReply* reply, int status);
+    void send(const QByteArray& verb, const QStringList& path, const QUrlQuery& query,
+              const QByteArray& body, RawCallback done);
+    void readRateLimit(const ApiResponse& response, int status);
+    RenderError unanswered(const ApiError& error, const QUrl& url) const;
     RenderError httpError(int status, const QByteArray& body, const QString& what) const;
     RenderError refusedLocally() const;
     void lookUpQueued(const QString& serviceId, DeployCallback done);
 
-    QNetworkAccessManager* m_network;
     const Clock* m_clock;
     QUrl m_baseUrl = defaultBaseUrl();
-    QString m_apiKey;
-    int m_timeoutMs = 30000;
+    ConnectionPolicy m_policy;
+    ApiCaller m_calls;
     RateLimit m_rateLimit;
     qint64 m_blockedUntilMs = 0;
 };

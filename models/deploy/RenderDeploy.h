@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/net/ApiResult.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
@@ -48,19 +50,9 @@ struct RenderServiceInfo {
     static std::optional<RenderServiceInfo> fromJson(const QJsonObject& object);
 };
 
-// What went wrong with a Render request, in words. retryAtMs is set for 429 and for local
-// refusals while the rate limit window is exhausted.
-struct RenderError {
-    int httpStatus = 0; // 0: no HTTP answer (or refused locally)
-    QString message;
-    qint64 retryAtMs = 0;
-    bool rateLimited = false;
-};
-
-template <typename T> struct RenderResult {
-    bool ok = false;
-    T value{};
-    RenderError error;
-};
+// What went wrong with a Render request, in words: the ApiError of the one request path.
+// retryAtMs is set for 429 and for local refusals while the rate limit window is exhausted.
+using RenderError = ApiError;
+template <typename T> using RenderResult = ApiResult<T>;
 
 } // namespace ops

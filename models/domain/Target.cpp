@@ -272,8 +272,9 @@ bool isLoopbackHost(const QString& rawHost)
     QString host = rawHost.toLower();
     if (host.startsWith(u'[') && host.endsWith(u']'))
         host = host.mid(1, host.size() - 2);
-    if (host == u"localhost" || host.endsWith(QLatin1String(".localhost")) || host == u"::1" ||
-        host == u"0:0:0:0:0:0:0:1")
+    // Only names that cannot leave the machine without resolving: "localhost" itself and the
+    // loopback addresses. "x.localhost" resolves through DNS on some systems, so it does not count.
+    if (host == u"localhost" || host == u"::1" || host == u"0:0:0:0:0:0:0:1")
         return true;
     const QStringList parts = host.split(u'.');
     if (parts.size() != 4 || parts.first() != u"127")

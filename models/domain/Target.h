@@ -91,7 +91,7 @@ struct Target {
     static bool isValidName(const QString& name);
 };
 
-// 127.0.0.0/8, ::1, localhost (and *.localhost).
+// 127.0.0.0/8, ::1 and localhost; not *.localhost (it may resolve anywhere).
 bool isLoopbackHost(const QString& host);
 
 // User info (user:pass@) has no place in a URL the console keeps, sends or shows: every URL

@@ -210,17 +210,21 @@ bool Fleet::trustCertificate(const QString& id, const QByteArray& sha256)
         &error);
 }
 
-void Fleet::testTarget(const Target& target, const QByteArray& typedKey,
-                       std::function<void(const QString& text, bool ok)> done)
+void Fleet::testTarget(
+    const Target& target, const QByteArray& typedKey,
+    std::function<void(const QString& text, bool ok)> done,
+    std::function<void(const QByteArray& certificateDer, const QByteArray& sha256)>
+        refusedCertificate)
 {
     QPointer<Fleet> self(this);
-    const auto run = [self, target, done](const QByteArray& key) {
+    const auto run = [self, target, done, refusedCertificate](const QByteArray& key) {
         if (!self)
             return;
         auto* poller = new Poller(self->m_context.network, self->m_context.clock,
                                   pollerOptionsFor(target, key), self);
         connect(
-            poller, &Poller::pollFinished, self, [poller, target, done](const PollResult& result) {
+            poller, &Poller::pollFinished, self,
+            [poller, target, done, refusedCertificate](const PollResult& result) {
                 const bool ok = isAnswering(result.state);
                 QString text =
                     tr("%1: %2").arg(target.baseUrl.toString(), connectionStateName(result.state));
@@ -231,6 +235,8 @@ void Fleet::testTarget(const Target& target, const QByteArray& typedKey,
                 poller->deleteLater();
                 if (done)
                     done(text, ok);
+                if (refusedCertificate && !result.rejectedCertSha256.isEmpty())
+                    refusedCertificate(result.rejectedCertificateDer, result.rejectedCertSha256);
             });
         poller->pollNow();
     };

@@ -67,9 +67,13 @@ public:
     // Trusts the certificate a saved target's poller refused (stores it, polls again).
     bool trustCertificate(const QString& id, const QByteArray& sha256);
     // One poll with the target as given and typedKey (empty: its stored key); answers once with
-    // what happened in words, and whether it answered.
+    // what happened in words, and whether it answered. When the poll refused a certificate,
+    // refusedCertificate gets it after done (DER and SHA-256), so it can be described before
+    // trusting.
     void testTarget(const Target& target, const QByteArray& typedKey,
-                    std::function<void(const QString& text, bool ok)> done);
+                    std::function<void(const QString& text, bool ok)> done,
+                    std::function<void(const QByteArray& certificateDer, const QByteArray& sha256)>
+                        refusedCertificate = {});
 
 signals:
     void added(ops::TargetSession* session);

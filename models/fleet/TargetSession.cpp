@@ -53,18 +53,21 @@ TargetSession::TargetSession(const FleetContext& context, QString id, Target tar
     connect(m_poller.get(), &Poller::pollFinished, this, [this](const PollResult& result) {
         if (m_rejectedCert != result.rejectedCertSha256) {
             m_rejectedCert = result.rejectedCertSha256;
+            m_rejectedCertDer = result.rejectedCertificateDer;
             emit noticeChanged();
         }
     });
 
     m_workflows = std::make_unique<WorkflowClient>(
-        m_context.network, m_target.baseUrl, m_target.dialect, QByteArray(), m_target.readOnly);
+        m_context.network, m_target.baseUrl, m_target.dialect,
+        ConnectionPolicy::forTarget(m_target, ApiKey()), m_target.readOnly);
     m_workflows->setTargetName(m_target.name);
     if (m_context.audit && m_context.audit->isOpen())
         m_workflows->setAuditLog(m_context.audit);
 
     m_deploy = std::make_unique<DeploySession>(m_context.network, m_context.clock, m_context.audit);
-    m_deploy->setTarget(m_target.name, m_target.baseUrl, QString());
+    m_deploy->setTarget(m_target.name, m_target.baseUrl,
+                        ConnectionPolicy::forTarget(m_target, ApiKey()));
     // Enforced in the session, whichever page or command asks (#17.5).
     m_deploy->setReadOnly(m_target.readOnly);
 }
@@ -100,12 +103,14 @@ void TargetSession::setTarget(const Target& target)
 {
     m_target = target;
     m_rejectedCert.clear();
+    m_rejectedCertDer.clear();
     m_monitor->setMappingOverrides(target.metricMapping);
     m_workflows->setBaseUrl(target.baseUrl);
     if (target.dialect != Dialect::Unknown)
         m_workflows->setDialect(target.dialect);
     m_workflows->setReadOnly(target.readOnly);
     m_deploy->setReadOnly(target.readOnly);
+    m_workflows->setPolicy(ConnectionPolicy::forTarget(target, m_workflows->policy().key));
     m_workflows->setTargetName(target.name);
     if (m_started) {
         loadKeyAndPoll();
@@ -157,7 +162,7 @@ void TargetSession::loadKeyAndPoll()
                    self->m_keyProblem =
                        result.error == SecretError::OriginChanged ? QString() : problemOf(result);
                    self->m_poller->setOptions(pollerOptionsFor(self->m_target, result.value));
-                   self->m_workflows->setApiKey(result.value);
+                   self->m_workflows->setApiKey(ApiKey(result.value));
                    if (!self->m_poller->isPolling())
                        self->m_poller->start();
                    emit self->noticeChanged();
@@ -208,7 +213,8 @@ void TargetSession::setDeploySetup(DeploySetup setup)
 void TargetSession::configureDeploy()
 {
     const int generation = ++m_deployGeneration;
-    m_deploy->setTarget(m_target.name, m_target.baseUrl, QString());
+    m_deploy->setTarget(m_target.name, m_target.baseUrl,
+                        ConnectionPolicy::forTarget(m_target, ApiKey()));
     const bool api = std::any_of(m_target.services.begin(), m_target.services.end(), isRestApi);
     const bool hook = std::any_of(m_target.services.begin(), m_target.services.end(), isHook);
     if (!api && !hook) {
@@ -254,8 +260,9 @@ void TargetSession::applyDeploy(int generation, const QString& gatewayKey, const
         discoverService(generation, *api, renderKey, gatewayKey);
         return;
     }
-    m_deploy->setTarget(m_target.name, m_target.baseUrl, gatewayKey);
-    m_deploy->setRender(api->apiBaseUrl, renderKey, api->serviceId);
+    m_deploy->setTarget(m_target.name, m_target.baseUrl,
+                        ConnectionPolicy::forTarget(m_target, ApiKey::fromText(gatewayKey)));
+    m_deploy->setRender(api->apiBaseUrl, ApiKey::fromText(renderKey), api->serviceId);
     setDeploySetup({DeploySetup::State::Ready,
                     api->displayName.isEmpty() ? api->serviceId : api->displayName,
                     {}});
@@ -283,7 +290,9 @@ void TargetSession::useHook(int generation, const RenderService& service, const 
             return;
         }
         const Target& target = self->m_target;
-        self->m_deploy->setTarget(target.name, target.baseUrl, gatewayKey);
+        self->m_deploy->setTarget(
+            target.name, target.baseUrl,
+            ConnectionPolicy::forTarget(target, ApiKey::fromText(gatewayKey)));
         self->m_deploy->setHookOnly(serviceId, hookUrl);
         self->setDeploySetup({DeploySetup::State::Ready, display, {}});
     });
@@ -296,7 +305,7 @@ void TargetSession::discoverService(int generation, const RenderService& service
     setDeploySetup({DeploySetup::State::Discovering, {}, {}});
     m_discovery = std::make_unique<RenderClient>(m_context.network, m_context.clock);
     m_discovery->setBaseUrl(service.apiBaseUrl);
-    m_discovery->setApiKey(renderKey);
+    m_discovery->setApiKey(ApiKey::fromText(renderKey));
     const QUrl apiBase = service.apiBaseUrl;
     QPointer<TargetSession> self(this);
     m_discovery->listServices([self, generation, apiBase, renderKey,
@@ -311,8 +320,10 @@ void TargetSession::discoverService(int generation, const RenderService& service
         }
         const RenderServiceInfo& first = r.value.first();
         const Target& target = self->m_target;
-        self->m_deploy->setTarget(target.name, target.baseUrl, gatewayKey);
-        self->m_deploy->setRender(apiBase, renderKey, first.id);
+        self->m_deploy->setTarget(
+            target.name, target.baseUrl,
+            ConnectionPolicy::forTarget(target, ApiKey::fromText(gatewayKey)));
+        self->m_deploy->setRender(apiBase, ApiKey::fromText(renderKey), first.id);
         self->setDeploySetup(
             {DeploySetup::State::Ready, first.name.isEmpty() ? first.id : first.name, {}});
         self->m_deploy->refresh();

@@ -90,6 +90,8 @@ public:
     QStringList movedSecrets() const { return m_movedSecrets; }
     // The certificate the last poll refused (SHA-256), empty when none was.
     QByteArray rejectedCertificate() const { return m_rejectedCert; }
+    // ... the certificate itself (DER), described before it is trusted.
+    QByteArray rejectedCertificateDer() const { return m_rejectedCertDer; }
     const DeploySetup& deploySetup() const { return m_deploySetup; }
 
     // Capabilities (see SessionCapability): owned, started with the session.
@@ -133,6 +135,7 @@ private:
     QStringList m_movedSecrets;
     int m_originGeneration = 0;
     QByteArray m_rejectedCert;
+    QByteArray m_rejectedCertDer;
     DeploySetup m_deploySetup;
     int m_keyGeneration = 0;
     int m_deployGeneration = 0;

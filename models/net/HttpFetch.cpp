@@ -2,6 +2,8 @@
 
 #include "models/domain/Target.h"
 #include "models/metrics/Gzip.h"
+#include "models/net/ApiUrl.h"
+#include "models/net/CertificatePin.h"
 #include "models/net/NetLogging.h"
 
 #include <QCryptographicHash>
@@ -17,18 +19,6 @@
 namespace ops {
 
 namespace {
-
-int defaultPort(const QUrl& url)
-{
-    const QString scheme = url.scheme().toLower();
-    return url.port(scheme == u"https" ? 443 : scheme == u"http" ? 80 : -1);
-}
-
-bool sameOrigin(const QUrl& a, const QUrl& b)
-{
-    return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 &&
-           a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && defaultPort(a) == defaultPort(b);
-}
 
 // Why a request may not be sent in plain text, or empty.
 QString plainHttpRefusal(const QUrl& url, bool allowPlainHttp)
@@ -136,7 +126,7 @@ void HttpFetch::probeProtocol(const QString& closedText)
         finish(Outcome::NetworkError,
                QStringLiteral("not HTTP: the server on %1:%2 answered \"%3\"")
                    .arg(m_url.host())
-                   .arg(defaultPort(m_url))
+                   .arg(effectivePort(m_url))
                    .arg(quoted));
     };
     connect(socket, &QTcpSocket::connected, this, [this, socket] {
@@ -152,7 +142,7 @@ void HttpFetch::probeProtocol(const QString& closedText)
     // A silent port says nothing new: after 2 s (or the read timeout) the closed text stands.
     m_timer.stop();
     QTimer::singleShot(qMin(m_limits.readTimeoutMs, 2000), socket, conclude);
-    socket->connectToHost(m_url.host(), quint16(defaultPort(m_url)));
+    socket->connectToHost(m_url.host(), quint16(effectivePort(m_url)));
 }
 
 QByteArray HttpFetch::header(const QByteArray& name) const
@@ -183,6 +173,7 @@ void HttpFetch::issue()
     connect(reply, &QNetworkReply::readyRead, this, &HttpFetch::onReadyRead);
     connect(reply, &QNetworkReply::finished, this, &HttpFetch::onFinished);
     connect(reply, &QNetworkReply::sslErrors, this, &HttpFetch::onSslErrors);
+    connect(reply, &QNetworkReply::encrypted, this, &HttpFetch::onEncrypted);
     m_timer.start(m_limits.connectTimeoutMs);
 }
 
@@ -203,6 +194,9 @@ void HttpFetch::onMetaData()
         return;
     if (m_connecting) // an answer implies the request went out
         onRequestSent();
+    // A kept-alive connection gives no second handshake: check the pin on every answer too.
+    if (!checkPin())
+        return;
     bool ok = false;
     const qint64 length = m_reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
     if (ok && overCap(length)) {
@@ -224,42 +218,104 @@ void HttpFetch::onReadyRead()
     }
 }
 
+QSslCertificate HttpFetch::peerCertificate(const QList<QSslError>& errors) const
+{
+    QSslCertificate peer =
+        m_reply ? m_reply->sslConfiguration().peerCertificate() : QSslCertificate();
+    for (const QSslError& error : errors) {
+        if (!peer.isNull())
+            break;
+        peer = error.certificate();
+    }
+    return peer;
+}
+
+// offerToTrust: false when pinning this certificate would not help (it is already the pinned
+// one, refused for its name or dates).
+void HttpFetch::refuseCertificate(const QString& problem, const QSslCertificate& certificate,
+                                  bool offerToTrust)
+{
+    m_tlsProblem = problem;
+    if (offerToTrust && !certificate.isNull()) {
+        m_rejectedCertSha256 = certificate.digest(QCryptographicHash::Sha256);
+        m_rejectedCertificate = certificate;
+    }
+    m_certificateRefused = true;
+    qCWarning(lcNet) << "refusing" << m_url.host() << ":" << problem;
+}
+
+QString HttpFetch::notPinnedText() const
+{
+    return QStringLiteral("; it is not the trusted certificate (SHA-256 %1): the certificate "
+                          "changed")
+        .arg(formatFingerprint(m_limits.trustedCertSha256));
+}
+
+bool HttpFetch::checkPin()
+{
+    if (m_limits.trustedCertSha256.isEmpty() || !m_reply ||
+        m_url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) != 0)
+        return true;
+    const QSslCertificate peer = m_reply->sslConfiguration().peerCertificate();
+    if (peer.isNull()) // not (yet) a TLS answer: an in-process reply
+        return true;
+    if (pinMatches(peer, m_limits.trustedCertSha256))
+        return true;
+    const QByteArray fingerprint = peer.digest(QCryptographicHash::Sha256);
+    refuseCertificate(QStringLiteral("TLS: the server presented a certificate (SHA-256 %1) issued "
+                                     "to %2 by %3")
+                              .arg(formatFingerprint(fingerprint),
+                                   peer.subjectDisplayName().left(100),
+                                   peer.issuerDisplayName().left(100)) +
+                          notPinnedText(),
+                      peer, true);
+    m_networkError = QNetworkReply::SslHandshakeFailedError;
+    finish(Outcome::NetworkError, m_tlsProblem);
+    return false;
+}
+
+void HttpFetch::onEncrypted()
+{
+    if (isDone() || !m_reply)
+        return;
+    // Checked on every handshake, not only when verification fails: a pinned target accepts
+    // only its own certificate, even one a public CA signed for the name.
+    checkPin();
+}
+
 void HttpFetch::onSslErrors(const QList<QSslError>& errors)
 {
     if (isDone() || !m_reply)
         return;
-    QSslCertificate peer = m_reply->sslConfiguration().peerCertificate();
-    if (peer.isNull()) {
-        for (const QSslError& error : errors) {
-            if (!error.certificate().isNull()) {
-                peer = error.certificate();
-                break;
-            }
-        }
-    }
+    const QSslCertificate peer = peerCertificate(errors);
     const QByteArray fingerprint =
         peer.isNull() ? QByteArray() : peer.digest(QCryptographicHash::Sha256);
-    if (!fingerprint.isEmpty() && !m_limits.trustedCertSha256.isEmpty() &&
-        fingerprint == m_limits.trustedCertSha256) {
-        qCDebug(lcNet) << "TLS errors ignored: the certificate of" << m_url.host()
-                       << "is the trusted one";
-        m_reply->ignoreSslErrors(errors);
+    const bool pinned =
+        !m_limits.trustedCertSha256.isEmpty() && pinMatches(peer, m_limits.trustedCertSha256);
+    QList<QSslError> excused;
+    QStringList reasons;
+    for (const QSslError& error : errors) {
+        if (pinned && pinExcuses(error.error()))
+            excused << error;
+        else
+            reasons << error.errorString().toLower();
+    }
+    if (pinned && reasons.isEmpty()) {
+        qCDebug(lcNet) << "TLS: the certificate of" << m_url.host()
+                       << "is the pinned one; its issuer is not checked";
+        m_reply->ignoreSslErrors(excused);
         return;
     }
-    QStringList reasons;
-    for (const QSslError& error : errors)
-        reasons << error.errorString().toLower();
     reasons.removeDuplicates();
     QString problem = QStringLiteral("TLS: %1").arg(reasons.join(QStringLiteral("; ")));
     if (!fingerprint.isEmpty())
         problem += QStringLiteral(" (SHA-256 %1)").arg(formatFingerprint(fingerprint));
-    if (!m_limits.trustedCertSha256.isEmpty())
-        problem += QStringLiteral("; it is not the trusted certificate (SHA-256 %1): the "
-                                  "certificate changed")
-                       .arg(formatFingerprint(m_limits.trustedCertSha256));
-    m_tlsProblem = problem;
-    m_rejectedCertSha256 = fingerprint;
-    qCWarning(lcNet) << "refusing" << m_url.host() << ":" << problem;
+    if (pinned)
+        problem += QStringLiteral("; it is the trusted certificate, but trusting it does not "
+                                  "excuse a wrong name or an expired certificate");
+    else if (!m_limits.trustedCertSha256.isEmpty())
+        problem += notPinnedText();
+    refuseCertificate(problem, peer, !pinned);
 }
 
 void HttpFetch::onTimeout()

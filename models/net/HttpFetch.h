@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPair>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QSslError>
 #include <QString>
 #include <QTimer>
@@ -40,7 +41,10 @@ public:
         int readTimeoutMs = 10000;
         qint64 maxBodyBytes = 16 * 1024 * 1024;
         int maxRedirects = 5;
-        // TLS errors are ignored only when the peer certificate's SHA-256 equals this.
+        // The pin: SHA-256 of the server's certificate or of its public key (SPKI). When set,
+        // every connection must present a matching certificate (a CA-signed one that does not
+        // match is refused), and a matching one is excused only its issuer (self-signed):
+        // name and validity are still checked. Empty: the system CAs decide.
         QByteArray trustedCertSha256;
         // Plain http to a host that is not loopback.
         bool allowPlainHttp = false;
@@ -71,14 +75,21 @@ public:
     int httpStatus() const { return m_status; }
     QByteArray reasonPhrase() const { return m_reason; }
     QByteArray header(const QByteArray& name) const; // case-insensitive, of the final answer
+    const QList<QPair<QByteArray, QByteArray>>& headers() const { return m_headers; }
     const QByteArray& body() const { return m_body; }
     // The body is still gzip-compressed (Limits::inflateGzip was false).
     bool bodyIsGzip() const { return m_bodyIsGzip; }
     QNetworkReply::NetworkError networkError() const { return m_networkError; }
     QString errorText() const { return m_errorText; }
     QUrl finalUrl() const { return m_url; }
-    // The SHA-256 of a peer certificate refused for TLS errors (empty when none was refused).
+    // The SHA-256 of a peer certificate refused for TLS errors or for not matching the pin
+    // (empty when none was refused, or when the pinned certificate failed its name/date check).
     QByteArray rejectedCertSha256() const { return m_rejectedCertSha256; }
+    // The connection was refused for its certificate (untrusted, not the pinned one, wrong
+    // name, expired).
+    bool certificateRefused() const { return m_certificateRefused; }
+    // The refused certificate itself (null when none), to describe before trusting it.
+    QSslCertificate rejectedCertificate() const { return m_rejectedCertificate; }
 
 private:
     void issue();
@@ -88,6 +99,13 @@ private:
     void onFinished();
     void onTimeout();
     void onSslErrors(const QList<QSslError>& errors);
+    void onEncrypted();
+    // False (and finished) when a pin is set and the peer's certificate does not match it.
+    bool checkPin();
+    QSslCertificate peerCertificate(const QList<QSslError>& errors) const;
+    void refuseCertificate(const QString& problem, const QSslCertificate& certificate,
+                           bool offerToTrust);
+    QString notPinnedText() const;
     bool overCap(qint64 bytes) const { return bytes > m_limits.maxBodyBytes; }
     void finish(Outcome outcome, const QString& errorText = {});
     void releaseReply();
@@ -118,6 +136,8 @@ private:
     QString m_tlsProblem;
     QByteArray m_rejectedCertSha256;
     QPointer<QTcpSocket> m_probe;
+    bool m_certificateRefused = false;
+    QSslCertificate m_rejectedCertificate;
 };
 
 // "16 MB", "512 KB", "100 bytes".

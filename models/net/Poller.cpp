@@ -2,6 +2,8 @@
 
 #include "models/health/HealthDecoder.h"
 #include "models/metrics/MetricsText.h"
+#include "models/net/ApiResult.h"
+#include "models/net/ApiUrl.h"
 #include "models/net/Backoff.h"
 #include "models/net/HttpFetch.h"
 #include "models/net/NetLogging.h"
@@ -27,49 +29,6 @@ constexpr qint64 kRetryAfterCapMs = 60 * 60 * 1000;
 
 const QByteArray kMetricsAccept =
     "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-
-QUrl endpointUrl(const QUrl& base, const QString& path)
-{
-    QUrl url = base;
-    QString basePath = url.path();
-    while (basePath.endsWith(QLatin1Char('/')))
-        basePath.chop(1);
-    url.setPath(basePath + path);
-    url.setQuery(QString());
-    url.setFragment(QString());
-    return url;
-}
-
-// The message of an error body: {"message"}, {"detail": "..."}, FastAPI's {"detail": [{"msg"}]},
-// {"error"}; else a short plain-text body; else empty.
-QString errorMessage(const QByteArray& body)
-{
-    const QByteArray trimmed = body.trimmed();
-    if (trimmed.isEmpty())
-        return {};
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(trimmed, &parseError);
-    if (parseError.error == QJsonParseError::NoError && document.isObject()) {
-        const QJsonObject object = document.object();
-        for (const char* key : {"message", "detail", "error"}) {
-            const QJsonValue value = object.value(QLatin1String(key));
-            if (value.isString() && !value.toString().isEmpty())
-                return value.toString().left(300);
-            if (value.isArray() && !value.toArray().isEmpty()) {
-                const QJsonValue first = value.toArray().first();
-                if (first.isObject() && first.toObject().value(QLatin1String("msg")).isString())
-                    return first.toObject().value(QLatin1String("msg")).toString().left(300);
-            }
-        }
-        return {};
-    }
-    if (trimmed.startsWith('<') || trimmed.startsWith('{') || trimmed.startsWith('['))
-        return {};
-    QString text = QString::fromUtf8(trimmed.left(300)).simplified();
-    if (text.size() > 200)
-        text = text.left(197) + QStringLiteral("...");
-    return text;
-}
 
 struct Outcome {
     ConnectionState state = ConnectionState::Error;
@@ -102,7 +61,7 @@ Outcome classifyFailure(const HttpFetch& fetch)
         break;
     }
     const int status = fetch.httpStatus();
-    QString message = errorMessage(fetch.body());
+    QString message = serverErrorMessage(fetch.body());
     if (message.isEmpty())
         message = QString::fromLatin1(fetch.reasonPhrase());
     const QString detail = message.isEmpty()
@@ -218,7 +177,7 @@ struct Poller::Impl {
 
     QNetworkRequest makeRequest(const QString& path, const QByteArray& accept) const
     {
-        QNetworkRequest request(endpointUrl(options().baseUrl, path));
+        QNetworkRequest request(routeUrl(options().baseUrl, path));
         request.setRawHeader("Accept", accept);
         // Offered explicitly, so Qt leaves the body compressed and we inflate it under the cap.
         request.setRawHeader("Accept-Encoding", "gzip");
@@ -343,8 +302,9 @@ struct Poller::Impl {
         result.healthHttpStatus = h.outcome() == HttpFetch::Outcome::Http ? h.httpStatus() : 0;
         result.metricsHttpStatus = m.outcome() == HttpFetch::Outcome::Http ? m.httpStatus() : 0;
         result.healthLatencyMs = std::max<qint64>(0, healthFinishedMs - startedMs);
-        result.rejectedCertSha256 =
-            h.rejectedCertSha256().isEmpty() ? m.rejectedCertSha256() : h.rejectedCertSha256();
+        const HttpFetch& refused = h.rejectedCertSha256().isEmpty() ? m : h;
+        result.rejectedCertSha256 = refused.rejectedCertSha256();
+        result.rejectedCertificateDer = refused.rejectedCertificate().toDer();
 
         Outcome& outcome = pending.outcome;
         if (isOk(h)) {

@@ -57,6 +57,7 @@ struct PollResult {
     // A TLS certificate the poller refused (not trusted, or another than the trusted one):
     // its SHA-256, so the operator can decide to trust it. Empty otherwise.
     QByteArray rejectedCertSha256;
+    QByteArray rejectedCertificateDer; // the same certificate (DER), described before trusting it
 };
 
 // What a metrics consumer made of a /metrics body.

@@ -3,13 +3,9 @@
 #include "models/audit/AuditLog.h"
 #include "models/domain/Clock.h"
 
+#include "models/net/ApiUrl.h"
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QPointer>
-#include <QTimer>
 
 namespace ops {
 
@@ -25,19 +21,6 @@ QString trc(const char* text)
 }
 
 } // namespace
-
-struct WorkflowClient::Raw {
-    enum class Outcome { Http, NetworkError, Timeout, TooLarge };
-    Outcome outcome = Outcome::Http;
-    int status = 0;
-    QByteArray body;
-    QString errorText;
-    bool ok() const { return outcome == Outcome::Http && status >= 200 && status < 300; }
-};
-
-struct WorkflowClient::InFlight {
-    QList<QPointer<QNetworkReply>> replies;
-};
 
 QString WorkflowResult::kindName(Kind kind)
 {
@@ -67,29 +50,26 @@ QString WorkflowResult::kindName(Kind kind)
 }
 
 WorkflowClient::WorkflowClient(QNetworkAccessManager* network, const QUrl& baseUrl, Dialect dialect,
-                               const QByteArray& apiKey, bool readOnly, QObject* parent)
+                               const ConnectionPolicy& policy, bool readOnly, QObject* parent)
     : QObject(parent)
-    , m_network(network)
     , m_baseUrl(baseUrl)
     , m_dialect(dialect)
-    , m_apiKey(apiKey)
+    , m_policy(policy)
     , m_readOnly(readOnly)
     , m_ownClock(std::make_unique<SystemClock>())
-    , m_inFlight(std::make_unique<InFlight>())
+    , m_calls(network)
 {
     m_clock = m_ownClock.get();
+    m_policy.maxBodyBytes = kMaxBodyBytes;
 }
 
-WorkflowClient::~WorkflowClient()
+// Requests still running are aborted with m_calls; their callbacks are not called.
+WorkflowClient::~WorkflowClient() = default;
+
+void WorkflowClient::setTimeoutMs(int ms)
 {
-    // Abort what is still running; the finished handlers are disconnected with this object.
-    for (const QPointer<QNetworkReply>& reply : std::as_const(m_inFlight->replies)) {
-        if (reply) {
-            reply->disconnect(this);
-            reply->abort();
-            reply->deleteLater();
-        }
-    }
+    m_policy.readTimeoutMs = ms;
+    m_policy.connectTimeoutMs = std::min(m_policy.connectTimeoutMs, ms);
 }
 
 void WorkflowClient::setDialect(Dialect dialect)
@@ -120,12 +100,7 @@ qint64 WorkflowClient::nowMs() const
 
 int WorkflowClient::pending() const
 {
-    int n = 0;
-    for (const QPointer<QNetworkReply>& reply : std::as_const(m_inFlight->replies)) {
-        if (reply && reply->isRunning())
-            ++n;
-    }
-    return n;
+    return m_calls.pending();
 }
 
 WorkflowCapabilities WorkflowClient::capabilitiesOf(Dialect dialect)
@@ -199,102 +174,63 @@ WorkflowResult WorkflowClient::precheck(bool change) const
 WorkflowResult WorkflowClient::fromFailure(const Raw& raw, bool change) const
 {
     WorkflowResult r;
-    r.httpStatus = raw.status;
-    switch (raw.outcome) {
-    case Raw::Outcome::Timeout:
-        r.kind = change ? WorkflowResult::Kind::UnknownOutcome : WorkflowResult::Kind::Timeout;
-        r.error = change ? trc("No answer within %1 s: unknown outcome — check the list before "
-                               "trying again.")
-                               .arg(m_timeoutMs / 1000.0, 0, 'g', 3)
-                         : trc("No answer within %1 s.").arg(m_timeoutMs / 1000.0, 0, 'g', 3);
+    r.apiError = raw.error;
+    r.httpStatus = raw.error.httpStatus;
+    const double seconds = timeoutMs() / 1000.0;
+    switch (raw.error.kind) {
+    case ApiErrorKind::ConnectTimeout:
+    case ApiErrorKind::ReadTimeout:
+        // A change whose request left the machine may have happened.
+        if (change && raw.error.requestSent) {
+            r.kind = WorkflowResult::Kind::UnknownOutcome;
+            r.error = trc("No answer within %1 s: unknown outcome — check the list before "
+                          "trying again.")
+                          .arg(seconds, 0, 'g', 3);
+        } else {
+            r.kind = WorkflowResult::Kind::Timeout;
+            r.error = raw.error.kind == ApiErrorKind::ConnectTimeout
+                          ? trc("No connection within %1 s.")
+                                .arg(m_policy.connectTimeoutMs / 1000.0, 0, 'g', 3)
+                          : trc("No answer within %1 s.").arg(seconds, 0, 'g', 3);
+        }
         return r;
-    case Raw::Outcome::NetworkError:
-        r.kind = WorkflowResult::Kind::NetworkError;
-        r.error = raw.errorText;
-        return r;
-    case Raw::Outcome::TooLarge:
+    case ApiErrorKind::TooLarge:
+    case ApiErrorKind::BadEncoding:
         r.kind = WorkflowResult::Kind::BadReply;
-        r.error = trc("The answer is larger than %1 MB.").arg(kMaxBodyBytes / (1024 * 1024));
+        r.error = raw.error.kind == ApiErrorKind::TooLarge
+                      ? trc("The answer is larger than %1 MB.").arg(kMaxBodyBytes / (1024 * 1024))
+                      : raw.error.message;
         return r;
-    case Raw::Outcome::Http:
+    case ApiErrorKind::Http:
         break;
+    default:
+        r.kind = WorkflowResult::Kind::NetworkError;
+        r.error = raw.error.message;
+        return r;
     }
+    const int status = raw.error.httpStatus;
     r.kind = WorkflowResult::Kind::HttpError;
-    r.error = workflowjson::errorText(raw.status, raw.body);
-    r.fieldErrors = workflowjson::fieldErrors(raw.body);
-    if (raw.status == 404 && r.error == u"Not Found")
+    r.error = workflowjson::errorText(status, raw.value.body);
+    r.fieldErrors = workflowjson::fieldErrors(raw.value.body);
+    if (status == 404 && r.error == u"Not Found")
         r.error = trc("The gateway has no such route (HTTP 404).");
-    else if (raw.status == 405)
+    else if (status == 405)
         r.error = trc("The gateway does not allow this here (HTTP 405).");
-    if (raw.status == 401 || raw.status == 403)
-        r.error = trc("Not authorised (HTTP %1): %2").arg(raw.status).arg(r.error);
+    if (status == 401 || status == 403)
+        r.error = trc("Not authorised (HTTP %1): %2").arg(status).arg(r.error);
     return r;
 }
 
-void WorkflowClient::send(const QByteArray& verb, const QString& path, const QUrlQuery& query,
+void WorkflowClient::send(const QByteArray& verb, const QStringList& path, const QUrlQuery& query,
                           const QByteArray& body, RawCallback done)
 {
-    QUrl url = m_baseUrl;
-    QString basePath = url.path();
-    while (basePath.endsWith(QLatin1Char('/')))
-        basePath.chop(1);
-    url.setPath(basePath + path);
-    url.setQuery(query);
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    request.setRawHeader("Accept", "application/json");
-    request.setHeader(QNetworkRequest::UserAgentHeader,
-                      QStringLiteral("bhiv-ops/%1").arg(QStringLiteral(OPS_VERSION)));
-    if (!m_apiKey.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_apiKey);
-    QNetworkReply* reply = nullptr;
-    if (verb == "GET") {
-        reply = m_network->get(request);
-    } else {
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        reply = m_network->sendCustomRequest(request, verb, body);
-    }
-    qCDebug(lcOps) << verb << url.path() << url.query();
-    m_inFlight->replies.removeAll(nullptr);
-    m_inFlight->replies.append(reply);
-
-    struct Flags {
-        bool timedOut = false;
-        bool tooLarge = false;
-    };
-    auto flags = std::make_shared<Flags>();
-    auto* timer = new QTimer(reply);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, reply, [reply, flags] {
-        flags->timedOut = true;
-        reply->abort();
-    });
-    timer->start(m_timeoutMs);
-    connect(reply, &QNetworkReply::downloadProgress, reply,
-            [reply, flags](qint64 received, qint64) {
-                if (received > kMaxBodyBytes) {
-                    flags->tooLarge = true;
-                    reply->abort();
-                }
-            });
-    connect(reply, &QNetworkReply::finished, this, [this, reply, flags, done] {
-        reply->deleteLater();
-        m_inFlight->replies.removeAll(reply);
-        Raw raw;
-        raw.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (flags->timedOut) {
-            raw.outcome = Raw::Outcome::Timeout;
-        } else if (flags->tooLarge || reply->bytesAvailable() > kMaxBodyBytes) {
-            raw.outcome = Raw::Outcome::TooLarge;
-        } else if (raw.status == 0) {
-            raw.outcome = Raw::Outcome::NetworkError;
-            raw.errorText = reply->errorString();
-        } else {
-            raw.body = reply->readAll();
-        }
-        done(raw);
-    });
+    ApiRequest request;
+    request.verb = verb;
+    request.url = endpointUrl(m_baseUrl, path, query);
+    request.body = body;
+    request.policy = m_policy;
+    qCDebug(lcOps) << verb << request.url.path() << request.url.query();
+    m_calls.send(request, std::move(done));
 }
 
 void WorkflowClient::audit(const QString& action, const QString& subject,
@@ -348,25 +284,25 @@ void WorkflowClient::launch(const QString& type, const QJsonObject& metadata, Ca
     }
     const bool separateStart = capabilities().separateStart;
     // Sent once. A create is never retried: a lost answer does not mean a lost workflow.
-    send("POST", QStringLiteral("/v1/workflows"), query, body,
+    send("POST", {QStringLiteral("v1"), QStringLiteral("workflows")}, query, body,
          [this, type, details, separateStart, done](const Raw& raw) {
              WorkflowResult r;
-             if (!raw.ok()) {
+             if (!raw.ok) {
                  r = fromFailure(raw, true);
                  if (r.kind == WorkflowResult::Kind::UnknownOutcome)
                      r.error = trc("The create request got no answer within %1 s: unknown "
                                    "outcome — check the list before launching again.")
-                                   .arg(m_timeoutMs / 1000.0, 0, 'g', 3);
+                                   .arg(timeoutMs() / 1000.0, 0, 'g', 3);
                  audit(QStringLiteral("workflow.launch"), type, details, r);
                  if (r.kind == WorkflowResult::Kind::UnknownOutcome)
                      emit refreshSuggested();
                  done(r);
                  return;
              }
-             const auto created = workflowjson::decodeCreateReply(raw.body);
+             const auto created = workflowjson::decodeCreateReply(raw.value.body);
              if (!created.ok) {
                  r.kind = WorkflowResult::Kind::BadReply;
-                 r.httpStatus = raw.status;
+                 r.httpStatus = raw.value.status;
                  r.error = trc("The gateway accepted the workflow but its answer is "
                                "unreadable (%1): check the list before launching again.")
                                .arg(created.error);
@@ -378,7 +314,7 @@ void WorkflowClient::launch(const QString& type, const QJsonObject& metadata, Ca
              const QString id = created.value.workflowId;
              emit workflowLaunched(targetName(), type, id, nowMs());
              if (!separateStart) {
-                 r.httpStatus = raw.status;
+                 r.httpStatus = raw.value.status;
                  r.workflowId = id;
                  r.status = created.value.status;
                  audit(QStringLiteral("workflow.launch"), type, details, r);
@@ -386,10 +322,11 @@ void WorkflowClient::launch(const QString& type, const QJsonObject& metadata, Ca
                  done(r);
                  return;
              }
-             send("POST", QStringLiteral("/v1/workflows/%1/start").arg(id), {}, {},
-                  [this, type, details, id, done](const Raw& started) {
+             send("POST",
+                  {QStringLiteral("v1"), QStringLiteral("workflows"), id, QStringLiteral("start")},
+                  {}, {}, [this, type, details, id, done](const Raw& started) {
                       WorkflowResult s;
-                      if (!started.ok()) {
+                      if (!started.ok) {
                           s = fromFailure(started, true);
                           s.error = s.kind == WorkflowResult::Kind::UnknownOutcome
                                         ? trc("Created %1, but the start request got no "
@@ -398,7 +335,7 @@ void WorkflowClient::launch(const QString& type, const QJsonObject& metadata, Ca
                                         : trc("Created %1, but it could not be started: %2")
                                               .arg(id, s.error);
                       } else {
-                          s.httpStatus = started.status;
+                          s.httpStatus = started.value.status;
                           s.status = QStringLiteral("running");
                       }
                       s.workflowId = id;
@@ -423,28 +360,30 @@ void WorkflowClient::list(const QString& status, const QString& type, int limit,
         query.addQueryItem(QStringLiteral("workflow_type"), type);
     if (limit > 0)
         query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
-    send("GET", QStringLiteral("/v1/workflows"), query, {}, [this, done](const Raw& raw) {
-        if (!raw.ok()) {
-            WorkflowResult r = fromFailure(raw, false);
-            if (raw.outcome == Raw::Outcome::Http && (raw.status == 404 || raw.status == 405)) {
-                r.kind = WorkflowResult::Kind::Unsupported;
-                r.error = trc("This gateway does not list workflows; only the ones launched "
-                              "from here are shown.");
-            }
-            done(r);
-            return;
-        }
-        const auto decoded = workflowjson::decodeWorkflowList(raw.body);
-        WorkflowResult r;
-        r.httpStatus = raw.status;
-        if (!decoded.ok) {
-            r.kind = WorkflowResult::Kind::BadReply;
-            r.error = trc("Unreadable workflow list: %1").arg(decoded.error);
-        } else {
-            r.workflows = decoded.value;
-        }
-        done(r);
-    });
+    send("GET", {QStringLiteral("v1"), QStringLiteral("workflows")}, query, {},
+         [this, done](const Raw& raw) {
+             if (!raw.ok) {
+                 WorkflowResult r = fromFailure(raw, false);
+                 if (raw.error.kind == ApiErrorKind::Http &&
+                     (raw.error.httpStatus == 404 || raw.error.httpStatus == 405)) {
+                     r.kind = WorkflowResult::Kind::Unsupported;
+                     r.error = trc("This gateway does not list workflows; only the ones launched "
+                                   "from here are shown.");
+                 }
+                 done(r);
+                 return;
+             }
+             const auto decoded = workflowjson::decodeWorkflowList(raw.value.body);
+             WorkflowResult r;
+             r.httpStatus = raw.value.status;
+             if (!decoded.ok) {
+                 r.kind = WorkflowResult::Kind::BadReply;
+                 r.error = trc("Unreadable workflow list: %1").arg(decoded.error);
+             } else {
+                 r.workflows = decoded.value;
+             }
+             done(r);
+         });
 }
 
 void WorkflowClient::fetch(const QString& id, Callback done)
@@ -454,15 +393,15 @@ void WorkflowClient::fetch(const QString& id, Callback done)
         done(pre);
         return;
     }
-    send("GET", QStringLiteral("/v1/workflows/%1").arg(id), {}, {},
+    send("GET", {QStringLiteral("v1"), QStringLiteral("workflows"), id}, {}, {},
          [this, id, done](const Raw& raw) {
-             if (!raw.ok()) {
+             if (!raw.ok) {
                  done(fromFailure(raw, false));
                  return;
              }
-             const auto decoded = workflowjson::decodeWorkflow(raw.body);
+             const auto decoded = workflowjson::decodeWorkflow(raw.value.body);
              WorkflowResult r;
-             r.httpStatus = raw.status;
+             r.httpStatus = raw.value.status;
              r.workflowId = id;
              if (!decoded.ok) {
                  r.kind = WorkflowResult::Kind::BadReply;
@@ -494,18 +433,18 @@ void WorkflowClient::simpleAction(const QString& action, const QString& id, Call
         done(pre);
         return;
     }
-    send("POST", QStringLiteral("/v1/workflows/%1/%2").arg(id, action), {}, {},
+    send("POST", {QStringLiteral("v1"), QStringLiteral("workflows"), id, action}, {}, {},
          [this, auditAction, id, details, done](const Raw& raw) {
              WorkflowResult r;
-             if (!raw.ok()) {
+             if (!raw.ok) {
                  r = fromFailure(raw, true);
-                 if (raw.outcome == Raw::Outcome::Http && raw.status == 405) {
+                 if (raw.error.kind == ApiErrorKind::Http && raw.error.httpStatus == 405) {
                      r.kind = WorkflowResult::Kind::Unsupported;
                      r.error = trc("This gateway has no such workflow route.");
                  }
              } else {
-                 r.httpStatus = raw.status;
-                 r.status = QJsonDocument::fromJson(raw.body)
+                 r.httpStatus = raw.value.status;
+                 r.status = QJsonDocument::fromJson(raw.value.body)
                                 .object()
                                 .value(QStringLiteral("status"))
                                 .toString();
@@ -549,17 +488,18 @@ void WorkflowClient::createJob(const JobDraft& job, Callback done)
         done(pre);
         return;
     }
-    send("POST", QStringLiteral("/v1/jobs"), {}, QJsonDocument(body).toJson(QJsonDocument::Compact),
+    send("POST", {QStringLiteral("v1"), QStringLiteral("jobs")}, {},
+         QJsonDocument(body).toJson(QJsonDocument::Compact),
          [this, job, details, done](const Raw& raw) {
              WorkflowResult r;
-             if (!raw.ok()) {
+             if (!raw.ok) {
                  r = fromFailure(raw, true);
                  if (r.kind == WorkflowResult::Kind::UnknownOutcome)
                      r.error = trc("The job request got no answer: unknown outcome — check the "
                                    "jobs and workflows before creating it again.");
              } else {
-                 const auto decoded = workflowjson::decodeJobCreateReply(raw.body);
-                 r.httpStatus = raw.status;
+                 const auto decoded = workflowjson::decodeJobCreateReply(raw.value.body);
+                 r.httpStatus = raw.value.status;
                  if (!decoded.ok) {
                      r.kind = WorkflowResult::Kind::BadReply;
                      r.error = trc("The job was accepted but the answer is unreadable: %1")

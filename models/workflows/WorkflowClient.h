@@ -2,6 +2,7 @@
 
 #include "models/domain/Dialect.h"
 #include "models/domain/Workflow.h"
+#include "models/net/ApiRequest.h"
 #include "models/workflows/JobDraft.h"
 #include "models/workflows/WorkflowDecoder.h"
 
@@ -48,6 +49,7 @@ struct WorkflowResult {
     QString workflowId;        // launch, cancel, rerun, createJob
     QString jobId;             // createJob
     QString status;            // the status word the change answered with
+    ApiError apiError;         // the transport's own account (kind for exit codes), when any
 
     bool ok() const { return kind == Kind::Ok; }
     static QString kindName(Kind kind);
@@ -74,8 +76,9 @@ class WorkflowClient : public QObject {
 public:
     using Callback = std::function<void(const WorkflowResult&)>;
 
+    // policy: the target's transport rules and key (ConnectionPolicy::forTarget).
     WorkflowClient(QNetworkAccessManager* network, const QUrl& baseUrl, Dialect dialect,
-                   const QByteArray& apiKey, bool readOnly, QObject* parent = nullptr);
+                   const ConnectionPolicy& policy, bool readOnly, QObject* parent = nullptr);
     ~WorkflowClient() override;
 
     QUrl baseUrl() const { return m_baseUrl; }
@@ -85,12 +88,15 @@ public:
     void setDialect(Dialect dialect);
     bool isReadOnly() const { return m_readOnly; }
     void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
-    void setApiKey(const QByteArray& apiKey) { m_apiKey = apiKey; }
+    void setApiKey(const ApiKey& apiKey) { m_policy.key = apiKey; }
+    void setPolicy(const ConnectionPolicy& policy) { m_policy = policy; }
+    const ConnectionPolicy& policy() const { return m_policy; }
     // The target as people name it (audit rows, launch signal); default: the base URL.
     QString targetName() const;
     void setTargetName(const QString& name) { m_targetName = name; }
-    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
-    int timeoutMs() const { return m_timeoutMs; }
+    // The read deadline (and at most the connect deadline) of every call.
+    void setTimeoutMs(int ms);
+    int timeoutMs() const { return m_policy.readTimeoutMs; }
     void setClock(const Clock* clock);
     // Not owned; nullptr = no audit. actor default: AuditLog::currentUser().
     void setAuditLog(AuditLog* log, const QString& actor = {});
@@ -123,9 +129,9 @@ signals:
     void refreshSuggested();
 
 private:
-    struct Raw;
+    using Raw = ApiResult<ApiResponse>;
     using RawCallback = std::function<void(const Raw&)>;
-    void send(const QByteArray& verb, const QString& path, const QUrlQuery& query,
+    void send(const QByteArray& verb, const QStringList& path, const QUrlQuery& query,
               const QByteArray& body, RawCallback done);
     WorkflowResult precheck(bool change) const;
     WorkflowResult fromFailure(const Raw& raw, bool change) const;
@@ -134,19 +140,16 @@ private:
     void simpleAction(const QString& action, const QString& id, Callback done);
     qint64 nowMs() const;
 
-    QNetworkAccessManager* m_network;
     QUrl m_baseUrl;
     Dialect m_dialect;
-    QByteArray m_apiKey;
+    ConnectionPolicy m_policy;
     bool m_readOnly;
     QString m_targetName;
-    int m_timeoutMs = 15000;
     const Clock* m_clock = nullptr;
     std::unique_ptr<Clock> m_ownClock;
     AuditLog* m_audit = nullptr;
     QString m_actor;
-    struct InFlight;
-    std::unique_ptr<InFlight> m_inFlight;
+    ApiCaller m_calls;
 };
 
 } // namespace ops

@@ -1,5 +1,7 @@
 #include "models/workflows/WorkflowDecoder.h"
 
+#include "models/net/ApiResult.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -308,31 +310,17 @@ QList<FieldError> fieldErrors(const QByteArray& body)
 
 QString errorText(int httpStatus, const QByteArray& body)
 {
-    const QJsonDocument doc = QJsonDocument::fromJson(body);
-    if (doc.isObject()) {
-        const QJsonObject o = doc.object();
-        const QJsonValue message = o.value(QStringLiteral("message"));
-        if (message.isString() && !message.toString().isEmpty())
-            return message.toString();
-        const QJsonValue detail = o.value(QStringLiteral("detail"));
-        if (detail.isString() && !detail.toString().isEmpty())
-            return detail.toString();
-        if (detail.isArray()) {
-            QStringList lines;
-            for (const FieldError& fe : fieldErrors(body))
-                lines << (fe.field.isEmpty() ? fe.message
-                                             : fe.field + QStringLiteral(": ") + fe.message);
-            if (!lines.isEmpty())
-                return lines.join(QStringLiteral("; "));
-        }
-        const QJsonValue error = o.value(QStringLiteral("error"));
-        if (error.isString() && !error.toString().isEmpty())
-            return error.toString();
+    // FastAPI's validation list reads best as "field: message; ...".
+    if (QJsonDocument::fromJson(body).object().value(QStringLiteral("detail")).isArray()) {
+        QStringList lines;
+        for (const FieldError& fe : fieldErrors(body))
+            lines << (fe.field.isEmpty() ? fe.message
+                                         : fe.field + QStringLiteral(": ") + fe.message);
+        if (!lines.isEmpty())
+            return lines.join(QStringLiteral("; "));
     }
-    const QString text = QString::fromUtf8(body.left(300)).trimmed();
-    if (!text.isEmpty() && !text.startsWith(QLatin1Char('{')) && !text.startsWith(QLatin1Char('<')))
-        return text.section(QLatin1Char('\n'), 0, 0);
-    return QStringLiteral("HTTP %1").arg(httpStatus);
+    const QString said = serverErrorMessage(body);
+    return said.isEmpty() ? QStringLiteral("HTTP %1").arg(httpStatus) : said;
 }
 
 } // namespace ops::workflowjson

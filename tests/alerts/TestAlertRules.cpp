@@ -58,6 +58,12 @@ void TestAlertRules::durations_data()
     QTest::newRow("words") << "ten seconds" << qint64(-1);
     QTest::newRow("negative") << "-5s" << qint64(-1);
     QTest::newRow("empty") << "" << qint64(-1);
+    // Out of range: rejected, never wrapped to a negative duration (issue 17.10).
+    QTest::newRow("huge days") << "99999999999999999999999d" << qint64(-1);
+    QTest::newRow("infinite hours") << QString(u'1' + QString(400, u'0') + u'h') << qint64(-1);
+    QTest::newRow("parts overflow") << "9000000000000000000ms9000000000000000000ms" << qint64(-1);
+    QTest::newRow("just over a year") << "366d1ms" << qint64(-1);
+    QTest::newRow("a year") << "366d" << qint64(366) * 86'400'000;
 }
 
 void TestAlertRules::durations()

@@ -43,7 +43,7 @@ private:
     {
         auto c = std::make_unique<RenderClient>(&m_network, &m_clock);
         c->setBaseUrl(renderApi());
-        c->setApiKey(key);
+        c->setApiKey(ApiKey::fromText(key));
         return c;
     }
     RenderResult<RenderDeploy> trigger(RenderClient& c)

@@ -64,8 +64,8 @@ private:
     {
         QUrl api = m_sim.url();
         api.setPath(QStringLiteral("/render/v1"));
-        session.setTarget(QStringLiteral("sim"), m_sim.url(), QString());
-        session.setRender(api, QStringLiteral("rnd-sim-key"), kService);
+        session.setTarget(QStringLiteral("sim"), m_sim.url(), ConnectionPolicy());
+        session.setRender(api, ApiKey("rnd-sim-key"), kService);
         session.setPollIntervals(30, 30);
         SoakOptions soak;
         soak.polls = 2;
@@ -199,7 +199,7 @@ private slots:
         QUrl hook = m_sim.url();
         hook.setPath(QStringLiteral("/render/deploy/") + kService);
         hook.setQuery(QStringLiteral("key=hook-sim-key"));
-        session.setTarget(QStringLiteral("sim"), m_sim.url(), QString());
+        session.setTarget(QStringLiteral("sim"), m_sim.url(), ConnectionPolicy());
         session.setHookOnly(kService, hook);
         QVERIFY(session.isHookOnly());
         DeploysPage page(&session);
@@ -404,8 +404,8 @@ private slots:
         DeploySession session(&m_network, &m_clock, &log);
         QUrl api = slow.url();
         api.setPath(QStringLiteral("/render/v1"));
-        session.setTarget(QStringLiteral("slow"), slow.url(), QString());
-        session.setRender(api, QStringLiteral("rnd-sim-key"), kService);
+        session.setTarget(QStringLiteral("slow"), slow.url(), ConnectionPolicy());
+        session.setRender(api, ApiKey("rnd-sim-key"), kService);
         session.setPollIntervals(30, 30);
         DeploysPage page(&session);
         page.setServiceName(kServiceName);

@@ -183,8 +183,8 @@ private slots:
         DeploySession session(&network, &clock, &audit);
         QUrl api = m_sim.url();
         api.setPath(QStringLiteral("/render/v1"));
-        session.setTarget(kTarget, m_sim.url(), QString());
-        session.setRender(api, QStringLiteral("rnd-sim-key"), kService);
+        session.setTarget(kTarget, m_sim.url(), ConnectionPolicy());
+        session.setRender(api, ApiKey("rnd-sim-key"), kService);
         session.setPollIntervals(30, 30);
         SoakOptions soak;
         soak.polls = 1;

@@ -206,10 +206,10 @@ void TestChartMarkers::backfillsAlertHistoryFromTheStore()
 void TestChartMarkers::workflowLaunchesOfTheWatchedTargetOnly()
 {
     Fixture f;
-    WorkflowClient watched(&m_network, m_sim.url(), Dialect::Plan, QByteArray(), false);
+    WorkflowClient watched(&m_network, m_sim.url(), Dialect::Plan, ConnectionPolicy(), false);
     watched.setTargetName(QStringLiteral("gw"));
     watched.setTimeoutMs(5000);
-    WorkflowClient other(&m_network, m_sim.url(), Dialect::Plan, QByteArray(), false);
+    WorkflowClient other(&m_network, m_sim.url(), Dialect::Plan, ConnectionPolicy(), false);
     other.setTargetName(QStringLiteral("other"));
     other.setTimeoutMs(5000);
     // The demo's alerts and workflows name the same gateway differently.
@@ -246,8 +246,8 @@ void TestChartMarkers::deployEventsOfTheWatchedTargetOnly()
     DeploySession session(&m_network, &clock, &audit);
     QUrl api = m_sim.url();
     api.setPath(QStringLiteral("/render/v1"));
-    session.setTarget(QStringLiteral("gw"), m_sim.url(), QString());
-    session.setRender(api, QStringLiteral("rnd-sim-key"), QStringLiteral("srv-d0bhivgateway901a"));
+    session.setTarget(QStringLiteral("gw"), m_sim.url(), ConnectionPolicy());
+    session.setRender(api, ApiKey("rnd-sim-key"), QStringLiteral("srv-d0bhivgateway901a"));
     session.setPollIntervals(30, 30);
     SoakOptions soak;
     soak.polls = 1;

@@ -161,7 +161,7 @@ void TestWorkflowOffline::errorTextFromEnvelopes()
 void TestWorkflowOffline::clientReadsMalformedReplies()
 {
     FakeNetworkAccessManager network;
-    WorkflowClient client(&network, QUrl(QStringLiteral("http://gw.test")), Dialect::Modular, {},
+    WorkflowClient client(&network, QUrl(QStringLiteral("https://gw.test")), Dialect::Modular, {},
                           false);
     network.setResponse(QStringLiteral("/v1/workflows"),
                         FakeResponse::json(R"({"workflows": [ {"workflow_id": "wf_1", )"));
@@ -197,7 +197,7 @@ void TestWorkflowOffline::createTimeoutIsNotRetried()
     QTemporaryDir dir;
     AuditLog audit(dir.filePath(QStringLiteral("audit.sqlite")));
     QVERIFY2(audit.open(), qPrintable(audit.errorString()));
-    WorkflowClient client(&network, QUrl(QStringLiteral("http://gw.test")), Dialect::Modular, {},
+    WorkflowClient client(&network, QUrl(QStringLiteral("https://gw.test")), Dialect::Modular, {},
                           false);
     client.setAuditLog(&audit, QStringLiteral("tester"));
     client.setTimeoutMs(300);
@@ -230,8 +230,14 @@ void TestWorkflowOffline::createTimeoutIsNotRetried()
 void TestWorkflowOffline::planLaunchCreatesThenStarts()
 {
     FakeNetworkAccessManager network;
-    WorkflowClient client(&network, QUrl(QStringLiteral("http://gw.test/base/")), Dialect::Plan,
-                          "k3y", false);
+    WorkflowClient client(
+        &network, QUrl(QStringLiteral("https://gw.test/base/")), Dialect::Plan,
+        [] {
+            ConnectionPolicy p;
+            p.key = ApiKey("k3y");
+            return p;
+        }(),
+        false);
     network.setResponse(QStringLiteral("/base/v1/workflows"),
                         FakeResponse::json(R"({"workflow_id":"wf_12345678","status":"created"})"));
     network.setResponse(QStringLiteral("/base/v1/workflows/wf_12345678/start"),
@@ -256,7 +262,7 @@ void TestWorkflowOffline::planLaunchCreatesThenStarts()
 void TestWorkflowOffline::monolithHasNoWorkflowApi()
 {
     FakeNetworkAccessManager network;
-    WorkflowClient client(&network, QUrl(QStringLiteral("http://gw.test")), Dialect::Monolith, {},
+    WorkflowClient client(&network, QUrl(QStringLiteral("https://gw.test")), Dialect::Monolith, {},
                           false);
     Waiter w;
     client.list({}, {}, 10, w.callback());
@@ -270,7 +276,7 @@ void TestWorkflowOffline::monolithHasNoWorkflowApi()
 void TestWorkflowOffline::readOnlyRefusesChanges()
 {
     FakeNetworkAccessManager network;
-    WorkflowClient client(&network, QUrl(QStringLiteral("http://gw.test")), Dialect::Modular, {},
+    WorkflowClient client(&network, QUrl(QStringLiteral("https://gw.test")), Dialect::Modular, {},
                           true);
     for (int i = 0; i < 4; ++i) {
         Waiter w;

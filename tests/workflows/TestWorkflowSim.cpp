@@ -86,7 +86,8 @@ std::unique_ptr<test::SimulatorProcess> TestWorkflowSim::startSim(const QString&
 std::unique_ptr<WorkflowClient> TestWorkflowSim::clientFor(const test::SimulatorProcess& sim,
                                                            Dialect d, bool readOnly)
 {
-    auto client = std::make_unique<WorkflowClient>(m_network, sim.url(), d, QByteArray(), readOnly);
+    auto client =
+        std::make_unique<WorkflowClient>(m_network, sim.url(), d, ConnectionPolicy(), readOnly);
     client->setAuditLog(m_audit, QStringLiteral("tester"));
     client->setTimeoutMs(5000);
     return client;

@@ -1,5 +1,7 @@
 #include "ui/targets/TargetsDialog.h"
 
+#include "ui/targets/CertificateTrust.h"
+
 #include "models/metrics/MetricsMapping.h"
 #include "models/secrets/OriginBoundSecretStore.h"
 #include "models/secrets/SecretStore.h"
@@ -88,6 +90,7 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     , m_amUser(new QLineEdit(this))
     , m_amCredential(secretField(tr("not stored"), this))
     , m_testResult(new QLabel(this))
+    , m_trustButton(new QPushButton(tr("Trust this &certificate…"), this))
     , m_demoButton(new QPushButton(tr("Try the de&mo"), this))
     , m_removeButton(new QPushButton(tr("Rem&ove"), this))
 {
@@ -232,6 +235,7 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     right->addWidget(m_sessionOnly);
     right->addWidget(m_testResult);
     auto* actions = new QHBoxLayout;
+    actions->addWidget(m_trustButton);
     actions->addStretch(1);
     actions->addWidget(testButton);
     actions->addWidget(saveButton);
@@ -291,6 +295,16 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
             showTarget(name);
     });
     m_demoButton->hide();
+    m_trustButton->setObjectName(QStringLiteral("trustCertificate"));
+    m_trustButton->hide();
+    connect(m_trustButton, &QPushButton::clicked, this, [this] {
+        if (!confirmCertificateTrust(this, formTarget().name, m_offeredCertificate,
+                                     m_offeredSha256))
+            return;
+        m_fingerprint->setText(formatFingerprint(m_offeredSha256));
+        m_trustButton->hide();
+        m_testResult->setText(tr("The certificate is trusted in the form: Save to keep it."));
+    });
     resize(900, 640);
     reloadList();
     if (m_list->count() > 0)
@@ -656,9 +670,19 @@ QString TargetsDialog::testResultText() const
     return m_testResult->text();
 }
 
+void TargetsDialog::offerCertificateTrust(const QString& name, const QSslCertificate& certificate,
+                                          const QByteArray& sha256)
+{
+    Q_UNUSED(name);
+    m_offeredCertificate = certificate;
+    m_offeredSha256 = sha256;
+    m_trustButton->setVisible(!sha256.isEmpty());
+}
+
 void TargetsDialog::showTestResult(const QString& name, const QString& text, bool ok)
 {
     Q_UNUSED(name);
+    m_trustButton->hide();
     m_testAnswered = true;
     const bool dark = palette().color(QPalette::Window).value() < 128;
     m_testResult->setText(

@@ -4,6 +4,7 @@
 
 #include <QDialog>
 #include <QPointer>
+#include <QSslCertificate>
 
 class QCheckBox;
 class QComboBox;
@@ -34,6 +35,10 @@ public:
     void selectTarget(const QString& name);
     // Shows the application's answer to testRequested.
     void showTestResult(const QString& name, const QString& text, bool ok);
+    // The test was refused for this certificate: offer to trust it (after a confirmation that
+    // shows the certificate); trusting fills the form's fingerprint, Save keeps it.
+    void offerCertificateTrust(const QString& name, const QSslCertificate& certificate,
+                               const QByteArray& sha256);
     // Offers "Try the demo" (first start, no targets).
     void setDemoOffered(bool offered);
     QString currentName() const { return m_currentName; }
@@ -99,6 +104,9 @@ private:
     QLineEdit* m_amUser;
     QLineEdit* m_amCredential;
     QLabel* m_testResult;
+    QPushButton* m_trustButton;
+    QSslCertificate m_offeredCertificate;
+    QByteArray m_offeredSha256;
     QPushButton* m_demoButton;
     QLabel* m_welcome = nullptr; // the first run's guidance, above everything
     QPushButton* m_removeButton;

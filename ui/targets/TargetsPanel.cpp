@@ -7,6 +7,7 @@
 #include "models/targets/TargetListModel.h"
 #include "models/targets/TargetStore.h"
 #include "ui/shell/MainWindow.h"
+#include "ui/targets/CertificateTrust.h"
 #include "ui/targets/TargetSwitcher.h"
 #include "ui/targets/TargetsDialog.h"
 #include "ui/targets/WelcomeWindow.h"
@@ -24,15 +25,22 @@ namespace {
 // The dialog's Test asks the gateway through the fleet (the same poll the console runs).
 void answerTestsThrough(TargetsDialog* dialog, Fleet* fleet)
 {
-    QObject::connect(dialog, &TargetsDialog::testRequested, dialog,
-                     [fleet, dialog](const Target& target, const QByteArray& typedKey) {
-                         fleet->testTarget(target, typedKey,
-                                           [dialog = QPointer<TargetsDialog>(dialog),
-                                            name = target.name](const QString& text, bool ok) {
-                                               if (dialog)
-                                                   dialog->showTestResult(name, text, ok);
-                                           });
-                     });
+    QObject::connect(
+        dialog, &TargetsDialog::testRequested, dialog,
+        [fleet, dialog](const Target& target, const QByteArray& typedKey) {
+            const QPointer<TargetsDialog> guard(dialog);
+            fleet->testTarget(
+                target, typedKey,
+                [guard, name = target.name](const QString& text, bool ok) {
+                    if (guard)
+                        guard->showTestResult(name, text, ok);
+                },
+                // A refused certificate is offered for trust in the dialog.
+                [guard, name = target.name](const QByteArray& der, const QByteArray& sha256) {
+                    if (guard)
+                        guard->offerCertificateTrust(name, QSslCertificate(der, QSsl::Der), sha256);
+                });
+        });
 }
 
 } // namespace
@@ -168,12 +176,16 @@ void TargetsPanel::updateNotice()
     const QString name = session->name();
     if (!session->rejectedCertificate().isEmpty()) {
         const QByteArray fingerprint = session->rejectedCertificate();
+        const QSslCertificate certificate(session->rejectedCertificateDer(), QSsl::Der);
         m_switcher->showNotice(
             tr("<b>Certificate refused</b> for %1: %2<br>Trust it only if you know this "
                "certificate (compare its SHA-256 with the server's).")
                 .arg(name.toHtmlEscaped(), session->monitor()->stateDetail().toHtmlEscaped()),
-            tr("Trust this certificate"),
-            [this, id, fingerprint] { m_fleet->trustCertificate(id, fingerprint); });
+            tr("Trust this certificate…"), [this, id, name, certificate, fingerprint] {
+                // Shown before it is pinned: subject, issuer, validity, fingerprints.
+                if (confirmCertificateTrust(m_window, name, certificate, fingerprint))
+                    m_fleet->trustCertificate(id, fingerprint);
+            });
         return;
     }
     if (const QStringList moved = session->movedSecrets(); !moved.isEmpty()) {
