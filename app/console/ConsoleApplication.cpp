@@ -11,6 +11,8 @@
 #include "models/audit/AuditLog.h"
 #include "models/domain/Clock.h"
 #include "models/fleet/Fleet.h"
+#include "models/history/HistoryPaths.h"
+#include "models/history/TargetHistory.h"
 #include "models/incidents/EventRecorder.h"
 #include "models/incidents/EventStore.h"
 #include "models/incidents/SignalHistory.h"
@@ -98,6 +100,7 @@ bool ConsoleApplication::start()
         [](ops::TargetSession& session) -> std::unique_ptr<ops::SessionCapability> {
             return std::make_unique<ops::ServiceLogs>(session);
         });
+    recordHistory();
     if (!buildFleet())
         return false;
 
@@ -286,10 +289,68 @@ void ConsoleApplication::addPages()
     m_window->addPage(audit, tr("A&udit"));
 }
 
+// History (#21): every directly scraped target records its scrapes on disk and starts with its
+// day restored; problems (a corrupt segment set aside, a full disk) are said once on stderr and
+// in the window.
+void ConsoleApplication::recordHistory()
+{
+    const QString root =
+        m_options.historyRoot.isEmpty() ? ops::defaultHistoryRoot() : m_options.historyRoot;
+    m_fleet->addCapability(
+        [this, root](ops::TargetSession& session) -> std::unique_ptr<ops::SessionCapability> {
+            auto history = std::make_unique<ops::TargetHistory>(
+                session, ops::historyFolderFor(root, session.id()));
+            ops::TargetHistory* h = history.get();
+            connect(h, &ops::TargetHistory::notRunningSpansChanged, this, [this, s = &session] {
+                if (m_window && m_fleet->current() == s)
+                    showHistory(s);
+            });
+            connect(h, &ops::TargetHistory::problemsFound, this,
+                    [this, s = &session](const QStringList& problems) {
+                        for (const QString& p : problems)
+                            std::fprintf(stderr, "bhiv-ops: history of %s: %s\n",
+                                         qPrintable(s->name()), qPrintable(p));
+                        if (m_window) {
+                            m_window->statusBar()->showMessage(
+                                tr("History of %1: %2").arg(s->label(), problems.join(u' ')),
+                                15000);
+                            if (m_fleet->current() == s)
+                                showHistory(s);
+                        }
+                    });
+            return history;
+        });
+}
+
+// The watched target's history on the window: the gaps when the console was not running on the
+// charts, and its state (read-only, problems) in the status bar.
+void ConsoleApplication::showHistory(ops::TargetSession* session)
+{
+    const ops::TargetHistory* history = session->capability<ops::TargetHistory>();
+    std::vector<ops::TimeChart::TimeSpan> spans;
+    QString notice;
+    QString details;
+    if (history) {
+        for (const ops::NotRunningSpan& span : history->notRunningSpans())
+            spans.emplace_back(span.fromMs, span.toMs);
+        if (history->mode() == ops::HistoryMode::ReadOnly) {
+            notice = tr("History read-only");
+            details = history->modeReason();
+        }
+        if (!history->problems().isEmpty()) {
+            notice = tr("History: %n problem(s)", nullptr, int(history->problems().size()));
+            details = history->problems().join(u'\n');
+        }
+    }
+    m_window->dashboard()->setNotRunningSpans(std::move(spans));
+    m_window->setHistoryNotice(notice, details);
+}
+
 // Another target is watched: the Overview, the Workflows page and its dialect follow it.
 void ConsoleApplication::show(ops::TargetSession* session)
 {
     m_window->setMonitor(session->monitor(), session->label());
+    showHistory(session);
     m_workflowsPage->setClient(session->workflows(), session->name());
     followDialect(session->monitor());
 }

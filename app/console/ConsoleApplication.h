@@ -47,6 +47,7 @@ struct ConsoleOptions {
     QUrl alertWebhook;           // --alert-webhook URL: POST each alert change here
     bool alertWebhookSlack = false; // --alert-webhook-slack: Slack's {"text": ...} payload
     bool alertSound = false;        // --alert-sound: beep on new alerts
+    QString historyRoot; // where targets' history lives (empty: <AppDataLocation>/history)
 };
 
 // The composition root of the windowed console: builds the fleet (the saved targets, or the
@@ -89,6 +90,8 @@ private:
     void followDialect(ops::TargetMonitor* monitor);
     bool addAlerts();
     void recordEvents();
+    void recordHistory();
+    void showHistory(ops::TargetSession* session);
     void addTimeline();
     void reportRecoveries();
     void takeScreenshotWhenReady();

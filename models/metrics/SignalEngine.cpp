@@ -75,6 +75,14 @@ std::string_view signalName(SignalId id)
     return i < std::size(kNames) ? kNames[i] : std::string_view("unknown");
 }
 
+std::string_view endpointSignalName(EndpointSignal signal)
+{
+    static constexpr std::string_view kNames[] = {"request_rate", "error_rate",  "latency_avg",
+                                                  "latency_p50",  "latency_p95", "latency_p99"};
+    const auto i = static_cast<std::size_t>(signal);
+    return i < std::size(kNames) ? kNames[i] : std::string_view("unknown");
+}
+
 struct SignalEngine::Role {
     RoleKind kind = RoleKind::None;
     bool serverError = false;   // a request counter whose status is 5xx
@@ -713,6 +721,25 @@ ScrapeFrame SignalEngine::scrapeFrame(qint64 timestampMs) const
     return frame;
 }
 
+// The mirror's row of an endpoint: at `position` when the producer's rows line up (it only
+// ever appends), else found by name, else added with its series.
+EndpointRow& SignalEngine::mirroredEndpoint(std::size_t position, const std::string& endpoint)
+{
+    if (position < m_endpoints.size() && m_endpoints[position].endpoint == endpoint)
+        return m_endpoints[position];
+    for (EndpointRow& row : m_endpoints) {
+        if (row.endpoint == endpoint)
+            return row;
+    }
+    EndpointRow row;
+    row.endpoint = endpoint;
+    row.latest.fill(std::numeric_limits<double>::quiet_NaN());
+    for (auto& s : row.series)
+        s = m_signals->addSeries();
+    m_endpoints.push_back(std::move(row));
+    return m_endpoints.back();
+}
+
 void SignalEngine::applyFrame(ScrapeFrame frame)
 {
     m_mirror = true;
@@ -725,25 +752,7 @@ void SignalEngine::applyFrame(ScrapeFrame frame)
         m_signals->append(m_signalIds[i], frame.latest[i]);
     for (std::size_t e = 0; e < frame.endpoints.size(); ++e) {
         const EndpointRow& incoming = frame.endpoints[e];
-        // The producer only ever appends endpoints, so the rows line up by position.
-        std::size_t slot = e;
-        if (slot >= m_endpoints.size() || m_endpoints[slot].endpoint != incoming.endpoint) {
-            slot = m_endpoints.size();
-            for (std::size_t i = 0; i < m_endpoints.size(); ++i) {
-                if (m_endpoints[i].endpoint == incoming.endpoint) {
-                    slot = i;
-                    break;
-                }
-            }
-            if (slot == m_endpoints.size()) {
-                EndpointRow row;
-                row.endpoint = incoming.endpoint;
-                for (auto& s : row.series)
-                    s = m_signals->addSeries();
-                m_endpoints.push_back(std::move(row));
-            }
-        }
-        EndpointRow& row = m_endpoints[slot];
+        EndpointRow& row = mirroredEndpoint(e, incoming.endpoint);
         row.latest = incoming.latest;
         row.requestsTotal = incoming.requestsTotal;
         for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
@@ -757,6 +766,21 @@ void SignalEngine::applyFrame(ScrapeFrame frame)
     m_mirroredDropped = frame.droppedSeries;
     m_mirroredEvicted = frame.evictedSeries;
     m_mirroredScraped = frame.scrapedSeries;
+}
+
+void SignalEngine::restoreScrape(qint64 timestampMs, const std::array<double, kSignalCount>& values,
+                                 const std::vector<EndpointRow>& endpoints)
+{
+    m_mirror = true;
+    m_signals->beginScrape(timestampMs);
+    for (std::size_t i = 0; i < kSignalCount; ++i)
+        m_signals->append(m_signalIds[i], values[i]);
+    for (std::size_t e = 0; e < endpoints.size(); ++e) {
+        const EndpointRow& row = mirroredEndpoint(e, endpoints[e].endpoint);
+        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
+            m_signals->append(row.series[k], endpoints[e].latest[k]);
+    }
+    m_signals->endScrape();
 }
 
 std::vector<WorkflowRow> SignalEngine::workflowTable() const

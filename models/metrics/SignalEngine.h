@@ -52,6 +52,8 @@ enum class EndpointSignal : std::uint8_t {
     Count
 };
 constexpr std::size_t kEndpointSignalCount = static_cast<std::size_t>(EndpointSignal::Count);
+// "request_rate", "error_rate", "latency_avg", "latency_p50", "latency_p95", "latency_p99".
+std::string_view endpointSignalName(EndpointSignal signal);
 
 struct EndpointRow {
     std::string endpoint;
@@ -138,6 +140,12 @@ public:
     // becomes its latest values, endpoint and workflow tables and mapping. An engine fed frames
     // has no raw series of its own (seriesIndex() and rawStore() stay empty).
     void applyFrame(ScrapeFrame frame);
+    // Mirror mode, from history on disk (a restart): one past scrape's signals and endpoint
+    // values go into the signal store at timestampMs (kept non-decreasing, before any live
+    // frame); the latest values, tables and mapping are left to the first live frame. Endpoints
+    // are matched by name; `endpoints` need only endpoint and latest.
+    void restoreScrape(qint64 timestampMs, const std::array<double, kSignalCount>& values,
+                       const std::vector<EndpointRow>& endpoints);
     // The gateway's process start time (seconds since the epoch) from the latest scrape that
     // had it, 0 when it exports none: a change means the gateway restarted.
     double processStartSeconds() const { return m_processStart; }
@@ -184,6 +192,7 @@ private:
     void applyOverrides();
     std::uint16_t endpointSlot(std::string_view endpoint);
     void forget(std::uint32_t seriesId);
+    EndpointRow& mirroredEndpoint(std::size_t position, const std::string& endpoint);
 
     SignalEngineConfig m_config;
     MetricsMapping m_mapping;     // in use: m_baseMapping + m_overrides

@@ -80,6 +80,15 @@ void TargetMonitor::setMappingOverrides(const QMap<QString, QString>& overrides)
     m_exportsHistogram = !m_signals->mapping().latencyHistogram.empty();
 }
 
+bool TargetMonitor::restoreSignals(const std::function<void(SignalEngine&)>& fill)
+{
+    if (m_externalSignals || m_signals->signalStore().scrapeCount() > 0)
+        return false;
+    fill(*m_signals);
+    emit updated();
+    return true;
+}
+
 void TargetMonitor::consumeMetrics(qint64 timeMs, const QByteArray& body,
                                    const QByteArray& contentType, Poller::MetricsDone done)
 {
@@ -88,11 +97,12 @@ void TargetMonitor::consumeMetrics(qint64 timeMs, const QByteArray& body,
         return;
     }
     m_ingestor->ingest(timeMs, body, contentType, m_poller->options().maxBodyBytes,
-                       [this, done = std::move(done)](MetricsIngestOutcome outcome) {
+                       [this, timeMs, done = std::move(done)](MetricsIngestOutcome outcome) {
                            m_metricsProblem.clear();
                            if (outcome.frame && !m_externalSignals) {
                                m_signals->applyFrame(std::move(*outcome.frame));
                                m_ingestedThisPoll = true;
+                               emit scrapeApplied(timeMs);
                                m_lifetimeLatency = outcome.lifetimeLatency;
                                if (outcome.malformedLines > 0)
                                    m_metricsProblem = tr("%n malformed line(s) in /metrics skipped",

@@ -83,6 +83,10 @@ public:
                                bool notify = true);
     bool usesExternalSignals() const { return m_externalSignals; }
 
+    // Past scrapes from history on disk (a restart): `fill` calls SignalEngine::restoreScrape,
+    // oldest first, then updated(). Refused (false, `fill` not called) once a scrape landed.
+    bool restoreSignals(const std::function<void(SignalEngine&)>& fill);
+
     // The target's metric mapping overrides (role -> series/label name, MetricsMapping roles),
     // laid over the detected mapping from now on.
     void setMappingOverrides(const QMap<QString, QString>& overrides);
@@ -93,6 +97,9 @@ public slots:
 
 signals:
     void updated();
+    // A scrape of /metrics went into signalEngine() (before the poll's updated()): its latest
+    // values and endpoint table are the scrape's at timeMs.
+    void scrapeApplied(qint64 timeMs);
     void stateChanged(ops::ConnectionState state, const QString& detail);
 
 private:

@@ -7,6 +7,7 @@
 #include "models/alerts/AlertEngine.h"
 #include "models/audit/AuditLog.h"
 #include "models/fleet/Fleet.h"
+#include "models/history/HistoryPaths.h"
 #include "models/metrics/SignalEngine.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/secrets/ChainedSecretStore.h"
@@ -53,6 +54,8 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        // No history from an earlier run of the suite on the charts.
+        QDir(ops::defaultHistoryRoot()).removeRecursively();
         QVERIFY2(m_plan.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
                  qPrintable(m_plan.error()));
         QVERIFY2(m_modular.start({QStringLiteral("--dialect"), QStringLiteral("modular")}),

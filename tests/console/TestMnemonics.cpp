@@ -6,6 +6,7 @@
 // among themselves. The window also fits a laptop: 1280x700 or less.
 #include "app/console/ConsoleApplication.h"
 #include "models/alerts/AlertRule.h"
+#include "models/history/HistoryPaths.h"
 #include "models/secrets/MemorySecretStore.h"
 #include "models/targets/TargetStore.h"
 #include "ui/alerts/AlertRulesDialog.h"
@@ -18,6 +19,7 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QDir>
 #include <QFile>
 #include <QGroupBox>
 #include <QLabel>
@@ -124,6 +126,8 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        // No history from an earlier run of the suite on the charts.
+        QDir(ops::defaultHistoryRoot()).removeRecursively();
         QCoreApplication::setOrganizationName(QStringLiteral("BHIV-test"));
         QCoreApplication::setApplicationName(QStringLiteral("console_mnemonics"));
     }

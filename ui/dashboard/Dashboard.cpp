@@ -575,6 +575,12 @@ void Dashboard::setMonitor(TargetMonitor* monitor)
     refresh();
 }
 
+void Dashboard::setNotRunningSpans(std::vector<TimeChart::TimeSpan> spans)
+{
+    for (ChartCard* card : allCards())
+        card->chart()->setNotRunningSpans(spans);
+}
+
 void Dashboard::setThresholds(const DashboardThresholds& thresholds)
 {
     m_thresholds = thresholds;
@@ -632,8 +638,11 @@ void Dashboard::refresh()
         bindCharts(); // side by side began (its first instances), or its feed went
     const SignalEngine& engine = m_monitor->signalEngine();
     const SeriesStore& store = engine.signalStore();
+    // Seen: a figure now, or one in the store (history restored from disk before any poll).
     for (std::size_t i = 0; i < kSignalCount; ++i) {
-        if (std::isfinite(engine.latest(static_cast<SignalId>(i))))
+        const auto id = static_cast<SignalId>(i);
+        if (std::isfinite(engine.latest(id)) ||
+            std::isfinite(store.latest(engine.signalSeries(id))))
             m_seen[i] = true;
     }
     if (store.scrapeCount() != m_lastScrapes) {
@@ -652,9 +661,12 @@ void Dashboard::refresh()
         m_timeline->setLatest(m_instances->latestTime());
     // An outage: the axis keeps moving to now (not frozen at the last sample), and every chart
     // marks where polling failed with the gap after it.
-    const bool outage =
-        m_monitor->hasData() && (m_monitor->problemSinceMs() > 0 || m_monitor->isDataStale());
-    if (outage) {
+    // Only history restored from disk so far (a restart, the gateway not answering yet): the
+    // axis runs to now, so the time since the last point shows.
+    const bool restoredOnly = showsRestoredOnly();
+    const bool outage = (m_monitor->hasData() || restoredOnly) &&
+                        (m_monitor->problemSinceMs() > 0 || m_monitor->isDataStale());
+    if (outage || restoredOnly) {
         const qint64 now = m_monitor->clock()->nowMs();
         if (now > m_timeline->latestMs())
             m_timeline->setLatest(now);
@@ -668,6 +680,12 @@ void Dashboard::refresh()
     m_health->refresh();
     updateTiles();
     updateStatus();
+}
+
+bool Dashboard::showsRestoredOnly() const
+{
+    return !m_monitor->hasData() && !m_monitor->usesExternalSignals() &&
+           m_monitor->signalEngine().signalStore().scrapeCount() > 0;
 }
 
 QString Dashboard::lackFor(SignalId id) const
@@ -985,7 +1003,14 @@ void Dashboard::updateStatus()
                 .arg(formatTimeOfDay(m_timeline->startMs()), formatTimeOfDay(m_timeline->endMs()));
     }
     const bool stale = m_monitor->isDataStale();
-    if (!m_monitor->hasData())
+    const bool restoredOnly = showsRestoredOnly();
+    const qint64 restoredAge =
+        restoredOnly
+            ? m_monitor->clock()->nowMs() - m_monitor->signalEngine().signalStore().latestTime()
+            : 0;
+    if (restoredOnly)
+        text += tr(" · no data yet this run; history up to %1 ago").arg(formatElapsed(restoredAge));
+    else if (!m_monitor->hasData())
         text += tr(" · no data yet");
     else if (stale)
         text += tr(" · STALE: last data %1 ago").arg(formatElapsed(m_monitor->dataAgeMs()));
@@ -994,10 +1019,12 @@ void Dashboard::updateStatus()
     for (TimeControls* controls : std::as_const(m_controls))
         controls->setStatus(text, stale);
     // Stale data greyed with its age on every chart, back to colour when polls answer again.
-    const bool greyed = stale && m_monitor->hasData();
+    // History restored from disk is stale until the gateway answers this run.
+    const bool greyed = (stale && m_monitor->hasData()) || restoredOnly;
     const QString age =
-        greyed ? tr("stale — last data %1 ago").arg(formatElapsed(m_monitor->dataAgeMs()))
-               : QString();
+        restoredOnly ? tr("stale — from history, last data %1 ago").arg(formatElapsed(restoredAge))
+        : greyed     ? tr("stale — last data %1 ago").arg(formatElapsed(m_monitor->dataAgeMs()))
+                     : QString();
     for (ChartCard* card : allCards())
         card->chart()->setStale(greyed, age);
 }

@@ -88,6 +88,8 @@ public:
     void addMarker(ChartId chart, qint64 timeMs, MarkerKind kind, const QString& label,
                    const QString& group = QString());
     void clearMarkers();
+    // When the console was not running (restored history): a gap on every chart.
+    void setNotRunningSpans(std::vector<TimeChart::TimeSpan> spans);
 
     void setTablesShown(bool shown);
     QAction* pauseAction() const { return m_pauseAction; }
@@ -116,6 +118,8 @@ private:
     void updateStatus();
     void reselectEndpoint();
     QString lackFor(SignalId id) const;
+    // The charts hold history restored from disk and no poll of this run answered yet.
+    bool showsRestoredOnly() const;
     bool seen(SignalId id) const { return m_seen[static_cast<std::size_t>(id)]; }
 
     TargetMonitor* m_monitor;

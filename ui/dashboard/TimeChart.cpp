@@ -633,6 +633,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     painter.fillRect(
         QRect(plotPx.left(), static_cast<int>(std::lround(plot.bottom())), plotPx.width(), 1),
         axisLine);
+    paintNotRunning(painter, plot, fm);
     paintOutage(painter, plot, fm);
 
     // Series: one polyline each, cosmetic pen, clipped to the plot.
@@ -655,7 +656,16 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         QPen pen(m_stale || s.stale ? staleColor : s.color, 1);
         pen.setCosmetic(true);
         painter.setPen(pen);
-        painter.drawPolyline(s.polyline);
+        // Split where the console was not running: no line across a time nobody watched.
+        int begin = 0;
+        const int n = static_cast<int>(s.points.size());
+        for (int i = 1; i <= n; ++i) {
+            if (i < n &&
+                !notRunningBetween(s.points[std::size_t(i) - 1].t, s.points[std::size_t(i)].t))
+                continue;
+            painter.drawPolyline(s.polyline.constData() + begin, i - begin);
+            begin = i;
+        }
     }
     painter.restore();
 
@@ -689,6 +699,75 @@ double TimeChart::markerBand() const
     for (auto m = m_markers.begin(); !any && m != first; ++m)
         any = m->kind == MarkerKind::Alert; // a span begun before the range
     return any ? QFontMetrics(font()).height() + 4 : 0;
+}
+
+void TimeChart::setNotRunningSpans(std::vector<TimeSpan> spans)
+{
+    std::sort(spans.begin(), spans.end());
+    if (spans == m_notRunning)
+        return;
+    m_notRunning = std::move(spans);
+    invalidateLayer();
+}
+
+bool TimeChart::notRunningBetween(qint64 t0, qint64 t1) const
+{
+    for (const TimeSpan& span : m_notRunning) {
+        if (span.first >= t1)
+            break;
+        if (span.second > t0 && span.first >= t0 && span.second <= t1)
+            return true;
+    }
+    return false;
+}
+
+int TimeChart::drawnPieces(int index) const
+{
+    if (index < 0 || index >= seriesCount())
+        return 0;
+    const auto& points = m_series[static_cast<std::size_t>(index)].points;
+    if (points.empty())
+        return 0;
+    int pieces = 1;
+    for (std::size_t i = 1; i < points.size(); ++i)
+        pieces += notRunningBetween(points[i - 1].t, points[i].t) ? 1 : 0;
+    return pieces;
+}
+
+// The console was not running: a grey hatched band, labelled where it is wide enough, so a
+// restart reads as a gap rather than a line drawn across hours nobody watched.
+void TimeChart::paintNotRunning(QPainter& painter, const QRectF& plot, const QFontMetrics& fm)
+{
+    if (m_notRunning.empty())
+        return;
+    const double xScale = plot.width() / static_cast<double>(std::max<qint64>(1, m_t1 - m_t0));
+    const QColor base = palette().color(QPalette::Base);
+    const bool dark = base.value() < 128;
+    QColor tint = palette().color(QPalette::Text);
+    tint.setAlpha(dark ? 28 : 16);
+    QColor hatch = palette().color(QPalette::Text);
+    hatch.setAlpha(dark ? 60 : 45);
+    painter.save();
+    for (const TimeSpan& span : m_notRunning) {
+        if (span.second <= m_t0 || span.first >= m_t1)
+            continue;
+        const double x0 = std::max(plot.left(), plot.left() + double(span.first - m_t0) * xScale);
+        const double x1 = std::min(plot.right(), plot.left() + double(span.second - m_t0) * xScale);
+        const QRectF band(x0, plot.top(), std::max(1.0, x1 - x0), plot.height());
+        painter.fillRect(band, tint);
+        painter.fillRect(band, QBrush(hatch, Qt::FDiagPattern));
+        const QString label = tr("console not running");
+        const double w = fm.horizontalAdvance(label) + 8;
+        if (band.width() >= w + 4) {
+            const QRectF box(band.center().x() - w / 2, plot.top() + 4, w, fm.height() + 2);
+            QColor back = base;
+            back.setAlpha(220);
+            painter.fillRect(box, back);
+            painter.setPen(palette().color(QPalette::PlaceholderText));
+            painter.drawText(box, Qt::AlignCenter, label);
+        }
+    }
+    painter.restore();
 }
 
 void TimeChart::setOutageSince(qint64 sinceMs)

@@ -88,6 +88,13 @@ public:
     // hatched, labelled "no answer since 08:03:12".
     void setOutageSince(qint64 sinceMs);
     qint64 outageSince() const { return m_outageSinceMs; }
+    // Times the console was not running (history restored from disk): each a grey hatched band
+    // labelled "console not running", and no line is drawn across one.
+    using TimeSpan = std::pair<qint64, qint64>;
+    void setNotRunningSpans(std::vector<TimeSpan> spans);
+    const std::vector<TimeSpan>& notRunningSpans() const { return m_notRunning; }
+    // Pieces the series' line is drawn in (split at the not-running spans): one series.
+    int drawnPieces(int index) const;
     QString staleNote() const { return m_staleNote; }
     // The colour a series is drawn in now (grey while stale).
     QColor drawnColor(int index) const;
@@ -176,6 +183,9 @@ private:
     void paintHover(QPainter& painter);
     void paintMarkers(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
     void paintOutage(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
+    void paintNotRunning(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
+    // Whether a not-running span lies between two consecutive points' times.
+    bool notRunningBetween(qint64 t0, qint64 t1) const;
     // The range drawn: the timeline's, begun at the oldest data when live and that is later.
     std::pair<qint64, qint64> shownRange() const;
     static constexpr double kValueInset = 3; // px between the axis line and the value zero
@@ -197,6 +207,7 @@ private:
     std::vector<Marker> m_markers; // sorted by time
     bool m_stale = false;
     QString m_staleNote;
+    std::vector<TimeSpan> m_notRunning; // sorted by start
     qint64 m_outageSinceMs = 0;
     // Decimated for this range and width; invalid when the data or range changed.
     qint64 m_t0 = 0;

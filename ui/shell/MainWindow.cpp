@@ -34,6 +34,7 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     , m_stateLabel(new QLabel(this))
     , m_dialectLabel(new QLabel(this))
     , m_ageLabel(new QLabel(this))
+    , m_historyLabel(new QLabel(this))
     , m_ageTimer(new QTimer(this))
     , m_pages(new QTabWidget(this))
 {
@@ -85,6 +86,9 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     m_dialectLabel->setObjectName(QStringLiteral("dialect"));
     statusBar()->addWidget(m_stateLabel);
     statusBar()->addWidget(m_dialectLabel);
+    m_historyLabel->setObjectName(QStringLiteral("historyNotice"));
+    m_historyLabel->hide();
+    statusBar()->addPermanentWidget(m_historyLabel);
     statusBar()->addPermanentWidget(m_ageLabel);
     m_targetLabel = new QLabel(targetLabel, this);
     m_targetLabel->setObjectName(QStringLiteral("targetLabel"));
@@ -133,6 +137,19 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::setHistoryNotice(const QString& text, const QString& details)
+{
+    m_historyLabel->setText(text.isEmpty() ? QString() : QStringLiteral("\u26a0 ") + text);
+    m_historyLabel->setToolTip(details);
+    m_historyLabel->setAccessibleDescription(details);
+    m_historyLabel->setVisible(!text.isEmpty());
+}
+
+QString MainWindow::historyNotice() const
+{
+    return m_historyLabel->isVisible() ? m_historyLabel->text() : QString();
 }
 
 void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel)

@@ -36,6 +36,10 @@ public:
     QWidget* firingStrip() const { return m_firingStrip; }
     // The welcome shown above the pages while no target is watched (the first run).
     void setWelcome(const QString& text);
+    // The watched target's history state in the status bar ("History read-only", "History: 1
+    // problem"), its details as the tooltip; hidden when empty.
+    void setHistoryNotice(const QString& text, const QString& details);
+    QString historyNotice() const;
     QMenu* fileMenu() const { return m_fileMenu; }
     // Adds an action to the File menu after the exports, above Quit ("Export incident report…").
     void addFileAction(QAction* action);
@@ -67,6 +71,7 @@ private:
     QLabel* m_stateLabel;
     QLabel* m_dialectLabel;
     QLabel* m_ageLabel;
+    QLabel* m_historyLabel;
     QTimer* m_ageTimer;
     QTabWidget* m_pages;
     QMenu* m_viewMenu = nullptr;

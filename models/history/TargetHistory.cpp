@@ -1,0 +1,295 @@
+#include "models/history/TargetHistory.h"
+
+#include "models/domain/Clock.h"
+#include "models/fleet/TargetSession.h"
+#include "models/history/HistoryPaths.h"
+#include "models/history/HistoryWriter.h"
+#include "models/metrics/SignalEngine.h"
+#include "models/monitor/TargetMonitor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ops {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool isPrometheusBacked(const TargetSession& session)
+{
+    return session.target().dataSource.kind == DataSourceConfig::Kind::Prometheus;
+}
+
+// A group's chunks read back, one after the other in time order, with a cursor.
+struct BlockCursor {
+    std::vector<HistoryBlock> blocks;
+    std::size_t block = 0;
+    std::size_t row = 0;
+
+    bool atEnd() const { return block >= blocks.size(); }
+    qint64 time() const { return blocks[block].times[row]; }
+    void next()
+    {
+        if (++row >= blocks[block].times.size()) {
+            row = 0;
+            ++block;
+            skipEmpty();
+        }
+    }
+    void skipEmpty()
+    {
+        while (block < blocks.size() && blocks[block].times.empty())
+            ++block;
+    }
+};
+
+} // namespace
+
+TargetHistory::TargetHistory(TargetSession& session, QString folder, HistoryOptions options,
+                             int flushIntervalMs)
+    : SessionCapability(session)
+    , m_folder(std::move(folder))
+    , m_options(std::move(options))
+    , m_flushIntervalMs(flushIntervalMs)
+{
+}
+
+TargetHistory::~TargetHistory() = default; // the writer flushes and closes the store
+
+std::string TargetHistory::targetSeriesName(std::size_t signal)
+{
+    return "bhiv_" + std::string(signalName(static_cast<SignalId>(signal)));
+}
+
+std::string TargetHistory::endpointSeriesName(std::size_t signal, const std::string& endpoint)
+{
+    std::string name = "bhiv_endpoint_";
+    name += endpointSignalName(static_cast<EndpointSignal>(signal));
+    name += "{endpoint=\"";
+    for (const char c : endpoint) {
+        if (c == '\\' || c == '"')
+            name += '\\';
+        if (c == '\n') {
+            name += "\\n";
+            continue;
+        }
+        name += c;
+    }
+    name += "\"}";
+    return name;
+}
+
+bool TargetHistory::parseEndpointSeriesName(const std::string& name, std::size_t& signal,
+                                            std::string& endpoint)
+{
+    static const std::string kPrefix = "bhiv_endpoint_";
+    static const std::string kLabel = "{endpoint=\"";
+    if (name.rfind(kPrefix, 0) != 0 || name.size() < 2 || name.compare(name.size() - 2, 2, "\"}"))
+        return false;
+    const std::size_t brace = name.find(kLabel, kPrefix.size());
+    if (brace == std::string::npos)
+        return false;
+    const std::string_view signalPart(name.data() + kPrefix.size(), brace - kPrefix.size());
+    signal = kEndpointSignalCount;
+    for (std::size_t k = 0; k < kEndpointSignalCount; ++k) {
+        if (endpointSignalName(static_cast<EndpointSignal>(k)) == signalPart)
+            signal = k;
+    }
+    if (signal == kEndpointSignalCount)
+        return false;
+    endpoint.clear();
+    const std::size_t end = name.size() - 2;
+    for (std::size_t i = brace + kLabel.size(); i < end; ++i) {
+        if (name[i] == '\\' && i + 1 < end) {
+            ++i;
+            endpoint += name[i] == 'n' ? '\n' : name[i];
+            continue;
+        }
+        endpoint += name[i];
+    }
+    return true;
+}
+
+void TargetHistory::start()
+{
+    if (isPrometheusBacked(session()))
+        return;
+    if (!m_opened)
+        open();
+    if (m_mode == HistoryMode::ReadWrite && !m_recording) {
+        m_recording = true;
+        connect(session().monitor(), &TargetMonitor::scrapeApplied, this, &TargetHistory::record);
+    }
+}
+
+void TargetHistory::stop()
+{
+    if (m_recording) {
+        disconnect(session().monitor(), &TargetMonitor::scrapeApplied, this,
+                   &TargetHistory::record);
+        m_recording = false;
+    }
+    if (m_writer)
+        m_writer->flushNow();
+}
+
+void TargetHistory::flushNow()
+{
+    if (m_writer)
+        m_writer->flushNow();
+}
+
+void TargetHistory::open()
+{
+    m_opened = true;
+    m_writer = std::make_unique<HistoryWriter>(m_folder, session().context().clock, m_options,
+                                               m_flushIntervalMs);
+    const HistoryOpenState& state = m_writer->openState();
+    m_mode = state.mode;
+    m_modeReason = state.reason;
+    connect(m_writer.get(), &HistoryWriter::problemsFound, this, [this](const QStringList& found) {
+        m_problems += found;
+        emit problemsFound(found);
+    });
+    if (m_mode == HistoryMode::Closed)
+        return;
+    restore(state.lastTime, state.runStarts);
+}
+
+// The charts' day from disk: the target group drives (one row per scrape), the endpoints group
+// is joined on the same times; then the gaps between the runs.
+void TargetHistory::restore(qint64 lastTimeBeforeRun, const std::vector<qint64>& runStarts)
+{
+    const qint64 now = session().context().clock->nowMs();
+    const qint64 from = now - kRestoreWindowMs;
+    BlockCursor target;
+    BlockCursor endpoints;
+    m_writer->withStore([&](HistoryStore& store) {
+        target.blocks = store.read(HistoryKind::Raw, kHistoryTargetGroup, from, now);
+        endpoints.blocks = store.read(HistoryKind::Raw, kHistoryEndpointsGroup, from, now);
+    });
+    target.skipEmpty();
+    endpoints.skipEmpty();
+
+    // Column maps: a target series to its signal, an endpoint series to (signal, endpoint).
+    std::vector<std::vector<int>> targetColumns;
+    for (const HistoryBlock& b : target.blocks) {
+        auto& cols = targetColumns.emplace_back(b.series.size(), -1);
+        for (std::size_t s = 0; s < b.series.size(); ++s) {
+            for (std::size_t i = 0; i < kSignalCount; ++i) {
+                if (b.series[s].name == targetSeriesName(i))
+                    cols[s] = static_cast<int>(i);
+            }
+        }
+    }
+    std::vector<std::string> endpointOrder;
+    std::unordered_map<std::string, std::size_t> endpointIndex;
+    struct EndpointColumn {
+        std::size_t signal = kEndpointSignalCount;
+        std::size_t endpoint = 0;
+    };
+    std::vector<std::vector<EndpointColumn>> endpointColumns;
+    for (const HistoryBlock& b : endpoints.blocks) {
+        auto& cols = endpointColumns.emplace_back(b.series.size());
+        for (std::size_t s = 0; s < b.series.size(); ++s) {
+            std::size_t signal = 0;
+            std::string endpoint;
+            if (!parseEndpointSeriesName(b.series[s].name, signal, endpoint))
+                continue;
+            auto [it, added] = endpointIndex.try_emplace(endpoint, endpointOrder.size());
+            if (added)
+                endpointOrder.push_back(endpoint);
+            cols[s] = {signal, it->second};
+        }
+    }
+
+    std::vector<qint64> restoredTimes;
+    const bool restored = session().monitor()->restoreSignals([&](SignalEngine& engine) {
+        std::array<double, kSignalCount> values{};
+        std::vector<EndpointRow> rows(endpointOrder.size());
+        for (std::size_t e = 0; e < rows.size(); ++e)
+            rows[e].endpoint = endpointOrder[e];
+        qint64 previous = std::numeric_limits<qint64>::min();
+        for (; !target.atEnd(); target.next()) {
+            const qint64 t = target.time();
+            if (t <= previous)
+                continue; // kept strictly increasing for the store
+            previous = t;
+            values.fill(kNaN);
+            const HistoryBlock& b = target.blocks[target.block];
+            const auto& cols = targetColumns[target.block];
+            for (std::size_t s = 0; s < b.series.size(); ++s) {
+                if (cols[s] >= 0 && !b.series[s].columns.empty())
+                    values[static_cast<std::size_t>(cols[s])] = b.series[s].columns[0][target.row];
+            }
+            for (EndpointRow& row : rows)
+                row.latest.fill(kNaN);
+            while (!endpoints.atEnd() && endpoints.time() < t)
+                endpoints.next();
+            if (!endpoints.atEnd() && endpoints.time() == t) {
+                const HistoryBlock& eb = endpoints.blocks[endpoints.block];
+                const auto& ecols = endpointColumns[endpoints.block];
+                for (std::size_t s = 0; s < eb.series.size(); ++s) {
+                    if (ecols[s].signal < kEndpointSignalCount && !eb.series[s].columns.empty())
+                        rows[ecols[s].endpoint].latest[ecols[s].signal] =
+                            eb.series[s].columns[0][endpoints.row];
+                }
+            }
+            engine.restoreScrape(t, values, rows);
+            restoredTimes.push_back(t);
+        }
+    });
+    if (!restored)
+        restoredTimes.clear();
+    m_restored = static_cast<int>(restoredTimes.size());
+
+    // Not running: from the last point before a run started to that start. Earlier runs from the
+    // restored points; this run from the newest point on disk (another console's run, read-only,
+    // is not a gap).
+    m_spans.clear();
+    const bool thisRunLogged = m_mode == HistoryMode::ReadWrite && !runStarts.empty();
+    const std::size_t earlierRuns = runStarts.size() - (thisRunLogged ? 1 : 0);
+    for (std::size_t i = 0; i < earlierRuns; ++i) {
+        const qint64 r = runStarts[i];
+        const auto after = std::lower_bound(restoredTimes.begin(), restoredTimes.end(), r);
+        if (after == restoredTimes.begin() || after == restoredTimes.end())
+            continue; // no point before it in the window, or it is the newest run's start
+        m_spans.push_back({*(after - 1), r});
+    }
+    if (thisRunLogged && lastTimeBeforeRun > 0 && lastTimeBeforeRun < runStarts.back())
+        m_spans.push_back({lastTimeBeforeRun, runStarts.back()});
+    emit notRunningSpansChanged();
+}
+
+void TargetHistory::record(qint64 timeMs)
+{
+    const SignalEngine& engine = session().monitor()->signalEngine();
+    std::vector<HistoryFrame> frames(2);
+    HistoryFrame& target = frames[0];
+    target.group = kHistoryTargetGroup;
+    target.timeMs = timeMs;
+    target.values.reserve(kSignalCount);
+    for (std::size_t i = 0; i < kSignalCount; ++i)
+        target.values.push_back({targetSeriesName(i), engine.latest(static_cast<SignalId>(i))});
+    HistoryFrame& endpoints = frames[1];
+    endpoints.group = kHistoryEndpointsGroup;
+    endpoints.timeMs = timeMs;
+    const std::vector<EndpointRow>& table = engine.endpointTable();
+    endpoints.values.reserve(table.size() * kEndpointSignalCount);
+    for (const EndpointRow& row : table) {
+        auto& names = m_endpointNames[row.endpoint];
+        if (names.empty()) {
+            for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
+                names.push_back(endpointSeriesName(k, row.endpoint));
+        }
+        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
+            endpoints.values.push_back({names[k], row.latest[k]});
+    }
+    if (endpoints.values.empty())
+        frames.pop_back();
+    m_writer->append(std::move(frames));
+}
+
+} // namespace ops

@@ -1,0 +1,88 @@
+#pragma once
+
+// A target's history as a session capability: every scrape of a directly scraped target is
+// recorded into its HistoryStore (off the UI thread, flushed every 10 s), and on start the
+// charts' day is filled from disk before the first poll. The time the console was not running
+// comes back as spans the charts draw as gaps. A Prometheus-backed target keeps using
+// Prometheus for its past: nothing is recorded for it.
+
+#include "models/fleet/SessionCapability.h"
+#include "models/history/HistoryStore.h"
+
+#include <QStringList>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ops {
+
+class HistoryWriter;
+
+struct NotRunningSpan {
+    qint64 fromMs = 0; // the last point written before the console stopped
+    qint64 toMs = 0;   // when the next run started
+    friend bool operator==(const NotRunningSpan&, const NotRunningSpan&) = default;
+};
+
+class TargetHistory : public SessionCapability {
+    Q_OBJECT
+public:
+    TargetHistory(TargetSession& session, QString folder, HistoryOptions options = {},
+                  int flushIntervalMs = 10'000);
+    ~TargetHistory() override;
+
+    void start() override;
+    void stop() override;
+
+    QString folder() const { return m_folder; }
+    // Closed until started (and for a Prometheus-backed target); ReadOnly when another console
+    // writes this history or the folder cannot be written (modeReason() says why).
+    HistoryMode mode() const { return m_mode; }
+    QString modeReason() const { return m_modeReason; }
+    // Past scrapes put on the charts at start.
+    int restoredScrapes() const { return m_restored; }
+    // Gaps in the restored day (and up to this run) when the console was not running.
+    const std::vector<NotRunningSpan>& notRunningSpans() const { return m_spans; }
+    // Every problem reported so far (corrupt segments set aside, a full disk), oldest first.
+    QStringList problems() const { return m_problems; }
+    HistoryWriter* writer() const { return m_writer.get(); }
+    // Waits until what was recorded is on disk (tests, quitting).
+    void flushNow();
+
+    // How long a window start() restores: the charts' day.
+    static constexpr qint64 kRestoreWindowMs = 24LL * 3600 * 1000;
+
+    // Series names on disk (OpenMetrics style): bhiv_<signal> for the target group,
+    // bhiv_endpoint_<signal>{endpoint="<escaped>"} for the endpoints group.
+    static std::string targetSeriesName(std::size_t signal);
+    static std::string endpointSeriesName(std::size_t signal, const std::string& endpoint);
+    // The inverse of endpointSeriesName: false when `name` is not one.
+    static bool parseEndpointSeriesName(const std::string& name, std::size_t& signal,
+                                        std::string& endpoint);
+
+signals:
+    void problemsFound(const QStringList& problems);
+    void notRunningSpansChanged();
+
+private:
+    void open();
+    void restore(qint64 lastTimeBeforeRun, const std::vector<qint64>& runStarts);
+    void record(qint64 timeMs);
+
+    QString m_folder;
+    HistoryOptions m_options;
+    int m_flushIntervalMs;
+    std::unique_ptr<HistoryWriter> m_writer;
+    HistoryMode m_mode = HistoryMode::Closed;
+    QString m_modeReason;
+    bool m_opened = false;
+    bool m_recording = false;
+    int m_restored = 0;
+    std::vector<NotRunningSpan> m_spans;
+    QStringList m_problems;
+    std::unordered_map<std::string, std::vector<std::string>> m_endpointNames;
+};
+
+} // namespace ops

@@ -1,0 +1,343 @@
+// TargetHistory, the session capability: every scrape of a directly scraped target goes to disk,
+// and a new session on the same folder starts with that day restored exactly (lossless), with the
+// time the console was not running as a gap. Against the real simulator, real files.
+#include "models/domain/Clock.h"
+#include "models/fleet/TargetSession.h"
+#include "models/history/HistoryStore.h"
+#include "models/history/HistoryWriter.h"
+#include "models/history/TargetHistory.h"
+#include "models/metrics/SignalEngine.h"
+#include "models/monitor/TargetMonitor.h"
+#include "models/secrets/ChainedSecretStore.h"
+#include "models/secrets/MemorySecretStore.h"
+#include "tests/support/SimulatorProcess.h"
+
+#include <QDir>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace ops;
+
+namespace {
+
+// What one scrape left in the engine: the values the history must give back.
+struct Seen {
+    qint64 timeMs = 0;
+    std::array<double, kSignalCount> values{};
+    std::map<std::string, std::array<double, kEndpointSignalCount>> endpoints;
+};
+
+bool sameValue(double a, double b)
+{
+    return (std::isnan(a) && std::isnan(b)) || a == b;
+}
+
+} // namespace
+
+class TestTargetHistory : public QObject {
+    Q_OBJECT
+
+private:
+    test::SimulatorProcess m_sim;
+    QTemporaryDir m_dir;
+    QNetworkAccessManager m_network;
+    SystemClock m_clock;
+    MemorySecretStore m_sessionSecrets;
+    MemorySecretStore m_keychainSecrets;
+    std::unique_ptr<ChainedSecretStore> m_secrets;
+    int m_sessions = 0;
+
+    FleetContext context() { return {&m_network, &m_clock, m_secrets.get(), nullptr}; }
+
+    Target target(const QUrl& url)
+    {
+        Target t;
+        t.name = QStringLiteral("alpha");
+        t.baseUrl = url;
+        t.intervalMs = 200;
+        return t;
+    }
+
+    std::unique_ptr<TargetSession> session(const Target& t, const QString& folder,
+                                           HistoryOptions options = {})
+    {
+        auto s = std::make_unique<TargetSession>(context(), QStringLiteral("unsaved/alpha"), t,
+                                                 false, QString());
+        s->attach(std::make_unique<TargetHistory>(*s, folder, std::move(options), 500));
+        ++m_sessions;
+        return s;
+    }
+
+    static Seen seen(const TargetMonitor& monitor, qint64 timeMs)
+    {
+        Seen s;
+        s.timeMs = timeMs;
+        const SignalEngine& engine = monitor.signalEngine();
+        for (std::size_t i = 0; i < kSignalCount; ++i)
+            s.values[i] = engine.latest(static_cast<SignalId>(i));
+        for (const EndpointRow& row : engine.endpointTable())
+            s.endpoints[row.endpoint] = row.latest;
+        return s;
+    }
+
+    // Runs a session until `scrapes` scrapes were recorded; returns what each left.
+    void runFor(TargetSession& s, int scrapes, std::vector<Seen>& out)
+    {
+        QObject guard;
+        QObject::connect(s.monitor(), &TargetMonitor::scrapeApplied, &guard,
+                         [&out, &s](qint64 t) { out.push_back(seen(*s.monitor(), t)); });
+        s.start();
+        QTRY_VERIFY_WITH_TIMEOUT(int(out.size()) >= scrapes, 20000);
+        s.stop();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
+                 qPrintable(m_sim.error()));
+        m_secrets = std::make_unique<ChainedSecretStore>(&m_sessionSecrets, &m_keychainSecrets);
+    }
+
+    void seriesNamesRoundTrip()
+    {
+        for (const std::string& endpoint : {std::string("/v1/jobs"), std::string("/a\"b\\c"),
+                                            std::string("/x\ny"), std::string()}) {
+            for (std::size_t k = 0; k < kEndpointSignalCount; ++k) {
+                const std::string name = TargetHistory::endpointSeriesName(k, endpoint);
+                std::size_t signal = 99;
+                std::string back;
+                QVERIFY2(TargetHistory::parseEndpointSeriesName(name, signal, back), name.c_str());
+                QCOMPARE(signal, k);
+                QCOMPARE(back, endpoint);
+            }
+        }
+        QCOMPARE(TargetHistory::endpointSeriesName(0, "/v1/jobs"),
+                 std::string("bhiv_endpoint_request_rate{endpoint=\"/v1/jobs\"}"));
+        QCOMPARE(TargetHistory::targetSeriesName(std::size_t(SignalId::LatencyP95)),
+                 std::string("bhiv_latency_p95"));
+        std::size_t signal = 0;
+        std::string endpoint;
+        for (const char* bad : {"bhiv_request_rate", "bhiv_endpoint_nonsense{endpoint=\"/\"}",
+                                "bhiv_endpoint_request_rate{endpoint=\"/", "", "{}"})
+            QVERIFY2(!TargetHistory::parseEndpointSeriesName(bad, signal, endpoint), bad);
+    }
+
+    // Run one records; run two (a new session, as after a restart) starts with exactly those
+    // values on its charts before its first poll, and a gap from the last point to its start.
+    void restartRestoresTheDayExactly()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("restart"));
+        std::vector<Seen> first;
+        // What run one's charts held: run two must show exactly these.
+        std::vector<std::vector<StorePoint>> shown(kSignalCount);
+        {
+            auto s = session(target(m_sim.url()), folder);
+            runFor(*s, 6, first);
+            auto* history = s->capability<TargetHistory>();
+            QVERIFY(history);
+            QCOMPARE(history->mode(), HistoryMode::ReadWrite);
+            QCOMPARE(history->restoredScrapes(), 0);
+            QVERIFY(history->notRunningSpans().empty());
+            const SignalEngine& engine = s->monitor()->signalEngine();
+            for (std::size_t i = 0; i < kSignalCount; ++i)
+                engine.signalStore().points(engine.signalSeries(static_cast<SignalId>(i)),
+                                            first.front().timeMs, first.back().timeMs, shown[i]);
+        }
+        QVERIFY(QFile::exists(folder + QStringLiteral("/runs.log")));
+
+        // On disk: every scrape's values as the engine had them, bit for bit (lossless).
+        {
+            ManualClock clock(m_clock.nowMs());
+            HistoryStore store(folder, &clock);
+            QVERIFY(store.open(true));
+            const auto blocks =
+                store.read(HistoryKind::Raw, "target", first.front().timeMs, first.back().timeMs);
+            std::size_t row = 0;
+            for (const HistoryBlock& b : blocks) {
+                for (std::size_t r = 0; r < b.times.size(); ++r, ++row) {
+                    QVERIFY(row < first.size());
+                    QCOMPARE(b.times[r], first[row].timeMs);
+                    for (const HistorySeries& series : b.series) {
+                        for (std::size_t i = 0; i < kSignalCount; ++i) {
+                            if (series.name == TargetHistory::targetSeriesName(i))
+                                QVERIFY2(sameValue(series.columns[0][r], first[row].values[i]),
+                                         series.name.c_str());
+                        }
+                    }
+                }
+            }
+            QCOMPARE(row, first.size());
+        }
+        QTest::qWait(50); // the new run starts strictly after the last point
+
+        auto s = session(target(m_sim.url()), folder);
+        const qint64 before = m_clock.nowMs();
+        s->start(); // restores synchronously: no poll has answered yet
+        auto* history = s->capability<TargetHistory>();
+        QVERIFY(history);
+        QCOMPARE(history->mode(), HistoryMode::ReadWrite);
+        QCOMPARE(history->restoredScrapes(), int(first.size()));
+        const SignalEngine& engine = s->monitor()->signalEngine();
+        QCOMPARE(engine.signalStore().scrapeCount(), std::int64_t(first.size()));
+        QVERIFY(!s->monitor()->hasData());
+
+        // Every signal: the same points as run one's charts held (NaN kept as a gap).
+        std::vector<StorePoint> points;
+        for (std::size_t i = 0; i < kSignalCount; ++i) {
+            engine.signalStore().points(engine.signalSeries(static_cast<SignalId>(i)),
+                                        first.front().timeMs, first.back().timeMs, points);
+            QCOMPARE(points.size(), shown[i].size());
+            for (std::size_t p = 0; p < points.size(); ++p) {
+                QCOMPARE(points[p].t, shown[i][p].t);
+                QVERIFY2(sameValue(points[p].v, shown[i][p].v),
+                         qPrintable(
+                             QStringLiteral("%1 at %2: %3 != %4")
+                                 .arg(QString::fromStdString(std::string(signalName(SignalId(i)))))
+                                 .arg(points[p].t)
+                                 .arg(points[p].v)
+                                 .arg(shown[i][p].v)));
+            }
+        }
+        // At least the request rate and the latency were charted in run one.
+        QVERIFY(!shown[std::size_t(SignalId::RequestRate)].empty());
+        QVERIFY(!shown[std::size_t(SignalId::LatencyAvg)].empty());
+        QVERIFY(!first.back().endpoints.empty());
+        // The endpoints: the same rows, and each one's request rate the same.
+        QCOMPARE(engine.endpointTable().size(), first.back().endpoints.size());
+        for (const EndpointRow& row : engine.endpointTable()) {
+            QVERIFY(first.back().endpoints.count(row.endpoint));
+            engine.signalStore().points(row.series[0], first.front().timeMs, first.back().timeMs,
+                                        points);
+            std::size_t p = 0;
+            for (const Seen& seen : first) {
+                const auto it = seen.endpoints.find(row.endpoint);
+                if (it == seen.endpoints.end() || std::isnan(it->second[0]))
+                    continue;
+                QVERIFY(p < points.size());
+                QCOMPARE(points[p].t, seen.timeMs);
+                ++p;
+            }
+            QCOMPARE(p, points.size());
+        }
+
+        // The gap: from the last point written to this run's start.
+        QCOMPARE(history->notRunningSpans().size(), std::size_t(1));
+        const NotRunningSpan gap = history->notRunningSpans().front();
+        QCOMPARE(gap.fromMs, first.back().timeMs);
+        QVERIFY(gap.toMs >= before && gap.toMs <= m_clock.nowMs());
+
+        // Live polls go on after the restored ones, and are recorded too.
+        QTRY_VERIFY_WITH_TIMEOUT(s->monitor()->hasData(), 10000);
+        QVERIFY(engine.signalStore().scrapeCount() > std::int64_t(first.size()));
+        QVERIFY(engine.signalStore().latestTime() > gap.toMs);
+        s->stop();
+        s.reset();
+
+        // Third run: two gaps now, the older one still from the first run's last point.
+        auto third = session(target(m_sim.url()), folder);
+        third->start();
+        auto* h3 = third->capability<TargetHistory>();
+        QVERIFY(h3->restoredScrapes() > int(first.size()));
+        QCOMPARE(h3->notRunningSpans().size(), std::size_t(2));
+        QCOMPARE(h3->notRunningSpans().front(), gap);
+        third->stop();
+    }
+
+    // A second console on the same folder: read-only (the lock), still restores, writes nothing.
+    void secondConsoleReadsOnly()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("second"));
+        auto writer = session(target(m_sim.url()), folder);
+        std::vector<Seen> seen;
+        runFor(*writer, 3, seen);
+        writer->capability<TargetHistory>()->flushNow(); // stopped, it still holds the lock
+
+        auto reader = session(target(m_sim.url()), folder);
+        reader->start();
+        auto* history = reader->capability<TargetHistory>();
+        QCOMPARE(history->mode(), HistoryMode::ReadOnly);
+        QVERIFY2(history->modeReason().contains(QStringLiteral("another console")),
+                 qPrintable(history->modeReason()));
+        QVERIFY(history->restoredScrapes() >= 3);
+        QVERIFY(history->notRunningSpans().empty()); // the other console is running
+        const QByteArray runs = [&] {
+            QFile f(folder + QStringLiteral("/runs.log"));
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        QCOMPARE(runs.count('\n'), 1); // the writer's run, none for the reader
+        reader->stop();
+        writer->stop();
+    }
+
+    // A Prometheus-backed target keeps using Prometheus for its past: nothing on disk.
+    void prometheusTargetRecordsNothing()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("prometheus"));
+        Target t = target(m_sim.url());
+        t.dataSource.kind = DataSourceConfig::Kind::Prometheus;
+        t.dataSource.url = QUrl(QStringLiteral("http://127.0.0.1:9/"));
+        auto s = session(t, folder);
+        s->start();
+        QTest::qWait(600);
+        QCOMPARE(s->capability<TargetHistory>()->mode(), HistoryMode::Closed);
+        QVERIFY(!QDir(folder).exists());
+        s->stop();
+    }
+
+    // A full disk: said once, and polling goes on in memory.
+    void fullDiskIsReportedAndPollingGoesOn()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("full"));
+        HistoryOptions options;
+        options.beforeWrite = [](qint64) { return false; };
+        auto s = session(target(m_sim.url()), folder, options);
+        auto* history = s->capability<TargetHistory>();
+        QSignalSpy problems(history, &TargetHistory::problemsFound);
+        s->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!history->problems().isEmpty(), 10000);
+        QVERIFY2(history->problems().join(u' ').contains(QStringLiteral("disk may be full")),
+                 qPrintable(history->problems().join(u' ')));
+        const auto scrapes = s->monitor()->signalEngine().signalStore().scrapeCount();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            s->monitor()->signalEngine().signalStore().scrapeCount() > scrapes + 3, 10000);
+        QCOMPARE(problems.count(), 1); // once, not at every flush
+        s->stop();
+    }
+
+    // A segment with flipped bytes is set aside and reported; the rest still loads.
+    void corruptSegmentIsSetAsideAndReported()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("corrupt"));
+        {
+            auto s = session(target(m_sim.url()), folder);
+            std::vector<Seen> seen;
+            runFor(*s, 3, seen);
+        }
+        QFile junk(folder + QStringLiteral("/raw-1000.seg"));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write(QByteArray("BHC1") + QByteArray(64, '\x5a'));
+        junk.close();
+
+        auto s = session(target(m_sim.url()), folder);
+        auto* history = s->capability<TargetHistory>();
+        s->start();
+        QVERIFY(history->restoredScrapes() >= 3);
+        QTRY_VERIFY_WITH_TIMEOUT(!history->problems().isEmpty(), 5000);
+        QVERIFY2(history->problems().join(u' ').contains(QStringLiteral("raw-1000.seg")),
+                 qPrintable(history->problems().join(u' ')));
+        QCOMPARE(
+            QDir(folder).entryList({QStringLiteral("raw-1000.seg.corrupt-*")}, QDir::Files).size(),
+            1);
+        s->stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTargetHistory)
+#include "TestTargetHistory.moc"
