@@ -11,17 +11,28 @@ void BitWriter::write(std::uint64_t value, int count)
         return;
     if (count < 64)
         value &= (std::uint64_t{1} << count) - 1;
-    while (count > 0) {
-        const int used = static_cast<int>(m_bits & 7);
-        if (used == 0)
-            m_out.push_back(0);
+    // The rest of a partly used last byte first, then whole bytes, then the leftover bits at
+    // the top of a new byte: the same bytes as bit by bit, a byte at a time.
+    const int used = static_cast<int>(m_bits & 7);
+    if (used != 0) {
         const int room = 8 - used;
-        const int take = count < room ? count : room;
-        const auto part =
-            static_cast<std::uint8_t>((value >> (count - take)) & ((std::uint64_t{1} << take) - 1));
-        m_out.back() = static_cast<std::uint8_t>(m_out.back() | (part << (room - take)));
-        count -= take;
-        m_bits += static_cast<std::uint64_t>(take);
+        if (count <= room) {
+            m_out.back() = static_cast<std::uint8_t>(m_out.back() | (value << (room - count)));
+            m_bits += static_cast<std::uint64_t>(count);
+            return;
+        }
+        count -= room;
+        m_out.back() = static_cast<std::uint8_t>(m_out.back() | (value >> count));
+        m_bits += static_cast<std::uint64_t>(room);
+    }
+    while (count >= 8) {
+        count -= 8;
+        m_out.push_back(static_cast<std::uint8_t>(value >> count));
+        m_bits += 8;
+    }
+    if (count > 0) {
+        m_out.push_back(static_cast<std::uint8_t>(value << (8 - count)));
+        m_bits += static_cast<std::uint64_t>(count);
     }
 }
 
@@ -32,6 +43,19 @@ bool BitReader::read(int count, std::uint64_t& value)
         return true;
     if (m_pos + static_cast<std::uint64_t>(count) > m_bits)
         return false;
+    // Eight bytes at once where the stream has them (most reads): big-endian load, shift.
+    const std::uint64_t byte = m_pos >> 3;
+    const int skip = static_cast<int>(m_pos & 7);
+    if constexpr (std::endian::native == std::endian::little) {
+        if (skip + count <= 64 && byte + 8 <= (m_bits + 7) >> 3) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, m_data + byte, 8);
+            word = __builtin_bswap64(word) << skip;
+            value = word >> (64 - count);
+            m_pos += static_cast<std::uint64_t>(count);
+            return true;
+        }
+    }
     while (count > 0) {
         const std::uint8_t byte = m_data[m_pos >> 3];
         const int used = static_cast<int>(m_pos & 7);

@@ -114,12 +114,28 @@ std::vector<std::uint8_t> encodeBlock(const HistoryBlock& block)
 {
     std::vector<std::uint8_t> out(historyformat::kHeaderBytes, 0);
     const std::size_t columns = block.kind == HistoryKind::Rollup ? kRollupColumns : 1;
+    std::size_t estimate = historyformat::kHeaderBytes + 64 + block.times.size() * 2;
+    for (const HistorySeries& s : block.series)
+        estimate += s.name.size() + 2 + columns * (4 + block.times.size() * 4 + 8);
+    out.reserve(estimate);
     // Payload: count u32 | series u32 | times stream | per series: name, columns' streams.
     putU32(out, static_cast<std::uint32_t>(block.times.size()));
     putU32(out, static_cast<std::uint32_t>(block.series.size()));
     out.insert(out.end(), block.group.begin(), block.group.end());
     std::vector<std::int64_t> times(block.times.begin(), block.times.end());
     putStream(out, encodeTimes(times));
+    // Each column's stream straight into `out` (no vector per column): its length, then the
+    // same bytes encodeValues() gives.
+    const auto putValues = [&out](const std::vector<double>& values) {
+        const std::size_t lengthAt = out.size();
+        putU32(out, 0);
+        const std::size_t start = out.size();
+        BitWriter w(out, std::uint64_t{start} * 8);
+        XorState state;
+        for (const double v : values)
+            encodeXor(w, state, v);
+        setU32(out.data() + lengthAt, static_cast<std::uint32_t>(out.size() - start));
+    };
     for (const HistorySeries& s : block.series) {
         putU16(out, static_cast<std::uint16_t>(std::min<std::size_t>(s.name.size(), 65535)));
         out.insert(out.end(), s.name.begin(),
@@ -135,7 +151,7 @@ std::vector<std::uint8_t> encodeBlock(const HistoryBlock& block)
                 padded.resize(block.times.size(), std::numeric_limits<double>::quiet_NaN());
                 values = &padded;
             }
-            putStream(out, encodeValues(*values));
+            putValues(*values);
         }
     }
     const std::size_t payload = out.size() - historyformat::kHeaderBytes;

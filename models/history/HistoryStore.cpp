@@ -241,6 +241,10 @@ void HistoryStore::close()
     m_raw.clear();
     m_rollup.clear();
     m_sealedUntil.clear();
+    m_headRawRows.clear();
+    m_headRollupRows.clear();
+    m_headRewrite = true;
+    m_headAppendsOff = false;
     m_unwritten.clear();
     m_unwrittenBytes = 0;
     m_runStarts.clear();
@@ -402,8 +406,10 @@ void HistoryStore::loadHead()
         HistoryBlock block;
         const BlockReadStatus status =
             decodeBlock(data + offset, std::size_t(bytes.size()) - offset, frame, &block);
+        if (status == BlockReadStatus::Truncated)
+            break; // a flush's append cut short (kill -9): its rows are lost, the rest loads
         if (status != BlockReadStatus::Ok) {
-            // head.blk is replaced whole, so this is damage, not a crash mid-write.
+            // Anything but a short last block is damage, not a crash mid-write.
             const QString aside =
                 path + QStringLiteral(".corrupt-%1").arg(QDateTime::currentMSecsSinceEpoch());
             if (m_mode == HistoryMode::ReadWrite)
@@ -446,22 +452,24 @@ void HistoryStore::loadHead()
 }
 
 HistoryBlock HistoryStore::windowBlock(const std::string& group, const OpenWindow& w,
-                                       HistoryKind kind) const
+                                       HistoryKind kind, std::size_t fromRow) const
 {
     HistoryBlock b;
     b.kind = kind;
     b.group = group;
-    b.times = w.times;
+    fromRow = std::min(fromRow, w.times.size());
+    b.times.assign(w.times.begin() + qsizetype(fromRow), w.times.end());
+    const std::size_t rows = b.times.size();
     const std::size_t width = kind == HistoryKind::Raw ? 1 : kRollupColumns;
     b.series.reserve(w.columns.size());
     for (const auto& [name, col] : w.columns) {
         HistorySeries s;
         s.name = name;
-        s.columns.assign(width, std::vector<double>(w.times.size(), kNaN));
-        for (std::size_t i = 0; i < w.times.size(); ++i)
+        s.columns.assign(width, std::vector<double>(rows, kNaN));
+        for (std::size_t i = 0; i < rows; ++i)
             for (std::size_t c = 0; c < width; ++c)
-                if (i * width + c < col.size())
-                    s.columns[c][i] = col[i * width + c];
+                if ((fromRow + i) * width + c < col.size())
+                    s.columns[c][i] = col[(fromRow + i) * width + c];
         b.series.push_back(std::move(s));
     }
     return b;
@@ -486,12 +494,26 @@ void HistoryStore::append(const HistoryFrame& frame)
         open.slot = slot;
     open.times.push_back(t);
     const std::size_t row = open.times.size() - 1;
-    for (const HistoryValue& v : frame.values) {
-        auto& col = open.columns[v.name];
-        if (col.size() < row)
-            col.resize(row, kNaN);
-        if (col.size() == row)
-            col.push_back(v.value);
+    auto& order = open.frameOrder;
+    if (order.size() > frame.values.size())
+        order.resize(frame.values.size());
+    for (std::size_t i = 0; i < frame.values.size(); ++i) {
+        const HistoryValue& v = frame.values[i];
+        std::vector<double>* col = nullptr;
+        if (i < order.size() && *order[i].first == v.name) {
+            col = order[i].second;
+        } else {
+            const auto it = open.columns.try_emplace(v.name).first;
+            col = &it->second;
+            if (i < order.size())
+                order[i] = {&it->first, col};
+            else
+                order.emplace_back(&it->first, col);
+        }
+        if (col->size() < row)
+            col->resize(row, kNaN);
+        if (col->size() == row)
+            col->push_back(v.value);
     }
 }
 
@@ -502,6 +524,9 @@ void HistoryStore::sealRaw(const std::string& group)
         return;
     HistoryBlock block = windowBlock(group, it->second, HistoryKind::Raw);
     m_raw.erase(it);
+    // Its rows stay in head.blk until it is next written whole: loading skips rows that a
+    // sealed chunk holds, so appends go on from the new window's first row.
+    m_headRawRows[group] = 0;
     addRollupRows(rollupOf(block, m_options.rollupBucketMs));
     m_sealedUntil[group] = std::max(m_sealedUntil[group], block.lastTime());
     appendToSegment(HistoryKind::Raw, block);
@@ -538,6 +563,7 @@ void HistoryStore::sealRollup(const std::string& group)
         return;
     HistoryBlock block = windowBlock(group, it->second, HistoryKind::Rollup);
     m_rollup.erase(it);
+    m_headRollupRows[group] = 0;
     appendToSegment(HistoryKind::Rollup, block);
 }
 
@@ -652,6 +678,52 @@ bool HistoryStore::writeUnwritten()
 
 bool HistoryStore::writeHead()
 {
+    const QString path = QDir(m_folder).filePath(QStringLiteral("head.blk"));
+    if (!m_headRewrite && !m_headAppendsOff) {
+        // Only the rows since the last flush: a flush costs what it adds, not the whole window.
+        QByteArray out;
+        const auto addRows = [&out, this](const std::map<std::string, OpenWindow>& windows,
+                                          std::map<std::string, std::size_t>& written,
+                                          HistoryKind kind) {
+            for (const auto& [group, w] : windows) {
+                const std::size_t from = written[group];
+                if (w.times.size() <= from)
+                    continue;
+                const auto b = encodeBlock(windowBlock(group, w, kind, from));
+                out.append(reinterpret_cast<const char*>(b.data()), qsizetype(b.size()));
+            }
+        };
+        addRows(m_raw, m_headRawRows, HistoryKind::Raw);
+        addRows(m_rollup, m_headRollupRows, HistoryKind::Rollup);
+        if (out.isEmpty())
+            return true;
+        if (m_headBytes + out.size() <= 2 * m_headFullBytes) {
+            if (!checkedWrite(out.size())) {
+                reportWriteFailure(QStringLiteral("no space"));
+                return false;
+            }
+            QFile f(path);
+            const qint64 before = f.exists() ? f.size() : -1;
+            const bool ok = before >= 0 && f.open(QIODevice::ReadWrite) && f.seek(before) &&
+                            f.write(out) == out.size() && syncFile(f);
+            if (ok) {
+                for (const auto& [group, w] : m_raw)
+                    m_headRawRows[group] = w.times.size();
+                for (const auto& [group, w] : m_rollup)
+                    m_headRollupRows[group] = w.times.size();
+                m_headBytes = before + out.size();
+                return true;
+            }
+            if (before >= 0 && f.isOpen())
+                f.resize(before); // no torn rows left behind
+            f.close();
+            // Write it whole instead (below), and so from now on in this run: a failure is
+            // reported only when that fails too, and "written again" cannot flap with each
+            // append that a whole head, smaller, would not have needed.
+            m_headAppendsOff = true;
+        }
+        // The appends doubled it, or one failed: write it whole.
+    }
     QByteArray out;
     for (const auto& [group, w] : m_raw) {
         if (w.times.empty())
@@ -669,11 +741,19 @@ bool HistoryStore::writeHead()
         reportWriteFailure(QStringLiteral("no space"));
         return false;
     }
-    QSaveFile f(QDir(m_folder).filePath(QStringLiteral("head.blk")));
+    QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(out) != out.size() || !f.commit()) {
         reportWriteFailure(f.errorString());
         return false;
     }
+    m_headRawRows.clear();
+    m_headRollupRows.clear();
+    for (const auto& [group, w] : m_raw)
+        m_headRawRows[group] = w.times.size();
+    for (const auto& [group, w] : m_rollup)
+        m_headRollupRows[group] = w.times.size();
+    m_headRewrite = false;
+    m_headBytes = m_headFullBytes = out.size();
     return true;
 }
 

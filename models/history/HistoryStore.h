@@ -4,7 +4,11 @@
 // (HistoryBlock), one folder per target:
 //   raw-<t0>.seg / .idx       poll-resolution chunks (rawBlockMs each), kept rawRetentionMs
 //   rollup-<t0>.seg / .idx    1-minute min/max/avg/last chunks, kept rollupRetentionMs
-//   head.blk                  the chunks still open, rewritten whole (atomically) at each flush
+//   head.blk                  the chunks still open: each flush appends only the rows since the
+//                             last one (a torn last append, kill -9 mid-flush, is dropped on
+//                             load; rows a sealed chunk holds are skipped); rewritten whole
+//                             (atomically) once the appends doubled it, so a flush costs what
+//                             it adds
 //   runs.log                  when each console run started (the gaps between runs are drawn)
 //   history.lock              one writer per folder; a second console opens read-only
 // A segment's .idx (its chunks' groups, times and offsets, checksummed) is written when the
@@ -130,6 +134,26 @@ private:
         std::vector<qint64> times;
         std::map<std::string, std::vector<double>> columns; // raw: 1 value; rollup: 4 per row
         qint64 slot = 0;                                    // which aligned span it fills
+        // The columns in the order the last frame named them: a scrape names its series in
+        // the same order each time, so append() compares a name instead of searching the map.
+        // Points into `columns` (map nodes stay put); never copied with the window.
+        std::vector<std::pair<const std::string*, std::vector<double>*>> frameOrder;
+
+        OpenWindow() = default;
+        OpenWindow(const OpenWindow& o)
+            : times(o.times)
+            , columns(o.columns)
+            , slot(o.slot)
+        {
+        }
+        OpenWindow& operator=(const OpenWindow& o)
+        {
+            times = o.times;
+            columns = o.columns;
+            slot = o.slot;
+            frameOrder.clear();
+            return *this;
+        }
     };
 
     bool scanSegment(Segment& seg);
@@ -141,7 +165,9 @@ private:
     void sealRaw(const std::string& group);
     void sealRollup(const std::string& group);
     void addRollupRows(const HistoryBlock& rollup);
-    HistoryBlock windowBlock(const std::string& group, const OpenWindow& w, HistoryKind kind) const;
+    // The window's rows from fromRow on as a block.
+    HistoryBlock windowBlock(const std::string& group, const OpenWindow& w, HistoryKind kind,
+                             std::size_t fromRow = 0) const;
     bool appendToSegment(HistoryKind kind, const HistoryBlock& block);
     bool writeUnwritten();
     bool checkedWrite(qint64 bytes);
@@ -160,6 +186,14 @@ private:
     std::map<std::string, OpenWindow> m_raw;
     std::map<std::string, OpenWindow> m_rollup;
     std::map<std::string, qint64> m_sealedUntil; // group -> last raw time on disk
+    // Rows of each open window already in head.blk; m_headRewrite: write it whole next flush
+    // (the store was just opened).
+    std::map<std::string, std::size_t> m_headRawRows;
+    std::map<std::string, std::size_t> m_headRollupRows;
+    bool m_headRewrite = true;
+    bool m_headAppendsOff = false; // after an append failed: whole rewrites only, this run
+    qint64 m_headBytes = 0;        // head.blk's size now
+    qint64 m_headFullBytes = 0;    // its size when last written whole (appends stop at twice it)
     struct Unwritten {
         HistoryKind kind;
         HistoryBlock block;

@@ -113,6 +113,8 @@ private slots:
     void secondConsoleOpensReadOnly();
     void readOnlyFolderOpensReadOnly();
     void writerThreadFlushes();
+    void flushAppendsOnlyTheNewRows();
+    void tornHeadAppendLosesOnlyThatFlush();
 };
 
 void TestHistoryStore::writeCloseReopen()
@@ -518,6 +520,77 @@ void TestHistoryStore::writerThreadFlushes()
     }
     HistoryWriter again(dir.path(), &clock, smallOptions());
     QCOMPARE(again.openState().lastTime, kStart + 29 * 1000);
+}
+
+void TestHistoryStore::flushAppendsOnlyTheNewRows()
+{
+    // A flush writes what it adds: head.blk grows by about ten rows per flush, not by the whole
+    // open chunk, until a sealed chunk (or twice its whole size) has it written whole again.
+    QTemporaryDir dir;
+    ManualClock clock(kStart);
+    HistoryOptions o = smallOptions();
+    o.rawBlockMs = 10 * 60'000; // 600 frames in the open chunk
+    std::vector<qint64> writes;
+    o.beforeWrite = [&writes](qint64 bytes) {
+        writes.push_back(bytes);
+        return true;
+    };
+    HistoryStore store(dir.path(), &clock, o);
+    QVERIFY(store.open());
+    const QString head = dir.filePath(QStringLiteral("head.blk"));
+    writeFrames(store, clock, 0, 200);
+    const qint64 at200 = QFileInfo(head).size();
+    writes.clear();
+    writeFrames(store, clock, 200, 210); // one flush, at frame 209
+    const qint64 at210 = QFileInfo(head).size();
+    QCOMPARE(writes.size(), std::size_t(1));
+    QVERIFY2(
+        writes[0] < at200 / 4 && at210 == at200 + writes[0],
+        qPrintable(
+            QStringLiteral("head %1 -> %2 bytes, wrote %3").arg(at200).arg(at210).arg(writes[0])));
+    writeFrames(store, clock, 210, 590);
+    store.close();
+    HistoryStore again(dir.path(), &clock, o);
+    QVERIFY(again.open());
+    verifyFrames(again, 589);
+    QVERIFY(again.takeProblems().isEmpty());
+}
+
+void TestHistoryStore::tornHeadAppendLosesOnlyThatFlush()
+{
+    // kill -9 in the middle of a flush's append: its rows are lost, everything before loads,
+    // and nothing is reported or set aside (it is a crash, not damage).
+    QTemporaryDir dir;
+    ManualClock clock(kStart);
+    HistoryOptions o = smallOptions();
+    o.rawBlockMs = 10 * 60'000;
+    {
+        HistoryStore store(dir.path(), &clock, o);
+        QVERIFY(store.open());
+        writeFrames(store, clock, 0, 100); // flushed at frame 99
+        const qint64 before = QFileInfo(dir.filePath(QStringLiteral("head.blk"))).size();
+        writeFrames(store, clock, 100, 110); // flushed at 109: one more append
+        QFile head(dir.filePath(QStringLiteral("head.blk")));
+        const qint64 after = head.size();
+        QVERIFY(after > before + 20);
+        QVERIFY(head.resize(after - 7)); // the last append cut short
+        // Closing now writes nothing more to head.blk (no rows since the last flush).
+    }
+    {
+        HistoryStore store(dir.path(), &clock, o);
+        QVERIFY(store.open());
+        const Points p = readAll(store);
+        QCOMPARE(p.times.size(), std::size_t(100));
+        verifyFrames(store, 99);
+        QVERIFY(store.takeProblems().isEmpty());
+        QVERIFY(QDir(dir.path()).entryList({QStringLiteral("*.corrupt-*")}).isEmpty());
+        // It goes on: the next flush writes the head whole, and all of it reloads.
+        writeFrames(store, clock, 100, 130);
+        store.close();
+    }
+    HistoryStore again(dir.path(), &clock, o);
+    QVERIFY(again.open());
+    verifyFrames(again, 129);
 }
 
 QTEST_GUILESS_MAIN(TestHistoryStore)
