@@ -12,7 +12,9 @@
 //                                 reference: zlib -9 of the same values as plain columns
 //   history_open_24h_ms           open the 30-day store read-only and read the last 24 h raw of
 //                                 both groups (what TargetHistory restores at start); reference:
-//                                 reading the same files' bytes
+//                                 reading the same files' bytes. Also shown: the target's
+//                                 signals alone, and with the endpoints' 1-minute rollups.
+// The default retention (48 h raw, 30 days of rollups), with a cap that holds it all.
 // --quick: 2 days of minutes and 2 h of 1 s polls; the "day" and the window are then those 2 h
 // (the figures are not a day's). Timing is this thread's CPU time (the store runs on its
 // own writer thread; a shared 2-core machine's wall time mostly measures the neighbours).
@@ -230,6 +232,10 @@ int main(int argc, char** argv)
     const qint64 end = rawStart + rawSpan;
     const qint64 dayStart = end - window;
     ops::ManualClock clock(start);
+    // Retention as the defaults (48 h raw, 30 days of rollups), but a cap that holds them: at
+    // this size the default 256 MB cap would drop the oldest days (said in the notes).
+    ops::HistoryOptions options;
+    options.capBytes = 64LL << 30;
     ops::HistoryFrame target = frameOf("target", cycle.targetNames);
     ops::HistoryFrame endpoints = frameOf("endpoints", cycle.endpointNames);
     std::size_t poll = 0;
@@ -249,7 +255,7 @@ int main(int argc, char** argv)
     std::size_t measuredPoints = 0;
     QStringList problems;
     {
-        ops::HistoryStore store(folder, &clock);
+        ops::HistoryStore store(folder, &clock, options);
         if (!store.open()) {
             std::fprintf(stderr, "cannot open the store: %s\n", qPrintable(store.modeReason()));
             return 2;
@@ -339,34 +345,58 @@ int main(int argc, char** argv)
         zlibBytesPerPoint = double(qCompress(plain, 9).size()) / double(rows * series);
     }
 
-    // Open the 30-day store and read the last 24 h raw of both groups, 5 times.
+    // Open the 30-day store and read the last 24 h raw of both groups (what TargetHistory
+    // restores), 5 times. Two more ways, for the notes: the target's 12 signals alone, and
+    // those raw with the endpoints' 1-minute rollups.
+    enum class Read { Both, TargetOnly, EndpointRollups };
+    qint64 storeBytes = 0;
+    const auto openAndRead = [&](Read what, std::size_t* pointsOut, std::size_t* segmentsOut) {
+        const double c0 = cpuNow();
+        ops::HistoryStore store(folder, &clock, options);
+        if (!store.open(true))
+            return double(NAN);
+        std::size_t points = 0;
+        const auto count = [&points, end, window](const std::vector<ops::HistoryBlock>& bs) {
+            for (const ops::HistoryBlock& b : bs) {
+                for (qint64 t : b.times)
+                    points += t >= end - window ? b.series.size() : 0;
+            }
+        };
+        count(store.read(ops::HistoryKind::Raw, "target", end - window, end));
+        if (what == Read::Both)
+            count(store.read(ops::HistoryKind::Raw, "endpoints", end - window, end));
+        else if (what == Read::EndpointRollups)
+            count(store.read(ops::HistoryKind::Rollup, "endpoints", end - window, end));
+        const double ms = (cpuNow() - c0) * 1e3;
+        if (pointsOut)
+            *pointsOut = points;
+        if (segmentsOut)
+            *segmentsOut = store.segments().size();
+        storeBytes = store.diskBytes();
+        problems += store.takeProblems();
+        return ms;
+    };
     std::vector<double> openTimes;
     std::vector<double> openWall;
     std::size_t openPoints = 0;
     std::size_t openSegments = 0;
     for (int run = 0; run < 5; ++run) {
-        const double c0 = cpuNow();
         const double w0 = wallNow();
-        ops::HistoryStore store(folder, &clock);
-        if (!store.open(true)) {
-            std::fprintf(stderr, "cannot open the store read-only\n");
-            return 2;
-        }
-        std::size_t points = 0;
-        for (const char* group : {"target", "endpoints"}) {
-            const auto blocks = store.read(ops::HistoryKind::Raw, group, end - window, end);
-            for (const ops::HistoryBlock& b : blocks) {
-                for (qint64 t : b.times)
-                    points += t >= end - window ? b.series.size() : 0;
-            }
-        }
-        openTimes.push_back((cpuNow() - c0) * 1e3);
+        openTimes.push_back(openAndRead(Read::Both, &openPoints, &openSegments));
         openWall.push_back((wallNow() - w0) * 1e3);
-        openPoints = points;
-        openSegments = store.segments().size();
-        problems += store.takeProblems();
     }
     const double openMs = median(openTimes);
+    std::vector<double> targetTimes;
+    std::vector<double> rollupTimes;
+    std::size_t rollupPoints = 0;
+    for (int run = 0; run < 5; ++run) {
+        targetTimes.push_back(openAndRead(Read::TargetOnly, nullptr, nullptr));
+        rollupTimes.push_back(openAndRead(Read::EndpointRollups, &rollupPoints, nullptr));
+    }
+    if (std::isnan(openMs)) {
+        std::fprintf(stderr, "cannot open the store read-only\n");
+        return 2;
+    }
 
     // Reference: reading the bytes of the files that hold that window (warm page cache too).
     std::vector<double> readTimes;
@@ -429,6 +459,15 @@ int main(int argc, char** argv)
                     note + ratio(openMs, readMs, "of reading the bytes")});
     rows.push_back(
         {"  reference: read the window's files", readMs, "ms", "reference", std::nullopt, ""});
+    rows.push_back({"  open, the target's 12 signals only", median(targetTimes), "ms", "",
+                    std::nullopt, "raw, the same window"});
+    std::snprintf(note, sizeof note, "%zu values: the endpoints as 1-minute rollups", rollupPoints);
+    rows.push_back({"  open, target raw + endpoint rollups", median(rollupTimes), "ms", "",
+                    std::nullopt, note});
+    std::snprintf(
+        note, sizeof note, "the whole store (%d days); the default cap is %.0f MiB per target",
+        minuteDays + int(rawSpan / kDay), double(ops::HistoryOptions{}.capBytes) / 1048576.0);
+    rows.push_back({"  store on disk", double(storeBytes) / 1e6, "MB", "", std::nullopt, note});
 
     std::printf("%-40s %12s %-6s %-20s %-6s %s\n", "figure", "value", "unit", "bar", "pass",
                 "ratio/notes");
@@ -449,10 +488,13 @@ int main(int argc, char** argv)
         std::printf("{\"history_write_ms_per_scrape\": %s, \"history_ingest_reference_ms\": %s, "
                     "\"history_bytes_per_point_disk\": %s, \"history_zlib_bytes_per_point\": %s, "
                     "\"history_open_24h_ms\": %s, \"history_read_files_reference_ms\": %s, "
+                    "\"history_open_24h_target_only_ms\": %s, "
+                    "\"history_open_24h_endpoint_rollups_ms\": %s, \"history_store_mb\": %s, "
                     "\"history_series\": %zu, \"history_quick\": %s}\n",
                     num(writeMs).c_str(), num(cycle.ingestMs).c_str(), num(bytesPerPoint).c_str(),
                     num(zlibBytesPerPoint).c_str(), num(openMs).c_str(), num(readMs).c_str(),
-                    series, quick ? "true" : "false");
+                    num(median(targetTimes)).c_str(), num(median(rollupTimes)).c_str(),
+                    num(double(storeBytes) / 1e6).c_str(), series, quick ? "true" : "false");
     }
     return problems.isEmpty() ? 0 : 1;
 }
