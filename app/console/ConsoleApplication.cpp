@@ -31,6 +31,7 @@
 #include "ui/dashboard/TimeChart.h"
 #include "ui/deploy/DeployPages.h"
 #include "ui/incidents/TimelinePage.h"
+#include "ui/logs/LogsPage.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/targets/TargetsPanel.h"
 #include "ui/workflows/WorkflowsPage.h"
@@ -279,6 +280,15 @@ void ConsoleApplication::addPages()
             m_targetsPanel->openDialog(id);
     });
 
+    // Logs: the watched target's Render service (its ServiceLogs capability).
+    m_logsPage = new ops::LogsPage(m_fleet.get(), m_window.get());
+    m_window->addPage(m_logsPage, tr("&Logs"));
+    connect(m_logsPage, &ops::LogsPage::configureRequested, this, [this](const QString& id) {
+        if (m_targetsPanel)
+            m_targetsPanel->openDialog(id);
+    });
+    connect(m_deployPages, &ops::DeployPages::logsRequested, this, &ConsoleApplication::showLogs);
+
     m_auditModel = std::make_unique<ops::AuditTableModel>(m_audit.get());
     m_auditModel->setAutoRefreshInterval(3000); // rows written by the command line, too
     connect(m_deployPages, &ops::DeployPages::activity, m_auditModel.get(),
@@ -346,6 +356,15 @@ void ConsoleApplication::showHistory(ops::TargetSession* session)
     m_window->setHistoryNotice(notice, details);
 }
 
+void ConsoleApplication::showLogs(const QString& sessionId, qint64 startMs, qint64 endMs,
+                                  const QString& why)
+{
+    if (!m_fleet->setCurrent(sessionId) || !m_logsPage)
+        return;
+    m_window->pages()->setCurrentWidget(m_logsPage);
+    m_logsPage->showWindow(startMs, endMs, why);
+}
+
 // Another target is watched: the Overview, the Workflows page and its dialect follow it.
 void ConsoleApplication::show(ops::TargetSession* session)
 {
@@ -389,6 +408,11 @@ bool ConsoleApplication::addAlerts()
     m_alertsPage = page;
     page->attachMenus(m_window.get()); // File > Alert rules…, Export alert history…
     const int index = m_window->addPage(page, tr("&Alerts"));
+    connect(page, &ops::AlertsPage::logsRequested, this,
+            [this](const QString& target, qint64 atMs, const QString& why) {
+                if (ops::TargetSession* session = m_fleet->sessionNamed(target))
+                    showLogs(session->id(), atMs - 5 * 60'000, atMs + 5 * 60'000, why);
+            });
     auto* strip = new ops::FiringStrip(m_alerts.get());
     m_window->setFiringStrip(strip);
     strip->attachBadge(m_window->pages(), page);

@@ -21,6 +21,7 @@ class ChainedSecretStore;
 class ChartMarkerFeed;
 class Clock;
 class DeployPages;
+class LogsPage;
 class EventRecorder;
 class EventStore;
 class SignalHistory;
@@ -73,6 +74,9 @@ public:
     ops::Fleet* fleet() const { return m_fleet.get(); }
     ops::DeployPages* deployPages() const { return m_deployPages; }
     ops::TargetsPanel* targetsPanel() const { return m_targetsPanel.get(); }
+    ops::LogsPage* logsPage() const { return m_logsPage; }
+    // Shows the Logs tab of the session (made current) from startMs to endMs.
+    void showLogs(const QString& sessionId, qint64 startMs, qint64 endMs, const QString& why);
 
     // A later launch's arguments or a notification's "Open": switches to the saved target
     // named, or watches the URL as a temporary target (the one already watching it, if any),
@@ -127,6 +131,7 @@ private:
     std::unique_ptr<ops::SignalHistory> m_signalHistory;
     ops::WorkflowsPage* m_workflowsPage = nullptr; // the window's
     ops::DeployPages* m_deployPages = nullptr;     // the window's
+    ops::LogsPage* m_logsPage = nullptr;           // the window's
     ops::AlertsPage* m_alertsPage = nullptr;       // the window's
     ops::TimelinePage* m_timelinePage = nullptr;   // the window's
 };

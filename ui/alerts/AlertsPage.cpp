@@ -214,6 +214,11 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     bar->addWidget(ack);
     bar->addWidget(unack);
     bar->addWidget(snooze);
+    auto* logs = new QPushButton(tr("Lo&gs around this"), this);
+    logs->setObjectName(QStringLiteral("alertLogsButton"));
+    m_logsButton = logs;
+    connect(logs, &QPushButton::clicked, this, &AlertsPage::showLogsOfSelected);
+    bar->addWidget(logs);
     bar->addSpacing(12);
     bar->addWidget(rules);
     layout->addLayout(bar);
@@ -366,6 +371,7 @@ QTableView* AlertsPage::makeList(AlertListModel* model)
         QMenu menu(this);
         menu.addAction(tr("Ac&knowledge…"), this, &AlertsPage::acknowledgeSelected);
         menu.addAction(tr("Snooze 1 hour"), this, [this] { snoozeSelected(3'600'000); });
+        menu.addAction(tr("Show lo&gs around this time"), this, &AlertsPage::showLogsOfSelected);
         menu.exec(view->viewport()->mapToGlobal(at));
     });
     connect(view, &QTableView::doubleClicked, this, &AlertsPage::acknowledgeSelected);
@@ -439,9 +445,27 @@ void AlertsPage::updateActions()
     m_unackButton->setToolTip(selected.isEmpty() ? none
                               : acked            ? tr("Withdraw the acknowledgement")
                                                  : tr("Not acknowledged"));
+    m_logsButton->setEnabled(!selected.isEmpty());
+    m_logsButton->setToolTip(selected.isEmpty()
+                                 ? none
+                                 : tr("The target's log lines from 5 minutes before the alert "
+                                      "began to 5 minutes after (Logs tab)"));
     m_snoozeButton->setEnabled(!selected.isEmpty());
     m_snoozeButton->setToolTip(selected.isEmpty() ? none
                                                   : tr("Hold the notifications for a while"));
+}
+
+bool AlertsPage::showLogsOfSelected()
+{
+    const QList<AlertStatus> selected = selectedAlerts();
+    if (selected.isEmpty())
+        return false;
+    const AlertStatus& s = selected.first();
+    const qint64 at = s.firingSinceMs > 0   ? s.firingSinceMs
+                      : s.activeSinceMs > 0 ? s.activeSinceMs
+                                            : s.sinceMs;
+    emit logsRequested(s.key.target, at, tr("alert %1").arg(s.key.rule));
+    return true;
 }
 
 void AlertsPage::acknowledgeSelected()

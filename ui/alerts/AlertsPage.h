@@ -38,6 +38,7 @@ public:
     QWidget* acknowledgeButton() const { return m_ackButton; }
     QWidget* withdrawButton() const { return m_unackButton; }
     QWidget* snoozeButton() const { return m_snoozeButton; }
+    QWidget* logsButton() const { return m_logsButton; }
 
 public slots:
     void showAlert(const QString& rule, const QString& target);
@@ -46,6 +47,12 @@ public slots:
     void unacknowledgeSelected();
     void snoozeSelected(qint64 durationMs);
     void exportHistory(const QString& format);
+    // "Logs around this": the first selected alert's start (firing, else pending, else its
+    // state's start) on its target; false when nothing is selected.
+    bool showLogsOfSelected();
+
+signals:
+    void logsRequested(const QString& target, qint64 atMs, const QString& why);
 
 private:
     QTableView* makeList(AlertListModel* model);
@@ -70,6 +77,7 @@ private:
     QWidget* m_ackButton = nullptr;
     QWidget* m_unackButton = nullptr;
     QWidget* m_snoozeButton = nullptr;
+    QWidget* m_logsButton = nullptr;
     QLineEdit* m_historyText;
     QComboBox* m_historyKind;
     QComboBox* m_historyRange;

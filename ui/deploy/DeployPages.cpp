@@ -60,6 +60,10 @@ void DeployPages::addSession(TargetSession* session)
     connect(session->deploy(), &DeploySession::message, this, &DeployPages::activity);
     connect(page, &DeploysPage::configureRequested, this,
             [this, session] { emit configureRequested(session->id()); });
+    connect(page, &DeploysPage::logsRequested, this,
+            [this, session](qint64 startMs, qint64 endMs, const QString& why) {
+                emit logsRequested(session->id(), startMs, endMs, why);
+            });
     connect(session, &TargetSession::deploySetupChanged, page,
             [this, session] { showSetup(session); });
     connect(session, &TargetSession::targetChanged, page, [this, session] { showSetup(session); });

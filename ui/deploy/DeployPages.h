@@ -30,6 +30,8 @@ signals:
     void configureRequested(const QString& sessionId);
     // A deploy action happened on some page (a new audit row, a new message).
     void activity();
+    // A page's "Show logs around this deploy" (see DeploysPage::logsRequested).
+    void logsRequested(const QString& sessionId, qint64 startMs, qint64 endMs, const QString& why);
 
 private:
     void addSession(TargetSession* session);

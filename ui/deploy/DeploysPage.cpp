@@ -6,6 +6,7 @@
 #include "models/deploy/DeploySession.h"
 #include "ui/deploy/RedeployDialog.h"
 
+#include <QAction>
 #include <QDateTime>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -148,6 +149,14 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
                            tr("Created"), tr("Finished")},
                           tr("Deploy history"), historyBox);
     setEmptyText(m_history, tr("No deploys listed yet."));
+    // The log lines of a deploy's minutes (the Logs tab), from the row's context menu.
+    m_history->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* showLogs = new QAction(tr("Show logs around this deploy"), m_history);
+    connect(showLogs, &QAction::triggered, this, [this] {
+        if (m_history->currentRow() >= 0)
+            requestLogsOfRow(m_history->currentRow());
+    });
+    m_history->addAction(showLogs);
     hl->addWidget(m_history);
     auto* lower = new QWidget(split);
     auto* ll = new QHBoxLayout(lower);
@@ -299,6 +308,22 @@ void DeploysPage::showHistory()
     }
     fitColumns(m_history, 360);
     updateButtons();
+}
+
+bool DeploysPage::requestLogsOfRow(int row)
+{
+    const auto& history = m_session->history();
+    if (row < 0 || row >= history.size())
+        return false;
+    const RenderDeploy& d = history.at(row);
+    const QDateTime start = d.startedAt.isValid() ? d.startedAt : d.createdAt;
+    if (!start.isValid())
+        return false;
+    const qint64 startMs = start.toMSecsSinceEpoch() - 60'000;
+    const qint64 endMs = d.finishedAt.isValid() ? d.finishedAt.toMSecsSinceEpoch() + 5 * 60'000
+                                                : QDateTime::currentMSecsSinceEpoch();
+    emit logsRequested(startMs, endMs, tr("deploy %1").arg(d.id));
+    return true;
 }
 
 void DeploysPage::showStatus(const RenderDeploy& d)

@@ -38,6 +38,9 @@ public:
     bool isReadOnly() const { return m_readOnly; }
     // Skips the dialogs' typed confirmation (tests only).
     void setConfirmations(bool ask) { m_ask = ask; }
+    // The logs window of the history row (its start - 1 min to its end + 5 min, or now while it
+    // runs); emits logsRequested. False when the row has no times.
+    bool requestLogsOfRow(int row);
 
 public slots:
     void redeploy();
@@ -48,6 +51,8 @@ public slots:
 signals:
     void deployEvent(qint64 timeMs, const QString& kind, const QString& label);
     void configureRequested();
+    // "Show logs around this deploy": [startMs, endMs] of the deploy, why names it.
+    void logsRequested(qint64 startMs, qint64 endMs, const QString& why);
 
 private:
     void showHistory();

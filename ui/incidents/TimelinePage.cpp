@@ -111,7 +111,8 @@ TimelinePage::TimelinePage(EventStore* events, const AlertStore* alerts, AuditLo
     m_statsTable->setAccessibleName(tr("Response times per target"));
 
     auto* tabs = new QTabWidget(this);
-    tabs->addTab(m_incidentTable, tr("Incident &list"));
+    // No mnemonic: every letter of "Incident list" is taken in the window (&Logs, Alt+T, ...).
+    tabs->addTab(m_incidentTable, tr("Incident list"));
     tabs->addTab(m_statsTable, tr("Response times"));
 
     auto* top = new QWidget(this);

@@ -1,0 +1,335 @@
+// The Logs tab (ui/logs/LogsPage) over a fleet whose sessions carry the ServiceLogs capability,
+// offscreen against the real simulator: lines arrive live, a pause counts what came meanwhile,
+// filters (and an invalid regex in words), find, export as text and JSON Lines, what a target
+// without a Render service says, and the error states (a refused key, 429 backoff with its
+// countdown, an API that refuses the connection).
+#include "models/domain/Clock.h"
+#include "models/fleet/Fleet.h"
+#include "models/logs/LogLineModel.h"
+#include "models/logs/ServiceLogs.h"
+#include "models/secrets/ChainedSecretStore.h"
+#include "models/secrets/MemorySecretStore.h"
+#include "tests/support/SimulatorProcess.h"
+#include "ui/logs/LogsPage.h"
+#include "ui/shell/Theme.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QListView>
+#include <QNetworkAccessManager>
+#include <QScrollBar>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ops;
+
+namespace {
+
+const QString kService = QStringLiteral("srv-d0bhivgateway901a");
+
+int rowsContaining(const LogsPage& page, const QString& text)
+{
+    QAbstractItemModel* model = page.view()->model();
+    if (!model)
+        return 0;
+    int n = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, 0).data(LogLineModel::MessageRole).toString().contains(text))
+            ++n;
+    }
+    return n;
+}
+
+QString screenshotDir()
+{
+    const QString dir = qEnvironmentVariable("OPS_SCREENSHOT_DIR");
+    return dir.isEmpty() ? QDir::tempPath() : dir;
+}
+
+} // namespace
+
+class TestLogsPage : public QObject {
+    Q_OBJECT
+
+private:
+    test::SimulatorProcess m_sim;
+    QTemporaryDir m_dir;
+    QNetworkAccessManager m_network;
+    SystemClock m_clock;
+    MemorySecretStore m_session;
+    MemorySecretStore m_keychain;
+    std::unique_ptr<ChainedSecretStore> m_secrets;
+
+    std::unique_ptr<Fleet> makeFleet()
+    {
+        auto fleet =
+            std::make_unique<Fleet>(FleetContext{&m_network, &m_clock, m_secrets.get(), nullptr});
+        fleet->addCapability([](TargetSession& session) -> std::unique_ptr<SessionCapability> {
+            return std::make_unique<ServiceLogs>(session);
+        });
+        return fleet;
+    }
+
+    Target target(const QString& name, const QUrl& renderApi, const QByteArray& key)
+    {
+        Target t;
+        t.name = name;
+        t.baseUrl = m_sim.url();
+        t.intervalMs = 1000;
+        if (renderApi.isValid()) {
+            RenderService render;
+            render.restApi = true;
+            render.serviceId = kService;
+            render.apiBaseUrl = renderApi;
+            t.services = {render};
+            [&] { QVERIFY(writeSecretSync(m_session, secretKeyRenderApiKey(name), key).ok()); }();
+        }
+        return t;
+    }
+    QUrl renderApi() const { return m_sim.url().resolved(QUrl(QStringLiteral("/render/v1"))); }
+
+    void emitLines(int count, const QString& message, const QString& level = QStringLiteral("info"))
+    {
+        const QJsonObject emitted{{QStringLiteral("count"), count},
+                                  {QStringLiteral("message"), message},
+                                  {QStringLiteral("level"), level}};
+        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"),
+                            QJsonDocument(QJsonObject{{QStringLiteral("emit"), emitted}})
+                                .toJson(QJsonDocument::Compact)),
+                 200);
+    }
+
+    // A fleet watching `name` with its Logs page live.
+    struct Watched {
+        std::unique_ptr<Fleet> fleet;
+        std::unique_ptr<LogsPage> page;
+    };
+    Watched watch(const Target& t)
+    {
+        Watched w;
+        w.fleet = makeFleet();
+        [&] { QVERIFY(w.fleet->setCurrent(w.fleet->addUnsaved(t)->id())); }();
+        w.page = std::make_unique<LogsPage>(w.fleet.get());
+        w.page->resize(1280, 720);
+        w.page->show();
+        w.fleet->start();
+        return w;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(m_sim.start({QStringLiteral("--log-rate"), QStringLiteral("0")}),
+                 qPrintable(m_sim.error()));
+        QCOMPARE(
+            m_sim.post(QStringLiteral("/__sim/render"), R"({"rate_limit": {"limit": 100000}})"),
+            200);
+        m_secrets = std::make_unique<ChainedSecretStore>(&m_session, &m_keychain);
+    }
+    void cleanupTestCase() { m_sim.stop(); }
+    void cleanup() { m_sim.post(QStringLiteral("/__sim/logs"), R"({"clear": true})"); }
+
+    void linesArriveAndPauseCounts()
+    {
+        Watched w = watch(target(QStringLiteral("live"), renderApi(), "rnd-sim-key"));
+        LogsPage& page = *w.page;
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("live")), 15000);
+        QVERIFY(page.noticeText().isEmpty());
+        QVERIFY(page.statusText().contains(QStringLiteral("MB"))); // units on the numbers
+
+        emitLines(5, QStringLiteral("ui-first"));
+        QTRY_COMPARE_WITH_TIMEOUT(rowsContaining(page, QStringLiteral("ui-first")), 5, 10000);
+
+        page.setFollowing(false);
+        const int rows = page.view()->model()->rowCount();
+        emitLines(7, QStringLiteral("ui-while-paused"));
+        QTRY_COMPARE_WITH_TIMEOUT(page.pausedText(), QStringLiteral("7 new lines while paused"),
+                                  10000);
+        QCOMPARE(page.view()->model()->rowCount(), rows); // the view held still
+        page.setFollowing(true);
+        QCOMPARE(rowsContaining(page, QStringLiteral("ui-while-paused")), 7);
+        QVERIFY(page.pausedText().isEmpty());
+    }
+
+    void filtersFindAndExport()
+    {
+        Watched w = watch(target(QStringLiteral("filters"), renderApi(), "rnd-sim-key"));
+        LogsPage& page = *w.page;
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("live")), 15000);
+        emitLines(3, QStringLiteral("ui-boom"), QStringLiteral("error"));
+        emitLines(4, QStringLiteral("ui-calm"), QStringLiteral("info"));
+        QTRY_COMPARE_WITH_TIMEOUT(rowsContaining(page, QStringLiteral("ui-calm")), 4, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(rowsContaining(page, QStringLiteral("ui-boom")), 3, 10000);
+
+        // Errors only.
+        page.setLevelIndex(1);
+        QCOMPARE(rowsContaining(page, QStringLiteral("ui-calm")), 0);
+        QCOMPARE(rowsContaining(page, QStringLiteral("ui-boom")), 3);
+        for (int row = 0; row < page.view()->model()->rowCount(); ++row) {
+            const auto level = static_cast<LogLevel>(
+                page.view()->model()->index(row, 0).data(LogLineModel::LevelRole).toInt());
+            QVERIFY(level == LogLevel::Error || level == LogLevel::Critical);
+        }
+        page.setLevelIndex(0);
+
+        // Text, and an invalid regex said in words.
+        page.setFilterText(QStringLiteral("ui-(calm"), true);
+        QVERIFY2(page.filterErrorText().contains(QStringLiteral("regular expression"),
+                                                 Qt::CaseInsensitive),
+                 qPrintable(page.filterErrorText()));
+        QCOMPARE(page.view()->model()->rowCount(), 0);
+        page.setFilterText(QStringLiteral("ui-(calm|boom)"), true);
+        QVERIFY(page.filterErrorText().isEmpty());
+        QCOMPARE(page.view()->model()->rowCount(), 7);
+
+        // Find: the next match is selected and the view pauses on it.
+        page.setSearch(QStringLiteral("ui-boom"));
+        const int found = page.findNext();
+        QVERIFY(found >= 0);
+        QVERIFY(page.view()->model()->index(found, 0).data().toString().contains(
+            QStringLiteral("ui-boom")));
+        QCOMPARE(page.view()->currentIndex().row(), found);
+        QVERIFY(!page.isFollowing());
+        page.setSearch(QStringLiteral("no-such-words"));
+        QCOMPARE(page.findNext(), -1);
+
+        // Export what is shown: text and JSON Lines, oldest first.
+        const QString text = m_dir.filePath(QStringLiteral("shown.log"));
+        const QString jsonl = m_dir.filePath(QStringLiteral("shown.jsonl"));
+        QString error;
+        QVERIFY2(page.exportTo(text, &error), qPrintable(error));
+        QVERIFY2(page.exportTo(jsonl, &error), qPrintable(error));
+        QFile textFile(text);
+        QVERIFY(textFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> textLines = textFile.readAll().trimmed().split('\n');
+        QCOMPARE(textLines.size(), 7);
+        for (const QByteArray& line : textLines)
+            QVERIFY2(line.contains("ui-calm") || line.contains("ui-boom"), line.constData());
+        QVERIFY(textLines.first().contains(" UTC "));
+        QFile jsonFile(jsonl);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> jsonLines = jsonFile.readAll().trimmed().split('\n');
+        QCOMPARE(jsonLines.size(), 7);
+        QStringList levels;
+        for (const QByteArray& line : jsonLines) {
+            QJsonParseError parse;
+            const QJsonObject o = QJsonDocument::fromJson(line, &parse).object();
+            QCOMPARE(parse.error, QJsonParseError::NoError);
+            QVERIFY(!o.value(QStringLiteral("id")).toString().isEmpty());
+            QVERIFY(
+                o.value(QStringLiteral("message")).toString().startsWith(QStringLiteral("ui-")));
+            levels << o.value(QStringLiteral("level")).toString();
+        }
+        QCOMPARE(levels.count(QStringLiteral("error")), 3);
+        // A file that cannot be written: false, in words, nothing half-written.
+        const QString nowhere = m_dir.filePath(QStringLiteral("no-such-dir/out.log"));
+        QVERIFY(!page.exportTo(nowhere, &error));
+        QVERIFY(!error.isEmpty());
+        QVERIFY(!QFile::exists(nowhere));
+    }
+
+    void noServiceSaysSoAndHow()
+    {
+        Watched w = watch(target(QStringLiteral("bare"), QUrl(), {}));
+        QTRY_VERIFY(w.page->noticeText().contains(QStringLiteral("no Render service")));
+        QVERIFY(w.page->noticeText().contains(QStringLiteral("targets dialog")));
+        QVERIFY(w.page->logs());
+        QCOMPARE(w.page->logs()->availability(), ServiceLogs::Availability::NoService);
+    }
+
+    void refusedKeyIsSaidAndStops()
+    {
+        Watched w = watch(target(QStringLiteral("refused"), renderApi(), "not-the-key"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.page->statusText().startsWith(QStringLiteral("stopped")), 15000);
+        QVERIFY2(w.page->statusText().contains(QStringLiteral("401")),
+                 qPrintable(w.page->statusText()));
+        QVERIFY(!w.page->statusText().contains(QStringLiteral("not-the-key")));
+    }
+
+    void refusedSubscribeShowsTheCountdownThenLive()
+    {
+        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"),
+                            R"({"refuse": {"status": 429, "count": 2, "retry_after": 1}})"),
+                 200);
+        Watched w = watch(target(QStringLiteral("limited"), renderApi(), "rnd-sim-key"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.page->statusText().startsWith(QStringLiteral("reconnecting in")),
+                                 15000);
+        QVERIFY2(w.page->statusText().contains(QStringLiteral("429")),
+                 qPrintable(w.page->statusText()));
+        QVERIFY(w.page->statusText().contains(QStringLiteral(" s")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.page->statusText().startsWith(QStringLiteral("live")), 20000);
+    }
+
+    void apiThatRefusesTheConnection()
+    {
+        // A port that was just free: nothing listens there.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        Watched w = watch(target(QStringLiteral("closed"),
+                                 QUrl(QStringLiteral("http://127.0.0.1:%1/render/v1").arg(port)),
+                                 "rnd-sim-key"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.page->statusText().startsWith(QStringLiteral("stopped")), 15000);
+        QVERIFY2(w.page->statusText().contains(QStringLiteral("refused"), Qt::CaseInsensitive),
+                 qPrintable(w.page->statusText()));
+    }
+
+    // The tab at 1280x720 in the light and dark palettes (saved to OPS_SCREENSHOT_DIR, looked
+    // at): level colours follow the palette, a line wider than the view is elided (no sideways
+    // scrolling), the tab fits a laptop, and a target without a service says so in words.
+    void screenshotsLightAndDark()
+    {
+        QVERIFY(applyPalette(QStringLiteral("light")));
+        Watched w = watch(target(QStringLiteral("shots"), renderApi(), "rnd-sim-key"));
+        LogsPage& page = *w.page;
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("live")), 15000);
+        emitLines(3, QStringLiteral("ui-shot upstream timed out after 30000 ms"),
+                  QStringLiteral("error"));
+        emitLines(2, QStringLiteral("ui-shot slow request: 2400 ms"), QStringLiteral("warning"));
+        emitLines(1, QStringLiteral("ui-shot ") + QString(400, u'x'));
+        QTRY_COMPARE_WITH_TIMEOUT(rowsContaining(page, QStringLiteral("ui-shot")), 6, 10000);
+        QVERIFY2(page.minimumSizeHint().width() <= 1280,
+                 qPrintable(QString::number(page.minimumSizeHint().width())));
+        QCoreApplication::processEvents();
+        QVERIFY(!page.view()->horizontalScrollBar()->isVisible());
+        QVERIFY(page.statusText().contains(QStringLiteral("lines shown")));
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/logs-light.png")));
+
+        QVERIFY(applyPalette(QStringLiteral("dark")));
+        QCoreApplication::processEvents();
+        QVERIFY(page.view()->palette().color(QPalette::Base).value() < 128);
+        const QImage dark = page.grab().toImage();
+        // The list's own background (left of the text), in page coordinates.
+        const QPoint inList = page.view()->viewport()->mapTo(&page, QPoint(1, 1));
+        QVERIFY(dark.pixelColor(inList).value() < 128);
+        QVERIFY(dark.save(screenshotDir() + QStringLiteral("/logs-dark.png")));
+
+        Watched bare = watch(target(QStringLiteral("shots-bare"), QUrl(), {}));
+        QTRY_VERIFY(bare.page->noticeText().contains(QStringLiteral("no Render service")));
+        QVERIFY(bare.page->grab().save(screenshotDir() + QStringLiteral("/logs-no-service.png")));
+        QVERIFY(applyPalette(QStringLiteral("light")));
+    }
+
+    void followsTheCurrentTarget()
+    {
+        auto fleet = makeFleet();
+        TargetSession* a =
+            fleet->addUnsaved(target(QStringLiteral("a"), renderApi(), "rnd-sim-key"));
+        TargetSession* b = fleet->addUnsaved(target(QStringLiteral("b"), QUrl(), {}));
+        QVERIFY(fleet->setCurrent(a->id()));
+        LogsPage page(fleet.get());
+        fleet->start();
+        QCOMPARE(page.logs(), a->capability<ServiceLogs>());
+        QVERIFY(fleet->setCurrent(b->id()));
+        QCOMPARE(page.logs(), b->capability<ServiceLogs>());
+        QTRY_VERIFY(page.noticeText().contains(QStringLiteral("no Render service")));
+    }
+};
+
+QTEST_MAIN(TestLogsPage)
+#include "TestLogsPage.moc"
