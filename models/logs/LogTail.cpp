@@ -42,6 +42,8 @@ LogTail::LogTail(LogClient* client, const Clock* clock, QObject* parent)
     connect(&m_batchTimer, &QTimer::timeout, this, &LogTail::flush);
     connect(&m_pingTimer, &QTimer::timeout, this, &LogTail::checkLiveness);
     m_reconnectTimer.setSingleShot(true);
+    // A coarse timer may fire up to 5 % early: a Retry-After of 1 s must not be answered at 950 ms.
+    m_reconnectTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &LogTail::connectNow);
 }
 
