@@ -24,6 +24,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <limits>
+
 using namespace ops;
 
 namespace {
@@ -277,6 +280,62 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.page->statusText().startsWith(QStringLiteral("stopped")), 15000);
         QVERIFY2(w.page->statusText().contains(QStringLiteral("refused"), Qt::CaseInsensitive),
                  qPrintable(w.page->statusText()));
+    }
+
+    // A jump (an alert's start ± 5 min, a deploy's span) shows that window's lines only, oldest
+    // first, and holds still; Back to live returns to the tail.
+    void windowShowsTheLinesOfThatWindow()
+    {
+        Watched w = watch(target(QStringLiteral("window"), renderApi(), "rnd-sim-key"));
+        LogsPage& page = *w.page;
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("live")), 15000);
+        emitLines(3, QStringLiteral("ui-before"));
+        QTRY_COMPARE_WITH_TIMEOUT(rowsContaining(page, QStringLiteral("ui-before")), 3, 10000);
+        QTest::qWait(1200);
+        emitLines(4, QStringLiteral("ui-inside"));
+        QTRY_COMPARE_WITH_TIMEOUT(rowsContaining(page, QStringLiteral("ui-inside")), 4, 10000);
+        QTest::qWait(1200);
+        emitLines(2, QStringLiteral("ui-after"));
+        QTRY_COMPARE_WITH_TIMEOUT(rowsContaining(page, QStringLiteral("ui-after")), 2, 10000);
+
+        // The window: the inside lines' own times, 200 ms either side.
+        QAbstractItemModel* model = page.view()->model();
+        qint64 first = std::numeric_limits<qint64>::max();
+        qint64 last = 0;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const QModelIndex i = model->index(row, 0);
+            if (!i.data(LogLineModel::MessageRole).toString().contains(QStringLiteral("ui-inside")))
+                continue;
+            const qint64 t = i.data(LogLineModel::TimestampMsRole).toLongLong();
+            first = std::min(first, t);
+            last = std::max(last, t);
+        }
+        QVERIFY(first > 0 && last >= first);
+        const qint64 start = first - 200;
+        const qint64 end = last + 200;
+        page.showWindow(start, end, QStringLiteral("alert ui-test"));
+        QVERIFY(!page.isFollowing());
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            !page.logs()->logs()->isLoading() &&
+                rowsContaining(page, QStringLiteral("ui-inside")) == 4,
+            qPrintable(QStringLiteral("%1 inside of %2 rows [%3, %4]; %5")
+                           .arg(rowsContaining(page, QStringLiteral("ui-inside")))
+                           .arg(model->rowCount())
+                           .arg(formatRfc3339(start), formatRfc3339(end), page.statusText())),
+            15000);
+        QCOMPARE(rowsContaining(page, QStringLiteral("ui-before")), 0);
+        QCOMPARE(rowsContaining(page, QStringLiteral("ui-after")), 0);
+        qint64 previous = 0;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const qint64 t = model->index(row, 0).data(LogLineModel::TimestampMsRole).toLongLong();
+            QVERIFY2(t >= start && t <= end, qPrintable(QString::number(t)));
+            QVERIFY(t >= previous); // oldest first
+            previous = t;
+        }
+
+        page.followLive();
+        QVERIFY(page.isFollowing());
+        QTRY_COMPARE_WITH_TIMEOUT(rowsContaining(page, QStringLiteral("ui-after")), 2, 15000);
     }
 
     // The tab at 1280x720 in the light and dark palettes (saved to OPS_SCREENSHOT_DIR, looked

@@ -500,7 +500,15 @@ void LogsPage::showWindow(qint64 startMs, qint64 endMs, const QString& why)
         return;
     }
     m_logs->requestWindow(startMs, endMs, why);
-    setFollowing(false);
+    // Read from the window's start: no scrolling to the newest line, but not paused either (a
+    // paused model would hold the window's lines back as "arrived while paused").
+    m_following = false;
+    {
+        const QSignalBlocker block(m_pause);
+        m_pause->setChecked(false);
+    }
+    m_pause->setText(tr("Pau&se"));
+    m_logs->logs()->model()->setPaused(false);
     m_view->scrollToTop();
     refreshStatus();
 }
