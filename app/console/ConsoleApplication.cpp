@@ -127,6 +127,10 @@ bool ConsoleApplication::start()
     if (!m_options.screenshotPath.isEmpty())
         connect(current->monitor(), &ops::TargetMonitor::updated, this,
                 &ConsoleApplication::takeScreenshotWhenReady);
+    auto* rollupTimer = new QTimer(this);
+    rollupTimer->setInterval(60'000);
+    connect(rollupTimer, &QTimer::timeout, this, &ConsoleApplication::refreshRollups);
+    rollupTimer->start();
     m_window->show();
     reportRecoveries();
     m_fleet->start(); // every session reads its key, then polls
@@ -353,6 +357,7 @@ void ConsoleApplication::showHistory(ops::TargetSession* session)
         }
     }
     m_window->dashboard()->setNotRunningSpans(std::move(spans));
+    refreshRollups();
     m_window->setHistoryNotice(notice, details);
 }
 
@@ -363,6 +368,27 @@ void ConsoleApplication::showLogs(const QString& sessionId, qint64 startMs, qint
         return;
     m_window->pages()->setCurrentWidget(m_logsPage);
     m_logsPage->showWindow(startMs, endMs, why);
+}
+
+// The 7 d and 30 d windows of the watched target: its rollups on disk, refreshed when it is
+// shown and every minute (a rollup is written as each 15-minute raw chunk is sealed).
+void ConsoleApplication::refreshRollups()
+{
+    ops::TargetSession* session = m_fleet->current();
+    ops::TargetHistory* history = session ? session->capability<ops::TargetHistory>() : nullptr;
+    if (!history) {
+        m_window->dashboard()->setRollups(nullptr, {});
+        return;
+    }
+    history->refreshRollups();
+    ops::Dashboard::RollupIds ids{};
+    for (std::size_t i = 0; i < ops::kSignalCount; ++i) {
+        const auto signal = static_cast<ops::SignalId>(i);
+        ids[i] = {history->rollupSeries(signal, ops::RollupColumn::Min),
+                  history->rollupSeries(signal, ops::RollupColumn::Max),
+                  history->rollupSeries(signal, ops::RollupColumn::Avg)};
+    }
+    m_window->dashboard()->setRollups(history->rollupStore(), ids);
 }
 
 // Another target is watched: the Overview, the Workflows page and its dialect follow it.

@@ -96,6 +96,7 @@ private:
     void recordEvents();
     void recordHistory();
     void showHistory(ops::TargetSession* session);
+    void refreshRollups();
     void addTimeline();
     void reportRecoveries();
     void takeScreenshotWhenReady();

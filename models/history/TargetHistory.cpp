@@ -263,6 +263,70 @@ void TargetHistory::restore(qint64 lastTimeBeforeRun, const std::vector<qint64>&
     emit notRunningSpansChanged();
 }
 
+std::uint32_t TargetHistory::rollupSeries(SignalId signal, RollupColumn column) const
+{
+    const auto c = static_cast<std::size_t>(column);
+    if (!m_rollups || c > 2)
+        return SeriesStore::kNoSeries;
+    return m_rollupIds[static_cast<std::size_t>(signal)][c];
+}
+
+void TargetHistory::refreshRollups()
+{
+    if (!m_writer || m_mode == HistoryMode::Closed)
+        return;
+    const qint64 now = session().context().clock->nowMs();
+    if (!m_rollups) {
+        SeriesStoreConfig config;
+        config.fullResolutionPoints = int(kRollupWindowMs / m_options.rollupBucketMs) + 60;
+        config.levels.clear();
+        config.maxSeries = kSignalCount * 3;
+        config.idlePollsBeforeEviction = config.fullResolutionPoints;
+        config.dropIdleAfterPolls = config.fullResolutionPoints * 2;
+        m_rollups = std::make_unique<SeriesStore>(config);
+        for (auto& ids : m_rollupIds) {
+            for (auto& id : ids)
+                id = m_rollups->addSeries();
+        }
+        m_rollupsUntil = now - kRollupWindowMs;
+    }
+    std::vector<HistoryBlock> blocks;
+    const qint64 from = m_rollupsUntil + 1;
+    m_writer->withStore([&](HistoryStore& store) {
+        blocks = store.read(HistoryKind::Rollup, kHistoryTargetGroup, from, now);
+    });
+    bool added = false;
+    for (const HistoryBlock& b : blocks) {
+        std::vector<int> signalOf(b.series.size(), -1);
+        for (std::size_t s = 0; s < b.series.size(); ++s) {
+            for (std::size_t i = 0; i < kSignalCount; ++i) {
+                if (b.series[s].name == targetSeriesName(i) &&
+                    b.series[s].columns.size() == kRollupColumns)
+                    signalOf[s] = static_cast<int>(i);
+            }
+        }
+        for (std::size_t r = 0; r < b.times.size(); ++r) {
+            if (b.times[r] <= m_rollupsUntil)
+                continue;
+            m_rollups->beginScrape(b.times[r]);
+            for (std::size_t s = 0; s < b.series.size(); ++s) {
+                if (signalOf[s] < 0)
+                    continue;
+                const auto& ids = m_rollupIds[static_cast<std::size_t>(signalOf[s])];
+                const auto& cols = b.series[s].columns;
+                m_rollups->append(ids[0], cols[std::size_t(RollupColumn::Min)][r]);
+                m_rollups->append(ids[1], cols[std::size_t(RollupColumn::Max)][r]);
+                m_rollups->append(ids[2], cols[std::size_t(RollupColumn::Avg)][r]);
+            }
+            m_rollups->endScrape();
+            m_rollupsUntil = b.times[r];
+            added = true;
+        }
+    }
+    if (added)
+        emit rollupsChanged();
+}
+
 void TargetHistory::record(qint64 timeMs)
 {
     const SignalEngine& engine = session().monitor()->signalEngine();

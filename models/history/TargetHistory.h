@@ -8,6 +8,8 @@
 
 #include "models/fleet/SessionCapability.h"
 #include "models/history/HistoryStore.h"
+#include "models/metrics/SeriesStore.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <QStringList>
 
@@ -51,6 +53,16 @@ public:
     // Waits until what was recorded is on disk (tests, quitting).
     void flushNow();
 
+    // The 7 d and 30 d windows: the last 30 days' 1-minute rollups of the target's signals from
+    // disk (average, minimum, maximum of each) in a store the charts read, lossless to float
+    // precision. Null until refreshRollups() found the history open. refreshRollups() adds what
+    // was rolled up since its last call (cheap): call it when a long window shows, and while it
+    // does (a rollup is written when a 15-minute raw chunk is sealed).
+    const SeriesStore* rollupStore() const { return m_rollups.get(); }
+    std::uint32_t rollupSeries(SignalId signal, RollupColumn column) const;
+    void refreshRollups();
+    static constexpr qint64 kRollupWindowMs = 30LL * 24 * 3600 * 1000;
+
     // How long a window start() restores: the charts' day.
     static constexpr qint64 kRestoreWindowMs = 24LL * 3600 * 1000;
 
@@ -65,6 +77,8 @@ public:
 signals:
     void problemsFound(const QStringList& problems);
     void notRunningSpansChanged();
+    // refreshRollups() added rows to rollupStore().
+    void rollupsChanged();
 
 private:
     void open();
@@ -83,6 +97,10 @@ private:
     std::vector<NotRunningSpan> m_spans;
     QStringList m_problems;
     std::unordered_map<std::string, std::vector<std::string>> m_endpointNames;
+    std::unique_ptr<SeriesStore> m_rollups;
+    // [signal][min, max, avg]: ids in m_rollups
+    std::array<std::array<std::uint32_t, 3>, kSignalCount> m_rollupIds{};
+    qint64 m_rollupsUntil = 0; // newest rollup row in m_rollups
 };
 
 } // namespace ops

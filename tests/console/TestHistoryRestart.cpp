@@ -2,7 +2,10 @@
 // charts as stale data, with the "console not running" gap between the runs, before and after
 // the new run's polls fail. The real console wiring, the real simulator, real files.
 #include "app/console/ConsoleApplication.h"
+#include "models/domain/Clock.h"
 #include "models/fleet/Fleet.h"
+#include "models/history/HistoryPaths.h"
+#include "models/history/HistoryStore.h"
 #include "models/history/TargetHistory.h"
 #include "models/monitor/TargetMonitor.h"
 #include "tests/support/SimulatorProcess.h"
@@ -10,11 +13,16 @@
 #include "ui/dashboard/TimeChart.h"
 #include "ui/shell/MainWindow.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QDateTime>
 #include <QDir>
+#include <QLabel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 using namespace ops;
 
@@ -99,6 +107,72 @@ private slots:
             QTest::qWait(300);
             QVERIFY(window->grab().save(shots + QStringLiteral("/history-restart.png")));
         }
+    }
+
+    // 7 d and 30 d: the overview charts draw the rollups from disk with their min–max band;
+    // back at 24 h they read memory again.
+    void longWindowsDrawRollupsWithTheirBand()
+    {
+        test::SimulatorProcess sim;
+        QVERIFY2(sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
+                 qPrintable(sim.error()));
+        ConsoleOptions options;
+        options.url = sim.url();
+        options.intervalMs = 1000;
+        options.historyRoot = m_dir.filePath(QStringLiteral("long"));
+        const QString folder = historyFolderFor(options.historyRoot,
+                                                QStringLiteral("unsaved/") + sim.url().toString());
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 start = (now - 5 * 24 * 3'600'000LL) / 60'000 * 60'000;
+        {
+            ManualClock clock(start);
+            HistoryStore store(folder, &clock);
+            QVERIFY(store.open());
+            for (qint64 t = start; t < now - 3'600'000; t += 20'000) {
+                clock.setMs(t);
+                const double phase = double(t - start) / 86'400'000.0 * 6.283;
+                store.append({"target",
+                              t,
+                              {{"bhiv_request_rate", 20 + 10 * std::sin(phase) + (t / 20'000) % 3},
+                               {"bhiv_latency_avg", 0.05 + 0.02 * std::cos(phase)}}});
+            }
+            store.flush();
+        }
+
+        ConsoleApplication console(options);
+        QVERIFY2(console.start(), qPrintable(console.errorString()));
+        MainWindow* window = console.window();
+        window->resize(1280, 720);
+        Dashboard* dashboard = window->dashboard();
+        TimeChart* rate = dashboard->chart(Dashboard::ChartId::RequestRate);
+        QVERIFY(!dashboard->chartsOnRollups());
+        QCOMPARE(dashboard->presetActions().size(), 7);
+        QCOMPARE(dashboard->presetActions().at(5)->text(), QStringLiteral("7 d"));
+        QCOMPARE(dashboard->presetActions().at(6)->text(), QStringLiteral("30 d"));
+
+        dashboard->presetActions().at(5)->trigger(); // 7 d
+        QVERIFY(dashboard->chartsOnRollups());
+        QVERIFY(rate->hasBand(0));
+        QTRY_VERIFY_WITH_TIMEOUT(rate->pointCount(0) > 100, 5000);
+        // The band spans what the minutes spanned: the rate's (t / 20 s) % 3 wobble.
+        QStringList status;
+        for (QLabel* label : window->findChildren<QLabel*>())
+            status << label->text();
+        QVERIFY2(status.join(u' ').contains(QStringLiteral("1-minute averages")),
+                 qPrintable(status.join(u'|')));
+
+        const QString shots = qEnvironmentVariable("OPS_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            window->show();
+            QTest::qWait(300);
+            QVERIFY(window->grab().save(shots + QStringLiteral("/history-7d.png")));
+        }
+
+        dashboard->presetActions().at(6)->trigger(); // 30 d
+        QVERIFY(dashboard->chartsOnRollups());
+        dashboard->presetActions().at(4)->trigger(); // 24 h: memory
+        QVERIFY(!dashboard->chartsOnRollups());
+        QVERIFY(!rate->hasBand(0));
     }
 };
 

@@ -291,6 +291,59 @@ private slots:
         s->stop();
     }
 
+    // The 7 d / 30 d windows: three days on disk (two polls a minute, v and v + 10) come back as
+    // 1-minute rollups: minimum v, maximum v + 10, average v + 5, every minute.
+    void rollupsOfThreeDaysForTheLongWindows()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("rollups"));
+        const qint64 now = m_clock.nowMs();
+        const qint64 start = (now - 3 * 24 * 3'600'000LL) / 60'000 * 60'000;
+        const qint64 end = (now - 2 * 3'600'000LL) / 60'000 * 60'000;
+        {
+            ManualClock clock(start);
+            HistoryStore store(folder, &clock);
+            QVERIFY(store.open());
+            for (qint64 t = start; t < end; t += 30'000) {
+                clock.setMs(t);
+                const double v = double((t - start) / 60'000 % 500) + ((t / 30'000) % 2 ? 10 : 0);
+                store.append({"target", t, {{TargetHistory::targetSeriesName(0), v}}});
+            }
+            store.flush();
+        }
+        auto s = session(target(m_sim.url()), folder);
+        auto* history = s->capability<TargetHistory>();
+        QVERIFY(!history->rollupStore());
+        s->start();
+        QSignalSpy changed(history, &TargetHistory::rollupsChanged);
+        history->refreshRollups();
+        QCOMPARE(changed.count(), 1);
+        const SeriesStore* store = history->rollupStore();
+        QVERIFY(store);
+        std::vector<StorePoint> min, max, avg;
+        const qint64 from = start + 60'000, to = end - 16 * 60'000; // the last chunk may be open
+        store->points(history->rollupSeries(SignalId::RequestRate, RollupColumn::Min), from, to,
+                      min);
+        store->points(history->rollupSeries(SignalId::RequestRate, RollupColumn::Max), from, to,
+                      max);
+        store->points(history->rollupSeries(SignalId::RequestRate, RollupColumn::Avg), from, to,
+                      avg);
+        QCOMPARE(qint64(min.size()), (to - from) / 60'000 + 1);
+        QCOMPARE(max.size(), min.size());
+        QCOMPARE(avg.size(), min.size());
+        for (std::size_t i = 0; i < min.size(); ++i) {
+            const double v = double((min[i].t - start) / 60'000 % 500);
+            QCOMPARE(min[i].v, v);
+            QCOMPARE(max[i].v, v + 10);
+            QCOMPARE(avg[i].v, v + 5);
+        }
+        // Called again: nothing new, nothing added twice.
+        const auto rows = store->scrapeCount();
+        history->refreshRollups();
+        QCOMPARE(store->scrapeCount(), rows);
+        QCOMPARE(changed.count(), 1);
+        s->stop();
+    }
+
     // A full disk: said once, and polling goes on in memory.
     void fullDiskIsReportedAndPollingGoesOn()
     {

@@ -13,7 +13,7 @@ public:
     explicit ChartTimeline(QObject* parent = nullptr);
 
     static constexpr qint64 kMinSpanMs = 10'000;
-    static constexpr qint64 kMaxSpanMs = 7LL * 24 * 3600 * 1000;
+    static constexpr qint64 kMaxSpanMs = 30LL * 24 * 3600 * 1000; // the 30 d window
 
     qint64 presetMs() const { return m_presetMs; }
     qint64 spanMs() const { return m_spanMs; }

@@ -129,6 +129,8 @@ Dashboard::Dashboard(TargetMonitor* monitor, QWidget* parentWidget)
     m_health = new HealthPanel(monitor, parentWidget);
     m_health->setObjectName(QStringLiteral("healthPage"));
     connect(m_timeline, &ChartTimeline::rangeChanged, this, [this] {
+        if (wantsRollups() != m_chartsOnRollups)
+            bindCharts(); // across a day: memory or the rollups on disk
         updateTiles();
         updateStatus();
     });
@@ -379,7 +381,9 @@ void Dashboard::bindCharts()
         bindInstanceCharts();
     } else {
         const SignalEngine& engine = m_monitor->signalEngine();
-        const SeriesStore* store = &engine.signalStore();
+        // Longer than the day in memory: the rollups from disk, each average with its band.
+        m_chartsOnRollups = wantsRollups();
+        const SeriesStore* store = m_chartsOnRollups ? m_rollupStore : &engine.signalStore();
         for (std::size_t chartIndex = 0; chartIndex < m_cards.size(); ++chartIndex) {
             TimeChart* c = chart(static_cast<ChartId>(chartIndex));
             const std::vector<SeriesDef>& defs = overviewSeries()[chartIndex];
@@ -390,8 +394,16 @@ void Dashboard::bindCharts()
             }
             c->setStore(store);
             int i = 0;
-            for (const SeriesDef& d : defs)
-                c->setSeriesId(i++, engine.signalSeries(d.id));
+            for (const SeriesDef& d : defs) {
+                const auto& r = m_rollupIds[static_cast<std::size_t>(d.id)];
+                if (m_chartsOnRollups) {
+                    c->setSeriesBand(i, r[0], r[1]);
+                    c->setSeriesId(i++, r[2]);
+                } else {
+                    c->setSeriesBand(i, kNoSeries, kNoSeries);
+                    c->setSeriesId(i++, engine.signalSeries(d.id));
+                }
+            }
         }
         m_chartedInstances.clear();
     }
@@ -573,6 +585,25 @@ void Dashboard::setMonitor(TargetMonitor* monitor)
     for (ChartCard* card : allCards())
         card->chart()->clearMarkers();
     refresh();
+}
+
+void Dashboard::setRollups(const SeriesStore* store, const RollupIds& ids)
+{
+    if (store == m_rollupStore && ids == m_rollupIds) {
+        if (m_chartsOnRollups)
+            for (ChartCard* card : m_cards)
+                card->chart()->dataChanged(); // rows were added
+        return;
+    }
+    m_rollupStore = store;
+    m_rollupIds = ids;
+    bindCharts();
+}
+
+bool Dashboard::wantsRollups() const
+{
+    return m_rollupStore && m_timeline->spanMs() > kMemoryWindowMs &&
+           !(m_instances && m_instances->instanceCount() > 0);
 }
 
 void Dashboard::setNotRunningSpans(std::vector<TimeChart::TimeSpan> spans)
@@ -1002,6 +1033,8 @@ void Dashboard::updateStatus()
             tr("Paused: %1 – %2")
                 .arg(formatTimeOfDay(m_timeline->startMs()), formatTimeOfDay(m_timeline->endMs()));
     }
+    if (m_chartsOnRollups)
+        text += tr(" · 1-minute averages from history, min–max shaded");
     const bool stale = m_monitor->isDataStale();
     const bool restoredOnly = showsRestoredOnly();
     const qint64 restoredAge =

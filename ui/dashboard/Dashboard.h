@@ -88,6 +88,15 @@ public:
     void addMarker(ChartId chart, qint64 timeMs, MarkerKind kind, const QString& label,
                    const QString& group = QString());
     void clearMarkers();
+    // The 7 d and 30 d windows: the overview charts draw each signal's 1-minute average from
+    // this store (rollups of the history on disk) with its min–max band, whenever the window is
+    // longer than the day memory holds. ids[signal] = {min, max, avg}; a null store: none (the
+    // long windows show what memory holds). Read, never owned.
+    using RollupIds = std::array<std::array<std::uint32_t, 3>, kSignalCount>;
+    void setRollups(const SeriesStore* store, const RollupIds& ids);
+    // The overview charts read the rollups now (the window is longer than a day).
+    bool chartsOnRollups() const { return m_chartsOnRollups; }
+    static constexpr qint64 kMemoryWindowMs = 24LL * 3600 * 1000;
     // When the console was not running (restored history): a gap on every chart.
     void setNotRunningSpans(std::vector<TimeChart::TimeSpan> spans);
 
@@ -120,6 +129,7 @@ private:
     QString lackFor(SignalId id) const;
     // The charts hold history restored from disk and no poll of this run answered yet.
     bool showsRestoredOnly() const;
+    bool wantsRollups() const;
     bool seen(SignalId id) const { return m_seen[static_cast<std::size_t>(id)]; }
 
     TargetMonitor* m_monitor;
@@ -133,6 +143,9 @@ private:
     HealthPanel* m_health = nullptr;
     QList<TimeControls*> m_controls;
     std::array<ChartCard*, static_cast<std::size_t>(ChartId::Count)> m_cards{};
+    const SeriesStore* m_rollupStore = nullptr;
+    RollupIds m_rollupIds{};
+    bool m_chartsOnRollups = false;
     std::array<MetricTile*, static_cast<std::size_t>(TileId::Count)> m_tiles{};
     EndpointTableModel* m_endpointModel = nullptr;
     QSortFilterProxyModel* m_endpointProxy = nullptr;

@@ -191,6 +191,25 @@ void TimeChart::setSeriesId(int index, std::uint32_t id)
     dataChanged();
 }
 
+void TimeChart::setSeriesBand(int index, std::uint32_t lowId, std::uint32_t highId)
+{
+    if (index < 0 || index >= seriesCount())
+        return;
+    Series& s = m_series[static_cast<std::size_t>(index)];
+    if (s.bandLow == lowId && s.bandHigh == highId)
+        return;
+    s.bandLow = lowId;
+    s.bandHigh = highId;
+    dataChanged();
+}
+
+bool TimeChart::hasBand(int index) const
+{
+    return index >= 0 && index < seriesCount() &&
+           m_series[static_cast<std::size_t>(index)].bandLow != SeriesStore::kNoSeries &&
+           m_series[static_cast<std::size_t>(index)].bandHigh != SeriesStore::kNoSeries;
+}
+
 void TimeChart::setSeriesName(int index, const QString& name)
 {
     if (index < 0 || index >= seriesCount())
@@ -403,6 +422,20 @@ void TimeChart::decimate(int width)
             p.v *= s.scale;
             lo = std::min(lo, p.v);
             hi = std::max(hi, p.v);
+        }
+        s.low.clear();
+        s.high.clear();
+        if (s.bandLow != SeriesStore::kNoSeries && s.bandHigh != SeriesStore::kNoSeries) {
+            m_store->decimate(s.bandLow, t0, t1, width, s.low);
+            m_store->decimate(s.bandHigh, t0, t1, width, s.high);
+            for (StorePoint& p : s.low) {
+                p.v *= s.scale;
+                lo = std::min(lo, p.v);
+            }
+            for (StorePoint& p : s.high) {
+                p.v *= s.scale;
+                hi = std::max(hi, p.v);
+            }
         }
     }
     if (!(lo <= hi)) {
@@ -643,6 +676,25 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     const double yScale = valueHeight / ySpan;
     bool empty = true;
     const QColor staleColor = staleGrey(pal);
+    // Bands first (min–max of each rollup minute), under every line, in the series' colour.
+    for (const Series& s : m_series) {
+        if (s.low.empty() || s.high.empty() || s.points.empty())
+            continue;
+        QPolygonF band;
+        band.reserve(static_cast<int>(s.low.size() + s.high.size()));
+        for (const StorePoint& p : s.high)
+            band << QPointF(plot.left() + static_cast<double>(p.t - m_t0) * xScale,
+                            valueBottom - (p.v - m_yMin) * yScale);
+        for (auto p = s.low.rbegin(); p != s.low.rend(); ++p)
+            band << QPointF(plot.left() + static_cast<double>(p->t - m_t0) * xScale,
+                            valueBottom - (p->v - m_yMin) * yScale);
+        QColor fill = m_stale || s.stale ? staleColor : s.color;
+        fill.setAlpha(60);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(fill);
+        painter.drawPolygon(band);
+    }
+    painter.setBrush(Qt::NoBrush);
     for (Series& s : m_series) {
         if (s.points.empty())
             continue;

@@ -49,6 +49,10 @@ public:
     // units. Returns its index.
     int addSeries(const QString& name, std::uint32_t id, double scale = 1.0, QColor color = {});
     void setSeriesId(int index, std::uint32_t id);
+    // A min–max band drawn under the series (rollups: the range each averaged minute spanned),
+    // from two more series of the same store, in the same scale; kNoSeries: none.
+    void setSeriesBand(int index, std::uint32_t lowId, std::uint32_t highId);
+    bool hasBand(int index) const;
     void setSeriesName(int index, const QString& name);
     void clearSeries();
     int seriesCount() const { return static_cast<int>(m_series.size()); }
@@ -164,6 +168,9 @@ private:
         bool visible = true;
         bool stale = false;
         std::vector<StorePoint> points; // decimated, values scaled
+        std::uint32_t bandLow = SeriesStore::kNoSeries;
+        std::uint32_t bandHigh = SeriesStore::kNoSeries;
+        std::vector<StorePoint> low, high; // the band's edges, decimated and scaled
         QPolygonF polyline;
     };
     struct Marker {

@@ -11,11 +11,14 @@ namespace ops {
 
 QList<qint64> TimeControls::presetWindows()
 {
-    return {5 * 60'000LL, 15 * 60'000LL, 3'600'000LL, 6 * 3'600'000LL, 24 * 3'600'000LL};
+    return {5 * 60'000LL,     15 * 60'000LL,        3'600'000LL,          6 * 3'600'000LL,
+            24 * 3'600'000LL, 7 * 24 * 3'600'000LL, 30 * 24 * 3'600'000LL};
 }
 
 QString TimeControls::windowName(qint64 ms)
 {
+    if (ms > 24 * 3'600'000LL && ms % (24 * 3'600'000LL) == 0)
+        return tr("%1 d").arg(ms / (24 * 3'600'000LL));
     if (ms % 3'600'000 == 0)
         return tr("%1 h").arg(ms / 3'600'000);
     if (ms % 60'000 == 0)
