@@ -205,6 +205,7 @@ int main(int argc, char** argv)
     // series got noisier than its estimate grows once, to the most a chunk can need, and never
     // again (SeriesStore::flushPending); that leaves a handful in millions. One allocation per
     // scrape would be 100 per million here, so the bar of 1 still catches any per-poll cost.
+    const bool ringLapped = dayPolls >= 86400;
     const double allocsPerMillion = static_cast<double>(steadyAllocs) * 1e6 /
                                     static_cast<double>(std::max<std::size_t>(steadySamples, 1));
     std::vector<Row> rows = {
@@ -218,10 +219,13 @@ int main(int argc, char** argv)
         {"ingest one scrape (median)", ingestMs, "ms", "<= 2", ingestMs <= 2, ""},
         {"decimate 86400 -> 1600 px", decimateMs, "ms", "<= 1", decimateMs <= 1,
          std::to_string(decimatedPoints) + " points"},
-        {"allocations per 1M samples, warmed up", allocsPerMillion, "", "<= 1",
-         allocsPerMillion <= 1,
-         std::to_string(steadyAllocs) + " in " + std::to_string(steadySamples) +
-             " samples (ring slots growing once)"},
+        // With --quick (fewer polls than a day) the ring has not lapped: new chunks are still
+        // being made, so the figure is shown but not judged (a full run judges it).
+        {"allocations per 1M samples, warmed up", allocsPerMillion, "",
+         ringLapped ? "<= 1" : "<= 1 (full day only)",
+         ringLapped ? std::optional<bool>(allocsPerMillion <= 1) : std::nullopt,
+         std::to_string(steadyAllocs) + " in " + std::to_string(steadySamples) + " samples" +
+             (ringLapped ? " (ring slots growing once)" : ": --quick, the ring has not lapped")},
         {"allocations, parse + lookup", static_cast<double>(lookupAllocs), "", "0",
          lookupAllocs == 0, "200 bodies"},
         {"RSS after simulated day", rss, "MB", "<= 512", rss <= 512,
