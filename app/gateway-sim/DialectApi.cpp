@@ -1,6 +1,7 @@
 #include "app/gateway-sim/DialectApi.h"
 
 #include "app/gateway-sim/FaultState.h"
+#include "app/gateway-sim/HistoryReplay.h"
 #include "app/gateway-sim/MetricsWriter.h"
 #include "app/gateway-sim/RateLimiter.h"
 #include "app/gateway-sim/TrafficModel.h"
@@ -71,6 +72,7 @@ DialectApi::DialectApi(const SimOptions& options, TrafficModel& traffic, Workflo
     , m_workflows(workflows)
     , m_faults(faults)
     , m_limiter(limiter)
+    , m_startS(nowSeconds())
 {
     static const char* const titles[] = {
         "Senior Backend Engineer", "Data Scientist",     "Product Designer", "DevOps Engineer",
@@ -212,6 +214,8 @@ SimReply DialectApi::checkAuth(const SimRequest& request, bool* ok) const
     *ok = true;
     return {};
 }
+
+DialectApi::~DialectApi() = default;
 
 SimReply DialectApi::handle(const SimRequest& request)
 {
@@ -366,6 +370,8 @@ SimReply DialectApi::healthDetailed() const
 
 SimReply DialectApi::metrics(const SimRequest& request) const
 {
+    if (request.query.hasQueryItem(QStringLiteral("at")))
+        return metricsAt(request);
     const int active = m_workflows.activeCount();
     if (m_options.dialect == Dialect::Modular && request.path == QLatin1String("/metrics")) {
         return SimReply::json(m_traffic.jsonStub(active));
@@ -374,6 +380,34 @@ SimReply DialectApi::metrics(const SimRequest& request) const
     if (request.header("Accept").contains("application/openmetrics-text")) {
         return SimReply::text(MetricsWriter::openMetrics(families), 200, kOpenMetricsType);
     }
+    return SimReply::text(MetricsWriter::prometheusText(families), 200, kPrometheusType);
+}
+
+SimReply DialectApi::metricsAt(const SimRequest& request) const
+{
+    const QString text = request.query.queryItemValue(QStringLiteral("at"), QUrl::FullyDecoded);
+    QString error;
+    const std::optional<double> at = HistoryReplay::parseAt(text, &error);
+    if (!at)
+        return SimReply::detail(error, 400);
+    if (!m_history)
+        m_history = std::make_unique<HistoryReplay>(m_options, m_startS);
+    const double now = nowSeconds();
+    if (*at > now + 1.0)
+        return SimReply::detail(QStringLiteral("at=%1 is in the future").arg(text), 400);
+    if (*at < m_history->originS())
+        return SimReply::detail(
+            QStringLiteral("at=%1 is before the simulated history, which starts at %2")
+                .arg(text,
+                     QDateTime::fromMSecsSinceEpoch(qint64(m_history->originS() * 1000), Qt::UTC)
+                         .toString(Qt::ISODate)),
+            400);
+    const TrafficModel& model = m_history->at(*at);
+    if (m_options.dialect == Dialect::Modular && request.path == QLatin1String("/metrics"))
+        return SimReply::json(model.jsonStub(0));
+    const auto families = model.families(0);
+    if (request.header("Accept").contains("application/openmetrics-text"))
+        return SimReply::text(MetricsWriter::openMetrics(families), 200, kOpenMetricsType);
     return SimReply::text(MetricsWriter::prometheusText(families), 200, kPrometheusType);
 }
 

@@ -7,11 +7,13 @@
 #include <QRegularExpression>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace ops::sim {
 
 class FaultState;
+class HistoryReplay;
 class RateLimiter;
 class TrafficModel;
 class WorkflowEngine;
@@ -23,6 +25,7 @@ public:
     DialectApi(const SimOptions& options, TrafficModel& traffic, WorkflowEngine& workflows,
                const FaultState& faults, RateLimiter& limiter);
 
+    ~DialectApi();
     SimReply handle(const SimRequest& request);
     QString version() const;
 
@@ -44,6 +47,8 @@ private:
     SimReply health() const;
     SimReply healthDetailed() const;
     SimReply metrics(const SimRequest& request) const;
+    // /metrics?at=T: the instrumentation as it was at T (HistoryReplay).
+    SimReply metricsAt(const SimRequest& request) const;
     SimReply systemModules() const;
     SimReply systemArchitecture() const;
     SimReply listJobs(const SimRequest& request) const;
@@ -59,6 +64,8 @@ private:
     RateLimiter& m_limiter;
     std::vector<Route> m_routes;
     std::vector<QJsonObject> m_jobs;
+    double m_startS = 0;
+    mutable std::unique_ptr<HistoryReplay> m_history; // made at the first ?at=
 };
 
 } // namespace ops::sim

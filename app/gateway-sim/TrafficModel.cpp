@@ -315,6 +315,7 @@ void TrafficModel::driftGauges(double dt, const TrafficRegime& regime)
     m_memoryBytes = std::clamp(m_memoryBytes + 2.0e5 * step(m_rng), 3.0e8, 9.0e8);
     m_cpuPercent = std::clamp(2.0 + regime.rps * 0.05 + std::abs(step(m_rng)), 0.5, 100.0);
     m_cpuPercent = std::round(m_cpuPercent * 10.0) / 10.0;
+    m_cpuSeconds += m_cpuPercent / 100.0 * dt;
     m_dbConnections =
         std::clamp(m_dbConnections + static_cast<int>(std::lround(step(m_rng))), 1, 20);
     m_activeUsers = std::clamp(std::round(m_activeUsers + step(m_rng)), 0.0, 500.0);
@@ -382,25 +383,43 @@ std::vector<MetricFamily> TrafficModel::processFamilies() const
         MetricFamily f{name, help, type, {}, {gauge({}, value)}};
         out.push_back(std::move(f));
     };
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    rlimit fds{};
-    getrlimit(RLIMIT_NOFILE, &fds);
-    const double openFds = static_cast<double>(
-        QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+    double cpu = 0.0;
+    double openFds = 0.0;
+    double maxFds = 0.0;
+    double virtualBytes = 0.0;
+    double residentBytes = 0.0;
+    if (m_modelledProcess) {
+        // A gateway worker of the modelled size: its resident memory drifts with the model,
+        // a descriptor per database connection beside the listening ones.
+        cpu = m_cpuSeconds;
+        openFds = 9.0 + m_dbConnections;
+        maxFds = 1024.0;
+        residentBytes = std::round(m_memoryBytes);
+        virtualBytes = std::round(m_memoryBytes * 2.5);
+    } else {
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+              static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+        rlimit fds{};
+        getrlimit(RLIMIT_NOFILE, &fds);
+        maxFds = static_cast<double>(fds.rlim_cur);
+        openFds = static_cast<double>(
+            QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+        virtualBytes = readProcStatmBytes(0);
+        residentBytes = readProcStatmBytes(1);
+    }
     single("process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge,
-           readProcStatmBytes(0));
+           virtualBytes);
     single("process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge,
-           readProcStatmBytes(1));
+           residentBytes);
     single("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
            MetricType::Gauge, std::round(m_startTime * 100.0) / 100.0);
     single("process_cpu_seconds", "Total user and system CPU time spent in seconds.",
            MetricType::Counter, std::round(cpu * 100.0) / 100.0);
     single("process_open_fds", "Number of open file descriptors.", MetricType::Gauge, openFds);
     single("process_max_fds", "Maximum number of open file descriptors.", MetricType::Gauge,
-           static_cast<double>(fds.rlim_cur));
+           maxFds);
     single("python_info", "Python platform information", MetricType::Gauge, 1.0);
     out.back().series.front().labels = {{"implementation", "CPython"},
                                         {"major", "3"},

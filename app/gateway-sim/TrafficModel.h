@@ -38,6 +38,10 @@ public:
     void recordJobPosting(double nowS);
     // Every counter restarts from zero, as after a redeploy.
     void reset(double nowS);
+    // The process_* families from the model itself (memory, CPU time, descriptors) instead of
+    // this process's /proc and rusage: a replayed past (HistoryReplay) gives the same body for
+    // the same time, whatever the simulator process did meanwhile.
+    void setModelledProcess(bool modelled) { m_modelledProcess = modelled; }
 
     std::vector<MetricFamily> families(int activeWorkflows) const;
     QJsonObject jsonStub(int activeWorkflows) const;
@@ -116,6 +120,8 @@ private:
     double m_gcCollected = 366.0;
     double m_memoryBytes = 4.123e8;
     double m_cpuPercent = 3.1;
+    double m_cpuSeconds = 0.0; // the modelled process's CPU time (m_cpuPercent over time)
+    bool m_modelledProcess = false;
     int m_dbConnections = 5;
     double m_activeUsers = 17.0;
     double m_matchRate = 0.82;

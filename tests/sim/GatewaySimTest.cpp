@@ -1,4 +1,5 @@
 // End-to-end tests of bhiv-gateway-sim: the real executable, driven over HTTP.
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QJsonArray>
@@ -11,6 +12,7 @@
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
+#include <QUrl>
 
 #include <memory>
 #include <zlib.h>
@@ -666,6 +668,121 @@ private slots:
             QRegularExpression("endpoint=\"/v1/(candidates|jobs|interviews|feedback|offers)/\\d+")
                 .match(QString::fromUtf8(body))
                 .hasMatch());
+    }
+
+    // /metrics?at=T: the deterministic traffic model at a past time, for a console's backfill.
+    void metricsAtReplaysThePast()
+    {
+        QVERIFY(startSim({"--dialect", "plan", "--seed", "7"}));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime yesterday(now.date().addDays(-1), QTime(0, 0), Qt::UTC);
+        const auto at = [](const QDateTime& t) {
+            return QStringLiteral("/metrics?at=%1").arg(t.toMSecsSinceEpoch());
+        };
+        const auto total = [](const Reply& r) { return sumSamples(r.body, "api_requests_total"); };
+
+        // Yesterday 02:00 and 14:00 UTC (both in the past, both after the history's origin,
+        // midnight UTC the day before the simulator started). Asked late first: the model
+        // replays up to there.
+        QElapsedTimer replay;
+        replay.start();
+        const Reply busy0 = get(at(yesterday.addSecs(14 * 3600)), {}, 60000);
+        QCOMPARE(busy0.status, 200);
+        qInfo("replaying 14 h of traffic took %lld ms", replay.elapsed());
+        QVERIFY(busy0.body.contains("# TYPE api_request_duration_seconds histogram"));
+        const Reply busy1 = get(at(yesterday.addSecs(14 * 3600 + 600)), {}, 60000);
+        // Earlier than the last: replayed from the origin, the same bodies.
+        const Reply quiet0 = get(at(yesterday.addSecs(2 * 3600)), {}, 60000);
+        const Reply quiet1 = get(at(yesterday.addSecs(2 * 3600 + 600)), {}, 60000);
+        QCOMPARE(quiet0.status, 200);
+        QCOMPARE(get(at(yesterday.addSecs(14 * 3600)), {}, 60000).body, busy0.body);
+        QCOMPARE(get(at(yesterday.addSecs(2 * 3600)), {}, 60000).body, quiet0.body);
+        // Different times give different bodies; the process_* families are the model's, so
+        // nothing this process did meanwhile (CPU time, descriptors, memory) changes a body.
+        QVERIFY(busy1.body != busy0.body);
+        QVERIFY(quiet0.body != busy0.body);
+        QVERIFY(busy0.body.contains("\nprocess_resident_memory_bytes "));
+        QVERIFY(busy0.body.contains("\nprocess_cpu_seconds_total "));
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(get("/metrics").status, 200); // live work in between
+        QCOMPARE(get(at(yesterday.addSecs(14 * 3600 + 600)), {}, 60000).body, busy1.body);
+
+        // Counters only go up; ten minutes at 14:00 serve about three times those at 02:00.
+        const double busy = total(busy1) - total(busy0);
+        const double quiet = total(quiet1) - total(quiet0);
+        QVERIFY2(total(busy0) > total(quiet1) && quiet > 0,
+                 qPrintable(QStringLiteral("%1 %2").arg(total(busy0)).arg(total(quiet1))));
+        QVERIFY2(busy / quiet > 2.2 && busy / quiet < 4.0,
+                 qPrintable(QStringLiteral("busy %1, quiet %2").arg(busy).arg(quiet)));
+        QVERIFY2(busy > 0.8 * 20 * 600 && busy < 1.2 * 20 * 600, qPrintable(QString::number(busy)));
+
+        // The same instant as RFC 3339 (Z or an offset), and inside the same second.
+        const QDateTime t = yesterday.addSecs(2 * 3600);
+        QCOMPARE(get(QStringLiteral("/metrics?at=") + t.toString(Qt::ISODate)).body, quiet0.body);
+        QCOMPARE(get(QStringLiteral("/metrics?at=") +
+                     QString::fromUtf8(QUrl::toPercentEncoding(
+                         t.toOffsetFromUtc(3600).toString(Qt::ISODateWithMs))))
+                     .body,
+                 quiet0.body);
+        QCOMPARE(get(QStringLiteral("/metrics?at=%1").arg(t.toMSecsSinceEpoch() + 400)).body,
+                 quiet0.body);
+        // OpenMetrics when asked for.
+        const Reply om = get(at(t), {{"Accept", "application/openmetrics-text; version=1.0.0"}});
+        QVERIFY(om.body.endsWith("# EOF\n"));
+        // The live /metrics is not the replay (its process started with the simulator).
+        QVERIFY(get("/metrics").body != quiet0.body);
+
+        // Bad times: 400 with a detail saying why.
+        const auto bad = [this](const QString& query, const char* words) {
+            const Reply r = get(QStringLiteral("/metrics?at=") + query);
+            QCOMPARE(r.status, 400);
+            QVERIFY2(
+                r.json().value(QStringLiteral("detail")).toString().contains(QLatin1String(words)),
+                r.body.constData());
+        };
+        bad(QStringLiteral("yesterday"), "is not a time");
+        bad(QString(), "is not a time");
+        bad(QStringLiteral("-5"), "is not a time");
+        bad(QStringLiteral("12abc"), "is not a time");
+        bad(QStringLiteral("99999999999999999999"), "is not a time");
+        bad(QStringLiteral("2026-13-45T99:00:00Z"), "is not a time");
+        bad(QStringLiteral("2100-01-01T00:00:00Z"), "is in the future");
+        bad(QStringLiteral("1970-01-01T00:00:00Z"), "is before the simulated history");
+        bad(QStringLiteral("0"), "is before the simulated history");
+        bad(QStringLiteral("2026-01-01T00:00:00"), "has no time zone");
+        bad(QString::number(now.addSecs(3600).toMSecsSinceEpoch()), "is in the future");
+        bad(QString::number(yesterday.addSecs(-3600).toMSecsSinceEpoch()),
+            "is before the simulated history");
+    }
+
+    // The replay depends on the seed and the time only: a second simulator with the same seed
+    // gives byte for byte the same body for the same T; another seed does not.
+    void metricsAtIsTheSameInAnotherSimulator()
+    {
+        const QDateTime t(QDate::currentDate().addDays(-1), QTime(3, 0), Qt::UTC);
+        const QString path = QStringLiteral("/metrics?at=%1").arg(t.toMSecsSinceEpoch());
+        QVERIFY(startSim({"--dialect", "plan", "--seed", "11", "--endpoints", "40"}));
+        const Reply first = get(path, {}, 60000);
+        QCOMPARE(first.status, 200);
+        QVERIFY(startSim({"--dialect", "plan", "--seed", "11", "--endpoints", "40"}));
+        QCOMPARE(get(path, {}, 60000).body, first.body);
+        QVERIFY(startSim({"--dialect", "plan", "--seed", "12", "--endpoints", "40"}));
+        const Reply other = get(path, {}, 60000);
+        QCOMPARE(other.status, 200);
+        QVERIFY(other.body != first.body);
+    }
+
+    void metricsAtModularStub()
+    {
+        QVERIFY(startSim({"--dialect", "modular", "--seed", "3"}));
+        const QDateTime t(QDate::currentDate().addDays(-1), QTime(6, 0), Qt::UTC);
+        const Reply r = get(QStringLiteral("/metrics?at=%1").arg(t.toMSecsSinceEpoch()), {}, 60000);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.json().value(QStringLiteral("http_requests_total")).toDouble() > 1000);
+        const Reply text =
+            get(QStringLiteral("/metrics/prometheus?at=%1").arg(t.toMSecsSinceEpoch()), {}, 60000);
+        QCOMPARE(text.status, 200);
+        QVERIFY(text.body.contains("api_requests_total"));
     }
 };
 
