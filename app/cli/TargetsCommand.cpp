@@ -2,6 +2,8 @@
 
 #include "models/alerts/WebhookNotifier.h"
 #include "models/domain/Clock.h"
+#include "models/net/CertificateLook.h"
+#include "models/net/CertificatePin.h"
 #include "models/net/HttpFetch.h"
 #include "models/net/Poller.h"
 #include "models/net/TargetPollerOptions.h"
@@ -212,6 +214,13 @@ QString findingsText(const Target& target, const TestFindings& f)
     out += tr("metrics:  %1\n").arg(httpOrNothing(f.poll.metricsHttpStatus));
     out += tr("auth:     GET /v1/jobs: %1\n").arg(f.auth.detail);
     out += tr("api key:  %1\n").arg(keyState);
+    if (!f.poll.rejectedCertificateDer.isEmpty()) {
+        const auto certificate = QSslCertificate(f.poll.rejectedCertificateDer, QSsl::Der);
+        out += tr("refused certificate:\n");
+        for (const QString& line :
+             describeCertificate(certificate).text(QDateTime::currentDateTimeUtc()).split(u'\n'))
+            out += QStringLiteral("  %1\n").arg(line);
+    }
     if (!f.poll.rejectedCertSha256.isEmpty())
         out += tr("to trust this certificate: bhiv-ops targets trust %1 --fingerprint %2\n")
                    .arg(target.name, formatFingerprint(f.poll.rejectedCertSha256));
@@ -232,7 +241,8 @@ TargetsCommand::TargetsCommand()
              "              --dialect or --interval say otherwise)\n"
              "  targets remove NAME\n"
              "  targets test NAME [--json] [--timeout S]   health, metrics and GET /v1/jobs\n"
-             "  targets trust NAME --fingerprint HEX [--for WHAT]  trust this TLS certificate\n"
+             "  targets trust NAME --fingerprint HEX [--for WHAT] [--offline]\n"
+             "              shows the certificate the server presents, pins it if it matches\n"
              "                                             (SHA-256) of the gateway (default),\n"
              "                                             prometheus or alertmanager\n"
              "  targets untrust NAME [--for WHAT]\n"
@@ -269,8 +279,11 @@ TargetsCommand::TargetsCommand()
         {QStringLiteral("fingerprint"), tr("SHA-256 of the TLS certificate to trust (hex)."),
          QStringLiteral("HEX")},
         {QStringLiteral("replace"), tr("Replace targets of the same name.")},
-        {QStringLiteral("timeout"), tr("test: seconds to wait for each answer (default 20)."),
-         QStringLiteral("S"), QStringLiteral("20")},
+        {QStringLiteral("offline"),
+         tr("trust: pin the fingerprint without looking at the server's certificate.")},
+        {QStringLiteral("timeout"),
+         tr("test, trust: seconds to wait for each answer (default 20)."), QStringLiteral("S"),
+         QStringLiteral("20")},
         {QStringLiteral("for"),
          tr("set-key, trust, untrust: gateway (default), prometheus or alertmanager; confirm "
             "also render, deploy-hook or all (its default)."),
@@ -558,6 +571,50 @@ int TargetsCommand::remove(const QString& name)
     return int(ExitCode::Ok);
 }
 
+// Before a pin: the certificate the server presents, described (subject, issuer, names,
+// validity, fingerprints) with what trusting it skips; pinned only when it is the one named.
+bool TargetsCommand::certificateSeen(const QString& name, const QString& what,
+                                     const QByteArray& fingerprint, CliFailure* failure)
+{
+    const auto target = m_store.find(name);
+    const QUrl url = what == u"prometheus"     ? target->dataSource.url
+                     : what == u"alertmanager" ? target->alertmanager.url
+                                               : target->baseUrl;
+    const QString shown = url.toString(QUrl::RemoveUserInfo);
+    if (url.scheme() != u"https") {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"),
+                    url.isEmpty()
+                        ? tr("%1 has no %2 address: nothing to trust").arg(name, what)
+                        : tr("%1 is plain http: there is no certificate to trust (--offline "
+                             "pins the fingerprint for a later https address)")
+                              .arg(shown)};
+        return false;
+    }
+    const auto timeoutS = secondsOption(QStringLiteral("timeout"), 0.1, 600, failure);
+    if (!timeoutS)
+        return false;
+    const CertificateLook look = lookAtCertificate(url, int(*timeoutS * 1000));
+    if (look.certificate.isNull()) {
+        *failure = {ExitCode::CouldNotRun, QStringLiteral("certificate_unseen"),
+                    tr("could not see the certificate of %1: %2; nothing trusted (--offline pins "
+                       "the fingerprint unseen)")
+                        .arg(shown, look.error)};
+        return false;
+    }
+    const CertificateDescription description = describeCertificate(look.certificate);
+    print(tr("%1 presents:\n").arg(shown));
+    for (const QString& line : description.text(QDateTime::currentDateTimeUtc()).split(u'\n'))
+        print(QStringLiteral("  %1\n").arg(line));
+    if (!pinMatches(look.certificate, fingerprint)) {
+        *failure = {ExitCode::CouldNotRun, QStringLiteral("certificate_mismatch"),
+                    tr("%1 presents another certificate than SHA-256 %2; nothing trusted")
+                        .arg(shown, formatFingerprint(fingerprint))};
+        return false;
+    }
+    print(pinPolicyText() + QLatin1Char('\n'));
+    return true;
+}
+
 int TargetsCommand::trust(const QString& name, bool trusted)
 {
     CliFailure failure;
@@ -573,6 +630,9 @@ int TargetsCommand::trust(const QString& name, bool trusted)
             return fail(ExitCode::Usage,
                         tr("trust needs --fingerprint with a SHA-256 (64 hex digits)"));
         fingerprint = *parsed;
+        if (!isSet(QStringLiteral("offline")) &&
+            !certificateSeen(name, what, fingerprint, &failure))
+            return fail(failure);
     }
     if (!update(
             [&](TargetStore& store, QString* why) {

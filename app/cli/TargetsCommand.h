@@ -29,6 +29,8 @@ private:
     int setWebhook();
     int remove(const QString& name);
     int trust(const QString& name, bool trusted);
+    bool certificateSeen(const QString& name, const QString& what, const QByteArray& fingerprint,
+                         CliFailure* failure);
     int test(const QString& name);
     int confirm(const QString& name);
     int exportTo(const QString& path);

@@ -224,4 +224,13 @@ QList<AuditEntry> AuditLog::entries(const QString& action, int limit) const
     return out;
 }
 
+QString AuditLog::writeProblem()
+{
+    if (!m_open && !open())
+        return m_error;
+    if (m_readOnly)
+        return m_readOnlyNotice;
+    return {};
+}
+
 } // namespace ops

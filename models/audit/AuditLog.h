@@ -44,6 +44,8 @@ public:
     // fails at once with errorString() = readOnlyNotice(); writable again after a restart.
     bool isReadOnly() const { return m_readOnly; }
     QString readOnlyNotice() const { return m_readOnlyNotice; }
+    // Why an entry cannot be written now (opening it first if needed); empty when it can.
+    QString writeProblem();
     int schemaVersion() const;
     // SQLite's PRAGMA synchronous of the open connection (2 = FULL), -1 when not open.
     int synchronousLevel() const;

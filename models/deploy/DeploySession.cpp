@@ -160,13 +160,7 @@ void DeploySession::follow(const RenderDeploy& deploy, const char* action)
 
 QString DeploySession::auditProblem() const
 {
-    if (!m_audit)
-        return tr("there is no audit log");
-    if (!m_audit->isOpen() && !m_audit->open())
-        return m_audit->errorString();
-    if (m_audit->isReadOnly())
-        return m_audit->readOnlyNotice();
-    return {};
+    return m_audit ? m_audit->writeProblem() : tr("there is no audit log");
 }
 
 bool DeploySession::refusedReadOnly(const char* action, const QString& subject)

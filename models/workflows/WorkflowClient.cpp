@@ -93,6 +93,11 @@ void WorkflowClient::setAuditLog(AuditLog* log, const QString& actor)
     m_actor = actor.isEmpty() ? AuditLog::currentUser() : actor;
 }
 
+QString WorkflowClient::auditProblem() const
+{
+    return m_audit ? m_audit->writeProblem() : QString();
+}
+
 qint64 WorkflowClient::nowMs() const
 {
     return m_clock->nowMs();

@@ -100,6 +100,9 @@ public:
     void setClock(const Clock* clock);
     // Not owned; nullptr = no audit. actor default: AuditLog::currentUser().
     void setAuditLog(AuditLog* log, const QString& actor = {});
+    // Why a launch, job, cancel or re-run would go unrecorded; empty when it would be recorded
+    // (or when no audit log is set: this client is not audited by design).
+    QString auditProblem() const;
 
     WorkflowCapabilities capabilities() const { return capabilitiesOf(m_dialect); }
     static WorkflowCapabilities capabilitiesOf(Dialect dialect);

@@ -2,6 +2,7 @@
 // add / list / test / export / import / trust / remove, and `status --target`.
 #include "models/targets/TargetStore.h"
 #include "tests/support/CliRunner.h"
+#include "tests/support/SelfSignedCertificate.h"
 #include "tests/support/SimulatorProcess.h"
 
 #include <QDir>
@@ -128,14 +129,74 @@ private slots:
     void trustAndUntrust()
     {
         const QString fingerprint(64, u'a');
+        // Plain http presents no certificate to look at: refused unless pinned unseen.
         auto run = targets({QStringLiteral("trust"), QStringLiteral("sim"),
                             QStringLiteral("--fingerprint"), fingerprint});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains("plain http"), run.err.constData());
+        run = targets({QStringLiteral("trust"), QStringLiteral("sim"), QStringLiteral("--offline"),
+                       QStringLiteral("--fingerprint"), fingerprint});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY(run.out.contains("AA:AA:AA"));
         run = targets({QStringLiteral("trust"), QStringLiteral("sim"),
                        QStringLiteral("--fingerprint"), QStringLiteral("abc")});
         QCOMPARE(run.exitCode, 3);
         QCOMPARE(targets({QStringLiteral("untrust"), QStringLiteral("sim")}).exitCode, 0);
+    }
+
+    // `test` describes a refused certificate; `trust` shows the certificate the server presents
+    // and pins it only when it is the one named.
+    void trustLooksAtTheCertificate()
+    {
+        QTemporaryDir dir;
+        const QByteArray sha = test::makeSelfSignedCertificate(dir.path(), QStringLiteral("tls"));
+        QVERIFY2(sha.size() == 32, "openssl could not make a certificate");
+        test::SimulatorProcess tls;
+        tls.setIgnoreTlsErrors(true);
+        QVERIFY2(tls.start({QStringLiteral("--tls-cert"), dir.filePath(QStringLiteral("tls.pem")),
+                            QStringLiteral("--tls-key"), dir.filePath(QStringLiteral("tls.key"))}),
+                 qPrintable(tls.error()));
+        auto run = targets({QStringLiteral("add"), QStringLiteral("tls"), QStringLiteral("--url"),
+                            tls.url().toString()});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QString hex = QString::fromLatin1(sha.toHex());
+
+        run = targets({QStringLiteral("test"), QStringLiteral("tls"), QStringLiteral("--timeout"),
+                       QStringLiteral("10")});
+        QVERIFY2(run.out.contains("refused certificate:") &&
+                     run.out.contains("Subject: CN=127.0.0.1") && run.out.contains("self-signed") &&
+                     run.out.contains("Valid: "),
+                 run.out.constData());
+
+        // Another fingerprint: the certificate is shown, nothing is pinned.
+        run = targets({QStringLiteral("trust"), QStringLiteral("tls"),
+                       QStringLiteral("--fingerprint"), QString(64, u'b')});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("presents another certificate"), run.err.constData());
+        QVERIFY2(run.out.contains("Subject: CN=127.0.0.1"), run.out.constData());
+        run = targets({QStringLiteral("list")});
+        QVERIFY2(!run.out.contains("BB:BB:BB"), run.out.constData());
+
+        // Its own: shown with what trusting skips, then pinned.
+        run = targets(
+            {QStringLiteral("trust"), QStringLiteral("tls"), QStringLiteral("--fingerprint"), hex});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.out.contains("Subject: CN=127.0.0.1") && run.out.contains("Names: ") &&
+                     run.out.contains("Public key SHA-256: ") &&
+                     run.out.contains("an expired certificate is still refused"),
+                 run.out.constData());
+        QVERIFY(run.out.indexOf("Subject: ") < run.out.indexOf("trusts the certificate"));
+        run = targets({QStringLiteral("list")});
+        QVERIFY2(run.out.contains(formatFingerprint(sha).toUtf8()), run.out.constData());
+
+        // Nobody answering: nothing to look at, nothing pinned.
+        tls.stop();
+        run = targets({QStringLiteral("trust"), QStringLiteral("tls"),
+                       QStringLiteral("--fingerprint"), QString(64, u'c'),
+                       QStringLiteral("--timeout"), QStringLiteral("5")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("could not see the certificate"), run.err.constData());
+        QCOMPARE(targets({QStringLiteral("remove"), QStringLiteral("tls")}).exitCode, 0);
     }
 
     void removeAndNoLeaks()

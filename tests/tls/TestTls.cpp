@@ -5,6 +5,7 @@
 #include "models/domain/Target.h"
 #include "models/net/Poller.h"
 #include "tests/support/FakeNetworkAccessManager.h"
+#include "tests/support/SelfSignedCertificate.h"
 #include "tests/support/SimulatorProcess.h"
 
 #include <QCryptographicHash>
@@ -21,24 +22,6 @@ using namespace ops;
 namespace {
 
 const QByteArray kKey = "tls-secret-key-9c1d";
-
-// A fresh self-signed certificate for 127.0.0.1; returns its SHA-256, or empty on failure.
-QByteArray makeCertificate(const QString& dir, const QString& name)
-{
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-subj"),
-                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                   QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-days"),
-                   QStringLiteral("2"), QStringLiteral("-keyout"), dir + u'/' + name + ".key",
-                   QStringLiteral("-out"), dir + u'/' + name + ".pem"});
-    if (!openssl.waitForFinished(60000) || openssl.exitCode() != 0)
-        return {};
-    const auto certificates = QSslCertificate::fromPath(dir + u'/' + name + ".pem");
-    return certificates.isEmpty() ? QByteArray()
-                                  : certificates.first().digest(QCryptographicHash::Sha256);
-}
 
 PollResult pollOnce(QNetworkAccessManager* network, const PollerOptions& options)
 {
@@ -75,8 +58,8 @@ private:
 private slots:
     void initTestCase()
     {
-        m_first = makeCertificate(m_dir.path(), QStringLiteral("first"));
-        m_second = makeCertificate(m_dir.path(), QStringLiteral("second"));
+        m_first = test::makeSelfSignedCertificate(m_dir.path(), QStringLiteral("first"));
+        m_second = test::makeSelfSignedCertificate(m_dir.path(), QStringLiteral("second"));
         QVERIFY2(m_first.size() == 32 && m_second.size() == 32, "openssl could not make certs");
     }
 

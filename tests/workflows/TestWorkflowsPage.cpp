@@ -1,5 +1,6 @@
 // The Workflows page and its launch dialog, offscreen, against the real simulator. With
 // OPS_SCREENSHOT_DIR set, the page and the dialog are also saved as PNGs there.
+#include "models/audit/AuditLog.h"
 #include "models/itemmodels/WorkflowListModel.h"
 #include "models/workflows/WorkflowClient.h"
 #include "models/workflows/WorkflowTracker.h"
@@ -11,6 +12,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -18,7 +20,9 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace ops;
 
@@ -28,6 +32,7 @@ private slots:
     void initTestCase();
     void launchThroughTheDialog();
     void readOnlyBlocksTheDialog();
+    void unrecordedLaunchAsksFirst();
     void monolithPageSaysSo();
 
 private:
@@ -130,6 +135,80 @@ void TestWorkflowsPage::readOnlyBlocksTheDialog()
     LaunchWorkflowDialog dialog(QStringLiteral("production"), Dialect::Modular, true);
     QVERIFY(!dialog.launchButton()->isEnabled());
     QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("readOnlyBanner")));
+}
+
+// No audit log to write: Launch asks whether to go on unrecorded. Cancel sends nothing; "Launch
+// unrecorded" launches.
+void TestWorkflowsPage::unrecordedLaunchAsksFirst()
+{
+    QTemporaryDir dir;
+    QFile blocker(dir.filePath(QStringLiteral("not-a-folder")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    AuditLog log(blocker.fileName() + QStringLiteral("/audit.sqlite"));
+    WorkflowClient client(&m_network, m_sim.url(), Dialect::Modular, {}, false);
+    client.setAuditLog(&log);
+    QVERIFY(!client.auditProblem().isEmpty());
+    WorkflowsPage page(&client, QStringLiteral("sim (modular)"));
+    page.tracker()->setIntervals(50, 300);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    // What the gateway holds, not what the page shows: launches of job_7.
+    auto launchedOnServer = [&] {
+        int count = -1;
+        client.list({}, QStringLiteral("job_posting"), 100, [&](const WorkflowResult& r) {
+            count = 0;
+            for (const Workflow& w : r.workflows)
+                count += w.metadata.value(QStringLiteral("job_id")).toString() == u"job_7";
+        });
+        return QTest::qWaitFor([&] { return count >= 0; }, 5000) ? count : -1;
+    };
+    const int before = launchedOnServer();
+
+    QString asked;
+    bool goOn = false;
+    QTimer poll;
+    poll.setInterval(20);
+    connect(&poll, &QTimer::timeout, this, [&] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box || box->objectName() != u"unrecordedActionConfirmation")
+            return;
+        asked = box->text() + QLatin1Char(' ') + box->informativeText();
+        for (QAbstractButton* b : box->buttons()) {
+            const bool isGo = b->text() == u"Launch unrecorded";
+            if (isGo == goOn) {
+                b->click();
+                return;
+            }
+        }
+    });
+    poll.start();
+    auto launchOnce = [&] {
+        page.launchAction()->trigger();
+        LaunchWorkflowDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = page.findChild<LaunchWorkflowDialog*>()) != nullptr);
+        dialog->setWorkflowType(QStringLiteral("job_posting"));
+        dialog->setMetadataText(QStringLiteral("{\"job_id\": \"job_7\", \"step_ms\": 20}"));
+        QVERIFY(dialog->launchButton()->isEnabled());
+        QTest::mouseClick(dialog->launchButton(), Qt::LeftButton);
+    };
+
+    launchOnce();
+    QVERIFY2(asked.contains(QStringLiteral("audit log cannot be written")) &&
+                 asked.contains(QStringLiteral("recorded nowhere")),
+             qPrintable(asked));
+    QTest::qWait(500); // a launch would have answered by now
+    QCOMPARE(launchedOnServer(), before);
+    QVERIFY(!page.messageText().contains(QStringLiteral("Launch")));
+
+    asked.clear();
+    goOn = true;
+    QTRY_VERIFY(page.findChild<LaunchWorkflowDialog*>() == nullptr); // the first one closed
+    launchOnce();
+    QVERIFY(!asked.isEmpty());
+    QTRY_VERIFY(page.messageText().contains(QStringLiteral("Launched")));
+    QCOMPARE(launchedOnServer(), before + 1);
+    poll.stop();
 }
 
 void TestWorkflowsPage::monolithPageSaysSo()

@@ -1,6 +1,7 @@
 #include "ui/deploy/DeploysPage.h"
 
 #include "models/domain/Units.h"
+#include "ui/audit/UnrecordedAction.h"
 #include "ui/shell/EmptyState.h"
 
 #include "models/deploy/DeploySession.h"
@@ -471,17 +472,7 @@ bool DeploysPage::unrecordedAllowed(const QString& action)
     if (problem.isEmpty()) {
         return true;
     }
-    QMessageBox box(QMessageBox::Warning, tr("Not recorded"),
-                    tr("The audit log cannot be written: %1").arg(problem), QMessageBox::NoButton,
-                    this);
-    box.setObjectName(QStringLiteral("unrecordedActionConfirmation"));
-    box.setTextFormat(Qt::PlainText);
-    box.setInformativeText(tr("%1 anyway? It will be recorded nowhere.").arg(action));
-    QPushButton* go = box.addButton(tr("%1 unrecorded").arg(action), QMessageBox::AcceptRole);
-    QPushButton* stop = box.addButton(QMessageBox::Cancel);
-    box.setDefaultButton(stop);
-    box.exec();
-    return box.clickedButton() == go;
+    return confirmUnrecordedAction(this, problem, action);
 }
 
 void DeploysPage::cancelDeploy()

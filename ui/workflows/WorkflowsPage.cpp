@@ -2,6 +2,7 @@
 
 #include "models/itemmodels/WorkflowListModel.h"
 #include "models/workflows/WorkflowTracker.h"
+#include "ui/audit/UnrecordedAction.h"
 #include "ui/shell/EmptyState.h"
 #include "ui/shell/StatePalette.h"
 #include "ui/workflows/CreateJobDialog.h"
@@ -370,6 +371,8 @@ void WorkflowsPage::openLaunchDialog()
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const QString type = dialog->workflowType();
         const QJsonObject metadata = dialog->metadata();
+        if (!unrecordedAllowed(tr("Launch")))
+            return;
         showMessage(tr("Launching %1…").arg(type), false);
         WorkflowClient* client = m_client;
         m_client->launch(type, metadata, [this, client, type, metadata](const WorkflowResult& r) {
@@ -417,6 +420,8 @@ void WorkflowsPage::openJobDialog()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &CreateJobDialog::submitted, this, [this, dialog](const JobDraft& draft) {
         QPointer<CreateJobDialog> guard(dialog);
+        if (!unrecordedAllowed(tr("Create job")))
+            return;
         WorkflowClient* client = m_client;
         m_client->createJob(draft, [this, guard, client](const WorkflowResult& r) {
             if (!r.ok()) {
@@ -444,6 +449,8 @@ void WorkflowsPage::cancelSelected()
         return;
     const int row = m_model->rowOf(id);
     const QString type = row >= 0 ? m_model->workflow(row).type : QString();
+    if (!unrecordedAllowed(tr("Cancel workflow")))
+        return;
     const auto answer =
         QMessageBox::question(this, tr("Cancel workflow"),
                               tr("Cancel workflow %1 (%2) on %3?").arg(id, type, m_targetLabel),
@@ -462,7 +469,7 @@ void WorkflowsPage::cancelSelected()
 void WorkflowsPage::rerunSelected()
 {
     const QString id = selectedId();
-    if (id.isEmpty())
+    if (id.isEmpty() || !unrecordedAllowed(tr("Re-run")))
         return;
     WorkflowClient* client = m_client;
     m_client->rerun(id, [this, client, id](const WorkflowResult& r) {
@@ -470,6 +477,14 @@ void WorkflowsPage::rerunSelected()
             m_tracker->follow(id);
         showResult(r, tr("Re-running %1 (completed steps are skipped).").arg(id));
     });
+}
+
+// Launch, job, cancel and re-run change the platform: when the audit log cannot record them, the
+// operator decides (the command line needs --no-audit).
+bool WorkflowsPage::unrecordedAllowed(const QString& action)
+{
+    const QString problem = m_client ? m_client->auditProblem() : QString();
+    return problem.isEmpty() || confirmUnrecordedAction(this, problem, action);
 }
 
 } // namespace ops

@@ -57,6 +57,7 @@ public slots:
     void selectWorkflow(const QString& id);
 
 private:
+    bool unrecordedAllowed(const QString& action);
     void showMessage(const QString& text, bool error);
     void showResult(const WorkflowResult& result, const QString& okText);
     void updateActions();
