@@ -165,13 +165,8 @@ int HistoryCommand::exportHistory()
         TargetStore targets;
         if (!targets.load(&error))
             return fail(ExitCode::CouldNotRun, error, QStringLiteral("file"));
-        const QString savedId = targets.idOf(source);
-        const QString unsavedFolder = historyFolderFor(root, QStringLiteral("unsaved/") + source);
-        if (!savedId.isEmpty())
-            folder = historyFolderFor(root, savedId);
-        else if (QFileInfo(unsavedFolder).isDir())
-            folder = unsavedFolder;
-        else
+        folder = historyFolderOfTarget(root, source, &targets);
+        if (folder.isEmpty())
             return fail(ExitCode::Usage,
                         tr("unknown target '%1': not a saved target (bhiv-ops targets list) and "
                            "no history was recorded under that name in %2")

@@ -3,9 +3,11 @@
 #include "models/alerts/AlertStore.h"
 #include "models/audit/AuditLog.h"
 #include "models/domain/Clock.h"
+#include "models/history/HistoryPaths.h"
 #include "models/incidents/EventStore.h"
 #include "models/incidents/IncidentBook.h"
 #include "models/incidents/IncidentReport.h"
+#include "models/incidents/StoredSignalHistory.h"
 #include "models/incidents/TimeArgument.h"
 #include "models/incidents/Timeline.h"
 #include "models/targets/TargetStore.h"
@@ -14,6 +16,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonObject>
+
+#include <algorithm>
 
 namespace ops {
 
@@ -24,16 +28,16 @@ QString tr(const char* text)
     return QCoreApplication::translate("report", text);
 }
 
-// A saved target, or one the stores have rows for (the demo's "demo", a --url target).
-bool knownTarget(const QString& name, const Timeline& timeline)
+// A saved target, or one the stores have rows for (the demo's "demo", a --url target), or
+// whose history was recorded.
+bool knownTarget(const QString& name, const Timeline& timeline, const TargetStore& store)
 {
-    TargetStore store;
-    if (store.load()) {
-        for (const Target& t : store.targets()) {
-            if (t.name == name)
-                return true;
-        }
+    for (const Target& t : store.targets()) {
+        if (t.name == name)
+            return true;
     }
+    if (!historyFolderOfTarget(defaultHistoryRoot(), name, &store).isEmpty())
+        return true;
     TimelineQuery query;
     query.target = name;
     query.notifications = false;
@@ -169,15 +173,22 @@ int ReportCommand::execute()
                     tr("cannot read the audit log: %1").arg(audit.errorString()),
                     QStringLiteral("file"));
     const Timeline timeline(&events, &alerts, &audit);
-    if (!knownTarget(target, timeline))
+    TargetStore targets;
+    targets.load();
+    if (!knownTarget(target, timeline, targets))
         return fail(ExitCode::CouldNotRun,
                     tr("unknown target '%1': not a saved target and nothing was recorded for it")
                         .arg(target),
                     QStringLiteral("not_found"));
     IncidentBook book(&events, &timeline, &audit, &clock);
 
-    // No signal history outside the console yet: the charts say none was recorded and the peaks
+    // No live monitor here: the charts and the peaks come from the target's history on disk
+    // (read-only; a console recording it goes on). Without one the charts say so and the peaks
     // come from the alerts' values.
+    const QString historyRoot = defaultHistoryRoot();
+    const StoredSignalHistory history(
+        [&](const QString& name) { return historyFolderOfTarget(historyRoot, name, &targets); },
+        &clock);
     IncidentReport report;
     if (byIncident) {
         const auto incident = book.incident(incidentId);
@@ -190,10 +201,12 @@ int ReportCommand::execute()
                             .arg(incidentId)
                             .arg(incident->target, target),
                         QStringLiteral("not_found"));
-        report = buildIncidentReport(*incident, timeline, nullptr, now);
+        report = buildIncidentReport(*incident, timeline, &history, now);
     } else {
-        report = buildRangeReport(target, fromMs, toMs, book, timeline, nullptr, now);
-        if (report.timeline.isEmpty() && report.incidentCount == 0)
+        report = buildRangeReport(target, fromMs, toMs, book, timeline, &history, now);
+        const bool charted = std::any_of(report.charts.cbegin(), report.charts.cend(),
+                                         [](const ReportChart& c) { return c.hasData(); });
+        if (report.timeline.isEmpty() && report.incidentCount == 0 && !charted)
             return fail(
                 ExitCode::CouldNotRun,
                 tr("nothing was recorded for '%1' from %2 to %3: the report would be "
@@ -201,6 +214,8 @@ int ReportCommand::execute()
                     .arg(target, value(QStringLiteral("from")), value(QStringLiteral("to"))),
                 QStringLiteral("empty_range"));
     }
+    for (const QString& problem : history.problems())
+        note(problem);
     QString error;
     const std::optional<QByteArray> bytes = m_render(report, format, &error);
     if (!bytes)

@@ -16,6 +16,7 @@
 #include "models/incidents/EventRecorder.h"
 #include "models/incidents/EventStore.h"
 #include "models/incidents/SignalHistory.h"
+#include "models/incidents/StoredSignalHistory.h"
 #include "models/itemmodels/AuditTableModel.h"
 #include "models/logs/ServiceLogs.h"
 #include "models/monitor/TargetMonitor.h"
@@ -491,11 +492,20 @@ bool ConsoleApplication::addAlerts()
 // Export incident report…, and the charts' markers linking back to it.
 void ConsoleApplication::addTimeline()
 {
-    m_signalHistory = std::make_unique<ops::EngineSignalHistory>(
+    m_engineHistory = std::make_unique<ops::EngineSignalHistory>(
         [fleet = m_fleet.get()](const QString& name) -> const ops::SignalEngine* {
             const ops::TargetSession* session = fleet->sessionNamed(name);
             return session ? &session->monitor()->signalEngine() : nullptr;
         });
+    m_storedHistory = std::make_unique<ops::StoredSignalHistory>(
+        [fleet = m_fleet.get()](const QString& name) -> QString {
+            const ops::TargetSession* session = fleet->sessionNamed(name);
+            const auto* history = session ? session->capability<ops::TargetHistory>() : nullptr;
+            return history ? history->folder() : QString();
+        },
+        m_clock.get());
+    m_signalHistory =
+        std::make_unique<ops::LayeredSignalHistory>(m_engineHistory.get(), m_storedHistory.get());
     ops::Dashboard* dashboard = m_window->dashboard();
     m_timelinePage =
         new ops::TimelinePage(m_events.get(), m_alerts->store(), m_audit.get(), m_clock.get(),

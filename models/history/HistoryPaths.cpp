@@ -1,6 +1,9 @@
 #include "models/history/HistoryPaths.h"
 
+#include "models/targets/TargetStore.h"
+
 #include <QCryptographicHash>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 namespace ops {
@@ -25,6 +28,15 @@ QString historyFolderFor(const QString& root, const QString& sessionId)
     const QByteArray hash =
         QCryptographicHash::hash(sessionId.toUtf8(), QCryptographicHash::Sha256).toHex().left(8);
     return root + u'/' + safe.left(80) + u'-' + QString::fromLatin1(hash);
+}
+
+QString historyFolderOfTarget(const QString& root, const QString& name, const TargetStore* targets)
+{
+    const QString savedId = targets ? targets->idOf(name) : QString();
+    if (!savedId.isEmpty())
+        return historyFolderFor(root, savedId);
+    const QString unsaved = historyFolderFor(root, QStringLiteral("unsaved/") + name);
+    return QFileInfo(unsaved).isDir() ? unsaved : QString();
 }
 
 } // namespace ops

@@ -5,9 +5,13 @@
 #include "models/alerts/AlertStore.h"
 #include "models/audit/AuditLog.h"
 #include "models/domain/Clock.h"
+#include "models/history/HistoryPaths.h"
+#include "models/history/HistoryStore.h"
+#include "models/history/TargetHistory.h"
 #include "models/incidents/EventStore.h"
 #include "models/incidents/IncidentBook.h"
 #include "models/incidents/Timeline.h"
+#include "models/metrics/SignalEngine.h"
 #include "tests/support/CliRunner.h"
 
 #include <QCoreApplication>
@@ -20,6 +24,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -37,6 +42,41 @@ QString iso(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
 }
 
+// The share of a chart's pixel columns (the plot's, right of the value axis and below the title
+// and legend, whose swatches have the series' colours) holding a pixel of a line of one hue:
+// antialiased, a thin line blends with what lies under it, so the hue is tested, not the colour.
+enum class Hue { Blue, Orange };
+double columnsWithLine(const QImage& image, Hue hue)
+{
+    const int left = image.width() / 8;
+    int columns = 0;
+    for (int x = left; x < image.width(); ++x) {
+        for (int y = image.height() / 5; y < image.height(); ++y) {
+            const QColor c = image.pixelColor(x, y);
+            const bool match = hue == Hue::Blue
+                                   ? c.blue() - c.red() > 60 && c.blue() - c.green() > 20
+                                   : c.red() - c.blue() > 100 && c.green() - c.blue() > 50;
+            if (match) {
+                ++columns;
+                break;
+            }
+        }
+    }
+    return double(columns) / double(image.width() - left);
+}
+
+// The inline PNG charts of a report page, in order.
+QList<QImage> inlineCharts(const QString& page)
+{
+    QList<QImage> images;
+    static const QRegularExpression src(QStringLiteral("src=\"data:image/png;base64,([^\"]+)\""));
+    for (auto it = src.globalMatch(page); it.hasNext();)
+        images << QImage::fromData(QByteArray::fromBase64(it.next().captured(1).toLatin1()), "PNG");
+    return images;
+}
+
+QString pdfText(const QString& pdf);
+
 QByteArray run(const QString& program, const QStringList& args, int* exitCode = nullptr)
 {
     QProcess p;
@@ -48,6 +88,15 @@ QByteArray run(const QString& program, const QStringList& args, int* exitCode = 
     if (exitCode)
         *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     return p.readAllStandardOutput();
+}
+
+QString pdfText(const QString& pdf)
+{
+    // Reading order, whitespace folded: a cell's text may wrap over lines.
+    return QString::fromUtf8(run(QStringLiteral("pdftotext"), {pdf, QStringLiteral("-")}))
+        .simplified()
+        .replace(QChar(0xFB01), QStringLiteral("fi")) // the PDF font's ligatures
+        .replace(QChar(0xFB02), QStringLiteral("fl"));
 }
 
 } // namespace
@@ -253,6 +302,135 @@ private slots:
         QVERIFY(!page.contains(QStringLiteral("<script")));
         QVERIFY(page.contains(QStringLiteral("search is slow, redeploying")));
         QVERIFY(page.contains(QStringLiteral("Rollback started")));
+        // gw has no history on disk: each chart says so, on it and below it.
+        QCOMPARE(page.count(QStringLiteral("<p class=\"meta\">Response time: No history recorded "
+                                           "for this span.</p>")),
+                 1);
+        QCOMPARE(page.count(QStringLiteral(": No history recorded for this span.</p>")), 3);
+        for (const QImage& chart : inlineCharts(page))
+            QVERIFY(columnsWithLine(chart, Hue::Blue) < 0.05); // no line drawn
+    }
+
+    // A target whose history was recorded (as TargetHistory writes it): the command line draws
+    // the response-time, error-rate and request-rate charts from it over the incident, and the
+    // summary's peaks come from it.
+    void chartsFromRecordedHistory()
+    {
+        const QString target = QStringLiteral("api");
+        const qint64 t0 = kT0 + 2 * 3'600'000; // an incident of its own, two hours later
+        // Alert: firing at t0 + 2 min, resolved at t0 + 12 min.
+        AlertStore alerts(AlertStore::defaultPath());
+        QVERIFY(alerts.open());
+        for (const auto& [t, from, to] :
+             {std::tuple{2 * kMin, AlertState::Normal, AlertState::Firing},
+              std::tuple{12 * kMin, AlertState::Firing, AlertState::Normal}}) {
+            AlertTransition tr;
+            tr.timeMs = t0 + t;
+            tr.rule = QStringLiteral("high_response_time");
+            tr.target = target;
+            tr.from = from;
+            tr.to = to;
+            tr.value = 1.2;
+            tr.threshold = 1.0;
+            QVERIFY(alerts.appendTransition(tr) > 0);
+        }
+        // Its history: a poll every 10 s from 10 minutes before to 25 minutes after t0; latency
+        // peaks at 1.85 s (average) and the 5xx share at 8 % around t0 + 6 min.
+        const QString folder =
+            historyFolderFor(defaultHistoryRoot(), QStringLiteral("unsaved/") + target);
+        {
+            ManualClock clock(t0 + 30 * kMin);
+            HistoryStore store(folder, &clock);
+            QVERIFY2(store.open(), qPrintable(store.modeReason()));
+            for (qint64 t = t0 - 10 * kMin; t <= t0 + 25 * kMin; t += 10'000) {
+                const double x = double(t - t0) / kMin;
+                const double bump = std::exp(-(x - 6) * (x - 6) / 8.0); // 1 at t0 + 6 min
+                HistoryFrame f;
+                f.group = kHistoryTargetGroup;
+                f.timeMs = t;
+                for (std::size_t i = 0; i < kSignalCount; ++i) {
+                    double v = 0;
+                    switch (static_cast<SignalId>(i)) {
+                    case SignalId::LatencyAvg:
+                        v = 0.25 + 1.6 * bump;
+                        break;
+                    case SignalId::LatencyP95:
+                        v = 0.6 + 2.4 * bump;
+                        break;
+                    case SignalId::ErrorRatio:
+                        v = 0.005 + 0.075 * bump;
+                        break;
+                    case SignalId::RequestRate:
+                        v = 40 + 5 * std::sin(x);
+                        break;
+                    default:
+                        v = 1;
+                    }
+                    f.values.push_back({TargetHistory::targetSeriesName(i), v});
+                }
+                store.append(f);
+            }
+            store.close();
+        }
+
+        // The whole span as HTML: three inline charts, each with its lines drawn.
+        const QString html = m_out.filePath(QStringLiteral("api.html"));
+        auto r = report({QStringLiteral("--target"), target, QStringLiteral("--from"),
+                         iso(t0 - 5 * kMin), QStringLiteral("--to"), iso(t0 + 20 * kMin),
+                         QStringLiteral("--out"), html});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile file(html);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString page = QString::fromUtf8(file.readAll());
+        QVERIFY(!page.contains(QStringLiteral("No history recorded")));
+        const QList<QImage> charts = inlineCharts(page);
+        QCOMPARE(charts.size(), 3);
+        const QString keep = qEnvironmentVariable("OPS_SCREENSHOT_DIR");
+        for (int i = 0; i < charts.size() && !keep.isEmpty(); ++i)
+            charts[i].save(keep + QStringLiteral("/incident-report-chart%1.png").arg(i));
+        // Not blank: each chart's first series (the dashboard's blue) is drawn across the span,
+        // and the response-time chart's p95 (orange) too.
+        for (const QImage& chart : charts) {
+            QVERIFY(!chart.isNull());
+            QVERIFY2(columnsWithLine(chart, Hue::Blue) > 0.8,
+                     qPrintable(QString::number(columnsWithLine(chart, Hue::Blue))));
+        }
+        QVERIFY(columnsWithLine(charts[0], Hue::Orange) > 0.8);
+        // The summary's peaks from the history: 1.85 s average latency, 8.0 % errors.
+        QVERIFY2(page.contains(QStringLiteral("1850 ms")), qPrintable(page.left(4000)));
+        QVERIFY(page.contains(QStringLiteral("8.0 %")));
+
+        // The incident as PDF: still the summary and the timeline rows (pdftotext), and the
+        // three charts as images on the page.
+        ManualClock clock(t0 + 60 * kMin);
+        EventStore events;
+        AuditLog audit;
+        QVERIFY(events.open() && audit.open());
+        const Timeline timeline(&events, &alerts, &audit);
+        IncidentBook book(&events, &timeline, nullptr, &clock);
+        const auto incidents = book.incidents(target, t0 - kMin, clock.nowMs());
+        QCOMPARE(incidents.size(), 1);
+        const QString pdf = m_out.filePath(QStringLiteral("api.pdf"));
+        r = report({QStringLiteral("--target"), target, QStringLiteral("--incident"),
+                    QString::number(incidents.first().id), QStringLiteral("--out"), pdf});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString text = pdfText(pdf);
+        QVERIFY2(text.contains(QStringLiteral("high_response_time on api")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Time to resolve (TTR) 10 min")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Peak latency 1850 ms")));
+        QVERIFY(text.contains(QStringLiteral("Peak error rate 8.0 %")));
+        QVERIFY(text.contains(QStringLiteral("high_response_time firing")));
+        QVERIFY(text.contains(QStringLiteral("high_response_time normal")));
+        QVERIFY(!text.contains(QStringLiteral("No history recorded")));
+        const QStringList images =
+            QString::fromUtf8(run(QStringLiteral("pdfimages"), {QStringLiteral("-list"), pdf}))
+                .split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                .mid(2);
+        QCOMPARE(images.size(), 3);
+        if (!keep.isEmpty())
+            run(QStringLiteral("pdftoppm"),
+                {QStringLiteral("-png"), QStringLiteral("-r"), QStringLiteral("80"), pdf,
+                 keep + QStringLiteral("/incident-report-history")});
     }
 
     // --json: what was written on success, {"error": {code, message}} otherwise (exit-code table).

@@ -8,10 +8,12 @@
 #include "ui/dashboard/ChartTimeline.h"
 #include "ui/incidents/TimelineLanes.h"
 #include "ui/incidents/TimelinePage.h"
+#include "ui/shell/EmptyState.h"
 #include "ui/shell/Theme.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -215,6 +217,64 @@ private slots:
         QVERIFY(lanes->grab().toImage().pixelColor(2, 2).value() < 128);
         QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/timeline-dark.png")));
         applyPalette(QStringLiteral("light"));
+    }
+
+    // No incidents: the list says so in words (and what would open one), not a blank table;
+    // light and dark at 1280x720.
+    void emptyListSaysSo()
+    {
+        ManualClock clock(kNow);
+        ChartTimeline chartTimeline;
+        chartTimeline.setLatest(kNow);
+        chartTimeline.setPreset(60 * kMin);
+        TimelinePage page(m_events, m_alerts, m_audit, &clock, &chartTimeline, nullptr);
+        page.setTargets({QStringLiteral("gw"), QStringLiteral("quiet")});
+        page.setCurrentTarget(QStringLiteral("quiet"));
+        page.resize(1280, 720);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.refresh();
+        QTableWidget* list = page.incidentTable();
+        QCOMPARE(list->rowCount(), 0);
+        QVERIFY2(emptyTextShown(list).startsWith(
+                     QStringLiteral("No incidents for quiet in the last 30 days: all quiet.")),
+                 qPrintable(emptyTextShown(list)));
+        QVERIFY(emptyTextShown(list).contains(QStringLiteral("an alert fires")));
+        // Shown over the list, as wide as it and tall enough for its lines.
+        auto* empty = list->viewport()->findChild<QLabel*>(QStringLiteral("emptyState"));
+        QVERIFY(empty);
+        QVERIFY(empty->isVisible());
+        QVERIFY(empty->width() > 600);
+        QVERIFY(empty->height() >= empty->heightForWidth(empty->width()));
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/timeline-empty-light.png")));
+
+        // A target with incidents shows them, without the sentence.
+        page.setCurrentTarget(QStringLiteral("gw"));
+        QCOMPARE(list->rowCount(), 3);
+        QVERIFY(emptyTextShown(list).isEmpty());
+        QVERIFY(!empty->isVisible());
+        page.setCurrentTarget(QStringLiteral("quiet"));
+        QVERIFY(empty->isVisible());
+
+        QVERIFY(applyPalette(QStringLiteral("dark")));
+        QCoreApplication::processEvents();
+        QVERIFY(list->palette().color(QPalette::Base).value() < 128);
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/timeline-empty-dark.png")));
+        applyPalette(QStringLiteral("light"));
+
+        // Nothing recorded anywhere: all targets are quiet.
+        QTemporaryDir dir;
+        EventStore events(dir.filePath(QStringLiteral("events.sqlite")));
+        AlertStore alerts(dir.filePath(QStringLiteral("alerts.sqlite")));
+        AuditLog audit(dir.filePath(QStringLiteral("audit.sqlite")));
+        QVERIFY(events.open() && alerts.open() && audit.open());
+        TimelinePage fresh(&events, &alerts, &audit, &clock, &chartTimeline, nullptr);
+        fresh.resize(1280, 720);
+        fresh.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&fresh));
+        fresh.refresh();
+        QVERIFY(emptyTextShown(fresh.incidentTable())
+                    .startsWith(QStringLiteral("No incidents in the last 30 days: all quiet.")));
     }
 };
 

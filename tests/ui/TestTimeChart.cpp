@@ -73,6 +73,8 @@ private slots:
     void exportsPngAndCsv();
     void csvNeutralisesSeriesNames();
     void markerKindsAreDrawnAndReadOut();
+    void markerLabelsNeitherOverlapNorCut_data();
+    void markerLabelsNeitherOverlapNorCut();
     void staleGreysTheLinesWithTheirAge();
     void followsPaletteChanges();
 
@@ -336,6 +338,96 @@ void TestTimeChart::markerKindsAreDrawnAndReadOut()
             !chart.accessibleDescription().contains("stale"));
     chart.clearMarkers();
     QCOMPARE(chart.markerCount(), 0);
+}
+
+void TestTimeChart::markerLabelsNeitherOverlapNorCut_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("spreadMs"); // the markers' times lie within this before the end
+    QTest::newRow("report chart, a story over 10 min") << 720 << 600'000;
+    QTest::newRow("narrow chart, the same story") << 320 << 600'000;
+    QTest::newRow("all within 40 s") << 720 << 40'000;
+}
+
+// Marker labels never cover each other, a marker's shape or the data, and are never cut to "…":
+// labels that do not fit side by side go to a second or third row, and markers too close for
+// their own labels share one ("a · b", "a +2 more", "3 events"); every marker is accounted for.
+void TestTimeChart::markerLabelsNeitherOverlapNorCut()
+{
+    QFETCH(int, width);
+    QFETCH(int, spreadMs);
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.setTitle("Response time");
+    chart.setUnit("ms");
+    chart.resize(width, 320);
+    chart.setStore(&m_day->store);
+    chart.addSeries("alpha", m_day->a, 1000);
+    const qint64 end = m_day->store.latestTime();
+    timeline.setLatest(end);
+    timeline.setPreset(15 * 60 * 1000LL);
+    const QStringList labels = {"high_response_time pending",
+                                "high_response_time firing",
+                                "ack by ana",
+                                "Redeploy started of 4f9c2e1",
+                                "Redeploy finished: live",
+                                "Verification failed: 1 of 2 steps passed",
+                                "Rollback started",
+                                "Rollback finished: ok: live",
+                                "high_response_time normal",
+                                "unreachable",
+                                "up"};
+    const QList<MarkerKind> kinds = {MarkerKind::Alert,  MarkerKind::Alert,  MarkerKind::Note,
+                                     MarkerKind::Deploy, MarkerKind::Deploy, MarkerKind::Deploy,
+                                     MarkerKind::Deploy, MarkerKind::Deploy, MarkerKind::Resolved,
+                                     MarkerKind::Note,   MarkerKind::Note};
+    const qint64 first = end - spreadMs - 30'000;
+    for (int i = 0; i < labels.size(); ++i)
+        chart.addMarker(first + qint64(i) * spreadMs / labels.size(), kinds[i], labels[i],
+                        "high_response_time");
+    // Two at the very same moment, and one at the right edge.
+    chart.addMarker(first + spreadMs / 2, MarkerKind::Workflow, "job_posting launched (wf_1)");
+    chart.addMarker(end - 1'000, MarkerKind::Note, "waking");
+
+    const std::vector<TimeChart::MarkerLabel> layout = chart.markerLabelLayout();
+    const double valueTop = chart.valueAreaTop();
+    QVERIFY(!layout.empty());
+    int accounted = 0;
+    // The top row's top: shapes sit there.
+    const double rowTop =
+        layout.front().rect.top() - layout.front().row * (QFontMetrics(chart.font()).height() + 2);
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+        const TimeChart::MarkerLabel& l = layout[i];
+        accounted += l.markers;
+        QVERIFY2(!l.text.endsWith(QStringLiteral("…")) && !l.text.endsWith(QStringLiteral("...")),
+                 qPrintable(l.text));
+        QVERIFY2(QFontMetricsF(chart.font()).horizontalAdvance(l.text) <= l.rect.width(),
+                 qPrintable(l.text));
+        QVERIFY2(l.rect.left() >= 0 && l.rect.right() <= width, qPrintable(l.text));
+        // Above the data.
+        QVERIFY2(l.rect.bottom() <= valueTop,
+                 qPrintable(
+                     QStringLiteral("%1: %2 > %3").arg(l.text).arg(l.rect.bottom()).arg(valueTop)));
+        for (std::size_t j = i + 1; j < layout.size(); ++j)
+            QVERIFY2(!l.rect.intersects(layout[j].rect),
+                     qPrintable(QStringLiteral("'%1' overlaps '%2'").arg(l.text, layout[j].text)));
+        // Off every marker's shape (drawn at the top row).
+        for (const qint64 t : {first, first + spreadMs / 2, end - 1'000}) {
+            const QRectF shape(chart.xForTime(t) - 6, rowTop - 1, 12, 12);
+            QVERIFY2(!l.rect.intersects(shape), qPrintable(l.text));
+        }
+    }
+    QCOMPARE(accounted, int(labels.size()) + 2);
+    if (spreadMs < 60'000) // far too close for eleven labels: some are shared
+        QVERIFY(qsizetype(layout.size()) < labels.size());
+
+    // No line of data in the band: the series' colour stays below it.
+    const QImage image = chart.renderImage(chart.size());
+    const int plotLeft = int(chart.xForTime(timeline.startMs())) + 1;
+    const QRect band(plotLeft, int(rowTop), width - 12 - plotLeft, int(valueTop - rowTop) - 1);
+    QCOMPARE(pixelsNear(image, TimeChart::seriesColor(0), band, 12), 0);
+    QVERIFY(pixelsNear(image, TimeChart::seriesColor(0),
+                       QRect(0, int(valueTop), width, 320 - int(valueTop))) > 50);
 }
 
 void TestTimeChart::staleGreysTheLinesWithTheirAge()

@@ -67,6 +67,8 @@ std::vector<StorePoint>::const_iterator nearestPoint(const std::vector<StorePoin
 }
 
 constexpr double kMarkerHoverPx = 6;
+constexpr double kMarkerRadius = 5; // a marker's shape at the top of the plot
+constexpr double kLabelRowGap = 2;  // between two rows of marker labels
 
 QColor mix(const QColor& a, const QColor& b, int alpha);
 
@@ -750,7 +752,160 @@ double TimeChart::markerBand() const
     bool any = first != m_markers.end() && first->timeMs <= m_t1;
     for (auto m = m_markers.begin(); !any && m != first; ++m)
         any = m->kind == MarkerKind::Alert; // a span begun before the range
-    return any ? QFontMetrics(font()).height() + 4 : 0;
+    if (!any)
+        return 0;
+    const QFontMetrics fm(font());
+    const int rows = std::max(1, markerLabelRowCount(m_layout.plot, fm));
+    return fm.height() + 4 + (rows - 1) * (fm.height() + kLabelRowGap);
+}
+
+int TimeChart::markerLabelRowCount(const QRectF& plot, const QFontMetrics& fm) const
+{
+    int rows = 0;
+    for (const MarkerLabel& label : layoutMarkerLabels(plot, fm))
+        rows = std::max(rows, label.row + 1);
+    return rows;
+}
+
+// Labels go right of their marker, else left of it, in the first row where they touch neither
+// another label nor a marker's shape (row 0 holds the shapes). A marker whose label finds no room
+// joins the label before it into one ("a · b", "a +1 more", "2 events"), which is placed again.
+std::vector<TimeChart::MarkerLabel> TimeChart::layoutMarkerLabels(const QRectF& plot,
+                                                                  const QFontMetrics& fm) const
+{
+    std::vector<MarkerLabel> out;
+    if (m_markers.empty() || m_t1 <= m_t0 || plot.width() < 1)
+        return out;
+    const double xScale = plot.width() / static_cast<double>(m_t1 - m_t0);
+    using Span = std::pair<double, double>;
+    std::array<std::vector<Span>, kMarkerLabelRows> rows;
+    struct Cluster {
+        double x = 0;     // the first marker's
+        double xLast = 0; // the last marker's
+        QStringList labels;
+        int markers = 0;
+        MarkerKind kind = MarkerKind::Note;
+    };
+    std::vector<Cluster> clusters;
+    const auto begin = std::lower_bound(m_markers.begin(), m_markers.end(), m_t0,
+                                        [](const Marker& m, qint64 t) { return m.timeMs < t; });
+    for (auto it = begin; it != m_markers.end() && it->timeMs <= m_t1; ++it) {
+        const double x = plot.left() + static_cast<double>(it->timeMs - m_t0) * xScale;
+        rows[0].emplace_back(x - kMarkerRadius - 2, x + kMarkerRadius + 2);
+        if (it->label.isEmpty())
+            continue;
+        // Shapes that touch are one spot: one label.
+        if (!clusters.empty() && x - clusters.back().x < 2 * kMarkerRadius + 4) {
+            Cluster& c = clusters.back();
+            if (!c.labels.contains(it->label))
+                c.labels << it->label;
+            ++c.markers;
+            c.xLast = x;
+            if (c.kind != it->kind)
+                c.kind = MarkerKind::Note;
+            continue;
+        }
+        clusters.push_back(Cluster{x, x, {it->label}, 1, it->kind});
+    }
+
+    // The texts a cluster may show, longest first.
+    const auto textsOf = [](const Cluster& c) {
+        QStringList texts;
+        if (c.labels.size() == 1 && c.markers == 1)
+            return QStringList{c.labels.first()};
+        if (c.labels.size() == 1)
+            texts << tr("%1 (×%2)").arg(c.labels.first()).arg(c.markers);
+        else
+            texts << c.labels.join(QStringLiteral(" · "));
+        texts << tr("%1 +%2 more").arg(c.labels.first()).arg(c.markers - 1)
+              << tr("%n event(s)", nullptr, c.markers);
+        return texts;
+    };
+    const double rowPitch = fm.height() + kLabelRowGap;
+    constexpr double kPad = 3; // between two labels, each side
+    const auto fits = [&rows](int row, double left, double right) {
+        for (const Span& span : rows[static_cast<std::size_t>(row)]) {
+            if (left < span.second && right > span.first)
+                return false;
+        }
+        return true;
+    };
+    // Where a cluster's label goes: its rectangle and row, or row -1 when nowhere.
+    const auto place = [&](const Cluster& c, QString* text) -> std::pair<QRectF, int> {
+        for (const QString& candidate : textsOf(c)) {
+            const double w = fm.horizontalAdvance(candidate) + 6;
+            if (w > plot.width())
+                continue;
+            const std::array<double, 2> lefts = {
+                std::min(c.xLast + kMarkerRadius + 3, plot.right() - w),
+                std::max(c.x - kMarkerRadius - 3 - w, plot.left())};
+            for (int row = 0; row < kMarkerLabelRows; ++row) {
+                for (const double left : lefts) {
+                    // Row 0 beside the shapes: a label pushed onto its own shape is no good.
+                    if (fits(row, left, left + w)) {
+                        *text = candidate;
+                        return {QRectF(left, plot.top() + 1 + row * rowPitch, w, fm.height()), row};
+                    }
+                }
+            }
+        }
+        return {QRectF(), -1};
+    };
+    struct Placed {
+        Cluster cluster;
+        MarkerLabel label;
+        int row = 0;
+    };
+    std::vector<Placed> placed;
+    for (Cluster c : clusters) {
+        for (;;) {
+            QString text;
+            const auto [rect, row] = place(c, &text);
+            if (row >= 0) {
+                rows[static_cast<std::size_t>(row)].emplace_back(rect.left() - kPad,
+                                                                 rect.right() + kPad);
+                placed.push_back(Placed{c, MarkerLabel{rect, text, c.markers, c.kind, row}, row});
+                break;
+            }
+            if (placed.empty())
+                break; // no room even alone: the hover read-out still names it
+            // Join the label before: take it off its row and place the two as one.
+            Placed previous = placed.back();
+            placed.pop_back();
+            auto& spans = rows[static_cast<std::size_t>(previous.row)];
+            spans.erase(std::find(
+                spans.begin(), spans.end(),
+                Span(previous.label.rect.left() - kPad, previous.label.rect.right() + kPad)));
+            Cluster joined = previous.cluster;
+            for (const QString& l : std::as_const(c.labels)) {
+                if (!joined.labels.contains(l))
+                    joined.labels << l;
+            }
+            joined.markers += c.markers;
+            joined.xLast = c.xLast;
+            if (joined.kind != c.kind)
+                joined.kind = MarkerKind::Note;
+            c = joined;
+        }
+    }
+    out.reserve(placed.size());
+    for (Placed& p : placed)
+        out.push_back(std::move(p.label));
+    return out;
+}
+
+std::vector<TimeChart::MarkerLabel> TimeChart::markerLabelLayout()
+{
+    m_layout = layoutFor(size());
+    decimate(static_cast<int>(m_layout.plot.width()));
+    return layoutMarkerLabels(m_layout.plot, QFontMetrics(font()));
+}
+
+double TimeChart::valueAreaTop()
+{
+    m_layout = layoutFor(size());
+    decimate(static_cast<int>(m_layout.plot.width()));
+    return m_layout.plot.top() + markerBand();
 }
 
 void TimeChart::setNotRunningSpans(std::vector<TimeSpan> spans)
@@ -909,7 +1064,6 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontM
 
     auto it = std::lower_bound(m_markers.begin(), m_markers.end(), m_t0,
                                [](const Marker& m, qint64 t) { return m.timeMs < t; });
-    double labelsEnd = -1e9; // right edge of the last label drawn: later ones must not overlap
     for (; it != m_markers.end() && it->timeMs <= m_t1; ++it) {
         const Marker& m = *it;
         const double x = plot.left() + static_cast<double>(m.timeMs - m_t0) * xScale;
@@ -927,7 +1081,7 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontM
         }
         // The kind's shape at the top, outlined in the background colour so it reads over lines.
         const QPointF c(x, plot.top() + 6);
-        constexpr double r = 5;
+        constexpr double r = kMarkerRadius;
         painter.setPen(QPen(base, 1.2));
         painter.setBrush(color);
         switch (m.kind) {
@@ -949,26 +1103,18 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontM
             painter.drawRect(QRectF(c.x() - r + 1, c.y() - r + 1, 2 * r - 2, 2 * r - 2));
             break;
         }
-        // The whole label where there is room, right of the marker or else left of it, in the
-        // band kept free of data at the top; never cut to "…" (the hover read-out has it).
-        if (m.label.isEmpty())
-            continue;
-        const double w = fm.horizontalAdvance(m.label) + 6;
-        double left = x + r + 3;
-        if (left + w > plot.right())
-            left = x - r - 3 - w;
-        if (left < plot.left() || left < labelsEnd + 6)
-            continue;
-        const QRectF box(left, plot.top() + 1, w, fm.height());
+    }
+    // The labels over the shapes, in the band kept free of data at the top.
+    for (const MarkerLabel& label : layoutMarkerLabels(plot, fm)) {
+        const QColor color = markerColor(label.kind);
         painter.setPen(Qt::NoPen);
-        painter.fillRect(box, labelBack);
-        painter.setPen(m.kind == MarkerKind::Alert || m.kind == MarkerKind::Resolved
+        painter.fillRect(label.rect, labelBack);
+        painter.setPen(label.kind == MarkerKind::Alert || label.kind == MarkerKind::Resolved
                            ? color.darker(base.value() < 128 ? 60 : 130)
                            : labelText);
-        if (m.kind == MarkerKind::Alert && base.value() < 128)
+        if (label.kind == MarkerKind::Alert && base.value() < 128)
             painter.setPen(color.lighter(140));
-        painter.drawText(box, Qt::AlignCenter, m.label);
-        labelsEnd = box.right();
+        painter.drawText(label.rect, Qt::AlignCenter, label.text);
     }
     painter.restore();
 }

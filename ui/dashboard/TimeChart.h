@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QPixmap>
 #include <QPolygonF>
+#include <QRectF>
 #include <QString>
 #include <QWidget>
 
@@ -76,6 +77,22 @@ public:
     int markerCount() const { return static_cast<int>(m_markers.size()); }
     int markerCount(MarkerKind kind) const;
     QStringList markerLabels() const;
+    // A label drawn at the top of the plot: one marker's, or one for markers too close to be
+    // labelled apart ("a · b", "a +2 more", "3 events"). Labels sit in up to kMarkerLabelRows
+    // rows above the data, never on each other, on a marker's shape or on the data, and are
+    // whole (never cut to "…"); the hover read-out names every marker.
+    struct MarkerLabel {
+        QRectF rect;
+        QString text;
+        int markers = 0;                    // how many markers it stands for
+        MarkerKind kind = MarkerKind::Note; // its markers' kind (Note when they differ)
+        int row = 0;                        // 0: beside the shapes, at the top of the plot
+    };
+    static constexpr int kMarkerLabelRows = 3;
+    // The labels as laid out at the current size and range (widget coordinates).
+    std::vector<MarkerLabel> markerLabelLayout();
+    // The top of the data: values are drawn below this (the marker band is above it).
+    double valueAreaTop();
     static QColor markerColor(MarkerKind kind);
     // The time axis: a round step (1 s ... 1 d) giving a label every ~110 px at most, and how a
     // label at that step reads ("HH:mm", "HH:mm:ss", "dd MMM HH:mm" beyond a day). The Timeline
@@ -197,6 +214,9 @@ private:
     std::pair<qint64, qint64> shownRange() const;
     static constexpr double kValueInset = 3; // px between the axis line and the value zero
     double markerBand() const;
+    // Label rows and placement for a plot rectangle at the decimated range (m_t0..m_t1).
+    std::vector<MarkerLabel> layoutMarkerLabels(const QRectF& plot, const QFontMetrics& fm) const;
+    int markerLabelRowCount(const QRectF& plot, const QFontMetrics& fm) const;
     void invalidateLayer();
     void updatePointsModel();
     bool drawnSeries(const Series& s) const;

@@ -64,10 +64,10 @@ bool markerFor(const TimelineEvent& e, MarkerKind* kind, QString* label)
         *label = tr("ack by %1").arg(e.actor);
     } else if (e.lane == EventLane::Deploy) {
         *kind = MarkerKind::Deploy;
-        *label = e.summary.left(40);
+        *label = e.summary;
     } else if (e.kind == QLatin1String("workflow.launch")) {
         *kind = MarkerKind::Workflow;
-        *label = e.summary.left(40);
+        *label = e.summary;
     } else if (e.kind == QLatin1String("connection") || e.kind == QLatin1String("restart")) {
         *kind = MarkerKind::Note;
         *label = e.kind == QLatin1String("restart") ? tr("restart") : e.toState;
@@ -75,6 +75,12 @@ bool markerFor(const TimelineEvent& e, MarkerKind* kind, QString* label)
         return false;
     }
     return true;
+}
+
+// A chart without points, on the chart and below it (where text readers and pdftotext see it).
+QString noHistoryText()
+{
+    return tr("No history recorded for this span");
 }
 
 QPalette reportPalette()
@@ -157,8 +163,7 @@ QImage IncidentReportWriter::chartImage(int index, const QSize& size) const
     for (int s = 0; s < chart.series.size(); ++s)
         view.addSeries(chart.series[s].name, ids[std::size_t(s)], chart.series[s].scale);
     if (!chart.hasData())
-        view.setPlaceholder(
-            tr("No %1 history was recorded for this time.").arg(chart.title.toLower()));
+        view.setPlaceholder(noHistoryText());
     for (const TimelineEvent& e : m_report.timeline) {
         MarkerKind kind;
         QString label;
@@ -228,11 +233,16 @@ QString IncidentReportWriter::body(Images images) const
             chartImage(i, kChartSize).save(&buffer, "PNG");
             src = QStringLiteral("data:image/png;base64,") + QString::fromLatin1(png.toBase64());
         }
+        const bool charted = r.charts[i].hasData();
+        const QString alt =
+            charted ? r.charts[i].title : tr("%1: %2").arg(r.charts[i].title, noHistoryText());
         h += QStringLiteral("<p><img src=\"%1\" width=\"%2\" alt=\"%3\"></p>")
                  .arg(src,
                       images == Images::Inline ? QString::number(kChartSize.width())
                                                : QStringLiteral("%W%"),
-                      esc(r.charts[i].title));
+                      esc(alt));
+        if (!charted)
+            h += QStringLiteral("<p class=\"meta\">%1</p>").arg(esc(alt + QLatin1Char('.')));
     }
 
     h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Timeline")));

@@ -5,6 +5,7 @@
 #include "ui/dashboard/ChartTimeline.h"
 #include "ui/incidents/IncidentReportWriter.h"
 #include "ui/incidents/TimelineLanes.h"
+#include "ui/shell/EmptyState.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -265,6 +266,15 @@ void TimelinePage::fillIncidentTable()
     }
     if (reselect >= 0)
         m_incidentTable->selectRow(reselect);
+    // Said in words instead of a blank table (the house's empty state, over the viewport).
+    setEmptyText(
+        m_incidentTable,
+        (currentTarget().isEmpty()
+             ? tr("No incidents in the last 30 days: all quiet.")
+             : tr("No incidents for %1 in the last 30 days: all quiet.").arg(currentTarget())) +
+            QLatin1Char('\n') +
+            tr("An incident opens when an alert fires or a target is not up for more "
+               "than a minute; it shows here with its TTA and TTR."));
 }
 
 void TimelinePage::fillStatsTable(const QList<Incident>& lastMonth)
