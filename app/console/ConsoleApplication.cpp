@@ -395,8 +395,13 @@ void ConsoleApplication::refreshRollups()
 // Another target is watched: the Overview, the Workflows page and its dialect follow it.
 void ConsoleApplication::show(ops::TargetSession* session)
 {
-    m_window->setMonitor(session->monitor(), session->label());
+    m_window->setMonitor(session->monitor(), session->label(), session->instanceSignals());
     showHistory(session);
+    // Its Prometheus feed may start later (side by side: one line per instance).
+    disconnect(m_instancesConnection);
+    m_instancesConnection = connect(
+        session, &ops::TargetSession::instanceSignalsChanged, m_window.get(),
+        [this, session] { m_window->dashboard()->setInstanceSignals(session->instanceSignals()); });
     m_workflowsPage->setClient(session->workflows(), session->name());
     followDialect(session->monitor());
 }

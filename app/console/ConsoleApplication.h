@@ -106,6 +106,7 @@ private:
     bool m_cancelled = false;
     bool m_screenshotScheduled = false;
     QMetaObject::Connection m_dialectConnection;
+    QMetaObject::Connection m_instancesConnection;
     // Declared in the order they are built; they go in reverse: the window and the pages before
     // the fleet whose sessions they show, the fleet before the clock, network and demo gateway
     // its sessions use. Nothing is ordered by hand.

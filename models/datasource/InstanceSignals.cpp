@@ -1,7 +1,5 @@
 #include "models/datasource/InstanceSignals.h"
 
-#include "models/monitor/TargetMonitor.h"
-
 #include <QMap>
 
 #include <cmath>
@@ -28,11 +26,6 @@ InstanceSignals::InstanceSignals(QObject* parent, int pollsPerDay)
 }
 
 InstanceSignals::~InstanceSignals() = default;
-
-InstanceSignals* InstanceSignals::of(const TargetMonitor* monitor)
-{
-    return monitor ? monitor->findChild<InstanceSignals*>() : nullptr;
-}
 
 const InstanceSignals::Instance* InstanceSignals::find(const QString& name) const
 {

@@ -19,17 +19,11 @@
 
 namespace ops {
 
-class TargetMonitor;
-
 class InstanceSignals : public QObject {
     Q_OBJECT
 public:
     explicit InstanceSignals(QObject* parent = nullptr, int pollsPerDay = 86400);
     ~InstanceSignals() override;
-
-    // The side-by-side instance signals a PrometheusFeed attached to this monitor (the feed is
-    // the monitor's child, this its child), or nullptr (direct scrape, or aggregated).
-    static InstanceSignals* of(const TargetMonitor* monitor);
 
     // Frames of a side-by-side pass ("" instances are ignored). Frames at or before the latest
     // time held are skipped: the store only goes forward.

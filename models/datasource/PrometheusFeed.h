@@ -43,8 +43,8 @@ public:
     PrometheusSource* source() const { return m_source.get(); }
     int framesFed() const { return m_framesFed; }
     bool sideBySide() const { return m_instances != nullptr; }
-    // Side by side: the per-instance signals (a child of this feed, found from the monitor with
-    // InstanceSignals::of()); nullptr when aggregated.
+    // Side by side: the per-instance signals (a child of this feed; TargetSession passes them
+    // on to the dashboard); nullptr when aggregated.
     InstanceSignals* instanceSignals() const { return m_instances; }
     // Side by side: the source of the per-instance series (after the first connect).
     PrometheusSource* instanceSource() const { return m_instanceSource.get(); }

@@ -348,6 +348,13 @@ void TargetSession::startPrometheus()
         qWarning("bhiv-ops: Prometheus (%s): %s", qPrintable(m_target.name), qPrintable(error));
     });
     m_prometheus->start();
+    if (m_prometheus->instanceSignals())
+        emit instanceSignalsChanged();
+}
+
+InstanceSignals* TargetSession::instanceSignals() const
+{
+    return m_prometheus ? m_prometheus->instanceSignals() : nullptr;
 }
 
 SessionCapability* TargetSession::attach(std::unique_ptr<SessionCapability> capability)

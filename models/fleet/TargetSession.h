@@ -14,6 +14,7 @@
 namespace ops {
 
 class DeploySession;
+class InstanceSignals;
 class Poller;
 class PrometheusFeed;
 class RenderClient;
@@ -70,6 +71,9 @@ public:
     DeploySession* deploy() const { return m_deploy.get(); }
     // nullptr unless the target's signals come from Prometheus.
     PrometheusFeed* prometheus() const { return m_prometheus.get(); }
+    // The per-instance signals of a side-by-side Prometheus feed (the dashboard draws a line per
+    // instance from them), nullptr otherwise; instanceSignalsChanged() when that changes.
+    InstanceSignals* instanceSignals() const;
 
     // Reads the gateway key (then polls), sets up the deploy session and starts the capabilities.
     void start();
@@ -112,6 +116,8 @@ signals:
     // keyProblem(), movedSecrets() or rejectedCertificate() changed.
     void noticeChanged();
     void deploySetupChanged(const ops::DeploySetup& setup);
+    // instanceSignals() is another object (the Prometheus feed started, side by side).
+    void instanceSignalsChanged();
 
 private:
     void loadKeyAndPoll();

@@ -119,6 +119,7 @@ void TestPrometheusDashboardLive::twoInstancesSideBySideOnTheChart()
     auto* feed = new PrometheusFeed(&network, target, {}, &monitor, &clock, &monitor);
     QWidget host;
     Dashboard dashboard(&monitor, &host);
+    dashboard.setInstanceSignals(feed->instanceSignals()); // as the target's session does
     connect(&monitor, &TargetMonitor::updated, &dashboard, &Dashboard::refresh);
     dashboard.timeline()->setPreset(5 * 60'000); // a point per second fits in 700 px
     TimeChart* chart = dashboard.chart(Dashboard::ChartId::RequestRate);

@@ -2,6 +2,8 @@
 // store (added, edited in place even when renamed, removed), --url and --demo are unsaved
 // targets in the same fleet, the current one switches, each session owns its parts (poller,
 // monitor, clients, capabilities) and tears them down itself. Against the real simulator.
+#include "models/datasource/InstanceSignals.h"
+#include "models/datasource/PrometheusFeed.h"
 #include "models/deploy/DeploySession.h"
 #include "models/domain/Clock.h"
 #include "models/fleet/Fleet.h"
@@ -539,6 +541,48 @@ private slots:
         QVERIFY2(text.startsWith(QStringLiteral("http://127.0.0.1:9")), qPrintable(text));
         QTest::qWait(200);
         QCOMPARE(answers, 2);
+    }
+
+    // A Prometheus target side by side: its session hands out the feed's per-instance signals
+    // (what the dashboard draws a line per instance from) and says when they appear; an
+    // aggregated one, or a direct scrape, has none.
+    void sessionGivesItsInstanceSignals()
+    {
+        Target sideBySide = makeTarget(QStringLiteral("fleet"), m_sim.url());
+        sideBySide.dataSource.kind = DataSourceConfig::Kind::Prometheus;
+        // Nothing listens there: the feed keeps trying, its instance signals exist regardless.
+        sideBySide.dataSource.url = QUrl(QStringLiteral("http://127.0.0.1:9"));
+        sideBySide.dataSource.selector = QStringLiteral("job=\"bhiv-gateway\"");
+        sideBySide.dataSource.sideBySide = true;
+        Target aggregated = sideBySide;
+        aggregated.name = QStringLiteral("aggregated");
+        aggregated.dataSource.sideBySide = false;
+        Fleet fleet(context());
+        auto store =
+            storeWith({sideBySide, aggregated, makeTarget(QStringLiteral("direct"), m_sim.url())});
+        QVERIFY(store);
+        fleet.useSavedTargets(std::move(store));
+        TargetSession* perInstance = fleet.sessionNamed(QStringLiteral("fleet"));
+        TargetSession* sum = fleet.sessionNamed(QStringLiteral("aggregated"));
+        TargetSession* direct = fleet.sessionNamed(QStringLiteral("direct"));
+        QVERIFY(perInstance && sum && direct);
+        QVERIFY(!perInstance->instanceSignals()); // no feed before the session starts
+        QSignalSpy changed(perInstance, &TargetSession::instanceSignalsChanged);
+        QSignalSpy sumChanged(sum, &TargetSession::instanceSignalsChanged);
+        fleet.start();
+        QCOMPARE(changed.size(), 1);
+        QVERIFY(perInstance->prometheus());
+        QVERIFY(perInstance->instanceSignals());
+        QCOMPARE(perInstance->instanceSignals(), perInstance->prometheus()->instanceSignals());
+        QVERIFY(sum->prometheus());
+        QVERIFY(!sum->instanceSignals());
+        QCOMPARE(sumChanged.size(), 0);
+        QVERIFY(!direct->prometheus());
+        QVERIFY(!direct->instanceSignals());
+        // They go with the session.
+        QPointer<InstanceSignals> instances = perInstance->instanceSignals();
+        QVERIFY(fleet.store()->remove(QStringLiteral("fleet")));
+        QVERIFY(instances.isNull());
     }
 };
 

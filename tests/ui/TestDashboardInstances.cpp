@@ -1,6 +1,6 @@
-// The dashboard of a Prometheus-backed target shown side by side: with InstanceSignals on the
-// monitor (as a side-by-side PrometheusFeed attaches them) the overview charts draw one line per
-// instance, named by its instance label, in distinct colours; an instance appearing later gets
+// The dashboard of a Prometheus-backed target shown side by side: given InstanceSignals (as the
+// target's session passes on its side-by-side PrometheusFeed's) the overview charts draw one line
+// per instance, named by its instance label, in distinct colours; an instance appearing later gets
 // its lines, one that stops reporting turns grey and "(stale)"; the tiles keep the aggregate.
 // Without them (aggregated, or the direct scrape) the charts are exactly as before.
 #include "models/datasource/InstanceSignals.h"
@@ -82,6 +82,7 @@ private slots:
     void aggregatedChartsUnchanged();
     void oneLinePerInstance();
     void laterAndStaleInstances();
+    void instancesFollowTheShownTarget();
 };
 
 void TestDashboardInstances::aggregatedChartsUnchanged()
@@ -109,7 +110,8 @@ void TestDashboardInstances::aggregatedChartsUnchanged()
 void TestDashboardInstances::oneLinePerInstance()
 {
     Fixture f;
-    auto* instances = new InstanceSignals(f.monitor.get()); // as a side-by-side feed attaches
+    auto* instances = new InstanceSignals(f.monitor.get());
+    f.dashboard->setInstanceSignals(instances); // as the session passes on its feed's
     const qint64 t = f.clock.nowMs();
     QList<SignalFrame> a, b;
     for (int i = 0; i < 10; ++i) {
@@ -179,6 +181,7 @@ void TestDashboardInstances::laterAndStaleInstances()
 {
     Fixture f;
     auto* instances = new InstanceSignals(f.monitor.get());
+    f.dashboard->setInstanceSignals(instances);
     const qint64 t = f.clock.nowMs();
     instances->ingest({{QStringLiteral("a:1"), {frame(t, 20, 0.04, 0.09)}},
                        {QStringLiteral("b:2"), {frame(t, 10, 0.06, 0.15)}}});
@@ -209,6 +212,53 @@ void TestDashboardInstances::laterAndStaleInstances()
     QVERIFY(!requests->isSeriesStale(1));
     QCOMPARE(requests->drawnColor(1), TimeChart::seriesColor(1));
     QVERIFY(requests->isSeriesStale(0));
+}
+
+// The dashboard is told which per-instance signals to draw (no search among the monitor's
+// children): given after the target is shown (the feed started later), dropped when another
+// target is shown without them, given again with it.
+void TestDashboardInstances::instancesFollowTheShownTarget()
+{
+    Fixture f;
+    const qint64 t = f.clock.nowMs();
+    // Per-instance signals that nobody gave the dashboard are not drawn, even as the monitor's
+    // child.
+    auto* stray = new InstanceSignals(f.monitor.get());
+    stray->ingest({{QStringLiteral("stray:1"), {frame(t, 1, 0.01, 0.02)}}});
+    f.dashboard->refresh();
+    QVERIFY(!f.dashboard->instanceSignals());
+    QVERIFY(f.dashboard->chartedInstances().isEmpty());
+
+    InstanceSignals instances;
+    instances.ingest({{QStringLiteral("a:1"), {frame(t, 20, 0.04, 0.09)}},
+                      {QStringLiteral("b:2"), {frame(t, 10, 0.06, 0.15)}}});
+    f.dashboard->setInstanceSignals(&instances); // no refresh needed
+    QCOMPARE(f.dashboard->instanceSignals(), &instances);
+    QCOMPARE(f.dashboard->chartedInstances(),
+             (QStringList{QStringLiteral("a:1"), QStringLiteral("b:2")}));
+    QCOMPARE(f.requests()->store(), &instances.store());
+
+    // Another target, aggregated: its monitor's series, none of the first target's instances.
+    Poller otherPoller(&f.network, &f.clock, f.poller->options());
+    TargetMonitor other(&otherPoller, &f.clock);
+    f.dashboard->setMonitor(&other);
+    QVERIFY(!f.dashboard->instanceSignals());
+    QVERIFY(f.dashboard->chartedInstances().isEmpty());
+    QCOMPARE(names(f.requests()), QStringList{QStringLiteral("requests")});
+    QCOMPARE(f.requests()->store(), &other.signalEngine().signalStore());
+    // Frames of the first target's instances no longer reach the charts.
+    instances.ingest({{QStringLiteral("c:3"), {frame(t + 1000, 5, 0.05, 0.10)}}});
+    QCOMPARE(names(f.requests()), QStringList{QStringLiteral("requests")});
+
+    // Back to the first target with its instances: one line each, c included.
+    f.dashboard->setMonitor(f.monitor.get(), &instances);
+    QCOMPARE(f.dashboard->chartedInstances(),
+             (QStringList{QStringLiteral("a:1"), QStringLiteral("b:2"), QStringLiteral("c:3")}));
+    QCOMPARE(f.requests()->store(), &instances.store());
+    // Taken back (nullptr): the aggregate again.
+    f.dashboard->setInstanceSignals(nullptr);
+    QVERIFY(f.dashboard->chartedInstances().isEmpty());
+    QCOMPARE(f.requests()->store(), &f.monitor->signalEngine().signalStore());
 }
 
 QTEST_MAIN(TestDashboardInstances)

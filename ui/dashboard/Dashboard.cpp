@@ -376,7 +376,6 @@ QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
 
 void Dashboard::bindCharts()
 {
-    findInstanceSignals();
     if (m_instances && m_instances->instanceCount() > 0) {
         bindInstanceCharts();
     } else {
@@ -411,25 +410,31 @@ void Dashboard::bindCharts()
     bindEndpointCharts();
 }
 
-// The InstanceSignals of the monitor's side-by-side Prometheus feed, once it exists (the feed
-// starts after the dashboard shows the monitor).
-void Dashboard::findInstanceSignals()
+void Dashboard::setInstanceSignals(InstanceSignals* instances)
 {
-    InstanceSignals* found = InstanceSignals::of(m_monitor);
-    if (found == m_instances)
+    if (instances == m_instances)
         return;
+    followInstanceSignals(instances);
+    bindCharts();
+    refresh();
+}
+
+// Listens to the per-instance signals of the shown target's side-by-side Prometheus feed (and
+// no longer to the previous ones).
+void Dashboard::followInstanceSignals(InstanceSignals* instances)
+{
     if (m_instances)
         disconnect(m_instances, nullptr, this, nullptr);
-    m_instances = found;
-    if (!found)
+    m_instances = instances;
+    if (!instances)
         return;
-    connect(found, &QObject::destroyed, this, [this] {
+    connect(instances, &QObject::destroyed, this, [this] {
         // The feed went (its target was removed or edited): nothing to read until rebound.
         for (ChartCard* card : m_cards)
             card->chart()->setStore(nullptr);
     });
-    connect(found, &InstanceSignals::instancesChanged, this, &Dashboard::bindCharts);
-    connect(found, &InstanceSignals::updated, this, [this] {
+    connect(instances, &InstanceSignals::instancesChanged, this, &Dashboard::bindCharts);
+    connect(instances, &InstanceSignals::updated, this, [this] {
         if (m_chartedInstances.isEmpty())
             return; // none yet: bound when the first appears
         updateInstanceSeries();
@@ -572,11 +577,14 @@ void Dashboard::reselectEndpoint()
     selectEndpoint(keep);
 }
 
-void Dashboard::setMonitor(TargetMonitor* monitor)
+void Dashboard::setMonitor(TargetMonitor* monitor, InstanceSignals* instances)
 {
-    if (monitor == m_monitor)
+    if (monitor == m_monitor) {
+        setInstanceSignals(instances);
         return;
+    }
     m_monitor = monitor;
+    followInstanceSignals(instances);
     m_seen = {};
     m_lastScrapes = -1;
     m_selectedEndpoint.clear();
@@ -663,7 +671,6 @@ void Dashboard::restoreSettings(QSettings& settings)
 
 void Dashboard::refresh()
 {
-    findInstanceSignals();
     if (m_instances ? m_instances->instanceCount() > 0 && m_chartedInstances.isEmpty()
                     : !m_chartedInstances.isEmpty())
         bindCharts(); // side by side began (its first instances), or its feed went

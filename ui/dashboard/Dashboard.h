@@ -70,11 +70,15 @@ public:
     void selectEndpoint(const QString& endpoint);
     QString selectedEndpoint() const { return m_selectedEndpoint; }
 
-    void setMonitor(TargetMonitor* monitor);
+    // Shows another target: its monitor and, when its Prometheus feed runs side by side, the
+    // feed's per-instance signals (nullptr: the charts draw the monitor's aggregate).
+    void setMonitor(TargetMonitor* monitor, InstanceSignals* instances = nullptr);
     TargetMonitor* monitor() const { return m_monitor; }
     // A Prometheus-backed target with "side by side" set: the overview charts draw one line per
     // instance (named by its instance label) from these; the tiles keep the monitor's aggregate.
-    // Found from the monitor (InstanceSignals::of) on setMonitor and refresh.
+    // Given by whoever owns the feed (TargetSession::instanceSignals), again when it changes;
+    // nullptr or their destruction goes back to the aggregate.
+    void setInstanceSignals(InstanceSignals* instances);
     InstanceSignals* instanceSignals() const { return m_instances; }
     // The instances the overview charts draw now (empty: the aggregate).
     QStringList chartedInstances() const { return m_chartedInstances; }
@@ -120,7 +124,7 @@ private:
     void bindCharts();
     void bindInstanceCharts();
     void updateInstanceSeries();
-    void findInstanceSignals();
+    void followInstanceSignals(InstanceSignals* instances);
     void bindEndpointCharts();
     void updateTiles();
     void updateAvailability();

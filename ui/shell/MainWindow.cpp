@@ -152,13 +152,16 @@ QString MainWindow::historyNotice() const
     return m_historyLabel->isVisible() ? m_historyLabel->text() : QString();
 }
 
-void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel)
+void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel,
+                            InstanceSignals* instances)
 {
-    if (monitor == m_monitor)
+    if (monitor == m_monitor) {
+        m_dashboard->setInstanceSignals(instances);
         return;
+    }
     disconnect(m_monitor, nullptr, this, nullptr);
     m_monitor = monitor;
-    m_dashboard->setMonitor(monitor);
+    m_dashboard->setMonitor(monitor, instances);
     setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
     m_targetLabel->setText(targetLabel);
     connect(m_monitor, &TargetMonitor::updated, this, &MainWindow::refresh);

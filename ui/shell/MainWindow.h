@@ -11,6 +11,7 @@ namespace ops {
 
 class Dashboard;
 class HealthPanel;
+class InstanceSignals;
 class TargetMonitor;
 
 // The console's main window: the dashboard (Overview, Endpoints, Health pages), later pages added
@@ -28,7 +29,9 @@ public:
     QTabWidget* pages() const { return m_pages; }
     QString connectionText() const;
     // Watches another target: the Overview (health panel, chart), status bar and title follow it.
-    void setMonitor(TargetMonitor* monitor, const QString& targetLabel);
+    // instances: its side-by-side Prometheus feed's per-instance signals, if it has one.
+    void setMonitor(TargetMonitor* monitor, const QString& targetLabel,
+                    InstanceSignals* instances = nullptr);
     TargetMonitor* monitor() const { return m_monitor; }
     QString dialectText() const;
     // The strip that says what fires now, above every page (ui/alerts/FiringStrip).
