@@ -13,6 +13,7 @@ namespace ops {
 struct SignalPoint {
     qint64 timeMs = 0;
     double value = 0; // the signal's own units (seconds, ratio, per second)
+    friend bool operator==(const SignalPoint&, const SignalPoint&) = default;
 };
 
 // Where a report or the timeline reads a target's signals over a past range. The console

@@ -17,6 +17,7 @@
 #include <QSaveFile>
 #include <QTextDocument>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ops {
@@ -77,10 +78,14 @@ bool markerFor(const TimelineEvent& e, MarkerKind* kind, QString* label)
     return true;
 }
 
-// A chart without points, on the chart and below it (where text readers and pdftotext see it).
-QString noHistoryText()
+// A chart without points, on the chart and below it (where text readers and pdftotext see it):
+// no history at all, or none of this signal (a gateway that exports no error counts).
+QString noHistoryText(const IncidentReport& report, const ReportChart& chart)
 {
-    return tr("No history recorded for this span");
+    const bool anyData = std::any_of(report.charts.cbegin(), report.charts.cend(),
+                                     [](const ReportChart& c) { return c.hasData(); });
+    return anyData ? tr("No %1 values recorded for this span").arg(chart.title.toLower())
+                   : tr("No history recorded for this span");
 }
 
 QPalette reportPalette()
@@ -163,7 +168,7 @@ QImage IncidentReportWriter::chartImage(int index, const QSize& size) const
     for (int s = 0; s < chart.series.size(); ++s)
         view.addSeries(chart.series[s].name, ids[std::size_t(s)], chart.series[s].scale);
     if (!chart.hasData())
-        view.setPlaceholder(noHistoryText());
+        view.setPlaceholder(noHistoryText(m_report, chart));
     for (const TimelineEvent& e : m_report.timeline) {
         MarkerKind kind;
         QString label;
@@ -235,7 +240,8 @@ QString IncidentReportWriter::body(Images images) const
         }
         const bool charted = r.charts[i].hasData();
         const QString alt =
-            charted ? r.charts[i].title : tr("%1: %2").arg(r.charts[i].title, noHistoryText());
+            charted ? r.charts[i].title
+                    : tr("%1: %2").arg(r.charts[i].title, noHistoryText(r, r.charts[i]));
         h += QStringLiteral("<p><img src=\"%1\" width=\"%2\" alt=\"%3\"></p>")
                  .arg(src,
                       images == Images::Inline ? QString::number(kChartSize.width())
