@@ -11,6 +11,7 @@
 #include "models/audit/AuditLog.h"
 #include "models/domain/Clock.h"
 #include "models/fleet/Fleet.h"
+#include "models/history/HistoryBackfill.h"
 #include "models/history/HistoryPaths.h"
 #include "models/history/TargetHistory.h"
 #include "models/incidents/EventRecorder.h"
@@ -28,6 +29,7 @@
 #include "ui/alerts/FiringStrip.h"
 #include "ui/audit/AuditPage.h"
 #include "ui/dashboard/ChartMarkerFeed.h"
+#include "ui/dashboard/ChartTimeline.h"
 #include "ui/dashboard/Dashboard.h"
 #include "ui/dashboard/TimeChart.h"
 #include "ui/deploy/DeployPages.h"
@@ -247,7 +249,9 @@ bool ConsoleApplication::addDemo()
 {
     m_demo = std::make_unique<DemoGateway>(
         QStringList{QStringLiteral("--dialect"), m_options.demoDialect, QStringLiteral("--seed"),
-                    QStringLiteral("42"), QStringLiteral("--endpoints"), QStringLiteral("40")});
+                    QStringLiteral("42"), QStringLiteral("--endpoints"), QStringLiteral("40"),
+                    // its live traffic goes on from the day the console backfills
+                    QStringLiteral("--history")});
     if (!m_demo->start()) {
         m_error = m_demo->errorString();
         return false;
@@ -334,6 +338,46 @@ void ConsoleApplication::recordHistory()
                         }
                     });
             return history;
+        });
+    // Demo mode starts with a day of history: the simulator's past (GET /metrics?at=T) through
+    // the normal ingest, while the demo's history holds no scrape of the last day (a second
+    // start restores that day from disk and fetches nothing). Progress in the status bar; the
+    // charts show the day as it fills.
+    m_fleet->addCapability(
+        [this](ops::TargetSession& session) -> std::unique_ptr<ops::SessionCapability> {
+            if (!m_demo || session.isSaved() || session.target().baseUrl != m_demo->url())
+                return nullptr;
+            auto backfill = std::make_unique<ops::HistoryBackfill>(session);
+            ops::HistoryBackfill* b = backfill.get();
+            connect(b, &ops::HistoryBackfill::progressChanged, this,
+                    [this, b, shown = -1](int ingested, int) mutable {
+                        if (!m_window)
+                            return;
+                        if (ingested == 0) // the day it fills, not a sliver of it
+                            m_window->dashboard()->timeline()->setPreset(
+                                ops::HistoryBackfillOptions().spanMs);
+                        if (b->percent() == shown)
+                            return;
+                        shown = b->percent();
+                        m_window->statusBar()->showMessage(
+                            tr("Filling a day of demo history… %1 %").arg(shown));
+                    });
+            connect(b, &ops::HistoryBackfill::finished, this, [this, b] {
+                const double seconds = double(b->elapsedMs()) / 1000.0;
+                std::fprintf(stderr, "bhiv-ops: demo history: %s%s\n", qPrintable(b->message()),
+                             b->state() == ops::HistoryBackfill::State::Skipped
+                                 ? ""
+                                 : qPrintable(tr(" (%1 s)").arg(seconds, 0, 'f', 1)));
+                if (!m_window)
+                    return;
+                if (b->state() == ops::HistoryBackfill::State::Done)
+                    m_window->statusBar()->showMessage(
+                        tr("A day of demo history filled in %1 s").arg(seconds, 0, 'f', 1), 10000);
+                else if (b->state() == ops::HistoryBackfill::State::Failed)
+                    m_window->statusBar()->showMessage(
+                        tr("Demo history incomplete: %1").arg(b->message()), 20000);
+            });
+            return backfill;
         });
 }
 

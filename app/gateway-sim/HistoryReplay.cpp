@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ops::sim {
@@ -30,16 +31,31 @@ const TrafficModel& HistoryReplay::at(double atS)
 {
     const qint64 target = qint64(std::floor(atS));
     if (!m_model || target < m_tickS) {
-        m_model = std::make_unique<TrafficModel>(m_options.dialect, m_options.seed,
-                                                 m_options.endpoints, m_originS);
-        m_model->setModelledProcess(true); // no reading of this process: the same T, the same body
-        m_tickS = qint64(m_originS);
+        // Back in time: from the newest checkpoint at or before it, else from the origin.
+        const auto from = std::find_if(m_checkpoints.rbegin(), m_checkpoints.rend(),
+                                       [target](const auto& c) { return c.first <= target; });
+        if (from != m_checkpoints.rend()) {
+            m_model = std::make_unique<TrafficModel>(*from->second);
+            m_tickS = from->first;
+        } else {
+            m_model = std::make_unique<TrafficModel>(m_options.dialect, m_options.seed,
+                                                     m_options.endpoints, m_originS);
+            // No reading of this process: the same T, the same body.
+            m_model->setModelledProcess(true);
+            m_tickS = qint64(m_originS);
+        }
     }
     while (m_tickS < target) {
         ++m_tickS;
         m_model->advance(
             double(m_tickS),
             TrafficRegime{rpsAt(double(m_tickS)), m_options.meanLatencyS, m_options.errorRate});
+        if ((m_tickS - qint64(m_originS)) % kCheckpointS == 0 &&
+            (m_checkpoints.empty() || m_checkpoints.back().first < m_tickS)) {
+            m_checkpoints.emplace_back(m_tickS, std::make_unique<TrafficModel>(*m_model));
+            if (m_checkpoints.size() > kCheckpointsKept)
+                m_checkpoints.pop_front();
+        }
     }
     return *m_model;
 }

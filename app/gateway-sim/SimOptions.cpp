@@ -156,7 +156,12 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
         QStringLiteral("Render stub: synthetic requests logged per second in the service's logs "
                        "(default 4; 0 = only what the simulator serves)."),
         QStringLiteral("rate"), QStringLiteral("4"));
-    parser.addOptions({deployStageMs, renderApiKey, renderHookKey, logRate});
+    const QCommandLineOption history(
+        QStringLiteral("history"),
+        QStringLiteral("Start the live traffic where the replayed past (GET /metrics?at=T) is "
+                       "now: counters and process go on from a day of history instead of a "
+                       "fresh start (demo mode; takes about a second at start)."));
+    parser.addOptions({deployStageMs, renderApiKey, renderHookKey, logRate, history});
     parser.addOptions(
         {port,        dialect,   seed,          endpoints,         stepMs,  rps,       rateLimit,
          apiKey,      latency,   forceStatus,   retryAfter,        hang,    malformed, oversized,
@@ -226,6 +231,7 @@ std::optional<SimOptions> SimOptions::parse(const QCoreApplication& app, QString
     o.apiKey = parser.value(apiKey);
     o.apiKeyGiven = parser.isSet(apiKey);
     o.hang = parser.isSet(hang);
+    o.history = parser.isSet(history);
     o.malformed = parser.isSet(malformed);
     o.componentsDown = parser.values(componentDown);
     o.componentsDegraded = parser.values(componentDegraded);

@@ -44,6 +44,10 @@ struct SimOptions {
     QString renderApiKey = QStringLiteral("rnd-sim-key");
     QString renderHookKey = QStringLiteral("hook-sim-key");
     double logRate = 4.0; // synthetic requests logged per second
+    // --history: the live traffic continues the replayed past (GET /metrics?at=T, HistoryReplay)
+    // instead of starting afresh, so a console that backfilled a day sees its counters and
+    // process go on, with no restart between the past and the first live scrape.
+    bool history = false;
 
     // Parses the application's arguments; on --help/--version the parser exits the process.
     // Returns std::nullopt and fills *error on invalid input.

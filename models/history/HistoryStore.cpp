@@ -227,6 +227,21 @@ bool HistoryStore::open(bool readOnly)
     return true;
 }
 
+bool HistoryStore::backdateRunStart(qint64 timeMs)
+{
+    if (m_mode != HistoryMode::ReadWrite || m_runStarts.empty() || timeMs >= m_runStarts.back())
+        return false;
+    if (m_runStarts.size() > 1 && timeMs <= m_runStarts[m_runStarts.size() - 2])
+        return false;
+    m_runStarts.back() = timeMs;
+    QSaveFile runs(QDir(m_folder).filePath(QStringLiteral("runs.log")));
+    if (!runs.open(QIODevice::WriteOnly))
+        return false;
+    for (const qint64 t : m_runStarts)
+        runs.write(QByteArray::number(t) + '\n');
+    return runs.commit();
+}
+
 void HistoryStore::close()
 {
     if (m_mode == HistoryMode::ReadWrite) {

@@ -113,6 +113,11 @@ public:
     qint64 lastTime() const;
     // When earlier console runs started (from runs.log), oldest first, this run's included.
     const std::vector<qint64>& runStarts() const { return m_runStarts; }
+    // This run's data begins before its start (a backfill of the target's past): its start
+    // moves back to timeMs (later than the run before it), so a later restore draws no
+    // "console not running" gap inside what was backfilled. False when read-only or no
+    // earlier.
+    bool backdateRunStart(qint64 timeMs);
 
 private:
     struct IndexEntry {

@@ -141,6 +141,22 @@ void TargetHistory::flushNow()
         m_writer->flushNow();
 }
 
+void TargetHistory::noteBackfilled(qint64 fromMs)
+{
+    if (m_mode != HistoryMode::ReadWrite || !m_writer)
+        return;
+    m_writer->withStore([fromMs](HistoryStore& store) { store.backdateRunStart(fromMs); });
+    // The gap from the last run's end to this run's start (the newest span) now ends where the
+    // backfill began, or is gone when the backfill reaches back over it.
+    if (!m_spans.empty() && m_spans.back().toMs > fromMs) {
+        if (m_spans.back().fromMs >= fromMs)
+            m_spans.pop_back();
+        else
+            m_spans.back().toMs = fromMs;
+        emit notRunningSpansChanged();
+    }
+}
+
 void TargetHistory::open()
 {
     m_opened = true;

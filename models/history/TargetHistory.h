@@ -52,6 +52,9 @@ public:
     HistoryWriter* writer() const { return m_writer.get(); }
     // Waits until what was recorded is on disk (tests, quitting).
     void flushNow();
+    // This run recorded the target's past from fromMs on (HistoryBackfill): the run counts from
+    // there on disk, and a "console not running" gap of this run ends there.
+    void noteBackfilled(qint64 fromMs);
 
     // The 7 d and 30 d windows: the last 30 days' 1-minute rollups of the target's signals from
     // disk (average, minimum, maximum of each) in a store the charts read, lossless to float

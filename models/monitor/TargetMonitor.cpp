@@ -89,13 +89,52 @@ bool TargetMonitor::restoreSignals(const std::function<void(SignalEngine&)>& fil
     return true;
 }
 
+bool TargetMonitor::beginBackfill()
+{
+    if (m_externalSignals || m_liveBodySeen || m_backfilling)
+        return false;
+    m_backfilling = true;
+    return true;
+}
+
+void TargetMonitor::ingestPastScrape(qint64 timeMs, const QByteArray& body,
+                                     const QByteArray& contentType,
+                                     std::function<void(const QString& problem)> done)
+{
+    if (!m_backfilling) {
+        if (done)
+            done(tr("no backfill is running"));
+        return;
+    }
+    m_ingestor->ingest(timeMs, body, contentType, m_poller->options().maxBodyBytes,
+                       [this, timeMs, done = std::move(done)](MetricsIngestOutcome outcome) {
+                           if (outcome.frame && m_backfilling) {
+                               m_signals->applyFrame(std::move(*outcome.frame));
+                               emit scrapeApplied(timeMs);
+                           }
+                           if (done)
+                               done(outcome.problem);
+                       });
+}
+
+void TargetMonitor::endBackfill()
+{
+    if (!m_backfilling)
+        return;
+    m_backfilling = false;
+    emit updated();
+}
+
 void TargetMonitor::consumeMetrics(qint64 timeMs, const QByteArray& body,
                                    const QByteArray& contentType, Poller::MetricsDone done)
 {
-    if (m_externalSignals) {
-        done({}); // the signals come from another data source; the body is not read
+    if (m_externalSignals || m_backfilling) {
+        // The signals come from another data source, or a backfill is putting the past in
+        // first: the body is not read.
+        done({});
         return;
     }
+    m_liveBodySeen = true;
     m_ingestor->ingest(timeMs, body, contentType, m_poller->options().maxBodyBytes,
                        [this, timeMs, done = std::move(done)](MetricsIngestOutcome outcome) {
                            m_metricsProblem.clear();
@@ -159,7 +198,8 @@ void TargetMonitor::onPollFinished(const PollResult& result)
         if (m_latencyHistory.size() > kMaxHistoryPoints)
             m_latencyHistory.remove(0, m_latencyHistory.size() - kMaxHistoryPoints);
     }
-    emit updated();
+    if (!m_backfilling) // the engine holds a past scrape: endBackfill() tells
+        emit updated();
 }
 
 } // namespace ops

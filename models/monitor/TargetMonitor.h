@@ -87,6 +87,22 @@ public:
     // oldest first, then updated(). Refused (false, `fill` not called) once a scrape landed.
     bool restoreSignals(const std::function<void(SignalEngine&)>& fill);
 
+    // A backfill (demo mode's day of history): past /metrics bodies, oldest first, through the
+    // same worker, engine and scrapeApplied() as a live scrape, so the history records them as
+    // it records polls. Begin it before any live scrape was handed to the worker (false
+    // otherwise: the engine's times only go forward). While it runs, live bodies are not
+    // ingested (their health and connection state still are: stateChanged()), and updated()
+    // waits for endBackfill(): the alerts and the incident recorder see the backfill's last
+    // scrape once, never yesterday's values as if they were current.
+    bool beginBackfill();
+    bool isBackfilling() const { return m_backfilling; }
+    // One past body for timeMs (after the previous one's): `done` gets the problem, if any (not
+    // metrics, too large), on this thread once the scrape is in signalEngine().
+    void ingestPastScrape(qint64 timeMs, const QByteArray& body, const QByteArray& contentType,
+                          std::function<void(const QString& problem)> done);
+    // Live bodies are ingested again; updated() follows.
+    void endBackfill();
+
     // The target's metric mapping overrides (role -> series/label name, MetricsMapping roles),
     // laid over the detected mapping from now on.
     void setMappingOverrides(const QMap<QString, QString>& overrides);
@@ -114,6 +130,8 @@ private:
     bool m_ingestedThisPoll = false;
     std::optional<double> m_lifetimeLatency; // from the scrape of this poll
     bool m_externalSignals = false;
+    bool m_backfilling = false;
+    bool m_liveBodySeen = false; // a live /metrics body went to the worker
     const Clock* m_clock;
     Dialect m_dialect = Dialect::Unknown;
     QString m_gatewayVersion;
