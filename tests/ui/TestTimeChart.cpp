@@ -75,6 +75,8 @@ private slots:
     void markerKindsAreDrawnAndReadOut();
     void markerLabelsNeitherOverlapNorCut_data();
     void markerLabelsNeitherOverlapNorCut();
+    void markerLabelsFollowMarkersAndSize();
+    void lineWidthThickensTheLines();
     void staleGreysTheLinesWithTheirAge();
     void followsPaletteChanges();
 
@@ -428,6 +430,51 @@ void TestTimeChart::markerLabelsNeitherOverlapNorCut()
     QCOMPARE(pixelsNear(image, TimeChart::seriesColor(0), band, 12), 0);
     QVERIFY(pixelsNear(image, TimeChart::seriesColor(0),
                        QRect(0, int(valueTop), width, 320 - int(valueTop))) > 50);
+}
+
+// The label layout is kept between paints (a hover repaints often) but follows a new marker,
+// cleared markers and another size.
+void TestTimeChart::markerLabelsFollowMarkersAndSize()
+{
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.resize(720, 320);
+    chart.setStore(&m_day->store);
+    chart.addSeries("alpha", m_day->a, 1000);
+    const qint64 end = m_day->store.latestTime();
+    timeline.setLatest(end);
+    timeline.setPreset(15 * 60 * 1000LL);
+    chart.addMarker(end - 600'000, MarkerKind::Deploy, "Redeploy abc123");
+    QCOMPARE(chart.markerLabelLayout().size(), std::size_t(1));
+    const QRectF first = chart.markerLabelLayout().front().rect;
+    chart.addMarker(end - 300'000, MarkerKind::Workflow, "reindex launched");
+    QCOMPARE(chart.markerLabelLayout().size(), std::size_t(2));
+    chart.resize(500, 320);
+    QVERIFY(chart.markerLabelLayout().front().rect != first);
+    chart.clearMarkers();
+    QVERIFY(chart.markerLabelLayout().empty());
+}
+
+// A chart drawn at twice the size for print keeps its lines' weight with a wider pen.
+void TestTimeChart::lineWidthThickensTheLines()
+{
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.resize(700, 260);
+    chart.setStore(&m_day->store);
+    chart.addSeries("alpha", m_day->a, 1000);
+    timeline.setLatest(m_day->store.latestTime());
+    timeline.setPreset(15 * 60 * 1000LL);
+    QCOMPARE(chart.lineWidth(), 1.0);
+    const QRect plot(100, 60, 580, 170);
+    const int thin = pixelsNear(chart.renderImage(chart.size()), TimeChart::seriesColor(0), plot);
+    chart.setLineWidth(3);
+    QCOMPARE(chart.lineWidth(), 3.0);
+    const int thick = pixelsNear(chart.renderImage(chart.size()), TimeChart::seriesColor(0), plot);
+    QVERIFY2(thin > 100 && thick > 2 * thin,
+             qPrintable(QStringLiteral("%1 %2").arg(thin).arg(thick)));
+    chart.setLineWidth(0); // refused: the width stays
+    QCOMPARE(chart.lineWidth(), 3.0);
 }
 
 void TestTimeChart::staleGreysTheLinesWithTheirAge()

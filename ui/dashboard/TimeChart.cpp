@@ -262,6 +262,14 @@ QStringList TimeChart::visibleSeries() const
     return names;
 }
 
+void TimeChart::setLineWidth(double px)
+{
+    if (px == m_lineWidth || !(px > 0))
+        return;
+    m_lineWidth = px;
+    invalidateLayer();
+}
+
 void TimeChart::setPlaceholder(const QString& text)
 {
     if (text == m_placeholder)
@@ -277,6 +285,7 @@ void TimeChart::addMarker(qint64 timeMs, MarkerKind kind, const QString& label,
     const auto at = std::upper_bound(m_markers.begin(), m_markers.end(), timeMs,
                                      [](qint64 t, const Marker& m) { return t < m.timeMs; });
     m_markers.insert(at, Marker{timeMs, kind, label, group});
+    ++m_markerRevision;
     invalidateLayer();
 }
 
@@ -337,6 +346,7 @@ QString TimeChart::shownName(const Series& s) const
 void TimeChart::clearMarkers()
 {
     m_markers.clear();
+    ++m_markerRevision;
     invalidateLayer();
 }
 
@@ -707,7 +717,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
             *out++ = QPointF(plot.left() + static_cast<double>(p.t - m_t0) * xScale,
                              valueBottom - (p.v - m_yMin) * yScale);
         }
-        QPen pen(m_stale || s.stale ? staleColor : s.color, 1);
+        QPen pen(m_stale || s.stale ? staleColor : s.color, m_lineWidth);
         pen.setCosmetic(true);
         painter.setPen(pen);
         // Split where the console was not running: no line across a time nobody watched.
@@ -723,7 +733,7 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     }
     painter.restore();
 
-    paintMarkers(painter, plot, fm);
+    paintMarkers(painter, plot);
 
     // Stale: the age, right of the title (markers and the latest data stay uncovered).
     if (m_stale && !m_staleNote.isEmpty()) {
@@ -755,14 +765,14 @@ double TimeChart::markerBand() const
     if (!any)
         return 0;
     const QFontMetrics fm(font());
-    const int rows = std::max(1, markerLabelRowCount(m_layout.plot, fm));
+    const int rows = std::max(1, markerLabelRowCount(m_layout.plot));
     return fm.height() + 4 + (rows - 1) * (fm.height() + kLabelRowGap);
 }
 
-int TimeChart::markerLabelRowCount(const QRectF& plot, const QFontMetrics& fm) const
+int TimeChart::markerLabelRowCount(const QRectF& plot) const
 {
     int rows = 0;
-    for (const MarkerLabel& label : layoutMarkerLabels(plot, fm))
+    for (const MarkerLabel& label : layoutMarkerLabels(plot))
         rows = std::max(rows, label.row + 1);
     return rows;
 }
@@ -770,8 +780,23 @@ int TimeChart::markerLabelRowCount(const QRectF& plot, const QFontMetrics& fm) c
 // Labels go right of their marker, else left of it, in the first row where they touch neither
 // another label nor a marker's shape (row 0 holds the shapes). A marker whose label finds no room
 // joins the label before it into one ("a · b", "a +1 more", "2 events"), which is placed again.
-std::vector<TimeChart::MarkerLabel> TimeChart::layoutMarkerLabels(const QRectF& plot,
-                                                                  const QFontMetrics& fm) const
+const std::vector<TimeChart::MarkerLabel>& TimeChart::layoutMarkerLabels(const QRectF& plot) const
+{
+    LabelCache& c = m_labelCache;
+    if (c.revision != m_markerRevision || c.plot != plot || c.t0 != m_t0 || c.t1 != m_t1 ||
+        c.font != font()) {
+        c.labels = computeMarkerLabels(plot, QFontMetrics(font()));
+        c.revision = m_markerRevision;
+        c.plot = plot;
+        c.t0 = m_t0;
+        c.t1 = m_t1;
+        c.font = font();
+    }
+    return c.labels;
+}
+
+std::vector<TimeChart::MarkerLabel> TimeChart::computeMarkerLabels(const QRectF& plot,
+                                                                   const QFontMetrics& fm) const
 {
     std::vector<MarkerLabel> out;
     if (m_markers.empty() || m_t1 <= m_t0 || plot.width() < 1)
@@ -898,7 +923,7 @@ std::vector<TimeChart::MarkerLabel> TimeChart::markerLabelLayout()
 {
     m_layout = layoutFor(size());
     decimate(static_cast<int>(m_layout.plot.width()));
-    return layoutMarkerLabels(m_layout.plot, QFontMetrics(font()));
+    return layoutMarkerLabels(m_layout.plot);
 }
 
 double TimeChart::valueAreaTop()
@@ -1022,7 +1047,7 @@ void TimeChart::paintOutage(QPainter& painter, const QRectF& plot, const QFontMe
     painter.restore();
 }
 
-void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontMetrics& fm)
+void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot)
 {
     if (m_markers.empty() || m_t1 <= m_t0)
         return;
@@ -1105,7 +1130,7 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot, const QFontM
         }
     }
     // The labels over the shapes, in the band kept free of data at the top.
-    for (const MarkerLabel& label : layoutMarkerLabels(plot, fm)) {
+    for (const MarkerLabel& label : layoutMarkerLabels(plot)) {
         const QColor color = markerColor(label.kind);
         painter.setPen(Qt::NoPen);
         painter.fillRect(label.rect, labelBack);

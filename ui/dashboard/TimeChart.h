@@ -3,6 +3,7 @@
 #include "models/metrics/SeriesStore.h"
 
 #include <QColor>
+#include <QFont>
 #include <QImage>
 #include <QPixmap>
 #include <QPolygonF>
@@ -62,6 +63,11 @@ public:
     bool isSeriesVisible(int index) const;
     // Names of the series that are drawn (visible and backed by a store series).
     QStringList visibleSeries() const;
+
+    // The series' pen in device pixels (1 on screen); a chart drawn at twice the size for print
+    // takes 2 so that its lines keep their weight on paper.
+    void setLineWidth(double px);
+    double lineWidth() const { return m_lineWidth; }
 
     // Shown instead of the plot when set (e.g. "this gateway exports no memory gauge").
     void setPlaceholder(const QString& text);
@@ -205,7 +211,7 @@ private:
     void decimate(int width);
     void paintLayer(QPainter& painter, const QSize& size);
     void paintHover(QPainter& painter);
-    void paintMarkers(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
+    void paintMarkers(QPainter& painter, const QRectF& plot);
     void paintOutage(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
     void paintNotRunning(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
     // Whether a not-running span lies between two consecutive points' times.
@@ -214,9 +220,11 @@ private:
     std::pair<qint64, qint64> shownRange() const;
     static constexpr double kValueInset = 3; // px between the axis line and the value zero
     double markerBand() const;
-    // Label rows and placement for a plot rectangle at the decimated range (m_t0..m_t1).
-    std::vector<MarkerLabel> layoutMarkerLabels(const QRectF& plot, const QFontMetrics& fm) const;
-    int markerLabelRowCount(const QRectF& plot, const QFontMetrics& fm) const;
+    // Label rows and placement for a plot rectangle at the decimated range (m_t0..m_t1), kept
+    // until the markers, the range, the plot or the font change (a hover repaints often).
+    const std::vector<MarkerLabel>& layoutMarkerLabels(const QRectF& plot) const;
+    std::vector<MarkerLabel> computeMarkerLabels(const QRectF& plot, const QFontMetrics& fm) const;
+    int markerLabelRowCount(const QRectF& plot) const;
     void invalidateLayer();
     void updatePointsModel();
     bool drawnSeries(const Series& s) const;
@@ -232,6 +240,17 @@ private:
     QString m_placeholder;
     std::vector<Series> m_series;
     std::vector<Marker> m_markers; // sorted by time
+    quint64 m_markerRevision = 0;  // counts changes of m_markers
+    struct LabelCache {
+        QRectF plot;
+        qint64 t0 = 0;
+        qint64 t1 = 0;
+        quint64 revision = ~quint64(0);
+        QFont font;
+        std::vector<MarkerLabel> labels;
+    };
+    mutable LabelCache m_labelCache;
+    double m_lineWidth = 1;
     bool m_stale = false;
     QString m_staleNote;
     std::vector<TimeSpan> m_notRunning; // sorted by start

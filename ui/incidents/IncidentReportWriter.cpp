@@ -165,6 +165,7 @@ QImage IncidentReportWriter::chartImage(int index, const QSize& size) const
     view.setTitle(chart.title);
     view.setUnit(chart.unit);
     view.setStore(&store);
+    view.setLineWidth(2); // drawn at twice the size below: the screen's weight on paper
     for (int s = 0; s < chart.series.size(); ++s)
         view.addSeries(chart.series[s].name, ids[std::size_t(s)], chart.series[s].scale);
     if (!chart.hasData())
