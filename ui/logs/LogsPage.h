@@ -13,7 +13,8 @@ class QComboBox;
 class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
-class QListView;
+class QAbstractItemView;
+class QTableView;
 class QPushButton;
 class QStackedWidget;
 class QToolButton;
@@ -48,7 +49,7 @@ public:
     QString noticeText() const;
     QString pausedText() const;
     QString filterErrorText() const;
-    QListView* view() const { return m_view; }
+    QAbstractItemView* view() const;
     bool isFollowing() const { return m_following; }
     void setFollowing(bool follow);
     void setLevelIndex(int index);
@@ -99,7 +100,7 @@ private:
     QToolButton* m_prev;
     QToolButton* m_next;
     QLabel* m_matches;
-    QListView* m_view;
+    QTableView* m_view;
     QLabel* m_empty;
     QLabel* m_status;
     QPushButton* m_retry;
