@@ -151,6 +151,42 @@ int main(int argc, char** argv)
     const double redrawMs = median(redraw);
     const int plotWidth = dayChart.chart.plotWidth();
 
+    // 1b. The same day with 480 labelled markers (one every 3 min: deploys, alerts, acks,
+    //     workflows): the label layout alone, computed afresh (the markers changed), against the
+    //     plain redraw above (what the rows and shared labels of #22 cost), and the whole redraw.
+    constexpr int kMarkers = 480;
+    const auto addMarkers = [&](ops::TimeChart& chart) {
+        chart.clearMarkers();
+        static const char* const kinds[] = {"Redeploy started of 4f9c2e1",
+                                            "high_response_time firing", "ack by ana",
+                                            "reindex launched (wf_12)"};
+        for (int m = 0; m < kMarkers; ++m)
+            chart.addMarker(kStartMs + static_cast<qint64>(m) * 180'000 + 60'000,
+                            static_cast<ops::MarkerKind>(m % 4),
+                            QString::fromLatin1(kinds[m % 4]) + QStringLiteral(" #%1").arg(m));
+    };
+    std::vector<double> markedRedraw;
+    for (int run = 0; run < 30; ++run) {
+        addMarkers(dayChart.chart);
+        const double t0 = now();
+        QPainter painter(&image);
+        dayChart.chart.render(painter, image.size());
+        painter.end();
+        markedRedraw.push_back((now() - t0) * 1e3);
+    }
+    std::vector<double> layoutOnly;
+    for (int run = 0; run < 30; ++run) {
+        addMarkers(dayChart.chart);
+        const double t0 = now();
+        dayChart.chart.markerLabelLayout();
+        layoutOnly.push_back((now() - t0) * 1e3);
+    }
+    const double labelLayoutMs = median(layoutOnly);
+    const double markedRedrawMs = median(markedRedraw);
+    const double markedRatio = markedRedrawMs / redrawMs;
+    const int markerLabels = static_cast<int>(dayChart.chart.markerLabelLayout().size());
+    dayChart.chart.clearMarkers();
+
     // 2. A poll arriving with the day on screen; then the same at a 1 h window with a day of
     //    history and with only 1 h of history: the cost must not depend on the history length.
     const double pollMs = pollUpdateMs(day, dayChart, image, 60);
@@ -213,6 +249,16 @@ int main(int argc, char** argv)
                   speedup, drawn, plotWidth);
     row("chart redraw 10x86400, 1600 px", redrawMs, "ms", "<= 8", redrawMs <= 8 ? "PASS" : "FAIL",
         notes);
+    const double layoutRatio = labelLayoutMs / redrawMs;
+    std::snprintf(notes, sizeof notes,
+                  "%.2fx the plain redraw (bar <= 1x); %d markers in %d labels (rows, shared)",
+                  layoutRatio, kMarkers, markerLabels);
+    row("  marker label layout, 480 markers", labelLayoutMs, "ms", "<= 1x redraw",
+        layoutRatio <= 1 ? "PASS" : "FAIL", notes);
+    std::snprintf(notes, sizeof notes,
+                  "%.2fx the plain redraw; shapes, lines, 120 alert spans and labels; no bar",
+                  markedRatio);
+    row("  redraw with 480 labelled markers", markedRedrawMs, "ms", "", "", notes);
     std::snprintf(notes, sizeof notes, "1 h window: %.3g ms (day history) / %.3g ms (1 h) = %.2fx",
                   pollHourWindowDayHistory, pollHourWindowHourHistory, historyRatio);
     const bool pollPass = pollMs <= 8 && historyRatio <= 1.5;
@@ -232,9 +278,12 @@ int main(int argc, char** argv)
                     "\"chart_poll_1h_window_24h_history_ms\": %.4g, "
                     "\"chart_poll_1h_window_1h_history_ms\": %.4g, "
                     "\"qtcharts_redraw_10x86400_ms\": %.4g, \"chart_speedup_vs_qtcharts\": %.4g, "
-                    "\"chart_points_drawn\": %d}\n",
+                    "\"chart_points_drawn\": %d, \"chart_redraw_480_markers_ms\": %.4g, "
+                    "\"chart_redraw_480_markers_ratio\": %.4g, "
+                    "\"chart_marker_label_layout_480_ms\": %.4g}\n",
                     redrawMs, pollMs, historyRatio, pollHourWindowDayHistory,
-                    pollHourWindowHourHistory, qtChartsMs, speedup, drawn);
+                    pollHourWindowHourHistory, qtChartsMs, speedup, drawn, markedRedrawMs,
+                    markedRatio, labelLayoutMs);
     }
     return 0;
 }

@@ -840,7 +840,7 @@ std::vector<TimeChart::MarkerLabel> TimeChart::computeMarkerLabels(const QRectF&
             return QStringList{c.labels.first()};
         if (c.labels.size() == 1)
             texts << tr("%1 (×%2)").arg(c.labels.first()).arg(c.markers);
-        else
+        else if (c.labels.size() <= 3) // more never fit a row side by side: not built nor measured
             texts << c.labels.join(QStringLiteral(" · "));
         texts << tr("%1 +%2 more").arg(c.labels.first()).arg(c.markers - 1)
               << tr("%n event(s)", nullptr, c.markers);
