@@ -122,6 +122,8 @@ bool ConsoleApplication::start()
     addTimeline();
     const qint64 now = m_clock->nowMs();
     m_markers->watchAlerts(m_alerts->engine(), now - 24 * 3'600'000LL, now);
+    // Deploys and workflow launches of the restored span (the 30 d window's), from the audit log.
+    m_markers->addStoredEvents(m_audit.get(), now - ops::TargetHistory::kRollupWindowMs, now);
     connect(m_fleet.get(), &ops::Fleet::currentChanged, this, &ConsoleApplication::show);
     connect(m_fleet.get(), &ops::Fleet::changed, this, [this](ops::TargetSession* session) {
         if (session == m_fleet->current()) // edited in the targets dialog

@@ -2,6 +2,7 @@
 
 #include "models/alerts/AlertEngine.h"
 #include "models/alerts/AlertTypes.h"
+#include "models/audit/AuditLog.h"
 #include "models/deploy/DeploySession.h"
 #include "models/fleet/Fleet.h"
 #include "models/workflows/WorkflowClient.h"
@@ -93,6 +94,69 @@ void ChartMarkerFeed::watchAlerts(const AlertEngine* engine, qint64 historyFromM
     connect(engine, &AlertEngine::transition, this, &ChartMarkerFeed::addAlertTransition);
     for (const AlertTransition& t : engine->transitionsBetween(historyFromMs, nowMs + 1))
         addAlertTransition(t);
+}
+
+bool ChartMarkerFeed::markerOf(const AuditEntry& e, MarkerKind& kind, QString& deployKind,
+                               QString& label)
+{
+    const auto started = [&e](const char* prefix) {
+        return e.result.startsWith(QLatin1String(prefix));
+    };
+    const QString commit = e.details.value(QStringLiteral("commit")).toString().left(7);
+    const QString status = e.details.value(QStringLiteral("status")).toString();
+    kind = MarkerKind::Deploy;
+    label.clear();
+    deployKind.clear();
+    if (e.action == u"workflow.launch") {
+        // Launched when the gateway created it (its id), whatever its separate start said.
+        const QString id = e.details.value(QStringLiteral("workflow_id")).toString();
+        if (id.isEmpty() && e.result != u"ok")
+            return false;
+        kind = MarkerKind::Workflow;
+        label = id.isEmpty() ? tr("%1 launched").arg(e.subject)
+                             : tr("%1 launched (%2)").arg(e.subject, id);
+        return true;
+    }
+    if (e.action == u"deploy.trigger" && started("started")) {
+        deployKind = QStringLiteral("deploy");
+        label = tr("Redeploy %1").arg(e.subject);
+    } else if (e.action == u"deploy.hook" && started("ok")) {
+        deployKind = QStringLiteral("deploy");
+        label = tr("deploy hook called");
+    } else if (e.action == u"deploy.rollback" && started("started")) {
+        deployKind = QStringLiteral("rollback");
+        label = tr("Rollback to %1").arg(commit.isEmpty() ? e.subject : commit);
+    } else if (e.action == u"deploy.finished" || e.action == u"deploy.rollback_finished") {
+        deployKind = started("ok") ? QStringLiteral("live") : QStringLiteral("failed");
+        label =
+            QStringLiteral("%1 %2").arg(commit.isEmpty() ? e.subject : commit, status).trimmed();
+    } else if (e.action == u"deploy.verify") {
+        deployKind =
+            e.result == u"ok" ? QStringLiteral("verified") : QStringLiteral("verification_failed");
+        label = e.details.value(QStringLiteral("summary")).toString();
+        if (label.isEmpty())
+            label = e.result;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void ChartMarkerFeed::addStoredEvents(const AuditLog* audit, qint64 fromMs, qint64 toMs)
+{
+    if (!audit || !audit->isOpen())
+        return;
+    for (const AuditEntry& e : audit->entriesBetween(fromMs, toMs)) {
+        MarkerKind kind = MarkerKind::Deploy;
+        QString deployKind;
+        QString label;
+        if (!markerOf(e, kind, deployKind, label))
+            continue;
+        if (kind == MarkerKind::Workflow)
+            add({e.target, e.timeMs, kind, label, QString(), -1});
+        else
+            addDeployEvent(e.target, e.timeMs, deployKind, label);
+    }
 }
 
 void ChartMarkerFeed::watchWorkflows(const WorkflowClient* client)

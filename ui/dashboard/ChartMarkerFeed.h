@@ -12,11 +12,13 @@
 namespace ops {
 
 class AlertEngine;
+class AuditLog;
 class Dashboard;
 class DeploySession;
 class Fleet;
 class WorkflowClient;
 struct AlertTransition;
+struct AuditEntry;
 
 // Event markers for the dashboard's charts: alert transitions (firing, resolved), deploy events
 // and workflow launches of every target are kept (the last kMaxEvents) with their target's name;
@@ -47,6 +49,14 @@ public:
     // Sources. Alerts: each transition that fires or resolves; the engine's history from
     // historyFromMs (its store's, across restarts) is backfilled now.
     void watchAlerts(const AlertEngine* engine, qint64 historyFromMs, qint64 nowMs);
+    // Deploys and workflow launches stored in the audit log between fromMs and toMs (earlier
+    // runs, the command line): the markers they made when they happened, so restored charts show
+    // them at their times. Rows that did not launch or deploy anything (refused, errors) are not
+    // markers, as they were not live.
+    void addStoredEvents(const AuditLog* audit, qint64 fromMs, qint64 toMs);
+    // The marker an audit row makes (false: none), with addDeployEvent's kinds for deploys.
+    static bool markerOf(const AuditEntry& entry, MarkerKind& kind, QString& deployKind,
+                         QString& label);
     void watchWorkflows(const WorkflowClient* client);
     void watchDeploys(const DeploySession* session);
 
