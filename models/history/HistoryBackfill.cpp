@@ -42,8 +42,8 @@ HistoryBackfill::HistoryBackfill(TargetSession& session, HistoryBackfillOptions 
 
 HistoryBackfill::~HistoryBackfill()
 {
-    if (m_state == State::Running)
-        session().monitor()->endBackfill();
+    if (m_state == State::Running) // going with its session: nobody to tell
+        session().monitor()->endBackfill(false);
 }
 
 qint64 HistoryBackfill::elapsedMs() const

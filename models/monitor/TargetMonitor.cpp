@@ -117,12 +117,13 @@ void TargetMonitor::ingestPastScrape(qint64 timeMs, const QByteArray& body,
                        });
 }
 
-void TargetMonitor::endBackfill()
+void TargetMonitor::endBackfill(bool notify)
 {
     if (!m_backfilling)
         return;
     m_backfilling = false;
-    emit updated();
+    if (notify)
+        emit updated();
 }
 
 void TargetMonitor::consumeMetrics(qint64 timeMs, const QByteArray& body,

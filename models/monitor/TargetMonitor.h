@@ -100,8 +100,9 @@ public:
     // metrics, too large), on this thread once the scrape is in signalEngine().
     void ingestPastScrape(qint64 timeMs, const QByteArray& body, const QByteArray& contentType,
                           std::function<void(const QString& problem)> done);
-    // Live bodies are ingested again; updated() follows.
-    void endBackfill();
+    // Live bodies are ingested again; updated() follows (unless notify is false: the backfill
+    // is being destroyed with its session).
+    void endBackfill(bool notify = true);
 
     // The target's metric mapping overrides (role -> series/label name, MetricsMapping roles),
     // laid over the detected mapping from now on.
