@@ -408,13 +408,12 @@ void ConsoleApplication::showHistory(ops::TargetSession* session)
     m_window->setHistoryNotice(notice, details);
 }
 
-void ConsoleApplication::showLogs(const QString& sessionId, qint64 startMs, qint64 endMs,
-                                  const QString& why)
+void ConsoleApplication::showLogs(const QString& sessionId, const ops::LogWindowRequest& request)
 {
     if (!m_fleet->setCurrent(sessionId) || !m_logsPage)
         return;
     m_window->pages()->setCurrentWidget(m_logsPage);
-    m_logsPage->showWindow(startMs, endMs, why);
+    m_logsPage->showWindow(request);
 }
 
 // The 7 d and 30 d windows of the watched target: its rollups on disk, refreshed when it is
@@ -489,7 +488,7 @@ bool ConsoleApplication::addAlerts()
     connect(page, &ops::AlertsPage::logsRequested, this,
             [this](const QString& target, qint64 atMs, const QString& why) {
                 if (ops::TargetSession* session = m_fleet->sessionNamed(target))
-                    showLogs(session->id(), atMs - 5 * 60'000, atMs + 5 * 60'000, why);
+                    showLogs(session->id(), ops::LogsPage::around(atMs, why));
             });
     auto* strip = new ops::FiringStrip(m_alerts.get());
     m_window->setFiringStrip(strip);

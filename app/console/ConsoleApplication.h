@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/console/LaunchRequest.h"
+#include "models/logs/LogWindowRequest.h"
 
 #include <QObject>
 #include <QString>
@@ -75,8 +76,8 @@ public:
     ops::DeployPages* deployPages() const { return m_deployPages; }
     ops::TargetsPanel* targetsPanel() const { return m_targetsPanel.get(); }
     ops::LogsPage* logsPage() const { return m_logsPage; }
-    // Shows the Logs tab of the session (made current) from startMs to endMs.
-    void showLogs(const QString& sessionId, qint64 startMs, qint64 endMs, const QString& why);
+    // Shows the Logs tab of the session (made current) on the window asked for.
+    void showLogs(const QString& sessionId, const ops::LogWindowRequest& request);
 
     // A later launch's arguments or a notification's "Open": switches to the saved target
     // named, or watches the URL as a temporary target (the one already watching it, if any),

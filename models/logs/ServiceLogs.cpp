@@ -51,16 +51,14 @@ void ServiceLogs::targetChanged(const Target& target)
 void ServiceLogs::requestLive()
 {
     m_want = Want::Live;
-    m_windowReason.clear();
+    m_window = {};
     runRequest();
 }
 
-void ServiceLogs::requestWindow(qint64 startMs, qint64 endMs, const QString& why)
+void ServiceLogs::requestWindow(const LogWindowRequest& request)
 {
     m_want = Want::Window;
-    m_wantStartMs = startMs;
-    m_wantEndMs = endMs;
-    m_windowReason = why;
+    m_window = request;
     runRequest();
 }
 
@@ -68,10 +66,15 @@ void ServiceLogs::runRequest()
 {
     if (m_availability != Availability::Ready || m_want == Want::Nothing)
         return;
+    // The live tail is every line; a window asks Render only for the types it names.
+    LogQuery filters;
+    if (m_want == Want::Window)
+        filters.types = m_window.types;
+    m_logs.setServerFilters(filters);
     if (m_want == Want::Live)
         m_logs.followLive();
     else
-        m_logs.showWindow(m_wantStartMs, m_wantEndMs);
+        m_logs.showWindow(m_window.startMs, m_window.endMs, m_window.live);
 }
 
 void ServiceLogs::setAvailability(Availability availability, const QString& problem)

@@ -2,6 +2,7 @@
 
 #include "models/fleet/SessionCapability.h"
 #include "models/logs/LogSession.h"
+#include "models/logs/LogWindowRequest.h"
 
 #include <QString>
 
@@ -36,10 +37,17 @@ public:
 
     // Follow the service live now, or as soon as it is Ready (a Logs page is showing it).
     void requestLive();
-    // [startMs, endMs], oldest first; when Ready (otherwise kept until it is).
-    void requestWindow(qint64 startMs, qint64 endMs, const QString& why = {});
+    // [startMs, endMs], oldest first, of the types asked for (all when none), then live when
+    // asked; when Ready (otherwise kept until it is).
+    void requestWindow(const LogWindowRequest& request);
+    void requestWindow(qint64 startMs, qint64 endMs, const QString& why = {})
+    {
+        requestWindow(LogWindowRequest{startMs, endMs, why, {}, false});
+    }
+    // The window last asked for (its why empty when live).
+    const LogWindowRequest& window() const { return m_window; }
     // What the window shown is, in words ("around the alert …"), empty when live.
-    QString windowReason() const { return m_windowReason; }
+    QString windowReason() const { return m_window.why; }
 
     void start() override;
     void stop() override;
@@ -60,9 +68,7 @@ private:
     int m_generation = 0;
     bool m_started = false;
     enum class Want { Nothing, Live, Window } m_want = Want::Nothing;
-    qint64 m_wantStartMs = 0;
-    qint64 m_wantEndMs = 0;
-    QString m_windowReason;
+    LogWindowRequest m_window;
 };
 
 } // namespace ops

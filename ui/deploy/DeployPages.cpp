@@ -61,8 +61,8 @@ void DeployPages::addSession(TargetSession* session)
     connect(page, &DeploysPage::configureRequested, this,
             [this, session] { emit configureRequested(session->id()); });
     connect(page, &DeploysPage::logsRequested, this,
-            [this, session](qint64 startMs, qint64 endMs, const QString& why) {
-                emit logsRequested(session->id(), startMs, endMs, why);
+            [this, session](const LogWindowRequest& request) {
+                emit logsRequested(session->id(), request);
             });
     connect(session, &TargetSession::deploySetupChanged, page,
             [this, session] { showSetup(session); });

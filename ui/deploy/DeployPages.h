@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/logs/LogWindowRequest.h"
+
 #include <QPointer>
 #include <QStackedWidget>
 #include <map>
@@ -30,8 +32,8 @@ signals:
     void configureRequested(const QString& sessionId);
     // A deploy action happened on some page (a new audit row, a new message).
     void activity();
-    // A page's "Show logs around this deploy" (see DeploysPage::logsRequested).
-    void logsRequested(const QString& sessionId, qint64 startMs, qint64 endMs, const QString& why);
+    // A page's "Show the build logs of this deploy" (see DeploysPage::logsRequested).
+    void logsRequested(const QString& sessionId, const ops::LogWindowRequest& request);
 
 private:
     void addSession(TargetSession* session);

@@ -150,9 +150,10 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
                            tr("Created"), tr("Finished")},
                           tr("Deploy history"), historyBox);
     setEmptyText(m_history, tr("No deploys listed yet."));
-    // The log lines of a deploy's minutes (the Logs tab), from the row's context menu.
+    // A deploy's build log (the Logs tab, live while it builds), from the row's context menu.
     m_history->setContextMenuPolicy(Qt::ActionsContextMenu);
-    auto* showLogs = new QAction(tr("Show logs around this deploy"), m_history);
+    auto* showLogs = new QAction(tr("Show the build logs of this deploy"), m_history);
+    showLogs->setToolTip(tr("Its build output in the Logs tab, live while it builds"));
     connect(showLogs, &QAction::triggered, this, [this] {
         if (m_history->currentRow() >= 0)
             requestLogsOfRow(m_history->currentRow());
@@ -317,13 +318,21 @@ bool DeploysPage::requestLogsOfRow(int row)
     if (row < 0 || row >= history.size())
         return false;
     const RenderDeploy& d = history.at(row);
-    const QDateTime start = d.startedAt.isValid() ? d.startedAt : d.createdAt;
+    // The build starts when the deploy is created; a minute either side for clocks that differ.
+    const QDateTime start = d.createdAt.isValid() ? d.createdAt : d.startedAt;
     if (!start.isValid())
         return false;
-    const qint64 startMs = start.toMSecsSinceEpoch() - 60'000;
-    const qint64 endMs = d.finishedAt.isValid() ? d.finishedAt.toMSecsSinceEpoch() + 5 * 60'000
-                                                : QDateTime::currentMSecsSinceEpoch();
-    emit logsRequested(startMs, endMs, tr("deploy %1").arg(d.id));
+    LogWindowRequest request;
+    request.startMs = start.toMSecsSinceEpoch() - 60'000;
+    request.types = {QStringLiteral("build")};
+    request.live = !d.isFinished();
+    request.endMs = !request.live && d.finishedAt.isValid()
+                        ? d.finishedAt.toMSecsSinceEpoch() + 60'000
+                        : QDateTime::currentMSecsSinceEpoch();
+    request.why =
+        request.live ? tr("build of deploy %1 (%2), live while it builds").arg(d.id, d.statusText())
+                     : tr("build of deploy %1 (%2)").arg(d.id, d.statusText());
+    emit logsRequested(request);
     return true;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/logs/LogWindowRequest.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -38,8 +40,9 @@ public:
     bool isReadOnly() const { return m_readOnly; }
     // Skips the dialogs' typed confirmation (tests only).
     void setConfirmations(bool ask) { m_ask = ask; }
-    // The logs window of the history row (its start - 1 min to its end + 5 min, or now while it
-    // runs); emits logsRequested. False when the row has no times.
+    // The build logs of the history row (type=build from its creation - 1 min to its end
+    // + 1 min; while it runs, up to now and then live); emits logsRequested. False when the
+    // row has no times.
     bool requestLogsOfRow(int row);
 
 public slots:
@@ -51,8 +54,8 @@ public slots:
 signals:
     void deployEvent(qint64 timeMs, const QString& kind, const QString& label);
     void configureRequested();
-    // "Show logs around this deploy": [startMs, endMs] of the deploy, why names it.
-    void logsRequested(qint64 startMs, qint64 endMs, const QString& why);
+    // "Show the build logs of this deploy": its span, type=build, live while it builds.
+    void logsRequested(const ops::LogWindowRequest& request);
 
 private:
     void showHistory();

@@ -432,8 +432,7 @@ LogsPage::LogsPage(const Fleet* fleet, QWidget* parent)
         if (m_logs->windowReason().isEmpty() && m_logs->logs()->mode() != LogSession::Mode::Window)
             followLive();
         else
-            showWindow(m_logs->logs()->windowStartMs(), m_logs->logs()->windowEndMs(),
-                       m_logs->windowReason());
+            showWindow(m_logs->window());
     });
     connect(m_showWindow, &QPushButton::clicked, this, [this] {
         showWindow(m_from->dateTime().toMSecsSinceEpoch(), m_to->dateTime().toMSecsSinceEpoch(),
@@ -525,6 +524,10 @@ void LogsPage::followLive()
 {
     if (!m_logs)
         return;
+    if (m_typeFromJump) {
+        m_typeFromJump = false;
+        m_type->setCurrentIndex(0); // the jump's type, not the operator's
+    }
     m_logs->requestLive();
     setFollowing(true);
     refreshStatus();
@@ -532,27 +535,54 @@ void LogsPage::followLive()
 
 void LogsPage::showAround(qint64 ms, const QString& why)
 {
+    showWindow(around(ms, why));
+}
+
+LogWindowRequest LogsPage::around(qint64 ms, const QString& why)
+{
     const QString at =
         QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
-    showWindow(ms - kAroundMs, ms + kAroundMs,
-               why.isEmpty() ? tr("around %1 UTC (± 5 min)").arg(at)
-                             : tr("around %1 UTC (± 5 min): %2").arg(at, why));
+    return LogWindowRequest{ms - kAroundMs,
+                            ms + kAroundMs,
+                            why.isEmpty() ? tr("around %1 UTC (± 5 min)").arg(at)
+                                          : tr("around %1 UTC (± 5 min): %2").arg(at, why),
+                            {},
+                            false};
 }
 
 void LogsPage::showWindow(qint64 startMs, qint64 endMs, const QString& why)
 {
+    showWindow(LogWindowRequest{startMs, endMs, why, {}, false});
+}
+
+void LogsPage::showWindow(const LogWindowRequest& request)
+{
     if (!m_logs)
         return;
-    m_from->setDateTime(QDateTime::fromMSecsSinceEpoch(startMs, Qt::UTC));
-    m_to->setDateTime(QDateTime::fromMSecsSinceEpoch(endMs, Qt::UTC));
-    if (endMs <= startMs) {
+    m_from->setDateTime(QDateTime::fromMSecsSinceEpoch(request.startMs, Qt::UTC));
+    m_to->setDateTime(QDateTime::fromMSecsSinceEpoch(request.endMs, Qt::UTC));
+    if (request.endMs <= request.startMs) {
         m_filterError->setText(tr("The window is empty: its end is not after its start."));
         m_filterError->setStyleSheet(
             QStringLiteral("color: %1;").arg(errorColor(palette()).name()));
         m_filterError->show();
         return;
     }
-    m_logs->requestWindow(startMs, endMs, why);
+    // A jump of one type (a deploy's build) shows it in the type filter too: the operator sees
+    // why only those lines are there, and the lines shown agree with what Render was asked for.
+    const int typeIndex = request.types.size() == 1 ? m_type->findText(request.types.first()) : -1;
+    if (typeIndex > 0) {
+        m_typeFromJump = true;
+        m_type->setCurrentIndex(typeIndex);
+    } else if (m_typeFromJump) {
+        m_typeFromJump = false;
+        m_type->setCurrentIndex(0);
+    }
+    m_logs->requestWindow(request);
+    if (request.live) {
+        setFollowing(true); // the newest line in view as it comes
+        return;
+    }
     // Read from the window's start: no scrolling to the newest line, but not paused either (a
     // paused model would hold the window's lines back as "arrived while paused").
     m_following = false;

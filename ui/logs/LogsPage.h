@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/fleet/TargetSession.h"
+#include "models/logs/LogWindowRequest.h"
 #include "models/logs/ServiceLogs.h"
 
 #include <QPointer>
@@ -41,7 +42,10 @@ public:
 
     // Jumps: [ms - 5 min, ms + 5 min] of the current target, with why in the title.
     void showAround(qint64 ms, const QString& why = {});
+    static LogWindowRequest around(qint64 ms, const QString& why = {});
     void showWindow(qint64 startMs, qint64 endMs, const QString& why = {});
+    // A window of some types only (the type filter shows them), live after it when asked.
+    void showWindow(const LogWindowRequest& request);
     void followLive();
 
     // For tests and the status line.
@@ -76,6 +80,7 @@ private:
     QPointer<TargetSession> m_session;
     QPointer<ServiceLogs> m_logs;
     bool m_following = true;
+    bool m_typeFromJump = false; // the type filter was set by a jump (Back to live clears it)
     QRegularExpression m_search;
     QStackedWidget* m_stack;
     QWidget* m_noticePage;
@@ -100,7 +105,7 @@ private:
     QToolButton* m_prev;
     QToolButton* m_next;
     QLabel* m_matches;
-    QTableView* m_view;
+    QTableView* m_view; // one column: its rows' layout costs O(1) per line added, not O(rows)
     QLabel* m_empty;
     QLabel* m_status;
     QPushButton* m_retry;
