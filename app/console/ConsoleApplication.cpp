@@ -299,6 +299,15 @@ void ConsoleApplication::addPages()
             m_targetsPanel->openDialog(id);
     });
     connect(m_deployPages, &ops::DeployPages::logsRequested, this, &ConsoleApplication::showLogs);
+    // A chart point's "Logs at this time": the watched target's lines of those minutes.
+    for (int id = 0; id < int(ops::Dashboard::ChartId::Count); ++id) {
+        if (ops::TimeChart* chart = m_window->dashboard()->chart(ops::Dashboard::ChartId(id)))
+            connect(chart, &ops::TimeChart::logsAtTimeRequested, this, [this, chart](qint64 atMs) {
+                if (ops::TargetSession* current = m_fleet->current())
+                    showLogs(current->id(),
+                             ops::LogsPage::around(atMs, tr("%1 chart").arg(chart->title())));
+            });
+    }
 
     m_auditModel = std::make_unique<ops::AuditTableModel>(m_audit.get());
     m_auditModel->setAutoRefreshInterval(3000); // rows written by the command line, too

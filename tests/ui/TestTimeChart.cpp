@@ -10,12 +10,17 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QContextMenuEvent>
+#include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QMenu>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <cmath>
 #include <memory>
@@ -79,6 +84,7 @@ private slots:
     void lineWidthThickensTheLines();
     void staleGreysTheLinesWithTheirAge();
     void followsPaletteChanges();
+    void contextMenuOffersLogsAtThePoint();
 
 private:
     std::unique_ptr<DayOfData> m_day;
@@ -532,6 +538,56 @@ void TestTimeChart::followsPaletteChanges()
                        QRect(0, 0, 200, 20), 30) > 10);
     QApplication::setPalette(original);
     QTRY_COMPARE(chart.grab().toImage().pixelColor(3, 3), lightBase);
+}
+
+// Right-click on the plot: "Logs at this time" (only where something listens) asks for the
+// nearest point's time; off the plot, or with nobody listening, there is no menu.
+void TestTimeChart::contextMenuOffersLogsAtThePoint()
+{
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.resize(1000, 300);
+    chart.setStore(&m_day->store);
+    chart.addSeries("a", m_day->a);
+    timeline.setLatest(m_day->store.latestTime());
+    timeline.setPreset(5 * 60 * 1000LL); // 1 s points, about 3 px apart
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+
+    const qint64 pointMs = timeline.endMs() - 2 * 60 * 1000;
+    const QPoint at(int(std::lround(chart.xForTime(pointMs))), chart.height() / 2);
+    QVERIFY(!chart.createContextMenu(at)); // nobody listens: no menu
+    QSignalSpy asked(&chart, &TimeChart::logsAtTimeRequested);
+    {
+        std::unique_ptr<QMenu> menu(chart.createContextMenu(at));
+        QVERIFY(menu);
+        QCOMPARE(menu->actions().size(), 1);
+        QAction* logs = menu->actions().first();
+        QVERIFY2(logs->text().startsWith(QStringLiteral("&Logs at this time")),
+                 qPrintable(logs->text()));
+        QVERIFY(logs->text().contains(QStringLiteral("± 5 min")));
+        menu->adjustSize();
+        QVERIFY(menu->grab().save(qEnvironmentVariable("OPS_SCREENSHOT_DIR", QDir::tempPath()) +
+                                  QStringLiteral("/chart-logs-menu.png")));
+        logs->trigger();
+    }
+    QCOMPARE(asked.size(), 1);
+    const qint64 got = asked.at(0).at(0).toLongLong();
+    QVERIFY2(std::abs(got - pointMs) <= 1000, qPrintable(QString::number(got - pointMs)));
+    QCOMPARE(got % 1000, kStart % 1000);             // a point's own time, not a pixel's
+    QVERIFY(!chart.createContextMenu(QPoint(2, 2))); // off the plot
+
+    // A real right-click opens the menu; choosing the action asks once more.
+    QTimer::singleShot(0, &chart, [] {
+        if (auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget())) {
+            menu->actions().first()->trigger();
+            menu->close();
+        }
+    });
+    QContextMenuEvent click(QContextMenuEvent::Mouse, at, chart.mapToGlobal(at));
+    QApplication::sendEvent(&chart, &click);
+    QTRY_COMPARE(asked.size(), 2);
+    QVERIFY(std::abs(asked.at(1).at(0).toLongLong() - pointMs) <= 1000);
 }
 
 QTEST_MAIN(TestTimeChart)

@@ -5,11 +5,14 @@
 #include "models/itemmodels/ChartPointsModel.h"
 #include "ui/dashboard/ChartTimeline.h"
 
+#include <QContextMenuEvent>
 #include <QDateTime>
 #include <QFile>
 #include <QFontMetrics>
 #include <QKeyEvent>
 #include <QLocale>
+#include <QMenu>
+#include <QMetaMethod>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QSaveFile>
@@ -19,6 +22,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace ops {
 
@@ -1370,6 +1374,68 @@ qint64 TimeChart::markerNear(double x) const
         }
     }
     return best;
+}
+
+qint64 TimeChart::pointTimeAt(double x)
+{
+    m_layout = layoutFor(size());
+    decimate(static_cast<int>(m_layout.plot.width()));
+    const QRectF plot = m_layout.plot;
+    if (!m_placeholder.isEmpty() || x < plot.left() || x > plot.right() || m_t1 <= m_t0)
+        return -1;
+    const double t = timeAtX(x);
+    const double reach = kMarkerHoverPx * static_cast<double>(m_t1 - m_t0) / plot.width();
+    double bestDistance = std::numeric_limits<double>::infinity();
+    qint64 best = -1;
+    bool anyPoint = false;
+    for (const Series& s : m_series) {
+        if (!drawnSeries(s) || s.points.empty())
+            continue;
+        anyPoint = true;
+        const auto it = nearestPoint(s.points, t);
+        const double distance = std::abs(static_cast<double>(it->t) - t);
+        if (distance <= reach && distance < bestDistance) {
+            bestDistance = distance;
+            best = it->t;
+        }
+    }
+    if (!anyPoint)
+        return -1;
+    return best >= 0 ? best : static_cast<qint64>(t);
+}
+
+QMenu* TimeChart::createContextMenu(const QPoint& pos)
+{
+    // Only where the console wires it (not in a report's or the Timeline's charts).
+    if (!isSignalConnected(QMetaMethod::fromSignal(&TimeChart::logsAtTimeRequested)))
+        return nullptr;
+    const qint64 at = pointTimeAt(pos.x());
+    if (at < 0 || !m_layout.plot.contains(pos))
+        return nullptr;
+    auto* menu = new QMenu(this);
+    QAction* logs = menu->addAction(tr("&Logs at this time (%1 ± 5 min)").arg(formatTimeOfDay(at)));
+    logs->setObjectName(QStringLiteral("logsAtThisTime"));
+    logs->setToolTip(tr("The service's log lines from 5 minutes before to 5 minutes after, in "
+                        "the Logs tab"));
+    connect(logs, &QAction::triggered, this, [this, at] { emit logsAtTimeRequested(at); });
+    return menu;
+}
+
+void TimeChart::contextMenuEvent(QContextMenuEvent* event)
+{
+    QPoint at = event->pos();
+    if (event->reason() == QContextMenuEvent::Keyboard) {
+        // The menu key: where the pointer rests on the plot, else the middle of the plot.
+        const QRectF plot = layoutFor(size()).plot;
+        at = m_hovering && plot.contains(m_hover) ? m_hover.toPoint() : plot.center().toPoint();
+    }
+    std::unique_ptr<QMenu> menu(createContextMenu(at));
+    if (!menu) {
+        event->ignore();
+        return;
+    }
+    menu->exec(mapToGlobal(at));
+    event->accept();
 }
 
 void TimeChart::mouseDoubleClickEvent(QMouseEvent*)

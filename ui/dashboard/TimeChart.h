@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+class QMenu;
+
 namespace ops {
 
 class ChartPointsModel;
@@ -162,11 +164,20 @@ public:
 
     // The marker within a few pixels of x (widget coordinates), if any: its time, else -1.
     qint64 markerNear(double x) const;
+    // The time of the drawn point nearest x (widget coordinates) when one is within a few
+    // pixels, else the time under x; -1 off the plot or when the chart shows no data.
+    qint64 pointTimeAt(double x);
+    // The chart's context menu at pos (widget coordinates), or nullptr when it would be empty:
+    // "Logs at this time" when something listens to logsAtTimeRequested and pos is on the plot.
+    // The caller owns the menu.
+    QMenu* createContextMenu(const QPoint& pos);
 
 signals:
     void seriesVisibilityChanged(int index, bool visible);
     // A click (not a drag) on a marker: the Timeline tab shows that moment's events.
     void markerActivated(qint64 timeMs);
+    // The context menu's "Logs at this time": the point's time (the Logs tab shows ± 5 min).
+    void logsAtTimeRequested(qint64 timeMs);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -177,6 +188,7 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void leaveEvent(QEvent* event) override;
     void changeEvent(QEvent* event) override;
     void focusInEvent(QFocusEvent* event) override;
