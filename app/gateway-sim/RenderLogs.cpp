@@ -833,10 +833,20 @@ SimReply RenderLogs::handleControl(const SimRequest& request)
             const QString level = e.value(QStringLiteral("level")).toString(QStringLiteral("info"));
             const QString text =
                 e.value(QStringLiteral("message")).toString(QStringLiteral("emitted line"));
-            // One millisecond for all of them: the resume rule's hard case.
-            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            // One millisecond for all of them: the resume rule's hard case. ago_ms puts them in
+            // the past (kept in time order, not sent to live subscribers): an alert's minutes.
+            const qint64 agoMs = e.value(QStringLiteral("ago_ms")).toInteger(0);
+            if (agoMs < 0 || agoMs > 30LL * 24 * 3600 * 1000) {
+                return SimReply::detail(QStringLiteral("emit.ago_ms is 0 to 30 days in ms"), 400);
+            }
+            const qint64 at = QDateTime::currentMSecsSinceEpoch() - agoMs;
             for (int i = 0; i < count; ++i) {
-                append(make(now, type, level, QStringLiteral("%1 #%2").arg(text).arg(i + 1)));
+                Entry line = make(at, type, level, QStringLiteral("%1 #%2").arg(text).arg(i + 1));
+                if (agoMs > 0) {
+                    insertPast(std::move(line));
+                } else {
+                    append(std::move(line));
+                }
             }
         }
     } else if (request.method != "GET") {

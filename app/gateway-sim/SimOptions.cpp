@@ -44,8 +44,8 @@ Run-time control (never affected by faults):
   GET  /__sim/logs     the Render logs stub: lines, subscribers, the ids each WebSocket was
                        sent ("delivered", one list per connection); with ?ids&startTime=&endTime=
                        and filters, every line id in that window, oldest first
-  POST /__sim/logs     keys: rate (lines/s), emit {count, type, level, message} (lines now, all
-                       in one millisecond), drop_after N (abort the socket after N more
+  POST /__sim/logs     keys: rate (lines/s), emit {count, type, level, message, ago_ms} (lines
+                       now, or ago_ms in the past, all in one millisecond), drop_after N (abort the socket after N more
                        messages), duplicate_on_reconnect (the next connection gets the last line
                        again), refuse {status, count, retry_after} (the next subscribes answer
                        e.g. 429), clear

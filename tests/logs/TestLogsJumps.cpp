@@ -1,5 +1,8 @@
 // Jumps into the Logs tab against the real simulator: a Deploys row shows its deploy's build
-// logs (type=build over its span), live while it still builds, and only its span once it is done.
+// logs (type=build over its span), live while it still builds, and only its span once it is done;
+// an alert's "Logs around this" shows the lines of its start ± 5 minutes, those and no others.
+#include "models/alerts/AlertCenter.h"
+#include "models/alerts/AlertEngine.h"
 #include "models/audit/AuditLog.h"
 #include "models/deploy/DeploySession.h"
 #include "models/domain/Clock.h"
@@ -9,6 +12,7 @@
 #include "models/secrets/ChainedSecretStore.h"
 #include "models/secrets/MemorySecretStore.h"
 #include "tests/support/SimulatorProcess.h"
+#include "ui/alerts/AlertsPage.h"
 #include "ui/deploy/DeploysPage.h"
 #include "ui/logs/LogsPage.h"
 #include "ui/shell/Theme.h"
@@ -16,10 +20,14 @@
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace ops;
 
@@ -216,6 +224,101 @@ private slots:
         logs.followLive();
         QCOMPARE(logs.findChildren<QComboBox*>().at(1)->currentText(), QStringLiteral("All types"));
         QTRY_VERIFY_WITH_TIMEOUT(rowsContaining(logs, QStringLiteral("jump-app")) == 3, 15000);
+    }
+
+    void alertJumpShowsTheLinesOfThatWindow()
+    {
+        auto fleet = watchedFleet();
+        LogsPage logs(fleet.get());
+        logs.resize(1280, 720);
+        logs.show();
+        fleet->start();
+        QTRY_VERIFY_WITH_TIMEOUT(logs.statusText().startsWith(QStringLiteral("live")), 15000);
+
+        // An alert on the watched target that began about nine minutes ago.
+        const qint64 realNow = QDateTime::currentMSecsSinceEpoch();
+        ManualClock clock(realNow - 10 * 60'000);
+        AlertCenterOptions options;
+        options.databasePath = m_dir.filePath(QStringLiteral("alerts.sqlite"));
+        options.desktopNotifications = false;
+        AlertCenter center(&clock, &m_network, options);
+        QVERIFY(center.start());
+        const QString target = fleet->current()->name();
+        for (int i = 0; i < 90; ++i) {
+            clock.advanceMs(1000);
+            EvaluationSample sample;
+            sample.target = target;
+            sample.timeMs = clock.nowMs();
+            sample.lastSuccessMs = sample.timeMs;
+            sample.set(AlertSignals::AvgResponseTime, i < 5 ? 0.2 : 1.8);
+            sample.set(AlertSignals::ErrorRate, 0.0);
+            sample.set(AlertSignals::RequestRate, 12);
+            center.engine()->evaluate(sample);
+        }
+        AlertsPage alerts(&center);
+        // As the console wires it (ConsoleApplication::addAlerts).
+        qint64 at = -1;
+        connect(&alerts, &AlertsPage::logsRequested, &logs,
+                [&](const QString& name, qint64 atMs, const QString& why) {
+                    QCOMPARE(name, target);
+                    at = atMs;
+                    if (fleet->sessionNamed(name))
+                        logs.showWindow(LogsPage::around(atMs, why));
+                });
+        alerts.showAlert(QStringLiteral("high_response_time"), target);
+        // Lines before, inside and after the window, placed in the simulator's past before
+        // anything is asked for.
+        const std::optional<AlertStatus> alert =
+            center.engine()->alert({QStringLiteral("high_response_time"), target});
+        const qint64 firing = alert ? alert->firingSinceMs : -1;
+        QVERIFY2(firing > 0, "the latency alert did not fire");
+        const auto emitAt = [&](qint64 ms, int count, const char* message) {
+            const QJsonObject line{{QStringLiteral("count"), count},
+                                   {QStringLiteral("message"), QString::fromLatin1(message)},
+                                   {QStringLiteral("ago_ms"), realNow - ms}};
+            QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"),
+                                QJsonDocument(QJsonObject{{QStringLiteral("emit"), line}})
+                                    .toJson(QJsonDocument::Compact)),
+                     200);
+        };
+        // The simulator refuses a past it cannot have (the future, more than 30 days).
+        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"), R"({"emit": {"ago_ms": -5}})"), 400);
+        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"), R"({"emit": {"ago_ms": 9e12}})"), 400);
+        emitAt(firing - 6 * 60'000, 2, "alert-before");
+        emitAt(firing - 4 * 60'000, 3, "alert-inside-early");
+        emitAt(firing + 30'000, 4, "alert-inside-late");
+        emitAt(firing + 6 * 60'000, 2, "alert-after");
+        QVERIFY(firing + 6 * 60'000 < realNow);
+
+        QVERIFY(alerts.showLogsOfSelected());
+        QCOMPARE(at, firing);
+        QTRY_VERIFY_WITH_TIMEOUT(rowsContaining(logs, QStringLiteral("alert-inside-late")) == 4 &&
+                                     !logs.statusText().startsWith(QStringLiteral("loading")),
+                                 15000);
+        QCOMPARE(rowsContaining(logs, QStringLiteral("alert-inside-early")), 3);
+        QCOMPARE(rowsContaining(logs, QStringLiteral("alert-before")), 0);
+        QCOMPARE(rowsContaining(logs, QStringLiteral("alert-after")), 0);
+        QVERIFY2(!logs.statusText().startsWith(QStringLiteral("live")),
+                 qPrintable(logs.statusText()));
+
+        // Exactly the simulator's lines of [start - 5 min, start + 5 min], oldest first.
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("ids"), QString());
+        query.addQueryItem(QStringLiteral("startTime"), formatRfc3339(firing - 5 * 60'000));
+        query.addQueryItem(QStringLiteral("endTime"), formatRfc3339(firing + 5 * 60'000));
+        QByteArray body;
+        QCOMPARE(
+            m_sim.get(QStringLiteral("/__sim/logs?") + query.toString(QUrl::FullyEncoded), &body),
+            200);
+        QStringList expected;
+        for (const QJsonValue& id : QJsonDocument::fromJson(body)[QStringLiteral("ids")].toArray())
+            expected << id.toString();
+        QStringList shown;
+        QAbstractItemModel* model = logs.view()->model();
+        for (int row = 0; row < model->rowCount(); ++row)
+            shown << model->index(row, 0).data(LogLineModel::IdRole).toString();
+        QVERIFY2(expected.size() >= 7, qPrintable(QString::number(expected.size())));
+        QCOMPARE(shown, expected);
     }
 };
 
