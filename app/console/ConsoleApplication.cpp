@@ -456,6 +456,19 @@ void ConsoleApplication::show(ops::TargetSession* session)
     m_instancesConnection = connect(
         session, &ops::TargetSession::instanceSignalsChanged, m_window.get(),
         [this, session] { m_window->dashboard()->setInstanceSignals(session->instanceSignals()); });
+    // Side by side, the Endpoints page too: the selected endpoint per instance.
+    ops::Dashboard* dashboard = m_window->dashboard();
+    disconnect(m_endpointFocusConnection);
+    disconnect(m_endpointInstancesConnection);
+    m_endpointFocusConnection = connect(dashboard, &ops::Dashboard::endpointSelected, session,
+                                        &ops::TargetSession::setEndpointFocus);
+    m_endpointInstancesConnection =
+        connect(session, &ops::TargetSession::endpointInstanceSignalsChanged, dashboard,
+                [dashboard, session] {
+                    dashboard->setEndpointInstanceSignals(session->endpointInstanceSignals());
+                });
+    session->setEndpointFocus(dashboard->selectedEndpoint());
+    dashboard->setEndpointInstanceSignals(session->endpointInstanceSignals());
     m_workflowsPage->setClient(session->workflows(), session->name());
     followDialect(session->monitor());
 }

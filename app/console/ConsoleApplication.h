@@ -108,6 +108,8 @@ private:
     bool m_screenshotScheduled = false;
     QMetaObject::Connection m_dialectConnection;
     QMetaObject::Connection m_instancesConnection;
+    QMetaObject::Connection m_endpointFocusConnection;
+    QMetaObject::Connection m_endpointInstancesConnection;
     // Declared in the order they are built; they go in reverse: the window and the pages before
     // the fleet whose sessions they show, the fleet before the clock, network and demo gateway
     // its sessions use. Nothing is ordered by hand.

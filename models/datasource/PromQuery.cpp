@@ -137,6 +137,17 @@ QString PromSelector::braced(const QString& extra) const
     return u'{' + m_matchers + (extra.isEmpty() ? QString() : u',' + extra) + u'}';
 }
 
+std::optional<PromSelector> PromSelector::withMatcher(const QString& label,
+                                                      const QString& value) const
+{
+    static const QRegularExpression nameRe(QStringLiteral("\\A[A-Za-z_][A-Za-z0-9_]*\\z"));
+    if (!nameRe.match(label).hasMatch())
+        return std::nullopt;
+    PromSelector narrowed = *this;
+    narrowed.m_matchers += u',' + label + u'=' + promQuoted(value);
+    return narrowed;
+}
+
 QString promQueryFor(SignalId signal, const MetricsMapping& m, const PromSelector& selector,
                      const PromQueryOptions& options)
 {
@@ -221,6 +232,54 @@ QString promQueryFor(SignalId signal, const MetricsMapping& m, const PromSelecto
         break;
     }
     return {};
+}
+
+SignalId endpointSignalAs(EndpointSignal signal)
+{
+    switch (signal) {
+    case EndpointSignal::RequestRate:
+        return SignalId::RequestRate;
+    case EndpointSignal::ErrorRate:
+        return SignalId::ErrorRate;
+    case EndpointSignal::LatencyAvg:
+        return SignalId::LatencyAvg;
+    case EndpointSignal::P50:
+        return SignalId::LatencyP50;
+    case EndpointSignal::P95:
+        return SignalId::LatencyP95;
+    case EndpointSignal::P99:
+    case EndpointSignal::Count:
+        break;
+    }
+    return SignalId::LatencyP99;
+}
+
+QString promEndpointQueryFor(SignalId signal, const MetricsMapping& mapping,
+                             const PromSelector& selector, const PromQueryOptions& options)
+{
+    bool perEndpoint = false;
+    for (std::size_t i = 0; i < kEndpointSignalCount; ++i)
+        perEndpoint = perEndpoint || endpointSignalAs(static_cast<EndpointSignal>(i)) == signal;
+    if (!perEndpoint)
+        return {};
+    // An error counter of its own may lack the endpoint label (the monolith's counts by
+    // service): no `or 0 * requests` fallback here, which would show such endpoints as
+    // error-free; an endpoint without error series reads unknown instead.
+    if (signal == SignalId::ErrorRate && !mapping.errorsCounter.empty()) {
+        const QString by = options.mode == InstanceMode::SideBySide
+                               ? QStringLiteral(" by (%1)").arg(options.instanceLabel)
+                               : QString();
+        const QString extra =
+            mapping.errorsLabel.empty()
+                ? QString()
+                : q(mapping.errorsLabel) + u'=' + promQuoted(q(mapping.errorsLabelValue));
+        return QStringLiteral("sum%1(rate(%2%3[%4s]))")
+            .arg(by, q(mapping.errorsCounter), selector.braced(extra),
+                 QString::number(options.rateWindowSeconds));
+    }
+    MetricsMapping histogramOnly = mapping;
+    histogramOnly.latencyGauge.clear();
+    return promQueryFor(signal, histogramOnly, selector, options);
 }
 
 } // namespace ops

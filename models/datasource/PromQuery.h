@@ -28,6 +28,10 @@ public:
     QString matchers() const { return m_matchers; }
     // `{matchers}` plus extra matchers (already valid PromQL) appended.
     QString braced(const QString& extra = {}) const;
+    // This selector narrowed to one label value: `label="value"` appended, the value escaped
+    // (an endpoint name is whatever the gateway labelled: hostile input). nullopt when `label`
+    // is not a label name (a mapping override gone wrong).
+    std::optional<PromSelector> withMatcher(const QString& label, const QString& value) const;
 
 private:
     QString m_matchers;
@@ -46,5 +50,17 @@ struct PromQueryOptions {
 // series for it (the plan dialect exports no error counter, for example).
 QString promQueryFor(SignalId signal, const MetricsMapping& mapping, const PromSelector& selector,
                      const PromQueryOptions& options);
+
+// The signals an endpoint row has (request rate, server errors, average and quantile latency):
+// the SignalId each EndpointSignal is computed as.
+SignalId endpointSignalAs(EndpointSignal signal);
+
+// Per endpoint: the PromQL of one of those signals (empty for every other signal, and where the
+// mapping has no series for it). Grouped by options.instanceLabel in side by side mode: the
+// mapping's endpoint label gives the endpoint table (`sum by (endpoint)`), "instance" over a
+// selector narrowed to one endpoint (withMatcher) gives that endpoint per instance. The average
+// comes from the histogram only: a latency gauge carries no endpoint label.
+QString promEndpointQueryFor(SignalId signal, const MetricsMapping& mapping,
+                             const PromSelector& selector, const PromQueryOptions& options);
 
 } // namespace ops

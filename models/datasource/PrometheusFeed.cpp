@@ -32,6 +32,10 @@ PrometheusFeed::PrometheusFeed(QNetworkAccessManager* network, const Target& tar
                 m_source->refresh(now);
             if (m_instanceSource && !m_instanceSource->busy())
                 m_instanceSource->refresh(now);
+            if (m_endpointSource && !m_endpointSource->busy())
+                m_endpointSource->refresh(now);
+            if (m_endpointInstanceSource && !m_endpointInstanceSource->busy())
+                m_endpointInstanceSource->refresh(now);
         } else if (!m_source->busy()) { // the connect failed (server down, refused): try again
             m_connecting = true;
             m_source->connectSource(m_clock->nowMs(), m_windowMs, m_stepMs);
@@ -101,6 +105,7 @@ void PrometheusFeed::begin(const QByteArray& authorization, qint64 windowMs)
     m_source = std::make_unique<PrometheusSource>(m_client.get(), config);
     connect(m_source.get(), &PrometheusSource::connected, this, [this](const QString& version) {
         startInstances();
+        startEndpoints();
         emit connected(version);
     });
     connect(m_source.get(), &DataSource::failed, this, [this](const QString& error) {
@@ -121,9 +126,16 @@ void PrometheusFeed::begin(const QByteArray& authorization, qint64 windowMs)
                     for (const SignalFrame& frame : s.frames)
                         if (frame.timeMs > m_lastFrameMs) // the store only goes forward
                             fresh.append(frame);
+                // The endpoint rows go with the latest frame they are not older than two
+                // refreshes before (the passes run side by side; a backfill's past has none).
+                const qint64 rowsWithin = 2 * m_timer.interval();
                 for (qsizetype i = 0; i < fresh.size(); ++i) {
-                    m_monitor->ingestExternalSignals(fresh[i].timeMs, fresh[i].values,
-                                                     i + 1 == fresh.size());
+                    const bool last = i + 1 == fresh.size();
+                    const bool withRows = last && !m_endpointRows.empty() &&
+                                          m_endpointRowsMs >= fresh[i].timeMs - rowsWithin;
+                    m_monitor->ingestExternalSignals(fresh[i].timeMs, fresh[i].values, last,
+                                                     withRows ? m_endpointRows
+                                                              : std::vector<EndpointRow>());
                     m_lastFrameMs = fresh[i].timeMs;
                     ++m_framesFed;
                 }
@@ -156,6 +168,98 @@ void PrometheusFeed::startInstances()
     }
     const qint64 now = m_clock->nowMs();
     m_instanceSource->backfill(now - m_windowMs, now, m_stepMs);
+}
+
+// The endpoint table: once connected (the dialect known), the row signals by endpoint.
+void PrometheusFeed::startEndpoints()
+{
+    if (!m_endpointSource) {
+        PrometheusSourceConfig config = m_source->config();
+        const QString label = QString::fromStdString(config.mapping.endpointLabel);
+        if (label.isEmpty())
+            return;
+        config.query.mode = InstanceMode::SideBySide;
+        config.query.instanceLabel = label;
+        config.endpointSignals = true;
+        config.detectDialect = false;
+        m_endpointSource = std::make_unique<PrometheusSource>(m_client.get(), config);
+        connect(m_endpointSource.get(), &DataSource::failed, this,
+                [this](const QString& error) { fail(tr("endpoints: %1").arg(error)); });
+        connect(m_endpointSource.get(), &DataSource::framesReady, this,
+                &PrometheusFeed::takeEndpointRows);
+    }
+    m_endpointSource->refresh(m_clock->nowMs());
+    focusEndpoint();
+}
+
+// One row per endpoint label value with its latest values (an answer without the label: none).
+void PrometheusFeed::takeEndpointRows(const QList<SourceSeries>& series)
+{
+    std::vector<EndpointRow> rows;
+    qint64 at = 0;
+    for (const SourceSeries& s : series) {
+        if (s.instance.isEmpty() || s.frames.isEmpty())
+            continue;
+        const SignalFrame& frame = s.frames.last();
+        EndpointRow row;
+        row.endpoint = s.instance.toStdString();
+        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
+            row.latest[k] = frame.value(endpointSignalAs(static_cast<EndpointSignal>(k)));
+        rows.push_back(std::move(row));
+        at = qMax(at, frame.timeMs);
+    }
+    if (rows.empty())
+        return;
+    m_endpointRows = std::move(rows);
+    m_endpointRowsMs = at;
+}
+
+void PrometheusFeed::setEndpointFocus(const QString& endpoint)
+{
+    if (endpoint == m_endpointFocus)
+        return;
+    m_endpointFocus = endpoint;
+    if (m_endpointSource) // connected: else on connect
+        focusEndpoint();
+}
+
+// Side by side: the focused endpoint per instance, in a store of its own (a new one for each
+// endpoint: the lines of the previous one never mix in).
+void PrometheusFeed::focusEndpoint()
+{
+    if (!m_instances || !m_source)
+        return;
+    const QString focused = m_endpointInstanceSource
+                                ? m_endpointInstanceSource->config().selector.matchers()
+                                : QString();
+    std::optional<PromSelector> selector;
+    if (!m_endpointFocus.isEmpty())
+        selector = m_source->config().selector.withMatcher(
+            QString::fromStdString(m_source->config().mapping.endpointLabel), m_endpointFocus);
+    if (selector && m_endpointInstanceSource && selector->matchers() == focused)
+        return; // a reconnect: already this endpoint
+    m_endpointInstanceSource.reset();
+    delete m_endpointInstances;
+    m_endpointInstances = nullptr;
+    if (selector) {
+        PrometheusSourceConfig config = m_source->config();
+        config.selector = *selector;
+        config.query.mode = InstanceMode::SideBySide;
+        config.endpointSignals = true;
+        config.detectDialect = false;
+        m_endpointInstances =
+            new InstanceSignals(this, static_cast<int>(86'400'000 / m_timer.interval()));
+        m_endpointInstanceSource = std::make_unique<PrometheusSource>(m_client.get(), config);
+        connect(m_endpointInstanceSource.get(), &DataSource::failed, this,
+                [this](const QString& error) {
+                    fail(tr("%1 side by side: %2").arg(m_endpointFocus, error));
+                });
+        connect(m_endpointInstanceSource.get(), &DataSource::framesReady, m_endpointInstances,
+                &InstanceSignals::ingest);
+        const qint64 now = m_clock->nowMs();
+        m_endpointInstanceSource->backfill(now - m_windowMs, now, m_stepMs);
+    }
+    emit endpointInstanceSignalsChanged();
 }
 
 } // namespace ops

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/datasource/DataSource.h"
 #include "models/domain/Target.h"
 #include "models/secrets/SecretStore.h"
 
@@ -8,6 +9,7 @@
 #include <QTimer>
 #include <functional>
 #include <memory>
+#include <vector>
 
 class QNetworkAccessManager;
 
@@ -49,14 +51,33 @@ public:
     // Side by side: the source of the per-instance series (after the first connect).
     PrometheusSource* instanceSource() const { return m_instanceSource.get(); }
 
+    // The endpoint table: `sum by (endpoint)` of each endpoint's request rate, server errors,
+    // average and quantile latency, refreshed with the aggregate; the rows go into the monitor's
+    // endpoint table with the next aggregate frame (at most one refresh behind it). nullptr
+    // before the first connect, or when the mapping has no endpoint label.
+    PrometheusSource* endpointSource() const { return m_endpointSource.get(); }
+    // Side by side: the endpoint whose signals are charted per instance (the dashboard's
+    // selected one; "" for none). Its own source (the selector narrowed to the endpoint, `by
+    // (instance)`) backfills the chart window and then refreshes with the others.
+    void setEndpointFocus(const QString& endpoint);
+    QString endpointFocus() const { return m_endpointFocus; }
+    // The focused endpoint's per-instance signals; nullptr when aggregated, with no endpoint in
+    // focus, or before the first connect. Replaced (endpointInstanceSignalsChanged) on each
+    // change of focus.
+    InstanceSignals* endpointInstanceSignals() const { return m_endpointInstances; }
+
 signals:
     void connected(const QString& serverVersion);
     void problem(const QString& error);
+    void endpointInstanceSignalsChanged();
 
 private:
     void begin(const QByteArray& authorization, qint64 windowMs);
     void fail(const QString& error);
     void startInstances();
+    void startEndpoints();
+    void focusEndpoint();
+    void takeEndpointRows(const QList<SourceSeries>& series);
 
     QNetworkAccessManager* m_network;
     Target m_target;
@@ -67,6 +88,12 @@ private:
     std::unique_ptr<PrometheusSource> m_source;
     std::unique_ptr<PrometheusSource> m_instanceSource;
     InstanceSignals* m_instances = nullptr;
+    std::unique_ptr<PrometheusSource> m_endpointSource;
+    std::vector<EndpointRow> m_endpointRows; // the latest endpoint pass
+    qint64 m_endpointRowsMs = 0;
+    QString m_endpointFocus;
+    std::unique_ptr<PrometheusSource> m_endpointInstanceSource;
+    InstanceSignals* m_endpointInstances = nullptr;
     QTimer m_timer;
     QString m_error;
     qint64 m_lastFrameMs = 0;

@@ -17,7 +17,9 @@ PrometheusSource::PrometheusSource(PrometheusClient* client, PrometheusSourceCon
 
 QString PrometheusSource::queryFor(SignalId id) const
 {
-    return promQueryFor(id, m_config.mapping, m_config.selector, m_config.query);
+    return m_config.endpointSignals
+               ? promEndpointQueryFor(id, m_config.mapping, m_config.selector, m_config.query)
+               : promQueryFor(id, m_config.mapping, m_config.selector, m_config.query);
 }
 
 void PrometheusSource::connectSource(qint64 nowMs, qint64 windowMs, int stepMs)

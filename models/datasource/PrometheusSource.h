@@ -17,6 +17,9 @@ struct PrometheusSourceConfig {
     // The gateway dialect's series names; Dialect::Unknown: detected from /api/v1/series.
     MetricsMapping mapping = MetricsMapping::forDialect(Dialect::Unknown);
     bool detectDialect = true;
+    // Only the signals an endpoint row has (promEndpointQueryFor): the endpoint table (grouped
+    // by the endpoint label) or one endpoint per instance (a narrowed selector).
+    bool endpointSignals = false;
 };
 
 // A target's signals from a Prometheus server: one PromQL query per signal (rate,

@@ -347,6 +347,9 @@ void TargetSession::startPrometheus()
     connect(m_prometheus.get(), &PrometheusFeed::problem, this, [this](const QString& error) {
         qWarning("bhiv-ops: Prometheus (%s): %s", qPrintable(m_target.name), qPrintable(error));
     });
+    connect(m_prometheus.get(), &PrometheusFeed::endpointInstanceSignalsChanged, this,
+            &TargetSession::endpointInstanceSignalsChanged);
+    m_prometheus->setEndpointFocus(m_endpointFocus);
     m_prometheus->start();
     if (m_prometheus->instanceSignals())
         emit instanceSignalsChanged();
@@ -355,6 +358,18 @@ void TargetSession::startPrometheus()
 InstanceSignals* TargetSession::instanceSignals() const
 {
     return m_prometheus ? m_prometheus->instanceSignals() : nullptr;
+}
+
+void TargetSession::setEndpointFocus(const QString& endpoint)
+{
+    m_endpointFocus = endpoint;
+    if (m_prometheus)
+        m_prometheus->setEndpointFocus(endpoint);
+}
+
+InstanceSignals* TargetSession::endpointInstanceSignals() const
+{
+    return m_prometheus ? m_prometheus->endpointInstanceSignals() : nullptr;
 }
 
 SessionCapability* TargetSession::attach(std::unique_ptr<SessionCapability> capability)

@@ -74,6 +74,11 @@ public:
     // The per-instance signals of a side-by-side Prometheus feed (the dashboard draws a line per
     // instance from them), nullptr otherwise; instanceSignalsChanged() when that changes.
     InstanceSignals* instanceSignals() const;
+    // Side by side: the endpoint the dashboard charts (kept for a feed that starts later), and
+    // its per-instance signals from the feed (nullptr otherwise);
+    // endpointInstanceSignalsChanged() when those are another object.
+    void setEndpointFocus(const QString& endpoint);
+    InstanceSignals* endpointInstanceSignals() const;
 
     // Reads the gateway key (then polls), sets up the deploy session and starts the capabilities.
     void start();
@@ -118,6 +123,7 @@ signals:
     void deploySetupChanged(const ops::DeploySetup& setup);
     // instanceSignals() is another object (the Prometheus feed started, side by side).
     void instanceSignalsChanged();
+    void endpointInstanceSignalsChanged();
 
 private:
     void loadKeyAndPoll();
@@ -152,6 +158,7 @@ private:
     std::unique_ptr<DeploySession> m_deploy;
     std::unique_ptr<RenderClient> m_discovery; // asks an unsaved target's Render API
     std::unique_ptr<PrometheusFeed> m_prometheus;
+    QString m_endpointFocus;
     std::vector<std::unique_ptr<SessionCapability>> m_capabilities;
 };
 

@@ -142,11 +142,18 @@ SignalEngine::SignalEngine(SignalEngineConfig config)
 
 SignalEngine::~SignalEngine() = default;
 
-void SignalEngine::ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values)
+void SignalEngine::ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values,
+                                 const std::vector<EndpointRow>& endpoints)
 {
     m_signals->beginScrape(timestampMs);
     for (std::size_t i = 0; i < kSignalCount; ++i)
         m_signals->append(m_signalIds[i], values[i]);
+    for (std::size_t e = 0; e < endpoints.size(); ++e) {
+        EndpointRow& row = mirroredEndpoint(e, endpoints[e].endpoint);
+        row.latest = endpoints[e].latest;
+        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
+            m_signals->append(row.series[k], row.latest[k]);
+    }
     m_signals->endScrape();
     m_latest = values;
 }

@@ -122,8 +122,12 @@ public:
     // One scrape from already parsed samples (another DataSource).
     IngestResult ingestSamples(qint64 timestampMs, const std::vector<MetricSample>& samples);
     // Signals computed elsewhere (a Prometheus data source): appended to the signal store at
-    // timestampMs (kept non-decreasing) and taken as the latest values; NaN where unknown.
-    void ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values);
+    // timestampMs (kept non-decreasing) and taken as the latest values; NaN where unknown. The
+    // endpoint rows computed there too (only endpoint and latest are read) go into the endpoint
+    // table, matched by name, with a store series per signal; an endpoint not among them gets a
+    // gap in this frame.
+    void ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values,
+                       const std::vector<EndpointRow>& endpoints = {});
 
     double latest(SignalId id) const { return m_latest[static_cast<std::size_t>(id)]; }
     std::uint32_t signalSeries(SignalId id) const

@@ -38,10 +38,10 @@ void TargetMonitor::pollNow()
 
 void TargetMonitor::ingestExternalSignals(qint64 timeMs,
                                           const std::array<double, kSignalCount>& values,
-                                          bool notify)
+                                          bool notify, const std::vector<EndpointRow>& endpoints)
 {
     m_externalSignals = true;
-    m_signals->ingestSignals(timeMs, values);
+    m_signals->ingestSignals(timeMs, values, endpoints);
     if (notify)
         emit updated();
 }

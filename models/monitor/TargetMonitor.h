@@ -79,8 +79,9 @@ public:
     // polls' /metrics bodies are no longer ingested (health and connection state still come
     // from the polls); each frame goes into the engine, then updated() (unless notify is false:
     // a backfill notifies once, at its last frame).
+    // `endpoints`: the endpoint table's rows at that time (endpoint and latest), when known.
     void ingestExternalSignals(qint64 timeMs, const std::array<double, kSignalCount>& values,
-                               bool notify = true);
+                               bool notify = true, const std::vector<EndpointRow>& endpoints = {});
     bool usesExternalSignals() const { return m_externalSignals; }
 
     // Past scrapes from history on disk (a restart): `fill` calls SignalEngine::restoreScrape,

@@ -23,6 +23,8 @@ private slots:
     void selector();
     void queriesPerDialect();
     void sideBySideGroupsByInstance();
+    void endpointQueries();
+    void endpointNameIsEscaped();
 };
 
 void TestPromResponse::matrix()
@@ -291,6 +293,105 @@ void TestPromResponse::sideBySideGroupsByInstance()
     QVERIFY(instanceModeFromName(QStringLiteral("side_by_side"), &mode));
     QCOMPARE(mode, InstanceMode::SideBySide);
     QVERIFY(!instanceModeFromName(QStringLiteral("stacked"), &mode));
+}
+
+// The endpoint table: `sum by (endpoint)` of the row's signals, nothing for the others; one
+// endpoint per instance: the endpoint matcher added, `by (instance)`.
+void TestPromResponse::endpointQueries()
+{
+    const auto selector = *PromSelector::parse(QStringLiteral("job=\"g\""));
+    PromQueryOptions table;
+    table.mode = InstanceMode::SideBySide;
+    table.instanceLabel = QStringLiteral("endpoint");
+    table.rateWindowSeconds = 10;
+    const MetricsMapping plan = MetricsMapping::forDialect(Dialect::Plan);
+    QCOMPARE(promEndpointQueryFor(SignalId::RequestRate, plan, selector, table),
+             QStringLiteral("sum by (endpoint)(rate(api_requests_total{job=\"g\"}[10s]))"));
+    QCOMPARE(promEndpointQueryFor(SignalId::LatencyP95, plan, selector, table),
+             QStringLiteral("histogram_quantile(0.95, sum by (le,endpoint)(rate("
+                            "api_request_duration_seconds_bucket{job=\"g\"}[10s])))"));
+    QCOMPARE(promEndpointQueryFor(SignalId::LatencyAvg, plan, selector, table),
+             QStringLiteral("sum by (endpoint)(rate(api_request_duration_seconds_sum{job=\"g\"}"
+                            "[10s])) / sum by (endpoint)(rate(api_request_duration_seconds_count"
+                            "{job=\"g\"}[10s]))"));
+    // Not a column of the table: no query.
+    for (SignalId other : {SignalId::MemoryBytes, SignalId::CpuPercent, SignalId::ErrorRatio,
+                           SignalId::ActiveWorkflows, SignalId::Connections})
+        QVERIFY(promEndpointQueryFor(other, plan, selector, table).isEmpty());
+    // The plan dialect has no error series per endpoint either.
+    QVERIFY(promEndpointQueryFor(SignalId::ErrorRate, plan, selector, table).isEmpty());
+    const MetricsMapping modular = MetricsMapping::forDialect(Dialect::Modular);
+    QCOMPARE(promEndpointQueryFor(SignalId::ErrorRate, modular, selector, table),
+             QStringLiteral("sum by (endpoint)(rate(api_errors_total{job=\"g\","
+                            "error_type=\"server_error\"}[10s]))"));
+    // The monolith's error counter has no endpoint label: no zero stand-in per endpoint (its
+    // endpoints read unknown, not error-free).
+    QVERIFY(!promEndpointQueryFor(SignalId::ErrorRate,
+                                  MetricsMapping::forDialect(Dialect::Monolith), selector, table)
+                 .contains(QStringLiteral(" or 0 *")));
+    // Errors from the requests counter's status label: the same labels, zero while none.
+    MetricsMapping byStatus = modular;
+    byStatus.errorsCounter.clear();
+    QVERIFY(promEndpointQueryFor(SignalId::ErrorRate, byStatus, selector, table)
+                .contains(QStringLiteral("status_code=~\"5..\"")));
+    // A latency gauge has no endpoint label: the average comes from the histogram.
+    MetricsMapping gauge = plan;
+    gauge.latencyGauge = "api_response_time_avg_seconds";
+    QVERIFY(!promEndpointQueryFor(SignalId::LatencyAvg, gauge, selector, table)
+                 .contains(QStringLiteral("api_response_time_avg_seconds")));
+    QVERIFY(promQueryFor(SignalId::LatencyAvg, gauge, selector, table)
+                .contains(QStringLiteral("api_response_time_avg_seconds")));
+
+    // One endpoint, per instance.
+    const auto narrowed =
+        selector.withMatcher(QStringLiteral("endpoint"), QStringLiteral("/v1/jobs"));
+    QVERIFY(narrowed);
+    QCOMPARE(narrowed->matchers(), QStringLiteral("job=\"g\",endpoint=\"/v1/jobs\""));
+    PromQueryOptions perInstance;
+    perInstance.mode = InstanceMode::SideBySide;
+    perInstance.rateWindowSeconds = 10;
+    QCOMPARE(promEndpointQueryFor(SignalId::RequestRate, plan, *narrowed, perInstance),
+             QStringLiteral("sum by (instance)(rate(api_requests_total{job=\"g\","
+                            "endpoint=\"/v1/jobs\"}[10s]))"));
+    QCOMPARE(promEndpointQueryFor(SignalId::LatencyP99, plan, *narrowed, perInstance),
+             QStringLiteral("histogram_quantile(0.99, sum by (le,instance)(rate("
+                            "api_request_duration_seconds_bucket{job=\"g\",endpoint=\"/v1/jobs\"}"
+                            "[10s])))"));
+    // The original selector is left as it was.
+    QCOMPARE(selector.matchers(), QStringLiteral("job=\"g\""));
+    // A label name that is not one (a bad mapping override): no selector, not the whole target.
+    QVERIFY(!selector.withMatcher(QStringLiteral("end point"), QStringLiteral("/x")));
+    QVERIFY(!selector.withMatcher(QStringLiteral("endpoint\"}or vector(1)"), QStringLiteral("/x")));
+    QVERIFY(!selector.withMatcher(QString(), QStringLiteral("/x")));
+}
+
+// An endpoint name is whatever the gateway put in its label: quotes, backslashes, newlines and
+// PromQL of its own stay inside the one quoted value, and the narrowed selector parses back to
+// exactly that value.
+void TestPromResponse::endpointNameIsEscaped()
+{
+    const auto selector = *PromSelector::parse(QStringLiteral("job=\"g\""));
+    const QString hostile = QStringLiteral("/x\"} or vector(1) or {a=\"\\\nb");
+    const auto narrowed = selector.withMatcher(QStringLiteral("endpoint"), hostile);
+    QVERIFY(narrowed);
+    QCOMPARE(narrowed->matchers(),
+             QStringLiteral("job=\"g\",endpoint=\"/x\\\"} or vector(1) or {a=\\\"\\\\\\nb\""));
+    // Parsed back (as the selector parser reads PromQL strings): the same two matchers, the
+    // value intact.
+    QString error;
+    const auto reparsed = PromSelector::parse(narrowed->matchers(), &error);
+    QVERIFY2(reparsed, qPrintable(error));
+    QCOMPARE(reparsed->matchers(), narrowed->matchers());
+    QCOMPARE(promQuoted(hostile),
+             narrowed->matchers().mid(narrowed->matchers().indexOf(u'=', 6) + 1));
+    PromQueryOptions perInstance;
+    perInstance.mode = InstanceMode::SideBySide;
+    const QString promql = promEndpointQueryFor(
+        SignalId::RequestRate, MetricsMapping::forDialect(Dialect::Plan), *narrowed, perInstance);
+    // One selector in braces: the hostile text never closes it early.
+    QCOMPARE(promql.count(QStringLiteral("{job=")), 1);
+    QVERIFY2(promql.endsWith(QStringLiteral("\\nb\"}[60s]))")), qPrintable(promql));
+    QVERIFY(!promql.contains(u'\n'));
 }
 
 QTEST_GUILESS_MAIN(TestPromResponse)

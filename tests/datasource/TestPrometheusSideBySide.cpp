@@ -11,6 +11,8 @@
 #include "models/net/Poller.h"
 #include "tests/support/FakeNetworkAccessManager.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMap>
 #include <QSignalSpy>
 #include <QUrlQuery>
@@ -54,6 +56,7 @@ QString queryOf(const RecordedRequest& r)
 class FakePrometheus {
 public:
     QMap<QString, double> rates;
+    QMap<QString, double> endpointRates; // by (endpoint): endpoint label -> rate
     FakeNetworkAccessManager network;
 
     FakePrometheus()
@@ -80,8 +83,14 @@ public:
                 times << q.queryItemValue(QStringLiteral("time")).toDouble();
             }
             QMap<QString, double> answer; // instance label ("" aggregated) -> value
-            if (query.contains(QStringLiteral("rate(api_requests_total{")) &&
-                !query.contains(QStringLiteral("status")) && !rates.isEmpty()) {
+            const bool byEndpoint = query.contains(QStringLiteral("by (endpoint)"));
+            const QString label =
+                byEndpoint ? QStringLiteral("endpoint") : QStringLiteral("instance");
+            if (byEndpoint) {
+                if (query.contains(QStringLiteral("rate(api_requests_total{")))
+                    answer = endpointRates;
+            } else if (query.contains(QStringLiteral("rate(api_requests_total{")) &&
+                       !query.contains(QStringLiteral("status")) && !rates.isEmpty()) {
                 if (byInstance)
                     answer = rates;
                 else {
@@ -97,7 +106,8 @@ public:
                     result += ',';
                 const QByteArray metric = it.key().isEmpty()
                                               ? QByteArray("{}")
-                                              : R"({"instance":")" + it.key().toUtf8() + R"("})";
+                                              : QJsonDocument(QJsonObject{{label, it.key()}})
+                                                    .toJson(QJsonDocument::Compact);
                 QByteArray values;
                 for (double t : std::as_const(times)) {
                     if (!values.isEmpty())
@@ -162,6 +172,7 @@ private slots:
     void newInstanceLaterAndStaleOne();
     void sideBySideFeedFillsInstances();
     void aggregatedFeedUnchanged();
+    void endpointRowsAndHostileFocus();
 };
 
 void TestPrometheusSideBySide::oneSeriesPerInstance()
@@ -305,6 +316,67 @@ void TestPrometheusSideBySide::aggregatedFeedUnchanged()
     for (std::size_t i = 0; i < kSignalCount; ++i)
         signalQueries += rig.feed->source()->queryFor(static_cast<SignalId>(i)).isEmpty() ? 0 : 1;
     QCOMPARE(rangeQueries, signalQueries);
+}
+
+// The endpoint table from `sum by (endpoint)` into the monitor's endpoint rows (its own scrape
+// is off); focusing an endpoint whose name the server gave (hostile: quotes, braces, PromQL)
+// narrows the per-instance queries with that name escaped, never spliced in.
+void TestPrometheusSideBySide::endpointRowsAndHostileFocus()
+{
+    const QString hostile = QStringLiteral("/x\"} or vector(1) or {a=\"\\");
+    Rig rig(true);
+    rig.prometheus.endpointRates = {{QStringLiteral("/v1/jobs"), 12.0}, {hostile, 3.0}};
+    QSignalSpy problems(rig.feed, &PrometheusFeed::problem);
+    rig.feed->start(30'000);
+    const SignalEngine& engine = rig.monitor->signalEngine();
+    QTRY_COMPARE_WITH_TIMEOUT(engine.endpointTable().size(), std::size_t(2), 5000);
+    QCOMPARE(problems.size(), 0);
+    const auto rateOf = [&](const QString& endpoint) {
+        for (const EndpointRow& row : engine.endpointTable())
+            if (QString::fromStdString(row.endpoint) == endpoint)
+                return row.latest[static_cast<std::size_t>(EndpointSignal::RequestRate)];
+        return std::nan("");
+    };
+    QCOMPARE(rateOf(QStringLiteral("/v1/jobs")), 12.0);
+    QCOMPARE(rateOf(hostile), 3.0);
+    // Unknown where the server had nothing (the fake answers request rates only).
+    QVERIFY(std::isnan(
+        engine.endpointTable()[0].latest[static_cast<std::size_t>(EndpointSignal::P95)]));
+    // Charted: the endpoint rows have store series with the values.
+    std::vector<StorePoint> points;
+    engine.signalStore().points(
+        engine.endpointTable()[0].series[static_cast<std::size_t>(EndpointSignal::RequestRate)], 0,
+        std::numeric_limits<qint64>::max(), points);
+    QVERIFY(!points.empty());
+
+    QSignalSpy focusChanged(rig.feed, &PrometheusFeed::endpointInstanceSignalsChanged);
+    rig.feed->setEndpointFocus(hostile);
+    QCOMPARE(focusChanged.size(), 1);
+    InstanceSignals* perInstance = rig.feed->endpointInstanceSignals();
+    QVERIFY(perInstance);
+    QTRY_COMPARE_WITH_TIMEOUT(perInstance->instanceCount(), 2, 5000);
+    const QString matcher = QStringLiteral("endpoint=") + promQuoted(hostile);
+    bool narrowed = false;
+    for (const RecordedRequest& r : rig.prometheus.network.requests()) {
+        const QString q = queryOf(r);
+        QVERIFY2(!q.contains(QStringLiteral("=\"/x\"}")), qPrintable(q)); // never unescaped
+        narrowed = narrowed ||
+                   (q.startsWith(QStringLiteral("sum by (instance)(rate(")) && q.contains(matcher));
+    }
+    QVERIFY2(narrowed, qPrintable(matcher));
+    // Focus off: no per-endpoint store, no more per-endpoint queries.
+    rig.feed->setEndpointFocus(QString());
+    QCOMPARE(focusChanged.size(), 2);
+    QVERIFY(!rig.feed->endpointInstanceSignals());
+
+    // Aggregated: the table still fills, but nothing is charted per instance.
+    Rig aggregated(false);
+    aggregated.prometheus.endpointRates = {{QStringLiteral("/v1/jobs"), 12.0}};
+    aggregated.feed->start(30'000);
+    QTRY_COMPARE_WITH_TIMEOUT(aggregated.monitor->signalEngine().endpointTable().size(),
+                              std::size_t(1), 5000);
+    aggregated.feed->setEndpointFocus(QStringLiteral("/v1/jobs"));
+    QVERIFY(!aggregated.feed->endpointInstanceSignals());
 }
 
 QTEST_GUILESS_MAIN(TestPrometheusSideBySide)

@@ -8,18 +8,19 @@ bool PrometheusProcess::start(const Options& options)
     for (const QUrl& gateway : options.gateways)
         targets << QStringLiteral("'%1:%2'").arg(gateway.host()).arg(gateway.port());
     const QString interval = QStringLiteral("%1ms").arg(options.scrapeIntervalMs);
-    const QByteArray config = QStringLiteral("global:\n"
-                                             "  scrape_interval: %1\n"
-                                             "  evaluation_interval: %1\n"
-                                             "scrape_configs:\n"
-                                             "  - job_name: '%2'\n"
-                                             "    scrape_interval: %1\n"
-                                             "    scrape_timeout: %1\n"
-                                             "    metrics_path: /metrics\n"
-                                             "    static_configs:\n"
-                                             "      - targets: [%3]\n")
-                                  .arg(interval, options.job, targets.join(QStringLiteral(", ")))
-                                  .toUtf8();
+    const QByteArray config =
+        QStringLiteral("global:\n"
+                       "  scrape_interval: %1\n"
+                       "  evaluation_interval: %1\n"
+                       "scrape_configs:\n"
+                       "  - job_name: '%2'\n"
+                       "    scrape_interval: %1\n"
+                       "    scrape_timeout: %1\n"
+                       "    metrics_path: %4\n"
+                       "    static_configs:\n"
+                       "      - targets: [%3]\n")
+            .arg(interval, options.job, targets.join(QStringLiteral(", ")), options.metricsPath)
+            .toUtf8();
     QStringList arguments{
         QStringLiteral("--config.file=") + writeFile(QStringLiteral("prometheus.yml"), config),
         QStringLiteral("--storage.tsdb.path=") + dir() + QStringLiteral("/data"),

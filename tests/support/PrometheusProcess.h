@@ -13,6 +13,8 @@ public:
         QList<QUrl> gateways;
         int scrapeIntervalMs = 1000;
         QString job = QStringLiteral("bhiv-gateway");
+        // The modular dialect serves its text exposition at /metrics/prometheus.
+        QString metricsPath = QStringLiteral("/metrics");
         QString basicAuthUser;
         QByteArray basicAuthHash;
         QByteArray readyAuthorization; // sent to /-/ready when basic auth is on

@@ -509,19 +509,37 @@ void Dashboard::updateInstanceSeries()
 
 void Dashboard::bindEndpointCharts()
 {
+    if (m_selectedEndpoint != m_announcedEndpoint) {
+        m_announcedEndpoint = m_selectedEndpoint;
+        emit endpointSelected(m_selectedEndpoint);
+    }
     const SeriesStore* store = &m_monitor->signalEngine().signalStore();
     const int row = m_endpointModel->rowOf(m_selectedEndpoint);
     using S = EndpointTableModel::Series;
     TimeChart* latency = m_endpointLatency->chart();
     TimeChart* traffic = m_endpointTraffic->chart();
-    latency->setStore(store);
-    traffic->setStore(store);
     const std::array<S, 4> quantiles = {S::LatencyAvg, S::P50, S::P95, S::P99};
-    for (int i = 0; i < 4; ++i)
-        latency->setSeriesId(
-            i, m_endpointModel->seriesId(row, quantiles[static_cast<std::size_t>(i)]));
-    traffic->setSeriesId(0, m_endpointModel->seriesId(row, S::RequestRate));
-    traffic->setSeriesId(1, m_endpointModel->seriesId(row, S::ErrorRate));
+    if (row >= 0 && m_endpointInstances && m_endpointInstances->instanceCount() > 0) {
+        bindEndpointInstanceCharts();
+    } else {
+        if (!m_endpointChartedInstances.isEmpty()) { // back from side by side
+            latency->clearSeries();
+            for (const char* name :
+                 {QT_TR_NOOP("avg"), QT_TR_NOOP("p50"), QT_TR_NOOP("p95"), QT_TR_NOOP("p99")})
+                latency->addSeries(tr(name), kNoSeries, 1000);
+            traffic->clearSeries();
+            traffic->addSeries(tr("requests"), kNoSeries);
+            traffic->addSeries(tr("server errors"), kNoSeries, 1, TimeChart::seriesColor(3));
+            m_endpointChartedInstances.clear();
+        }
+        latency->setStore(store);
+        traffic->setStore(store);
+        for (int i = 0; i < 4; ++i)
+            latency->setSeriesId(
+                i, m_endpointModel->seriesId(row, quantiles[static_cast<std::size_t>(i)]));
+        traffic->setSeriesId(0, m_endpointModel->seriesId(row, S::RequestRate));
+        traffic->setSeriesId(1, m_endpointModel->seriesId(row, S::ErrorRate));
+    }
     const QString placeholder =
         row < 0 ? (m_endpointModel->rowCount() == 0
                        ? tr("This gateway reports no per-endpoint metrics (yet).")
@@ -532,6 +550,8 @@ void Dashboard::bindEndpointCharts()
     bool timed = false;
     for (S series : quantiles)
         timed = timed || (row >= 0 && m_endpointModel->seriesId(row, series) != kNoSeries);
+    for (const QString& instance : std::as_const(m_endpointChartedInstances))
+        timed = timed || m_endpointInstances->series(instance, SignalId::LatencyAvg) != kNoSeries;
     const bool settled = m_monitor->signalEngine().signalStore().scrapeCount() >= 3;
     latency->setPlaceholder(
         !placeholder.isEmpty() ? placeholder
@@ -544,6 +564,81 @@ void Dashboard::bindEndpointCharts()
                               : tr("Response time — %1").arg(m_selectedEndpoint));
     traffic->setTitle(row < 0 ? tr("Endpoint traffic")
                               : tr("Traffic — %1").arg(m_selectedEndpoint));
+}
+
+// Side by side: the selected endpoint's response time (average and p95) and traffic (requests
+// and server errors) once per instance, named and coloured as the Overview's lines.
+void Dashboard::bindEndpointInstanceCharts()
+{
+    struct Def {
+        const char* name;
+        SignalId id;
+        double scale;
+    };
+    static const std::array<std::vector<Def>, 2> defs = {{
+        {{QT_TR_NOOP("avg"), SignalId::LatencyAvg, 1000},
+         {QT_TR_NOOP("p95"), SignalId::LatencyP95, 1000}},
+        {{QT_TR_NOOP("requests"), SignalId::RequestRate, 1},
+         {QT_TR_NOOP("server errors"), SignalId::ErrorRate, 1}},
+    }};
+    const std::array<TimeChart*, 2> charts = {m_endpointLatency->chart(),
+                                              m_endpointTraffic->chart()};
+    const QStringList instances = m_endpointInstances->instances();
+    for (std::size_t c = 0; c < charts.size(); ++c) {
+        TimeChart* chart = charts[c];
+        if (instances != m_endpointChartedInstances) {
+            QStringList hidden;
+            if (!m_endpointChartedInstances.isEmpty())
+                for (int i = 0; i < chart->seriesCount(); ++i)
+                    if (!chart->isSeriesVisible(i))
+                        hidden << chart->seriesName(i);
+            chart->clearSeries();
+            for (int k = 0; k < instances.size(); ++k) {
+                for (std::size_t j = 0; j < defs[c].size(); ++j) {
+                    const QString name = tr("%1 %2").arg(instances[k], tr(defs[c][j].name));
+                    const int index = chart->addSeries(name, kNoSeries, defs[c][j].scale,
+                                                       instanceColor(k, static_cast<int>(j)));
+                    if (hidden.contains(name))
+                        chart->setSeriesVisible(index, false);
+                }
+            }
+        }
+        chart->setStore(&m_endpointInstances->store());
+        int index = 0;
+        for (const QString& instance : instances) {
+            const bool stale = m_endpointInstances->isStale(instance);
+            for (const Def& d : defs[c]) {
+                chart->setSeriesId(index, m_endpointInstances->series(instance, d.id));
+                chart->setSeriesStale(index, stale);
+                ++index;
+            }
+        }
+        chart->dataChanged();
+    }
+    m_endpointChartedInstances = instances;
+}
+
+void Dashboard::setEndpointInstanceSignals(InstanceSignals* instances)
+{
+    if (instances == m_endpointInstances)
+        return;
+    if (m_endpointInstances)
+        disconnect(m_endpointInstances, nullptr, this, nullptr);
+    m_endpointInstances = instances;
+    if (instances) {
+        connect(instances, &QObject::destroyed, this, [this] {
+            // Its endpoint was left (or the feed went): back to the aggregate until rebound.
+            m_endpointLatency->chart()->setStore(nullptr);
+            m_endpointTraffic->chart()->setStore(nullptr);
+            QMetaObject::invokeMethod(this, &Dashboard::bindEndpointCharts, Qt::QueuedConnection);
+        });
+        connect(instances, &InstanceSignals::updated, this, [this] {
+            if (m_endpointInstances->latestTime() > m_timeline->latestMs())
+                m_timeline->setLatest(m_endpointInstances->latestTime());
+            bindEndpointCharts();
+        });
+    }
+    bindEndpointCharts();
 }
 
 void Dashboard::selectEndpoint(const QString& endpoint)

@@ -69,6 +69,13 @@ public:
     // Charts one endpoint (selects its row); an empty name clears the selection.
     void selectEndpoint(const QString& endpoint);
     QString selectedEndpoint() const { return m_selectedEndpoint; }
+    // Side by side: the selected endpoint's per-instance signals (the target's Prometheus feed
+    // fills them for the endpoint endpointSelected() named); its charts then draw one line per
+    // instance, named and coloured as on the Overview. nullptr: the endpoint's aggregate.
+    void setEndpointInstanceSignals(InstanceSignals* instances);
+    InstanceSignals* endpointInstanceSignals() const { return m_endpointInstances; }
+    // The instances the endpoint charts draw now (empty: the aggregate).
+    QStringList endpointChartedInstances() const { return m_endpointChartedInstances; }
 
     // Shows another target: its monitor and, when its Prometheus feed runs side by side, the
     // feed's per-instance signals (nullptr: the charts draw the monitor's aggregate).
@@ -116,6 +123,11 @@ public slots:
     // Re-reads the monitor: on each poll and each second (ages, staleness).
     void refresh();
 
+signals:
+    // The endpoint charted on the Endpoints page changed ("" none): whoever owns a side-by-side
+    // feed focuses it there (TargetSession::setEndpointFocus).
+    void endpointSelected(const QString& endpoint);
+
 private:
     void buildActions(QWidget* parentWidget);
     QVBoxLayout* startPage(QWidget* page, const QString& objectName);
@@ -126,6 +138,7 @@ private:
     void updateInstanceSeries();
     void followInstanceSignals(InstanceSignals* instances);
     void bindEndpointCharts();
+    void bindEndpointInstanceCharts();
     void updateTiles();
     void updateAvailability();
     void updateStatus();
@@ -158,6 +171,9 @@ private:
     ChartCard* m_endpointLatency = nullptr;
     ChartCard* m_endpointTraffic = nullptr;
     QString m_selectedEndpoint;
+    QString m_announcedEndpoint;
+    QPointer<InstanceSignals> m_endpointInstances;
+    QStringList m_endpointChartedInstances;
     std::array<bool, kSignalCount> m_seen{};
     QPointer<InstanceSignals> m_instances;
     QStringList m_chartedInstances;
