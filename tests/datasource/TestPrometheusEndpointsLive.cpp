@@ -139,7 +139,8 @@ void TestPrometheusEndpointsLive::endpointsTableAndOneLinePerInstance()
     target.dataSource.sideBySide = true;
     PollerOptions options;
     options.baseUrl = a.url();
-    Poller poller(&network, &clock, options); // not started: the signals come from Prometheus
+    // Polled as the console polls (health, connection state); the signals come from Prometheus.
+    Poller poller(&network, &clock, options);
     TargetMonitor monitor(&poller, &clock);
     auto* feed = new PrometheusFeed(&network, target, {}, &monitor, &clock, &monitor);
     QWidget host;
@@ -152,6 +153,7 @@ void TestPrometheusEndpointsLive::endpointsTableAndOneLinePerInstance()
     connect(&monitor, &TargetMonitor::updated, &dashboard, &Dashboard::refresh);
     dashboard.timeline()->setPreset(5 * 60'000);
     feed->start(60'000);
+    poller.start();
 
     // The table: every endpoint both simulators serve, with rate, average, p95 and errors.
     const EndpointTableModel* model = dashboard.endpointModel();
@@ -224,23 +226,25 @@ void TestPrometheusEndpointsLive::endpointsTableAndOneLinePerInstance()
     QStringList instances{nameA, nameB};
     instances.sort();
     QCOMPARE(dashboard.endpointChartedInstances(), instances);
-    QCOMPARE(traffic->seriesCount(), 4);
+    QCOMPARE(traffic->seriesCount(), 2);
     QCOMPARE(latency->seriesCount(), 4);
-    QCOMPARE(traffic->seriesName(0), instances[0] + QStringLiteral(" requests"));
-    QCOMPARE(traffic->seriesName(2), instances[1] + QStringLiteral(" requests"));
+    QCOMPARE(traffic->seriesName(0), instances[0]);
+    QCOMPARE(traffic->seriesName(1), instances[1]);
     QCOMPARE(latency->seriesName(0), instances[0] + QStringLiteral(" avg"));
     QCOMPARE(latency->seriesName(3), instances[1] + QStringLiteral(" p95"));
     // The Overview's colours: instance k's first line in the same colour on both pages.
     TimeChart* overview = dashboard.chart(Dashboard::ChartId::RequestRate);
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.chartedInstances(), instances, 10000);
     QCOMPARE(traffic->drawnColor(0), overview->drawnColor(0));
-    QCOMPARE(traffic->drawnColor(2), overview->drawnColor(1));
-    QVERIFY(traffic->drawnColor(0) != traffic->drawnColor(2));
+    QCOMPARE(traffic->drawnColor(1), overview->drawnColor(1));
+    QCOMPARE(latency->drawnColor(0), overview->drawnColor(0));
+    QCOMPARE(latency->drawnColor(2), overview->drawnColor(1));
+    QVERIFY(traffic->drawnColor(0) != traffic->drawnColor(1));
 
     // Each line: that simulator's own counter for this endpoint over the same window.
     QTRY_VERIFY_WITH_TIMEOUT(feed->endpointInstanceSignals()->latestTime() >= t1, 10000);
-    const StorePoint pointA = chartPointNear(traffic, nameA + QStringLiteral(" requests"), t1);
-    const StorePoint pointB = chartPointNear(traffic, nameB + QStringLiteral(" requests"), t1);
+    const StorePoint pointA = chartPointNear(traffic, nameA, t1);
+    const StorePoint pointB = chartPointNear(traffic, nameB, t1);
     const double rateA = directRate(directA, busiest);
     const double rateB = directRate(directB, busiest);
     qInfo("endpoint %s per instance on the chart: %s %.3f (direct %.3f), %s %.3f (direct %.3f); "

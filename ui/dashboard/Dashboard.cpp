@@ -566,8 +566,9 @@ void Dashboard::bindEndpointCharts()
                               : tr("Traffic — %1").arg(m_selectedEndpoint));
 }
 
-// Side by side: the selected endpoint's response time (average and p95) and traffic (requests
-// and server errors) once per instance, named and coloured as the Overview's lines.
+// Side by side: the selected endpoint's response time (average and p95) and requests once per
+// instance, named and coloured as the Overview's lines (its server errors per instance are left
+// to the table's aggregate: a flat zero line per instance buried the traffic).
 void Dashboard::bindEndpointInstanceCharts()
 {
     struct Def {
@@ -578,8 +579,7 @@ void Dashboard::bindEndpointInstanceCharts()
     static const std::array<std::vector<Def>, 2> defs = {{
         {{QT_TR_NOOP("avg"), SignalId::LatencyAvg, 1000},
          {QT_TR_NOOP("p95"), SignalId::LatencyP95, 1000}},
-        {{QT_TR_NOOP("requests"), SignalId::RequestRate, 1},
-         {QT_TR_NOOP("server errors"), SignalId::ErrorRate, 1}},
+        {{QT_TR_NOOP("requests"), SignalId::RequestRate, 1}},
     }};
     const std::array<TimeChart*, 2> charts = {m_endpointLatency->chart(),
                                               m_endpointTraffic->chart()};
@@ -595,7 +595,9 @@ void Dashboard::bindEndpointInstanceCharts()
             chart->clearSeries();
             for (int k = 0; k < instances.size(); ++k) {
                 for (std::size_t j = 0; j < defs[c].size(); ++j) {
-                    const QString name = tr("%1 %2").arg(instances[k], tr(defs[c][j].name));
+                    const QString name = defs[c].size() == 1
+                                             ? instances[k]
+                                             : tr("%1 %2").arg(instances[k], tr(defs[c][j].name));
                     const int index = chart->addSeries(name, kNoSeries, defs[c][j].scale,
                                                        instanceColor(k, static_cast<int>(j)));
                     if (hidden.contains(name))
