@@ -567,6 +567,9 @@ private slots:
         TargetSession* direct = fleet.sessionNamed(QStringLiteral("direct"));
         QVERIFY(perInstance && sum && direct);
         QVERIFY(!perInstance->instanceSignals()); // no feed before the session starts
+        // The dashboard's selected endpoint, given before the feed exists, reaches it.
+        perInstance->setEndpointFocus(QStringLiteral("/v1/jobs"));
+        QVERIFY(!perInstance->endpointInstanceSignals());
         QSignalSpy changed(perInstance, &TargetSession::instanceSignalsChanged);
         QSignalSpy sumChanged(sum, &TargetSession::instanceSignalsChanged);
         fleet.start();
@@ -574,6 +577,11 @@ private slots:
         QVERIFY(perInstance->prometheus());
         QVERIFY(perInstance->instanceSignals());
         QCOMPARE(perInstance->instanceSignals(), perInstance->prometheus()->instanceSignals());
+        QCOMPARE(perInstance->prometheus()->endpointFocus(), QStringLiteral("/v1/jobs"));
+        // Not connected (nothing listens): no per-endpoint store until the server answers.
+        QVERIFY(!perInstance->endpointInstanceSignals());
+        perInstance->setEndpointFocus(QString());
+        QCOMPARE(perInstance->prometheus()->endpointFocus(), QString());
         QVERIFY(sum->prometheus());
         QVERIFY(!sum->instanceSignals());
         QCOMPARE(sumChanged.size(), 0);
