@@ -10,13 +10,11 @@
 #include "models/alerts/AlertStore.h"
 #include "models/domain/Clock.h"
 #include "tests/support/AlertmanagerProcess.h"
+#include "tests/support/SelfSignedCertificate.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QNetworkAccessManager>
-#include <QProcess>
 #include <QSignalSpy>
-#include <QSslCertificate>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -367,19 +365,8 @@ void TestAlertmanagerLive::tlsAsForGateways()
 {
     // A self-signed certificate for 127.0.0.1: refused unless its SHA-256 is pinned.
     QTemporaryDir dir;
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-subj"),
-                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                   QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-days"),
-                   QStringLiteral("2"), QStringLiteral("-keyout"), dir.filePath("am.key"),
-                   QStringLiteral("-out"), dir.filePath("am.pem")});
-    QVERIFY(openssl.waitForFinished(60000));
-    QCOMPARE(openssl.exitCode(), 0);
-    const auto certificates = QSslCertificate::fromPath(dir.filePath("am.pem"));
-    QCOMPARE(certificates.size(), 1);
-    const QByteArray pin = certificates.first().digest(QCryptographicHash::Sha256);
+    const QByteArray pin = test::makeSelfSignedCertificate(dir.path(), QStringLiteral("am"));
+    QCOMPARE(pin.size(), 32);
     AlertmanagerProcess am;
     QVERIFY2(am.start(dir.filePath("am.pem"), dir.filePath("am.key")), qPrintable(am.error()));
     QCOMPARE(am.url().scheme(), QStringLiteral("https"));

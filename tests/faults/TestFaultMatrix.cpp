@@ -18,6 +18,7 @@
 #include "models/secrets/KeychainSecretStore.h"
 #include "models/secrets/SecretStore.h"
 #include "tests/support/CliRunner.h"
+#include "tests/support/SelfSignedCertificate.h"
 #include "tests/support/SimulatorProcess.h"
 
 #include <QCoreApplication>
@@ -72,23 +73,6 @@ QString shortText(const QString& s, int n = 60)
 {
     const QString t = s.simplified();
     return t.size() > n ? t.left(n - 1) + QChar(0x2026) : t;
-}
-
-QByteArray makeCertificate(const QString& dir)
-{
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-subj"),
-                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                   QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-days"),
-                   QStringLiteral("2"), QStringLiteral("-keyout"), dir + QStringLiteral("/sim.key"),
-                   QStringLiteral("-out"), dir + QStringLiteral("/sim.pem")});
-    if (!openssl.waitForFinished(60000) || openssl.exitCode() != 0)
-        return {};
-    const auto certificates = QSslCertificate::fromPath(dir + QStringLiteral("/sim.pem"));
-    return certificates.isEmpty() ? QByteArray()
-                                  : certificates.first().digest(QCryptographicHash::Sha256);
 }
 
 // Child: appends alert transitions under a file-size limit (a full disk, even for root), keeps
@@ -318,7 +302,7 @@ private slots:
                                    m_dir.filePath(QStringLiteral("config")));
         m_cli.environment().insert(QStringLiteral("XDG_DATA_HOME"),
                                    m_dir.filePath(QStringLiteral("data")));
-        m_certSha256 = makeCertificate(m_dir.path());
+        m_certSha256 = test::makeSelfSignedCertificate(m_dir.path(), QStringLiteral("sim"));
         QVERIFY2(m_certSha256.size() == 32, "openssl could not make a certificate");
     }
 
