@@ -293,13 +293,8 @@ void TargetHistory::refreshRollups()
         return;
     const qint64 now = session().context().clock->nowMs();
     if (!m_rollups) {
-        SeriesStoreConfig config;
-        config.fullResolutionPoints = int(kRollupWindowMs / m_options.rollupBucketMs) + 60;
-        config.levels.clear();
-        config.maxSeries = kSignalCount * 3;
-        config.idlePollsBeforeEviction = config.fullResolutionPoints;
-        config.dropIdleAfterPolls = config.fullResolutionPoints * 2;
-        m_rollups = std::make_unique<SeriesStore>(config);
+        m_rollups = std::make_unique<SeriesStore>(SeriesStoreConfig::rollupWindow(
+            int(kRollupWindowMs / m_options.rollupBucketMs), kSignalCount * 3));
         for (auto& ids : m_rollupIds) {
             for (auto& id : ids)
                 id = m_rollups->addSeries();

@@ -95,6 +95,18 @@ SeriesStoreConfig SeriesStoreConfig::rawSeries(int fullResolutionPoints, int pol
     return c;
 }
 
+SeriesStoreConfig SeriesStoreConfig::rollupWindow(int minutes, std::size_t series)
+{
+    SeriesStoreConfig c;
+    c.fullResolutionPoints = minutes + 60;
+    // 16-minute summaries: a 30-day window reads ~2,700 buckets a column, not 43,200 minutes.
+    c.levels = {{16, minutes / 16 + 8}};
+    c.maxSeries = series;
+    c.idlePollsBeforeEviction = c.fullResolutionPoints;
+    c.dropIdleAfterPolls = c.fullResolutionPoints * 2;
+    return c;
+}
+
 SeriesStore::SeriesStore(SeriesStoreConfig config)
     : m_config(std::move(config))
 {

@@ -43,6 +43,9 @@ struct SeriesStoreConfig {
     static SeriesStoreConfig signalsForADay(int pollsPerDay = 86400);
     // Raw parsed series: 30 min at full resolution, then 5-minute summaries for a day.
     static SeriesStoreConfig rawSeries(int fullResolutionPoints = 1800, int pollsPerDay = 86400);
+    // One point a minute (history rollups) for `minutes`, every one kept, with 16-minute
+    // summaries for the long windows; room for `series` columns.
+    static SeriesStoreConfig rollupWindow(int minutes, std::size_t series);
 };
 
 class SeriesStore {

@@ -21,6 +21,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -187,6 +188,61 @@ int main(int argc, char** argv)
     const int markerLabels = static_cast<int>(dayChart.chart.markerLabelLayout().size());
     dayChart.chart.clearMarkers();
 
+    // 1c. The 30 d window (#21): 10 signals as 30 days of 1-minute rollups (min, max, avg in a
+    //     store like TargetHistory's), each average drawn with its min-max band, from scratch.
+    constexpr int kMinutes = 30 * 1440;
+    ops::SeriesStore rollups(ops::SeriesStoreConfig::rollupWindow(kMinutes, kSeries * 3));
+    std::vector<std::array<std::uint32_t, 3>> rollupIds(kSeries);
+    for (auto& ids : rollupIds)
+        for (auto& id : ids)
+            id = rollups.addSeries();
+    for (int m = 0; m < kMinutes; ++m) {
+        rollups.beginScrape(kStartMs + static_cast<qint64>(m) * 60'000);
+        for (int s = 0; s < kSeries; ++s) {
+            const double avg = valueAt(s, m * 60);
+            const auto& ids = rollupIds[static_cast<std::size_t>(s)];
+            rollups.append(ids[0], avg - 4.0 - valueAt(s, m * 60 + 17) * 0.01);
+            rollups.append(ids[1], avg + 4.0 + valueAt(s, m * 60 + 31) * 0.01);
+            rollups.append(ids[2], avg);
+        }
+        rollups.endScrape();
+    }
+    ops::ChartTimeline monthTimeline;
+    ops::TimeChart monthChart(&monthTimeline);
+    monthChart.setTitle(QStringLiteral("bench 30 d"));
+    monthChart.setUnit(QStringLiteral("ms"));
+    monthChart.setStore(&rollups);
+    for (int s = 0; s < kSeries; ++s) {
+        const auto& ids = rollupIds[static_cast<std::size_t>(s)];
+        const int index = monthChart.addSeries(QStringLiteral("series %1").arg(s), ids[2]);
+        monthChart.setSeriesBand(index, ids[0], ids[1]);
+    }
+    monthChart.resize(1600, 600);
+    monthTimeline.setPreset(30LL * dayMs);
+    monthTimeline.setLatest(rollups.latestTime());
+    std::vector<double> monthRedraw;
+    for (int run = 0; run < 30; ++run) {
+        const double t0 = now();
+        QPainter painter(&image);
+        monthChart.render(painter, image.size());
+        painter.end();
+        monthRedraw.push_back((now() - t0) * 1e3);
+    }
+    const double monthRedrawMs = median(monthRedraw);
+    // Of which: reading the 30 columns (decimation).
+    std::vector<double> monthDecimate;
+    std::vector<ops::StorePoint> decimated;
+    for (int run = 0; run < 30; ++run) {
+        const double t0 = now();
+        for (const auto& ids : rollupIds)
+            for (std::uint32_t id : ids)
+                rollups.decimate(id, rollups.latestTime() - 30LL * dayMs, rollups.latestTime(),
+                                 monthChart.plotWidth(), decimated);
+        monthDecimate.push_back((now() - t0) * 1e3);
+    }
+    const double monthDecimateMs = median(monthDecimate);
+    const int monthDrawn = monthChart.totalPointCount();
+
     // 2. A poll arriving with the day on screen; then the same at a 1 h window with a day of
     //    history and with only 1 h of history: the cost must not depend on the history length.
     const double pollMs = pollUpdateMs(day, dayChart, image, 60);
@@ -270,20 +326,26 @@ int main(int argc, char** argv)
     row("  poll, 1 h window, 24 h of history", pollHourWindowDayHistory, "ms", "~ 1 h history",
         historyRatio <= 1.5 ? "PASS" : "FAIL", notes);
     row("  poll, 1 h window, 1 h of history", pollHourWindowHourHistory, "ms", "", "", "");
+    std::snprintf(notes, sizeof notes,
+                  "10 x 43,200 one-minute rollups, avg lines + min-max bands; %.2fx the day "
+                  "redraw; %d points drawn; decimating the 30 columns %.3g ms",
+                  monthRedrawMs / redrawMs, monthDrawn, monthDecimateMs);
+    row("chart redraw 10x30d rollups, 1600 px", monthRedrawMs, "ms", "<= 5",
+        monthRedrawMs <= 5 ? "PASS" : "FAIL", notes);
     std::snprintf(notes, sizeof notes, "replace() %.0f ms per series", median(replaceTimes));
     row("Qt Charts QLineSeries raw 10x86400", qtChartsMs, "ms", "reference", "", notes);
     if (json) {
-        std::printf("{\"chart_redraw_10x86400_ms\": %.4g, \"chart_poll_update_ms\": %.4g, "
-                    "\"chart_poll_update_history_ratio\": %.4g, "
-                    "\"chart_poll_1h_window_24h_history_ms\": %.4g, "
-                    "\"chart_poll_1h_window_1h_history_ms\": %.4g, "
-                    "\"qtcharts_redraw_10x86400_ms\": %.4g, \"chart_speedup_vs_qtcharts\": %.4g, "
-                    "\"chart_points_drawn\": %d, \"chart_redraw_480_markers_ms\": %.4g, "
-                    "\"chart_redraw_480_markers_ratio\": %.4g, "
-                    "\"chart_marker_label_layout_480_ms\": %.4g}\n",
-                    redrawMs, pollMs, historyRatio, pollHourWindowDayHistory,
-                    pollHourWindowHourHistory, qtChartsMs, speedup, drawn, markedRedrawMs,
-                    markedRatio, labelLayoutMs);
+        std::printf(
+            "{\"chart_redraw_10x86400_ms\": %.4g, \"chart_poll_update_ms\": %.4g, "
+            "\"chart_poll_update_history_ratio\": %.4g, "
+            "\"chart_poll_1h_window_24h_history_ms\": %.4g, "
+            "\"chart_poll_1h_window_1h_history_ms\": %.4g, "
+            "\"qtcharts_redraw_10x86400_ms\": %.4g, \"chart_speedup_vs_qtcharts\": %.4g, "
+            "\"chart_points_drawn\": %d, \"chart_redraw_480_markers_ms\": %.4g, "
+            "\"chart_redraw_480_markers_ratio\": %.4g, "
+            "\"chart_marker_label_layout_480_ms\": %.4g, \"chart_redraw_10x30d_ms\": %.4g}\n",
+            redrawMs, pollMs, historyRatio, pollHourWindowDayHistory, pollHourWindowHourHistory,
+            qtChartsMs, speedup, drawn, markedRedrawMs, markedRatio, labelLayoutMs, monthRedrawMs);
     }
     return 0;
 }

@@ -696,19 +696,44 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     for (const Series& s : m_series) {
         if (s.low.empty() || s.high.empty() || s.points.empty())
             continue;
-        QPolygonF band;
-        band.reserve(static_cast<int>(s.low.size() + s.high.size()));
-        for (const StorePoint& p : s.high)
-            band << QPointF(plot.left() + static_cast<double>(p.t - m_t0) * xScale,
-                            valueBottom - (p.v - m_yMin) * yScale);
-        for (auto p = s.low.rbegin(); p != s.low.rend(); ++p)
-            band << QPointF(plot.left() + static_cast<double>(p->t - m_t0) * xScale,
-                            valueBottom - (p->v - m_yMin) * yScale);
+        // One vertical span per pixel column, from the column's lowest minimum to its highest
+        // maximum: the decimated points hold up to four a column, and a polygon of all of them
+        // filled cost ~0.1 s a series at 30 d (chart_redraw_10x30d_ms).
+        constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+        const int columns = static_cast<int>(std::ceil(plot.width())) + 1;
+        std::vector<double> top(static_cast<std::size_t>(columns), kNone);
+        std::vector<double> bottom(static_cast<std::size_t>(columns), kNone);
+        const auto spread = [&](const std::vector<StorePoint>& points, std::vector<double>& edge,
+                                bool keepHigher) {
+            for (const StorePoint& p : points) {
+                const int x =
+                    static_cast<int>(std::floor(static_cast<double>(p.t - m_t0) * xScale));
+                if (!std::isfinite(p.v) || x < 0 || x >= columns)
+                    continue;
+                double& e = edge[static_cast<std::size_t>(x)];
+                e = std::isnan(e) ? p.v : keepHigher ? std::max(e, p.v) : std::min(e, p.v);
+            }
+        };
+        spread(s.high, top, true);
+        spread(s.low, bottom, false);
+        QList<QLineF> spans;
+        spans.reserve(columns);
+        for (int x = 0; x < columns; ++x) {
+            const double hi = top[static_cast<std::size_t>(x)];
+            const double lo = bottom[static_cast<std::size_t>(x)];
+            if (std::isnan(hi) || std::isnan(lo))
+                continue;
+            const double px = plot.left() + x + 0.5;
+            spans.append(QLineF(px, valueBottom - (hi - m_yMin) * yScale, px,
+                                valueBottom - (lo - m_yMin) * yScale));
+        }
         QColor fill = m_stale || s.stale ? staleColor : s.color;
         fill.setAlpha(60);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(fill);
-        painter.drawPolygon(band);
+        painter.save();
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        painter.setPen(QPen(fill, 1.0, Qt::SolidLine, Qt::FlatCap));
+        painter.drawLines(spans);
+        painter.restore();
     }
     painter.setBrush(Qt::NoBrush);
     for (Series& s : m_series) {
