@@ -41,8 +41,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
+#include <QPainter>
 #include <QPixmap>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -108,17 +110,57 @@ bool ConsoleApplication::start()
     if (!buildFleet())
         return false;
 
+    // A first run has no target yet: the window welcomes until one is saved or the demo chosen.
     ops::TargetSession* current = m_fleet->current();
-    m_window = std::make_unique<ops::MainWindow>(current->monitor(), current->label());
+    m_window = std::make_unique<ops::MainWindow>(current ? current->monitor() : nullptr,
+                                                 current ? current->label() : QString());
     m_targetsPanel =
         std::make_unique<ops::TargetsPanel>(m_fleet.get(), m_secrets.get(), m_window.get());
+    if (!startAlerts())
+        return false;
+    if (current)
+        addWatchingPages();
+    else
+        welcome();
+    auto* rollupTimer = new QTimer(this);
+    rollupTimer->setInterval(60'000);
+    connect(rollupTimer, &QTimer::timeout, this, &ConsoleApplication::refreshRollups);
+    rollupTimer->start();
+    m_window->show();
+    reportRecoveries();
+    m_fleet->start(); // every session reads its key, then polls (and every later one)
+    if (!current) {
+        // The dialog on top of the window it belongs to.
+        m_targetsPanel->startFirstRun();
+        if (!m_options.screenshotPath.isEmpty())
+            QTimer::singleShot(std::max(m_options.screenshotDelayMs, 500), this,
+                               &ConsoleApplication::saveScreenshot);
+        return true;
+    }
+    if (!m_options.page.isEmpty()) {
+        // After the window has selected the page it remembers.
+        QTimer::singleShot(0, this, [this] {
+            if (!selectPage(m_window->pages(), m_options.page))
+                std::fprintf(stderr, "bhiv-ops: no page named %s\n", qPrintable(m_options.page));
+        });
+    }
+    return true;
+}
+
+// What shows the watched target: the dashboard's pages (built by the window with the first
+// target), the other pages after them in their order, the chart markers; from then on the window
+// follows the watched target.
+void ConsoleApplication::addWatchingPages()
+{
+    ops::TargetSession* current = m_fleet->current();
+    if (m_window->isWelcoming()) // the first target: the dashboard's pages take the welcome's place
+        m_window->setMonitor(current->monitor(), current->label(), current->instanceSignals());
     // Event markers on the charts: workflow launches and deploy events of every target (the
     // watched one's are drawn), alert transitions once the alert center runs.
     m_markers = std::make_unique<ops::ChartMarkerFeed>(m_window->dashboard());
     m_markers->follow(m_fleet.get());
     addPages();
-    if (!addAlerts())
-        return false;
+    addAlertsPage();
     addTimeline();
     const qint64 now = m_clock->nowMs();
     m_markers->watchAlerts(m_alerts->engine(), now - 24 * 3'600'000LL, now);
@@ -132,21 +174,48 @@ bool ConsoleApplication::start()
     if (!m_options.screenshotPath.isEmpty())
         connect(current->monitor(), &ops::TargetMonitor::updated, this,
                 &ConsoleApplication::takeScreenshotWhenReady);
-    auto* rollupTimer = new QTimer(this);
-    rollupTimer->setInterval(60'000);
-    connect(rollupTimer, &QTimer::timeout, this, &ConsoleApplication::refreshRollups);
-    rollupTimer->start();
-    m_window->show();
-    reportRecoveries();
-    m_fleet->start(); // every session reads its key, then polls
-    if (!m_options.page.isEmpty()) {
-        // After the window has selected the page it remembers.
-        QTimer::singleShot(0, this, [this] {
-            if (!selectPage(m_window->pages(), m_options.page))
-                std::fprintf(stderr, "bhiv-ops: no page named %s\n", qPrintable(m_options.page));
-        });
-    }
-    return true;
+}
+
+// The first run (#19): the window welcomes with the targets dialog on top. The first target saved
+// there, or the demo chosen there or on the welcome page, is watched and the window fills in;
+// closing the dialog with nothing saved leaves the window (closing the window quits).
+void ConsoleApplication::welcome()
+{
+    // Queued: the store is still saving (under its file lock) when it announces the target.
+    connect(
+        m_fleet.get(), &ops::Fleet::added, this,
+        [this](ops::TargetSession* session) {
+            const QString id = session->id();
+            QTimer::singleShot(0, this, [this, id] {
+                if (!m_fleet->current())
+                    m_fleet->setCurrent(id);
+            });
+        },
+        Qt::DirectConnection);
+    connect(m_fleet.get(), &ops::Fleet::currentChanged, this, [this](ops::TargetSession* current) {
+        if (m_window->isWelcoming() && current) {
+            addWatchingPages();
+            showHistory(current); // restored before it was watched
+        }
+    });
+    connect(m_window.get(), &ops::MainWindow::demoRequested, this, &ConsoleApplication::startDemo);
+    connect(m_targetsPanel.get(), &ops::TargetsPanel::demoRequested, this,
+            &ConsoleApplication::startDemo);
+}
+
+// "Try the demo" on a first run: the demo gateway, watched as on `bhiv-ops --demo`.
+void ConsoleApplication::startDemo()
+{
+    if (m_demo || m_fleet->current())
+        return; // chosen twice, or a target is watched already
+    m_options.demo = true;
+    if (addDemo())
+        return;
+    m_options.demo = false;
+    m_demo.reset();
+    std::fprintf(stderr, "bhiv-ops: the demo cannot start: %s\n", qPrintable(m_error));
+    QMessageBox::warning(m_window.get(), tr("The demo cannot start"),
+                         tr("The demo gateway did not start: %1").arg(m_error));
 }
 
 // Incidents: the console's start (and, when it goes, its stop), and every session's connection
@@ -207,8 +276,8 @@ QStringList ConsoleApplication::open(const LaunchRequest& request)
     return done;
 }
 
-// The fleet: --demo or --url is one unsaved target; otherwise the saved targets (the first run
-// shows the targets dialog, which may choose the demo instead).
+// The fleet: --demo or --url is one unsaved target; otherwise the saved targets (none on a first
+// run: the fleet starts empty and the window welcomes).
 bool ConsoleApplication::buildFleet()
 {
     if (!m_options.demo && m_options.url.isEmpty()) {
@@ -221,16 +290,9 @@ bool ConsoleApplication::buildFleet()
                     tr("no target named %1 (bhiv-ops targets list)").arg(m_options.targetName);
                 return false;
             }
-            switch (ops::TargetsPanel::runFirstRun(store.get(), m_secrets.get(), m_fleet.get())) {
-            case ops::TargetsPanel::FirstRun::Cancelled:
-                m_cancelled = true;
-                return false;
-            case ops::TargetsPanel::FirstRun::Demo:
-                m_options.demo = true;
-                return addDemo();
-            case ops::TargetsPanel::FirstRun::Saved:
-                break;
-            }
+            // The first run: nothing to watch yet (see welcome()).
+            m_fleet->useSavedTargets(std::move(store));
+            return true;
         }
         m_fleet->useSavedTargets(std::move(store));
         return m_fleet->pickCurrent(m_options.targetName, &m_error);
@@ -362,7 +424,7 @@ void ConsoleApplication::recordHistory()
             ops::HistoryBackfill* b = backfill.get();
             connect(b, &ops::HistoryBackfill::progressChanged, this,
                     [this, b, shown = -1](int ingested, int) mutable {
-                        if (!m_window)
+                        if (!m_window || !m_window->dashboard())
                             return;
                         if (ingested == 0) // the day it fills, not a sliver of it
                             m_window->dashboard()->timeline()->setPreset(
@@ -396,6 +458,8 @@ void ConsoleApplication::recordHistory()
 // charts, and its state (read-only, problems) in the status bar.
 void ConsoleApplication::showHistory(ops::TargetSession* session)
 {
+    if (!m_window || !m_window->dashboard())
+        return; // still welcoming
     const ops::TargetHistory* history = session->capability<ops::TargetHistory>();
     std::vector<ops::TimeChart::TimeSpan> spans;
     QString notice;
@@ -429,6 +493,8 @@ void ConsoleApplication::showLogs(const QString& sessionId, const ops::LogWindow
 // shown and every minute (a rollup is written as each 15-minute raw chunk is sealed).
 void ConsoleApplication::refreshRollups()
 {
+    if (!m_window || !m_window->dashboard())
+        return; // still welcoming
     ops::TargetSession* session = m_fleet->current();
     ops::TargetHistory* history = session ? session->capability<ops::TargetHistory>() : nullptr;
     if (!history) {
@@ -487,8 +553,8 @@ void ConsoleApplication::followDialect(ops::TargetMonitor* monitor)
 }
 
 // Alerting for every target of the fleet (watched on screen or not): the engine, the desktop
-// notifier, the optional webhook, the tray icon and the Alerts page.
-bool ConsoleApplication::addAlerts()
+// notifier, the optional webhook and the tray icon, from the start (a first run too).
+bool ConsoleApplication::startAlerts()
 {
     ops::AlertCenterOptions options;
     options.rulesFile = m_options.alertRulesFile;
@@ -503,19 +569,6 @@ bool ConsoleApplication::addAlerts()
         return false;
     }
     m_alerts->watchFleet(m_fleet.get());
-    auto* page = new ops::AlertsPage(m_alerts.get());
-    m_alertsPage = page;
-    page->attachMenus(m_window.get()); // File > Alert rules…, Export alert history…
-    const int index = m_window->addPage(page, tr("&Alerts"));
-    connect(page, &ops::AlertsPage::logsRequested, this,
-            [this](const QString& target, qint64 atMs, const QString& why) {
-                if (ops::TargetSession* session = m_fleet->sessionNamed(target))
-                    showLogs(session->id(), ops::LogsPage::around(atMs, why));
-            });
-    auto* strip = new ops::FiringStrip(m_alerts.get());
-    m_window->setFiringStrip(strip);
-    strip->attachBadge(m_window->pages(), page);
-    page->attachMenus(m_window.get());
     if (m_fleet->store()) {
         // Saved targets with an Alertmanager: their firing alerts and acks go there; its team
         // alerts show on the page's Team tab. Follows the targets as they are edited.
@@ -530,15 +583,8 @@ bool ConsoleApplication::addAlerts()
         connect(m_fleet.get(), &ops::Fleet::added, hub, configure);
         connect(m_fleet.get(), &ops::Fleet::changed, hub, configure);
         connect(m_fleet.get(), &ops::Fleet::removed, hub, configure);
-        page->setTeamAlerts(hub->teamAlerts());
+        m_teamAlerts = hub->teamAlerts();
     }
-    auto showPage = [this, index] {
-        m_window->pages()->setCurrentIndex(index);
-        m_window->showNormal();
-        m_window->raise();
-        m_window->activateWindow();
-    };
-    connect(strip, &ops::FiringStrip::showAlertsRequested, this, showPage);
     // The notification's "Open" takes the same path as a later launch with --target --page.
     connect(m_alerts.get(), &ops::AlertCenter::openRequested, this,
             [this](const QString& rule, const QString& target) {
@@ -552,12 +598,42 @@ bool ConsoleApplication::addAlerts()
             [] { QApplication::beep(); });
     if (m_options.screenshotPath.isEmpty()) {
         m_alertTray = std::make_unique<ops::AlertTray>(m_alerts.get(), m_window.get());
-        connect(m_alertTray.get(), &ops::AlertTray::showAlertsRequested, this, showPage);
+        connect(m_alertTray.get(), &ops::AlertTray::showAlertsRequested, this,
+                &ConsoleApplication::showAlertsPage);
         if (m_alerts->desktop())
             connect(m_alerts->desktop(), &ops::DesktopNotifier::fallback, m_alertTray.get(),
                     &ops::AlertTray::showFallback);
     }
     return true;
+}
+
+// The Alerts page and the firing strip above every page (with the window's pages).
+void ConsoleApplication::addAlertsPage()
+{
+    auto* page = new ops::AlertsPage(m_alerts.get());
+    m_alertsPage = page;
+    page->attachMenus(m_window.get()); // File > Alert rules…, Export alert history…
+    m_window->addPage(page, tr("&Alerts"));
+    connect(page, &ops::AlertsPage::logsRequested, this,
+            [this](const QString& target, qint64 atMs, const QString& why) {
+                if (ops::TargetSession* session = m_fleet->sessionNamed(target))
+                    showLogs(session->id(), ops::LogsPage::around(atMs, why));
+            });
+    auto* strip = new ops::FiringStrip(m_alerts.get());
+    m_window->setFiringStrip(strip);
+    strip->attachBadge(m_window->pages(), page);
+    page->setTeamAlerts(m_teamAlerts);
+    connect(strip, &ops::FiringStrip::showAlertsRequested, this,
+            &ConsoleApplication::showAlertsPage);
+}
+
+void ConsoleApplication::showAlertsPage()
+{
+    if (m_alertsPage)
+        m_window->pages()->setCurrentWidget(m_alertsPage);
+    m_window->showNormal();
+    m_window->raise();
+    m_window->activateWindow();
 }
 
 // The Timeline tab (#22): every target's events and incidents over the dashboard's window, File >
@@ -691,16 +767,35 @@ void ConsoleApplication::takeScreenshotWhenReady()
         m_window->pages()->setCurrentIndex(0); // the Overview, whatever page was remembered
         if (!m_options.page.isEmpty())
             selectPage(m_window->pages(), m_options.page);
-        m_window->refresh();
-        const QPixmap picture = m_window->grab();
-        if (!picture.save(m_options.screenshotPath)) {
-            std::fprintf(stderr, "bhiv-ops: could not write the screenshot to %s\n",
-                         qPrintable(m_options.screenshotPath));
-            QCoreApplication::exit(1);
-            return;
-        }
-        std::printf("screenshot written to %s\n", qPrintable(m_options.screenshotPath));
-        std::fflush(stdout);
-        QCoreApplication::exit(0);
+        saveScreenshot();
     });
+}
+
+// The window as it is, with its open dialogs (the first run's targets dialog) drawn on top,
+// centred as a window manager places them; then quits.
+void ConsoleApplication::saveScreenshot()
+{
+    m_window->refresh();
+    QPixmap picture = m_window->grab();
+    QPainter painter(&picture);
+    for (QDialog* dialog : m_window->findChildren<QDialog*>()) {
+        if (!dialog->isVisible())
+            continue;
+        const QPixmap shown = dialog->grab();
+        const QPoint at((picture.width() - shown.width()) / 2,
+                        (picture.height() - shown.height()) / 2);
+        painter.setPen(m_window->palette().color(QPalette::Shadow));
+        painter.drawRect(QRect(at, shown.size()).adjusted(-1, -1, 0, 0));
+        painter.drawPixmap(at, shown);
+    }
+    painter.end();
+    if (!picture.save(m_options.screenshotPath)) {
+        std::fprintf(stderr, "bhiv-ops: could not write the screenshot to %s\n",
+                     qPrintable(m_options.screenshotPath));
+        QCoreApplication::exit(1);
+        return;
+    }
+    std::printf("screenshot written to %s\n", qPrintable(m_options.screenshotPath));
+    std::fflush(stdout);
+    QCoreApplication::exit(0);
 }

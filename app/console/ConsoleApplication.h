@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 
+class QAbstractItemModel;
 class QNetworkAccessManager;
 class DemoGateway;
 
@@ -61,11 +62,10 @@ public:
     explicit ConsoleApplication(ConsoleOptions options, QObject* parent = nullptr);
     ~ConsoleApplication() override;
 
-    // Returns false (with errorString) when the console cannot start.
+    // Returns false (with errorString) when the console cannot start. With nothing saved (the
+    // first run) it starts too: the window welcomes, with the targets dialog on top.
     bool start();
     QString errorString() const { return m_error; }
-    // start() returned false because the operator closed the first-run dialog: not an error.
-    bool wasCancelled() const { return m_cancelled; }
     ops::MainWindow* window() const { return m_window.get(); }
     // The alert tray icon is showing (minimising hides the window into it).
     bool hasTrayIcon() const;
@@ -90,10 +90,15 @@ public:
 private:
     bool buildFleet();
     bool addDemo();
+    void addWatchingPages();
+    void welcome();
+    void startDemo();
     void addPages();
     void show(ops::TargetSession* session);
     void followDialect(ops::TargetMonitor* monitor);
-    bool addAlerts();
+    bool startAlerts();
+    void addAlertsPage();
+    void showAlertsPage();
     void recordEvents();
     void recordHistory();
     void showHistory(ops::TargetSession* session);
@@ -101,10 +106,10 @@ private:
     void addTimeline();
     void reportRecoveries();
     void takeScreenshotWhenReady();
+    void saveScreenshot();
 
     ConsoleOptions m_options;
     QString m_error;
-    bool m_cancelled = false;
     bool m_screenshotScheduled = false;
     QMetaObject::Connection m_dialectConnection;
     QMetaObject::Connection m_instancesConnection;
@@ -126,6 +131,7 @@ private:
     // Alerting: engine, store, notifications (#6), fed by every session.
     std::unique_ptr<ops::AlertCenter> m_alerts;
     std::unique_ptr<ops::AuditTableModel> m_auditModel;
+    QAbstractItemModel* m_teamAlerts = nullptr; // the Alertmanager hub's (saved targets only)
     // The switcher's model and the targets dialog (saved targets only).
     std::unique_ptr<ops::TargetsPanel> m_targetsPanel;
     std::unique_ptr<ops::MainWindow> m_window;

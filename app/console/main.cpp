@@ -316,8 +316,6 @@ int runConsole(int argc, char** argv)
 
     ConsoleApplication console(options);
     if (!console.start()) {
-        if (console.wasCancelled())
-            return 0;
         std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(console.errorString()));
         return 2;
     }

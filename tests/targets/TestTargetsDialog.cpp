@@ -7,14 +7,14 @@
 #include "models/secrets/ChainedSecretStore.h"
 #include "models/secrets/MemorySecretStore.h"
 #include "models/targets/TargetStore.h"
+#include "ui/shell/MainWindow.h"
 #include "ui/targets/TargetsDialog.h"
 #include "ui/targets/TargetsPanel.h"
-#include "ui/targets/WelcomeWindow.h"
 
 #include <QApplication>
 #include <QNetworkAccessManager>
+#include <QPointer>
 #include <QTcpServer>
-#include <QTimer>
 #include <functional>
 
 #include <QAbstractButton>
@@ -52,27 +52,11 @@ void type(QWidget* dialog, const char* name, const QString& text)
     QTest::keyClicks(edit, text);
 }
 
-// Runs step every 50 ms until it returns true (the first run blocks in its own loops).
-void whenReady(QObject* context, std::function<bool()> step)
+QPushButton* buttonTexted(QWidget* parent, const QString& text)
 {
-    auto* timer = new QTimer(context);
-    QObject::connect(timer, &QTimer::timeout, context, [timer, step] {
-        if (step())
-            timer->deleteLater();
-    });
-    timer->start(50);
-}
-
-TargetsDialog* modalTargetsDialog()
-{
-    return qobject_cast<TargetsDialog*>(QApplication::activeModalWidget());
-}
-
-WelcomeWindow* welcomeWindow()
-{
-    for (QWidget* w : QApplication::topLevelWidgets())
-        if (auto* welcome = qobject_cast<WelcomeWindow*>(w); welcome && welcome->isVisible())
-            return welcome;
+    for (QPushButton* button : parent->findChildren<QPushButton*>())
+        if (button->text() == text)
+            return button;
     return nullptr;
 }
 
@@ -253,99 +237,84 @@ private slots:
         QVERIFY(again.grab().save(dir + QStringLiteral("/targets-dialog-team.png")));
     }
 
-    // #19.1: a first run opens the welcome window with the dialog on top; the dialog says what
-    // to do, its Test asks the gateway for real (a closed port answers "unreachable" at once, not
-    // the dialog's own "no answer within"), and Close with nothing saved leaves the welcome
-    // window, whose buttons bring the dialog back or choose the demo.
+    // #19.1: a first run opens the main window welcoming, with the dialog on top; the dialog
+    // says what to do, its Test asks the gateway for real (a closed port answers "unreachable"
+    // at once, not the dialog's own "no answer within"), and Close with nothing saved leaves the
+    // window, whose buttons bring the dialog back or choose the demo. (The console's whole first
+    // run, the window filling in and quitting, is console_first_run.)
     void firstRunWelcomesAndCloseLeavesTheWindow()
     {
-        TargetStore store(m_dir.filePath(QStringLiteral("welcome.json")));
-        QVERIFY(store.load());
+        auto owned = std::make_unique<TargetStore>(m_dir.filePath(QStringLiteral("welcome.json")));
+        QVERIFY(owned->load());
+        TargetStore* store = owned.get();
         MemorySecretStore keychain;
         MemorySecretStore session;
         ChainedSecretStore secrets(&session, &keychain);
         QNetworkAccessManager network;
         SystemClock clock;
         Fleet fleet(FleetContext{&network, &clock, &secrets, nullptr});
+        fleet.useSavedTargets(std::move(owned));
         const QString closedUrl = QStringLiteral("http://127.0.0.1:%1").arg(closedPort());
 
-        bool welcomeBehindDialog = false;
-        bool guidanceShown = false;
-        QString testAnswer;
-        QString windowText;
-        int dialogsOpened = 0;
-        int stage = 0;
-        whenReady(this, [&] {
-            TargetsDialog* dialog = modalTargetsDialog();
-            switch (stage) {
-            case 0: // the first dialog: guidance, a real Test, then Close with nothing saved
-                if (!dialog)
-                    return false;
-                ++dialogsOpened;
-                welcomeBehindDialog = welcomeWindow() != nullptr;
-                if (auto* label = dialog->findChild<QLabel*>(QStringLiteral("firstRunWelcome")))
-                    guidanceShown = label->isVisible() && label->text().contains(u"demo");
-                type(dialog, "targetName", QStringLiteral("closed"));
-                type(dialog, "targetUrl", closedUrl);
-                for (QPushButton* button : dialog->findChildren<QPushButton*>())
-                    if (button->text() == QStringLiteral("&Test"))
-                        button->click();
-                stage = 1;
-                return false;
-            case 1:
-                if (!dialog || dialog->testResultText().startsWith(QStringLiteral("Testing")))
-                    return false;
-                testAnswer = dialog->testResultText();
-                dialog->reject();
-                stage = 2;
-                return false;
-            case 2: // the welcome window stays; Add brings the dialog back
-                if (dialog || !welcomeWindow())
-                    return false;
-                windowText = welcomeWindow()->welcomeText();
-                welcomeWindow()->findChild<QPushButton*>(QStringLiteral("welcomeAdd"))->click();
-                stage = 3;
-                return false;
-            case 3: // ... and the demo from there ends the first run
-                if (!dialog)
-                    return false;
-                ++dialogsOpened;
-                dialog->reject();
-                stage = 4;
-                return false;
-            default:
-                if (dialog || !welcomeWindow())
-                    return false;
-                welcomeWindow()->findChild<QPushButton*>(QStringLiteral("welcomeDemo"))->click();
-                return true;
-            }
-        });
-        const TargetsPanel::FirstRun chosen = TargetsPanel::runFirstRun(&store, &secrets, &fleet);
-        QCOMPARE(int(chosen), int(TargetsPanel::FirstRun::Demo));
-        QCOMPARE(dialogsOpened, 2);
-        QVERIFY(welcomeBehindDialog);
-        QVERIFY(guidanceShown);
+        MainWindow window(nullptr, QString());
+        TargetsPanel panel(&fleet, &secrets, &window);
+        QSignalSpy dialogDemo(&panel, &TargetsPanel::demoRequested);
+        QSignalSpy welcomeDemo(&window, &MainWindow::demoRequested);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        panel.startFirstRun();
+
+        // The dialog, on top of the welcoming window, says what to do.
+        QPointer<TargetsDialog> dialog = window.findChild<TargetsDialog*>();
+        QVERIFY(dialog);
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QVERIFY(dialog->isWindow());
+        QCOMPARE(dialog->parentWidget(), &window);
+        QVERIFY(window.isVisible());
+        QVERIFY(window.isWelcoming());
+        QVERIFY(!window.dashboard());
+        auto* guidance = dialog->findChild<QLabel*>(QStringLiteral("firstRunWelcome"));
+        QVERIFY(guidance);
+        QVERIFY(guidance->isVisible());
+        QVERIFY(guidance->text().contains(u"demo"));
+
+        type(dialog, "targetName", QStringLiteral("closed"));
+        type(dialog, "targetUrl", closedUrl);
+        QPushButton* test = buttonTexted(dialog, QStringLiteral("&Test"));
+        QVERIFY(test);
+        test->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->testResultText().startsWith(QStringLiteral("Testing")),
+                                 15000);
+        const QString testAnswer = dialog->testResultText();
         QVERIFY2(testAnswer.contains(QStringLiteral("unreachable")) &&
                      !testAnswer.contains(QStringLiteral("no answer within")),
                  qPrintable(testAnswer));
-        QVERIFY2(windowText.contains(QStringLiteral("Add the gateway you want to watch")),
-                 qPrintable(windowText));
-        QVERIFY(store.targets().isEmpty());
 
-        // Closing the welcome window (with the dialog closed) is the one way to quit.
-        whenReady(this, [] {
-            if (TargetsDialog* dialog = modalTargetsDialog()) {
-                dialog->reject();
-                return false;
-            }
-            if (WelcomeWindow* welcome = welcomeWindow()) {
-                welcome->close();
-                return true;
-            }
-            return false;
-        });
-        QCOMPARE(int(TargetsPanel::runFirstRun(&store, &secrets, &fleet)),
-                 int(TargetsPanel::FirstRun::Cancelled));
+        // Close with nothing saved: the window stays, welcoming.
+        dialog->reject();
+        QTRY_VERIFY(!dialog || !dialog->isVisible());
+        QVERIFY(window.isVisible());
+        QVERIFY2(window.welcomeText().contains(QStringLiteral("Add the gateway you want to watch")),
+                 qPrintable(window.welcomeText()));
+
+        // Add brings the dialog back, still offering the demo; the demo from there...
+        auto* add = window.findChild<QPushButton*>(QStringLiteral("welcomeAdd"));
+        QVERIFY(add && add->isVisible());
+        add->click();
+        QTRY_VERIFY((dialog = window.findChild<TargetsDialog*>()) && dialog->isVisible());
+        QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("firstRunWelcome"))->isVisible());
+        QPushButton* demo = buttonTexted(dialog, QStringLiteral("Try the de&mo"));
+        QVERIFY(demo && demo->isVisible());
+        demo->click();
+        QCOMPARE(dialogDemo.count(), 1);
+        QTRY_VERIFY(!dialog || !dialog->isVisible());
+        // ... or from the welcome page.
+        auto* welcomeDemoButton = window.findChild<QPushButton*>(QStringLiteral("welcomeDemo"));
+        QVERIFY(welcomeDemoButton && welcomeDemoButton->isVisible());
+        welcomeDemoButton->click();
+        QCOMPARE(welcomeDemo.count(), 1);
+        QVERIFY(store->targets().isEmpty());
+        QVERIFY(window.isVisible());
     }
 };
 

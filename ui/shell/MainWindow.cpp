@@ -7,6 +7,7 @@
 #include "ui/health/HealthPanel.h"
 #include "ui/shell/StatePalette.h"
 #include "ui/shell/Theme.h"
+#include "ui/shell/WelcomePage.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -28,8 +29,8 @@ namespace ops {
 
 MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidget* parent)
     : QMainWindow(parent)
-    , m_monitor(monitor)
-    , m_dashboard(new Dashboard(monitor, this))
+    , m_monitor(nullptr)
+    , m_dashboard(nullptr)
     , m_banner(new QLabel(this))
     , m_stateLabel(new QLabel(this))
     , m_dialectLabel(new QLabel(this))
@@ -38,22 +39,12 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     , m_ageTimer(new QTimer(this))
     , m_pages(new QTabWidget(this))
 {
-    setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
     setObjectName(QStringLiteral("mainWindow"));
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    m_welcome = new QLabel(this);
-    m_welcome->setObjectName(QStringLiteral("welcome"));
-    m_welcome->setWordWrap(true);
-    m_welcome->setMargin(14);
-    m_welcome->setTextFormat(Qt::RichText);
-    m_welcome->setAlignment(Qt::AlignCenter);
-    connect(m_welcome, &QLabel::linkActivated, this, &MainWindow::welcomeLinkActivated);
-    m_welcome->hide();
-    layout->addWidget(m_welcome);
     // An outage is unmistakable in both palettes: a solid band in the state's colour, white
     // bold text, not a tint.
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
@@ -66,21 +57,10 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     // Pages: Overview first; later pages (alerts, workflows, deploys...) come through addPage().
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->setDocumentMode(true);
-    QWidget* overview = m_dashboard->overviewPage();
-    m_overview = overview;
-    m_pages->addTab(overview, tr("&Overview"));
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
     buildMenus();
-    QAction* showOverview = m_viewMenu->addAction(tr("Show &Overview"));
-    showOverview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    connect(showOverview, &QAction::triggered, this,
-            [this, overview] { m_pages->setCurrentWidget(overview); });
-    // The dashboard's other pages come right after the Overview. Mnemonics are unique in the
-    // window: Alt+E is not Endpoints because Alt+H is Help.
-    addPage(m_dashboard->endpointsPage(), tr("E&ndpoints"));
-    addPage(m_dashboard->healthPanel(), tr("H&ealth"));
 
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
     m_dialectLabel->setObjectName(QStringLiteral("dialect"));
@@ -90,12 +70,10 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     m_historyLabel->hide();
     statusBar()->addPermanentWidget(m_historyLabel);
     statusBar()->addPermanentWidget(m_ageLabel);
-    m_targetLabel = new QLabel(targetLabel, this);
+    m_targetLabel = new QLabel(this);
     m_targetLabel->setObjectName(QStringLiteral("targetLabel"));
     statusBar()->addPermanentWidget(m_targetLabel);
 
-    connect(m_monitor, &TargetMonitor::updated, this, &MainWindow::refresh);
-    connect(m_monitor, &TargetMonitor::stateChanged, this, &MainWindow::refresh);
     // Ages and staleness move on even when no poll arrives.
     connect(m_ageTimer, &QTimer::timeout, this, &MainWindow::refresh);
     m_ageTimer->start(1000);
@@ -103,19 +81,63 @@ MainWindow::MainWindow(TargetMonitor* monitor, const QString& targetLabel, QWidg
     connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { saveSettings(); });
     // Fits a laptop: the pages scroll rather than push the status bar off a 1280x720 screen.
     resize(1200, 700);
+    restoreGeometry(QSettings().value(QStringLiteral("mainWindow/geometry")).toByteArray());
+    if (monitor) {
+        setMonitor(monitor, targetLabel);
+    } else {
+        // The first run: the welcome page until a target is saved or the demo chosen.
+        setWindowTitle(tr("BHIV Ops Console"));
+        m_welcome = new WelcomePage(central);
+        connect(m_welcome, &WelcomePage::addRequested, this, &MainWindow::targetsRequested);
+        connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::demoRequested);
+        layout->insertWidget(layout->indexOf(m_pages), m_welcome, 1);
+        m_pages->hide();
+        refresh();
+    }
+}
+
+// The Overview, Endpoints and Health pages of the first monitor, in the welcome's place; the
+// page and time window remembered from the last run are restored with them.
+void MainWindow::buildDashboard(TargetMonitor* monitor)
+{
+    m_monitor = monitor;
+    m_dashboard = new Dashboard(monitor, this);
+    if (m_welcome) {
+        m_welcome->hide();
+        m_welcome->deleteLater();
+        m_welcome = nullptr;
+        m_pages->show();
+    }
+    QWidget* overview = m_dashboard->overviewPage();
+    m_overview = overview;
+    m_pages->addTab(overview, tr("&Overview"));
+    QAction* showOverview = m_viewMenu->addAction(tr("Show &Overview"));
+    showOverview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(showOverview, &QAction::triggered, this,
+            [this, overview] { m_pages->setCurrentWidget(overview); });
+    // The dashboard's other pages come right after the Overview. Mnemonics are unique in the
+    // window: Alt+E is not Endpoints because Alt+H is Help.
+    addPage(m_dashboard->endpointsPage(), tr("E&ndpoints"));
+    addPage(m_dashboard->healthPanel(), tr("H&ealth"));
     restoreSettings();
-    refresh();
 }
 
 HealthPanel* MainWindow::healthPanel() const
 {
-    return m_dashboard->healthPanel();
+    return m_dashboard ? m_dashboard->healthPanel() : nullptr;
+}
+
+QString MainWindow::welcomeText() const
+{
+    return m_welcome ? m_welcome->welcomeText() : QString();
 }
 
 void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    if (!m_dashboard) // still welcoming: no page or time window chosen
+        return;
     settings.setValue(QStringLiteral("mainWindow/page"), m_pages->currentIndex());
     m_dashboard->saveSettings(settings);
 }
@@ -123,7 +145,6 @@ void MainWindow::saveSettings() const
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
     m_dashboard->restoreSettings(settings);
     // Pages added later (by others) are not there yet: select the page once they are.
     const int page = settings.value(QStringLiteral("mainWindow/page"), 0).toInt();
@@ -155,13 +176,20 @@ QString MainWindow::historyNotice() const
 void MainWindow::setMonitor(TargetMonitor* monitor, const QString& targetLabel,
                             InstanceSignals* instances)
 {
-    if (monitor == m_monitor) {
+    if (!monitor)
+        return;
+    if (!m_dashboard) {
+        buildDashboard(monitor);
+        if (instances)
+            m_dashboard->setInstanceSignals(instances);
+    } else if (monitor == m_monitor) {
         m_dashboard->setInstanceSignals(instances);
         return;
+    } else {
+        disconnect(m_monitor, nullptr, this, nullptr);
+        m_monitor = monitor;
+        m_dashboard->setMonitor(monitor, instances);
     }
-    disconnect(m_monitor, nullptr, this, nullptr);
-    m_monitor = monitor;
-    m_dashboard->setMonitor(monitor, instances);
     setWindowTitle(tr("BHIV Ops Console — %1").arg(targetLabel));
     m_targetLabel->setText(targetLabel);
     connect(m_monitor, &TargetMonitor::updated, this, &MainWindow::refresh);
@@ -192,8 +220,10 @@ void MainWindow::buildMenus()
     m_fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, this,
-                          [this] { m_monitor->pollNow(); });
+    m_viewMenu->addAction(tr("&Refresh now"), QKeySequence::Refresh, this, [this] {
+        if (m_monitor)
+            m_monitor->pollNow();
+    });
     QMenu* paletteMenu = m_viewMenu->addMenu(tr("&Palette"));
     paletteMenu->setObjectName(QStringLiteral("paletteMenu"));
     auto* group = new QActionGroup(paletteMenu);
@@ -283,12 +313,6 @@ void MainWindow::setFiringStrip(QWidget* strip)
     layout->insertWidget(layout->indexOf(m_pages), strip);
 }
 
-void MainWindow::setWelcome(const QString& text)
-{
-    m_welcome->setText(text);
-    m_welcome->setVisible(!text.isEmpty());
-}
-
 int MainWindow::addPage(QWidget* page, const QString& title)
 {
     const int index = m_pages->addTab(page, title);
@@ -304,16 +328,22 @@ int MainWindow::addPage(QWidget* page, const QString& title)
 
 QString MainWindow::connectionText() const
 {
-    return connectionStateName(m_monitor->state());
+    return m_monitor ? connectionStateName(m_monitor->state()) : QString();
 }
 
 QString MainWindow::dialectText() const
 {
-    return dialectName(m_monitor->dialect());
+    return m_monitor ? dialectName(m_monitor->dialect()) : QString();
 }
 
 void MainWindow::refresh()
 {
+    if (!m_monitor) {
+        m_stateLabel->setText(tr("No target yet: File > Targets… adds one"));
+        m_dialectLabel->clear();
+        m_ageLabel->clear();
+        return;
+    }
     const ConnectionState state = m_monitor->state();
     const QString detail = m_monitor->stateDetail();
     m_stateLabel->setText(

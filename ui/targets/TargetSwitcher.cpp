@@ -59,6 +59,13 @@ TargetSwitcher::TargetSwitcher(MainWindow* window, QAbstractItemModel* targets)
     QAction* manage = toolbar->addAction(tr("Tar&gets…"));
     manage->setObjectName(QStringLiteral("manageTargets"));
     connect(manage, &QAction::triggered, this, &TargetSwitcher::manageRequested);
+    // Nothing to switch between before the first target (the first run's welcome): no empty
+    // combo box; File > Targets… and the welcome's buttons add one.
+    const auto showWhenAny = [toolbar, targets] { toolbar->setVisible(targets->rowCount() > 0); };
+    showWhenAny();
+    connect(targets, &QAbstractItemModel::modelReset, toolbar, showWhenAny);
+    connect(targets, &QAbstractItemModel::rowsInserted, toolbar, showWhenAny);
+    connect(targets, &QAbstractItemModel::rowsRemoved, toolbar, showWhenAny);
 
     window->addToolBarBreak();
     m_noticeBar->setObjectName(QStringLiteral("noticeBar"));

@@ -315,6 +315,10 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
 
 void TargetsDialog::setDemoOffered(bool offered)
 {
+    if (offered && !m_welcome->isVisible() && !isVisible()) {
+        // The first run: compact, so the window's welcome stays in sight above it (1280x720).
+        resize(std::max(minimumSizeHint().width(), 760), std::max(minimumSizeHint().height(), 440));
+    }
     m_demoButton->setVisible(offered);
     m_welcome->setVisible(offered);
 }

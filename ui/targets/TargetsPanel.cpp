@@ -10,9 +10,6 @@
 #include "ui/targets/CertificateTrust.h"
 #include "ui/targets/TargetSwitcher.h"
 #include "ui/targets/TargetsDialog.h"
-#include "ui/targets/WelcomeWindow.h"
-
-#include <QEventLoop>
 
 #include <QMessageBox>
 #include <QPushButton>
@@ -45,50 +42,6 @@ void answerTestsThrough(TargetsDialog* dialog, Fleet* fleet)
 
 } // namespace
 
-TargetsPanel::FirstRun TargetsPanel::runFirstRun(TargetStore* store, ChainedSecretStore* secrets,
-                                                 Fleet* fleet)
-{
-    WelcomeWindow welcome;
-    welcome.show();
-    enum class Next { Dialog, Wait, Demo, Quit };
-    Next next = Next::Dialog;
-    QEventLoop waiting;
-    connect(&welcome, &WelcomeWindow::addRequested, &waiting, [&] {
-        next = Next::Dialog;
-        waiting.quit();
-    });
-    connect(&welcome, &WelcomeWindow::demoRequested, &waiting, [&] {
-        next = Next::Demo;
-        waiting.quit();
-    });
-    connect(&welcome, &WelcomeWindow::closed, &waiting, [&] {
-        next = Next::Quit;
-        waiting.quit();
-    });
-    for (;;) {
-        if (next == Next::Dialog) {
-            TargetsDialog dialog(store, secrets->keychain(), secrets->session(), &welcome);
-            dialog.setDemoOffered(true);
-            connect(&dialog, &TargetsDialog::demoRequested, &dialog,
-                    [&next] { next = Next::Demo; });
-            answerTestsThrough(&dialog, fleet);
-            next = Next::Wait;
-            dialog.exec();
-            if (next == Next::Demo)
-                return FirstRun::Demo;
-            if (!store->targets().isEmpty())
-                return FirstRun::Saved;
-        }
-        if (next == Next::Demo)
-            return FirstRun::Demo;
-        if (next == Next::Quit || welcome.isHidden())
-            return FirstRun::Cancelled;
-        // An application told to quit (SIGTERM) ends this loop at once with no choice made.
-        next = Next::Quit;
-        waiting.exec();
-    }
-}
-
 TargetsPanel::TargetsPanel(Fleet* fleet, ChainedSecretStore* secrets, MainWindow* window)
     : m_fleet(fleet)
     , m_secrets(secrets)
@@ -119,6 +72,8 @@ TargetsPanel::TargetsPanel(Fleet* fleet, ChainedSecretStore* secrets, MainWindow
     });
     connect(fleet, &Fleet::currentChanged, this, [this] {
         m_switcher->setCurrent(m_fleet->current()->name());
+        if (m_dialog) // a target is watched now: the first run's demo offer is over
+            m_dialog->setDemoOffered(false);
         updateNotice();
     });
     rebuildModel();
@@ -157,6 +112,11 @@ void TargetsPanel::rebuildModel()
     if (m_fleet->current())
         m_switcher->setCurrent(m_fleet->current()->name());
     updateNotice();
+}
+
+void TargetsPanel::startFirstRun()
+{
+    openDialog();
 }
 
 QString TargetsPanel::noticeText() const
@@ -275,7 +235,10 @@ void TargetsPanel::openDialog(const QString& sessionId)
             if (TargetSession* session = m_fleet->sessionNamed(name))
                 session->reloadSecrets();
         });
+        connect(m_dialog, &TargetsDialog::demoRequested, this, &TargetsPanel::demoRequested);
     }
+    // Nothing watched yet: the dialog offers the demo (and says what to do first).
+    m_dialog->setDemoOffered(!m_fleet->current());
     if (TargetSession* session = m_fleet->session(sessionId))
         m_dialog->selectTarget(session->name());
     m_dialog->show();

@@ -12,7 +12,6 @@ class Fleet;
 class MainWindow;
 class TargetListModel;
 class TargetSession;
-class TargetStore;
 class TargetSwitcher;
 class TargetsDialog;
 
@@ -24,19 +23,20 @@ class TargetsDialog;
 class TargetsPanel : public QObject {
     Q_OBJECT
 public:
-    enum class FirstRun { Saved, Demo, Cancelled };
-    // No saved target yet: the welcome window with the targets dialog on top (offering the
-    // demo; its Test asks the gateway through fleet). Closing the dialog with nothing saved
-    // leaves the welcome window, whose buttons open the dialog again or choose the demo;
-    // closing the window is Cancelled.
-    static FirstRun runFirstRun(TargetStore* store, ChainedSecretStore* secrets, Fleet* fleet);
-
     TargetsPanel(Fleet* fleet, ChainedSecretStore* secrets, MainWindow* window);
     ~TargetsPanel() override;
 
     // The targets dialog (non-modal), with this session's target selected (empty: the first).
     void openDialog(const QString& sessionId = {});
+    // No saved target yet (the first run): the dialog on top of the window's welcome, offering
+    // the demo. Closing it with nothing saved leaves the window; File > Targets… and the
+    // welcome's buttons bring it back (still offering the demo while nothing is watched).
+    void startFirstRun();
     QString noticeText() const;
+
+signals:
+    // "Try the demo" in the dialog: the wiring starts the demo gateway.
+    void demoRequested();
 
 private:
     void rebuildModel();
