@@ -164,7 +164,7 @@ std::vector<std::uint8_t> encodeBlock(const HistoryBlock& block)
 }
 
 BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::size_t& frameBytes,
-                            HistoryBlock* block, bool timesOnly)
+                            HistoryBlock* block, bool timesOnly, std::uint32_t columnMask)
 {
     frameBytes = 0;
     if (size < historyformat::kHeaderBytes)
@@ -211,10 +211,14 @@ BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::siz
             return BlockReadStatus::BadPayload;
         s.name.assign(reinterpret_cast<const char*>(name), nameBytes);
         s.columns.resize(columns);
-        for (auto& col : s.columns) {
+        for (std::size_t k = 0; k < columns; ++k) {
             const std::uint32_t bytes = c.u32();
             const std::uint8_t* stream = c.take(bytes);
-            if (!c.ok || !decodeValues(stream, bytes, count, col))
+            if (!c.ok)
+                return BlockReadStatus::BadPayload;
+            if (k < 32 && !(columnMask >> k & 1u))
+                continue;
+            if (!decodeValues(stream, bytes, count, s.columns[k]))
                 return BlockReadStatus::BadPayload;
         }
     }

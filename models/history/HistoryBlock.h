@@ -49,9 +49,12 @@ const char* blockReadStatusText(BlockReadStatus s);
 
 // Reads the frame at data[0..size): on Ok, `frameBytes` is its length and `block` (if given)
 // the decoded block. Truncated: the frame claims more bytes than there are (a torn tail).
-// `onlyGroupHeader`: decode kind, group and times only (the index path).
+// `timesOnly`: decode kind, group and times only (the index path). `columnMask`: the value
+// columns to decode (bit c: column c); the others are left empty.
+constexpr std::uint32_t kAllColumns = ~0u;
 BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::size_t& frameBytes,
-                            HistoryBlock* block, bool timesOnly = false);
+                            HistoryBlock* block, bool timesOnly = false,
+                            std::uint32_t columnMask = kAllColumns);
 
 // 1-minute (or `bucketMs`) rollups of a raw block: per bucket, min/max/avg/last of the values
 // that are not NaN; the bucket's time is its start. Buckets with no value at all are dropped for

@@ -895,7 +895,7 @@ qint64 HistoryStore::lastTime() const
 }
 
 std::vector<HistoryBlock> HistoryStore::read(HistoryKind kind, const std::string& group, qint64 t0,
-                                             qint64 t1)
+                                             qint64 t1, std::uint32_t columnMask)
 {
     std::vector<HistoryBlock> out;
     for (const Segment& seg : m_segments) {
@@ -920,7 +920,7 @@ std::vector<HistoryBlock> HistoryStore::read(HistoryKind kind, const std::string
             HistoryBlock block;
             const BlockReadStatus status =
                 decodeBlock(reinterpret_cast<const std::uint8_t*>(bytes.constData()),
-                            std::size_t(bytes.size()), frame, &block);
+                            std::size_t(bytes.size()), frame, &block, false, columnMask);
             if (status != BlockReadStatus::Ok) {
                 if (!reported)
                     problem(QStringLiteral("history segment %1: %2 at byte %3; that chunk is "

@@ -102,9 +102,10 @@ public:
     QStringList enforceLimits();
 
     // Chunks of `kind` for `group` overlapping [t0, t1], sealed and open, in time order.
-    // Chunks that fail their checksum now are reported and skipped.
-    std::vector<HistoryBlock> read(HistoryKind kind, const std::string& group, qint64 t0,
-                                   qint64 t1);
+    // Chunks that fail their checksum now are reported and skipped. `columnMask`: the value
+    // columns wanted (bit c: column c, as decodeBlock); the others may be left empty.
+    std::vector<HistoryBlock> read(HistoryKind kind, const std::string& group, qint64 t0, qint64 t1,
+                                   std::uint32_t columnMask = kAllColumns);
     // Groups that have any chunk.
     std::vector<std::string> groups() const;
     std::vector<HistorySegmentInfo> segments() const;

@@ -3,6 +3,7 @@
 #include "models/domain/Clock.h"
 #include "models/fleet/TargetSession.h"
 #include "models/history/HistoryPaths.h"
+#include "models/history/HistoryRestore.h"
 #include "models/history/HistoryWriter.h"
 #include "models/metrics/SignalEngine.h"
 #include "models/monitor/TargetMonitor.h"
@@ -15,35 +16,10 @@ namespace ops {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 bool isPrometheusBacked(const TargetSession& session)
 {
     return session.target().dataSource.kind == DataSourceConfig::Kind::Prometheus;
 }
-
-// A group's chunks read back, one after the other in time order, with a cursor.
-struct BlockCursor {
-    std::vector<HistoryBlock> blocks;
-    std::size_t block = 0;
-    std::size_t row = 0;
-
-    bool atEnd() const { return block >= blocks.size(); }
-    qint64 time() const { return blocks[block].times[row]; }
-    void next()
-    {
-        if (++row >= blocks[block].times.size()) {
-            row = 0;
-            ++block;
-            skipEmpty();
-        }
-    }
-    void skipEmpty()
-    {
-        while (block < blocks.size() && blocks[block].times.empty())
-            ++block;
-    }
-};
 
 } // namespace
 
@@ -174,89 +150,19 @@ void TargetHistory::open()
     restore(state.lastTime, state.runStarts);
 }
 
-// The charts' day from disk: the target group drives (one row per scrape), the endpoints group
-// is joined on the same times; then the gaps between the runs.
+// The charts' day from disk (HistoryRestore: the target's signals at poll resolution, the
+// endpoints' older hours as 1-minute averages), then the gaps between the runs.
 void TargetHistory::restore(qint64 lastTimeBeforeRun, const std::vector<qint64>& runStarts)
 {
     const qint64 now = session().context().clock->nowMs();
-    const qint64 from = now - kRestoreWindowMs;
-    BlockCursor target;
-    BlockCursor endpoints;
-    m_writer->withStore([&](HistoryStore& store) {
-        target.blocks = store.read(HistoryKind::Raw, kHistoryTargetGroup, from, now);
-        endpoints.blocks = store.read(HistoryKind::Raw, kHistoryEndpointsGroup, from, now);
-    });
-    target.skipEmpty();
-    endpoints.skipEmpty();
-
-    // Column maps: a target series to its signal, an endpoint series to (signal, endpoint).
-    std::vector<std::vector<int>> targetColumns;
-    for (const HistoryBlock& b : target.blocks) {
-        auto& cols = targetColumns.emplace_back(b.series.size(), -1);
-        for (std::size_t s = 0; s < b.series.size(); ++s) {
-            for (std::size_t i = 0; i < kSignalCount; ++i) {
-                if (b.series[s].name == targetSeriesName(i))
-                    cols[s] = static_cast<int>(i);
-            }
-        }
-    }
-    std::vector<std::string> endpointOrder;
-    std::unordered_map<std::string, std::size_t> endpointIndex;
-    struct EndpointColumn {
-        std::size_t signal = kEndpointSignalCount;
-        std::size_t endpoint = 0;
-    };
-    std::vector<std::vector<EndpointColumn>> endpointColumns;
-    for (const HistoryBlock& b : endpoints.blocks) {
-        auto& cols = endpointColumns.emplace_back(b.series.size());
-        for (std::size_t s = 0; s < b.series.size(); ++s) {
-            std::size_t signal = 0;
-            std::string endpoint;
-            if (!parseEndpointSeriesName(b.series[s].name, signal, endpoint))
-                continue;
-            auto [it, added] = endpointIndex.try_emplace(endpoint, endpointOrder.size());
-            if (added)
-                endpointOrder.push_back(endpoint);
-            cols[s] = {signal, it->second};
-        }
-    }
-
+    RestoreWindow window;
+    window.fromMs = now - kRestoreWindowMs;
+    window.toMs = now;
+    RestoreData data;
+    m_writer->withStore([&](HistoryStore& store) { data = readRestore(store, window); });
     std::vector<qint64> restoredTimes;
-    const bool restored = session().monitor()->restoreSignals([&](SignalEngine& engine) {
-        std::array<double, kSignalCount> values{};
-        std::vector<EndpointRow> rows(endpointOrder.size());
-        for (std::size_t e = 0; e < rows.size(); ++e)
-            rows[e].endpoint = endpointOrder[e];
-        qint64 previous = std::numeric_limits<qint64>::min();
-        for (; !target.atEnd(); target.next()) {
-            const qint64 t = target.time();
-            if (t <= previous)
-                continue; // kept strictly increasing for the store
-            previous = t;
-            values.fill(kNaN);
-            const HistoryBlock& b = target.blocks[target.block];
-            const auto& cols = targetColumns[target.block];
-            for (std::size_t s = 0; s < b.series.size(); ++s) {
-                if (cols[s] >= 0 && !b.series[s].columns.empty())
-                    values[static_cast<std::size_t>(cols[s])] = b.series[s].columns[0][target.row];
-            }
-            for (EndpointRow& row : rows)
-                row.latest.fill(kNaN);
-            while (!endpoints.atEnd() && endpoints.time() < t)
-                endpoints.next();
-            if (!endpoints.atEnd() && endpoints.time() == t) {
-                const HistoryBlock& eb = endpoints.blocks[endpoints.block];
-                const auto& ecols = endpointColumns[endpoints.block];
-                for (std::size_t s = 0; s < eb.series.size(); ++s) {
-                    if (ecols[s].signal < kEndpointSignalCount && !eb.series[s].columns.empty())
-                        rows[ecols[s].endpoint].latest[ecols[s].signal] =
-                            eb.series[s].columns[0][endpoints.row];
-                }
-            }
-            engine.restoreScrape(t, values, rows);
-            restoredTimes.push_back(t);
-        }
-    });
+    const bool restored = session().monitor()->restoreSignals(
+        [&](SignalEngine& engine) { restoredTimes = fillEngine(data, engine).times; });
     if (!restored)
         restoredTimes.clear();
     m_restored = static_cast<int>(restoredTimes.size());

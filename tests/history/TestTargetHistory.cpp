@@ -293,6 +293,90 @@ private slots:
 
     // The 7 d / 30 d windows: three days on disk (two polls a minute, v and v + 10) come back as
     // 1-minute rollups: minimum v, maximum v + 10, average v + 5, every minute.
+    // Three hours on disk, a scrape every 5 s: on restart the target's signals come back at poll
+    // resolution for all of it; the endpoints' last hour too, their older minutes one point a
+    // minute each, the minute's average from the 1-minute rollups (HistoryRestore), put at the
+    // minute's middle. The endpoints are in the table and charted before the first poll.
+    void olderEndpointMinutesRestoreFromRollups()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("endpoint-rollups"));
+        const qint64 now = m_clock.nowMs();
+        const qint64 start = (now - 3 * 3'600'000LL) / 60'000 * 60'000;
+        const qint64 end = now - 30'000;
+        const std::string rateA = TargetHistory::endpointSeriesName(0, "/a");
+        const std::string p95B = TargetHistory::endpointSeriesName(4, "/b");
+        // /a's request rate: the minute number (mod 50), + 10 on every other scrape, so that a
+        // minute's twelve scrapes average to the minute number + 5 exactly.
+        const auto rateOf = [start](qint64 t) {
+            return double((t - start) / 60'000 % 50) + ((t - start) / 5'000 % 2 ? 10.0 : 0.0);
+        };
+        std::vector<qint64> times;
+        {
+            ManualClock clock(start);
+            HistoryStore store(folder, &clock);
+            QVERIFY(store.open());
+            for (qint64 t = start; t <= end; t += 5'000) {
+                clock.setMs(t);
+                store.append(
+                    {"target", t, {{TargetHistory::targetSeriesName(0), double(t % 997)}}});
+                store.append({"endpoints", t, {{rateA, rateOf(t)}, {p95B, 0.25}}});
+                times.push_back(t);
+            }
+            store.flush();
+        }
+        auto s = session(target(m_sim.url()), folder);
+        s->start(); // restores synchronously, before any poll answered
+        auto* history = s->capability<TargetHistory>();
+        QCOMPARE(history->restoredScrapes(), int(times.size()));
+        QVERIFY(!s->monitor()->hasData());
+        const SignalEngine& engine = s->monitor()->signalEngine();
+        const SeriesStore& store = engine.signalStore();
+        // The target's signal: every scrape, exactly.
+        std::vector<StorePoint> points;
+        store.points(engine.signalSeries(SignalId::RequestRate), start, end, points);
+        QCOMPARE(points.size(), times.size());
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            QCOMPARE(points[i].t, times[i]);
+            QCOMPARE(points[i].v, double(times[i] % 997));
+        }
+        // Both endpoints are in the table, with their series.
+        QCOMPARE(engine.endpointTable().size(), std::size_t(2));
+        const EndpointRow* a = nullptr;
+        const EndpointRow* b = nullptr;
+        for (const EndpointRow& row : engine.endpointTable()) {
+            if (row.endpoint == "/a")
+                a = &row;
+            if (row.endpoint == "/b")
+                b = &row;
+        }
+        QVERIFY(a && b);
+        // Poll resolution from the last whole minute an hour before now (the rollups end there).
+        const qint64 fullFrom = (now - 3'600'000) / 60'000 * 60'000;
+        store.points(a->series[0], start, end, points);
+        std::size_t minutes = 0;
+        std::size_t raw = 0;
+        for (const StorePoint& p : points) {
+            if (p.t < fullFrom) {
+                // One a minute, at its middle, the minute's average.
+                QCOMPARE((p.t - start) % 60'000, qint64(30'000));
+                const qint64 minute = p.t - 30'000;
+                QCOMPARE(p.v, double((minute - start) / 60'000 % 50) + 5.0);
+                ++minutes;
+            } else {
+                QCOMPARE(p.t, times[std::size_t((p.t - start) / 5'000)]);
+                QCOMPARE(p.v, rateOf(p.t));
+                ++raw;
+            }
+        }
+        QCOMPARE(qint64(minutes), (fullFrom - start) / 60'000);
+        QCOMPARE(qint64(raw), (end - fullFrom) / 5'000 + 1);
+        store.points(b->series[4], start, end, points);
+        QCOMPARE(points.size(), minutes + raw);
+        for (const StorePoint& p : points)
+            QCOMPARE(p.v, 0.25);
+        s->stop();
+    }
+
     void rollupsOfThreeDaysForTheLongWindows()
     {
         const QString folder = m_dir.filePath(QStringLiteral("rollups"));
