@@ -202,9 +202,8 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
         {QStringLiteral("service"), connection.serviceId},
         {QStringLiteral("via"), QStringLiteral("cli")}};
     if (triggerError) {
-        DeployAudit::record(&audit, &clock, audited, QLatin1String(DeployAudit::kTrigger),
-                            connection.serviceId, details,
-                            QStringLiteral("error: ") + triggerError->message);
+        DeployAudit::record(&audit, &clock, audited, DeployAction::Trigger, connection.serviceId,
+                            details, QStringLiteral("error: ") + triggerError->message);
         const int status = triggerError->httpStatus;
         if (status == 401 || status == 403)
             return fail(ExitCode::Auth, triggerError->message, QStringLiteral("auth_failed"));
@@ -215,8 +214,8 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
     details.insert(QStringLiteral("deploy"), deploy.id);
     details.insert(QStringLiteral("commit"), deploy.commitId);
     // Recorded the moment Render accepts: a Ctrl-C while following still leaves it in the log.
-    DeployAudit::record(&audit, &clock, audited, QLatin1String(DeployAudit::kTrigger), deploy.id,
-                        details, QStringLiteral("started: %1").arg(deploy.status));
+    DeployAudit::record(&audit, &clock, audited, DeployAction::Trigger, deploy.id, details,
+                        QStringLiteral("started: %1").arg(deploy.status));
     if (!json())
         print(tr("deploy %1 of %2 (commit %3): %4\n")
                   .arg(deploy.id, connection.serviceId, deploy.shortCommit(), deploy.statusText()));
@@ -243,8 +242,7 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
             exitCode = int(ExitCode::CheckFailed);
     }
     if (wait)
-        DeployAudit::record(&audit, &clock, audited, QStringLiteral("deploy.finished"), deploy.id,
-                            details,
+        DeployAudit::record(&audit, &clock, audited, DeployAction::Finished, deploy.id, details,
                             deploy.isLive() ? QStringLiteral("ok: live")
                                             : QStringLiteral("failed: %1").arg(deploy.status));
     out.insert(QStringLiteral("deploy"), deploy.toJson());
@@ -272,8 +270,7 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
         QJsonObject reportJson = verifyReportJson(report);
         out.insert(QStringLiteral("verification"), reportJson);
         reportJson.insert(QStringLiteral("deploy"), deploy.id);
-        DeployAudit::record(&audit, &clock, audited, QLatin1String(DeployAudit::kVerify), deploy.id,
-                            reportJson,
+        DeployAudit::record(&audit, &clock, audited, DeployAction::Verify, deploy.id, reportJson,
                             report.passed ? QStringLiteral("ok") : QStringLiteral("failed"));
         if (!json())
             print(report.summary() + QLatin1Char('\n'));

@@ -151,7 +151,7 @@ int VerifyCommand::execute()
         print(report.summary() + QLatin1Char('\n'));
     }
     AuditLog audit;
-    DeployAudit::record(&audit, &clock, gateway->displayName(), QLatin1String(DeployAudit::kVerify),
+    DeployAudit::record(&audit, &clock, gateway->displayName(), DeployAction::Verify,
                         url.toString(QUrl::RemoveUserInfo), verifyReportJson(report),
                         report.couldNotRun ? QStringLiteral("error: could not run")
                         : report.passed    ? QStringLiteral("ok")

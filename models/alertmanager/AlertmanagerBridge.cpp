@@ -53,11 +53,11 @@ void AlertmanagerBridge::onTransition(const AlertTransition& t)
     if (!m_keeper || !m_targets.contains(t.target))
         return;
     const QString key = AlertKey{t.rule, t.target}.toString();
-    if (t.kind == u"ack")
+    if (t.kind == TransitionKind::Ack)
         m_keeper->acknowledge(key, amSilenceLabelsFor(t.rule, t.target), t.author, t.comment);
-    else if (t.kind == u"unack" && t.author.isEmpty() && t.to == AlertState::Normal)
+    else if (t.kind == TransitionKind::Unack && t.author.isEmpty() && t.to == AlertState::Normal)
         m_keeper->setFiring(key, false); // resolved: the silence runs out on its own
-    else if (t.kind == u"unack")
+    else if (t.kind == TransitionKind::Unack)
         m_keeper->release(key); // withdrawn by someone (or its time ran out): expire it now
 }
 

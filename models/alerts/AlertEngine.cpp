@@ -487,7 +487,7 @@ void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const Targe
     if (!s.flapping && s.flapShare >= m_flapHigh) {
         s.flapping = true;
         AlertTransition t;
-        t.kind = QStringLiteral("flapping");
+        t.kind = TransitionKind::Flapping;
         t.from = t.to = s.state;
         t.timeMs = nowMs;
         t.comment = tr("%1% of the last %2 evaluations changed state")
@@ -497,7 +497,7 @@ void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const Targe
     } else if (s.flapping && s.flapShare < m_flapLow) {
         s.flapping = false;
         AlertTransition t;
-        t.kind = QStringLiteral("settled");
+        t.kind = TransitionKind::Settled;
         t.from = t.to = s.state;
         t.timeMs = nowMs;
         record(t, &entry);
@@ -523,7 +523,7 @@ void AlertEngine::setState(Entry& entry, const AlertRule& rule, AlertState to, q
 {
     AlertStatus& s = entry.status;
     AlertTransition t;
-    t.kind = QStringLiteral("state");
+    t.kind = TransitionKind::State;
     t.from = s.state;
     t.to = to;
     t.timeMs = nowMs;
@@ -550,7 +550,7 @@ void AlertEngine::setState(Entry& entry, const AlertRule& rule, AlertState to, q
             // The ack ends with the alert it acknowledged.
             s.ack.reset();
             AlertTransition u;
-            u.kind = QStringLiteral("unack");
+            u.kind = TransitionKind::Unack;
             u.from = u.to = AlertState::Normal;
             u.timeMs = nowMs;
             u.comment = tr("resolved");
@@ -566,7 +566,7 @@ void AlertEngine::expireOverlays(Entry& entry, qint64 nowMs)
     if (s.ack && s.ack->untilMs > 0 && nowMs >= s.ack->untilMs) {
         s.ack.reset();
         AlertTransition t;
-        t.kind = QStringLiteral("unack");
+        t.kind = TransitionKind::Unack;
         t.from = t.to = s.state;
         t.timeMs = nowMs;
         t.comment = tr("expired");
@@ -576,7 +576,7 @@ void AlertEngine::expireOverlays(Entry& entry, qint64 nowMs)
     if (s.snooze && nowMs >= s.snooze->untilMs) {
         s.snooze.reset();
         AlertTransition t;
-        t.kind = QStringLiteral("unsnooze");
+        t.kind = TransitionKind::Unsnooze;
         t.from = t.to = s.state;
         t.timeMs = nowMs;
         t.comment = tr("expired");
@@ -612,7 +612,7 @@ void AlertEngine::saveStatus(const Entry& entry)
 
 // An overlay change (ack, unack, snooze, unsnooze): one transition in the history, the status
 // saved, views told.
-void AlertEngine::recordOverlay(Entry& entry, const QString& kind, qint64 timeMs,
+void AlertEngine::recordOverlay(Entry& entry, TransitionKind kind, qint64 timeMs,
                                 const QString& author, const QString& comment, qint64 untilMs)
 {
     AlertTransition t;
@@ -638,7 +638,7 @@ bool AlertEngine::acknowledge(const AlertKey& key, const QString& author, const 
     it->status.ack = ack;
     if (m_store)
         m_store->appendAcknowledgement(key, ack);
-    recordOverlay(*it, QStringLiteral("ack"), now, ack.author, comment, untilMs);
+    recordOverlay(*it, TransitionKind::Ack, now, ack.author, comment, untilMs);
     return true;
 }
 
@@ -648,7 +648,7 @@ bool AlertEngine::unacknowledge(const AlertKey& key, const QString& author)
     if (it == m_entries.end() || !it->status.ack)
         return false;
     it->status.ack.reset();
-    recordOverlay(*it, QStringLiteral("unack"), m_clock->nowMs(), author, tr("withdrawn"), 0);
+    recordOverlay(*it, TransitionKind::Unack, m_clock->nowMs(), author, tr("withdrawn"), 0);
     return true;
 }
 
@@ -664,7 +664,7 @@ bool AlertEngine::snooze(const AlertKey& key, qint64 durationMs, const QString& 
     it->status.snooze = snooze;
     if (m_store)
         m_store->appendSnooze(key, snooze);
-    recordOverlay(*it, QStringLiteral("snooze"), now, snooze.author, comment, snooze.untilMs);
+    recordOverlay(*it, TransitionKind::Snooze, now, snooze.author, comment, snooze.untilMs);
     return true;
 }
 
@@ -674,7 +674,7 @@ bool AlertEngine::unsnooze(const AlertKey& key, const QString& author)
     if (it == m_entries.end() || !it->status.snooze)
         return false;
     it->status.snooze.reset();
-    recordOverlay(*it, QStringLiteral("unsnooze"), m_clock->nowMs(), author, tr("withdrawn"), 0);
+    recordOverlay(*it, TransitionKind::Unsnooze, m_clock->nowMs(), author, tr("withdrawn"), 0);
     return true;
 }
 

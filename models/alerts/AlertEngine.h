@@ -115,7 +115,7 @@ private:
     void setState(Entry& entry, const AlertRule& rule, AlertState to, qint64 nowMs);
     void expireOverlays(Entry& entry, qint64 nowMs);
     void record(AlertTransition transition, Entry* entry);
-    void recordOverlay(Entry& entry, const QString& kind, qint64 timeMs, const QString& author,
+    void recordOverlay(Entry& entry, TransitionKind kind, qint64 timeMs, const QString& author,
                        const QString& comment, qint64 untilMs);
     void saveStatus(const Entry& entry);
     bool isDataSignal(const AlertRule& rule) const;

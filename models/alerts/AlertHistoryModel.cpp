@@ -40,7 +40,7 @@ void AlertHistoryModel::reload()
              m_engine->transitionsBetween(m_filter.fromMs, m_filter.toMs)) {
             if ((m_filter.rule.isEmpty() || t.rule == m_filter.rule) &&
                 (m_filter.target.isEmpty() || t.target == m_filter.target) &&
-                (m_filter.kind.isEmpty() || t.kind == m_filter.kind) &&
+                (!m_filter.kind || t.kind == *m_filter.kind) &&
                 (m_filter.text.isEmpty() || t.rule.contains(m_filter.text, Qt::CaseInsensitive) ||
                  t.target.contains(m_filter.text, Qt::CaseInsensitive) ||
                  t.author.contains(m_filter.text, Qt::CaseInsensitive) ||
@@ -66,21 +66,23 @@ int AlertHistoryModel::columnCount(const QModelIndex& parent) const
 
 QString AlertHistoryModel::eventText(const AlertTransition& t)
 {
-    if (t.kind == u"state")
+    switch (t.kind) {
+    case TransitionKind::State:
         return tr("%1 → %2").arg(alertStateTitle(t.from), alertStateTitle(t.to));
-    if (t.kind == u"ack")
+    case TransitionKind::Ack:
         return tr("Acknowledged");
-    if (t.kind == u"unack")
+    case TransitionKind::Unack:
         return tr("Acknowledgement ended");
-    if (t.kind == u"snooze")
+    case TransitionKind::Snooze:
         return tr("Snoozed until %1").arg(formatTimeOfDay(t.untilMs));
-    if (t.kind == u"unsnooze")
+    case TransitionKind::Unsnooze:
         return tr("Snooze ended");
-    if (t.kind == u"flapping")
+    case TransitionKind::Flapping:
         return tr("Flapping");
-    if (t.kind == u"settled")
+    case TransitionKind::Settled:
         return tr("Settled");
-    return t.kind;
+    }
+    return transitionKindName(t.kind);
 }
 
 QVariant AlertHistoryModel::data(const QModelIndex& index, int role) const
@@ -89,7 +91,7 @@ QVariant AlertHistoryModel::data(const QModelIndex& index, int role) const
         return {};
     const AlertTransition& t = m_rows[index.row()];
     if (role == KindRole)
-        return t.kind;
+        return transitionKindName(t.kind);
     if (role == ToStateRole)
         return int(t.to);
     if (role == SeverityRole)
@@ -156,7 +158,7 @@ QByteArray AlertHistoryModel::toCsv() const
             QDateTime::fromMSecsSinceEpoch(t.timeMs, Qt::UTC).toString(Qt::ISODateWithMs),
             t.rule,
             t.target,
-            t.kind,
+            transitionKindName(t.kind),
             alertStateName(t.from),
             alertStateName(t.to),
             std::isnan(t.value) ? QString() : QString::number(t.value, 'g', 10),
@@ -181,7 +183,7 @@ QByteArray AlertHistoryModel::toJson() const
         o.insert(QStringLiteral("time_ms"), t.timeMs);
         o.insert(QStringLiteral("rule"), t.rule);
         o.insert(QStringLiteral("target"), t.target);
-        o.insert(QStringLiteral("kind"), t.kind);
+        o.insert(QStringLiteral("kind"), transitionKindName(t.kind));
         o.insert(QStringLiteral("from"), alertStateName(t.from));
         o.insert(QStringLiteral("to"), alertStateName(t.to));
         if (!std::isnan(t.value))

@@ -91,7 +91,8 @@ void AlertNotifier::reconcile()
 void AlertNotifier::onTransition(const AlertTransition& t)
 {
     // The webhook hears no data and error too (once per entry into the state).
-    if (t.kind != u"state" || (t.to != AlertState::NoData && t.to != AlertState::Error))
+    if (t.kind != TransitionKind::State ||
+        (t.to != AlertState::NoData && t.to != AlertState::Error))
         return;
     const auto status = m_engine->alert(t.key());
     if (!status || status->isSnoozed(m_clock->nowMs()) || status->flapping)

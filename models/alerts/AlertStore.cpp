@@ -31,14 +31,18 @@ double numberFrom(const QVariant& value)
     return value.isNull() ? std::numeric_limits<double>::quiet_NaN() : value.toDouble();
 }
 
-AlertTransition transitionFrom(const QSqlQuery& q)
+// A row of a kind this version does not know (written by a newer one) is left out.
+std::optional<AlertTransition> transitionFrom(const QSqlQuery& q)
 {
+    const std::optional<TransitionKind> kind = transitionKindFromName(q.value(4).toString());
+    if (!kind)
+        return std::nullopt;
     AlertTransition t;
     t.id = q.value(0).toLongLong();
     t.timeMs = q.value(1).toLongLong();
     t.rule = q.value(2).toString();
     t.target = q.value(3).toString();
-    t.kind = q.value(4).toString();
+    t.kind = *kind;
     alertStateFromName(q.value(5).toString(), &t.from);
     alertStateFromName(q.value(6).toString(), &t.to);
     t.value = numberFrom(q.value(7));
@@ -150,7 +154,7 @@ qint64 AlertStore::appendTransition(const AlertTransition& t)
     q.addBindValue(t.timeMs);
     q.addBindValue(t.rule);
     q.addBindValue(t.target);
-    q.addBindValue(t.kind);
+    q.addBindValue(transitionKindName(t.kind));
     q.addBindValue(alertStateName(t.from));
     q.addBindValue(alertStateName(t.to));
     q.addBindValue(number(t.value));
@@ -218,9 +222,9 @@ QList<AlertTransition> AlertStore::history(const AlertHistoryFilter& filter) con
         sql += QStringLiteral(" AND target = ?");
         binds << filter.target;
     }
-    if (!filter.kind.isEmpty()) {
+    if (filter.kind) {
         sql += QStringLiteral(" AND kind = ?");
-        binds << filter.kind;
+        binds << transitionKindName(*filter.kind);
     }
     if (!filter.text.isEmpty()) {
         sql += QStringLiteral(" AND (instr(lower(rule), lower(?)) OR instr(lower(target), "
@@ -239,8 +243,10 @@ QList<AlertTransition> AlertStore::history(const AlertHistoryFilter& filter) con
         m_error = q.lastError().text();
         return out;
     }
-    while (q.next())
-        out << transitionFrom(q);
+    while (q.next()) {
+        if (std::optional<AlertTransition> t = transitionFrom(q))
+            out << *t;
+    }
     return out;
 }
 

@@ -14,10 +14,10 @@ namespace ops {
 struct AlertHistoryFilter {
     qint64 fromMs = 0;
     qint64 toMs = std::numeric_limits<qint64>::max();
-    QString rule;   // "" = any
-    QString target; // "" = any
-    QString kind;   // "" = any (state, ack, unack, snooze, unsnooze, flapping, settled)
-    QString text;   // substring of rule, target, author or comment
+    QString rule;                       // "" = any
+    QString target;                     // "" = any
+    std::optional<TransitionKind> kind; // none = any
+    QString text;                       // substring of rule, target, author or comment
     int limit = 10000;
 };
 

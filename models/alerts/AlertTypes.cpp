@@ -2,11 +2,15 @@
 
 #include <QCoreApplication>
 
+#include <iterator>
+
 namespace ops {
 
 namespace {
 const char* const kStateNames[] = {"normal", "pending", "firing", "recovering", "nodata", "error"};
-}
+const char* const kTransitionKindNames[] = {"state",    "ack",      "unack",  "snooze",
+                                            "unsnooze", "flapping", "settled"};
+} // namespace
 
 QString alertStateName(AlertState state)
 {
@@ -41,6 +45,20 @@ bool alertStateFromName(const QString& name, AlertState* out)
         }
     }
     return false;
+}
+
+QString transitionKindName(TransitionKind kind)
+{
+    return QString::fromLatin1(kTransitionKindNames[static_cast<int>(kind)]);
+}
+
+std::optional<TransitionKind> transitionKindFromName(QStringView name)
+{
+    for (int i = 0; i < int(std::size(kTransitionKindNames)); ++i) {
+        if (name == QLatin1String(kTransitionKindNames[i]))
+            return static_cast<TransitionKind>(i);
+    }
+    return std::nullopt;
 }
 
 } // namespace ops

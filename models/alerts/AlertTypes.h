@@ -10,6 +10,7 @@
 #include <QString>
 #include <functional>
 #include <limits>
+#include <optional>
 
 namespace ops {
 
@@ -17,6 +18,12 @@ enum class AlertState { Normal, Pending, Firing, Recovering, NoData, Error };
 QString alertStateName(AlertState state);  // "normal", "pending", ... (stable, stored)
 QString alertStateTitle(AlertState state); // translated, for people
 bool alertStateFromName(const QString& name, AlertState* out);
+
+// What an alert transition records: a state change (from -> to), an overlay set or withdrawn
+// (ack, snooze), or the flapping detector's verdict. Text only where it is stored or exported.
+enum class TransitionKind { State, Ack, Unack, Snooze, Unsnooze, Flapping, Settled };
+QString transitionKindName(TransitionKind kind); // "state", "ack", ... (stable, stored)
+std::optional<TransitionKind> transitionKindFromName(QStringView name);
 
 // An alert is one rule on one target.
 struct AlertKey {
@@ -44,15 +51,14 @@ struct Snooze {
     qint64 untilMs = 0;
 };
 
-// What happened to an alert. Kind "state" is a state change (from -> to); the overlays and
+// What happened to an alert. Kind State is a state change (from -> to); the overlays and
 // flapping have kinds of their own so one history holds all of it.
 struct AlertTransition {
     qint64 id = 0; // row id once stored
     qint64 timeMs = 0;
     QString rule;
     QString target;
-    QString kind =
-        QStringLiteral("state"); // state, ack, unack, snooze, unsnooze, flapping, settled
+    TransitionKind kind = TransitionKind::State;
     AlertState from = AlertState::Normal;
     AlertState to = AlertState::Normal;
     double value = std::numeric_limits<double>::quiet_NaN();
@@ -114,3 +120,4 @@ struct EvaluationSample {
 
 Q_DECLARE_METATYPE(ops::AlertTransition)
 Q_DECLARE_METATYPE(ops::AlertState)
+Q_DECLARE_METATYPE(ops::TransitionKind)

@@ -4,10 +4,32 @@
 #include "models/deploy/DeployLogging.h"
 #include "models/domain/Clock.h"
 
+#include <iterator>
+
 namespace ops {
 
+namespace {
+const char* const kActionNames[] = {"deploy.trigger",          "deploy.hook",   "deploy.cancel",
+                                    "deploy.rollback",         "deploy.verify", "deploy.finished",
+                                    "deploy.rollback_finished"};
+} // namespace
+
+QString deployActionName(DeployAction action)
+{
+    return QString::fromLatin1(kActionNames[static_cast<int>(action)]);
+}
+
+std::optional<DeployAction> deployActionFromName(QStringView name)
+{
+    for (int i = 0; i < int(std::size(kActionNames)); ++i) {
+        if (name == QLatin1String(kActionNames[i]))
+            return static_cast<DeployAction>(i);
+    }
+    return std::nullopt;
+}
+
 bool DeployAudit::record(AuditLog* log, const Clock* clock, const QString& target,
-                         const QString& action, const QString& subject, const QJsonObject& details,
+                         DeployAction action, const QString& subject, const QJsonObject& details,
                          const QString& result)
 {
     if (!log) {
@@ -21,7 +43,7 @@ bool DeployAudit::record(AuditLog* log, const Clock* clock, const QString& targe
     entry.timeMs = clock->nowMs();
     entry.actor = AuditLog::currentUser();
     entry.target = target;
-    entry.action = action;
+    entry.action = deployActionName(action);
     entry.subject = subject;
     entry.details = details;
     entry.result = result;

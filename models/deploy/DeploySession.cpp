@@ -39,13 +39,12 @@ DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock,
             m_before = m_baseline.stats(); // live before update_in_progress was seen
             emit comparisonChanged();
         }
-        const QString action = m_followAction;
-        this->audit(action.toLatin1().constData(), d.id,
+        this->audit(m_followOutcome, d.id,
                     {{QStringLiteral("commit"), d.commitId}, {QStringLiteral("status"), d.status}},
                     d.isLive() ? QStringLiteral("ok: live")
                                : QStringLiteral("failed: %1").arg(d.status));
         emit deployEvent(m_clock->nowMs(),
-                         d.isLive() ? QStringLiteral("live") : QStringLiteral("failed"),
+                         d.isLive() ? DeployEventKind::Live : DeployEventKind::Failed,
                          tr("%1 %2").arg(d.shortCommit(), d.statusText()));
         emit deployFinished(d);
         refresh();
@@ -68,14 +67,14 @@ DeploySession::DeploySession(QNetworkAccessManager* network, const Clock* clock,
         QJsonObject details{{QStringLiteral("summary"), report.summary()},
                             {QStringLiteral("deploy"), current().id},
                             {QStringLiteral("checks"), checks}};
-        this->audit(DeployAudit::kVerify,
+        this->audit(DeployAction::Verify,
                     current().id.isEmpty() ? m_gatewayUrl.toString() : current().id, details,
                     report.couldNotRun ? QStringLiteral("error: could not run")
                     : report.passed    ? QStringLiteral("ok")
                                        : QStringLiteral("failed"));
         emit deployEvent(m_clock->nowMs(),
-                         report.passed ? QStringLiteral("verified")
-                                       : QStringLiteral("verification_failed"),
+                         report.passed ? DeployEventKind::Verified
+                                       : DeployEventKind::VerificationFailed,
                          report.summary());
         emit verificationFinished(report);
     });
@@ -144,17 +143,17 @@ void DeploySession::refresh()
     });
 }
 
-void DeploySession::audit(const char* action, const QString& subject, const QJsonObject& details,
+void DeploySession::audit(DeployAction action, const QString& subject, const QJsonObject& details,
                           const QString& result)
 {
     QJsonObject d = details;
     d.insert(QStringLiteral("service"), m_serviceId);
-    DeployAudit::record(m_audit, m_clock, m_targetName, QLatin1String(action), subject, d, result);
+    DeployAudit::record(m_audit, m_clock, m_targetName, action, subject, d, result);
 }
 
-void DeploySession::follow(const RenderDeploy& deploy, const char* action)
+void DeploySession::follow(const RenderDeploy& deploy, DeployAction outcome)
 {
-    m_followAction = QLatin1String(action);
+    m_followOutcome = outcome;
     m_follower.follow(m_serviceId, deploy);
 }
 
@@ -163,7 +162,7 @@ QString DeploySession::auditProblem() const
     return m_audit ? m_audit->writeProblem() : tr("there is no audit log");
 }
 
-bool DeploySession::refusedReadOnly(const char* action, const QString& subject)
+bool DeploySession::refusedReadOnly(DeployAction action, const QString& subject)
 {
     if (!m_readOnly)
         return false;
@@ -176,7 +175,7 @@ bool DeploySession::refusedReadOnly(const char* action, const QString& subject)
 
 void DeploySession::redeploy(bool clearCache)
 {
-    if (refusedReadOnly(isHookOnly() ? DeployAudit::kHook : DeployAudit::kTrigger, m_serviceId))
+    if (refusedReadOnly(isHookOnly() ? DeployAction::Hook : DeployAction::Trigger, m_serviceId))
         return;
     m_before.reset();
     m_after.reset();
@@ -202,16 +201,16 @@ void DeploySession::redeploy(bool clearCache)
             const QJsonObject details{{QStringLiteral("clear_cache"), clearCache}};
             if (!r.ok) {
                 m_baseline.stop();
-                audit(DeployAudit::kTrigger, m_serviceId, details,
+                audit(DeployAction::Trigger, m_serviceId, details,
                       QStringLiteral("error: ") + r.error.message);
                 emit message(r.error.message, true);
                 return;
             }
-            audit(DeployAudit::kTrigger, r.value.id, details,
+            audit(DeployAction::Trigger, r.value.id, details,
                   QStringLiteral("started: %1").arg(r.value.status));
-            emit deployEvent(m_clock->nowMs(), QStringLiteral("deploy"),
+            emit deployEvent(m_clock->nowMs(), DeployEventKind::Deploy,
                              tr("Redeploy %1").arg(r.value.shortCommit()));
-            follow(r.value, "deploy.finished");
+            follow(r.value, DeployAction::Finished);
         });
 }
 
@@ -223,13 +222,13 @@ void DeploySession::redeployThroughHook()
     m_client.triggerHook(m_hookUrl, [this, service](const RenderResult<bool>& r) {
         const QJsonObject details{{QStringLiteral("via"), QStringLiteral("deploy_hook")}};
         if (!r.ok) {
-            audit(DeployAudit::kHook, service, details,
+            audit(DeployAction::Hook, service, details,
                   QStringLiteral("error: ") + r.error.message);
             emit message(r.error.message, true);
             return;
         }
-        audit(DeployAudit::kHook, service, details, QStringLiteral("ok: triggered"));
-        emit deployEvent(m_clock->nowMs(), QStringLiteral("deploy"), tr("deploy hook called"));
+        audit(DeployAction::Hook, service, details, QStringLiteral("ok: triggered"));
+        emit deployEvent(m_clock->nowMs(), DeployEventKind::Deploy, tr("deploy hook called"));
         emit message(tr("Deploy of %1 started through its deploy hook. A hook reports no progress: "
                         "run Verify once Render shows the deploy live.")
                          .arg(service),
@@ -243,10 +242,10 @@ void DeploySession::cancel()
     if (d.id.isEmpty() || d.isFinished()) {
         return;
     }
-    if (refusedReadOnly(DeployAudit::kCancel, d.id))
+    if (refusedReadOnly(DeployAction::Cancel, d.id))
         return;
     m_client.cancelDeploy(m_serviceId, d.id, [this, d](const RenderResult<RenderDeploy>& r) {
-        audit(DeployAudit::kCancel, d.id, {{QStringLiteral("commit"), d.commitId}},
+        audit(DeployAction::Cancel, d.id, {{QStringLiteral("commit"), d.commitId}},
               r.ok ? QStringLiteral("ok") : QStringLiteral("error: ") + r.error.message);
         if (!r.ok) {
             emit message(r.error.message, true);
@@ -256,7 +255,7 @@ void DeploySession::cancel()
 
 void DeploySession::rollback()
 {
-    if (refusedReadOnly(DeployAudit::kRollback, m_serviceId))
+    if (refusedReadOnly(DeployAction::Rollback, m_serviceId))
         return;
     const auto target = rollbackTarget();
     if (!target) {
@@ -270,15 +269,15 @@ void DeploySession::rollback()
         const QJsonObject details{{QStringLiteral("to_deploy"), target->id},
                                   {QStringLiteral("commit"), target->commitId}};
         if (!r.ok) {
-            audit(DeployAudit::kRollback, target->id, details,
+            audit(DeployAction::Rollback, target->id, details,
                   QStringLiteral("error: ") + r.error.message);
             emit message(r.error.message, true);
             return;
         }
-        audit(DeployAudit::kRollback, r.value.id, details, QStringLiteral("started"));
-        emit deployEvent(m_clock->nowMs(), QStringLiteral("rollback"),
+        audit(DeployAction::Rollback, r.value.id, details, QStringLiteral("started"));
+        emit deployEvent(m_clock->nowMs(), DeployEventKind::Rollback,
                          tr("Rollback to %1").arg(target->shortCommit()));
-        follow(r.value, "deploy.rollback_finished");
+        follow(r.value, DeployAction::RollbackFinished);
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/deploy/DeployAudit.h"
 #include "models/deploy/DeployFollower.h"
 #include "models/deploy/DeployVerifier.h"
 #include "models/deploy/GatewaySampler.h"
@@ -18,6 +19,9 @@ namespace ops {
 class AuditLog;
 class Clock;
 class SignalEngine;
+
+// What a chart marker says about a deploy.
+enum class DeployEventKind { Deploy, Rollback, Live, Failed, Verified, VerificationFailed };
 
 // The Deploys page's model for one target and Render service: the deploy history, a redeploy
 // followed through its statuses, verification after live, a rollback to the previous live
@@ -78,16 +82,15 @@ signals:
     void verificationFinished(const ops::VerifyReport& report);
     void comparisonChanged();
     void message(const QString& text, bool problem);
-    // For chart markers: ms since the epoch, "deploy" / "live" / "failed" / "rollback" /
-    // "verified" / "verification_failed", and a short label.
-    void deployEvent(qint64 timeMs, const QString& kind, const QString& label);
+    // For chart markers: ms since the epoch, what happened and a short label.
+    void deployEvent(qint64 timeMs, ops::DeployEventKind kind, const QString& label);
 
 private:
-    void audit(const char* action, const QString& subject, const QJsonObject& details,
+    void audit(DeployAction action, const QString& subject, const QJsonObject& details,
                const QString& result);
-    void follow(const RenderDeploy& deploy, const char* action);
+    void follow(const RenderDeploy& deploy, DeployAction outcome);
     void redeployThroughHook();
-    bool refusedReadOnly(const char* action, const QString& subject);
+    bool refusedReadOnly(DeployAction action, const QString& subject);
 
     const Clock* m_clock;
     AuditLog* m_audit;
@@ -102,10 +105,12 @@ private:
     QList<RenderDeploy> m_history;
     std::optional<WindowStats> m_before;
     std::optional<WindowStats> m_after;
-    QString m_followAction;
-    QUrl m_hookUrl; // secret: never logged, shown or stored
+    DeployAction m_followOutcome = DeployAction::Finished; // recorded when the deploy ends
+    QUrl m_hookUrl;                                        // secret: never logged, shown or stored
     const SignalEngine* m_historySource = nullptr;
     bool m_readOnly = false;
 };
 
 } // namespace ops
+
+Q_DECLARE_METATYPE(ops::DeployEventKind)

@@ -2,6 +2,7 @@
 
 #include "models/alerts/AlertRule.h"
 #include "models/audit/AuditLog.h"
+#include "models/deploy/DeployAudit.h"
 #include "models/incidents/IncidentBook.h"
 #include "models/incidents/Timeline.h"
 
@@ -61,16 +62,15 @@ QList<ReportChart> chartsFor(const SignalHistory* history, const QString& target
 void collectActions(IncidentReport& report)
 {
     for (const TimelineEvent& e : report.timeline) {
+        const std::optional<DeployAction> deploy = deployActionFromName(e.kind);
         if (e.kind == QLatin1String("alert.ack")) {
             report.acks << e;
-        } else if (e.kind == QLatin1String("deploy.trigger") ||
-                   e.kind == QLatin1String("deploy.hook") ||
-                   e.kind == QLatin1String("deploy.finished")) {
+        } else if (deploy == DeployAction::Trigger || deploy == DeployAction::Hook ||
+                   deploy == DeployAction::Finished) {
             report.deploys << e;
-        } else if (e.kind == QLatin1String("deploy.rollback") ||
-                   e.kind == QLatin1String("deploy.rollback_finished")) {
+        } else if (deploy == DeployAction::Rollback || deploy == DeployAction::RollbackFinished) {
             report.rollbacks << e;
-        } else if (e.kind == QLatin1String("deploy.verify")) {
+        } else if (deploy == DeployAction::Verify) {
             ReportVerification v;
             v.timeMs = e.timeMs;
             v.actor = e.actor;

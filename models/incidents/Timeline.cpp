@@ -2,6 +2,7 @@
 
 #include "models/alerts/AlertStore.h"
 #include "models/audit/AuditLog.h"
+#include "models/deploy/DeployAudit.h"
 #include "models/domain/ConnectionState.h"
 #include "models/incidents/EventStore.h"
 #include "models/incidents/SignalUnits.h"
@@ -53,23 +54,28 @@ QString auditSummary(const AuditEntry& e)
 {
     const QString commit = e.details.value(QStringLiteral("commit")).toString().left(7);
     const QString result = e.result.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(e.result);
-    if (e.action == QLatin1String("deploy.trigger") || e.action == QLatin1String("deploy.hook"))
-        return tr("Redeploy started%1%2")
-            .arg(commit.isEmpty() ? QString() : QStringLiteral(" of %1").arg(commit), result);
-    if (e.action == QLatin1String("deploy.finished"))
-        return tr("Deploy %1 finished%2").arg(commit.isEmpty() ? e.subject : commit, result);
-    if (e.action == QLatin1String("deploy.verify")) {
-        const QString summary = e.details.value(QStringLiteral("summary")).toString();
-        return tr("Verification %1%2")
-            .arg(e.result.isEmpty() ? QStringLiteral("ran") : e.result,
-                 summary.isEmpty() ? QString() : QStringLiteral(": %1").arg(summary));
+    if (const std::optional<DeployAction> deploy = deployActionFromName(e.action)) {
+        switch (*deploy) {
+        case DeployAction::Trigger:
+        case DeployAction::Hook:
+            return tr("Redeploy started%1%2")
+                .arg(commit.isEmpty() ? QString() : QStringLiteral(" of %1").arg(commit), result);
+        case DeployAction::Finished:
+            return tr("Deploy %1 finished%2").arg(commit.isEmpty() ? e.subject : commit, result);
+        case DeployAction::Verify: {
+            const QString summary = e.details.value(QStringLiteral("summary")).toString();
+            return tr("Verification %1%2")
+                .arg(e.result.isEmpty() ? QStringLiteral("ran") : e.result,
+                     summary.isEmpty() ? QString() : QStringLiteral(": %1").arg(summary));
+        }
+        case DeployAction::Rollback:
+            return tr("Rollback started%1").arg(result);
+        case DeployAction::RollbackFinished:
+            return tr("Rollback finished%1").arg(result);
+        case DeployAction::Cancel:
+            return tr("Deploy %1 cancelled%2").arg(e.subject, result);
+        }
     }
-    if (e.action == QLatin1String("deploy.rollback"))
-        return tr("Rollback started%1").arg(result);
-    if (e.action == QLatin1String("deploy.rollback_finished"))
-        return tr("Rollback finished%1").arg(result);
-    if (e.action == QLatin1String("deploy.cancel"))
-        return tr("Deploy %1 cancelled%2").arg(e.subject, result);
     if (e.action == QLatin1String("workflow.launch"))
         return tr("Workflow %1 launched%2").arg(e.subject, result);
     if (e.action.startsWith(QLatin1String("incident.")))
@@ -107,7 +113,9 @@ TimelineEvent Timeline::fromTransition(const AlertTransition& t) const
     e.comment = t.comment;
     e.actor = t.author.isEmpty() ? QString::fromLatin1(kConsoleActor) : t.author;
     const QString signal = signalOf(t.rule);
-    if (t.kind == QLatin1String("state")) {
+    const bool overlay = t.kind == TransitionKind::Ack || t.kind == TransitionKind::Unack ||
+                         t.kind == TransitionKind::Snooze || t.kind == TransitionKind::Unsnooze;
+    if (t.kind == TransitionKind::State) {
         e.lane = EventLane::Alert;
         e.kind = alertKind(t.to);
         e.fromState = alertStateName(t.from);
@@ -121,20 +129,19 @@ TimelineEvent Timeline::fromTransition(const AlertTransition& t) const
                                 .arg(formatSignalValue(signal, t.value),
                                      formatSignalValue(signal, t.threshold));
         e.summary = tr("%1 %2%3").arg(t.rule, alertStateName(t.to), figures);
-    } else if (t.kind == QLatin1String("ack") || t.kind == QLatin1String("unack") ||
-               t.kind == QLatin1String("snooze") || t.kind == QLatin1String("unsnooze")) {
+    } else if (overlay) {
         e.lane = EventLane::Ack;
-        e.kind = QStringLiteral("alert.") + t.kind;
-        const QString verb = t.kind == QLatin1String("ack")      ? tr("acknowledged")
-                             : t.kind == QLatin1String("unack")  ? tr("acknowledgement removed")
-                             : t.kind == QLatin1String("snooze") ? tr("snoozed")
-                                                                 : tr("snooze ended");
+        e.kind = QStringLiteral("alert.") + transitionKindName(t.kind);
+        const QString verb = t.kind == TransitionKind::Ack      ? tr("acknowledged")
+                             : t.kind == TransitionKind::Unack  ? tr("acknowledgement removed")
+                             : t.kind == TransitionKind::Snooze ? tr("snoozed")
+                                                                : tr("snooze ended");
         e.summary = tr("%1 %2 by %3").arg(t.rule, verb, e.actor);
     } else { // flapping, settled
         e.lane = EventLane::Alert;
-        e.kind = QStringLiteral("alert.") + t.kind;
+        e.kind = QStringLiteral("alert.") + transitionKindName(t.kind);
         e.actor = QString::fromLatin1(kConsoleActor);
-        e.summary = tr("%1 %2").arg(t.rule, t.kind);
+        e.summary = tr("%1 %2").arg(t.rule, transitionKindName(t.kind));
     }
     return e;
 }
@@ -226,7 +233,7 @@ QList<TimelineEvent> Timeline::events(const TimelineQuery& query) const
         filter.limit = 100000;
         for (const AlertTransition& t : m_alerts->history(filter)) {
             // An acknowledgement that ends with its alert's resolution is no event of its own.
-            if (t.kind == QLatin1String("unack") && t.author.isEmpty())
+            if (t.kind == TransitionKind::Unack && t.author.isEmpty())
                 continue;
             out << fromTransition(t);
         }

@@ -176,7 +176,8 @@ void TestAlertEngine::recoveringReturnsToFiring()
     int firings = 0;
     for (const auto& args : spy) {
         const auto t = args.at(0).value<AlertTransition>();
-        firings += t.kind == u"state" && t.to == AlertState::Firing && t.from == AlertState::Normal;
+        firings += t.kind == TransitionKind::State && t.to == AlertState::Firing &&
+                   t.from == AlertState::Normal;
     }
     QCOMPARE(firings, 1);
 }
@@ -414,7 +415,7 @@ void TestAlertEngine::flappingMarksAndSettles()
     QVERIFY(status().flapShare >= 0.4);
     bool sawFlapping = false;
     for (const auto& args : spy)
-        sawFlapping |= args.at(0).value<AlertTransition>().kind == u"flapping";
+        sawFlapping |= args.at(0).value<AlertTransition>().kind == TransitionKind::Flapping;
     QVERIFY(sawFlapping);
     // Steady for a while: the share decays below the low mark.
     int steady = 0;
@@ -424,7 +425,7 @@ void TestAlertEngine::flappingMarksAndSettles()
     }
     QVERIFY(!status().flapping);
     QVERIFY2(steady > 5 && steady <= 21, qPrintable(QString::number(steady)));
-    QCOMPARE(spy.last().at(0).value<AlertTransition>().kind, QStringLiteral("settled"));
+    QCOMPARE(spy.last().at(0).value<AlertTransition>().kind, TransitionKind::Settled);
 }
 
 void TestAlertEngine::ackClearsOnResolve()
@@ -491,7 +492,7 @@ void TestAlertEngine::snoozeReArms()
     m_engine->tick();
     QVERIFY(!status().snooze);
     QCOMPARE(state(), AlertState::Firing);
-    QCOMPARE(spy.last().at(0).value<AlertTransition>().kind, QStringLiteral("unsnooze"));
+    QCOMPARE(spy.last().at(0).value<AlertTransition>().kind, TransitionKind::Unsnooze);
 }
 
 void TestAlertEngine::transitionsBetweenAndSignal()

@@ -261,9 +261,9 @@ void TestAlertNotifier::historyModelFiltersAndExports()
     m_engine->acknowledge(key(), QStringLiteral("ana"), QStringLiteral("a, \"quoted\" note"));
     feed(0.1);
     QCOMPARE(history.rowCount(), 4); // firing, ack, normal, unack (newest first)
-    QCOMPARE(history.rows().first().kind, QStringLiteral("unack"));
+    QCOMPARE(history.rows().first().kind, TransitionKind::Unack);
     AlertHistoryFilter filter;
-    filter.kind = QStringLiteral("ack");
+    filter.kind = TransitionKind::Ack;
     history.setFilter(filter);
     QCOMPARE(history.rowCount(), 1);
     QCOMPARE(history.data(history.index(0, AlertHistoryModel::AuthorColumn)).toString(),
@@ -285,7 +285,7 @@ void TestAlertNotifier::historyModelFiltersAndExports()
     feed(2.0);
     m_engine->acknowledge(key(), QStringLiteral("eve"), QStringLiteral("=cmd|' /C calc'!A0"));
     filter = {};
-    filter.kind = QStringLiteral("ack");
+    filter.kind = TransitionKind::Ack;
     history.setFilter(filter);
     const QByteArray hostile = history.toCsv();
     QVERIFY2(hostile.contains(",'=cmd|' /C calc'!A0,"), hostile.constData());

@@ -47,6 +47,7 @@ private slots:
     void killNineLosesNoCommittedRow();
     void twoStoresOneProcess();
     void retentionBoundsHistory();
+    void everyKindRoundTripsAndUnknownKindsAreLeftOut();
 };
 
 void TestAlertStore::walAndFullSync()
@@ -231,6 +232,63 @@ void TestAlertStore::retentionBoundsHistory()
         QVERIFY(store.appendTransition(t) > 0);
     }
     QCOMPARE(store.transitionCount(), 610);
+}
+
+void TestAlertStore::everyKindRoundTripsAndUnknownKindsAreLeftOut()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("alerts.sqlite"));
+    const QList<TransitionKind> kinds{TransitionKind::State,    TransitionKind::Ack,
+                                      TransitionKind::Unack,    TransitionKind::Snooze,
+                                      TransitionKind::Unsnooze, TransitionKind::Flapping,
+                                      TransitionKind::Settled};
+    {
+        AlertStore store(path);
+        QVERIFY(store.open());
+        qint64 time = 1000;
+        for (TransitionKind kind : kinds) {
+            AlertTransition t;
+            t.timeMs = time++;
+            t.rule = QStringLiteral("r");
+            t.target = QStringLiteral("gw");
+            t.kind = kind;
+            QVERIFY(store.appendTransition(t) > 0);
+        }
+    }
+    // The stored text is the stable name, and a kind written by a newer version is skipped.
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT kind FROM transitions ORDER BY time_ms")));
+        QStringList names;
+        while (q.next())
+            names << q.value(0).toString();
+        QCOMPARE(names, (QStringList{QStringLiteral("state"), QStringLiteral("ack"),
+                                     QStringLiteral("unack"), QStringLiteral("snooze"),
+                                     QStringLiteral("unsnooze"), QStringLiteral("flapping"),
+                                     QStringLiteral("settled")}));
+        QVERIFY(q.exec(QStringLiteral(
+            "INSERT INTO transitions (time_ms, rule, target, kind, from_state, to_state, "
+            "severity) VALUES (5000, 'r', 'gw', 'escalated', 'normal', 'firing', 'critical')")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("future"));
+    AlertStore store(path);
+    QVERIFY(store.open());
+    const QList<AlertTransition> rows = store.transitionsBetween(0, 10000);
+    QCOMPARE(rows.size(), kinds.size());
+    for (int i = 0; i < kinds.size(); ++i)
+        QCOMPARE(rows[i].kind, kinds[i]);
+    AlertHistoryFilter acks;
+    acks.kind = TransitionKind::Ack;
+    const QList<AlertTransition> onlyAcks = store.history(acks);
+    QCOMPARE(onlyAcks.size(), 1);
+    QCOMPARE(onlyAcks.first().kind, TransitionKind::Ack);
+    QCOMPARE(transitionKindFromName(u"escalated"), std::nullopt);
+    QCOMPARE(transitionKindFromName(u"settled"), std::optional(TransitionKind::Settled));
 }
 
 int main(int argc, char** argv)

@@ -140,7 +140,7 @@ void TestAlertsEndToEnd::startRig(Rig& rig)
     rig.center->watch(rig.monitor.get(), QStringLiteral("sim"));
     rig.poller->start();
     connect(rig.center->engine(), &AlertEngine::transition, this, [&rig](const AlertTransition& t) {
-        if (t.kind == u"state" && t.key() == rig.key)
+        if (t.kind == TransitionKind::State && t.key() == rig.key)
             rig.seen << t.to;
     });
     QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latestLatencySeconds().has_value(), 10000);
@@ -168,7 +168,7 @@ void TestAlertsEndToEnd::checkAfterResolved(Rig& rig)
     QCOMPARE(statuses.first(), QStringLiteral("firing"));
     QCOMPARE(statuses.last(), QStringLiteral("resolved"));
     AlertHistoryFilter filter;
-    filter.kind = QStringLiteral("ack");
+    filter.kind = TransitionKind::Ack;
     const QList<AlertTransition> acks = rig.center->store()->history(filter);
     QCOMPARE(acks.size(), 1);
     QCOMPARE(acks[0].author, AlertEngine::defaultAuthor());

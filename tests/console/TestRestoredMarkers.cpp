@@ -86,29 +86,28 @@ private slots:
             AuditLog audit;
             QVERIFY2(audit.open(), qPrintable(audit.errorString()));
             ManualClock clock(fifthScrapeMs - 900);
-            QVERIFY(DeployAudit::record(&audit, &clock, target, DeployAudit::kTrigger,
+            QVERIFY(DeployAudit::record(&audit, &clock, target, DeployAction::Trigger,
                                         QStringLiteral("dep-111"), {},
                                         QStringLiteral("started: build_in_progress")));
             clock.setMs(fifthScrapeMs - 600);
-            QVERIFY(
-                DeployAudit::record(&audit, &clock, target, QStringLiteral("deploy.finished"),
-                                    QStringLiteral("dep-111"),
-                                    {{QStringLiteral("commit"), QStringLiteral("abcdef1234567")},
-                                     {QStringLiteral("status"), QStringLiteral("live")}},
-                                    QStringLiteral("ok: live")));
+            QVERIFY(DeployAudit::record(
+                &audit, &clock, target, DeployAction::Finished, QStringLiteral("dep-111"),
+                {{QStringLiteral("commit"), QStringLiteral("abcdef1234567")},
+                 {QStringLiteral("status"), QStringLiteral("live")}},
+                QStringLiteral("ok: live")));
             clock.setMs(fifthScrapeMs - 300);
             QVERIFY(DeployAudit::record(
-                &audit, &clock, target, DeployAudit::kVerify, QStringLiteral("dep-111"),
+                &audit, &clock, target, DeployAction::Verify, QStringLiteral("dep-111"),
                 {{QStringLiteral("summary"), QStringLiteral("5/5 checks")}}, QStringLiteral("ok")));
             clock.setMs(fifthScrapeMs - 200);
-            QVERIFY(DeployAudit::record(&audit, &clock, target, DeployAudit::kTrigger,
+            QVERIFY(DeployAudit::record(&audit, &clock, target, DeployAction::Trigger,
                                         QStringLiteral("srv-x"), {},
                                         QStringLiteral("error: 401 the key was refused")));
             QVERIFY(DeployAudit::record(&audit, &clock, QStringLiteral("another"),
-                                        DeployAudit::kTrigger, QStringLiteral("dep-222"), {},
+                                        DeployAction::Trigger, QStringLiteral("dep-222"), {},
                                         QStringLiteral("started: build_in_progress")));
             clock.setMs(now - 40LL * 24 * 3'600'000);
-            QVERIFY(DeployAudit::record(&audit, &clock, target, DeployAudit::kTrigger,
+            QVERIFY(DeployAudit::record(&audit, &clock, target, DeployAction::Trigger,
                                         QStringLiteral("dep-000"), {},
                                         QStringLiteral("started: build_in_progress")));
         }

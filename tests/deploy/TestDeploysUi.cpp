@@ -217,7 +217,7 @@ private slots:
         QSignalSpy messages(&session, &DeploySession::message);
         page.redeploy();
         QTRY_COMPARE_WITH_TIMEOUT(events.size(), 1, 5000);
-        QCOMPARE(events.at(0).at(1).toString(), QStringLiteral("deploy"));
+        QCOMPARE(events.at(0).at(1).value<DeployEventKind>(), DeployEventKind::Deploy);
         QVERIFY(!session.isDeploying()); // nothing to follow
         QByteArray after;
         QCOMPARE(m_sim.get(QStringLiteral("/__sim/render"), &after), 200);

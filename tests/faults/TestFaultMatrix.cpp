@@ -697,7 +697,7 @@ private slots:
             AlertTransition t;
             t.rule = QStringLiteral("high_response_time");
             t.target = target;
-            t.kind = QStringLiteral("state");
+            t.kind = TransitionKind::State;
             t.from = AlertState::Normal;
             t.to = AlertState::Pending;
             t.timeMs = now - 120'000;
@@ -706,7 +706,7 @@ private slots:
             t.to = AlertState::Firing;
             t.timeMs = now - 100'000;
             seeded << store.appendTransition(t);
-            t.kind = QStringLiteral("ack");
+            t.kind = TransitionKind::Ack;
             t.from = t.to = AlertState::Firing;
             t.author = QStringLiteral("ops-oncall");
             t.comment = QStringLiteral("looking at it");

@@ -161,7 +161,7 @@ private slots:
         ack.timeMs = kT0 + 3 * kMin;
         ack.rule = QStringLiteral("high_response_time");
         ack.target = QStringLiteral("gw");
-        ack.kind = QStringLiteral("ack");
+        ack.kind = TransitionKind::Ack;
         ack.from = ack.to = AlertState::Firing;
         ack.author = QStringLiteral("ana");
         ack.comment = QStringLiteral("search is slow, redeploying");

@@ -44,7 +44,7 @@ struct Stores {
         tr.timeMs = t;
         tr.rule = QStringLiteral("high_response_time");
         tr.target = QStringLiteral("gw");
-        tr.kind = QStringLiteral("ack");
+        tr.kind = TransitionKind::Ack;
         tr.from = tr.to = AlertState::Firing;
         tr.author = who;
         tr.comment = comment;

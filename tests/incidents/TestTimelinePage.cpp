@@ -61,7 +61,7 @@ class TestTimelinePage : public QObject {
         tr.timeMs = t;
         tr.rule = QStringLiteral("high_response_time");
         tr.target = target;
-        tr.kind = QStringLiteral("ack");
+        tr.kind = TransitionKind::Ack;
         tr.author = who;
         tr.comment = QStringLiteral("on it");
         QVERIFY(m_alerts->appendTransition(tr) > 0);

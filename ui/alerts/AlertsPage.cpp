@@ -247,11 +247,11 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     m_historyText->setPlaceholderText(tr("Filter by alert, target, who or comment"));
     m_historyText->setClearButtonEnabled(true);
     m_historyKind = new QComboBox(historyBox);
-    m_historyKind->addItem(tr("All events"), QString());
-    m_historyKind->addItem(tr("State changes"), QStringLiteral("state"));
-    m_historyKind->addItem(tr("Acknowledgements"), QStringLiteral("ack"));
-    m_historyKind->addItem(tr("Snoozes"), QStringLiteral("snooze"));
-    m_historyKind->addItem(tr("Flapping"), QStringLiteral("flapping"));
+    m_historyKind->addItem(tr("All events"), QVariant());
+    m_historyKind->addItem(tr("State changes"), QVariant::fromValue(TransitionKind::State));
+    m_historyKind->addItem(tr("Acknowledgements"), QVariant::fromValue(TransitionKind::Ack));
+    m_historyKind->addItem(tr("Snoozes"), QVariant::fromValue(TransitionKind::Snooze));
+    m_historyKind->addItem(tr("Flapping"), QVariant::fromValue(TransitionKind::Flapping));
     m_historyRange = new QComboBox(historyBox);
     m_historyRange->addItem(tr("Last hour"), qint64(3'600'000));
     m_historyRange->addItem(tr("Last 24 hours"), qint64(24 * 3'600'000));
@@ -519,7 +519,8 @@ void AlertsPage::applyHistoryFilter()
 {
     AlertHistoryFilter filter;
     filter.text = m_historyText->text().trimmed();
-    filter.kind = m_historyKind->currentData().toString();
+    if (const QVariant kind = m_historyKind->currentData(); kind.isValid())
+        filter.kind = kind.value<TransitionKind>();
     const qint64 range = m_historyRange->currentData().toLongLong();
     if (range > 0)
         filter.fromMs = m_center->clock()->nowMs() - range;

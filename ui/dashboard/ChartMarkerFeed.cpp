@@ -96,7 +96,7 @@ void ChartMarkerFeed::watchAlerts(const AlertEngine* engine, qint64 historyFromM
         addAlertTransition(t);
 }
 
-bool ChartMarkerFeed::markerOf(const AuditEntry& e, MarkerKind& kind, QString& deployKind,
+bool ChartMarkerFeed::markerOf(const AuditEntry& e, MarkerKind& kind, DeployEventKind& deployKind,
                                QString& label)
 {
     const auto started = [&e](const char* prefix) {
@@ -106,7 +106,7 @@ bool ChartMarkerFeed::markerOf(const AuditEntry& e, MarkerKind& kind, QString& d
     const QString status = e.details.value(QStringLiteral("status")).toString();
     kind = MarkerKind::Deploy;
     label.clear();
-    deployKind.clear();
+    deployKind = DeployEventKind::Deploy;
     if (e.action == u"workflow.launch") {
         // Launched when the gateway created it (its id), whatever its separate start said.
         const QString id = e.details.value(QStringLiteral("workflow_id")).toString();
@@ -117,29 +117,39 @@ bool ChartMarkerFeed::markerOf(const AuditEntry& e, MarkerKind& kind, QString& d
                              : tr("%1 launched (%2)").arg(e.subject, id);
         return true;
     }
-    if (e.action == u"deploy.trigger" && started("started")) {
-        deployKind = QStringLiteral("deploy");
+    const std::optional<DeployAction> action = deployActionFromName(e.action);
+    if (!action)
+        return false;
+    switch (*action) {
+    case DeployAction::Trigger:
+        deployKind = DeployEventKind::Deploy;
         label = tr("Redeploy %1").arg(e.subject);
-    } else if (e.action == u"deploy.hook" && started("ok")) {
-        deployKind = QStringLiteral("deploy");
+        return started("started");
+    case DeployAction::Hook:
+        deployKind = DeployEventKind::Deploy;
         label = tr("deploy hook called");
-    } else if (e.action == u"deploy.rollback" && started("started")) {
-        deployKind = QStringLiteral("rollback");
+        return started("ok");
+    case DeployAction::Rollback:
+        deployKind = DeployEventKind::Rollback;
         label = tr("Rollback to %1").arg(commit.isEmpty() ? e.subject : commit);
-    } else if (e.action == u"deploy.finished" || e.action == u"deploy.rollback_finished") {
-        deployKind = started("ok") ? QStringLiteral("live") : QStringLiteral("failed");
+        return started("started");
+    case DeployAction::Finished:
+    case DeployAction::RollbackFinished:
+        deployKind = started("ok") ? DeployEventKind::Live : DeployEventKind::Failed;
         label =
             QStringLiteral("%1 %2").arg(commit.isEmpty() ? e.subject : commit, status).trimmed();
-    } else if (e.action == u"deploy.verify") {
+        return true;
+    case DeployAction::Verify:
         deployKind =
-            e.result == u"ok" ? QStringLiteral("verified") : QStringLiteral("verification_failed");
+            e.result == u"ok" ? DeployEventKind::Verified : DeployEventKind::VerificationFailed;
         label = e.details.value(QStringLiteral("summary")).toString();
         if (label.isEmpty())
             label = e.result;
-    } else {
+        return true;
+    case DeployAction::Cancel:
         return false;
     }
-    return true;
+    return false;
 }
 
 void ChartMarkerFeed::addStoredEvents(const AuditLog* audit, qint64 fromMs, qint64 toMs)
@@ -148,7 +158,7 @@ void ChartMarkerFeed::addStoredEvents(const AuditLog* audit, qint64 fromMs, qint
         return;
     for (const AuditEntry& e : audit->entriesBetween(fromMs, toMs)) {
         MarkerKind kind = MarkerKind::Deploy;
-        QString deployKind;
+        DeployEventKind deployKind = DeployEventKind::Deploy;
         QString label;
         if (!markerOf(e, kind, deployKind, label))
             continue;
@@ -168,14 +178,14 @@ void ChartMarkerFeed::watchDeploys(const DeploySession* session)
 {
     // The session's target at the time of the event (it may be reconfigured).
     connect(session, &DeploySession::deployEvent, this,
-            [this, session](qint64 timeMs, const QString& kind, const QString& label) {
+            [this, session](qint64 timeMs, DeployEventKind kind, const QString& label) {
                 addDeployEvent(session->targetName(), timeMs, kind, label);
             });
 }
 
 bool ChartMarkerFeed::marks(const AlertTransition& t)
 {
-    if (t.kind != u"state")
+    if (t.kind != TransitionKind::State)
         return false;
     return t.to == AlertState::Firing ||
            (t.to == AlertState::Normal &&
@@ -203,15 +213,15 @@ void ChartMarkerFeed::addAlertTransition(const AlertTransition& transition)
          alertLabel(transition), transition.rule, chart});
 }
 
-void ChartMarkerFeed::addDeployEvent(const QString& target, qint64 timeMs, const QString& kind,
+void ChartMarkerFeed::addDeployEvent(const QString& target, qint64 timeMs, DeployEventKind kind,
                                      const QString& label)
 {
     QString text = label;
-    if (kind == u"verified")
+    if (kind == DeployEventKind::Verified)
         text = tr("verified: %1").arg(label);
-    else if (kind == u"verification_failed")
+    else if (kind == DeployEventKind::VerificationFailed)
         text = tr("verification failed: %1").arg(label);
-    else if (kind == u"failed")
+    else if (kind == DeployEventKind::Failed)
         text = tr("deploy failed: %1").arg(label);
     add({target, timeMs, MarkerKind::Deploy, text, QString(), -1});
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/deploy/DeploySession.h"
 #include "ui/dashboard/TimeChart.h"
 
 #include <QObject>
@@ -14,7 +15,6 @@ namespace ops {
 class AlertEngine;
 class AuditLog;
 class Dashboard;
-class DeploySession;
 class Fleet;
 class WorkflowClient;
 struct AlertTransition;
@@ -55,7 +55,7 @@ public:
     // markers, as they were not live.
     void addStoredEvents(const AuditLog* audit, qint64 fromMs, qint64 toMs);
     // The marker an audit row makes (false: none), with addDeployEvent's kinds for deploys.
-    static bool markerOf(const AuditEntry& entry, MarkerKind& kind, QString& deployKind,
+    static bool markerOf(const AuditEntry& entry, MarkerKind& kind, DeployEventKind& deployKind,
                          QString& label);
     void watchWorkflows(const WorkflowClient* client);
     void watchDeploys(const DeploySession* session);
@@ -71,7 +71,7 @@ public:
 
 public slots:
     void addAlertTransition(const ops::AlertTransition& transition);
-    void addDeployEvent(const QString& target, qint64 timeMs, const QString& kind,
+    void addDeployEvent(const QString& target, qint64 timeMs, ops::DeployEventKind kind,
                         const QString& label);
     void addWorkflowLaunch(const QString& target, const QString& type, const QString& id,
                            qint64 timeMs);

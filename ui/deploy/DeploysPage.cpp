@@ -234,7 +234,6 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
         m_message->setText(text);
         m_message->setVisible(!text.isEmpty());
     });
-    connect(m_session, &DeploySession::deployEvent, this, &DeploysPage::deployEvent);
     connect(&m_session->verifier(), &DeployVerifier::stepStarted, this, [this](int index) {
         if (index < m_steps->rowCount() && m_steps->item(index, 1)) {
             m_steps->item(index, 1)->setText(tr("running…"));

@@ -20,7 +20,7 @@ struct VerifyStepResult;
 // The Deploys page: the target's service, its live deploy (commit, when) and history; Redeploy
 // (typed confirmation), progress through the statuses, Cancel; verification after live, step by
 // step; Roll back (typed confirmation, auto-deploy warning); latency and errors before and after.
-// Deploy events are re-emitted as deployEvent(timeMs, kind, label) for chart markers.
+// Chart markers hear the session's deployEvent directly (ChartMarkerFeed::watchDeploys).
 class DeploysPage : public QWidget {
     Q_OBJECT
 
@@ -52,7 +52,6 @@ public slots:
     void rollback();
 
 signals:
-    void deployEvent(qint64 timeMs, const QString& kind, const QString& label);
     void configureRequested();
     // "Show the build logs of this deploy": its span, type=build, live while it builds.
     void logsRequested(const ops::LogWindowRequest& request);
