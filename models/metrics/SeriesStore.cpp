@@ -12,44 +12,143 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxLevels = 3;
-constexpr int kPendingValues = 8;
+constexpr int kGroupValues = 8; // values coded together: four control bytes, then their bytes
+constexpr int kMaxDictionary = 32;
+constexpr int kDirectDictionary = 9; // dictionary positions with a code of their own
+constexpr std::uint16_t kEmptyBucket = 0xFFFF;
+
+// The nibble before each value (two a control byte, low nibble first).
+enum Code : std::uint8_t {
+    kRepeat = 0,        // the previous value again (at a chunk's start: +0.0)
+    kDictionary0 = 1,   // 1-9: dictionary position 0-8
+    kDictionaryAt = 10, // dictionary position 9 + the next byte
+    kXorShaped = 11,    // header byte (trailing zero bytes << 4 | bytes), then that many XOR bytes
+    kXor5 = 12,         // the low 5 bytes of the XOR with the previous value (the top 3 are zero)
+    kXor6 = 13,
+    kXor7 = 14,
+    kRun = 15, // low nibble of a group's first control byte: (high nibble + 1) x 8 repeats
+};
+constexpr int kMaxCodedBytes = 9; // kXorShaped: header + 8
+constexpr int kPendingBytes = kGroupValues / 2 + kGroupValues * kMaxCodedBytes;
 
 struct Bucket {
-    float first = 0, min = 0, max = 0, last = 0;
-    std::uint16_t firstOff = 0, minOff = 0, maxOff = 0, lastOff = 0;
-    std::int32_t number = -1; // scrape index / bucketPoints; -1: empty
+    double first = 0, min = 0, max = 0, last = 0;
+    std::uint16_t firstOff = kEmptyBucket, minOff = 0, maxOff = 0, lastOff = 0;
 };
 
 struct Chunk {
     std::int64_t start = -1; // scrape index of the first value
-    int count = 0;           // values in bytes (a multiple of kPendingValues until complete)
+    int count = 0;           // values in bytes (whole groups until complete)
     std::vector<std::uint8_t> bytes;
 };
 
-// Float32 bits XOR the previous value's; a nibble per value (two per control byte) says how many
-// low bytes of the XOR follow (0-4). Identical values cost half a byte.
-struct Decoder {
-    std::uint32_t prevBits = 0;
-    int drop = 0;
+std::uint64_t bitsOf(double v)
+{
+    return std::bit_cast<std::uint64_t>(v);
+}
+
+} // namespace
+
+// The distinct values of the current chunk (up to `capacity`), most used first: encoder and
+// decoder update it the same way, so a position names the same value on both sides.
+struct SeriesStore::Dictionary {
+    std::uint64_t values[kMaxDictionary];
+    std::uint16_t counts[kMaxDictionary];
+    int size = 0;
+
+    int find(std::uint64_t bits) const
+    {
+        for (int i = 0; i < size; ++i) {
+            if (values[i] == bits)
+                return i;
+        }
+        return -1;
+    }
+    std::uint64_t use(int pos)
+    {
+        const std::uint64_t v = values[pos];
+        if (counts[pos] < 0xFFFF)
+            ++counts[pos];
+        while (pos > 0 && counts[pos] > counts[pos - 1]) {
+            std::swap(values[pos], values[pos - 1]);
+            std::swap(counts[pos], counts[pos - 1]);
+            --pos;
+        }
+        return v;
+    }
+    void insert(std::uint64_t bits, int capacity)
+    {
+        if (capacity <= 0)
+            return;
+        const int at = size < capacity ? size++ : capacity - 1; // full: the least used goes
+        values[at] = bits;
+        counts[at] = 1;
+    }
+};
+
+namespace {
+
+template <typename Dict> struct Decoder {
+    std::uint64_t prevBits = 0;
+    int capacity = 0;
+    Dict* dict = nullptr;
+
+    static std::uint64_t readLow(const std::uint8_t*& p, int n)
+    {
+        std::uint64_t x = 0;
+        for (int k = 0; k < n; ++k)
+            x |= static_cast<std::uint64_t>(*p++) << (8 * k);
+        return x;
+    }
+    void value(int code, const std::uint8_t*& p)
+    {
+        switch (code) {
+        case kRepeat:
+            return;
+        case kDictionaryAt:
+            prevBits = dict->use(kDirectDictionary + *p++);
+            return;
+        case kXorShaped: {
+            const int header = *p++;
+            prevBits ^= readLow(p, header & 0x0F) << (8 * (header >> 4));
+            break;
+        }
+        case kXor5:
+            prevBits ^= readLow(p, 5);
+            break;
+        case kXor6:
+            prevBits ^= readLow(p, 6);
+            break;
+        case kXor7:
+            prevBits ^= readLow(p, 7);
+            break;
+        default: // kDictionary0 + position
+            prevBits = dict->use(code - kDictionary0);
+            return;
+        }
+        if (dict)
+            dict->insert(prevBits, capacity);
+    }
     template <typename F> void run(const std::uint8_t* p, int count, std::int64_t firstIndex, F&& f)
     {
-        std::uint8_t control = 0;
-        for (int i = 0; i < count; ++i) {
-            int n;
-            if ((i & 1) == 0) {
-                control = *p++;
-                n = control & 0x0F;
-            } else {
-                n = control >> 4;
+        int i = 0;
+        while (i < count) {
+            const std::uint8_t control = *p++;
+            if ((control & 0x0F) == kRun) {
+                const int n = std::min(kGroupValues * ((control >> 4) + 1), count - i);
+                const double v = std::bit_cast<double>(prevBits);
+                for (int k = 0; k < n; ++k)
+                    f(firstIndex + i + k, v);
+                i += n;
+                continue;
             }
-            std::uint32_t x = 0;
-            for (int k = 0; k < n; ++k)
-                x |= static_cast<std::uint32_t>(*p++) << (8 * k);
-            prevBits ^= x;
-            const std::uint32_t bits = prevBits << drop;
-            float v;
-            std::memcpy(&v, &bits, 4);
-            f(firstIndex + i, static_cast<double>(v));
+            value(control & 0x0F, p);
+            f(firstIndex + i, std::bit_cast<double>(prevBits));
+            if (++i == count)
+                break;
+            value(control >> 4, p);
+            f(firstIndex + i, std::bit_cast<double>(prevBits));
+            ++i;
         }
     }
 };
@@ -62,11 +161,14 @@ struct SeriesStore::Hot {
     std::int64_t lastAppended = -1;
     std::int64_t lastSeen = 0; // last scrape with a real value
     std::int64_t chunkNo = -1; // chunk the pending values belong to
-    std::uint32_t prevBits = 0;
+    std::uint64_t prevBits = 0;
+    std::int32_t runPos = -1; // the chunk's last byte is an open run control byte at this offset
     std::uint8_t pendingCount = 0;
     std::uint8_t pendingBytes = 0;
     std::uint8_t controlPos = 0;
-    std::uint8_t pending[kPendingValues / 2 + kPendingValues * 4] = {};
+    bool pendingRepeats = true; // every pending value is a repeat
+    std::uint8_t pending[kPendingBytes] = {};
+    std::int32_t bucketNumber[kMaxLevels] = {-1, -1, -1}; // of current[l]; -1: none yet
     Bucket current[kMaxLevels];
 };
 
@@ -79,19 +181,25 @@ SeriesStoreConfig SeriesStoreConfig::signalsForADay(int pollsPerDay)
 {
     SeriesStoreConfig c;
     c.fullResolutionPoints = pollsPerDay;
-    c.levels = {{64, pollsPerDay / 64 + 1}, {1024, pollsPerDay / 1024 + 1}};
-    c.mantissaBits = 12;
+    // 256-poll summaries: a day's range reads ~340 buckets a column; up to 16 points a pixel
+    // column (7 h at 1600 px) are decoded instead, exact.
+    c.levels = {{256, pollsPerDay / 256 + 1}};
+    c.chunkPoints = 1024;
+    c.dictionaryValues = 32;
+    c.fullReadPointsPerPixel = 16;
     c.maxSeries = 20000;
     c.idlePollsBeforeEviction = 300;
     c.dropIdleAfterPolls = pollsPerDay;
     return c;
 }
 
-SeriesStoreConfig SeriesStoreConfig::rawSeries(int fullResolutionPoints, int pollsPerDay)
+SeriesStoreConfig SeriesStoreConfig::rawSeries(int fullResolutionPoints)
 {
     SeriesStoreConfig c;
     c.fullResolutionPoints = fullResolutionPoints;
-    c.levels = {{900, pollsPerDay / 900 + 1}}; // 15-minute summaries for a day
+    c.levels.clear();
+    c.chunkPoints = 64;
+    c.dictionaryValues = 0; // counters rarely repeat an older value
     return c;
 }
 
@@ -111,6 +219,10 @@ SeriesStore::SeriesStore(SeriesStoreConfig config)
     : m_config(std::move(config))
 {
     m_config.fullResolutionPoints = std::max(m_config.fullResolutionPoints, 1);
+    m_config.chunkPoints =
+        std::clamp(m_config.chunkPoints, kGroupValues, 65536) / kGroupValues * kGroupValues;
+    m_config.dictionaryValues = std::clamp(m_config.dictionaryValues, 0, kMaxDictionary);
+    m_config.fullReadPointsPerPixel = std::max(m_config.fullReadPointsPerPixel, 4);
     if (m_config.levels.size() > kMaxLevels)
         m_config.levels.resize(kMaxLevels);
     std::int64_t span = m_config.fullResolutionPoints;
@@ -119,13 +231,14 @@ SeriesStore::SeriesStore(SeriesStoreConfig config)
         l.bucketPoints = std::clamp(l.bucketPoints, 2, 65535);
         // Every level a multiple of the one below it.
         l.bucketPoints = static_cast<int>((l.bucketPoints + previous - 1) / previous * previous);
+        if (l.bucketPoints > 65535)
+            l.bucketPoints = static_cast<int>(65535 / previous * previous);
         previous = l.bucketPoints;
         l.retentionBuckets = std::max(l.retentionBuckets, 1);
         span =
             std::max<std::int64_t>(span, std::int64_t{l.bucketPoints} * (l.retentionBuckets + 1));
     }
     m_times.assign(static_cast<std::size_t>(span + 1), 0);
-    m_drop = 23 - std::clamp(m_config.mantissaBits, 1, 23);
 }
 
 SeriesStore::~SeriesStore()
@@ -231,7 +344,7 @@ std::uint32_t SeriesStore::addSeries(std::uint32_t* evicted)
     }
     auto* c = new Column;
     c->chunks.resize(static_cast<std::size_t>(
-        (m_config.fullResolutionPoints + kChunkPoints - 1) / kChunkPoints + 1));
+        (m_config.fullResolutionPoints + m_config.chunkPoints - 1) / m_config.chunkPoints + 1));
     for (const auto& l : m_config.levels)
         c->levels.emplace_back(static_cast<std::size_t>(l.retentionBuckets));
     std::uint32_t id;
@@ -243,6 +356,8 @@ std::uint32_t SeriesStore::addSeries(std::uint32_t* evicted)
         id = static_cast<std::uint32_t>(m_columns.size());
         m_columns.push_back(c);
         m_hot.emplace_back();
+        if (m_config.dictionaryValues > 0)
+            m_dictionaries.emplace_back();
     }
     Hot& h = m_hot[id];
     h = Hot{};
@@ -294,15 +409,30 @@ void SeriesStore::flushPending(std::uint32_t id)
     Column& c = *m_columns[id];
     Chunk& ch =
         c.chunks[static_cast<std::size_t>(h.chunkNo % static_cast<std::int64_t>(c.chunks.size()))];
-    if (ch.bytes.size() + h.pendingBytes > ch.bytes.capacity()) {
-        // Outgrew its estimate: take the most a chunk can need, so this slot never grows again.
-        const std::size_t valueBytes = static_cast<std::size_t>((32 - m_drop + 7) / 8);
-        ch.bytes.reserve(kChunkPoints / 2 + kChunkPoints * valueBytes);
+    const bool run = h.pendingCount == kGroupValues && h.pendingRepeats;
+    if (run && h.runPos >= 0 && (ch.bytes[static_cast<std::size_t>(h.runPos)] >> 4) < 15) {
+        // Eight more repeats: the open run grows by a group.
+        ch.bytes[static_cast<std::size_t>(h.runPos)] += 0x10;
+    } else {
+        const std::size_t need = run ? 1 : h.pendingBytes;
+        if (ch.bytes.size() + need > ch.bytes.capacity()) {
+            // Outgrew its estimate: grow by a sixteenth. A ring slot keeps its capacity, so once
+            // the ring has lapped this is rare (a chunk larger than any before it in the slot).
+            ch.bytes.reserve(std::max(ch.bytes.size() + need + kPendingBytes,
+                                      ch.bytes.capacity() + ch.bytes.capacity() / 16));
+        }
+        if (run) {
+            h.runPos = static_cast<std::int32_t>(ch.bytes.size());
+            ch.bytes.push_back(kRun);
+        } else {
+            h.runPos = -1;
+            ch.bytes.insert(ch.bytes.end(), h.pending, h.pending + h.pendingBytes);
+        }
     }
-    ch.bytes.insert(ch.bytes.end(), h.pending, h.pending + h.pendingBytes);
     ch.count += h.pendingCount;
     h.pendingCount = 0;
     h.pendingBytes = 0;
+    h.pendingRepeats = true;
 }
 
 void SeriesStore::append(std::uint32_t id, double value)
@@ -319,80 +449,128 @@ void SeriesStore::append(std::uint32_t id, double value)
     appendAt(id, index, value);
 }
 
+void SeriesStore::startChunk(std::uint32_t id, std::int64_t index, std::int64_t chunkNo)
+{
+    flushPending(id);
+    Hot& h = m_hot[id];
+    Column& c = *m_columns[id];
+    const auto ring = static_cast<std::int64_t>(c.chunks.size());
+    Chunk& ch = c.chunks[static_cast<std::size_t>(chunkNo % ring)];
+    ch.start = index;
+    ch.count = 0;
+    ch.bytes.clear(); // keeps its capacity: once the ring has wrapped, nothing is allocated
+    if (ch.bytes.capacity() == 0) {
+        // Size a fresh buffer once, from what the previous chunk of this series needed (scaled to
+        // a whole chunk when that one started late) plus a little: a slot sized too small grows
+        // by a sixteenth later, one sized too large wastes what it does not use.
+        const Chunk& before = c.chunks[static_cast<std::size_t>((chunkNo + ring - 1) % ring)];
+        std::size_t want = 64;
+        if (before.count > 0) {
+            want = std::max<std::size_t>(want, before.bytes.size() *
+                                                   static_cast<std::size_t>(m_config.chunkPoints) /
+                                                   static_cast<std::size_t>(before.count));
+            want += want / 32 + kPendingBytes;
+        }
+        ch.bytes.reserve(want);
+    }
+    h.chunkNo = chunkNo;
+    h.prevBits = 0;
+    h.runPos = -1;
+    if (!m_dictionaries.empty())
+        m_dictionaries[id].size = 0;
+}
+
 void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
 {
     Hot& h = m_hot[id];
     h.lastAppended = index;
-    const std::int64_t chunkNo = index / kChunkPoints;
-    if (chunkNo != h.chunkNo) {
-        flushPending(id);
-        Column& c = *m_columns[id];
-        Chunk& ch = c.chunks[static_cast<std::size_t>(chunkNo %
-                                                      static_cast<std::int64_t>(c.chunks.size()))];
-        ch.start = index;
-        ch.count = 0;
-        ch.bytes.clear(); // keeps its capacity: once the ring has wrapped, nothing is allocated
-        // Size a fresh buffer once, from what the previous chunk of this series needed.
-        const Chunk& before = c.chunks[static_cast<std::size_t>(
-            (chunkNo + static_cast<std::int64_t>(c.chunks.size()) - 1) %
-            static_cast<std::int64_t>(c.chunks.size()))];
-        const std::size_t want =
-            std::max<std::size_t>(64, before.bytes.size() + before.bytes.size() / 8);
-        if (ch.bytes.capacity() == 0)
-            ch.bytes.reserve(want);
-        h.chunkNo = chunkNo;
-        h.prevBits = 0;
+    const std::int64_t chunkNo = index / m_config.chunkPoints;
+    if (chunkNo != h.chunkNo)
+        startChunk(id, index, chunkNo);
+
+    // Code the value: a repeat, a dictionary position, or the XOR with the previous value in
+    // the fewest bytes (leading and trailing zero bytes left out).
+    const std::uint64_t bits = bitsOf(value);
+    std::uint8_t code = kRepeat;
+    std::uint8_t coded[kMaxCodedBytes];
+    int n = 0;
+    if (bits != h.prevBits) {
+        Dictionary* dict = m_dictionaries.empty() ? nullptr : &m_dictionaries[id];
+        const int pos = dict ? dict->find(bits) : -1;
+        if (pos >= 0) {
+            dict->use(pos);
+            if (pos < kDirectDictionary) {
+                code = static_cast<std::uint8_t>(kDictionary0 + pos);
+            } else {
+                code = kDictionaryAt;
+                coded[n++] = static_cast<std::uint8_t>(pos - kDirectDictionary);
+            }
+        } else {
+            const std::uint64_t x = bits ^ h.prevBits;
+            const int leading = std::countl_zero(x) / 8;
+            const int trailing = std::countr_zero(x) / 8;
+            const int significant = 8 - leading - trailing;
+            const int direct = leading >= 3 ? 5 : leading == 2 ? 6 : 7;
+            if (leading > 0 && direct <= 1 + significant) {
+                code = static_cast<std::uint8_t>(kXor5 + (direct - 5));
+                for (int k = 0; k < direct; ++k)
+                    coded[n++] = static_cast<std::uint8_t>(x >> (8 * k));
+            } else {
+                code = kXorShaped;
+                coded[n++] = static_cast<std::uint8_t>(trailing << 4 | significant);
+                for (int k = 0; k < significant; ++k)
+                    coded[n++] = static_cast<std::uint8_t>(x >> (8 * (trailing + k)));
+            }
+            if (dict)
+                dict->insert(bits, m_config.dictionaryValues);
+        }
+        h.prevBits = bits;
+        h.pendingRepeats = false;
     }
-    float f = static_cast<float>(value);
-    std::uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    if (m_drop > 0 && !std::isnan(f)) {
-        // Round to the kept mantissa bits (a carry into the exponent is correct rounding).
-        bits = (bits + (1u << (m_drop - 1))) & ~((1u << m_drop) - 1u);
-        std::memcpy(&f, &bits, 4);
-    }
-    bits >>= m_drop;
-    const std::uint32_t x = bits ^ h.prevBits;
-    h.prevBits = bits;
-    const int n = x == 0 ? 0 : 4 - std::countl_zero(x) / 8;
     if ((h.pendingCount & 1) == 0) {
         h.controlPos = h.pendingBytes;
-        h.pending[h.pendingBytes++] = static_cast<std::uint8_t>(n);
+        h.pending[h.pendingBytes++] = code;
     } else {
-        h.pending[h.controlPos] = static_cast<std::uint8_t>(h.pending[h.controlPos] | (n << 4));
+        h.pending[h.controlPos] = static_cast<std::uint8_t>(h.pending[h.controlPos] | code << 4);
     }
-    for (int i = 0; i < n; ++i)
-        h.pending[h.pendingBytes++] = static_cast<std::uint8_t>(x >> (8 * i));
+    std::memcpy(h.pending + h.pendingBytes, coded, static_cast<std::size_t>(n));
+    h.pendingBytes = static_cast<std::uint8_t>(h.pendingBytes + n);
     ++h.pendingCount;
     h.latest = value;
-    if (h.pendingCount == kPendingValues)
+    if (h.pendingCount == kGroupValues)
         flushPending(id);
     if (std::isnan(value))
         return;
     h.lastSeen = index;
     for (std::size_t l = 0; l < m_config.levels.size(); ++l) {
         const std::int64_t bucketPoints = m_config.levels[l].bucketPoints;
-        const std::int64_t b = index / bucketPoints;
+        const auto b = static_cast<std::int32_t>(index / bucketPoints);
         Bucket& cur = h.current[l];
-        const auto off = static_cast<std::uint16_t>(index - b * bucketPoints);
-        if (cur.number != static_cast<std::int32_t>(b)) {
-            if (cur.number >= 0) {
+        const auto off = static_cast<std::uint16_t>(index - std::int64_t{b} * bucketPoints);
+        if (h.bucketNumber[l] != b) {
+            if (h.bucketNumber[l] >= 0) {
+                // The finished bucket goes into the ring; the buckets skipped (no value at all)
+                // are marked empty so that no slot keeps a lap-old bucket.
                 auto& ring = m_columns[id]->levels[l];
-                ring[static_cast<std::size_t>(cur.number %
-                                              static_cast<std::int64_t>(ring.size()))] = cur;
+                const auto size = static_cast<std::int32_t>(ring.size());
+                ring[static_cast<std::size_t>(h.bucketNumber[l] % size)] = cur;
+                const std::int32_t from = std::max(h.bucketNumber[l] + 1, b - size);
+                for (std::int32_t k = from; k < b; ++k)
+                    ring[static_cast<std::size_t>(k % size)].firstOff = kEmptyBucket;
             }
-            cur = Bucket{f, f, f, f, off, off, off, off, static_cast<std::int32_t>(b)};
+            h.bucketNumber[l] = b;
+            cur = Bucket{value, value, value, value, off, off, off, off};
             continue;
         }
-        if (f < cur.min) {
-            cur.min = f;
+        if (value < cur.min) {
+            cur.min = value;
             cur.minOff = off;
         }
-        if (f > cur.max) {
-            cur.max = f;
+        if (value > cur.max) {
+            cur.max = value;
             cur.maxOff = off;
         }
-        cur.last = f;
+        cur.last = value;
         cur.lastOff = off;
     }
 }
@@ -404,10 +582,12 @@ void SeriesStore::decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) con
     const Hot& h = m_hot[id];
     const Chunk& ch =
         c.chunks[static_cast<std::size_t>(chunkNo % static_cast<std::int64_t>(c.chunks.size()))];
-    if (ch.start < 0 || ch.start / kChunkPoints != chunkNo)
+    if (ch.start < 0 || ch.start / m_config.chunkPoints != chunkNo)
         return;
-    Decoder d;
-    d.drop = m_drop;
+    Dictionary dict;
+    Decoder<Dictionary> d;
+    d.capacity = m_config.dictionaryValues;
+    d.dict = d.capacity > 0 ? &dict : nullptr;
     d.run(ch.bytes.data(), ch.count, ch.start, f);
     if (h.chunkNo == chunkNo)
         d.run(h.pending, h.pendingCount, ch.start + ch.count, f);
@@ -423,7 +603,8 @@ void SeriesStore::points(std::uint32_t id, qint64 t0, qint64 t1, std::vector<Sto
         std::max({firstIndexAtOrAfter(t0), h.start,
                   m_scrapes - static_cast<std::int64_t>(m_config.fullResolutionPoints)});
     const std::int64_t g1 = std::min(lastIndexAtOrBefore(t1), h.lastAppended);
-    for (std::int64_t chunkNo = g0 / kChunkPoints; chunkNo * kChunkPoints <= g1; ++chunkNo) {
+    const std::int64_t chunkPoints = m_config.chunkPoints;
+    for (std::int64_t chunkNo = g0 / chunkPoints; chunkNo * chunkPoints <= g1; ++chunkNo) {
         decodeChunk(id, chunkNo, [&](std::int64_t i, double v) {
             if (i >= g0 && i <= g1 && !std::isnan(v))
                 out.push_back({timeAt(i), v});
@@ -445,12 +626,13 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
         return;
     const std::int64_t n = g1 - g0 + 1;
     const std::int64_t budget = 4 * std::int64_t{width};
+    const std::int64_t decodeBudget = std::int64_t{m_config.fullReadPointsPerPixel} * width;
     const std::int64_t current = m_scrapes - 1;
 
     // -1: full resolution; else a summary level.
     int level = -1;
     const std::int64_t fullFrom = current - m_config.fullResolutionPoints + 1;
-    if (!(n <= budget && g0 >= fullFrom) && !m_config.levels.empty()) {
+    if (!(n <= decodeBudget && g0 >= fullFrom) && !m_config.levels.empty()) {
         level = static_cast<int>(m_config.levels.size()) - 1;
         for (int l = 0; l < static_cast<int>(m_config.levels.size()); ++l) {
             const auto& cfg = m_config.levels[static_cast<std::size_t>(l)];
@@ -519,20 +701,22 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
     };
 
     if (level < 0) {
-        for (std::int64_t chunkNo = g0 / kChunkPoints; chunkNo * kChunkPoints <= g1; ++chunkNo)
+        const std::int64_t chunkPoints = m_config.chunkPoints;
+        for (std::int64_t chunkNo = g0 / chunkPoints; chunkNo * chunkPoints <= g1; ++chunkNo)
             decodeChunk(id, chunkNo, add);
     } else {
         const auto l = static_cast<std::size_t>(level);
         const std::int64_t bucketPoints = m_config.levels[l].bucketPoints;
         const auto& ring = c.levels[l];
         const std::int64_t ringSize = static_cast<std::int64_t>(ring.size());
-        const std::int64_t b0 = std::max(g0 / bucketPoints, current / bucketPoints - ringSize);
-        const std::int64_t b1 = g1 / bucketPoints;
+        const std::int64_t open = h.bucketNumber[l]; // the series' bucket still being filled
+        // Ring slots hold the buckets before the open one, back to a ring's length.
+        const std::int64_t b0 = std::max(g0 / bucketPoints, open - ringSize + 1);
+        const std::int64_t b1 = std::min(g1 / bucketPoints, open);
         for (std::int64_t b = b0; b <= b1; ++b) {
-            const Bucket& k = h.current[l].number == static_cast<std::int32_t>(b)
-                                  ? h.current[l]
-                                  : ring[static_cast<std::size_t>(b % ringSize)];
-            if (k.number != static_cast<std::int32_t>(b))
+            const Bucket& k =
+                b == open ? h.current[l] : ring[static_cast<std::size_t>(b % ringSize)];
+            if (k.firstOff == kEmptyBucket)
                 continue;
             const std::int64_t base = b * bucketPoints;
             std::int64_t idx[4] = {base + k.firstOff, base + k.minOff, base + k.maxOff,
@@ -544,19 +728,45 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
     flush();
 }
 
-std::size_t SeriesStore::memoryBytes() const
+SeriesStoreMemory SeriesStore::memoryUsage(std::uint32_t id) const
 {
-    std::size_t total = m_times.capacity() * sizeof(qint64) + m_hot.capacity() * sizeof(Hot);
-    for (const Column* c : m_columns) {
-        if (!c)
-            continue;
-        total += sizeof(Column);
-        for (const Chunk& ch : c->chunks)
-            total += sizeof(Chunk) + ch.bytes.capacity();
-        for (const auto& l : c->levels)
-            total += l.capacity() * sizeof(Bucket);
+    SeriesStoreMemory m;
+    if (!contains(id))
+        return m;
+    const Column& c = *m_columns[id];
+    m.seriesBytes = sizeof(Hot) + (m_dictionaries.empty() ? 0 : sizeof(Dictionary)) +
+                    sizeof(Column*) + sizeof(Column) + c.chunks.capacity() * sizeof(Chunk);
+    for (const Chunk& ch : c.chunks) {
+        m.valueBytes += ch.bytes.size();
+        m.valueCapacity += ch.bytes.capacity();
+        if (ch.start >= 0)
+            m.pointsHeld += static_cast<std::size_t>(ch.count);
     }
-    return total;
+    m.valueBytes += m_hot[id].pendingBytes;
+    m.pointsHeld += m_hot[id].pendingCount;
+    for (const auto& l : c.levels)
+        m.summaryBytes += l.capacity() * sizeof(Bucket);
+    return m;
+}
+
+SeriesStoreMemory SeriesStore::memoryUsage() const
+{
+    SeriesStoreMemory m;
+    m.timestampBytes = m_times.capacity() * sizeof(qint64);
+    // State of ids not in use (kept for reuse) counts too.
+    m.seriesBytes = (m_hot.capacity() - m_liveCount) * sizeof(Hot) +
+                    (m_dictionaries.capacity() - std::min(m_dictionaries.capacity(), m_liveCount)) *
+                        sizeof(Dictionary) +
+                    (m_columns.capacity() - m_liveCount) * sizeof(Column*);
+    for (std::uint32_t id = 0; id < m_columns.size(); ++id) {
+        const SeriesStoreMemory s = memoryUsage(id);
+        m.valueBytes += s.valueBytes;
+        m.valueCapacity += s.valueCapacity;
+        m.summaryBytes += s.summaryBytes;
+        m.seriesBytes += s.seriesBytes;
+        m.pointsHeld += s.pointsHeld;
+    }
+    return m;
 }
 
 } // namespace ops

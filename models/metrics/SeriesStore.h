@@ -2,11 +2,15 @@
 
 // Columnar time-series storage for one target. One timestamp column shared by every series
 // (one entry per scrape); per series a value column aligned to it:
-//  - full resolution for `fullResolutionPoints` scrapes, as float32 XOR-compressed chunks
-//    (identical consecutive values cost half a byte, noisy ones 2-4.5 bytes);
+//  - full resolution for `fullResolutionPoints` scrapes, lossless (every double's bits come back,
+//    NaN gaps, infinities and -0.0 included), as chunks of `chunkPoints` values coded against the
+//    previous value: a nibble per value says "same again", "the k-th value of this chunk's
+//    dictionary" (a repeated quantile or rate) or how many XOR bytes follow (trailing and leading
+//    zero bytes trimmed); eight repeats in a row cost a shared byte;
 //  - a pyramid of per-bucket first/min/max/last summaries (each with its own time), kept longer,
 //    so a chart reads any zoom exactly from whole buckets.
-// Appends are O(1); the decimating read costs O(log history + pixel width).
+// Appends are O(1) and allocation-free once the chunk ring has lapped; the decimating read costs
+// O(log history + pixel width), or decodes at most `fullReadPointsPerPixel` points a column.
 // The number of series is bounded: a new series evicts the longest-idle one or is dropped, and
 // both are counted.
 
@@ -35,23 +39,42 @@ struct SeriesStoreConfig {
     std::size_t maxSeries = 20000;
     int idlePollsBeforeEviction = 300; // a series unseen this long goes first when space is needed
     int dropIdleAfterPolls = 3600;     // ... and is removed anyway after this long
-    // Float32 mantissa bits kept (23: all). Derived signals keep 12 (relative error <= 1.2e-4,
-    // far below a pixel) so that a day of them at poll resolution compresses to ~2.5 B a point.
-    int mantissaBits = 23;
+    // Values per compressed chunk (a multiple of 8, at most 65536): longer chunks let the
+    // dictionary pay off; the ring drops a whole chunk at a time.
+    int chunkPoints = 256;
+    // Distinct values per chunk a series remembers (0-32): a value seen again costs a nibble.
+    int dictionaryValues = 16;
+    // decimate() decodes full resolution up to this many points per pixel column (exact M4),
+    // beyond that it reads the summaries.
+    int fullReadPointsPerPixel = 4;
 
-    // A day of derived signals at poll resolution (1 s polls), 64-poll and 1024-poll summaries.
+    // A day of derived signals at poll resolution (1 s polls), 256-poll summaries.
     static SeriesStoreConfig signalsForADay(int pollsPerDay = 86400);
-    // Raw parsed series: 30 min at full resolution, then 5-minute summaries for a day.
-    static SeriesStoreConfig rawSeries(int fullResolutionPoints = 1800, int pollsPerDay = 86400);
+    // Raw parsed series: the last couple of minutes at full resolution (nothing reads further
+    // back; the store's bookkeeping bounds and ages the scraped series).
+    static SeriesStoreConfig rawSeries(int fullResolutionPoints = 120);
     // One point a minute (history rollups) for `minutes`, every one kept, with 16-minute
     // summaries for the long windows; room for `series` columns.
     static SeriesStoreConfig rollupWindow(int minutes, std::size_t series);
 };
 
+// What a store holds, in bytes (capacities, as allocated), and how many values.
+struct SeriesStoreMemory {
+    std::size_t valueBytes = 0;     // coded values in use
+    std::size_t valueCapacity = 0;  // allocated for coded values (>= valueBytes)
+    std::size_t summaryBytes = 0;   // summary rings
+    std::size_t timestampBytes = 0; // the shared time column
+    std::size_t seriesBytes = 0;    // per-series state: write state, dictionaries, chunk headers
+    std::size_t pointsHeld = 0;     // full-resolution values held (gaps included)
+    std::size_t total() const
+    {
+        return valueCapacity + summaryBytes + timestampBytes + seriesBytes;
+    }
+};
+
 class SeriesStore {
 public:
     static constexpr std::uint32_t kNoSeries = 0xFFFFFFFFu;
-    static constexpr int kChunkPoints = 256;
 
     explicit SeriesStore(SeriesStoreConfig config = {});
     ~SeriesStore();
@@ -94,13 +117,18 @@ public:
     // Every full-resolution point in [t0, t1] (gaps skipped) — for tests and table views.
     void points(std::uint32_t id, qint64 t0, qint64 t1, std::vector<StorePoint>& out) const;
 
-    // Bytes held by value columns and timestamps (approximate, for diagnostics).
-    std::size_t memoryBytes() const;
+    // Bytes held by value columns, summaries, timestamps and series state (as allocated).
+    std::size_t memoryBytes() const { return memoryUsage().total(); }
+    SeriesStoreMemory memoryUsage() const;
+    // One series' part (values, summaries, its state; no timestamps).
+    SeriesStoreMemory memoryUsage(std::uint32_t id) const;
 
 private:
     struct Column; // cold: compressed chunks and summary rings, touched every few appends
     struct Hot;    // per series write state, contiguous: the per-scrape path stays sequential
+    struct Dictionary;
     void flushPending(std::uint32_t id);
+    void startChunk(std::uint32_t id, std::int64_t index, std::int64_t chunkNo);
     void appendAt(std::uint32_t id, std::int64_t index, double value);
     template <typename F> void decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) const;
 
@@ -110,11 +138,11 @@ private:
     std::int64_t oldestIndex() const;
 
     SeriesStoreConfig m_config;
-    int m_drop = 0;              // low mantissa bits rounded away and not stored
     std::vector<qint64> m_times; // ring, indexed by scrape index % size
     std::int64_t m_scrapes = 0;  // index of the next scrape; current = m_scrapes - 1
     std::vector<Column*> m_columns;
     std::vector<Hot> m_hot;
+    std::vector<Dictionary> m_dictionaries; // per series when dictionaryValues > 0
     std::vector<std::uint32_t> m_freeIds;
     std::size_t m_liveCount = 0;
     std::size_t m_dropped = 0;

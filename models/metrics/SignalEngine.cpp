@@ -120,7 +120,8 @@ struct SignalEngine::EndpointAcc {
 SignalEngineConfig SignalEngineConfig::forMirroredProducer()
 {
     SignalEngineConfig config;
-    config.signalStore.fullResolutionPoints = SeriesStore::kChunkPoints;
+    config.signalStore.chunkPoints = 64;
+    config.signalStore.fullResolutionPoints = config.signalStore.chunkPoints;
     config.signalStore.levels.clear();
     return config;
 }

@@ -3,7 +3,9 @@
 #include <QElapsedTimer>
 #include <QTest>
 
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace ops;
@@ -41,6 +43,76 @@ std::vector<StorePoint> bruteForceM4(const std::vector<StorePoint>& pts, qint64 
     return out;
 }
 
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+quint64 bitsOf(double v)
+{
+    return std::bit_cast<quint64>(v);
+}
+
+// Values of every kind the codec has a path for, `n` of them.
+std::vector<double> valuesOfKind(const QString& kind, int n)
+{
+    std::mt19937_64 rng(42);
+    std::vector<double> v;
+    for (int i = 0; i < n; ++i) {
+        if (kind == "special") {
+            static const double special[] = {0.0,
+                                             -0.0,
+                                             kInf,
+                                             -kInf,
+                                             kNaN,
+                                             std::numeric_limits<double>::denorm_min(),
+                                             -std::numeric_limits<double>::denorm_min(),
+                                             2.2250738585072009e-308, // largest denormal
+                                             std::numeric_limits<double>::min(),
+                                             std::numeric_limits<double>::max(),
+                                             std::numeric_limits<double>::lowest(),
+                                             1.0,
+                                             -1.0,
+                                             0.1,
+                                             1e300};
+            v.push_back(
+                special[(static_cast<std::size_t>(i) * 7 + rng() % 3) % std::size(special)]);
+        } else if (kind == "counter with resets") {
+            // Grows by 0-40 a poll, restarts from zero now and then (a redeploy).
+            const double previous = v.empty() ? 0.0 : v.back();
+            v.push_back(i % 613 == 612 ? static_cast<double>(rng() % 5)
+                                       : previous + static_cast<double>(rng() % 41));
+        } else if (kind == "large integers") {
+            v.push_back(1e15 + static_cast<double>(i) * 3.0 + static_cast<double>(rng() % 2));
+        } else if (kind == "noisy doubles") {
+            v.push_back(std::bit_cast<double>(rng() & 0x7FEFFFFFFFFFFFFFull) *
+                        ((rng() & 1) ? 1.0 : -1.0));
+        } else if (kind == "latency average") {
+            v.push_back(0.05 + static_cast<double>(rng() % 100000) / 1e6 / 3.0);
+        } else if (kind == "few values") {
+            // A quantile from bucket deltas: one of 40 values (more than a dictionary holds),
+            // often the same again.
+            if (i > 0 && rng() % 4 == 0)
+                v.push_back(v.back());
+            else
+                v.push_back(0.25 + static_cast<double>(rng() % 40) * 0.0123456789);
+        } else if (kind == "runs") {
+            // Long constant stretches (up to 300 polls) broken at every offset, gaps included.
+            const int phase = i % 301;
+            v.push_back(phase < 7 ? static_cast<double>(phase) : (i / 301) % 3 == 0 ? kNaN : 42.5);
+        } else if (kind == "mixed") {
+            const int pick = static_cast<int>(rng() % 6);
+            const double previous = v.empty() ? 1.0 : v.back();
+            const double options[] = {previous,
+                                      kNaN,
+                                      static_cast<double>(rng() % 3),
+                                      std::bit_cast<double>(rng() >> 2),
+                                      -0.0,
+                                      previous + 1.0};
+            v.push_back(options[pick]);
+        }
+    }
+    return v;
+}
+
 } // namespace
 
 class TestSeriesStore : public QObject {
@@ -54,6 +126,10 @@ private slots:
     void decimateCostIndependentOfHistory();
     void boundsAndEviction();
     void dropsIdleSeries();
+    void losslessRoundTrip_data();
+    void losslessRoundTrip();
+    void roundTripAcrossChunkAndRingBoundaries();
+    void codecCostFollowsTheValues();
 };
 
 void TestSeriesStore::appendAndRead()
@@ -289,6 +365,181 @@ void TestSeriesStore::dropsIdleSeries()
     QCOMPARE(dropped, std::vector<std::uint32_t>{b});
     QVERIFY(store.contains(a));
     QVERIFY(!store.contains(b));
+}
+
+void TestSeriesStore::losslessRoundTrip_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("config"); // 0: a day of signals, 1: raw series, 2: defaults, 3: none
+    for (const char* kind : {"special", "counter with resets", "large integers", "noisy doubles",
+                             "latency average", "few values", "runs", "mixed"}) {
+        for (int config = 0; config < 4; ++config) {
+            QTest::addRow("%s, config %d", kind, config) << QString::fromLatin1(kind) << config;
+        }
+    }
+}
+
+// Every value comes back bit for bit (NaN: as a gap), at irregular times, through points(),
+// latest() and a full-resolution decimate().
+void TestSeriesStore::losslessRoundTrip()
+{
+    QFETCH(QString, kind);
+    QFETCH(int, config);
+    constexpr int kPoints = 5000;
+    SeriesStoreConfig cfg = config == 0   ? SeriesStoreConfig::signalsForADay(20000)
+                            : config == 1 ? SeriesStoreConfig::rawSeries(kPoints)
+                                          : SeriesStoreConfig{};
+    if (config == 2)
+        cfg.fullResolutionPoints = kPoints;
+    if (config == 3) {
+        cfg.fullResolutionPoints = kPoints;
+        cfg.dictionaryValues = 0;
+        cfg.chunkPoints = 8;
+    }
+    SeriesStore store(cfg);
+    const auto id = store.addSeries();
+    const auto other = store.addSeries(); // interleaved, so no state leaks between series
+    const std::vector<double> values = valuesOfKind(kind, kPoints);
+    std::vector<qint64> times;
+    std::mt19937 rng(3);
+    qint64 t = 1'700'000'000'000;
+    for (int i = 0; i < kPoints; ++i) {
+        t += i % 97 == 0 ? 60'000 : 250 + static_cast<qint64>(rng() % 2000); // irregular
+        times.push_back(t);
+        store.beginScrape(t);
+        store.append(id, values[static_cast<std::size_t>(i)]);
+        store.append(other, static_cast<double>(i % 5));
+        store.endScrape();
+        QCOMPARE(bitsOf(store.latest(id)), bitsOf(values[static_cast<std::size_t>(i)]));
+    }
+    std::vector<StorePoint> got;
+    store.points(id, times.front(), times.back(), got);
+    std::size_t k = 0;
+    for (int i = 0; i < kPoints; ++i) {
+        const double v = values[static_cast<std::size_t>(i)];
+        if (std::isnan(v))
+            continue;
+        QVERIFY2(k < got.size(), qPrintable(QStringLiteral("point %1 missing").arg(i)));
+        QCOMPARE(got[k].t, times[static_cast<std::size_t>(i)]);
+        if (bitsOf(got[k].v) != bitsOf(v))
+            QFAIL(qPrintable(QStringLiteral("point %1: %2 (%3) came back as %4 (%5)")
+                                 .arg(i)
+                                 .arg(v, 0, 'g', 17)
+                                 .arg(bitsOf(v), 16, 16, QLatin1Char('0'))
+                                 .arg(got[k].v, 0, 'g', 17)
+                                 .arg(bitsOf(got[k].v), 16, 16, QLatin1Char('0'))));
+        ++k;
+    }
+    QCOMPARE(k, got.size());
+    // A decimation with room for every point returns exactly the points.
+    std::vector<StorePoint> decimated;
+    store.decimate(id, times.front(), times.back(), 4 * kPoints, decimated);
+    QCOMPARE(decimated.size(), got.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        QCOMPARE(decimated[i].t, got[i].t);
+        QCOMPARE(bitsOf(decimated[i].v), bitsOf(got[i].v));
+    }
+    store.points(other, times.front(), times.back(), got);
+    QCOMPARE(got.size(), std::size_t{kPoints});
+    QCOMPARE(got[1234].v, 4.0);
+}
+
+// A series that starts mid-chunk, a ring that laps many times, reads that start and end inside
+// chunks: always the last fullResolutionPoints values, exact.
+void TestSeriesStore::roundTripAcrossChunkAndRingBoundaries()
+{
+    SeriesStoreConfig cfg;
+    cfg.fullResolutionPoints = 300;
+    cfg.chunkPoints = 64;
+    cfg.levels = {{16, 40}};
+    SeriesStore store(cfg);
+    const auto early = store.addSeries();
+    const std::vector<double> values = valuesOfKind(QStringLiteral("mixed"), 5000);
+    std::uint32_t late = SeriesStore::kNoSeries;
+    for (int i = 0; i < 5000; ++i) {
+        store.beginScrape(i * 1000LL);
+        if (i == 37)
+            late = store.addSeries(); // mid-chunk
+        store.append(early, values[static_cast<std::size_t>(i)]);
+        if (late != SeriesStore::kNoSeries)
+            store.append(late, values[static_cast<std::size_t>(4999 - i)]);
+        store.endScrape();
+        if (i == 100 || i == 299 || i == 4999) {
+            for (const auto& [series, offset] : {std::pair{early, 0}, std::pair{late, 1}}) {
+                std::vector<StorePoint> got;
+                store.points(series, 0, i * 1000LL, got);
+                std::size_t k = 0;
+                const int first = std::max(series == late ? 37 : 0, i - 299);
+                for (int j = first; j <= i; ++j) {
+                    const double v = values[static_cast<std::size_t>(offset ? 4999 - j : j)];
+                    if (std::isnan(v))
+                        continue;
+                    QVERIFY(k < got.size());
+                    QCOMPARE(got[k].t, j * 1000LL);
+                    QCOMPARE(bitsOf(got[k].v), bitsOf(v));
+                    ++k;
+                }
+                QCOMPARE(k, got.size());
+                // A read starting and ending inside chunks.
+                store.points(series, (i - 100) * 1000LL + 1, (i - 3) * 1000LL, got);
+                for (const StorePoint& p : got) {
+                    const auto j = static_cast<std::size_t>(p.t / 1000);
+                    QVERIFY(p.t > (i - 100) * 1000LL && p.t <= (i - 3) * 1000LL);
+                    QCOMPARE(bitsOf(p.v), bitsOf(values[offset ? 4999 - j : j]));
+                }
+            }
+        }
+    }
+    // The summaries answer with real points (exact values at their times) for old ranges.
+    std::vector<StorePoint> summary;
+    store.decimate(early, 4400'000, 4999'000, 20, summary);
+    QVERIFY(!summary.empty());
+    for (const StorePoint& p : summary)
+        QCOMPARE(bitsOf(p.v), bitsOf(values[static_cast<std::size_t>(p.t / 1000)]));
+}
+
+// What the values cost: runs of repeats nearly nothing, a value seen again in the chunk a nibble
+// (the dictionary), integers a few bytes (trailing zero bytes left out).
+void TestSeriesStore::codecCostFollowsTheValues()
+{
+    SeriesStore store(SeriesStoreConfig::signalsForADay(20000));
+    const auto constant = store.addSeries();
+    const auto gaps = store.addSeries();
+    const auto fewValues = store.addSeries();
+    const auto someValues = store.addSeries();
+    const auto counter = store.addSeries();
+    const auto noisy = store.addSeries();
+    std::mt19937_64 rng(9);
+    double count = 1e6;
+    constexpr int kPoints = 16384;
+    for (int i = 0; i < kPoints; ++i) {
+        store.beginScrape(i * 1000LL);
+        store.append(constant, 0.125);
+        store.append(fewValues, 0.05 + static_cast<double>(rng() % 9) * 0.0371);
+        store.append(someValues, 0.05 + static_cast<double>(rng() % 24) * 0.0371);
+        count += static_cast<double>(20 + rng() % 5);
+        store.append(counter, count);
+        store.append(noisy, 0.05 + static_cast<double>(rng() % 1000000) * 1e-7 / 3);
+        store.endScrape(); // `gaps` gets NaN every scrape
+    }
+    auto perPoint = [&](std::uint32_t id) {
+        const SeriesStoreMemory m = store.memoryUsage(id);
+        return static_cast<double>(m.valueBytes) / static_cast<double>(m.pointsHeld);
+    };
+    QCOMPARE(store.memoryUsage(constant).pointsHeld, std::size_t{kPoints});
+    QVERIFY2(perPoint(constant) < 0.02, qPrintable(QString::number(perPoint(constant))));
+    QVERIFY2(perPoint(gaps) < 0.02, qPrintable(QString::number(perPoint(gaps))));
+    // 9 distinct values: a nibble each once the chunk has met them; 24: some need a byte more.
+    QVERIFY2(perPoint(fewValues) < 0.6, qPrintable(QString::number(perPoint(fewValues))));
+    QVERIFY2(perPoint(someValues) < 1.3, qPrintable(QString::number(perPoint(someValues))));
+    // Counter near 1e6 growing by 20-24: the XOR spans 2 bytes, plus header and nibble.
+    QVERIFY2(perPoint(counter) < 3.6, qPrintable(QString::number(perPoint(counter))));
+    // Noise costs what it holds, never more than 8 bytes and a nibble.
+    QVERIFY2(perPoint(noisy) <= 8.5, qPrintable(QString::number(perPoint(noisy))));
+    const SeriesStoreMemory total = store.memoryUsage();
+    QCOMPARE(total.pointsHeld, std::size_t{6 * kPoints});
+    QVERIFY(total.valueCapacity >= total.valueBytes);
+    QCOMPARE(store.memoryBytes(), total.total());
 }
 
 QTEST_GUILESS_MAIN(TestSeriesStore)
