@@ -17,19 +17,23 @@ constexpr int kMaxDictionary = 32;
 constexpr int kDirectDictionary = 9; // dictionary positions with a code of their own
 constexpr std::uint16_t kEmptyBucket = 0xFFFF;
 
-// The nibble before each value (two a control byte, low nibble first).
+// A group of (up to) 8 values is its codes, a nibble each (two a byte, low nibble first), then
+// the extra nibbles of its kXor13 values (two a byte), then the values' bytes in order. A group
+// of 8 repeats after such a run can instead be one byte: kRun in the low nibble.
 enum Code : std::uint8_t {
     kRepeat = 0,        // the previous value again (at a chunk's start: +0.0)
     kDictionary0 = 1,   // 1-9: dictionary position 0-8
     kDictionaryAt = 10, // dictionary position 9 + the next byte
     kXorShaped = 11,    // header byte (trailing zero bytes << 4 | bytes), then that many XOR bytes
-    kXor5 = 12,         // the low 5 bytes of the XOR with the previous value (the top 3 are zero)
-    kXor6 = 13,
+    kXor13 = 12, // the XOR with the previous value in 13 nibbles (sign and exponent unchanged):
+                 // 6 bytes and a nibble of the group's extra nibbles
+    kXor6 = 13,  // the low 6 bytes of the XOR (the top 2 are zero)
     kXor7 = 14,
-    kRun = 15, // low nibble of a group's first control byte: (high nibble + 1) x 8 repeats
+    kRun = 15, // low nibble of a group's first byte: (high nibble + 1) x 8 repeats
 };
 constexpr int kMaxCodedBytes = 9; // kXorShaped: header + 8
-constexpr int kPendingBytes = kGroupValues / 2 + kGroupValues * kMaxCodedBytes;
+constexpr int kPendingData = kGroupValues * kMaxCodedBytes;
+constexpr int kGroupBytes = kGroupValues / 2 + kGroupValues / 2 + kPendingData;
 
 struct Bucket {
     double first = 0, min = 0, max = 0, last = 0;
@@ -100,7 +104,7 @@ template <typename Dict> struct Decoder {
             x |= static_cast<std::uint64_t>(*p++) << (8 * k);
         return x;
     }
-    void value(int code, const std::uint8_t*& p)
+    void value(int code, const std::uint8_t*& p, std::uint32_t& extraNibbles)
     {
         switch (code) {
         case kRepeat:
@@ -113,8 +117,9 @@ template <typename Dict> struct Decoder {
             prevBits ^= readLow(p, header & 0x0F) << (8 * (header >> 4));
             break;
         }
-        case kXor5:
-            prevBits ^= readLow(p, 5);
+        case kXor13:
+            prevBits ^= readLow(p, 6) | std::uint64_t{extraNibbles & 0x0F} << 48;
+            extraNibbles >>= 4;
             break;
         case kXor6:
             prevBits ^= readLow(p, 6);
@@ -133,22 +138,31 @@ template <typename Dict> struct Decoder {
     {
         int i = 0;
         while (i < count) {
-            const std::uint8_t control = *p++;
-            if ((control & 0x0F) == kRun) {
-                const int n = std::min(kGroupValues * ((control >> 4) + 1), count - i);
+            if ((*p & 0x0F) == kRun) {
+                const int n = std::min(kGroupValues * ((*p >> 4) + 1), count - i);
+                ++p;
                 const double v = std::bit_cast<double>(prevBits);
                 for (int k = 0; k < n; ++k)
                     f(firstIndex + i + k, v);
                 i += n;
                 continue;
             }
-            value(control & 0x0F, p);
-            f(firstIndex + i, std::bit_cast<double>(prevBits));
-            if (++i == count)
-                break;
-            value(control >> 4, p);
-            f(firstIndex + i, std::bit_cast<double>(prevBits));
-            ++i;
+            const int values = std::min(kGroupValues, count - i);
+            std::uint32_t codes = 0;
+            for (int c = 0; c < (values + 1) / 2; ++c)
+                codes |= std::uint32_t{*p++} << (8 * c);
+            int extra = 0;
+            for (int v = 0; v < values; ++v)
+                extra += ((codes >> (4 * v)) & 0x0F) == kXor13;
+            std::uint32_t extraNibbles = 0;
+            for (int c = 0; c < (extra + 1) / 2; ++c)
+                extraNibbles |= std::uint32_t{*p++} << (8 * c);
+            for (int v = 0; v < values; ++v) {
+                value(static_cast<int>(codes & 0x0F), p, extraNibbles);
+                codes >>= 4;
+                f(firstIndex + i + v, std::bit_cast<double>(prevBits));
+            }
+            i += values;
         }
     }
 };
@@ -162,28 +176,46 @@ struct SeriesStore::Hot {
     std::int64_t lastSeen = 0; // last scrape with a real value
     std::int64_t chunkNo = -1; // chunk the pending values belong to
     std::uint64_t prevBits = 0;
-    std::int32_t runPos = -1; // the chunk's last byte is an open run control byte at this offset
+    std::int32_t runPos = -1; // the chunk's last byte is an open run byte at this offset
+    // The group being filled: codes, kXor13's extra nibbles, the values' bytes.
+    std::uint32_t pendingCodes = 0;
+    std::uint32_t pendingNibbles = 0;
     std::uint8_t pendingCount = 0;
+    std::uint8_t pendingNibbleCount = 0;
     std::uint8_t pendingBytes = 0;
-    std::uint8_t controlPos = 0;
     bool pendingRepeats = true; // every pending value is a repeat
-    std::uint8_t pending[kPendingBytes] = {};
-    std::int32_t bucketNumber[kMaxLevels] = {-1, -1, -1}; // of current[l]; -1: none yet
-    Bucket current[kMaxLevels];
+    std::uint8_t pending[kPendingData] = {};
+
+    // The group as stored; returns its size (at most kGroupBytes).
+    int assemble(std::uint8_t* out) const
+    {
+        int n = 0;
+        for (int c = 0; c < (pendingCount + 1) / 2; ++c)
+            out[n++] = static_cast<std::uint8_t>(pendingCodes >> (8 * c));
+        for (int c = 0; c < (pendingNibbleCount + 1) / 2; ++c)
+            out[n++] = static_cast<std::uint8_t>(pendingNibbles >> (8 * c));
+        std::memcpy(out + n, pending, pendingBytes);
+        return n + pendingBytes;
+    }
 };
 
 struct SeriesStore::Column {
+    struct OpenBucket {
+        Bucket bucket;
+        std::int32_t number = -1; // -1: none yet
+    };
     std::vector<Chunk> chunks;               // ring by chunk number
     std::vector<std::vector<Bucket>> levels; // rings of completed buckets
+    std::vector<OpenBucket> open;            // per level, the bucket being filled
 };
 
 SeriesStoreConfig SeriesStoreConfig::signalsForADay(int pollsPerDay)
 {
     SeriesStoreConfig c;
     c.fullResolutionPoints = pollsPerDay;
-    // 256-poll summaries: a day's range reads ~340 buckets a column; up to 16 points a pixel
-    // column (7 h at 1600 px) are decoded instead, exact.
-    c.levels = {{256, pollsPerDay / 256 + 1}};
+    // 64-poll summaries: a day's range reads ~1,350 buckets a column (a point or more a pixel);
+    // up to 16 points a pixel column (7 h at 1600 px) are decoded instead, exact.
+    c.levels = {{64, pollsPerDay / 64 + 1}, {1024, pollsPerDay / 1024 + 1}};
     c.chunkPoints = 1024;
     c.dictionaryValues = 32;
     c.fullReadPointsPerPixel = 16;
@@ -198,7 +230,7 @@ SeriesStoreConfig SeriesStoreConfig::rawSeries(int fullResolutionPoints)
     SeriesStoreConfig c;
     c.fullResolutionPoints = fullResolutionPoints;
     c.levels.clear();
-    c.chunkPoints = 64;
+    c.chunkPoints = 32;
     c.dictionaryValues = 0; // counters rarely repeat an older value
     return c;
 }
@@ -347,6 +379,7 @@ std::uint32_t SeriesStore::addSeries(std::uint32_t* evicted)
         (m_config.fullResolutionPoints + m_config.chunkPoints - 1) / m_config.chunkPoints + 1));
     for (const auto& l : m_config.levels)
         c->levels.emplace_back(static_cast<std::size_t>(l.retentionBuckets));
+    c->open.resize(m_config.levels.size());
     std::uint32_t id;
     if (!m_freeIds.empty()) {
         id = m_freeIds.back();
@@ -414,11 +447,12 @@ void SeriesStore::flushPending(std::uint32_t id)
         // Eight more repeats: the open run grows by a group.
         ch.bytes[static_cast<std::size_t>(h.runPos)] += 0x10;
     } else {
-        const std::size_t need = run ? 1 : h.pendingBytes;
+        std::uint8_t group[kGroupBytes];
+        const std::size_t need = run ? 1 : static_cast<std::size_t>(h.assemble(group));
         if (ch.bytes.size() + need > ch.bytes.capacity()) {
             // Outgrew its estimate: grow by a sixteenth. A ring slot keeps its capacity, so once
             // the ring has lapped this is rare (a chunk larger than any before it in the slot).
-            ch.bytes.reserve(std::max(ch.bytes.size() + need + kPendingBytes,
+            ch.bytes.reserve(std::max(ch.bytes.size() + need + kGroupBytes,
                                       ch.bytes.capacity() + ch.bytes.capacity() / 16));
         }
         if (run) {
@@ -426,12 +460,15 @@ void SeriesStore::flushPending(std::uint32_t id)
             ch.bytes.push_back(kRun);
         } else {
             h.runPos = -1;
-            ch.bytes.insert(ch.bytes.end(), h.pending, h.pending + h.pendingBytes);
+            ch.bytes.insert(ch.bytes.end(), group, group + need);
         }
     }
     ch.count += h.pendingCount;
     h.pendingCount = 0;
     h.pendingBytes = 0;
+    h.pendingCodes = 0;
+    h.pendingNibbles = 0;
+    h.pendingNibbleCount = 0;
     h.pendingRepeats = true;
 }
 
@@ -469,7 +506,7 @@ void SeriesStore::startChunk(std::uint32_t id, std::int64_t index, std::int64_t 
             want = std::max<std::size_t>(want, before.bytes.size() *
                                                    static_cast<std::size_t>(m_config.chunkPoints) /
                                                    static_cast<std::size_t>(before.count));
-            want += want / 32 + kPendingBytes;
+            want += want / 32 + kGroupBytes;
         }
         ch.bytes.reserve(want);
     }
@@ -507,14 +544,22 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
             }
         } else {
             const std::uint64_t x = bits ^ h.prevBits;
-            const int leading = std::countl_zero(x) / 8;
+            const int leadingNibbles = std::countl_zero(x) / 4;
             const int trailing = std::countr_zero(x) / 8;
-            const int significant = 8 - leading - trailing;
-            const int direct = leading >= 3 ? 5 : leading == 2 ? 6 : 7;
-            if (leading > 0 && direct <= 1 + significant) {
-                code = static_cast<std::uint8_t>(kXor5 + (direct - 5));
-                for (int k = 0; k < direct; ++k)
+            const int significant = 8 - std::countl_zero(x) / 8 - trailing;
+            // Cost in nibbles: shaped 2 + 2 a byte; kXor6 12, kXor13 13, kXor7 14.
+            const int shaped = 2 + 2 * significant;
+            const int direct = leadingNibbles >= 4 ? 12 : leadingNibbles == 3 ? 13 : 14;
+            if (leadingNibbles >= 2 && direct <= shaped) {
+                code = direct == 12 ? kXor6 : direct == 13 ? kXor13 : kXor7;
+                const int bytes = direct == 14 ? 7 : 6;
+                for (int k = 0; k < bytes; ++k)
                     coded[n++] = static_cast<std::uint8_t>(x >> (8 * k));
+                if (code == kXor13) {
+                    h.pendingNibbles |= static_cast<std::uint32_t>((x >> 48) & 0x0F)
+                                        << (4 * h.pendingNibbleCount);
+                    ++h.pendingNibbleCount;
+                }
             } else {
                 code = kXorShaped;
                 coded[n++] = static_cast<std::uint8_t>(trailing << 4 | significant);
@@ -527,12 +572,7 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
         h.prevBits = bits;
         h.pendingRepeats = false;
     }
-    if ((h.pendingCount & 1) == 0) {
-        h.controlPos = h.pendingBytes;
-        h.pending[h.pendingBytes++] = code;
-    } else {
-        h.pending[h.controlPos] = static_cast<std::uint8_t>(h.pending[h.controlPos] | code << 4);
-    }
+    h.pendingCodes |= std::uint32_t{code} << (4 * h.pendingCount);
     std::memcpy(h.pending + h.pendingBytes, coded, static_cast<std::size_t>(n));
     h.pendingBytes = static_cast<std::uint8_t>(h.pendingBytes + n);
     ++h.pendingCount;
@@ -545,20 +585,22 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
     for (std::size_t l = 0; l < m_config.levels.size(); ++l) {
         const std::int64_t bucketPoints = m_config.levels[l].bucketPoints;
         const auto b = static_cast<std::int32_t>(index / bucketPoints);
-        Bucket& cur = h.current[l];
+        Column& col = *m_columns[id];
+        Column::OpenBucket& open = col.open[l];
+        Bucket& cur = open.bucket;
         const auto off = static_cast<std::uint16_t>(index - std::int64_t{b} * bucketPoints);
-        if (h.bucketNumber[l] != b) {
-            if (h.bucketNumber[l] >= 0) {
+        if (open.number != b) {
+            if (open.number >= 0) {
                 // The finished bucket goes into the ring; the buckets skipped (no value at all)
                 // are marked empty so that no slot keeps a lap-old bucket.
-                auto& ring = m_columns[id]->levels[l];
+                auto& ring = col.levels[l];
                 const auto size = static_cast<std::int32_t>(ring.size());
-                ring[static_cast<std::size_t>(h.bucketNumber[l] % size)] = cur;
-                const std::int32_t from = std::max(h.bucketNumber[l] + 1, b - size);
+                ring[static_cast<std::size_t>(open.number % size)] = cur;
+                const std::int32_t from = std::max(open.number + 1, b - size);
                 for (std::int32_t k = from; k < b; ++k)
                     ring[static_cast<std::size_t>(k % size)].firstOff = kEmptyBucket;
             }
-            h.bucketNumber[l] = b;
+            open.number = b;
             cur = Bucket{value, value, value, value, off, off, off, off};
             continue;
         }
@@ -589,8 +631,11 @@ void SeriesStore::decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) con
     d.capacity = m_config.dictionaryValues;
     d.dict = d.capacity > 0 ? &dict : nullptr;
     d.run(ch.bytes.data(), ch.count, ch.start, f);
-    if (h.chunkNo == chunkNo)
-        d.run(h.pending, h.pendingCount, ch.start + ch.count, f);
+    if (h.chunkNo == chunkNo && h.pendingCount > 0) {
+        std::uint8_t group[kGroupBytes];
+        h.assemble(group);
+        d.run(group, h.pendingCount, ch.start + ch.count, f);
+    }
 }
 
 void SeriesStore::points(std::uint32_t id, qint64 t0, qint64 t1, std::vector<StorePoint>& out) const
@@ -709,13 +754,13 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
         const std::int64_t bucketPoints = m_config.levels[l].bucketPoints;
         const auto& ring = c.levels[l];
         const std::int64_t ringSize = static_cast<std::int64_t>(ring.size());
-        const std::int64_t open = h.bucketNumber[l]; // the series' bucket still being filled
+        const std::int64_t open = c.open[l].number; // the series' bucket still being filled
         // Ring slots hold the buckets before the open one, back to a ring's length.
         const std::int64_t b0 = std::max(g0 / bucketPoints, open - ringSize + 1);
         const std::int64_t b1 = std::min(g1 / bucketPoints, open);
         for (std::int64_t b = b0; b <= b1; ++b) {
             const Bucket& k =
-                b == open ? h.current[l] : ring[static_cast<std::size_t>(b % ringSize)];
+                b == open ? c.open[l].bucket : ring[static_cast<std::size_t>(b % ringSize)];
             if (k.firstOff == kEmptyBucket)
                 continue;
             const std::int64_t base = b * bucketPoints;
@@ -742,10 +787,12 @@ SeriesStoreMemory SeriesStore::memoryUsage(std::uint32_t id) const
         if (ch.start >= 0)
             m.pointsHeld += static_cast<std::size_t>(ch.count);
     }
-    m.valueBytes += m_hot[id].pendingBytes;
+    std::uint8_t group[kGroupBytes];
+    m.valueBytes += static_cast<std::size_t>(m_hot[id].assemble(group));
     m.pointsHeld += m_hot[id].pendingCount;
     for (const auto& l : c.levels)
         m.summaryBytes += l.capacity() * sizeof(Bucket);
+    m.summaryBytes += c.open.capacity() * sizeof(Column::OpenBucket);
     return m;
 }
 

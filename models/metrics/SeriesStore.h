@@ -48,7 +48,7 @@ struct SeriesStoreConfig {
     // beyond that it reads the summaries.
     int fullReadPointsPerPixel = 4;
 
-    // A day of derived signals at poll resolution (1 s polls), 256-poll summaries.
+    // A day of derived signals at poll resolution (1 s polls), 64- and 1024-poll summaries.
     static SeriesStoreConfig signalsForADay(int pollsPerDay = 86400);
     // Raw parsed series: the last couple of minutes at full resolution (nothing reads further
     // back; the store's bookkeeping bounds and ages the scraped series).

@@ -342,8 +342,8 @@ int main(int argc, char** argv)
         {"  reference: zlib -9 of the same values", zlibBytesPerPoint, "B", "reference",
          std::nullopt,
          "qCompress(9) per series, last 8192 polls (" + fixed(zlibSeconds, 1) +
-             " s); the store's coded values " +
-             fixed(keptBytes / std::max(keptPoints, 1.0), 3) + " B/pt"},
+             " s); the store's coded values " + fixed(keptBytes / std::max(keptPoints, 1.0), 3) +
+             " B/pt"},
     };
     for (const Kind& kind : kinds) {
         const double perPoint = kind.storeBytes / std::max(kind.points, 1.0);
