@@ -410,6 +410,11 @@ void CliCommand::printJson(const QJsonValue& value)
     print(QString::fromUtf8(text) + QLatin1Char('\n'));
 }
 
+void printProblem(const QString& text)
+{
+    std::fprintf(stderr, "bhiv-ops: %s\n", text.toUtf8().constData());
+}
+
 void CliCommand::printError(const QString& text) const
 {
     std::fprintf(stderr, "bhiv-ops %s: %s\n", qPrintable(m_verb), text.toUtf8().constData());

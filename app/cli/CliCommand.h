@@ -162,4 +162,8 @@ CliFailure originChangedFailure(const QString& targetName, const QString& label,
 // and Qt's warning about a missing XDG_RUNTIME_DIR is not shown.
 void configureCliLogging(bool verbose);
 
+// A problem with the command line or the start, for the person who typed it: "bhiv-ops: text" on
+// stderr, whatever the logging rules say.
+void printProblem(const QString& text);
+
 } // namespace ops

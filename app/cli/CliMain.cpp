@@ -175,7 +175,7 @@ int runVerb(int argc, char** argv, const CliHost& host)
     QString message = tr("unknown command '%1'").arg(name);
     message += suggestion.isEmpty() ? tr("; bhiv-ops help lists the verbs")
                                     : tr("; did you mean %1?").arg(suggestion);
-    std::fprintf(stderr, "bhiv-ops: %s\n", message.toUtf8().constData());
+    printProblem(message);
     return int(ExitCode::Usage);
 }
 

@@ -10,6 +10,7 @@
 #include "models/alerts/DesktopNotifier.h"
 #include "models/audit/AuditLog.h"
 #include "models/domain/Clock.h"
+#include "models/domain/Logging.h"
 #include "models/fleet/Fleet.h"
 #include "models/history/HistoryBackfill.h"
 #include "models/history/HistoryPaths.h"
@@ -96,8 +97,8 @@ bool ConsoleApplication::start()
     });
     m_audit = std::make_unique<ops::AuditLog>();
     if (!m_audit->open())
-        std::fprintf(stderr, "bhiv-ops: audit log unavailable: %s\n",
-                     qPrintable(m_audit->errorString()));
+        qCWarning(ops::lcConsole).noquote()
+            << QStringLiteral("bhiv-ops: audit log unavailable: %1").arg(m_audit->errorString());
     m_fleet = std::make_unique<ops::Fleet>(
         ops::FleetContext{m_network.get(), m_clock.get(), m_secrets.get(), m_audit.get()});
     recordEvents();
@@ -141,7 +142,8 @@ bool ConsoleApplication::start()
         // After the window has selected the page it remembers.
         QTimer::singleShot(0, this, [this] {
             if (!selectPage(m_window->pages(), m_options.page))
-                std::fprintf(stderr, "bhiv-ops: no page named %s\n", qPrintable(m_options.page));
+                qCWarning(ops::lcConsole).noquote()
+                    << QStringLiteral("bhiv-ops: no page named %1").arg(m_options.page);
         });
     }
     return true;
@@ -213,7 +215,8 @@ void ConsoleApplication::startDemo()
         return;
     m_options.demo = false;
     m_demo.reset();
-    std::fprintf(stderr, "bhiv-ops: the demo cannot start: %s\n", qPrintable(m_error));
+    qCWarning(ops::lcConsole).noquote()
+        << QStringLiteral("bhiv-ops: the demo cannot start: %1").arg(m_error);
     QMessageBox::warning(m_window.get(), tr("The demo cannot start"),
                          tr("The demo gateway did not start: %1").arg(m_error));
 }
@@ -224,8 +227,9 @@ void ConsoleApplication::recordEvents()
 {
     m_events = std::make_unique<ops::EventStore>();
     if (!m_events->open())
-        std::fprintf(stderr, "bhiv-ops: incident events unavailable: %s\n",
-                     qPrintable(m_events->errorString()));
+        qCWarning(ops::lcConsole).noquote()
+            << QStringLiteral("bhiv-ops: incident events unavailable: %1")
+                   .arg(m_events->errorString());
     m_eventRecorder = std::make_unique<ops::EventRecorder>(m_events.get(), m_clock.get());
     m_eventRecorder->recordConsoleStart();
     m_fleet->addCapability([recorder = m_eventRecorder.get()](ops::TargetSession& session)
@@ -321,7 +325,7 @@ bool ConsoleApplication::addDemo()
         return false;
     }
     connect(m_demo.get(), &DemoGateway::crashed, this, [](const QString& reason) {
-        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(reason));
+        qCWarning(ops::lcConsole).noquote() << QStringLiteral("bhiv-ops: %1").arg(reason);
     });
     const QUrl url = m_demo->url();
     ops::Target target;
@@ -400,8 +404,8 @@ void ConsoleApplication::recordHistory()
             connect(h, &ops::TargetHistory::problemsFound, this,
                     [this, s = &session](const QStringList& problems) {
                         for (const QString& p : problems)
-                            std::fprintf(stderr, "bhiv-ops: history of %s: %s\n",
-                                         qPrintable(s->name()), qPrintable(p));
+                            qCWarning(ops::lcConsole).noquote()
+                                << QStringLiteral("bhiv-ops: history of %1: %2").arg(s->name(), p);
                         if (m_window) {
                             m_window->statusBar()->showMessage(
                                 tr("History of %1: %2").arg(s->label(), problems.join(u' ')),
@@ -437,10 +441,11 @@ void ConsoleApplication::recordHistory()
                     });
             connect(b, &ops::HistoryBackfill::finished, this, [this, b] {
                 const double seconds = double(b->elapsedMs()) / 1000.0;
-                std::fprintf(stderr, "bhiv-ops: demo history: %s%s\n", qPrintable(b->message()),
-                             b->state() == ops::HistoryBackfill::State::Skipped
-                                 ? ""
-                                 : qPrintable(tr(" (%1 s)").arg(seconds, 0, 'f', 1)));
+                qCWarning(ops::lcConsole).noquote()
+                    << QStringLiteral("bhiv-ops: demo history: %1%2")
+                           .arg(b->message(), b->state() == ops::HistoryBackfill::State::Skipped
+                                                  ? QString()
+                                                  : tr(" (%1 s)").arg(seconds, 0, 'f', 1));
                 if (!m_window)
                     return;
                 if (b->state() == ops::HistoryBackfill::State::Done)
@@ -731,7 +736,7 @@ void ConsoleApplication::reportRecoveries()
     if (notices.isEmpty())
         return;
     for (const QString& notice : notices)
-        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(notice));
+        qCWarning(ops::lcConsole).noquote() << QStringLiteral("bhiv-ops: %1").arg(notice);
     if (!m_options.screenshotPath.isEmpty())
         return;
     QString title = tr("Saved data set aside");
@@ -790,8 +795,9 @@ void ConsoleApplication::saveScreenshot()
     }
     painter.end();
     if (!picture.save(m_options.screenshotPath)) {
-        std::fprintf(stderr, "bhiv-ops: could not write the screenshot to %s\n",
-                     qPrintable(m_options.screenshotPath));
+        qCWarning(ops::lcConsole).noquote()
+            << QStringLiteral("bhiv-ops: could not write the screenshot to %1")
+                   .arg(m_options.screenshotPath);
         QCoreApplication::exit(1);
         return;
     }

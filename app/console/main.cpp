@@ -28,7 +28,7 @@ int configureAutostart(const QCommandLineParser& parser, const QString& value)
     QString error;
     if (value == u"off") {
         if (!DesktopIntegration::disableAutostart(&error)) {
-            std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(error));
+            ops::printProblem(error);
             return 1;
         }
         std::printf("autostart off: removed %s\n",
@@ -36,7 +36,7 @@ int configureAutostart(const QCommandLineParser& parser, const QString& value)
         return 0;
     }
     if (value != u"on") {
-        std::fprintf(stderr, "bhiv-ops: --autostart is on or off\n");
+        ops::printProblem(QStringLiteral("--autostart is on or off"));
         return 3;
     }
     QStringList arguments;
@@ -51,13 +51,13 @@ int configureAutostart(const QCommandLineParser& parser, const QString& value)
     }
     if (!parser.isSet(QStringLiteral("url")) && !parser.isSet(QStringLiteral("demo")) &&
         !parser.isSet(QStringLiteral("target"))) {
-        std::fprintf(stderr, "bhiv-ops: --autostart on needs what to watch: --url URL, --target "
-                             "NAME, or --demo\n");
+        ops::printProblem(QStringLiteral(
+            "--autostart on needs what to watch: --url URL, --target NAME, or --demo"));
         return 3;
     }
     if (!DesktopIntegration::enableAutostart(QCoreApplication::applicationFilePath(), arguments,
                                              &error)) {
-        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(error));
+        ops::printProblem(error);
         return 1;
     }
     std::printf("autostart on: wrote %s\n", qPrintable(DesktopIntegration::autostartFilePath()));
@@ -79,17 +79,17 @@ alertWebhookFrom(const QCommandLineParser& parser, const QCommandLineOption& arg
     if (sources == 0)
         return QUrl();
     if (sources > 1) {
-        *error = QStringLiteral("give the alert webhook one way only (--alert-webhook, "
-                                "--alert-webhook-file, --alert-webhook-stdin or "
-                                "--alert-webhook-keychain)");
+        *error = QStringLiteral(
+            "give the alert webhook one way only (--alert-webhook, --alert-webhook-file, "
+            "--alert-webhook-stdin or --alert-webhook-keychain)");
         return std::nullopt;
     }
     QString text;
     if (parser.isSet(argument)) {
         text = parser.value(argument);
-        std::fprintf(stderr, "bhiv-ops: note: --alert-webhook shows the URL to every user of "
-                             "this machine (ps); prefer --alert-webhook-keychain, -file or "
-                             "-stdin\n");
+        ops::printProblem(
+            QStringLiteral("note: --alert-webhook shows the URL to every user of this machine "
+                           "(ps); prefer --alert-webhook-keychain, -file or -stdin"));
     } else if (parser.isSet(file)) {
         QFile in(parser.value(file));
         if (!in.open(QIODevice::ReadOnly)) {
@@ -134,9 +134,9 @@ int runConsole(int argc, char** argv)
     DesktopIntegration::install(app); // translations first: the option texts below use them
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QApplication::translate("main",
-                                "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\n"
-                                "For scripts: bhiv-ops VERB [options] (bhiv-ops VERB --help).\n") +
+        QApplication::translate(
+            "main", "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\nFor scripts: "
+                    "bhiv-ops VERB [options] (bhiv-ops VERB --help).\n") +
         ops::verbsHelp() + QLatin1Char('\n') + ops::exitCodeHelp());
     parser.addHelpOption();
     parser.addVersionOption();
@@ -223,8 +223,8 @@ int runConsole(int argc, char** argv)
         QApplication::translate("main", "Read the webhook URL from the first line of stdin."));
     const QCommandLineOption alertWebhookKeychainOption(
         QStringLiteral("alert-webhook-keychain"),
-        QApplication::translate("main", "Use the webhook URL stored in the keychain (bhiv-ops "
-                                        "targets set-webhook)."));
+        QApplication::translate(
+            "main", "Use the webhook URL stored in the keychain (bhiv-ops targets set-webhook)."));
     const QCommandLineOption alertWebhookSlackOption(
         QStringLiteral("alert-webhook-slack"),
         QApplication::translate("main", "Send the webhook as Slack's {\"text\": ...}."));
@@ -241,18 +241,19 @@ int runConsole(int argc, char** argv)
     if (!parser.positionalArguments().isEmpty()) {
         const QString word = parser.positionalArguments().constFirst();
         const QString verb = ops::closestVerb(word);
-        std::fprintf(stderr, "bhiv-ops: unknown command '%s'%s\n", qPrintable(word),
-                     verb.isEmpty() ? "; bhiv-ops help lists the verbs"
-                                    : qPrintable(QStringLiteral("; did you mean %1? (the verb "
-                                                                "comes first)")
-                                                     .arg(verb)));
+        ops::printProblem(
+            QStringLiteral("unknown command '%1'%2")
+                .arg(word,
+                     verb.isEmpty()
+                         ? QStringLiteral("; bhiv-ops help lists the verbs")
+                         : QStringLiteral("; did you mean %1? (the verb comes first)").arg(verb)));
         return int(ops::ExitCode::Usage);
     }
 
     // --palette, else the one chosen in View > Palette.
     if (!ops::applyPalette(parser.isSet(paletteOption) ? parser.value(paletteOption)
                                                        : ops::MainWindow::savedPalette())) {
-        std::fprintf(stderr, "bhiv-ops: --palette is system, light or dark\n");
+        ops::printProblem(QStringLiteral("--palette is system, light or dark"));
         return 3;
     }
     if (parser.isSet(autostartOption))
@@ -262,7 +263,7 @@ int runConsole(int argc, char** argv)
     const bool singleInstance = !parser.isSet(screenshotOption) && !parser.isSet(newInstanceOption);
     SingleInstance instance;
     if (singleInstance && instance.sendToRunning(app.arguments().mid(1))) {
-        std::fprintf(stderr, "bhiv-ops: passed to the console that is already running\n");
+        ops::printProblem(QStringLiteral("passed to the console that is already running"));
         return 0;
     }
 
@@ -273,7 +274,7 @@ int runConsole(int argc, char** argv)
         options.url = QUrl::fromUserInput(parser.value(urlOption));
         if (!options.url.isValid() ||
             (options.url.scheme() != u"http" && options.url.scheme() != u"https")) {
-            std::fprintf(stderr, "bhiv-ops: --url needs an http(s) URL\n");
+            ops::printProblem(QStringLiteral("--url needs an http(s) URL"));
             return 3;
         }
     }
@@ -284,7 +285,7 @@ int runConsole(int argc, char** argv)
     if (options.demo &&
         !QStringList{QStringLiteral("plan"), QStringLiteral("modular"), QStringLiteral("monolith")}
              .contains(options.demoDialect)) {
-        std::fprintf(stderr, "bhiv-ops: --demo-dialect is plan, modular or monolith\n");
+        ops::printProblem(QStringLiteral("--demo-dialect is plan, modular or monolith"));
         return 3;
     }
     options.intervalMs = options.demo ? 2000 : 5000;
@@ -292,7 +293,7 @@ int runConsole(int argc, char** argv)
         bool ok = false;
         const double seconds = parser.value(intervalOption).toDouble(&ok);
         if (!ok || seconds < 0.1 || seconds > 3600) {
-            std::fprintf(stderr, "bhiv-ops: --interval takes 0.1 to 3600 seconds\n");
+            ops::printProblem(QStringLiteral("--interval takes 0.1 to 3600 seconds"));
             return 3;
         }
         options.intervalMs = int(seconds * 1000);
@@ -309,14 +310,14 @@ int runConsole(int argc, char** argv)
                                           alertWebhookStdinOption, alertWebhookKeychainOption,
                                           &webhookError, &webhookExit);
     if (!webhook) {
-        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(webhookError));
+        ops::printProblem(webhookError);
         return webhookExit;
     }
     options.alertWebhook = *webhook;
 
     ConsoleApplication console(options);
     if (!console.start()) {
-        std::fprintf(stderr, "bhiv-ops: %s\n", qPrintable(console.errorString()));
+        ops::printProblem(console.errorString());
         return 2;
     }
     if (parser.isSet(windowSizeOption) && console.window()) {
@@ -326,8 +327,8 @@ int runConsole(int argc, char** argv)
     }
     if (singleInstance) {
         if (!instance.listen())
-            std::fprintf(stderr, "bhiv-ops: running without single-instance: %s\n",
-                         qPrintable(instance.errorString()));
+            ops::printProblem(
+                QStringLiteral("running without single-instance: %1").arg(instance.errorString()));
         QObject::connect(&instance, &SingleInstance::activated, &console,
                          [&console](const QStringList& arguments) {
                              // What was done, never the arguments: they may hold a webhook URL
@@ -337,9 +338,10 @@ int runConsole(int argc, char** argv)
                              QStringList done = console.open(request);
                              if (!problem.isEmpty())
                                  done.prepend(problem);
-                             std::fprintf(stderr, "bhiv-ops: activated by another launch%s%s\n",
-                                          done.isEmpty() ? "" : ": ",
-                                          qPrintable(done.join(QStringLiteral("; "))));
+                             ops::printProblem(
+                                 QStringLiteral("activated by another launch%1%2")
+                                     .arg(done.isEmpty() ? QString() : QStringLiteral(": "),
+                                          done.join(QStringLiteral("; "))));
                          });
     }
     if (parser.isSet(minimizedOption)) {

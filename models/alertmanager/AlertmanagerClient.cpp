@@ -1,6 +1,6 @@
 #include "models/alertmanager/AlertmanagerClient.h"
 
-#include "models/net/NetLogging.h"
+#include "models/domain/Logging.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #include "models/alertmanager/SilenceKeeper.h"
 
 #include "models/domain/Clock.h"
-#include "models/net/NetLogging.h"
+#include "models/domain/Logging.h"
 
 #include <algorithm>
 

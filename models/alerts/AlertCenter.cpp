@@ -8,6 +8,7 @@
 #include "models/alerts/MonitorAlertFeed.h"
 #include "models/alerts/WebhookNotifier.h"
 #include "models/domain/Clock.h"
+#include "models/domain/Logging.h"
 #include "models/fleet/Fleet.h"
 
 #include <QTimer>
@@ -33,9 +34,10 @@ bool AlertCenter::start()
     m_store = std::make_unique<AlertStore>(
         m_options.databasePath.isEmpty() ? AlertStore::defaultPath() : m_options.databasePath);
     if (!m_store->open())
-        qWarning("alerts: history is not kept: %s", qPrintable(m_store->errorString()));
+        qCWarning(lcAlertStore).noquote()
+            << "alerts: history is not kept:" << m_store->errorString();
     else if (m_store->isReadOnly()) // alerting goes on; its history is shown, not added to
-        qWarning("alerts: %s", qPrintable(m_store->readOnlyNotice()));
+        qCWarning(lcAlertStore).noquote() << "alerts:" << m_store->readOnlyNotice();
     if (!m_options.rulesFile.isEmpty()) {
         const AlertRulesParseResult parsed = loadAlertRulesFile(m_options.rulesFile);
         if (!parsed.ok) {

@@ -1,17 +1,14 @@
 #include "models/alerts/AlertEngine.h"
 
+#include "models/domain/Logging.h"
 #include "models/domain/Units.h"
 
 #include "models/alerts/AlertStore.h"
 #include "models/domain/Clock.h"
 
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <algorithm>
 #include <cmath>
-
-Q_DECLARE_LOGGING_CATEGORY(lcAlerts)
-Q_LOGGING_CATEGORY(lcAlerts, "ops.alerts.engine", QtInfoMsg)
 
 namespace ops {
 
@@ -539,7 +536,8 @@ void AlertEngine::setState(Entry& entry, const AlertRule& rule, AlertState to, q
         s.episodeFiring = true;
         s.firingSinceMs = nowMs;
     }
-    qCDebug(lcAlerts) << s.key.toString() << alertStateName(t.from) << "->" << alertStateName(to);
+    qCDebug(lcAlertEngine) << s.key.toString() << alertStateName(t.from) << "->"
+                           << alertStateName(to);
     record(t, &entry);
     if (to == AlertState::Normal) {
         const bool resolved = s.episodeFiring;

@@ -1,21 +1,19 @@
 #include "models/alerts/AlertStore.h"
 
 #include "models/alerts/AlertRulesJson.h"
+#include "models/domain/Logging.h"
 #include "models/storage/CorruptFile.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QVariant>
 #include <cmath>
-
-Q_LOGGING_CATEGORY(lcAlertStore, "ops.alerts")
 
 namespace ops {
 

@@ -1,15 +1,13 @@
 #include "models/alerts/DesktopNotifier.h"
 
+#include "models/domain/Logging.h"
+
 #include <QCoreApplication>
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
-#include <QLoggingCategory>
 #include <QVariantMap>
-
-Q_DECLARE_LOGGING_CATEGORY(lcAlertNotify)
-Q_LOGGING_CATEGORY(lcAlertNotify, "ops.alerts.notify", QtInfoMsg)
 
 namespace ops {
 

@@ -1,6 +1,6 @@
 #include "models/datasource/PrometheusClient.h"
 
-#include "models/net/NetLogging.h"
+#include "models/domain/Logging.h"
 
 #include <QNetworkRequest>
 

@@ -1,8 +1,8 @@
 #include "models/deploy/DeployAudit.h"
 
 #include "models/audit/AuditLog.h"
-#include "models/deploy/DeployLogging.h"
 #include "models/domain/Clock.h"
+#include "models/domain/Logging.h"
 
 #include <iterator>
 

@@ -1,7 +1,7 @@
 #include "models/deploy/DeployVerifier.h"
 
-#include "models/deploy/DeployLogging.h"
 #include "models/domain/Clock.h"
+#include "models/domain/Logging.h"
 
 #include "models/net/ApiUrl.h"
 

@@ -1,6 +1,7 @@
 #include "models/fleet/Fleet.h"
 
 #include "models/domain/ConnectionState.h"
+#include "models/domain/Logging.h"
 #include "models/net/Poller.h"
 #include "models/net/TargetPollerOptions.h"
 #include "models/secrets/ChainedSecretStore.h"
@@ -139,7 +140,7 @@ void Fleet::rememberCurrent()
                 return true;
             },
             &error))
-        qWarning("bhiv-ops: the targets file was not written: %s", qPrintable(error));
+        qCWarning(lcFleet).noquote() << "bhiv-ops: the targets file was not written:" << error;
 }
 
 void Fleet::start()

@@ -4,6 +4,7 @@
 #include "models/datasource/PrometheusFeed.h"
 #include "models/deploy/DeploySession.h"
 #include "models/deploy/RenderClient.h"
+#include "models/domain/Logging.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
 #include "models/net/TargetPollerOptions.h"
@@ -345,7 +346,8 @@ void TargetSession::startPrometheus()
         },
         m_monitor.get(), m_context.clock);
     connect(m_prometheus.get(), &PrometheusFeed::problem, this, [this](const QString& error) {
-        qWarning("bhiv-ops: Prometheus (%s): %s", qPrintable(m_target.name), qPrintable(error));
+        qCWarning(lcFleet).noquote()
+            << QStringLiteral("bhiv-ops: Prometheus (%1): %2").arg(m_target.name, error);
     });
     connect(m_prometheus.get(), &PrometheusFeed::endpointInstanceSignalsChanged, this,
             &TargetSession::endpointInstanceSignalsChanged);

@@ -1,5 +1,7 @@
 #include "models/history/HistoryStore.h"
 
+#include "models/domain/Logging.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -88,7 +90,7 @@ qint64 HistoryStore::slotOf(qint64 t, qint64 span) const
 
 void HistoryStore::problem(const QString& text)
 {
-    qWarning().noquote() << "history:" << text;
+    qCWarning(lcHistory).noquote() << "history:" << text;
     m_problems << text;
 }
 

@@ -1,18 +1,16 @@
 #include "models/incidents/EventStore.h"
 
+#include "models/domain/Logging.h"
 #include "models/storage/CorruptFile.h"
 
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
-#include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QVariant>
-
-Q_LOGGING_CATEGORY(lcEventStore, "ops.incidents")
 
 namespace ops {
 namespace {
@@ -71,7 +69,7 @@ bool EventStore::exec(const QString& sql)
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(sql)) {
         m_error = q.lastError().text();
-        qCWarning(lcEventStore) << "event store:" << sql << m_error;
+        qCWarning(lcIncidents) << "event store:" << sql << m_error;
         return false;
     }
     return true;
@@ -187,7 +185,7 @@ bool EventStore::append(RecordedEvent& event)
     q.addBindValue(text(event.actor));
     if (!q.exec()) {
         m_error = q.lastError().text();
-        qCWarning(lcEventStore) << "cannot store event:" << m_error;
+        qCWarning(lcIncidents) << "cannot store event:" << m_error;
         return false;
     }
     event.id = q.lastInsertId().toLongLong();

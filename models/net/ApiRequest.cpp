@@ -1,8 +1,8 @@
 #include "models/net/ApiRequest.h"
 
+#include "models/domain/Logging.h"
 #include "models/domain/Target.h"
 #include "models/net/ApiUrl.h"
-#include "models/net/NetLogging.h"
 
 #include <QCoreApplication>
 #include <QNetworkRequest>

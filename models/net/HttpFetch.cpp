@@ -1,10 +1,10 @@
 #include "models/net/HttpFetch.h"
 
+#include "models/domain/Logging.h"
 #include "models/domain/Target.h"
 #include "models/metrics/Gzip.h"
 #include "models/net/ApiUrl.h"
 #include "models/net/CertificatePin.h"
-#include "models/net/NetLogging.h"
 
 #include <QCryptographicHash>
 #include <QNetworkAccessManager>

@@ -1,12 +1,12 @@
 #include "models/net/Poller.h"
 
+#include "models/domain/Logging.h"
 #include "models/health/HealthDecoder.h"
 #include "models/metrics/MetricsText.h"
 #include "models/net/ApiResult.h"
 #include "models/net/ApiUrl.h"
 #include "models/net/Backoff.h"
 #include "models/net/HttpFetch.h"
-#include "models/net/NetLogging.h"
 #include "models/net/NetworkFailure.h"
 #include "models/net/RetryAfter.h"
 

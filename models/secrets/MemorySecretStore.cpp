@@ -1,6 +1,6 @@
 #include "models/secrets/MemorySecretStore.h"
 
-#include "models/secrets/SecretsLogging.h"
+#include "models/domain/Logging.h"
 
 #include <QTimer>
 

@@ -1,6 +1,6 @@
 #include "models/secrets/OriginBoundSecretStore.h"
 
-#include "models/secrets/SecretsLogging.h"
+#include "models/domain/Logging.h"
 
 #include <QTimer>
 #include <memory>

@@ -1,9 +1,10 @@
 #include "models/storage/CorruptFile.h"
 
+#include "models/domain/Logging.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
-#include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -12,8 +13,6 @@
 #include <QVariant>
 
 namespace ops {
-
-Q_LOGGING_CATEGORY(lcStorage, "ops.storage")
 
 namespace {
 

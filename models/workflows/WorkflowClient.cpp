@@ -2,14 +2,13 @@
 
 #include "models/audit/AuditLog.h"
 #include "models/domain/Clock.h"
+#include "models/domain/Logging.h"
 
 #include "models/net/ApiUrl.h"
 #include <QCoreApplication>
 #include <QJsonDocument>
 
 namespace ops {
-
-Q_LOGGING_CATEGORY(lcOps, "ops.workflows", QtInfoMsg)
 
 namespace {
 
@@ -234,7 +233,7 @@ void WorkflowClient::send(const QByteArray& verb, const QStringList& path, const
     request.url = endpointUrl(m_baseUrl, path, query);
     request.body = body;
     request.policy = m_policy;
-    qCDebug(lcOps) << verb << request.url.path() << request.url.query();
+    qCDebug(lcWorkflows) << verb << request.url.path() << request.url.query();
     m_calls.send(request, std::move(done));
 }
 
@@ -259,7 +258,7 @@ void WorkflowClient::audit(const QString& action, const QString& subject,
                    ? QStringLiteral("ok")
                    : WorkflowResult::kindName(result.kind) + QStringLiteral(": ") + result.error;
     if (!m_audit->append(e))
-        qCWarning(lcOps) << "audit log:" << m_audit->errorString();
+        qCWarning(lcWorkflows) << "audit log:" << m_audit->errorString();
 }
 
 void WorkflowClient::launch(const QString& type, const QJsonObject& metadata, Callback done)

@@ -9,7 +9,6 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
-#include <QLoggingCategory>
 #include <QObject>
 #include <QString>
 #include <QUrl>
@@ -23,8 +22,6 @@ namespace ops {
 
 class AuditLog;
 class Clock;
-
-Q_DECLARE_LOGGING_CATEGORY(lcOps)
 
 // The outcome of one workflow call, as a value (never an exception, never a dialog).
 struct WorkflowResult {

@@ -3,6 +3,7 @@
 #include "models/alerts/AlertCenter.h"
 #include "models/alerts/AlertEngine.h"
 #include "models/alerts/AlertNotifier.h"
+#include "ui/shell/StatePalette.h"
 
 #include <QAction>
 #include <QApplication>
@@ -38,17 +39,7 @@ AlertTray::AlertTray(AlertCenter* center, QWidget* window, QObject* parent)
 
 QColor AlertTray::colorFor(std::optional<AlertSeverity> worst)
 {
-    if (!worst)
-        return QColor(0x2e, 0x7d, 0x32);
-    switch (*worst) {
-    case AlertSeverity::Critical:
-        return QColor(0xd3, 0x2f, 0x2f);
-    case AlertSeverity::Warning:
-        return QColor(0xf5, 0x9e, 0x0b);
-    case AlertSeverity::Info:
-        return QColor(0x25, 0x63, 0xeb);
-    }
-    return Qt::gray;
+    return worst ? ops::colorFor(*worst) : allClearColor();
 }
 
 void AlertTray::refresh()

@@ -9,6 +9,7 @@
 #include "ui/alerts/AlertRulesDialog.h"
 #include "ui/shell/EmptyState.h"
 #include "ui/shell/MainWindow.h"
+#include "ui/shell/StatePalette.h"
 
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -42,19 +43,6 @@ namespace ops {
 
 namespace {
 
-QColor severityColor(int severity)
-{
-    switch (AlertSeverity(severity)) {
-    case AlertSeverity::Critical:
-        return QColor(0xd3, 0x2f, 0x2f);
-    case AlertSeverity::Warning:
-        return QColor(0xf5, 0x9e, 0x0b);
-    case AlertSeverity::Info:
-        return QColor(0x25, 0x63, 0xeb);
-    }
-    return Qt::gray;
-}
-
 // A coloured dot before the severity word.
 class SeverityDelegate : public QStyledItemDelegate {
 public:
@@ -74,7 +62,7 @@ public:
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setPen(Qt::NoPen);
-        painter->setBrush(severityColor(index.data(m_role).toInt()));
+        painter->setBrush(colorFor(AlertSeverity(index.data(m_role).toInt())));
         painter->drawEllipse(QRect(option.rect.left() + 4, option.rect.center().y() - d / 2, d, d));
         painter->restore();
     }

@@ -3,6 +3,7 @@
 #include "models/alerts/AlertCenter.h"
 #include "models/alerts/AlertEngine.h"
 #include "models/domain/Clock.h"
+#include "ui/shell/StatePalette.h"
 
 #include <QHBoxLayout>
 #include <QIcon>
@@ -24,16 +25,12 @@ struct StripColors {
 
 StripColors colorsFor(const AlertEngine::Counts& counts, std::optional<AlertSeverity> worst)
 {
-    if (counts.firing == 0)
-        return {QColor(0x2e, 0x7d, 0x32), Qt::white};
     // Everything firing is acknowledged: someone is on it, the strip stays but calms down.
-    if (counts.acknowledged == counts.firing)
-        return {QColor(0x6d, 0x4c, 0x41), Qt::white};
-    if (worst == AlertSeverity::Critical)
-        return {QColor(0xc6, 0x28, 0x28), Qt::white};
-    if (worst == AlertSeverity::Warning)
-        return {QColor(0xf5, 0x9e, 0x0b), QColor(0x1f, 0x1f, 0x1f)};
-    return {QColor(0x25, 0x63, 0xeb), Qt::white};
+    const QColor background = counts.firing == 0 ? allClearColor()
+                              : counts.acknowledged == counts.firing
+                                  ? acknowledgedColor()
+                                  : colorFor(worst.value_or(AlertSeverity::Info));
+    return {background, textColorOn(background)};
 }
 
 QIcon badgeIcon(int count, const QColor& color)
@@ -45,7 +42,7 @@ QIcon badgeIcon(int count, const QColor& color)
     painter.setPen(Qt::NoPen);
     painter.setBrush(color);
     painter.drawEllipse(QRectF(1, 1, 30, 30));
-    painter.setPen(Qt::white);
+    painter.setPen(textColorOn(color));
     QFont font = painter.font();
     font.setBold(true);
     font.setPixelSize(count > 9 ? 15 : 20);
@@ -160,9 +157,9 @@ void FiringStrip::updateBadge(int firing, int acknowledged, bool critical)
         return;
     m_tabs->setTabText(index,
                        firing > 0 ? tr("%1 (%2)").arg(m_alertsTitle).arg(firing) : m_alertsTitle);
-    const QColor color = acknowledged == firing ? QColor(0x6d, 0x4c, 0x41)
-                         : critical             ? QColor(0xc6, 0x28, 0x28)
-                                                : QColor(0xd9, 0x77, 0x06);
+    const QColor color = acknowledged == firing ? acknowledgedColor()
+                                                : colorFor(critical ? AlertSeverity::Critical
+                                                                    : AlertSeverity::Warning);
     m_tabs->setTabIcon(index, firing > 0 ? badgeIcon(firing, color) : QIcon());
     m_tabs->setTabToolTip(
         index, firing > 0

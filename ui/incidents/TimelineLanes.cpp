@@ -3,6 +3,7 @@
 #include "models/incidents/Incident.h"
 #include "ui/dashboard/ChartTimeline.h"
 #include "ui/dashboard/TimeChart.h"
+#include "ui/shell/StatePalette.h"
 
 #include <QDateTime>
 #include <QHelpEvent>
@@ -40,13 +41,13 @@ QColor colorOf(const TimelineEvent& e)
         e.kind == QLatin1String("alert.error") ||
         (e.kind == QLatin1String("connection") && isTroubleConnectionState(e.toState)) ||
         e.result.startsWith(QLatin1String("failed")) || e.kind == QLatin1String("restart"))
-        return QColor(0xd0, 0x3a, 0x2f);
+        return colorFor(HealthState::Down);
     if (e.kind == QLatin1String("alert.resolved") ||
         (e.kind == QLatin1String("connection") && e.toState == QLatin1String("up")) ||
         e.result.startsWith(QLatin1String("ok")))
-        return QColor(0x2e, 0x9d, 0x4f);
+        return colorFor(HealthState::Healthy);
     if (e.kind == QLatin1String("alert.pending"))
-        return QColor(0xe0, 0x9b, 0x16);
+        return colorFor(HealthState::Degraded);
     return TimeChart::markerColor(markerKindOf(e));
 }
 

@@ -33,6 +33,37 @@ QColor colorFor(ConnectionState state)
     }
 }
 
+QColor colorFor(AlertSeverity severity)
+{
+    switch (severity) {
+    case AlertSeverity::Critical:
+        return QColor(0xc6, 0x28, 0x28);
+    case AlertSeverity::Warning:
+        return QColor(0xf5, 0x9e, 0x0b);
+    case AlertSeverity::Info:
+        return QColor(0x25, 0x63, 0xeb);
+    }
+    return Qt::gray;
+}
+
+QColor allClearColor()
+{
+    return QColor(0x2e, 0x7d, 0x32);
+}
+
+QColor acknowledgedColor()
+{
+    return QColor(0x6d, 0x4c, 0x41);
+}
+
+QColor textColorOn(const QColor& background)
+{
+    // Relative luminance (sRGB weights, no gamma: enough to pick between two).
+    const double luminance =
+        0.2126 * background.redF() + 0.7152 * background.greenF() + 0.0722 * background.blueF();
+    return luminance > 0.55 ? QColor(0x1f, 0x1f, 0x1f) : QColor(Qt::white);
+}
+
 QString noticeStyleSheet(NoticeKind kind, const QPalette& palette)
 {
     const bool dark = palette.color(QPalette::Window).value() < 128;

@@ -1,7 +1,0 @@
-#include "models/deploy/DeployLogging.h"
-
-namespace ops {
-
-Q_LOGGING_CATEGORY(lcDeploy, "ops.deploy", QtInfoMsg)
-
-} // namespace ops

@@ -1,5 +1,0 @@
-#include "models/secrets/SecretsLogging.h"
-
-namespace ops {
-Q_LOGGING_CATEGORY(lcSecrets, "ops.secrets", QtInfoMsg)
-} // namespace ops
