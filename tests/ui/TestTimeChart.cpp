@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QImage>
 #include <QMenu>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -85,6 +86,8 @@ private slots:
     void staleGreysTheLinesWithTheirAge();
     void followsPaletteChanges();
     void contextMenuOffersLogsAtThePoint();
+    void redrawAfterNewDataMatchesAFreshOne();
+    void weekAxisLabelsAreWhole();
 
 private:
     std::unique_ptr<DayOfData> m_day;
@@ -590,5 +593,142 @@ void TestTimeChart::contextMenuOffersLogsAtThePoint()
     QVERIFY(std::abs(asked.at(1).at(0).toLongLong() - pointMs) <= 1000);
 }
 
+namespace {
+
+// Three days of 1-minute rollups (min, max, avg) of one signal, as TargetHistory keeps them.
+struct Rollups {
+    SeriesStore store{SeriesStoreConfig::rollupWindow(4 * 1440, 3)};
+    std::uint32_t low = store.addSeries();
+    std::uint32_t high = store.addSeries();
+    std::uint32_t avg = store.addSeries();
+    int minutes = 0;
+    void append(double spike = 0)
+    {
+        const double v = 50 + 20 * std::sin(minutes / 300.0) + 6 * std::sin(minutes / 7.0);
+        store.beginScrape(kStart + qint64(minutes) * 60'000);
+        store.append(low, v - 4 + spike);
+        store.append(high, v + 4 + spike);
+        store.append(avg, v + spike);
+        store.endScrape();
+        ++minutes;
+    }
+};
+
+// Pixels that differ between two images of the same size.
+int differingPixels(const QImage& a, const QImage& b)
+{
+    int n = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            n += a.pixel(x, y) != b.pixel(x, y) ? 1 : 0;
+    return n;
+}
+
+} // namespace
+
+// #21: the chart keeps the pixel columns it read (a poll or a new minute reads only the new
+// ones, a pan only those it brings in); what it draws then is what a chart drawing everything
+// afresh draws, the new data included.
+void TestTimeChart::redrawAfterNewDataMatchesAFreshOne()
+{
+    Rollups r;
+    for (int m = 0; m < 3 * 1440; ++m)
+        r.append();
+    ChartTimeline timeline;
+    TimeChart kept(&timeline);
+    TimeChart fresh(&timeline);
+    for (TimeChart* chart : {&kept, &fresh}) {
+        chart->resize(900, 320);
+        chart->setStore(&r.store);
+        const int index = chart->addSeries("avg", r.avg);
+        chart->setSeriesBand(index, r.low, r.high);
+    }
+    timeline.setPreset(2 * 24 * 3600 * 1000LL);
+    timeline.setLatest(r.store.latestTime());
+    QImage keptImage(kept.size(), QImage::Format_ARGB32_Premultiplied);
+    const auto drawKept = [&] {
+        QPainter painter(&keptImage);
+        kept.draw(painter, keptImage.size());
+    };
+    const auto compare = [&](const char* when) {
+        drawKept();
+        const QImage freshImage = fresh.renderImage(fresh.size());
+        const int differ = differingPixels(keptImage, freshImage);
+        // Columns at the edges may take another of their points: a few pixels, never a curve.
+        QVERIFY2(differ <= keptImage.width() / 2,
+                 qPrintable(QStringLiteral("%1: %2 pixels differ").arg(when).arg(differ)));
+        QVERIFY2(std::abs(kept.pointCount(0) - fresh.pointCount(0)) <= 8,
+                 qPrintable(QStringLiteral("%1: %2 points, afresh %3")
+                                .arg(when)
+                                .arg(kept.pointCount(0))
+                                .arg(fresh.pointCount(0))));
+    };
+    compare("first");
+    const int before = pixelsNear(keptImage, TimeChart::seriesColor(0));
+    QVERIFY(before > 500);
+
+    // New minutes, the last ones far above the rest: drawn at once at the right edge.
+    for (int m = 0; m < 45; ++m)
+        r.append(m >= 40 ? 200 : 0);
+    timeline.setLatest(r.store.latestTime());
+    kept.dataChanged();
+    fresh.dataChanged();
+    compare("new minutes");
+    const QRect rightTop(int(kept.xForTime(r.store.latestTime() - 3'600'000)), 0,
+                         kept.width() - int(kept.xForTime(r.store.latestTime() - 3'600'000)),
+                         kept.valueAreaTop() + 60);
+    QVERIFY2(pixelsNear(keptImage, TimeChart::seriesColor(0), rightTop) > 0,
+             "the spike of the last minutes is not drawn");
+
+    // The window ends past the rollups (the live signals are ahead of them, as on the
+    // dashboard): the columns that had no data yet are read again when it arrives.
+    timeline.setLatest(r.store.latestTime() + 3 * 3'600'000);
+    compare("ahead of the data");
+    for (int m = 0; m < 150; ++m)
+        r.append(m >= 140 ? -40 : 0);
+    kept.dataChanged();
+    fresh.dataChanged();
+    compare("caught up");
+
+    // Panned back half a day (columns brought in on the left), then a zoom.
+    timeline.pan(-12 * 3600 * 1000LL);
+    compare("panned");
+    timeline.zoomAroundCentre(0.5);
+    compare("zoomed");
+}
+
+// The 7 d window's time labels are whole: the last one ends inside the chart (it was cut to
+// "06 Dec 00:" at the right edge), and whole days read "06 Dec".
+void TestTimeChart::weekAxisLabelsAreWhole()
+{
+    QCOMPARE(TimeChart::timeAxisFormat(7 * 86'400'000LL, 86'400'000LL), QStringLiteral("dd MMM"));
+    QCOMPARE(TimeChart::timeAxisFormat(2 * 86'400'000LL, 6 * 3'600'000LL),
+             QStringLiteral("dd MMM HH:mm"));
+    Rollups r;
+    for (int m = 0; m < 4 * 1440; ++m)
+        r.append();
+    ChartTimeline timeline;
+    TimeChart chart(&timeline);
+    chart.setStore(&r.store);
+    chart.addSeries("avg", r.avg);
+    timeline.setPreset(7 * 24 * 3600 * 1000LL);
+    const QColor text = chart.palette().color(QPalette::Text);
+    // Across widths and ends of the window, where a label's middle falls near the right edge.
+    for (const int width : {560, 600, 633, 640, 700, 777}) {
+        chart.resize(width, 260);
+        for (qint64 end = 0; end < 86'400'000; end += 3 * 3'600'000) {
+            timeline.setLatest(r.store.latestTime() - end);
+            const QImage image = chart.renderImage(chart.size());
+            const QRect labels(0, int(chart.valueAreaTop()) + 20, width, 260);
+            const QRect lastColumns(width - 2, labels.top(), 2, 260);
+            QVERIFY2(
+                pixelsNear(image, text, lastColumns, 200) == 0,
+                qPrintable(QStringLiteral("a label is cut at the right edge (%1 px)").arg(width)));
+            QVERIFY(pixelsNear(image, text, QRect(0, 200, width, 60), 200) > 30);
+        }
+    }
+}
+
 QTEST_MAIN(TestTimeChart)
+
 #include "TestTimeChart.moc"

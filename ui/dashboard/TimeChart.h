@@ -11,7 +11,9 @@
 #include <QString>
 #include <QWidget>
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -147,8 +149,13 @@ public:
     // Pixel columns of the plot area at the current size.
     int plotWidth() const;
 
-    // Draws the whole chart (no hover) into a painter of the given size; re-decimates first.
+    // Draws the whole chart (no hover) into a painter of the given size; re-decimates first,
+    // from scratch (nothing read before is reused).
     void render(QPainter& painter, const QSize& size);
+    // Draws it as the widget paints its layer: the pixel columns read from the store before are
+    // reused where the range and data allow (only the columns at the edges, the new data and
+    // the columns a pan brings in are read).
+    void draw(QPainter& painter, const QSize& size);
     QImage renderImage(const QSize& size);
 
     bool exportPng(const QString& path);
@@ -195,6 +202,25 @@ protected:
     void focusOutEvent(QFocusEvent* event) override;
 
 private:
+    // A series' decimated pixel columns on a grid fixed in time (column c covers
+    // [c * columnMs, (c + 1) * columnMs)), so that a window moved by a poll or a pan finds the
+    // columns it read before. Only columns wholly before the store's latest time are kept: data
+    // is only ever appended after it.
+    struct ColumnCache {
+        std::uint32_t id = SeriesStore::kNoSeries;
+        qint64 columnMs = 0;
+        qint64 first = 0;                  // the first column kept
+        std::vector<StorePoint> points;    // as read (unscaled), in time order
+        std::vector<std::uint32_t> starts; // index in points of each column kept, and the end
+        std::int64_t scrapes = 0;          // the store's when read: fewer later means replaced
+        qint64 latest = 0;
+        void clear()
+        {
+            id = SeriesStore::kNoSeries;
+            points.clear();
+            starts.clear();
+        }
+    };
     struct Series {
         QString name;
         std::uint32_t id = SeriesStore::kNoSeries;
@@ -206,6 +232,7 @@ private:
         std::uint32_t bandLow = SeriesStore::kNoSeries;
         std::uint32_t bandHigh = SeriesStore::kNoSeries;
         std::vector<StorePoint> low, high; // the band's edges, decimated and scaled
+        ColumnCache columns[3];            // points, low, high
         QPolygonF polyline;
     };
     struct Marker {
@@ -221,7 +248,14 @@ private:
 
     Layout layoutFor(const QSize& size) const;
     void decimate(int width);
+    // The M4 decimation of [t0, t1] in `width` columns through cache (see ColumnCache).
+    void readColumns(ColumnCache& cache, std::uint32_t id, qint64 t0, qint64 t1, int width,
+                     std::vector<StorePoint>& out);
+    void readColumnRange(ColumnCache& cache, qint64 a, qint64 b);
+    void dropColumnCaches();
     void paintLayer(QPainter& painter, const QSize& size);
+    bool paintSeriesColumns(QPainter& painter, const QRectF& plot, double valueBottom,
+                            double xScale, double yScale, const QColor& staleColor);
     void paintHover(QPainter& painter);
     void paintMarkers(QPainter& painter, const QRectF& plot);
     void paintOutage(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
@@ -276,7 +310,24 @@ private:
     double m_yMax = 1;
     Layout m_layout;
     std::vector<QRectF> m_legendRects;
+    std::vector<StorePoint> m_readBuffer; // readColumns' scratch
     QPixmap m_layer;
+    // paintSeriesColumns' buffers, kept between paints.
+    struct ColumnSpan {
+        int top = std::numeric_limits<int>::max();
+        int bottom = std::numeric_limits<int>::min();
+        bool empty() const { return top > bottom; }
+        void add(int a, int b)
+        {
+            top = std::min(top, a);
+            bottom = std::max(bottom, b);
+        }
+    };
+    QImage m_columnImage;
+    std::vector<QRgb> m_columnPixels; // a column after the other
+    std::vector<ColumnSpan> m_columnWritten;
+    std::vector<ColumnSpan> m_lineSpans; // a series after the other, a span a column
+    std::vector<ColumnSpan> m_bandSpans;
     bool m_layerDirty = true;
     // Hover and drag.
     bool m_hovering = false;
