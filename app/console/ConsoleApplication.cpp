@@ -161,6 +161,7 @@ void ConsoleApplication::addWatchingPages()
     // watched one's are drawn), alert transitions once the alert center runs.
     m_markers = std::make_unique<ops::ChartMarkerFeed>(m_window->dashboard());
     m_markers->follow(m_fleet.get());
+    followEndpointDay(current);
     addPages();
     addAlertsPage();
     addTimeline();
@@ -459,6 +460,39 @@ void ConsoleApplication::recordHistory()
         });
 }
 
+// The selected endpoint's day from the watched target's history on disk (memory holds the
+// endpoints' last hour after a restart): read when it is selected, extended by every scrape.
+void ConsoleApplication::followEndpointDay(ops::TargetSession* session)
+{
+    ops::Dashboard* dashboard = m_window->dashboard();
+    disconnect(m_endpointDayConnection);
+    disconnect(m_endpointDayChangedConnection);
+    ops::TargetHistory* history = session->capability<ops::TargetHistory>();
+    if (m_endpointDayHistory && m_endpointDayHistory != history)
+        m_endpointDayHistory->focusEndpoint(QString());
+    m_endpointDayHistory = history;
+    if (history) {
+        m_endpointDayConnection = connect(dashboard, &ops::Dashboard::endpointSelected, history,
+                                          &ops::TargetHistory::focusEndpoint);
+        m_endpointDayChangedConnection =
+            connect(history, &ops::TargetHistory::endpointDayChanged, dashboard,
+                    [dashboard, history] { showEndpointDay(dashboard, history); });
+        history->focusEndpoint(dashboard->selectedEndpoint());
+    }
+    showEndpointDay(dashboard, history);
+}
+
+void ConsoleApplication::showEndpointDay(ops::Dashboard* dashboard,
+                                         const ops::TargetHistory* history)
+{
+    ops::Dashboard::EndpointDayIds ids{};
+    for (std::size_t k = 0; k < ids.size(); ++k)
+        ids[k] = history ? history->endpointDaySeries(static_cast<ops::EndpointSignal>(k))
+                         : ops::SeriesStore::kNoSeries;
+    dashboard->setEndpointDay(history ? history->endpointDayStore() : nullptr,
+                              history ? history->focusedEndpoint() : QString(), ids);
+}
+
 // The watched target's history on the window: the gaps when the console was not running on the
 // charts, and its state (read-only, problems) in the status bar.
 void ConsoleApplication::showHistory(ops::TargetSession* session)
@@ -482,6 +516,9 @@ void ConsoleApplication::showHistory(ops::TargetSession* session)
         }
     }
     m_window->dashboard()->setNotRunningSpans(std::move(spans));
+    // Restored after it was watched: the selected endpoint's day can be read now.
+    if (history && session == m_fleet->current() && history == m_endpointDayHistory)
+        m_endpointDayHistory->focusEndpoint(m_window->dashboard()->selectedEndpoint());
     refreshRollups();
     m_window->setHistoryNotice(notice, details);
 }
@@ -540,6 +577,7 @@ void ConsoleApplication::show(ops::TargetSession* session)
                 });
     session->setEndpointFocus(dashboard->selectedEndpoint());
     dashboard->setEndpointInstanceSignals(session->endpointInstanceSignals());
+    followEndpointDay(session);
     m_workflowsPage->setClient(session->workflows(), session->name());
     followDialect(session->monitor());
 }

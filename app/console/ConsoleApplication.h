@@ -4,6 +4,7 @@
 #include "models/logs/LogWindowRequest.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QUrl>
 #include <map>
@@ -15,6 +16,8 @@ class DemoGateway;
 
 namespace ops {
 class AlertCenter;
+class Dashboard;
+class TargetHistory;
 class AlertTray;
 class AlertsPage;
 class AuditLog;
@@ -103,6 +106,8 @@ private:
     void recordHistory();
     void showHistory(ops::TargetSession* session);
     void refreshRollups();
+    void followEndpointDay(ops::TargetSession* session);
+    static void showEndpointDay(ops::Dashboard* dashboard, const ops::TargetHistory* history);
     void addTimeline();
     void reportRecoveries();
     void takeScreenshotWhenReady();
@@ -115,6 +120,10 @@ private:
     QMetaObject::Connection m_instancesConnection;
     QMetaObject::Connection m_endpointFocusConnection;
     QMetaObject::Connection m_endpointInstancesConnection;
+    // The selected endpoint's day from the watched target's history (Endpoints page).
+    QMetaObject::Connection m_endpointDayConnection;
+    QMetaObject::Connection m_endpointDayChangedConnection;
+    QPointer<ops::TargetHistory> m_endpointDayHistory;
     // Declared in the order they are built; they go in reverse: the window and the pages before
     // the fleet whose sessions they show, the fleet before the clock, network and demo gateway
     // its sessions use. Nothing is ordered by hand.

@@ -4,10 +4,12 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <map>
+#include <string_view>
 
 namespace ops {
 
@@ -164,7 +166,7 @@ std::vector<std::uint8_t> encodeBlock(const HistoryBlock& block)
 }
 
 BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::size_t& frameBytes,
-                            HistoryBlock* block, bool timesOnly, std::uint32_t columnMask)
+                            HistoryBlock* block, bool timesOnly, const BlockSelection& select)
 {
     frameBytes = 0;
     if (size < historyformat::kHeaderBytes)
@@ -203,22 +205,30 @@ BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::siz
     const std::size_t columns = block->kind == HistoryKind::Rollup ? kRollupColumns : 1;
     if (seriesCount > payload)
         return BlockReadStatus::BadPayload;
-    block->series.resize(seriesCount);
-    for (HistorySeries& s : block->series) {
+    block->series.reserve(select.series ? select.series->size() : seriesCount);
+    for (std::uint32_t i = 0; i < seriesCount; ++i) {
         const std::uint16_t nameBytes = c.u16();
         const std::uint8_t* name = c.take(nameBytes);
         if (!c.ok)
             return BlockReadStatus::BadPayload;
-        s.name.assign(reinterpret_cast<const char*>(name), nameBytes);
-        s.columns.resize(columns);
+        const std::string_view nameView(reinterpret_cast<const char*>(name), nameBytes);
+        const bool wanted =
+            !select.series || std::find(select.series->begin(), select.series->end(), nameView) !=
+                                  select.series->end();
+        HistorySeries* s = nullptr;
+        if (wanted) {
+            s = &block->series.emplace_back();
+            s->name.assign(nameView);
+            s->columns.resize(columns);
+        }
         for (std::size_t k = 0; k < columns; ++k) {
             const std::uint32_t bytes = c.u32();
             const std::uint8_t* stream = c.take(bytes);
             if (!c.ok)
                 return BlockReadStatus::BadPayload;
-            if (k < 32 && !(columnMask >> k & 1u))
+            if (!s || (k < 32 && !(select.columns >> k & 1u)))
                 continue;
-            if (!decodeValues(stream, bytes, count, s.columns[k]))
+            if (!decodeValues(stream, bytes, count, s->columns[k]))
                 return BlockReadStatus::BadPayload;
         }
     }

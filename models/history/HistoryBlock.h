@@ -49,12 +49,16 @@ const char* blockReadStatusText(BlockReadStatus s);
 
 // Reads the frame at data[0..size): on Ok, `frameBytes` is its length and `block` (if given)
 // the decoded block. Truncated: the frame claims more bytes than there are (a torn tail).
-// `timesOnly`: decode kind, group and times only (the index path). `columnMask`: the value
-// columns to decode (bit c: column c); the others are left empty.
-constexpr std::uint32_t kAllColumns = ~0u;
+// `timesOnly`: decode kind, group and times only (the index path). `select`: what to decode of
+// the values (the checksum still covers the whole frame).
+struct BlockSelection {
+    std::uint32_t columns = ~0u; // bit c: column c; the others are left empty
+    // Only the series of these names (the others are left out of the block); null: all.
+    const std::vector<std::string>* series = nullptr;
+};
 BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::size_t& frameBytes,
                             HistoryBlock* block, bool timesOnly = false,
-                            std::uint32_t columnMask = kAllColumns);
+                            const BlockSelection& select = {});
 
 // 1-minute (or `bucketMs`) rollups of a raw block: per bucket, min/max/avg/last of the values
 // that are not NaN; the bucket's time is its start. Buckets with no value at all are dropped for

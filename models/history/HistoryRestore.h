@@ -4,48 +4,67 @@
 // history_open_24h_ms benchmark, which measures exactly this): the day's rows read out of a
 // HistoryStore, then handed to the SignalEngine row by row.
 //  - The target's signals at poll resolution for the whole window (the Overview's charts).
-//  - The endpoints' signals at poll resolution for the most recent endpointFullResolutionMs
-//    (and for whatever has no 1-minute rollup yet: the open chunk); before that, one point a
-//    minute, the minute's average from the 1-minute rollups. At the day's width a chart of
-//    <= 1600 px has one pixel column a minute, so it draws what the raw points would give,
-//    at a fortieth of the reading; a zoom into an older minute shows the minute's average.
-// The reading (readRestore) runs on the store's thread; the filling (fillEngine) where the
-// engine lives.
+//  - Every endpoint's signals at poll resolution for the most recent endpointRecentMs (the
+//    table, and the Endpoints page's short windows). Not the endpoints' older hours: in the
+//    engine's store each restored row costs every series it holds, and a day of a thousand
+//    endpoint series made a restart take a second or more.
+//  - The endpoint the Endpoints page charts gets its day on demand (TargetHistory::
+//    focusEndpoint): readEndpointDay/fillEndpointDay, one point a minute (the minute's
+//    average from the 1-minute rollups, at the minute's middle: what a day's chart of <= 1600
+//    px can show) and poll resolution for the recent part and whatever is not rolled up yet.
+// The reading runs on the store's thread; the filling where the engine or the store lives.
 
 #include "models/history/HistoryBlock.h"
+#include "models/metrics/SignalEngine.h"
 
 #include <QtGlobal>
 
+#include <array>
+#include <string>
 #include <vector>
 
 namespace ops {
 
 class HistoryStore;
-class SignalEngine;
+class SeriesStore;
 
 struct RestoreWindow {
     qint64 fromMs = 0;
     qint64 toMs = 0;
-    qint64 endpointFullResolutionMs = 3'600'000; // the last hour at poll resolution
+    qint64 endpointRecentMs = 3'600'000; // the endpoints' last hour at poll resolution
 };
 
 struct RestoreData {
-    std::vector<HistoryBlock> target;          // raw, the window
-    std::vector<HistoryBlock> endpoints;       // raw, from endpointsFullFrom on
-    std::vector<HistoryBlock> endpointRollups; // rollups (average column only) before it
-    qint64 endpointsFullFrom = 0;
-    qint64 rollupBucketMs = 60'000;
+    std::vector<HistoryBlock> target;    // raw, the window
+    std::vector<HistoryBlock> endpoints; // raw, from endpointsFrom on
+    qint64 endpointsFrom = 0;
 };
 
 RestoreData readRestore(HistoryStore& store, const RestoreWindow& window);
 
 struct RestoreCounts {
-    std::vector<qint64> times;            // the restored rows (scrapes), increasing
-    std::size_t endpointRollupPoints = 0; // endpoint values restored from rollups
-    std::size_t endpointRawPoints = 0;    // ... at poll resolution
+    std::vector<qint64> times;      // the restored rows (scrapes), increasing
+    std::size_t endpointPoints = 0; // endpoint values restored
 };
 
 // Hands the rows to engine.restoreScrape(), oldest first.
 RestoreCounts fillEngine(const RestoreData& data, SignalEngine& engine);
+
+// One endpoint's day: its older minutes from the rollups (average column only), the rest raw.
+struct EndpointDayData {
+    std::vector<HistoryBlock> minutes; // rollups before rawFrom
+    std::vector<HistoryBlock> raw;     // from rawFrom on
+    qint64 rawFrom = 0;
+    qint64 bucketMs = 60'000;
+};
+
+EndpointDayData readEndpointDay(HistoryStore& store, const std::string& endpoint,
+                                const RestoreWindow& window);
+
+// Appends the day to `store` (one row a point: a minute's average at the minute's middle, then
+// the raw rows), ids[k] taking endpoint signal k. Returns the rows added.
+std::size_t fillEndpointDay(const EndpointDayData& data, const std::string& endpoint,
+                            SeriesStore& store,
+                            const std::array<std::uint32_t, kEndpointSignalCount>& ids);
 
 } // namespace ops

@@ -194,7 +194,8 @@ bool HistoryStore::open(bool readOnly)
         const auto it = rolledUntil.find(group);
         const qint64 from =
             it == rolledUntil.end() ? std::numeric_limits<qint64>::min() : it->second;
-        if (until <= from)
+        // A rollup row stands for its whole bucket: raw times before the bucket's end are in it.
+        if (until <= from || (it != rolledUntil.end() && until < from + m_options.rollupBucketMs))
             continue;
         for (const HistoryBlock& raw : read(HistoryKind::Raw, group, from, until)) {
             if (raw.kind != HistoryKind::Raw || raw.lastTime() > until)
@@ -448,19 +449,27 @@ void HistoryStore::loadHead()
                                  ? std::numeric_limits<qint64>::min()
                                  : sealed->second;
         OpenWindow& w = raw ? m_raw[block.group] : m_rollup[block.group];
-        for (std::size_t i = 0; i < block.times.size(); ++i) {
-            if (block.times[i] <= after)
-                continue; // already in a sealed chunk (a crash between the two writes)
+        // Times increase within a block: the rows a sealed chunk holds are a prefix. The kept
+        // rows go in a series at a time (a column found once a block, not once a row).
+        std::size_t first = 0;
+        while (first < block.times.size() && block.times[first] <= after)
+            ++first;
+        if (first < block.times.size()) {
             if (w.times.empty())
-                w.slot =
-                    slotOf(block.times[i], raw ? m_options.rawBlockMs : m_options.rollupBlockMs);
-            w.times.push_back(block.times[i]);
+                w.slot = slotOf(block.times[first],
+                                raw ? m_options.rawBlockMs : m_options.rollupBlockMs);
+            const std::size_t base = w.times.size();
+            w.times.insert(w.times.end(), block.times.begin() + qsizetype(first),
+                           block.times.end());
+            const std::size_t width = raw ? 1 : kRollupColumns;
             for (const HistorySeries& s : block.series) {
                 auto& col = w.columns[s.name];
-                const std::size_t width = raw ? 1 : kRollupColumns;
-                col.resize((w.times.size() - 1) * width, kNaN);
-                for (std::size_t c = 0; c < width; ++c)
-                    col.push_back(s.columns[c][i]);
+                col.resize(base * width, kNaN);
+                for (std::size_t i = first; i < block.times.size(); ++i)
+                    for (std::size_t c = 0; c < width; ++c)
+                        col.push_back(c < s.columns.size() && i < s.columns[c].size()
+                                          ? s.columns[c][i]
+                                          : kNaN);
             }
         }
         if (w.times.empty())
@@ -469,7 +478,8 @@ void HistoryStore::loadHead()
 }
 
 HistoryBlock HistoryStore::windowBlock(const std::string& group, const OpenWindow& w,
-                                       HistoryKind kind, std::size_t fromRow) const
+                                       HistoryKind kind, std::size_t fromRow,
+                                       const std::vector<std::string>* only) const
 {
     HistoryBlock b;
     b.kind = kind;
@@ -480,6 +490,8 @@ HistoryBlock HistoryStore::windowBlock(const std::string& group, const OpenWindo
     const std::size_t width = kind == HistoryKind::Raw ? 1 : kRollupColumns;
     b.series.reserve(w.columns.size());
     for (const auto& [name, col] : w.columns) {
+        if (only && std::find(only->begin(), only->end(), name) == only->end())
+            continue;
         HistorySeries s;
         s.name = name;
         s.columns.assign(width, std::vector<double>(rows, kNaN));
@@ -897,7 +909,7 @@ qint64 HistoryStore::lastTime() const
 }
 
 std::vector<HistoryBlock> HistoryStore::read(HistoryKind kind, const std::string& group, qint64 t0,
-                                             qint64 t1, std::uint32_t columnMask)
+                                             qint64 t1, const BlockSelection& select)
 {
     std::vector<HistoryBlock> out;
     for (const Segment& seg : m_segments) {
@@ -922,7 +934,7 @@ std::vector<HistoryBlock> HistoryStore::read(HistoryKind kind, const std::string
             HistoryBlock block;
             const BlockReadStatus status =
                 decodeBlock(reinterpret_cast<const std::uint8_t*>(bytes.constData()),
-                            std::size_t(bytes.size()), frame, &block, false, columnMask);
+                            std::size_t(bytes.size()), frame, &block, false, select);
             if (status != BlockReadStatus::Ok) {
                 if (!reported)
                     problem(QStringLiteral("history segment %1: %2 at byte %3; that chunk is "
@@ -945,7 +957,7 @@ std::vector<HistoryBlock> HistoryStore::read(HistoryKind kind, const std::string
     const auto it = windows.find(group);
     if (it != windows.end() && !it->second.times.empty() && it->second.times.back() >= t0 &&
         it->second.times.front() <= t1)
-        out.push_back(windowBlock(group, it->second, kind));
+        out.push_back(windowBlock(group, it->second, kind, 0, select.series));
     std::stable_sort(out.begin(), out.end(), [](const HistoryBlock& a, const HistoryBlock& b) {
         return a.firstTime() < b.firstTime();
     });

@@ -102,10 +102,10 @@ public:
     QStringList enforceLimits();
 
     // Chunks of `kind` for `group` overlapping [t0, t1], sealed and open, in time order.
-    // Chunks that fail their checksum now are reported and skipped. `columnMask`: the value
-    // columns wanted (bit c: column c, as decodeBlock); the others may be left empty.
+    // Chunks that fail their checksum now are reported and skipped. `select`: the columns and
+    // series wanted (as decodeBlock); the others may be left empty or out.
     std::vector<HistoryBlock> read(HistoryKind kind, const std::string& group, qint64 t0, qint64 t1,
-                                   std::uint32_t columnMask = kAllColumns);
+                                   const BlockSelection& select = {});
     // Groups that have any chunk.
     std::vector<std::string> groups() const;
     std::vector<HistorySegmentInfo> segments() const;
@@ -171,9 +171,10 @@ private:
     void sealRaw(const std::string& group);
     void sealRollup(const std::string& group);
     void addRollupRows(const HistoryBlock& rollup);
-    // The window's rows from fromRow on as a block.
+    // The window's rows from fromRow on as a block (only the series named in `only`, if set).
     HistoryBlock windowBlock(const std::string& group, const OpenWindow& w, HistoryKind kind,
-                             std::size_t fromRow = 0) const;
+                             std::size_t fromRow = 0,
+                             const std::vector<std::string>* only = nullptr) const;
     bool appendToSegment(HistoryKind kind, const HistoryBlock& block);
     bool writeUnwritten();
     bool checkedWrite(qint64 bytes);

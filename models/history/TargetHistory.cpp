@@ -158,6 +158,7 @@ void TargetHistory::restore(qint64 lastTimeBeforeRun, const std::vector<qint64>&
     RestoreWindow window;
     window.fromMs = now - kRestoreWindowMs;
     window.toMs = now;
+    window.endpointRecentMs = kEndpointRecentMs;
     RestoreData data;
     m_writer->withStore([&](HistoryStore& store) { data = readRestore(store, window); });
     std::vector<qint64> restoredTimes;
@@ -183,6 +184,60 @@ void TargetHistory::restore(qint64 lastTimeBeforeRun, const std::vector<qint64>&
     if (thisRunLogged && lastTimeBeforeRun > 0 && lastTimeBeforeRun < runStarts.back())
         m_spans.push_back({lastTimeBeforeRun, runStarts.back()});
     emit notRunningSpansChanged();
+}
+
+void TargetHistory::focusEndpoint(const QString& endpoint)
+{
+    if (endpoint == m_focus && (m_endpointDay || endpoint.isEmpty()))
+        return;
+    m_focus = endpoint;
+    disconnect(m_endpointDayFeed);
+    m_endpointDay.reset();
+    if (!endpoint.isEmpty() && m_writer && m_mode != HistoryMode::Closed) {
+        const qint64 now = session().context().clock->nowMs();
+        RestoreWindow window;
+        window.fromMs = now - kRestoreWindowMs;
+        window.toMs = now;
+        window.endpointRecentMs = kEndpointRecentMs;
+        const std::string name = endpoint.toStdString();
+        // The writer has every scrape recorded so far (its queue runs in order): the day read
+        // here ends at the last one, and the feed below adds the next.
+        EndpointDayData data;
+        m_writer->withStore(
+            [&](HistoryStore& store) { data = readEndpointDay(store, name, window); });
+        m_endpointDay = std::make_unique<SeriesStore>(SeriesStoreConfig::signalsForADay());
+        for (auto& id : m_endpointDayIds)
+            id = m_endpointDay->addSeries();
+        fillEndpointDay(data, name, *m_endpointDay, m_endpointDayIds);
+        m_endpointDayFeed = connect(session().monitor(), &TargetMonitor::scrapeApplied, this,
+                                    &TargetHistory::extendEndpointDay);
+    }
+    emit endpointDayChanged();
+}
+
+std::uint32_t TargetHistory::endpointDaySeries(EndpointSignal signal) const
+{
+    return m_endpointDay ? m_endpointDayIds[static_cast<std::size_t>(signal)]
+                         : SeriesStore::kNoSeries;
+}
+
+// Each scrape's values of the focused endpoint, after the day read from disk.
+void TargetHistory::extendEndpointDay(qint64 timeMs)
+{
+    if (!m_endpointDay)
+        return;
+    if (m_endpointDay->scrapeCount() > 0 && timeMs <= m_endpointDay->latestTime())
+        return; // already read from disk
+    const std::string name = m_focus.toStdString();
+    m_endpointDay->beginScrape(timeMs);
+    for (const EndpointRow& row : session().monitor()->signalEngine().endpointTable()) {
+        if (row.endpoint != name)
+            continue;
+        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
+            m_endpointDay->append(m_endpointDayIds[k], row.latest[k]);
+        break;
+    }
+    m_endpointDay->endScrape();
 }
 
 std::uint32_t TargetHistory::rollupSeries(SignalId signal, RollupColumn column) const

@@ -68,6 +68,18 @@ public:
 
     // How long a window start() restores: the charts' day.
     static constexpr qint64 kRestoreWindowMs = 24LL * 3600 * 1000;
+    // The endpoints' part of it in the engine (poll resolution): the last hour. Older hours of
+    // one endpoint come with focusEndpoint().
+    static constexpr qint64 kEndpointRecentMs = 3600LL * 1000;
+
+    // The endpoint the Endpoints page charts ("" none): its day from disk (the older minutes as
+    // 1-minute averages, the last hour and what is not rolled up yet at poll resolution) in
+    // endpointDayStore(), which every later scrape extends. Emits endpointDayChanged(). Null
+    // store while none is focused or the history is closed.
+    void focusEndpoint(const QString& endpoint);
+    QString focusedEndpoint() const { return m_focus; }
+    const SeriesStore* endpointDayStore() const { return m_endpointDay.get(); }
+    std::uint32_t endpointDaySeries(EndpointSignal signal) const;
 
     // Series names on disk (OpenMetrics style): bhiv_<signal> for the target group,
     // bhiv_endpoint_<signal>{endpoint="<escaped>"} for the endpoints group.
@@ -82,11 +94,14 @@ signals:
     void notRunningSpansChanged();
     // refreshRollups() added rows to rollupStore().
     void rollupsChanged();
+    // focusEndpoint() replaced endpointDayStore() (null: none).
+    void endpointDayChanged();
 
 private:
     void open();
     void restore(qint64 lastTimeBeforeRun, const std::vector<qint64>& runStarts);
     void record(qint64 timeMs);
+    void extendEndpointDay(qint64 timeMs);
 
     QString m_folder;
     HistoryOptions m_options;
@@ -104,6 +119,10 @@ private:
     // [signal][min, max, avg]: ids in m_rollups
     std::array<std::array<std::uint32_t, 3>, kSignalCount> m_rollupIds{};
     qint64 m_rollupsUntil = 0; // newest rollup row in m_rollups
+    QString m_focus;
+    std::unique_ptr<SeriesStore> m_endpointDay;
+    std::array<std::uint32_t, kEndpointSignalCount> m_endpointDayIds{};
+    QMetaObject::Connection m_endpointDayFeed;
 };
 
 } // namespace ops

@@ -14,10 +14,11 @@
 //                                 the first poll), the same code: open the 30-day store
 //                                 read-write (lock, runs.log, indexes, head.blk), read the
 //                                 last 24 h (HistoryRestore: the target's signals at poll
-//                                 resolution, the endpoints' last hour too, their older hours
-//                                 as 1-minute averages from the rollups) and fill a
+//                                 resolution, the endpoints' last hour) and fill a
 //                                 SignalEngine with it; reference: reading the same files'
-//                                 bytes. Also shown: the target's signals alone, and every
+//                                 bytes. Also shown: an endpoint charted afterwards (its day,
+//                                 the older minutes from the rollups: TargetHistory::
+//                                 focusEndpoint), the target's signals alone, and every
 //                                 series raw for the day (both read only, no engine).
 // The default retention (48 h raw, 30 days of rollups), with a cap that holds it all.
 // --quick: 2 days of minutes and 2 h of 1 s polls; the "day" and the window are then those 2 h
@@ -30,6 +31,8 @@
 #include "models/history/Gorilla.h"
 #include "models/history/HistoryRestore.h"
 #include "models/history/HistoryStore.h"
+#include "models/history/TargetHistory.h"
+#include "models/metrics/SeriesStore.h"
 #include "models/metrics/SignalEngine.h"
 #include "tests/bench/ScrapeSimulator.h"
 
@@ -363,13 +366,22 @@ int main(int argc, char** argv)
     }
 
     // What a console does at start (TargetHistory::start): open the 30-day store read-write (the
-    // lock, runs.log, the indexes, head.blk), read the day (HistoryRestore: the target raw, the
-    // endpoints' older hours from rollups and their last hour raw) and fill a SignalEngine with
-    // it, 5 times. Two more ways, for the notes: the target's 12 signals alone (read only), and
-    // every series raw for the whole day (read only, what the console did before).
+    // lock, runs.log, the indexes, head.blk), read the day (HistoryRestore: the target's signals
+    // raw, the endpoints' last hour raw) and fill a SignalEngine with it, 5 times; then, as
+    // when the Endpoints page charts an endpoint (TargetHistory::focusEndpoint), that
+    // endpoint's day (its older minutes from the rollups) into a store of its own. Two more
+    // ways, for the notes: the target's 12 signals alone, and every series raw for the whole
+    // day (what the console did before; both read only, no engine).
     enum class Read { Console, TargetOnly, AllRaw };
     qint64 storeBytes = 0;
-    std::size_t rollupPoints = 0;
+    std::vector<double> openPhase, readPhase, fillPhase, endpointDayTimes;
+    std::size_t endpointDayRows = 0;
+    std::string dayEndpoint;
+    {
+        std::size_t signal = 0;
+        ops::TargetHistory::parseEndpointSeriesName(cycle.endpointNames.front(), signal,
+                                                    dayEndpoint);
+    }
     const auto openAndRead = [&](Read what, std::size_t* pointsOut, std::size_t* segmentsOut) {
         const double c0 = cpuNow();
         ops::HistoryStore store(folder, &clock, options);
@@ -388,18 +400,27 @@ int main(int argc, char** argv)
             ops::RestoreWindow w;
             w.fromMs = end - window;
             w.toMs = end;
-            const double o1 = cpuNow();
+            w.endpointRecentMs = ops::TargetHistory::kEndpointRecentMs;
+            const double c1 = cpuNow();
             const ops::RestoreData data = ops::readRestore(store, w);
-            const double o2 = cpuNow();
+            const double c2 = cpuNow();
             ops::SignalEngine engine;
             const ops::RestoreCounts counts = ops::fillEngine(data, engine);
-            if (std::getenv("OPS_BENCH_PHASES"))
-                std::fprintf(stderr, "open %.1f read %.1f fill %.1f ms\n", (o1 - c0) * 1e3,
-                             (o2 - o1) * 1e3, (cpuNow() - o2) * 1e3);
-            ms = (cpuNow() - c0) * 1e3;
-            points = counts.times.size() * ops::kSignalCount + counts.endpointRawPoints +
-                     counts.endpointRollupPoints;
-            rollupPoints = counts.endpointRollupPoints;
+            const double c3 = cpuNow();
+            ms = (c3 - c0) * 1e3;
+            openPhase.push_back((c1 - c0) * 1e3);
+            readPhase.push_back((c2 - c1) * 1e3);
+            fillPhase.push_back((c3 - c2) * 1e3);
+            points = counts.times.size() * ops::kSignalCount + counts.endpointPoints;
+            // An endpoint charted: its day.
+            const double d0 = cpuNow();
+            const ops::EndpointDayData day = ops::readEndpointDay(store, dayEndpoint, w);
+            ops::SeriesStore dayStore(ops::SeriesStoreConfig::signalsForADay());
+            std::array<std::uint32_t, ops::kEndpointSignalCount> ids{};
+            for (auto& id : ids)
+                id = dayStore.addSeries();
+            endpointDayRows = ops::fillEndpointDay(day, dayEndpoint, dayStore, ids);
+            endpointDayTimes.push_back((cpuNow() - d0) * 1e3);
         } else {
             count(store.read(ops::HistoryKind::Raw, "target", end - window, end));
             if (what == Read::AllRaw)
@@ -490,17 +511,21 @@ int main(int argc, char** argv)
     rows.push_back({"  reference: zlib -9 of plain columns", zlibBytesPerPoint, "B", "reference",
                     std::nullopt, "one 15-minute chunk of the same values"});
     std::snprintf(note, sizeof note,
-                  "%zu values of %s (%zu of them endpoint minutes) out of %d days (%zu segments, "
-                  "%.0f MB) into a SignalEngine; wall %.0f ms; ",
-                  openPoints, quick ? "2 h" : "24 h", rollupPoints,
-                  minuteDays + int(rawSpan / kDay), openSegments, double(allBytes) / 1e6,
-                  median(openWall));
+                  "%zu values of %s out of %d days (%zu segments, %.0f MB) into a SignalEngine: "
+                  "open %.0f, read %.0f, fill %.0f ms; wall %.0f ms; ",
+                  openPoints, quick ? "2 h" : "24 h", minuteDays + int(rawSpan / kDay),
+                  openSegments, double(allBytes) / 1e6, median(openPhase), median(readPhase),
+                  median(fillPhase), median(openWall));
     rows.push_back({"history_open_24h_ms", openMs, "ms", "<= 300", openMs <= 300,
                     note + ratio(openMs, readMs, "of reading the bytes")});
     rows.push_back(
         {"  reference: read the window's files", readMs, "ms", "reference", std::nullopt, ""});
     rows.push_back({"  open, the target's 12 signals only", median(targetTimes), "ms", "",
                     std::nullopt, "raw, the same window"});
+    std::snprintf(note, sizeof note, "%zu rows of %s: its older minutes and its last hour raw",
+                  endpointDayRows, dayEndpoint.c_str());
+    rows.push_back({"  then an endpoint charted: its day", median(endpointDayTimes), "ms", "",
+                    std::nullopt, note});
     std::snprintf(note, sizeof note, "%zu values: every series at poll resolution (read only)",
                   allRawPoints);
     rows.push_back({"  open, every series raw", median(allRawTimes), "ms", "", std::nullopt, note});
@@ -528,13 +553,14 @@ int main(int argc, char** argv)
         std::printf("{\"history_write_ms_per_scrape\": %s, \"history_ingest_reference_ms\": %s, "
                     "\"history_bytes_per_point_disk\": %s, \"history_zlib_bytes_per_point\": %s, "
                     "\"history_open_24h_ms\": %s, \"history_read_files_reference_ms\": %s, "
-                    "\"history_open_24h_target_only_ms\": %s, "
+                    "\"history_open_24h_target_only_ms\": %s, \"history_endpoint_day_ms\": %s, "
                     "\"history_open_24h_all_raw_ms\": %s, \"history_store_mb\": %s, "
                     "\"history_series\": %zu, \"history_quick\": %s}\n",
                     num(writeMs).c_str(), num(cycle.ingestMs).c_str(), num(bytesPerPoint).c_str(),
                     num(zlibBytesPerPoint).c_str(), num(openMs).c_str(), num(readMs).c_str(),
-                    num(median(targetTimes)).c_str(), num(median(allRawTimes)).c_str(),
-                    num(double(storeBytes) / 1e6).c_str(), series, quick ? "true" : "false");
+                    num(median(targetTimes)).c_str(), num(median(endpointDayTimes)).c_str(),
+                    num(median(allRawTimes)).c_str(), num(double(storeBytes) / 1e6).c_str(), series,
+                    quick ? "true" : "false");
     }
     return problems.isEmpty() ? 0 : 1;
 }

@@ -7,8 +7,10 @@
 #include "models/history/HistoryPaths.h"
 #include "models/history/HistoryStore.h"
 #include "models/history/TargetHistory.h"
+#include "models/itemmodels/EndpointTableModel.h"
 #include "models/monitor/TargetMonitor.h"
 #include "tests/support/SimulatorProcess.h"
+#include "ui/dashboard/ChartCard.h"
 #include "ui/dashboard/Dashboard.h"
 #include "ui/dashboard/TimeChart.h"
 #include "ui/shell/MainWindow.h"
@@ -173,6 +175,79 @@ private slots:
         dashboard->presetActions().at(4)->trigger(); // 24 h: memory
         QVERIFY(!dashboard->chartsOnRollups());
         QVERIFY(!rate->hasBand(0));
+    }
+
+    // After a restart memory holds the endpoints' last hour; the endpoint charted on the
+    // Endpoints page draws its day from disk (its older hours one point a minute).
+    void selectedEndpointChartsItsDayFromDisk()
+    {
+        test::SimulatorProcess sim;
+        QVERIFY2(sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
+                 qPrintable(sim.error()));
+        ConsoleOptions options;
+        options.url = sim.url();
+        options.intervalMs = 1000;
+        options.historyRoot = m_dir.filePath(QStringLiteral("endpoint-day"));
+        const QString folder = historyFolderFor(options.historyRoot,
+                                                QStringLiteral("unsaved/") + sim.url().toString());
+        const QString endpoint = QStringLiteral("/v1/restored");
+        const std::string rate = TargetHistory::endpointSeriesName(0, endpoint.toStdString());
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 start = (now - 5 * 3'600'000LL) / 60'000 * 60'000;
+        {
+            ManualClock clock(start);
+            HistoryStore store(folder, &clock);
+            QVERIFY(store.open());
+            for (qint64 t = start; t < now - 10'000; t += 10'000) {
+                clock.setMs(t);
+                store.append({"target", t, {{"bhiv_request_rate", 20.0}}});
+                store.append({"endpoints", t, {{rate, double((t - start) / 60'000 % 7)}}});
+            }
+            store.flush();
+        }
+
+        ConsoleApplication console(options);
+        QVERIFY2(console.start(), qPrintable(console.errorString()));
+        Dashboard* dashboard = console.window()->dashboard();
+        auto* history = console.fleet()->current()->capability<TargetHistory>();
+        QVERIFY(history);
+        QVERIFY(history->restoredScrapes() > 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard->endpointModel()->rowOf(endpoint) >= 0, 5000);
+        QVERIFY(!history->endpointDayStore());
+        dashboard->presetActions().at(4)->trigger(); // 24 h
+        dashboard->selectEndpoint(endpoint);
+        QCOMPARE(history->focusedEndpoint(), endpoint);
+        QVERIFY(history->endpointDayStore());
+        QVERIFY(dashboard->endpointChartsOnDay());
+        TimeChart* traffic = dashboard->endpointTrafficCard()->chart();
+        QCOMPARE(traffic->store(), history->endpointDayStore());
+        // Its hours before the last one: one point a minute, each the minute's value.
+        std::vector<StorePoint> points;
+        history->endpointDayStore()->points(history->endpointDaySeries(EndpointSignal::RequestRate),
+                                            start, now - TargetHistory::kEndpointRecentMs - 60'000,
+                                            points);
+        QVERIFY2(points.size() > 200, qPrintable(QString::number(points.size())));
+        for (const StorePoint& p : points) {
+            QCOMPARE((p.t - start) % 60'000, qint64(30'000));
+            QCOMPARE(p.v, double((p.t - start) / 60'000 % 7));
+        }
+        // The chart draws them (decimated to its width).
+        QTRY_VERIFY_WITH_TIMEOUT(traffic->pointCount(0) > 0, 5000);
+        const QString shots = qEnvironmentVariable("OPS_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            MainWindow* window = console.window();
+            window->resize(1280, 720);
+            window->show();
+            QTest::qWait(200);
+            window->pages()->setCurrentWidget(dashboard->endpointsPage());
+            QTest::qWait(500);
+            QVERIFY(window->grab().save(shots + QStringLiteral("/history-endpoint-day.png")));
+        }
+
+        // Another endpoint (none here): back to memory.
+        dashboard->selectEndpoint(QString());
+        QVERIFY(!dashboard->endpointChartsOnDay());
+        QVERIFY(!history->endpointDayStore());
     }
 };
 

@@ -293,13 +293,14 @@ private slots:
 
     // The 7 d / 30 d windows: three days on disk (two polls a minute, v and v + 10) come back as
     // 1-minute rollups: minimum v, maximum v + 10, average v + 5, every minute.
-    // Three hours on disk, a scrape every 5 s: on restart the target's signals come back at poll
-    // resolution for all of it; the endpoints' last hour too, their older minutes one point a
-    // minute each, the minute's average from the 1-minute rollups (HistoryRestore), put at the
-    // minute's middle. The endpoints are in the table and charted before the first poll.
-    void olderEndpointMinutesRestoreFromRollups()
+    // Three hours on disk, a scrape every 5 s. On restart the target's signals come back at poll
+    // resolution for all of it, the endpoints' for the last hour (HistoryRestore). The endpoint
+    // the Endpoints page charts gets its day on demand (focusEndpoint): its older minutes one
+    // point a minute each, the minute's average from the 1-minute rollups at the minute's
+    // middle, then the last hour at poll resolution; every later scrape extends it.
+    void endpointDayOnDemandAfterRestart()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("endpoint-rollups"));
+        const QString folder = m_dir.filePath(QStringLiteral("endpoint-day"));
         const qint64 now = m_clock.nowMs();
         const qint64 start = (now - 3 * 3'600'000LL) / 60'000 * 60'000;
         const qint64 end = now - 30'000;
@@ -325,39 +326,53 @@ private slots:
             store.flush();
         }
         auto s = session(target(m_sim.url()), folder);
+        const qint64 startedFrom = m_clock.nowMs();
         s->start(); // restores synchronously, before any poll answered
+        const qint64 startedTo = m_clock.nowMs();
         auto* history = s->capability<TargetHistory>();
         QCOMPARE(history->restoredScrapes(), int(times.size()));
         QVERIFY(!s->monitor()->hasData());
         const SignalEngine& engine = s->monitor()->signalEngine();
-        const SeriesStore& store = engine.signalStore();
+        const SeriesStore& memory = engine.signalStore();
         // The target's signal: every scrape, exactly.
         std::vector<StorePoint> points;
-        store.points(engine.signalSeries(SignalId::RequestRate), start, end, points);
+        memory.points(engine.signalSeries(SignalId::RequestRate), start, end, points);
         QCOMPARE(points.size(), times.size());
         for (std::size_t i = 0; i < points.size(); ++i) {
             QCOMPARE(points[i].t, times[i]);
             QCOMPARE(points[i].v, double(times[i] % 997));
         }
-        // Both endpoints are in the table, with their series.
+        // Both endpoints are in the table; their last hour is in memory, exactly.
         QCOMPARE(engine.endpointTable().size(), std::size_t(2));
         const EndpointRow* a = nullptr;
-        const EndpointRow* b = nullptr;
         for (const EndpointRow& row : engine.endpointTable()) {
             if (row.endpoint == "/a")
                 a = &row;
-            if (row.endpoint == "/b")
-                b = &row;
         }
-        QVERIFY(a && b);
-        // Poll resolution from the last whole minute an hour before now (the rollups end there).
-        const qint64 fullFrom = (now - 3'600'000) / 60'000 * 60'000;
-        store.points(a->series[0], start, end, points);
+        QVERIFY(a);
+        memory.points(a->series[0], start, end, points);
+        QVERIFY(!points.empty());
+        QVERIFY(points.front().t >= startedFrom - TargetHistory::kEndpointRecentMs);
+        QVERIFY(points.front().t < startedTo - TargetHistory::kEndpointRecentMs + 5'000);
+        for (const StorePoint& p : points)
+            QCOMPARE(p.v, rateOf(p.t));
+
+        // The Endpoints page charts /a: its day.
+        QVERIFY(!history->endpointDayStore());
+        QSignalSpy changed(history, &TargetHistory::endpointDayChanged);
+        const qint64 focusedAt = m_clock.nowMs();
+        history->focusEndpoint(QStringLiteral("/a"));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(history->focusedEndpoint(), QStringLiteral("/a"));
+        const SeriesStore* day = history->endpointDayStore();
+        QVERIFY(day);
+        // Poll resolution from the last whole minute an hour before now (the minutes end there).
+        const qint64 rawFrom = (focusedAt - TargetHistory::kEndpointRecentMs) / 60'000 * 60'000;
+        day->points(history->endpointDaySeries(EndpointSignal::RequestRate), start, end, points);
         std::size_t minutes = 0;
         std::size_t raw = 0;
         for (const StorePoint& p : points) {
-            if (p.t < fullFrom) {
-                // One a minute, at its middle, the minute's average.
+            if (p.t < rawFrom) {
                 QCOMPARE((p.t - start) % 60'000, qint64(30'000));
                 const qint64 minute = p.t - 30'000;
                 QCOMPARE(p.v, double((minute - start) / 60'000 % 50) + 5.0);
@@ -368,12 +383,28 @@ private slots:
                 ++raw;
             }
         }
-        QCOMPARE(qint64(minutes), (fullFrom - start) / 60'000);
-        QCOMPARE(qint64(raw), (end - fullFrom) / 5'000 + 1);
-        store.points(b->series[4], start, end, points);
+        QCOMPARE(qint64(minutes), (rawFrom - start) / 60'000);
+        QCOMPARE(qint64(raw), (end - rawFrom) / 5'000 + 1);
+        // /b is not in /a's day; /a's other signals are gaps where it had none.
+        day->points(history->endpointDaySeries(EndpointSignal::P95), start, end, points);
+        QVERIFY(points.empty());
+
+        // Live scrapes extend it.
+        const qint64 before = day->latestTime();
+        QTRY_VERIFY_WITH_TIMEOUT(day->latestTime() > before, 10000);
+        // Another endpoint: a new day; none: no store.
+        history->focusEndpoint(QStringLiteral("/b"));
+        QCOMPARE(changed.count(), 2);
+        QVERIFY(history->endpointDayStore());
+        history->endpointDayStore()->points(history->endpointDaySeries(EndpointSignal::P95), start,
+                                            end, points);
         QCOMPARE(points.size(), minutes + raw);
         for (const StorePoint& p : points)
             QCOMPARE(p.v, 0.25);
+        history->focusEndpoint(QString());
+        QCOMPARE(changed.count(), 3);
+        QVERIFY(!history->endpointDayStore());
+        QCOMPARE(history->endpointDaySeries(EndpointSignal::P95), SeriesStore::kNoSeries);
         s->stop();
     }
 

@@ -532,13 +532,18 @@ void Dashboard::bindEndpointCharts()
             traffic->addSeries(tr("server errors"), kNoSeries, 1, TimeChart::seriesColor(3));
             m_endpointChartedInstances.clear();
         }
-        latency->setStore(store);
-        traffic->setStore(store);
+        // The endpoint's day from disk when the history has it, else what memory holds.
+        const bool day = row >= 0 && endpointChartsOnDay();
+        const auto idOf = [this, day, row](S series) {
+            return day ? m_endpointDayIds[static_cast<std::size_t>(series)]
+                       : m_endpointModel->seriesId(row, series);
+        };
+        latency->setStore(day ? m_endpointDayStore : store);
+        traffic->setStore(day ? m_endpointDayStore : store);
         for (int i = 0; i < 4; ++i)
-            latency->setSeriesId(
-                i, m_endpointModel->seriesId(row, quantiles[static_cast<std::size_t>(i)]));
-        traffic->setSeriesId(0, m_endpointModel->seriesId(row, S::RequestRate));
-        traffic->setSeriesId(1, m_endpointModel->seriesId(row, S::ErrorRate));
+            latency->setSeriesId(i, idOf(quantiles[static_cast<std::size_t>(i)]));
+        traffic->setSeriesId(0, idOf(S::RequestRate));
+        traffic->setSeriesId(1, idOf(S::ErrorRate));
     }
     const QString placeholder =
         row < 0 ? (m_endpointModel->rowCount() == 0
@@ -703,6 +708,24 @@ void Dashboard::setRollups(const SeriesStore* store, const RollupIds& ids)
     m_rollupStore = store;
     m_rollupIds = ids;
     bindCharts();
+}
+
+void Dashboard::setEndpointDay(const SeriesStore* store, const QString& endpoint,
+                               const EndpointDayIds& ids)
+{
+    m_endpointDayStore = store;
+    m_endpointDayEndpoint = endpoint;
+    m_endpointDayIds = ids;
+    bindEndpointCharts();
+    m_endpointLatency->chart()->dataChanged();
+    m_endpointTraffic->chart()->dataChanged();
+}
+
+bool Dashboard::endpointChartsOnDay() const
+{
+    return m_endpointDayStore && !m_selectedEndpoint.isEmpty() &&
+           m_endpointDayEndpoint == m_selectedEndpoint &&
+           !(m_endpointInstances && m_endpointInstances->instanceCount() > 0);
 }
 
 bool Dashboard::wantsRollups() const

@@ -108,6 +108,13 @@ public:
     // The overview charts read the rollups now (the window is longer than a day).
     bool chartsOnRollups() const { return m_chartsOnRollups; }
     static constexpr qint64 kMemoryWindowMs = 24LL * 3600 * 1000;
+    // The selected endpoint's day from the history on disk (TargetHistory::focusEndpoint): the
+    // endpoint charts draw `endpoint` from it while it is selected (after a restart memory holds
+    // only the endpoints' last hour). ids[EndpointSignal]; a null store: none. Read, never owned.
+    using EndpointDayIds = std::array<std::uint32_t, kEndpointSignalCount>;
+    void setEndpointDay(const SeriesStore* store, const QString& endpoint,
+                        const EndpointDayIds& ids);
+    bool endpointChartsOnDay() const;
     // When the console was not running (restored history): a gap on every chart.
     void setNotRunningSpans(std::vector<TimeChart::TimeSpan> spans);
 
@@ -162,6 +169,9 @@ private:
     std::array<ChartCard*, static_cast<std::size_t>(ChartId::Count)> m_cards{};
     const SeriesStore* m_rollupStore = nullptr;
     RollupIds m_rollupIds{};
+    const SeriesStore* m_endpointDayStore = nullptr;
+    QString m_endpointDayEndpoint;
+    EndpointDayIds m_endpointDayIds{};
     bool m_chartsOnRollups = false;
     std::array<MetricTile*, static_cast<std::size_t>(TileId::Count)> m_tiles{};
     EndpointTableModel* m_endpointModel = nullptr;
