@@ -5,7 +5,7 @@
 // HistoryStore, then handed to the SignalEngine row by row.
 //  - The target's signals at poll resolution for the whole window (the Overview's charts).
 //  - Every endpoint's signals at poll resolution for the most recent endpointRecentMs (the
-//    table, and the Endpoints page's short windows). Not the endpoints' older hours: in the
+//    table, and a chart before its day is read). Not the endpoints' older hours: in the
 //    engine's store each restored row costs every series it holds, and a day of a thousand
 //    endpoint series made a restart take a second or more.
 //  - The endpoint the Endpoints page charts gets its day on demand (TargetHistory::
@@ -31,7 +31,7 @@ class SeriesStore;
 struct RestoreWindow {
     qint64 fromMs = 0;
     qint64 toMs = 0;
-    qint64 endpointRecentMs = 3'600'000; // the endpoints' last hour at poll resolution
+    qint64 endpointRecentMs = 15 * 60'000; // the endpoints' recent part at poll resolution
 };
 
 struct RestoreData {

@@ -198,7 +198,7 @@ void TargetHistory::focusEndpoint(const QString& endpoint)
         RestoreWindow window;
         window.fromMs = now - kRestoreWindowMs;
         window.toMs = now;
-        window.endpointRecentMs = kEndpointRecentMs;
+        window.endpointRecentMs = kEndpointDayRawMs;
         const std::string name = endpoint.toStdString();
         // The writer has every scrape recorded so far (its queue runs in order): the day read
         // here ends at the last one, and the feed below adds the next.

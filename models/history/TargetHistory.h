@@ -68,12 +68,16 @@ public:
 
     // How long a window start() restores: the charts' day.
     static constexpr qint64 kRestoreWindowMs = 24LL * 3600 * 1000;
-    // The endpoints' part of it in the engine (poll resolution): the last hour. Older hours of
-    // one endpoint come with focusEndpoint().
-    static constexpr qint64 kEndpointRecentMs = 3600LL * 1000;
+    // The endpoints' part of it in the engine (poll resolution): the last 15 minutes (their
+    // table, and a chart before the day below is read; each restored row costs every series
+    // the engine's store holds). An endpoint's older hours come with focusEndpoint().
+    static constexpr qint64 kEndpointRecentMs = 15LL * 60 * 1000;
+    // How much of a focused endpoint's day is at poll resolution (the rest: 1-minute averages).
+    static constexpr qint64 kEndpointDayRawMs = 3600LL * 1000;
 
     // The endpoint the Endpoints page charts ("" none): its day from disk (the older minutes as
-    // 1-minute averages, the last hour and what is not rolled up yet at poll resolution) in
+    // 1-minute averages, the last kEndpointDayRawMs and what is not rolled up yet at poll
+    // resolution) in
     // endpointDayStore(), which every later scrape extends. Emits endpointDayChanged(). Null
     // store while none is focused or the history is closed.
     void focusEndpoint(const QString& endpoint);

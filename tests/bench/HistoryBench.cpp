@@ -14,7 +14,7 @@
 //                                 the first poll), the same code: open the 30-day store
 //                                 read-write (lock, runs.log, indexes, head.blk), read the
 //                                 last 24 h (HistoryRestore: the target's signals at poll
-//                                 resolution, the endpoints' last hour) and fill a
+//                                 resolution, the endpoints' last 15 min) and fill a
 //                                 SignalEngine with it; reference: reading the same files'
 //                                 bytes. Also shown: an endpoint charted afterwards (its day,
 //                                 the older minutes from the rollups: TargetHistory::
@@ -367,7 +367,7 @@ int main(int argc, char** argv)
 
     // What a console does at start (TargetHistory::start): open the 30-day store read-write (the
     // lock, runs.log, the indexes, head.blk), read the day (HistoryRestore: the target's signals
-    // raw, the endpoints' last hour raw) and fill a SignalEngine with it, 5 times; then, as
+    // raw, the endpoints' last 15 min raw) and fill a SignalEngine with it, 5 times; then, as
     // when the Endpoints page charts an endpoint (TargetHistory::focusEndpoint), that
     // endpoint's day (its older minutes from the rollups) into a store of its own. Two more
     // ways, for the notes: the target's 12 signals alone, and every series raw for the whole
@@ -414,6 +414,7 @@ int main(int argc, char** argv)
             points = counts.times.size() * ops::kSignalCount + counts.endpointPoints;
             // An endpoint charted: its day.
             const double d0 = cpuNow();
+            w.endpointRecentMs = ops::TargetHistory::kEndpointDayRawMs;
             const ops::EndpointDayData day = ops::readEndpointDay(store, dayEndpoint, w);
             ops::SeriesStore dayStore(ops::SeriesStoreConfig::signalsForADay());
             std::array<std::uint32_t, ops::kEndpointSignalCount> ids{};

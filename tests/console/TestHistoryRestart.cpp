@@ -224,7 +224,7 @@ private slots:
         // Its hours before the last one: one point a minute, each the minute's value.
         std::vector<StorePoint> points;
         history->endpointDayStore()->points(history->endpointDaySeries(EndpointSignal::RequestRate),
-                                            start, now - TargetHistory::kEndpointRecentMs - 60'000,
+                                            start, now - TargetHistory::kEndpointDayRawMs - 60'000,
                                             points);
         QVERIFY2(points.size() > 200, qPrintable(QString::number(points.size())));
         for (const StorePoint& p : points) {

@@ -367,7 +367,7 @@ private slots:
         const SeriesStore* day = history->endpointDayStore();
         QVERIFY(day);
         // Poll resolution from the last whole minute an hour before now (the minutes end there).
-        const qint64 rawFrom = (focusedAt - TargetHistory::kEndpointRecentMs) / 60'000 * 60'000;
+        const qint64 rawFrom = (focusedAt - TargetHistory::kEndpointDayRawMs) / 60'000 * 60'000;
         day->points(history->endpointDaySeries(EndpointSignal::RequestRate), start, end, points);
         std::size_t minutes = 0;
         std::size_t raw = 0;
