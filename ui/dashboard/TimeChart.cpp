@@ -1155,26 +1155,15 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
     const int height = area.height();
     if (width <= 0 || height <= 0)
         return false;
-    // The spans go into a buffer a column after the other (each column's pixels in a row in
-    // memory: written a run at a time), copied into the image's rows at the end.
     const auto columnCount = static_cast<std::size_t>(width);
     const auto columnHeight = static_cast<std::size_t>(height);
-    if (m_columnImage.size() != area.size() ||
-        m_columnPixels.size() != columnCount * columnHeight) {
+    if (m_columnImage.size() != area.size())
         m_columnImage = QImage(area.size(), QImage::Format_ARGB32_Premultiplied);
-        m_columnPixels.assign(columnCount * columnHeight, 0);
-        m_columnWritten.assign(columnCount, ColumnSpan{});
-    }
-    // What the last paint wrote is cleared (the rest is clear already).
-    for (std::size_t x = 0; x < columnCount; ++x) {
-        ColumnSpan& written = m_columnWritten[x];
-        if (!written.empty())
-            std::fill(m_columnPixels.begin() + std::ptrdiff_t(x * columnHeight + written.top),
-                      m_columnPixels.begin() +
-                          std::ptrdiff_t(x * columnHeight + written.bottom + 1),
-                      QRgb(0));
-        written = ColumnSpan{};
-    }
+    // The spans are written into a strip of kStrip columns, a column after the other (each
+    // column's pixels in a row in memory, the strip in the cache), then copied into the image's
+    // rows, a strip at a time.
+    constexpr std::size_t kStrip = 16;
+    m_columnPixels.resize(kStrip * columnHeight);
     const double left = plot.left() - area.left();
     const double yOrigin = valueBottom - area.top() + m_yMin * yScale; // y = yOrigin - v * yScale
     const auto columnOf = [&](qint64 t) {
@@ -1188,8 +1177,8 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
         bottom = std::min(height - 1, bottom);
         if (top > bottom)
             return;
-        QRgb* const pixels = m_columnPixels.data() + x * columnHeight;
-        ColumnSpan& written = m_columnWritten[x];
+        QRgb* const pixels = m_columnPixels.data() + (x % kStrip) * columnHeight;
+        ColumnSpan& written = m_columnWritten[x % kStrip];
         const uint keep = 255 - qAlpha(source);
         const int overTop = keep == 0 ? bottom + 1 : std::max(top, written.top);
         const int overBottom = keep == 0 ? bottom : std::min(bottom, written.bottom);
@@ -1202,7 +1191,6 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
             std::fill(pixels + overBottom + 1, pixels + bottom + 1, source);
         }
         written.add(top, bottom);
-        used.add(top, bottom);
     };
 
     // 1. Each series' line: the rows a 1 px line through its points covers in each column.
@@ -1245,70 +1233,86 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
     }
 
     // 2. Bands (min–max of each rollup minute), under every line, in the series' colour: a
-    //    column from its lowest minimum to its highest maximum, less the rows the series' own
-    //    line covers there (drawn over them anyway).
-    m_bandSpans.resize(columnCount);
-    for (std::size_t i = 0; i < m_series.size(); ++i) {
-        const Series& s = m_series[i];
-        if (s.low.empty() || s.high.empty() || s.points.empty())
-            continue;
-        std::fill(m_bandSpans.begin(), m_bandSpans.end(), ColumnSpan{});
-        for (const StorePoint& p : s.high) { // rows grow downwards: the maximum is the top
-            const int x = columnOf(p.t);
-            if (std::isfinite(p.v) && x >= 0 && x < width) {
-                ColumnSpan& span = m_bandSpans[static_cast<std::size_t>(x)];
-                span.top = std::min(span.top, pixelIndex(yOrigin - p.v * yScale));
-            }
-        }
-        for (const StorePoint& p : s.low) {
-            const int x = columnOf(p.t);
-            if (std::isfinite(p.v) && x >= 0 && x < width) {
-                ColumnSpan& span = m_bandSpans[static_cast<std::size_t>(x)];
-                span.bottom = std::max(span.bottom, pixelIndex(yOrigin - p.v * yScale));
-            }
-        }
-        QColor colour = m_stale || s.stale ? staleColor : s.color;
-        colour.setAlpha(60);
-        const QRgb source = qPremultiply(colour.rgba());
-        const ColumnSpan* const line = m_lineSpans.data() + i * columnCount;
-        for (std::size_t x = 0; x < columnCount; ++x) {
-            const ColumnSpan& band = m_bandSpans[x];
-            // A band needs both edges in its column.
-            if (band.top == ColumnSpan{}.top || band.bottom == ColumnSpan{}.bottom)
-                continue;
-            if (line[x].empty()) {
-                fillSpan(x, band.top, band.bottom, source);
-            } else {
-                fillSpan(x, band.top, std::min(band.bottom, line[x].top - 1), source);
-                fillSpan(x, std::max(band.top, line[x].bottom + 1), band.bottom, source);
-            }
-        }
-    }
-
-    // 3. The lines over every band.
+    //    column from its lowest minimum to its highest maximum.
+    m_bandSpans.assign(m_series.size() * columnCount, ColumnSpan{});
+    std::vector<QRgb> bandColours(m_series.size(), 0);
+    std::vector<QRgb> lineColours(m_series.size(), 0);
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         const Series& s = m_series[i];
         if (s.points.empty())
             continue;
-        const QRgb source = qPremultiply((m_stale || s.stale ? staleColor : s.color).rgba());
-        const ColumnSpan* const line = m_lineSpans.data() + i * columnCount;
+        const QColor colour = m_stale || s.stale ? staleColor : s.color;
+        lineColours[i] = qPremultiply(colour.rgba());
+        if (s.low.empty() || s.high.empty())
+            continue;
+        QColor band = colour;
+        band.setAlpha(60);
+        bandColours[i] = qPremultiply(band.rgba());
+        ColumnSpan* const spans = m_bandSpans.data() + i * columnCount;
+        for (const StorePoint& p : s.high) { // rows grow downwards: the maximum is the top
+            const int x = columnOf(p.t);
+            if (std::isfinite(p.v) && x >= 0 && x < width)
+                spans[x].top = std::min(spans[x].top, pixelIndex(yOrigin - p.v * yScale));
+        }
+        for (const StorePoint& p : s.low) {
+            const int x = columnOf(p.t);
+            if (std::isfinite(p.v) && x >= 0 && x < width)
+                spans[x].bottom = std::max(spans[x].bottom, pixelIndex(yOrigin - p.v * yScale));
+        }
+        // A band needs both edges in its column.
         for (std::size_t x = 0; x < columnCount; ++x)
-            if (!line[x].empty())
-                fillSpan(x, line[x].top, line[x].bottom, source);
+            if (spans[x].top == ColumnSpan{}.top || spans[x].bottom == ColumnSpan{}.bottom)
+                spans[x] = ColumnSpan{};
     }
+
+    // The rows anything is drawn in.
+    for (std::size_t k = 0; k < m_lineSpans.size(); ++k) {
+        if (!m_lineSpans[k].empty())
+            used.add(m_lineSpans[k].top, m_lineSpans[k].bottom);
+        if (!m_bandSpans[k].empty())
+            used.add(m_bandSpans[k].top, m_bandSpans[k].bottom);
+    }
+    used.top = std::max(0, used.top);
+    used.bottom = std::min(height - 1, used.bottom);
     if (used.empty())
         return any;
 
-    // Into the image's rows, 16 at a time (a column's 16 pixels are one cache line).
+    // 3. A strip at a time: the bands less the rows the series' own line covers (drawn over
+    //    them anyway), then the lines over every band; then the strip into the image's rows.
     auto* const image = reinterpret_cast<QRgb*>(m_columnImage.bits());
     const qsizetype stride = m_columnImage.bytesPerLine() / qsizetype(sizeof(QRgb));
-    for (int y0 = used.top; y0 <= used.bottom; y0 += 16) {
-        const int y1 = std::min(used.bottom, y0 + 15);
-        for (std::size_t x = 0; x < columnCount; ++x) {
-            const QRgb* from = m_columnPixels.data() + x * columnHeight;
-            QRgb* to = image + y0 * stride + std::ptrdiff_t(x);
-            for (int y = y0; y <= y1; ++y, to += stride)
-                *to = from[y];
+    m_columnWritten.resize(kStrip);
+    for (std::size_t x0 = 0; x0 < columnCount; x0 += kStrip) {
+        const std::size_t n = std::min(kStrip, columnCount - x0);
+        for (std::size_t c = 0; c < n; ++c) {
+            std::fill(m_columnPixels.begin() + std::ptrdiff_t(c * columnHeight) + used.top,
+                      m_columnPixels.begin() + std::ptrdiff_t(c * columnHeight) + used.bottom + 1,
+                      QRgb(0));
+            m_columnWritten[c] = ColumnSpan{};
+            const std::size_t x = x0 + c;
+            for (std::size_t i = 0; i < m_series.size(); ++i) {
+                const ColumnSpan& band = m_bandSpans[i * columnCount + x];
+                if (band.empty())
+                    continue;
+                const ColumnSpan& line = m_lineSpans[i * columnCount + x];
+                if (line.empty()) {
+                    fillSpan(x, band.top, band.bottom, bandColours[i]);
+                } else {
+                    fillSpan(x, band.top, std::min(band.bottom, line.top - 1), bandColours[i]);
+                    fillSpan(x, std::max(band.top, line.bottom + 1), band.bottom, bandColours[i]);
+                }
+            }
+            for (std::size_t i = 0; i < m_series.size(); ++i) {
+                const ColumnSpan& line = m_lineSpans[i * columnCount + x];
+                if (!line.empty())
+                    fillSpan(x, line.top, line.bottom, lineColours[i]);
+            }
+        }
+        const QRgb* const strip = m_columnPixels.data();
+        for (int y = used.top; y <= used.bottom; ++y) {
+            QRgb* const row = image + y * stride + std::ptrdiff_t(x0);
+            for (std::size_t c = 0; c < n; ++c)
+                row[c] = strip[c * columnHeight + std::size_t(y)];
         }
     }
     painter.drawImage(QPoint(area.left(), area.top() + used.top), m_columnImage,

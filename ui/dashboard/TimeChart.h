@@ -324,7 +324,7 @@ private:
         }
     };
     QImage m_columnImage;
-    std::vector<QRgb> m_columnPixels; // a column after the other
+    std::vector<QRgb> m_columnPixels; // a strip of columns, a column after the other
     std::vector<ColumnSpan> m_columnWritten;
     std::vector<ColumnSpan> m_lineSpans; // a series after the other, a span a column
     std::vector<ColumnSpan> m_bandSpans;
