@@ -1202,33 +1202,38 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
             continue;
         any = true;
         ColumnSpan* const spans = m_lineSpans.data() + i * columnCount;
-        const auto mark = [spans, width](int x, double y0, double y1) {
+        const auto markRows = [spans, width](int x, int a, int b) {
             if (x >= 0 && x < width)
-                spans[x].add(pixelIndex(std::min(y0, y1)), pixelIndex(std::max(y0, y1)));
+                spans[x].add(std::min(a, b), std::max(a, b));
         };
         double x0 = 0;
         double y0 = 0;
+        int c0 = 0;
+        int r0 = 0;
         for (std::size_t k = 0; k < s.points.size(); ++k) {
             const StorePoint& p = s.points[k];
             const double x1 = left + static_cast<double>(p.t - m_t0) * xScale;
             const double y1 = yOrigin - p.v * yScale;
-            const int c0 = pixelIndex(x0);
             const int c1 = pixelIndex(x1);
+            const int r1 = pixelIndex(y1);
             // Split where the console was not running: no line across a time nobody watched.
             if (k == 0 || (!m_notRunning.empty() && notRunningBetween(s.points[k - 1].t, p.t))) {
-                mark(c1, y1, y1);
+                markRows(c1, r1, r1);
             } else if (c0 == c1 || x1 <= x0) {
-                mark(c1, y0, y1);
+                markRows(c1, r0, r1);
             } else { // the segment's rows in each column it crosses
                 const double slope = (y1 - y0) / (x1 - x0);
                 for (int c = std::max(c0, -1); c <= std::min(c1, width); ++c) {
                     const double xa = std::max(x0, static_cast<double>(c));
                     const double xb = std::min(x1, static_cast<double>(c + 1));
-                    mark(c, y0 + (xa - x0) * slope, y0 + (xb - x0) * slope);
+                    markRows(c, pixelIndex(y0 + (xa - x0) * slope),
+                             pixelIndex(y0 + (xb - x0) * slope));
                 }
             }
             x0 = x1;
             y0 = y1;
+            c0 = c1;
+            r0 = r1;
         }
     }
 
