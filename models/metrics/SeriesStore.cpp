@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 
 namespace ops {
 
@@ -17,17 +18,19 @@ constexpr int kMaxDictionary = 32;
 constexpr int kDirectDictionary = 9; // dictionary positions with a code of their own
 constexpr std::uint16_t kEmptyBucket = 0xFFFF;
 
-// A group of (up to) 8 values is its codes, a nibble each (two a byte, low nibble first), then
-// the extra nibbles of its kXor13 values (two a byte), then the values' bytes in order. A group
-// of 8 repeats after such a run can instead be one byte: kRun in the low nibble.
+// A group of (up to) 8 values is its codes, a nibble each (two a byte, low
+// nibble first), then the extra nibbles of its kXor13 values (two a byte), then
+// the values' bytes in order. A group of 8 repeats after such a run can instead
+// be one byte: kRun in the low nibble.
 enum Code : std::uint8_t {
     kRepeat = 0,        // the previous value again (at a chunk's start: +0.0)
     kDictionary0 = 1,   // 1-9: dictionary position 0-8
     kDictionaryAt = 10, // dictionary position 9 + the next byte
-    kXorShaped = 11,    // header byte (trailing zero bytes << 4 | bytes), then that many XOR bytes
-    kXor13 = 12, // the XOR with the previous value in 13 nibbles (sign and exponent unchanged):
-                 // 6 bytes and a nibble of the group's extra nibbles
-    kXor6 = 13,  // the low 6 bytes of the XOR (the top 2 are zero)
+    kXorShaped = 11,    // header byte (trailing zero bytes << 4 | bytes), then that
+                        // many XOR bytes
+    kXor13 = 12,        // the XOR with the previous value in 13 nibbles (sign and exponent
+                        // unchanged): 6 bytes and a nibble of the group's extra nibbles
+    kXor6 = 13,         // the low 6 bytes of the XOR (the top 2 are zero)
     kXor7 = 14,
     kRun = 15, // low nibble of a group's first byte: (high nibble + 1) x 8 repeats
 };
@@ -40,10 +43,19 @@ struct Bucket {
     std::uint16_t firstOff = kEmptyBucket, minOff = 0, maxOff = 0, lastOff = 0;
 };
 
-struct Chunk {
-    std::int64_t start = -1; // scrape index of the first value
-    int count = 0;           // values in bytes (whole groups until complete)
-    std::vector<std::uint8_t> bytes;
+// Where a series' completed chunk lies in its batch.
+struct Span {
+    std::uint32_t offset = 0;
+    std::uint32_t bytes = 0;
+    std::uint16_t first = 0; // index of the first value within the chunk
+    std::uint16_t count = 0; // values; 0: the series has no such chunk
+};
+
+// The bytes a chunk's values take, where to decode them from.
+struct ChunkView {
+    const std::uint8_t* bytes = nullptr;
+    std::int64_t start = 0; // scrape index of the first value
+    int count = 0;
 };
 
 std::uint64_t bitsOf(double v)
@@ -53,8 +65,9 @@ std::uint64_t bitsOf(double v)
 
 } // namespace
 
-// The distinct values of the current chunk (up to `capacity`), most used first: encoder and
-// decoder update it the same way, so a position names the same value on both sides.
+// The distinct values of the current chunk (up to `capacity`), most used first:
+// encoder and decoder update it the same way, so a position names the same
+// value on both sides.
 struct SeriesStore::Dictionary {
     std::uint64_t values[kMaxDictionary];
     std::uint16_t counts[kMaxDictionary];
@@ -204,21 +217,59 @@ struct SeriesStore::Column {
         Bucket bucket;
         std::int32_t number = -1; // -1: none yet
     };
-    std::vector<Chunk> chunks;               // ring by chunk number
+    // The chunk being written (completed chunks move into the store's batches).
+    std::vector<std::uint8_t> bytes;
+    std::int64_t start = -1;                 // scrape index of its first value
+    int count = 0;                           // values in bytes (whole groups until complete)
+    std::uint32_t generation = 0;            // tells a reused series id from its previous owner
     std::vector<std::vector<Bucket>> levels; // rings of completed buckets
     std::vector<OpenBucket> open;            // per level, the bucket being filled
+};
+
+// Every series' completed chunk of one chunk number, back to back: chunk
+// numbers are shared (scrape index / chunkPoints), so a whole batch is dropped
+// when the ring moves on, and its buffer is reused for the next, without a
+// slack per series.
+struct SeriesStore::Batch {
+    std::int64_t chunkNo = -1;
+    std::vector<std::uint8_t> bytes;
+    std::vector<Span> spans; // by series id
+};
+
+// 64-poll first/min/max/last buckets of completed chunks, computed when a read
+// needs them and kept for the most recently read chunks: a day of such buckets
+// for every series would cost a third of the values themselves, while a chart
+// only ever shows a few series at a time.
+struct SeriesStore::SummaryCache {
+    static constexpr int kBucketPoints = 64;
+    static constexpr std::size_t kWays = 4;
+    struct Entry {
+        std::int64_t chunkNo = -1;
+        std::uint32_t generation = 0;
+        std::uint32_t used = 0;
+    };
+    std::mutex mutex;
+    int bucketsPerChunk = 0;
+    std::uint32_t clock = 0;
+    std::vector<Entry> entries; // set k: entries k * kWays to k * kWays + kWays - 1
+    std::vector<Bucket> buckets;
 };
 
 SeriesStoreConfig SeriesStoreConfig::signalsForADay(int pollsPerDay)
 {
     SeriesStoreConfig c;
     c.fullResolutionPoints = pollsPerDay;
-    // 64-poll summaries: a day's range reads ~1,350 buckets a column (a point or more a pixel);
-    // up to 16 points a pixel column (7 h at 1600 px) are decoded instead, exact.
-    c.levels = {{64, pollsPerDay / 64 + 1}, {1024, pollsPerDay / 1024 + 1}};
-    c.chunkPoints = 1024;
+    // Up to 16 points a pixel column (7 h at 1600 px) are decoded, exact; wider
+    // ranges read 64-poll buckets of whole chunks. 960 divides a day of 1 s
+    // polls: the ring holds a day and the open chunk, nothing more.
+    c.chunkPoints = 960;
     c.dictionaryValues = 32;
     c.fullReadPointsPerPixel = 16;
+    // No summary rings (a day of 64-poll buckets would cost a third of the
+    // values): whole chunks read for a wide range get their buckets computed once
+    // and cached.
+    c.levels.clear();
+    c.summaryCacheChunks = 2048;
     c.maxSeries = 20000;
     c.idlePollsBeforeEviction = 300;
     c.dropIdleAfterPolls = pollsPerDay;
@@ -239,7 +290,8 @@ SeriesStoreConfig SeriesStoreConfig::rollupWindow(int minutes, std::size_t serie
 {
     SeriesStoreConfig c;
     c.fullResolutionPoints = minutes + 60;
-    // 16-minute summaries: a 30-day window reads ~2,700 buckets a column, not 43,200 minutes.
+    // 16-minute summaries: a 30-day window reads ~2,700 buckets a column, not
+    // 43,200 minutes.
     c.levels = {{16, minutes / 16 + 8}};
     c.maxSeries = series;
     c.idlePollsBeforeEviction = c.fullResolutionPoints;
@@ -252,7 +304,7 @@ SeriesStore::SeriesStore(SeriesStoreConfig config)
 {
     m_config.fullResolutionPoints = std::max(m_config.fullResolutionPoints, 1);
     m_config.chunkPoints =
-        std::clamp(m_config.chunkPoints, kGroupValues, 65536) / kGroupValues * kGroupValues;
+        std::clamp(m_config.chunkPoints, kGroupValues, 32768) / kGroupValues * kGroupValues;
     m_config.dictionaryValues = std::clamp(m_config.dictionaryValues, 0, kMaxDictionary);
     m_config.fullReadPointsPerPixel = std::max(m_config.fullReadPointsPerPixel, 4);
     if (m_config.levels.size() > kMaxLevels)
@@ -271,6 +323,17 @@ SeriesStore::SeriesStore(SeriesStoreConfig config)
             std::max<std::int64_t>(span, std::int64_t{l.bucketPoints} * (l.retentionBuckets + 1));
     }
     m_times.assign(static_cast<std::size_t>(span + 1), 0);
+    m_batches.resize(static_cast<std::size_t>(
+        (m_config.fullResolutionPoints + m_config.chunkPoints - 1) / m_config.chunkPoints));
+    if (m_config.summaryCacheChunks > 0 && m_config.chunkPoints >= SummaryCache::kBucketPoints) {
+        m_cache = std::make_unique<SummaryCache>();
+        m_cache->bucketsPerChunk = m_config.chunkPoints / SummaryCache::kBucketPoints;
+        const auto entries =
+            (static_cast<std::size_t>(m_config.summaryCacheChunks) + SummaryCache::kWays - 1) /
+            SummaryCache::kWays * SummaryCache::kWays;
+        m_cache->entries.resize(entries);
+        m_cache->buckets.resize(entries * static_cast<std::size_t>(m_cache->bucketsPerChunk));
+    }
 }
 
 SeriesStore::~SeriesStore()
@@ -375,8 +438,7 @@ std::uint32_t SeriesStore::addSeries(std::uint32_t* evicted)
             *evicted = victim;
     }
     auto* c = new Column;
-    c->chunks.resize(static_cast<std::size_t>(
-        (m_config.fullResolutionPoints + m_config.chunkPoints - 1) / m_config.chunkPoints + 1));
+    c->generation = ++m_generations;
     for (const auto& l : m_config.levels)
         c->levels.emplace_back(static_cast<std::size_t>(l.retentionBuckets));
     c->open.resize(m_config.levels.size());
@@ -440,30 +502,30 @@ void SeriesStore::flushPending(std::uint32_t id)
     if (h.pendingCount == 0)
         return;
     Column& c = *m_columns[id];
-    Chunk& ch =
-        c.chunks[static_cast<std::size_t>(h.chunkNo % static_cast<std::int64_t>(c.chunks.size()))];
     const bool run = h.pendingCount == kGroupValues && h.pendingRepeats;
-    if (run && h.runPos >= 0 && (ch.bytes[static_cast<std::size_t>(h.runPos)] >> 4) < 15) {
+    if (run && h.runPos >= 0 && (c.bytes[static_cast<std::size_t>(h.runPos)] >> 4) < 15) {
         // Eight more repeats: the open run grows by a group.
-        ch.bytes[static_cast<std::size_t>(h.runPos)] += 0x10;
+        c.bytes[static_cast<std::size_t>(h.runPos)] += 0x10;
     } else {
         std::uint8_t group[kGroupBytes];
         const std::size_t need = run ? 1 : static_cast<std::size_t>(h.assemble(group));
-        if (ch.bytes.size() + need > ch.bytes.capacity()) {
-            // Outgrew its estimate: grow by a sixteenth. A ring slot keeps its capacity, so once
-            // the ring has lapped this is rare (a chunk larger than any before it in the slot).
-            ch.bytes.reserve(std::max(ch.bytes.size() + need + kGroupBytes,
-                                      ch.bytes.capacity() + ch.bytes.capacity() / 16));
+        if (c.bytes.size() + need > c.bytes.capacity()) {
+            // The series' chunk buffer is reused chunk after chunk: sized first for 2
+            // bytes a value, it grows by a quarter only when a chunk needs more than
+            // any before it.
+            c.bytes.reserve(std::max({c.bytes.size() + need + kGroupBytes,
+                                      c.bytes.capacity() + c.bytes.capacity() / 4,
+                                      static_cast<std::size_t>(2 * m_config.chunkPoints)}));
         }
         if (run) {
-            h.runPos = static_cast<std::int32_t>(ch.bytes.size());
-            ch.bytes.push_back(kRun);
+            h.runPos = static_cast<std::int32_t>(c.bytes.size());
+            c.bytes.push_back(kRun);
         } else {
             h.runPos = -1;
-            ch.bytes.insert(ch.bytes.end(), group, group + need);
+            c.bytes.insert(c.bytes.end(), group, group + need);
         }
     }
-    ch.count += h.pendingCount;
+    c.count += h.pendingCount;
     h.pendingCount = 0;
     h.pendingBytes = 0;
     h.pendingCodes = 0;
@@ -491,25 +553,44 @@ void SeriesStore::startChunk(std::uint32_t id, std::int64_t index, std::int64_t 
     flushPending(id);
     Hot& h = m_hot[id];
     Column& c = *m_columns[id];
-    const auto ring = static_cast<std::int64_t>(c.chunks.size());
-    Chunk& ch = c.chunks[static_cast<std::size_t>(chunkNo % ring)];
-    ch.start = index;
-    ch.count = 0;
-    ch.bytes.clear(); // keeps its capacity: once the ring has wrapped, nothing is allocated
-    if (ch.bytes.capacity() == 0) {
-        // Size a fresh buffer once, from what the previous chunk of this series needed (scaled to
-        // a whole chunk when that one started late) plus a little: a slot sized too small grows
-        // by a sixteenth later, one sized too large wastes what it does not use.
-        const Chunk& before = c.chunks[static_cast<std::size_t>((chunkNo + ring - 1) % ring)];
-        std::size_t want = 64;
-        if (before.count > 0) {
-            want = std::max<std::size_t>(want, before.bytes.size() *
-                                                   static_cast<std::size_t>(m_config.chunkPoints) /
-                                                   static_cast<std::size_t>(before.count));
-            want += want / 32 + kGroupBytes;
+    if (h.chunkNo >= 0 && c.count > 0) {
+        // The finished chunk joins its batch (the first series to finish it starts
+        // the batch, dropping the one a ring's length older; a chunk older than
+        // every batch is dropped).
+        Batch& batch = m_batches[static_cast<std::size_t>(
+            h.chunkNo % static_cast<std::int64_t>(m_batches.size()))];
+        if (batch.chunkNo < h.chunkNo) {
+            const std::size_t before = batch.bytes.capacity();
+            batch.chunkNo = h.chunkNo;
+            batch.bytes.clear(); // keeps its capacity: once the ring has lapped, no
+                                 // allocation
+            if (before == 0) {
+                // A fresh batch: as large as the one before it and a little more.
+                const auto ring = static_cast<std::int64_t>(m_batches.size());
+                const Batch& previous =
+                    m_batches[static_cast<std::size_t>((h.chunkNo - 1 + ring) % ring)];
+                batch.bytes.reserve(previous.bytes.size() + previous.bytes.size() / 64);
+            }
+            for (Span& span : batch.spans)
+                span = Span{};
         }
-        ch.bytes.reserve(want);
+        if (batch.chunkNo == h.chunkNo) {
+            if (batch.spans.size() <= id)
+                batch.spans.resize(m_columns.size());
+            if (batch.bytes.size() + c.bytes.size() > batch.bytes.capacity())
+                batch.bytes.reserve(std::max(batch.bytes.size() + c.bytes.size(),
+                                             batch.bytes.capacity() + batch.bytes.capacity() / 64));
+            Span& span = batch.spans[id];
+            span.offset = static_cast<std::uint32_t>(batch.bytes.size());
+            span.bytes = static_cast<std::uint32_t>(c.bytes.size());
+            span.first = static_cast<std::uint16_t>(c.start - h.chunkNo * m_config.chunkPoints);
+            span.count = static_cast<std::uint16_t>(c.count);
+            batch.bytes.insert(batch.bytes.end(), c.bytes.begin(), c.bytes.end());
+        }
     }
+    c.start = index;
+    c.count = 0;
+    c.bytes.clear(); // keeps its capacity
     h.chunkNo = chunkNo;
     h.prevBits = 0;
     h.runPos = -1;
@@ -525,8 +606,9 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
     if (chunkNo != h.chunkNo)
         startChunk(id, index, chunkNo);
 
-    // Code the value: a repeat, a dictionary position, or the XOR with the previous value in
-    // the fewest bytes (leading and trailing zero bytes left out).
+    // Code the value: a repeat, a dictionary position, or the XOR with the
+    // previous value in the fewest bytes (leading and trailing zero bytes left
+    // out).
     const std::uint64_t bits = bitsOf(value);
     std::uint8_t code = kRepeat;
     std::uint8_t coded[kMaxCodedBytes];
@@ -591,8 +673,8 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
         const auto off = static_cast<std::uint16_t>(index - std::int64_t{b} * bucketPoints);
         if (open.number != b) {
             if (open.number >= 0) {
-                // The finished bucket goes into the ring; the buckets skipped (no value at all)
-                // are marked empty so that no slot keeps a lap-old bucket.
+                // The finished bucket goes into the ring; the buckets skipped (no value
+                // at all) are marked empty so that no slot keeps a lap-old bucket.
                 auto& ring = col.levels[l];
                 const auto size = static_cast<std::int32_t>(ring.size());
                 ring[static_cast<std::size_t>(open.number % size)] = cur;
@@ -622,20 +704,88 @@ void SeriesStore::decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) con
 {
     const Column& c = *m_columns[id];
     const Hot& h = m_hot[id];
-    const Chunk& ch =
-        c.chunks[static_cast<std::size_t>(chunkNo % static_cast<std::int64_t>(c.chunks.size()))];
-    if (ch.start < 0 || ch.start / m_config.chunkPoints != chunkNo)
-        return;
     Dictionary dict;
     Decoder<Dictionary> d;
     d.capacity = m_config.dictionaryValues;
     d.dict = d.capacity > 0 ? &dict : nullptr;
-    d.run(ch.bytes.data(), ch.count, ch.start, f);
-    if (h.chunkNo == chunkNo && h.pendingCount > 0) {
-        std::uint8_t group[kGroupBytes];
-        h.assemble(group);
-        d.run(group, h.pendingCount, ch.start + ch.count, f);
+    if (h.chunkNo == chunkNo) {
+        if (c.start < 0)
+            return;
+        d.run(c.bytes.data(), c.count, c.start, f);
+        if (h.pendingCount > 0) {
+            std::uint8_t group[kGroupBytes];
+            h.assemble(group);
+            d.run(group, h.pendingCount, c.start + c.count, f);
+        }
+        return;
     }
+    const Batch& batch =
+        m_batches[static_cast<std::size_t>(chunkNo % static_cast<std::int64_t>(m_batches.size()))];
+    if (batch.chunkNo != chunkNo || id >= batch.spans.size())
+        return;
+    const Span& span = batch.spans[id];
+    const std::int64_t start = chunkNo * m_config.chunkPoints + span.first;
+    if (span.count == 0 || start < h.start) // none, or the id's previous owner's
+        return;
+    d.run(batch.bytes.data() + span.offset, span.count, start, f);
+}
+
+// The cached 64-poll buckets of a completed chunk (computed now if not cached),
+// or nullptr when the store keeps no cache. Called with the cache's mutex held.
+const void* SeriesStore::chunkSummaries(std::uint32_t id, std::int64_t chunkNo) const
+{
+    SummaryCache& cache = *m_cache;
+    const std::uint32_t generation = m_columns[id]->generation;
+    // A series' consecutive chunks go to consecutive sets (a day of one series never evicts
+    // itself), each series starting somewhere else; four ways, the least recently used goes.
+    constexpr std::size_t kWays = SummaryCache::kWays;
+    const std::size_t sets = cache.entries.size() / kWays;
+    const std::size_t set =
+        static_cast<std::size_t>((std::uint64_t{generation} * 0x9E3779B97F4A7C15ull >> 32) +
+                                 static_cast<std::uint64_t>(chunkNo)) %
+        sets;
+    const auto per = static_cast<std::size_t>(cache.bucketsPerChunk);
+    ++cache.clock;
+    std::size_t slot = set * kWays;
+    for (std::size_t way = 0; way < kWays; ++way) {
+        auto& e = cache.entries[set * kWays + way];
+        if (e.chunkNo == chunkNo && e.generation == generation) {
+            e.used = cache.clock;
+            return &cache.buckets[(set * kWays + way) * per];
+        }
+        if (e.used < cache.entries[slot].used)
+            slot = set * kWays + way;
+    }
+    auto& e = cache.entries[slot];
+    e.chunkNo = chunkNo;
+    e.generation = generation;
+    e.used = cache.clock;
+    Bucket* buckets = &cache.buckets[slot * per];
+    for (std::size_t b = 0; b < per; ++b)
+        buckets[b] = Bucket{};
+    const std::int64_t base = chunkNo * m_config.chunkPoints;
+    decodeChunk(id, chunkNo, [&](std::int64_t i, double v) {
+        if (std::isnan(v))
+            return;
+        const std::int64_t inChunk = i - base;
+        Bucket& k = buckets[static_cast<std::size_t>(inChunk / SummaryCache::kBucketPoints)];
+        const auto off = static_cast<std::uint16_t>(inChunk % SummaryCache::kBucketPoints);
+        if (k.firstOff == kEmptyBucket) {
+            k = Bucket{v, v, v, v, off, off, off, off};
+            return;
+        }
+        if (v < k.min) {
+            k.min = v;
+            k.minOff = off;
+        }
+        if (v > k.max) {
+            k.max = v;
+            k.maxOff = off;
+        }
+        k.last = v;
+        k.lastOff = off;
+    });
+    return buckets;
 }
 
 void SeriesStore::points(std::uint32_t id, qint64 t0, qint64 t1, std::vector<StorePoint>& out) const
@@ -674,10 +824,15 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
     const std::int64_t decodeBudget = std::int64_t{m_config.fullReadPointsPerPixel} * width;
     const std::int64_t current = m_scrapes - 1;
 
-    // -1: full resolution; else a summary level.
+    // -1: full resolution; else a summary level (or the cached buckets of whole
+    // chunks).
     int level = -1;
+    bool cached = false;
     const std::int64_t fullFrom = current - m_config.fullResolutionPoints + 1;
-    if (!(n <= decodeBudget && g0 >= fullFrom) && !m_config.levels.empty()) {
+    const bool decodeAll = n <= decodeBudget && g0 >= fullFrom;
+    if (!decodeAll && m_cache && (g0 >= fullFrom || m_config.levels.empty()))
+        cached = true;
+    else if (!decodeAll && !m_config.levels.empty()) {
         level = static_cast<int>(m_config.levels.size()) - 1;
         for (int l = 0; l < static_cast<int>(m_config.levels.size()); ++l) {
             const auto& cfg = m_config.levels[static_cast<std::size_t>(l)];
@@ -718,16 +873,45 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
         double val[4] = {acc.first, acc.min, acc.max, acc.last};
         emitSorted(idx, val, [&](std::int64_t i, double v) { out.push_back({timeAt(i), v}); });
     };
+    auto columnOf = [&](qint64 t) {
+        return std::clamp(static_cast<int>(static_cast<double>(t - t0) * width / span), 0,
+                          width - 1);
+    };
+    // Points arrive in time order: the time column is walked, not indexed (no
+    // division a point), and the column is recomputed only past the current
+    // column's end.
+    const auto ringSize = static_cast<std::int64_t>(m_times.size());
+    std::int64_t ringIndex = -2, ringPos = 0;
+    qint64 columnEnd = std::numeric_limits<qint64>::min();
     auto add = [&](std::int64_t i, double v) {
         if (std::isnan(v) || i < g0 || i > g1)
             return;
-        const qint64 t = timeAt(i);
-        int col = static_cast<int>(static_cast<double>(t - t0) * width / span);
-        col = std::clamp(col, 0, width - 1);
-        if (col != column) {
-            flush();
-            column = col;
-            acc = Acc{};
+        if (i == ringIndex + 1)
+            ringPos = ringPos + 1 == ringSize ? 0 : ringPos + 1;
+        else
+            ringPos = i % ringSize;
+        ringIndex = i;
+        const qint64 t = m_times[static_cast<std::size_t>(ringPos)];
+        if (t >= columnEnd) {
+            const int col = columnOf(t);
+            if (col != column) {
+                flush();
+                column = col;
+                acc = Acc{};
+            }
+            if (col == width - 1) {
+                columnEnd = std::numeric_limits<qint64>::max();
+            } else {
+                // The first time of the next column, exactly as columnOf() draws the
+                // line.
+                qint64 end = t0 + static_cast<qint64>(std::ceil((col + 1) * span / width));
+                end = std::max(end, t + 1);
+                while (end - 1 > t && columnOf(end - 1) > col)
+                    --end;
+                while (columnOf(end) <= col)
+                    ++end;
+                columnEnd = end;
+            }
         }
         if (acc.firstI < 0) {
             acc = Acc{i, i, i, i, v, v, v, v};
@@ -745,7 +929,31 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
         acc.lastI = i;
     };
 
-    if (level < 0) {
+    if (cached) {
+        // Whole completed chunks from their cached buckets; the ends and the open
+        // chunk decoded.
+        const std::int64_t chunkPoints = m_config.chunkPoints;
+        const auto per = static_cast<std::int64_t>(m_cache->bucketsPerChunk);
+        std::lock_guard<std::mutex> lock(m_cache->mutex);
+        for (std::int64_t chunkNo = g0 / chunkPoints; chunkNo * chunkPoints <= g1; ++chunkNo) {
+            const std::int64_t first = chunkNo * chunkPoints;
+            if (chunkNo == h.chunkNo || first < g0 || first + chunkPoints - 1 > g1) {
+                decodeChunk(id, chunkNo, add);
+                continue;
+            }
+            const auto* buckets = static_cast<const Bucket*>(chunkSummaries(id, chunkNo));
+            for (std::int64_t b = 0; b < per; ++b) {
+                const Bucket& k = buckets[b];
+                if (k.firstOff == kEmptyBucket)
+                    continue;
+                const std::int64_t base = first + b * SummaryCache::kBucketPoints;
+                std::int64_t idx[4] = {base + k.firstOff, base + k.minOff, base + k.maxOff,
+                                       base + k.lastOff};
+                double val[4] = {k.first, k.min, k.max, k.last};
+                emitSorted(idx, val, add);
+            }
+        }
+    } else if (level < 0) {
         const std::int64_t chunkPoints = m_config.chunkPoints;
         for (std::int64_t chunkNo = g0 / chunkPoints; chunkNo * chunkPoints <= g1; ++chunkNo)
             decodeChunk(id, chunkNo, add);
@@ -779,17 +987,23 @@ SeriesStoreMemory SeriesStore::memoryUsage(std::uint32_t id) const
     if (!contains(id))
         return m;
     const Column& c = *m_columns[id];
+    const Hot& h = m_hot[id];
     m.seriesBytes = sizeof(Hot) + (m_dictionaries.empty() ? 0 : sizeof(Dictionary)) +
-                    sizeof(Column*) + sizeof(Column) + c.chunks.capacity() * sizeof(Chunk);
-    for (const Chunk& ch : c.chunks) {
-        m.valueBytes += ch.bytes.size();
-        m.valueCapacity += ch.bytes.capacity();
-        if (ch.start >= 0)
-            m.pointsHeld += static_cast<std::size_t>(ch.count);
+                    sizeof(Column*) + sizeof(Column) + c.levels.capacity() * sizeof(c.levels[0]);
+    for (const Batch& batch : m_batches) {
+        if (id >= batch.spans.size())
+            continue;
+        const Span& span = batch.spans[id];
+        if (span.count == 0 || batch.chunkNo * m_config.chunkPoints + span.first < h.start)
+            continue;
+        m.valueBytes += span.bytes;
+        m.valueCapacity += span.bytes;
+        m.pointsHeld += span.count;
     }
     std::uint8_t group[kGroupBytes];
-    m.valueBytes += static_cast<std::size_t>(m_hot[id].assemble(group));
-    m.pointsHeld += m_hot[id].pendingCount;
+    m.valueBytes += c.bytes.size() + static_cast<std::size_t>(h.assemble(group));
+    m.valueCapacity += c.bytes.capacity();
+    m.pointsHeld += static_cast<std::size_t>(c.count) + h.pendingCount;
     for (const auto& l : c.levels)
         m.summaryBytes += l.capacity() * sizeof(Bucket);
     m.summaryBytes += c.open.capacity() * sizeof(Column::OpenBucket);
@@ -804,7 +1018,9 @@ SeriesStoreMemory SeriesStore::memoryUsage() const
     m.seriesBytes = (m_hot.capacity() - m_liveCount) * sizeof(Hot) +
                     (m_dictionaries.capacity() - std::min(m_dictionaries.capacity(), m_liveCount)) *
                         sizeof(Dictionary) +
-                    (m_columns.capacity() - m_liveCount) * sizeof(Column*);
+                    (m_columns.capacity() - m_liveCount) * sizeof(Column*) +
+                    m_batches.capacity() * sizeof(Batch);
+    std::size_t inSpans = 0;
     for (std::uint32_t id = 0; id < m_columns.size(); ++id) {
         const SeriesStoreMemory s = memoryUsage(id);
         m.valueBytes += s.valueBytes;
@@ -812,6 +1028,24 @@ SeriesStoreMemory SeriesStore::memoryUsage() const
         m.summaryBytes += s.summaryBytes;
         m.seriesBytes += s.seriesBytes;
         m.pointsHeld += s.pointsHeld;
+    }
+    // Batches: their whole capacity (the series' spans were counted above), and
+    // the spans.
+    for (const Batch& batch : m_batches) {
+        for (std::size_t id = 0; id < batch.spans.size(); ++id) {
+            const Span& span = batch.spans[id];
+            if (span.count > 0 && id < m_columns.size() && m_columns[id] &&
+                batch.chunkNo * m_config.chunkPoints + span.first >= m_hot[id].start)
+                inSpans += span.bytes;
+        }
+        m.valueCapacity += batch.bytes.capacity();
+        m.seriesBytes += batch.spans.capacity() * sizeof(Span);
+    }
+    m.valueCapacity -= std::min(m.valueCapacity, inSpans);
+    if (m_cache) {
+        m.summaryBytes += sizeof(SummaryCache) +
+                          m_cache->entries.capacity() * sizeof(SummaryCache::Entry) +
+                          m_cache->buckets.capacity() * sizeof(Bucket);
     }
     return m;
 }

@@ -8,7 +8,8 @@
 //    dictionary" (a repeated quantile or rate) or how many XOR bytes follow (trailing and leading
 //    zero bytes trimmed); eight repeats in a row cost a shared byte;
 //  - a pyramid of per-bucket first/min/max/last summaries (each with its own time), kept longer,
-//    so a chart reads any zoom exactly from whole buckets.
+//    so a chart reads any zoom exactly from whole buckets; or, for a store that holds its whole
+//    range at full resolution, a cache of such buckets for the chunks read lately.
 // Appends are O(1) and allocation-free once the chunk ring has lapped; the decimating read costs
 // O(log history + pixel width), or decodes at most `fullReadPointsPerPixel` points a column.
 // The number of series is bounded: a new series evicts the longest-idle one or is dropped, and
@@ -17,6 +18,7 @@
 #include <QtGlobal>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace ops {
@@ -47,12 +49,14 @@ struct SeriesStoreConfig {
     // decimate() decodes full resolution up to this many points per pixel column (exact M4),
     // beyond that it reads the summaries.
     int fullReadPointsPerPixel = 4;
+    // Chunks whose 64-poll first/min/max/last buckets are cached for decimate() (0: none).
+    int summaryCacheChunks = 0;
 
-    // A day of derived signals at poll resolution (1 s polls), 64- and 1024-poll summaries.
+    // A day of derived signals at poll resolution (1 s polls), 64-poll buckets cached.
     static SeriesStoreConfig signalsForADay(int pollsPerDay = 86400);
-    // Raw parsed series: the last couple of minutes at full resolution (nothing reads further
-    // back; the store's bookkeeping bounds and ages the scraped series).
-    static SeriesStoreConfig rawSeries(int fullResolutionPoints = 120);
+    // Raw parsed series: the last minute at full resolution (nothing reads further back; the
+    // store's bookkeeping bounds and ages the scraped series).
+    static SeriesStoreConfig rawSeries(int fullResolutionPoints = 64);
     // One point a minute (history rollups) for `minutes`, every one kept, with 16-minute
     // summaries for the long windows; room for `series` columns.
     static SeriesStoreConfig rollupWindow(int minutes, std::size_t series);
@@ -127,10 +131,13 @@ private:
     struct Column; // cold: compressed chunks and summary rings, touched every few appends
     struct Hot;    // per series write state, contiguous: the per-scrape path stays sequential
     struct Dictionary;
+    struct Batch;        // every series' completed chunk of one chunk number
+    struct SummaryCache; // buckets of recently read chunks
     void flushPending(std::uint32_t id);
     void startChunk(std::uint32_t id, std::int64_t index, std::int64_t chunkNo);
     void appendAt(std::uint32_t id, std::int64_t index, double value);
     template <typename F> void decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) const;
+    const void* chunkSummaries(std::uint32_t id, std::int64_t chunkNo) const;
 
     qint64 timeAt(std::int64_t index) const;
     std::int64_t firstIndexAtOrAfter(qint64 t) const;
@@ -143,6 +150,9 @@ private:
     std::vector<Column*> m_columns;
     std::vector<Hot> m_hot;
     std::vector<Dictionary> m_dictionaries; // per series when dictionaryValues > 0
+    std::vector<Batch> m_batches;           // ring by chunk number
+    std::unique_ptr<SummaryCache> m_cache;
+    std::uint32_t m_generations = 0;
     std::vector<std::uint32_t> m_freeIds;
     std::size_t m_liveCount = 0;
     std::size_t m_dropped = 0;

@@ -123,6 +123,7 @@ SignalEngineConfig SignalEngineConfig::forMirroredProducer()
     config.signalStore.chunkPoints = 64;
     config.signalStore.fullResolutionPoints = config.signalStore.chunkPoints;
     config.signalStore.levels.clear();
+    config.signalStore.summaryCacheChunks = 0;
     return config;
 }
 

@@ -130,6 +130,7 @@ private slots:
     void losslessRoundTrip();
     void roundTripAcrossChunkAndRingBoundaries();
     void codecCostFollowsTheValues();
+    void cachedBucketsFollowTheData();
 };
 
 void TestSeriesStore::appendAndRead()
@@ -540,6 +541,70 @@ void TestSeriesStore::codecCostFollowsTheValues()
     QCOMPARE(total.pointsHeld, std::size_t{6 * kPoints});
     QVERIFY(total.valueCapacity >= total.valueBytes);
     QCOMPARE(store.memoryBytes(), total.total());
+}
+
+// A day store reads wide ranges from cached 64-poll buckets of whole chunks: every point is a
+// stored one, the extremes are kept, new polls show up at once, and a series id handed to a new
+// series never shows the old one's buckets.
+void TestSeriesStore::cachedBucketsFollowTheData()
+{
+    constexpr int kPolls = 20000;
+    SeriesStore store(SeriesStoreConfig::signalsForADay(kPolls));
+    auto id = store.addSeries();
+    std::mt19937_64 rng(5);
+    std::vector<double> values;
+    auto poll = [&](double v) {
+        const auto i = static_cast<qint64>(values.size());
+        store.beginScrape(i * 1000);
+        store.append(id, v);
+        store.endScrape();
+        values.push_back(v);
+    };
+    for (int i = 0; i < kPolls; ++i)
+        poll(std::sin(i / 300.0) + static_cast<double>(rng() % 1000) * 1e-4);
+    auto check = [&](qint64 from, qint64 to, int width) {
+        // Full resolution reaches back kPolls polls.
+        from = std::max(from, (static_cast<qint64>(values.size()) - kPolls) * 1000);
+        std::vector<StorePoint> got;
+        store.decimate(id, from, to, width, got);
+        QVERIFY(!got.empty());
+        QVERIFY(got.size() <= static_cast<std::size_t>(4 * width));
+        double wantMin = 1e9, wantMax = -1e9, gotMin = 1e9, gotMax = -1e9;
+        for (qint64 t = (from + 999) / 1000 * 1000; t <= to; t += 1000) {
+            const double v = values[static_cast<std::size_t>(t / 1000)];
+            wantMin = std::min(wantMin, v);
+            wantMax = std::max(wantMax, v);
+        }
+        for (std::size_t k = 0; k < got.size(); ++k) {
+            QCOMPARE(bitsOf(got[k].v), bitsOf(values[static_cast<std::size_t>(got[k].t / 1000)]));
+            if (k > 0)
+                QVERIFY(got[k].t > got[k - 1].t);
+            gotMin = std::min(gotMin, got[k].v);
+            gotMax = std::max(gotMax, got[k].v);
+        }
+        QCOMPARE(gotMin, wantMin);
+        QCOMPARE(gotMax, wantMax);
+        QCOMPARE(got.back().t, to / 1000 * 1000);
+        QVERIFY(got.front().t >= from && got.front().t < from + 1000);
+    };
+    check(0, (kPolls - 1) * 1000LL, 800); // whole day: cached buckets
+    check(1234'567, 17'654'321, 300);     // ends inside chunks
+    check(0, (kPolls - 1) * 1000LL, 800); // again, from the cache
+    // New polls, a spike among them: the next read has them.
+    poll(50.0);
+    for (int i = 0; i < 1500; ++i)
+        poll(0.5);
+    check(0, static_cast<qint64>(values.size() - 1) * 1000, 800);
+    // The id goes to a new series: its reads never show the old buckets.
+    store.removeSeries(id);
+    store.beginScrape(static_cast<qint64>(values.size()) * 1000);
+    const auto reused = store.addSeries();
+    store.append(reused, -7.0);
+    store.endScrape();
+    std::vector<StorePoint> got;
+    store.decimate(reused, 0, static_cast<qint64>(values.size()) * 1000, 800, got);
+    QCOMPARE(got.size(), std::size_t{1});
+    QCOMPARE(got[0].v, -7.0);
 }
 
 QTEST_GUILESS_MAIN(TestSeriesStore)
