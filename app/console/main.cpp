@@ -126,13 +126,111 @@ alertWebhookFrom(const QCommandLineParser& parser, const QCommandLineOption& arg
     return url;
 }
 
-int runConsole(int argc, char** argv)
+// The window's command line: every option, declared on the parser (translations must be
+// installed first: the texts use them).
+struct ConsoleCommandLine {
+    explicit ConsoleCommandLine(QCommandLineParser& parser);
+    QCommandLineOption demoOption;
+    QCommandLineOption demoDialectOption;
+    QCommandLineOption urlOption;
+    QCommandLineOption targetOption;
+    QCommandLineOption allowHttpOption;
+    QCommandLineOption intervalOption;
+    QCommandLineOption screenshotOption;
+    QCommandLineOption screenshotDelayOption;
+    QCommandLineOption minimizedOption;
+    QCommandLineOption newInstanceOption;
+    QCommandLineOption autostartOption;
+    // Hidden: the page (tab) to show, by object name or title ("deploys", "Audit"), for
+    // screenshots and scripted starts.
+    QCommandLineOption pageOption;
+    // Hidden: force a light or dark palette (Fusion) for screenshots; the default follows the
+    // system.
+    QCommandLineOption paletteOption;
+    // Hidden: the window's size for screenshots ("1280x720": a laptop screen).
+    QCommandLineOption windowSizeOption;
+    QCommandLineOption rulesOption;
+    QCommandLineOption alertWebhookOption;
+    QCommandLineOption alertWebhookFileOption;
+    QCommandLineOption alertWebhookStdinOption;
+    QCommandLineOption alertWebhookKeychainOption;
+    QCommandLineOption alertWebhookSlackOption;
+    QCommandLineOption alertSoundOption;
+};
+
+ConsoleCommandLine::ConsoleCommandLine(QCommandLineParser& parser)
+    : demoOption(
+          QStringLiteral("demo"),
+          QApplication::translate("main", "Start the bundled gateway simulator and watch it."))
+    , demoDialectOption(
+          QStringLiteral("demo-dialect"),
+          QApplication::translate("main", "Dialect of the demo gateway: plan, modular, monolith."),
+          QStringLiteral("DIALECT"), QStringLiteral("plan"))
+    , urlOption(QStringLiteral("url"),
+                QApplication::translate("main", "Gateway base URL to watch."),
+                QStringLiteral("URL"))
+    , targetOption(
+          QStringLiteral("target"),
+          QApplication::translate("main", "Watch this saved target (bhiv-ops targets list)."),
+          QStringLiteral("NAME"))
+    , allowHttpOption(QStringLiteral("allow-http"),
+                      QApplication::translate(
+                          "main", "With --url: allow plain http to a host that is not loopback."))
+    , intervalOption(QStringLiteral("interval"),
+                     QApplication::translate("main", "Seconds between polls (default 5; demo 2)."),
+                     QStringLiteral("SECONDS"))
+    , screenshotOption(QStringLiteral("screenshot"),
+                       QApplication::translate(
+                           "main", "Once data has arrived, save the window as a PNG and quit."),
+                       QStringLiteral("FILE"))
+    , screenshotDelayOption(
+          QStringLiteral("screenshot-delay"),
+          QApplication::translate("main",
+                                  "Seconds to wait after the first data before --screenshot."),
+          QStringLiteral("SECONDS"), QStringLiteral("0"))
+    , minimizedOption(QStringLiteral("minimized"),
+                      QApplication::translate(
+                          "main", "Start minimised (to the system tray when there is one)."))
+    , newInstanceOption(QStringLiteral("new-instance"),
+                        QApplication::translate(
+                            "main", "Start another console even when one is already running."))
+    , autostartOption(
+          QStringLiteral("autostart"),
+          QApplication::translate(
+              "main", "Start at login with the other options given (on), or not (off)."),
+          QStringLiteral("on|off"))
+    , pageOption(QStringLiteral("page"), QApplication::translate("main", "Page to show."),
+                 QStringLiteral("NAME"))
+    , paletteOption(QStringLiteral("palette"),
+                    QApplication::translate("main", "Colour palette: system, light or dark."),
+                    QStringLiteral("NAME"), QStringLiteral("system"))
+    , windowSizeOption(QStringLiteral("window-size"),
+                       QApplication::translate("main", "Window size, WxH."), QStringLiteral("WxH"))
+    , rulesOption(QStringLiteral("rules"),
+                  QApplication::translate(
+                      "main", "Alert rules to watch with (JSON, see docs/alert-rules.md)."),
+                  QStringLiteral("FILE"))
+    , alertWebhookOption(
+          QStringLiteral("alert-webhook"),
+          QApplication::translate("main", "POST every alert change to this URL (JSON)."),
+          QStringLiteral("URL"))
+    , alertWebhookFileOption(
+          QStringLiteral("alert-webhook-file"),
+          QApplication::translate("main", "Read the webhook URL from the first line of FILE."),
+          QStringLiteral("FILE"))
+    , alertWebhookStdinOption(
+          QStringLiteral("alert-webhook-stdin"),
+          QApplication::translate("main", "Read the webhook URL from the first line of stdin."))
+    , alertWebhookKeychainOption(
+          QStringLiteral("alert-webhook-keychain"),
+          QApplication::translate(
+              "main", "Use the webhook URL stored in the keychain (bhiv-ops targets set-webhook)."))
+    , alertWebhookSlackOption(
+          QStringLiteral("alert-webhook-slack"),
+          QApplication::translate("main", "Send the webhook as Slack's {\"text\": ...}."))
+    , alertSoundOption(QStringLiteral("alert-sound"),
+                       QApplication::translate("main", "Beep when an alert starts firing."))
 {
-    QApplication app(argc, argv);
-    // SIGTERM/SIGINT end the event loop, so the demo simulator is stopped with the console.
-    ops::QuitOnSignal quitOnSignal;
-    DesktopIntegration::install(app); // translations first: the option texts below use them
-    QCommandLineParser parser;
     parser.setApplicationDescription(
         QApplication::translate(
             "main", "BHIV Ops Console: watch a BHIV gateway's health and metrics.\n\nFor scripts: "
@@ -140,102 +238,87 @@ int runConsole(int argc, char** argv)
         ops::verbsHelp() + QLatin1Char('\n') + ops::exitCodeHelp());
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demoOption(
-        QStringLiteral("demo"),
-        QApplication::translate("main", "Start the bundled gateway simulator and watch it."));
-    const QCommandLineOption demoDialectOption(
-        QStringLiteral("demo-dialect"),
-        QApplication::translate("main", "Dialect of the demo gateway: plan, modular, monolith."),
-        QStringLiteral("DIALECT"), QStringLiteral("plan"));
-    const QCommandLineOption urlOption(
-        QStringLiteral("url"), QApplication::translate("main", "Gateway base URL to watch."),
-        QStringLiteral("URL"));
-    const QCommandLineOption targetOption(
-        QStringLiteral("target"),
-        QApplication::translate("main", "Watch this saved target (bhiv-ops targets list)."),
-        QStringLiteral("NAME"));
-    const QCommandLineOption allowHttpOption(
-        QStringLiteral("allow-http"),
-        QApplication::translate("main",
-                                "With --url: allow plain http to a host that is not loopback."));
-    const QCommandLineOption intervalOption(
-        QStringLiteral("interval"),
-        QApplication::translate("main", "Seconds between polls (default 5; demo 2)."),
-        QStringLiteral("SECONDS"));
-    const QCommandLineOption screenshotOption(
-        QStringLiteral("screenshot"),
-        QApplication::translate("main",
-                                "Once data has arrived, save the window as a PNG and quit."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption screenshotDelayOption(
-        QStringLiteral("screenshot-delay"),
-        QApplication::translate("main",
-                                "Seconds to wait after the first data before --screenshot."),
-        QStringLiteral("SECONDS"), QStringLiteral("0"));
-    const QCommandLineOption minimizedOption(
-        QStringLiteral("minimized"),
-        QApplication::translate("main", "Start minimised (to the system tray when there is one)."));
-    const QCommandLineOption newInstanceOption(
-        QStringLiteral("new-instance"),
-        QApplication::translate("main", "Start another console even when one is already running."));
-    const QCommandLineOption autostartOption(
-        QStringLiteral("autostart"),
-        QApplication::translate("main",
-                                "Start at login with the other options given (on), or not (off)."),
-        QStringLiteral("on|off"));
     parser.addOptions({targetOption, allowHttpOption});
-    // Hidden: the page (tab) to show, by object name or title ("deploys", "Audit"), for
-    // screenshots and scripted starts.
-    QCommandLineOption pageOption(QStringLiteral("page"),
-                                  QApplication::translate("main", "Page to show."),
-                                  QStringLiteral("NAME"));
     pageOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(pageOption);
-    // Hidden: force a light or dark palette (Fusion) for screenshots; the default follows the
-    // system.
-    QCommandLineOption paletteOption(
-        QStringLiteral("palette"),
-        QApplication::translate("main", "Colour palette: system, light or dark."),
-        QStringLiteral("NAME"), QStringLiteral("system"));
     paletteOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(paletteOption);
-    // Hidden: the window's size for screenshots ("1280x720": a laptop screen).
-    QCommandLineOption windowSizeOption(QStringLiteral("window-size"),
-                                        QApplication::translate("main", "Window size, WxH."),
-                                        QStringLiteral("WxH"));
     windowSizeOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(windowSizeOption);
-    const QCommandLineOption rulesOption(
-        QStringLiteral("rules"),
-        QApplication::translate("main",
-                                "Alert rules to watch with (JSON, see docs/alert-rules.md)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption alertWebhookOption(
-        QStringLiteral("alert-webhook"),
-        QApplication::translate("main", "POST every alert change to this URL (JSON)."),
-        QStringLiteral("URL"));
-    const QCommandLineOption alertWebhookFileOption(
-        QStringLiteral("alert-webhook-file"),
-        QApplication::translate("main", "Read the webhook URL from the first line of FILE."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption alertWebhookStdinOption(
-        QStringLiteral("alert-webhook-stdin"),
-        QApplication::translate("main", "Read the webhook URL from the first line of stdin."));
-    const QCommandLineOption alertWebhookKeychainOption(
-        QStringLiteral("alert-webhook-keychain"),
-        QApplication::translate(
-            "main", "Use the webhook URL stored in the keychain (bhiv-ops targets set-webhook)."));
-    const QCommandLineOption alertWebhookSlackOption(
-        QStringLiteral("alert-webhook-slack"),
-        QApplication::translate("main", "Send the webhook as Slack's {\"text\": ...}."));
-    const QCommandLineOption alertSoundOption(
-        QStringLiteral("alert-sound"),
-        QApplication::translate("main", "Beep when an alert starts firing."));
     parser.addOptions({rulesOption, alertWebhookOption, alertWebhookFileOption,
                        alertWebhookStdinOption, alertWebhookKeychainOption, alertWebhookSlackOption,
                        alertSoundOption});
     parser.addOptions({demoOption, demoDialectOption, urlOption, intervalOption, screenshotOption,
                        screenshotDelayOption, minimizedOption, newInstanceOption, autostartOption});
+}
+
+// The console's options from a parsed command line, or nothing with the problem said and the
+// exit code set.
+std::optional<ConsoleOptions> consoleOptionsFrom(const QCommandLineParser& parser,
+                                                 const ConsoleCommandLine& cl, int* exitCode)
+{
+    ConsoleOptions options;
+    options.demo = parser.isSet(cl.demoOption);
+    options.demoDialect = parser.value(cl.demoDialectOption);
+    if (parser.isSet(cl.urlOption)) {
+        options.url = QUrl::fromUserInput(parser.value(cl.urlOption));
+        if (!options.url.isValid() ||
+            (options.url.scheme() != u"http" && options.url.scheme() != u"https")) {
+            ops::printProblem(QStringLiteral("--url needs an http(s) URL"));
+            *exitCode = 3;
+            return std::nullopt;
+        }
+    }
+    // Neither --url nor --demo: a saved target (--target, else the last watched); with none
+    // saved, the targets dialog opens and offers the demo.
+    options.targetName = parser.value(cl.targetOption);
+    options.allowPlainHttp = parser.isSet(cl.allowHttpOption);
+    if (options.demo &&
+        !QStringList{QStringLiteral("plan"), QStringLiteral("modular"), QStringLiteral("monolith")}
+             .contains(options.demoDialect)) {
+        ops::printProblem(QStringLiteral("--demo-dialect is plan, modular or monolith"));
+        *exitCode = 3;
+        return std::nullopt;
+    }
+    options.intervalMs = options.demo ? 2000 : 5000;
+    if (parser.isSet(cl.intervalOption)) {
+        bool ok = false;
+        const double seconds = parser.value(cl.intervalOption).toDouble(&ok);
+        if (!ok || seconds < 0.1 || seconds > 3600) {
+            ops::printProblem(QStringLiteral("--interval takes 0.1 to 3600 seconds"));
+            *exitCode = 3;
+            return std::nullopt;
+        }
+        options.intervalMs = int(seconds * 1000);
+    }
+    options.screenshotPath = parser.value(cl.screenshotOption);
+    options.screenshotDelayMs = int(parser.value(cl.screenshotDelayOption).toDouble() * 1000);
+    options.page = parser.value(cl.pageOption);
+    options.alertRulesFile = parser.value(cl.rulesOption);
+    options.alertWebhookSlack = parser.isSet(cl.alertWebhookSlackOption);
+    options.alertSound = parser.isSet(cl.alertSoundOption);
+    QString webhookError;
+    int webhookExit = 3;
+    const auto webhook = alertWebhookFrom(parser, cl.alertWebhookOption, cl.alertWebhookFileOption,
+                                          cl.alertWebhookStdinOption, cl.alertWebhookKeychainOption,
+                                          &webhookError, &webhookExit);
+    if (!webhook) {
+        ops::printProblem(webhookError);
+        *exitCode = webhookExit;
+        return std::nullopt;
+    }
+    options.alertWebhook = *webhook;
+    return options;
+}
+
+int runConsole(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    // SIGTERM/SIGINT end the event loop, so the demo simulator is stopped with the console.
+    ops::QuitOnSignal quitOnSignal;
+    DesktopIntegration::install(app); // translations first: the option texts below use them
+    QCommandLineParser parser;
+    const ConsoleCommandLine cl(parser);
     parser.process(app);
     // "bhiv-ops --url URL stauts": a verb after the options is still not a window to open.
     if (!parser.positionalArguments().isEmpty()) {
@@ -251,77 +334,34 @@ int runConsole(int argc, char** argv)
     }
 
     // --palette, else the one chosen in View > Palette.
-    if (!ops::applyPalette(parser.isSet(paletteOption) ? parser.value(paletteOption)
-                                                       : ops::MainWindow::savedPalette())) {
+    if (!ops::applyPalette(parser.isSet(cl.paletteOption) ? parser.value(cl.paletteOption)
+                                                          : ops::MainWindow::savedPalette())) {
         ops::printProblem(QStringLiteral("--palette is system, light or dark"));
         return 3;
     }
-    if (parser.isSet(autostartOption))
-        return configureAutostart(parser, parser.value(autostartOption));
+    if (parser.isSet(cl.autostartOption))
+        return configureAutostart(parser, parser.value(cl.autostartOption));
     // A second launch hands its arguments to the running console, which comes to the front.
     // Screenshot runs are one-shot jobs and --new-instance opts out.
-    const bool singleInstance = !parser.isSet(screenshotOption) && !parser.isSet(newInstanceOption);
+    const bool singleInstance =
+        !parser.isSet(cl.screenshotOption) && !parser.isSet(cl.newInstanceOption);
     SingleInstance instance;
     if (singleInstance && instance.sendToRunning(app.arguments().mid(1))) {
         ops::printProblem(QStringLiteral("passed to the console that is already running"));
         return 0;
     }
 
-    ConsoleOptions options;
-    options.demo = parser.isSet(demoOption);
-    options.demoDialect = parser.value(demoDialectOption);
-    if (parser.isSet(urlOption)) {
-        options.url = QUrl::fromUserInput(parser.value(urlOption));
-        if (!options.url.isValid() ||
-            (options.url.scheme() != u"http" && options.url.scheme() != u"https")) {
-            ops::printProblem(QStringLiteral("--url needs an http(s) URL"));
-            return 3;
-        }
-    }
-    // Neither --url nor --demo: a saved target (--target, else the last watched); with none
-    // saved, the targets dialog opens and offers the demo.
-    options.targetName = parser.value(targetOption);
-    options.allowPlainHttp = parser.isSet(allowHttpOption);
-    if (options.demo &&
-        !QStringList{QStringLiteral("plan"), QStringLiteral("modular"), QStringLiteral("monolith")}
-             .contains(options.demoDialect)) {
-        ops::printProblem(QStringLiteral("--demo-dialect is plan, modular or monolith"));
-        return 3;
-    }
-    options.intervalMs = options.demo ? 2000 : 5000;
-    if (parser.isSet(intervalOption)) {
-        bool ok = false;
-        const double seconds = parser.value(intervalOption).toDouble(&ok);
-        if (!ok || seconds < 0.1 || seconds > 3600) {
-            ops::printProblem(QStringLiteral("--interval takes 0.1 to 3600 seconds"));
-            return 3;
-        }
-        options.intervalMs = int(seconds * 1000);
-    }
-    options.screenshotPath = parser.value(screenshotOption);
-    options.screenshotDelayMs = int(parser.value(screenshotDelayOption).toDouble() * 1000);
-    options.page = parser.value(pageOption);
-    options.alertRulesFile = parser.value(rulesOption);
-    options.alertWebhookSlack = parser.isSet(alertWebhookSlackOption);
-    options.alertSound = parser.isSet(alertSoundOption);
-    QString webhookError;
-    int webhookExit = 3;
-    const auto webhook = alertWebhookFrom(parser, alertWebhookOption, alertWebhookFileOption,
-                                          alertWebhookStdinOption, alertWebhookKeychainOption,
-                                          &webhookError, &webhookExit);
-    if (!webhook) {
-        ops::printProblem(webhookError);
-        return webhookExit;
-    }
-    options.alertWebhook = *webhook;
-
-    ConsoleApplication console(options);
+    int exitCode = 0;
+    const std::optional<ConsoleOptions> options = consoleOptionsFrom(parser, cl, &exitCode);
+    if (!options)
+        return exitCode;
+    ConsoleApplication console(*options);
     if (!console.start()) {
         ops::printProblem(console.errorString());
         return 2;
     }
-    if (parser.isSet(windowSizeOption) && console.window()) {
-        const QStringList size = parser.value(windowSizeOption).split(u'x');
+    if (parser.isSet(cl.windowSizeOption) && console.window()) {
+        const QStringList size = parser.value(cl.windowSizeOption).split(u'x');
         if (size.size() == 2)
             console.window()->resize(size[0].toInt(), size[1].toInt());
     }
@@ -344,7 +384,7 @@ int runConsole(int argc, char** argv)
                                           done.join(QStringLiteral("; "))));
                          });
     }
-    if (parser.isSet(minimizedOption)) {
+    if (parser.isSet(cl.minimizedOption)) {
         // One tray icon: the alert tray's when it shows (its menu brings the window back).
         if (console.hasTrayIcon())
             console.window()->hide();

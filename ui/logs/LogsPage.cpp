@@ -211,8 +211,49 @@ LogsPage::LogsPage(const Fleet* fleet, QWidget* parent)
     m_stack = new QStackedWidget(this);
     outer->addWidget(m_stack);
 
-    // What is missing (no Render service, no key), and the way to set it: a heading, the words,
-    // the button, in a readable column near the top.
+    buildNoticePage();
+
+    m_linesPage = new QWidget(m_stack);
+    auto* layout = new QVBoxLayout(m_linesPage);
+    m_stack->addWidget(m_linesPage);
+
+    buildControls(layout);
+    layout->addWidget(buildLinesView(), 1);
+
+    auto* statusRow = new QHBoxLayout;
+    m_status = new QLabel(m_linesPage);
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    m_status->setAccessibleName(tr("Connection"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusRow->addWidget(m_status, 1);
+    m_retry = new QPushButton(tr("&Reconnect now"), m_linesPage);
+    m_retry->hide();
+    statusRow->addWidget(m_retry);
+    layout->addLayout(statusRow);
+
+    connectControls();
+    // The countdown ("reconnecting in 4 s") moves on its own.
+    m_statusTimer.setInterval(500);
+    connect(&m_statusTimer, &QTimer::timeout, this, &LogsPage::refreshStatus);
+    m_statusTimer.start();
+
+    // The last hour by the fleet's clock (a ManualClock in tests).
+    const QDateTime now =
+        QDateTime::fromMSecsSinceEpoch(fleet->context().clock ? fleet->context().clock->nowMs()
+                                                              : QDateTime::currentMSecsSinceEpoch(),
+                                       Qt::UTC);
+    m_from->setDateTime(now.addSecs(-3600));
+    m_to->setDateTime(now);
+
+    connect(fleet, &Fleet::currentChanged, this, &LogsPage::showSession);
+    showSession(fleet->current());
+}
+
+// What is missing (no Render service, no key), and the way to set it: a heading, the words, the
+// button, in a readable column near the top.
+void LogsPage::buildNoticePage()
+{
     m_noticePage = new QWidget(m_stack);
     auto* noticeOuter = new QHBoxLayout(m_noticePage);
     auto* noticeColumn = new QWidget(m_noticePage);
@@ -247,11 +288,12 @@ LogsPage::LogsPage(const Fleet* fleet, QWidget* parent)
     noticeOuter->addWidget(noticeColumn, 4);
     noticeOuter->addStretch(1);
     m_stack->addWidget(m_noticePage);
+}
 
-    m_linesPage = new QWidget(m_stack);
-    auto* layout = new QVBoxLayout(m_linesPage);
-    m_stack->addWidget(m_linesPage);
-
+// Three rows above the lines: what is shown (pause, live, export), a time window and find, and
+// which lines are shown (level, type, filter).
+void LogsPage::buildControls(QVBoxLayout* layout)
+{
     // Row 1: what is shown, the pause and its count, back to live, export.
     auto* head = new QHBoxLayout;
     m_title = new QLabel(m_linesPage);
@@ -355,7 +397,12 @@ LogsPage::LogsPage(const Fleet* fleet, QWidget* parent)
     m_filterError->setTextFormat(Qt::PlainText);
     m_filterError->hide();
     layout->addWidget(m_filterError);
+}
 
+// The lines (a fixed-row table: copy, the context menu, dragging up pauses) and, in its place when
+// there are none, a sentence saying why.
+QWidget* LogsPage::buildLinesView()
+{
     auto* linesStack = new QStackedWidget(m_linesPage);
     m_view = new LogLinesView(linesStack);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -405,20 +452,11 @@ LogsPage::LogsPage(const Fleet* fleet, QWidget* parent)
     m_empty->setWordWrap(true);
     m_empty->setTextFormat(Qt::PlainText);
     linesStack->addWidget(m_empty);
-    layout->addWidget(linesStack, 1);
+    return linesStack;
+}
 
-    auto* statusRow = new QHBoxLayout;
-    m_status = new QLabel(m_linesPage);
-    m_status->setTextFormat(Qt::PlainText);
-    m_status->setWordWrap(true);
-    m_status->setAccessibleName(tr("Connection"));
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    statusRow->addWidget(m_status, 1);
-    m_retry = new QPushButton(tr("&Reconnect now"), m_linesPage);
-    m_retry->hide();
-    statusRow->addWidget(m_retry);
-    layout->addLayout(statusRow);
-
+void LogsPage::connectControls()
+{
     connect(m_level, &QComboBox::currentIndexChanged, this, &LogsPage::applyFilter);
     connect(m_type, &QComboBox::currentIndexChanged, this, &LogsPage::applyFilter);
     connect(m_filter, &QLineEdit::textChanged, this, &LogsPage::applyFilter);
@@ -443,21 +481,6 @@ LogsPage::LogsPage(const Fleet* fleet, QWidget* parent)
     connect(m_find, &QLineEdit::returnPressed, this, [this] { findNext(false); });
     connect(m_next, &QToolButton::clicked, this, [this] { findNext(false); });
     connect(m_prev, &QToolButton::clicked, this, [this] { findNext(true); });
-    // The countdown ("reconnecting in 4 s") moves on its own.
-    m_statusTimer.setInterval(500);
-    connect(&m_statusTimer, &QTimer::timeout, this, &LogsPage::refreshStatus);
-    m_statusTimer.start();
-
-    // The last hour by the fleet's clock (a ManualClock in tests).
-    const QDateTime now =
-        QDateTime::fromMSecsSinceEpoch(fleet->context().clock ? fleet->context().clock->nowMs()
-                                                              : QDateTime::currentMSecsSinceEpoch(),
-                                       Qt::UTC);
-    m_from->setDateTime(now.addSecs(-3600));
-    m_to->setDateTime(now);
-
-    connect(fleet, &Fleet::currentChanged, this, &LogsPage::showSession);
-    showSession(fleet->current());
 }
 
 LogsPage::~LogsPage() = default;

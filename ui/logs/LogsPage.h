@@ -19,6 +19,7 @@ class QTableView;
 class QPushButton;
 class QStackedWidget;
 class QToolButton;
+class QVBoxLayout;
 
 namespace ops {
 
@@ -68,6 +69,10 @@ signals:
     void configureRequested(const QString& sessionId);
 
 private:
+    void buildNoticePage();
+    void buildControls(QVBoxLayout* layout);
+    QWidget* buildLinesView();
+    void connectControls();
     void showSession(TargetSession* session);
     void showAvailability();
     void applyFilter();
