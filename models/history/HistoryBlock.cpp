@@ -62,12 +62,6 @@ struct Cursor {
     }
 };
 
-void putStream(std::vector<std::uint8_t>& out, const std::vector<std::uint8_t>& stream)
-{
-    putU32(out, static_cast<std::uint32_t>(stream.size()));
-    out.insert(out.end(), stream.begin(), stream.end());
-}
-
 } // namespace
 
 std::uint32_t crc32Of(const std::uint8_t* data, std::size_t size)
@@ -112,57 +106,76 @@ std::uint32_t frameChecksum(const std::uint8_t* frame, std::size_t payload)
 }
 } // namespace
 
-std::vector<std::uint8_t> encodeBlock(const HistoryBlock& block)
+std::vector<std::uint8_t> encodeBlockView(HistoryKind kind, const std::string& group,
+                                          const qint64* times, std::size_t count,
+                                          const std::vector<SeriesColumnsView>& series)
 {
     std::vector<std::uint8_t> out(historyformat::kHeaderBytes, 0);
-    const std::size_t columns = block.kind == HistoryKind::Rollup ? kRollupColumns : 1;
-    std::size_t estimate = historyformat::kHeaderBytes + 64 + block.times.size() * 2;
-    for (const HistorySeries& s : block.series)
-        estimate += s.name.size() + 2 + columns * (4 + block.times.size() * 4 + 8);
+    const std::size_t columns = kind == HistoryKind::Rollup ? kRollupColumns : 1;
+    std::size_t estimate = historyformat::kHeaderBytes + 64 + count * 2;
+    for (const SeriesColumnsView& s : series)
+        estimate += s.name->size() + 2 + columns * (4 + count * 4 + 8);
     out.reserve(estimate);
     // Payload: count u32 | series u32 | times stream | per series: name, columns' streams.
-    putU32(out, static_cast<std::uint32_t>(block.times.size()));
-    putU32(out, static_cast<std::uint32_t>(block.series.size()));
-    out.insert(out.end(), block.group.begin(), block.group.end());
-    std::vector<std::int64_t> times(block.times.begin(), block.times.end());
-    putStream(out, encodeTimes(times));
-    // Each column's stream straight into `out` (no vector per column): its length, then the
-    // same bytes encodeValues() gives.
-    const auto putValues = [&out](const std::vector<double>& values) {
+    putU32(out, static_cast<std::uint32_t>(count));
+    putU32(out, static_cast<std::uint32_t>(series.size()));
+    out.insert(out.end(), group.begin(), group.end());
+    {
         const std::size_t lengthAt = out.size();
         putU32(out, 0);
         const std::size_t start = out.size();
         BitWriter w(out, std::uint64_t{start} * 8);
-        XorState state;
-        for (const double v : values)
-            encodeXor(w, state, v);
+        DeltaOfDeltaState state;
+        for (std::size_t i = 0; i < count; ++i)
+            encodeTime(w, state, times[i]);
         setU32(out.data() + lengthAt, static_cast<std::uint32_t>(out.size() - start));
-    };
-    for (const HistorySeries& s : block.series) {
-        putU16(out, static_cast<std::uint16_t>(std::min<std::size_t>(s.name.size(), 65535)));
-        out.insert(out.end(), s.name.begin(),
-                   s.name.begin() +
-                       static_cast<std::ptrdiff_t>(std::min<std::size_t>(s.name.size(), 65535)));
+    }
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    for (const SeriesColumnsView& s : series) {
+        const std::size_t nameBytes = std::min<std::size_t>(s.name->size(), 65535);
+        putU16(out, static_cast<std::uint16_t>(nameBytes));
+        out.insert(out.end(), s.name->begin(),
+                   s.name->begin() + static_cast<std::ptrdiff_t>(nameBytes));
         for (std::size_t c = 0; c < columns; ++c) {
-            static const std::vector<double> kEmpty;
-            const std::vector<double>& col = c < s.columns.size() ? s.columns[c] : kEmpty;
-            std::vector<double> padded;
-            const std::vector<double>* values = &col;
-            if (col.size() != block.times.size()) {
-                padded = col;
-                padded.resize(block.times.size(), std::numeric_limits<double>::quiet_NaN());
-                values = &padded;
-            }
-            putValues(*values);
+            // Each column's stream straight into `out`: its length, then the same bytes
+            // encodeValues() gives.
+            const std::size_t lengthAt = out.size();
+            putU32(out, 0);
+            const std::size_t start = out.size();
+            BitWriter w(out, std::uint64_t{start} * 8);
+            XorState state;
+            const double* v = s.values[c];
+            const std::size_t have = v ? std::min(s.rows[c], count) : 0;
+            for (std::size_t i = 0; i < have; ++i)
+                encodeXor(w, state, v[i * s.stride]);
+            for (std::size_t i = have; i < count; ++i)
+                encodeXor(w, state, kNaN);
+            setU32(out.data() + lengthAt, static_cast<std::uint32_t>(out.size() - start));
         }
     }
     const std::size_t payload = out.size() - historyformat::kHeaderBytes;
     setU32(out.data(), historyformat::kBlockMagic);
-    out[4] = static_cast<std::uint8_t>(block.kind);
-    out[5] = static_cast<std::uint8_t>(std::min<std::size_t>(block.group.size(), 255));
+    out[4] = static_cast<std::uint8_t>(kind);
+    out[5] = static_cast<std::uint8_t>(std::min<std::size_t>(group.size(), 255));
     setU32(out.data() + 8, static_cast<std::uint32_t>(payload));
     setU32(out.data() + 12, frameChecksum(out.data(), payload));
     return out;
+}
+
+std::vector<std::uint8_t> encodeBlock(const HistoryBlock& block)
+{
+    const std::size_t columns = block.kind == HistoryKind::Rollup ? kRollupColumns : 1;
+    std::vector<SeriesColumnsView> views;
+    views.reserve(block.series.size());
+    for (const HistorySeries& s : block.series) {
+        SeriesColumnsView& v = views.emplace_back();
+        v.name = &s.name;
+        for (std::size_t c = 0; c < columns && c < s.columns.size(); ++c) {
+            v.values[c] = s.columns[c].data();
+            v.rows[c] = s.columns[c].size();
+        }
+    }
+    return encodeBlockView(block.kind, block.group, block.times.data(), block.times.size(), views);
 }
 
 BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::size_t& frameBytes,

@@ -8,6 +8,7 @@
 
 #include <QtGlobal>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,6 +44,19 @@ constexpr std::uint32_t kMaxPayload = 256u << 20;
 
 // The framed bytes of a block.
 std::vector<std::uint8_t> encodeBlock(const HistoryBlock& block);
+
+// The same bytes from columns held elsewhere (the store's open windows), without copying them
+// into a HistoryBlock first: column c of a series is values[c][row * stride], NaN from row
+// rows[c] on (a series that started late, or a short column).
+struct SeriesColumnsView {
+    const std::string* name = nullptr;
+    std::array<const double*, kRollupColumns> values{};
+    std::array<std::size_t, kRollupColumns> rows{};
+    std::size_t stride = 1;
+};
+std::vector<std::uint8_t> encodeBlockView(HistoryKind kind, const std::string& group,
+                                          const qint64* times, std::size_t count,
+                                          const std::vector<SeriesColumnsView>& series);
 
 enum class BlockReadStatus { Ok, Truncated, BadMagic, BadChecksum, BadPayload };
 const char* blockReadStatusText(BlockReadStatus s);

@@ -504,6 +504,27 @@ HistoryBlock HistoryStore::windowBlock(const std::string& group, const OpenWindo
     return b;
 }
 
+std::vector<std::uint8_t> HistoryStore::encodeWindow(const std::string& group, const OpenWindow& w,
+                                                     HistoryKind kind, std::size_t fromRow) const
+{
+    fromRow = std::min(fromRow, w.times.size());
+    const std::size_t width = kind == HistoryKind::Raw ? 1 : kRollupColumns;
+    std::vector<SeriesColumnsView> views;
+    views.reserve(w.columns.size());
+    for (const auto& [name, col] : w.columns) {
+        SeriesColumnsView& v = views.emplace_back();
+        v.name = &name;
+        v.stride = width;
+        for (std::size_t c = 0; c < width; ++c) {
+            // Row r, column c is col[r * width + c] (missing at the end: NaN).
+            const std::size_t at = fromRow * width + c;
+            v.values[c] = at < col.size() ? col.data() + at : nullptr;
+            v.rows[c] = at < col.size() ? (col.size() - at + width - 1) / width : 0;
+        }
+    }
+    return encodeBlockView(kind, group, w.times.data() + fromRow, w.times.size() - fromRow, views);
+}
+
 void HistoryStore::append(const HistoryFrame& frame)
 {
     if (m_mode != HistoryMode::ReadWrite)
@@ -718,7 +739,7 @@ bool HistoryStore::writeHead()
                 const std::size_t from = written[group];
                 if (w.times.size() <= from)
                     continue;
-                const auto b = encodeBlock(windowBlock(group, w, kind, from));
+                const auto b = encodeWindow(group, w, kind, from);
                 out.append(reinterpret_cast<const char*>(b.data()), qsizetype(b.size()));
             }
         };
@@ -757,13 +778,13 @@ bool HistoryStore::writeHead()
     for (const auto& [group, w] : m_raw) {
         if (w.times.empty())
             continue;
-        const auto b = encodeBlock(windowBlock(group, w, HistoryKind::Raw));
+        const auto b = encodeWindow(group, w, HistoryKind::Raw);
         out.append(reinterpret_cast<const char*>(b.data()), qsizetype(b.size()));
     }
     for (const auto& [group, w] : m_rollup) {
         if (w.times.empty())
             continue;
-        const auto b = encodeBlock(windowBlock(group, w, HistoryKind::Rollup));
+        const auto b = encodeWindow(group, w, HistoryKind::Rollup);
         out.append(reinterpret_cast<const char*>(b.data()), qsizetype(b.size()));
     }
     if (!checkedWrite(out.size())) {

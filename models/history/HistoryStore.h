@@ -175,6 +175,9 @@ private:
     HistoryBlock windowBlock(const std::string& group, const OpenWindow& w, HistoryKind kind,
                              std::size_t fromRow = 0,
                              const std::vector<std::string>* only = nullptr) const;
+    // The framed bytes of windowBlock(group, w, kind, fromRow), without building it.
+    std::vector<std::uint8_t> encodeWindow(const std::string& group, const OpenWindow& w,
+                                           HistoryKind kind, std::size_t fromRow = 0) const;
     bool appendToSegment(HistoryKind kind, const HistoryBlock& block);
     bool writeUnwritten();
     bool checkedWrite(qint64 bytes);
