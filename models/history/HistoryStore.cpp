@@ -261,8 +261,8 @@ void HistoryStore::close()
     m_sealedUntil.clear();
     m_headRawRows.clear();
     m_headRollupRows.clear();
-    m_headRewrite = true;
-    m_headAppendsOff = false;
+    m_headRaw = HeadFile{};
+    m_headRollup = HeadFile{};
     m_unwritten.clear();
     m_unwrittenBytes = 0;
     m_runStarts.clear();
@@ -405,7 +405,22 @@ void HistoryStore::setAside(Segment& seg, qint64 goodBytes, const QString& why)
 
 void HistoryStore::loadHead()
 {
-    const QString path = QDir(m_folder).filePath(QStringLiteral("head.blk"));
+    std::map<std::string, qint64> rolledSealed;
+    for (const Segment& seg : m_segments) {
+        if (seg.kind == HistoryKind::Rollup)
+            for (const IndexEntry& e : seg.index)
+                rolledSealed[e.group] = std::max(rolledSealed[e.group], e.lastTime);
+    }
+    // Rollups first: written first, so after a crash between the two rewrites the rows are in
+    // both files (the second copy is skipped), never in neither.
+    loadHeadFile(QStringLiteral("head-rollup.blk"), rolledSealed);
+    loadHeadFile(QStringLiteral("head.blk"), rolledSealed);
+}
+
+void HistoryStore::loadHeadFile(const QString& name,
+                                const std::map<std::string, qint64>& rolledSealed)
+{
+    const QString path = QDir(m_folder).filePath(name);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return;
@@ -413,12 +428,6 @@ void HistoryStore::loadHead()
     f.close();
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.constData());
     std::size_t offset = 0;
-    std::map<std::string, qint64> rolledSealed;
-    for (const Segment& seg : m_segments) {
-        if (seg.kind == HistoryKind::Rollup)
-            for (const IndexEntry& e : seg.index)
-                rolledSealed[e.group] = std::max(rolledSealed[e.group], e.lastTime);
-    }
     while (offset < std::size_t(bytes.size())) {
         std::size_t frame = 0;
         HistoryBlock block;
@@ -433,9 +442,9 @@ void HistoryStore::loadHead()
             if (m_mode == HistoryMode::ReadWrite)
                 QFile::rename(path, aside);
             problem(
-                QStringLiteral("history head.blk: %1 at byte %2; the open chunks after it are "
-                               "lost%3")
-                    .arg(QString::fromLatin1(blockReadStatusText(status)))
+                QStringLiteral("history %1: %2 at byte %3; the open chunks after it are "
+                               "lost%4")
+                    .arg(name, QString::fromLatin1(blockReadStatusText(status)))
                     .arg(offset)
                     .arg(m_mode == HistoryMode::ReadWrite
                              ? QStringLiteral(" (set aside as %1)").arg(QFileInfo(aside).fileName())
@@ -451,8 +460,10 @@ void HistoryStore::loadHead()
         OpenWindow& w = raw ? m_raw[block.group] : m_rollup[block.group];
         // Times increase within a block: the rows a sealed chunk holds are a prefix. The kept
         // rows go in a series at a time (a column found once a block, not once a row).
+        // (Rows the window has already: a second copy, from the other head file.)
+        const qint64 from = w.times.empty() ? after : std::max(after, w.times.back());
         std::size_t first = 0;
-        while (first < block.times.size() && block.times[first] <= after)
+        while (first < block.times.size() && block.times[first] <= from)
             ++first;
         if (first < block.times.size()) {
             if (w.times.empty())
@@ -579,7 +590,11 @@ void HistoryStore::sealRaw(const std::string& group)
     m_headRawRows[group] = 0;
     addRollupRows(rollupOf(block, m_options.rollupBucketMs));
     m_sealedUntil[group] = std::max(m_sealedUntil[group], block.lastTime());
-    appendToSegment(HistoryKind::Raw, block);
+    // Its rows in head.blk are dead now: the next flush writes the head whole, which costs the
+    // new window's few rows (not a whole window's, as when the appends had doubled it). Only
+    // once the chunk is on disk: until then the head keeps them.
+    if (appendToSegment(HistoryKind::Raw, block))
+        m_headRaw.rewrite = true;
 }
 
 void HistoryStore::addRollupRows(const HistoryBlock& rollup)
@@ -614,7 +629,8 @@ void HistoryStore::sealRollup(const std::string& group)
     HistoryBlock block = windowBlock(group, it->second, HistoryKind::Rollup);
     m_rollup.erase(it);
     m_headRollupRows[group] = 0;
-    appendToSegment(HistoryKind::Rollup, block);
+    if (appendToSegment(HistoryKind::Rollup, block))
+        m_headRollup.rewrite = true; // as sealRaw
 }
 
 HistoryStore::Segment* HistoryStore::currentSegment(HistoryKind kind, qint64 time)
@@ -728,26 +744,32 @@ bool HistoryStore::writeUnwritten()
 
 bool HistoryStore::writeHead()
 {
-    const QString path = QDir(m_folder).filePath(QStringLiteral("head.blk"));
-    if (!m_headRewrite && !m_headAppendsOff) {
+    // Rollups first (see loadHead).
+    const bool rollups = writeHeadFile(HistoryKind::Rollup);
+    return writeHeadFile(HistoryKind::Raw) && rollups;
+}
+
+bool HistoryStore::writeHeadFile(HistoryKind kind)
+{
+    const bool raw = kind == HistoryKind::Raw;
+    const QString path = QDir(m_folder).filePath(raw ? QStringLiteral("head.blk")
+                                                     : QStringLiteral("head-rollup.blk"));
+    HeadFile& head = raw ? m_headRaw : m_headRollup;
+    const std::map<std::string, OpenWindow>& windows = raw ? m_raw : m_rollup;
+    std::map<std::string, std::size_t>& written = raw ? m_headRawRows : m_headRollupRows;
+    if (!head.rewrite && !head.appendsOff) {
         // Only the rows since the last flush: a flush costs what it adds, not the whole window.
         QByteArray out;
-        const auto addRows = [&out, this](const std::map<std::string, OpenWindow>& windows,
-                                          std::map<std::string, std::size_t>& written,
-                                          HistoryKind kind) {
-            for (const auto& [group, w] : windows) {
-                const std::size_t from = written[group];
-                if (w.times.size() <= from)
-                    continue;
-                const auto b = encodeWindow(group, w, kind, from);
-                out.append(reinterpret_cast<const char*>(b.data()), qsizetype(b.size()));
-            }
-        };
-        addRows(m_raw, m_headRawRows, HistoryKind::Raw);
-        addRows(m_rollup, m_headRollupRows, HistoryKind::Rollup);
+        for (const auto& [group, w] : windows) {
+            const std::size_t from = written[group];
+            if (w.times.size() <= from)
+                continue;
+            const auto b = encodeWindow(group, w, kind, from);
+            out.append(reinterpret_cast<const char*>(b.data()), qsizetype(b.size()));
+        }
         if (out.isEmpty())
             return true;
-        if (m_headBytes + out.size() <= 2 * m_headFullBytes) {
+        if (head.bytes + out.size() <= 2 * head.fullBytes) {
             if (!checkedWrite(out.size())) {
                 reportWriteFailure(QStringLiteral("no space"));
                 return false;
@@ -757,11 +779,9 @@ bool HistoryStore::writeHead()
             const bool ok = before >= 0 && f.open(QIODevice::ReadWrite) && f.seek(before) &&
                             f.write(out) == out.size() && syncFile(f);
             if (ok) {
-                for (const auto& [group, w] : m_raw)
-                    m_headRawRows[group] = w.times.size();
-                for (const auto& [group, w] : m_rollup)
-                    m_headRollupRows[group] = w.times.size();
-                m_headBytes = before + out.size();
+                for (const auto& [group, w] : windows)
+                    written[group] = w.times.size();
+                head.bytes = before + out.size();
                 return true;
             }
             if (before >= 0 && f.isOpen())
@@ -770,21 +790,15 @@ bool HistoryStore::writeHead()
             // Write it whole instead (below), and so from now on in this run: a failure is
             // reported only when that fails too, and "written again" cannot flap with each
             // append that a whole head, smaller, would not have needed.
-            m_headAppendsOff = true;
+            head.appendsOff = true;
         }
         // The appends doubled it, or one failed: write it whole.
     }
     QByteArray out;
-    for (const auto& [group, w] : m_raw) {
+    for (const auto& [group, w] : windows) {
         if (w.times.empty())
             continue;
-        const auto b = encodeWindow(group, w, HistoryKind::Raw);
-        out.append(reinterpret_cast<const char*>(b.data()), qsizetype(b.size()));
-    }
-    for (const auto& [group, w] : m_rollup) {
-        if (w.times.empty())
-            continue;
-        const auto b = encodeWindow(group, w, HistoryKind::Rollup);
+        const auto b = encodeWindow(group, w, kind);
         out.append(reinterpret_cast<const char*>(b.data()), qsizetype(b.size()));
     }
     if (!checkedWrite(out.size())) {
@@ -796,14 +810,11 @@ bool HistoryStore::writeHead()
         reportWriteFailure(f.errorString());
         return false;
     }
-    m_headRawRows.clear();
-    m_headRollupRows.clear();
-    for (const auto& [group, w] : m_raw)
-        m_headRawRows[group] = w.times.size();
-    for (const auto& [group, w] : m_rollup)
-        m_headRollupRows[group] = w.times.size();
-    m_headRewrite = false;
-    m_headBytes = m_headFullBytes = out.size();
+    written.clear();
+    for (const auto& [group, w] : windows)
+        written[group] = w.times.size();
+    head.rewrite = false;
+    head.bytes = head.fullBytes = out.size();
     return true;
 }
 

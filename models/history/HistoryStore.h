@@ -4,7 +4,8 @@
 // (HistoryBlock), one folder per target:
 //   raw-<t0>.seg / .idx       poll-resolution chunks (rawBlockMs each), kept rawRetentionMs
 //   rollup-<t0>.seg / .idx    1-minute min/max/avg/last chunks, kept rollupRetentionMs
-//   head.blk                  the chunks still open: each flush appends only the rows since the
+//   head.blk, head-rollup.blk the chunks still open (raw, rollups; a head.blk of an earlier
+//                             version holds both): each flush appends only the rows since the
 //                             last one (a torn last append, kill -9 mid-flush, is dropped on
 //                             load; rows a sealed chunk holds are skipped); rewritten whole
 //                             (atomically) once the appends doubled it, so a flush costs what
@@ -196,14 +197,22 @@ private:
     std::map<std::string, OpenWindow> m_raw;
     std::map<std::string, OpenWindow> m_rollup;
     std::map<std::string, qint64> m_sealedUntil; // group -> last raw time on disk
-    // Rows of each open window already in head.blk; m_headRewrite: write it whole next flush
-    // (the store was just opened).
+    // The open windows on disk, a file per kind (head.blk raw, head-rollup.blk rollups: the
+    // rollups change only when a raw chunk is sealed, so rewriting the raw head never encodes
+    // them again). Rows of each open window already in its file; rewrite: write it whole next
+    // flush (the store was just opened).
+    struct HeadFile {
+        bool rewrite = true;
+        bool appendsOff = false; // after an append failed: whole rewrites only, this run
+        qint64 bytes = 0;        // its size now
+        qint64 fullBytes = 0;    // its size when last written whole (appends stop at twice it)
+    };
     std::map<std::string, std::size_t> m_headRawRows;
     std::map<std::string, std::size_t> m_headRollupRows;
-    bool m_headRewrite = true;
-    bool m_headAppendsOff = false; // after an append failed: whole rewrites only, this run
-    qint64 m_headBytes = 0;        // head.blk's size now
-    qint64 m_headFullBytes = 0;    // its size when last written whole (appends stop at twice it)
+    HeadFile m_headRaw;
+    HeadFile m_headRollup;
+    bool writeHeadFile(HistoryKind kind);
+    void loadHeadFile(const QString& name, const std::map<std::string, qint64>& rolledSealed);
     struct Unwritten {
         HistoryKind kind;
         HistoryBlock block;

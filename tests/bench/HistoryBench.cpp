@@ -319,9 +319,10 @@ int main(int argc, char** argv)
     const double writeWallMs = writeWall * 1e3 / double(std::max<std::size_t>(measuredScrapes, 1));
 
     // The measured day's bytes: its raw segments (and their indexes), the rollup segment of
-    // that day, and head.blk (the chunks still open at the end).
+    // that day, and head.blk and head-rollup.blk (the chunks still open at the end).
     const QDir history(folder);
-    const qint64 headBytes = fileBytes(history.filePath(QStringLiteral("head.blk")));
+    const qint64 headBytes = fileBytes(history.filePath(QStringLiteral("head.blk"))) +
+                             fileBytes(history.filePath(QStringLiteral("head-rollup.blk")));
     qint64 dayBytes = headBytes;
     qint64 rawBytes = 0;
     qint64 allBytes = 0;
@@ -473,9 +474,12 @@ int main(int argc, char** argv)
             if (file.open(QIODevice::ReadOnly))
                 n += file.readAll().size();
         }
-        QFile head(history.filePath(QStringLiteral("head.blk")));
-        if (head.open(QIODevice::ReadOnly))
-            n += head.readAll().size();
+        for (const QString& name :
+             {QStringLiteral("head.blk"), QStringLiteral("head-rollup.blk")}) {
+            QFile head(history.filePath(name));
+            if (head.open(QIODevice::ReadOnly))
+                n += head.readAll().size();
+        }
         readTimes.push_back((cpuNow() - c0) * 1e3);
         if (n == 0)
             return 2;
@@ -498,7 +502,7 @@ int main(int argc, char** argv)
     rows.push_back({"  reference: ingest one scrape", cycle.ingestMs, "ms", "reference",
                     std::nullopt, "SignalEngine, the same gateway-10k scrapes"});
     std::snprintf(note, sizeof note,
-                  "%.1f MB for %zu values of %s (raw segments %.1f MB, head.blk %.1f MB, the "
+                  "%.1f MB for %zu values of %s (raw segments %.1f MB, head files %.1f MB, the "
                   "rest rollups); a value: %zu latency series %.2f B, %zu rates %.2f B, %zu "
                   "others %.2f B; ",
                   double(dayBytes) / 1e6, measuredPoints, span.c_str(), double(rawBytes) / 1e6,

@@ -115,6 +115,7 @@ private slots:
     void writerThreadFlushes();
     void flushAppendsOnlyTheNewRows();
     void tornHeadAppendLosesOnlyThatFlush();
+    void singleHeadFileOfTheEarlierVersionLoads();
 };
 
 void TestHistoryStore::writeCloseReopen()
@@ -591,6 +592,57 @@ void TestHistoryStore::tornHeadAppendLosesOnlyThatFlush()
     HistoryStore again(dir.path(), &clock, o);
     QVERIFY(again.open());
     verifyFrames(again, 129);
+}
+
+void TestHistoryStore::singleHeadFileOfTheEarlierVersionLoads()
+{
+    // The open rollups now live in head-rollup.blk beside head.blk; the version before kept both
+    // kinds in head.blk (its raw blocks, then its rollup blocks). Such a folder loads whole, and
+    // so does one with the rollups in both files (a crash between the two rewrites): no row
+    // twice.
+    const auto minutes = [](HistoryStore& store) {
+        return readAll(store, HistoryKind::Rollup, int(RollupColumn::Avg));
+    };
+    for (const bool alsoInNewFile : {false, true}) {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        HistoryOptions o = smallOptions();
+        o.rollupBlockMs = 60 * 60'000; // the rollups stay open (in the head)
+        Points before;
+        {
+            HistoryStore store(dir.path(), &clock, o);
+            QVERIFY(store.open());
+            writeFrames(store, clock, 0, 1200); // 20 minutes
+            before = minutes(store);
+            QCOMPARE(before.times.size(), std::size_t(19));
+        }
+        const QString head = dir.filePath(QStringLiteral("head.blk"));
+        const QString rollups = dir.filePath(QStringLiteral("head-rollup.blk"));
+        QVERIFY(QFileInfo(rollups).size() > 0);
+        QFile raw(head);
+        QVERIFY(raw.open(QIODevice::Append));
+        QFile r(rollups);
+        QVERIFY(r.open(QIODevice::ReadOnly));
+        QVERIFY(raw.write(r.readAll()) > 0);
+        raw.close();
+        r.close();
+        if (!alsoInNewFile)
+            QVERIFY(QFile::remove(rollups));
+        HistoryStore store(dir.path(), &clock, o);
+        QVERIFY(store.open());
+        QVERIFY(store.takeProblems().isEmpty());
+        verifyFrames(store, 1199);
+        const Points after = minutes(store);
+        QCOMPARE(after.times, before.times);
+        QCOMPARE(after.values.at(seriesName(1)), before.values.at(seriesName(1)));
+        // It goes on, and the next flush splits the head again.
+        writeFrames(store, clock, 1200, 1320);
+        store.close();
+        HistoryStore again(dir.path(), &clock, o);
+        QVERIFY(again.open());
+        verifyFrames(again, 1319);
+        QCOMPARE(minutes(again).times.size(), std::size_t(21));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHistoryStore)
