@@ -72,6 +72,10 @@ struct SeriesStore::Dictionary {
     std::uint64_t values[kMaxDictionary];
     std::uint16_t counts[kMaxDictionary];
     int size = 0;
+    // The encoder's tally for this chunk: it stops looking values up in a dictionary that never
+    // matches (noise), which only costs bytes, never correctness: a decoder reads what it gets.
+    std::uint16_t hits = 0;
+    std::uint16_t misses = 0;
 
     int find(std::uint64_t bits) const
     {
@@ -560,12 +564,11 @@ void SeriesStore::startChunk(std::uint32_t id, std::int64_t index, std::int64_t 
         Batch& batch = m_batches[static_cast<std::size_t>(
             h.chunkNo % static_cast<std::int64_t>(m_batches.size()))];
         if (batch.chunkNo < h.chunkNo) {
-            const std::size_t before = batch.bytes.capacity();
+            const bool fresh = batch.bytes.capacity() == 0;
             batch.chunkNo = h.chunkNo;
-            batch.bytes.clear(); // keeps its capacity: once the ring has lapped, no
-                                 // allocation
-            if (before == 0) {
-                // A fresh batch: as large as the one before it and a little more.
+            batch.bytes.clear(); // keeps its capacity: once the ring has lapped, no allocation
+            if (fresh) {
+                // As large as the batch before it and a little more.
                 const auto ring = static_cast<std::int64_t>(m_batches.size());
                 const Batch& previous =
                     m_batches[static_cast<std::size_t>((h.chunkNo - 1 + ring) % ring)];
@@ -577,9 +580,12 @@ void SeriesStore::startChunk(std::uint32_t id, std::int64_t index, std::int64_t 
         if (batch.chunkNo == h.chunkNo) {
             if (batch.spans.size() <= id)
                 batch.spans.resize(m_columns.size());
-            if (batch.bytes.size() + c.bytes.size() > batch.bytes.capacity())
+            if (batch.bytes.size() + c.bytes.size() > batch.bytes.capacity()) {
+                // Larger than the batch before it (series added, or the first batch): grow by
+                // an eighth, so that filling a batch copies it a few times, not once a series.
                 batch.bytes.reserve(std::max(batch.bytes.size() + c.bytes.size(),
-                                             batch.bytes.capacity() + batch.bytes.capacity() / 64));
+                                             batch.bytes.capacity() + batch.bytes.capacity() / 8));
+            }
             Span& span = batch.spans[id];
             span.offset = static_cast<std::uint32_t>(batch.bytes.size());
             span.bytes = static_cast<std::uint32_t>(c.bytes.size());
@@ -594,8 +600,11 @@ void SeriesStore::startChunk(std::uint32_t id, std::int64_t index, std::int64_t 
     h.chunkNo = chunkNo;
     h.prevBits = 0;
     h.runPos = -1;
-    if (!m_dictionaries.empty())
+    if (!m_dictionaries.empty()) {
         m_dictionaries[id].size = 0;
+        m_dictionaries[id].hits = 0;
+        m_dictionaries[id].misses = 0;
+    }
 }
 
 void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
@@ -615,9 +624,12 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
     int n = 0;
     if (bits != h.prevBits) {
         Dictionary* dict = m_dictionaries.empty() ? nullptr : &m_dictionaries[id];
-        const int pos = dict ? dict->find(bits) : -1;
+        const bool lookUp = dict && (dict->misses < 64 || dict->hits >= dict->misses / 8);
+        const int pos = lookUp ? dict->find(bits) : -1;
         if (pos >= 0) {
             dict->use(pos);
+            if (dict->hits < 0xFFFF)
+                ++dict->hits;
             if (pos < kDirectDictionary) {
                 code = static_cast<std::uint8_t>(kDictionary0 + pos);
             } else {
@@ -648,8 +660,11 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
                 for (int k = 0; k < significant; ++k)
                     coded[n++] = static_cast<std::uint8_t>(x >> (8 * (trailing + k)));
             }
-            if (dict)
+            if (dict) {
                 dict->insert(bits, m_config.dictionaryValues);
+                if (dict->misses < 0xFFFF)
+                    ++dict->misses;
+            }
         }
         h.prevBits = bits;
         h.pendingRepeats = false;
