@@ -15,6 +15,16 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint32_t kNone = SeriesIndex::kNone;
+constexpr std::size_t kTargetAcc = 0; // m_acc[0] is the target's total, endpoint i at i + 1
+
+constexpr std::size_t at(SignalId signal)
+{
+    return static_cast<std::size_t>(signal);
+}
+constexpr std::size_t at(EndpointSignal signal)
+{
+    return static_cast<std::size_t>(signal);
+}
 
 enum class RoleKind : std::uint8_t {
     None,
@@ -89,6 +99,20 @@ struct SignalEngine::Role {
     std::uint16_t endpoint = 0; // accumulator index; 0: the target only
     std::uint16_t bucketSlot = 0;
     std::uint16_t targetBucketSlot = 0;
+};
+
+struct SignalEngine::ScrapeTotals {
+    std::array<double, kSignalCount> gauges = filledWithNaN();
+    double workflowDelta = 0;
+    bool haveWorkflow = false;
+    double cpuSecondsDelta = kNaN;
+
+    static std::array<double, kSignalCount> filledWithNaN()
+    {
+        std::array<double, kSignalCount> a;
+        a.fill(kNaN);
+        return a;
+    }
 };
 
 struct SignalEngine::EndpointAcc {
@@ -486,6 +510,14 @@ IngestResult SignalEngine::ingestSamples(qint64 timestampMs,
 void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
 {
     m_raw->endScrape();
+    tidyAfterScrape(jsonStub);
+    const ScrapeTotals totals = accumulateScrape();
+    publishSignals(timestampMs, totals);
+}
+
+// Drops raw series unseen for long, and detects the dialect while it is unknown.
+void SignalEngine::tidyAfterScrape(bool jsonStub)
+{
     if (m_scrapeNo % 64 == 0) {
         m_raw->dropIdleSeries(m_scratchIds);
         for (std::uint32_t col : m_scratchIds) {
@@ -506,14 +538,15 @@ void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
             assignAllRoles();
         }
     }
+}
 
+// This scrape's counter deltas summed per accumulator (the target's and each endpoint's), and
+// the gauges, workflow and CPU totals.
+SignalEngine::ScrapeTotals SignalEngine::accumulateScrape()
+{
     for (auto& a : m_acc)
         a.clear();
-    double gauges[kSignalCount];
-    std::fill(std::begin(gauges), std::end(gauges), kNaN);
-    double workflowDelta = 0;
-    bool haveWorkflow = false;
-    double cpuSecondsDelta = kNaN;
+    ScrapeTotals totals;
 
     // A changed process start time means a redeploy: every counter restarted from zero.
     bool redeploy = false;
@@ -546,7 +579,7 @@ void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
                 }
             }
         }
-        EndpointAcc& target = m_acc[0];
+        EndpointAcc& target = m_acc[kTargetAcc];
         EndpointAcc* ep = role.endpoint ? &m_acc[role.endpoint] : nullptr;
         switch (role.kind) {
         case RoleKind::Requests:
@@ -602,90 +635,102 @@ void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
             break;
         case RoleKind::WorkflowExecutions:
             if (haveDelta) {
-                workflowDelta += delta;
-                haveWorkflow = true;
+                totals.workflowDelta += delta;
+                totals.haveWorkflow = true;
             }
             break;
         case RoleKind::CpuSeconds:
             if (haveDelta)
-                cpuSecondsDelta = std::isnan(cpuSecondsDelta) ? delta : cpuSecondsDelta + delta;
+                totals.cpuSecondsDelta =
+                    std::isnan(totals.cpuSecondsDelta) ? delta : totals.cpuSecondsDelta + delta;
             break;
         case RoleKind::LatencyGauge:
-            gauges[static_cast<std::size_t>(SignalId::LatencyAvg)] = v;
+            totals.gauges[at(SignalId::LatencyAvg)] = v;
             break;
         case RoleKind::ActiveWorkflows:
-            gauges[static_cast<std::size_t>(SignalId::ActiveWorkflows)] = v;
+            totals.gauges[at(SignalId::ActiveWorkflows)] = v;
             break;
         case RoleKind::Memory:
-            gauges[static_cast<std::size_t>(SignalId::MemoryBytes)] = v;
+            totals.gauges[at(SignalId::MemoryBytes)] = v;
             break;
         case RoleKind::CpuPercent:
-            gauges[static_cast<std::size_t>(SignalId::CpuPercent)] = v;
+            totals.gauges[at(SignalId::CpuPercent)] = v;
             break;
         case RoleKind::Connections:
-            gauges[static_cast<std::size_t>(SignalId::Connections)] = v;
+            totals.gauges[at(SignalId::Connections)] = v;
             break;
         case RoleKind::ProcessStart:
         case RoleKind::None:
             break;
         }
     }
+    return totals;
+}
 
+// One accumulator's signals over dtSeconds (rates only when it is positive); returns its errors.
+double SignalEngine::deriveEndpointSignals(EndpointAcc& a, double dtSeconds, bool errorsFromCounter,
+                                           std::array<double, kEndpointSignalCount>& out) const
+{
+    out.fill(kNaN);
+    const double requests = a.haveRequests ? a.requests : (a.haveCount ? a.count : kNaN);
+    const bool haveErr = errorsFromCounter ? a.haveErrors || a.haveRequests
+                                           : (a.haveRequests && !m_mapping.statusLabel.empty());
+    const double errors = errorsFromCounter ? a.errors : a.serverErrors5xx;
+    if (dtSeconds > 0) {
+        out[at(EndpointSignal::RequestRate)] = requests / dtSeconds;
+        if (haveErr)
+            out[at(EndpointSignal::ErrorRate)] = errors / dtSeconds;
+    }
+    if (a.haveCount && a.count > 0)
+        out[at(EndpointSignal::LatencyAvg)] = a.sum / a.count;
+    if (a.buckets.size() >= 2) {
+        a.sorted.assign(a.buckets.begin(), a.buckets.end());
+        std::sort(a.sorted.begin(), a.sorted.end(),
+                  [](const auto& x, const auto& y) { return x.upperBound < y.upperBound; });
+        out[at(EndpointSignal::P50)] = histogramQuantile(0.50, a.sorted);
+        out[at(EndpointSignal::P95)] = histogramQuantile(0.95, a.sorted);
+        out[at(EndpointSignal::P99)] = histogramQuantile(0.99, a.sorted);
+    }
+    return errors;
+}
+
+// The target's signals into m_latest, every signal and endpoint series into the signal store.
+void SignalEngine::publishSignals(qint64 timestampMs, const ScrapeTotals& totals)
+{
     const double dt =
         m_havePrevious ? static_cast<double>(timestampMs - m_previousTimeMs) / 1000.0 : 0.0;
     const bool rates = dt > 0;
-    const bool errorsFromCounter = m_acc[0].haveErrors;
-    auto compute = [&](EndpointAcc& a, std::array<double, kEndpointSignalCount>& outSig) {
-        outSig.fill(kNaN);
-        const double requests = a.haveRequests ? a.requests : (a.haveCount ? a.count : kNaN);
-        const bool haveErr = errorsFromCounter ? a.haveErrors || a.haveRequests
-                                               : (a.haveRequests && !m_mapping.statusLabel.empty());
-        const double errors = errorsFromCounter ? a.errors : a.serverErrors5xx;
-        if (rates) {
-            outSig[0] = requests / dt;
-            if (haveErr)
-                outSig[1] = errors / dt;
-        }
-        if (a.haveCount && a.count > 0)
-            outSig[2] = a.sum / a.count;
-        if (a.buckets.size() >= 2) {
-            a.sorted.assign(a.buckets.begin(), a.buckets.end());
-            std::sort(a.sorted.begin(), a.sorted.end(),
-                      [](const auto& x, const auto& y) { return x.upperBound < y.upperBound; });
-            outSig[3] = histogramQuantile(0.50, a.sorted);
-            outSig[4] = histogramQuantile(0.95, a.sorted);
-            outSig[5] = histogramQuantile(0.99, a.sorted);
-        }
-        return errors;
-    };
+    const bool errorsFromCounter = m_acc[kTargetAcc].haveErrors;
 
     m_signals->beginScrape(timestampMs);
     std::array<double, kEndpointSignalCount> sig{};
-    const double targetErrors = compute(m_acc[0], sig);
+    const double targetErrors =
+        deriveEndpointSignals(m_acc[kTargetAcc], dt, errorsFromCounter, sig);
     m_latest.fill(kNaN);
-    m_latest[static_cast<std::size_t>(SignalId::RequestRate)] = sig[0];
-    m_latest[static_cast<std::size_t>(SignalId::ErrorRate)] = sig[1];
-    const double requests = m_acc[0].haveRequests ? m_acc[0].requests : m_acc[0].count;
-    if (!std::isnan(sig[1]) && requests > 0)
-        m_latest[static_cast<std::size_t>(SignalId::ErrorRatio)] = targetErrors / requests;
-    m_latest[static_cast<std::size_t>(SignalId::LatencyAvg)] = sig[2];
-    m_latest[static_cast<std::size_t>(SignalId::LatencyP50)] = sig[3];
-    m_latest[static_cast<std::size_t>(SignalId::LatencyP95)] = sig[4];
-    m_latest[static_cast<std::size_t>(SignalId::LatencyP99)] = sig[5];
+    m_latest[at(SignalId::RequestRate)] = sig[at(EndpointSignal::RequestRate)];
+    m_latest[at(SignalId::ErrorRate)] = sig[at(EndpointSignal::ErrorRate)];
+    const double requests =
+        m_acc[kTargetAcc].haveRequests ? m_acc[kTargetAcc].requests : m_acc[kTargetAcc].count;
+    if (!std::isnan(sig[at(EndpointSignal::ErrorRate)]) && requests > 0)
+        m_latest[at(SignalId::ErrorRatio)] = targetErrors / requests;
+    m_latest[at(SignalId::LatencyAvg)] = sig[at(EndpointSignal::LatencyAvg)];
+    m_latest[at(SignalId::LatencyP50)] = sig[at(EndpointSignal::P50)];
+    m_latest[at(SignalId::LatencyP95)] = sig[at(EndpointSignal::P95)];
+    m_latest[at(SignalId::LatencyP99)] = sig[at(EndpointSignal::P99)];
     for (std::size_t i = 0; i < kSignalCount; ++i) {
-        if (!std::isnan(gauges[i]))
-            m_latest[i] = gauges[i];
+        if (!std::isnan(totals.gauges[i]))
+            m_latest[i] = totals.gauges[i];
     }
-    if (rates && haveWorkflow)
-        m_latest[static_cast<std::size_t>(SignalId::WorkflowRate)] = workflowDelta / dt;
-    if (rates && std::isnan(m_latest[static_cast<std::size_t>(SignalId::CpuPercent)]) &&
-        !std::isnan(cpuSecondsDelta))
-        m_latest[static_cast<std::size_t>(SignalId::CpuPercent)] = cpuSecondsDelta / dt * 100.0;
+    if (rates && totals.haveWorkflow)
+        m_latest[at(SignalId::WorkflowRate)] = totals.workflowDelta / dt;
+    if (rates && std::isnan(m_latest[at(SignalId::CpuPercent)]) &&
+        !std::isnan(totals.cpuSecondsDelta))
+        m_latest[at(SignalId::CpuPercent)] = totals.cpuSecondsDelta / dt * 100.0;
     for (std::size_t i = 0; i < kSignalCount; ++i)
         m_signals->append(m_signalIds[i], m_latest[i]);
     for (std::size_t e = 0; e < m_endpoints.size(); ++e) {
         EndpointRow& row = m_endpoints[e];
-        compute(m_acc[e + 1], row.latest);
+        deriveEndpointSignals(m_acc[e + 1], dt, errorsFromCounter, row.latest);
         row.requestsTotal = m_acc[e + 1].requestsTotal;
         for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
             m_signals->append(row.series[k], row.latest[k]);

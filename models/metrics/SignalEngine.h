@@ -185,12 +185,19 @@ public:
 
 private:
     struct Role;
+    struct EndpointAcc;
+    struct ScrapeTotals;
     void beginScrape(qint64 timestampMs);
     std::uint32_t newSeries(const RawSample& sample, std::uint64_t hash, MetricType type,
                             IngestResult& result);
     void observe(std::uint32_t id, double value, IngestResult& result);
     std::uint32_t attachColumn(std::uint32_t id);
     void finishScrape(qint64 timestampMs, bool jsonStub);
+    void tidyAfterScrape(bool jsonStub);
+    ScrapeTotals accumulateScrape();
+    double deriveEndpointSignals(EndpointAcc& acc, double dtSeconds, bool errorsFromCounter,
+                                 std::array<double, kEndpointSignalCount>& out) const;
+    void publishSignals(qint64 timestampMs, const ScrapeTotals& totals);
     void assignRole(std::uint32_t id);
     void assignAllRoles();
     void applyOverrides();
@@ -222,7 +229,6 @@ private:
     std::uint32_t m_scrapeNo = 0;
 
     std::vector<EndpointRow> m_endpoints;
-    struct EndpointAcc;
     std::vector<EndpointAcc> m_acc; // [0] is the target total; endpoint i at i + 1
     std::array<double, kSignalCount> m_latest{};
     std::array<std::uint32_t, kSignalCount> m_signalIds{};
