@@ -41,6 +41,22 @@ constexpr int kGroupBytes = kGroupValues / 2 + kGroupValues / 2 + kPendingData;
 struct Bucket {
     double first = 0, min = 0, max = 0, last = 0;
     std::uint16_t firstOff = kEmptyBucket, minOff = 0, maxOff = 0, lastOff = 0;
+
+    static Bucket of(double v, std::uint16_t off) { return {v, v, v, v, off, off, off, off}; }
+    // A later value of the same bucket, at offset `off` within it.
+    void add(double v, std::uint16_t off)
+    {
+        if (v < min) {
+            min = v;
+            minOff = off;
+        }
+        if (v > max) {
+            max = v;
+            maxOff = off;
+        }
+        last = v;
+        lastOff = off;
+    }
 };
 
 // Where a series' completed chunk lies in its batch.
@@ -698,19 +714,10 @@ void SeriesStore::appendAt(std::uint32_t id, std::int64_t index, double value)
                     ring[static_cast<std::size_t>(k % size)].firstOff = kEmptyBucket;
             }
             open.number = b;
-            cur = Bucket{value, value, value, value, off, off, off, off};
+            cur = Bucket::of(value, off);
             continue;
         }
-        if (value < cur.min) {
-            cur.min = value;
-            cur.minOff = off;
-        }
-        if (value > cur.max) {
-            cur.max = value;
-            cur.maxOff = off;
-        }
-        cur.last = value;
-        cur.lastOff = off;
+        cur.add(value, off);
     }
 }
 
@@ -785,20 +792,10 @@ const void* SeriesStore::chunkSummaries(std::uint32_t id, std::int64_t chunkNo) 
         const std::int64_t inChunk = i - base;
         Bucket& k = buckets[static_cast<std::size_t>(inChunk / SummaryCache::kBucketPoints)];
         const auto off = static_cast<std::uint16_t>(inChunk % SummaryCache::kBucketPoints);
-        if (k.firstOff == kEmptyBucket) {
-            k = Bucket{v, v, v, v, off, off, off, off};
-            return;
-        }
-        if (v < k.min) {
-            k.min = v;
-            k.minOff = off;
-        }
-        if (v > k.max) {
-            k.max = v;
-            k.maxOff = off;
-        }
-        k.last = v;
-        k.lastOff = off;
+        if (k.firstOff == kEmptyBucket)
+            k = Bucket::of(v, off);
+        else
+            k.add(v, off);
     });
     return buckets;
 }

@@ -9,6 +9,7 @@
 #include "models/history/HistoryBackfill.h"
 #include "models/history/TargetHistory.h"
 #include "models/monitor/TargetMonitor.h"
+#include "tests/support/TestData.h"
 #include "ui/dashboard/ChartTimeline.h"
 #include "ui/dashboard/Dashboard.h"
 #include "ui/dashboard/TimeChart.h"
@@ -55,9 +56,7 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         // The console's stores (history, audit, alerts, events, settings) in folders of its own.
-        qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_CACHE_HOME", m_dir.filePath(QStringLiteral("cache")).toUtf8());
+        test::useOwnUserFolders(m_dir.path());
     }
 
     void demoStartsWithADayAndARestartAddsNoPoint()

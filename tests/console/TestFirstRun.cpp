@@ -9,6 +9,7 @@
 #include "models/monitor/TargetMonitor.h"
 #include "models/targets/TargetStore.h"
 #include "tests/support/SimulatorProcess.h"
+#include "tests/support/TestData.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/targets/TargetsDialog.h"
 #include "ui/workflows/WorkflowsPage.h"
@@ -122,9 +123,7 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         // Nothing saved: the console's stores and settings in folders of their own.
-        qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_CACHE_HOME", m_dir.filePath(QStringLiteral("cache")).toUtf8());
+        test::useOwnUserFolders(m_dir.path());
         QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
                  qPrintable(m_sim.error()));
     }

@@ -34,6 +34,16 @@ class TestHistoryRestart : public QObject {
 private:
     QTemporaryDir m_dir;
 
+    // The console watching the simulator at 1 s polls, its history in its own folder.
+    ConsoleOptions watching(const test::SimulatorProcess& sim, const QString& historyFolder) const
+    {
+        ConsoleOptions options;
+        options.url = sim.url();
+        options.intervalMs = 1000;
+        options.historyRoot = m_dir.filePath(historyFolder);
+        return options;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -118,10 +128,7 @@ private slots:
         test::SimulatorProcess sim;
         QVERIFY2(sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
                  qPrintable(sim.error()));
-        ConsoleOptions options;
-        options.url = sim.url();
-        options.intervalMs = 1000;
-        options.historyRoot = m_dir.filePath(QStringLiteral("long"));
+        const ConsoleOptions options = watching(sim, QStringLiteral("long"));
         const QString folder = historyFolderFor(options.historyRoot,
                                                 QStringLiteral("unsaved/") + sim.url().toString());
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -177,17 +184,14 @@ private slots:
         QVERIFY(!rate->hasBand(0));
     }
 
-    // After a restart memory holds the endpoints' last hour; the endpoint charted on the
+    // After a restart memory holds the endpoints' last 15 minutes; the endpoint charted on the
     // Endpoints page draws its day from disk (its older hours one point a minute).
     void selectedEndpointChartsItsDayFromDisk()
     {
         test::SimulatorProcess sim;
         QVERIFY2(sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
                  qPrintable(sim.error()));
-        ConsoleOptions options;
-        options.url = sim.url();
-        options.intervalMs = 1000;
-        options.historyRoot = m_dir.filePath(QStringLiteral("endpoint-day"));
+        const ConsoleOptions options = watching(sim, QStringLiteral("endpoint-day"));
         const QString folder = historyFolderFor(options.historyRoot,
                                                 QStringLiteral("unsaved/") + sim.url().toString());
         const QString endpoint = QStringLiteral("/v1/restored");

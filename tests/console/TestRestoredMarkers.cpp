@@ -12,6 +12,7 @@
 #include "models/monitor/TargetMonitor.h"
 #include "models/workflows/WorkflowClient.h"
 #include "tests/support/SimulatorProcess.h"
+#include "tests/support/TestData.h"
 #include "ui/dashboard/ChartTimeline.h"
 #include "ui/dashboard/Dashboard.h"
 #include "ui/dashboard/TimeChart.h"
@@ -35,9 +36,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_CACHE_HOME", m_dir.filePath(QStringLiteral("cache")).toUtf8());
+        test::useOwnUserFolders(m_dir.path());
     }
 
     void deployAndLaunchMarkersComeBackAfterARestart()

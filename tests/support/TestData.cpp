@@ -22,6 +22,13 @@ QByteArray readData(const QString& relative)
     return file.readAll();
 }
 
+void useOwnUserFolders(const QString& root)
+{
+    qputenv("XDG_DATA_HOME", (root + QStringLiteral("/data")).toUtf8());
+    qputenv("XDG_CONFIG_HOME", (root + QStringLiteral("/config")).toUtf8());
+    qputenv("XDG_CACHE_HOME", (root + QStringLiteral("/cache")).toUtf8());
+}
+
 QByteArray gzip(const QByteArray& data)
 {
     z_stream stream{};

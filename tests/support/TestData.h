@@ -12,4 +12,8 @@ QString dataPath(const QString& relative);
 QByteArray gzip(const QByteArray& data);
 QByteArray readData(const QString& relative);
 
+// The console's stores and settings (XDG data, config and cache) in folders under `root`, so a
+// test starts as a user with nothing saved and leaves the real ones untouched.
+void useOwnUserFolders(const QString& root);
+
 } // namespace ops::test
