@@ -32,22 +32,4 @@ std::optional<LatencyTotals> latencyTotals(const MetricsParseResult& scrape)
     return std::nullopt;
 }
 
-std::optional<double> stubAverageLatency(const MetricsParseResult& scrape)
-{
-    for (const MetricSample& sample : scrape.samples) {
-        if (sample.name == "http_request_duration_seconds" && sample.labels.empty())
-            return sample.value;
-    }
-    return std::nullopt;
-}
-
-std::optional<double> averageBetween(const LatencyTotals& previous, const LatencyTotals& current)
-{
-    const double deltaCount = current.count - previous.count;
-    const double deltaSum = current.sum - previous.sum;
-    if (deltaCount <= 0 || deltaSum < 0)
-        return std::nullopt;
-    return deltaSum / deltaCount;
-}
-
 } // namespace ops

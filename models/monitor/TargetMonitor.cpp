@@ -195,9 +195,6 @@ void TargetMonitor::onPollFinished(const PollResult& result)
     if (latency) {
         m_latestLatency = latency;
         m_latencyBasis = basis;
-        m_latencyHistory.append({result.finishedMs, *latency});
-        if (m_latencyHistory.size() > kMaxHistoryPoints)
-            m_latencyHistory.remove(0, m_latencyHistory.size() - kMaxHistoryPoints);
     }
     if (!m_backfilling) // the engine holds a past scrape: endBackfill() tells
         emit updated();

@@ -5,10 +5,8 @@
 #include "models/domain/Dialect.h"
 #include "models/domain/HealthSnapshot.h"
 #include "models/metrics/SignalEngine.h"
-#include "models/monitor/LatencyAverager.h"
 #include "models/net/Poller.h"
 
-#include <QList>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
@@ -21,13 +19,9 @@ namespace ops {
 
 class MetricsIngestor;
 
-struct LatencyPoint {
-    qint64 timeMs = 0;
-    double seconds = 0;
-};
-
 // What the console knows about one watched gateway: connection state, latest health, the
-// response-time series. Fed by a Poller; read by item models, the status verb and the window.
+// derived signals (the response-time series is signalEngine()'s SignalId::LatencyAvg). Fed by a
+// Poller; read by item models, the status verb and the window.
 class TargetMonitor : public QObject {
     Q_OBJECT
 public:
@@ -49,7 +43,6 @@ public:
     std::optional<double> latestLatencySeconds() const { return m_latestLatency; }
     // Where the latest figure came from: "histogram", "stub", "health", "lifetime" or "".
     QString latencyBasis() const { return m_latencyBasis; }
-    const QList<LatencyPoint>& latencyHistory() const { return m_latencyHistory; }
     // False when the gateway exports no latency histogram (the chart says so instead of drawing).
     bool exportsLatencyHistogram() const { return m_exportsHistogram; }
     QString metricsProblem() const { return m_metricsProblem; }
@@ -71,9 +64,6 @@ public:
     // answer. Charts mark it; tiles and the banner count from it ("Unreachable for 1 m 10 s").
     qint64 problemSinceMs() const { return m_problemSinceMs; }
     const Clock* clock() const { return m_clock; }
-
-    // Most points kept in memory: a day at 1 s polls.
-    static constexpr int kMaxHistoryPoints = 86400;
 
     // Signals from another data source (a Prometheus server): from the first frame on, the
     // polls' /metrics bodies are no longer ingested (health and connection state still come
@@ -141,10 +131,8 @@ private:
     qint64 m_healthCheckedMs = 0;
     qint64 m_lastSuccessMs = 0;
     qint64 m_problemSinceMs = 0;
-    std::optional<LatencyTotals> m_previousTotals;
     std::optional<double> m_latestLatency;
     QString m_latencyBasis;
-    QList<LatencyPoint> m_latencyHistory;
     bool m_exportsHistogram = false;
     QString m_metricsProblem;
 };

@@ -2,6 +2,7 @@
 #include "models/domain/Clock.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
+#include "tests/support/LatencySeries.h"
 #include "tests/support/SimulatorProcess.h"
 
 #include <QNetworkAccessManager>
@@ -135,13 +136,12 @@ void TestEndToEnd::counterResetNeverGivesNegativeLatency()
 {
     Rig rig;
     QVERIFY2(startRig(rig, QStringLiteral("plan"), 250), qPrintable(rig.sim.error()));
-    QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() >= 2, 8000);
+    QTRY_VERIFY_WITH_TIMEOUT(test::latencyPointCount(*rig.monitor) >= 2, 8000);
     QCOMPARE(rig.sim.setFaults(R"({"reset_counters": true})"), 200);
-    const qsizetype before = rig.monitor->latencyHistory().size();
-    QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() >= before + 3, 8000);
-    for (const LatencyPoint& point : rig.monitor->latencyHistory())
-        QVERIFY2(point.seconds > 0 && point.seconds < 10,
-                 qPrintable(QString::number(point.seconds)));
+    const qsizetype before = test::latencyPointCount(*rig.monitor);
+    QTRY_VERIFY_WITH_TIMEOUT(test::latencyPointCount(*rig.monitor) >= before + 3, 8000);
+    for (const StorePoint& point : test::latencyPoints(*rig.monitor))
+        QVERIFY2(point.v > 0 && point.v < 10, qPrintable(QString::number(point.v)));
 }
 
 void TestEndToEnd::unreachableWhenTheGatewayStops()

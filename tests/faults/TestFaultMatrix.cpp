@@ -18,6 +18,7 @@
 #include "models/secrets/KeychainSecretStore.h"
 #include "models/secrets/SecretStore.h"
 #include "tests/support/CliRunner.h"
+#include "tests/support/LatencySeries.h"
 #include "tests/support/SelfSignedCertificate.h"
 #include "tests/support/SimulatorProcess.h"
 
@@ -354,8 +355,8 @@ private slots:
         Rig rig;
         QVERIFY2(startRig(rig), qPrintable(rig.sim.error()));
         QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->state(), ConnectionState::Up, 8000);
-        QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() >= 2, 8000);
-        const qsizetype before = rig.monitor->latencyHistory().size();
+        QTRY_VERIFY_WITH_TIMEOUT(test::latencyPointCount(*rig.monitor) >= 2, 8000);
+        const qsizetype before = test::latencyPointCount(*rig.monitor);
 
         QCOMPARE(rig.sim.setFaults(fault), 200);
         QSignalSpy finished(rig.poller.get(), &Poller::pollFinished);
@@ -375,7 +376,7 @@ private slots:
                 QVERIFY(r.metricsHttpStatus == 200 && !r.metricsBody.isEmpty());
                 QVERIFY2(rig.monitor->metricsProblem().isEmpty(),
                          qPrintable(rig.monitor->metricsProblem()));
-                QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() > before, 4000);
+                QTRY_VERIFY_WITH_TIMEOUT(test::latencyPointCount(*rig.monitor) > before, 4000);
                 trickleNote = QStringLiteral(" (/health in %1 ms, %2 B of metrics parsed)")
                                   .arg(r.healthLatencyMs)
                                   .arg(r.metricsBody.size());
@@ -403,20 +404,20 @@ private slots:
         // Nothing known is thrown away: the last health stays shown, the series never shrinks,
         // and every latency point is a real one (a counter reset gives no negative rate).
         QVERIFY(rig.monitor->hasHealth());
-        QVERIFY(rig.monitor->latencyHistory().size() >= before);
-        for (const LatencyPoint& p : rig.monitor->latencyHistory())
-            QVERIFY2(p.seconds >= 0 && p.seconds < 60, qPrintable(QString::number(p.seconds)));
+        QVERIFY(test::latencyPointCount(*rig.monitor) >= before);
+        for (const StorePoint& p : test::latencyPoints(*rig.monitor))
+            QVERIFY2(p.v >= 0 && p.v < 60, qPrintable(QString::number(p.v)));
 
         QCOMPARE(rig.sim.clearFaults(), 200);
         qint64 recoveredMs = 0;
         QVERIFY2(nextPollIs(rig, ConnectionState::Up, &recoveredMs),
                  qPrintable(shown(*rig.monitor)));
-        const qsizetype after = rig.monitor->latencyHistory().size();
-        QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() > after, 4000);
+        const qsizetype after = test::latencyPointCount(*rig.monitor);
+        QTRY_VERIFY_WITH_TIMEOUT(test::latencyPointCount(*rig.monitor) > after, 4000);
         matrix().append({QString::fromUtf8(QTest::currentDataTag()), console, cli,
                          QStringLiteral("kept (%1 -> %2 points)")
                              .arg(before)
-                             .arg(rig.monitor->latencyHistory().size()),
+                             .arg(test::latencyPointCount(*rig.monitor)),
                          QStringLiteral("up after %1 ms").arg(recoveredMs)});
     }
 
@@ -425,8 +426,8 @@ private slots:
         Rig rig;
         QVERIFY2(startRig(rig), qPrintable(rig.sim.error()));
         QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->state(), ConnectionState::Up, 8000);
-        QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() >= 2, 8000);
-        const qsizetype before = rig.monitor->latencyHistory().size();
+        QTRY_VERIFY_WITH_TIMEOUT(test::latencyPointCount(*rig.monitor) >= 2, 8000);
+        const qsizetype before = test::latencyPointCount(*rig.monitor);
         const QUrl url = rig.sim.url();
         rig.sim.stop();
         QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->state(), ConnectionState::Unreachable, 8000);
@@ -434,7 +435,7 @@ private slots:
         const QString cli = cliState(url);
         QCOMPARE(cli, QStringLiteral("unreachable"));
         QVERIFY(rig.monitor->hasHealth());
-        QCOMPARE(rig.monitor->latencyHistory().size(), before);
+        QCOMPARE(test::latencyPointCount(*rig.monitor), before);
         QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->isDataStale(), 4000);
 
         // The gateway comes back on the same port.
@@ -447,7 +448,7 @@ private slots:
         QVERIFY2(nextPollIs(rig, ConnectionState::Up, &recoveredMs),
                  qPrintable(shown(*rig.monitor)));
         QVERIFY(!rig.monitor->isDataStale());
-        QVERIFY(rig.monitor->latencyHistory().size() >= before);
+        QVERIFY(test::latencyPointCount(*rig.monitor) >= before);
         matrix().append({QStringLiteral("gateway down (process stopped)"), console, cli,
                          QStringLiteral("kept (%1 points), marked stale").arg(before),
                          QStringLiteral("up after %1 ms").arg(recoveredMs)});
@@ -458,7 +459,7 @@ private slots:
         Rig rig;
         QVERIFY2(startRig(rig), qPrintable(rig.sim.error()));
         QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->state(), ConnectionState::Up, 8000);
-        const qsizetype before = rig.monitor->latencyHistory().size();
+        const qsizetype before = test::latencyPointCount(*rig.monitor);
         PollerOptions o = rig.poller->options();
         const QUrl good = o.baseUrl;
         o.baseUrl = QUrl(QStringLiteral("http://gateway.invalid:8000"));
@@ -476,7 +477,7 @@ private slots:
             QJsonDocument::fromJson(run.out).object().value(QStringLiteral("state")).toString();
         QCOMPARE(cli, QStringLiteral("unreachable"));
         QVERIFY(rig.monitor->hasHealth());
-        QVERIFY(rig.monitor->latencyHistory().size() >= before);
+        QVERIFY(test::latencyPointCount(*rig.monitor) >= before);
         o.baseUrl = good;
         rig.poller->setOptions(o);
         qint64 recoveredMs = 0;
@@ -516,8 +517,8 @@ private slots:
         QVERIFY2(startRig(rig, tlsArgs(), m_certSha256), qPrintable(rig.sim.error()));
         rig.sim.setIgnoreTlsErrors(true);
         QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->state(), ConnectionState::Up, 8000);
-        QTRY_VERIFY_WITH_TIMEOUT(rig.monitor->latencyHistory().size() >= 2, 8000);
-        const qsizetype before = rig.monitor->latencyHistory().size();
+        QTRY_VERIFY_WITH_TIMEOUT(test::latencyPointCount(*rig.monitor) >= 2, 8000);
+        const qsizetype before = test::latencyPointCount(*rig.monitor);
         QUrl http = rig.sim.url();
         http.setScheme(QStringLiteral("http"));
         QCOMPARE(rig.sim.setFaults(
@@ -532,7 +533,7 @@ private slots:
         const QString cli = cliState(rig.sim.url());
         QCOMPARE(cli, QStringLiteral("error"));
         QVERIFY(rig.monitor->hasHealth());
-        QVERIFY(rig.monitor->latencyHistory().size() >= before);
+        QVERIFY(test::latencyPointCount(*rig.monitor) >= before);
         QCOMPARE(rig.sim.clearFaults(), 200);
         qint64 recoveredMs = 0;
         QVERIFY2(nextPollIs(rig, ConnectionState::Up, &recoveredMs),

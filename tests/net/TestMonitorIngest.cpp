@@ -7,6 +7,7 @@
 #include "models/net/Poller.h"
 
 #include "tests/support/FakeNetworkAccessManager.h"
+#include "tests/support/LatencySeries.h"
 #include "tests/support/TestData.h"
 
 #include <QSemaphore>
@@ -90,6 +91,7 @@ private slots:
     void gzipBombAndCorruptGzipAreBadResponses();
     void notMetricsIsBadResponse();
     void overridesReachTheWorker();
+    void healthFigureWhenMetricsAreUnavailable();
 };
 
 // Gzip from the gateway, inflated and parsed on another thread; the mirror holds the signals and
@@ -271,6 +273,28 @@ void TestMonitorIngest::overridesReachTheWorker()
     QCOMPARE(rig.poll().state, ConnectionState::Up);
     QCOMPARE(rig.monitor.signalEngine().mapping().memoryGauge,
              std::string("process_resident_memory_bytes"));
+}
+
+// /metrics unavailable: the latest average is the health body's own figure (basis "health"),
+// which the status verb and the tiles show; the charted series gets no point from it, since only
+// scrapes are charted.
+void TestMonitorIngest::healthFigureWhenMetricsAreUnavailable()
+{
+    Rig rig;
+    rig.network.setResponse(kHealth,
+                            FakeResponse::json(test::readData(QStringLiteral("health/seed.json"))));
+    rig.network.setResponse(kMetrics, FakeResponse::text("not found\n", "text/plain", 404));
+    for (int poll = 0; poll < 2; ++poll) {
+        const PollResult result = rig.poll();
+        QVERIFY2(isAnswering(result.state), qPrintable(result.detail));
+        QCOMPARE(rig.monitor.latencyBasis(), QStringLiteral("health"));
+        QVERIFY(rig.monitor.latestLatencySeconds().has_value());
+        QCOMPARE(*rig.monitor.latestLatencySeconds(), 0.045);
+        QVERIFY(!rig.monitor.exportsLatencyHistogram());
+        QVERIFY2(rig.monitor.metricsProblem().contains(QStringLiteral("404")),
+                 qPrintable(rig.monitor.metricsProblem()));
+        QCOMPARE(test::latencyPointCount(rig.monitor), 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMonitorIngest)
