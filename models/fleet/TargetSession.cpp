@@ -63,6 +63,7 @@ TargetSession::TargetSession(const FleetContext& context, QString id, Target tar
         m_context.network, m_target.baseUrl, m_target.dialect,
         ConnectionPolicy::forTarget(m_target, ApiKey()), m_target.readOnly);
     m_workflows->setTargetName(m_target.name);
+    m_workflows->setClock(m_context.clock);
     if (m_context.audit && m_context.audit->isOpen())
         m_workflows->setAuditLog(m_context.audit);
 

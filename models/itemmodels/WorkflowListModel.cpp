@@ -22,15 +22,16 @@ QString formatDurationMs(qint64 ms)
         .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
-WorkflowListModel::WorkflowListModel(const Clock* clock, QObject* parent)
+WorkflowListModel::WorkflowListModel(const Clock& clock, QObject* parent)
     : QAbstractTableModel(parent)
-    , m_clock(clock)
+    , m_clock(&clock)
 {
 }
 
-qint64 WorkflowListModel::nowMs() const
+void WorkflowListModel::setClock(const Clock& clock)
 {
-    return m_clock ? m_clock->nowMs() : QDateTime::currentMSecsSinceEpoch();
+    m_clock = &clock;
+    tick();
 }
 
 int WorkflowListModel::rowCount(const QModelIndex& parent) const
@@ -107,7 +108,7 @@ QVariant WorkflowListModel::data(const QModelIndex& index, int role) const
                      : QString();
     }
     case DurationColumn: {
-        const qint64 d = wf.durationMs(nowMs());
+        const qint64 d = wf.durationMs(m_clock->nowMs());
         if (sort)
             return d;
         return formatDurationMs(d);

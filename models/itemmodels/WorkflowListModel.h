@@ -40,7 +40,11 @@ public:
         ErrorRole,         // the first step error
     };
 
-    explicit WorkflowListModel(const Clock* clock = nullptr, QObject* parent = nullptr);
+    // Running rows' durations count to clock's now (the session's clock, a ManualClock in
+    // tests): never the wall clock behind its back.
+    explicit WorkflowListModel(const Clock& clock, QObject* parent = nullptr);
+    // Another target's clock (the page follows another session); running rows repaint.
+    void setClock(const Clock& clock);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -74,7 +78,6 @@ private:
         bool contradiction = false;
     };
     void apply(Row& row, const Workflow& workflow);
-    qint64 nowMs() const;
 
     const Clock* m_clock;
     QList<Row> m_rows;

@@ -94,7 +94,10 @@ public:
     // The read deadline (and at most the connect deadline) of every call.
     void setTimeoutMs(int ms);
     int timeoutMs() const { return m_policy.readTimeoutMs; }
+    // nullptr: a SystemClock of its own. The session sets its context's clock here.
     void setClock(const Clock* clock);
+    // Never null: what the pages that show this client's workflows count time with.
+    const Clock* clock() const { return m_clock; }
     // Not owned; nullptr = no audit. actor default: AuditLog::currentUser().
     void setAuditLog(AuditLog* log, const QString& actor = {});
     // Why a launch, job, cancel or re-run would go unrecorded; empty when it would be recorded

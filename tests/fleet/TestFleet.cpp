@@ -237,6 +237,8 @@ private slots:
         QCOMPARE(session->label(), m_sim.url().toString());
         QVERIFY(session->poller() && session->monitor() && session->workflows() &&
                 session->deploy());
+        // The session's clock, which the Workflows page counts running workflows with.
+        QCOMPARE(session->workflows()->clock(), static_cast<const Clock*>(&m_clock));
         QCOMPARE(fleet.store(), nullptr);
         QCOMPARE(fleet.addUnsaved(url), session); // the same target twice is one session
 

@@ -62,6 +62,7 @@ private slots:
     void readOnlyRefusesChanges();
     void jobDraftValidation();
     void modelUnderTester();
+    void durationFollowsTheInjectedClock();
     void modelShowsCancelledThenCompleted();
     void auditLogRoundTrip();
 };
@@ -318,7 +319,7 @@ void TestWorkflowOffline::jobDraftValidation()
 void TestWorkflowOffline::modelUnderTester()
 {
     ManualClock clock(1735725610000);
-    WorkflowListModel model(&clock);
+    WorkflowListModel model(clock);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     auto wf = workflowjson::decodeWorkflow(kWorkflow).value;
     model.upsert(wf);
@@ -347,9 +348,46 @@ void TestWorkflowOffline::modelUnderTester()
     QCOMPARE(model.rowCount(), 0);
 }
 
+// A running workflow's duration counts to the injected clock's now: it stands still while the
+// wall clock moves, and moves (with a repaint) when the clock is advanced.
+void TestWorkflowOffline::durationFollowsTheInjectedClock()
+{
+    ManualClock clock(1'700'000'000'000); // years before the wall clock
+    WorkflowListModel model(clock);
+    Workflow running;
+    running.id = QStringLiteral("wf_run");
+    running.status = QStringLiteral("running");
+    running.startedMs = clock.nowMs() - 9000;
+    Workflow done = running;
+    done.id = QStringLiteral("wf_done");
+    done.status = QStringLiteral("completed");
+    done.completedMs = running.startedMs + 2000;
+    model.merge({running, done});
+    const auto duration = [&](const QString& id) {
+        return model.index(model.rowOf(id), WorkflowListModel::DurationColumn).data().toString();
+    };
+    QCOMPARE(duration(running.id), QStringLiteral("9.0 s"));
+    QCOMPARE(duration(done.id), QStringLiteral("2.0 s"));
+
+    QSignalSpy repainted(&model, &QAbstractItemModel::dataChanged);
+    clock.advanceMs(60'000);
+    model.tick();
+    QCOMPARE(repainted.count(), 1); // the running row only
+    QCOMPARE(repainted.at(0).at(0).value<QModelIndex>().row(), model.rowOf(running.id));
+    QCOMPARE(duration(running.id), QStringLiteral("1 min 09 s"));
+    QCOMPARE(duration(done.id), QStringLiteral("2.0 s"));
+
+    // Another clock (the page follows another session): counted from it, repainted at once.
+    ManualClock later(clock.nowMs() + 3'600'000);
+    model.setClock(later);
+    QCOMPARE(repainted.count(), 2);
+    QCOMPARE(duration(running.id), QStringLiteral("1 h 01 min"));
+}
+
 void TestWorkflowOffline::modelShowsCancelledThenCompleted()
 {
-    WorkflowListModel model;
+    ManualClock clock;
+    WorkflowListModel model(clock);
     Workflow wf;
     wf.id = QStringLiteral("wf_c");
     wf.status = QStringLiteral("cancelled");

@@ -1,6 +1,7 @@
 // Workflows against the real simulator, in the plan and the modular dialects (and the monolith,
 // which has none): launch and follow, a failing step, cancel, re-run, 422, read-only, audit.
 #include "models/audit/AuditLog.h"
+#include "models/domain/Clock.h"
 #include "models/itemmodels/WorkflowListModel.h"
 #include "models/workflows/WorkflowClient.h"
 #include "models/workflows/WorkflowTracker.h"
@@ -139,7 +140,8 @@ void TestWorkflowSim::launchAndFollowToCompleted()
     const WorkflowResult list = call([&](auto cb) { client->list({}, type, 10, cb); });
     QVERIFY2(list.ok(), qPrintable(list.error));
     QCOMPARE(list.workflows.size(), 1);
-    WorkflowListModel model;
+    SystemClock clock; // the simulator's workflows run in real time
+    WorkflowListModel model(clock);
     model.merge(list.workflows);
     QCOMPARE(model.index(0, WorkflowListModel::StepsColumn).data().toString(),
              QStringLiteral("%1 / %1").arg(steps));
@@ -212,7 +214,8 @@ void TestWorkflowSim::cancel()
     QVERIFY2(c.ok(), qPrintable(c.error));
     QCOMPARE(c.status, QStringLiteral("cancelled"));
 
-    WorkflowListModel model;
+    SystemClock clock; // the simulator's workflows run in real time
+    WorkflowListModel model(clock);
     model.noteCancelled(r.workflowId);
     WorkflowTracker tracker(client.get());
     tracker.setIntervals(50, 200);

@@ -1,6 +1,7 @@
 // The Workflows page and its launch dialog, offscreen, against the real simulator. With
 // OPS_SCREENSHOT_DIR set, the page and the dialog are also saved as PNGs there.
 #include "models/audit/AuditLog.h"
+#include "models/domain/Clock.h"
 #include "models/itemmodels/WorkflowListModel.h"
 #include "models/workflows/WorkflowClient.h"
 #include "models/workflows/WorkflowTracker.h"
@@ -16,6 +17,7 @@
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
@@ -34,6 +36,7 @@ private slots:
     void readOnlyBlocksTheDialog();
     void unrecordedLaunchAsksFirst();
     void monolithPageSaysSo();
+    void durationsFollowTheSessionClock();
 
 private:
     void shoot(QWidget* widget, const QString& name);
@@ -221,6 +224,42 @@ void TestWorkflowsPage::monolithPageSaysSo()
     page.setDialect(Dialect::Plan);
     QVERIFY(page.launchAction()->isEnabled());
     QVERIFY(!page.messageText().contains(QStringLiteral("no workflow API")));
+}
+
+// The page counts running workflows' time with its client's clock (the session's), never the
+// wall clock: a ManualClock years from now moves the duration column only when advanced, and
+// another target's client brings its own clock.
+void TestWorkflowsPage::durationsFollowTheSessionClock()
+{
+    ManualClock clock(1'700'000'000'000);
+    WorkflowClient client(&m_network, m_sim.url(), Dialect::Modular, {}, false);
+    client.setClock(&clock);
+    WorkflowsPage page(&client, QStringLiteral("sim (modular)"));
+    Workflow running;
+    running.id = QStringLiteral("wf_clock");
+    running.type = QStringLiteral("job_posting");
+    running.status = QStringLiteral("running");
+    running.startedMs = clock.nowMs() - 5000;
+    page.model()->upsert(running);
+    const auto duration = [&] {
+        return page.model()
+            ->index(page.model()->rowOf(running.id), WorkflowListModel::DurationColumn)
+            .data()
+            .toString();
+    };
+    QCOMPARE(duration(), QStringLiteral("5.0 s"));
+
+    QSignalSpy repainted(page.model(), &QAbstractItemModel::dataChanged);
+    clock.advanceMs(60'000);
+    QTRY_VERIFY(!repainted.isEmpty()); // the page's one-second tick
+    QCOMPARE(duration(), QStringLiteral("1 min 05 s"));
+
+    ManualClock otherClock(clock.nowMs() + 3'600'000);
+    WorkflowClient other(&m_network, m_sim.url(), Dialect::Modular, {}, false);
+    other.setClock(&otherClock);
+    page.setClient(&other, QStringLiteral("another target"));
+    page.model()->upsert(running);
+    QCOMPARE(duration(), QStringLiteral("1 h 01 min"));
 }
 
 QTEST_MAIN(TestWorkflowsPage)

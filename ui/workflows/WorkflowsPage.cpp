@@ -1,5 +1,6 @@
 #include "ui/workflows/WorkflowsPage.h"
 
+#include "models/domain/Clock.h"
 #include "models/itemmodels/WorkflowListModel.h"
 #include "models/workflows/WorkflowTracker.h"
 #include "ui/audit/UnrecordedAction.h"
@@ -56,7 +57,7 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
     : QWidget(parent)
     , m_client(client)
     , m_targetLabel(targetLabel)
-    , m_model(new WorkflowListModel(nullptr, this))
+    , m_model(new WorkflowListModel(*client->clock(), this))
     , m_tracker(new WorkflowTracker(client, this))
 {
     setObjectName(QStringLiteral("workflowsPage"));
@@ -209,6 +210,7 @@ void WorkflowsPage::setClient(WorkflowClient* client, const QString& targetLabel
     m_targetLabel = targetLabel;
     m_tracker->setClient(client);
     m_model->clear();
+    m_model->setClock(*client->clock());
     m_message->clear();
     m_message->hide();
     setDialect(client->dialect()); // banner, types, actions; lists the new target
@@ -390,7 +392,7 @@ void WorkflowsPage::openLaunchDialog()
                 placeholder.type = type;
                 placeholder.status = r.status.isEmpty() ? QStringLiteral("created") : r.status;
                 placeholder.metadata = metadata;
-                placeholder.createdMs = QDateTime::currentMSecsSinceEpoch();
+                placeholder.createdMs = client->clock()->nowMs();
                 if (m_model->rowOf(r.workflowId) < 0)
                     m_model->upsert(placeholder);
                 selectWorkflow(r.workflowId); // its steps show as they come
