@@ -95,59 +95,68 @@ void LogsCommand::printLine(const LogLine& line)
         print(line.toText() + QLatin1Char('\n'));
 }
 
-int LogsCommand::execute()
+void LogsCommand::LineCursor::advance(const LogLine& line)
 {
-    SystemClock clock;
-    const qint64 nowMs = clock.nowMs();
-    CliFailure failure;
-    // The window first: a usage error is said before anything is read or sent.
+    if (line.timestampMs != lastMs || lastTimestamp.isEmpty()) {
+        idsAtLast.clear();
+        lastMs = line.timestampMs;
+        lastTimestamp = line.timestamp;
+    }
+    idsAtLast << line.id;
+}
+
+void LogsCommand::printLines(const QList<LogLine>& lines, LineCursor& cursor)
+{
+    for (const LogLine& line : lines) {
+        printLine(line);
+        cursor.advance(line);
+    }
+    std::fflush(stdout);
+}
+
+std::optional<LogsCommand::Window> LogsCommand::parseWindow(qint64 nowMs, CliFailure* failure) const
+{
+    const auto usage = [&](const QString& message) {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"), message};
+        return std::nullopt;
+    };
+    Window window;
     const auto since = parseTimeArgument(value(QStringLiteral("since")), nowMs);
     if (!since)
-        return fail(ExitCode::Usage,
-                    tr("--since: \"%1\" is not a duration (30s, 15m, 2h, 7d) or an RFC 3339 time "
-                       "(2026-12-05T08:00:00Z)")
-                        .arg(value(QStringLiteral("since"))),
-                    QStringLiteral("usage"));
-    qint64 untilMs = nowMs;
-    const bool follow = isSet(QStringLiteral("follow"));
+        return usage(tr("--since: \"%1\" is not a duration (30s, 15m, 2h, 7d) or an RFC 3339 time "
+                        "(2026-12-05T08:00:00Z)")
+                         .arg(value(QStringLiteral("since"))));
+    window.sinceMs = *since;
+    window.untilMs = nowMs;
+    window.follow = isSet(QStringLiteral("follow"));
     if (isSet(QStringLiteral("until"))) {
-        if (follow)
-            return fail(ExitCode::Usage, tr("--until and --follow cannot be used together"),
-                        QStringLiteral("usage"));
+        if (window.follow)
+            return usage(tr("--until and --follow cannot be used together"));
         const auto until = parseTimeArgument(value(QStringLiteral("until")), nowMs);
         if (!until)
-            return fail(ExitCode::Usage,
-                        tr("--until: \"%1\" is not a duration (30s, 15m, 2h, 7d) or an RFC 3339 "
-                           "time (2026-12-05T08:00:00Z)")
-                            .arg(value(QStringLiteral("until"))),
-                        QStringLiteral("usage"));
-        untilMs = *until;
+            return usage(tr("--until: \"%1\" is not a duration (30s, 15m, 2h, 7d) or an RFC 3339 "
+                            "time (2026-12-05T08:00:00Z)")
+                             .arg(value(QStringLiteral("until"))));
+        window.untilMs = *until;
     }
-    if (*since >= untilMs)
-        return fail(ExitCode::Usage,
-                    tr("the window is empty: --since (%1) is not before --until (%2)")
-                        .arg(formatRfc3339(*since), formatRfc3339(untilMs)),
-                    QStringLiteral("usage"));
-    if (*since < nowMs - kMaxBackMs)
-        return fail(
-            ExitCode::Usage,
-            tr("--since: Render keeps 30 days of logs; %1 is older").arg(formatRfc3339(*since)),
-            QStringLiteral("usage"));
-    const auto limit = intOption(QStringLiteral("limit"), 1, 1'000'000, &failure);
+    if (window.sinceMs >= window.untilMs)
+        return usage(tr("the window is empty: --since (%1) is not before --until (%2)")
+                         .arg(formatRfc3339(window.sinceMs), formatRfc3339(window.untilMs)));
+    if (window.sinceMs < nowMs - kMaxBackMs)
+        return usage(tr("--since: Render keeps 30 days of logs; %1 is older")
+                         .arg(formatRfc3339(window.sinceMs)));
+    const auto limit = intOption(QStringLiteral("limit"), 1, 1'000'000, failure);
     if (!limit)
-        return fail(failure);
+        return std::nullopt;
+    window.limit = *limit;
+    return window;
+}
 
-    QString renderKey;
-    if (isSet(QStringLiteral("render-key-stdin"))) {
-        renderKey = QString::fromUtf8(readSecret(tr("Render API key")));
-        if (renderKey.isEmpty())
-            return fail(ExitCode::Usage, tr("--render-key-stdin: no key on stdin"));
-    }
-    const auto gateway = resolveGateway(&failure);
-    if (!gateway)
-        return fail(failure);
-    const Target* saved = gateway->saved ? &gateway->target : nullptr;
-
+std::optional<RenderLogsEndpoint> LogsCommand::resolveEndpoint(const CliGateway& gateway,
+                                                               const QString& renderKey,
+                                                               CliFailure* failure)
+{
+    const Target* saved = gateway.saved ? &gateway.target : nullptr;
     RenderLogsEndpoint endpoint;
     endpoint.apiBaseUrl = QUrl(QStringLiteral("https://api.render.com/v1"));
     endpoint.serviceId = value(QStringLiteral("service"));
@@ -165,17 +174,20 @@ int LogsCommand::execute()
     if (isSet(QStringLiteral("render-api"))) {
         QString error;
         const auto api = parseGatewayUrl(value(QStringLiteral("render-api")), &error);
-        if (!api)
-            return fail(ExitCode::Usage, tr("--render-api: %1").arg(error));
+        if (!api) {
+            *failure = {ExitCode::Usage, {}, tr("--render-api: %1").arg(error)};
+            return std::nullopt;
+        }
         endpoint.apiBaseUrl = *api;
     }
-    if (endpoint.serviceId.isEmpty())
-        return fail(ExitCode::Usage,
+    if (endpoint.serviceId.isEmpty()) {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"),
                     saved ? tr("%1 has no Render service: give --service srv-... or add one in "
                                "the targets dialog")
                                 .arg(saved->name)
-                          : tr("--service is missing (the Render service id, srv-...)"),
-                    QStringLiteral("usage"));
+                          : tr("--service is missing (the Render service id, srv-...)")};
+        return std::nullopt;
+    }
     endpoint.apiKey = renderKey;
     if (endpoint.apiKey.isEmpty())
         endpoint.apiKey = qEnvironmentVariable("RENDER_API_KEY");
@@ -183,28 +195,30 @@ int LogsCommand::execute()
         // Only to the Render API it was entered for.
         const SecretResult key = readTargetSecretSync(*saved, secretKeyRenderApiKey(saved->name),
                                                       originOf(endpoint.apiBaseUrl));
-        if (key.error == SecretError::OriginChanged)
-            return fail(originChangedFailure(saved->name, tr("Render API key"), key,
-                                             tr("the console's targets dialog")));
-        if (!key.ok() && key.error != SecretError::NotFound)
-            return fail(
-                ExitCode::Keychain,
-                tr("the Render API key could not be read: %1").arg(secretErrorMessage(key.error)),
-                QStringLiteral("keychain"));
+        if (key.error == SecretError::OriginChanged) {
+            *failure = originChangedFailure(saved->name, tr("Render API key"), key,
+                                            tr("the console's targets dialog"));
+            return std::nullopt;
+        }
+        if (!key.ok() && key.error != SecretError::NotFound) {
+            *failure = {
+                ExitCode::Keychain, QStringLiteral("keychain"),
+                tr("the Render API key could not be read: %1").arg(secretErrorMessage(key.error))};
+            return std::nullopt;
+        }
         endpoint.apiKey = QString::fromUtf8(key.value);
     }
-    if (endpoint.apiKey.isEmpty())
-        return fail(ExitCode::Usage,
+    if (endpoint.apiKey.isEmpty()) {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"),
                     tr("no Render API key: use --render-key-stdin, RENDER_API_KEY, or store it "
-                       "for the target"),
-                    QStringLiteral("usage"));
+                       "for the target")};
+        return std::nullopt;
+    }
+    return endpoint;
+}
 
-    QNetworkAccessManager network;
-    LogClient client(&network);
-    client.setEndpoint(endpoint);
-    client.setTimeoutMs(gateway->timeoutMs);
-
-    // The workspace first: a refused key is said here, with its own exit code.
+std::optional<CliFailure> LogsCommand::checkKey(LogClient& client)
+{
     LogError ownerError;
     bool answered = false;
     client.resolveOwner([&](const QString&, const LogError& error) {
@@ -213,40 +227,20 @@ int LogsCommand::execute()
         quitLoop();
     });
     waitUntil([&] { return answered; });
-    if (ownerError.isError()) {
-        const bool auth = ownerError.httpStatus == 401 || ownerError.httpStatus == 403;
-        return fail(auth ? ExitCode::Auth : ExitCode::CouldNotRun, ownerError.message,
-                    auth ? QStringLiteral("auth") : QStringLiteral("render_error"));
-    }
+    if (!ownerError.isError())
+        return std::nullopt;
+    const bool auth = ownerError.httpStatus == 401 || ownerError.httpStatus == 403;
+    return CliFailure{auth ? ExitCode::Auth : ExitCode::CouldNotRun,
+                      auth ? QStringLiteral("auth") : QStringLiteral("render_error"),
+                      ownerError.message};
+}
 
-    LogQuery query;
-    query.resources = QStringList{endpoint.serviceId};
-    query.levels = parser().values(QStringLiteral("level"));
-    query.types = parser().values(QStringLiteral("type"));
-    query.texts = parser().values(QStringLiteral("text"));
-    query.startMs = *since;
-    query.endMs = untilMs;
-    query.direction = LogQuery::Direction::Forward; // oldest first
-    query.limit = 100;
-
+std::optional<CliFailure> LogsCommand::printWindow(LogClient& client, const LogQuery& query,
+                                                   int limit, LineCursor& cursor)
+{
     LogPager pager(&client);
-    QString lastTimestamp;
-    qint64 lastMs = 0;
-    QStringList idsAtLast;
-    const auto printed = [&](const LogLine& line) {
-        printLine(line);
-        if (line.timestampMs != lastMs || lastTimestamp.isEmpty()) {
-            idsAtLast.clear();
-            lastMs = line.timestampMs;
-            lastTimestamp = line.timestamp;
-        }
-        idsAtLast << line.id;
-    };
-    QObject::connect(&pager, &LogPager::linesFetched, [&](const QList<LogLine>& lines) {
-        for (const LogLine& line : lines)
-            printed(line);
-        std::fflush(stdout);
-    });
+    QObject::connect(&pager, &LogPager::linesFetched,
+                     [&](const QList<LogLine>& lines) { printLines(lines, cursor); });
     bool done = false;
     bool complete = false;
     QString pageError;
@@ -256,18 +250,20 @@ int LogsCommand::execute()
         done = true;
         quitLoop();
     });
-    pager.fetch(query, *limit);
+    pager.fetch(query, limit);
     waitUntil([&] { return done; });
     if (!pageError.isEmpty())
-        return fail(ExitCode::CouldNotRun, pageError, QStringLiteral("render_error"));
+        return CliFailure{ExitCode::CouldNotRun, QStringLiteral("render_error"), pageError};
     if (!complete)
         note(tr("stopped at --limit %1 lines: the window has more (narrow it, or raise "
                 "--limit)")
-                 .arg(*limit));
-    if (!follow)
-        return int(ExitCode::Ok);
+                 .arg(limit));
+    return std::nullopt;
+}
 
-    // Live from the newest line printed (or the window's end), nothing twice.
+int LogsCommand::followLive(LogClient& client, const Clock& clock, LogQuery live,
+                            qint64 windowEndMs, LineCursor& cursor)
+{
     QuitOnSignal quitOnSignal;
     bool interrupted = false;
     QObject::connect(&quitOnSignal, &QuitOnSignal::received, [&] {
@@ -275,11 +271,8 @@ int LogsCommand::execute()
         quitLoop();
     });
     LogTail tail(&client, &clock);
-    QObject::connect(&tail, &LogTail::linesArrived, [&](const QList<LogLine>& lines) {
-        for (const LogLine& line : lines)
-            printed(line);
-        std::fflush(stdout);
-    });
+    QObject::connect(&tail, &LogTail::linesArrived,
+                     [&](const QList<LogLine>& lines) { printLines(lines, cursor); });
     QString lastStatus;
     QObject::connect(&tail, &LogTail::stateChanged, [&] {
         const QString status = tail.statusText();
@@ -291,10 +284,11 @@ int LogsCommand::execute()
         if (tail.state() == LogTail::State::Stopped)
             quitLoop();
     });
-    LogQuery live = query;
     live.startMs.reset();
     live.endMs.reset();
-    tail.start(live, lastTimestamp.isEmpty() ? formatRfc3339(untilMs) : lastTimestamp, idsAtLast);
+    tail.start(live,
+               cursor.lastTimestamp.isEmpty() ? formatRfc3339(windowEndMs) : cursor.lastTimestamp,
+               cursor.idsAtLast);
     waitUntil([&] { return interrupted || tail.state() == LogTail::State::Stopped; });
     if (interrupted) {
         tail.stop();
@@ -304,6 +298,53 @@ int LogsCommand::execute()
     const bool auth = status == 401 || status == 403;
     return fail(auth ? ExitCode::Auth : ExitCode::CouldNotRun, tail.lastError(),
                 auth ? QStringLiteral("auth") : QStringLiteral("render_error"));
+}
+
+int LogsCommand::execute()
+{
+    SystemClock clock;
+    CliFailure failure;
+    // The window first: a usage error is said before anything is read or sent.
+    const auto window = parseWindow(clock.nowMs(), &failure);
+    if (!window)
+        return fail(failure);
+    QString renderKey;
+    if (isSet(QStringLiteral("render-key-stdin"))) {
+        renderKey = QString::fromUtf8(readSecret(tr("Render API key")));
+        if (renderKey.isEmpty())
+            return fail(ExitCode::Usage, tr("--render-key-stdin: no key on stdin"));
+    }
+    const auto gateway = resolveGateway(&failure);
+    if (!gateway)
+        return fail(failure);
+    const auto endpoint = resolveEndpoint(*gateway, renderKey, &failure);
+    if (!endpoint)
+        return fail(failure);
+
+    QNetworkAccessManager network;
+    LogClient client(&network);
+    client.setEndpoint(*endpoint);
+    client.setTimeoutMs(gateway->timeoutMs);
+    // The workspace first: a refused key is said here, with its own exit code.
+    if (const auto refused = checkKey(client))
+        return fail(*refused);
+
+    LogQuery query;
+    query.resources = QStringList{endpoint->serviceId};
+    query.levels = parser().values(QStringLiteral("level"));
+    query.types = parser().values(QStringLiteral("type"));
+    query.texts = parser().values(QStringLiteral("text"));
+    query.startMs = window->sinceMs;
+    query.endMs = window->untilMs;
+    query.direction = LogQuery::Direction::Forward; // oldest first
+    query.limit = 100;
+    LineCursor cursor;
+    if (const auto pageFailure = printWindow(client, query, window->limit, cursor))
+        return fail(*pageFailure);
+    if (!window->follow)
+        return int(ExitCode::Ok);
+    // Live from the newest line printed (or the window's end), nothing twice.
+    return followLive(client, clock, query, window->untilMs, cursor);
 }
 
 } // namespace ops

@@ -91,66 +91,150 @@ ReportCommand::ReportCommand(IncidentReportRenderer render)
     addJsonOption(tr("Print what was written as JSON; errors as {\"error\": ...}."));
 }
 
-int ReportCommand::execute()
+std::optional<ReportCommand::Request> ReportCommand::parseRequest(qint64 nowMs,
+                                                                  CliFailure* failure) const
 {
+    const auto usage = [&](const QString& message) {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"), message};
+        return std::nullopt;
+    };
     if (!positional().isEmpty())
-        return fail(ExitCode::Usage, tr("unexpected argument '%1'").arg(positional().constFirst()),
-                    QStringLiteral("usage"));
-    const QString target = value(QStringLiteral("target"));
-    const QString out = value(QStringLiteral("out"));
-    QString format = value(QStringLiteral("format")).toLower();
-    if (format.isEmpty() && out != u"-")
-        format = QFileInfo(out).suffix().toLower();
-    if (target.isEmpty())
-        return fail(ExitCode::Usage, tr("--target NAME is required"), QStringLiteral("usage"));
-    if (out.isEmpty())
-        return fail(ExitCode::Usage, tr("--out FILE is required"), QStringLiteral("usage"));
-    if (format != u"html" && format != u"pdf")
-        return fail(ExitCode::Usage,
-                    format.isEmpty()
-                        ? tr("--format must be html or pdf (the --out file has no such suffix)")
-                        : tr("--format must be html or pdf, not '%1'").arg(format),
-                    QStringLiteral("usage"));
+        return usage(tr("unexpected argument '%1'").arg(positional().constFirst()));
+    Request request;
+    request.target = value(QStringLiteral("target"));
+    request.out = value(QStringLiteral("out"));
+    request.format = value(QStringLiteral("format")).toLower();
+    if (request.format.isEmpty() && request.out != u"-")
+        request.format = QFileInfo(request.out).suffix().toLower();
+    if (request.target.isEmpty())
+        return usage(tr("--target NAME is required"));
+    if (request.out.isEmpty())
+        return usage(tr("--out FILE is required"));
+    if (request.format != u"html" && request.format != u"pdf")
+        return usage(request.format.isEmpty()
+                         ? tr("--format must be html or pdf (the --out file has no such suffix)")
+                         : tr("--format must be html or pdf, not '%1'").arg(request.format));
     const bool byIncident = isSet(QStringLiteral("incident"));
     const bool byRange = isSet(QStringLiteral("from")) || isSet(QStringLiteral("to"));
     if (byIncident == byRange)
-        return fail(ExitCode::Usage, tr("give either --incident ID or --from T --to T"),
-                    QStringLiteral("usage"));
+        return usage(tr("give either --incident ID or --from T --to T"));
 
-    SystemClock clock;
-    const qint64 now = clock.nowMs();
-    qint64 fromMs = 0;
-    qint64 toMs = 0;
-    qint64 incidentId = 0;
     if (byIncident) {
         bool ok = false;
-        incidentId = value(QStringLiteral("incident")).toLongLong(&ok);
-        if (!ok || incidentId <= 0)
-            return fail(ExitCode::Usage,
-                        tr("--incident takes an incident number, not '%1'")
-                            .arg(value(QStringLiteral("incident"))),
-                        QStringLiteral("usage"));
-    } else {
-        if (!isSet(QStringLiteral("from")) || !isSet(QStringLiteral("to")))
-            return fail(ExitCode::Usage, tr("a range needs both --from and --to"),
-                        QStringLiteral("usage"));
-        QString error;
-        const auto from = parseTimeArgument(value(QStringLiteral("from")), now, &error);
-        if (!from)
-            return fail(ExitCode::Usage, tr("--from: %1").arg(error), QStringLiteral("usage"));
-        const auto to = parseTimeArgument(value(QStringLiteral("to")), now, &error);
-        if (!to)
-            return fail(ExitCode::Usage, tr("--to: %1").arg(error), QStringLiteral("usage"));
-        if (*to <= *from)
-            return fail(ExitCode::CouldNotRun,
-                        tr("the range from %1 to %2 is empty: --to must be after --from")
-                            .arg(value(QStringLiteral("from")), value(QStringLiteral("to"))),
-                        QStringLiteral("empty_range"));
-        fromMs = *from;
-        toMs = *to;
+        request.incidentId = value(QStringLiteral("incident")).toLongLong(&ok);
+        if (!ok || request.incidentId <= 0)
+            return usage(tr("--incident takes an incident number, not '%1'")
+                             .arg(value(QStringLiteral("incident"))));
+        return request;
     }
-    if (out != u"-") {
-        if (const auto problem = outputProblem(out))
+    if (!isSet(QStringLiteral("from")) || !isSet(QStringLiteral("to")))
+        return usage(tr("a range needs both --from and --to"));
+    QString error;
+    const auto from = parseTimeArgument(value(QStringLiteral("from")), nowMs, &error);
+    if (!from)
+        return usage(tr("--from: %1").arg(error));
+    const auto to = parseTimeArgument(value(QStringLiteral("to")), nowMs, &error);
+    if (!to)
+        return usage(tr("--to: %1").arg(error));
+    if (*to <= *from) {
+        *failure = {ExitCode::CouldNotRun, QStringLiteral("empty_range"),
+                    tr("the range from %1 to %2 is empty: --to must be after --from")
+                        .arg(value(QStringLiteral("from")), value(QStringLiteral("to")))};
+        return std::nullopt;
+    }
+    request.fromMs = *from;
+    request.toMs = *to;
+    return request;
+}
+
+std::optional<CliFailure> ReportCommand::openStores(EventStore& events, AlertStore& alerts,
+                                                    AuditLog& audit)
+{
+    const auto cannotRead = [](const QString& message) {
+        return CliFailure{ExitCode::CouldNotRun, QStringLiteral("file"), message};
+    };
+    if (!events.open())
+        return cannotRead(tr("cannot read the incident events: %1").arg(events.errorString()));
+    if (!alerts.open())
+        return cannotRead(tr("cannot read the alert history: %1").arg(alerts.errorString()));
+    if (!audit.open())
+        return cannotRead(tr("cannot read the audit log: %1").arg(audit.errorString()));
+    return std::nullopt;
+}
+
+std::optional<IncidentReport> ReportCommand::buildReport(const Request& request, IncidentBook& book,
+                                                         const Timeline& timeline,
+                                                         const SignalHistory* history, qint64 nowMs,
+                                                         CliFailure* failure) const
+{
+    const auto notFound = [&](const QString& message) {
+        *failure = {ExitCode::CouldNotRun, QStringLiteral("not_found"), message};
+        return std::nullopt;
+    };
+    if (request.incidentId) {
+        const auto incident = book.incident(request.incidentId);
+        if (!incident)
+            return notFound(tr("there is no incident %1").arg(request.incidentId));
+        if (incident->target != request.target)
+            return notFound(tr("incident %1 is of target '%2', not '%3'")
+                                .arg(request.incidentId)
+                                .arg(incident->target, request.target));
+        return buildIncidentReport(*incident, timeline, history, nowMs);
+    }
+    IncidentReport report = buildRangeReport(request.target, request.fromMs, request.toMs, book,
+                                             timeline, history, nowMs);
+    const bool charted = std::any_of(report.charts.cbegin(), report.charts.cend(),
+                                     [](const ReportChart& c) { return c.hasData(); });
+    if (report.timeline.isEmpty() && report.incidentCount == 0 && !charted) {
+        *failure = {
+            ExitCode::CouldNotRun, QStringLiteral("empty_range"),
+            tr("nothing was recorded for '%1' from %2 to %3: the report would be "
+               "empty")
+                .arg(request.target, value(QStringLiteral("from")), value(QStringLiteral("to")))};
+        return std::nullopt;
+    }
+    return report;
+}
+
+int ReportCommand::writeReport(const Request& request, const IncidentReport& report)
+{
+    QString error;
+    const std::optional<QByteArray> bytes = m_render(report, request.format, &error);
+    if (!bytes)
+        return fail(ExitCode::CouldNotRun, error);
+    CliFailure failure;
+    if (!writeOutput(request.out, *bytes, &failure))
+        return fail(failure);
+    if (request.out == u"-")
+        return int(ExitCode::Ok);
+    if (json()) {
+        QJsonObject written{{QStringLiteral("out"), QFileInfo(request.out).absoluteFilePath()},
+                            {QStringLiteral("format"), request.format},
+                            {QStringLiteral("bytes"), double(bytes->size())},
+                            {QStringLiteral("target"), request.target},
+                            {QStringLiteral("events"), int(report.timeline.size())}};
+        if (request.incidentId)
+            written.insert(QStringLiteral("incident"), double(request.incidentId));
+        printJson(written);
+    } else {
+        print(tr("incident report written to %1 (%2 KB, %3 timeline events)\n")
+                  .arg(request.out)
+                  .arg(QString::number(double(bytes->size()) / 1024.0, 'f', 1))
+                  .arg(report.timeline.size()));
+    }
+    return int(ExitCode::Ok);
+}
+
+int ReportCommand::execute()
+{
+    SystemClock clock;
+    const qint64 now = clock.nowMs();
+    CliFailure failure;
+    const auto request = parseRequest(now, &failure);
+    if (!request)
+        return fail(failure);
+    if (request->out != u"-") {
+        if (const auto problem = outputProblem(request->out))
             return fail(*problem);
     }
     if (!m_render)
@@ -160,25 +244,15 @@ int ReportCommand::execute()
     EventStore events;
     AlertStore alerts(AlertStore::defaultPath());
     AuditLog audit;
-    if (!events.open())
-        return fail(ExitCode::CouldNotRun,
-                    tr("cannot read the incident events: %1").arg(events.errorString()),
-                    QStringLiteral("file"));
-    if (!alerts.open())
-        return fail(ExitCode::CouldNotRun,
-                    tr("cannot read the alert history: %1").arg(alerts.errorString()),
-                    QStringLiteral("file"));
-    if (!audit.open())
-        return fail(ExitCode::CouldNotRun,
-                    tr("cannot read the audit log: %1").arg(audit.errorString()),
-                    QStringLiteral("file"));
+    if (const auto unreadable = openStores(events, alerts, audit))
+        return fail(*unreadable);
     const Timeline timeline(&events, &alerts, &audit);
     TargetStore targets;
     targets.load();
-    if (!knownTarget(target, timeline, targets))
+    if (!knownTarget(request->target, timeline, targets))
         return fail(ExitCode::CouldNotRun,
                     tr("unknown target '%1': not a saved target and nothing was recorded for it")
-                        .arg(target),
+                        .arg(request->target),
                     QStringLiteral("not_found"));
     IncidentBook book(&events, &timeline, &audit, &clock);
 
@@ -189,58 +263,12 @@ int ReportCommand::execute()
     const StoredSignalHistory history(
         [&](const QString& name) { return historyFolderOfTarget(historyRoot, name, &targets); },
         &clock);
-    IncidentReport report;
-    if (byIncident) {
-        const auto incident = book.incident(incidentId);
-        if (!incident)
-            return fail(ExitCode::CouldNotRun, tr("there is no incident %1").arg(incidentId),
-                        QStringLiteral("not_found"));
-        if (incident->target != target)
-            return fail(ExitCode::CouldNotRun,
-                        tr("incident %1 is of target '%2', not '%3'")
-                            .arg(incidentId)
-                            .arg(incident->target, target),
-                        QStringLiteral("not_found"));
-        report = buildIncidentReport(*incident, timeline, &history, now);
-    } else {
-        report = buildRangeReport(target, fromMs, toMs, book, timeline, &history, now);
-        const bool charted = std::any_of(report.charts.cbegin(), report.charts.cend(),
-                                         [](const ReportChart& c) { return c.hasData(); });
-        if (report.timeline.isEmpty() && report.incidentCount == 0 && !charted)
-            return fail(
-                ExitCode::CouldNotRun,
-                tr("nothing was recorded for '%1' from %2 to %3: the report would be "
-                   "empty")
-                    .arg(target, value(QStringLiteral("from")), value(QStringLiteral("to"))),
-                QStringLiteral("empty_range"));
-    }
+    const auto report = buildReport(*request, book, timeline, &history, now, &failure);
+    if (!report)
+        return fail(failure);
     for (const QString& problem : history.problems())
         note(problem);
-    QString error;
-    const std::optional<QByteArray> bytes = m_render(report, format, &error);
-    if (!bytes)
-        return fail(ExitCode::CouldNotRun, error);
-    CliFailure failure;
-    if (!writeOutput(out, *bytes, &failure))
-        return fail(failure);
-    if (out == u"-")
-        return int(ExitCode::Ok);
-    if (json()) {
-        QJsonObject written{{QStringLiteral("out"), QFileInfo(out).absoluteFilePath()},
-                            {QStringLiteral("format"), format},
-                            {QStringLiteral("bytes"), double(bytes->size())},
-                            {QStringLiteral("target"), target},
-                            {QStringLiteral("events"), int(report.timeline.size())}};
-        if (incidentId)
-            written.insert(QStringLiteral("incident"), double(incidentId));
-        printJson(written);
-    } else {
-        print(tr("incident report written to %1 (%2 KB, %3 timeline events)\n")
-                  .arg(out)
-                  .arg(QString::number(double(bytes->size()) / 1024.0, 'f', 1))
-                  .arg(report.timeline.size()));
-    }
-    return int(ExitCode::Ok);
+    return writeReport(*request, *report);
 }
 
 } // namespace ops

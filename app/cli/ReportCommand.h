@@ -10,6 +10,12 @@
 
 namespace ops {
 
+class AlertStore;
+class AuditLog;
+class EventStore;
+class IncidentBook;
+class SignalHistory;
+class Timeline;
 struct IncidentReport;
 
 // Lays a report out as format ("html" or "pdf"): the file's bytes, or nullopt with *error. The
@@ -30,6 +36,26 @@ protected:
     int execute() override;
 
 private:
+    // What the command line asks for: an incident (incidentId) or a range (fromMs, toMs).
+    struct Request {
+        QString target;
+        QString out;
+        QString format; // html or pdf
+        qint64 incidentId = 0;
+        qint64 fromMs = 0;
+        qint64 toMs = 0;
+    };
+    std::optional<Request> parseRequest(qint64 nowMs, CliFailure* failure) const;
+    static std::optional<CliFailure> openStores(EventStore& events, AlertStore& alerts,
+                                                AuditLog& audit);
+    // The incident's report, or the range's (refused when nothing at all was recorded in it).
+    std::optional<IncidentReport> buildReport(const Request& request, IncidentBook& book,
+                                              const Timeline& timeline,
+                                              const SignalHistory* history, qint64 nowMs,
+                                              CliFailure* failure) const;
+    // Lays the report out, writes it, and says what was written.
+    int writeReport(const Request& request, const IncidentReport& report);
+
     IncidentReportRenderer m_render;
 };
 

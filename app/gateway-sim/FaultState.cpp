@@ -60,7 +60,9 @@ void FaultState::clear()
     m_redirectTo.clear();
 }
 
-bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCounters)
+namespace {
+
+bool knownKeysOnly(const QJsonObject& request, QString* error)
 {
     static const QStringList known{
         QStringLiteral("clear"),          QStringLiteral("latency_ms"),
@@ -79,96 +81,137 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
             return false;
         }
     }
+    return true;
+}
+
+// A key left out keeps *out.
+bool readBool(const QJsonObject& request, const QString& key, bool* out, QString* error)
+{
+    const QJsonValue v = request.value(key);
+    if (v.isUndefined()) {
+        return true;
+    }
+    if (!v.isBool()) {
+        *error = QStringLiteral("'%1' must be true or false").arg(key);
+        return false;
+    }
+    *out = v.toBool();
+    return true;
+}
+
+// A key left out keeps *out; null resets it to the "off" value.
+bool readNumber(const QJsonObject& request, const QString& key, double lo, double hi, double off,
+                double* out, QString* error)
+{
+    const QJsonValue v = request.value(key);
+    if (v.isUndefined()) {
+        return true;
+    }
+    if (v.isNull()) {
+        *out = off;
+        return true;
+    }
+    if (!v.isDouble() || v.toDouble() < lo || v.toDouble() > hi) {
+        *error = QStringLiteral("'%1' must be a number in %2..%3").arg(key).arg(lo).arg(hi);
+        return false;
+    }
+    *out = v.toDouble();
+    return true;
+}
+
+} // namespace
+
+bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCounters)
+{
+    if (!knownKeysOnly(request, error)) {
+        return false;
+    }
+    // Checked on a copy: an invalid request leaves the state as it was.
     FaultState next = *this;
     *resetCounters = false;
-    auto boolean = [&](const QString& key, bool* out) {
-        const QJsonValue v = request.value(key);
-        if (v.isUndefined()) {
-            return true;
-        }
-        if (!v.isBool()) {
-            *error = QStringLiteral("'%1' must be true or false").arg(key);
-            return false;
-        }
-        *out = v.toBool();
-        return true;
-    };
-    // Numbers; null resets to the "off" value.
-    auto number = [&](const QString& key, double lo, double hi, double off, double* out) {
-        const QJsonValue v = request.value(key);
-        if (v.isUndefined()) {
-            return true;
-        }
-        if (v.isNull()) {
-            *out = off;
-            return true;
-        }
-        if (!v.isDouble() || v.toDouble() < lo || v.toDouble() > hi) {
-            *error = QStringLiteral("'%1' must be a number in %2..%3").arg(key).arg(lo).arg(hi);
-            return false;
-        }
-        *out = v.toDouble();
-        return true;
-    };
-
     bool clearFirst = false;
-    if (!boolean(QStringLiteral("clear"), &clearFirst)) {
+    if (!readBool(request, QStringLiteral("clear"), &clearFirst, error)) {
         return false;
     }
     if (clearFirst) {
         next.clear();
     }
-    double latency = next.m_latencyMs;
-    double slowBody = next.m_slowBodyMs;
-    double force = next.m_forceStatus;
-    double retry = next.m_retryAfter;
-    if (!number(QStringLiteral("latency_ms"), 0, 3600000, 0, &latency) ||
-        !number(QStringLiteral("slow_body_ms"), 0, 3600000, 0, &slowBody) ||
-        !number(QStringLiteral("force_status"), 0, 599, 0, &force) ||
-        !number(QStringLiteral("retry_after"), 0, 86400, -1, &retry) ||
-        !boolean(QStringLiteral("hang"), &next.m_hang) ||
-        !boolean(QStringLiteral("malformed"), &next.m_malformed) ||
-        !boolean(QStringLiteral("no_rerun_route"), &next.m_noRerunRoute) ||
-        !number(QStringLiteral("oversized_mb"), 0, 512, 0, &next.m_oversizedMb) ||
-        !number(QStringLiteral("mean_latency_s"), 0.0001, 60, next.m_defaultMeanLatencyS,
-                &next.m_meanLatencyS) ||
-        !number(QStringLiteral("error_rate"), 0, 1, next.m_defaultErrorRate, &next.m_errorRate) ||
-        !number(QStringLiteral("rps"), 0, 100000, next.m_defaultRps, &next.m_rps) ||
-        !boolean(QStringLiteral("reset_counters"), resetCounters)) {
+    if (!next.mergeScalars(request, error, resetCounters) ||
+        !next.mergeComponents(request, error) || !next.mergeLists(request, error) ||
+        !next.mergeRedirect(request, error)) {
         return false;
     }
-    next.m_latencyMs = static_cast<int>(latency);
-    next.m_slowBodyMs = static_cast<int>(slowBody);
-    next.m_forceStatus = static_cast<int>(force);
-    next.m_retryAfter = static_cast<int>(retry);
-    if (next.m_forceStatus != 0 && !isValidStatus(next.m_forceStatus)) {
+    *this = next;
+    return true;
+}
+
+bool FaultState::mergeScalars(const QJsonObject& request, QString* error, bool* resetCounters)
+{
+    double latency = m_latencyMs;
+    double slowBody = m_slowBodyMs;
+    double force = m_forceStatus;
+    double retry = m_retryAfter;
+    const auto number = [&](const char* key, double lo, double hi, double off, double* out) {
+        return readNumber(request, QString::fromLatin1(key), lo, hi, off, out, error);
+    };
+    const auto boolean = [&](const char* key, bool* out) {
+        return readBool(request, QString::fromLatin1(key), out, error);
+    };
+    if (!number("latency_ms", 0, 3600000, 0, &latency) ||
+        !number("slow_body_ms", 0, 3600000, 0, &slowBody) ||
+        !number("force_status", 0, 599, 0, &force) ||
+        !number("retry_after", 0, 86400, -1, &retry) || !boolean("hang", &m_hang) ||
+        !boolean("malformed", &m_malformed) || !boolean("no_rerun_route", &m_noRerunRoute) ||
+        !number("oversized_mb", 0, 512, 0, &m_oversizedMb) ||
+        !number("mean_latency_s", 0.0001, 60, m_defaultMeanLatencyS, &m_meanLatencyS) ||
+        !number("error_rate", 0, 1, m_defaultErrorRate, &m_errorRate) ||
+        !number("rps", 0, 100000, m_defaultRps, &m_rps) ||
+        !boolean("reset_counters", resetCounters)) {
+        return false;
+    }
+    m_latencyMs = static_cast<int>(latency);
+    m_slowBodyMs = static_cast<int>(slowBody);
+    m_forceStatus = static_cast<int>(force);
+    m_retryAfter = static_cast<int>(retry);
+    if (m_forceStatus != 0 && !isValidStatus(m_forceStatus)) {
         *error = QStringLiteral("'force_status' %1 is not an HTTP status the simulator can send")
-                     .arg(next.m_forceStatus);
+                     .arg(m_forceStatus);
         return false;
     }
+    return true;
+}
+
+bool FaultState::mergeComponents(const QJsonObject& request, QString* error)
+{
     const QJsonValue comps = request.value(QStringLiteral("components"));
-    if (!comps.isUndefined()) {
-        if (!comps.isObject()) {
-            *error = QStringLiteral("'components' must be an object {name: status}");
+    if (comps.isUndefined()) {
+        return true;
+    }
+    if (!comps.isObject()) {
+        *error = QStringLiteral("'components' must be an object {name: status}");
+        return false;
+    }
+    const QJsonObject o = comps.toObject();
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (it.value().isNull() || it.value().toString() == QLatin1String("healthy")) {
+            m_components.remove(it.key());
+        } else if (it.value().isString() && !it.value().toString().isEmpty()) {
+            m_components.insert(it.key(), it.value().toString());
+        } else {
+            *error = QStringLiteral("component '%1' needs a status string "
+                                    "(\"down\", \"degraded\", \"healthy\" or a word)")
+                         .arg(it.key());
             return false;
         }
-        const QJsonObject o = comps.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            if (it.value().isNull() || it.value().toString() == QLatin1String("healthy")) {
-                next.m_components.remove(it.key());
-            } else if (it.value().isString() && !it.value().toString().isEmpty()) {
-                next.m_components.insert(it.key(), it.value().toString());
-            } else {
-                *error = QStringLiteral("component '%1' needs a status string "
-                                        "(\"down\", \"degraded\", \"healthy\" or a word)")
-                             .arg(it.key());
-                return false;
-            }
-        }
     }
+    return true;
+}
+
+bool FaultState::mergeLists(const QJsonObject& request, QString* error)
+{
     const QJsonValue paths = request.value(QStringLiteral("paths"));
     if (!paths.isUndefined()) {
-        next.m_paths.clear();
+        m_paths.clear();
         if (!paths.isNull() && !paths.isArray()) {
             *error = QStringLiteral("'paths' must be an array of path prefixes");
             return false;
@@ -178,37 +221,42 @@ bool FaultState::merge(const QJsonObject& request, QString* error, bool* resetCo
                 *error = QStringLiteral("'paths' entries must be strings starting with '/'");
                 return false;
             }
-            next.m_paths << p.toString();
+            m_paths << p.toString();
         }
     }
     const QJsonValue missing = request.value(QStringLiteral("missing_modules"));
     if (!missing.isUndefined()) {
-        next.m_missingModules.clear();
+        m_missingModules.clear();
         if (missing.isString()) {
-            next.m_missingModules << missing.toString();
+            m_missingModules << missing.toString();
         } else if (missing.isArray()) {
             for (const QJsonValue& m : missing.toArray()) {
-                next.m_missingModules << m.toString();
+                m_missingModules << m.toString();
             }
         } else if (!missing.isNull()) {
             *error = QStringLiteral("'missing_modules' must be a module name or an array of them");
             return false;
         }
     }
+    return true;
+}
+
+bool FaultState::mergeRedirect(const QJsonObject& request, QString* error)
+{
     const QJsonValue redirect = request.value(QStringLiteral("redirect_to"));
-    if (!redirect.isUndefined()) {
-        const QString url = redirect.toString();
-        if (redirect.isNull()) {
-            next.m_redirectTo.clear();
-        } else if (!redirect.isString() || !(url.startsWith(QLatin1String("http://")) ||
-                                             url.startsWith(QLatin1String("https://")))) {
-            *error = QStringLiteral("'redirect_to' must be an http:// or https:// URL prefix");
-            return false;
-        } else {
-            next.m_redirectTo = url;
-        }
+    if (redirect.isUndefined()) {
+        return true;
     }
-    *this = next;
+    const QString url = redirect.toString();
+    if (redirect.isNull()) {
+        m_redirectTo.clear();
+    } else if (!redirect.isString() || !(url.startsWith(QLatin1String("http://")) ||
+                                         url.startsWith(QLatin1String("https://")))) {
+        *error = QStringLiteral("'redirect_to' must be an http:// or https:// URL prefix");
+        return false;
+    } else {
+        m_redirectTo = url;
+    }
     return true;
 }
 

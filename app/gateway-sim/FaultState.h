@@ -51,6 +51,12 @@ public:
     static bool isValidStatus(int status);
 
 private:
+    // The parts of merge(), each on the copy being built; false with *error on a bad value.
+    bool mergeScalars(const QJsonObject& request, QString* error, bool* resetCounters);
+    bool mergeComponents(const QJsonObject& request, QString* error);
+    bool mergeLists(const QJsonObject& request, QString* error); // paths, missing_modules
+    bool mergeRedirect(const QJsonObject& request, QString* error);
+
     double m_defaultMeanLatencyS = 0.08;
     double m_defaultErrorRate = 0.02;
     double m_defaultRps = 20.0;

@@ -339,6 +339,24 @@ double AlertEngine::windowValue(const Entry& entry, const AlertRule& rule, const
     return kNaN;
 }
 
+namespace {
+
+// The rule's summary line: its own text with {value} and {threshold} filled in, or
+// "signal op threshold (now value)".
+QString summaryOf(const AlertRule& rule, double value)
+{
+    if (!rule.summary.isEmpty())
+        return QString(rule.summary)
+            .replace(QStringLiteral("{value}"), formatSummaryValue(rule, value))
+            .replace(QStringLiteral("{threshold}"), formatSummaryValue(rule, rule.threshold));
+    return AlertEngine::tr("%1 %2 %3 (now %4)")
+        .arg(rule.signal == QLatin1String(AlertSignals::Metric) ? rule.metric : rule.signal,
+             comparisonSymbol(rule.op), formatSummaryValue(rule, rule.threshold),
+             formatSummaryValue(rule, value));
+}
+
+} // namespace
+
 void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const TargetInfo& target,
                                 qint64 nowMs)
 {
@@ -353,22 +371,40 @@ void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const Targe
     s.value = value;
     s.threshold = rule.threshold;
     s.lastEvaluatedMs = nowMs;
-    const bool error = isDataSignal(rule) && !target.answered;
 
-    // The condition: true = alerting, false = healthy, nothing = keep the state as it is.
-    std::optional<bool> condition;
-    std::optional<AlertState> special; // NoData or Error
-    if (error) {
+    const Verdict verdict = judge(entry, rule, target, value, nowMs);
+    if (verdict.special) {
+        if (s.state != *verdict.special)
+            setState(entry, rule, *verdict.special, nowMs);
+    } else if (verdict.condition) {
+        const AlertState next = nextState(entry, rule, *verdict.condition, nowMs);
+        if (next != s.state)
+            setState(entry, rule, next, nowMs);
+    }
+
+    updateFlapping(entry, s.state != before, nowMs);
+    s.summary = summaryOf(rule, value);
+    if (s.state != before || s.flapping != wasFlapping || s.ack.has_value() != hadAck ||
+        s.snooze.has_value() != hadSnooze)
+        emit alertsChanged();
+}
+
+AlertEngine::Verdict AlertEngine::judge(Entry& entry, const AlertRule& rule,
+                                        const TargetInfo& target, double value, qint64 nowMs) const
+{
+    AlertStatus& s = entry.status;
+    Verdict verdict;
+    if (isDataSignal(rule) && !target.answered) {
         s.detail = tr("%1: %2").arg(connectionStateName(target.connection), target.detail);
         switch (rule.error) {
         case ErrorPolicy::Error:
-            special = AlertState::Error;
+            verdict.special = AlertState::Error;
             break;
         case ErrorPolicy::Normal:
-            condition = false;
+            verdict.condition = false;
             break;
         case ErrorPolicy::Alerting:
-            condition = true;
+            verdict.condition = true;
             break;
         case ErrorPolicy::KeepLast:
             break;
@@ -384,13 +420,13 @@ void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const Targe
         switch (rule.noData) {
         case NoDataPolicy::NoData:
             if (!grace)
-                special = AlertState::NoData;
+                verdict.special = AlertState::NoData;
             break;
         case NoDataPolicy::Normal:
-            condition = false;
+            verdict.condition = false;
             break;
         case NoDataPolicy::Alerting:
-            condition = true;
+            verdict.condition = true;
             break;
         case NoDataPolicy::KeepLast:
             break;
@@ -408,64 +444,67 @@ void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const Targe
                 rule.op == Comparison::Greater || rule.op == Comparison::GreaterEqual;
             alerting = above ? value > rule.recoveryThreshold : value < rule.recoveryThreshold;
         }
-        condition = alerting;
+        verdict.condition = alerting;
     }
+    return verdict;
+}
 
-    if (special) {
-        if (s.state != *special)
-            setState(entry, rule, *special, nowMs);
-    } else if (condition) {
-        AlertState state = s.state;
-        // Coming back from no data / error: an episode that had fired continues firing.
-        if (state == AlertState::NoData || state == AlertState::Error)
-            state = s.episodeFiring ? AlertState::Firing : AlertState::Normal;
-        AlertState next = state;
-        if (*condition) {
-            switch (state) {
-            case AlertState::Normal:
-                entry.pendingSinceMs = nowMs;
-                next = rule.forMs > 0 ? AlertState::Pending : AlertState::Firing;
-                break;
-            case AlertState::Pending:
-                if (nowMs - entry.pendingSinceMs >= rule.forMs)
-                    next = AlertState::Firing;
-                break;
-            case AlertState::Recovering:
+AlertState AlertEngine::nextState(Entry& entry, const AlertRule& rule, bool alerting,
+                                  qint64 nowMs) const
+{
+    AlertState state = entry.status.state;
+    // Coming back from no data / error: an episode that had fired continues firing.
+    if (state == AlertState::NoData || state == AlertState::Error)
+        state = entry.status.episodeFiring ? AlertState::Firing : AlertState::Normal;
+    AlertState next = state;
+    if (alerting) {
+        switch (state) {
+        case AlertState::Normal:
+            entry.pendingSinceMs = nowMs;
+            next = rule.forMs > 0 ? AlertState::Pending : AlertState::Firing;
+            break;
+        case AlertState::Pending:
+            if (nowMs - entry.pendingSinceMs >= rule.forMs)
                 next = AlertState::Firing;
-                break;
-            default:
-                break;
-            }
-        } else {
-            switch (state) {
-            case AlertState::Pending:
-                next = AlertState::Normal;
-                break;
-            case AlertState::Firing:
-                if (rule.keepFiringForMs > 0) {
-                    entry.recoveringSinceMs = nowMs;
-                    next = AlertState::Recovering;
-                } else {
-                    next = AlertState::Normal;
-                }
-                break;
-            case AlertState::Recovering:
-                if (nowMs - entry.recoveringSinceMs >= rule.keepFiringForMs)
-                    next = AlertState::Normal;
-                break;
-            default:
-                break;
-            }
-        }
-        // A pending alert whose `for` has already passed (e.g. for 0) goes straight on.
-        if (next == AlertState::Pending && nowMs - entry.pendingSinceMs >= rule.forMs)
+            break;
+        case AlertState::Recovering:
             next = AlertState::Firing;
-        if (next != s.state)
-            setState(entry, rule, next, nowMs);
+            break;
+        default:
+            break;
+        }
+    } else {
+        switch (state) {
+        case AlertState::Pending:
+            next = AlertState::Normal;
+            break;
+        case AlertState::Firing:
+            if (rule.keepFiringForMs > 0) {
+                entry.recoveringSinceMs = nowMs;
+                next = AlertState::Recovering;
+            } else {
+                next = AlertState::Normal;
+            }
+            break;
+        case AlertState::Recovering:
+            if (nowMs - entry.recoveringSinceMs >= rule.keepFiringForMs)
+                next = AlertState::Normal;
+            break;
+        default:
+            break;
+        }
     }
+    // A pending alert whose `for` has already passed (e.g. for 0) goes straight on.
+    if (next == AlertState::Pending && nowMs - entry.pendingSinceMs >= rule.forMs)
+        next = AlertState::Firing;
+    return next;
+}
 
+void AlertEngine::updateFlapping(Entry& entry, bool changed, qint64 nowMs)
+{
+    AlertStatus& s = entry.status;
     // Flapping: the weighted share of changes over the last evaluations.
-    entry.changes.push_back(s.state != before);
+    entry.changes.push_back(changed);
     while (entry.changes.size() > std::size_t(kFlapEvaluations))
         entry.changes.pop_front();
     // Weights 0.8 (oldest) .. 1.2 (newest) over a full window; evaluations not yet made count
@@ -499,21 +538,6 @@ void AlertEngine::evaluateEntry(Entry& entry, const AlertRule& rule, const Targe
         t.timeMs = nowMs;
         record(t, &entry);
     }
-
-    const QString summary =
-        rule.summary.isEmpty()
-            ? tr("%1 %2 %3 (now %4)")
-                  .arg(rule.signal == QLatin1String(AlertSignals::Metric) ? rule.metric
-                                                                          : rule.signal,
-                       comparisonSymbol(rule.op), formatSummaryValue(rule, rule.threshold),
-                       formatSummaryValue(rule, value))
-            : QString(rule.summary)
-                  .replace(QStringLiteral("{value}"), formatSummaryValue(rule, value))
-                  .replace(QStringLiteral("{threshold}"), formatSummaryValue(rule, rule.threshold));
-    s.summary = summary;
-    if (s.state != before || s.flapping != wasFlapping || s.ack.has_value() != hadAck ||
-        s.snooze.has_value() != hadSnooze)
-        emit alertsChanged();
 }
 
 void AlertEngine::setState(Entry& entry, const AlertRule& rule, AlertState to, qint64 nowMs)

@@ -110,6 +110,19 @@ private:
     Entry& entryFor(const AlertRule& rule, const QString& target);
     double pointFrom(const AlertRule& rule, const EvaluationSample& sample, bool* error) const;
     void evaluateEntry(Entry& entry, const AlertRule& rule, const TargetInfo& target, qint64 nowMs);
+    // What one evaluation says: alerting (true), healthy (false), neither (keep the state as it
+    // is), or a state of its own (NoData, Error) the rule's policies ask for.
+    struct Verdict {
+        std::optional<bool> condition;
+        std::optional<AlertState> special;
+    };
+    Verdict judge(Entry& entry, const AlertRule& rule, const TargetInfo& target, double value,
+                  qint64 nowMs) const;
+    // The state a condition leads to from the entry's (pending for `for`, recovering for
+    // `keep_firing_for`); notes when pending or recovering began.
+    AlertState nextState(Entry& entry, const AlertRule& rule, bool alerting, qint64 nowMs) const;
+    // Counts the evaluation in the flapping window; records Flapping / Settled when it crosses.
+    void updateFlapping(Entry& entry, bool changed, qint64 nowMs);
     double windowValue(const Entry& entry, const AlertRule& rule, const TargetInfo& target,
                        qint64 nowMs) const;
     void setState(Entry& entry, const AlertRule& rule, AlertState to, qint64 nowMs);

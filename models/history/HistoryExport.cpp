@@ -270,18 +270,89 @@ std::string openMetricsTimestamp(qint64 timeMs)
     return std::string(buf, result.ptr);
 }
 
-std::optional<HistoryExport> collectHistoryExport(HistoryStore& store, qint64 fromMs, qint64 toMs,
-                                                  std::size_t maxPoints, QString* error)
-{
-    HistoryExport out;
-    out.fromMs = fromMs;
-    out.toMs = toMs;
-    std::map<SeriesKey, Points> collected;
-    std::map<std::string, bool> nameOk; // stored name -> whether OpenMetrics can carry it
-    std::size_t total = 0;
-    bool tooMany = false;
+namespace {
 
-    const auto keyOf = [&](const std::string& stored, int rollup) -> std::optional<SeriesKey> {
+// Gathers the points of every series of a store in [fromMs, toMs], raw where the store has raw
+// values and the 1-minute rollups before them, until more than maxPoints values were seen.
+class ExportCollector {
+public:
+    ExportCollector(HistoryExport& out, qint64 fromMs, qint64 toMs, std::size_t maxPoints)
+        : m_out(out)
+        , m_fromMs(fromMs)
+        , m_toMs(toMs)
+        , m_maxPoints(maxPoints)
+    {
+    }
+
+    void readGroup(HistoryStore& store, const std::string& group)
+    {
+        const qint64 firstRaw = readRaw(store, group);
+        if (firstRaw > m_fromMs && !m_tooMany) {
+            // Before the raw values (or with none): the 1-minute rollups.
+            const qint64 rollupTo = std::min(
+                m_toMs, firstRaw == std::numeric_limits<qint64>::max() ? m_toMs : firstRaw - 1);
+            readRollups(store, group, rollupTo);
+        }
+    }
+
+    bool tooMany() const { return m_tooMany; }
+    std::map<SeriesKey, Points>& collected() { return m_collected; }
+
+private:
+    // The earliest raw time read (max() when none).
+    qint64 readRaw(HistoryStore& store, const std::string& group)
+    {
+        qint64 firstRaw = std::numeric_limits<qint64>::max();
+        for (const HistoryBlock& block : store.read(HistoryKind::Raw, group, m_fromMs, m_toMs)) {
+            for (const HistorySeries& s : block.series) {
+                const auto key = keyOf(s.name, -1);
+                if (!key || s.columns.empty())
+                    continue;
+                const std::vector<double>& col = s.columns[0];
+                for (std::size_t i = 0; i < block.times.size() && i < col.size(); ++i) {
+                    const qint64 t = block.times[i];
+                    if (t < m_fromMs || t > m_toMs)
+                        continue;
+                    firstRaw = std::min(firstRaw, t);
+                    add(*key, t, col[i]);
+                }
+                if (m_tooMany)
+                    break;
+            }
+            if (m_tooMany)
+                break;
+        }
+        return firstRaw;
+    }
+
+    void readRollups(HistoryStore& store, const std::string& group, qint64 rollupTo)
+    {
+        for (const HistoryBlock& block :
+             store.read(HistoryKind::Rollup, group, m_fromMs, rollupTo)) {
+            for (const HistorySeries& s : block.series) {
+                for (std::size_t c = 0; c < kRollupColumns && c < s.columns.size(); ++c) {
+                    const auto key = keyOf(s.name, int(c));
+                    if (!key)
+                        break;
+                    const std::vector<double>& col = s.columns[c];
+                    for (std::size_t i = 0; i < block.times.size() && i < col.size(); ++i) {
+                        const qint64 t = block.times[i];
+                        if (t >= m_fromMs && t <= rollupTo)
+                            add(*key, t, col[i]);
+                    }
+                }
+                if (m_tooMany)
+                    break;
+            }
+            if (m_tooMany)
+                break;
+        }
+    }
+
+    // The stored name as metric and labels; nullopt (said once per name) when OpenMetrics
+    // cannot carry it.
+    std::optional<SeriesKey> keyOf(const std::string& stored, int rollup)
+    {
         const std::size_t brace = stored.find('{');
         SeriesKey key;
         key.metric = stored.substr(0, brace);
@@ -291,7 +362,7 @@ std::optional<HistoryExport> collectHistoryExport(HistoryStore& store, qint64 fr
                 return std::nullopt;
             key.labels = stored.substr(brace + 1, stored.size() - brace - 2);
         }
-        auto [it, inserted] = nameOk.try_emplace(stored, false);
+        auto [it, inserted] = m_nameOk.try_emplace(stored, false);
         if (inserted) {
             const auto labels = parseLabels(key.labels);
             bool ok = validMetricName(key.metric) && labels.has_value();
@@ -301,123 +372,107 @@ std::optional<HistoryExport> collectHistoryExport(HistoryStore& store, qint64 fr
             }
             it->second = ok;
             if (!ok) {
-                ++out.skippedSeries;
-                out.problems << QStringLiteral("series %1 is not a valid OpenMetrics name; left "
-                                               "out")
-                                    .arg(QString::fromStdString(stored));
+                ++m_out.skippedSeries;
+                m_out.problems << QStringLiteral("series %1 is not a valid OpenMetrics name; left "
+                                                 "out")
+                                      .arg(QString::fromStdString(stored));
             }
         }
         if (!it->second)
             return std::nullopt;
         return key;
-    };
-    const auto add = [&](const SeriesKey& key, qint64 t, double v) {
-        Points& p = collected[key];
+    }
+
+    void add(const SeriesKey& key, qint64 t, double v)
+    {
+        Points& p = m_collected[key];
         p.times.push_back(t);
         p.values.push_back(v);
-        if (++total > maxPoints)
-            tooMany = true;
-    };
+        if (++m_total > m_maxPoints)
+            m_tooMany = true;
+    }
 
+    HistoryExport& m_out;
+    qint64 m_fromMs;
+    qint64 m_toMs;
+    std::size_t m_maxPoints;
+    std::map<SeriesKey, Points> m_collected;
+    std::map<std::string, bool> m_nameOk; // stored name -> whether OpenMetrics can carry it
+    std::size_t m_total = 0;
+    bool m_tooMany = false;
+};
+
+// One series of the export: time order, one value per time (a later chunk wins: it was written
+// after a restart), from the first value to the last. nullopt when it holds no value at all.
+std::optional<HistoryExportSeries> exportSeriesOf(const SeriesKey& key, const Points& p)
+{
+    std::vector<std::size_t> order(p.times.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    if (!std::is_sorted(p.times.begin(), p.times.end()))
+        std::stable_sort(order.begin(), order.end(),
+                         [&p](std::size_t a, std::size_t b) { return p.times[a] < p.times[b]; });
+    HistoryExportSeries s;
+    s.metric = key.metric;
+    s.labels = key.labels;
+    if (key.rollup >= 0)
+        s.rollup = kRollupNames[std::size_t(key.rollup)];
+    for (const std::size_t i : order) {
+        if (!s.times.empty() && s.times.back() == p.times[i]) {
+            s.values.back() = p.values[i];
+            continue;
+        }
+        s.times.push_back(p.times[i]);
+        s.values.push_back(p.values[i]);
+    }
+    // NaN around the values is padding (the series did not exist yet, or no more), NaN between
+    // them a gap.
+    std::size_t first = 0;
+    while (first < s.values.size() && std::isnan(s.values[first]))
+        ++first;
+    std::size_t end = s.values.size();
+    while (end > first && std::isnan(s.values[end - 1]))
+        --end;
+    if (first == end)
+        return std::nullopt;
+    s.times =
+        std::vector<qint64>(s.times.begin() + qsizetype(first), s.times.begin() + qsizetype(end));
+    s.values =
+        std::vector<double>(s.values.begin() + qsizetype(first), s.values.begin() + qsizetype(end));
+    return s;
+}
+
+} // namespace
+
+std::optional<HistoryExport> collectHistoryExport(HistoryStore& store, qint64 fromMs, qint64 toMs,
+                                                  std::size_t maxPoints, QString* error)
+{
+    HistoryExport out;
+    out.fromMs = fromMs;
+    out.toMs = toMs;
+    ExportCollector collector(out, fromMs, toMs, maxPoints);
     for (const std::string& group : store.groups()) {
-        qint64 firstRaw = std::numeric_limits<qint64>::max();
-        for (const HistoryBlock& block : store.read(HistoryKind::Raw, group, fromMs, toMs)) {
-            for (const HistorySeries& s : block.series) {
-                const auto key = keyOf(s.name, -1);
-                if (!key || s.columns.empty())
-                    continue;
-                const std::vector<double>& col = s.columns[0];
-                for (std::size_t i = 0; i < block.times.size() && i < col.size(); ++i) {
-                    const qint64 t = block.times[i];
-                    if (t < fromMs || t > toMs)
-                        continue;
-                    firstRaw = std::min(firstRaw, t);
-                    add(*key, t, col[i]);
-                }
-                if (tooMany)
-                    break;
-            }
-            if (tooMany)
-                break;
-        }
-        if (firstRaw > fromMs && !tooMany) {
-            // Before the raw values (or with none): the 1-minute rollups.
-            const qint64 rollupTo = std::min(
-                toMs, firstRaw == std::numeric_limits<qint64>::max() ? toMs : firstRaw - 1);
-            for (const HistoryBlock& block :
-                 store.read(HistoryKind::Rollup, group, fromMs, rollupTo)) {
-                for (const HistorySeries& s : block.series) {
-                    for (std::size_t c = 0; c < kRollupColumns && c < s.columns.size(); ++c) {
-                        const auto key = keyOf(s.name, int(c));
-                        if (!key)
-                            break;
-                        const std::vector<double>& col = s.columns[c];
-                        for (std::size_t i = 0; i < block.times.size() && i < col.size(); ++i) {
-                            const qint64 t = block.times[i];
-                            if (t >= fromMs && t <= rollupTo)
-                                add(*key, t, col[i]);
-                        }
-                    }
-                    if (tooMany)
-                        break;
-                }
-                if (tooMany)
-                    break;
-            }
-        }
-        if (tooMany)
+        collector.readGroup(store, group);
+        if (collector.tooMany())
             break;
     }
     out.problems += store.takeProblems();
-    if (tooMany) {
+    if (collector.tooMany()) {
         if (error)
             *error = QStringLiteral("the range holds more than %1 values; export a shorter "
                                     "range")
                          .arg(qulonglong(maxPoints));
         return std::nullopt;
     }
-
-    for (auto& [key, p] : collected) {
-        // Time order, one value per time (a later chunk wins: it was written after a restart).
-        std::vector<std::size_t> order(p.times.size());
-        for (std::size_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        if (!std::is_sorted(p.times.begin(), p.times.end()))
-            std::stable_sort(order.begin(), order.end(), [&p](std::size_t a, std::size_t b) {
-                return p.times[a] < p.times[b];
-            });
-        HistoryExportSeries s;
-        s.metric = key.metric;
-        s.labels = key.labels;
-        if (key.rollup >= 0)
-            s.rollup = kRollupNames[std::size_t(key.rollup)];
-        for (const std::size_t i : order) {
-            if (!s.times.empty() && s.times.back() == p.times[i]) {
-                s.values.back() = p.values[i];
-                continue;
-            }
-            s.times.push_back(p.times[i]);
-            s.values.push_back(p.values[i]);
-        }
-        p = {};
-        // From the first value to the last: NaN around them is padding (the series did not
-        // exist yet, or no more), NaN between them a gap.
-        std::size_t first = 0;
-        while (first < s.values.size() && std::isnan(s.values[first]))
-            ++first;
-        std::size_t end = s.values.size();
-        while (end > first && std::isnan(s.values[end - 1]))
-            --end;
-        if (first == end)
+    for (auto& [key, points] : collector.collected()) {
+        std::optional<HistoryExportSeries> s = exportSeriesOf(key, points);
+        points = {}; // the points are copied into s: the collected ones can go
+        if (!s)
             continue;
-        s.times = std::vector<qint64>(s.times.begin() + qsizetype(first),
-                                      s.times.begin() + qsizetype(end));
-        s.values = std::vector<double>(s.values.begin() + qsizetype(first),
-                                       s.values.begin() + qsizetype(end));
-        for (const double v : s.values)
+        for (const double v : s->values)
             out.gaps += std::isnan(v) ? 1 : 0;
-        (s.rollup.empty() ? out.rawPoints : out.rollupPoints) += s.values.size();
-        out.series.push_back(std::move(s));
+        (s->rollup.empty() ? out.rawPoints : out.rollupPoints) += s->values.size();
+        out.series.push_back(std::move(*s));
     }
     return out;
 }
