@@ -5,17 +5,13 @@
 #include "models/deploy/DeploySession.h"
 #include "models/domain/Clock.h"
 #include "models/fleet/Fleet.h"
-#include "models/secrets/ChainedSecretStore.h"
-#include "models/secrets/MemorySecretStore.h"
 #include "models/targets/TargetStore.h"
-#include "tests/support/SimulatorProcess.h"
+#include "tests/support/SimulatedTargetRig.h"
 #include "ui/deploy/DeployPages.h"
 #include "ui/deploy/DeploysPage.h"
 
-#include <QNetworkAccessManager>
 #include <QPointer>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace ops;
@@ -24,67 +20,39 @@ class TestDeployPages : public QObject {
     Q_OBJECT
 
 private:
-    test::SimulatorProcess m_sim;
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_network;
-    SystemClock m_clock;
-    MemorySecretStore m_session;
-    MemorySecretStore m_keychain;
-    std::unique_ptr<ChainedSecretStore> m_secrets;
-
-    FleetContext context() { return {&m_network, &m_clock, m_secrets.get(), nullptr}; }
-
-    Target target(const QString& name) const
-    {
-        Target t;
-        t.name = name;
-        t.baseUrl = m_sim.url();
-        t.intervalMs = 1000;
-        return t;
-    }
-
-    RenderService simulatorRender(const QString& serviceId) const
-    {
-        RenderService render;
-        render.restApi = true;
-        render.serviceId = serviceId;
-        render.apiBaseUrl = m_sim.url().resolved(QUrl(QStringLiteral("/render/v1")));
-        return render;
-    }
+    test::SimulatedTargetRig m_rig;
 
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
-                 qPrintable(m_sim.error()));
-        m_secrets = std::make_unique<ChainedSecretStore>(&m_session, &m_keychain);
+        QVERIFY2(m_rig.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
+                 qPrintable(m_rig.error()));
     }
 
     // --url: no Render service, and the page says deploys need a saved target (no dialog).
     void urlTargetSaysDeploysNeedASavedTarget()
     {
-        Fleet fleet(context());
-        QVERIFY(fleet.setCurrent(fleet.addUnsaved(target(m_sim.url().toString()))->id()));
+        Fleet fleet(m_rig.context());
+        QVERIFY(fleet.setCurrent(fleet.addUnsaved(m_rig.target(m_rig.url().toString()))->id()));
         DeployPages pages(&fleet);
         QCOMPARE(pages.count(), 1);
         fleet.start();
         DeploysPage* page = pages.currentPage();
         QVERIFY(page);
         QTRY_VERIFY(page->noticeText().contains(QStringLiteral("Deploys need a saved target")));
-        QVERIFY(page->noticeText().contains(m_sim.url().toString()));
+        QVERIFY(page->noticeText().contains(m_rig.url().toString()));
         QVERIFY(!page->offersTargets());
     }
 
     // The demo: its Render API asked for its first service, then the page itself.
     void demoFindsItsService()
     {
-        Fleet fleet(context());
-        Target demo = target(QStringLiteral("demo"));
-        demo.services = {simulatorRender(QString())};
-        QVERIFY(
-            writeSecretSync(m_session, secretKeyRenderApiKey(QStringLiteral("demo")), "rnd-sim-key")
-                .ok());
+        Fleet fleet(m_rig.context());
+        Target demo = m_rig.target(QStringLiteral("demo"));
+        demo.services = {m_rig.renderService(QString())};
+        QVERIFY(writeSecretSync(m_rig.sessionSecrets, secretKeyRenderApiKey(QStringLiteral("demo")),
+                                "rnd-sim-key")
+                    .ok());
         QVERIFY(fleet.setCurrent(fleet.addUnsaved(demo, QStringLiteral("demo gateway"))->id()));
         DeployPages pages(&fleet);
         DeploysPage* page = pages.currentPage();
@@ -95,10 +63,10 @@ private slots:
         QVERIFY(fleet.current()->deploy()->serviceId().startsWith(QStringLiteral("srv-")));
 
         // A wrong key: the page says the Render API did not answer, in words.
-        Target refused = target(QStringLiteral("refused"));
-        refused.services = {simulatorRender(QString())};
-        QVERIFY(writeSecretSync(m_session, secretKeyRenderApiKey(QStringLiteral("refused")),
-                                "wrong-key")
+        Target refused = m_rig.target(QStringLiteral("refused"));
+        refused.services = {m_rig.renderService(QString())};
+        QVERIFY(writeSecretSync(m_rig.sessionSecrets,
+                                secretKeyRenderApiKey(QStringLiteral("refused")), "wrong-key")
                     .ok());
         TargetSession* session = fleet.addUnsaved(refused);
         QCOMPARE(pages.count(), 2);
@@ -111,17 +79,17 @@ private slots:
     // current session and the store.
     void savedTargetsSayWhatIsMissing()
     {
-        auto store = std::make_unique<TargetStore>(m_dir.filePath(QStringLiteral("t.json")));
+        auto store = std::make_unique<TargetStore>(m_rig.filePath(QStringLiteral("t.json")));
         QVERIFY(store->load());
-        Target bare = target(QStringLiteral("bare"));
-        Target keyless = target(QStringLiteral("keyless"));
-        keyless.services = {simulatorRender(QStringLiteral("srv-keyless"))};
+        Target bare = m_rig.target(QStringLiteral("bare"));
+        Target keyless = m_rig.target(QStringLiteral("keyless"));
+        keyless.services = {m_rig.renderService(QStringLiteral("srv-keyless"))};
         keyless.readOnly = true;
         QVERIFY(store->upsert(bare));
         QVERIFY(store->upsert(keyless));
         // Saved: the fleet's writes reload the file under its lock (#17.7).
         QVERIFY(store->save());
-        Fleet fleet(context());
+        Fleet fleet(m_rig.context());
         fleet.useSavedTargets(std::move(store));
         QString error;
         QVERIFY2(fleet.pickCurrent(QStringLiteral("bare"), &error), qPrintable(error));
@@ -149,14 +117,14 @@ private slots:
         QVERIFY(keylessPage->isReadOnly());
 
         // The keychain locked: the page says the key could not be read.
-        m_keychain.setFailure(SecretError::Locked);
+        m_rig.keychainSecrets.setFailure(SecretError::Locked);
         keylessSession->reloadSecrets();
         QTRY_VERIFY(keylessPage->noticeText().contains(QStringLiteral("could not be read")));
-        m_keychain.setFailure(SecretError::None);
+        m_rig.keychainSecrets.setFailure(SecretError::None);
 
         // Its key stored: the page itself, with the service.
-        QVERIFY(writeSecretSync(m_keychain, secretKeyRenderApiKey(QStringLiteral("keyless")),
-                                "rnd-sim-key")
+        QVERIFY(writeSecretSync(m_rig.keychainSecrets,
+                                secretKeyRenderApiKey(QStringLiteral("keyless")), "rnd-sim-key")
                     .ok());
         keylessSession->reloadSecrets();
         QTRY_VERIFY_WITH_TIMEOUT(keylessPage->noticeText().isEmpty(), 10000);
@@ -173,8 +141,9 @@ private slots:
         QVERIFY(fleet.store()->remove(QStringLiteral("bare")));
         QVERIFY(gone.isNull());
         QCOMPARE(pages.count(), 1);
-        QVERIFY(
-            removeSecretSync(m_keychain, secretKeyRenderApiKey(QStringLiteral("keyless"))).ok());
+        QVERIFY(removeSecretSync(m_rig.keychainSecrets,
+                                 secretKeyRenderApiKey(QStringLiteral("keyless")))
+                    .ok());
     }
 };
 

@@ -9,20 +9,16 @@
 #include "models/fleet/Fleet.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
-#include "models/secrets/ChainedSecretStore.h"
-#include "models/secrets/MemorySecretStore.h"
 #include "models/targets/TargetStore.h"
 #include "models/workflows/WorkflowClient.h"
-#include "tests/support/SimulatorProcess.h"
+#include "tests/support/SimulatedTargetRig.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QPointer>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace ops;
@@ -60,37 +56,20 @@ private:
     QPointer<TargetMonitor> m_monitor;
 };
 
-Target makeTarget(const QString& name, const QUrl& url)
-{
-    Target target;
-    target.name = name;
-    target.baseUrl = url;
-    target.intervalMs = 500;
-    return target;
-}
-
 } // namespace
 
 class TestFleet : public QObject {
     Q_OBJECT
 
 private:
-    test::SimulatorProcess m_sim;
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_network;
-    SystemClock m_clock;
-    MemorySecretStore m_sessionSecrets;
-    MemorySecretStore m_keychainSecrets; // stands in for the keychain (its real test: secrets_)
-    std::unique_ptr<ChainedSecretStore> m_secrets;
+    test::SimulatedTargetRig m_rig;
     int m_files = 0;
-
-    FleetContext context() { return {&m_network, &m_clock, m_secrets.get(), nullptr}; }
 
     // A loaded store in a fresh file holding these targets.
     std::unique_ptr<TargetStore> storeWith(const QList<Target>& targets)
     {
         auto store = std::make_unique<TargetStore>(
-            m_dir.filePath(QStringLiteral("targets-%1.json").arg(++m_files)));
+            m_rig.filePath(QStringLiteral("targets-%1.json").arg(++m_files)));
         if (!store->load())
             return nullptr;
         for (const Target& target : targets) {
@@ -104,20 +83,18 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
-                 qPrintable(m_sim.error()));
-        m_secrets = std::make_unique<ChainedSecretStore>(&m_sessionSecrets, &m_keychainSecrets);
+        QVERIFY2(m_rig.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
+                 qPrintable(m_rig.error()));
     }
 
     void savedSessionsKeepTheirIdAcrossRename()
     {
-        Fleet fleet(context());
+        Fleet fleet(m_rig.context());
         QSignalSpy added(&fleet, &Fleet::added);
         QSignalSpy removed(&fleet, &Fleet::removed);
         QSignalSpy changed(&fleet, &Fleet::changed);
-        fleet.useSavedTargets(storeWith({makeTarget(QStringLiteral("alpha"), m_sim.url()),
-                                         makeTarget(QStringLiteral("beta"), m_sim.url())}));
+        fleet.useSavedTargets(storeWith({m_rig.target(QStringLiteral("alpha"), 500),
+                                         m_rig.target(QStringLiteral("beta"), 500)}));
         TargetStore* store = fleet.store();
         QVERIFY(store);
         QCOMPARE(added.count(), 2);
@@ -169,7 +146,7 @@ private slots:
         QCOMPARE(fleet.sessions().size(), 1);
 
         // Added: a new session with a new id.
-        QVERIFY(store->upsert(makeTarget(QStringLiteral("delta"), m_sim.url())));
+        QVERIFY(store->upsert(m_rig.target(QStringLiteral("delta"), 500)));
         QCOMPARE(added.count(), 3);
         TargetSession* delta = fleet.sessionNamed(QStringLiteral("delta"));
         QVERIFY(delta);
@@ -180,10 +157,10 @@ private slots:
     // A file from before ids: each target gets one at load, and the fleet keeps them.
     void olderFileGetsIdsThatAreKept()
     {
-        const QString path = m_dir.filePath(QStringLiteral("old-targets.json"));
+        const QString path = m_rig.filePath(QStringLiteral("old-targets.json"));
         QJsonArray targets;
-        targets.append(makeTarget(QStringLiteral("one"), m_sim.url()).toJson());
-        targets.append(makeTarget(QStringLiteral("two"), m_sim.url()).toJson());
+        targets.append(m_rig.target(QStringLiteral("one"), 500).toJson());
+        targets.append(m_rig.target(QStringLiteral("two"), 500).toJson());
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QJsonDocument(
@@ -199,7 +176,7 @@ private slots:
         const QString one = store->idOf(QStringLiteral("one"));
         const QString two = store->idOf(QStringLiteral("two"));
         QVERIFY(!one.isEmpty() && !two.isEmpty() && one != two);
-        Fleet fleet(context());
+        Fleet fleet(m_rig.context());
         fleet.useSavedTargets(std::move(store));
         QVERIFY(!fleet.store()->idsAssigned()); // saved
         TargetStore reread(path);
@@ -226,23 +203,23 @@ private slots:
     // --url and --demo: unsaved targets in the same fleet, with the same parts.
     void unsavedTargetsAreSessionsToo()
     {
-        Fleet fleet(context());
+        Fleet fleet(m_rig.context());
         QSignalSpy added(&fleet, &Fleet::added);
-        Target url = makeTarget(m_sim.url().toString(), m_sim.url());
+        Target url = m_rig.target(m_rig.url().toString(), 500);
         TargetSession* session = fleet.addUnsaved(url);
         QVERIFY(session);
         QCOMPARE(added.count(), 1);
         QVERIFY(!session->isSaved());
-        QCOMPARE(session->id(), QStringLiteral("unsaved/") + m_sim.url().toString());
-        QCOMPARE(session->label(), m_sim.url().toString());
+        QCOMPARE(session->id(), QStringLiteral("unsaved/") + m_rig.url().toString());
+        QCOMPARE(session->label(), m_rig.url().toString());
         QVERIFY(session->poller() && session->monitor() && session->workflows() &&
                 session->deploy());
         // The session's clock, which the Workflows page counts running workflows with.
-        QCOMPARE(session->workflows()->clock(), static_cast<const Clock*>(&m_clock));
+        QCOMPARE(session->workflows()->clock(), static_cast<const Clock*>(&m_rig.clock));
         QCOMPARE(fleet.store(), nullptr);
         QCOMPARE(fleet.addUnsaved(url), session); // the same target twice is one session
 
-        TargetSession* demo = fleet.addUnsaved(makeTarget(QStringLiteral("demo"), m_sim.url()),
+        TargetSession* demo = fleet.addUnsaved(m_rig.target(QStringLiteral("demo"), 500),
                                                QStringLiteral("demo gateway (plan)"));
         QCOMPARE(demo->id(), QStringLiteral("unsaved/demo"));
         QCOMPARE(demo->name(), QStringLiteral("demo")); // the alerts' key: never translated
@@ -251,7 +228,7 @@ private slots:
 
         // An unsaved target's secrets come from session memory only, never the keychain.
         const QString key = secretKeyGatewayApiKey(QStringLiteral("demo"));
-        QVERIFY(writeSecretSync(m_keychainSecrets, key, "keychain-value").ok());
+        QVERIFY(writeSecretSync(m_rig.keychainSecrets, key, "keychain-value").ok());
         SecretResult read;
         bool answered = false;
         demo->readSecret(key, [&](const SecretResult& r) {
@@ -260,7 +237,7 @@ private slots:
         });
         QTRY_VERIFY(answered);
         QCOMPARE(read.error, SecretError::NotFound);
-        QVERIFY(writeSecretSync(m_sessionSecrets, key, "session-value").ok());
+        QVERIFY(writeSecretSync(m_rig.sessionSecrets, key, "session-value").ok());
         answered = false;
         demo->readSecret(key, [&](const SecretResult& r) {
             read = r;
@@ -268,8 +245,8 @@ private slots:
         });
         QTRY_VERIFY(answered);
         QCOMPARE(read.value, QByteArray("session-value"));
-        QVERIFY(removeSecretSync(m_sessionSecrets, key).ok());
-        QVERIFY(removeSecretSync(m_keychainSecrets, key).ok());
+        QVERIFY(removeSecretSync(m_rig.sessionSecrets, key).ok());
+        QVERIFY(removeSecretSync(m_rig.keychainSecrets, key).ok());
 
         // Started, it polls like any target.
         fleet.setCurrent(demo->id());
@@ -280,9 +257,9 @@ private slots:
 
     void currentSwitchesAndIsRemembered()
     {
-        Fleet fleet(context());
-        fleet.useSavedTargets(storeWith({makeTarget(QStringLiteral("alpha"), m_sim.url()),
-                                         makeTarget(QStringLiteral("beta"), m_sim.url())}));
+        Fleet fleet(m_rig.context());
+        fleet.useSavedTargets(storeWith({m_rig.target(QStringLiteral("alpha"), 500),
+                                         m_rig.target(QStringLiteral("beta"), 500)}));
         QSignalSpy current(&fleet, &Fleet::currentChanged);
         QCOMPARE(fleet.current(), nullptr);
         QString error;
@@ -311,7 +288,7 @@ private slots:
         QCOMPARE(again.lastWatched(), QStringLiteral("beta"));
         auto reread = std::make_unique<TargetStore>(fleet.store()->path());
         QVERIFY(reread->load());
-        Fleet next(context());
+        Fleet next(m_rig.context());
         next.useSavedTargets(std::move(reread));
         QVERIFY(next.pickCurrent(QString(), &error));
         QCOMPARE(next.current()->name(), QStringLiteral("beta"));
@@ -322,9 +299,9 @@ private slots:
     // The target on screen, removed, stays (stopped) until another is chosen; then it goes.
     void removedCurrentStaysUntilAnotherIsChosen()
     {
-        Fleet fleet(context());
-        fleet.useSavedTargets(storeWith({makeTarget(QStringLiteral("alpha"), m_sim.url()),
-                                         makeTarget(QStringLiteral("beta"), m_sim.url())}));
+        Fleet fleet(m_rig.context());
+        fleet.useSavedTargets(storeWith({m_rig.target(QStringLiteral("alpha"), 500),
+                                         m_rig.target(QStringLiteral("beta"), 500)}));
         QString error;
         QVERIFY(fleet.pickCurrent(QStringLiteral("alpha"), &error));
         fleet.start();
@@ -355,13 +332,13 @@ private slots:
         QPointer<DeploySession> deploy;
         QPointer<TargetSession> kept;
         {
-            Fleet fleet(context());
+            Fleet fleet(m_rig.context());
             // Registered before the sessions exist...
             fleet.addCapability([&journal](TargetSession& session) {
                 return std::make_unique<Probe>(session, &journal);
             });
-            fleet.useSavedTargets(storeWith({makeTarget(QStringLiteral("alpha"), m_sim.url()),
-                                             makeTarget(QStringLiteral("beta"), m_sim.url())}));
+            fleet.useSavedTargets(storeWith({m_rig.target(QStringLiteral("alpha"), 500),
+                                             m_rig.target(QStringLiteral("beta"), 500)}));
             // ...and another after: both reach every session, present and future.
             int second = 0;
             fleet.addCapability([&second](TargetSession& session) {
@@ -388,7 +365,7 @@ private slots:
             QCOMPARE(alpha->monitor()->dialect(), Dialect::Plan);
 
             // A session added while running gets the capabilities and starts at once.
-            QVERIFY(fleet.store()->upsert(makeTarget(QStringLiteral("gamma"), m_sim.url())));
+            QVERIFY(fleet.store()->upsert(m_rig.target(QStringLiteral("gamma"), 500)));
             QCOMPARE(second, 3);
             TargetSession* gamma = fleet.sessionNamed(QStringLiteral("gamma"));
             QVERIFY(gamma->capability<Probe>());
@@ -432,61 +409,58 @@ private slots:
     void gatewayKeyFromSessionThenKeychain()
     {
         const QString key = secretKeyGatewayApiKey(QStringLiteral("keyed"));
-        QVERIFY(writeSecretSync(m_keychainSecrets, key, "from-keychain").ok());
-        Fleet fleet(context());
-        fleet.useSavedTargets(storeWith({makeTarget(QStringLiteral("keyed"), m_sim.url())}));
+        QVERIFY(writeSecretSync(m_rig.keychainSecrets, key, "from-keychain").ok());
+        Fleet fleet(m_rig.context());
+        fleet.useSavedTargets(storeWith({m_rig.target(QStringLiteral("keyed"), 500)}));
         TargetSession* session = fleet.sessionNamed(QStringLiteral("keyed"));
         fleet.start();
         QTRY_COMPARE(session->poller()->options().apiKey, QByteArray("from-keychain"));
         QVERIFY(session->keyProblem().isEmpty());
 
-        QVERIFY(writeSecretSync(m_sessionSecrets, key, "from-session").ok());
+        QVERIFY(writeSecretSync(m_rig.sessionSecrets, key, "from-session").ok());
         Target edited = session->target();
         edited.intervalMs = 600; // an edit reads the key again
         QVERIFY(fleet.store()->upsert(edited));
         QTRY_COMPARE(session->poller()->options().apiKey, QByteArray("from-session"));
-        QVERIFY(removeSecretSync(m_sessionSecrets, key).ok());
+        QVERIFY(removeSecretSync(m_rig.sessionSecrets, key).ok());
 
         // The keychain locked: polling goes on without the key, and the session says why.
         QSignalSpy notice(session, &TargetSession::noticeChanged);
-        m_keychainSecrets.setFailure(SecretError::Locked);
+        m_rig.keychainSecrets.setFailure(SecretError::Locked);
         edited.intervalMs = 650;
         QVERIFY(fleet.store()->upsert(edited));
         QTRY_VERIFY(!session->keyProblem().isEmpty());
         QVERIFY(session->keyProblem().contains(QStringLiteral("locked")));
         QVERIFY(session->poller()->isPolling());
         QVERIFY(notice.count() >= 1);
-        m_keychainSecrets.setFailure(SecretError::None);
-        QVERIFY(removeSecretSync(m_keychainSecrets, key).ok());
+        m_rig.keychainSecrets.setFailure(SecretError::None);
+        QVERIFY(removeSecretSync(m_rig.keychainSecrets, key).ok());
     }
 
     // The Deploys page's set-up comes from the target and its keys: nothing configured, a
     // REST API service without its key, and a service found through the simulator's Render API.
     void deploySetupFollowsTheTarget()
     {
-        Fleet fleet(context());
-        TargetSession* bare = fleet.addUnsaved(makeTarget(QStringLiteral("bare"), m_sim.url()));
+        Fleet fleet(m_rig.context());
+        TargetSession* bare = fleet.addUnsaved(m_rig.target(QStringLiteral("bare"), 500));
 
-        Target noKey = makeTarget(QStringLiteral("nokey"), m_sim.url());
-        RenderService api;
-        api.restApi = true;
-        api.serviceId = QStringLiteral("srv-x");
-        api.apiBaseUrl = m_sim.url().resolved(QUrl(QStringLiteral("/render/v1")));
+        Target noKey = m_rig.target(QStringLiteral("nokey"), 500);
+        RenderService api = m_rig.renderService(QStringLiteral("srv-x"));
         noKey.services = {api};
         TargetSession* missingKey = fleet.addUnsaved(noKey);
 
-        Target demo = makeTarget(QStringLiteral("demo"), m_sim.url());
+        Target demo = m_rig.target(QStringLiteral("demo"), 500);
         api.serviceId.clear(); // the first service the Render API lists
         demo.services = {api};
-        QVERIFY(writeSecretSync(m_sessionSecrets, secretKeyRenderApiKey(QStringLiteral("demo")),
+        QVERIFY(writeSecretSync(m_rig.sessionSecrets, secretKeyRenderApiKey(QStringLiteral("demo")),
                                 "rnd-sim-key")
                     .ok());
         TargetSession* discovered = fleet.addUnsaved(demo);
 
-        Target wrong = makeTarget(QStringLiteral("wrongkey"), m_sim.url());
+        Target wrong = m_rig.target(QStringLiteral("wrongkey"), 500);
         wrong.services = {api};
-        QVERIFY(writeSecretSync(m_sessionSecrets, secretKeyRenderApiKey(QStringLiteral("wrongkey")),
-                                "nope")
+        QVERIFY(writeSecretSync(m_rig.sessionSecrets,
+                                secretKeyRenderApiKey(QStringLiteral("wrongkey")), "nope")
                     .ok());
         TargetSession* refused = fleet.addUnsaved(wrong);
 
@@ -505,20 +479,21 @@ private slots:
         QVERIFY(!refused->deploySetup().problem.isEmpty());
         QVERIFY(refused->deploy()->serviceId().isEmpty());
         QVERIFY(
-            removeSecretSync(m_sessionSecrets, secretKeyRenderApiKey(QStringLiteral("demo"))).ok());
-        QVERIFY(
-            removeSecretSync(m_sessionSecrets, secretKeyRenderApiKey(QStringLiteral("wrongkey")))
+            removeSecretSync(m_rig.sessionSecrets, secretKeyRenderApiKey(QStringLiteral("demo")))
                 .ok());
+        QVERIFY(removeSecretSync(m_rig.sessionSecrets,
+                                 secretKeyRenderApiKey(QStringLiteral("wrongkey")))
+                    .ok());
     }
 
     // The targets dialog's Test: one poll, answered in words.
     void testTargetAnswersOnce()
     {
-        Fleet fleet(context());
+        Fleet fleet(m_rig.context());
         QString text;
         bool ok = false;
         int answers = 0;
-        fleet.testTarget(makeTarget(QStringLiteral("probe"), m_sim.url()), QByteArray(),
+        fleet.testTarget(m_rig.target(QStringLiteral("probe"), 500), QByteArray(),
                          [&](const QString& t, bool answered) {
                              text = t;
                              ok = answered;
@@ -529,8 +504,8 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("plan")), qPrintable(text));
 
         // Nothing listens there: not answering, said so.
-        Target closed =
-            makeTarget(QStringLiteral("closed"), QUrl(QStringLiteral("http://127.0.0.1:9")));
+        Target closed = m_rig.target(QStringLiteral("closed"), 500);
+        closed.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9"));
         closed.connectTimeoutMs = 500;
         closed.readTimeoutMs = 500;
         fleet.testTarget(closed, QByteArray(), [&](const QString& t, bool answered) {
@@ -550,7 +525,7 @@ private slots:
     // aggregated one, or a direct scrape, has none.
     void sessionGivesItsInstanceSignals()
     {
-        Target sideBySide = makeTarget(QStringLiteral("fleet"), m_sim.url());
+        Target sideBySide = m_rig.target(QStringLiteral("fleet"), 500);
         sideBySide.dataSource.kind = DataSourceConfig::Kind::Prometheus;
         // Nothing listens there: the feed keeps trying, its instance signals exist regardless.
         sideBySide.dataSource.url = QUrl(QStringLiteral("http://127.0.0.1:9"));
@@ -559,9 +534,9 @@ private slots:
         Target aggregated = sideBySide;
         aggregated.name = QStringLiteral("aggregated");
         aggregated.dataSource.sideBySide = false;
-        Fleet fleet(context());
+        Fleet fleet(m_rig.context());
         auto store =
-            storeWith({sideBySide, aggregated, makeTarget(QStringLiteral("direct"), m_sim.url())});
+            storeWith({sideBySide, aggregated, m_rig.target(QStringLiteral("direct"), 500)});
         QVERIFY(store);
         fleet.useSavedTargets(std::move(store));
         TargetSession* perInstance = fleet.sessionNamed(QStringLiteral("fleet"));

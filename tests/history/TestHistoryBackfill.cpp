@@ -8,13 +8,9 @@
 #include "models/history/TargetHistory.h"
 #include "models/metrics/SignalEngine.h"
 #include "models/monitor/TargetMonitor.h"
-#include "models/secrets/ChainedSecretStore.h"
-#include "models/secrets/MemorySecretStore.h"
-#include "tests/support/SimulatorProcess.h"
+#include "tests/support/SimulatedTargetRig.h"
 
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -25,23 +21,13 @@ class TestHistoryBackfill : public QObject {
     Q_OBJECT
 
 private:
-    test::SimulatorProcess m_sim;
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_network;
-    SystemClock m_clock;
-    MemorySecretStore m_sessionSecrets;
-    MemorySecretStore m_keychainSecrets;
-    std::unique_ptr<ChainedSecretStore> m_secrets;
+    test::SimulatedTargetRig m_rig;
 
     std::unique_ptr<TargetSession> session(const QString& folder)
     {
-        Target t;
-        t.name = QStringLiteral("demo");
-        t.baseUrl = m_sim.url();
-        t.intervalMs = 300;
-        auto s = std::make_unique<TargetSession>(
-            FleetContext{&m_network, &m_clock, m_secrets.get(), nullptr},
-            QStringLiteral("unsaved/demo"), t, false, QString());
+        auto s = std::make_unique<TargetSession>(m_rig.context(), QStringLiteral("unsaved/demo"),
+                                                 m_rig.target(QStringLiteral("demo"), 300), false,
+                                                 QString());
         s->attach(std::make_unique<TargetHistory>(*s, folder, HistoryOptions{}, 500));
         return s;
     }
@@ -54,16 +40,14 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("plan"),
+        QVERIFY2(m_rig.start({QStringLiteral("--dialect"), QStringLiteral("plan"),
                               QStringLiteral("--history")}),
-                 qPrintable(m_sim.error()));
-        m_secrets = std::make_unique<ChainedSecretStore>(&m_sessionSecrets, &m_keychainSecrets);
+                 qPrintable(m_rig.error()));
     }
 
     void fillsThroughTheNormalIngestOnce()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("once"));
+        const QString folder = m_rig.filePath(QStringLiteral("once"));
         const HistoryBackfillOptions options{3600'000, 10'000, 4}; // an hour, every 10 s
         std::vector<qint64> applied;
         qint64 from = 0;
@@ -109,7 +93,7 @@ private slots:
             }
             QVERIFY2(rates >= 359, qPrintable(QString::number(rates)));
             // Then the live polls are ingested again.
-            const qint64 liveFrom = m_clock.nowMs();
+            const qint64 liveFrom = m_rig.clock.nowMs();
             QTRY_VERIFY_WITH_TIMEOUT(engine.signalStore().latestTime() > liveFrom, 10000);
             s->stop();
         }
@@ -133,7 +117,7 @@ private slots:
     // Further back than the gateway's past: its 400 and reason, what came is kept, live goes on.
     void beyondTheGatewaysPastFailsInWords()
     {
-        auto s = session(m_dir.filePath(QStringLiteral("beyond")));
+        auto s = session(m_rig.filePath(QStringLiteral("beyond")));
         auto* backfill = static_cast<HistoryBackfill*>(s->attach(std::make_unique<HistoryBackfill>(
             *s, HistoryBackfillOptions{72 * 3600'000LL, 60'000, 2})));
         s->start();
@@ -152,7 +136,7 @@ private slots:
     // Once live scrapes are in, the past cannot go before them: skipped, said why.
     void afterALiveScrapeIsSkipped()
     {
-        auto s = session(m_dir.filePath(QStringLiteral("late")));
+        auto s = session(m_rig.filePath(QStringLiteral("late")));
         s->start();
         QTRY_VERIFY_WITH_TIMEOUT(s->monitor()->signalEngine().signalStore().scrapeCount() > 0,
                                  10000);
@@ -168,7 +152,7 @@ private slots:
     // The session stops mid-way: the backfill stops, live ingest is not left switched off.
     void stoppingTheSessionStopsIt()
     {
-        auto s = session(m_dir.filePath(QStringLiteral("stopped")));
+        auto s = session(m_rig.filePath(QStringLiteral("stopped")));
         auto* backfill = static_cast<HistoryBackfill*>(s->attach(std::make_unique<HistoryBackfill>(
             *s, HistoryBackfillOptions{24 * 3600'000LL, 1000, 1})));
         s->start();
@@ -183,7 +167,7 @@ private slots:
     // (requests out, bodies on the worker), and nothing calls into what is gone.
     void quittingMidWayIsClean()
     {
-        auto s = session(m_dir.filePath(QStringLiteral("quit")));
+        auto s = session(m_rig.filePath(QStringLiteral("quit")));
         auto* backfill = static_cast<HistoryBackfill*>(s->attach(std::make_unique<HistoryBackfill>(
             *s, HistoryBackfillOptions{24 * 3600'000LL, 1000, 4})));
         s->start();

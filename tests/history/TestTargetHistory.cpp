@@ -8,15 +8,11 @@
 #include "models/history/TargetHistory.h"
 #include "models/metrics/SignalEngine.h"
 #include "models/monitor/TargetMonitor.h"
-#include "models/secrets/ChainedSecretStore.h"
-#include "models/secrets/MemorySecretStore.h"
-#include "tests/support/SimulatorProcess.h"
+#include "tests/support/SimulatedTargetRig.h"
 
 #include <QDir>
 #include <QFile>
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -43,31 +39,16 @@ class TestTargetHistory : public QObject {
     Q_OBJECT
 
 private:
-    test::SimulatorProcess m_sim;
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_network;
-    SystemClock m_clock;
-    MemorySecretStore m_sessionSecrets;
-    MemorySecretStore m_keychainSecrets;
-    std::unique_ptr<ChainedSecretStore> m_secrets;
+    test::SimulatedTargetRig m_rig;
     int m_sessions = 0;
 
-    FleetContext context() { return {&m_network, &m_clock, m_secrets.get(), nullptr}; }
-
-    Target target(const QUrl& url)
-    {
-        Target t;
-        t.name = QStringLiteral("alpha");
-        t.baseUrl = url;
-        t.intervalMs = 200;
-        return t;
-    }
+    Target target() const { return m_rig.target(QStringLiteral("alpha"), 200); }
 
     std::unique_ptr<TargetSession> session(const Target& t, const QString& folder,
                                            HistoryOptions options = {})
     {
-        auto s = std::make_unique<TargetSession>(context(), QStringLiteral("unsaved/alpha"), t,
-                                                 false, QString());
+        auto s = std::make_unique<TargetSession>(m_rig.context(), QStringLiteral("unsaved/alpha"),
+                                                 t, false, QString());
         s->attach(std::make_unique<TargetHistory>(*s, folder, std::move(options), 500));
         ++m_sessions;
         return s;
@@ -99,10 +80,8 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY2(m_sim.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
-                 qPrintable(m_sim.error()));
-        m_secrets = std::make_unique<ChainedSecretStore>(&m_sessionSecrets, &m_keychainSecrets);
+        QVERIFY2(m_rig.start({QStringLiteral("--dialect"), QStringLiteral("plan")}),
+                 qPrintable(m_rig.error()));
     }
 
     void seriesNamesRoundTrip()
@@ -133,12 +112,12 @@ private slots:
     // values on its charts before its first poll, and a gap from the last point to its start.
     void restartRestoresTheDayExactly()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("restart"));
+        const QString folder = m_rig.filePath(QStringLiteral("restart"));
         std::vector<Seen> first;
         // What run one's charts held: run two must show exactly these.
         std::vector<std::vector<StorePoint>> shown(kSignalCount);
         {
-            auto s = session(target(m_sim.url()), folder);
+            auto s = session(target(), folder);
             runFor(*s, 6, first);
             auto* history = s->capability<TargetHistory>();
             QVERIFY(history);
@@ -154,7 +133,7 @@ private slots:
 
         // On disk: every scrape's values as the engine had them, bit for bit (lossless).
         {
-            ManualClock clock(m_clock.nowMs());
+            ManualClock clock(m_rig.clock.nowMs());
             HistoryStore store(folder, &clock);
             QVERIFY(store.open(true));
             const auto blocks =
@@ -177,8 +156,8 @@ private slots:
         }
         QTest::qWait(50); // the new run starts strictly after the last point
 
-        auto s = session(target(m_sim.url()), folder);
-        const qint64 before = m_clock.nowMs();
+        auto s = session(target(), folder);
+        const qint64 before = m_rig.clock.nowMs();
         s->start(); // restores synchronously: no poll has answered yet
         auto* history = s->capability<TargetHistory>();
         QVERIFY(history);
@@ -231,7 +210,7 @@ private slots:
         QCOMPARE(history->notRunningSpans().size(), std::size_t(1));
         const NotRunningSpan gap = history->notRunningSpans().front();
         QCOMPARE(gap.fromMs, first.back().timeMs);
-        QVERIFY(gap.toMs >= before && gap.toMs <= m_clock.nowMs());
+        QVERIFY(gap.toMs >= before && gap.toMs <= m_rig.clock.nowMs());
 
         // Live polls go on after the restored ones, and are recorded too.
         QTRY_VERIFY_WITH_TIMEOUT(s->monitor()->hasData(), 10000);
@@ -241,7 +220,7 @@ private slots:
         s.reset();
 
         // Third run: two gaps now, the older one still from the first run's last point.
-        auto third = session(target(m_sim.url()), folder);
+        auto third = session(target(), folder);
         third->start();
         auto* h3 = third->capability<TargetHistory>();
         QVERIFY(h3->restoredScrapes() > int(first.size()));
@@ -253,13 +232,13 @@ private slots:
     // A second console on the same folder: read-only (the lock), still restores, writes nothing.
     void secondConsoleReadsOnly()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("second"));
-        auto writer = session(target(m_sim.url()), folder);
+        const QString folder = m_rig.filePath(QStringLiteral("second"));
+        auto writer = session(target(), folder);
         std::vector<Seen> seen;
         runFor(*writer, 3, seen);
         writer->capability<TargetHistory>()->flushNow(); // stopped, it still holds the lock
 
-        auto reader = session(target(m_sim.url()), folder);
+        auto reader = session(target(), folder);
         reader->start();
         auto* history = reader->capability<TargetHistory>();
         QCOMPARE(history->mode(), HistoryMode::ReadOnly);
@@ -279,8 +258,8 @@ private slots:
     // A Prometheus-backed target keeps using Prometheus for its past: nothing on disk.
     void prometheusTargetRecordsNothing()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("prometheus"));
-        Target t = target(m_sim.url());
+        const QString folder = m_rig.filePath(QStringLiteral("prometheus"));
+        Target t = target();
         t.dataSource.kind = DataSourceConfig::Kind::Prometheus;
         t.dataSource.url = QUrl(QStringLiteral("http://127.0.0.1:9/"));
         auto s = session(t, folder);
@@ -300,8 +279,8 @@ private slots:
     // middle, then the last hour at poll resolution; every later scrape extends it.
     void endpointDayOnDemandAfterRestart()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("endpoint-day"));
-        const qint64 now = m_clock.nowMs();
+        const QString folder = m_rig.filePath(QStringLiteral("endpoint-day"));
+        const qint64 now = m_rig.clock.nowMs();
         const qint64 start = (now - 3 * 3'600'000LL) / 60'000 * 60'000;
         const qint64 end = now - 30'000;
         const std::string rateA = TargetHistory::endpointSeriesName(0, "/a");
@@ -325,10 +304,10 @@ private slots:
             }
             store.flush();
         }
-        auto s = session(target(m_sim.url()), folder);
-        const qint64 startedFrom = m_clock.nowMs();
+        auto s = session(target(), folder);
+        const qint64 startedFrom = m_rig.clock.nowMs();
         s->start(); // restores synchronously, before any poll answered
-        const qint64 startedTo = m_clock.nowMs();
+        const qint64 startedTo = m_rig.clock.nowMs();
         auto* history = s->capability<TargetHistory>();
         QCOMPARE(history->restoredScrapes(), int(times.size()));
         QVERIFY(!s->monitor()->hasData());
@@ -360,7 +339,7 @@ private slots:
         // The Endpoints page charts /a: its day.
         QVERIFY(!history->endpointDayStore());
         QSignalSpy changed(history, &TargetHistory::endpointDayChanged);
-        const qint64 focusedAt = m_clock.nowMs();
+        const qint64 focusedAt = m_rig.clock.nowMs();
         history->focusEndpoint(QStringLiteral("/a"));
         QCOMPARE(changed.count(), 1);
         QCOMPARE(history->focusedEndpoint(), QStringLiteral("/a"));
@@ -410,8 +389,8 @@ private slots:
 
     void rollupsOfThreeDaysForTheLongWindows()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("rollups"));
-        const qint64 now = m_clock.nowMs();
+        const QString folder = m_rig.filePath(QStringLiteral("rollups"));
+        const qint64 now = m_rig.clock.nowMs();
         const qint64 start = (now - 3 * 24 * 3'600'000LL) / 60'000 * 60'000;
         const qint64 end = (now - 2 * 3'600'000LL) / 60'000 * 60'000;
         {
@@ -425,7 +404,7 @@ private slots:
             }
             store.flush();
         }
-        auto s = session(target(m_sim.url()), folder);
+        auto s = session(target(), folder);
         auto* history = s->capability<TargetHistory>();
         QVERIFY(!history->rollupStore());
         s->start();
@@ -462,10 +441,10 @@ private slots:
     // A full disk: said once, and polling goes on in memory.
     void fullDiskIsReportedAndPollingGoesOn()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("full"));
+        const QString folder = m_rig.filePath(QStringLiteral("full"));
         HistoryOptions options;
         options.beforeWrite = [](qint64) { return false; };
-        auto s = session(target(m_sim.url()), folder, options);
+        auto s = session(target(), folder, options);
         auto* history = s->capability<TargetHistory>();
         QSignalSpy problems(history, &TargetHistory::problemsFound);
         s->start();
@@ -482,9 +461,9 @@ private slots:
     // A segment with flipped bytes is set aside and reported; the rest still loads.
     void corruptSegmentIsSetAsideAndReported()
     {
-        const QString folder = m_dir.filePath(QStringLiteral("corrupt"));
+        const QString folder = m_rig.filePath(QStringLiteral("corrupt"));
         {
-            auto s = session(target(m_sim.url()), folder);
+            auto s = session(target(), folder);
             std::vector<Seen> seen;
             runFor(*s, 3, seen);
         }
@@ -493,7 +472,7 @@ private slots:
         junk.write(QByteArray("BHC1") + QByteArray(64, '\x5a'));
         junk.close();
 
-        auto s = session(target(m_sim.url()), folder);
+        auto s = session(target(), folder);
         auto* history = s->capability<TargetHistory>();
         s->start();
         QVERIFY(history->restoredScrapes() >= 3);

@@ -9,9 +9,7 @@
 #include "models/fleet/Fleet.h"
 #include "models/logs/LogLineModel.h"
 #include "models/logs/ServiceLogs.h"
-#include "models/secrets/ChainedSecretStore.h"
-#include "models/secrets/MemorySecretStore.h"
-#include "tests/support/SimulatorProcess.h"
+#include "tests/support/SimulatedTargetRig.h"
 #include "ui/alerts/AlertsPage.h"
 #include "ui/deploy/DeploysPage.h"
 #include "ui/logs/LogsPage.h"
@@ -23,9 +21,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -64,34 +60,20 @@ class TestLogsJumps : public QObject {
     Q_OBJECT
 
 private:
-    test::SimulatorProcess m_sim;
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_network;
-    SystemClock m_clock;
-    MemorySecretStore m_session;
-    MemorySecretStore m_keychain;
-    std::unique_ptr<ChainedSecretStore> m_secrets;
-
-    QUrl renderApi() const { return m_sim.url().resolved(QUrl(QStringLiteral("/render/v1"))); }
+    test::SimulatedTargetRig m_rig;
 
     std::unique_ptr<Fleet> watchedFleet()
     {
-        auto fleet =
-            std::make_unique<Fleet>(FleetContext{&m_network, &m_clock, m_secrets.get(), nullptr});
+        auto fleet = std::make_unique<Fleet>(m_rig.context());
         fleet->addCapability([](TargetSession& session) -> std::unique_ptr<SessionCapability> {
             return std::make_unique<ServiceLogs>(session);
         });
-        Target t;
-        t.name = QStringLiteral("jumps");
-        t.baseUrl = m_sim.url();
-        t.intervalMs = 1000;
-        RenderService render;
-        render.restApi = true;
-        render.serviceId = kService;
-        render.apiBaseUrl = renderApi();
-        t.services = {render};
+        Target t = m_rig.target(QStringLiteral("jumps"));
+        t.services = {m_rig.renderService(kService)};
         [&] {
-            QVERIFY(writeSecretSync(m_session, secretKeyRenderApiKey(t.name), "rnd-sim-key").ok());
+            QVERIFY(
+                writeSecretSync(m_rig.sessionSecrets, secretKeyRenderApiKey(t.name), "rnd-sim-key")
+                    .ok());
             QVERIFY(fleet->setCurrent(fleet->addUnsaved(t)->id()));
         }();
         return fleet;
@@ -99,8 +81,8 @@ private:
 
     void configure(DeploySession& session)
     {
-        session.setTarget(QStringLiteral("sim"), m_sim.url(), ConnectionPolicy());
-        session.setRender(renderApi(), ApiKey("rnd-sim-key"), kService);
+        session.setTarget(QStringLiteral("sim"), m_rig.url(), ConnectionPolicy());
+        session.setRender(m_rig.renderApi(), ApiKey("rnd-sim-key"), kService);
         session.setPollIntervals(30, 30);
         SoakOptions soak;
         soak.polls = 1;
@@ -121,18 +103,14 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
         // Each deploy stage lasts 2.5 s, its build lines spread over it.
-        QVERIFY2(m_sim.start({QStringLiteral("--log-rate"), QStringLiteral("0"),
+        QVERIFY2(m_rig.start({QStringLiteral("--log-rate"), QStringLiteral("0"),
                               QStringLiteral("--dialect"), QStringLiteral("plan"),
                               QStringLiteral("--deploy-stage-ms"), QStringLiteral("2500")}),
-                 qPrintable(m_sim.error()));
-        QCOMPARE(
-            m_sim.post(QStringLiteral("/__sim/render"), R"({"rate_limit": {"limit": 100000}})"),
-            200);
-        m_secrets = std::make_unique<ChainedSecretStore>(&m_session, &m_keychain);
+                 qPrintable(m_rig.error()));
+        QCOMPARE(m_rig.liftRenderRateLimit(), 200);
     }
-    void cleanupTestCase() { m_sim.stop(); }
+    void cleanupTestCase() { m_rig.sim.stop(); }
 
     void deployRowShowsItsBuildLogsLive()
     {
@@ -143,9 +121,9 @@ private slots:
         fleet->start();
         QTRY_VERIFY_WITH_TIMEOUT(logs.statusText().startsWith(QStringLiteral("live")), 15000);
 
-        AuditLog audit(m_dir.filePath(QStringLiteral("audit.sqlite")));
+        AuditLog audit(m_rig.filePath(QStringLiteral("audit.sqlite")));
         QVERIFY(audit.open());
-        DeploySession deploys(&m_network, &m_clock, &audit);
+        DeploySession deploys(&m_rig.network, &m_rig.clock, &audit);
         configure(deploys);
         DeploysPage page(&deploys);
         page.setConfirmations(false);
@@ -177,8 +155,8 @@ private slots:
                                  10000);
         QTRY_VERIFY_WITH_TIMEOUT(logs.statusText().startsWith(QStringLiteral("live")), 10000);
         // An app line written meanwhile is not asked for (server side: not even kept).
-        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"),
-                            R"({"emit": {"count": 3, "type": "app", "message": "jump-app"}})"),
+        QCOMPARE(m_rig.sim.post(QStringLiteral("/__sim/logs"),
+                                R"({"emit": {"count": 3, "type": "app", "message": "jump-app"}})"),
                  200);
         // The later stages arrive live, as Render writes them.
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -239,9 +217,9 @@ private slots:
         const qint64 realNow = QDateTime::currentMSecsSinceEpoch();
         ManualClock clock(realNow - 10 * 60'000);
         AlertCenterOptions options;
-        options.databasePath = m_dir.filePath(QStringLiteral("alerts.sqlite"));
+        options.databasePath = m_rig.filePath(QStringLiteral("alerts.sqlite"));
         options.desktopNotifications = false;
-        AlertCenter center(&clock, &m_network, options);
+        AlertCenter center(&clock, &m_rig.network, options);
         QVERIFY(center.start());
         const QString target = fleet->current()->name();
         for (int i = 0; i < 90; ++i) {
@@ -276,14 +254,15 @@ private slots:
             const QJsonObject line{{QStringLiteral("count"), count},
                                    {QStringLiteral("message"), QString::fromLatin1(message)},
                                    {QStringLiteral("ago_ms"), realNow - ms}};
-            QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"),
-                                QJsonDocument(QJsonObject{{QStringLiteral("emit"), line}})
-                                    .toJson(QJsonDocument::Compact)),
+            QCOMPARE(m_rig.sim.post(QStringLiteral("/__sim/logs"),
+                                    QJsonDocument(QJsonObject{{QStringLiteral("emit"), line}})
+                                        .toJson(QJsonDocument::Compact)),
                      200);
         };
         // The simulator refuses a past it cannot have (the future, more than 30 days).
-        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"), R"({"emit": {"ago_ms": -5}})"), 400);
-        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"), R"({"emit": {"ago_ms": 9e12}})"), 400);
+        QCOMPARE(m_rig.sim.post(QStringLiteral("/__sim/logs"), R"({"emit": {"ago_ms": -5}})"), 400);
+        QCOMPARE(m_rig.sim.post(QStringLiteral("/__sim/logs"), R"({"emit": {"ago_ms": 9e12}})"),
+                 400);
         emitAt(firing - 6 * 60'000, 2, "alert-before");
         emitAt(firing - 4 * 60'000, 3, "alert-inside-early");
         emitAt(firing + 30'000, 4, "alert-inside-late");
@@ -307,9 +286,9 @@ private slots:
         query.addQueryItem(QStringLiteral("startTime"), formatRfc3339(firing - 5 * 60'000));
         query.addQueryItem(QStringLiteral("endTime"), formatRfc3339(firing + 5 * 60'000));
         QByteArray body;
-        QCOMPARE(
-            m_sim.get(QStringLiteral("/__sim/logs?") + query.toString(QUrl::FullyEncoded), &body),
-            200);
+        QCOMPARE(m_rig.sim.get(QStringLiteral("/__sim/logs?") + query.toString(QUrl::FullyEncoded),
+                               &body),
+                 200);
         QStringList expected;
         for (const QJsonValue& id : QJsonDocument::fromJson(body)[QStringLiteral("ids")].toArray())
             expected << id.toString();

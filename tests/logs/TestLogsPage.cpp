@@ -7,9 +7,7 @@
 #include "models/fleet/Fleet.h"
 #include "models/logs/LogLineModel.h"
 #include "models/logs/ServiceLogs.h"
-#include "models/secrets/ChainedSecretStore.h"
-#include "models/secrets/MemorySecretStore.h"
-#include "tests/support/SimulatorProcess.h"
+#include "tests/support/SimulatedTargetRig.h"
 #include "ui/logs/LogsPage.h"
 #include "ui/shell/Theme.h"
 
@@ -18,10 +16,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QListView>
-#include <QNetworkAccessManager>
 #include <QScrollBar>
 #include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -58,18 +54,11 @@ class TestLogsPage : public QObject {
     Q_OBJECT
 
 private:
-    test::SimulatorProcess m_sim;
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_network;
-    SystemClock m_clock;
-    MemorySecretStore m_session;
-    MemorySecretStore m_keychain;
-    std::unique_ptr<ChainedSecretStore> m_secrets;
+    test::SimulatedTargetRig m_rig;
 
     std::unique_ptr<Fleet> makeFleet()
     {
-        auto fleet =
-            std::make_unique<Fleet>(FleetContext{&m_network, &m_clock, m_secrets.get(), nullptr});
+        auto fleet = std::make_unique<Fleet>(m_rig.context());
         fleet->addCapability([](TargetSession& session) -> std::unique_ptr<SessionCapability> {
             return std::make_unique<ServiceLogs>(session);
         });
@@ -78,30 +67,27 @@ private:
 
     Target target(const QString& name, const QUrl& renderApi, const QByteArray& key)
     {
-        Target t;
-        t.name = name;
-        t.baseUrl = m_sim.url();
-        t.intervalMs = 1000;
+        Target t = m_rig.target(name);
         if (renderApi.isValid()) {
-            RenderService render;
-            render.restApi = true;
-            render.serviceId = kService;
+            RenderService render = m_rig.renderService(kService);
             render.apiBaseUrl = renderApi;
             t.services = {render};
-            [&] { QVERIFY(writeSecretSync(m_session, secretKeyRenderApiKey(name), key).ok()); }();
+            [&] {
+                QVERIFY(
+                    writeSecretSync(m_rig.sessionSecrets, secretKeyRenderApiKey(name), key).ok());
+            }();
         }
         return t;
     }
-    QUrl renderApi() const { return m_sim.url().resolved(QUrl(QStringLiteral("/render/v1"))); }
 
     void emitLines(int count, const QString& message, const QString& level = QStringLiteral("info"))
     {
         const QJsonObject emitted{{QStringLiteral("count"), count},
                                   {QStringLiteral("message"), message},
                                   {QStringLiteral("level"), level}};
-        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"),
-                            QJsonDocument(QJsonObject{{QStringLiteral("emit"), emitted}})
-                                .toJson(QJsonDocument::Compact)),
+        QCOMPARE(m_rig.sim.post(QStringLiteral("/__sim/logs"),
+                                QJsonDocument(QJsonObject{{QStringLiteral("emit"), emitted}})
+                                    .toJson(QJsonDocument::Compact)),
                  200);
     }
 
@@ -125,20 +111,16 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY2(m_sim.start({QStringLiteral("--log-rate"), QStringLiteral("0")}),
-                 qPrintable(m_sim.error()));
-        QCOMPARE(
-            m_sim.post(QStringLiteral("/__sim/render"), R"({"rate_limit": {"limit": 100000}})"),
-            200);
-        m_secrets = std::make_unique<ChainedSecretStore>(&m_session, &m_keychain);
+        QVERIFY2(m_rig.start({QStringLiteral("--log-rate"), QStringLiteral("0")}),
+                 qPrintable(m_rig.error()));
+        QCOMPARE(m_rig.liftRenderRateLimit(), 200);
     }
-    void cleanupTestCase() { m_sim.stop(); }
-    void cleanup() { m_sim.post(QStringLiteral("/__sim/logs"), R"({"clear": true})"); }
+    void cleanupTestCase() { m_rig.sim.stop(); }
+    void cleanup() { m_rig.sim.post(QStringLiteral("/__sim/logs"), R"({"clear": true})"); }
 
     void linesArriveAndPauseCounts()
     {
-        Watched w = watch(target(QStringLiteral("live"), renderApi(), "rnd-sim-key"));
+        Watched w = watch(target(QStringLiteral("live"), m_rig.renderApi(), "rnd-sim-key"));
         LogsPage& page = *w.page;
         QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("live")), 15000);
         QVERIFY(page.noticeText().isEmpty());
@@ -160,7 +142,7 @@ private slots:
 
     void filtersFindAndExport()
     {
-        Watched w = watch(target(QStringLiteral("filters"), renderApi(), "rnd-sim-key"));
+        Watched w = watch(target(QStringLiteral("filters"), m_rig.renderApi(), "rnd-sim-key"));
         LogsPage& page = *w.page;
         QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("live")), 15000);
         emitLines(3, QStringLiteral("ui-boom"), QStringLiteral("error"));
@@ -201,8 +183,8 @@ private slots:
         QCOMPARE(page.findNext(), -1);
 
         // Export what is shown: text and JSON Lines, oldest first.
-        const QString text = m_dir.filePath(QStringLiteral("shown.log"));
-        const QString jsonl = m_dir.filePath(QStringLiteral("shown.jsonl"));
+        const QString text = m_rig.filePath(QStringLiteral("shown.log"));
+        const QString jsonl = m_rig.filePath(QStringLiteral("shown.jsonl"));
         QString error;
         QVERIFY2(page.exportTo(text, &error), qPrintable(error));
         QVERIFY2(page.exportTo(jsonl, &error), qPrintable(error));
@@ -229,7 +211,7 @@ private slots:
         }
         QCOMPARE(levels.count(QStringLiteral("error")), 3);
         // A file that cannot be written: false, in words, nothing half-written.
-        const QString nowhere = m_dir.filePath(QStringLiteral("no-such-dir/out.log"));
+        const QString nowhere = m_rig.filePath(QStringLiteral("no-such-dir/out.log"));
         QVERIFY(!page.exportTo(nowhere, &error));
         QVERIFY(!error.isEmpty());
         QVERIFY(!QFile::exists(nowhere));
@@ -246,7 +228,7 @@ private slots:
 
     void refusedKeyIsSaidAndStops()
     {
-        Watched w = watch(target(QStringLiteral("refused"), renderApi(), "not-the-key"));
+        Watched w = watch(target(QStringLiteral("refused"), m_rig.renderApi(), "not-the-key"));
         QTRY_VERIFY_WITH_TIMEOUT(w.page->statusText().startsWith(QStringLiteral("stopped")), 15000);
         QVERIFY2(w.page->statusText().contains(QStringLiteral("401")),
                  qPrintable(w.page->statusText()));
@@ -255,10 +237,10 @@ private slots:
 
     void refusedSubscribeShowsTheCountdownThenLive()
     {
-        QCOMPARE(m_sim.post(QStringLiteral("/__sim/logs"),
-                            R"({"refuse": {"status": 429, "count": 2, "retry_after": 1}})"),
+        QCOMPARE(m_rig.sim.post(QStringLiteral("/__sim/logs"),
+                                R"({"refuse": {"status": 429, "count": 2, "retry_after": 1}})"),
                  200);
-        Watched w = watch(target(QStringLiteral("limited"), renderApi(), "rnd-sim-key"));
+        Watched w = watch(target(QStringLiteral("limited"), m_rig.renderApi(), "rnd-sim-key"));
         QTRY_VERIFY_WITH_TIMEOUT(w.page->statusText().startsWith(QStringLiteral("reconnecting in")),
                                  15000);
         QVERIFY2(w.page->statusText().contains(QStringLiteral("429")),
@@ -286,7 +268,7 @@ private slots:
     // first, and holds still; Back to live returns to the tail.
     void windowShowsTheLinesOfThatWindow()
     {
-        Watched w = watch(target(QStringLiteral("window"), renderApi(), "rnd-sim-key"));
+        Watched w = watch(target(QStringLiteral("window"), m_rig.renderApi(), "rnd-sim-key"));
         LogsPage& page = *w.page;
         QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("live")), 15000);
         emitLines(3, QStringLiteral("ui-before"));
@@ -344,7 +326,7 @@ private slots:
     void screenshotsLightAndDark()
     {
         QVERIFY(applyPalette(QStringLiteral("light")));
-        Watched w = watch(target(QStringLiteral("shots"), renderApi(), "rnd-sim-key"));
+        Watched w = watch(target(QStringLiteral("shots"), m_rig.renderApi(), "rnd-sim-key"));
         LogsPage& page = *w.page;
         QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("live")), 15000);
         emitLines(3, QStringLiteral("ui-shot upstream timed out after 30000 ms"),
@@ -378,7 +360,7 @@ private slots:
     {
         auto fleet = makeFleet();
         TargetSession* a =
-            fleet->addUnsaved(target(QStringLiteral("a"), renderApi(), "rnd-sim-key"));
+            fleet->addUnsaved(target(QStringLiteral("a"), m_rig.renderApi(), "rnd-sim-key"));
         TargetSession* b = fleet->addUnsaved(target(QStringLiteral("b"), QUrl(), {}));
         QVERIFY(fleet->setCurrent(a->id()));
         LogsPage page(fleet.get());
