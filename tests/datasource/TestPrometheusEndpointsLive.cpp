@@ -24,6 +24,8 @@
 
 #include <QApplication>
 #include <QNetworkAccessManager>
+#include <QPointer>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QtTest>
@@ -284,10 +286,18 @@ void TestPrometheusEndpointsLive::endpointsTableAndOneLinePerInstance()
     for (int r = 0; r < model->rowCount() && other.isEmpty(); ++r)
         if (model->index(r, 0).data(EndpointTableModel::EndpointRole).toString() != busiest)
             other = model->index(r, 0).data(EndpointTableModel::EndpointRole).toString();
-    const InstanceSignals* before = feed->endpointInstanceSignals();
+    // The old store is deleted and a fresh one made: the allocator may hand the new one the
+    // same address, so compare by its death and the new store's emptiness, not by pointer.
+    QPointer<InstanceSignals> before = feed->endpointInstanceSignals();
+    QVERIFY(before);
+    QSignalSpy replaced(feed, &PrometheusFeed::endpointInstanceSignalsChanged);
     dashboard.selectEndpoint(other);
     QCOMPARE(feed->endpointFocus(), other);
-    QVERIFY(feed->endpointInstanceSignals() != before);
+    QCOMPARE(replaced.count(), 1);
+    QVERIFY(before.isNull());
+    QVERIFY(feed->endpointInstanceSignals());
+    QCOMPARE(feed->endpointInstanceSignals()->instanceCount(), 0);
+    QCOMPARE(feed->endpointInstanceSignals()->latestTime(), qint64(0));
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.endpointChartedInstances().size(), 2, 20000);
     QVERIFY(dashboard.endpointTrafficCard()->chart()->title().contains(other));
 
