@@ -18,6 +18,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <utility>
 
 namespace ops {
 
@@ -61,6 +62,11 @@ QString targetLine(const Target& target, bool lastWatched)
         flags << tr("plain http allowed");
     if (!target.trustedCertSha256.isEmpty())
         flags << tr("trusts SHA-256 %1").arg(formatFingerprint(target.trustedCertSha256));
+    if (!target.history.isDefault())
+        flags << tr("history %1 h every poll, %2 d by the minute, at most %3 MB")
+                     .arg(target.history.rawHours)
+                     .arg(target.history.rollupDays)
+                     .arg(target.history.capMb);
     return QStringLiteral("%1%2  %3  (%4)\n")
         .arg(lastWatched ? QStringLiteral("* ") : QStringLiteral("  "), target.name,
              target.baseUrl.toString(QUrl::RemoveUserInfo), flags.join(QStringLiteral(", ")));
@@ -236,9 +242,11 @@ TargetsCommand::TargetsCommand()
              "  targets list [--json]\n"
              "  targets add NAME --url URL [--api-key-stdin] [--read-only] [--dialect D]\n"
              "              [--interval S] [--allow-http] [--fingerprint HEX] [--replace]\n"
-             "              (--replace keeps read-only, plain http, dialect and interval\n"
-             "              unless --read-write, --read-only, --allow-http, --no-allow-http,\n"
-             "              --dialect or --interval say otherwise)\n"
+             "              [--history-hours H] [--history-days D] [--history-cap-mb MB]\n"
+             "              (--replace keeps read-only, plain http, dialect, interval and\n"
+             "              history limits unless --read-write, --read-only, --allow-http,\n"
+             "              --no-allow-http, --dialect, --interval or --history-* say\n"
+             "              otherwise)\n"
              "  targets remove NAME\n"
              "  targets test NAME [--json] [--timeout S]   health, metrics and GET /v1/jobs\n"
              "  targets trust NAME --fingerprint HEX [--for WHAT] [--offline]\n"
@@ -279,6 +287,14 @@ TargetsCommand::TargetsCommand()
         {QStringLiteral("fingerprint"), tr("SHA-256 of the TLS certificate to trust (hex)."),
          QStringLiteral("HEX")},
         {QStringLiteral("replace"), tr("Replace targets of the same name.")},
+        {QStringLiteral("history-hours"),
+         tr("Hours of history kept at every poll (default 48, 1-720)."), QStringLiteral("H")},
+        {QStringLiteral("history-days"), tr("Days of 1-minute history kept (default 30, 1-1095)."),
+         QStringLiteral("D")},
+        {QStringLiteral("history-cap-mb"),
+         tr("Disk the target's history may take, in MB (default 256, 16-65536); the oldest "
+            "goes first."),
+         QStringLiteral("MB")},
         {QStringLiteral("offline"),
          tr("trust: pin the fingerprint without looking at the server's certificate.")},
         {QStringLiteral("timeout"),
@@ -434,6 +450,19 @@ std::optional<Target> TargetsCommand::targetFromOptions(const QString& name,
         if (!fingerprint)
             return usage(tr("--fingerprint takes a SHA-256 as 64 hex digits"));
         target.trustedCertSha256 = *fingerprint;
+    }
+    // Unset limits keep the saved target's (or the defaults).
+    for (const auto& [option, field] :
+         {std::pair{QStringLiteral("history-hours"), &HistoryRetention::rawHours},
+          std::pair{QStringLiteral("history-days"), &HistoryRetention::rollupDays},
+          std::pair{QStringLiteral("history-cap-mb"), &HistoryRetention::capMb}}) {
+        if (!isSet(option))
+            continue;
+        bool ok = false;
+        const int number = value(option).toInt(&ok);
+        if (!ok)
+            return usage(tr("--%1 takes a whole number").arg(option));
+        target.history.*field = number;
     }
     const QString why = target.validationError();
     if (!why.isEmpty())

@@ -396,7 +396,8 @@ void ConsoleApplication::recordHistory()
     m_fleet->addCapability(
         [this, root](ops::TargetSession& session) -> std::unique_ptr<ops::SessionCapability> {
             auto history = std::make_unique<ops::TargetHistory>(
-                session, ops::historyFolderFor(root, session.id()));
+                session, ops::historyFolderFor(root, session.id()),
+                ops::HistoryOptions::forRetention(session.target().history));
             ops::TargetHistory* h = history.get();
             connect(h, &ops::TargetHistory::notRunningSpansChanged, this, [this, s = &session] {
                 if (m_window && m_fleet->current() == s)

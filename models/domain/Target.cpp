@@ -58,6 +58,28 @@ bool Target::isValidName(const QString& name)
     return pattern.match(name).hasMatch() && name != u"." && name != u"..";
 }
 
+QString HistoryRetention::validationError() const
+{
+    if (rawHours < kMinRawHours || rawHours > kMaxRawHours)
+        return QStringLiteral("full-resolution history must be kept %1 to %2 hours")
+            .arg(kMinRawHours)
+            .arg(kMaxRawHours);
+    if (rollupDays < kMinRollupDays || rollupDays > kMaxRollupDays)
+        return QStringLiteral("1-minute history must be kept %1 to %2 days")
+            .arg(kMinRollupDays)
+            .arg(kMaxRollupDays);
+    if (capMb < kMinCapMb || capMb > kMaxCapMb)
+        return QStringLiteral("the history disk cap must be %1 to %2 MB")
+            .arg(kMinCapMb)
+            .arg(kMaxCapMb);
+    if (qint64(rollupDays) * 24 < rawHours)
+        return QStringLiteral("1-minute history (%1 d) must reach at least as far back as "
+                              "full-resolution history (%2 h)")
+            .arg(rollupDays)
+            .arg(rawHours);
+    return {};
+}
+
 QString Target::validationError() const
 {
     if (!isValidName(name))
@@ -106,7 +128,7 @@ QString Target::validationError() const
                 return why;
         }
     }
-    return {};
+    return history.validationError();
 }
 
 bool Target::transportAllowed() const
@@ -165,6 +187,12 @@ QJsonObject Target::toJson() const
              {QStringLiteral("username"), alertmanager.username},
              {QStringLiteral("trusted_cert_sha256"),
               fingerprintJson(alertmanager.trustedCertSha256)},
+         }},
+        {QStringLiteral("history"),
+         QJsonObject{
+             {QStringLiteral("raw_hours"), history.rawHours},
+             {QStringLiteral("rollup_days"), history.rollupDays},
+             {QStringLiteral("cap_mb"), history.capMb},
          }},
     };
 }
@@ -259,6 +287,15 @@ std::optional<Target> Target::fromJson(const QJsonObject& object, QString* error
         if (!readFingerprint(am, &target.alertmanager.trustedCertSha256))
             return fail(QStringLiteral("%1: the Alertmanager trusted_cert_sha256 is not a SHA-256")
                             .arg(target.name));
+    }
+    if (object.contains(QStringLiteral("history"))) {
+        // A missing field keeps its default: a file written before a limit existed still loads.
+        const QJsonObject h = object.value(QStringLiteral("history")).toObject();
+        target.history.rawHours =
+            h.value(QStringLiteral("raw_hours")).toInt(target.history.rawHours);
+        target.history.rollupDays =
+            h.value(QStringLiteral("rollup_days")).toInt(target.history.rollupDays);
+        target.history.capMb = h.value(QStringLiteral("cap_mb")).toInt(target.history.capMb);
     }
     const QString why = target.validationError();
     if (!why.isEmpty())

@@ -56,6 +56,23 @@ struct AlertmanagerConfig {
     bool operator==(const AlertmanagerConfig&) const = default;
 };
 
+// How long a target's history is kept on disk (docs: README "History"): every poll for
+// rawHours, 1-minute min/max/avg/last for rollupDays, and never more than capMb on disk (the
+// oldest segments go first). The rollups must reach at least as far back as the raw values.
+struct HistoryRetention {
+    static constexpr int kMinRawHours = 1, kMaxRawHours = 720;      // 30 days
+    static constexpr int kMinRollupDays = 1, kMaxRollupDays = 1095; // 3 years
+    static constexpr int kMinCapMb = 16, kMaxCapMb = 65536;         // 64 GB
+    int rawHours = 48;
+    int rollupDays = 30;
+    int capMb = 256;
+
+    bool isDefault() const { return *this == HistoryRetention{}; }
+    // Empty when these limits may be saved; otherwise why not.
+    QString validationError() const;
+    bool operator==(const HistoryRetention&) const = default;
+};
+
 // One gateway the console knows by name, with how to poll it. Holds no secret: the gateway API
 // key lives in the SecretStore under secretKeyGatewayApiKey(name).
 //
@@ -75,6 +92,7 @@ struct Target {
     QList<RenderService> services;
     DataSourceConfig dataSource;
     AlertmanagerConfig alertmanager;
+    HistoryRetention history;
 
     bool operator==(const Target&) const = default;
 

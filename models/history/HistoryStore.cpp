@@ -834,6 +834,26 @@ void HistoryStore::flush()
     enforceLimits();
 }
 
+HistoryOptions HistoryOptions::forRetention(const HistoryRetention& retention)
+{
+    HistoryOptions options;
+    options.applyRetention(retention);
+    return options;
+}
+
+void HistoryOptions::applyRetention(const HistoryRetention& retention)
+{
+    rawRetentionMs = qint64(retention.rawHours) * 3600'000;
+    rollupRetentionMs = qint64(retention.rollupDays) * 24 * 3600'000;
+    capBytes = qint64(retention.capMb) << 20;
+}
+
+QStringList HistoryStore::setRetention(const HistoryRetention& retention)
+{
+    m_options.applyRetention(retention);
+    return enforceLimits();
+}
+
 QStringList HistoryStore::enforceLimits()
 {
     QStringList deleted;

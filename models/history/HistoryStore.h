@@ -20,6 +20,7 @@
 // (HistoryWriter's) owns a store.
 
 #include "models/domain/Clock.h"
+#include "models/domain/Target.h"
 #include "models/history/HistoryBlock.h"
 
 #include <QString>
@@ -47,6 +48,10 @@ struct HistoryOptions {
     qint64 maxUnwrittenBytes = 64LL << 20; // chunks held while the disk refuses them
     // Test hook: called before every write with its size; false fails it as a full disk would.
     std::function<bool(qint64 bytes)> beforeWrite;
+
+    // The defaults with the target's own limits (hours, days and MB as the operator sets them).
+    static HistoryOptions forRetention(const HistoryRetention& retention);
+    void applyRetention(const HistoryRetention& retention);
 };
 
 enum class HistoryMode { Closed, ReadWrite, ReadOnly };
@@ -101,6 +106,9 @@ public:
     void flush();
     // Retention and cap, now (flush() calls it). Returns the segments it deleted.
     QStringList enforceLimits();
+    // New limits (the operator edited the target), enforced at once: smaller ones delete what
+    // is now too old or over the cap. Returns the segments it deleted.
+    QStringList setRetention(const HistoryRetention& retention);
 
     // Chunks of `kind` for `group` overlapping [t0, t1], sealed and open, in time order.
     // Chunks that fail their checksum now are reported and skipped. `select`: the columns and

@@ -28,8 +28,20 @@ TargetHistory::TargetHistory(TargetSession& session, QString folder, HistoryOpti
     : SessionCapability(session)
     , m_folder(std::move(folder))
     , m_options(std::move(options))
+    , m_retention(session.target().history)
     , m_flushIntervalMs(flushIntervalMs)
 {
+}
+
+void TargetHistory::targetChanged(const Target& target)
+{
+    if (target.history == m_retention)
+        return;
+    m_retention = target.history;
+    m_options.applyRetention(m_retention);
+    if (m_writer && m_mode == HistoryMode::ReadWrite)
+        m_writer->withStore(
+            [retention = m_retention](HistoryStore& store) { store.setRetention(retention); });
 }
 
 TargetHistory::~TargetHistory() = default; // the writer flushes and closes the store

@@ -37,6 +37,9 @@ public:
 
     void start() override;
     void stop() override;
+    // The operator edited the target's history limits: the store keeps the new ones from now
+    // on, and smaller ones delete what is now too old or over the cap at once.
+    void targetChanged(const Target& target) override;
 
     QString folder() const { return m_folder; }
     // Closed until started (and for a Prometheus-backed target); ReadOnly when another console
@@ -109,6 +112,7 @@ private:
 
     QString m_folder;
     HistoryOptions m_options;
+    HistoryRetention m_retention; // the target's limits m_options holds
     int m_flushIntervalMs;
     std::unique_ptr<HistoryWriter> m_writer;
     HistoryMode m_mode = HistoryMode::Closed;

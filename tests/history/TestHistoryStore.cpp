@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -104,6 +105,8 @@ private slots:
     void rollupsCoverSealedMinutes();
     void retentionOnManualClock();
     void capEvictsOldestSegmentsFirst();
+    void retentionFromTheTarget();
+    void smallerLimitsApplyAtOnce();
     void flippedByteIsSetAside();
     void flippedByteUnderAnIndexIsSkippedOnRead();
     void tornTailKeepsTheChunksBefore();
@@ -224,6 +227,63 @@ void TestHistoryStore::capEvictsOldestSegmentsFirst()
         if (f.startsWith(QLatin1String("raw-")))
             QVERIFY(start + 5 * 60'000 > raw.times.front());
     }
+}
+
+// The operator's hours, days and MB become the store's limits; the rest stays as it was.
+void TestHistoryStore::retentionFromTheTarget()
+{
+    const HistoryOptions defaults;
+    const HistoryOptions fromDefaults = HistoryOptions::forRetention(HistoryRetention{});
+    QCOMPARE(fromDefaults.rawRetentionMs, defaults.rawRetentionMs);
+    QCOMPARE(fromDefaults.rollupRetentionMs, defaults.rollupRetentionMs);
+    QCOMPARE(fromDefaults.capBytes, defaults.capBytes);
+    const HistoryOptions o = HistoryOptions::forRetention({6, 90, 1024});
+    QCOMPARE(o.rawRetentionMs, qint64(6) * 3600 * 1000);
+    QCOMPARE(o.rollupRetentionMs, qint64(90) * 24 * 3600 * 1000);
+    QCOMPARE(o.capBytes, qint64(1024) * 1024 * 1024);
+    QCOMPARE(o.rawBlockMs, defaults.rawBlockMs);
+    QCOMPARE(o.rollupBucketMs, defaults.rollupBucketMs);
+}
+
+// Shorter limits set on an open store delete what is now too old at once, not at some later
+// flush; the rollups of the older hours stay while they are within their own limit.
+void TestHistoryStore::smallerLimitsApplyAtOnce()
+{
+    QTemporaryDir dir;
+    ManualClock clock(kStart);
+    HistoryStore store(dir.path(), &clock, smallOptions());
+    QVERIFY(store.open());
+    writeFrames(store, clock, 0, 3 * 3600); // three hours, all kept under the defaults
+    store.flush();
+    QCOMPARE(readAll(store).times.front(), kStart);
+    const QStringList rawBefore = segmentFiles(dir.path(), QStringLiteral("raw-*.seg"));
+
+    const QStringList deleted = store.setRetention({1, 1, 256});
+    QCOMPARE(store.options().rawRetentionMs, qint64(3600) * 1000);
+    QCOMPARE(store.options().rollupRetentionMs, qint64(24) * 3600 * 1000);
+    QVERIFY(!deleted.isEmpty());
+    for (const QString& path : deleted) {
+        QVERIFY2(!QFile::exists(path), qPrintable(path));
+        QVERIFY2(QFileInfo(path).fileName().startsWith(QStringLiteral("raw-")), qPrintable(path));
+    }
+    const QStringList rawAfter = segmentFiles(dir.path(), QStringLiteral("raw-*.seg"));
+    QVERIFY(rawAfter.size() < rawBefore.size());
+    // Raw: nothing in a segment that ended more than an hour ago (segments are 5 min).
+    const Points raw = readAll(store);
+    QVERIFY(!raw.times.empty());
+    QVERIFY2(raw.times.front() >= clock.nowMs() - 3600 * 1000 - 5 * 60'000,
+             qPrintable(QString::number(clock.nowMs() - raw.times.front())));
+    QCOMPARE(raw.times.back(), kStart + (3 * 3600 - 1) * 1000);
+    // Rollups: the three hours are within a day, so their start is still there.
+    const Points rollup = readAll(store, HistoryKind::Rollup, int(RollupColumn::Avg));
+    QVERIFY(!rollup.times.empty());
+    QVERIFY(rollup.times.front() < kStart + 60'000);
+
+    // Larger limits delete nothing more; the store keeps writing under them.
+    QVERIFY(store.setRetention({48, 30, 256}).isEmpty());
+    writeFrames(store, clock, 3 * 3600, 3 * 3600 + 60);
+    store.flush();
+    QCOMPARE(readAll(store).times.back(), kStart + (3 * 3600 + 59) * 1000);
 }
 
 namespace {

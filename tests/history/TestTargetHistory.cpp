@@ -438,6 +438,59 @@ private slots:
         s->stop();
     }
 
+    // The operator shortens the target's history limits while it is watched: what is now too
+    // old goes at once, and the store keeps the new limits for what it writes next.
+    void editedRetentionAppliesAtOnce()
+    {
+        const QString folder = m_rig.filePath(QStringLiteral("retention"));
+        const qint64 now = m_rig.clock.nowMs();
+        {
+            // Ten minutes recorded three hours ago, by an earlier run.
+            ManualClock then(now - 3 * 3600'000);
+            HistoryStore store(folder, &then);
+            QVERIFY(store.open());
+            for (int i = 0; i < 600; ++i) {
+                then.setMs(now - 3 * 3600'000 + i * 1000);
+                store.append(HistoryFrame{
+                    "target", then.nowMs(), {{TargetHistory::targetSeriesName(0), 1.0 + i}}});
+            }
+            store.close();
+        }
+        const auto rawSegments = [&] {
+            return QDir(folder).entryList({QStringLiteral("raw-*.seg")}, QDir::Files);
+        };
+        const QStringList before = rawSegments();
+        QVERIFY(!before.isEmpty());
+
+        Target t = target();
+        QVERIFY(t.history.isDefault());
+        auto s = session(t, folder, HistoryOptions::forRetention(t.history));
+        auto* history = s->capability<TargetHistory>();
+        s->start();
+        QCOMPARE(history->mode(), HistoryMode::ReadWrite);
+        QVERIFY(history->restoredScrapes() >= 600); // kept under the default 48 h
+        for (const QString& name : before)
+            QVERIFY2(rawSegments().contains(name), qPrintable(name));
+
+        t.history = {1, 2, 64};
+        s->setTarget(t);
+        for (const QString& name : before)
+            QVERIFY2(!rawSegments().contains(name), qPrintable(name));
+        HistoryOptions kept;
+        history->writer()->withStore([&kept](HistoryStore& store) { kept = store.options(); });
+        QCOMPARE(kept.rawRetentionMs, qint64(3600'000));
+        QCOMPARE(kept.rollupRetentionMs, qint64(2) * 24 * 3600'000);
+        QCOMPARE(kept.capBytes, qint64(64) << 20);
+        // Polling and recording go on under the new limits.
+        const qint64 editedAt = m_rig.clock.nowMs();
+        std::vector<Seen> seen;
+        runFor(*s, 2, seen);
+        history->flushNow();
+        qint64 newest = 0;
+        history->writer()->withStore([&newest](HistoryStore& store) { newest = store.lastTime(); });
+        QVERIFY2(newest >= editedAt, qPrintable(QString::number(editedAt - newest)));
+    }
+
     // A full disk: said once, and polling goes on in memory.
     void fullDiskIsReportedAndPollingGoesOn()
     {

@@ -6,6 +6,7 @@
 #include "models/targets/TargetStore.h"
 
 #include <QFile>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -77,6 +78,72 @@ private slots:
         t.baseUrl = QUrl(url);
         t.allowPlainHttp = allowHttp;
         QCOMPARE(t.validationError().isEmpty(), valid);
+    }
+
+    void historyRetention_data()
+    {
+        QTest::addColumn<int>("rawHours");
+        QTest::addColumn<int>("rollupDays");
+        QTest::addColumn<int>("capMb");
+        QTest::addColumn<QString>("problem"); // a word of the refusal; empty: valid
+        QTest::newRow("defaults") << 48 << 30 << 256 << QString();
+        QTest::newRow("smallest") << 1 << 1 << 16 << QString();
+        QTest::newRow("largest") << 720 << 1095 << 65536 << QString();
+        QTest::newRow("raw as long as rollups") << 24 << 1 << 256 << QString();
+        QTest::newRow("no raw") << 0 << 30 << 256 << QStringLiteral("hours");
+        QTest::newRow("raw over 30 d") << 721 << 60 << 256 << QStringLiteral("hours");
+        QTest::newRow("no rollups") << 48 << 0 << 256 << QStringLiteral("days");
+        QTest::newRow("rollups over 3 y") << 48 << 1096 << 256 << QStringLiteral("days");
+        QTest::newRow("cap too small") << 48 << 30 << 15 << QStringLiteral("MB");
+        QTest::newRow("cap over 64 GB") << 48 << 30 << 65537 << QStringLiteral("MB");
+        QTest::newRow("rollups shorter than raw")
+            << 72 << 2 << 256 << QStringLiteral("at least as far back");
+    }
+
+    void historyRetention()
+    {
+        QFETCH(int, rawHours);
+        QFETCH(int, rollupDays);
+        QFETCH(int, capMb);
+        QFETCH(QString, problem);
+        Target t = sample();
+        t.history = {rawHours, rollupDays, capMb};
+        const QString why = t.validationError();
+        if (problem.isEmpty()) {
+            QVERIFY2(why.isEmpty(), qPrintable(why));
+            QString error;
+            const auto back = Target::fromJson(t.toJson(), &error);
+            QVERIFY2(back.has_value(), qPrintable(error));
+            QCOMPARE(back->history, t.history);
+        } else {
+            QVERIFY2(why.contains(problem), qPrintable(why));
+            QString error;
+            QVERIFY(!Target::fromJson(t.toJson(), &error));
+            QVERIFY2(error.startsWith(QStringLiteral("prod-eu: ")) && error.contains(problem),
+                     qPrintable(error));
+        }
+    }
+
+    // A targets file written before the limits existed, or naming only some of them: the
+    // others keep their defaults.
+    void historyRetentionDefaultsWhenAbsent()
+    {
+        QJsonObject json = sample().toJson();
+        json.remove(QStringLiteral("history"));
+        auto back = Target::fromJson(json);
+        QVERIFY(back);
+        QCOMPARE(back->history, HistoryRetention{});
+        QVERIFY(back->history.isDefault());
+        QCOMPARE(back->history.rawHours, 48);
+        QCOMPARE(back->history.rollupDays, 30);
+        QCOMPARE(back->history.capMb, 256);
+        json.insert(QStringLiteral("history"), QJsonObject{{QStringLiteral("cap_mb"), 1024}});
+        back = Target::fromJson(json);
+        QVERIFY(back);
+        QCOMPARE(back->history.capMb, 1024);
+        QCOMPARE(back->history.rawHours, 48);
+        QCOMPARE(back->history.rollupDays, 30);
+        QVERIFY(!back->history.isDefault());
     }
 
     void names()

@@ -102,6 +102,64 @@ private slots:
         QCOMPARE(targets({QStringLiteral("test"), QStringLiteral("sim")}).exitCode, 0);
     }
 
+    // History limits per target: set on add, kept by --replace unless named again, refused
+    // outside their ranges or when the rollups would not reach back as far as the raw values.
+    void historyLimits()
+    {
+        const QString url = m_sim.url().toString();
+        const auto saved = [this]() -> QJsonObject {
+            const auto run = targets({QStringLiteral("list"), QStringLiteral("--json")});
+            for (const QJsonValue& v : QJsonDocument::fromJson(run.out).array())
+                if (v.toObject().value(QStringLiteral("name")).toString() == u"hist")
+                    return v.toObject().value(QStringLiteral("history")).toObject();
+            return {};
+        };
+        auto run = targets({QStringLiteral("add"), QStringLiteral("hist"), QStringLiteral("--url"),
+                            url, QStringLiteral("--history-hours"), QStringLiteral("6"),
+                            QStringLiteral("--history-days"), QStringLiteral("90"),
+                            QStringLiteral("--history-cap-mb"), QStringLiteral("1024")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QJsonObject history = saved();
+        QCOMPARE(history.value(QStringLiteral("raw_hours")).toInt(), 6);
+        QCOMPARE(history.value(QStringLiteral("rollup_days")).toInt(), 90);
+        QCOMPARE(history.value(QStringLiteral("cap_mb")).toInt(), 1024);
+        run = targets({QStringLiteral("list")});
+        QVERIFY2(run.out.contains("history 6 h every poll, 90 d by the minute, at most 1024 MB"),
+                 run.out.constData());
+        // Default limits are not repeated on every line of the list.
+        QVERIFY(!run.out.contains("history 48 h"));
+
+        // --replace changes the limit named and keeps the others.
+        run = targets({QStringLiteral("add"), QStringLiteral("hist"), QStringLiteral("--replace"),
+                       QStringLiteral("--history-cap-mb"), QStringLiteral("64")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        history = saved();
+        QCOMPARE(history.value(QStringLiteral("raw_hours")).toInt(), 6);
+        QCOMPARE(history.value(QStringLiteral("rollup_days")).toInt(), 90);
+        QCOMPARE(history.value(QStringLiteral("cap_mb")).toInt(), 64);
+
+        // Refused: usage errors (exit 3) that say why, and the saved limits stay.
+        const QList<std::pair<QStringList, QByteArray>> refused = {
+            {{QStringLiteral("--history-hours"), QStringLiteral("0")}, "hours"},
+            {{QStringLiteral("--history-days"), QStringLiteral("1096")}, "days"},
+            {{QStringLiteral("--history-cap-mb"), QStringLiteral("8")}, "MB"},
+            {{QStringLiteral("--history-hours"), QStringLiteral("6.5")}, "whole number"},
+            {{QStringLiteral("--history-days"), QStringLiteral("lots")}, "whole number"},
+            {{QStringLiteral("--history-hours"), QStringLiteral("720"),
+              QStringLiteral("--history-days"), QStringLiteral("7")},
+             "at least as far back"},
+        };
+        for (const auto& [options, why] : refused) {
+            run = targets(QStringList{QStringLiteral("add"), QStringLiteral("hist"),
+                                      QStringLiteral("--replace")} +
+                          options);
+            QVERIFY2(run.exitCode == 3, qPrintable(options.join(u' ')));
+            QVERIFY2(run.err.contains(why), run.err.constData());
+        }
+        QCOMPARE(saved().value(QStringLiteral("cap_mb")).toInt(), 64);
+        QCOMPARE(targets({QStringLiteral("remove"), QStringLiteral("hist")}).exitCode, 0);
+    }
+
     void exportImportWithoutSecrets()
     {
         QTemporaryDir dir;

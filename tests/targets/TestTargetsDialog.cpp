@@ -8,6 +8,7 @@
 #include "models/secrets/MemorySecretStore.h"
 #include "models/targets/TargetStore.h"
 #include "ui/shell/MainWindow.h"
+#include "ui/shell/Theme.h"
 #include "ui/targets/TargetsDialog.h"
 #include "ui/targets/TargetsPanel.h"
 
@@ -27,6 +28,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -235,6 +237,77 @@ private slots:
         again.findChild<QTabWidget*>(QStringLiteral("targetSections"))->setCurrentIndex(2);
         const QString dir = qEnvironmentVariable("OPS_SCREENSHOT_DIR", QDir::tempPath());
         QVERIFY(again.grab().save(dir + QStringLiteral("/targets-dialog-team.png")));
+    }
+
+    // #21: the history limits are under Advanced, in hours, days and MB; a new target starts
+    // with the defaults, what is saved is shown again, and limits that contradict each other
+    // are refused with the reason.
+    void historyLimitsUnderAdvanced()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("history-limits.json"));
+        TargetStore store(path);
+        QVERIFY(store.load());
+        MemorySecretStore keychain;
+        MemorySecretStore session;
+        TargetsDialog dialog(&store, &keychain, &session);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto* hours = dialog.findChild<QSpinBox*>(QStringLiteral("historyRawHours"));
+        auto* days = dialog.findChild<QSpinBox*>(QStringLiteral("historyRollupDays"));
+        auto* capMb = dialog.findChild<QSpinBox*>(QStringLiteral("historyCapMb"));
+        QVERIFY(hours && days && capMb);
+        QVERIFY(!hours->isVisible()); // expert fields: under Advanced
+        QCOMPARE(hours->value(), 48);
+        QCOMPARE(days->value(), 30);
+        QCOMPARE(capMb->value(), 256);
+        QCOMPARE(hours->suffix(), QStringLiteral(" h"));
+        QCOMPARE(days->suffix(), QStringLiteral(" days"));
+        QCOMPARE(capMb->suffix(), QStringLiteral(" MB"));
+        QCOMPARE(hours->maximum(), 720);
+        QCOMPARE(capMb->minimum(), 16);
+        dialog.findChild<QAbstractButton*>(QStringLiteral("advancedToggle"))->click();
+        QVERIFY(hours->isVisible() && days->isVisible() && capMb->isVisible());
+
+        QSignalSpy saved(&dialog, &TargetsDialog::targetSaved);
+        auto* save = dialog.findChild<QPushButton*>(QStringLiteral("saveTarget"));
+        type(&dialog, "targetName", QStringLiteral("archive"));
+        type(&dialog, "targetUrl", QStringLiteral("https://archive.example.org"));
+        // Three days of every poll, but one minute rollups kept for two days only: refused.
+        hours->setValue(72);
+        days->setValue(2);
+        QTest::mouseClick(save, Qt::LeftButton);
+        QVERIFY(saved.isEmpty());
+        QVERIFY(!store.find(QStringLiteral("archive")));
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("at least as far back")),
+                 qPrintable(dialog.testResultText()));
+
+        days->setValue(400);
+        capMb->setValue(4096);
+        QTest::mouseClick(save, Qt::LeftButton);
+        QTRY_COMPARE(saved.size(), 1);
+        TargetStore reread(path);
+        QVERIFY(reread.load());
+        const auto target = reread.find(QStringLiteral("archive"));
+        QVERIFY(target);
+        QCOMPARE(target->history, (HistoryRetention{72, 400, 4096}));
+
+        // Shown again when selected; a new target starts from the defaults again.
+        TargetsDialog again(&reread, &keychain, &session);
+        again.selectTarget(QStringLiteral("archive"));
+        QCOMPARE(again.findChild<QSpinBox*>(QStringLiteral("historyRawHours"))->value(), 72);
+        QCOMPARE(again.findChild<QSpinBox*>(QStringLiteral("historyRollupDays"))->value(), 400);
+        QCOMPARE(again.findChild<QSpinBox*>(QStringLiteral("historyCapMb"))->value(), 4096);
+        buttonTexted(&again, QStringLiteral("Ne&w"))->click();
+        QCOMPARE(again.findChild<QSpinBox*>(QStringLiteral("historyRawHours"))->value(), 48);
+        QCOMPARE(again.findChild<QSpinBox*>(QStringLiteral("historyCapMb"))->value(), 256);
+        // Pictures of the Advanced fields in both palettes, for a look.
+        const QString dir = qEnvironmentVariable("OPS_SCREENSHOT_DIR", QDir::tempPath());
+        for (const QString& palette : {QStringLiteral("dark"), QStringLiteral("light")}) {
+            QVERIFY(applyPalette(palette));
+            QTest::qWait(100); // the palette reaches the widgets through posted events
+            QVERIFY(dialog.grab().save(
+                dir + QStringLiteral("/targets-dialog-advanced-%1.png").arg(palette)));
+        }
     }
 
     // #19.1: a first run opens the main window welcoming, with the dialog on top; the dialog

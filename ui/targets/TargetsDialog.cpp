@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
@@ -36,6 +37,14 @@ QDoubleSpinBox* secondsBox(double minimum, double maximum, QWidget* parent)
     box->setRange(minimum, maximum);
     box->setDecimals(1);
     box->setSuffix(QObject::tr(" s"));
+    return box;
+}
+
+QSpinBox* wholeNumberBox(int minimum, int maximum, const QString& unit, QWidget* parent)
+{
+    auto* box = new QSpinBox(parent);
+    box->setRange(minimum, maximum);
+    box->setSuffix(unit);
     return box;
 }
 
@@ -70,6 +79,12 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     , m_allowHttp(new QCheckBox(tr("Allow plain http to this host (not recommended)"), this))
     , m_fingerprint(new QLineEdit(this))
     , m_mapping(new QLineEdit(this))
+    , m_historyHours(wholeNumberBox(HistoryRetention::kMinRawHours, HistoryRetention::kMaxRawHours,
+                                    tr(" h"), this))
+    , m_historyDays(wholeNumberBox(HistoryRetention::kMinRollupDays,
+                                   HistoryRetention::kMaxRollupDays, tr(" days"), this))
+    , m_historyCapMb(
+          wholeNumberBox(HistoryRetention::kMinCapMb, HistoryRetention::kMaxCapMb, tr(" MB"), this))
     , m_apiKey(secretField(tr("not stored"), this))
     , m_apiKeyState(new QLabel(this))
     , m_sessionOnly(new QCheckBox(tr("Keep the keys for this session only (not stored)"), this))
@@ -96,6 +111,24 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
 {
     setWindowTitle(tr("Targets — BHIV Ops Console"));
     setObjectName(QStringLiteral("targetsDialog"));
+    configureFields();
+    auto* sections = new QTabWidget(this);
+    sections->setObjectName(QStringLiteral("targetSections"));
+    sections->addTab(buildGatewayTab(), tr("&Gateway"));
+    sections->addTab(buildRenderTab(), tr("&Render service"));
+    sections->addTab(buildTeamTab(), tr("Prometheus && &Alertmanager"));
+    buildLayout(sections);
+    resize(900, 640);
+    reloadList();
+    if (m_list->count() > 0)
+        m_list->setCurrentRow(0);
+    else
+        newTarget();
+}
+
+// Object names (the tests and the screenshots find the fields by them), placeholders, hints.
+void TargetsDialog::configureFields()
+{
     m_list->setObjectName(QStringLiteral("targetList"));
     m_list->setAccessibleName(tr("Saved targets"));
     m_problem->setObjectName(QStringLiteral("keychainBanner"));
@@ -124,11 +157,39 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     m_testResult->setObjectName(QStringLiteral("targetTestResult"));
     m_connectTimeout->setObjectName(QStringLiteral("connectTimeout"));
     m_readTimeout->setObjectName(QStringLiteral("readTimeout"));
+    m_historyHours->setObjectName(QStringLiteral("historyRawHours"));
+    m_historyHours->setToolTip(tr("Every poll is kept on this computer for this long."));
+    m_historyDays->setObjectName(QStringLiteral("historyRollupDays"));
+    m_historyDays->setToolTip(
+        tr("After that, one minimum, maximum, average and last value a minute are kept for "
+           "this long (the 7 d and 30 d windows)."));
+    m_historyCapMb->setObjectName(QStringLiteral("historyCapMb"));
+    m_historyCapMb->setToolTip(
+        tr("The target's history never takes more disk than this: the oldest goes first."));
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    for (QComboBox* auth : {m_promAuth, m_amAuth}) {
+        auth->addItem(tr("none"), QStringLiteral("none"));
+        auth->addItem(tr("Bearer token"), QStringLiteral("bearer"));
+        auth->addItem(tr("basic (user + password)"), QStringLiteral("basic"));
+    }
+    m_promUrl->setObjectName(QStringLiteral("prometheusUrl"));
+    m_promUrl->setPlaceholderText(tr("empty: scrape the gateway directly"));
+    m_promSelector->setPlaceholderText(QStringLiteral("job=\"bhiv-gateway\""));
+    m_promSelector->setObjectName(QStringLiteral("prometheusSelector"));
+    m_promCredential->setObjectName(QStringLiteral("prometheusCredential"));
+    m_amUrl->setObjectName(QStringLiteral("alertmanagerUrl"));
+    m_amUrl->setPlaceholderText(tr("empty: alerts stay on this desktop"));
+    m_amCredential->setObjectName(QStringLiteral("alertmanagerCredential"));
+    m_demoButton->hide();
+    m_trustButton->setObjectName(QStringLiteral("trustCertificate"));
+    m_trustButton->hide();
+}
 
-    // What a newcomer needs first: a name and the URL (and the key, if the gateway wants one).
-    // The expert fields wait under "Advanced".
+// What a newcomer needs first: a name and the URL (and the key, if the gateway wants one).
+// The expert fields wait under "Advanced".
+QWidget* TargetsDialog::buildGatewayTab()
+{
     auto* gateway = new QGroupBox(tr("Gateway"), this);
     auto* gatewayLayout = new QVBoxLayout(gateway);
     auto* form = new QFormLayout;
@@ -145,7 +206,21 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     advancedToggle->setArrowType(Qt::RightArrow);
     advancedToggle->setAutoRaise(true);
-    auto* advanced = new QWidget(gateway);
+    QWidget* advanced = buildAdvancedFields(gateway);
+    advanced->hide();
+    connect(advancedToggle, &QToolButton::toggled, advanced, [advancedToggle, advanced](bool on) {
+        advanced->setVisible(on);
+        advancedToggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+    });
+    gatewayLayout->addWidget(advancedToggle);
+    gatewayLayout->addWidget(advanced);
+    gatewayLayout->addStretch(1);
+    return gateway;
+}
+
+QWidget* TargetsDialog::buildAdvancedFields(QWidget* parent)
+{
+    auto* advanced = new QWidget(parent);
     advanced->setObjectName(QStringLiteral("advancedFields"));
     auto* advancedForm = new QFormLayout(advanced);
     advancedForm->setContentsMargins(0, 0, 0, 0);
@@ -160,15 +235,28 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     advancedForm->addRow(tr("Trusted certificate\n(SHA-256):"), m_fingerprint);
     advancedForm->addRow(tr("Metric names:"), m_mapping);
     advancedForm->addRow(QString(), m_allowHttp);
-    advanced->hide();
-    connect(advancedToggle, &QToolButton::toggled, advanced, [advancedToggle, advanced](bool on) {
-        advanced->setVisible(on);
-        advancedToggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
-    });
-    gatewayLayout->addWidget(advancedToggle);
-    gatewayLayout->addWidget(advanced);
-    gatewayLayout->addStretch(1);
+    // History on this computer (README "History"): each poll, then 1-minute rollups, a cap.
+    auto* history = new QHBoxLayout;
+    history->addWidget(new QLabel(tr("every poll for"), this));
+    history->addWidget(m_historyHours);
+    history->addWidget(new QLabel(tr("then by the minute for"), this));
+    history->addWidget(m_historyDays);
+    history->addStretch(1);
+    auto* historyLabel = new QLabel(tr("Keep &history:"), this);
+    historyLabel->setBuddy(m_historyHours); // a row of a layout gets no buddy of its own
+    advancedForm->addRow(historyLabel, history);
+    auto* disk = new QHBoxLayout;
+    disk->addWidget(m_historyCapMb);
+    disk->addWidget(new QLabel(tr("the oldest goes first"), this));
+    disk->addStretch(1);
+    auto* diskLabel = new QLabel(tr("History &disk, at most:"), this);
+    diskLabel->setBuddy(m_historyCapMb);
+    advancedForm->addRow(diskLabel, disk);
+    return advanced;
+}
 
+QWidget* TargetsDialog::buildRenderTab()
+{
     auto* render = new QGroupBox(tr("Render service"), this);
     auto* renderForm = new QFormLayout(render);
     renderForm->addRow(tr("Service id:"), m_serviceId);
@@ -177,20 +265,11 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     renderForm->addRow(QString(), m_restApi);
     renderForm->addRow(tr("API base URL:"), m_renderBase);
     renderForm->addRow(tr("Render API key:"), m_renderKey);
+    return render;
+}
 
-    for (QComboBox* auth : {m_promAuth, m_amAuth}) {
-        auth->addItem(tr("none"), QStringLiteral("none"));
-        auth->addItem(tr("Bearer token"), QStringLiteral("bearer"));
-        auth->addItem(tr("basic (user + password)"), QStringLiteral("basic"));
-    }
-    m_promUrl->setObjectName(QStringLiteral("prometheusUrl"));
-    m_promUrl->setPlaceholderText(tr("empty: scrape the gateway directly"));
-    m_promSelector->setPlaceholderText(QStringLiteral("job=\"bhiv-gateway\""));
-    m_promSelector->setObjectName(QStringLiteral("prometheusSelector"));
-    m_promCredential->setObjectName(QStringLiteral("prometheusCredential"));
-    m_amUrl->setObjectName(QStringLiteral("alertmanagerUrl"));
-    m_amUrl->setPlaceholderText(tr("empty: alerts stay on this desktop"));
-    m_amCredential->setObjectName(QStringLiteral("alertmanagerCredential"));
+QWidget* TargetsDialog::buildTeamTab()
+{
     auto* team = new QWidget(this);
     auto* teamLayout = new QVBoxLayout(team);
     auto* prometheus = new QGroupBox(tr("Prometheus (read the signals from it)"), team);
@@ -211,7 +290,13 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     teamLayout->addWidget(prometheus);
     teamLayout->addWidget(alertmanager);
     teamLayout->addStretch(1);
+    return team;
+}
 
+// The saved targets on the left, the form's sections and its actions on the right, the
+// first run's welcome and the keychain banner above them, Close below.
+void TargetsDialog::buildLayout(QWidget* sections)
+{
     auto* newButton = new QPushButton(tr("Ne&w"), this);
     auto* saveButton = new QPushButton(tr("&Save"), this);
     auto* testButton = new QPushButton(tr("&Test"), this);
@@ -226,11 +311,6 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     left->addWidget(m_demoButton);
 
     auto* right = new QVBoxLayout;
-    auto* sections = new QTabWidget(this);
-    sections->setObjectName(QStringLiteral("targetSections"));
-    sections->addTab(gateway, tr("&Gateway"));
-    sections->addTab(render, tr("&Render service"));
-    sections->addTab(team, tr("Prometheus && &Alertmanager"));
     right->addWidget(sections);
     right->addWidget(m_sessionOnly);
     right->addWidget(m_testResult);
@@ -262,30 +342,7 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
     connect(newButton, &QPushButton::clicked, this, &TargetsDialog::newTarget);
     connect(saveButton, &QPushButton::clicked, this, &TargetsDialog::save);
     connect(m_removeButton, &QPushButton::clicked, this, &TargetsDialog::removeCurrent);
-    connect(testButton, &QPushButton::clicked, this, [this] {
-        const Target target = formTarget();
-        const QString why = target.validationError();
-        if (!why.isEmpty()) {
-            showTestResult(target.name, why, false);
-            return;
-        }
-        m_testResult->setText(tr("Testing %1…").arg(target.baseUrl.toString()));
-        // The answer comes within the target's own timeouts; if nothing reports one (no test
-        // runner wired, a keychain that never answers), say so instead of "Testing…" forever.
-        const int limitMs = target.connectTimeoutMs + target.readTimeoutMs + 3000;
-        ++m_testRun;
-        QTimer::singleShot(limitMs, this, [this, run = m_testRun, target, limitMs] {
-            if (run == m_testRun && !m_testAnswered)
-                showTestResult(target.name,
-                               tr("%1: no answer within %2 s; the test could not finish. Check "
-                                  "the URL and try again.")
-                                   .arg(target.baseUrl.toString())
-                                   .arg(limitMs / 1000),
-                               false);
-        });
-        m_testAnswered = false;
-        emit testRequested(target, m_apiKey->text().toUtf8());
-    });
+    connect(testButton, &QPushButton::clicked, this, &TargetsDialog::testForm);
     connect(m_demoButton, &QPushButton::clicked, this, [this] {
         emit demoRequested();
         accept();
@@ -294,23 +351,43 @@ TargetsDialog::TargetsDialog(TargetStore* store, SecretStore* keychain, SecretSt
         if (!name.isEmpty() && name != m_currentName)
             showTarget(name);
     });
-    m_demoButton->hide();
-    m_trustButton->setObjectName(QStringLiteral("trustCertificate"));
-    m_trustButton->hide();
-    connect(m_trustButton, &QPushButton::clicked, this, [this] {
-        if (!confirmCertificateTrust(this, formTarget().name, m_offeredCertificate,
-                                     m_offeredSha256))
-            return;
-        m_fingerprint->setText(formatFingerprint(m_offeredSha256));
-        m_trustButton->hide();
-        m_testResult->setText(tr("The certificate is trusted in the form: Save to keep it."));
+    connect(m_trustButton, &QPushButton::clicked, this, &TargetsDialog::trustOfferedCertificate);
+}
+
+// Test: the target as in the form, asked of the application; the answer comes within the
+// target's own timeouts, and if nothing reports one (no test runner wired, a keychain that
+// never answers), the dialog says so instead of "Testing…" forever.
+void TargetsDialog::testForm()
+{
+    const Target target = formTarget();
+    const QString why = target.validationError();
+    if (!why.isEmpty()) {
+        showTestResult(target.name, why, false);
+        return;
+    }
+    m_testResult->setText(tr("Testing %1…").arg(target.baseUrl.toString()));
+    const int limitMs = target.connectTimeoutMs + target.readTimeoutMs + 3000;
+    ++m_testRun;
+    QTimer::singleShot(limitMs, this, [this, run = m_testRun, target, limitMs] {
+        if (run == m_testRun && !m_testAnswered)
+            showTestResult(target.name,
+                           tr("%1: no answer within %2 s; the test could not finish. Check "
+                              "the URL and try again.")
+                               .arg(target.baseUrl.toString())
+                               .arg(limitMs / 1000),
+                           false);
     });
-    resize(900, 640);
-    reloadList();
-    if (m_list->count() > 0)
-        m_list->setCurrentRow(0);
-    else
-        newTarget();
+    m_testAnswered = false;
+    emit testRequested(target, m_apiKey->text().toUtf8());
+}
+
+void TargetsDialog::trustOfferedCertificate()
+{
+    if (!confirmCertificateTrust(this, formTarget().name, m_offeredCertificate, m_offeredSha256))
+        return;
+    m_fingerprint->setText(formatFingerprint(m_offeredSha256));
+    m_trustButton->hide();
+    m_testResult->setText(tr("The certificate is trusted in the form: Save to keep it."));
 }
 
 void TargetsDialog::setDemoOffered(bool offered)
@@ -356,6 +433,7 @@ void TargetsDialog::newTarget()
     m_interval->setValue(defaults.intervalMs / 1000.0);
     m_connectTimeout->setValue(defaults.connectTimeoutMs / 1000.0);
     m_readTimeout->setValue(defaults.readTimeoutMs / 1000.0);
+    showHistoryRetention(defaults.history);
     m_readOnly->setChecked(false);
     m_allowHttp->setChecked(false);
     m_fingerprint->clear();
@@ -390,6 +468,7 @@ void TargetsDialog::showTarget(const QString& name)
     m_interval->setValue(target->intervalMs / 1000.0);
     m_connectTimeout->setValue(target->connectTimeoutMs / 1000.0);
     m_readTimeout->setValue(target->readTimeoutMs / 1000.0);
+    showHistoryRetention(target->history);
     m_readOnly->setChecked(target->readOnly);
     m_allowHttp->setChecked(target->allowPlainHttp);
     m_fingerprint->setText(formatFingerprint(target->trustedCertSha256));
@@ -408,6 +487,13 @@ void TargetsDialog::showTarget(const QString& name)
     m_testResult->clear();
     m_removeButton->setEnabled(true);
     refreshKeyState(name);
+}
+
+void TargetsDialog::showHistoryRetention(const HistoryRetention& retention)
+{
+    m_historyHours->setValue(retention.rawHours);
+    m_historyDays->setValue(retention.rollupDays);
+    m_historyCapMb->setValue(retention.capMb);
 }
 
 void TargetsDialog::refreshKeyState(const QString& name)
@@ -467,6 +553,7 @@ Target TargetsDialog::formTarget() const
     target.intervalMs = int(m_interval->value() * 1000);
     target.connectTimeoutMs = int(m_connectTimeout->value() * 1000);
     target.readTimeoutMs = int(m_readTimeout->value() * 1000);
+    target.history = {m_historyHours->value(), m_historyDays->value(), m_historyCapMb->value()};
     target.readOnly = m_readOnly->isChecked();
     target.allowPlainHttp = m_allowHttp->isChecked();
     const QString fingerprint = m_fingerprint->text().trimmed();

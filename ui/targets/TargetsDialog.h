@@ -53,6 +53,15 @@ signals:
     void targetRemoved(const QString& name);
 
 private:
+    void configureFields();
+    QWidget* buildGatewayTab();
+    QWidget* buildAdvancedFields(QWidget* parent);
+    QWidget* buildRenderTab();
+    QWidget* buildTeamTab();
+    void buildLayout(QWidget* sections);
+    void testForm();
+    void trustOfferedCertificate();
+    void showHistoryRetention(const HistoryRetention& retention);
     void showTeam(const Target& target);
     QList<QLineEdit*> secretFields() const;
     void reloadList();
@@ -83,6 +92,9 @@ private:
     QCheckBox* m_allowHttp;
     QLineEdit* m_fingerprint;
     QLineEdit* m_mapping;
+    QSpinBox* m_historyHours; // HistoryRetention, in its own units
+    QSpinBox* m_historyDays;
+    QSpinBox* m_historyCapMb;
     QLineEdit* m_apiKey;
     QLabel* m_apiKeyState;
     QCheckBox* m_sessionOnly;
