@@ -819,6 +819,160 @@ void SeriesStore::points(std::uint32_t id, qint64 t0, qint64 t1, std::vector<Sto
     }
 }
 
+namespace {
+
+// The four points of an M4 column or a summary bucket, sorted by scrape index (insertion sort of
+// four), each index once.
+template <typename Sink> void emitInTimeOrder(std::int64_t (&idx)[4], double (&val)[4], Sink&& sink)
+{
+    for (int i = 1; i < 4; ++i) {
+        for (int j = i; j > 0 && idx[j] < idx[j - 1]; --j) {
+            std::swap(idx[j], idx[j - 1]);
+            std::swap(val[j], val[j - 1]);
+        }
+    }
+    for (int i = 0; i < 4; ++i) {
+        if (i == 0 || idx[i] != idx[i - 1])
+            sink(idx[i], val[i]);
+    }
+}
+
+// A bucket starting at scrape index `base` as its first/min/max/last points; an empty one as none.
+template <typename Sink> void emitBucket(const Bucket& k, std::int64_t base, Sink&& sink)
+{
+    if (k.firstOff == kEmptyBucket)
+        return;
+    std::int64_t idx[4] = {base + k.firstOff, base + k.minOff, base + k.maxOff, base + k.lastOff};
+    double val[4] = {k.first, k.min, k.max, k.last};
+    emitInTimeOrder(idx, val, sink);
+}
+
+// M4 over `width` pixel columns of [t0, t1]: points of scrape indices [g0, g1] arrive in time
+// order; each column's first, min, max and last point go to `out` when the next column starts.
+class M4Columns {
+public:
+    M4Columns(const std::vector<qint64>& times, qint64 t0, qint64 t1, int width, std::int64_t g0,
+              std::int64_t g1, std::vector<StorePoint>& out)
+        : m_times(times)
+        , m_ringSize(static_cast<std::int64_t>(times.size()))
+        , m_t0(t0)
+        , m_span(static_cast<double>(t1 - t0) + 1.0)
+        , m_width(width)
+        , m_g0(g0)
+        , m_g1(g1)
+        , m_out(out)
+    {
+    }
+
+    void add(std::int64_t i, double v)
+    {
+        if (std::isnan(v) || i < m_g0 || i > m_g1)
+            return;
+        const qint64 t = timeOf(i);
+        if (t >= m_columnEnd)
+            enterColumnOf(t);
+        if (m_acc.firstI < 0) {
+            m_acc = Acc{i, i, i, i, v, v, v, v};
+            return;
+        }
+        if (v < m_acc.min) {
+            m_acc.min = v;
+            m_acc.minI = i;
+        }
+        if (v > m_acc.max) {
+            m_acc.max = v;
+            m_acc.maxI = i;
+        }
+        m_acc.last = v;
+        m_acc.lastI = i;
+    }
+    // The last column's points.
+    void finish() { flush(); }
+
+private:
+    struct Acc {
+        std::int64_t firstI = -1, minI = 0, maxI = 0, lastI = 0;
+        double first = 0, min = 0, max = 0, last = 0;
+    };
+
+    // Points arrive in time order: the time column is walked, not indexed (no
+    // division a point), and the column is recomputed only past the current
+    // column's end.
+    qint64 timeOf(std::int64_t i)
+    {
+        if (i == m_ringIndex + 1)
+            m_ringPos = m_ringPos + 1 == m_ringSize ? 0 : m_ringPos + 1;
+        else
+            m_ringPos = i % m_ringSize;
+        m_ringIndex = i;
+        return m_times[static_cast<std::size_t>(m_ringPos)];
+    }
+    int columnOf(qint64 t) const
+    {
+        return std::clamp(static_cast<int>(static_cast<double>(t - m_t0) * m_width / m_span), 0,
+                          m_width - 1);
+    }
+    void enterColumnOf(qint64 t)
+    {
+        const int col = columnOf(t);
+        if (col != m_column) {
+            flush();
+            m_column = col;
+            m_acc = Acc{};
+        }
+        if (col == m_width - 1) {
+            m_columnEnd = std::numeric_limits<qint64>::max();
+        } else {
+            // The first time of the next column, exactly as columnOf() draws the
+            // line.
+            qint64 end = m_t0 + static_cast<qint64>(std::ceil((col + 1) * m_span / m_width));
+            end = std::max(end, t + 1);
+            while (end - 1 > t && columnOf(end - 1) > col)
+                --end;
+            while (columnOf(end) <= col)
+                ++end;
+            m_columnEnd = end;
+        }
+    }
+    void flush()
+    {
+        if (m_column < 0 || m_acc.firstI < 0)
+            return;
+        std::int64_t idx[4] = {m_acc.firstI, m_acc.minI, m_acc.maxI, m_acc.lastI};
+        double val[4] = {m_acc.first, m_acc.min, m_acc.max, m_acc.last};
+        emitInTimeOrder(idx, val, [&](std::int64_t i, double v) {
+            m_out.push_back({timeAt(i), v});
+        });
+    }
+    // As SeriesStore::timeAt().
+    qint64 timeAt(std::int64_t i) const
+    {
+        return m_times[static_cast<std::size_t>(i % m_ringSize)];
+    }
+
+    const std::vector<qint64>& m_times;
+    const std::int64_t m_ringSize;
+    const qint64 m_t0;
+    const double m_span;
+    const int m_width;
+    const std::int64_t m_g0, m_g1;
+    std::vector<StorePoint>& m_out;
+    std::int64_t m_ringIndex = -2, m_ringPos = 0;
+    qint64 m_columnEnd = std::numeric_limits<qint64>::min();
+    int m_column = -1;
+    Acc m_acc;
+};
+
+} // namespace
+
+// What decimate() reads: full resolution (level -1), a summary level, or the cached buckets of
+// whole chunks, from scrape index `from` on.
+struct SeriesStore::DecimationRead {
+    int level = -1;
+    bool cachedChunks = false;
+    std::int64_t from = 0;
+};
+
 void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
                            std::vector<StorePoint>& out) const
 {
@@ -826,171 +980,104 @@ void SeriesStore::decimate(std::uint32_t id, qint64 t0, qint64 t1, int width,
     if (!contains(id) || m_scrapes == 0 || t1 < t0 || width <= 0)
         return;
     const Hot& h = m_hot[id];
-    const Column& c = *m_columns[id];
-    std::int64_t g0 = std::max(firstIndexAtOrAfter(t0), h.start);
+    const std::int64_t g0 = std::max(firstIndexAtOrAfter(t0), h.start);
     const std::int64_t g1 = std::min(lastIndexAtOrBefore(t1), h.lastAppended);
     if (g1 < g0)
         return;
+    const DecimationRead read = decimationRead(g0, g1, width);
+    M4Columns columns(m_times, t0, t1, width, read.from, g1, out);
+    auto add = [&columns](std::int64_t i, double v) { columns.add(i, v); };
+    if (read.cachedChunks)
+        readCachedChunks(id, read.from, g1, add);
+    else if (read.level < 0)
+        decodeChunks(id, read.from, g1, add);
+    else
+        readSummaryLevel(id, read.level, read.from, g1, add);
+    columns.finish();
+}
+
+// The finest resolution that holds [g0, g1] and keeps the work under ~4 items a column: every
+// point while there are few enough (and all at full resolution), else the cached buckets of whole
+// chunks, else the first summary level that holds the range within the budget (the coarsest if
+// none does).
+SeriesStore::DecimationRead SeriesStore::decimationRead(std::int64_t g0, std::int64_t g1,
+                                                        int width) const
+{
     const std::int64_t n = g1 - g0 + 1;
     const std::int64_t budget = 4 * std::int64_t{width};
     const std::int64_t decodeBudget = std::int64_t{m_config.fullReadPointsPerPixel} * width;
     const std::int64_t current = m_scrapes - 1;
 
-    // -1: full resolution; else a summary level (or the cached buckets of whole
-    // chunks).
-    int level = -1;
-    bool cached = false;
+    DecimationRead read;
     const std::int64_t fullFrom = current - m_config.fullResolutionPoints + 1;
     const bool decodeAll = n <= decodeBudget && g0 >= fullFrom;
     if (!decodeAll && m_cache && (g0 >= fullFrom || m_config.levels.empty()))
-        cached = true;
+        read.cachedChunks = true;
     else if (!decodeAll && !m_config.levels.empty()) {
-        level = static_cast<int>(m_config.levels.size()) - 1;
+        read.level = static_cast<int>(m_config.levels.size()) - 1;
         for (int l = 0; l < static_cast<int>(m_config.levels.size()); ++l) {
             const auto& cfg = m_config.levels[static_cast<std::size_t>(l)];
             const std::int64_t from =
                 (current / cfg.bucketPoints - cfg.retentionBuckets) * cfg.bucketPoints;
             if (n / cfg.bucketPoints <= budget && g0 >= from) {
-                level = l;
+                read.level = l;
                 break;
             }
         }
     }
-    if (level < 0 && g0 < fullFrom)
-        g0 = fullFrom;
+    // Full resolution (and the cache, read from it) holds only the last points.
+    read.from = read.level < 0 && g0 < fullFrom ? fullFrom : g0;
+    return read;
+}
 
-    struct Acc {
-        std::int64_t firstI = -1, minI = 0, maxI = 0, lastI = 0;
-        double first = 0, min = 0, max = 0, last = 0;
-    };
-    const double span = static_cast<double>(t1 - t0) + 1.0;
-    int column = -1;
-    Acc acc;
-    auto emitSorted = [&](std::int64_t* idx, double* val, auto&& sink) {
-        for (int i = 1; i < 4; ++i) {
-            for (int j = i; j > 0 && idx[j] < idx[j - 1]; --j) {
-                std::swap(idx[j], idx[j - 1]);
-                std::swap(val[j], val[j - 1]);
-            }
-        }
-        for (int i = 0; i < 4; ++i) {
-            if (i == 0 || idx[i] != idx[i - 1])
-                sink(idx[i], val[i]);
-        }
-    };
-    auto flush = [&]() {
-        if (column < 0 || acc.firstI < 0)
-            return;
-        std::int64_t idx[4] = {acc.firstI, acc.minI, acc.maxI, acc.lastI};
-        double val[4] = {acc.first, acc.min, acc.max, acc.last};
-        emitSorted(idx, val, [&](std::int64_t i, double v) { out.push_back({timeAt(i), v}); });
-    };
-    auto columnOf = [&](qint64 t) {
-        return std::clamp(static_cast<int>(static_cast<double>(t - t0) * width / span), 0,
-                          width - 1);
-    };
-    // Points arrive in time order: the time column is walked, not indexed (no
-    // division a point), and the column is recomputed only past the current
-    // column's end.
-    const auto ringSize = static_cast<std::int64_t>(m_times.size());
-    std::int64_t ringIndex = -2, ringPos = 0;
-    qint64 columnEnd = std::numeric_limits<qint64>::min();
-    auto add = [&](std::int64_t i, double v) {
-        if (std::isnan(v) || i < g0 || i > g1)
-            return;
-        if (i == ringIndex + 1)
-            ringPos = ringPos + 1 == ringSize ? 0 : ringPos + 1;
-        else
-            ringPos = i % ringSize;
-        ringIndex = i;
-        const qint64 t = m_times[static_cast<std::size_t>(ringPos)];
-        if (t >= columnEnd) {
-            const int col = columnOf(t);
-            if (col != column) {
-                flush();
-                column = col;
-                acc = Acc{};
-            }
-            if (col == width - 1) {
-                columnEnd = std::numeric_limits<qint64>::max();
-            } else {
-                // The first time of the next column, exactly as columnOf() draws the
-                // line.
-                qint64 end = t0 + static_cast<qint64>(std::ceil((col + 1) * span / width));
-                end = std::max(end, t + 1);
-                while (end - 1 > t && columnOf(end - 1) > col)
-                    --end;
-                while (columnOf(end) <= col)
-                    ++end;
-                columnEnd = end;
-            }
-        }
-        if (acc.firstI < 0) {
-            acc = Acc{i, i, i, i, v, v, v, v};
-            return;
-        }
-        if (v < acc.min) {
-            acc.min = v;
-            acc.minI = i;
-        }
-        if (v > acc.max) {
-            acc.max = v;
-            acc.maxI = i;
-        }
-        acc.last = v;
-        acc.lastI = i;
-    };
+// Every chunk holding any of [g0, g1], decoded whole (f filters).
+template <typename F>
+void SeriesStore::decodeChunks(std::uint32_t id, std::int64_t g0, std::int64_t g1, F&& f) const
+{
+    const std::int64_t chunkPoints = m_config.chunkPoints;
+    for (std::int64_t chunkNo = g0 / chunkPoints; chunkNo * chunkPoints <= g1; ++chunkNo)
+        decodeChunk(id, chunkNo, f);
+}
 
-    if (cached) {
-        // Whole completed chunks from their cached buckets; the ends and the open
-        // chunk decoded.
-        const std::int64_t chunkPoints = m_config.chunkPoints;
-        const auto per = static_cast<std::int64_t>(m_cache->bucketsPerChunk);
-        std::lock_guard<std::mutex> lock(m_cache->mutex);
-        for (std::int64_t chunkNo = g0 / chunkPoints; chunkNo * chunkPoints <= g1; ++chunkNo) {
-            const std::int64_t first = chunkNo * chunkPoints;
-            if (chunkNo == h.chunkNo || first < g0 || first + chunkPoints - 1 > g1) {
-                decodeChunk(id, chunkNo, add);
-                continue;
-            }
-            const auto* buckets = static_cast<const Bucket*>(chunkSummaries(id, chunkNo));
-            for (std::int64_t b = 0; b < per; ++b) {
-                const Bucket& k = buckets[b];
-                if (k.firstOff == kEmptyBucket)
-                    continue;
-                const std::int64_t base = first + b * SummaryCache::kBucketPoints;
-                std::int64_t idx[4] = {base + k.firstOff, base + k.minOff, base + k.maxOff,
-                                       base + k.lastOff};
-                double val[4] = {k.first, k.min, k.max, k.last};
-                emitSorted(idx, val, add);
-            }
+// Whole completed chunks from their cached buckets; the ends and the open chunk decoded.
+template <typename F>
+void SeriesStore::readCachedChunks(std::uint32_t id, std::int64_t g0, std::int64_t g1, F&& f) const
+{
+    const Hot& h = m_hot[id];
+    const std::int64_t chunkPoints = m_config.chunkPoints;
+    const auto per = static_cast<std::int64_t>(m_cache->bucketsPerChunk);
+    std::lock_guard<std::mutex> lock(m_cache->mutex);
+    for (std::int64_t chunkNo = g0 / chunkPoints; chunkNo * chunkPoints <= g1; ++chunkNo) {
+        const std::int64_t first = chunkNo * chunkPoints;
+        if (chunkNo == h.chunkNo || first < g0 || first + chunkPoints - 1 > g1) {
+            decodeChunk(id, chunkNo, f);
+            continue;
         }
-    } else if (level < 0) {
-        const std::int64_t chunkPoints = m_config.chunkPoints;
-        for (std::int64_t chunkNo = g0 / chunkPoints; chunkNo * chunkPoints <= g1; ++chunkNo)
-            decodeChunk(id, chunkNo, add);
-    } else {
-        const auto l = static_cast<std::size_t>(level);
-        const std::int64_t bucketPoints = m_config.levels[l].bucketPoints;
-        const auto& ring = c.levels[l];
-        const std::int64_t ringSize = static_cast<std::int64_t>(ring.size());
-        const std::int64_t open = c.open[l].number; // the series' bucket still being filled
-        // Ring slots hold the buckets before the open one, back to a ring's length.
-        const std::int64_t b0 = std::max(g0 / bucketPoints, open - ringSize + 1);
-        const std::int64_t b1 = std::min(g1 / bucketPoints, open);
-        for (std::int64_t b = b0; b <= b1; ++b) {
-            const Bucket& k =
-                b == open ? c.open[l].bucket : ring[static_cast<std::size_t>(b % ringSize)];
-            if (k.firstOff == kEmptyBucket)
-                continue;
-            const std::int64_t base = b * bucketPoints;
-            std::int64_t idx[4] = {base + k.firstOff, base + k.minOff, base + k.maxOff,
-                                   base + k.lastOff};
-            double val[4] = {k.first, k.min, k.max, k.last};
-            emitSorted(idx, val, add);
-        }
+        const auto* buckets = static_cast<const Bucket*>(chunkSummaries(id, chunkNo));
+        for (std::int64_t b = 0; b < per; ++b)
+            emitBucket(buckets[b], first + b * SummaryCache::kBucketPoints, f);
     }
-    flush();
+}
+
+// The buckets of summary `level` over [g0, g1], the open one included.
+template <typename F>
+void SeriesStore::readSummaryLevel(std::uint32_t id, int level, std::int64_t g0, std::int64_t g1,
+                                   F&& f) const
+{
+    const Column& c = *m_columns[id];
+    const auto l = static_cast<std::size_t>(level);
+    const std::int64_t bucketPoints = m_config.levels[l].bucketPoints;
+    const auto& ring = c.levels[l];
+    const std::int64_t ringSize = static_cast<std::int64_t>(ring.size());
+    const std::int64_t open = c.open[l].number; // the series' bucket still being filled
+    // Ring slots hold the buckets before the open one, back to a ring's length.
+    const std::int64_t b0 = std::max(g0 / bucketPoints, open - ringSize + 1);
+    const std::int64_t b1 = std::min(g1 / bucketPoints, open);
+    for (std::int64_t b = b0; b <= b1; ++b) {
+        const Bucket& k =
+            b == open ? c.open[l].bucket : ring[static_cast<std::size_t>(b % ringSize)];
+        emitBucket(k, b * bucketPoints, f);
+    }
 }
 
 SeriesStoreMemory SeriesStore::memoryUsage(std::uint32_t id) const

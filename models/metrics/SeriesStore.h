@@ -138,6 +138,16 @@ private:
     void appendAt(std::uint32_t id, std::int64_t index, double value);
     template <typename F> void decodeChunk(std::uint32_t id, std::int64_t chunkNo, F&& f) const;
     const void* chunkSummaries(std::uint32_t id, std::int64_t chunkNo) const;
+    // decimate(): which resolution holds the range, then its points (or buckets) in time order.
+    struct DecimationRead;
+    DecimationRead decimationRead(std::int64_t g0, std::int64_t g1, int width) const;
+    template <typename F>
+    void decodeChunks(std::uint32_t id, std::int64_t g0, std::int64_t g1, F&& f) const;
+    template <typename F>
+    void readCachedChunks(std::uint32_t id, std::int64_t g0, std::int64_t g1, F&& f) const;
+    template <typename F>
+    void readSummaryLevel(std::uint32_t id, int level, std::int64_t g0, std::int64_t g1,
+                          F&& f) const;
 
     qint64 timeAt(std::int64_t index) const;
     std::int64_t firstIndexAtOrAfter(qint64 t) const;
