@@ -22,6 +22,17 @@ QString tr(const char* text)
     return QCoreApplication::translate("deploy", text);
 }
 
+// Render refused the deploy: a refused key is an auth failure, anything else could not run.
+CliFailure triggerFailure(const RenderError& error)
+{
+    const int status = error.httpStatus;
+    if (status == 401 || status == 403)
+        return {ExitCode::Auth, QStringLiteral("auth_failed"), error.message};
+    return {ExitCode::CouldNotRun,
+            status ? QStringLiteral("http_%1").arg(status) : QStringLiteral("could_not_run"),
+            error.message};
+}
+
 } // namespace
 
 DeployCommand::DeployCommand()
@@ -165,17 +176,8 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
     render.setApiKey(ApiKey::fromText(connection.key));
     render.setTimeoutMs(gateway.timeoutMs);
     AuditLog audit;
-    // A deploy changes the platform: it is recorded, or the operator says it may go unrecorded.
-    const bool auditWritable = audit.open() && !audit.isReadOnly();
-    if (!auditWritable && !isSet(QStringLiteral("no-audit")))
-        return fail(ExitCode::CouldNotRun,
-                    tr("refused: the audit log cannot be written (%1), so this deploy would be "
-                       "recorded nowhere. Fix the audit log, or deploy anyway with --no-audit.")
-                        .arg(audit.errorString()),
-                    QStringLiteral("audit_unwritable"));
-    if (!auditWritable)
-        note(tr("the audit log cannot be written (%1): this deploy is not recorded (--no-audit)")
-                 .arg(audit.errorString()));
+    if (const auto refused = openAudit(audit))
+        return fail(*refused);
     const auto clearCache = isSet(QStringLiteral("clear-cache"))
                                 ? RenderClient::ClearCache::Clear
                                 : RenderClient::ClearCache::DoNotClear;
@@ -185,18 +187,8 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
     int exitCode = int(ExitCode::Ok);
 
     RenderDeploy deploy;
-    std::optional<RenderError> triggerError;
-    bool answered = false;
-    render.triggerDeploy(connection.serviceId, clearCache,
-                         [&](const RenderResult<RenderDeploy>& r) {
-                             if (r.ok)
-                                 deploy = r.value;
-                             else
-                                 triggerError = r.error;
-                             answered = true;
-                             quitLoop();
-                         });
-    waitUntil([&] { return answered; });
+    const std::optional<RenderError> triggerError =
+        triggerDeploy(render, connection.serviceId, clearCache, &deploy);
     QJsonObject details{
         {QStringLiteral("clear_cache"), clearCache == RenderClient::ClearCache::Clear},
         {QStringLiteral("service"), connection.serviceId},
@@ -204,12 +196,7 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
     if (triggerError) {
         DeployAudit::record(&audit, &clock, audited, DeployAction::Trigger, connection.serviceId,
                             details, QStringLiteral("error: ") + triggerError->message);
-        const int status = triggerError->httpStatus;
-        if (status == 401 || status == 403)
-            return fail(ExitCode::Auth, triggerError->message, QStringLiteral("auth_failed"));
-        return fail(ExitCode::CouldNotRun, triggerError->message,
-                    status ? QStringLiteral("http_%1").arg(status)
-                           : QStringLiteral("could_not_run"));
+        return fail(triggerFailure(*triggerError));
     }
     details.insert(QStringLiteral("deploy"), deploy.id);
     details.insert(QStringLiteral("commit"), deploy.commitId);
@@ -220,66 +207,24 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
         print(tr("deploy %1 of %2 (commit %3): %4\n")
                   .arg(deploy.id, connection.serviceId, deploy.shortCommit(), deploy.statusText()));
     if (wait) {
-        DeployFollower follower(&render, &clock);
-        follower.setIntervals(pollMs, pollMs);
-        QObject::connect(&follower, &DeployFollower::statusChanged, &follower,
-                         [&](const RenderDeploy& d) {
-                             if (!json() && d.status != deploy.status)
-                                 print(tr("  %1\n").arg(d.statusText()));
-                             std::fflush(stdout);
-                             deploy = d;
-                         });
-        QObject::connect(&follower, &DeployFollower::problem, &follower,
-                         [&](const QString& message, qint64) {
-                             if (!json())
-                                 printError(message);
-                         });
-        QObject::connect(&follower, &DeployFollower::finished, &follower, [&] { quitLoop(); });
-        follower.follow(connection.serviceId, deploy);
-        waitUntil([&] { return !follower.isFollowing(); });
-        deploy = follower.deploy();
+        deploy = followDeploy(render, clock, pollMs, connection.serviceId, deploy);
         if (!deploy.isLive())
             exitCode = int(ExitCode::CheckFailed);
-    }
-    if (wait)
         DeployAudit::record(&audit, &clock, audited, DeployAction::Finished, deploy.id, details,
                             deploy.isLive() ? QStringLiteral("ok: live")
                                             : QStringLiteral("failed: %1").arg(deploy.status));
+    }
     out.insert(QStringLiteral("deploy"), deploy.toJson());
     if (verify && deploy.isLive()) {
-        DeployVerifier verifier(&network, &clock);
-        verifier.setBaseUrl(gateway.target.baseUrl);
-        verifier.setPolicy(ConnectionPolicy::forTarget(gateway.target, ApiKey(gateway.apiKey)));
-        verifier.setTimeoutMs(gateway.timeoutMs);
-        QObject::connect(
-            &verifier, &DeployVerifier::stepFinished, &verifier,
-            [&](int, const VerifyStepResult& s) {
-                if (!json())
-                    print(QStringLiteral("  [%1] %2 — %3\n")
-                              .arg(VerifyStepResult::outcomeName(s.outcome), s.name, s.detail));
-                std::fflush(stdout);
-            });
-        bool verified = false;
-        QObject::connect(&verifier, &DeployVerifier::finished, &verifier, [&] {
-            verified = true;
-            quitLoop();
-        });
-        verifier.start();
-        waitUntil([&] { return verified; });
-        const VerifyReport& report = verifier.report();
+        const VerifyReport report = verifyDeploy(network, clock, gateway);
         QJsonObject reportJson = verifyReportJson(report);
         out.insert(QStringLiteral("verification"), reportJson);
         reportJson.insert(QStringLiteral("deploy"), deploy.id);
         DeployAudit::record(&audit, &clock, audited, DeployAction::Verify, deploy.id, reportJson,
                             report.passed ? QStringLiteral("ok") : QStringLiteral("failed"));
-        if (!json())
-            print(report.summary() + QLatin1Char('\n'));
-        if (!report.passed) {
+        if (!report.passed)
             exitCode = int(ExitCode::CheckFailed);
-            if (!json())
-                print(tr("To roll back, use the console's Deploys page (an API rollback leaves "
-                         "auto-deploy on: the next push redeploys the change).\n"));
-        }
+        printVerifyOutcome(report);
     }
     if (json()) {
         out.insert(QStringLiteral("exit_code"), exitCode);
@@ -289,6 +234,99 @@ int DeployCommand::run(const CliGateway& gateway, const RenderConnection& connec
                               : tr("deploy %1 finished %2\n").arg(deploy.id, deploy.statusText()));
     }
     return exitCode;
+}
+
+std::optional<CliFailure> DeployCommand::openAudit(AuditLog& audit) const
+{
+    // A deploy changes the platform: it is recorded, or the operator says it may go unrecorded.
+    const bool auditWritable = audit.open() && !audit.isReadOnly();
+    if (!auditWritable && !isSet(QStringLiteral("no-audit")))
+        return CliFailure{
+            ExitCode::CouldNotRun, QStringLiteral("audit_unwritable"),
+            tr("refused: the audit log cannot be written (%1), so this deploy would be "
+               "recorded nowhere. Fix the audit log, or deploy anyway with --no-audit.")
+                .arg(audit.errorString())};
+    if (!auditWritable)
+        note(tr("the audit log cannot be written (%1): this deploy is not recorded (--no-audit)")
+                 .arg(audit.errorString()));
+    return std::nullopt;
+}
+
+std::optional<RenderError> DeployCommand::triggerDeploy(RenderClient& render,
+                                                        const QString& serviceId,
+                                                        RenderClient::ClearCache clearCache,
+                                                        RenderDeploy* deploy)
+{
+    std::optional<RenderError> error;
+    bool answered = false;
+    render.triggerDeploy(serviceId, clearCache, [&](const RenderResult<RenderDeploy>& r) {
+        if (r.ok)
+            *deploy = r.value;
+        else
+            error = r.error;
+        answered = true;
+        quitLoop();
+    });
+    waitUntil([&] { return answered; });
+    return error;
+}
+
+RenderDeploy DeployCommand::followDeploy(RenderClient& render, const Clock& clock, int pollMs,
+                                         const QString& serviceId, const RenderDeploy& started)
+{
+    RenderDeploy deploy = started;
+    DeployFollower follower(&render, &clock);
+    follower.setIntervals(pollMs, pollMs);
+    QObject::connect(&follower, &DeployFollower::statusChanged, &follower,
+                     [&](const RenderDeploy& d) {
+                         if (!json() && d.status != deploy.status)
+                             print(tr("  %1\n").arg(d.statusText()));
+                         std::fflush(stdout);
+                         deploy = d;
+                     });
+    QObject::connect(&follower, &DeployFollower::problem, &follower,
+                     [&](const QString& message, qint64) {
+                         if (!json())
+                             printError(message);
+                     });
+    QObject::connect(&follower, &DeployFollower::finished, &follower, [&] { quitLoop(); });
+    follower.follow(serviceId, deploy);
+    waitUntil([&] { return !follower.isFollowing(); });
+    return follower.deploy();
+}
+
+VerifyReport DeployCommand::verifyDeploy(QNetworkAccessManager& network, const Clock& clock,
+                                         const CliGateway& gateway)
+{
+    DeployVerifier verifier(&network, &clock);
+    verifier.setBaseUrl(gateway.target.baseUrl);
+    verifier.setPolicy(ConnectionPolicy::forTarget(gateway.target, ApiKey(gateway.apiKey)));
+    verifier.setTimeoutMs(gateway.timeoutMs);
+    QObject::connect(
+        &verifier, &DeployVerifier::stepFinished, &verifier, [&](int, const VerifyStepResult& s) {
+            if (!json())
+                print(QStringLiteral("  [%1] %2 — %3\n")
+                          .arg(VerifyStepResult::outcomeName(s.outcome), s.name, s.detail));
+            std::fflush(stdout);
+        });
+    bool verified = false;
+    QObject::connect(&verifier, &DeployVerifier::finished, &verifier, [&] {
+        verified = true;
+        quitLoop();
+    });
+    verifier.start();
+    waitUntil([&] { return verified; });
+    return verifier.report();
+}
+
+void DeployCommand::printVerifyOutcome(const VerifyReport& report)
+{
+    if (json())
+        return;
+    print(report.summary() + QLatin1Char('\n'));
+    if (!report.passed)
+        print(tr("To roll back, use the console's Deploys page (an API rollback leaves "
+                 "auto-deploy on: the next push redeploys the change).\n"));
 }
 
 } // namespace ops
