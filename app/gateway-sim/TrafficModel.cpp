@@ -453,95 +453,110 @@ std::vector<MetricFamily> TrafficModel::processFamilies() const
 std::vector<MetricFamily> TrafficModel::families(int activeWorkflows) const
 {
     std::vector<MetricFamily> out = processFamilies();
-    const auto& bounds = MetricsWriter::defaultBuckets();
     const double active = static_cast<double>(activeWorkflows) + m_syntheticActiveWorkflows;
+    if (m_dialect == Dialect::Plan)
+        appendPlanFamilies(out, active);
+    else if (m_dialect == Dialect::Modular)
+        appendModularFamilies(out, active);
+    else
+        appendMonolithFamilies(out);
+    return out;
+}
 
-    if (m_dialect == Dialect::Plan) {
-        MetricFamily requests{"api_requests", "Total API requests", MetricType::Counter, {}, {}};
-        for (const Series& s : m_series) {
-            requests.series.push_back(
-                counter({{"method", s.method}, {"endpoint", s.path}}, s.count, s.created));
-        }
-        out.push_back(std::move(requests));
-        MetricFamily duration{
-            "api_request_duration_seconds", "Request duration", MetricType::Histogram, bounds, {}};
-        duration.series.push_back(histogram({}, m_allBuckets, m_allCount, m_allSum, m_allCreated));
-        out.push_back(std::move(duration));
-        out.push_back({"active_workflows_total",
-                       "Active workflows",
-                       MetricType::Gauge,
-                       {},
-                       {gauge({}, active)}});
-        return out;
+void TrafficModel::appendPlanFamilies(std::vector<MetricFamily>& out, double active) const
+{
+    const auto& bounds = MetricsWriter::defaultBuckets();
+    MetricFamily requests{"api_requests", "Total API requests", MetricType::Counter, {}, {}};
+    for (const Series& s : m_series) {
+        requests.series.push_back(
+            counter({{"method", s.method}, {"endpoint", s.path}}, s.count, s.created));
     }
+    out.push_back(std::move(requests));
+    MetricFamily duration{
+        "api_request_duration_seconds", "Request duration", MetricType::Histogram, bounds, {}};
+    duration.series.push_back(histogram({}, m_allBuckets, m_allCount, m_allSum, m_allCreated));
+    out.push_back(std::move(duration));
+    out.push_back(
+        {"active_workflows_total", "Active workflows", MetricType::Gauge, {}, {gauge({}, active)}});
+}
 
-    if (m_dialect == Dialect::Modular) {
-        MetricFamily requests{"api_requests", "Total API requests", MetricType::Counter, {}, {}};
-        MetricFamily duration{"api_request_duration_seconds",
-                              "Request duration in seconds",
-                              MetricType::Histogram,
-                              bounds,
-                              {}};
-        MetricFamily errors{"api_errors", "Total API errors", MetricType::Counter, {}, {}};
-        std::map<std::pair<QByteArray, QByteArray>, size_t> errorIndex;
-        for (const Series& s : m_series) {
-            for (const StatusCount& c : s.statuses) {
-                requests.series.push_back(counter({{"method", s.method},
-                                                   {"endpoint", s.path},
-                                                   {"status_code", QByteArray::number(c.status)}},
-                                                  c.count, c.created));
-            }
-            duration.series.push_back(histogram({{"method", s.method}, {"endpoint", s.path}},
-                                                s.buckets, s.count, s.sum, s.created));
-            // api_errors_total has no method label: methods of one path share a series.
-            for (const ErrorCount& e : s.errors) {
-                const auto key = std::make_pair(s.path, e.type);
-                auto it = errorIndex.find(key);
-                if (it == errorIndex.end()) {
-                    it = errorIndex.emplace(key, errors.series.size()).first;
-                    errors.series.push_back(
-                        counter({{"error_type", e.type}, {"endpoint", s.path}}, 0.0, e.created));
-                }
-                MetricSeries& target = errors.series[it->second];
-                target.value += e.count;
-                target.created = std::min(target.created, e.created);
-            }
+void TrafficModel::appendModularFamilies(std::vector<MetricFamily>& out, double active) const
+{
+    const auto& bounds = MetricsWriter::defaultBuckets();
+    MetricFamily requests{"api_requests", "Total API requests", MetricType::Counter, {}, {}};
+    MetricFamily duration{"api_request_duration_seconds",
+                          "Request duration in seconds",
+                          MetricType::Histogram,
+                          bounds,
+                          {}};
+    for (const Series& s : m_series) {
+        for (const StatusCount& c : s.statuses) {
+            requests.series.push_back(counter({{"method", s.method},
+                                               {"endpoint", s.path},
+                                               {"status_code", QByteArray::number(c.status)}},
+                                              c.count, c.created));
         }
-        MetricFamily executions{
-            "workflow_executions", "Total workflow executions", MetricType::Counter, {}, {}};
-        for (const auto& key : m_workflowOrder) {
-            const Labeled& l = m_workflowExecutions.at(key);
-            executions.series.push_back(counter(
-                {{"workflow_type", key.first}, {"status", key.second}}, l.count, l.created));
-        }
-        out.push_back(std::move(requests));
-        out.push_back(std::move(duration));
-        out.push_back({"active_workflows_total",
-                       "Number of active workflows",
-                       MetricType::Gauge,
-                       {},
-                       {gauge({}, active)}});
-        out.push_back(std::move(executions));
-        out.push_back({"system_memory_usage_bytes",
-                       "System memory usage in bytes",
-                       MetricType::Gauge,
-                       {},
-                       {gauge({}, std::round(m_memoryBytes))}});
-        out.push_back({"system_cpu_usage_percent",
-                       "System CPU usage percentage",
-                       MetricType::Gauge,
-                       {},
-                       {gauge({}, m_cpuPercent)}});
-        out.push_back({"database_connections_active",
-                       "Active database connections",
-                       MetricType::Gauge,
-                       {},
-                       {gauge({}, m_dbConnections)}});
-        out.push_back(std::move(errors));
-        return out;
+        duration.series.push_back(histogram({{"method", s.method}, {"endpoint", s.path}}, s.buckets,
+                                            s.count, s.sum, s.created));
     }
+    MetricFamily executions{
+        "workflow_executions", "Total workflow executions", MetricType::Counter, {}, {}};
+    for (const auto& key : m_workflowOrder) {
+        const Labeled& l = m_workflowExecutions.at(key);
+        executions.series.push_back(
+            counter({{"workflow_type", key.first}, {"status", key.second}}, l.count, l.created));
+    }
+    out.push_back(std::move(requests));
+    out.push_back(std::move(duration));
+    out.push_back({"active_workflows_total",
+                   "Number of active workflows",
+                   MetricType::Gauge,
+                   {},
+                   {gauge({}, active)}});
+    out.push_back(std::move(executions));
+    out.push_back({"system_memory_usage_bytes",
+                   "System memory usage in bytes",
+                   MetricType::Gauge,
+                   {},
+                   {gauge({}, std::round(m_memoryBytes))}});
+    out.push_back({"system_cpu_usage_percent",
+                   "System CPU usage percentage",
+                   MetricType::Gauge,
+                   {},
+                   {gauge({}, m_cpuPercent)}});
+    out.push_back({"database_connections_active",
+                   "Active database connections",
+                   MetricType::Gauge,
+                   {},
+                   {gauge({}, m_dbConnections)}});
+    out.push_back(modularErrorsFamily());
+}
 
-    // Monolith.
+// api_errors_total has no method label: methods of one path share a series.
+MetricFamily TrafficModel::modularErrorsFamily() const
+{
+    MetricFamily errors{"api_errors", "Total API errors", MetricType::Counter, {}, {}};
+    std::map<std::pair<QByteArray, QByteArray>, size_t> errorIndex;
+    for (const Series& s : m_series) {
+        for (const ErrorCount& e : s.errors) {
+            const auto key = std::make_pair(s.path, e.type);
+            auto it = errorIndex.find(key);
+            if (it == errorIndex.end()) {
+                it = errorIndex.emplace(key, errors.series.size()).first;
+                errors.series.push_back(
+                    counter({{"error_type", e.type}, {"endpoint", s.path}}, 0.0, e.created));
+            }
+            MetricSeries& target = errors.series[it->second];
+            target.value += e.count;
+            target.created = std::min(target.created, e.created);
+        }
+    }
+    return errors;
+}
+
+void TrafficModel::appendMonolithFamilies(std::vector<MetricFamily>& out) const
+{
+    const auto& bounds = MetricsWriter::defaultBuckets();
     MetricFamily resumes{
         "resumes_processed", "Total resumes processed", MetricType::Counter, {}, {}};
     for (const auto& [status, l] : m_resumes) {
@@ -582,7 +597,6 @@ std::vector<MetricFamily> TrafficModel::families(int activeWorkflows) const
                    {},
                    {counter({}, m_jobPostings.count,
                             m_jobPostings.created > 0 ? m_jobPostings.created : m_allCreated)}});
-    return out;
 }
 
 QJsonObject TrafficModel::jsonStub(int activeWorkflows) const

@@ -95,6 +95,11 @@ private:
     void driftGauges(double dt, const TrafficRegime& regime);
     int sampleStatus(const Endpoint& e, double errorRate);
     std::vector<MetricFamily> processFamilies() const;
+    // Each dialect's own families, after the process ones; active: the active workflows gauge.
+    void appendPlanFamilies(std::vector<MetricFamily>& out, double active) const;
+    void appendModularFamilies(std::vector<MetricFamily>& out, double active) const;
+    MetricFamily modularErrorsFamily() const;
+    void appendMonolithFamilies(std::vector<MetricFamily>& out) const;
 
     Dialect m_dialect;
     std::mt19937_64 m_rng;
