@@ -62,6 +62,25 @@ bool syncFile(QFileDevice& f)
 #endif
 }
 
+// The rows of a rollup block after time `from`.
+HistoryBlock rowsAfter(const HistoryBlock& r, qint64 from)
+{
+    HistoryBlock keep = r;
+    keep.times.clear();
+    for (auto& s : keep.series)
+        for (auto& c : s.columns)
+            c.clear();
+    for (std::size_t i = 0; i < r.times.size(); ++i) {
+        if (r.times[i] <= from)
+            continue;
+        keep.times.push_back(r.times[i]);
+        for (std::size_t s = 0; s < r.series.size(); ++s)
+            for (std::size_t c = 0; c < kRollupColumns; ++c)
+                keep.series[s].columns[c].push_back(r.series[s].columns[c][i]);
+    }
+    return keep;
+}
+
 } // namespace
 
 HistoryStore::HistoryStore(QString folder, const Clock* clock, HistoryOptions options)
@@ -112,47 +131,74 @@ bool HistoryStore::open(bool readOnly)
                            .arg(QDir::toNativeSeparators(m_folder));
         return false;
     }
-    bool writable = !readOnly;
-    if (writable) {
-        // A real write, not the permission bits: root ignores those, a read-only mount does not.
-        QFile probe(dir.filePath(QStringLiteral(".write-probe")));
-        writable = probe.open(QIODevice::WriteOnly) && probe.write("x", 1) == 1;
-        probe.close();
-        probe.remove();
-        if (!writable)
-            m_modeReason = QStringLiteral("the history folder is read-only");
-    } else {
-        m_modeReason = QStringLiteral("opened read-only");
-    }
-    if (writable) {
-        m_lock = std::make_unique<QLockFile>(dir.filePath(QStringLiteral("history.lock")));
-        m_lock->setStaleLockTime(0); // stale only when its process is gone (kill -9, a crash)
-        if (!m_lock->tryLock(0)) {
-            qint64 pid = 0;
-            QString host, app;
-            m_lock->getLockInfo(&pid, &host, &app);
-            m_modeReason =
-                QStringLiteral("another console (pid %1) is writing this history").arg(pid);
-            m_lock.reset();
-            writable = false;
-        }
-    }
+    const bool writable = claimWriting(dir, readOnly);
     m_mode = writable ? HistoryMode::ReadWrite : HistoryMode::ReadOnly;
     if (writable)
         m_modeReason.clear();
 
-    // Runs: when each console run started.
-    QFile runs(dir.filePath(QStringLiteral("runs.log")));
-    if (runs.open(QIODevice::ReadOnly)) {
-        for (const QByteArray& line : runs.readAll().split('\n')) {
-            bool ok = false;
-            const qint64 t = line.trimmed().toLongLong(&ok);
-            if (ok)
-                m_runStarts.push_back(t);
-        }
-        runs.close();
-    }
+    const QString runsPath = dir.filePath(QStringLiteral("runs.log"));
+    loadRunStarts(runsPath);
+    loadSegments(dir);
+    loadHead();
+    rollUpUnrolledRaw();
+    if (m_mode == HistoryMode::ReadWrite)
+        appendRunStart(runsPath);
+    return true;
+}
 
+bool HistoryStore::claimWriting(const QDir& dir, bool readOnly)
+{
+    if (readOnly) {
+        m_modeReason = QStringLiteral("opened read-only");
+        return false;
+    }
+    // A real write, not the permission bits: root ignores those, a read-only mount does not.
+    QFile probe(dir.filePath(QStringLiteral(".write-probe")));
+    const bool probed = probe.open(QIODevice::WriteOnly) && probe.write("x", 1) == 1;
+    probe.close();
+    probe.remove();
+    if (!probed) {
+        m_modeReason = QStringLiteral("the history folder is read-only");
+        return false;
+    }
+    m_lock = std::make_unique<QLockFile>(dir.filePath(QStringLiteral("history.lock")));
+    m_lock->setStaleLockTime(0); // stale only when its process is gone (kill -9, a crash)
+    if (!m_lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        m_lock->getLockInfo(&pid, &host, &app);
+        m_modeReason = QStringLiteral("another console (pid %1) is writing this history").arg(pid);
+        m_lock.reset();
+        return false;
+    }
+    return true;
+}
+
+// Runs: when each console run started.
+void HistoryStore::loadRunStarts(const QString& runsPath)
+{
+    QFile runs(runsPath);
+    if (!runs.open(QIODevice::ReadOnly))
+        return;
+    for (const QByteArray& line : runs.readAll().split('\n')) {
+        bool ok = false;
+        const qint64 t = line.trimmed().toLongLong(&ok);
+        if (ok)
+            m_runStarts.push_back(t);
+    }
+}
+
+void HistoryStore::appendRunStart(const QString& runsPath)
+{
+    const qint64 now = m_clock->nowMs();
+    m_runStarts.push_back(now);
+    QFile runs(runsPath);
+    if (runs.open(QIODevice::Append))
+        runs.write(QByteArray::number(now) + '\n');
+}
+
+void HistoryStore::loadSegments(const QDir& dir)
+{
     const QStringList names = dir.entryList({QStringLiteral("*.seg")}, QDir::Files, QDir::Name);
     for (const QString& name : names) {
         Segment seg;
@@ -175,10 +221,33 @@ bool HistoryStore::open(bool readOnly)
         for (const IndexEntry& e : seg.index)
             m_sealedUntil[e.group] = std::max(m_sealedUntil[e.group], e.lastTime);
     }
-    loadHead();
+}
 
-    // Raw chunks sealed after the head last got their rollups (a crash between the two writes):
-    // roll them up again.
+// Raw chunks sealed after the head last got their rollups (a crash between the two writes):
+// roll them up again.
+void HistoryStore::rollUpUnrolledRaw()
+{
+    const std::map<std::string, qint64> rolledUntil = rolledUntilByGroup();
+    for (const auto& [group, until] : m_sealedUntil) {
+        const auto it = rolledUntil.find(group);
+        const qint64 from =
+            it == rolledUntil.end() ? std::numeric_limits<qint64>::min() : it->second;
+        // A rollup row stands for its whole bucket: raw times before the bucket's end are in it.
+        if (until <= from || (it != rolledUntil.end() && until < from + m_options.rollupBucketMs))
+            continue;
+        for (const HistoryBlock& raw : read(HistoryKind::Raw, group, from, until)) {
+            if (raw.kind != HistoryKind::Raw || raw.lastTime() > until)
+                continue;
+            const HistoryBlock keep = rowsAfter(rollupOf(raw, m_options.rollupBucketMs), from);
+            if (!keep.times.empty() && m_mode == HistoryMode::ReadWrite)
+                addRollupRows(keep);
+        }
+    }
+}
+
+// Group -> the last rollup time held, on disk or in the open windows.
+std::map<std::string, qint64> HistoryStore::rolledUntilByGroup() const
+{
     std::map<std::string, qint64> rolledUntil;
     for (const Segment& seg : m_segments) {
         if (seg.kind != HistoryKind::Rollup)
@@ -190,44 +259,7 @@ bool HistoryStore::open(bool readOnly)
         if (!w.times.empty())
             rolledUntil[group] = std::max(rolledUntil[group], w.times.back());
     }
-    for (const auto& [group, until] : m_sealedUntil) {
-        const auto it = rolledUntil.find(group);
-        const qint64 from =
-            it == rolledUntil.end() ? std::numeric_limits<qint64>::min() : it->second;
-        // A rollup row stands for its whole bucket: raw times before the bucket's end are in it.
-        if (until <= from || (it != rolledUntil.end() && until < from + m_options.rollupBucketMs))
-            continue;
-        for (const HistoryBlock& raw : read(HistoryKind::Raw, group, from, until)) {
-            if (raw.kind != HistoryKind::Raw || raw.lastTime() > until)
-                continue;
-            HistoryBlock r = rollupOf(raw, m_options.rollupBucketMs);
-            HistoryBlock keep = r;
-            keep.times.clear();
-            for (auto& s : keep.series)
-                for (auto& c : s.columns)
-                    c.clear();
-            for (std::size_t i = 0; i < r.times.size(); ++i) {
-                if (r.times[i] <= from)
-                    continue;
-                keep.times.push_back(r.times[i]);
-                for (std::size_t s = 0; s < r.series.size(); ++s)
-                    for (std::size_t c = 0; c < kRollupColumns; ++c)
-                        keep.series[s].columns[c].push_back(r.series[s].columns[c][i]);
-            }
-            if (!keep.times.empty() && m_mode == HistoryMode::ReadWrite)
-                addRollupRows(keep);
-        }
-    }
-
-    if (m_mode == HistoryMode::ReadWrite) {
-        const qint64 now = m_clock->nowMs();
-        m_runStarts.push_back(now);
-        if (runs.open(QIODevice::Append)) {
-            runs.write(QByteArray::number(now) + '\n');
-            runs.close();
-        }
-    }
-    return true;
+    return rolledUntil;
 }
 
 bool HistoryStore::backdateRunStart(qint64 timeMs)

@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+class QDir;
 class QLockFile;
 
 namespace ops {
@@ -171,6 +172,15 @@ private:
         }
     };
 
+    // Whether this console may write: a real write to the folder, then its lock (another
+    // console may hold it); m_modeReason says why not.
+    bool claimWriting(const QDir& dir, bool readOnly);
+    void loadRunStarts(const QString& runsPath);
+    void appendRunStart(const QString& runsPath);
+    // The *.seg files in time order, their indexes (scanned when missing), m_sealedUntil.
+    void loadSegments(const QDir& dir);
+    void rollUpUnrolledRaw();
+    std::map<std::string, qint64> rolledUntilByGroup() const;
     bool scanSegment(Segment& seg);
     bool loadIndex(Segment& seg);
     void writeIndex(Segment& seg);
