@@ -97,6 +97,61 @@ QString componentSummary(const HealthSnapshot& health)
     return parts.join(QStringLiteral("; "));
 }
 
+// The health answer: up, degraded (naming what is not healthy) or why not; the snapshot goes into
+// result.
+Outcome healthOutcome(const HttpFetch& h, PollResult& result)
+{
+    if (!isOk(h)) {
+        const Outcome failure = classifyFailure(h);
+        return {failure.state, QStringLiteral("health: %1").arg(failure.detail)};
+    }
+    const HealthDecodeResult decoded = decodeHealth(h.body());
+    if (!decoded.ok)
+        return {ConnectionState::BadResponse, QStringLiteral("health: %1").arg(decoded.error)};
+    result.health = decoded.snapshot;
+    const QString summary = componentSummary(decoded.snapshot);
+    return decoded.snapshot.worst() == HealthState::Healthy
+               ? Outcome{ConnectionState::Up, QString()}
+               : Outcome{ConnectionState::Degraded, summary};
+}
+
+// /metrics failed while health answered: a bad answer makes the poll a bad response, anything
+// else is added to the outcome's detail.
+void addMetricsFailure(const HttpFetch& m, Outcome& outcome)
+{
+    const Outcome failure = classifyFailure(m);
+    if (failure.state == ConnectionState::BadResponse) {
+        outcome = {ConnectionState::BadResponse, QStringLiteral("metrics: %1").arg(failure.detail)};
+        return;
+    }
+    const QString problem = QStringLiteral("metrics unavailable (%1)").arg(failure.detail);
+    outcome.detail =
+        outcome.detail.isEmpty() ? problem : outcome.detail + QStringLiteral("; ") + problem;
+}
+
+// The X-Gateway-Version header of either answer, else the version health reported.
+QString gatewayVersionOf(const HttpFetch& h, const HttpFetch& m, const PollResult& result)
+{
+    QString version = QString::fromUtf8(h.header("X-Gateway-Version"));
+    if (version.isEmpty())
+        version = QString::fromUtf8(m.header("X-Gateway-Version"));
+    if (version.isEmpty() && result.health)
+        version = result.health->version;
+    return version;
+}
+
+// The Retry-After of the first 429 or 503 answer that has a usable one.
+std::optional<qint64> retryAfterOf(const HttpFetch& h, const HttpFetch& m, qint64 now)
+{
+    std::optional<qint64> retryAfter;
+    for (const HttpFetch* f : {&h, &m}) {
+        if (!retryAfter && f->outcome() == HttpFetch::Outcome::Http &&
+            (f->httpStatus() == 429 || f->httpStatus() == 503))
+            retryAfter = parseRetryAfterMs(f->header("Retry-After"), now, kRetryAfterCapMs);
+    }
+    return retryAfter;
+}
+
 } // namespace
 
 // Without a consumer, a body is checked by parsing it once and dropping the samples.
@@ -297,6 +352,43 @@ struct Poller::Impl {
 
         PendingPoll pending;
         PollResult& result = pending.result;
+        result = transportResult(h, m, now);
+        pending.outcome = healthOutcome(h, result);
+        const QByteArray contentType = m.header("Content-Type");
+        if (isOk(m)) {
+            result.metricsBody = m.body();
+            result.metricsContentType = contentType;
+        }
+        bool readBody = false;
+        if (isAnswering(pending.outcome.state)) {
+            if (isOk(m))
+                readBody = true;
+            else
+                addMetricsFailure(m, pending.outcome);
+        }
+        result.gatewayVersion = gatewayVersionOf(h, m, result);
+        pending.healthVersionHeaders =
+            QString::fromUtf8(h.header("X-Gateway-Version") + m.header("X-Gateway-Version"));
+        pending.retryAfter = retryAfterOf(h, m, now);
+        const bool gzipped = m.bodyIsGzip();
+        releaseFetches();
+        if (gzipped && !readBody)
+            result.metricsBody.clear(); // not read: never inflated
+
+        if (!readBody || !metricsConsumer) {
+            if (readBody)
+                checkMetricsBody(pending, contentType, gzipped);
+            completePoll(std::move(pending), Dialect::Unknown, false);
+            return;
+        }
+        handToConsumer(std::move(pending), now, contentType);
+    }
+
+    // What both answers say about the transport: statuses, health's latency, a refused
+    // certificate.
+    PollResult transportResult(const HttpFetch& h, const HttpFetch& m, qint64 now) const
+    {
+        PollResult result;
         result.startedMs = startedMs;
         result.finishedMs = now;
         result.healthHttpStatus = h.outcome() == HttpFetch::Outcome::Http ? h.httpStatus() : 0;
@@ -305,98 +397,38 @@ struct Poller::Impl {
         const HttpFetch& refused = h.rejectedCertSha256().isEmpty() ? m : h;
         result.rejectedCertSha256 = refused.rejectedCertSha256();
         result.rejectedCertificateDer = refused.rejectedCertificate().toDer();
+        return result;
+    }
 
-        Outcome& outcome = pending.outcome;
-        if (isOk(h)) {
-            const HealthDecodeResult decoded = decodeHealth(h.body());
-            if (decoded.ok) {
-                result.health = decoded.snapshot;
-                const QString summary = componentSummary(decoded.snapshot);
-                outcome = decoded.snapshot.worst() == HealthState::Healthy
-                              ? Outcome{ConnectionState::Up, QString()}
-                              : Outcome{ConnectionState::Degraded, summary};
-            } else {
-                outcome = {ConnectionState::BadResponse,
-                           QStringLiteral("health: %1").arg(decoded.error)};
+    // Without a consumer: the body inflated (when gzip) and parsed once here; a body that
+    // fails either makes the poll a bad response.
+    void checkMetricsBody(PendingPoll& pending, const QByteArray& contentType, bool gzipped)
+    {
+        PollResult& result = pending.result;
+        if (gzipped) {
+            QByteArray inflated;
+            QString problem;
+            if (inflateGzipBody(result.metricsBody, options().maxBodyBytes, inflated, &problem) !=
+                InflateOutcome::Ok) {
+                result.metricsBody.clear();
+                pending.outcome = {ConnectionState::BadResponse,
+                                   QStringLiteral("metrics: %1").arg(problem)};
+                return;
             }
-        } else {
-            const Outcome failure = classifyFailure(h);
-            outcome = {failure.state, QStringLiteral("health: %1").arg(failure.detail)};
+            result.metricsBody = inflated;
         }
-
-        const QByteArray contentType = m.header("Content-Type");
-        if (isOk(m)) {
-            result.metricsBody = m.body();
-            result.metricsContentType = contentType;
-        }
-        bool readBody = false;
-        if (isAnswering(outcome.state)) {
-            if (isOk(m)) {
-                readBody = true;
-            } else {
-                const Outcome failure = classifyFailure(m);
-                if (failure.state == ConnectionState::BadResponse) {
-                    outcome = {ConnectionState::BadResponse,
-                               QStringLiteral("metrics: %1").arg(failure.detail)};
-                } else {
-                    const QString problem =
-                        QStringLiteral("metrics unavailable (%1)").arg(failure.detail);
-                    outcome.detail = outcome.detail.isEmpty()
-                                         ? problem
-                                         : outcome.detail + QStringLiteral("; ") + problem;
-                }
-            }
-        }
-
-        // Gateway version.
-        QString version = QString::fromUtf8(h.header("X-Gateway-Version"));
-        if (version.isEmpty())
-            version = QString::fromUtf8(m.header("X-Gateway-Version"));
-        if (version.isEmpty() && result.health)
-            version = result.health->version;
-        result.gatewayVersion = version;
-        pending.healthVersionHeaders =
-            QString::fromUtf8(h.header("X-Gateway-Version") + m.header("X-Gateway-Version"));
-
-        for (HttpFetch* f : {&h, &m}) {
-            if (!pending.retryAfter && f->outcome() == HttpFetch::Outcome::Http &&
-                (f->httpStatus() == 429 || f->httpStatus() == 503))
-                pending.retryAfter =
-                    parseRetryAfterMs(f->header("Retry-After"), now, kRetryAfterCapMs);
-        }
-        const bool gzipped = m.bodyIsGzip();
-        releaseFetches();
-        if (gzipped && !readBody)
-            result.metricsBody.clear(); // not read: never inflated
-
-        if (!readBody || !metricsConsumer) {
-            if (readBody && gzipped) {
-                QByteArray inflated;
-                QString problem;
-                if (inflateGzipBody(result.metricsBody, options().maxBodyBytes, inflated,
-                                    &problem) != InflateOutcome::Ok) {
-                    result.metricsBody.clear();
-                    outcome = {ConnectionState::BadResponse,
+        const QString problem = validateMetrics(result.metricsBody, contentType);
+        if (!problem.isEmpty())
+            pending.outcome = {ConnectionState::BadResponse,
                                QStringLiteral("metrics: %1").arg(problem)};
-                    readBody = false;
-                } else {
-                    result.metricsBody = inflated;
-                }
-            }
-            if (readBody) {
-                const QString problem = validateMetrics(result.metricsBody, contentType);
-                if (!problem.isEmpty())
-                    outcome = {ConnectionState::BadResponse,
-                               QStringLiteral("metrics: %1").arg(problem)};
-            }
-            completePoll(std::move(pending), Dialect::Unknown, false);
-            return;
-        }
+    }
 
-        // The consumer reads the body (on a worker, possibly); the poll completes when it says
-        // what the body was. The poll stays in flight meanwhile.
+    // The consumer reads the body (on a worker, possibly); the poll completes when it says
+    // what the body was. The poll stays in flight meanwhile.
+    void handToConsumer(PendingPoll pending, qint64 now, const QByteArray& contentType)
+    {
         const quint64 ticket = consumerTicket;
-        const QByteArray body = result.metricsBody;
+        const QByteArray body = pending.result.metricsBody;
         QPointer<Poller> self = q;
         awaitingConsumer = true;
         metricsConsumer(
