@@ -577,6 +577,36 @@ SimReply RenderLogs::list(const SimRequest& request) const
         return renderError(QStringLiteral("Method Not Allowed"), 405);
     }
     const QUrlQuery& q = request.query;
+    if (auto refused = checkOwnerAndResource(q)) {
+        return *refused;
+    }
+    ListQuery query;
+    if (auto refused = parseListWindow(q, &query)) {
+        return *refused;
+    }
+    const QString direction = q.queryItemValue(QStringLiteral("direction"));
+    query.forward = direction == QLatin1String("forward");
+    if (!direction.isEmpty() && !query.forward && direction != QLatin1String("backward")) {
+        return renderError(QStringLiteral("direction must be \"backward\" or \"forward\""), 400);
+    }
+    if (q.hasQueryItem(QStringLiteral("limit"))) {
+        bool ok = false;
+        query.limit = q.queryItemValue(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || query.limit < 1 || query.limit > 100) {
+            return renderError(QStringLiteral("limit must be between 1 and 100"), 400);
+        }
+    }
+    QString error;
+    auto filter = parseFilter(q, &error);
+    if (!filter) {
+        return renderError(error, 400);
+    }
+    query.filter = std::move(*filter);
+    return SimReply::json(page(query));
+}
+
+std::optional<SimReply> RenderLogs::checkOwnerAndResource(const QUrlQuery& q) const
+{
     const QString owner = q.queryItemValue(QStringLiteral("ownerId"));
     if (owner.isEmpty()) {
         return renderError(QStringLiteral("ownerId is required"), 400);
@@ -592,6 +622,11 @@ SimReply RenderLogs::list(const SimRequest& request) const
         return renderError(
             QStringLiteral("resource %1 not found").arg(resources.join(QStringLiteral(", "))), 404);
     }
+    return std::nullopt;
+}
+
+std::optional<SimReply> RenderLogs::parseListWindow(const QUrlQuery& q, ListQuery* query)
+{
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     qint64 endMs = now;
     qint64 startMs = 0;
@@ -620,46 +655,34 @@ SimReply RenderLogs::list(const SimRequest& request) const
     if (startMs > endMs) {
         return renderError(QStringLiteral("startTime is after endTime"), 400);
     }
-    const QString direction = q.queryItemValue(QStringLiteral("direction"));
-    const bool forward = direction == QLatin1String("forward");
-    if (!direction.isEmpty() && !forward && direction != QLatin1String("backward")) {
-        return renderError(QStringLiteral("direction must be \"backward\" or \"forward\""), 400);
-    }
-    int limit = 20;
-    if (q.hasQueryItem(QStringLiteral("limit"))) {
-        bool ok = false;
-        limit = q.queryItemValue(QStringLiteral("limit")).toInt(&ok);
-        if (!ok || limit < 1 || limit > 100) {
-            return renderError(QStringLiteral("limit must be between 1 and 100"), 400);
-        }
-    }
-    QString error;
-    const auto filter = parseFilter(q, &error);
-    if (!filter) {
-        return renderError(error, 400);
-    }
+    query->startMs = startMs;
+    query->endMs = endMs;
+    return std::nullopt;
+}
 
-    // A page never splits the lines of one millisecond: the next page starts after it, so
-    // paging neither repeats nor skips a line (a page is longer than limit only when more
-    // than limit lines share one millisecond).
-    std::vector<const Entry*> page;
+// A page never splits the lines of one millisecond: the next page starts after it, so
+// paging neither repeats nor skips a line (a page is longer than limit only when more
+// than limit lines share one millisecond).
+QJsonObject RenderLogs::page(const ListQuery& query) const
+{
+    std::vector<const Entry*> lines;
     bool more = false;
-    auto lower = std::lower_bound(m_entries.begin(), m_entries.end(), startMs,
+    auto lower = std::lower_bound(m_entries.begin(), m_entries.end(), query.startMs,
                                   [](const Entry& x, qint64 ms) { return x.ms < ms; });
-    auto upper = std::upper_bound(m_entries.begin(), m_entries.end(), endMs,
+    auto upper = std::upper_bound(m_entries.begin(), m_entries.end(), query.endMs,
                                   [](qint64 ms, const Entry& x) { return ms < x.ms; });
     auto take = [&](const Entry& e) {
-        if (!filter->matches(e)) {
+        if (!query.filter.matches(e)) {
             return true;
         }
-        if (static_cast<int>(page.size()) >= limit && e.ms != page.back()->ms) {
+        if (static_cast<int>(lines.size()) >= query.limit && e.ms != lines.back()->ms) {
             more = true;
             return false;
         }
-        page.push_back(&e);
+        lines.push_back(&e);
         return true;
     };
-    if (forward) {
+    if (query.forward) {
         for (auto it = lower; it != upper && take(*it); ++it) {
         }
     } else {
@@ -667,16 +690,17 @@ SimReply RenderLogs::list(const SimRequest& request) const
         }
     }
     QJsonArray logs;
-    for (const Entry* e : page) {
+    for (const Entry* e : lines) {
         logs.append(toJson(*e));
     }
     QJsonObject answer{{QStringLiteral("hasMore"), more}, {QStringLiteral("logs"), logs}};
     if (more) {
-        const qint64 edge = page.back()->ms;
-        answer.insert(QStringLiteral("nextStartTime"), iso(forward ? edge + 1 : startMs));
-        answer.insert(QStringLiteral("nextEndTime"), iso(forward ? endMs : edge - 1));
+        const qint64 edge = lines.back()->ms;
+        answer.insert(QStringLiteral("nextStartTime"),
+                      iso(query.forward ? edge + 1 : query.startMs));
+        answer.insert(QStringLiteral("nextEndTime"), iso(query.forward ? query.endMs : edge - 1));
     }
-    return SimReply::json(answer);
+    return answer;
 }
 
 std::optional<SimReply> RenderLogs::admit(const SimRequest& request)
@@ -777,98 +801,13 @@ SimReply RenderLogs::handleControl(const SimRequest& request)
         if (err.error != QJsonParseError::NoError || !doc.isObject()) {
             return SimReply::detail(QStringLiteral("logs control must be a JSON object"), 400);
         }
-        const QJsonObject o = doc.object();
-        static const QStringList known{
-            QStringLiteral("rate"),       QStringLiteral("emit"),
-            QStringLiteral("drop_after"), QStringLiteral("duplicate_on_reconnect"),
-            QStringLiteral("refuse"),     QStringLiteral("clear")};
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            if (!known.contains(it.key())) {
-                return SimReply::detail(QStringLiteral("unknown logs control key '%1'; known: %2")
-                                            .arg(it.key(), known.join(QStringLiteral(", "))),
-                                        400);
-            }
-        }
-        if (o.value(QStringLiteral("clear")).toBool()) {
-            m_dropAfter = -1;
-            m_duplicateOnReconnect = false;
-            m_refuseCount = 0;
-            m_retryAfterS = -1;
-        }
-        if (o.contains(QStringLiteral("rate"))) {
-            const double rate = o.value(QStringLiteral("rate")).toDouble(-1);
-            if (rate < 0 || rate > 100000) {
-                return SimReply::detail(QStringLiteral("rate is lines per second, 0-100000"), 400);
-            }
-            m_options.linesPerSecond = rate;
-            m_carry = 0;
-        }
-        if (o.contains(QStringLiteral("drop_after"))) {
-            m_dropAfter = o.value(QStringLiteral("drop_after")).toInt(-1);
-            // A socket already open is dropped too.
-            for (auto& s : m_subscribers) {
-                s->dropAfter = m_dropAfter;
-            }
-            if (!m_subscribers.empty()) {
-                m_dropAfter = -1;
-            }
-        }
-        if (o.contains(QStringLiteral("duplicate_on_reconnect"))) {
-            m_duplicateOnReconnect = o.value(QStringLiteral("duplicate_on_reconnect")).toBool();
-        }
-        if (o.contains(QStringLiteral("refuse"))) {
-            const QJsonObject r = o.value(QStringLiteral("refuse")).toObject();
-            const int status = r.value(QStringLiteral("status")).toInt(429);
-            if (status < 400 || status > 599) {
-                return SimReply::detail(QStringLiteral("refuse.status must be 400-599"), 400);
-            }
-            m_refuseStatus = status;
-            m_refuseCount = r.value(QStringLiteral("count")).toInt(1);
-            m_retryAfterS = r.value(QStringLiteral("retry_after")).toInt(-1);
-        }
-        if (o.contains(QStringLiteral("emit"))) {
-            const QJsonObject e = o.value(QStringLiteral("emit")).toObject();
-            const int count = std::clamp(e.value(QStringLiteral("count")).toInt(1), 1, 100000);
-            const QString type = e.value(QStringLiteral("type")).toString(QStringLiteral("app"));
-            const QString level = e.value(QStringLiteral("level")).toString(QStringLiteral("info"));
-            const QString text =
-                e.value(QStringLiteral("message")).toString(QStringLiteral("emitted line"));
-            // One millisecond for all of them: the resume rule's hard case. ago_ms puts them in
-            // the past (kept in time order, not sent to live subscribers): an alert's minutes.
-            const qint64 agoMs = e.value(QStringLiteral("ago_ms")).toInteger(0);
-            if (agoMs < 0 || agoMs > 30LL * 24 * 3600 * 1000) {
-                return SimReply::detail(QStringLiteral("emit.ago_ms is 0 to 30 days in ms"), 400);
-            }
-            const qint64 at = QDateTime::currentMSecsSinceEpoch() - agoMs;
-            for (int i = 0; i < count; ++i) {
-                Entry line = make(at, type, level, QStringLiteral("%1 #%2").arg(text).arg(i + 1));
-                if (agoMs > 0) {
-                    insertPast(std::move(line));
-                } else {
-                    append(std::move(line));
-                }
-            }
+        if (auto refused = applyControl(doc.object())) {
+            return *refused;
         }
     } else if (request.method != "GET") {
         return SimReply::detail(QStringLiteral("Method Not Allowed"), 405);
     }
-    QJsonArray delivered;
-    for (const QStringList& ids : m_delivered) {
-        delivered.append(QJsonArray::fromStringList(ids));
-    }
-    QJsonObject state{
-        {QStringLiteral("lines"), static_cast<qint64>(m_entries.size())},
-        {QStringLiteral("rate"), m_options.linesPerSecond},
-        {QStringLiteral("owner_id"), m_options.ownerId},
-        {QStringLiteral("service_id"), m_options.serviceId},
-        {QStringLiteral("subscribers"), static_cast<qint64>(m_subscribers.size())},
-        {QStringLiteral("subscribe_attempts"), m_subscribeAttempts},
-        {QStringLiteral("refused"), m_refused},
-        {QStringLiteral("dropped"), m_dropped},
-        {QStringLiteral("duplicates_sent"), m_duplicatesSent},
-        {QStringLiteral("connections"), m_connections},
-        {QStringLiteral("delivered"), delivered},
-    };
+    QJsonObject state = controlState();
     // ?ids with startTime/endTime and filters: every line id in that window, oldest first.
     if (request.query.hasQueryItem(QStringLiteral("ids"))) {
         QString error;
@@ -889,6 +828,108 @@ SimReply RenderLogs::handleControl(const SimRequest& request)
         state.insert(QStringLiteral("ids"), ids);
     }
     return SimReply::json(state);
+}
+
+std::optional<SimReply> RenderLogs::applyControl(const QJsonObject& o)
+{
+    static const QStringList known{
+        QStringLiteral("rate"),       QStringLiteral("emit"),
+        QStringLiteral("drop_after"), QStringLiteral("duplicate_on_reconnect"),
+        QStringLiteral("refuse"),     QStringLiteral("clear")};
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (!known.contains(it.key())) {
+            return SimReply::detail(QStringLiteral("unknown logs control key '%1'; known: %2")
+                                        .arg(it.key(), known.join(QStringLiteral(", "))),
+                                    400);
+        }
+    }
+    if (o.value(QStringLiteral("clear")).toBool()) {
+        m_dropAfter = -1;
+        m_duplicateOnReconnect = false;
+        m_refuseCount = 0;
+        m_retryAfterS = -1;
+    }
+    if (o.contains(QStringLiteral("rate"))) {
+        const double rate = o.value(QStringLiteral("rate")).toDouble(-1);
+        if (rate < 0 || rate > 100000) {
+            return SimReply::detail(QStringLiteral("rate is lines per second, 0-100000"), 400);
+        }
+        m_options.linesPerSecond = rate;
+        m_carry = 0;
+    }
+    if (o.contains(QStringLiteral("drop_after"))) {
+        m_dropAfter = o.value(QStringLiteral("drop_after")).toInt(-1);
+        // A socket already open is dropped too.
+        for (auto& s : m_subscribers) {
+            s->dropAfter = m_dropAfter;
+        }
+        if (!m_subscribers.empty()) {
+            m_dropAfter = -1;
+        }
+    }
+    if (o.contains(QStringLiteral("duplicate_on_reconnect"))) {
+        m_duplicateOnReconnect = o.value(QStringLiteral("duplicate_on_reconnect")).toBool();
+    }
+    if (o.contains(QStringLiteral("refuse"))) {
+        const QJsonObject r = o.value(QStringLiteral("refuse")).toObject();
+        const int status = r.value(QStringLiteral("status")).toInt(429);
+        if (status < 400 || status > 599) {
+            return SimReply::detail(QStringLiteral("refuse.status must be 400-599"), 400);
+        }
+        m_refuseStatus = status;
+        m_refuseCount = r.value(QStringLiteral("count")).toInt(1);
+        m_retryAfterS = r.value(QStringLiteral("retry_after")).toInt(-1);
+    }
+    if (o.contains(QStringLiteral("emit"))) {
+        return emitLines(o.value(QStringLiteral("emit")).toObject());
+    }
+    return std::nullopt;
+}
+
+std::optional<SimReply> RenderLogs::emitLines(const QJsonObject& e)
+{
+    const int count = std::clamp(e.value(QStringLiteral("count")).toInt(1), 1, 100000);
+    const QString type = e.value(QStringLiteral("type")).toString(QStringLiteral("app"));
+    const QString level = e.value(QStringLiteral("level")).toString(QStringLiteral("info"));
+    const QString text =
+        e.value(QStringLiteral("message")).toString(QStringLiteral("emitted line"));
+    // One millisecond for all of them: the resume rule's hard case. ago_ms puts them in
+    // the past (kept in time order, not sent to live subscribers): an alert's minutes.
+    const qint64 agoMs = e.value(QStringLiteral("ago_ms")).toInteger(0);
+    if (agoMs < 0 || agoMs > 30LL * 24 * 3600 * 1000) {
+        return SimReply::detail(QStringLiteral("emit.ago_ms is 0 to 30 days in ms"), 400);
+    }
+    const qint64 at = QDateTime::currentMSecsSinceEpoch() - agoMs;
+    for (int i = 0; i < count; ++i) {
+        Entry line = make(at, type, level, QStringLiteral("%1 #%2").arg(text).arg(i + 1));
+        if (agoMs > 0) {
+            insertPast(std::move(line));
+        } else {
+            append(std::move(line));
+        }
+    }
+    return std::nullopt;
+}
+
+QJsonObject RenderLogs::controlState() const
+{
+    QJsonArray delivered;
+    for (const QStringList& ids : m_delivered) {
+        delivered.append(QJsonArray::fromStringList(ids));
+    }
+    return QJsonObject{
+        {QStringLiteral("lines"), static_cast<qint64>(m_entries.size())},
+        {QStringLiteral("rate"), m_options.linesPerSecond},
+        {QStringLiteral("owner_id"), m_options.ownerId},
+        {QStringLiteral("service_id"), m_options.serviceId},
+        {QStringLiteral("subscribers"), static_cast<qint64>(m_subscribers.size())},
+        {QStringLiteral("subscribe_attempts"), m_subscribeAttempts},
+        {QStringLiteral("refused"), m_refused},
+        {QStringLiteral("dropped"), m_dropped},
+        {QStringLiteral("duplicates_sent"), m_duplicatesSent},
+        {QStringLiteral("connections"), m_connections},
+        {QStringLiteral("delivered"), delivered},
+    };
 }
 
 } // namespace ops::sim

@@ -106,7 +106,27 @@ private:
         int dropAfter = -1; // abort after this many more messages (-1: never)
     };
 
+    // What GET /render/v1/logs asked for.
+    struct ListQuery {
+        qint64 startMs = 0;
+        qint64 endMs = 0;
+        bool forward = false;
+        int limit = 20;
+        Filter filter;
+    };
+
     static std::optional<Filter> parseFilter(const QUrlQuery& query, QString* error);
+    // The error reply for a list request of another workspace or service, if it is one.
+    std::optional<SimReply> checkOwnerAndResource(const QUrlQuery& q) const;
+    // startTime/endTime (the last hour by default, at most 30 days back) into query.
+    static std::optional<SimReply> parseListWindow(const QUrlQuery& q, ListQuery* query);
+    // The page of lines the query names: {"hasMore", "logs", "nextStartTime", "nextEndTime"}.
+    QJsonObject page(const ListQuery& query) const;
+    // POST /__sim/logs: the faults and lines it sets, in order; an error reply stops there.
+    std::optional<SimReply> applyControl(const QJsonObject& o);
+    std::optional<SimReply> emitLines(const QJsonObject& e);
+    // GET /__sim/logs: the counters and what each connection was sent.
+    QJsonObject controlState() const;
     static QString labelValue(const Entry& e, const QString& name);
     QJsonObject toJson(const Entry& e) const;
     static QString iso(qint64 ms);
