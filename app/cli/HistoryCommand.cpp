@@ -108,94 +108,35 @@ int HistoryCommand::execute()
 int HistoryCommand::exportHistory()
 {
     const QString output = value(QStringLiteral("output"));
-    QString formatName = value(QStringLiteral("format"));
-    if (formatName.isEmpty())
-        formatName = output == u"-" ? QString() : formatFromSuffix(output);
-    if (formatName.isEmpty())
-        formatName = QStringLiteral("csv");
-    const auto format = historyExportFormatFromName(formatName);
+    CliFailure failure;
+    const auto format = exportFormat(output, &failure);
     if (!format)
-        return fail(ExitCode::Usage,
-                    tr("--format must be csv, json or openmetrics, not '%1'").arg(formatName),
-                    QStringLiteral("usage"));
-
-    const bool hasTarget = isSet(QStringLiteral("target"));
-    const bool hasFolder = isSet(QStringLiteral("history-dir"));
-    if (hasTarget == hasFolder)
-        return fail(ExitCode::Usage,
-                    hasTarget ? tr("give --target or --history-dir, not both")
-                              : tr("say whose history: --target NAME (or --history-dir FOLDER)"),
-                    QStringLiteral("usage"));
-    if (hasFolder && isSet(QStringLiteral("data-dir")))
-        return fail(ExitCode::Usage, tr("--data-dir goes with --target, not --history-dir"),
-                    QStringLiteral("usage"));
-    if (!isSet(QStringLiteral("from")))
-        return fail(ExitCode::Usage, tr("--from T is required (e.g. --from -1h)"),
-                    QStringLiteral("usage"));
-
+        return fail(failure);
+    if (!checkSourceOptions(&failure))
+        return fail(failure);
     SystemClock clock;
-    const qint64 now = clock.nowMs();
-    QString error;
-    const auto from = parseTimeArgument(value(QStringLiteral("from")), now, &error);
-    if (!from)
-        return fail(ExitCode::Usage, tr("--from: %1").arg(error), QStringLiteral("bad_time"));
-    const auto to = parseTimeArgument(value(QStringLiteral("to")), now, &error);
-    if (!to)
-        return fail(ExitCode::Usage, tr("--to: %1").arg(error), QStringLiteral("bad_time"));
-    if (*to < *from)
-        return fail(ExitCode::Usage,
-                    tr("--to (%1) is before --from (%2)").arg(isoText(*to), isoText(*from)),
-                    QStringLiteral("bad_time"));
-
-    // Whose history, and where.
-    QString folder;
-    QString source;
-    if (hasFolder) {
-        folder = value(QStringLiteral("history-dir"));
-        source = QFileInfo(folder).fileName();
-        if (!QFileInfo(folder).isDir())
-            return fail(ExitCode::CouldNotRun,
-                        tr("no history folder %1").arg(QDir::toNativeSeparators(folder)),
-                        QStringLiteral("not_found"));
-    } else {
-        source = value(QStringLiteral("target"));
-        const QString root = isSet(QStringLiteral("data-dir"))
-                                 ? value(QStringLiteral("data-dir")) + QStringLiteral("/history")
-                                 : defaultHistoryRoot();
-        TargetStore targets;
-        if (!targets.load(&error))
-            return fail(ExitCode::CouldNotRun, error, QStringLiteral("file"));
-        folder = historyFolderOfTarget(root, source, &targets);
-        if (folder.isEmpty())
-            return fail(ExitCode::Usage,
-                        tr("unknown target '%1': not a saved target (bhiv-ops targets list) and "
-                           "no history was recorded under that name in %2")
-                            .arg(source, QDir::toNativeSeparators(root)),
-                        QStringLiteral("not_found"));
-    }
-    if (output != u"-") {
-        const QFileInfo info(output);
-        if (info.isDir())
-            return fail(ExitCode::CouldNotRun,
-                        tr("cannot write %1: it is a folder; give a file name").arg(output),
-                        QStringLiteral("file"));
-        if (!QFileInfo(info.absolutePath()).isDir())
-            return fail(ExitCode::CouldNotRun,
-                        tr("cannot write %1: the folder %2 does not exist")
-                            .arg(output, QDir::toNativeSeparators(info.absolutePath())),
-                        QStringLiteral("file"));
-    }
+    const auto range = parseRange(clock.nowMs(), &failure);
+    if (!range)
+        return fail(failure);
+    const auto [from, to] = *range;
+    const auto source = resolveSource(&failure);
+    if (!source)
+        return fail(failure);
+    if (!checkOutputPath(output, &failure))
+        return fail(failure);
 
     HistoryExport data;
-    data.fromMs = *from;
-    data.toMs = *to;
-    if (QFileInfo(folder).isDir()) {
-        HistoryStore store(folder, &clock);
+    data.fromMs = from;
+    data.toMs = to;
+    if (QFileInfo(source->folder).isDir()) {
+        HistoryStore store(source->folder, &clock);
         if (!store.open(true))
-            return fail(ExitCode::CouldNotRun,
-                        tr("cannot read the history of %1: %2").arg(source, store.modeReason()),
-                        QStringLiteral("file"));
-        auto collected = collectHistoryExport(store, *from, *to, 100'000'000, &error);
+            return fail(
+                ExitCode::CouldNotRun,
+                tr("cannot read the history of %1: %2").arg(source->name, store.modeReason()),
+                QStringLiteral("file"));
+        QString error;
+        auto collected = collectHistoryExport(store, from, to, 100'000'000, &error);
         if (!collected)
             return fail(ExitCode::CouldNotRun, error, QStringLiteral("too_large"));
         data = std::move(*collected);
@@ -205,10 +146,9 @@ int HistoryCommand::exportHistory()
         printError(problem);
     if (data.empty())
         printError(tr("nothing was recorded for %1 from %2 to %3: the export is empty")
-                       .arg(source, isoText(*from), isoText(*to)));
+                       .arg(source->name, isoText(from), isoText(to)));
 
-    CliFailure failure;
-    if (!writeOutput(output, formatHistoryExport(data, *format, source), &failure))
+    if (!writeOutput(output, formatHistoryExport(data, *format, source->name), &failure))
         return fail(failure);
     if (output != u"-")
         note(tr("%1 values of %2 series (%3 raw points, %4 rollup points, %5 of them gaps) written "
@@ -221,6 +161,119 @@ int HistoryCommand::exportHistory()
                  .arg(data.gaps)
                  .arg(output));
     return int(ExitCode::Ok);
+}
+
+std::optional<HistoryExportFormat> HistoryCommand::exportFormat(const QString& output,
+                                                                CliFailure* failure) const
+{
+    QString formatName = value(QStringLiteral("format"));
+    if (formatName.isEmpty())
+        formatName = output == u"-" ? QString() : formatFromSuffix(output);
+    if (formatName.isEmpty())
+        formatName = QStringLiteral("csv");
+    const auto format = historyExportFormatFromName(formatName);
+    if (!format)
+        *failure = {ExitCode::Usage, QStringLiteral("usage"),
+                    tr("--format must be csv, json or openmetrics, not '%1'").arg(formatName)};
+    return format;
+}
+
+bool HistoryCommand::checkSourceOptions(CliFailure* failure) const
+{
+    const bool hasTarget = isSet(QStringLiteral("target"));
+    const bool hasFolder = isSet(QStringLiteral("history-dir"));
+    if (hasTarget == hasFolder) {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"),
+                    hasTarget ? tr("give --target or --history-dir, not both")
+                              : tr("say whose history: --target NAME (or --history-dir FOLDER)")};
+        return false;
+    }
+    if (hasFolder && isSet(QStringLiteral("data-dir"))) {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"),
+                    tr("--data-dir goes with --target, not --history-dir")};
+        return false;
+    }
+    if (!isSet(QStringLiteral("from"))) {
+        *failure = {ExitCode::Usage, QStringLiteral("usage"),
+                    tr("--from T is required (e.g. --from -1h)")};
+        return false;
+    }
+    return true;
+}
+
+std::optional<std::pair<qint64, qint64>> HistoryCommand::parseRange(qint64 now,
+                                                                    CliFailure* failure) const
+{
+    QString error;
+    const auto from = parseTimeArgument(value(QStringLiteral("from")), now, &error);
+    if (!from) {
+        *failure = {ExitCode::Usage, QStringLiteral("bad_time"), tr("--from: %1").arg(error)};
+        return std::nullopt;
+    }
+    const auto to = parseTimeArgument(value(QStringLiteral("to")), now, &error);
+    if (!to) {
+        *failure = {ExitCode::Usage, QStringLiteral("bad_time"), tr("--to: %1").arg(error)};
+        return std::nullopt;
+    }
+    if (*to < *from) {
+        *failure = {ExitCode::Usage, QStringLiteral("bad_time"),
+                    tr("--to (%1) is before --from (%2)").arg(isoText(*to), isoText(*from))};
+        return std::nullopt;
+    }
+    return std::make_pair(*from, *to);
+}
+
+std::optional<HistoryCommand::Source> HistoryCommand::resolveSource(CliFailure* failure) const
+{
+    Source s;
+    if (isSet(QStringLiteral("history-dir"))) {
+        s.folder = value(QStringLiteral("history-dir"));
+        s.name = QFileInfo(s.folder).fileName();
+        if (!QFileInfo(s.folder).isDir()) {
+            *failure = {ExitCode::CouldNotRun, QStringLiteral("not_found"),
+                        tr("no history folder %1").arg(QDir::toNativeSeparators(s.folder))};
+            return std::nullopt;
+        }
+        return s;
+    }
+    s.name = value(QStringLiteral("target"));
+    const QString root = isSet(QStringLiteral("data-dir"))
+                             ? value(QStringLiteral("data-dir")) + QStringLiteral("/history")
+                             : defaultHistoryRoot();
+    TargetStore targets;
+    QString error;
+    if (!targets.load(&error)) {
+        *failure = {ExitCode::CouldNotRun, QStringLiteral("file"), error};
+        return std::nullopt;
+    }
+    s.folder = historyFolderOfTarget(root, s.name, &targets);
+    if (s.folder.isEmpty()) {
+        *failure = {ExitCode::Usage, QStringLiteral("not_found"),
+                    tr("unknown target '%1': not a saved target (bhiv-ops targets list) and "
+                       "no history was recorded under that name in %2")
+                        .arg(s.name, QDir::toNativeSeparators(root))};
+        return std::nullopt;
+    }
+    return s;
+}
+
+bool HistoryCommand::checkOutputPath(const QString& output, CliFailure* failure) const
+{
+    if (output == u"-")
+        return true;
+    const QFileInfo info(output);
+    if (info.isDir()) {
+        *failure = {ExitCode::CouldNotRun, QStringLiteral("file"),
+                    tr("cannot write %1: it is a folder; give a file name").arg(output)};
+        return false;
+    }
+    if (!QFileInfo(info.absolutePath()).isDir()) {
+        *failure = {ExitCode::CouldNotRun, QStringLiteral("file"),
+                    tr("cannot write %1: the folder %2 does not exist")
+                        .arg(output, QDir::toNativeSeparators(info.absolutePath()))};
+        return false;
+    }
+    return true;
 }
 
 } // namespace ops
