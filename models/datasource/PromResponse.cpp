@@ -60,6 +60,87 @@ bool decodeLabels(const QJsonValue& value, QMap<QString, QString>* out, QString*
     return true;
 }
 
+// /api/v1/series (and /labels): a list of label sets.
+PromResponse decodeLabelSets(const QJsonArray& data, PromResponse r)
+{
+    QString why;
+    for (const QJsonValue& v : data) {
+        QMap<QString, QString> labels;
+        if (!v.isObject() || !decodeLabels(v, &labels, &why))
+            return failure(QStringLiteral("decode"),
+                           why.isEmpty() ? QStringLiteral("a series is not an object") : why);
+        r.labelSets.append(labels);
+    }
+    r.ok = true;
+    return r;
+}
+
+// One result of a matrix (its values) or a vector (its value).
+bool decodeSeries(const QJsonValue& item, PromResultType type, PromSeries* series, QString* why)
+{
+    const QJsonObject s = item.toObject();
+    if (!item.isObject()) {
+        *why = QStringLiteral("a result is not an object");
+        return false;
+    }
+    if (!decodeLabels(s.value(QStringLiteral("metric")), &series->labels, why))
+        return false;
+    if (type != PromResultType::Matrix) {
+        PromPoint point;
+        if (!decodePoint(s.value(QStringLiteral("value")), &point, why))
+            return false;
+        series->points.append(point);
+        return true;
+    }
+    const QJsonValue values = s.value(QStringLiteral("values"));
+    if (!values.isArray()) {
+        *why = QStringLiteral("a matrix series has no values array");
+        return false;
+    }
+    for (const QJsonValue& v : values.toArray()) {
+        PromPoint point;
+        if (!decodePoint(v, &point, why))
+            return false;
+        series->points.append(point);
+    }
+    return true;
+}
+
+// A query's data: {"resultType", "result"}, a scalar, string, matrix or vector.
+PromResponse decodeQueryResult(const QJsonObject& object, PromResponse r)
+{
+    const QString type = object.value(QStringLiteral("resultType")).toString();
+    const QJsonValue result = object.value(QStringLiteral("result"));
+    QString why;
+    if (type == u"scalar" || type == u"string") {
+        r.resultType = type == u"scalar" ? PromResultType::Scalar : PromResultType::String;
+        PromSeries series;
+        PromPoint point;
+        if (type == u"scalar") {
+            if (!decodePoint(result, &point, &why))
+                return failure(QStringLiteral("decode"), why);
+            series.points.append(point);
+        }
+        r.series.append(series);
+        r.ok = true;
+        return r;
+    }
+    if (type != u"matrix" && type != u"vector")
+        return failure(QStringLiteral("decode"),
+                       QStringLiteral("unknown resultType \"%1\"").arg(type.left(40)));
+    if (!result.isArray())
+        return failure(QStringLiteral("decode"), QStringLiteral("result is not an array"));
+    r.resultType = type == u"matrix" ? PromResultType::Matrix : PromResultType::Vector;
+    for (const QJsonValue& item : result.toArray()) {
+        PromSeries series;
+        if (!decodeSeries(item, r.resultType, &series, &why))
+            return failure(QStringLiteral("decode"), why);
+        r.series.append(series);
+    }
+    r.ok = true;
+    return r;
+}
+
 } // namespace
 
 QString promResultTypeName(PromResultType type)
@@ -132,18 +213,8 @@ PromResponse decodePromResponse(int httpStatus, const QByteArray& body)
             QStringLiteral("decode"),
             QStringLiteral("status is \"%1\", not success or error").arg(status.left(40)));
     const QJsonValue data = root.value(QStringLiteral("data"));
-    QString why;
-    if (data.isArray()) { // /api/v1/series (and /labels)
-        for (const QJsonValue& v : data.toArray()) {
-            QMap<QString, QString> labels;
-            if (!v.isObject() || !decodeLabels(v, &labels, &why))
-                return failure(QStringLiteral("decode"),
-                               why.isEmpty() ? QStringLiteral("a series is not an object") : why);
-            r.labelSets.append(labels);
-        }
-        r.ok = true;
-        return r;
-    }
+    if (data.isArray()) // /api/v1/series (and /labels)
+        return decodeLabelSets(data.toArray(), r);
     if (!data.isObject())
         return failure(QStringLiteral("decode"), QStringLiteral("data is missing"));
     const QJsonObject object = data.toObject();
@@ -153,55 +224,7 @@ PromResponse decodePromResponse(int httpStatus, const QByteArray& body)
         r.ok = true;
         return r;
     }
-    const QString type = object.value(QStringLiteral("resultType")).toString();
-    const QJsonValue result = object.value(QStringLiteral("result"));
-    if (type == u"scalar" || type == u"string") {
-        r.resultType = type == u"scalar" ? PromResultType::Scalar : PromResultType::String;
-        PromSeries series;
-        PromPoint point;
-        if (type == u"scalar") {
-            if (!decodePoint(result, &point, &why))
-                return failure(QStringLiteral("decode"), why);
-            series.points.append(point);
-        }
-        r.series.append(series);
-        r.ok = true;
-        return r;
-    }
-    if (type != u"matrix" && type != u"vector")
-        return failure(QStringLiteral("decode"),
-                       QStringLiteral("unknown resultType \"%1\"").arg(type.left(40)));
-    if (!result.isArray())
-        return failure(QStringLiteral("decode"), QStringLiteral("result is not an array"));
-    r.resultType = type == u"matrix" ? PromResultType::Matrix : PromResultType::Vector;
-    for (const QJsonValue& item : result.toArray()) {
-        const QJsonObject s = item.toObject();
-        if (!item.isObject())
-            return failure(QStringLiteral("decode"), QStringLiteral("a result is not an object"));
-        PromSeries series;
-        if (!decodeLabels(s.value(QStringLiteral("metric")), &series.labels, &why))
-            return failure(QStringLiteral("decode"), why);
-        if (r.resultType == PromResultType::Matrix) {
-            const QJsonValue values = s.value(QStringLiteral("values"));
-            if (!values.isArray())
-                return failure(QStringLiteral("decode"),
-                               QStringLiteral("a matrix series has no values array"));
-            for (const QJsonValue& v : values.toArray()) {
-                PromPoint point;
-                if (!decodePoint(v, &point, &why))
-                    return failure(QStringLiteral("decode"), why);
-                series.points.append(point);
-            }
-        } else {
-            PromPoint point;
-            if (!decodePoint(s.value(QStringLiteral("value")), &point, &why))
-                return failure(QStringLiteral("decode"), why);
-            series.points.append(point);
-        }
-        r.series.append(series);
-    }
-    r.ok = true;
-    return r;
+    return decodeQueryResult(object, r);
 }
 
 } // namespace ops
