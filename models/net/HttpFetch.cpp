@@ -343,73 +343,81 @@ void HttpFetch::onFinished()
     }
     const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (!statusAttribute.isValid()) {
-        m_networkError = reply->error();
-        if (m_networkError == QNetworkReply::TimeoutError) {
-            finish(Outcome::Timeout, reply->errorString());
-            return;
-        }
-        if (!m_tlsProblem.isEmpty()) {
-            m_networkError = QNetworkReply::SslHandshakeFailedError;
-            finish(Outcome::NetworkError, m_tlsProblem);
-            return;
-        }
-        if (m_networkError == QNetworkReply::RemoteHostClosedError && m_body.isEmpty()) {
-            probeProtocol(reply->errorString());
-            return;
-        }
-        finish(Outcome::NetworkError, m_networkError == QNetworkReply::NoError
-                                          ? QStringLiteral("no HTTP answer")
-                                          : reply->errorString());
+        finishWithoutAnswer(reply);
         return;
     }
     m_status = statusAttribute.toInt();
     m_reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
     m_headers = reply->rawHeaderPairs();
 
-    if (isRedirect(m_status) && m_verb == "GET") {
-        const QByteArray location = header("Location");
-        if (!location.isEmpty()) {
-            const QUrl target = m_url.resolved(QUrl::fromEncoded(location));
-            if (m_url.scheme() == u"https" && target.scheme() == u"http") {
-                qCWarning(lcNet) << "refusing a redirect from https to http at" << m_url.host();
-                finish(Outcome::InsecureRefused,
-                       QStringLiteral("redirected from https to plain http (%1); refused")
-                           .arg(target
-                                    .adjusted(QUrl::RemovePath | QUrl::RemoveQuery |
-                                              QUrl::RemoveUserInfo)
-                                    .toString()));
-                return;
-            }
-            if (!sameOrigin(m_url, target)) {
-                qCWarning(lcNet) << "refusing a redirect from" << m_url.host()
-                                 << "to another origin" << target.scheme() << target.host()
-                                 << target.port();
-                finish(Outcome::RedirectRefused,
-                       QStringLiteral("redirected to %1; not followed so the API key stays with "
-                                      "%2")
-                           .arg(target
-                                    .adjusted(QUrl::RemovePath | QUrl::RemoveQuery |
-                                              QUrl::RemoveUserInfo)
-                                    .toString(),
-                                m_url.host()));
-                return;
-            }
-            if (m_redirects >= m_limits.maxRedirects) {
-                finish(Outcome::RedirectRefused,
-                       QStringLiteral("too many redirects (%1)").arg(m_redirects));
-                return;
-            }
-            ++m_redirects;
-            qCDebug(lcNet) << "following a same-origin redirect to" << target.path();
-            releaseReply();
-            m_url = target;
-            m_headers.clear();
-            m_status = 0;
-            issue();
-            return;
-        }
-    }
+    if (isRedirect(m_status) && m_verb == "GET" && handleRedirect())
+        return;
+    finishBody();
+}
 
+void HttpFetch::finishWithoutAnswer(QNetworkReply* reply)
+{
+    m_networkError = reply->error();
+    if (m_networkError == QNetworkReply::TimeoutError) {
+        finish(Outcome::Timeout, reply->errorString());
+        return;
+    }
+    if (!m_tlsProblem.isEmpty()) {
+        m_networkError = QNetworkReply::SslHandshakeFailedError;
+        finish(Outcome::NetworkError, m_tlsProblem);
+        return;
+    }
+    if (m_networkError == QNetworkReply::RemoteHostClosedError && m_body.isEmpty()) {
+        probeProtocol(reply->errorString());
+        return;
+    }
+    finish(Outcome::NetworkError, m_networkError == QNetworkReply::NoError
+                                      ? QStringLiteral("no HTTP answer")
+                                      : reply->errorString());
+}
+
+bool HttpFetch::handleRedirect()
+{
+    const QByteArray location = header("Location");
+    if (location.isEmpty())
+        return false;
+    const QUrl target = m_url.resolved(QUrl::fromEncoded(location));
+    if (m_url.scheme() == u"https" && target.scheme() == u"http") {
+        qCWarning(lcNet) << "refusing a redirect from https to http at" << m_url.host();
+        finish(Outcome::InsecureRefused,
+               QStringLiteral("redirected from https to plain http (%1); refused")
+                   .arg(target.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveUserInfo)
+                            .toString()));
+        return true;
+    }
+    if (!sameOrigin(m_url, target)) {
+        qCWarning(lcNet) << "refusing a redirect from" << m_url.host() << "to another origin"
+                         << target.scheme() << target.host() << target.port();
+        finish(Outcome::RedirectRefused,
+               QStringLiteral("redirected to %1; not followed so the API key stays with "
+                              "%2")
+                   .arg(target.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveUserInfo)
+                            .toString(),
+                        m_url.host()));
+        return true;
+    }
+    if (m_redirects >= m_limits.maxRedirects) {
+        finish(Outcome::RedirectRefused,
+               QStringLiteral("too many redirects (%1)").arg(m_redirects));
+        return true;
+    }
+    ++m_redirects;
+    qCDebug(lcNet) << "following a same-origin redirect to" << target.path();
+    releaseReply();
+    m_url = target;
+    m_headers.clear();
+    m_status = 0;
+    issue();
+    return true;
+}
+
+void HttpFetch::finishBody()
+{
     const QByteArray encoding = header("Content-Encoding").trimmed().toLower();
     if (!encoding.isEmpty() && encoding != "identity") {
         if (encoding != "gzip" && encoding != "x-gzip") {

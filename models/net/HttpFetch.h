@@ -97,6 +97,14 @@ private:
     void onMetaData();
     void onReadyRead();
     void onFinished();
+    // No HTTP status: a timeout, a refused certificate, a closed connection (probed) or another
+    // network error.
+    void finishWithoutAnswer(QNetworkReply* reply);
+    // A GET's redirect: followed when to the same origin (up to maxRedirects), else refused.
+    // False when there is no Location to follow.
+    bool handleRedirect();
+    // The answer's body, inflated when gzip (unless the caller inflates it).
+    void finishBody();
     void onTimeout();
     void onSslErrors(const QList<QSslError>& errors);
     void onEncrypted();
