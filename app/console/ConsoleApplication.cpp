@@ -684,10 +684,10 @@ void ConsoleApplication::showAlertsPage()
 // Export incident report…, and the charts' markers linking back to it.
 void ConsoleApplication::addTimeline()
 {
-    m_engineHistory = std::make_unique<ops::EngineSignalHistory>(
-        [fleet = m_fleet.get()](const QString& name) -> const ops::SignalEngine* {
+    m_boardHistory = std::make_unique<ops::BoardSignalHistory>(
+        [fleet = m_fleet.get()](const QString& name) -> const ops::SignalBoard* {
             const ops::TargetSession* session = fleet->sessionNamed(name);
-            return session ? &session->monitor()->signalEngine() : nullptr;
+            return session ? &session->monitor()->signalBoard() : nullptr;
         });
     m_storedHistory = std::make_unique<ops::StoredSignalHistory>(
         [fleet = m_fleet.get()](const QString& name) -> QString {
@@ -697,7 +697,7 @@ void ConsoleApplication::addTimeline()
         },
         m_clock.get());
     m_signalHistory =
-        std::make_unique<ops::LayeredSignalHistory>(m_engineHistory.get(), m_storedHistory.get());
+        std::make_unique<ops::LayeredSignalHistory>(m_boardHistory.get(), m_storedHistory.get());
     ops::Dashboard* dashboard = m_window->dashboard();
     m_timelinePage =
         new ops::TimelinePage(m_events.get(), m_alerts->store(), m_audit.get(), m_clock.get(),

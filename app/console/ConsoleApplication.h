@@ -147,9 +147,9 @@ private:
     // Deploys, alerts and workflow launches of the watched target on the charts.
     std::unique_ptr<ops::ChartMarkerFeed> m_markers;
     std::unique_ptr<ops::AlertTray> m_alertTray;
-    // The Timeline tab's and its reports' charts: the sessions' engines (a day in memory), and
-    // before it each target's history on disk.
-    std::unique_ptr<ops::SignalHistory> m_engineHistory;
+    // The Timeline tab's and its reports' charts: the sessions' signal boards (a day in memory),
+    // and before it each target's history on disk.
+    std::unique_ptr<ops::SignalHistory> m_boardHistory;
     std::unique_ptr<ops::SignalHistory> m_storedHistory;
     std::unique_ptr<ops::SignalHistory> m_signalHistory;
     ops::WorkflowsPage* m_workflowsPage = nullptr; // the window's

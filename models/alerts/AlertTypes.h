@@ -94,7 +94,7 @@ struct AlertStatus {
 };
 
 // What the console knows about one target at one poll: the engine's only input. The app fills
-// it from TargetMonitor (+ SignalEngine); tests build it by hand.
+// it from TargetMonitor (+ SignalBoard); tests build it by hand.
 struct EvaluationSample {
     QString target;
     qint64 timeMs = 0;

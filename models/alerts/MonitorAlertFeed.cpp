@@ -3,7 +3,7 @@
 #include "models/alerts/AlertEngine.h"
 #include "models/domain/Clock.h"
 #include "models/metrics/MetricsText.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
 
@@ -127,7 +127,7 @@ EvaluationSample MonitorAlertFeed::buildSample() const
     }
     if (const auto latency = m_monitor->latestLatencySeconds())
         s.set(AlertSignals::AvgResponseTime, *latency);
-    const SignalEngine* derived = m_external ? m_external : &m_monitor->signalEngine();
+    const SignalBoard* derived = m_external ? m_external : &m_monitor->signalBoard();
     auto put = [&](const char* name, SignalId id) {
         const double v = derived->latest(id);
         if (!std::isnan(v))

@@ -10,7 +10,7 @@ namespace ops {
 
 class AlertEngine;
 class Clock;
-class SignalEngine;
+class SignalBoard;
 class TargetMonitor;
 struct MetricSample;
 struct PollResult;
@@ -19,7 +19,7 @@ struct PollResult;
 // builds an EvaluationSample from the TargetMonitor (state, health, latency) and the target's
 // derived signals, and calls AlertEngine::evaluate. The signals are the monitor's own (one parse
 // per scrape); rules on a metric by name parse the last scrape again, only when such a rule
-// exists and at most once per poll. setSignalEngine() overrides the source (tests).
+// exists and at most once per poll. setSignalBoard() overrides the source (tests).
 class MonitorAlertFeed : public QObject {
     Q_OBJECT
 public:
@@ -27,7 +27,7 @@ public:
                      QString targetName, QObject* parent = nullptr);
     ~MonitorAlertFeed() override;
 
-    void setSignalEngine(const SignalEngine* engine) { m_external = engine; }
+    void setSignalBoard(const SignalBoard* board) { m_external = board; }
     QString targetName() const { return m_target; }
     TargetMonitor* monitor() const { return m_monitor; }
 
@@ -43,7 +43,7 @@ private:
     AlertEngine* m_engine;
     const Clock* m_clock;
     QString m_target;
-    const SignalEngine* m_external = nullptr;
+    const SignalBoard* m_external = nullptr;
     std::shared_ptr<Scrape> m_lastScrape;
     bool m_pollPending = false;
     bool m_lastAnswered = false;

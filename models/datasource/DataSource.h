@@ -6,7 +6,7 @@
 // a backfill of the chart window on connect). Both produce the same frames: one value per
 // SignalId at a time, per instance ("" for the target as a whole).
 
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalTypes.h"
 
 #include <QList>
 #include <QMetaType>

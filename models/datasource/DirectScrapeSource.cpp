@@ -11,7 +11,7 @@ DirectScrapeSource::DirectScrapeSource(TargetMonitor* monitor, QObject* parent)
     , m_monitor(monitor)
 {
     connect(monitor, &TargetMonitor::updated, this, [this] {
-        if (m_monitor && m_monitor->signalEngine().signalStore().scrapeCount() > 0)
+        if (m_monitor && m_monitor->signalBoard().signalStore().scrapeCount() > 0)
             emit framesReady({SourceSeries{QString(), {latestFrame()}}}, false);
     });
 }
@@ -21,10 +21,10 @@ SignalFrame DirectScrapeSource::latestFrame() const
     SignalFrame frame;
     if (!m_monitor)
         return frame;
-    const SignalEngine& engine = m_monitor->signalEngine();
-    frame.timeMs = engine.signalStore().latestTime();
+    const SignalBoard& board = m_monitor->signalBoard();
+    frame.timeMs = board.signalStore().latestTime();
     for (std::size_t i = 0; i < kSignalCount; ++i)
-        frame.values[i] = engine.latest(static_cast<SignalId>(i));
+        frame.values[i] = board.latest(static_cast<SignalId>(i));
     return frame;
 }
 
@@ -36,15 +36,15 @@ void DirectScrapeSource::backfill(qint64 fromMs, qint64 toMs, int stepMs)
         emit failed(errorString());
         return;
     }
-    const SignalEngine& engine = m_monitor->signalEngine();
+    const SignalBoard& board = m_monitor->signalBoard();
     std::map<qint64, SignalFrame> byTime;
     std::vector<StorePoint> points;
     for (std::size_t i = 0; i < kSignalCount; ++i) {
-        const std::uint32_t id = engine.signalSeries(static_cast<SignalId>(i));
-        if (id == SeriesStore::kNoSeries || !engine.signalStore().contains(id))
+        const std::uint32_t id = board.signalSeries(static_cast<SignalId>(i));
+        if (id == SeriesStore::kNoSeries || !board.signalStore().contains(id))
             continue;
         points.clear();
-        engine.signalStore().points(id, fromMs, toMs, points);
+        board.signalStore().points(id, fromMs, toMs, points);
         for (const StorePoint& p : points) {
             SignalFrame& frame = byTime[p.t];
             frame.timeMs = p.t;

@@ -8,7 +8,7 @@ namespace ops {
 
 class TargetMonitor;
 
-// The default source: the console's own scrape of the gateway (TargetMonitor + SignalEngine).
+// The default source: the console's own scrape of the gateway (TargetMonitor + SignalBoard).
 // A frame per poll; backfill reads the day-long signal store.
 class DirectScrapeSource : public DataSource {
     Q_OBJECT
@@ -19,7 +19,7 @@ public:
     void backfill(qint64 fromMs, qint64 toMs, int stepMs) override;
     void refresh(qint64 nowMs) override;
 
-    // The latest frame of the monitor's engine (time: its last scrape).
+    // The latest frame of the monitor's board (time: its last scrape).
     SignalFrame latestFrame() const;
 
 private:

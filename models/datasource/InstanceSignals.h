@@ -2,7 +2,7 @@
 
 // The signals of each instance of a Prometheus-backed target shown side by side: one store
 // series per (instance, signal), fed with the frames of a side-by-side PrometheusSource. The
-// dashboard charts one line per instance from here; the target's own SignalEngine keeps the
+// dashboard charts one line per instance from here; the target's own SignalBoard keeps the
 // aggregate (tiles, alert rules). Instances are kept in the order they first appeared (stable
 // colours); one missing from the latest frame is stale and gets no more points.
 

@@ -1,10 +1,10 @@
 #pragma once
 
 // PromQL for the console's signals over a label selector: the same figures the direct scrape
-// derives (SignalEngine), computed by a Prometheus server across one or many gateway instances.
+// derives (SignalDeriver), computed by a Prometheus server across one or many gateway instances.
 
 #include "models/metrics/MetricsMapping.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalTypes.h"
 
 #include <QString>
 #include <optional>

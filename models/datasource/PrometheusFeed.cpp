@@ -135,7 +135,7 @@ void PrometheusFeed::begin(const QByteArray& authorization, qint64 windowMs)
                                           m_endpointRowsMs >= fresh[i].timeMs - rowsWithin;
                     m_monitor->ingestExternalSignals(fresh[i].timeMs, fresh[i].values, last,
                                                      withRows ? m_endpointRows
-                                                              : std::vector<EndpointRow>());
+                                                              : std::vector<EndpointValues>());
                     m_lastFrameMs = fresh[i].timeMs;
                     ++m_framesFed;
                 }
@@ -195,13 +195,13 @@ void PrometheusFeed::startEndpoints()
 // One row per endpoint label value with its latest values (an answer without the label: none).
 void PrometheusFeed::takeEndpointRows(const QList<SourceSeries>& series)
 {
-    std::vector<EndpointRow> rows;
+    std::vector<EndpointValues> rows;
     qint64 at = 0;
     for (const SourceSeries& s : series) {
         if (s.instance.isEmpty() || s.frames.isEmpty())
             continue;
         const SignalFrame& frame = s.frames.last();
-        EndpointRow row;
+        EndpointValues row;
         row.endpoint = s.instance.toStdString();
         for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
             row.latest[k] = frame.value(endpointSignalAs(static_cast<EndpointSignal>(k)));

@@ -89,7 +89,7 @@ private:
     std::unique_ptr<PrometheusSource> m_instanceSource;
     InstanceSignals* m_instances = nullptr;
     std::unique_ptr<PrometheusSource> m_endpointSource;
-    std::vector<EndpointRow> m_endpointRows; // the latest endpoint pass
+    std::vector<EndpointValues> m_endpointRows; // the latest endpoint pass
     qint64 m_endpointRowsMs = 0;
     QString m_endpointFocus;
     std::unique_ptr<PrometheusSource> m_endpointInstanceSource;

@@ -18,7 +18,7 @@ namespace ops {
 
 class AuditLog;
 class Clock;
-class SignalEngine;
+class SignalBoard;
 
 // What a chart marker says about a deploy.
 enum class DeployEventKind { Deploy, Rollback, Live, Failed, Verified, VerificationFailed };
@@ -54,7 +54,7 @@ public:
     void setChecks(const QList<VerifyCheck>& checks) { m_verifier.setChecks(checks); }
     // The watched target's signals (not owned; may be null): the "before" window of a redeploy
     // is read from this history instead of sampled while the old instance is replaced.
-    void setHistory(const SignalEngine* history) { m_historySource = history; }
+    void setHistory(const SignalBoard* history) { m_historySource = history; }
 
     QString targetName() const { return m_targetName; }
     QUrl gatewayUrl() const { return m_gatewayUrl; }
@@ -107,7 +107,7 @@ private:
     std::optional<WindowStats> m_after;
     DeployAction m_followOutcome = DeployAction::Finished; // recorded when the deploy ends
     QUrl m_hookUrl;                                        // secret: never logged, shown or stored
-    const SignalEngine* m_historySource = nullptr;
+    const SignalBoard* m_historySource = nullptr;
     bool m_readOnly = false;
 };
 

@@ -3,7 +3,7 @@
 #include "models/domain/Clock.h"
 #include "models/health/HealthDecoder.h"
 #include "models/metrics/MetricsText.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/monitor/MetricsIngestor.h"
 
 #include "models/net/ApiUrl.h"
@@ -17,7 +17,7 @@ namespace {
 constexpr qint64 kMaxMetricsBytes = 16 * 1024 * 1024; // as the monitor's poller
 } // namespace
 
-std::optional<WindowStats> windowStatsFromHistory(const SignalEngine& history, qint64 t0Ms,
+std::optional<WindowStats> windowStatsFromHistory(const SignalBoard& history, qint64 t0Ms,
                                                   qint64 t1Ms)
 {
     const SeriesStore& store = history.signalStore();
@@ -82,7 +82,7 @@ void GatewaySampler::start(int polls, int intervalMs)
     m_stats.startMs = m_clock->nowMs();
     m_latencySum = m_errorSum = 0;
     m_latencyCount = m_errorCount = 0;
-    m_ingestor = std::make_unique<MetricsIngestor>(); // a fresh engine for this window
+    m_ingestor = std::make_unique<MetricsIngestor>(); // a fresh deriver for this window
     m_timer.setInterval(std::max(1, intervalMs));
     poll();
 }

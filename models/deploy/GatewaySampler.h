@@ -17,7 +17,7 @@ namespace ops {
 
 class Clock;
 class MetricsIngestor;
-class SignalEngine;
+class SignalBoard;
 
 // One poll of a gateway during a window: health and the request signals.
 struct GatewaySample {
@@ -45,7 +45,7 @@ struct WindowStats {
 
 // The same figures from a history the console already holds (the watched target's signals) over
 // [t0Ms, t1Ms]: nullopt when the history has no latency and no error ratio in that window.
-std::optional<WindowStats> windowStatsFromHistory(const SignalEngine& history, qint64 t0Ms,
+std::optional<WindowStats> windowStatsFromHistory(const SignalBoard& history, qint64 t0Ms,
                                                   qint64 t1Ms);
 
 // Polls /health/detailed and /metrics `polls` times, intervalMs apart, and summarises the

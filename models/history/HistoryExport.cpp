@@ -179,7 +179,7 @@ HistoryUnit historyUnitOf(const std::string& metricName)
         return metricName.size() >= suffix.size() &&
                metricName.compare(metricName.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
-    // The console's own signals (SignalEngine), per target and per endpoint.
+    // The console's own signals (SignalBoard), per target and per endpoint.
     static const std::array<std::pair<const char*, const char*>, 9> kSignals{{
         {"_request_rate", "requests per second"},
         {"_error_rate", "errors per second"},

@@ -60,7 +60,7 @@ RestoreData readRestore(HistoryStore& store, const RestoreWindow& window)
     return d;
 }
 
-RestoreCounts fillEngine(const RestoreData& data, SignalEngine& engine)
+RestoreCounts fillBoard(const RestoreData& data, SignalBoard& board)
 {
     RestoreCounts counts;
     const std::vector<RowRef> targetRows = rowsOf(data.target, counts.times);
@@ -101,10 +101,10 @@ RestoreCounts fillEngine(const RestoreData& data, SignalEngine& engine)
         }
     }
 
-    std::vector<EndpointRow> rows(endpointOrder.size());
+    std::vector<EndpointValues> rows(endpointOrder.size());
     for (std::size_t e = 0; e < rows.size(); ++e)
         rows[e].endpoint = endpointOrder[e];
-    const std::vector<EndpointRow> none;
+    const std::vector<EndpointValues> none;
     std::array<double, kSignalCount> values{};
     std::size_t next = 0; // next endpoint row
     for (std::size_t i = 0; i < targetRows.size(); ++i) {
@@ -121,7 +121,7 @@ RestoreCounts fillEngine(const RestoreData& data, SignalEngine& engine)
             ++next;
         // (The chunks read reach back before endpointsFrom: their older rows are left out.)
         if (t >= data.endpointsFrom && next < endpointTimes.size() && endpointTimes[next] == t) {
-            for (EndpointRow& row : rows)
+            for (EndpointValues& row : rows)
                 row.latest.fill(kNaN);
             const RowRef ref = endpointRows[next];
             const HistoryBlock& eb = data.endpoints[ref.block];
@@ -133,11 +133,11 @@ RestoreCounts fillEngine(const RestoreData& data, SignalEngine& engine)
                     ++counts.endpointPoints;
                 }
             }
-            engine.restoreScrape(t, values, rows);
+            board.restoreScrape(t, values, rows);
         } else {
             // Before the endpoints' recent part: the endpoint series do not exist yet, and a
             // row costs the target's signals only.
-            engine.restoreScrape(t, values, none);
+            board.restoreScrape(t, values, none);
         }
     }
     return counts;

@@ -2,20 +2,20 @@
 
 // What a restart puts on the charts before the first poll (TargetHistory::start, and the
 // history_open_24h_ms benchmark, which measures exactly this): the day's rows read out of a
-// HistoryStore, then handed to the SignalEngine row by row.
+// HistoryStore, then handed to the SignalBoard row by row.
 //  - The target's signals at poll resolution for the whole window (the Overview's charts).
 //  - Every endpoint's signals at poll resolution for the most recent endpointRecentMs (the
 //    table, and a chart before its day is read). Not the endpoints' older hours: in the
-//    engine's store each restored row costs every series it holds, and a day of a thousand
+//    board's store each restored row costs every series it holds, and a day of a thousand
 //    endpoint series made a restart take a second or more.
 //  - The endpoint the Endpoints page charts gets its day on demand (TargetHistory::
 //    focusEndpoint): readEndpointDay/fillEndpointDay, one point a minute (the minute's
 //    average from the 1-minute rollups, at the minute's middle: what a day's chart of <= 1600
 //    px can show) and poll resolution for the recent part and whatever is not rolled up yet.
-// The reading runs on the store's thread; the filling where the engine or the store lives.
+// The reading runs on the store's thread; the filling where the board or the store lives.
 
 #include "models/history/HistoryBlock.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 
 #include <QtGlobal>
 
@@ -47,8 +47,8 @@ struct RestoreCounts {
     std::size_t endpointPoints = 0; // endpoint values restored
 };
 
-// Hands the rows to engine.restoreScrape(), oldest first.
-RestoreCounts fillEngine(const RestoreData& data, SignalEngine& engine);
+// Hands the rows to board.restoreScrape(), oldest first.
+RestoreCounts fillBoard(const RestoreData& data, SignalBoard& board);
 
 // One endpoint's day: its older minutes from the rollups (average column only), the rest raw.
 struct EndpointDayData {

@@ -5,7 +5,7 @@
 #include "models/history/HistoryPaths.h"
 #include "models/history/HistoryRestore.h"
 #include "models/history/HistoryWriter.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/monitor/TargetMonitor.h"
 
 #include <algorithm>
@@ -175,7 +175,7 @@ void TargetHistory::restore(qint64 lastTimeBeforeRun, const std::vector<qint64>&
     m_writer->withStore([&](HistoryStore& store) { data = readRestore(store, window); });
     std::vector<qint64> restoredTimes;
     const bool restored = session().monitor()->restoreSignals(
-        [&](SignalEngine& engine) { restoredTimes = fillEngine(data, engine).times; });
+        [&](SignalBoard& board) { restoredTimes = fillBoard(data, board).times; });
     if (!restored)
         restoredTimes.clear();
     m_restored = static_cast<int>(restoredTimes.size());
@@ -242,7 +242,7 @@ void TargetHistory::extendEndpointDay(qint64 timeMs)
         return; // already read from disk
     const std::string name = m_focus.toStdString();
     m_endpointDay->beginScrape(timeMs);
-    for (const EndpointRow& row : session().monitor()->signalEngine().endpointTable()) {
+    for (const EndpointRow& row : session().monitor()->signalBoard().endpointTable()) {
         if (row.endpoint != name)
             continue;
         for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
@@ -313,18 +313,18 @@ void TargetHistory::refreshRollups()
 
 void TargetHistory::record(qint64 timeMs)
 {
-    const SignalEngine& engine = session().monitor()->signalEngine();
+    const SignalBoard& board = session().monitor()->signalBoard();
     std::vector<HistoryFrame> frames(2);
     HistoryFrame& target = frames[0];
     target.group = kHistoryTargetGroup;
     target.timeMs = timeMs;
     target.values.reserve(kSignalCount);
     for (std::size_t i = 0; i < kSignalCount; ++i)
-        target.values.push_back({targetSeriesName(i), engine.latest(static_cast<SignalId>(i))});
+        target.values.push_back({targetSeriesName(i), board.latest(static_cast<SignalId>(i))});
     HistoryFrame& endpoints = frames[1];
     endpoints.group = kHistoryEndpointsGroup;
     endpoints.timeMs = timeMs;
-    const std::vector<EndpointRow>& table = engine.endpointTable();
+    const std::vector<EndpointRow>& table = board.endpointTable();
     endpoints.values.reserve(table.size() * kEndpointSignalCount);
     for (const EndpointRow& row : table) {
         auto& names = m_endpointNames[row.endpoint];

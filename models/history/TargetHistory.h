@@ -9,7 +9,7 @@
 #include "models/fleet/SessionCapability.h"
 #include "models/history/HistoryStore.h"
 #include "models/metrics/SeriesStore.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 
 #include <QStringList>
 
@@ -71,9 +71,9 @@ public:
 
     // How long a window start() restores: the charts' day.
     static constexpr qint64 kRestoreWindowMs = 24LL * 3600 * 1000;
-    // The endpoints' part of it in the engine (poll resolution): the last 15 minutes (their
+    // The endpoints' part of it in the board (poll resolution): the last 15 minutes (their
     // table, and a chart before the day below is read; each restored row costs every series
-    // the engine's store holds). An endpoint's older hours come with focusEndpoint().
+    // the board's store holds). An endpoint's older hours come with focusEndpoint().
     static constexpr qint64 kEndpointRecentMs = 15LL * 60 * 1000;
     // How much of a focused endpoint's day is at poll resolution (the rest: 1-minute averages).
     static constexpr qint64 kEndpointDayRawMs = 3600LL * 1000;

@@ -42,7 +42,7 @@ void EventRecorder::watch(TargetMonitor* monitor, const QString& target)
     w.connections << connect(monitor, &TargetMonitor::updated, this, [this, target] {
         const Watched& watched = m_targets.value(target);
         if (watched.monitor)
-            recordProcessStart(target, watched.monitor->signalEngine().processStartSeconds());
+            recordProcessStart(target, watched.monitor->signalBoard().processStartSeconds());
     });
 }
 

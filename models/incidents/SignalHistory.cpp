@@ -14,20 +14,20 @@ QString keyOf(const QString& target, SignalId signal)
 
 } // namespace
 
-QList<SignalPoint> EngineSignalHistory::points(const QString& target, SignalId signal,
-                                               qint64 fromMs, qint64 toMs) const
+QList<SignalPoint> BoardSignalHistory::points(const QString& target, SignalId signal, qint64 fromMs,
+                                              qint64 toMs) const
 {
     QList<SignalPoint> out;
-    const SignalEngine* engine = m_lookup ? m_lookup(target) : nullptr;
-    if (!engine)
+    const SignalBoard* board = m_lookup ? m_lookup(target) : nullptr;
+    if (!board)
         return out;
-    const std::uint32_t id = engine->signalSeries(signal);
+    const std::uint32_t id = board->signalSeries(signal);
     if (id == SeriesStore::kNoSeries)
         return out;
     std::vector<StorePoint> points;
-    engine->signalStore().points(id, fromMs, toMs, points);
+    board->signalStore().points(id, fromMs, toMs, points);
     if (points.empty()) // older than the full-resolution window: the summaries
-        engine->signalStore().decimate(id, fromMs, toMs, 1200, points);
+        board->signalStore().decimate(id, fromMs, toMs, 1200, points);
     for (const StorePoint& p : points) {
         if (!std::isnan(p.v))
             out << SignalPoint{p.t, p.v};

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 
 #include <QHash>
 #include <QList>
@@ -17,7 +17,7 @@ struct SignalPoint {
 };
 
 // Where a report or the timeline reads a target's signals over a past range. The console
-// answers from the monitors' in-memory engines (a day); a persistent history store can answer
+// answers from the monitors' in-memory boards (a day); a persistent history store can answer
 // for longer behind the same interface.
 class SignalHistory {
 public:
@@ -27,13 +27,13 @@ public:
                                       qint64 toMs) const = 0;
 };
 
-// A target's SignalEngine (TargetMonitor::signalEngine()): the full-resolution points the
-// engine still holds, else its decimated summaries.
-class EngineSignalHistory final : public SignalHistory {
+// A target's SignalBoard (TargetMonitor::signalBoard()): the full-resolution points the
+// board still holds, else its decimated summaries.
+class BoardSignalHistory final : public SignalHistory {
 public:
-    // Looks a target's engine up when asked (targets come and go); null: not known.
-    using EngineLookup = std::function<const SignalEngine*(const QString& target)>;
-    explicit EngineSignalHistory(EngineLookup lookup)
+    // Looks a target's board up when asked (targets come and go); null: not known.
+    using BoardLookup = std::function<const SignalBoard*(const QString& target)>;
+    explicit BoardSignalHistory(BoardLookup lookup)
         : m_lookup(std::move(lookup))
     {
     }
@@ -41,7 +41,7 @@ public:
                               qint64 toMs) const override;
 
 private:
-    EngineLookup m_lookup;
+    BoardLookup m_lookup;
 };
 
 // Points held in memory (tests, a passed series).

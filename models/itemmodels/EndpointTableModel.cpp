@@ -1,7 +1,7 @@
 #include "models/itemmodels/EndpointTableModel.h"
 
 #include "models/domain/Units.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 
 #include <QLocale>
 
@@ -26,10 +26,10 @@ EndpointTableModel::EndpointTableModel(QObject* parent)
 {
 }
 
-void EndpointTableModel::setEngine(const SignalEngine* engine)
+void EndpointTableModel::setBoard(const SignalBoard* board)
 {
     beginResetModel();
-    m_engine = engine;
+    m_board = board;
     m_endpoints.clear();
     m_methods.clear();
     endResetModel();
@@ -40,8 +40,8 @@ void EndpointTableModel::refresh()
 {
     QStringList endpoints;
     m_totalRate = 0;
-    if (m_engine) {
-        for (const EndpointRow& row : m_engine->endpointTable()) {
+    if (m_board) {
+        for (const EndpointRow& row : m_board->endpointTable()) {
             endpoints << QString::fromStdString(row.endpoint);
             const double rate = row.latest[static_cast<std::size_t>(EndpointSignal::RequestRate)];
             if (std::isfinite(rate))
@@ -64,7 +64,7 @@ void EndpointTableModel::refresh()
 void EndpointTableModel::readMethods()
 {
     m_methods.clear();
-    const EndpointMethods methods = m_engine ? m_engine->endpointMethods() : EndpointMethods();
+    const EndpointMethods methods = m_board ? m_board->endpointMethods() : EndpointMethods();
     for (const QString& endpoint : std::as_const(m_endpoints)) {
         QStringList names;
         const auto it = methods.find(endpoint.toStdString());
@@ -88,7 +88,7 @@ int EndpointTableModel::columnCount(const QModelIndex& parent) const
 
 double EndpointTableModel::value(int row, int column) const
 {
-    const auto& table = m_engine->endpointTable();
+    const auto& table = m_board->endpointTable();
     if (row < 0 || static_cast<std::size_t>(row) >= table.size())
         return nan();
     const auto& latest = table[static_cast<std::size_t>(row)].latest;
@@ -121,7 +121,7 @@ double EndpointTableModel::value(int row, int column) const
 QVariant EndpointTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
-        !m_engine)
+        !m_board)
         return {};
     const int row = index.row();
     const int column = index.column();
@@ -199,9 +199,9 @@ QVariant EndpointTableModel::headerData(int section, Qt::Orientation orientation
 
 std::uint32_t EndpointTableModel::seriesId(int row, Series series) const
 {
-    if (!m_engine || row < 0 || static_cast<std::size_t>(row) >= m_engine->endpointTable().size())
+    if (!m_board || row < 0 || static_cast<std::size_t>(row) >= m_board->endpointTable().size())
         return SeriesStore::kNoSeries;
-    return m_engine->endpointTable()[static_cast<std::size_t>(row)]
+    return m_board->endpointTable()[static_cast<std::size_t>(row)]
         .series[static_cast<std::size_t>(series)];
 }
 

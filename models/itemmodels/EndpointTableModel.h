@@ -8,7 +8,7 @@
 
 namespace ops {
 
-class SignalEngine;
+class SignalBoard;
 
 // One row per endpoint the gateway reports: methods seen, request rate, average and p95
 // latency, error ratio and share of all traffic. Sort with SortRole; the series ids behind a row
@@ -35,8 +35,8 @@ public:
 
     explicit EndpointTableModel(QObject* parent = nullptr);
 
-    void setEngine(const SignalEngine* engine);
-    // Re-reads the engine: call on each poll.
+    void setBoard(const SignalBoard* board);
+    // Re-reads the board: call on each poll.
     void refresh();
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -53,7 +53,7 @@ private:
     double value(int row, int column) const;
     void readMethods();
 
-    const SignalEngine* m_engine = nullptr;
+    const SignalBoard* m_board = nullptr;
     QStringList m_endpoints;
     QStringList m_methods;
     double m_totalRate = 0;

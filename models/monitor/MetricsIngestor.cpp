@@ -2,6 +2,7 @@
 
 #include "models/metrics/Gzip.h"
 #include "models/metrics/MetricsText.h"
+#include "models/metrics/SignalDeriver.h"
 #include "models/monitor/LatencyAverager.h"
 #include "models/net/HttpFetch.h"
 #include "models/net/Poller.h"
@@ -35,7 +36,7 @@ void lowerThisThreadsPriority()
 
 class MetricsIngestor::Worker : public QObject {
 public:
-    SignalEngine engine{SignalEngineConfig::forMirroredProducer()};
+    SignalDeriver deriver;
     std::function<void()> probe;
 
     MetricsIngestOutcome run(qint64 timeMs, QByteArray body, const QByteArray& contentType,
@@ -53,15 +54,15 @@ public:
         const std::string_view bytes(body.constData(), std::size_t(body.size()));
         const std::string_view type(contentType.constData(), std::size_t(contentType.size()));
         const MetricsFormat format = detectMetricsFormat(bytes, type);
-        const IngestResult ingested = engine.ingest(timeMs, bytes, format);
+        const IngestResult ingested = deriver.ingest(timeMs, bytes, format);
         out.bodyDialect = detectDialect(std::nullopt, body, contentType, QString());
         if (!ingested.ok) {
             out.problem = QString::fromStdString(ingested.error);
         } else {
             out.malformedLines = ingested.malformedLines;
-            out.frame = engine.scrapeFrame(timeMs);
-            if (!std::isfinite(engine.latest(SignalId::LatencyAvg)) &&
-                !engine.mapping().latencyHistogram.empty()) {
+            out.frame = deriver.scrapeFrame(timeMs);
+            if (!std::isfinite(deriver.latest(SignalId::LatencyAvg)) &&
+                !deriver.mapping().latencyHistogram.empty()) {
                 const auto totals = latencyTotals(parseMetrics(bytes, format));
                 if (totals && totals->count > 0)
                     out.lifetimeLatency = totals->sum / totals->count;
@@ -131,7 +132,7 @@ void MetricsIngestor::setMappingOverrides(
     QMetaObject::invokeMethod(
         worker,
         [worker, overrides = std::move(overrides)]() mutable {
-            worker->engine.setMappingOverrides(std::move(overrides));
+            worker->deriver.setMappingOverrides(std::move(overrides));
         },
         Qt::QueuedConnection);
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/domain/Dialect.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalTypes.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -28,9 +28,10 @@ struct MetricsIngestOutcome {
     std::optional<double> lifetimeLatency;
 };
 
-// Inflates, parses and ingests /metrics bodies on its own thread, in the order given, into an
-// engine only that thread touches; each outcome (the scrape's ScrapeFrame for a mirror engine)
-// comes back on the thread that created the ingestor. This keeps parsing off the UI thread.
+// Inflates, parses and ingests /metrics bodies on its own thread, in the order given, into a
+// SignalDeriver only that thread touches; each outcome (the scrape's ScrapeFrame, for the
+// SignalBoard) comes back on the thread that created the ingestor. This keeps parsing off the UI
+// thread.
 class MetricsIngestor : public QObject {
     Q_OBJECT
 public:
@@ -41,7 +42,7 @@ public:
     using Done = std::function<void(MetricsIngestOutcome outcome)>;
     void ingest(qint64 timeMs, QByteArray body, QByteArray contentType, qint64 maxBodyBytes,
                 Done done);
-    // Role overrides for the worker's engine (SignalEngine::setMappingOverrides), in order with
+    // Role overrides for the worker's deriver (SignalDeriver::setMappingOverrides), in order with
     // the bodies.
     void setMappingOverrides(std::vector<std::pair<std::string, std::string>> overrides);
     // Bodies handed over and not yet answered.

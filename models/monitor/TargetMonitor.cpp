@@ -10,7 +10,7 @@ namespace ops {
 TargetMonitor::TargetMonitor(Poller* poller, const Clock* clock, QObject* parent)
     : QObject(parent)
     , m_poller(poller)
-    , m_signals(std::make_unique<SignalEngine>())
+    , m_signals(std::make_unique<SignalBoard>())
     , m_ingestor(std::make_unique<MetricsIngestor>())
     , m_clock(clock)
 {
@@ -38,7 +38,7 @@ void TargetMonitor::pollNow()
 
 void TargetMonitor::ingestExternalSignals(qint64 timeMs,
                                           const std::array<double, kSignalCount>& values,
-                                          bool notify, const std::vector<EndpointRow>& endpoints)
+                                          bool notify, const std::vector<EndpointValues>& endpoints)
 {
     m_externalSignals = true;
     m_signals->ingestSignals(timeMs, values, endpoints);
@@ -75,12 +75,12 @@ void TargetMonitor::setMappingOverrides(const QMap<QString, QString>& overrides)
     std::vector<std::pair<std::string, std::string>> list;
     for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
         list.emplace_back(it.key().toStdString(), it.value().toStdString());
-    m_ingestor->setMappingOverrides(list);
-    m_signals->setMappingOverrides(std::move(list));
+    m_signals->showMappingOverrides(list);
+    m_ingestor->setMappingOverrides(std::move(list));
     m_exportsHistogram = !m_signals->mapping().latencyHistogram.empty();
 }
 
-bool TargetMonitor::restoreSignals(const std::function<void(SignalEngine&)>& fill)
+bool TargetMonitor::restoreSignals(const std::function<void(SignalBoard&)>& fill)
 {
     if (m_externalSignals || m_signals->signalStore().scrapeCount() > 0)
         return false;
@@ -196,7 +196,7 @@ void TargetMonitor::onPollFinished(const PollResult& result)
         m_latestLatency = latency;
         m_latencyBasis = basis;
     }
-    if (!m_backfilling) // the engine holds a past scrape: endBackfill() tells
+    if (!m_backfilling) // the board holds a past scrape: endBackfill() tells
         emit updated();
 }
 

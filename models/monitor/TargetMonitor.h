@@ -4,7 +4,7 @@
 #include "models/domain/ConnectionState.h"
 #include "models/domain/Dialect.h"
 #include "models/domain/HealthSnapshot.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/net/Poller.h"
 
 #include <QMap>
@@ -20,7 +20,7 @@ namespace ops {
 class MetricsIngestor;
 
 // What the console knows about one watched gateway: connection state, latest health, the
-// derived signals (the response-time series is signalEngine()'s SignalId::LatencyAvg). Fed by a
+// derived signals (the response-time series is signalBoard()'s SignalId::LatencyAvg). Fed by a
 // Poller; read by item models, the status verb and the window.
 class TargetMonitor : public QObject {
     Q_OBJECT
@@ -49,10 +49,10 @@ public:
 
     // Every derived signal (rates, latency quantiles, errors, workflows, memory) with a day of
     // history, fed by each scrape. Charts read it through its decimating store. The /metrics
-    // bodies are parsed on a worker thread (MetricsIngestor); this engine, on the monitor's
-    // thread, mirrors the signals each scrape gave (SignalEngine::applyFrame) before the poll's
-    // pollFinished/updated.
-    const SignalEngine& signalEngine() const { return *m_signals; }
+    // bodies are parsed on a worker thread (MetricsIngestor, its SignalDeriver); this board, on
+    // the monitor's thread, takes the frame each scrape gave (SignalBoard::applyFrame) before the
+    // poll's pollFinished/updated.
+    const SignalBoard& signalBoard() const { return *m_signals; }
     MetricsIngestor* metricsIngestor() const { return m_ingestor.get(); }
 
     // Age of the data shown, and whether it counts as stale (no success for several intervals).
@@ -67,28 +67,29 @@ public:
 
     // Signals from another data source (a Prometheus server): from the first frame on, the
     // polls' /metrics bodies are no longer ingested (health and connection state still come
-    // from the polls); each frame goes into the engine, then updated() (unless notify is false:
+    // from the polls); each frame goes into the board, then updated() (unless notify is false:
     // a backfill notifies once, at its last frame).
     // `endpoints`: the endpoint table's rows at that time (endpoint and latest), when known.
     void ingestExternalSignals(qint64 timeMs, const std::array<double, kSignalCount>& values,
-                               bool notify = true, const std::vector<EndpointRow>& endpoints = {});
+                               bool notify = true,
+                               const std::vector<EndpointValues>& endpoints = {});
     bool usesExternalSignals() const { return m_externalSignals; }
 
-    // Past scrapes from history on disk (a restart): `fill` calls SignalEngine::restoreScrape,
+    // Past scrapes from history on disk (a restart): `fill` calls SignalBoard::restoreScrape,
     // oldest first, then updated(). Refused (false, `fill` not called) once a scrape landed.
-    bool restoreSignals(const std::function<void(SignalEngine&)>& fill);
+    bool restoreSignals(const std::function<void(SignalBoard&)>& fill);
 
     // A backfill (demo mode's day of history): past /metrics bodies, oldest first, through the
-    // same worker, engine and scrapeApplied() as a live scrape, so the history records them as
+    // same worker, board and scrapeApplied() as a live scrape, so the history records them as
     // it records polls. Begin it before any live scrape was handed to the worker (false
-    // otherwise: the engine's times only go forward). While it runs, live bodies are not
+    // otherwise: the board's times only go forward). While it runs, live bodies are not
     // ingested (their health and connection state still are: stateChanged()), and updated()
     // waits for endBackfill(): the alerts and the incident recorder see the backfill's last
     // scrape once, never yesterday's values as if they were current.
     bool beginBackfill();
     bool isBackfilling() const { return m_backfilling; }
     // One past body for timeMs (after the previous one's): `done` gets the problem, if any (not
-    // metrics, too large), on this thread once the scrape is in signalEngine().
+    // metrics, too large), on this thread once the scrape is in signalBoard().
     void ingestPastScrape(qint64 timeMs, const QByteArray& body, const QByteArray& contentType,
                           std::function<void(const QString& problem)> done);
     // Live bodies are ingested again; updated() follows (unless notify is false: the backfill
@@ -105,7 +106,7 @@ public slots:
 
 signals:
     void updated();
-    // A scrape of /metrics went into signalEngine() (before the poll's updated()): its latest
+    // A scrape of /metrics went into signalBoard() (before the poll's updated()): its latest
     // values and endpoint table are the scrape's at timeMs.
     void scrapeApplied(qint64 timeMs);
     void stateChanged(ops::ConnectionState state, const QString& detail);
@@ -117,7 +118,7 @@ private:
                         Poller::MetricsDone done);
 
     QPointer<Poller> m_poller;
-    std::unique_ptr<SignalEngine> m_signals;
+    std::unique_ptr<SignalBoard> m_signals;
     std::unique_ptr<MetricsIngestor> m_ingestor;
     bool m_ingestedThisPoll = false;
     std::optional<double> m_lifetimeLatency; // from the scrape of this poll

@@ -225,7 +225,7 @@ int main(int argc, char** argv)
         return 2;
     }
     const Phase busy = measure(app, seconds);
-    const std::size_t series = monitor.signalEngine().scrapedSeries();
+    const std::size_t series = monitor.signalBoard().scrapedSeries();
     poller.stop();
     sim.kill();
     sim.waitForFinished();

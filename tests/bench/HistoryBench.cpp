@@ -1,12 +1,12 @@
 // ops-history-bench: the history store's figures (issue 21), measured in one run.
 //   ops-history-bench DATA_DIR [--json] [--quick]
-// A gateway-10k-shaped target (ScrapeSimulator + SignalEngine: its 12 signals and 6 per
+// A gateway-10k-shaped target (ScrapeSimulator + SignalDeriver: its 12 signals and 6 per
 // endpoint, as TargetHistory records them) written into a real HistoryStore on disk with the
 // default options: 28 days at one scrape a minute (so 30 days of 1-minute rollups exist, as
 // many rollup rows as 1 s polls give) and then the last 48 h at 1 s polls. Then:
 //   history_write_ms_per_scrape   CPU time of append + flush every 10 scrapes (what
 //                                 HistoryWriter does at 1 s polls) over the last day, per
-//                                 scrape; reference: SignalEngine's ingest of the same scrape
+//                                 scrape; reference: SignalDeriver's ingest of the same scrape
 //   history_bytes_per_point_disk  the last day's files (raw segments + indexes, that day's
 //                                 rollup segment, head.blk) / the values written that day;
 //                                 reference: zlib -9 of the same values as plain columns
@@ -15,11 +15,11 @@
 //                                 read-write (lock, runs.log, indexes, head.blk), read the
 //                                 last 24 h (HistoryRestore: the target's signals at poll
 //                                 resolution, the endpoints' last 15 min) and fill a
-//                                 SignalEngine with it; reference: reading the same files'
+//                                 SignalBoard with it; reference: reading the same files'
 //                                 bytes. Also shown: an endpoint charted afterwards (its day,
 //                                 the older minutes from the rollups: TargetHistory::
 //                                 focusEndpoint), the target's signals alone, and every
-//                                 series raw for the day (both read only, no engine).
+//                                 series raw for the day (both read only, no board).
 // The default retention (48 h raw, 30 days of rollups), with a cap that holds it all.
 // --quick: 2 days of minutes and 2 h of 1 s polls; the "day" and the window are then those 2 h
 // (the figures are not a day's). --store DIR: the store in DIR, kept; a second run with the same
@@ -33,7 +33,8 @@
 #include "models/history/HistoryStore.h"
 #include "models/history/TargetHistory.h"
 #include "models/metrics/SeriesStore.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
+#include "models/metrics/SignalDeriver.h"
 #include "tests/bench/ScrapeSimulator.h"
 
 #include <QByteArray>
@@ -114,14 +115,14 @@ struct Cycle {
     std::vector<std::string> endpointNames;
     std::vector<std::vector<double>> target;    // [poll][series]
     std::vector<std::vector<double>> endpoints; // [poll][series]
-    double ingestMs = NAN;                      // median SignalEngine ingest of one scrape
+    double ingestMs = NAN;                      // median SignalDeriver ingest of one scrape
 };
 
 Cycle makeCycle(const std::string& body, int polls)
 {
     Cycle c;
     ops::bench::ScrapeSimulator sim(body);
-    ops::SignalEngine engine;
+    ops::SignalDeriver deriver;
     std::vector<std::string> endpoints; // order fixed by the first scrape that has them
     std::vector<double> ingest;
     for (std::size_t i = 0; i < ops::kSignalCount; ++i)
@@ -132,18 +133,18 @@ Cycle makeCycle(const std::string& body, int polls)
         t += 1000;
         const std::string_view scrape = sim.next();
         const double t0 = cpuNow();
-        engine.ingest(t, scrape, ops::MetricsFormat::PrometheusText);
+        deriver.ingest(t, scrape, ops::MetricsFormat::PrometheusText);
         if (poll > 0)
             ingest.push_back((cpuNow() - t0) * 1e3);
         if (poll < 2)
             continue; // the first scrapes have no rates yet
         std::vector<double> target(ops::kSignalCount);
         for (std::size_t i = 0; i < ops::kSignalCount; ++i)
-            target[i] = engine.latest(static_cast<ops::SignalId>(i));
+            target[i] = deriver.latest(static_cast<ops::SignalId>(i));
         c.target.push_back(std::move(target));
-        const auto& rows = engine.endpointTable();
+        const auto& rows = deriver.endpointTable();
         if (endpoints.empty()) {
-            for (const ops::EndpointRow& row : rows) {
+            for (const ops::EndpointValues& row : rows) {
                 endpoints.push_back(row.endpoint);
                 for (const char* signal : kEndpointSignals)
                     c.endpointNames.push_back(std::string("bhiv_endpoint_") + signal +
@@ -151,7 +152,7 @@ Cycle makeCycle(const std::string& body, int polls)
             }
         }
         std::vector<double> values(c.endpointNames.size(), NAN);
-        for (const ops::EndpointRow& row : rows) {
+        for (const ops::EndpointValues& row : rows) {
             const auto it = std::find(endpoints.begin(), endpoints.end(), row.endpoint);
             if (it == endpoints.end())
                 continue;
@@ -368,11 +369,11 @@ int main(int argc, char** argv)
 
     // What a console does at start (TargetHistory::start): open the 30-day store read-write (the
     // lock, runs.log, the indexes, head.blk), read the day (HistoryRestore: the target's signals
-    // raw, the endpoints' last 15 min raw) and fill a SignalEngine with it, 5 times; then, as
+    // raw, the endpoints' last 15 min raw) and fill a SignalBoard with it, 5 times; then, as
     // when the Endpoints page charts an endpoint (TargetHistory::focusEndpoint), that
     // endpoint's day (its older minutes from the rollups) into a store of its own. Two more
     // ways, for the notes: the target's 12 signals alone, and every series raw for the whole
-    // day (what the console did before; both read only, no engine).
+    // day (what the console did before; both read only, no board).
     enum class Read { Console, TargetOnly, AllRaw };
     qint64 storeBytes = 0;
     std::vector<double> openPhase, readPhase, fillPhase, endpointDayTimes;
@@ -405,8 +406,8 @@ int main(int argc, char** argv)
             const double c1 = cpuNow();
             const ops::RestoreData data = ops::readRestore(store, w);
             const double c2 = cpuNow();
-            ops::SignalEngine engine;
-            const ops::RestoreCounts counts = ops::fillEngine(data, engine);
+            ops::SignalBoard board;
+            const ops::RestoreCounts counts = ops::fillBoard(data, board);
             const double c3 = cpuNow();
             ms = (c3 - c0) * 1e3;
             openPhase.push_back((c1 - c0) * 1e3);
@@ -500,7 +501,7 @@ int main(int argc, char** argv)
     rows.push_back({"history_write_ms_per_scrape", writeMs, "ms", "<= 0.2", writeMs <= 0.2,
                     note + ratio(writeMs, cycle.ingestMs, "of ingest")});
     rows.push_back({"  reference: ingest one scrape", cycle.ingestMs, "ms", "reference",
-                    std::nullopt, "SignalEngine, the same gateway-10k scrapes"});
+                    std::nullopt, "SignalDeriver, the same gateway-10k scrapes"});
     std::snprintf(note, sizeof note,
                   "%.1f MB for %zu values of %s (raw segments %.1f MB, head files %.1f MB, the "
                   "rest rollups); a value: %zu latency series %.2f B, %zu rates %.2f B, %zu "
@@ -516,7 +517,7 @@ int main(int argc, char** argv)
     rows.push_back({"  reference: zlib -9 of plain columns", zlibBytesPerPoint, "B", "reference",
                     std::nullopt, "one 15-minute chunk of the same values"});
     std::snprintf(note, sizeof note,
-                  "%zu values of %s out of %d days (%zu segments, %.0f MB) into a SignalEngine: "
+                  "%zu values of %s out of %d days (%zu segments, %.0f MB) into a SignalBoard: "
                   "open %.0f, read %.0f, fill %.0f ms; wall %.0f ms; ",
                   openPoints, quick ? "2 h" : "24 h", minuteDays + int(rawSpan / kDay),
                   openSegments, double(allBytes) / 1e6, median(openPhase), median(readPhase),

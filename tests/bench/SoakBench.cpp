@@ -1,8 +1,8 @@
 // ops-soak: a simulated day (docs/performance.md "Long runs"): 1 s polls of a gateway-10k-sized
 // gateway on the injected ManualClock, every scrape through the ingest path as the console has it
-// (parse, raw stores and derived signals in the worker's engine, each scrape's frame into the
-// mirror the UI reads, which keeps the day of signals) and the alert engine with its SQLite
-// store, alerts firing and resolving.
+// (parse, raw stores and derived signals in the worker's SignalDeriver, each scrape's frame into
+// the SignalBoard the UI reads, which keeps the day of signals) and the alert engine with its
+// SQLite store, alerts firing and resolving.
 //   ops-soak DATA_DIR [--hours H (30)] [--retention-hours R (6)] [--json]
 // The gateway (tests/bench/ScrapeSimulator: counters, buckets and sums advancing, workflow
 // endpoints included) is unreachable for 3 minutes every 20 minutes (the unreachable rule fires
@@ -22,7 +22,8 @@
 #include "models/alerts/AlertRule.h"
 #include "models/alerts/AlertStore.h"
 #include "models/domain/Clock.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
+#include "models/metrics/SignalDeriver.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -138,14 +139,13 @@ int main(int argc, char** argv)
     store.setRetentionMs(static_cast<qint64>(retentionHours * 3600 * 1000));
     ops::AlertEngine alerts(&clock, &store);
     ops::bench::ScrapeSimulator sim(body);
-    // As in the console: an engine that parses (the monitor's worker thread) and the mirror the
+    // As in the console: a deriver that parses (the monitor's worker thread) and the board the
     // UI reads, fed each scrape's frame.
-    auto producer =
-        std::make_unique<ops::SignalEngine>(ops::SignalEngineConfig::forMirroredProducer());
-    auto engine = std::make_unique<ops::SignalEngine>();
+    auto deriver = std::make_unique<ops::SignalDeriver>();
+    auto board = std::make_unique<ops::SignalBoard>();
     const auto ingest = [&](qint64 timeMs) {
-        if (producer->ingest(timeMs, sim.next(), ops::MetricsFormat::PrometheusText).ok)
-            engine->applyFrame(producer->scrapeFrame(timeMs));
+        if (deriver->ingest(timeMs, sim.next(), ops::MetricsFormat::PrometheusText).ok)
+            board->applyFrame(deriver->scrapeFrame(timeMs));
     };
     const QString target = QStringLiteral("gateway-10k");
 
@@ -155,7 +155,7 @@ int main(int argc, char** argv)
     for (int i = 0; i < 60; ++i) {
         clock.advanceMs(1000);
         ingest(clock.nowMs());
-        const double r = engine->latest(ops::SignalId::RequestRate);
+        const double r = board->latest(ops::SignalId::RequestRate);
         if (!std::isnan(r))
             rates.push_back(r);
     }
@@ -203,7 +203,7 @@ int main(int argc, char** argv)
             s.lastSuccessMs = lastSuccessMs;
             s.set(ops::AlertSignals::Unreachable, 0);
             const auto put = [&](const char* name, ops::SignalId id) {
-                const double v = engine->latest(id);
+                const double v = board->latest(id);
                 if (!std::isnan(v))
                     s.set(name, v);
             };

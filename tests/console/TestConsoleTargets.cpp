@@ -8,7 +8,7 @@
 #include "models/audit/AuditLog.h"
 #include "models/fleet/Fleet.h"
 #include "models/history/HistoryPaths.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/secrets/ChainedSecretStore.h"
 #include "models/secrets/OriginBoundSecretStore.h"
@@ -100,14 +100,14 @@ private slots:
         // The metric-name override of alpha: memory is its virtual size, not the resident one.
         TargetMonitor* alphaMonitor = targets->sessionNamed(QStringLiteral("alpha"))->monitor();
         QVERIFY(alphaMonitor);
-        QTRY_VERIFY_WITH_TIMEOUT(alphaMonitor->signalEngine().dialect() == Dialect::Plan, 10000);
-        QCOMPARE(alphaMonitor->signalEngine().mapping().memoryGauge,
+        QTRY_VERIFY_WITH_TIMEOUT(alphaMonitor->signalBoard().dialect() == Dialect::Plan, 10000);
+        QCOMPARE(alphaMonitor->signalBoard().mapping().memoryGauge,
                  std::string("process_virtual_memory_bytes"));
         TargetMonitor* betaMonitor = targets->sessionNamed(QStringLiteral("beta"))->monitor();
         QVERIFY(betaMonitor);
-        QTRY_VERIFY_WITH_TIMEOUT(betaMonitor->signalEngine().dialect() == Dialect::Modular, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(betaMonitor->signalBoard().dialect() == Dialect::Modular, 10000);
         // beta has no override: its own dialect's mapping (the modular JSON stub here).
-        QCOMPARE(betaMonitor->signalEngine().mapping().memoryGauge,
+        QCOMPARE(betaMonitor->signalBoard().mapping().memoryGauge,
                  MetricsMapping::forModularJsonStub().memoryGauge);
 
         // Workflows: alpha (writable, plan dialect) first...

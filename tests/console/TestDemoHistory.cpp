@@ -37,9 +37,9 @@ QString backfillText(const HistoryBackfill* b)
 
 std::vector<StorePoint> requestRatePoints(const TargetMonitor* monitor, qint64 from, qint64 to)
 {
-    const SignalEngine& engine = monitor->signalEngine();
+    const SignalBoard& board = monitor->signalBoard();
     std::vector<StorePoint> points;
-    engine.signalStore().points(engine.signalSeries(SignalId::RequestRate), from, to, points);
+    board.signalStore().points(board.signalSeries(SignalId::RequestRate), from, to, points);
     return points;
 }
 
@@ -109,7 +109,7 @@ private slots:
             // Then the live polls go on from there.
             TargetMonitor* monitor = session->monitor();
             const qint64 liveFrom = QDateTime::currentMSecsSinceEpoch();
-            QTRY_VERIFY_WITH_TIMEOUT(monitor->signalEngine().signalStore().latestTime() > liveFrom,
+            QTRY_VERIFY_WITH_TIMEOUT(monitor->signalBoard().signalStore().latestTime() > liveFrom,
                                      20000);
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
             const std::vector<StorePoint> day = requestRatePoints(monitor, now - kDayMs, now);
@@ -148,7 +148,7 @@ private slots:
             if (!shots.isEmpty())
                 QVERIFY(window->grab().save(shots + QStringLiteral("/demo-history.png")));
             history->flushNow();
-            firstRunScrapes = int(monitor->signalEngine().signalStore().scrapeCount());
+            firstRunScrapes = int(monitor->signalBoard().signalStore().scrapeCount());
         } // quit: the history is flushed and closed, the simulator stopped
 
         // Second start: the day comes from disk; nothing is fetched, no point is there twice.
@@ -170,7 +170,7 @@ private slots:
                                 .arg(firstRunScrapes)));
         TargetMonitor* monitor = session->monitor();
         const qint64 liveFrom = QDateTime::currentMSecsSinceEpoch();
-        QTRY_VERIFY_WITH_TIMEOUT(monitor->signalEngine().signalStore().latestTime() > liveFrom,
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->signalBoard().signalStore().latestTime() > liveFrom,
                                  20000);
         const std::vector<StorePoint> all =
             requestRatePoints(monitor, 0, QDateTime::currentMSecsSinceEpoch());

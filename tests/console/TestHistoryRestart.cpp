@@ -69,12 +69,12 @@ private slots:
             TimeChart* rate = console.window()->dashboard()->chart(Dashboard::ChartId::RequestRate);
             QVERIFY(rate);
             TargetMonitor* monitor = console.fleet()->current()->monitor();
-            QTRY_VERIFY_WITH_TIMEOUT(monitor->signalEngine().signalStore().scrapeCount() >= 5,
+            QTRY_VERIFY_WITH_TIMEOUT(monitor->signalBoard().signalStore().scrapeCount() >= 5,
                                      20000);
             QVERIFY(rate->notRunningSpans().empty());
             QVERIFY(!rate->isStale());
-            lastPoint = monitor->signalEngine().signalStore().latestTime();
-            firstRunPoints = int(monitor->signalEngine().signalStore().scrapeCount());
+            lastPoint = monitor->signalBoard().signalStore().latestTime();
+            firstRunPoints = int(monitor->signalBoard().signalStore().scrapeCount());
         } // quit: the history is flushed and closed
         sim.stop();
 

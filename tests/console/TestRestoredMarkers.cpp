@@ -59,8 +59,8 @@ private slots:
             TargetSession* session = console.fleet()->current();
             target = session->name();
             QTRY_VERIFY_WITH_TIMEOUT(
-                session->monitor()->signalEngine().signalStore().scrapeCount() >= 5, 20000);
-            fifthScrapeMs = session->monitor()->signalEngine().signalStore().latestTime();
+                session->monitor()->signalBoard().signalStore().scrapeCount() >= 5, 20000);
+            fifthScrapeMs = session->monitor()->signalBoard().signalStore().latestTime();
             bool done = false;
             WorkflowResult result;
             session->workflows()->launch(QStringLiteral("job_posting"), {},

@@ -1,5 +1,5 @@
 // The default data source: the console's own scrape of a real bhiv-gateway-sim (Poller +
-// TargetMonitor), seen through the DataSource seam. A frame per poll with the engine's latest
+// TargetMonitor), seen through the DataSource seam. A frame per poll with the board's latest
 // signals; the backfill reads back the frames of the signal store.
 #include "models/datasource/DirectScrapeSource.h"
 #include "models/domain/Clock.h"
@@ -48,7 +48,7 @@ void TestDirectScrapeSource::framesFollowThePolls()
     const SignalFrame& frame = last[0].frames[0];
     QVERIFY(frame.timeMs >= start);
     QCOMPARE(frame.value(SignalId::RequestRate),
-             monitor.signalEngine().latest(SignalId::RequestRate));
+             monitor.signalBoard().latest(SignalId::RequestRate));
     QVERIFY2(frame.value(SignalId::RequestRate) > 1,
              qPrintable(QString::number(frame.value(SignalId::RequestRate))));
     QVERIFY(frame.value(SignalId::LatencyP95) > 0);

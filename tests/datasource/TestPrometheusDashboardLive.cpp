@@ -8,6 +8,7 @@
 #include "models/datasource/PrometheusFeed.h"
 #include "models/domain/Clock.h"
 #include "models/itemmodels/ChartPointsModel.h"
+#include "models/metrics/SignalDeriver.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
 #include "tests/support/PrometheusProcess.h"
@@ -50,12 +51,12 @@ bool waitForScrapes(const QUrl& prometheus, int targets, int samples)
 }
 
 // The request counter of one simulator read directly from its /metrics.
-bool scrape(SimulatorProcess& sim, SignalEngine& engine, qint64 t)
+bool scrape(SimulatorProcess& sim, SignalDeriver& deriver, qint64 t)
 {
     QByteArray body;
     if (sim.get(QStringLiteral("/metrics"), &body) != 200)
         return false;
-    return engine
+    return deriver
         .ingest(t, std::string_view(body.constData(), body.size()), MetricsFormat::PrometheusText)
         .ok;
 }
@@ -137,7 +138,7 @@ void TestPrometheusDashboardLive::twoInstancesSideBySideOnTheChart()
     QVERIFY(chart->drawnColor(0) != chart->drawnColor(1));
 
     // Each line against its simulator's own counter over the same 8 s (the rate window).
-    SignalEngine directA, directB;
+    SignalDeriver directA, directB;
     const qint64 t0 = clock.nowMs();
     QVERIFY(scrape(a, directA, t0) && scrape(b, directB, t0));
     QTest::qWait(kWindowS * 1000);
@@ -167,7 +168,7 @@ void TestPrometheusDashboardLive::twoInstancesSideBySideOnTheChart()
 
     // The tile: the aggregate (Prometheus's sum over both), within a scrape of the lines' sum.
     dashboard.refresh();
-    const double total = monitor.signalEngine().latest(SignalId::RequestRate);
+    const double total = monitor.signalBoard().latest(SignalId::RequestRate);
     const InstanceSignals* instances = feed->instanceSignals();
     const double sum = instances->latest(nameA, SignalId::RequestRate) +
                        instances->latest(nameB, SignalId::RequestRate);

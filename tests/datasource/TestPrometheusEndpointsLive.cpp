@@ -12,6 +12,7 @@
 #include "models/domain/Clock.h"
 #include "models/itemmodels/ChartPointsModel.h"
 #include "models/itemmodels/EndpointTableModel.h"
+#include "models/metrics/SignalDeriver.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
 #include "tests/support/PrometheusProcess.h"
@@ -58,20 +59,20 @@ bool waitForScrapes(const QUrl& prometheus, int targets, int samples)
     return false;
 }
 
-bool scrape(SimulatorProcess& sim, SignalEngine& engine, qint64 t)
+bool scrape(SimulatorProcess& sim, SignalDeriver& deriver, qint64 t)
 {
     QByteArray body;
     if (sim.get(QStringLiteral("/metrics/prometheus"), &body) != 200)
         return false;
-    return engine
+    return deriver
         .ingest(t, std::string_view(body.constData(), body.size()), MetricsFormat::PrometheusText)
         .ok;
 }
 
 // A simulator's own request rate of one endpoint (its counter read directly), NaN if unknown.
-double directRate(const SignalEngine& engine, const QString& endpoint)
+double directRate(const SignalDeriver& deriver, const QString& endpoint)
 {
-    for (const EndpointRow& row : engine.endpointTable())
+    for (const EndpointValues& row : deriver.endpointTable())
         if (QString::fromStdString(row.endpoint) == endpoint)
             return row.latest[static_cast<std::size_t>(EndpointSignal::RequestRate)];
     return std::nan("");
@@ -162,29 +163,29 @@ void TestPrometheusEndpointsLive::endpointsTableAndOneLinePerInstance()
     QStringList problems;
     connect(feed, &PrometheusFeed::problem, feed, [&](const QString& p) { problems << p; });
     QTRY_VERIFY2_WITH_TIMEOUT(model->rowCount() >= 6,
-                              qPrintable(QStringLiteral("%1 rows, %2 in the engine; %3")
+                              qPrintable(QStringLiteral("%1 rows, %2 on the board; %3")
                                              .arg(model->rowCount())
-                                             .arg(monitor.signalEngine().endpointTable().size())
+                                             .arg(monitor.signalBoard().endpointTable().size())
                                              .arg(problems.join(u'|'))),
                               20000);
-    QVERIFY(!monitor.signalEngine().endpointTable().empty());
+    QVERIFY(!monitor.signalBoard().endpointTable().empty());
     QVERIFY2(feed->endpointSource()
                  ->queryFor(SignalId::RequestRate)
                  .startsWith(QStringLiteral("sum by (endpoint)(")),
              qPrintable(feed->endpointSource()->queryFor(SignalId::RequestRate)));
 
     // Each endpoint's rate against both simulators' own counters over the same 8 s.
-    SignalEngine directA, directB;
+    SignalDeriver directA, directB;
     const qint64 t0 = clock.nowMs();
     QVERIFY(scrape(a, directA, t0) && scrape(b, directB, t0));
     QTest::qWait(kWindowS * 1000);
     const qint64 t1 = clock.nowMs();
     QVERIFY(scrape(a, directA, t1) && scrape(b, directB, t1));
-    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalEngine().signalStore().latestTime() >= t1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalBoard().signalStore().latestTime() >= t1, 10000);
     dashboard.refresh();
     QString busiest;
     double busiestRate = 0;
-    for (const EndpointRow& row : directA.endpointTable()) {
+    for (const EndpointValues& row : directA.endpointTable()) {
         const QString endpoint = QString::fromStdString(row.endpoint);
         const double both = directRate(directA, endpoint) + directRate(directB, endpoint);
         if (both > busiestRate) {

@@ -79,14 +79,14 @@ void TestPrometheusFeed::backfillThenRefreshFeedTheMonitor()
     QVERIFY(monitor.usesExternalSignals());
     QCOMPARE(feed.source()->config().mapping.dialect, Dialect::Plan); // detected
     // The backfill reaches back before the feed started, and notifies per pass, not per frame.
-    const SignalEngine& engine = monitor.signalEngine();
-    QVERIFY2(engine.signalStore().oldestTime() < started - 5000,
-             qPrintable(QString::number(started - engine.signalStore().oldestTime())));
+    const SignalBoard& board = monitor.signalBoard();
+    QVERIFY2(board.signalStore().oldestTime() < started - 5000,
+             qPrintable(QString::number(started - board.signalStore().oldestTime())));
     QVERIFY2(updated.size() >= 1 && updated.size() < feed.framesFed(),
              qPrintable(QStringLiteral("%1 of %2").arg(updated.size()).arg(feed.framesFed())));
-    QVERIFY2(engine.latest(SignalId::RequestRate) > 5,
-             qPrintable(QString::number(engine.latest(SignalId::RequestRate))));
-    QVERIFY(engine.latest(SignalId::LatencyP95) > 0);
+    QVERIFY2(board.latest(SignalId::RequestRate) > 5,
+             qPrintable(QString::number(board.latest(SignalId::RequestRate))));
+    QVERIFY(board.latest(SignalId::LatencyP95) > 0);
 
     // The refreshes add frames; the monitor's own polls (health, state) add none.
     QSignalSpy polls(&poller, &Poller::pollFinished);
@@ -94,8 +94,8 @@ void TestPrometheusFeed::backfillThenRefreshFeedTheMonitor()
     const int before = feed.framesFed();
     QTRY_VERIFY_WITH_TIMEOUT(feed.framesFed() >= before + 2 && polls.size() >= 3, 15000);
     poller.stop();
-    QCOMPARE(engine.signalStore().scrapeCount(), qint64(feed.framesFed()));
-    QVERIFY(engine.signalStore().latestTime() > started);
+    QCOMPARE(board.signalStore().scrapeCount(), qint64(feed.framesFed()));
+    QVERIFY(board.signalStore().latestTime() > started);
     QVERIFY(monitor.hasHealth()); // health still comes from the polls
 }
 

@@ -4,6 +4,7 @@
 #include "models/datasource/PrometheusClient.h"
 #include "models/datasource/PrometheusSource.h"
 #include "models/domain/Clock.h"
+#include "models/metrics/SignalDeriver.h"
 #include "tests/support/PrometheusProcess.h"
 #include "tests/support/SimulatorProcess.h"
 
@@ -111,7 +112,7 @@ void TestPrometheusLive::chartsEqualTheDirectScrape()
     // window of samples its rate() is partial by design. Compare from then on.
     QVERIFY(waitForScrapes(prometheus.url(), 1, 2));
     // The console's own scrape, once a second, for 18 s.
-    SignalEngine direct;
+    SignalDeriver direct;
     struct Point {
         qint64 t;
         double requests;

@@ -259,7 +259,7 @@ void TestPrometheusSideBySide::sideBySideFeedFillsInstances()
         QCOMPARE(p.v, 10.0);
     // The monitor keeps the exact aggregate (tiles, alert rules).
     QTRY_VERIFY_WITH_TIMEOUT(rig.feed->framesFed() > 0, 5000);
-    QCOMPARE(rig.monitor->signalEngine().latest(SignalId::RequestRate), 30.0);
+    QCOMPARE(rig.monitor->signalBoard().latest(SignalId::RequestRate), 30.0);
     QVERIFY(rig.monitor->usesExternalSignals());
     // Both kinds of query went out: the aggregate's and the same by instance.
     bool sawBy = false, sawSum = false;
@@ -276,8 +276,7 @@ void TestPrometheusSideBySide::sideBySideFeedFillsInstances()
     QVERIFY(changed.size() >= 2);
     QCOMPARE(perInstance->instances().last(), QStringLiteral("10.0.0.3:8000"));
     QCOMPARE(perInstance->latest(QStringLiteral("10.0.0.3:8000"), SignalId::RequestRate), 5.0);
-    QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->signalEngine().latest(SignalId::RequestRate), 35.0,
-                              5000);
+    QTRY_COMPARE_WITH_TIMEOUT(rig.monitor->signalBoard().latest(SignalId::RequestRate), 35.0, 5000);
 
     // The second one goes away: stale, and it gets no more points.
     rig.prometheus.rates.remove(QStringLiteral("10.0.0.2:8000"));
@@ -304,7 +303,7 @@ void TestPrometheusSideBySide::aggregatedFeedUnchanged()
     rig.feed->start(30'000);
     QVERIFY(connected.wait(5000));
     QTRY_VERIFY_WITH_TIMEOUT(rig.feed->framesFed() >= 29, 5000);
-    QCOMPARE(rig.monitor->signalEngine().latest(SignalId::RequestRate), 30.0);
+    QCOMPARE(rig.monitor->signalBoard().latest(SignalId::RequestRate), 30.0);
     QVERIFY(!rig.feed->instanceSource());
     // One query per signal and pass, none by instance.
     int rangeQueries = 0;
@@ -328,11 +327,11 @@ void TestPrometheusSideBySide::endpointRowsAndHostileFocus()
     rig.prometheus.endpointRates = {{QStringLiteral("/v1/jobs"), 12.0}, {hostile, 3.0}};
     QSignalSpy problems(rig.feed, &PrometheusFeed::problem);
     rig.feed->start(30'000);
-    const SignalEngine& engine = rig.monitor->signalEngine();
-    QTRY_COMPARE_WITH_TIMEOUT(engine.endpointTable().size(), std::size_t(2), 5000);
+    const SignalBoard& board = rig.monitor->signalBoard();
+    QTRY_COMPARE_WITH_TIMEOUT(board.endpointTable().size(), std::size_t(2), 5000);
     QCOMPARE(problems.size(), 0);
     const auto rateOf = [&](const QString& endpoint) {
-        for (const EndpointRow& row : engine.endpointTable())
+        for (const EndpointRow& row : board.endpointTable())
             if (QString::fromStdString(row.endpoint) == endpoint)
                 return row.latest[static_cast<std::size_t>(EndpointSignal::RequestRate)];
         return std::nan("");
@@ -340,12 +339,12 @@ void TestPrometheusSideBySide::endpointRowsAndHostileFocus()
     QCOMPARE(rateOf(QStringLiteral("/v1/jobs")), 12.0);
     QCOMPARE(rateOf(hostile), 3.0);
     // Unknown where the server had nothing (the fake answers request rates only).
-    QVERIFY(std::isnan(
-        engine.endpointTable()[0].latest[static_cast<std::size_t>(EndpointSignal::P95)]));
+    QVERIFY(
+        std::isnan(board.endpointTable()[0].latest[static_cast<std::size_t>(EndpointSignal::P95)]));
     // Charted: the endpoint rows have store series with the values.
     std::vector<StorePoint> points;
-    engine.signalStore().points(
-        engine.endpointTable()[0].series[static_cast<std::size_t>(EndpointSignal::RequestRate)], 0,
+    board.signalStore().points(
+        board.endpointTable()[0].series[static_cast<std::size_t>(EndpointSignal::RequestRate)], 0,
         std::numeric_limits<qint64>::max(), points);
     QVERIFY(!points.empty());
 
@@ -373,7 +372,7 @@ void TestPrometheusSideBySide::endpointRowsAndHostileFocus()
     Rig aggregated(false);
     aggregated.prometheus.endpointRates = {{QStringLiteral("/v1/jobs"), 12.0}};
     aggregated.feed->start(30'000);
-    QTRY_COMPARE_WITH_TIMEOUT(aggregated.monitor->signalEngine().endpointTable().size(),
+    QTRY_COMPARE_WITH_TIMEOUT(aggregated.monitor->signalBoard().endpointTable().size(),
                               std::size_t(1), 5000);
     aggregated.feed->setEndpointFocus(QStringLiteral("/v1/jobs"));
     QVERIFY(!aggregated.feed->endpointInstanceSignals());

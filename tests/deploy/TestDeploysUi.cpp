@@ -6,7 +6,8 @@
 #include "models/deploy/DeploySession.h"
 #include "models/domain/Clock.h"
 #include "models/itemmodels/AuditTableModel.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
+#include "models/metrics/SignalDeriver.h"
 #include "tests/support/SimulatorProcess.h"
 #include "ui/audit/AuditPage.h"
 #include "ui/deploy/DeploysPage.h"
@@ -246,7 +247,8 @@ private slots:
     // redeploy starts (latency and error rate both), and "after" comes from the soak.
     void beforeWindowFromHistory()
     {
-        SignalEngine history;
+        SignalDeriver deriver;
+        SignalBoard history;
         const qint64 now = m_clock.nowMs();
         // Two minutes of scrapes: 10 % server errors and a 0.25 s mean latency.
         for (int i = 0; i <= 24; ++i) {
@@ -265,8 +267,9 @@ private slots:
                 "\napi_request_duration_seconds_sum{" + labels + "} " +
                 std::to_string(requests * 0.25) + "\napi_request_duration_seconds_count{" + labels +
                 "} " + std::to_string(requests) + "\n";
-            QVERIFY(
-                history.ingest(now - 120'000 + i * 5000, body, MetricsFormat::PrometheusText).ok);
+            const qint64 timeMs = now - 120'000 + i * 5000;
+            QVERIFY(deriver.ingest(timeMs, body, MetricsFormat::PrometheusText).ok);
+            history.applyFrame(deriver.scrapeFrame(timeMs));
         }
         DeploySession session(&m_network, &m_clock, nullptr);
         configure(session);

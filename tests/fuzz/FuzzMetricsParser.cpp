@@ -3,7 +3,8 @@
 #include "models/metrics/Gzip.h"
 #include "models/metrics/MetricsParser.h"
 #include "models/metrics/MetricsText.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
+#include "models/metrics/SignalDeriver.h"
 
 #include <cmath>
 #include <cstddef>
@@ -31,25 +32,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             std::abort();
     }
 
-    // The engine, twice (the second scrape takes the known-series fast path).
-    static std::unique_ptr<ops::SignalEngine> engine;
+    // The deriver, twice (the second scrape takes the known-series fast path), each frame onto
+    // a board.
+    static std::unique_ptr<ops::SignalDeriver> deriver;
+    static std::unique_ptr<ops::SignalBoard> board;
     static int scrapes = 0;
-    if (!engine || ++scrapes % 1000 == 0) {
-        ops::SignalEngineConfig cfg;
+    if (!deriver || ++scrapes % 1000 == 0) {
+        ops::SignalDeriverConfig cfg;
         cfg.rawStore.fullResolutionPoints = 64;
         cfg.rawStore.levels = {{8, 8}};
         cfg.rawStore.maxSeries = 500;
-        cfg.signalStore.fullResolutionPoints = 64;
-        cfg.signalStore.levels = {{8, 8}};
         cfg.maxEndpoints = 50;
-        engine = std::make_unique<ops::SignalEngine>(cfg);
+        deriver = std::make_unique<ops::SignalDeriver>(cfg);
+        ops::SeriesStoreConfig signalStore = ops::SeriesStoreConfig::signalsForADay();
+        signalStore.fullResolutionPoints = 64;
+        signalStore.levels = {{8, 8}};
+        board = std::make_unique<ops::SignalBoard>(signalStore);
     }
     static qint64 now = 0;
-    engine->ingest(now += 1000, body, format);
-    engine->ingest(now += 1000, body, format);
+    for (int twice = 0; twice < 2; ++twice) {
+        now += 1000;
+        if (deriver->ingest(now, body, format).ok)
+            board->applyFrame(deriver->scrapeFrame(now));
+    }
     std::vector<ops::StorePoint> pts;
-    engine->signalStore().decimate(engine->signalSeries(ops::SignalId::RequestRate), 0, now, 7,
-                                   pts);
+    board->signalStore().decimate(board->signalSeries(ops::SignalId::RequestRate), 0, now, 7, pts);
 
     // Gzip on its own with a small cap.
     std::string out;

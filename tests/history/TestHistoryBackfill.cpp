@@ -6,7 +6,7 @@
 #include "models/fleet/TargetSession.h"
 #include "models/history/HistoryBackfill.h"
 #include "models/history/TargetHistory.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/monitor/TargetMonitor.h"
 #include "tests/support/SimulatedTargetRig.h"
 
@@ -80,10 +80,10 @@ private slots:
                 QCOMPARE(applied[std::size_t(i)], from + i * 10'000);
             QCOMPARE(updatedWhileRunning, 0);
             // The past's signals are real: a request rate at every step.
-            const SignalEngine& engine = s->monitor()->signalEngine();
+            const SignalBoard& board = s->monitor()->signalBoard();
             std::vector<StorePoint> rate;
-            engine.signalStore().points(engine.signalSeries(SignalId::RequestRate), from,
-                                        backfill->toMs(), rate);
+            board.signalStore().points(board.signalSeries(SignalId::RequestRate), from,
+                                       backfill->toMs(), rate);
             int rates = 0; // the first scrape has no rate yet
             for (const StorePoint& p : rate) {
                 if (std::isnan(p.v))
@@ -94,7 +94,7 @@ private slots:
             QVERIFY2(rates >= 359, qPrintable(QString::number(rates)));
             // Then the live polls are ingested again.
             const qint64 liveFrom = m_rig.clock.nowMs();
-            QTRY_VERIFY_WITH_TIMEOUT(engine.signalStore().latestTime() > liveFrom, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(board.signalStore().latestTime() > liveFrom, 10000);
             s->stop();
         }
         // A second session on the same folder: the past comes from disk, nothing is fetched.
@@ -128,7 +128,7 @@ private slots:
                  qPrintable(backfill->message()));
         QCOMPARE(backfill->ingested(), 0);
         QVERIFY(!s->monitor()->isBackfilling());
-        QTRY_VERIFY_WITH_TIMEOUT(s->monitor()->signalEngine().signalStore().scrapeCount() > 1,
+        QTRY_VERIFY_WITH_TIMEOUT(s->monitor()->signalBoard().signalStore().scrapeCount() > 1,
                                  10000);
         s->stop();
     }
@@ -138,7 +138,7 @@ private slots:
     {
         auto s = session(m_rig.filePath(QStringLiteral("late")));
         s->start();
-        QTRY_VERIFY_WITH_TIMEOUT(s->monitor()->signalEngine().signalStore().scrapeCount() > 0,
+        QTRY_VERIFY_WITH_TIMEOUT(s->monitor()->signalBoard().signalStore().scrapeCount() > 0,
                                  10000);
         auto* backfill =
             static_cast<HistoryBackfill*>(s->attach(std::make_unique<HistoryBackfill>(*s)));

@@ -6,7 +6,7 @@
 #include "models/history/HistoryStore.h"
 #include "models/history/HistoryWriter.h"
 #include "models/history/TargetHistory.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/monitor/TargetMonitor.h"
 #include "tests/support/SimulatedTargetRig.h"
 
@@ -21,7 +21,7 @@ using namespace ops;
 
 namespace {
 
-// What one scrape left in the engine: the values the history must give back.
+// What one scrape left in the board: the values the history must give back.
 struct Seen {
     qint64 timeMs = 0;
     std::array<double, kSignalCount> values{};
@@ -58,10 +58,10 @@ private:
     {
         Seen s;
         s.timeMs = timeMs;
-        const SignalEngine& engine = monitor.signalEngine();
+        const SignalBoard& board = monitor.signalBoard();
         for (std::size_t i = 0; i < kSignalCount; ++i)
-            s.values[i] = engine.latest(static_cast<SignalId>(i));
-        for (const EndpointRow& row : engine.endpointTable())
+            s.values[i] = board.latest(static_cast<SignalId>(i));
+        for (const EndpointRow& row : board.endpointTable())
             s.endpoints[row.endpoint] = row.latest;
         return s;
     }
@@ -124,14 +124,14 @@ private slots:
             QCOMPARE(history->mode(), HistoryMode::ReadWrite);
             QCOMPARE(history->restoredScrapes(), 0);
             QVERIFY(history->notRunningSpans().empty());
-            const SignalEngine& engine = s->monitor()->signalEngine();
+            const SignalBoard& board = s->monitor()->signalBoard();
             for (std::size_t i = 0; i < kSignalCount; ++i)
-                engine.signalStore().points(engine.signalSeries(static_cast<SignalId>(i)),
-                                            first.front().timeMs, first.back().timeMs, shown[i]);
+                board.signalStore().points(board.signalSeries(static_cast<SignalId>(i)),
+                                           first.front().timeMs, first.back().timeMs, shown[i]);
         }
         QVERIFY(QFile::exists(folder + QStringLiteral("/runs.log")));
 
-        // On disk: every scrape's values as the engine had them, bit for bit (lossless).
+        // On disk: every scrape's values as the board had them, bit for bit (lossless).
         {
             ManualClock clock(m_rig.clock.nowMs());
             HistoryStore store(folder, &clock);
@@ -163,15 +163,15 @@ private slots:
         QVERIFY(history);
         QCOMPARE(history->mode(), HistoryMode::ReadWrite);
         QCOMPARE(history->restoredScrapes(), int(first.size()));
-        const SignalEngine& engine = s->monitor()->signalEngine();
-        QCOMPARE(engine.signalStore().scrapeCount(), std::int64_t(first.size()));
+        const SignalBoard& board = s->monitor()->signalBoard();
+        QCOMPARE(board.signalStore().scrapeCount(), std::int64_t(first.size()));
         QVERIFY(!s->monitor()->hasData());
 
         // Every signal: the same points as run one's charts held (NaN kept as a gap).
         std::vector<StorePoint> points;
         for (std::size_t i = 0; i < kSignalCount; ++i) {
-            engine.signalStore().points(engine.signalSeries(static_cast<SignalId>(i)),
-                                        first.front().timeMs, first.back().timeMs, points);
+            board.signalStore().points(board.signalSeries(static_cast<SignalId>(i)),
+                                       first.front().timeMs, first.back().timeMs, points);
             QCOMPARE(points.size(), shown[i].size());
             for (std::size_t p = 0; p < points.size(); ++p) {
                 QCOMPARE(points[p].t, shown[i][p].t);
@@ -189,11 +189,11 @@ private slots:
         QVERIFY(!shown[std::size_t(SignalId::LatencyAvg)].empty());
         QVERIFY(!first.back().endpoints.empty());
         // The endpoints: the same rows, and each one's request rate the same.
-        QCOMPARE(engine.endpointTable().size(), first.back().endpoints.size());
-        for (const EndpointRow& row : engine.endpointTable()) {
+        QCOMPARE(board.endpointTable().size(), first.back().endpoints.size());
+        for (const EndpointRow& row : board.endpointTable()) {
             QVERIFY(first.back().endpoints.count(row.endpoint));
-            engine.signalStore().points(row.series[0], first.front().timeMs, first.back().timeMs,
-                                        points);
+            board.signalStore().points(row.series[0], first.front().timeMs, first.back().timeMs,
+                                       points);
             std::size_t p = 0;
             for (const Seen& seen : first) {
                 const auto it = seen.endpoints.find(row.endpoint);
@@ -214,8 +214,8 @@ private slots:
 
         // Live polls go on after the restored ones, and are recorded too.
         QTRY_VERIFY_WITH_TIMEOUT(s->monitor()->hasData(), 10000);
-        QVERIFY(engine.signalStore().scrapeCount() > std::int64_t(first.size()));
-        QVERIFY(engine.signalStore().latestTime() > gap.toMs);
+        QVERIFY(board.signalStore().scrapeCount() > std::int64_t(first.size()));
+        QVERIFY(board.signalStore().latestTime() > gap.toMs);
         s->stop();
         s.reset();
 
@@ -311,20 +311,20 @@ private slots:
         auto* history = s->capability<TargetHistory>();
         QCOMPARE(history->restoredScrapes(), int(times.size()));
         QVERIFY(!s->monitor()->hasData());
-        const SignalEngine& engine = s->monitor()->signalEngine();
-        const SeriesStore& memory = engine.signalStore();
+        const SignalBoard& board = s->monitor()->signalBoard();
+        const SeriesStore& memory = board.signalStore();
         // The target's signal: every scrape, exactly.
         std::vector<StorePoint> points;
-        memory.points(engine.signalSeries(SignalId::RequestRate), start, end, points);
+        memory.points(board.signalSeries(SignalId::RequestRate), start, end, points);
         QCOMPARE(points.size(), times.size());
         for (std::size_t i = 0; i < points.size(); ++i) {
             QCOMPARE(points[i].t, times[i]);
             QCOMPARE(points[i].v, double(times[i] % 997));
         }
         // Both endpoints are in the table; their last hour is in memory, exactly.
-        QCOMPARE(engine.endpointTable().size(), std::size_t(2));
+        QCOMPARE(board.endpointTable().size(), std::size_t(2));
         const EndpointRow* a = nullptr;
-        for (const EndpointRow& row : engine.endpointTable()) {
+        for (const EndpointRow& row : board.endpointTable()) {
             if (row.endpoint == "/a")
                 a = &row;
         }
@@ -504,9 +504,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!history->problems().isEmpty(), 10000);
         QVERIFY2(history->problems().join(u' ').contains(QStringLiteral("disk may be full")),
                  qPrintable(history->problems().join(u' ')));
-        const auto scrapes = s->monitor()->signalEngine().signalStore().scrapeCount();
+        const auto scrapes = s->monitor()->signalBoard().signalStore().scrapeCount();
         QTRY_VERIFY_WITH_TIMEOUT(
-            s->monitor()->signalEngine().signalStore().scrapeCount() > scrapes + 3, 10000);
+            s->monitor()->signalBoard().signalStore().scrapeCount() > scrapes + 3, 10000);
         QCOMPARE(problems.count(), 1); // once, not at every flush
         s->stop();
     }

@@ -11,7 +11,7 @@
 #include "models/incidents/EventStore.h"
 #include "models/incidents/IncidentBook.h"
 #include "models/incidents/Timeline.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "tests/support/CliRunner.h"
 
 #include <QCoreApplication>

@@ -295,8 +295,8 @@ private slots:
         QCOMPARE(incident.actions().size(), 7);
 
         // The report: charts from the monitor's own signal history.
-        EngineSignalHistory history([&](const QString& name) -> const SignalEngine* {
-            return name == kTarget ? &monitor.signalEngine() : nullptr;
+        BoardSignalHistory history([&](const QString& name) -> const SignalBoard* {
+            return name == kTarget ? &monitor.signalBoard() : nullptr;
         });
         const IncidentReport report =
             buildIncidentReport(incident, timeline, &history, clock.nowMs());

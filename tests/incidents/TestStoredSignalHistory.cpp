@@ -7,7 +7,7 @@
 #include "models/history/HistoryStore.h"
 #include "models/history/TargetHistory.h"
 #include "models/incidents/StoredSignalHistory.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 // The monitor's /metrics bodies are inflated and parsed on a worker thread (MetricsIngestor):
 // the poll completes only once the worker has answered, the UI thread keeps running meanwhile,
 // bad bodies still make the poll bad_response, and a poll cancelled mid-parse completes nothing.
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/monitor/MetricsIngestor.h"
 #include "models/monitor/TargetMonitor.h"
 #include "models/net/Poller.h"
@@ -84,7 +84,7 @@ bool waitEntered(QSemaphore& entered)
 class TestMonitorIngest : public QObject {
     Q_OBJECT
 private slots:
-    void parsedOnTheWorkerAndMirrored();
+    void parsedOnTheWorkerAndShownOnTheBoard();
     void uiThreadRunsWhileABodyIsParsed();
     void stopWhileParsingCompletesNothing();
     void monitorGoneWhileParsing();
@@ -94,9 +94,9 @@ private slots:
     void healthFigureWhenMetricsAreUnavailable();
 };
 
-// Gzip from the gateway, inflated and parsed on another thread; the mirror holds the signals and
+// Gzip from the gateway, inflated and parsed on another thread; the board holds the signals and
 // the poll's result carries the inflated text.
-void TestMonitorIngest::parsedOnTheWorkerAndMirrored()
+void TestMonitorIngest::parsedOnTheWorkerAndShownOnTheBoard()
 {
     Rig rig;
     std::atomic<QThread*> parsedOn{nullptr};
@@ -112,13 +112,15 @@ void TestMonitorIngest::parsedOnTheWorkerAndMirrored()
 
     const PollResult second = rig.poll();
     QCOMPARE(second.state, ConnectionState::Up);
-    const SignalEngine& mirrored = rig.monitor.signalEngine();
-    QCOMPARE(mirrored.dialect(), Dialect::Monolith);
-    QCOMPARE(mirrored.seriesIndex().idLimit(), std::size_t(0)); // nothing parsed here
-    QVERIFY(!mirrored.endpointTable().empty());
-    QCOMPARE(mirrored.signalStore().scrapeCount(), 2);
+    // The board parses nothing (it has no series index: metrics_signal_board checks that); the
+    // worker's deriver counted the raw series.
+    const SignalBoard& board = rig.monitor.signalBoard();
+    QCOMPARE(board.dialect(), Dialect::Monolith);
+    QVERIFY(board.scrapedSeries() > 0);
+    QVERIFY(!board.endpointTable().empty());
+    QCOMPARE(board.signalStore().scrapeCount(), 2);
     // The same body twice, one second apart: zero requests per second, a real number.
-    QCOMPARE(mirrored.latest(SignalId::RequestRate), 0.0);
+    QCOMPARE(board.latest(SignalId::RequestRate), 0.0);
     QVERIFY(!rig.monitor.metricsProblem().contains(QStringLiteral("malformed")));
     QCOMPARE(rig.monitor.metricsIngestor()->pending(), 0);
 }
@@ -145,12 +147,12 @@ void TestMonitorIngest::uiThreadRunsWhileABodyIsParsed()
     QVERIFY(rig.poller.isPollInFlight());
     QCOMPARE(finished.count(), 0);
     QCOMPARE(updated.count(), 0);
-    QCOMPARE(rig.monitor.signalEngine().signalStore().scrapeCount(), 0);
+    QCOMPARE(rig.monitor.signalBoard().signalStore().scrapeCount(), 0);
     release.release();
     QVERIFY(finished.wait(10000));
     QCOMPARE(finished.first().at(0).value<PollResult>().state, ConnectionState::Up);
     QCOMPARE(updated.count(), 1);
-    QCOMPARE(rig.monitor.signalEngine().signalStore().scrapeCount(), 1);
+    QCOMPARE(rig.monitor.signalBoard().signalStore().scrapeCount(), 1);
     QVERIFY(!rig.poller.isPollInFlight());
 }
 
@@ -226,7 +228,7 @@ void TestMonitorIngest::gzipBombAndCorruptGzipAreBadResponses()
     QCOMPARE(big.state, ConnectionState::BadResponse);
     QVERIFY2(big.detail.contains(QStringLiteral("response larger than 256 KB (inflated)")),
              qPrintable(big.detail));
-    QCOMPARE(rig.monitor.signalEngine().signalStore().scrapeCount(), 0);
+    QCOMPARE(rig.monitor.signalBoard().signalStore().scrapeCount(), 0);
 
     FakeResponse corrupt = FakeResponse::text("not gzip at all", kPromType);
     corrupt.body = QByteArray("\x1f\x8b\x08\x00garbage", 12);
@@ -238,7 +240,7 @@ void TestMonitorIngest::gzipBombAndCorruptGzipAreBadResponses()
 
     rig.setMetrics(test::readData(QStringLiteral("metrics/main-gateway.prom")), true);
     QCOMPARE(rig.poll().state, ConnectionState::Up); // recovers at the next poll
-    QCOMPARE(rig.monitor.signalEngine().signalStore().scrapeCount(), 1);
+    QCOMPARE(rig.monitor.signalBoard().signalStore().scrapeCount(), 1);
 }
 
 void TestMonitorIngest::notMetricsIsBadResponse()
@@ -251,7 +253,7 @@ void TestMonitorIngest::notMetricsIsBadResponse()
     rig.setMetrics("# only comments\nthis is { not metrics\n", false);
     const PollResult garbage = rig.poll();
     QCOMPARE(garbage.state, ConnectionState::BadResponse);
-    QCOMPARE(rig.monitor.signalEngine().signalStore().scrapeCount(), 0);
+    QCOMPARE(rig.monitor.signalBoard().signalStore().scrapeCount(), 0);
     // A body with some bad lines is ingested and the skipped lines are reported.
     rig.setMetrics(
         test::readData(QStringLiteral("metrics/main-gateway.prom")) + "broken_line{ 12\n", true);
@@ -260,18 +262,18 @@ void TestMonitorIngest::notMetricsIsBadResponse()
              qPrintable(rig.monitor.metricsProblem()));
 }
 
-// Role overrides reach the engine that parses: the mirror shows the overridden mapping.
+// Role overrides reach the deriver that parses: the board shows the overridden mapping.
 void TestMonitorIngest::overridesReachTheWorker()
 {
     Rig rig;
     rig.monitor.setMappingOverrides(
         {{QStringLiteral("memory_gauge"), QStringLiteral("python_info_made_up")}});
     QCOMPARE(rig.poll().state, ConnectionState::Up);
-    QCOMPARE(rig.monitor.signalEngine().mapping().memoryGauge, std::string("python_info_made_up"));
-    QVERIFY(std::isnan(rig.monitor.signalEngine().latest(SignalId::MemoryBytes)));
+    QCOMPARE(rig.monitor.signalBoard().mapping().memoryGauge, std::string("python_info_made_up"));
+    QVERIFY(std::isnan(rig.monitor.signalBoard().latest(SignalId::MemoryBytes)));
     rig.monitor.setMappingOverrides({});
     QCOMPARE(rig.poll().state, ConnectionState::Up);
-    QCOMPARE(rig.monitor.signalEngine().mapping().memoryGauge,
+    QCOMPARE(rig.monitor.signalBoard().mapping().memoryGauge,
              std::string("process_resident_memory_bytes"));
 }
 

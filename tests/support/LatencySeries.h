@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "models/monitor/TargetMonitor.h"
 
 #include <limits>
@@ -13,10 +13,10 @@ namespace ops::test {
 // Header-only: a suite that includes it links ops_monitor already.
 inline std::vector<StorePoint> latencyPoints(const TargetMonitor& monitor)
 {
-    const SignalEngine& engine = monitor.signalEngine();
+    const SignalBoard& board = monitor.signalBoard();
     std::vector<StorePoint> points;
-    engine.signalStore().points(engine.signalSeries(SignalId::LatencyAvg), 0,
-                                std::numeric_limits<qint64>::max(), points);
+    board.signalStore().points(board.signalSeries(SignalId::LatencyAvg), 0,
+                               std::numeric_limits<qint64>::max(), points);
     return points;
 }
 

@@ -95,7 +95,7 @@ void TestDashboardInstances::aggregatedChartsUnchanged()
                           QStringLiteral("p99")}));
     QCOMPARE(names(f.dashboard->chart(Dashboard::ChartId::Workflows)),
              (QStringList{QStringLiteral("active"), QStringLiteral("executions/min")}));
-    QCOMPARE(f.requests()->store(), &f.monitor->signalEngine().signalStore());
+    QCOMPARE(f.requests()->store(), &f.monitor->signalBoard().signalStore());
     const qint64 t = f.clock.nowMs();
     for (int i = 0; i < 5; ++i)
         f.aggregate(t + i * 1000, 30);
@@ -173,7 +173,7 @@ void TestDashboardInstances::oneLinePerInstance()
     f.dashboard->refresh();
     QVERIFY(f.dashboard->chartedInstances().isEmpty());
     QCOMPARE(names(requests), QStringList{QStringLiteral("requests")});
-    QCOMPARE(requests->store(), &f.monitor->signalEngine().signalStore());
+    QCOMPARE(requests->store(), &f.monitor->signalBoard().signalStore());
     QCOMPARE(requests->visibleSeries(), QStringList{QStringLiteral("requests")});
 }
 
@@ -245,7 +245,7 @@ void TestDashboardInstances::instancesFollowTheShownTarget()
     QVERIFY(!f.dashboard->instanceSignals());
     QVERIFY(f.dashboard->chartedInstances().isEmpty());
     QCOMPARE(names(f.requests()), QStringList{QStringLiteral("requests")});
-    QCOMPARE(f.requests()->store(), &other.signalEngine().signalStore());
+    QCOMPARE(f.requests()->store(), &other.signalBoard().signalStore());
     // Frames of the first target's instances no longer reach the charts.
     instances.ingest({{QStringLiteral("c:3"), {frame(t + 1000, 5, 0.05, 0.10)}}});
     QCOMPARE(names(f.requests()), QStringList{QStringLiteral("requests")});
@@ -258,7 +258,7 @@ void TestDashboardInstances::instancesFollowTheShownTarget()
     // Taken back (nullptr): the aggregate again.
     f.dashboard->setInstanceSignals(nullptr);
     QVERIFY(f.dashboard->chartedInstances().isEmpty());
-    QCOMPARE(f.requests()->store(), &f.monitor->signalEngine().signalStore());
+    QCOMPARE(f.requests()->store(), &f.monitor->signalBoard().signalStore());
 }
 
 QTEST_MAIN(TestDashboardInstances)

@@ -1,9 +1,11 @@
-// The dashboard's item models under QAbstractItemModelTester: endpoints (from a SignalEngine fed
-// synthetic scrapes), chart points, health fields, and the health table's state-change times.
+// The dashboard's item models under QAbstractItemModelTester: endpoints (from a SignalBoard fed
+// the frames of synthetic scrapes), chart points, health fields, and the health table's
+// state-change times.
 #include "models/itemmodels/ChartPointsModel.h"
 #include "models/itemmodels/EndpointTableModel.h"
 #include "models/itemmodels/HealthFieldsModel.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
+#include "models/metrics/SignalDeriver.h"
 
 #include <QAbstractItemModelTester>
 #include <QSortFilterProxyModel>
@@ -64,10 +66,11 @@ private slots:
 
 void TestDashboardModels::endpointTable()
 {
-    SignalEngineConfig config;
+    SignalDeriverConfig config;
     config.overrideMapping = true;
     config.mapping = MetricsMapping::forDialect(Dialect::Plan);
-    SignalEngine engine(config);
+    SignalDeriver deriver(config);
+    SignalBoard board;
     EndpointTableModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSortFilterProxyModel proxy;
@@ -76,12 +79,13 @@ void TestDashboardModels::endpointTable()
     proxy.setFilterKeyColumn(-1);
     QAbstractItemModelTester proxyTester(&proxy,
                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setEngine(&engine);
+    model.setBoard(&board);
     QCOMPARE(model.rowCount(), 0);
     for (int n = 1; n <= 4; ++n) {
         const std::string body = scrape(n);
-        QVERIFY(
-            engine.ingest(1'700'000'000'000 + n * 1000LL, body, MetricsFormat::PrometheusText).ok);
+        const qint64 timeMs = 1'700'000'000'000 + n * 1000LL;
+        QVERIFY(deriver.ingest(timeMs, body, MetricsFormat::PrometheusText).ok);
+        board.applyFrame(deriver.scrapeFrame(timeMs));
         model.refresh();
     }
     QCOMPARE(model.rowCount(), 2);
@@ -124,7 +128,7 @@ void TestDashboardModels::endpointTable()
              QStringLiteral("/b"));
     proxy.setFilterFixedString("");
     QCOMPARE(proxy.rowCount(), 2);
-    model.setEngine(nullptr);
+    model.setBoard(nullptr);
     QCOMPARE(model.rowCount(), 0);
 }
 

@@ -148,8 +148,8 @@ void TestMainWindow::dashboardFollowsTheOperator()
     dashboard->pauseAction()->trigger();
     QVERIFY(!dashboard->timeline()->isLive());
     const qint64 end = dashboard->timeline()->endMs();
-    const int polls = int(monitor.signalEngine().signalStore().scrapeCount());
-    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalEngine().signalStore().scrapeCount() > polls + 1, 5000);
+    const int polls = int(monitor.signalBoard().signalStore().scrapeCount());
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalBoard().signalStore().scrapeCount() > polls + 1, 5000);
     QCOMPARE(dashboard->timeline()->endMs(), end);
     dashboard->pauseAction()->trigger();
     QVERIFY(dashboard->timeline()->isLive());
@@ -175,8 +175,8 @@ void TestMainWindow::dashboardFollowsTheOperator()
     QVERIFY(endpointChart->title().contains(first));
     QTRY_VERIFY_WITH_TIMEOUT(endpointChart->pointCount(0) >= 1, 8000);
     // The selection survives polls.
-    const int more = int(monitor.signalEngine().signalStore().scrapeCount()) + 2;
-    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalEngine().signalStore().scrapeCount() >= more, 5000);
+    const int more = int(monitor.signalBoard().signalStore().scrapeCount()) + 2;
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalBoard().signalStore().scrapeCount() >= more, 5000);
     QCOMPARE(dashboard->selectedEndpoint(), first);
     // OPS_SCREENSHOT_DIR=dir: pictures of each page, light and dark, to look at.
     const QString shots = qEnvironmentVariable("OPS_SCREENSHOT_DIR");
@@ -341,11 +341,11 @@ void TestMainWindow::workflowsTileSaysWhatTheGatewayLacks()
     poller.start();
     Dashboard* dashboard = window.dashboard();
     MetricTile* tile = dashboard->tile(Dashboard::TileId::ActiveWorkflows);
-    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalEngine().signalStore().scrapeCount() >= 4, 8000);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.signalBoard().signalStore().scrapeCount() >= 4, 8000);
     dashboard->refresh();
-    const SignalEngine& engine = monitor.signalEngine();
-    QCOMPARE(std::isfinite(engine.latest(SignalId::ActiveWorkflows)), hasActive);
-    QCOMPARE(std::isfinite(engine.latest(SignalId::WorkflowRate)), hasRate);
+    const SignalBoard& board = monitor.signalBoard();
+    QCOMPARE(std::isfinite(board.latest(SignalId::ActiveWorkflows)), hasActive);
+    QCOMPARE(std::isfinite(board.latest(SignalId::WorkflowRate)), hasRate);
     QVERIFY2(tile->detail().contains(detail), qPrintable(tile->detail()));
     QVERIFY2(!tile->detail().contains("counter") && !tile->detail().contains("gauge"),
              qPrintable(tile->detail()));
@@ -443,7 +443,7 @@ void TestMainWindow::outageLooksLikeOne()
     QVERIFY(since > 0);
     for (ChartCard* card : dashboard->allCards())
         QCOMPARE(card->chart()->outageSince(), since);
-    const qint64 lastSample = monitor.signalEngine().signalStore().latestTime();
+    const qint64 lastSample = monitor.signalBoard().signalStore().latestTime();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard->timeline()->latestMs() > lastSample + 2000, 5000);
     QVERIFY(dashboard->timeline()->latestMs() <= clock.nowMs());
 }

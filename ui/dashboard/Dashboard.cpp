@@ -379,10 +379,10 @@ void Dashboard::bindCharts()
     if (m_instances && m_instances->instanceCount() > 0) {
         bindInstanceCharts();
     } else {
-        const SignalEngine& engine = m_monitor->signalEngine();
+        const SignalBoard& board = m_monitor->signalBoard();
         // Longer than the day in memory: the rollups from disk, each average with its band.
         m_chartsOnRollups = wantsRollups();
-        const SeriesStore* store = m_chartsOnRollups ? m_rollupStore : &engine.signalStore();
+        const SeriesStore* store = m_chartsOnRollups ? m_rollupStore : &board.signalStore();
         for (std::size_t chartIndex = 0; chartIndex < m_cards.size(); ++chartIndex) {
             TimeChart* c = chart(static_cast<ChartId>(chartIndex));
             const std::vector<SeriesDef>& defs = overviewSeries()[chartIndex];
@@ -400,13 +400,13 @@ void Dashboard::bindCharts()
                     c->setSeriesId(i++, r[2]);
                 } else {
                     c->setSeriesBand(i, kNoSeries, kNoSeries);
-                    c->setSeriesId(i++, engine.signalSeries(d.id));
+                    c->setSeriesId(i++, board.signalSeries(d.id));
                 }
             }
         }
         m_chartedInstances.clear();
     }
-    m_endpointModel->setEngine(&m_monitor->signalEngine());
+    m_endpointModel->setBoard(&m_monitor->signalBoard());
     bindEndpointCharts();
 }
 
@@ -513,7 +513,7 @@ void Dashboard::bindEndpointCharts()
         m_announcedEndpoint = m_selectedEndpoint;
         emit endpointSelected(m_selectedEndpoint);
     }
-    const SeriesStore* store = &m_monitor->signalEngine().signalStore();
+    const SeriesStore* store = &m_monitor->signalBoard().signalStore();
     const int row = m_endpointModel->rowOf(m_selectedEndpoint);
     using S = EndpointTableModel::Series;
     TimeChart* latency = m_endpointLatency->chart();
@@ -557,7 +557,7 @@ void Dashboard::bindEndpointCharts()
         timed = timed || (row >= 0 && m_endpointModel->seriesId(row, series) != kNoSeries);
     for (const QString& instance : std::as_const(m_endpointChartedInstances))
         timed = timed || m_endpointInstances->series(instance, SignalId::LatencyAvg) != kNoSeries;
-    const bool settled = m_monitor->signalEngine().signalStore().scrapeCount() >= 3;
+    const bool settled = m_monitor->signalBoard().signalStore().scrapeCount() >= 3;
     latency->setPlaceholder(
         !placeholder.isEmpty() ? placeholder
         : !timed && settled
@@ -794,13 +794,12 @@ void Dashboard::refresh()
     if (m_instances ? m_instances->instanceCount() > 0 && m_chartedInstances.isEmpty()
                     : !m_chartedInstances.isEmpty())
         bindCharts(); // side by side began (its first instances), or its feed went
-    const SignalEngine& engine = m_monitor->signalEngine();
-    const SeriesStore& store = engine.signalStore();
+    const SignalBoard& board = m_monitor->signalBoard();
+    const SeriesStore& store = board.signalStore();
     // Seen: a figure now, or one in the store (history restored from disk before any poll).
     for (std::size_t i = 0; i < kSignalCount; ++i) {
         const auto id = static_cast<SignalId>(i);
-        if (std::isfinite(engine.latest(id)) ||
-            std::isfinite(store.latest(engine.signalSeries(id))))
+        if (std::isfinite(board.latest(id)) || std::isfinite(store.latest(board.signalSeries(id))))
             m_seen[i] = true;
     }
     if (store.scrapeCount() != m_lastScrapes) {
@@ -843,12 +842,12 @@ void Dashboard::refresh()
 bool Dashboard::showsRestoredOnly() const
 {
     return !m_monitor->hasData() && !m_monitor->usesExternalSignals() &&
-           m_monitor->signalEngine().signalStore().scrapeCount() > 0;
+           m_monitor->signalBoard().signalStore().scrapeCount() > 0;
 }
 
 QString Dashboard::lackFor(SignalId id) const
 {
-    const MetricsMapping& m = m_monitor->signalEngine().mapping();
+    const MetricsMapping& m = m_monitor->signalBoard().mapping();
     switch (id) {
     case SignalId::LatencyAvg:
         if (m.latencyHistogram.empty() && m.latencyGauge.empty())
@@ -886,7 +885,7 @@ QString Dashboard::lackFor(SignalId id) const
 // (rates need two).
 void Dashboard::updateAvailability()
 {
-    const SeriesStore& store = m_monitor->signalEngine().signalStore();
+    const SeriesStore& store = m_monitor->signalBoard().signalStore();
     const bool settled = store.scrapeCount() >= 3;
     const QString problem = m_monitor->metricsProblem();
     struct Need {
@@ -935,7 +934,7 @@ void Dashboard::updateAvailability()
         }
     }
     // Workflow outcomes: executions per type and status (counter values since the start).
-    const std::vector<WorkflowRow> outcomes = m_monitor->signalEngine().workflowTable();
+    const std::vector<WorkflowRow> outcomes = m_monitor->signalBoard().workflowTable();
     if (!outcomes.empty() && seen(SignalId::WorkflowRate)) {
         std::map<QString, double> byStatus;
         for (const WorkflowRow& row : outcomes)
@@ -953,8 +952,8 @@ void Dashboard::updateAvailability()
 
 void Dashboard::updateTiles()
 {
-    const SignalEngine& engine = m_monitor->signalEngine();
-    const SeriesStore& store = engine.signalStore();
+    const SignalBoard& board = m_monitor->signalBoard();
+    const SeriesStore& store = board.signalStore();
     const bool stale = m_monitor->isDataStale();
     const bool settled = store.scrapeCount() >= 3;
     const qint64 t1 = m_timeline->endMs();
@@ -965,7 +964,7 @@ void Dashboard::updateTiles()
     const QLocale locale;
 
     auto spark = [&](MetricTile* tile, SignalId id, double scale) {
-        const std::uint32_t series = engine.signalSeries(id);
+        const std::uint32_t series = board.signalSeries(id);
         if (series == kNoSeries || !store.contains(series)) {
             tile->setSparkline({}, t0, t1);
             return;
@@ -976,7 +975,7 @@ void Dashboard::updateTiles()
         tile->setSparkline(scratch, t0, t1);
     };
     auto change = [&](SignalId id) {
-        const std::uint32_t series = engine.signalSeries(id);
+        const std::uint32_t series = board.signalSeries(id);
         return changeText(meanOver(store, series, t0, t1, scratch),
                           meanOver(store, series, t0 - span, t0, scratch), window);
     };
@@ -989,11 +988,11 @@ void Dashboard::updateTiles()
 
     // Response time: average and p95, change of the average against the previous window.
     MetricTile* rt = tile(TileId::ResponseTime);
-    const double avg = engine.latest(SignalId::LatencyAvg);
+    const double avg = board.latest(SignalId::LatencyAvg);
     if (std::isfinite(avg)) {
         rt->setValue(milliseconds(avg));
         QStringList detail;
-        const double p95 = engine.latest(SignalId::LatencyP95);
+        const double p95 = board.latest(SignalId::LatencyP95);
         if (std::isfinite(p95))
             detail << tr("p95 %1").arg(milliseconds(p95));
         const QString delta = change(SignalId::LatencyAvg);
@@ -1007,7 +1006,7 @@ void Dashboard::updateTiles()
     spark(rt, SignalId::LatencyAvg, 1000);
 
     MetricTile* rate = tile(TileId::RequestRate);
-    const double rps = engine.latest(SignalId::RequestRate);
+    const double rps = board.latest(SignalId::RequestRate);
     if (std::isfinite(rps)) {
         rate->setValue(tr("%1 req/s").arg(locale.toString(rps, 'f', rps < 10 ? 2 : 1)));
         QStringList detail;
@@ -1029,13 +1028,13 @@ void Dashboard::updateTiles()
     spark(rate, SignalId::RequestRate, 1);
 
     MetricTile* success = tile(TileId::SuccessRate);
-    const double ratio = engine.latest(SignalId::ErrorRatio);
+    const double ratio = board.latest(SignalId::ErrorRatio);
     if (std::isfinite(ratio)) {
         success->setValue(tr("%1 %").arg(locale.toString((1 - ratio) * 100.0, 'f', 2)));
         const double before =
-            meanOver(store, engine.signalSeries(SignalId::ErrorRatio), t0 - span, t0, scratch);
+            meanOver(store, board.signalSeries(SignalId::ErrorRatio), t0 - span, t0, scratch);
         const double now =
-            meanOver(store, engine.signalSeries(SignalId::ErrorRatio), t0, t1, scratch);
+            meanOver(store, board.signalSeries(SignalId::ErrorRatio), t0, t1, scratch);
         QString detail = tr("errors %1 %").arg(locale.toString(ratio * 100.0, 'f', 2));
         if (std::isfinite(before) && std::isfinite(now))
             detail += tr(" · %1%2 pt vs previous %3")
@@ -1049,8 +1048,8 @@ void Dashboard::updateTiles()
     spark(success, SignalId::ErrorRatio, -100);
 
     MetricTile* workflows = tile(TileId::ActiveWorkflows);
-    const double active = engine.latest(SignalId::ActiveWorkflows);
-    const double perS = engine.latest(SignalId::WorkflowRate);
+    const double active = board.latest(SignalId::ActiveWorkflows);
+    const double perS = board.latest(SignalId::WorkflowRate);
     if (std::isfinite(active) || std::isfinite(perS)) {
         // What the gateway lacks is said as on the other tiles: "not exported by this gateway".
         const QString rate = tr("%1 executions/min").arg(locale.toString(perS * 60, 'f', 1));
@@ -1074,10 +1073,10 @@ void Dashboard::updateTiles()
     spark(workflows, std::isfinite(active) ? SignalId::ActiveWorkflows : SignalId::WorkflowRate, 1);
 
     MetricTile* memory = tile(TileId::Memory);
-    const double bytes = engine.latest(SignalId::MemoryBytes);
+    const double bytes = board.latest(SignalId::MemoryBytes);
     if (std::isfinite(bytes)) {
         memory->setValue(tr("%1 MB").arg(locale.toString(bytes / 1e6, 'f', 0)));
-        const double cpu = engine.latest(SignalId::CpuPercent);
+        const double cpu = board.latest(SignalId::CpuPercent);
         QStringList detail;
         if (std::isfinite(cpu))
             detail << tr("CPU %1 %").arg(locale.toString(cpu, 'f', 1));
@@ -1166,7 +1165,7 @@ void Dashboard::updateStatus()
     const bool restoredOnly = showsRestoredOnly();
     const qint64 restoredAge =
         restoredOnly
-            ? m_monitor->clock()->nowMs() - m_monitor->signalEngine().signalStore().latestTime()
+            ? m_monitor->clock()->nowMs() - m_monitor->signalBoard().signalStore().latestTime()
             : 0;
     if (restoredOnly)
         text += tr(" · no data yet this run; history up to %1 ago").arg(formatElapsed(restoredAge));

@@ -2,7 +2,7 @@
 
 #include "models/datasource/InstanceSignals.h"
 #include "models/domain/DashboardThresholds.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
 #include "ui/dashboard/TimeChart.h"
 
 #include <QObject>
@@ -32,7 +32,7 @@ class TimeControls;
 
 // The dashboard of one watched target: the Overview page (tiles, charts), the Endpoints page
 // (sortable table, the selected endpoint charted) and the Health page. Reads the monitor and its
-// SignalEngine; charts read the signal store through its decimating API only.
+// SignalBoard; charts read the signal store through its decimating API only.
 class Dashboard : public QObject {
     Q_OBJECT
 public:

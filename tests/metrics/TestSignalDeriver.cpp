@@ -3,7 +3,8 @@
 
 #include "models/domain/Clock.h"
 #include "models/metrics/Quantile.h"
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalBoard.h"
+#include "models/metrics/SignalDeriver.h"
 
 #include "tests/support/TestData.h"
 
@@ -21,7 +22,7 @@ std::string_view view(const QByteArray& b)
     return std::string_view(b.constData(), static_cast<std::size_t>(b.size()));
 }
 
-const EndpointRow* row(const SignalEngine& e, std::string_view endpoint)
+const EndpointValues* row(const SignalDeriver& e, std::string_view endpoint)
 {
     for (const auto& r : e.endpointTable()) {
         if (r.endpoint == endpoint)
@@ -30,19 +31,25 @@ const EndpointRow* row(const SignalEngine& e, std::string_view endpoint)
     return nullptr;
 }
 
-SignalEngineConfig smallConfig()
+SignalDeriverConfig smallConfig()
 {
-    SignalEngineConfig c;
+    SignalDeriverConfig c;
     c.rawStore.fullResolutionPoints = 256;
     c.rawStore.levels = {{32, 16}};
-    c.signalStore.fullResolutionPoints = 512;
-    c.signalStore.levels = {{64, 16}};
+    return c;
+}
+
+SeriesStoreConfig smallSignalStore()
+{
+    SeriesStoreConfig c = SeriesStoreConfig::signalsForADay();
+    c.fullResolutionPoints = 512;
+    c.levels = {{64, 16}};
     return c;
 }
 
 } // namespace
 
-class TestSignalEngine : public QObject {
+class TestSignalDeriver : public QObject {
     Q_OBJECT
 private slots:
     void quantiles();
@@ -56,10 +63,9 @@ private slots:
     void rejectsBadScrapes();
     void zeroAllocationsPerSampleInSteadyState();
     void seriesBoundHoldsUnderChurn();
-    void mirrorFedFramesMatchesTheIngestingEngine();
 };
 
-void TestSignalEngine::quantiles()
+void TestSignalDeriver::quantiles()
 {
     const double inf = std::numeric_limits<double>::infinity();
     std::vector<HistogramBucket> b = {{0.1, 10}, {0.5, 30}, {1, 40}, {inf, 40}};
@@ -87,7 +93,7 @@ void TestSignalEngine::quantiles()
     QCOMPARE(histogramQuantile(0.5, bumpy), 0.1);
 }
 
-void TestSignalEngine::detectsDialects_data()
+void TestSignalDeriver::detectsDialects_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("dialect");
@@ -99,23 +105,23 @@ void TestSignalEngine::detectsDialects_data()
     QTest::newRow("stub") << "v321-metrics-stub.json" << static_cast<int>(Dialect::Modular);
 }
 
-void TestSignalEngine::detectsDialects()
+void TestSignalDeriver::detectsDialects()
 {
     QFETCH(QString, file);
     QFETCH(int, dialect);
     const QByteArray body = test::readData(QStringLiteral("metrics/") + file);
-    SignalEngine engine(smallConfig());
+    SignalDeriver deriver(smallConfig());
     const auto r =
-        engine.ingest(1000, view(body), detectMetricsFormat(view(body), file.toStdString()));
+        deriver.ingest(1000, view(body), detectMetricsFormat(view(body), file.toStdString()));
     QVERIFY2(r.ok, r.error.c_str());
-    QCOMPARE(static_cast<int>(engine.dialect()), dialect);
+    QCOMPARE(static_cast<int>(deriver.dialect()), dialect);
     // Gauges are there from the first scrape; rates need two.
-    QVERIFY(std::isnan(engine.latest(SignalId::RequestRate)));
+    QVERIFY(std::isnan(deriver.latest(SignalId::RequestRate)));
     if (file.startsWith(QLatin1String("seed")) || file.startsWith(QLatin1String("v321-gateway")))
-        QVERIFY(!std::isnan(engine.latest(SignalId::ActiveWorkflows)));
+        QVERIFY(!std::isnan(deriver.latest(SignalId::ActiveWorkflows)));
 }
 
-void TestSignalEngine::ratesLatencyAndErrors()
+void TestSignalDeriver::ratesLatencyAndErrors()
 {
     // Modular dialect, hand-written: two endpoints, a histogram, 5xx and error counters.
     auto scrape = [](int req200, int req500, int errors, double sum, int b1, int b2, int b3) {
@@ -144,64 +150,68 @@ void TestSignalEngine::ratesLatencyAndErrors()
         s += "workflow_executions_total{workflow_type=\"job_posting\",status=\"completed\"} 4\n";
         return s;
     };
-    SignalEngine engine(smallConfig());
+    SignalDeriver deriver(smallConfig());
+    SignalBoard board(smallSignalStore());
     QVERIFY(
-        engine.ingest(10'000, scrape(100, 10, 10, 5.0, 50, 90, 110), MetricsFormat::PrometheusText)
+        deriver.ingest(10'000, scrape(100, 10, 10, 5.0, 50, 90, 110), MetricsFormat::PrometheusText)
             .ok);
-    QCOMPARE(engine.dialect(), Dialect::Modular);
+    board.applyFrame(deriver.scrapeFrame(10'000));
+    QCOMPARE(deriver.dialect(), Dialect::Modular);
     QVERIFY(
-        engine.ingest(12'000, scrape(140, 20, 20, 9.0, 60, 110, 160), MetricsFormat::PrometheusText)
+        deriver
+            .ingest(12'000, scrape(140, 20, 20, 9.0, 60, 110, 160), MetricsFormat::PrometheusText)
             .ok);
+    board.applyFrame(deriver.scrapeFrame(12'000));
     // 50 more requests in 2 s.
-    QCOMPARE(engine.latest(SignalId::RequestRate), 25.0);
+    QCOMPARE(deriver.latest(SignalId::RequestRate), 25.0);
     // Server errors come from api_errors_total{error_type="server_error"}: 10 in 2 s.
-    QCOMPARE(engine.latest(SignalId::ErrorRate), 5.0);
-    QCOMPARE(engine.latest(SignalId::ErrorRatio), 10.0 / 50.0);
+    QCOMPARE(deriver.latest(SignalId::ErrorRate), 5.0);
+    QCOMPARE(deriver.latest(SignalId::ErrorRatio), 10.0 / 50.0);
     // Δsum / Δcount = 4 / 50
-    QCOMPARE(engine.latest(SignalId::LatencyAvg), 4.0 / 50.0);
+    QCOMPARE(deriver.latest(SignalId::LatencyAvg), 4.0 / 50.0);
     // Bucket deltas: 10 @0.1, 20 @0.5, 50 @+Inf. p50: rank 25 in (0.1,0.5]: 0.1+0.4*15/10 -> past:
     // cumulative 10, 20, 50 -> rank 25 > 20 -> +Inf bucket -> 0.5.
-    QCOMPARE(engine.latest(SignalId::LatencyP50), 0.5);
+    QCOMPARE(deriver.latest(SignalId::LatencyP50), 0.5);
     // p95 likewise; p (rank 15): 0.1 + 0.4 * 5/10 = 0.3
-    QCOMPARE(engine.latest(SignalId::LatencyP99), 0.5);
-    QCOMPARE(engine.latest(SignalId::ActiveWorkflows), 3.0);
-    QCOMPARE(engine.latest(SignalId::MemoryBytes), 1e9);
-    QCOMPARE(engine.latest(SignalId::CpuPercent), 12.5);
-    const EndpointRow* a = row(engine, "/a");
+    QCOMPARE(deriver.latest(SignalId::LatencyP99), 0.5);
+    QCOMPARE(deriver.latest(SignalId::ActiveWorkflows), 3.0);
+    QCOMPARE(deriver.latest(SignalId::MemoryBytes), 1e9);
+    QCOMPARE(deriver.latest(SignalId::CpuPercent), 12.5);
+    const EndpointValues* a = row(deriver, "/a");
     QVERIFY(a);
     QCOMPARE(a->latest[static_cast<std::size_t>(EndpointSignal::RequestRate)], 25.0);
     QCOMPARE(a->latest[static_cast<std::size_t>(EndpointSignal::ErrorRate)], 5.0);
-    const EndpointRow* b = row(engine, "/b");
+    const EndpointValues* b = row(deriver, "/b");
     QVERIFY(b);
     QCOMPARE(b->latest[static_cast<std::size_t>(EndpointSignal::RequestRate)], 0.0);
-    const auto workflows = engine.workflowTable();
+    const auto workflows = deriver.workflowTable();
     QCOMPARE(workflows.size(), std::size_t{1});
     QCOMPARE(workflows[0].workflowType, std::string("job_posting"));
     QCOMPARE(workflows[0].executions, 4.0);
-    // The signals are in the day store for charts.
+    // The frames put the signals in the board's day store for charts.
     std::vector<StorePoint> pts;
-    engine.signalStore().points(engine.signalSeries(SignalId::RequestRate), 0, 20'000, pts);
+    board.signalStore().points(board.signalSeries(SignalId::RequestRate), 0, 20'000, pts);
     QCOMPARE(pts.size(), std::size_t{1});
     QCOMPARE(pts[0].t, qint64{12'000});
 }
 
-void TestSignalEngine::counterResetAcrossRedeploy()
+void TestSignalDeriver::counterResetAcrossRedeploy()
 {
     const QByteArray body = test::readData(QStringLiteral("metrics/gateway-10k.prom"));
     bench::ScrapeSimulator sim(view(body));
-    SignalEngine engine;
+    SignalDeriver deriver;
     ManualClock clock;
     std::vector<double> rates;
     for (int poll = 0; poll < 40; ++poll) {
         if (poll == 20)
             sim.redeploy(); // every counter restarts from zero, process start time moves
         clock.advanceMs(1000);
-        const auto r = engine.ingest(clock.nowMs(), sim.next(), MetricsFormat::PrometheusText);
+        const auto r = deriver.ingest(clock.nowMs(), sim.next(), MetricsFormat::PrometheusText);
         QVERIFY(r.ok);
         if (poll > 0)
-            rates.push_back(engine.latest(SignalId::RequestRate));
+            rates.push_back(deriver.latest(SignalId::RequestRate));
     }
-    QVERIFY(engine.counterResets() > 0);
+    QVERIFY(deriver.counterResets() > 0);
     double maxRate = 0, minRate = 1e18;
     for (double r : rates) {
         QVERIFY(!std::isnan(r));
@@ -213,56 +223,56 @@ void TestSignalEngine::counterResetAcrossRedeploy()
     // the one-poll increment, which is counted from zero).
     QVERIFY2(maxRate < minRate * 1.5,
              qPrintable(QStringLiteral("%1 .. %2").arg(minRate).arg(maxRate)));
-    for (const auto& e : engine.endpointTable()) {
+    for (const auto& e : deriver.endpointTable()) {
         const double p95 = e.latest[static_cast<std::size_t>(EndpointSignal::P95)];
         QVERIFY(std::isnan(p95) || (p95 >= 0 && p95 <= 10));
     }
 }
 
-void TestSignalEngine::jsonStubSignals()
+void TestSignalDeriver::jsonStubSignals()
 {
-    SignalEngine engine(smallConfig());
-    QVERIFY(engine
+    SignalDeriver deriver(smallConfig());
+    QVERIFY(deriver
                 .ingest(1000,
                         "{\"http_requests_total\": 1500, \"http_request_duration_seconds\": 0.25, "
                         "\"memory_usage_bytes\": 5e8, \"active_connections\": 15}",
                         MetricsFormat::JsonStub)
                 .ok);
-    QVERIFY(engine
+    QVERIFY(deriver
                 .ingest(3000,
                         "{\"http_requests_total\": 1520, \"http_request_duration_seconds\": 0.3, "
                         "\"memory_usage_bytes\": 5e8, \"active_connections\": 16}",
                         MetricsFormat::JsonStub)
                 .ok);
-    QCOMPARE(engine.dialect(), Dialect::Modular);
-    QCOMPARE(engine.latest(SignalId::RequestRate), 10.0);
-    QCOMPARE(engine.latest(SignalId::LatencyAvg), 0.3);
-    QCOMPARE(engine.latest(SignalId::MemoryBytes), 5e8);
-    QCOMPARE(engine.latest(SignalId::Connections), 16.0);
+    QCOMPARE(deriver.dialect(), Dialect::Modular);
+    QCOMPARE(deriver.latest(SignalId::RequestRate), 10.0);
+    QCOMPARE(deriver.latest(SignalId::LatencyAvg), 0.3);
+    QCOMPARE(deriver.latest(SignalId::MemoryBytes), 5e8);
+    QCOMPARE(deriver.latest(SignalId::Connections), 16.0);
 }
 
-void TestSignalEngine::mappingOverride()
+void TestSignalDeriver::mappingOverride()
 {
-    SignalEngineConfig cfg = smallConfig();
+    SignalDeriverConfig cfg = smallConfig();
     cfg.overrideMapping = true;
     cfg.mapping.requestsCounter = "my_hits_total";
     cfg.mapping.endpointLabel = "route";
-    SignalEngine engine(cfg);
-    QVERIFY(engine
+    SignalDeriver deriver(cfg);
+    QVERIFY(deriver
                 .ingest(0, "my_hits_total{route=\"/x\"} 1\napi_requests_total 100\n",
                         MetricsFormat::PrometheusText)
                 .ok);
-    QVERIFY(engine
+    QVERIFY(deriver
                 .ingest(1000, "my_hits_total{route=\"/x\"} 4\napi_requests_total 900\n",
                         MetricsFormat::PrometheusText)
                 .ok);
-    QCOMPARE(engine.latest(SignalId::RequestRate), 3.0);
-    QVERIFY(row(engine, "/x"));
+    QCOMPARE(deriver.latest(SignalId::RequestRate), 3.0);
+    QVERIFY(row(deriver, "/x"));
 }
 
 // A target's "metric names" setting: the dialect is still detected, and the overridden roles
 // are laid over it, before and after detection, and when changed later.
-void TestSignalEngine::roleOverridesOverTheDetectedDialect()
+void TestSignalDeriver::roleOverridesOverTheDetectedDialect()
 {
     MetricsMapping m;
     QVERIFY(!m.setRole("no_such_role", "x"));
@@ -271,9 +281,9 @@ void TestSignalEngine::roleOverridesOverTheDetectedDialect()
     QVERIFY(std::find(MetricsMapping::roleNames().begin(), MetricsMapping::roleNames().end(),
                       "requests_counter") != MetricsMapping::roleNames().end());
 
-    SignalEngine engine(smallConfig());
+    SignalDeriver deriver(smallConfig());
     // Modular dialect series, except that memory is exported under another name.
-    engine.setMappingOverrides({{"memory", "rss_bytes"}, {"bogus", "ignored"}});
+    deriver.setMappingOverrides({{"memory", "rss_bytes"}, {"bogus", "ignored"}});
     const auto scrape = [&](qint64 t, int requests, double rss) {
         const std::string body =
             "api_requests_total{method=\"GET\",endpoint=\"/v1/jobs\",status_code=\"200\"} " +
@@ -282,58 +292,58 @@ void TestSignalEngine::roleOverridesOverTheDetectedDialect()
             "workflow_executions_total{workflow_type=\"job_posting\",status=\"completed\"} 1\n"
             "system_memory_usage_bytes 111\nrss_bytes " +
             std::to_string(rss) + "\n";
-        return engine.ingest(t, body, MetricsFormat::PrometheusText);
+        return deriver.ingest(t, body, MetricsFormat::PrometheusText);
     };
     QVERIFY(scrape(0, 10, 5e8).ok);
     QVERIFY(scrape(1000, 30, 6e8).ok);
-    QCOMPARE(engine.dialect(), Dialect::Modular);
-    QCOMPARE(engine.mapping().memoryGauge, std::string("rss_bytes"));
-    QCOMPARE(engine.latest(SignalId::MemoryBytes), 6e8);
-    QCOMPARE(engine.latest(SignalId::RequestRate), 20.0);
+    QCOMPARE(deriver.dialect(), Dialect::Modular);
+    QCOMPARE(deriver.mapping().memoryGauge, std::string("rss_bytes"));
+    QCOMPARE(deriver.latest(SignalId::MemoryBytes), 6e8);
+    QCOMPARE(deriver.latest(SignalId::RequestRate), 20.0);
     // Cleared: the dialect's own name again.
-    engine.setMappingOverrides({});
-    QCOMPARE(engine.mapping().memoryGauge, std::string("system_memory_usage_bytes"));
+    deriver.setMappingOverrides({});
+    QCOMPARE(deriver.mapping().memoryGauge, std::string("system_memory_usage_bytes"));
     QVERIFY(scrape(2000, 50, 7e8).ok);
-    QCOMPARE(engine.latest(SignalId::MemoryBytes), 111.0);
-    QCOMPARE(engine.latest(SignalId::RequestRate), 20.0);
+    QCOMPARE(deriver.latest(SignalId::MemoryBytes), 111.0);
+    QCOMPARE(deriver.latest(SignalId::RequestRate), 20.0);
 }
 
-void TestSignalEngine::rejectsBadScrapes()
+void TestSignalDeriver::rejectsBadScrapes()
 {
-    SignalEngine engine(smallConfig());
-    auto r = engine.ingest(0, "<html>502</html>", MetricsFormat::PrometheusText);
+    SignalDeriver deriver(smallConfig());
+    auto r = deriver.ingest(0, "<html>502</html>", MetricsFormat::PrometheusText);
     QVERIFY(!r.ok);
     QVERIFY(r.error.find("HTML") != std::string::npos);
-    r = engine.ingest(0, "garbage everywhere\n", MetricsFormat::PrometheusText);
+    r = deriver.ingest(0, "garbage everywhere\n", MetricsFormat::PrometheusText);
     QVERIFY(!r.ok);
-    r = engine.ingest(0, "a 1\nb{x=\"\\q\"} 2\n9bad 3\n", MetricsFormat::PrometheusText);
+    r = deriver.ingest(0, "a 1\nb{x=\"\\q\"} 2\n9bad 3\n", MetricsFormat::PrometheusText);
     QVERIFY(r.ok);
     QCOMPARE(r.samples, std::size_t{1});
     QCOMPARE(r.malformedLines, std::size_t{2});
     QCOMPARE(r.firstErrors.size(), std::size_t{2});
     QCOMPARE(r.firstErrors[0].line, 2);
     // Duplicates within a scrape are counted, the first value wins.
-    r = engine.ingest(1000, "a 1\na 2\n", MetricsFormat::PrometheusText);
+    r = deriver.ingest(1000, "a 1\na 2\n", MetricsFormat::PrometheusText);
     QCOMPARE(r.duplicateSamples, std::size_t{1});
 }
 
-void TestSignalEngine::zeroAllocationsPerSampleInSteadyState()
+void TestSignalDeriver::zeroAllocationsPerSampleInSteadyState()
 {
     const QByteArray body = test::readData(QStringLiteral("metrics/v321-gateway.prom"));
     bench::ScrapeSimulator sim(view(body));
-    SignalEngine engine(smallConfig());
+    SignalDeriver deriver(smallConfig());
     ManualClock clock;
-    // Warm up past one lap of every ring (raw 256 + chunk, signals 512 + chunk).
+    // Warm up past one lap of the raw ring (256 + chunk); the signal store is the board's.
     for (int poll = 0; poll < 4000; ++poll) {
         clock.advanceMs(1000);
-        QVERIFY(engine.ingest(clock.nowMs(), sim.next(), MetricsFormat::PrometheusText).ok);
+        QVERIFY(deriver.ingest(clock.nowMs(), sim.next(), MetricsFormat::PrometheusText).ok);
     }
     std::size_t allocations = 0, samples = 0;
     for (int poll = 0; poll < 600; ++poll) {
         clock.advanceMs(1000);
         const std::string_view scrape = sim.next();
         const std::size_t before = bench::allocationCount();
-        const auto r = engine.ingest(clock.nowMs(), scrape, MetricsFormat::PrometheusText);
+        const auto r = deriver.ingest(clock.nowMs(), scrape, MetricsFormat::PrometheusText);
         allocations += bench::allocationCount() - before;
         samples += r.samples;
     }
@@ -341,104 +351,23 @@ void TestSignalEngine::zeroAllocationsPerSampleInSteadyState()
     QCOMPARE(allocations, std::size_t{0});
 }
 
-void TestSignalEngine::seriesBoundHoldsUnderChurn()
+void TestSignalDeriver::seriesBoundHoldsUnderChurn()
 {
     // Ids in endpoints: a new series every poll; the raw store stays bounded and counts.
-    SignalEngineConfig cfg = smallConfig();
+    SignalDeriverConfig cfg = smallConfig();
     cfg.rawStore.maxSeries = 50;
     cfg.rawStore.idlePollsBeforeEviction = 5;
-    SignalEngine engine(cfg);
+    SignalDeriver deriver(cfg);
     for (int poll = 0; poll < 300; ++poll) {
         std::string s = "api_requests_total{endpoint=\"/v1/workflows/wf_" + std::to_string(poll) +
                         "/start\",method=\"POST\"} 1\nactive_workflows_total 2\n";
-        QVERIFY(engine.ingest(poll * 1000, s, MetricsFormat::PrometheusText).ok);
+        QVERIFY(deriver.ingest(poll * 1000, s, MetricsFormat::PrometheusText).ok);
     }
-    QVERIFY(engine.rawStore().seriesCount() <= 50);
-    QVERIFY(engine.evictedSeries() > 200);
-    QVERIFY(engine.seriesIndex().size() <= 50);
-    QVERIFY(engine.endpointTable().size() <= 401);
+    QVERIFY(deriver.rawStore().seriesCount() <= 50);
+    QVERIFY(deriver.evictedSeries() > 200);
+    QVERIFY(deriver.seriesIndex().size() <= 50);
+    QVERIFY(deriver.endpointTable().size() <= 401);
 }
 
-QTEST_GUILESS_MAIN(TestSignalEngine)
-#include "TestSignalEngine.moc"
-
-// The console parses on a worker and mirrors each scrape's frame on the UI thread: the mirror
-// must show exactly what the ingesting engine computed, across new endpoints and a redeploy.
-void TestSignalEngine::mirrorFedFramesMatchesTheIngestingEngine()
-{
-    const QByteArray body = test::readData(QStringLiteral("metrics/gateway-10k.prom"));
-    bench::ScrapeSimulator sim(view(body));
-    SignalEngine producer;
-    SignalEngine mirror;
-    ManualClock clock;
-    for (int poll = 0; poll < 12; ++poll) {
-        if (poll == 7)
-            sim.redeploy();
-        clock.advanceMs(1000);
-        QVERIFY(producer.ingest(clock.nowMs(), sim.next(), MetricsFormat::PrometheusText).ok);
-        mirror.applyFrame(producer.scrapeFrame(clock.nowMs()));
-    }
-    // Another endpoint appears late, in a scrape of its own.
-    const QByteArray extra = body + "api_requests_total{endpoint=\"/late\",method=\"PATCH\"} 3\n";
-    clock.advanceMs(1000);
-    QVERIFY(producer.ingest(clock.nowMs(), view(extra), MetricsFormat::PrometheusText).ok);
-    mirror.applyFrame(producer.scrapeFrame(clock.nowMs()));
-
-    QCOMPARE(mirror.dialect(), producer.dialect());
-    QCOMPARE(mirror.mapping().requestsCounter, producer.mapping().requestsCounter);
-    QCOMPARE(mirror.counterResets(), producer.counterResets());
-    QCOMPARE(mirror.scrapedSeries(), producer.scrapedSeries());
-    QVERIFY(producer.scrapedSeries() > 10000);
-    QVERIFY(producer.counterResets() > 0);
-    QCOMPARE(mirror.seriesIndex().idLimit(), 0u); // the mirror parses nothing itself
-    for (std::size_t i = 0; i < kSignalCount; ++i) {
-        const auto id = static_cast<SignalId>(i);
-        const double a = producer.latest(id);
-        const double b = mirror.latest(id);
-        QVERIFY2((std::isnan(a) && std::isnan(b)) || a == b, signalName(id).data());
-        std::vector<StorePoint> pa, pb;
-        producer.signalStore().points(producer.signalSeries(id), 0, clock.nowMs(), pa);
-        mirror.signalStore().points(mirror.signalSeries(id), 0, clock.nowMs(), pb);
-        QCOMPARE(pb.size(), pa.size());
-        for (std::size_t k = 0; k < pa.size(); ++k) {
-            QCOMPARE(pb[k].t, pa[k].t);
-            QVERIFY((std::isnan(pa[k].v) && std::isnan(pb[k].v)) || pa[k].v == pb[k].v);
-        }
-    }
-    QVERIFY(std::isfinite(mirror.latest(SignalId::RequestRate)));
-    QCOMPARE(mirror.endpointTable().size(), producer.endpointTable().size());
-    QVERIFY(row(mirror, "/late") != nullptr);
-    for (std::size_t e = 0; e < producer.endpointTable().size(); ++e) {
-        const EndpointRow& p = producer.endpointTable()[e];
-        const EndpointRow& m = mirror.endpointTable()[e];
-        QCOMPARE(m.endpoint, p.endpoint);
-        QCOMPARE(m.requestsTotal, p.requestsTotal);
-        for (std::size_t k = 0; k < kEndpointSignalCount; ++k) {
-            QVERIFY((std::isnan(p.latest[k]) && std::isnan(m.latest[k])) ||
-                    p.latest[k] == m.latest[k]);
-            std::vector<StorePoint> pa, pb;
-            producer.signalStore().points(p.series[k], 0, clock.nowMs(), pa);
-            mirror.signalStore().points(m.series[k], 0, clock.nowMs(), pb);
-            QCOMPARE(pb.size(), pa.size());
-        }
-    }
-    QCOMPARE(mirror.endpointMethods(), producer.endpointMethods());
-    QVERIFY(mirror.endpointMethods().at("/late").count("PATCH") == 1);
-
-    // Workflow outcomes (the modular dialect).
-    const QByteArray modular = test::readData(QStringLiteral("metrics/v321-gateway.prom"));
-    SignalEngine modularProducer;
-    SignalEngine modularMirror;
-    QVERIFY(modularProducer.ingest(clock.nowMs(), view(modular), MetricsFormat::PrometheusText).ok);
-    modularMirror.applyFrame(modularProducer.scrapeFrame(clock.nowMs()));
-    const auto expected = modularProducer.workflowTable();
-    const auto workflows = modularMirror.workflowTable();
-    QVERIFY(!expected.empty());
-    QCOMPARE(workflows.size(), expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        QCOMPARE(workflows[i].workflowType, expected[i].workflowType);
-        QCOMPARE(workflows[i].status, expected[i].status);
-        QCOMPARE(workflows[i].executions, expected[i].executions);
-    }
-    QCOMPARE(modularMirror.dialect(), Dialect::Modular);
-}
+QTEST_GUILESS_MAIN(TestSignalDeriver)
+#include "TestSignalDeriver.moc"

@@ -1,4 +1,4 @@
-#include "models/metrics/SignalEngine.h"
+#include "models/metrics/SignalDeriver.h"
 
 #include "models/metrics/Gzip.h"
 #include "models/metrics/Quantile.h"
@@ -75,25 +75,7 @@ void appendEscaped(std::string& out, std::string_view v)
 
 } // namespace
 
-std::string_view signalName(SignalId id)
-{
-    static constexpr std::string_view kNames[] = {
-        "request_rate",  "error_rate",   "error_ratio", "latency_avg",
-        "latency_p50",   "latency_p95",  "latency_p99", "active_workflows",
-        "workflow_rate", "memory_bytes", "cpu_percent", "connections"};
-    const auto i = static_cast<std::size_t>(id);
-    return i < std::size(kNames) ? kNames[i] : std::string_view("unknown");
-}
-
-std::string_view endpointSignalName(EndpointSignal signal)
-{
-    static constexpr std::string_view kNames[] = {"request_rate", "error_rate",  "latency_avg",
-                                                  "latency_p50",  "latency_p95", "latency_p99"};
-    const auto i = static_cast<std::size_t>(signal);
-    return i < std::size(kNames) ? kNames[i] : std::string_view("unknown");
-}
-
-struct SignalEngine::Role {
+struct SignalDeriver::Role {
     RoleKind kind = RoleKind::None;
     bool serverError = false;   // a request counter whose status is 5xx
     std::uint16_t endpoint = 0; // accumulator index; 0: the target only
@@ -101,7 +83,7 @@ struct SignalEngine::Role {
     std::uint16_t targetBucketSlot = 0;
 };
 
-struct SignalEngine::ScrapeTotals {
+struct SignalDeriver::ScrapeTotals {
     std::array<double, kSignalCount> gauges = filledWithNaN();
     double workflowDelta = 0;
     bool haveWorkflow = false;
@@ -115,7 +97,7 @@ struct SignalEngine::ScrapeTotals {
     }
 };
 
-struct SignalEngine::EndpointAcc {
+struct SignalDeriver::EndpointAcc {
     double requests = 0, serverErrors5xx = 0, errors = 0, sum = 0, count = 0;
     double requestsTotal = 0;
     bool haveRequests = false, haveErrors = false, haveCount = false;
@@ -141,55 +123,26 @@ struct SignalEngine::EndpointAcc {
     }
 };
 
-SignalEngineConfig SignalEngineConfig::forMirroredProducer()
-{
-    SignalEngineConfig config;
-    config.signalStore.chunkPoints = 64;
-    config.signalStore.fullResolutionPoints = config.signalStore.chunkPoints;
-    config.signalStore.levels.clear();
-    config.signalStore.summaryCacheChunks = 0;
-    return config;
-}
-
-SignalEngine::SignalEngine(SignalEngineConfig config)
+SignalDeriver::SignalDeriver(SignalDeriverConfig config)
     : m_config(std::move(config))
     , m_raw(std::make_unique<SeriesStore>(m_config.rawStore))
-    , m_signals(std::make_unique<SeriesStore>(m_config.signalStore))
 {
     m_mappingFixed = m_config.overrideMapping;
     m_baseMapping =
         m_mappingFixed ? m_config.mapping : MetricsMapping::forDialect(Dialect::Unknown);
     m_mapping = m_baseMapping;
     m_latest.fill(kNaN);
-    for (std::size_t i = 0; i < kSignalCount; ++i)
-        m_signalIds[i] = m_signals->addSeries();
     m_acc.resize(1);
 }
 
-SignalEngine::~SignalEngine() = default;
+SignalDeriver::~SignalDeriver() = default;
 
-void SignalEngine::ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values,
-                                 const std::vector<EndpointRow>& endpoints)
-{
-    m_signals->beginScrape(timestampMs);
-    for (std::size_t i = 0; i < kSignalCount; ++i)
-        m_signals->append(m_signalIds[i], values[i]);
-    for (std::size_t e = 0; e < endpoints.size(); ++e) {
-        EndpointRow& row = mirroredEndpoint(e, endpoints[e].endpoint);
-        row.latest = endpoints[e].latest;
-        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
-            m_signals->append(row.series[k], row.latest[k]);
-    }
-    m_signals->endScrape();
-    m_latest = values;
-}
-
-std::uint32_t SignalEngine::rawColumn(std::uint32_t seriesId) const
+std::uint32_t SignalDeriver::rawColumn(std::uint32_t seriesId) const
 {
     return seriesId < m_column.size() ? m_column[seriesId] : SeriesStore::kNoSeries;
 }
 
-void SignalEngine::setMapping(const MetricsMapping& mapping)
+void SignalDeriver::setMapping(const MetricsMapping& mapping)
 {
     m_baseMapping = mapping;
     m_mappingFixed = true;
@@ -197,7 +150,7 @@ void SignalEngine::setMapping(const MetricsMapping& mapping)
     assignAllRoles();
 }
 
-void SignalEngine::setMappingOverrides(std::vector<std::pair<std::string, std::string>> overrides)
+void SignalDeriver::setMappingOverrides(std::vector<std::pair<std::string, std::string>> overrides)
 {
     m_overrides = std::move(overrides);
     applyOverrides();
@@ -205,14 +158,14 @@ void SignalEngine::setMappingOverrides(std::vector<std::pair<std::string, std::s
 }
 
 // The mapping in use: the detected (or set) one with the operator's overrides on top.
-void SignalEngine::applyOverrides()
+void SignalDeriver::applyOverrides()
 {
     m_mapping = m_baseMapping;
     for (const auto& [role, value] : m_overrides)
         m_mapping.setRole(role, value);
 }
 
-std::uint16_t SignalEngine::endpointSlot(std::string_view endpoint)
+std::uint16_t SignalDeriver::endpointSlot(std::string_view endpoint)
 {
     if (endpoint.empty())
         return 0;
@@ -227,17 +180,15 @@ std::uint16_t SignalEngine::endpointSlot(std::string_view endpoint)
                 return static_cast<std::uint16_t>(i + 1);
         }
     }
-    EndpointRow row;
+    EndpointValues row;
     row.endpoint = std::string(endpoint);
     row.latest.fill(kNaN);
-    for (auto& s : row.series)
-        s = m_signals->addSeries();
     m_endpoints.push_back(std::move(row));
     m_acc.emplace_back();
     return static_cast<std::uint16_t>(m_endpoints.size());
 }
 
-void SignalEngine::assignRole(std::uint32_t id)
+void SignalDeriver::assignRole(std::uint32_t id)
 {
     Role role;
     const SeriesInfo& info = m_index.info(id);
@@ -294,7 +245,7 @@ void SignalEngine::assignRole(std::uint32_t id)
     m_roleSeries.push_back(id);
 }
 
-void SignalEngine::assignAllRoles()
+void SignalDeriver::assignAllRoles()
 {
     m_roleSeries.clear();
     for (auto& r : m_roles)
@@ -305,7 +256,7 @@ void SignalEngine::assignAllRoles()
     }
 }
 
-void SignalEngine::forget(std::uint32_t seriesId)
+void SignalDeriver::forget(std::uint32_t seriesId)
 {
     if (!m_index.contains(seriesId))
         return;
@@ -323,8 +274,8 @@ void SignalEngine::forget(std::uint32_t seriesId)
     m_previous[seriesId] = kNaN;
 }
 
-std::uint32_t SignalEngine::newSeries(const RawSample& sample, std::uint64_t hash, MetricType type,
-                                      IngestResult& result)
+std::uint32_t SignalDeriver::newSeries(const RawSample& sample, std::uint64_t hash, MetricType type,
+                                       IngestResult& result)
 {
     std::string reason;
     const std::uint32_t id = m_index.insert(sample, hash, type, &reason);
@@ -352,7 +303,7 @@ std::uint32_t SignalEngine::newSeries(const RawSample& sample, std::uint64_t has
     return id;
 }
 
-void SignalEngine::observe(std::uint32_t id, double value, IngestResult& result)
+void SignalDeriver::observe(std::uint32_t id, double value, IngestResult& result)
 {
     if (m_seenIn[id] == m_scrapeNo) {
         ++result.duplicateSamples;
@@ -368,7 +319,7 @@ void SignalEngine::observe(std::uint32_t id, double value, IngestResult& result)
         m_raw->append(col, value);
 }
 
-std::uint32_t SignalEngine::attachColumn(std::uint32_t id)
+std::uint32_t SignalDeriver::attachColumn(std::uint32_t id)
 {
     std::uint32_t evicted = SeriesStore::kNoSeries;
     const std::uint32_t col = m_raw->addSeries(&evicted);
@@ -384,13 +335,13 @@ std::uint32_t SignalEngine::attachColumn(std::uint32_t id)
     return col;
 }
 
-void SignalEngine::beginScrape(qint64 timestampMs)
+void SignalDeriver::beginScrape(qint64 timestampMs)
 {
     ++m_scrapeNo;
     m_raw->beginScrape(timestampMs);
 }
 
-IngestResult SignalEngine::ingest(qint64 timestampMs, std::string_view body, MetricsFormat format)
+IngestResult SignalDeriver::ingest(qint64 timestampMs, std::string_view body, MetricsFormat format)
 {
     IngestResult result;
     if (isGzip(body)) {
@@ -462,8 +413,8 @@ IngestResult SignalEngine::ingest(qint64 timestampMs, std::string_view body, Met
     return result;
 }
 
-IngestResult SignalEngine::ingestSamples(qint64 timestampMs,
-                                         const std::vector<MetricSample>& samples)
+IngestResult SignalDeriver::ingestSamples(qint64 timestampMs,
+                                          const std::vector<MetricSample>& samples)
 {
     IngestResult result;
     beginScrape(timestampMs);
@@ -507,7 +458,7 @@ IngestResult SignalEngine::ingestSamples(qint64 timestampMs,
     return result;
 }
 
-void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
+void SignalDeriver::finishScrape(qint64 timestampMs, bool jsonStub)
 {
     m_raw->endScrape();
     tidyAfterScrape(jsonStub);
@@ -516,7 +467,7 @@ void SignalEngine::finishScrape(qint64 timestampMs, bool jsonStub)
 }
 
 // Drops raw series unseen for long, and detects the dialect while it is unknown.
-void SignalEngine::tidyAfterScrape(bool jsonStub)
+void SignalDeriver::tidyAfterScrape(bool jsonStub)
 {
     if (m_scrapeNo % 64 == 0) {
         m_raw->dropIdleSeries(m_scratchIds);
@@ -542,7 +493,7 @@ void SignalEngine::tidyAfterScrape(bool jsonStub)
 
 // This scrape's counter deltas summed per accumulator (the target's and each endpoint's), and
 // the gauges, workflow and CPU totals.
-SignalEngine::ScrapeTotals SignalEngine::accumulateScrape()
+SignalDeriver::ScrapeTotals SignalDeriver::accumulateScrape()
 {
     for (auto& a : m_acc)
         a.clear();
@@ -668,8 +619,9 @@ SignalEngine::ScrapeTotals SignalEngine::accumulateScrape()
 }
 
 // One accumulator's signals over dtSeconds (rates only when it is positive); returns its errors.
-double SignalEngine::deriveEndpointSignals(EndpointAcc& a, double dtSeconds, bool errorsFromCounter,
-                                           std::array<double, kEndpointSignalCount>& out) const
+double SignalDeriver::deriveEndpointSignals(EndpointAcc& a, double dtSeconds,
+                                            bool errorsFromCounter,
+                                            std::array<double, kEndpointSignalCount>& out) const
 {
     out.fill(kNaN);
     const double requests = a.haveRequests ? a.requests : (a.haveCount ? a.count : kNaN);
@@ -694,15 +646,14 @@ double SignalEngine::deriveEndpointSignals(EndpointAcc& a, double dtSeconds, boo
     return errors;
 }
 
-// The target's signals into m_latest, every signal and endpoint series into the signal store.
-void SignalEngine::publishSignals(qint64 timestampMs, const ScrapeTotals& totals)
+// The target's signals into m_latest, each endpoint's into its row of the endpoint table.
+void SignalDeriver::publishSignals(qint64 timestampMs, const ScrapeTotals& totals)
 {
     const double dt =
         m_havePrevious ? static_cast<double>(timestampMs - m_previousTimeMs) / 1000.0 : 0.0;
     const bool rates = dt > 0;
     const bool errorsFromCounter = m_acc[kTargetAcc].haveErrors;
 
-    m_signals->beginScrape(timestampMs);
     std::array<double, kEndpointSignalCount> sig{};
     const double targetErrors =
         deriveEndpointSignals(m_acc[kTargetAcc], dt, errorsFromCounter, sig);
@@ -726,24 +677,17 @@ void SignalEngine::publishSignals(qint64 timestampMs, const ScrapeTotals& totals
     if (rates && std::isnan(m_latest[at(SignalId::CpuPercent)]) &&
         !std::isnan(totals.cpuSecondsDelta))
         m_latest[at(SignalId::CpuPercent)] = totals.cpuSecondsDelta / dt * 100.0;
-    for (std::size_t i = 0; i < kSignalCount; ++i)
-        m_signals->append(m_signalIds[i], m_latest[i]);
     for (std::size_t e = 0; e < m_endpoints.size(); ++e) {
-        EndpointRow& row = m_endpoints[e];
+        EndpointValues& row = m_endpoints[e];
         deriveEndpointSignals(m_acc[e + 1], dt, errorsFromCounter, row.latest);
         row.requestsTotal = m_acc[e + 1].requestsTotal;
-        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
-            m_signals->append(row.series[k], row.latest[k]);
     }
-    m_signals->endScrape();
     m_previousTimeMs = timestampMs;
     m_havePrevious = true;
 }
 
-EndpointMethods SignalEngine::endpointMethods() const
+EndpointMethods SignalDeriver::endpointMethods() const
 {
-    if (m_mirror)
-        return m_mirroredMethods;
     EndpointMethods methods;
     if (m_mapping.requestsCounter.empty())
         return methods;
@@ -758,7 +702,7 @@ EndpointMethods SignalEngine::endpointMethods() const
     return methods;
 }
 
-ScrapeFrame SignalEngine::scrapeFrame(qint64 timestampMs) const
+ScrapeFrame SignalDeriver::scrapeFrame(qint64 timestampMs) const
 {
     ScrapeFrame frame;
     frame.timestampMs = timestampMs;
@@ -775,72 +719,8 @@ ScrapeFrame SignalEngine::scrapeFrame(qint64 timestampMs) const
     return frame;
 }
 
-// The mirror's row of an endpoint: at `position` when the producer's rows line up (it only
-// ever appends), else found by name, else added with its series.
-EndpointRow& SignalEngine::mirroredEndpoint(std::size_t position, const std::string& endpoint)
+std::vector<WorkflowRow> SignalDeriver::workflowTable() const
 {
-    if (position < m_endpoints.size() && m_endpoints[position].endpoint == endpoint)
-        return m_endpoints[position];
-    for (EndpointRow& row : m_endpoints) {
-        if (row.endpoint == endpoint)
-            return row;
-    }
-    EndpointRow row;
-    row.endpoint = endpoint;
-    row.latest.fill(std::numeric_limits<double>::quiet_NaN());
-    for (auto& s : row.series)
-        s = m_signals->addSeries();
-    m_endpoints.push_back(std::move(row));
-    return m_endpoints.back();
-}
-
-void SignalEngine::applyFrame(ScrapeFrame frame)
-{
-    m_mirror = true;
-    if (frame.processStartSeconds != 0)
-        m_processStart = frame.processStartSeconds;
-    m_baseMapping = frame.mapping;
-    m_mapping = frame.mapping;
-    m_signals->beginScrape(frame.timestampMs);
-    for (std::size_t i = 0; i < kSignalCount; ++i)
-        m_signals->append(m_signalIds[i], frame.latest[i]);
-    for (std::size_t e = 0; e < frame.endpoints.size(); ++e) {
-        const EndpointRow& incoming = frame.endpoints[e];
-        EndpointRow& row = mirroredEndpoint(e, incoming.endpoint);
-        row.latest = incoming.latest;
-        row.requestsTotal = incoming.requestsTotal;
-        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
-            m_signals->append(row.series[k], row.latest[k]);
-    }
-    m_signals->endScrape();
-    m_latest = frame.latest;
-    m_mirroredWorkflows = std::move(frame.workflows);
-    m_mirroredMethods = std::move(frame.endpointMethods);
-    m_counterResets = frame.counterResets;
-    m_mirroredDropped = frame.droppedSeries;
-    m_mirroredEvicted = frame.evictedSeries;
-    m_mirroredScraped = frame.scrapedSeries;
-}
-
-void SignalEngine::restoreScrape(qint64 timestampMs, const std::array<double, kSignalCount>& values,
-                                 const std::vector<EndpointRow>& endpoints)
-{
-    m_mirror = true;
-    m_signals->beginScrape(timestampMs);
-    for (std::size_t i = 0; i < kSignalCount; ++i)
-        m_signals->append(m_signalIds[i], values[i]);
-    for (std::size_t e = 0; e < endpoints.size(); ++e) {
-        const EndpointRow& row = mirroredEndpoint(e, endpoints[e].endpoint);
-        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
-            m_signals->append(row.series[k], endpoints[e].latest[k]);
-    }
-    m_signals->endScrape();
-}
-
-std::vector<WorkflowRow> SignalEngine::workflowTable() const
-{
-    if (m_mirror)
-        return m_mirroredWorkflows;
     std::vector<WorkflowRow> rows;
     for (std::uint32_t id : m_roleSeries) {
         if (m_roles[id].kind != RoleKind::WorkflowExecutions || m_seenIn[id] != m_scrapeNo)
