@@ -676,82 +676,161 @@ QImage TimeChart::renderImage(const QSize& size)
     return image;
 }
 
+namespace {
+
+// Grid and axis lines are opaque (pre-blended over the base) and drawn as 1 px rectangles: a
+// solid fill, where a translucent full-height line costs a span per row (and Qt's thread pool
+// for long span lists).
+QColor gridColor(const QPalette& pal)
+{
+    return mix(pal.color(QPalette::Base), pal.color(QPalette::Text), 40);
+}
+
+QColor axisLineColor(const QPalette& pal)
+{
+    return mix(pal.color(QPalette::Base), pal.color(QPalette::Text), 190);
+}
+
+QColor axisTextColor(const QPalette& pal)
+{
+    QColor color = pal.color(QPalette::Text);
+    color.setAlpha(190);
+    return color;
+}
+
+// The value axis' unit and its factor from the chart's: durations scale, "10 s" rather than
+// "10,000 ms", "500 µs" rather than "0.500 ms".
+std::pair<QString, double> valueAxisUnit(const QString& unit, double maxValue)
+{
+    if (unit == u"ms" && maxValue >= 2000)
+        return {QStringLiteral("s"), 1e-3};
+    if (unit == u"ms" && maxValue > 0 && maxValue < 1)
+        return {QStringLiteral("µs"), 1e3};
+    return {unit, 1};
+}
+
+// A legend entry's room besides its name: swatch and padding, then the gap to the next.
+struct LegendSpacing {
+    double pad = 22;
+    double gap = 10;
+};
+
+double legendWidth(const QStringList& names, const QFontMetrics& fm, const LegendSpacing& spacing)
+{
+    double w = 0;
+    for (const QString& n : names)
+        w += fm.horizontalAdvance(n) + spacing.pad + spacing.gap;
+    return w;
+}
+
+// How many leading characters every name shares, cut back to just after a separator so that no
+// name loses part of what tells it apart.
+qsizetype sharedPrefix(const QStringList& names)
+{
+    qsizetype common = names.first().size();
+    for (const QString& n : names) {
+        qsizetype k = 0;
+        while (k < common && k < n.size() && n.at(k) == names.first().at(k))
+            ++k;
+        common = k;
+    }
+    while (common > 0 && !QStringLiteral(".:/-_ ").contains(names.first().at(common - 1)))
+        --common;
+    return common;
+}
+
+// Names too long for one line together (instances side by side) are shortened, their entries
+// closer together: first the part every name shares is cut to "…" ("127.0.0.1:9201 avg" →
+// "…9201 avg"), then, if still too long, each is elided to an equal share. The read-out and the
+// table keep whole names.
+QStringList fitLegendNames(QStringList names, const QFontMetrics& fm, double width,
+                           LegendSpacing& spacing)
+{
+    if (names.size() <= 1 || legendWidth(names, fm, spacing) <= width)
+        return names;
+    spacing = LegendSpacing{18, 6};
+    const qsizetype common = sharedPrefix(names);
+    if (common > 3) {
+        for (QString& n : names)
+            n = QStringLiteral("…") + n.mid(common);
+    }
+    if (legendWidth(names, fm, spacing) > width) {
+        const int share = std::max(40, static_cast<int>(width / static_cast<double>(names.size()) -
+                                                        spacing.pad - spacing.gap));
+        for (QString& n : names)
+            n = fm.elidedText(n, Qt::ElideRight, share);
+    }
+    return names;
+}
+
+} // namespace
+
 void TimeChart::paintLayer(QPainter& painter, const QSize& size)
 {
-    const QPalette& pal = palette();
-    const QColor base = pal.color(QPalette::Base);
-    const QColor text = pal.color(QPalette::Text);
-    // Grid and axis lines are opaque (pre-blended over the base) and drawn as 1 px rectangles:
-    // a solid fill, where a translucent full-height line costs a span per row (and Qt's thread
-    // pool for long span lists).
-    const QColor grid = mix(base, text, 40);
-    QColor axisText = pal.color(QPalette::Text);
-    axisText.setAlpha(190);
-    const QColor axisLine = mix(base, text, 190);
     const QFontMetrics fm(font());
     painter.setFont(font());
-    painter.fillRect(QRect(QPoint(0, 0), size), base);
+    painter.fillRect(QRect(QPoint(0, 0), size), palette().color(QPalette::Base));
 
     m_layout = layoutFor(size);
     const QRectF plot = m_layout.plot;
     decimate(static_cast<int>(plot.width()));
 
-    // Title.
+    paintTitle(painter, size, fm);
+    paintLegend(painter, fm);
+    if (!m_placeholder.isEmpty() || m_timeline->latestMs() <= 0) {
+        painter.setPen(axisTextColor(palette()));
+        painter.drawText(plot.adjusted(10, 10, -10, -10), Qt::AlignCenter | Qt::TextWordWrap,
+                         m_placeholder.isEmpty() ? tr("No data yet") : m_placeholder);
+        return;
+    }
+
+    // Values sit a few pixels above the axis line, so a constant series (zero errors) is seen
+    // rather than hidden on it.
+    const double valueHeight = std::max(1.0, plot.height() - kValueInset - markerBand());
+    const PlotScale scale{plot, plot.bottom() - kValueInset,
+                          plot.width() / static_cast<double>(std::max<qint64>(1, m_t1 - m_t0)),
+                          valueHeight / (m_yMax - m_yMin)};
+    paintValueAxis(painter, scale, valueHeight, fm);
+    paintTimeAxis(painter, size, plot, fm);
+    paintNotRunning(painter, plot, fm);
+    paintOutage(painter, plot, fm);
+    const bool drawn = paintSeries(painter, scale);
+    paintMarkers(painter, plot);
+    paintStaleNote(painter, size, fm);
+    if (!drawn) {
+        painter.setPen(axisTextColor(palette()));
+        painter.drawText(plot, Qt::AlignCenter,
+                         m_store ? tr("No data in this time window yet") : tr("No data yet"));
+    }
+}
+
+void TimeChart::paintTitle(QPainter& painter, const QSize& size, const QFontMetrics& fm)
+{
     QFont bold = font();
     bold.setBold(true);
     painter.setFont(bold);
-    painter.setPen(text);
+    painter.setPen(palette().color(QPalette::Text));
     painter.drawText(QRectF(8, 2, size.width() - 16, fm.height() + 2), Qt::AlignLeft, m_title);
     painter.setFont(font());
+}
 
-    // Legend: a swatch and name per series; hidden ones struck through and faded.
-    // Names too long for one line together (instances side by side) are shortened: first the
-    // part every name shares is cut to "…" ("127.0.0.1:9201 avg" → "…9201 avg"), then, if still
-    // too long, each is elided to an equal share. The read-out and the table keep whole names.
+// A swatch and name per series; hidden ones struck through and faded.
+void TimeChart::paintLegend(QPainter& painter, const QFontMetrics& fm)
+{
+    const QPalette& pal = palette();
+    const QColor text = pal.color(QPalette::Text);
     m_legendRects.assign(m_series.size(), QRectF());
     QStringList names;
     for (const Series& s : m_series)
         names << shownName(s);
-    // Each entry: swatch, name, spacing (closer together when space is short).
-    double pad = 22;
-    double gap = 10;
-    const auto widthOf = [&fm, &pad, &gap](const QStringList& list) {
-        double w = 0;
-        for (const QString& n : list)
-            w += fm.horizontalAdvance(n) + pad + gap;
-        return w;
-    };
-    if (names.size() > 1 && widthOf(names) > m_layout.legend.width()) {
-        pad = 18;
-        gap = 6;
-        qsizetype common = names.first().size();
-        for (const QString& n : std::as_const(names)) {
-            qsizetype k = 0;
-            while (k < common && k < n.size() && n.at(k) == names.first().at(k))
-                ++k;
-            common = k;
-        }
-        // Cut after a separator, so that no name loses part of what tells it apart.
-        while (common > 0 && !QStringLiteral(".:/-_ ").contains(names.first().at(common - 1)))
-            --common;
-        if (common > 3) {
-            for (QString& n : names)
-                n = QStringLiteral("…") + n.mid(common);
-        }
-        if (widthOf(names) > m_layout.legend.width()) {
-            const int share = std::max(
-                40, static_cast<int>(m_layout.legend.width() / static_cast<double>(names.size()) -
-                                     pad - gap));
-            for (QString& n : names)
-                n = fm.elidedText(n, Qt::ElideRight, share);
-        }
-    }
+    LegendSpacing spacing;
+    names = fitLegendNames(std::move(names), fm, m_layout.legend.width(), spacing);
     double lx = m_layout.legend.left();
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         const Series& s = m_series[i];
         const bool present = m_store && s.id != SeriesStore::kNoSeries && m_store->contains(s.id);
         const QString& name = names[static_cast<qsizetype>(i)];
-        const double w = fm.horizontalAdvance(name) + pad;
+        const double w = fm.horizontalAdvance(name) + spacing.pad;
         const QRectF r(lx, m_layout.legend.top(), w, m_layout.legend.height());
         m_legendRects[i] = r;
         QColor c = m_stale || s.stale ? staleGrey(pal) : s.color;
@@ -774,34 +853,22 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
         painter.setPen(t);
         painter.drawText(QRectF(r.left() + 16, r.top(), w - 16, r.height()),
                          Qt::AlignLeft | Qt::AlignVCenter, name);
-        lx += w + gap;
+        lx += w + spacing.gap;
     }
     painter.setFont(font());
+}
 
-    if (!m_placeholder.isEmpty() || m_timeline->latestMs() <= 0) {
-        painter.setPen(axisText);
-        painter.drawText(plot.adjusted(10, 10, -10, -10), Qt::AlignCenter | Qt::TextWordWrap,
-                         m_placeholder.isEmpty() ? tr("No data yet") : m_placeholder);
-        return;
-    }
-
-    // Grid and value axis. Values sit a few pixels above the axis line, so a constant series
-    // (zero errors) is seen rather than hidden on it.
+// A grid line and a label at each round value.
+void TimeChart::paintValueAxis(QPainter& painter, const PlotScale& scale, double valueHeight,
+                               const QFontMetrics& fm)
+{
+    const QColor grid = gridColor(palette());
+    const QColor axisText = axisTextColor(palette());
+    const QRectF& plot = scale.plot;
     const double ySpan = m_yMax - m_yMin;
-    const double valueBottom = plot.bottom() - kValueInset;
-    const double valueHeight = std::max(1.0, plot.height() - kValueInset - markerBand());
-    auto yOf = [&](double v) { return valueBottom - (v - m_yMin) / ySpan * valueHeight; };
+    auto yOf = [&](double v) { return scale.valueBottom - (v - m_yMin) / ySpan * valueHeight; };
     const double step = niceStep(ySpan, 4);
-    // Durations scale: "10 s" rather than "10,000 ms", "500 µs" rather than "0.500 ms".
-    QString axisUnit = m_unit;
-    double axisFactor = 1;
-    if (m_unit == u"ms" && m_yMax >= 2000) {
-        axisUnit = QStringLiteral("s");
-        axisFactor = 1e-3;
-    } else if (m_unit == u"ms" && m_yMax > 0 && m_yMax < 1) {
-        axisUnit = QStringLiteral("µs");
-        axisFactor = 1e3;
-    }
+    const auto [axisUnit, axisFactor] = valueAxisUnit(m_unit, m_yMax);
     const QRect plotPx = plot.toRect();
     for (double v = m_yMin; v <= m_yMax + step * 0.01; v += step) {
         const double y = yOf(v);
@@ -817,7 +884,15 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
                          Qt::AlignRight | Qt::AlignVCenter,
                          axisUnit.isEmpty() ? number : tr("%1 %2").arg(number, axisUnit));
     }
-    // Time axis.
+}
+
+// A grid line and a label at each round time, then the axis line.
+void TimeChart::paintTimeAxis(QPainter& painter, const QSize& size, const QRectF& plot,
+                              const QFontMetrics& fm)
+{
+    const QColor grid = gridColor(palette());
+    const QColor axisText = axisTextColor(palette());
+    const QRect plotPx = plot.toRect();
     const qint64 span = std::max<qint64>(1, m_t1 - m_t0);
     const qint64 tStep = timeStep(span, plot.width());
     const QString format = timeAxisFormat(span, tStep);
@@ -845,76 +920,94 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
     }
     painter.fillRect(
         QRect(plotPx.left(), static_cast<int>(std::lround(plot.bottom())), plotPx.width(), 1),
-        axisLine);
-    paintNotRunning(painter, plot, fm);
-    paintOutage(painter, plot, fm);
+        axisLineColor(palette()));
+}
 
-    // Series: one polyline each, cosmetic pen, clipped to the plot.
+// Bands under every line, then one polyline per series, cosmetic pen, clipped to the plot.
+// False when no series has a point to draw.
+bool TimeChart::paintSeries(QPainter& painter, const PlotScale& scale)
+{
     painter.save();
-    painter.setClipRect(plot.adjusted(0, -2, 0, 2));
-    const double xScale = plot.width() / static_cast<double>(span);
-    const double yScale = valueHeight / ySpan;
-    bool empty = true;
-    const QColor staleColor = staleGrey(pal);
+    painter.setClipRect(scale.plot.adjusted(0, -2, 0, 2));
+    const QColor staleColor = staleGrey(palette());
     // On screen and in images (1 px lines, no scaling): the series as spans of 1 px columns.
     const bool inColumns = m_lineWidth == 1 && painter.paintEngine() &&
                            painter.paintEngine()->type() == QPaintEngine::Raster &&
                            painter.deviceTransform().type() <= QTransform::TxTranslate;
-    if (inColumns)
-        empty = !paintSeriesColumns(painter, plot, valueBottom, xScale, yScale, staleColor);
-    // Bands first (min–max of each rollup minute), under every line, in the series' colour.
-    for (const Series& s : m_series) {
-        if (inColumns || s.low.empty() || s.high.empty() || s.points.empty())
-            continue;
-        // One vertical span per pixel column, from the column's lowest minimum to its highest
-        // maximum: the decimated points hold up to four a column, and a polygon of all of them
-        // filled cost ~0.1 s a series at 30 d (chart_redraw_10x30d_ms).
-        constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
-        const int columns = static_cast<int>(std::ceil(plot.width())) + 1;
-        std::vector<double> top(static_cast<std::size_t>(columns), kNone);
-        std::vector<double> bottom(static_cast<std::size_t>(columns), kNone);
-        const auto spread = [&](const std::vector<StorePoint>& points, std::vector<double>& edge,
-                                bool keepHigher) {
-            for (const StorePoint& p : points) {
-                const int x =
-                    static_cast<int>(std::floor(static_cast<double>(p.t - m_t0) * xScale));
-                if (!std::isfinite(p.v) || x < 0 || x >= columns)
-                    continue;
-                double& e = edge[static_cast<std::size_t>(x)];
-                e = std::isnan(e) ? p.v : keepHigher ? std::max(e, p.v) : std::min(e, p.v);
-            }
-        };
-        spread(s.high, top, true);
-        spread(s.low, bottom, false);
-        QList<QLineF> spans;
-        spans.reserve(columns);
-        for (int x = 0; x < columns; ++x) {
-            const double hi = top[static_cast<std::size_t>(x)];
-            const double lo = bottom[static_cast<std::size_t>(x)];
-            if (std::isnan(hi) || std::isnan(lo))
-                continue;
-            const double px = plot.left() + x + 0.5;
-            spans.append(QLineF(px, valueBottom - (hi - m_yMin) * yScale, px,
-                                valueBottom - (lo - m_yMin) * yScale));
-        }
-        QColor fill = m_stale || s.stale ? staleColor : s.color;
-        fill.setAlpha(60);
-        painter.save();
-        painter.setRenderHint(QPainter::Antialiasing, false);
-        painter.setPen(QPen(fill, 1.0, Qt::SolidLine, Qt::FlatCap));
-        painter.drawLines(spans);
-        painter.restore();
+    bool drawn = false;
+    if (inColumns) {
+        drawn = paintSeriesColumns(painter, scale, staleColor);
+    } else {
+        for (const Series& s : m_series)
+            paintBand(painter, s, scale, staleColor);
+        painter.setBrush(Qt::NoBrush);
+        drawn = paintSeriesLines(painter, scale, staleColor);
     }
-    painter.setBrush(Qt::NoBrush);
-    for (Series& s : m_series) {
-        if (inColumns || s.points.empty())
+    painter.restore();
+    return drawn;
+}
+
+// A series' band (min–max of each rollup minute) in its colour: one vertical span per pixel
+// column, from the column's lowest minimum to its highest maximum. The decimated points hold
+// up to four a column, and a polygon of all of them filled cost ~0.1 s a series at 30 d
+// (chart_redraw_10x30d_ms).
+void TimeChart::paintBand(QPainter& painter, const Series& s, const PlotScale& scale,
+                          const QColor& staleColor)
+{
+    if (s.low.empty() || s.high.empty() || s.points.empty())
+        return;
+    const QRectF& plot = scale.plot;
+    constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+    const int columns = static_cast<int>(std::ceil(plot.width())) + 1;
+    std::vector<double> top(static_cast<std::size_t>(columns), kNone);
+    std::vector<double> bottom(static_cast<std::size_t>(columns), kNone);
+    const auto spread = [&](const std::vector<StorePoint>& points, std::vector<double>& edge,
+                            bool keepHigher) {
+        for (const StorePoint& p : points) {
+            const int x =
+                static_cast<int>(std::floor(static_cast<double>(p.t - m_t0) * scale.xScale));
+            if (!std::isfinite(p.v) || x < 0 || x >= columns)
+                continue;
+            double& e = edge[static_cast<std::size_t>(x)];
+            e = std::isnan(e) ? p.v : keepHigher ? std::max(e, p.v) : std::min(e, p.v);
+        }
+    };
+    spread(s.high, top, true);
+    spread(s.low, bottom, false);
+    QList<QLineF> spans;
+    spans.reserve(columns);
+    for (int x = 0; x < columns; ++x) {
+        const double hi = top[static_cast<std::size_t>(x)];
+        const double lo = bottom[static_cast<std::size_t>(x)];
+        if (std::isnan(hi) || std::isnan(lo))
             continue;
-        empty = false;
+        const double px = plot.left() + x + 0.5;
+        spans.append(QLineF(px, scale.valueBottom - (hi - m_yMin) * scale.yScale, px,
+                            scale.valueBottom - (lo - m_yMin) * scale.yScale));
+    }
+    QColor fill = m_stale || s.stale ? staleColor : s.color;
+    fill.setAlpha(60);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.setPen(QPen(fill, 1.0, Qt::SolidLine, Qt::FlatCap));
+    painter.drawLines(spans);
+    painter.restore();
+}
+
+// Each series' line as polylines with its pen. False when no series has a point.
+bool TimeChart::paintSeriesLines(QPainter& painter, const PlotScale& scale,
+                                 const QColor& staleColor)
+{
+    bool drawn = false;
+    for (Series& s : m_series) {
+        if (s.points.empty())
+            continue;
+        drawn = true;
         s.polyline.resize(static_cast<int>(s.points.size()));
         QPointF* out = s.polyline.data();
         for (const StorePoint& p : s.points) {
-            *out++ = QPointF(plot.left() + static_cast<double>(p.t - m_t0) * xScale,
-                             valueBottom - (p.v - m_yMin) * yScale);
+            *out++ = QPointF(scale.plot.left() + static_cast<double>(p.t - m_t0) * scale.xScale,
+                             scale.valueBottom - (p.v - m_yMin) * scale.yScale);
         }
         QPen pen(m_stale || s.stale ? staleColor : s.color, m_lineWidth);
         pen.setCosmetic(true);
@@ -930,26 +1023,21 @@ void TimeChart::paintLayer(QPainter& painter, const QSize& size)
             begin = i;
         }
     }
-    painter.restore();
+    return drawn;
+}
 
-    paintMarkers(painter, plot);
-
-    // Stale: the age, right of the title (markers and the latest data stay uncovered).
-    if (m_stale && !m_staleNote.isEmpty()) {
-        const double w = fm.horizontalAdvance(m_staleNote) + 12;
-        const QRectF box(size.width() - kRightMargin - w, 2, w, fm.height() + 2);
-        painter.setPen(QPen(staleColor, 0));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawRect(box);
-        painter.setPen(text);
-        painter.drawText(box, Qt::AlignCenter, m_staleNote);
-    }
-
-    if (empty) {
-        painter.setPen(axisText);
-        painter.drawText(plot, Qt::AlignCenter,
-                         m_store ? tr("No data in this time window yet") : tr("No data yet"));
-    }
+// Stale: the age, right of the title (markers and the latest data stay uncovered).
+void TimeChart::paintStaleNote(QPainter& painter, const QSize& size, const QFontMetrics& fm)
+{
+    if (!m_stale || m_staleNote.isEmpty())
+        return;
+    const double w = fm.horizontalAdvance(m_staleNote) + 12;
+    const QRectF box(size.width() - kRightMargin - w, 2, w, fm.height() + 2);
+    painter.setPen(QPen(staleGrey(palette()), 0));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(box);
+    painter.setPen(palette().color(QPalette::Text));
+    painter.drawText(box, Qt::AlignCenter, m_staleNote);
 }
 
 // Room at the top of the plot for marker shapes and labels, so they never cover the data: only
@@ -994,23 +1082,135 @@ const std::vector<TimeChart::MarkerLabel>& TimeChart::layoutMarkerLabels(const Q
     return c.labels;
 }
 
+namespace {
+
+// Marker label layout (TimeChart::computeMarkerLabels): markers whose shapes touch are one
+// cluster with one label; each row holds the spans (left, right) taken in it.
+using LabelSpan = std::pair<double, double>;
+using LabelRows = std::array<std::vector<LabelSpan>, TimeChart::kMarkerLabelRows>;
+constexpr double kLabelPad = 3; // between two labels, each side
+
+struct MarkerCluster {
+    double x = 0;     // the first marker's
+    double xLast = 0; // the last marker's
+    QStringList labels;
+    int markers = 0;
+    MarkerKind kind = MarkerKind::Note;
+};
+
+// The texts a cluster may show, longest first.
+QStringList clusterTexts(const MarkerCluster& c)
+{
+    QStringList texts;
+    if (c.labels.size() == 1 && c.markers == 1)
+        return QStringList{c.labels.first()};
+    if (c.labels.size() == 1)
+        texts << TimeChart::tr("%1 (×%2)").arg(c.labels.first()).arg(c.markers);
+    else if (c.labels.size() <= 3) // more never fit a row side by side: not built nor measured
+        texts << c.labels.join(QStringLiteral(" · "));
+    texts << TimeChart::tr("%1 +%2 more").arg(c.labels.first()).arg(c.markers - 1)
+          << TimeChart::tr("%n event(s)", nullptr, c.markers);
+    return texts;
+}
+
+bool labelFits(const LabelRows& rows, int row, double left, double right)
+{
+    for (const LabelSpan& span : rows[static_cast<std::size_t>(row)]) {
+        if (left < span.second && right > span.first)
+            return false;
+    }
+    return true;
+}
+
+// Where a cluster's label goes: its rectangle, text and row, or row -1 when nowhere. Right of its
+// markers, else left of them, in the first row with room (row 0 beside the shapes: a label
+// pushed onto its own shape is no good).
+TimeChart::MarkerLabel placeCluster(const MarkerCluster& c, const LabelRows& rows,
+                                    const QRectF& plot, const QFontMetrics& fm)
+{
+    const double rowPitch = fm.height() + kLabelRowGap;
+    for (const QString& candidate : clusterTexts(c)) {
+        const double w = fm.horizontalAdvance(candidate) + 6;
+        if (w > plot.width())
+            continue;
+        const std::array<double, 2> lefts = {
+            std::min(c.xLast + kMarkerRadius + 3, plot.right() - w),
+            std::max(c.x - kMarkerRadius - 3 - w, plot.left())};
+        for (int row = 0; row < TimeChart::kMarkerLabelRows; ++row) {
+            for (const double left : lefts) {
+                if (labelFits(rows, row, left, left + w)) {
+                    const QRectF rect(left, plot.top() + 1 + row * rowPitch, w, fm.height());
+                    return TimeChart::MarkerLabel{rect, candidate, c.markers, c.kind, row};
+                }
+            }
+        }
+    }
+    return TimeChart::MarkerLabel{QRectF(), QString(), 0, MarkerKind::Note, -1};
+}
+
+// Two neighbouring clusters as one.
+MarkerCluster joinClusters(MarkerCluster joined, const MarkerCluster& next)
+{
+    for (const QString& l : std::as_const(next.labels)) {
+        if (!joined.labels.contains(l))
+            joined.labels << l;
+    }
+    joined.markers += next.markers;
+    joined.xLast = next.xLast;
+    if (joined.kind != next.kind)
+        joined.kind = MarkerKind::Note;
+    return joined;
+}
+
+// Places each cluster's label; one that finds no room joins the label before it into one ("a ·
+// b", "a +1 more", "2 events"), which is placed again.
+std::vector<TimeChart::MarkerLabel> placeClusterLabels(const std::vector<MarkerCluster>& clusters,
+                                                       LabelRows& rows, const QRectF& plot,
+                                                       const QFontMetrics& fm)
+{
+    struct Placed {
+        MarkerCluster cluster;
+        TimeChart::MarkerLabel label;
+    };
+    std::vector<Placed> placed;
+    for (MarkerCluster c : clusters) {
+        for (;;) {
+            const TimeChart::MarkerLabel label = placeCluster(c, rows, plot, fm);
+            if (label.row >= 0) {
+                rows[static_cast<std::size_t>(label.row)].emplace_back(
+                    label.rect.left() - kLabelPad, label.rect.right() + kLabelPad);
+                placed.push_back(Placed{c, label});
+                break;
+            }
+            if (placed.empty())
+                break; // no room even alone: the hover read-out still names it
+            // Join the label before: take it off its row and place the two as one.
+            const Placed previous = placed.back();
+            placed.pop_back();
+            auto& spans = rows[static_cast<std::size_t>(previous.label.row)];
+            spans.erase(std::find(spans.begin(), spans.end(),
+                                  LabelSpan(previous.label.rect.left() - kLabelPad,
+                                            previous.label.rect.right() + kLabelPad)));
+            c = joinClusters(previous.cluster, c);
+        }
+    }
+    std::vector<TimeChart::MarkerLabel> out;
+    out.reserve(placed.size());
+    for (Placed& p : placed)
+        out.push_back(std::move(p.label));
+    return out;
+}
+
+} // namespace
+
 std::vector<TimeChart::MarkerLabel> TimeChart::computeMarkerLabels(const QRectF& plot,
                                                                    const QFontMetrics& fm) const
 {
-    std::vector<MarkerLabel> out;
     if (m_markers.empty() || m_t1 <= m_t0 || plot.width() < 1)
-        return out;
+        return {};
     const double xScale = plot.width() / static_cast<double>(m_t1 - m_t0);
-    using Span = std::pair<double, double>;
-    std::array<std::vector<Span>, kMarkerLabelRows> rows;
-    struct Cluster {
-        double x = 0;     // the first marker's
-        double xLast = 0; // the last marker's
-        QStringList labels;
-        int markers = 0;
-        MarkerKind kind = MarkerKind::Note;
-    };
-    std::vector<Cluster> clusters;
+    LabelRows rows;
+    std::vector<MarkerCluster> clusters;
     const auto begin = std::lower_bound(m_markers.begin(), m_markers.end(), m_t0,
                                         [](const Marker& m, qint64 t) { return m.timeMs < t; });
     for (auto it = begin; it != m_markers.end() && it->timeMs <= m_t1; ++it) {
@@ -1020,7 +1220,7 @@ std::vector<TimeChart::MarkerLabel> TimeChart::computeMarkerLabels(const QRectF&
             continue;
         // Shapes that touch are one spot: one label.
         if (!clusters.empty() && x - clusters.back().x < 2 * kMarkerRadius + 4) {
-            Cluster& c = clusters.back();
+            MarkerCluster& c = clusters.back();
             if (!c.labels.contains(it->label))
                 c.labels << it->label;
             ++c.markers;
@@ -1029,93 +1229,9 @@ std::vector<TimeChart::MarkerLabel> TimeChart::computeMarkerLabels(const QRectF&
                 c.kind = MarkerKind::Note;
             continue;
         }
-        clusters.push_back(Cluster{x, x, {it->label}, 1, it->kind});
+        clusters.push_back(MarkerCluster{x, x, {it->label}, 1, it->kind});
     }
-
-    // The texts a cluster may show, longest first.
-    const auto textsOf = [](const Cluster& c) {
-        QStringList texts;
-        if (c.labels.size() == 1 && c.markers == 1)
-            return QStringList{c.labels.first()};
-        if (c.labels.size() == 1)
-            texts << tr("%1 (×%2)").arg(c.labels.first()).arg(c.markers);
-        else if (c.labels.size() <= 3) // more never fit a row side by side: not built nor measured
-            texts << c.labels.join(QStringLiteral(" · "));
-        texts << tr("%1 +%2 more").arg(c.labels.first()).arg(c.markers - 1)
-              << tr("%n event(s)", nullptr, c.markers);
-        return texts;
-    };
-    const double rowPitch = fm.height() + kLabelRowGap;
-    constexpr double kPad = 3; // between two labels, each side
-    const auto fits = [&rows](int row, double left, double right) {
-        for (const Span& span : rows[static_cast<std::size_t>(row)]) {
-            if (left < span.second && right > span.first)
-                return false;
-        }
-        return true;
-    };
-    // Where a cluster's label goes: its rectangle and row, or row -1 when nowhere.
-    const auto place = [&](const Cluster& c, QString* text) -> std::pair<QRectF, int> {
-        for (const QString& candidate : textsOf(c)) {
-            const double w = fm.horizontalAdvance(candidate) + 6;
-            if (w > plot.width())
-                continue;
-            const std::array<double, 2> lefts = {
-                std::min(c.xLast + kMarkerRadius + 3, plot.right() - w),
-                std::max(c.x - kMarkerRadius - 3 - w, plot.left())};
-            for (int row = 0; row < kMarkerLabelRows; ++row) {
-                for (const double left : lefts) {
-                    // Row 0 beside the shapes: a label pushed onto its own shape is no good.
-                    if (fits(row, left, left + w)) {
-                        *text = candidate;
-                        return {QRectF(left, plot.top() + 1 + row * rowPitch, w, fm.height()), row};
-                    }
-                }
-            }
-        }
-        return {QRectF(), -1};
-    };
-    struct Placed {
-        Cluster cluster;
-        MarkerLabel label;
-        int row = 0;
-    };
-    std::vector<Placed> placed;
-    for (Cluster c : clusters) {
-        for (;;) {
-            QString text;
-            const auto [rect, row] = place(c, &text);
-            if (row >= 0) {
-                rows[static_cast<std::size_t>(row)].emplace_back(rect.left() - kPad,
-                                                                 rect.right() + kPad);
-                placed.push_back(Placed{c, MarkerLabel{rect, text, c.markers, c.kind, row}, row});
-                break;
-            }
-            if (placed.empty())
-                break; // no room even alone: the hover read-out still names it
-            // Join the label before: take it off its row and place the two as one.
-            Placed previous = placed.back();
-            placed.pop_back();
-            auto& spans = rows[static_cast<std::size_t>(previous.row)];
-            spans.erase(std::find(
-                spans.begin(), spans.end(),
-                Span(previous.label.rect.left() - kPad, previous.label.rect.right() + kPad)));
-            Cluster joined = previous.cluster;
-            for (const QString& l : std::as_const(c.labels)) {
-                if (!joined.labels.contains(l))
-                    joined.labels << l;
-            }
-            joined.markers += c.markers;
-            joined.xLast = c.xLast;
-            if (joined.kind != c.kind)
-                joined.kind = MarkerKind::Note;
-            c = joined;
-        }
-    }
-    out.reserve(placed.size());
-    for (Placed& p : placed)
-        out.push_back(std::move(p.label));
-    return out;
+    return placeClusterLabels(clusters, rows, plot, fm);
 }
 
 std::vector<TimeChart::MarkerLabel> TimeChart::markerLabelLayout()
@@ -1141,59 +1257,65 @@ void TimeChart::setNotRunningSpans(std::vector<TimeSpan> spans)
     invalidateLayer();
 }
 
+namespace {
+
+// The columns are written into a strip of kColumnStrip columns, a column after the other (each
+// column's pixels in a row in memory, the strip in the cache), then copied into the image's rows,
+// a strip at a time.
+constexpr std::size_t kColumnStrip = 16;
+
+} // namespace
+
 // The bands and lines as spans of 1 px columns written into an image of the plot, drawn once.
 // A polyline of thousands of points (up to four a pixel column at a day or 30 d) and a band of
 // a line a column cost the raster engine a span per pixel row per segment; here each column of
 // each series is one run of pixels (chart_redraw_10x30d_ms). Aliased, as the lines were: the
 // pixels are those a 1 px line through the points covers, a column at a time. False when no
 // series has a point to draw.
-bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double valueBottom,
-                                   double xScale, double yScale, const QColor& staleColor)
+bool TimeChart::paintSeriesColumns(QPainter& painter, const PlotScale& scale,
+                                   const QColor& staleColor)
 {
+    const QRectF& plot = scale.plot;
     const QRect area = plot.adjusted(0, -2, 0, 2).toAlignedRect();
-    const int width = area.width();
-    const int height = area.height();
-    if (width <= 0 || height <= 0)
+    if (area.width() <= 0 || area.height() <= 0)
         return false;
-    const auto columnCount = static_cast<std::size_t>(width);
-    const auto columnHeight = static_cast<std::size_t>(height);
     if (m_columnImage.size() != area.size())
         m_columnImage = QImage(area.size(), QImage::Format_ARGB32_Premultiplied);
-    // The spans are written into a strip of kStrip columns, a column after the other (each
-    // column's pixels in a row in memory, the strip in the cache), then copied into the image's
-    // rows, a strip at a time.
-    constexpr std::size_t kStrip = 16;
-    m_columnPixels.resize(kStrip * columnHeight);
-    const double left = plot.left() - area.left();
-    const double yOrigin = valueBottom - area.top() + m_yMin * yScale; // y = yOrigin - v * yScale
-    const auto columnOf = [&](qint64 t) {
-        return pixelIndex(left + static_cast<double>(t - m_t0) * xScale);
-    };
-    ColumnSpan used;
-    // Rows top..bottom of column x in colour (premultiplied), over what is there: blended
-    // where something was written before, else written as it is (without reading the pixel).
-    const auto fillSpan = [&](std::size_t x, int top, int bottom, QRgb source) {
-        top = std::max(0, top);
-        bottom = std::min(height - 1, bottom);
-        if (top > bottom)
-            return;
-        QRgb* const pixels = m_columnPixels.data() + (x % kStrip) * columnHeight;
-        ColumnSpan& written = m_columnWritten[x % kStrip];
-        const uint keep = 255 - qAlpha(source);
-        const int overTop = keep == 0 ? bottom + 1 : std::max(top, written.top);
-        const int overBottom = keep == 0 ? bottom : std::min(bottom, written.bottom);
-        if (overTop > overBottom) {
-            std::fill(pixels + top, pixels + bottom + 1, source);
-        } else {
-            std::fill(pixels + top, pixels + overTop, source);
-            for (int y = overTop; y <= overBottom; ++y)
-                pixels[y] = source + scaledPixel(pixels[y], keep);
-            std::fill(pixels + overBottom + 1, pixels + bottom + 1, source);
-        }
-        written.add(top, bottom);
-    };
+    m_columnPixels.resize(kColumnStrip * static_cast<std::size_t>(area.height()));
+    const ColumnFrame frame{area.width(), area.height(), plot.left() - area.left(),
+                            // y = yOrigin - v * yScale
+                            scale.valueBottom - area.top() + m_yMin * scale.yScale, scale.xScale,
+                            scale.yScale};
+    const bool any = markLineSpans(frame);
+    std::vector<QRgb> bandColours(m_series.size(), 0);
+    std::vector<QRgb> lineColours(m_series.size(), 0);
+    markBandSpans(frame, staleColor, bandColours, lineColours);
 
-    // 1. Each series' line: the rows a 1 px line through its points covers in each column.
+    // The rows anything is drawn in.
+    ColumnSpan used;
+    for (std::size_t k = 0; k < m_lineSpans.size(); ++k) {
+        if (!m_lineSpans[k].empty())
+            used.add(m_lineSpans[k].top, m_lineSpans[k].bottom);
+        if (!m_bandSpans[k].empty())
+            used.add(m_bandSpans[k].top, m_bandSpans[k].bottom);
+    }
+    used.top = std::max(0, used.top);
+    used.bottom = std::min(frame.height - 1, used.bottom);
+    if (used.empty())
+        return any;
+
+    composeColumns(frame, used, bandColours, lineColours);
+    painter.drawImage(QPoint(area.left(), area.top() + used.top), m_columnImage,
+                      QRect(0, used.top, frame.width, used.bottom - used.top + 1));
+    return any;
+}
+
+// 1. Each series' line: the rows a 1 px line through its points covers in each column. False
+//    when no series has a point.
+bool TimeChart::markLineSpans(const ColumnFrame& frame)
+{
+    const int width = frame.width;
+    const auto columnCount = static_cast<std::size_t>(width);
     m_lineSpans.assign(m_series.size() * columnCount, ColumnSpan{});
     bool any = false;
     for (std::size_t i = 0; i < m_series.size(); ++i) {
@@ -1212,8 +1334,8 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
         int r0 = 0;
         for (std::size_t k = 0; k < s.points.size(); ++k) {
             const StorePoint& p = s.points[k];
-            const double x1 = left + static_cast<double>(p.t - m_t0) * xScale;
-            const double y1 = yOrigin - p.v * yScale;
+            const double x1 = frame.left + static_cast<double>(p.t - m_t0) * frame.xScale;
+            const double y1 = frame.yOrigin - p.v * frame.yScale;
             const int c1 = pixelIndex(x1);
             const int r1 = pixelIndex(y1);
             // Split where the console was not running: no line across a time nobody watched.
@@ -1236,12 +1358,20 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
             r0 = r1;
         }
     }
+    return any;
+}
 
-    // 2. Bands (min–max of each rollup minute), under every line, in the series' colour: a
-    //    column from its lowest minimum to its highest maximum.
+// 2. Bands (min–max of each rollup minute), under every line, in the series' colour: a column
+//    from its lowest minimum to its highest maximum. With each series' colours (premultiplied).
+void TimeChart::markBandSpans(const ColumnFrame& frame, const QColor& staleColor,
+                              std::vector<QRgb>& bandColours, std::vector<QRgb>& lineColours)
+{
+    const int width = frame.width;
+    const auto columnCount = static_cast<std::size_t>(width);
+    const auto columnOf = [&](qint64 t) {
+        return pixelIndex(frame.left + static_cast<double>(t - m_t0) * frame.xScale);
+    };
     m_bandSpans.assign(m_series.size() * columnCount, ColumnSpan{});
-    std::vector<QRgb> bandColours(m_series.size(), 0);
-    std::vector<QRgb> lineColours(m_series.size(), 0);
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         const Series& s = m_series[i];
         if (s.points.empty())
@@ -1257,38 +1387,35 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
         for (const StorePoint& p : s.high) { // rows grow downwards: the maximum is the top
             const int x = columnOf(p.t);
             if (std::isfinite(p.v) && x >= 0 && x < width)
-                spans[x].top = std::min(spans[x].top, pixelIndex(yOrigin - p.v * yScale));
+                spans[x].top =
+                    std::min(spans[x].top, pixelIndex(frame.yOrigin - p.v * frame.yScale));
         }
         for (const StorePoint& p : s.low) {
             const int x = columnOf(p.t);
             if (std::isfinite(p.v) && x >= 0 && x < width)
-                spans[x].bottom = std::max(spans[x].bottom, pixelIndex(yOrigin - p.v * yScale));
+                spans[x].bottom =
+                    std::max(spans[x].bottom, pixelIndex(frame.yOrigin - p.v * frame.yScale));
         }
         // A band needs both edges in its column.
         for (std::size_t x = 0; x < columnCount; ++x)
             if (spans[x].top == ColumnSpan{}.top || spans[x].bottom == ColumnSpan{}.bottom)
                 spans[x] = ColumnSpan{};
     }
+}
 
-    // The rows anything is drawn in.
-    for (std::size_t k = 0; k < m_lineSpans.size(); ++k) {
-        if (!m_lineSpans[k].empty())
-            used.add(m_lineSpans[k].top, m_lineSpans[k].bottom);
-        if (!m_bandSpans[k].empty())
-            used.add(m_bandSpans[k].top, m_bandSpans[k].bottom);
-    }
-    used.top = std::max(0, used.top);
-    used.bottom = std::min(height - 1, used.bottom);
-    if (used.empty())
-        return any;
-
-    // 3. A strip at a time: the bands less the rows the series' own line covers (drawn over
-    //    them anyway), then the lines over every band; then the strip into the image's rows.
+// 3. A strip at a time: the bands less the rows the series' own line covers (drawn over them
+//    anyway), then the lines over every band; then the strip into the image's rows.
+void TimeChart::composeColumns(const ColumnFrame& frame, const ColumnSpan& used,
+                               const std::vector<QRgb>& bandColours,
+                               const std::vector<QRgb>& lineColours)
+{
+    const auto columnCount = static_cast<std::size_t>(frame.width);
+    const auto columnHeight = static_cast<std::size_t>(frame.height);
     auto* const image = reinterpret_cast<QRgb*>(m_columnImage.bits());
     const qsizetype stride = m_columnImage.bytesPerLine() / qsizetype(sizeof(QRgb));
-    m_columnWritten.resize(kStrip);
-    for (std::size_t x0 = 0; x0 < columnCount; x0 += kStrip) {
-        const std::size_t n = std::min(kStrip, columnCount - x0);
+    m_columnWritten.resize(kColumnStrip);
+    for (std::size_t x0 = 0; x0 < columnCount; x0 += kColumnStrip) {
+        const std::size_t n = std::min(kColumnStrip, columnCount - x0);
         for (std::size_t c = 0; c < n; ++c) {
             std::fill(m_columnPixels.begin() + std::ptrdiff_t(c * columnHeight) + used.top,
                       m_columnPixels.begin() + std::ptrdiff_t(c * columnHeight) + used.bottom + 1,
@@ -1301,16 +1428,18 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
                     continue;
                 const ColumnSpan& line = m_lineSpans[i * columnCount + x];
                 if (line.empty()) {
-                    fillSpan(x, band.top, band.bottom, bandColours[i]);
+                    fillColumn(x, frame.height, band.top, band.bottom, bandColours[i]);
                 } else {
-                    fillSpan(x, band.top, std::min(band.bottom, line.top - 1), bandColours[i]);
-                    fillSpan(x, std::max(band.top, line.bottom + 1), band.bottom, bandColours[i]);
+                    fillColumn(x, frame.height, band.top, std::min(band.bottom, line.top - 1),
+                               bandColours[i]);
+                    fillColumn(x, frame.height, std::max(band.top, line.bottom + 1), band.bottom,
+                               bandColours[i]);
                 }
             }
             for (std::size_t i = 0; i < m_series.size(); ++i) {
                 const ColumnSpan& line = m_lineSpans[i * columnCount + x];
                 if (!line.empty())
-                    fillSpan(x, line.top, line.bottom, lineColours[i]);
+                    fillColumn(x, frame.height, line.top, line.bottom, lineColours[i]);
             }
         }
         const QRgb* const strip = m_columnPixels.data();
@@ -1320,9 +1449,32 @@ bool TimeChart::paintSeriesColumns(QPainter& painter, const QRectF& plot, double
                 row[c] = strip[c * columnHeight + std::size_t(y)];
         }
     }
-    painter.drawImage(QPoint(area.left(), area.top() + used.top), m_columnImage,
-                      QRect(0, used.top, width, used.bottom - used.top + 1));
-    return any;
+}
+
+// Rows top..bottom of column x (of the strip's, height rows) in colour (premultiplied), over
+// what is there: blended where something was written before, else written as it is (without
+// reading the pixel).
+void TimeChart::fillColumn(std::size_t x, int height, int top, int bottom, QRgb source)
+{
+    top = std::max(0, top);
+    bottom = std::min(height - 1, bottom);
+    if (top > bottom)
+        return;
+    QRgb* const pixels =
+        m_columnPixels.data() + (x % kColumnStrip) * static_cast<std::size_t>(height);
+    ColumnSpan& written = m_columnWritten[x % kColumnStrip];
+    const uint keep = 255 - qAlpha(source);
+    const int overTop = keep == 0 ? bottom + 1 : std::max(top, written.top);
+    const int overBottom = keep == 0 ? bottom : std::min(bottom, written.bottom);
+    if (overTop > overBottom) {
+        std::fill(pixels + top, pixels + bottom + 1, source);
+    } else {
+        std::fill(pixels + top, pixels + overTop, source);
+        for (int y = overTop; y <= overBottom; ++y)
+            pixels[y] = source + scaledPixel(pixels[y], keep);
+        std::fill(pixels + overBottom + 1, pixels + bottom + 1, source);
+    }
+    written.add(top, bottom);
 }
 
 bool TimeChart::notRunningBetween(qint64 t0, qint64 t1) const
@@ -1434,20 +1586,24 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot)
 {
     if (m_markers.empty() || m_t1 <= m_t0)
         return;
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    paintFiringSpans(painter, plot);
+    paintMarkerShapes(painter, plot);
+    paintMarkerLabels(painter, plot);
+    painter.restore();
+}
+
+// Firing spans: shaded from the alert's start to its resolution (or now), a solid band on top;
+// spans that began before the range still show.
+void TimeChart::paintFiringSpans(QPainter& painter, const QRectF& plot)
+{
     const double xScale = plot.width() / static_cast<double>(m_t1 - m_t0);
     const auto xOf = [&](qint64 t) {
         return std::clamp(plot.left() + static_cast<double>(t - m_t0) * xScale, plot.left(),
                           plot.right());
     };
     const QColor base = palette().color(QPalette::Base);
-    const QColor labelText = palette().color(QPalette::Text);
-    QColor labelBack = base;
-    labelBack.setAlpha(215);
-    painter.save();
-    painter.setRenderHint(QPainter::Antialiasing);
-
-    // Firing spans: shaded from the alert's start to its resolution (or now), a solid band on
-    // top; spans that began before the range still show.
     for (std::size_t i = 0; i < m_markers.size(); ++i) {
         const Marker& m = m_markers[i];
         if (m.kind != MarkerKind::Alert || m.timeMs > m_t1)
@@ -1469,7 +1625,14 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot)
         painter.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), shade);
         painter.fillRect(QRectF(x0, plot.top(), x1 - x0, 3), markerColor(MarkerKind::Alert));
     }
+}
 
+// Each marker in the range: its line, and its kind's shape at the top, outlined in the
+// background colour so it reads over lines.
+void TimeChart::paintMarkerShapes(QPainter& painter, const QRectF& plot)
+{
+    const double xScale = plot.width() / static_cast<double>(m_t1 - m_t0);
+    const QColor base = palette().color(QPalette::Base);
     auto it = std::lower_bound(m_markers.begin(), m_markers.end(), m_t0,
                                [](const Marker& m, qint64 t) { return m.timeMs < t; });
     for (; it != m_markers.end() && it->timeMs <= m_t1; ++it) {
@@ -1487,7 +1650,6 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot)
             painter.setPen(line);
             painter.drawLine(QPointF(x, plot.top() + 6), QPointF(x, plot.bottom()));
         }
-        // The kind's shape at the top, outlined in the background colour so it reads over lines.
         const QPointF c(x, plot.top() + 6);
         constexpr double r = kMarkerRadius;
         painter.setPen(QPen(base, 1.2));
@@ -1512,7 +1674,15 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot)
             break;
         }
     }
-    // The labels over the shapes, in the band kept free of data at the top.
+}
+
+// The labels over the shapes, in the band kept free of data at the top.
+void TimeChart::paintMarkerLabels(QPainter& painter, const QRectF& plot)
+{
+    const QColor base = palette().color(QPalette::Base);
+    const QColor labelText = palette().color(QPalette::Text);
+    QColor labelBack = base;
+    labelBack.setAlpha(215);
     for (const MarkerLabel& label : layoutMarkerLabels(plot)) {
         const QColor color = markerColor(label.kind);
         painter.setPen(Qt::NoPen);
@@ -1524,7 +1694,6 @@ void TimeChart::paintMarkers(QPainter& painter, const QRectF& plot)
             painter.setPen(color.lighter(140));
         painter.drawText(label.rect, Qt::AlignCenter, label.text);
     }
-    painter.restore();
 }
 
 QStringList TimeChart::readoutAt(double x)

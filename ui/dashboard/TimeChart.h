@@ -253,11 +253,32 @@ private:
                      std::vector<StorePoint>& out);
     void readColumnRange(ColumnCache& cache, qint64 a, qint64 b);
     void dropColumnCaches();
+    // Where values land in the plot: x = plot.left() + (t - m_t0) * xScale,
+    // y = valueBottom - (v - m_yMin) * yScale.
+    struct PlotScale {
+        QRectF plot;
+        double valueBottom = 0;
+        double xScale = 0;
+        double yScale = 0;
+    };
     void paintLayer(QPainter& painter, const QSize& size);
-    bool paintSeriesColumns(QPainter& painter, const QRectF& plot, double valueBottom,
-                            double xScale, double yScale, const QColor& staleColor);
+    void paintTitle(QPainter& painter, const QSize& size, const QFontMetrics& fm);
+    void paintLegend(QPainter& painter, const QFontMetrics& fm);
+    void paintValueAxis(QPainter& painter, const PlotScale& scale, double valueHeight,
+                        const QFontMetrics& fm);
+    void paintTimeAxis(QPainter& painter, const QSize& size, const QRectF& plot,
+                       const QFontMetrics& fm);
+    bool paintSeries(QPainter& painter, const PlotScale& scale);
+    void paintBand(QPainter& painter, const Series& s, const PlotScale& scale,
+                   const QColor& staleColor);
+    bool paintSeriesLines(QPainter& painter, const PlotScale& scale, const QColor& staleColor);
+    void paintStaleNote(QPainter& painter, const QSize& size, const QFontMetrics& fm);
+    bool paintSeriesColumns(QPainter& painter, const PlotScale& scale, const QColor& staleColor);
     void paintHover(QPainter& painter);
     void paintMarkers(QPainter& painter, const QRectF& plot);
+    void paintFiringSpans(QPainter& painter, const QRectF& plot);
+    void paintMarkerShapes(QPainter& painter, const QRectF& plot);
+    void paintMarkerLabels(QPainter& painter, const QRectF& plot);
     void paintOutage(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
     void paintNotRunning(QPainter& painter, const QRectF& plot, const QFontMetrics& fm);
     // Whether a not-running span lies between two consecutive points' times.
@@ -323,6 +344,22 @@ private:
             bottom = std::max(bottom, b);
         }
     };
+    // The column image's geometry: its size, where the plot's left edge falls in it, and
+    // y = yOrigin - v * yScale in its rows.
+    struct ColumnFrame {
+        int width = 0;
+        int height = 0;
+        double left = 0;
+        double yOrigin = 0;
+        double xScale = 0;
+        double yScale = 0;
+    };
+    bool markLineSpans(const ColumnFrame& frame);
+    void markBandSpans(const ColumnFrame& frame, const QColor& staleColor,
+                       std::vector<QRgb>& bandColours, std::vector<QRgb>& lineColours);
+    void composeColumns(const ColumnFrame& frame, const ColumnSpan& used,
+                        const std::vector<QRgb>& bandColours, const std::vector<QRgb>& lineColours);
+    void fillColumn(std::size_t x, int height, int top, int bottom, QRgb source);
     QImage m_columnImage;
     std::vector<QRgb> m_columnPixels; // a strip of columns, a column after the other
     std::vector<ColumnSpan> m_columnWritten;
