@@ -278,7 +278,32 @@ QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
     m_endpointProxy->setFilterKeyColumn(-1);
     m_endpointProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_endpointProxy->setDynamicSortFilter(true);
+    buildEndpointFilter(page);
+    buildEndpointTable(page);
 
+    auto* left = new QWidget(page);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_endpointFilter);
+    leftLayout->addWidget(m_endpointView, 1);
+    QWidget* right = buildEndpointCards(page);
+
+    auto* split = new QSplitter(Qt::Horizontal, page);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+    QWidget::setTabOrder(m_endpointFilter, m_endpointView);
+    QWidget::setTabOrder(m_endpointView, m_endpointLatency);
+    QWidget::setTabOrder(m_endpointLatency, m_endpointTraffic);
+    bindEndpointCharts();
+    return page;
+}
+
+// The filter over the endpoint table, focused by Find (Ctrl+F) anywhere on the page.
+void Dashboard::buildEndpointFilter(QWidget* page)
+{
     m_endpointFilter = new QLineEdit(page);
     m_endpointFilter->setObjectName(QStringLiteral("endpointFilter"));
     m_endpointFilter->setPlaceholderText(tr("Filter endpoints (method or path)…"));
@@ -294,7 +319,11 @@ QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
         m_endpointFilter->selectAll();
     });
     page->addAction(find);
+}
 
+// The endpoints, busiest first; the selected one is charted beside them.
+void Dashboard::buildEndpointTable(QWidget* page)
+{
     m_endpointView = new QTableView(page);
     m_endpointView->setObjectName(QStringLiteral("endpointTable"));
     m_endpointView->setAccessibleName(tr("Endpoints"));
@@ -305,8 +334,23 @@ QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
     m_endpointView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_endpointView->setAlternatingRowColors(true);
     m_endpointView->verticalHeader()->hide();
-    // The path is what the operator reads: it takes the room the figures do not need. Widths
-    // from the font, not ResizeToContents, which would measure every row at every poll.
+    sizeEndpointColumns();
+    connect(m_endpointView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                const QString endpoint =
+                    current.isValid() ? current.data(EndpointTableModel::EndpointRole).toString()
+                                      : QString();
+                if (endpoint != m_selectedEndpoint) {
+                    m_selectedEndpoint = endpoint;
+                    bindEndpointCharts();
+                }
+            });
+}
+
+// The path is what the operator reads: it takes the room the figures do not need. Widths from
+// the font, not ResizeToContents, which would measure every row at every poll.
+void Dashboard::sizeEndpointColumns()
+{
     QHeaderView* header = m_endpointView->horizontalHeader();
     const QFontMetrics metrics(m_endpointView->font());
     const int padding = 2 * metrics.averageCharWidth() + 8;
@@ -325,23 +369,11 @@ QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
                                           padding);
     }
     header->setSectionResizeMode(EndpointTableModel::EndpointColumn, QHeaderView::Stretch);
-    connect(m_endpointView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) {
-                const QString endpoint =
-                    current.isValid() ? current.data(EndpointTableModel::EndpointRole).toString()
-                                      : QString();
-                if (endpoint != m_selectedEndpoint) {
-                    m_selectedEndpoint = endpoint;
-                    bindEndpointCharts();
-                }
-            });
+}
 
-    auto* left = new QWidget(page);
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(m_endpointFilter);
-    leftLayout->addWidget(m_endpointView, 1);
-
+// The selected endpoint's response time and traffic, one chart above the other.
+QWidget* Dashboard::buildEndpointCards(QWidget* page)
+{
     auto* right = new QWidget(page);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -360,18 +392,7 @@ QWidget* Dashboard::buildEndpoints(QWidget* parentWidget)
     traffic->setUnit(tr("/s"));
     traffic->addSeries(tr("requests"), kNoSeries);
     traffic->addSeries(tr("server errors"), kNoSeries, 1, TimeChart::seriesColor(3));
-
-    auto* split = new QSplitter(Qt::Horizontal, page);
-    split->addWidget(left);
-    split->addWidget(right);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    layout->addWidget(split, 1);
-    QWidget::setTabOrder(m_endpointFilter, m_endpointView);
-    QWidget::setTabOrder(m_endpointView, m_endpointLatency);
-    QWidget::setTabOrder(m_endpointLatency, m_endpointTraffic);
-    bindEndpointCharts();
-    return page;
+    return right;
 }
 
 void Dashboard::bindCharts()
@@ -952,41 +973,62 @@ void Dashboard::updateAvailability()
 
 void Dashboard::updateTiles()
 {
-    const SignalBoard& board = m_monitor->signalBoard();
-    const SeriesStore& store = board.signalStore();
     const bool stale = m_monitor->isDataStale();
-    const bool settled = store.scrapeCount() >= 3;
     const qint64 t1 = m_timeline->endMs();
     const qint64 span = m_timeline->spanMs();
-    const qint64 t0 = t1 - span;
-    const QString window = TimeControls::windowName(span);
+    const TileWindow window{t1 - span, t1, span, TimeControls::windowName(span),
+                            m_monitor->signalBoard().signalStore().scrapeCount() >= 3};
+    updateResponseTimeTile(window);
+    updateRequestRateTile(window);
+    updateSuccessRateTile(window);
+    updateWorkflowsTile(window);
+    updateMemoryTile(window);
+    updateComponentsTile(window);
+    showOutageOnTiles(stale);
+}
+
+void Dashboard::setTileSparkline(MetricTile* tile, SignalId id, double scale,
+                                 const TileWindow& window) const
+{
+    const SignalBoard& board = m_monitor->signalBoard();
+    const SeriesStore& store = board.signalStore();
+    const std::uint32_t series = board.signalSeries(id);
+    if (series == kNoSeries || !store.contains(series)) {
+        tile->setSparkline({}, window.t0, window.t1);
+        return;
+    }
+    std::vector<StorePoint> points;
+    store.decimate(series, window.t0, window.t1, std::max(40, tile->width() / 2), points);
+    for (StorePoint& p : points)
+        p.v *= scale;
+    tile->setSparkline(points, window.t0, window.t1);
+}
+
+// The change of a signal's mean against the previous window ("▲ 12 % vs previous 15 min"),
+// empty when either has no data.
+QString Dashboard::tileChange(SignalId id, const TileWindow& window) const
+{
+    const SignalBoard& board = m_monitor->signalBoard();
+    const SeriesStore& store = board.signalStore();
+    const std::uint32_t series = board.signalSeries(id);
     std::vector<StorePoint> scratch;
-    const QLocale locale;
+    return changeText(meanOver(store, series, window.t0, window.t1, scratch),
+                      meanOver(store, series, window.t0 - window.span, window.t0, scratch),
+                      window.name);
+}
 
-    auto spark = [&](MetricTile* tile, SignalId id, double scale) {
-        const std::uint32_t series = board.signalSeries(id);
-        if (series == kNoSeries || !store.contains(series)) {
-            tile->setSparkline({}, t0, t1);
-            return;
-        }
-        store.decimate(series, t0, t1, std::max(40, tile->width() / 2), scratch);
-        for (StorePoint& p : scratch)
-            p.v *= scale;
-        tile->setSparkline(scratch, t0, t1);
-    };
-    auto change = [&](SignalId id) {
-        const std::uint32_t series = board.signalSeries(id);
-        return changeText(meanOver(store, series, t0, t1, scratch),
-                          meanOver(store, series, t0 - span, t0, scratch), window);
-    };
-    auto missing = [&](MetricTile* tile, SignalId id) {
-        tile->setValue(tr("—"));
-        tile->setDetail(settled && !seen(id) ? tr("not exported by this gateway")
-                                             : tr("waiting for data"));
-        tile->setLevel(ThresholdLevel::Unknown);
-    };
+void Dashboard::setTileMissing(MetricTile* tile, SignalId id, const TileWindow& window) const
+{
+    tile->setValue(tr("—"));
+    tile->setDetail(window.settled && !seen(id) ? tr("not exported by this gateway")
+                                                : tr("waiting for data"));
+    tile->setLevel(ThresholdLevel::Unknown);
+}
 
-    // Response time: average and p95, change of the average against the previous window.
+// Average and p95, change of the average against the previous window.
+void Dashboard::updateResponseTimeTile(const TileWindow& window)
+{
+    const SignalBoard& board = m_monitor->signalBoard();
     MetricTile* rt = tile(TileId::ResponseTime);
     const double avg = board.latest(SignalId::LatencyAvg);
     if (std::isfinite(avg)) {
@@ -995,20 +1037,23 @@ void Dashboard::updateTiles()
         const double p95 = board.latest(SignalId::LatencyP95);
         if (std::isfinite(p95))
             detail << tr("p95 %1").arg(milliseconds(p95));
-        const QString delta = change(SignalId::LatencyAvg);
+        const QString delta = tileChange(SignalId::LatencyAvg, window);
         if (!delta.isEmpty())
             detail << delta;
         rt->setDetail(detail.join(QStringLiteral(" · ")));
         rt->setLevel(m_thresholds.latencyLevel(avg));
     } else {
-        missing(rt, SignalId::LatencyAvg);
+        setTileMissing(rt, SignalId::LatencyAvg, window);
     }
-    spark(rt, SignalId::LatencyAvg, 1000);
+    setTileSparkline(rt, SignalId::LatencyAvg, 1000, window);
+}
 
+void Dashboard::updateRequestRateTile(const TileWindow& window)
+{
     MetricTile* rate = tile(TileId::RequestRate);
-    const double rps = board.latest(SignalId::RequestRate);
+    const double rps = m_monitor->signalBoard().latest(SignalId::RequestRate);
     if (std::isfinite(rps)) {
-        rate->setValue(tr("%1 req/s").arg(locale.toString(rps, 'f', rps < 10 ? 2 : 1)));
+        rate->setValue(tr("%1 req/s").arg(QLocale().toString(rps, 'f', rps < 10 ? 2 : 1)));
         QStringList detail;
         if (!m_chartedInstances.isEmpty()) { // side by side: the tile is their sum
             int reporting = 0;
@@ -1017,61 +1062,83 @@ void Dashboard::updateTiles()
             detail << (reporting == 1 ? tr("1 instance reporting")
                                       : tr("sum of %1 instances").arg(reporting));
         }
-        const QString delta = change(SignalId::RequestRate);
+        const QString delta = tileChange(SignalId::RequestRate, window);
         if (!delta.isEmpty())
             detail << delta;
         rate->setDetail(detail.join(QStringLiteral(" · ")));
         rate->setLevel(ThresholdLevel::Unknown);
     } else {
-        missing(rate, SignalId::RequestRate);
+        setTileMissing(rate, SignalId::RequestRate, window);
     }
-    spark(rate, SignalId::RequestRate, 1);
+    setTileSparkline(rate, SignalId::RequestRate, 1, window);
+}
 
+// The share of requests without a server error, and its change in points.
+void Dashboard::updateSuccessRateTile(const TileWindow& window)
+{
+    const SignalBoard& board = m_monitor->signalBoard();
+    const SeriesStore& store = board.signalStore();
+    const QLocale locale;
     MetricTile* success = tile(TileId::SuccessRate);
     const double ratio = board.latest(SignalId::ErrorRatio);
     if (std::isfinite(ratio)) {
         success->setValue(tr("%1 %").arg(locale.toString((1 - ratio) * 100.0, 'f', 2)));
-        const double before =
-            meanOver(store, board.signalSeries(SignalId::ErrorRatio), t0 - span, t0, scratch);
-        const double now =
-            meanOver(store, board.signalSeries(SignalId::ErrorRatio), t0, t1, scratch);
+        std::vector<StorePoint> scratch;
+        const std::uint32_t series = board.signalSeries(SignalId::ErrorRatio);
+        const double before = meanOver(store, series, window.t0 - window.span, window.t0, scratch);
+        const double now = meanOver(store, series, window.t0, window.t1, scratch);
         QString detail = tr("errors %1 %").arg(locale.toString(ratio * 100.0, 'f', 2));
         if (std::isfinite(before) && std::isfinite(now))
-            detail += tr(" · %1%2 pt vs previous %3")
-                          .arg(before - now >= 0 ? QStringLiteral("+") : QStringLiteral("−"),
-                               locale.toString(std::abs(before - now) * 100.0, 'f', 2), window);
+            detail +=
+                tr(" · %1%2 pt vs previous %3")
+                    .arg(before - now >= 0 ? QStringLiteral("+") : QStringLiteral("−"),
+                         locale.toString(std::abs(before - now) * 100.0, 'f', 2), window.name);
         success->setDetail(detail);
         success->setLevel(m_thresholds.errorLevel(ratio));
     } else {
-        missing(success, SignalId::ErrorRatio);
+        setTileMissing(success, SignalId::ErrorRatio, window);
     }
-    spark(success, SignalId::ErrorRatio, -100);
+    setTileSparkline(success, SignalId::ErrorRatio, -100, window);
+}
 
+// Active workflows and executions a minute; what the gateway lacks is said as on the other
+// tiles: "not exported by this gateway".
+void Dashboard::updateWorkflowsTile(const TileWindow& window)
+{
+    const SignalBoard& board = m_monitor->signalBoard();
+    const QLocale locale;
     MetricTile* workflows = tile(TileId::ActiveWorkflows);
     const double active = board.latest(SignalId::ActiveWorkflows);
     const double perS = board.latest(SignalId::WorkflowRate);
     if (std::isfinite(active) || std::isfinite(perS)) {
-        // What the gateway lacks is said as on the other tiles: "not exported by this gateway".
         const QString rate = tr("%1 executions/min").arg(locale.toString(perS * 60, 'f', 1));
         if (std::isfinite(active)) {
             workflows->setValue(locale.toString(active, 'f', 0));
             workflows->setDetail(std::isfinite(perS) ? rate
-                                 : settled && !seen(SignalId::WorkflowRate)
+                                 : window.settled && !seen(SignalId::WorkflowRate)
                                      ? tr("executions/min not exported by this gateway")
                                      : QString());
         } else {
             workflows->setValue(tr("—"));
             workflows->setDetail(
-                settled && !seen(SignalId::ActiveWorkflows)
+                window.settled && !seen(SignalId::ActiveWorkflows)
                     ? tr("%1 · active count not exported by this gateway").arg(rate)
                     : rate);
         }
         workflows->setLevel(ThresholdLevel::Unknown);
     } else {
-        missing(workflows, SignalId::ActiveWorkflows);
+        setTileMissing(workflows, SignalId::ActiveWorkflows, window);
     }
-    spark(workflows, std::isfinite(active) ? SignalId::ActiveWorkflows : SignalId::WorkflowRate, 1);
+    setTileSparkline(workflows,
+                     std::isfinite(active) ? SignalId::ActiveWorkflows : SignalId::WorkflowRate, 1,
+                     window);
+}
 
+// Resident memory, with the CPU in the detail.
+void Dashboard::updateMemoryTile(const TileWindow& window)
+{
+    const SignalBoard& board = m_monitor->signalBoard();
+    const QLocale locale;
     MetricTile* memory = tile(TileId::Memory);
     const double bytes = board.latest(SignalId::MemoryBytes);
     if (std::isfinite(bytes)) {
@@ -1080,17 +1147,20 @@ void Dashboard::updateTiles()
         QStringList detail;
         if (std::isfinite(cpu))
             detail << tr("CPU %1 %").arg(locale.toString(cpu, 'f', 1));
-        const QString delta = change(SignalId::MemoryBytes);
+        const QString delta = tileChange(SignalId::MemoryBytes, window);
         if (!delta.isEmpty())
             detail << delta;
         memory->setDetail(detail.join(QStringLiteral(" · ")));
         memory->setLevel(m_thresholds.memoryLevel(bytes));
     } else {
-        missing(memory, SignalId::MemoryBytes);
+        setTileMissing(memory, SignalId::MemoryBytes, window);
     }
-    spark(memory, SignalId::MemoryBytes, 1e-6);
+    setTileSparkline(memory, SignalId::MemoryBytes, 1e-6, window);
+}
 
-    // Components: the worst state stands out, with the names of those not healthy.
+// The worst state stands out, with the names of those not healthy.
+void Dashboard::updateComponentsTile(const TileWindow& window)
+{
     MetricTile* components = tile(TileId::Components);
     if (m_monitor->hasHealth()) {
         const HealthSnapshot& health = m_monitor->health();
@@ -1117,10 +1187,13 @@ void Dashboard::updateTiles()
         components->setAccent({});
         components->setLevel(ThresholdLevel::Unknown);
     }
-    components->setSparkline({}, t0, t1);
+    components->setSparkline({}, window.t0, window.t1);
+}
 
-    // An outage looks like one: each tile leads with the state and how long it has lasted, the
-    // last figure stays, small, with its age.
+// Stale tiles grey; an outage looks like one: each tile leads with the state and how long it
+// has lasted, the last figure stays, small, with its age.
+void Dashboard::showOutageOnTiles(bool stale)
+{
     const bool outage = stale && m_monitor->hasData();
     QString headline;
     if (outage) {

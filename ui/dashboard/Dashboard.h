@@ -140,13 +140,37 @@ private:
     QVBoxLayout* startPage(QWidget* page, const QString& objectName);
     QWidget* buildOverview(QWidget* parentWidget);
     QWidget* buildEndpoints(QWidget* parentWidget);
+    void buildEndpointFilter(QWidget* page);
+    void buildEndpointTable(QWidget* page);
+    void sizeEndpointColumns();
+    QWidget* buildEndpointCards(QWidget* page);
     void bindCharts();
     void bindInstanceCharts();
     void updateInstanceSeries();
     void followInstanceSignals(InstanceSignals* instances);
     void bindEndpointCharts();
     void bindEndpointInstanceCharts();
+    // What every tile reads in one update: the window shown (t0..t1) and its name, and whether
+    // enough scrapes are in to say what the gateway lacks.
+    struct TileWindow {
+        qint64 t0 = 0;
+        qint64 t1 = 0;
+        qint64 span = 0;
+        QString name;
+        bool settled = false;
+    };
     void updateTiles();
+    void updateResponseTimeTile(const TileWindow& window);
+    void updateRequestRateTile(const TileWindow& window);
+    void updateSuccessRateTile(const TileWindow& window);
+    void updateWorkflowsTile(const TileWindow& window);
+    void updateMemoryTile(const TileWindow& window);
+    void updateComponentsTile(const TileWindow& window);
+    void showOutageOnTiles(bool stale);
+    void setTileSparkline(MetricTile* tile, SignalId id, double scale,
+                          const TileWindow& window) const;
+    QString tileChange(SignalId id, const TileWindow& window) const;
+    void setTileMissing(MetricTile* tile, SignalId id, const TileWindow& window) const;
     void updateAvailability();
     void updateStatus();
     void reselectEndpoint();

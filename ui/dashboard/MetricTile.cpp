@@ -154,23 +154,45 @@ void MetricTile::paintEvent(QPaintEvent* event)
     p.setRenderHint(QPainter::Antialiasing);
     const QRect r = contentsRect().adjusted(10, 6, -8, -6);
     const QColor color = accent();
-    const QPalette& pal = palette();
-    const QColor text = m_stale ? staleGrey() : pal.color(QPalette::Text);
-    QColor soft = text;
-    soft.setAlpha(m_stale ? 255 : 190);
 
     // Accent bar on the left: the threshold level at a glance (red in an outage).
     p.fillRect(QRect(contentsRect().left(), contentsRect().top(), 5, contentsRect().height()),
                m_outage ? colorFor(HealthState::Down) : color);
     if (hasFocus()) {
-        p.setPen(QPen(pal.color(QPalette::Highlight), 2));
+        p.setPen(QPen(palette().color(QPalette::Highlight), 2));
         p.drawRect(rect().adjusted(1, 1, -1, -1));
     }
 
     const QFontMetrics fm(font());
-    p.setPen(soft);
+    p.setPen(softTextColor());
     p.drawText(QRect(r.left(), r.top(), r.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                fm.elidedText(m_title, Qt::ElideRight, r.width()));
+    const int detailTop = paintValue(p, r, r.top() + fm.height() + 2, color);
+    p.setFont(font());
+    p.setPen(softTextColor());
+    const int detailLines = paintDetail(p, r, detailTop);
+
+    // Sparkline under the text.
+    const int sparkTop = detailTop + fm.height() * detailLines + 4;
+    paintSparkline(p, QRectF(r.left(), sparkTop, r.width(), std::max(8, r.bottom() - sparkTop)),
+                   color);
+}
+
+QColor MetricTile::textColor() const
+{
+    return m_stale ? staleGrey() : palette().color(QPalette::Text);
+}
+
+QColor MetricTile::softTextColor() const
+{
+    QColor soft = textColor();
+    soft.setAlpha(m_stale ? 255 : 190);
+    return soft;
+}
+
+// The value in large type from top, in the level's colour when it has one; returns its bottom.
+int MetricTile::paintValue(QPainter& p, const QRect& r, int top, const QColor& color) const
+{
     QFont big = font();
     big.setPointSizeF(font().pointSizeF() * 1.7);
     big.setBold(true);
@@ -181,51 +203,53 @@ void MetricTile::paintEvent(QPaintEvent* event)
         big.setPointSizeF(font().pointSizeF() * factor);
     const QFontMetrics bfm(big);
     p.setFont(big);
+    const QColor text = textColor();
     if (m_outage)
         p.setPen(colorFor(HealthState::Down)
-                     .lighter(pal.color(QPalette::Window).value() < 128 ? 140 : 100));
+                     .lighter(palette().color(QPalette::Window).value() < 128 ? 140 : 100));
     else
         p.setPen(m_level == ThresholdLevel::Critical || m_level == ThresholdLevel::Warning ||
                          m_accent.isValid()
                      ? (m_stale ? text : color)
                      : text);
-    const int valueTop = r.top() + fm.height() + 2;
-    p.drawText(QRect(r.left(), valueTop, r.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+    p.drawText(QRect(r.left(), top, r.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                bfm.elidedText(m_value, Qt::ElideRight, r.width()));
-    p.setFont(font());
-    p.setPen(soft);
-    const int detailTop = valueTop + bfm.height();
-    // The detail on one line, or two when it does not fit (what a gateway lacks is said in
-    // full, not cut short); the sparkline takes the rest.
-    const int detailLines = fm.horizontalAdvance(m_detail) > r.width() ? 2 : 1;
-    if (detailLines == 2) {
-        // Word-wrapped into two lines; whatever does not fit in them is elided on the second.
-        const QStringList words = m_detail.split(u' ');
-        QString first;
-        int i = 0;
-        for (; i < words.size(); ++i) {
-            const QString next = first.isEmpty() ? words[i] : first + u' ' + words[i];
-            if (fm.horizontalAdvance(next) > r.width())
-                break;
-            first = next;
-        }
-        const QString second = words.mid(i).join(u' ');
-        p.drawText(QRect(r.left(), detailTop, r.width(), fm.height()),
-                   Qt::AlignLeft | Qt::AlignVCenter,
-                   first.isEmpty() ? fm.elidedText(m_detail, Qt::ElideRight, r.width()) : first);
-        if (!first.isEmpty())
-            p.drawText(QRect(r.left(), detailTop + fm.height(), r.width(), fm.height()),
-                       Qt::AlignLeft | Qt::AlignVCenter,
-                       fm.elidedText(second, Qt::ElideRight, r.width()));
-    } else {
-        p.drawText(QRect(r.left(), detailTop, r.width(), fm.height()),
-                   Qt::AlignLeft | Qt::AlignVCenter,
-                   fm.elidedText(m_detail, Qt::ElideRight, r.width()));
-    }
+    return top + bfm.height();
+}
 
-    // Sparkline under the text.
-    const int sparkTop = detailTop + fm.height() * detailLines + 4;
-    const QRectF spark(r.left(), sparkTop, r.width(), std::max(8, r.bottom() - sparkTop));
+// The detail on one line, or two when it does not fit (what a gateway lacks is said in full, not
+// cut short): word-wrapped, whatever does not fit in two lines elided on the second. Returns the
+// lines it took.
+int MetricTile::paintDetail(QPainter& p, const QRect& r, int top) const
+{
+    const QFontMetrics fm(font());
+    if (fm.horizontalAdvance(m_detail) <= r.width()) {
+        p.drawText(QRect(r.left(), top, r.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(m_detail, Qt::ElideRight, r.width()));
+        return 1;
+    }
+    const QStringList words = m_detail.split(u' ');
+    QString first;
+    int i = 0;
+    for (; i < words.size(); ++i) {
+        const QString next = first.isEmpty() ? words[i] : first + u' ' + words[i];
+        if (fm.horizontalAdvance(next) > r.width())
+            break;
+        first = next;
+    }
+    const QString second = words.mid(i).join(u' ');
+    p.drawText(QRect(r.left(), top, r.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+               first.isEmpty() ? fm.elidedText(m_detail, Qt::ElideRight, r.width()) : first);
+    if (!first.isEmpty())
+        p.drawText(QRect(r.left(), top + fm.height(), r.width(), fm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(second, Qt::ElideRight, r.width()));
+    return 2;
+}
+
+// The sparkline over its value range, the area under it tinted.
+void MetricTile::paintSparkline(QPainter& p, const QRectF& spark, const QColor& color) const
+{
     if (m_spark.size() < 2 || m_t1 <= m_t0)
         return;
     double lo = m_spark.front().v;

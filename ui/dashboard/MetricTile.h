@@ -8,6 +8,8 @@
 
 #include <vector>
 
+class QPainter;
+
 namespace ops {
 
 // One overview figure: a title, the value in large type, a detail line (change against the
@@ -46,6 +48,11 @@ private:
     // Stale text and accent: a grey between the background and the text, readable on light and
     // dark palettes.
     QColor staleGrey() const;
+    QColor textColor() const;
+    QColor softTextColor() const;
+    int paintValue(QPainter& p, const QRect& r, int top, const QColor& color) const;
+    int paintDetail(QPainter& p, const QRect& r, int top) const;
+    void paintSparkline(QPainter& p, const QRectF& spark, const QColor& color) const;
     void updateAccessible();
 
     QString m_title;
