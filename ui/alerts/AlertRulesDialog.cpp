@@ -57,92 +57,8 @@ AlertRulesDialog::AlertRulesDialog(const QList<AlertRule>& rules, QWidget* paren
     m_model->setRules(rules);
     auto* layout = new QVBoxLayout(this);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
-
-    auto* left = new QWidget(splitter);
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    m_table->setObjectName(QStringLiteral("rulesTable"));
-    m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAccessibleName(tr("Rules"));
-    leftLayout->addWidget(m_table, 1);
-    auto* rowButtons = new QHBoxLayout;
-    auto* add = new QPushButton(tr("&Add"), left);
-    auto* duplicate = new QPushButton(tr("Du&plicate"), left);
-    auto* remove = new QPushButton(tr("&Remove"), left);
-    auto* import = new QPushButton(tr("&Import…"), left);
-    auto* exportButton = new QPushButton(tr("E&xport…"), left);
-    auto* defaults = new QPushButton(tr("Defau&lts"), left);
-    for (QPushButton* b : {add, duplicate, remove, import, exportButton, defaults})
-        rowButtons->addWidget(b);
-    rowButtons->addStretch(1);
-    leftLayout->addLayout(rowButtons);
-
-    auto* form = new QGroupBox(tr("Selected rule"), splitter);
-    auto* f = new QFormLayout(form);
-    m_name = new QLineEdit(form);
-    m_enabled = new QCheckBox(tr("Enabled"), form);
-    auto* nameRow = new QHBoxLayout;
-    nameRow->addWidget(m_name, 1);
-    nameRow->addWidget(m_enabled);
-    f->addRow(tr("Name:"), nameRow);
-    m_signal = combo(form, AlertSignals::all());
-    f->addRow(tr("&Signal:"), m_signal);
-    m_metric = new QLineEdit(form);
-    m_metric->setPlaceholderText(tr("metric name, e.g. http_requests_total"));
-    f->addRow(tr("&Metric:"), m_metric);
-    m_matchers = new QLineEdit(form);
-    m_matchers->setPlaceholderText(tr("status=~5.., path=/api"));
-    f->addRow(tr("Label matc&hers:"), m_matchers);
-    m_seriesAggregation =
-        combo(form, {QStringLiteral("sum"), QStringLiteral("avg"), QStringLiteral("max"),
-                     QStringLiteral("min"), QStringLiteral("count")});
-    f->addRow(tr("Across series:"), m_seriesAggregation);
-    m_component = new QLineEdit(form);
-    m_component->setPlaceholderText(tr("any component"));
-    f->addRow(tr("&Component:"), m_component);
-    auto* condition = new QHBoxLayout;
-    m_aggregation =
-        combo(form, {QStringLiteral("avg"), QStringLiteral("max"), QStringLiteral("min"),
-                     QStringLiteral("last"), QStringLiteral("sum"), QStringLiteral("increase")});
-    m_op = combo(form, {QStringLiteral(">"), QStringLiteral(">="), QStringLiteral("<"),
-                        QStringLiteral("<="), QStringLiteral("=="), QStringLiteral("!=")});
-    m_threshold = number(form);
-    condition->addWidget(m_aggregation);
-    condition->addWidget(m_op);
-    condition->addWidget(m_threshold, 1);
-    f->addRow(tr("Fires when:"), condition);
-    auto* recovery = new QHBoxLayout;
-    m_hasRecovery = new QCheckBox(tr("resolve only past"), form);
-    m_recovery = number(form);
-    recovery->addWidget(m_hasRecovery);
-    recovery->addWidget(m_recovery, 1);
-    f->addRow(tr("Recovery:"), recovery);
-    m_window = new QLineEdit(form);
-    m_window->setPlaceholderText(tr("0 = latest poll; 30s, 5m, 1h"));
-    f->addRow(tr("&Window:"), m_window);
-    m_for = new QLineEdit(form);
-    f->addRow(tr("Pending &for:"), m_for);
-    m_keepFiring = new QLineEdit(form);
-    f->addRow(tr("&Keep firing for:"), m_keepFiring);
-    m_severity = combo(
-        form, {QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("critical")});
-    f->addRow(tr("Se&verity:"), m_severity);
-    m_noData = combo(form, {QStringLiteral("nodata"), QStringLiteral("normal"),
-                            QStringLiteral("alerting"), QStringLiteral("keep_last")});
-    f->addRow(tr("No &data:"), m_noData);
-    m_onError = combo(form, {QStringLiteral("error"), QStringLiteral("normal"),
-                             QStringLiteral("alerting"), QStringLiteral("keep_last")});
-    f->addRow(tr("On &error:"), m_onError);
-    m_target = new QLineEdit(form);
-    m_target->setPlaceholderText(tr("every target"));
-    f->addRow(tr("&Target:"), m_target);
-    m_summary = new QLineEdit(form);
-    m_summary->setPlaceholderText(tr("{value} and {threshold} are filled in"));
-    f->addRow(tr("S&ummary:"), m_summary);
+    QWidget* left = buildRuleList(splitter);
+    QWidget* form = buildRuleForm(splitter);
     splitter->addWidget(left);
     splitter->addWidget(form);
     splitter->setStretchFactor(0, 3);
@@ -158,19 +74,49 @@ AlertRulesDialog::AlertRulesDialog(const QList<AlertRule>& rules, QWidget* paren
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
+    connectForm();
 
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) { loadForm(current.row()); });
-    for (QLineEdit* edit : {m_name, m_metric, m_matchers, m_component, m_window, m_for,
-                            m_keepFiring, m_target, m_summary})
-        connect(edit, &QLineEdit::textEdited, this, &AlertRulesDialog::storeForm);
-    for (QComboBox* box :
-         {m_signal, m_seriesAggregation, m_aggregation, m_op, m_severity, m_noData, m_onError})
-        connect(box, &QComboBox::currentIndexChanged, this, &AlertRulesDialog::storeForm);
-    for (QDoubleSpinBox* spin : {m_threshold, m_recovery})
-        connect(spin, &QDoubleSpinBox::valueChanged, this, &AlertRulesDialog::storeForm);
-    for (QCheckBox* box : {m_enabled, m_hasRecovery})
-        connect(box, &QCheckBox::toggled, this, &AlertRulesDialog::storeForm);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(AlertRulesModel::ConditionColumn,
+                                                      QHeaderView::Stretch);
+    m_table->setWordWrap(true);
+    resize(1300, 640);
+    if (m_model->rowCount() > 0)
+        m_table->selectRow(0);
+    validate();
+}
+
+// The rules' table and the buttons under it.
+QWidget* AlertRulesDialog::buildRuleList(QWidget* parent)
+{
+    auto* left = new QWidget(parent);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    m_table->setObjectName(QStringLiteral("rulesTable"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAccessibleName(tr("Rules"));
+    leftLayout->addWidget(m_table, 1);
+    leftLayout->addLayout(buildRowButtons(left));
+    return left;
+}
+
+// Add, duplicate, remove, import, export, and back to the defaults.
+QLayout* AlertRulesDialog::buildRowButtons(QWidget* left)
+{
+    auto* rowButtons = new QHBoxLayout;
+    auto* add = new QPushButton(tr("&Add"), left);
+    auto* duplicate = new QPushButton(tr("Du&plicate"), left);
+    auto* remove = new QPushButton(tr("&Remove"), left);
+    auto* import = new QPushButton(tr("&Import…"), left);
+    auto* exportButton = new QPushButton(tr("E&xport…"), left);
+    auto* defaults = new QPushButton(tr("Defau&lts"), left);
+    for (QPushButton* b : {add, duplicate, remove, import, exportButton, defaults})
+        rowButtons->addWidget(b);
+    rowButtons->addStretch(1);
     connect(add, &QPushButton::clicked, this, [this] {
         AlertRule rule;
         rule.name = tr("new_rule");
@@ -204,15 +150,110 @@ AlertRulesDialog::AlertRulesDialog(const QList<AlertRule>& rules, QWidget* paren
     });
     connect(import, &QPushButton::clicked, this, &AlertRulesDialog::importRules);
     connect(exportButton, &QPushButton::clicked, this, &AlertRulesDialog::exportRules);
+    return rowButtons;
+}
 
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(AlertRulesModel::ConditionColumn,
-                                                      QHeaderView::Stretch);
-    m_table->setWordWrap(true);
-    resize(1300, 640);
-    if (m_model->rowCount() > 0)
-        m_table->selectRow(0);
-    validate();
+// The selected rule's fields: what it reads, when it fires, and what it says.
+QWidget* AlertRulesDialog::buildRuleForm(QWidget* parent)
+{
+    auto* form = new QGroupBox(tr("Selected rule"), parent);
+    auto* f = new QFormLayout(form);
+    addSourceRows(form, f);
+    addConditionRows(form, f);
+    addOutcomeRows(form, f);
+    return form;
+}
+
+// Its name, and the signal or metric (with its labels and aggregation) it watches.
+void AlertRulesDialog::addSourceRows(QWidget* form, QFormLayout* f)
+{
+    m_name = new QLineEdit(form);
+    m_enabled = new QCheckBox(tr("Enabled"), form);
+    auto* nameRow = new QHBoxLayout;
+    nameRow->addWidget(m_name, 1);
+    nameRow->addWidget(m_enabled);
+    f->addRow(tr("Name:"), nameRow);
+    m_signal = combo(form, AlertSignals::all());
+    f->addRow(tr("&Signal:"), m_signal);
+    m_metric = new QLineEdit(form);
+    m_metric->setPlaceholderText(tr("metric name, e.g. http_requests_total"));
+    f->addRow(tr("&Metric:"), m_metric);
+    m_matchers = new QLineEdit(form);
+    m_matchers->setPlaceholderText(tr("status=~5.., path=/api"));
+    f->addRow(tr("Label matc&hers:"), m_matchers);
+    m_seriesAggregation =
+        combo(form, {QStringLiteral("sum"), QStringLiteral("avg"), QStringLiteral("max"),
+                     QStringLiteral("min"), QStringLiteral("count")});
+    f->addRow(tr("Across series:"), m_seriesAggregation);
+    m_component = new QLineEdit(form);
+    m_component->setPlaceholderText(tr("any component"));
+    f->addRow(tr("&Component:"), m_component);
+}
+
+// The condition, its recovery, and how long it must hold.
+void AlertRulesDialog::addConditionRows(QWidget* form, QFormLayout* f)
+{
+    auto* condition = new QHBoxLayout;
+    m_aggregation =
+        combo(form, {QStringLiteral("avg"), QStringLiteral("max"), QStringLiteral("min"),
+                     QStringLiteral("last"), QStringLiteral("sum"), QStringLiteral("increase")});
+    m_op = combo(form, {QStringLiteral(">"), QStringLiteral(">="), QStringLiteral("<"),
+                        QStringLiteral("<="), QStringLiteral("=="), QStringLiteral("!=")});
+    m_threshold = number(form);
+    condition->addWidget(m_aggregation);
+    condition->addWidget(m_op);
+    condition->addWidget(m_threshold, 1);
+    f->addRow(tr("Fires when:"), condition);
+    auto* recovery = new QHBoxLayout;
+    m_hasRecovery = new QCheckBox(tr("resolve only past"), form);
+    m_recovery = number(form);
+    recovery->addWidget(m_hasRecovery);
+    recovery->addWidget(m_recovery, 1);
+    f->addRow(tr("Recovery:"), recovery);
+    m_window = new QLineEdit(form);
+    m_window->setPlaceholderText(tr("0 = latest poll; 30s, 5m, 1h"));
+    f->addRow(tr("&Window:"), m_window);
+    m_for = new QLineEdit(form);
+    f->addRow(tr("Pending &for:"), m_for);
+    m_keepFiring = new QLineEdit(form);
+    f->addRow(tr("&Keep firing for:"), m_keepFiring);
+}
+
+// Its severity, what no data and errors mean, the targets it covers and its summary.
+void AlertRulesDialog::addOutcomeRows(QWidget* form, QFormLayout* f)
+{
+    m_severity = combo(
+        form, {QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("critical")});
+    f->addRow(tr("Se&verity:"), m_severity);
+    m_noData = combo(form, {QStringLiteral("nodata"), QStringLiteral("normal"),
+                            QStringLiteral("alerting"), QStringLiteral("keep_last")});
+    f->addRow(tr("No &data:"), m_noData);
+    m_onError = combo(form, {QStringLiteral("error"), QStringLiteral("normal"),
+                             QStringLiteral("alerting"), QStringLiteral("keep_last")});
+    f->addRow(tr("On &error:"), m_onError);
+    m_target = new QLineEdit(form);
+    m_target->setPlaceholderText(tr("every target"));
+    f->addRow(tr("&Target:"), m_target);
+    m_summary = new QLineEdit(form);
+    m_summary->setPlaceholderText(tr("{value} and {threshold} are filled in"));
+    f->addRow(tr("S&ummary:"), m_summary);
+}
+
+// The form follows the selected row; each edit is stored into the rule at once.
+void AlertRulesDialog::connectForm()
+{
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) { loadForm(current.row()); });
+    for (QLineEdit* edit : {m_name, m_metric, m_matchers, m_component, m_window, m_for,
+                            m_keepFiring, m_target, m_summary})
+        connect(edit, &QLineEdit::textEdited, this, &AlertRulesDialog::storeForm);
+    for (QComboBox* box :
+         {m_signal, m_seriesAggregation, m_aggregation, m_op, m_severity, m_noData, m_onError})
+        connect(box, &QComboBox::currentIndexChanged, this, &AlertRulesDialog::storeForm);
+    for (QDoubleSpinBox* spin : {m_threshold, m_recovery})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &AlertRulesDialog::storeForm);
+    for (QCheckBox* box : {m_enabled, m_hasRecovery})
+        connect(box, &QCheckBox::toggled, this, &AlertRulesDialog::storeForm);
 }
 
 QList<AlertRule> AlertRulesDialog::rules() const

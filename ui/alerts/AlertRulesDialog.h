@@ -7,7 +7,9 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QTableView;
 
@@ -27,6 +29,13 @@ public:
     QTableView* table() const { return m_table; }
 
 private:
+    QWidget* buildRuleList(QWidget* parent);
+    QLayout* buildRowButtons(QWidget* left);
+    QWidget* buildRuleForm(QWidget* parent);
+    void addSourceRows(QWidget* form, QFormLayout* f);
+    void addConditionRows(QWidget* form, QFormLayout* f);
+    void addOutcomeRows(QWidget* form, QFormLayout* f);
+    void connectForm();
     void loadForm(int row);
     void storeForm();
     void updateSignalFields();

@@ -161,7 +161,38 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
 {
     setObjectName(QStringLiteral("alertsPage"));
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(buildActionBar());
 
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    buildLists();
+    splitter->addWidget(m_lists);
+    splitter->addWidget(buildHistory());
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+
+    connect(m_historyText, &QLineEdit::textChanged, this, &AlertsPage::applyHistoryFilter);
+    connect(m_historyKind, &QComboBox::currentIndexChanged, this, &AlertsPage::applyHistoryFilter);
+    connect(m_historyRange, &QComboBox::currentIndexChanged, this, &AlertsPage::applyHistoryFilter);
+    connect(m_history, &QAbstractItemModel::modelReset, this, [this] {
+        m_historyView->resizeColumnsToContents();
+        m_historyView->setColumnWidth(
+            AlertHistoryModel::CommentColumn,
+            std::max(m_historyView->columnWidth(AlertHistoryModel::CommentColumn),
+                     m_historyView->fontMetrics().horizontalAdvance(tr("Comment")) + 24));
+    });
+    connect(m_lists, &QTabWidget::currentChanged, this, &AlertsPage::updateActions);
+    for (AlertListModel* model : {m_firing, m_pending, m_acked})
+        connect(model, &QAbstractItemModel::modelReset, this, &AlertsPage::updateCounts);
+    connect(center->engine(), &AlertEngine::alertsChanged, this, &AlertsPage::updateCounts);
+    applyHistoryFilter();
+    updateCounts();
+    updateActions();
+}
+
+// The summary, then what can be done with the selected alerts, and the rules.
+QHBoxLayout* AlertsPage::buildActionBar()
+{
     auto* bar = new QHBoxLayout;
     m_summary->setObjectName(QStringLiteral("alertSummary"));
     bar->addWidget(m_summary, 1);
@@ -174,6 +205,26 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     unack->setObjectName(QStringLiteral("withdrawAckButton"));
     m_unackButton = unack;
     connect(unack, &QPushButton::clicked, this, &AlertsPage::unacknowledgeSelected);
+    QToolButton* snooze = buildSnoozeButton();
+    auto* rules = new QPushButton(tr("Rule&s…"), this);
+    rules->setObjectName(QStringLiteral("editRulesButton"));
+    connect(rules, &QPushButton::clicked, this, &AlertsPage::editRules);
+    bar->addWidget(ack);
+    bar->addWidget(unack);
+    bar->addWidget(snooze);
+    auto* logs = new QPushButton(tr("Lo&gs around this"), this);
+    logs->setObjectName(QStringLiteral("alertLogsButton"));
+    m_logsButton = logs;
+    connect(logs, &QPushButton::clicked, this, &AlertsPage::showLogsOfSelected);
+    bar->addWidget(logs);
+    bar->addSpacing(12);
+    bar->addWidget(rules);
+    return bar;
+}
+
+// Snooze for a while (or a custom number of minutes), or end a snooze.
+QToolButton* AlertsPage::buildSnoozeButton()
+{
     auto* snooze = new QToolButton(this);
     snooze->setObjectName(QStringLiteral("snoozeButton"));
     m_snoozeButton = snooze;
@@ -196,22 +247,12 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
             m_center->engine()->unsnooze(key, {});
     });
     snooze->setMenu(snoozeMenu);
-    auto* rules = new QPushButton(tr("Rule&s…"), this);
-    rules->setObjectName(QStringLiteral("editRulesButton"));
-    connect(rules, &QPushButton::clicked, this, &AlertsPage::editRules);
-    bar->addWidget(ack);
-    bar->addWidget(unack);
-    bar->addWidget(snooze);
-    auto* logs = new QPushButton(tr("Lo&gs around this"), this);
-    logs->setObjectName(QStringLiteral("alertLogsButton"));
-    m_logsButton = logs;
-    connect(logs, &QPushButton::clicked, this, &AlertsPage::showLogsOfSelected);
-    bar->addWidget(logs);
-    bar->addSpacing(12);
-    bar->addWidget(rules);
-    layout->addLayout(bar);
+    return snooze;
+}
 
-    auto* splitter = new QSplitter(Qt::Vertical, this);
+// Firing, pending and acknowledged alerts, a tab each (titled with their counts).
+void AlertsPage::buildLists()
+{
     m_lists->setObjectName(QStringLiteral("alertLists"));
     m_firingView = makeList(m_firing);
     m_pendingView = makeList(m_pending);
@@ -226,10 +267,38 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     setEmptyText(m_pendingView, tr("Nothing pending: no rule is close to firing."));
     setEmptyText(m_ackedView, tr("No acknowledged alert. Select a firing alert and choose "
                                  "Acknowledge… to say you are on it."));
-    splitter->addWidget(m_lists);
+}
 
+// The alert events, filtered by text, kind and range, and exported.
+QGroupBox* AlertsPage::buildHistory()
+{
     auto* historyBox = new QGroupBox(tr("History"), this);
     auto* historyLayout = new QVBoxLayout(historyBox);
+    historyLayout->addLayout(buildHistoryFilters(historyBox));
+    if (m_center->store() && m_center->store()->isReadOnly()) {
+        // Alerting goes on; the history shown is what the store held at start.
+        auto* readOnly = new QLabel(m_center->store()->readOnlyNotice(), historyBox);
+        readOnly->setObjectName(QStringLiteral("historyReadOnly"));
+        readOnly->setWordWrap(true);
+        readOnly->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        historyLayout->addWidget(readOnly);
+    }
+    m_historyView = new QTableView(historyBox);
+    m_historyView->setObjectName(QStringLiteral("alertHistory"));
+    m_historyView->setModel(m_history);
+    m_historyView->setAlternatingRowColors(true);
+    m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_historyView->verticalHeader()->hide();
+    m_historyView->horizontalHeader()->setStretchLastSection(true);
+    m_historyView->setAccessibleName(tr("Alert history"));
+    m_historyView->setWordWrap(false);
+    setEmptyText(m_historyView, tr("No alert events in this range."));
+    historyLayout->addWidget(m_historyView);
+    return historyBox;
+}
+
+QHBoxLayout* AlertsPage::buildHistoryFilters(QGroupBox* historyBox)
+{
     auto* filters = new QHBoxLayout;
     m_historyText = new QLineEdit(historyBox);
     m_historyText->setPlaceholderText(tr("Filter by alert, target, who or comment"));
@@ -257,48 +326,7 @@ AlertsPage::AlertsPage(AlertCenter* center, QWidget* parent)
     filters->addWidget(m_historyKind);
     filters->addWidget(m_historyRange);
     filters->addWidget(exportButton);
-    historyLayout->addLayout(filters);
-    if (center->store() && center->store()->isReadOnly()) {
-        // Alerting goes on; the history shown is what the store held at start.
-        auto* readOnly = new QLabel(center->store()->readOnlyNotice(), historyBox);
-        readOnly->setObjectName(QStringLiteral("historyReadOnly"));
-        readOnly->setWordWrap(true);
-        readOnly->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        historyLayout->addWidget(readOnly);
-    }
-    m_historyView = new QTableView(historyBox);
-    m_historyView->setObjectName(QStringLiteral("alertHistory"));
-    m_historyView->setModel(m_history);
-    m_historyView->setAlternatingRowColors(true);
-    m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_historyView->verticalHeader()->hide();
-    m_historyView->horizontalHeader()->setStretchLastSection(true);
-    m_historyView->setAccessibleName(tr("Alert history"));
-    m_historyView->setWordWrap(false);
-    setEmptyText(m_historyView, tr("No alert events in this range."));
-    historyLayout->addWidget(m_historyView);
-    splitter->addWidget(historyBox);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
-    layout->addWidget(splitter, 1);
-
-    connect(m_historyText, &QLineEdit::textChanged, this, &AlertsPage::applyHistoryFilter);
-    connect(m_historyKind, &QComboBox::currentIndexChanged, this, &AlertsPage::applyHistoryFilter);
-    connect(m_historyRange, &QComboBox::currentIndexChanged, this, &AlertsPage::applyHistoryFilter);
-    connect(m_history, &QAbstractItemModel::modelReset, this, [this] {
-        m_historyView->resizeColumnsToContents();
-        m_historyView->setColumnWidth(
-            AlertHistoryModel::CommentColumn,
-            std::max(m_historyView->columnWidth(AlertHistoryModel::CommentColumn),
-                     m_historyView->fontMetrics().horizontalAdvance(tr("Comment")) + 24));
-    });
-    connect(m_lists, &QTabWidget::currentChanged, this, &AlertsPage::updateActions);
-    for (AlertListModel* model : {m_firing, m_pending, m_acked})
-        connect(model, &QAbstractItemModel::modelReset, this, &AlertsPage::updateCounts);
-    connect(center->engine(), &AlertEngine::alertsChanged, this, &AlertsPage::updateCounts);
-    applyHistoryFilter();
-    updateCounts();
-    updateActions();
+    return filters;
 }
 
 void AlertsPage::attachMenus(MainWindow* window)

@@ -4,10 +4,13 @@
 
 class QAbstractItemModel;
 class QComboBox;
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QTabWidget;
 class QTableView;
+class QToolButton;
 
 namespace ops {
 
@@ -55,6 +58,11 @@ signals:
     void logsRequested(const QString& target, qint64 atMs, const QString& why);
 
 private:
+    QHBoxLayout* buildActionBar();
+    QToolButton* buildSnoozeButton();
+    void buildLists();
+    QGroupBox* buildHistory();
+    QHBoxLayout* buildHistoryFilters(QGroupBox* historyBox);
     QTableView* makeList(AlertListModel* model);
     QList<AlertKey> selectedKeys() const;
     QList<AlertStatus> selectedAlerts() const;
