@@ -105,7 +105,34 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     m_live->setTextFormat(Qt::PlainText); // holds a commit message
     m_live->setWordWrap(true);
     layout->addWidget(m_live);
+    layout->addLayout(buildActions());
+    layout->addLayout(buildProgressRow());
+    m_message = new QLabel(this);
+    m_message->setWordWrap(true);
+    m_message->setTextFormat(Qt::PlainText); // errors quote what a server said
+    m_message->hide();
+    layout->addWidget(m_message);
 
+    auto* split = new QSplitter(Qt::Vertical, this);
+    QWidget* historyBox = buildHistoryBox(split);
+    QWidget* lower = buildVerificationBoxes(split);
+    split->addWidget(historyBox);
+    split->addWidget(lower);
+    split->setStretchFactor(0, 2); // a few deploys; the checklist has 8+ steps
+    split->setStretchFactor(1, 3);
+    layout->addWidget(split, 1);
+    m_stack->addWidget(content);
+    m_stack->addWidget(buildNoticePage());
+
+    connectSession();
+    showHistory();
+    showSteps();
+    showComparison();
+}
+
+// Refresh, redeploy, cancel, verify and roll back.
+QHBoxLayout* DeploysPage::buildActions()
+{
     auto* actions = new QHBoxLayout;
     auto* refresh = new QPushButton(tr("Refresh"), this);
     refresh->setObjectName(QStringLiteral("deployRefresh"));
@@ -121,8 +148,20 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
         actions->addWidget(b);
     }
     actions->addStretch();
-    layout->addLayout(actions);
+    connect(refresh, &QPushButton::clicked, m_session, &DeploySession::refresh);
+    connect(m_redeploy, &QPushButton::clicked, this, &DeploysPage::redeploy);
+    connect(m_cancel, &QPushButton::clicked, this, &DeploysPage::cancelDeploy);
+    connect(m_verify, &QPushButton::clicked, this, [this] {
+        showSteps();
+        m_session->verify();
+    });
+    connect(m_rollback, &QPushButton::clicked, this, &DeploysPage::rollback);
+    return actions;
+}
 
+// The followed deploy's stage and status.
+QHBoxLayout* DeploysPage::buildProgressRow()
+{
     auto* progressRow = new QHBoxLayout;
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 4);
@@ -136,21 +175,19 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     m_status->setTextFormat(Qt::PlainText);
     progressRow->addWidget(m_progress);
     progressRow->addWidget(m_status, 1);
-    layout->addLayout(progressRow);
-    m_message = new QLabel(this);
-    m_message->setWordWrap(true);
-    m_message->setTextFormat(Qt::PlainText); // errors quote what a server said
-    m_message->hide();
-    layout->addWidget(m_message);
+    return progressRow;
+}
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    auto* historyBox = new QGroupBox(tr("History"), split);
+// The service's deploys; a row's context menu shows its build log (the Logs tab, live while it
+// builds).
+QWidget* DeploysPage::buildHistoryBox(QWidget* parent)
+{
+    auto* historyBox = new QGroupBox(tr("History"), parent);
     auto* hl = new QVBoxLayout(historyBox);
     m_history = makeTable({tr("Deploy"), tr("Commit"), tr("Message"), tr("Status"), tr("Trigger"),
                            tr("Created"), tr("Finished")},
                           tr("Deploy history"), historyBox);
     setEmptyText(m_history, tr("No deploys listed yet."));
-    // A deploy's build log (the Logs tab, live while it builds), from the row's context menu.
     m_history->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* showLogs = new QAction(tr("Show the build logs of this deploy"), m_history);
     showLogs->setToolTip(tr("Its build output in the Logs tab, live while it builds"));
@@ -160,7 +197,13 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     });
     m_history->addAction(showLogs);
     hl->addWidget(m_history);
-    auto* lower = new QWidget(split);
+    return historyBox;
+}
+
+// The verification's steps beside the signals before and after the deploy.
+QWidget* DeploysPage::buildVerificationBoxes(QWidget* parent)
+{
+    auto* lower = new QWidget(parent);
     auto* ll = new QHBoxLayout(lower);
     ll->setContentsMargins(0, 0, 0, 0);
     auto* verifyBox = new QGroupBox(tr("Verification"), lower);
@@ -185,14 +228,12 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     cl->addWidget(m_compare);
     ll->addWidget(verifyBox, 3);
     ll->addWidget(compareBox, 2);
-    split->addWidget(historyBox);
-    split->addWidget(lower);
-    split->setStretchFactor(0, 2); // a few deploys; the checklist has 8+ steps
-    split->setStretchFactor(1, 3);
-    layout->addWidget(split, 1);
-    m_stack->addWidget(content);
+    return lower;
+}
 
-    // Instead of the page when the target has no usable Render service: what to configure.
+// Instead of the page when the target has no usable Render service: what to configure.
+QWidget* DeploysPage::buildNoticePage()
+{
     auto* noticePage = new QWidget(m_stack);
     auto* nl = new QVBoxLayout(noticePage);
     m_notice = new QLabel(noticePage);
@@ -209,17 +250,13 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     nl->addWidget(m_notice);
     nl->addLayout(buttonRow);
     nl->addStretch();
-    m_stack->addWidget(noticePage);
     connect(m_configure, &QPushButton::clicked, this, &DeploysPage::configureRequested);
+    return noticePage;
+}
 
-    connect(refresh, &QPushButton::clicked, m_session, &DeploySession::refresh);
-    connect(m_redeploy, &QPushButton::clicked, this, &DeploysPage::redeploy);
-    connect(m_cancel, &QPushButton::clicked, this, &DeploysPage::cancelDeploy);
-    connect(m_verify, &QPushButton::clicked, this, [this] {
-        showSteps();
-        m_session->verify();
-    });
-    connect(m_rollback, &QPushButton::clicked, this, &DeploysPage::rollback);
+// The session's history, the followed deploy, its verification and comparison, and messages.
+void DeploysPage::connectSession()
+{
     connect(m_session, &DeploySession::historyChanged, this, &DeploysPage::showHistory);
     connect(m_session, &DeploySession::deployStatus, this, &DeploysPage::showStatus);
     connect(m_session, &DeploySession::deployFinished, this, [this](const RenderDeploy& d) {
@@ -242,9 +279,6 @@ DeploysPage::DeploysPage(DeploySession* session, QWidget* parent)
     connect(&m_session->verifier(), &DeployVerifier::stepFinished, this, &DeploysPage::showStep);
     connect(&m_session->verifier(), &DeployVerifier::finished, this,
             &DeploysPage::verificationDone);
-    showHistory();
-    showSteps();
-    showComparison();
 }
 
 void DeploysPage::setNotice(const QString& html, bool offerTargets)

@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QHBoxLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -57,6 +58,12 @@ signals:
     void logsRequested(const ops::LogWindowRequest& request);
 
 private:
+    QHBoxLayout* buildActions();
+    QHBoxLayout* buildProgressRow();
+    QWidget* buildHistoryBox(QWidget* parent);
+    QWidget* buildVerificationBoxes(QWidget* parent);
+    QWidget* buildNoticePage();
+    void connectSession();
     void showHistory();
     void showStatus(const RenderDeploy& deploy);
     void showSteps();

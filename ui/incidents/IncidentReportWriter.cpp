@@ -188,11 +188,12 @@ QImage IncidentReportWriter::chartImage(int index, const QSize& size) const
     return image;
 }
 
-QString IncidentReportWriter::body(Images images) const
+namespace {
+
+// The title, who generated it when, and the figures: when, how long, TTA, TTR, peaks.
+QString summaryHtml(const IncidentReport& r)
 {
-    const IncidentReport& r = m_report;
-    QString h;
-    h += QStringLiteral("<h1>%1</h1>").arg(esc(tr("Incident report: %1").arg(r.title)));
+    QString h = QStringLiteral("<h1>%1</h1>").arg(esc(tr("Incident report: %1").arg(r.title)));
     h += QStringLiteral("<p class=\"meta\">%1</p>")
              .arg(esc(tr("Target %1%2 · generated %3 by %4")
                           .arg(r.target,
@@ -227,8 +228,129 @@ QString IncidentReportWriter::body(Images images) const
                            formatSignalValue(p.signal, p.threshold), timeOfDay(p.atMs)));
     }
     h += QStringLiteral("</table>");
+    return h;
+}
 
-    h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Charts")));
+// Every event of the span, one a row.
+QString timelineHtml(const IncidentReport& r)
+{
+    QString h = QStringLiteral("<h2>%1</h2>").arg(esc(tr("Timeline")));
+    h += QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>%1</th>"
+                        "<th>%2</th><th>%3</th><th>%4</th></tr>")
+             .arg(esc(tr("Time")), esc(tr("Lane")), esc(tr("What happened")), esc(tr("Actor")));
+    for (const TimelineEvent& e : r.timeline) {
+        QString what = esc(e.summary);
+        if (!e.comment.isEmpty() && e.lane == EventLane::Ack)
+            what += QStringLiteral(" — “%1”").arg(esc(e.comment));
+        h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
+                 .arg(esc(when(e.timeMs)), esc(eventLaneTitle(e.lane)), what, esc(e.actor));
+    }
+    if (r.timeline.isEmpty())
+        h += QStringLiteral("<tr><td colspan=\"4\">%1</td></tr>").arg(esc(tr("Nothing recorded.")));
+    h += QStringLiteral("</table>");
+    return h;
+}
+
+QString acksHtml(const IncidentReport& r)
+{
+    QString h = QStringLiteral("<h2>%1</h2>").arg(esc(tr("Acknowledged by")));
+    if (r.acks.isEmpty()) {
+        h += QStringLiteral("<p>%1</p>").arg(esc(tr("Nobody acknowledged it.")));
+    } else {
+        h +=
+            QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>%1</th>"
+                           "<th>%2</th><th>%3</th><th>%4</th></tr>")
+                .arg(esc(tr("Time")), esc(tr("Who")), esc(tr("Alert")), esc(tr("Comment")));
+        for (const TimelineEvent& e : r.acks)
+            h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
+                     .arg(esc(when(e.timeMs)), esc(e.actor), esc(e.rule), esc(e.comment));
+        h += QStringLiteral("</table>");
+    }
+    return h;
+}
+
+QString deploysHtml(const IncidentReport& r)
+{
+    QString h = QStringLiteral("<h2>%1</h2>").arg(esc(tr("Deployed")));
+    if (r.deploys.isEmpty()) {
+        h += QStringLiteral("<p>%1</p>").arg(esc(tr("Nothing was deployed.")));
+    } else {
+        h +=
+            QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>%1</th>"
+                           "<th>%2</th><th>%3</th><th>%4</th><th>%5</th></tr>")
+                .arg(esc(tr("Time")), esc(tr("Who")), esc(tr("What")), esc(tr("Commit")),
+                     esc(tr("Result")));
+        for (const TimelineEvent& e : r.deploys)
+            h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>")
+                     .arg(esc(when(e.timeMs)), esc(e.actor), esc(e.summary),
+                          esc(e.details.value(QStringLiteral("commit")).toString()), esc(e.result));
+        h += QStringLiteral("</table>");
+    }
+    return h;
+}
+
+// Each verification that ran, with its checks.
+QString verificationsHtml(const IncidentReport& r)
+{
+    QString h = QStringLiteral("<h2>%1</h2>").arg(esc(tr("Verification")));
+    if (r.verifications.isEmpty())
+        h += QStringLiteral("<p>%1</p>").arg(esc(tr("No verification ran.")));
+    for (const ReportVerification& v : r.verifications) {
+        h += QStringLiteral("<p>%1</p>")
+                 .arg(esc(
+                     tr("%1 by %2: %3 — %4").arg(when(v.timeMs), v.actor, v.result, v.summary)));
+        if (v.checks.isEmpty())
+            continue;
+        h +=
+            QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>%1</th>"
+                           "<th>%2</th><th>%3</th></tr>")
+                .arg(esc(tr("Check")), esc(tr("Result")), esc(tr("Detail")));
+        for (const ReportCheck& c : v.checks)
+            h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
+                     .arg(esc(c.name), esc(c.result), esc(c.detail));
+        h += QStringLiteral("</table>");
+    }
+    return h;
+}
+
+QString rollbacksHtml(const IncidentReport& r)
+{
+    QString h = QStringLiteral("<h2>%1</h2>").arg(esc(tr("Rollback")));
+    if (r.rollbacks.isEmpty())
+        h += QStringLiteral("<p>%1</p>").arg(esc(tr("No rollback.")));
+    for (const TimelineEvent& e : r.rollbacks)
+        h += QStringLiteral("<p>%1</p>")
+                 .arg(esc(tr("%1 by %2: %3").arg(when(e.timeMs), e.actor, e.summary)));
+    return h;
+}
+
+// The operators' notes, when there are any.
+QString notesHtml(const IncidentReport& r)
+{
+    if (r.notes.isEmpty())
+        return {};
+    QString h = QStringLiteral("<h2>%1</h2>").arg(esc(tr("Notes")));
+    for (const IncidentNote& n : r.notes)
+        h += QStringLiteral("<p>%1</p>")
+                 .arg(esc(tr("%1, %2: %3").arg(when(n.timeMs), n.author, n.text)));
+    return h;
+}
+
+} // namespace
+
+QString IncidentReportWriter::body(Images images) const
+{
+    const IncidentReport& r = m_report;
+    return summaryHtml(r) + chartsHtml(images) + timelineHtml(r) + acksHtml(r) + deploysHtml(r) +
+           verificationsHtml(r) + rollbacksHtml(r) + notesHtml(r);
+}
+
+// Each chart as an image (inline PNG, or a resource the PDF adds), said in words when it has no
+// data.
+QString IncidentReportWriter::chartsHtml(Images images) const
+{
+    const IncidentReport& r = m_report;
+    QString h = QStringLiteral("<h2>%1</h2>").arg(esc(tr("Charts")));
     for (int i = 0; i < r.charts.size(); ++i) {
         const QString name = QStringLiteral("chart%1.png").arg(i);
         QString src = name;
@@ -250,84 +372,6 @@ QString IncidentReportWriter::body(Images images) const
                       esc(alt));
         if (!charted)
             h += QStringLiteral("<p class=\"meta\">%1</p>").arg(esc(alt + QLatin1Char('.')));
-    }
-
-    h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Timeline")));
-    h += QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>%1</th>"
-                        "<th>%2</th><th>%3</th><th>%4</th></tr>")
-             .arg(esc(tr("Time")), esc(tr("Lane")), esc(tr("What happened")), esc(tr("Actor")));
-    for (const TimelineEvent& e : r.timeline) {
-        QString what = esc(e.summary);
-        if (!e.comment.isEmpty() && e.lane == EventLane::Ack)
-            what += QStringLiteral(" — “%1”").arg(esc(e.comment));
-        h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
-                 .arg(esc(when(e.timeMs)), esc(eventLaneTitle(e.lane)), what, esc(e.actor));
-    }
-    if (r.timeline.isEmpty())
-        h += QStringLiteral("<tr><td colspan=\"4\">%1</td></tr>").arg(esc(tr("Nothing recorded.")));
-    h += QStringLiteral("</table>");
-
-    h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Acknowledged by")));
-    if (r.acks.isEmpty()) {
-        h += QStringLiteral("<p>%1</p>").arg(esc(tr("Nobody acknowledged it.")));
-    } else {
-        h +=
-            QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>%1</th>"
-                           "<th>%2</th><th>%3</th><th>%4</th></tr>")
-                .arg(esc(tr("Time")), esc(tr("Who")), esc(tr("Alert")), esc(tr("Comment")));
-        for (const TimelineEvent& e : r.acks)
-            h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
-                     .arg(esc(when(e.timeMs)), esc(e.actor), esc(e.rule), esc(e.comment));
-        h += QStringLiteral("</table>");
-    }
-
-    h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Deployed")));
-    if (r.deploys.isEmpty()) {
-        h += QStringLiteral("<p>%1</p>").arg(esc(tr("Nothing was deployed.")));
-    } else {
-        h +=
-            QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>%1</th>"
-                           "<th>%2</th><th>%3</th><th>%4</th><th>%5</th></tr>")
-                .arg(esc(tr("Time")), esc(tr("Who")), esc(tr("What")), esc(tr("Commit")),
-                     esc(tr("Result")));
-        for (const TimelineEvent& e : r.deploys)
-            h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>")
-                     .arg(esc(when(e.timeMs)), esc(e.actor), esc(e.summary),
-                          esc(e.details.value(QStringLiteral("commit")).toString()), esc(e.result));
-        h += QStringLiteral("</table>");
-    }
-
-    h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Verification")));
-    if (r.verifications.isEmpty())
-        h += QStringLiteral("<p>%1</p>").arg(esc(tr("No verification ran.")));
-    for (const ReportVerification& v : r.verifications) {
-        h += QStringLiteral("<p>%1</p>")
-                 .arg(esc(
-                     tr("%1 by %2: %3 — %4").arg(when(v.timeMs), v.actor, v.result, v.summary)));
-        if (v.checks.isEmpty())
-            continue;
-        h +=
-            QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>%1</th>"
-                           "<th>%2</th><th>%3</th></tr>")
-                .arg(esc(tr("Check")), esc(tr("Result")), esc(tr("Detail")));
-        for (const ReportCheck& c : v.checks)
-            h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
-                     .arg(esc(c.name), esc(c.result), esc(c.detail));
-        h += QStringLiteral("</table>");
-    }
-
-    h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Rollback")));
-    if (r.rollbacks.isEmpty())
-        h += QStringLiteral("<p>%1</p>").arg(esc(tr("No rollback.")));
-    for (const TimelineEvent& e : r.rollbacks)
-        h += QStringLiteral("<p>%1</p>")
-                 .arg(esc(tr("%1 by %2: %3").arg(when(e.timeMs), e.actor, e.summary)));
-
-    if (!r.notes.isEmpty()) {
-        h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Notes")));
-        for (const IncidentNote& n : r.notes)
-            h += QStringLiteral("<p>%1</p>")
-                     .arg(esc(tr("%1, %2: %3").arg(when(n.timeMs), n.author, n.text)));
     }
     return h;
 }

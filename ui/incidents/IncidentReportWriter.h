@@ -34,6 +34,7 @@ public:
 private:
     enum class Images { Inline, Resources };
     QString body(Images images) const;
+    QString chartsHtml(Images images) const;
 
     const IncidentReport& m_report;
     mutable int m_pages = 0;

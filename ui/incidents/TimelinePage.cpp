@@ -66,50 +66,12 @@ TimelinePage::TimelinePage(EventStore* events, const AlertStore* alerts, AuditLo
     , m_rangeTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("timelinePage"));
-    m_target->setObjectName(QStringLiteral("timelineTarget"));
-    m_target->addItem(tr("All targets"), QString());
-    m_target->setAccessibleName(tr("Target"));
-    auto* targetLabel = new QLabel(tr("Tar&get:"), this);
-    targetLabel->setBuddy(m_target);
-    m_export->setObjectName(QStringLiteral("exportReport"));
-    m_export->setToolTip(tr("Write the selected incident's report (or the time window's) as "
-                            "PDF or HTML"));
-    m_note->setToolTip(tr("Add a note to the selected incident (kept with it and in its report)"));
-    m_merge->setToolTip(tr("Join the selected incident with the one before it"));
-    m_split->setToolTip(tr("Cut the selected incident in two at the selected event"));
-
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(targetLabel);
-    bar->addWidget(m_target);
-    bar->addStretch(1);
-    for (QPushButton* b : {m_rename, m_note, m_merge, m_split, m_export})
-        bar->addWidget(b);
-
+    QHBoxLayout* bar = buildBar();
     m_detail->setObjectName(QStringLiteral("timelineDetail"));
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_detail->setWordWrap(true);
     m_detail->setText(tr("Click an event to show it on the charts; wheel zooms, drag pans."));
-
-    m_incidentTable->setObjectName(QStringLiteral("incidentTable"));
-    m_incidentTable->setColumnCount(8);
-    m_incidentTable->setHorizontalHeaderLabels({tr("#"), tr("Target"), tr("Incident"), tr("Opened"),
-                                                tr("Duration"), tr("TTA"), tr("TTR"), tr("State")});
-    m_incidentTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_incidentTable->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_incidentTable->verticalHeader()->hide();
-    m_incidentTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_incidentTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
-    m_incidentTable->setAccessibleName(tr("Incidents"));
-
-    m_statsTable->setObjectName(QStringLiteral("responseStats"));
-    m_statsTable->setColumnCount(7);
-    m_statsTable->setHorizontalHeaderLabels(
-        {tr("Target"), tr("Incidents (7 d)"), tr("Mean TTA (7 d)"), tr("Mean TTR (7 d)"),
-         tr("Incidents (30 d)"), tr("Mean TTA (30 d)"), tr("Mean TTR (30 d)")});
-    m_statsTable->verticalHeader()->hide();
-    m_statsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_statsTable->horizontalHeader()->setStretchLastSection(true);
-    m_statsTable->setAccessibleName(tr("Response times per target"));
+    setUpTables();
 
     auto* tabs = new QTabWidget(this);
     // No mnemonic: every letter of "Incident list" is taken in the window (&Logs, Alt+T, ...).
@@ -134,6 +96,72 @@ TimelinePage::TimelinePage(EventStore* events, const AlertStore* alerts, AuditLo
     layout->addLayout(bar);
     layout->addWidget(split, 1);
 
+    connectControls();
+    connectLanes();
+    // The window moved (here or on the charts): re-read once it settles.
+    m_rangeTimer->setSingleShot(true);
+    m_rangeTimer->setInterval(150);
+    connect(m_rangeTimer, &QTimer::timeout, this, &TimelinePage::refresh);
+    connect(m_chartTimeline, &ChartTimeline::rangeChanged, this, [this] {
+        if (isVisible() && !m_chartTimeline->isLive())
+            m_rangeTimer->start();
+    });
+    m_refreshTimer->setInterval(5000);
+    connect(m_refreshTimer, &QTimer::timeout, this, &TimelinePage::refresh);
+    updateButtons();
+}
+
+// The target chooser, then what can be done with the selected incident.
+QHBoxLayout* TimelinePage::buildBar()
+{
+    m_target->setObjectName(QStringLiteral("timelineTarget"));
+    m_target->addItem(tr("All targets"), QString());
+    m_target->setAccessibleName(tr("Target"));
+    auto* targetLabel = new QLabel(tr("Tar&get:"), this);
+    targetLabel->setBuddy(m_target);
+    m_export->setObjectName(QStringLiteral("exportReport"));
+    m_export->setToolTip(tr("Write the selected incident's report (or the time window's) as "
+                            "PDF or HTML"));
+    m_note->setToolTip(tr("Add a note to the selected incident (kept with it and in its report)"));
+    m_merge->setToolTip(tr("Join the selected incident with the one before it"));
+    m_split->setToolTip(tr("Cut the selected incident in two at the selected event"));
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(targetLabel);
+    bar->addWidget(m_target);
+    bar->addStretch(1);
+    for (QPushButton* b : {m_rename, m_note, m_merge, m_split, m_export})
+        bar->addWidget(b);
+    return bar;
+}
+
+// The incidents, one a row, and the response times per target over 7 and 30 days.
+void TimelinePage::setUpTables()
+{
+    m_incidentTable->setObjectName(QStringLiteral("incidentTable"));
+    m_incidentTable->setColumnCount(8);
+    m_incidentTable->setHorizontalHeaderLabels({tr("#"), tr("Target"), tr("Incident"), tr("Opened"),
+                                                tr("Duration"), tr("TTA"), tr("TTR"), tr("State")});
+    m_incidentTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_incidentTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_incidentTable->verticalHeader()->hide();
+    m_incidentTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_incidentTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_incidentTable->setAccessibleName(tr("Incidents"));
+
+    m_statsTable->setObjectName(QStringLiteral("responseStats"));
+    m_statsTable->setColumnCount(7);
+    m_statsTable->setHorizontalHeaderLabels(
+        {tr("Target"), tr("Incidents (7 d)"), tr("Mean TTA (7 d)"), tr("Mean TTR (7 d)"),
+         tr("Incidents (30 d)"), tr("Mean TTA (30 d)"), tr("Mean TTR (30 d)")});
+    m_statsTable->verticalHeader()->hide();
+    m_statsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_statsTable->horizontalHeader()->setStretchLastSection(true);
+    m_statsTable->setAccessibleName(tr("Response times per target"));
+}
+
+void TimelinePage::connectControls()
+{
     connect(m_target, &QComboBox::currentIndexChanged, this, &TimelinePage::refresh);
     connect(m_export, &QPushButton::clicked, this, &TimelinePage::exportReport);
     connect(m_rename, &QPushButton::clicked, this, &TimelinePage::renameSelected);
@@ -146,6 +174,11 @@ TimelinePage::TimelinePage(EventStore* events, const AlertStore* alerts, AuditLo
         if (row >= 0 && row < m_incidents.size())
             showIncident(m_incidents[row]);
     });
+}
+
+// A selected event is told in words; an activated one brings the charts to it.
+void TimelinePage::connectLanes()
+{
     connect(m_lanes, &TimelineLanes::eventSelected, this, [this](const TimelineEvent& e) {
         QString text = tr("%1 · %2 · %3 · by %4")
                            .arg(when(e.timeMs), e.target, e.summary.toHtmlEscaped(), e.actor);
@@ -160,17 +193,6 @@ TimelinePage::TimelinePage(EventStore* events, const AlertStore* alerts, AuditLo
         m_chartTimeline->showRange(e.timeMs - span / 2, e.timeMs + span / 2);
         emit showChartsRequested();
     });
-    // The window moved (here or on the charts): re-read once it settles.
-    m_rangeTimer->setSingleShot(true);
-    m_rangeTimer->setInterval(150);
-    connect(m_rangeTimer, &QTimer::timeout, this, &TimelinePage::refresh);
-    connect(m_chartTimeline, &ChartTimeline::rangeChanged, this, [this] {
-        if (isVisible() && !m_chartTimeline->isLive())
-            m_rangeTimer->start();
-    });
-    m_refreshTimer->setInterval(5000);
-    connect(m_refreshTimer, &QTimer::timeout, this, &TimelinePage::refresh);
-    updateButtons();
 }
 
 TimelinePage::~TimelinePage() = default;

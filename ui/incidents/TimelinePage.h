@@ -9,6 +9,7 @@
 #include <optional>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QTableWidget;
@@ -70,6 +71,10 @@ protected:
     void hideEvent(QHideEvent* event) override;
 
 private:
+    QHBoxLayout* buildBar();
+    void setUpTables();
+    void connectControls();
+    void connectLanes();
     void fillIncidentTable();
     void fillStatsTable(const QList<Incident>& lastMonth);
     void updateButtons();

@@ -71,7 +71,29 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->hide();
     layout->addWidget(m_message);
+    layout->addWidget(buildToolbar());
 
+    buildList();
+    QWidget* details = buildDetails();
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_view);
+    splitter->addWidget(details);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter, 1);
+
+    connectTracker();
+    m_tick = new QTimer(this);
+    connect(m_tick, &QTimer::timeout, m_model, &WorkflowListModel::tick);
+    m_tick->start(1000);
+    m_tracker->setIntervals(1000, 8000);
+    m_tracker->setListIntervalMs(30000);
+    setDialect(client->dialect());
+}
+
+// The actions on workflows, then the list's status and type filters.
+QToolBar* WorkflowsPage::buildToolbar()
+{
     auto* toolbar = new QToolBar(this);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_launchAction =
@@ -93,8 +115,12 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
     m_typeFilter = new QComboBox(toolbar);
     m_typeFilter->setAccessibleName(tr("Filter by type"));
     toolbar->addWidget(m_typeFilter);
-    layout->addWidget(toolbar);
+    return toolbar;
+}
 
+// The workflows, latest first, through the status and type filters.
+void WorkflowsPage::buildList()
+{
     auto* proxy = new WorkflowFilterProxy(this);
     proxy->setSourceModel(m_model);
     proxy->setSortRole(WorkflowListModel::SortRole);
@@ -113,7 +139,19 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
     setEmptyText(m_view, tr("No workflows yet: Launch workflow… starts one."));
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this, proxy] {
+        proxy->state = m_statusFilter->currentData().toInt();
+        proxy->refilter();
+    });
+    connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this, proxy] {
+        proxy->type = m_typeFilter->currentData().toString();
+        proxy->refilter();
+    });
+}
 
+// The selected workflow's steps and metadata, and the executions by type and outcome.
+QWidget* WorkflowsPage::buildDetails()
+{
     auto* details = new QWidget(this);
     auto* detailsLayout = new QVBoxLayout(details);
     detailsLayout->setContentsMargins(0, 0, 0, 0);
@@ -147,14 +185,13 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
     m_counts->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_counts->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     detailsLayout->addWidget(m_counts, 1);
+    return details;
+}
 
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_view);
-    splitter->addWidget(details);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    layout->addWidget(splitter, 1);
-
+// The tracker's workflows into the model (merged before the counts read them), and the
+// details, actions, counts and filters after the model and the selection.
+void WorkflowsPage::connectTracker()
+{
     connect(m_tracker, &WorkflowTracker::listed, m_model, &WorkflowListModel::merge);
     connect(m_tracker, &WorkflowTracker::updated, m_model, &WorkflowListModel::upsert);
     connect(m_tracker, &WorkflowTracker::failed, this, [this](const WorkflowResult& r) {
@@ -181,20 +218,6 @@ WorkflowsPage::WorkflowsPage(WorkflowClient* client, const QString& targetLabel,
         updateDetails();
         updateActions();
     });
-    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this, proxy] {
-        proxy->state = m_statusFilter->currentData().toInt();
-        proxy->refilter();
-    });
-    connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this, proxy] {
-        proxy->type = m_typeFilter->currentData().toString();
-        proxy->refilter();
-    });
-    m_tick = new QTimer(this);
-    connect(m_tick, &QTimer::timeout, m_model, &WorkflowListModel::tick);
-    m_tick->start(1000);
-    m_tracker->setIntervals(1000, 8000);
-    m_tracker->setListIntervalMs(30000);
-    setDialect(client->dialect());
 }
 
 QString WorkflowsPage::messageText() const

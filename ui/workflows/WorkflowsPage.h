@@ -12,6 +12,7 @@ class QSortFilterProxyModel;
 class QTableView;
 class QTableWidget;
 class QTimer;
+class QToolBar;
 class QToolButton;
 
 namespace ops {
@@ -57,6 +58,10 @@ public slots:
     void selectWorkflow(const QString& id);
 
 private:
+    QToolBar* buildToolbar();
+    void buildList();
+    QWidget* buildDetails();
+    void connectTracker();
     bool unrecordedAllowed(const QString& action);
     void showMessage(const QString& text, bool error);
     void showResult(const WorkflowResult& result, const QString& okText);
