@@ -77,10 +77,85 @@ bool BitReader::readBit(bool& bit)
     return ok;
 }
 
-void encodeXor(BitWriter& w, XorState& s, double value)
+namespace {
+
+// A changed value's XOR, after `prefixBits` bits that say whether the previous window is reused
+// (`reuse`) or a new one follows (`fresh`).
+void writeXorWindow(BitWriter& w, XorState& s, std::uint64_t x, std::uint64_t reuse,
+                    std::uint64_t fresh, int prefixBits)
+{
+    int leading = std::countl_zero(x);
+    const int trailing = std::countr_zero(x);
+    if (leading > 31)
+        leading = 31; // five bits hold it
+    if (s.leading != 0xFF && leading >= s.leading && trailing >= s.trailing) {
+        w.write(reuse, prefixBits);
+        w.write(x >> s.trailing, 64 - s.leading - s.trailing);
+        return;
+    }
+    const int len = 64 - leading - trailing; // 1..64
+    w.write(fresh, prefixBits);
+    w.write(static_cast<std::uint64_t>(leading), 5);
+    w.write(static_cast<std::uint64_t>(len - 1), 6);
+    w.write(x >> trailing, len);
+    s.leading = static_cast<std::uint8_t>(leading);
+    s.trailing = static_cast<std::uint8_t>(trailing);
+}
+
+// The XOR after its prefix: a new window's leading and length first when `newWindow`.
+bool readXorWindow(BitReader& r, XorState& s, bool newWindow, std::uint64_t& x)
+{
+    if (newWindow) {
+        std::uint64_t leading = 0, lenMinusOne = 0;
+        if (!r.read(5, leading) || !r.read(6, lenMinusOne))
+            return false;
+        const int len = static_cast<int>(lenMinusOne) + 1;
+        if (static_cast<int>(leading) + len > 64)
+            return false; // corrupt
+        s.leading = static_cast<std::uint8_t>(leading);
+        s.trailing = static_cast<std::uint8_t>(64 - leading - static_cast<unsigned>(len));
+    } else if (s.leading == 0xFF) {
+        return false; // a reused window before any was set: corrupt
+    }
+    const int len = 64 - s.leading - s.trailing;
+    std::uint64_t meaningful = 0;
+    if (!r.read(len, meaningful))
+        return false;
+    x = s.trailing >= 64 ? 0 : meaningful << s.trailing;
+    return true;
+}
+
+int recentIndexOf(const XorState& s, std::uint64_t bits)
+{
+    // All 16 compared without a branch (the compiler makes it a few vector compares): a
+    // branch a slot cost more than the rest of the encoding.
+    unsigned found = 0;
+    for (int i = 0; i < XorState::kRecentValues; ++i)
+        found |= unsigned{s.recent[static_cast<std::size_t>(i)] == bits} << i;
+    found &= (1u << s.recentCount) - 1; // slots not filled yet hold 0, which is 0.0's bits
+    return found ? std::countr_zero(found) : -1;
+}
+
+void remember(XorState& s, std::uint64_t bits)
+{
+    s.recent[s.recentNext] = bits;
+    s.recentNext = static_cast<std::uint8_t>((s.recentNext + 1) % XorState::kRecentValues);
+    if (s.recentCount < XorState::kRecentValues)
+        ++s.recentCount;
+}
+
+std::uint64_t bitsOf(double value)
 {
     std::uint64_t bits;
     std::memcpy(&bits, &value, 8);
+    return bits;
+}
+
+} // namespace
+
+void encodeXor(BitWriter& w, XorState& s, double value)
+{
+    const std::uint64_t bits = bitsOf(value);
     if (!s.started) {
         w.write(bits, 64);
         s.previous = bits;
@@ -93,24 +168,7 @@ void encodeXor(BitWriter& w, XorState& s, double value)
         w.writeBit(false);
         return;
     }
-    int leading = std::countl_zero(x);
-    const int trailing = std::countr_zero(x);
-    if (leading > 31)
-        leading = 31; // five bits hold it
-    if (s.leading != 0xFF && leading >= s.leading && trailing >= s.trailing) {
-        // Fits the previous window: '10' + the window's bits.
-        w.write(0b10, 2);
-        const int len = 64 - s.leading - s.trailing;
-        w.write(x >> s.trailing, len);
-        return;
-    }
-    const int len = 64 - leading - trailing; // 1..64
-    w.write(0b11, 2);
-    w.write(static_cast<std::uint64_t>(leading), 5);
-    w.write(static_cast<std::uint64_t>(len - 1), 6);
-    w.write(x >> trailing, len);
-    s.leading = static_cast<std::uint8_t>(leading);
-    s.trailing = static_cast<std::uint8_t>(trailing);
+    writeXorWindow(w, s, x, 0b10, 0b11, 2);
 }
 
 bool decodeXor(BitReader& r, XorState& s, double& value)
@@ -128,30 +186,89 @@ bool decodeXor(BitReader& r, XorState& s, double& value)
             bits = s.previous;
         } else {
             bool newWindow = false;
-            if (!r.readBit(newWindow))
+            std::uint64_t x = 0;
+            if (!r.readBit(newWindow) || !readXorWindow(r, s, newWindow, x))
                 return false;
-            if (newWindow) {
-                std::uint64_t leading = 0, lenMinusOne = 0;
-                if (!r.read(5, leading) || !r.read(6, lenMinusOne))
-                    return false;
-                const int len = static_cast<int>(lenMinusOne) + 1;
-                if (static_cast<int>(leading) + len > 64)
-                    return false; // corrupt
-                s.leading = static_cast<std::uint8_t>(leading);
-                s.trailing = static_cast<std::uint8_t>(64 - leading - static_cast<unsigned>(len));
-            } else if (s.leading == 0xFF) {
-                return false; // a reused window before any was set: corrupt
-            }
-            const int len = 64 - s.leading - s.trailing;
-            std::uint64_t meaningful = 0;
-            if (!r.read(len, meaningful))
-                return false;
-            bits = s.previous ^ (s.trailing >= 64 ? 0 : meaningful << s.trailing);
+            bits = s.previous ^ x;
         }
     }
     s.previous = bits;
     std::memcpy(&value, &bits, 8);
     return true;
+}
+
+void encodeXorRecent(BitWriter& w, XorState& s, double value)
+{
+    const std::uint64_t bits = bitsOf(value);
+    if (!s.started) {
+        w.write(bits, 64);
+        s.previous = bits;
+        s.started = true;
+        remember(s, bits);
+        return;
+    }
+    const std::uint64_t x = bits ^ s.previous;
+    s.previous = bits;
+    if (x == 0) {
+        w.writeBit(false);
+        return;
+    }
+    const int index = recentIndexOf(s, bits);
+    if (index >= 0) {
+        w.write(0b10, 2);
+        w.write(static_cast<std::uint64_t>(index), 4);
+        return;
+    }
+    writeXorWindow(w, s, x, 0b110, 0b111, 3);
+    remember(s, bits);
+}
+
+namespace {
+
+// decodeXorRecent's body, inlined into decodeValues' loop (a call a value doubled its cost).
+[[gnu::always_inline]] inline bool decodeRecent(BitReader& r, XorState& s, double& value)
+{
+    std::uint64_t bits = 0;
+    if (!s.started) {
+        if (!r.read(64, bits))
+            return false;
+        s.started = true;
+        remember(s, bits);
+    } else {
+        bool changed = false;
+        if (!r.readBit(changed))
+            return false;
+        if (!changed) {
+            bits = s.previous;
+        } else {
+            bool xorFollows = false;
+            if (!r.readBit(xorFollows))
+                return false;
+            if (!xorFollows) {
+                std::uint64_t index = 0;
+                if (!r.read(4, index) || index >= s.recentCount)
+                    return false; // a value never seen: corrupt
+                bits = s.recent[index];
+            } else {
+                bool newWindow = false;
+                std::uint64_t x = 0;
+                if (!r.readBit(newWindow) || !readXorWindow(r, s, newWindow, x))
+                    return false;
+                bits = s.previous ^ x;
+                remember(s, bits);
+            }
+        }
+    }
+    s.previous = bits;
+    std::memcpy(&value, &bits, 8);
+    return true;
+}
+
+} // namespace
+
+bool decodeXorRecent(BitReader& r, XorState& s, double& value)
+{
+    return decodeRecent(r, s, value);
 }
 
 namespace {
@@ -273,28 +390,41 @@ bool decodeTimes(const std::uint8_t* data, std::size_t bytes, std::size_t count,
     return true;
 }
 
-std::vector<std::uint8_t> encodeValues(const std::vector<double>& values)
+std::vector<std::uint8_t> encodeValues(const std::vector<double>& values, ValueCodec codec)
 {
     std::vector<std::uint8_t> out;
     BitWriter w(out);
     XorState s;
-    for (double v : values)
-        encodeXor(w, s, v);
+    for (double v : values) {
+        if (codec == ValueCodec::Gorilla)
+            encodeXor(w, s, v);
+        else
+            encodeXorRecent(w, s, v);
+    }
     return out;
 }
 
 bool decodeValues(const std::uint8_t* data, std::size_t bytes, std::size_t count,
-                  std::vector<double>& out)
+                  std::vector<double>& out, ValueCodec codec)
 {
     out.clear();
     out.reserve(count);
     BitReader r(data, std::uint64_t{bytes} * 8);
     XorState s;
-    for (std::size_t i = 0; i < count; ++i) {
-        double v = 0;
-        if (!decodeXor(r, s, v))
-            return false;
-        out.push_back(v);
+    // A loop a code (a pointer to either decoder would be a call a value).
+    double v = 0;
+    if (codec == ValueCodec::Gorilla) {
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!decodeXor(r, s, v))
+                return false;
+            out.push_back(v);
+        }
+    } else {
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!decodeRecent(r, s, v))
+                return false;
+            out.push_back(v);
+        }
     }
     return true;
 }

@@ -147,9 +147,9 @@ std::vector<std::uint8_t> encodeBlockView(HistoryKind kind, const std::string& g
             const double* v = s.values[c];
             const std::size_t have = v ? std::min(s.rows[c], count) : 0;
             for (std::size_t i = 0; i < have; ++i)
-                encodeXor(w, state, v[i * s.stride]);
+                encodeXorRecent(w, state, v[i * s.stride]);
             for (std::size_t i = have; i < count; ++i)
-                encodeXor(w, state, kNaN);
+                encodeXorRecent(w, state, kNaN);
             setU32(out.data() + lengthAt, static_cast<std::uint32_t>(out.size() - start));
         }
     }
@@ -184,8 +184,12 @@ BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::siz
     frameBytes = 0;
     if (size < historyformat::kHeaderBytes)
         return BlockReadStatus::Truncated;
-    if (getU32(data) != historyformat::kBlockMagic || data[4] > 1)
+    const std::uint32_t magic = getU32(data);
+    if ((magic != historyformat::kBlockMagic && magic != historyformat::kBlockMagicGorilla) ||
+        data[4] > 1)
         return BlockReadStatus::BadMagic;
+    const ValueCodec codec = magic == historyformat::kBlockMagicGorilla ? ValueCodec::Gorilla
+                                                                        : ValueCodec::GorillaRecent;
     const std::uint32_t payload = getU32(data + 8);
     if (payload > historyformat::kMaxPayload)
         return BlockReadStatus::BadMagic;
@@ -241,7 +245,7 @@ BlockReadStatus decodeBlock(const std::uint8_t* data, std::size_t size, std::siz
                 return BlockReadStatus::BadPayload;
             if (!s || (k < 32 && !(select.columns >> k & 1u)))
                 continue;
-            if (!decodeValues(stream, bytes, count, s->columns[k]))
+            if (!decodeValues(stream, bytes, count, s->columns[k], codec))
                 return BlockReadStatus::BadPayload;
         }
     }

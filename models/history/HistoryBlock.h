@@ -2,9 +2,10 @@
 
 // One chunk of history as it lies on disk: a time column shared by a group of series, each
 // series one Gorilla value column (raw) or four (a 1-minute rollup: min, max, avg, last).
-// Framed as  magic "BHC1" | kind u8 | group length u8 | reserved u16 | payload length u32 |
+// Framed as  magic | kind u8 | group length u8 | reserved u16 | payload length u32 |
 // CRC-32 of the payload u32 | payload,  so a flipped byte or a torn tail is found before a
-// single value is decoded.
+// single value is decoded. The magic names the value code: "BHC2" (written since) holds
+// ValueCodec::GorillaRecent columns, "BHC1" (the first stores) the paper's Gorilla; both read.
 
 #include <QtGlobal>
 
@@ -37,7 +38,8 @@ struct HistoryBlock {
 };
 
 namespace historyformat {
-constexpr std::uint32_t kBlockMagic = 0x31434842; // "BHC1" little-endian
+constexpr std::uint32_t kBlockMagicGorilla = 0x31434842; // "BHC1" little-endian
+constexpr std::uint32_t kBlockMagic = 0x32434842;        // "BHC2": what is written
 constexpr std::size_t kHeaderBytes = 16;
 constexpr std::uint32_t kMaxPayload = 256u << 20;
 } // namespace historyformat

@@ -223,7 +223,7 @@ private:
         bool rewrite = true;
         bool appendsOff = false; // after an append failed: whole rewrites only, this run
         qint64 bytes = 0;        // its size now
-        qint64 fullBytes = 0;    // its size when last written whole (appends stop at twice it)
+        qint64 fullBytes = 0;    // its size when last written whole (appends stop at 4x it)
     };
     std::map<std::string, std::size_t> m_headRawRows;
     std::map<std::string, std::size_t> m_headRollupRows;

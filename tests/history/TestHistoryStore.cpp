@@ -117,6 +117,7 @@ private slots:
     void readOnlyFolderOpensReadOnly();
     void writerThreadFlushes();
     void flushAppendsOnlyTheNewRows();
+    void headIsWrittenWholeAtFourTimesItsSize();
     void tornHeadAppendLosesOnlyThatFlush();
     void singleHeadFileOfTheEarlierVersionLoads();
 };
@@ -586,7 +587,7 @@ void TestHistoryStore::writerThreadFlushes()
 void TestHistoryStore::flushAppendsOnlyTheNewRows()
 {
     // A flush writes what it adds: head.blk grows by about ten rows per flush, not by the whole
-    // open chunk, until a sealed chunk (or twice its whole size) has it written whole again.
+    // open chunk, until a sealed chunk (or four times its whole size) has it written whole again.
     QTemporaryDir dir;
     ManualClock clock(kStart);
     HistoryOptions o = smallOptions();
@@ -615,6 +616,43 @@ void TestHistoryStore::flushAppendsOnlyTheNewRows()
     QVERIFY(again.open());
     verifyFrames(again, 589);
     QVERIFY(again.takeProblems().isEmpty());
+}
+
+void TestHistoryStore::headIsWrittenWholeAtFourTimesItsSize()
+{
+    // Appends repeat each series' name, so they grow the head faster than its whole form: it is
+    // written whole again when it reaches four times that, rarely (a whole write encodes the
+    // whole open chunk: 4 times in these 59 flushes, 6 at the old limit of twice), and never left
+    // larger.
+    QTemporaryDir dir;
+    ManualClock clock(kStart);
+    HistoryOptions o = smallOptions();
+    o.rawBlockMs = 10 * 60'000; // 600 frames, 60 flushes in the open chunk
+    HistoryStore store(dir.path(), &clock, o);
+    QVERIFY(store.open());
+    const QString head = dir.filePath(QStringLiteral("head.blk"));
+    qint64 whole = 0; // its size when last written whole
+    qint64 previous = 0;
+    int wholeWrites = 0;
+    for (int flush = 0; flush < 59; ++flush) {
+        writeFrames(store, clock, flush * 10, flush * 10 + 10);
+        const qint64 size = QFileInfo(head).size();
+        if (flush == 0 || size < previous) {
+            whole = size;
+            ++wholeWrites;
+        } else {
+            QVERIFY2(size <= 4 * whole, qPrintable(QStringLiteral("flush %1: %2 bytes, whole %3")
+                                                       .arg(flush)
+                                                       .arg(size)
+                                                       .arg(whole)));
+        }
+        previous = size;
+    }
+    QVERIFY2(wholeWrites >= 2 && wholeWrites <= 5, qPrintable(QString::number(wholeWrites)));
+    store.close();
+    HistoryStore again(dir.path(), &clock, o);
+    QVERIFY(again.open());
+    verifyFrames(again, 589);
 }
 
 void TestHistoryStore::tornHeadAppendLosesOnlyThatFlush()
