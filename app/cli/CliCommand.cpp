@@ -415,9 +415,14 @@ void printProblem(const QString& text)
     std::fprintf(stderr, "bhiv-ops: %s\n", text.toUtf8().constData());
 }
 
+void printVerbProblem(const QString& verb, const QString& text)
+{
+    std::fprintf(stderr, "bhiv-ops %s: %s\n", qPrintable(verb), text.toUtf8().constData());
+}
+
 void CliCommand::printError(const QString& text) const
 {
-    std::fprintf(stderr, "bhiv-ops %s: %s\n", qPrintable(m_verb), text.toUtf8().constData());
+    printVerbProblem(m_verb, text);
 }
 
 void CliCommand::note(const QString& text) const

@@ -165,5 +165,7 @@ void configureCliLogging(bool verbose);
 // A problem with the command line or the start, for the person who typed it: "bhiv-ops: text" on
 // stderr, whatever the logging rules say.
 void printProblem(const QString& text);
+// A verb's problem: "bhiv-ops VERB: text" on stderr (what CliCommand::printError writes).
+void printVerbProblem(const QString& verb, const QString& text);
 
 } // namespace ops

@@ -101,7 +101,7 @@ int printHelp(const QString& about)
         }
     }
     if (!about.isEmpty()) {
-        std::fprintf(stderr, "bhiv-ops help: unknown command '%s'\n", qPrintable(about));
+        printVerbProblem(QStringLiteral("help"), QStringLiteral("unknown command '%1'").arg(about));
         return int(ExitCode::Usage);
     }
     std::fputs(qPrintable(tr("Usage: bhiv-ops VERB [options]   (bhiv-ops VERB --help)\n"

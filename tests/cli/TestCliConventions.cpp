@@ -141,7 +141,9 @@ private slots:
         run = m_cli.run({QStringLiteral("help"), QStringLiteral("status")}, {}, 20000);
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.out.contains("--api-key-stdin"), run.out);
-        QCOMPARE(m_cli.run({QStringLiteral("help"), QStringLiteral("nope")}).exitCode, 3);
+        run = m_cli.run({QStringLiteral("help"), QStringLiteral("nope")});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains("bhiv-ops help: unknown command 'nope'"), run.err);
     }
 
     // Item 7: one table, in every verb's --help and the console's.
