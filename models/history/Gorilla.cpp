@@ -151,124 +151,123 @@ std::uint64_t bitsOf(double value)
     return bits;
 }
 
+// The two value codes differ in three places: a recent value may stand for a changed one, the
+// XOR's prefixes are a bit longer to make room for that, and what is written whole or as an XOR
+// is remembered.
+template <ValueCodec Codec> void encodeValue(BitWriter& w, XorState& s, double value)
+{
+    constexpr bool kRecent = Codec == ValueCodec::GorillaRecent;
+    const std::uint64_t bits = bitsOf(value);
+    if (!s.started) {
+        w.write(bits, 64);
+        s.previous = bits;
+        s.started = true;
+        if constexpr (kRecent)
+            remember(s, bits);
+        return;
+    }
+    const std::uint64_t x = bits ^ s.previous;
+    s.previous = bits;
+    if (x == 0) {
+        w.writeBit(false);
+        return;
+    }
+    if constexpr (kRecent) {
+        const int index = recentIndexOf(s, bits);
+        if (index >= 0) {
+            w.write(0b10, 2);
+            w.write(static_cast<std::uint64_t>(index), 4);
+            return;
+        }
+        writeXorWindow(w, s, x, 0b110, 0b111, 3);
+        remember(s, bits);
+    } else {
+        writeXorWindow(w, s, x, 0b10, 0b11, 2);
+    }
+}
+
+// A value that is not the previous one: a recent value (GorillaRecent) or an XOR.
+template <ValueCodec Codec> bool readChangedValue(BitReader& r, XorState& s, std::uint64_t& bits)
+{
+    constexpr bool kRecent = Codec == ValueCodec::GorillaRecent;
+    if constexpr (kRecent) {
+        bool xorFollows = false;
+        if (!r.readBit(xorFollows))
+            return false;
+        if (!xorFollows) {
+            std::uint64_t index = 0;
+            if (!r.read(4, index) || index >= s.recentCount)
+                return false; // a value never seen: corrupt
+            bits = s.recent[index];
+            return true;
+        }
+    }
+    bool newWindow = false;
+    std::uint64_t x = 0;
+    if (!r.readBit(newWindow) || !readXorWindow(r, s, newWindow, x))
+        return false;
+    bits = s.previous ^ x;
+    if constexpr (kRecent)
+        remember(s, bits);
+    return true;
+}
+
+template <ValueCodec Codec> bool decodeValue(BitReader& r, XorState& s, double& value)
+{
+    std::uint64_t bits = 0;
+    if (!s.started) {
+        if (!r.read(64, bits))
+            return false;
+        s.started = true;
+        if constexpr (Codec == ValueCodec::GorillaRecent)
+            remember(s, bits);
+    } else {
+        bool changed = false;
+        if (!r.readBit(changed))
+            return false;
+        if (!changed)
+            bits = s.previous;
+        else if (!readChangedValue<Codec>(r, s, bits))
+            return false;
+    }
+    s.previous = bits;
+    std::memcpy(&value, &bits, 8);
+    return true;
+}
+
+template <ValueCodec Codec>
+bool decodeAll(BitReader& r, std::size_t count, std::vector<double>& out)
+{
+    XorState s;
+    double v = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (!decodeValue<Codec>(r, s, v))
+            return false;
+        out.push_back(v);
+    }
+    return true;
+}
+
 } // namespace
 
 void encodeXor(BitWriter& w, XorState& s, double value)
 {
-    const std::uint64_t bits = bitsOf(value);
-    if (!s.started) {
-        w.write(bits, 64);
-        s.previous = bits;
-        s.started = true;
-        return;
-    }
-    const std::uint64_t x = bits ^ s.previous;
-    s.previous = bits;
-    if (x == 0) {
-        w.writeBit(false);
-        return;
-    }
-    writeXorWindow(w, s, x, 0b10, 0b11, 2);
+    encodeValue<ValueCodec::Gorilla>(w, s, value);
 }
 
 bool decodeXor(BitReader& r, XorState& s, double& value)
 {
-    std::uint64_t bits = 0;
-    if (!s.started) {
-        if (!r.read(64, bits))
-            return false;
-        s.started = true;
-    } else {
-        bool changed = false;
-        if (!r.readBit(changed))
-            return false;
-        if (!changed) {
-            bits = s.previous;
-        } else {
-            bool newWindow = false;
-            std::uint64_t x = 0;
-            if (!r.readBit(newWindow) || !readXorWindow(r, s, newWindow, x))
-                return false;
-            bits = s.previous ^ x;
-        }
-    }
-    s.previous = bits;
-    std::memcpy(&value, &bits, 8);
-    return true;
+    return decodeValue<ValueCodec::Gorilla>(r, s, value);
 }
 
 void encodeXorRecent(BitWriter& w, XorState& s, double value)
 {
-    const std::uint64_t bits = bitsOf(value);
-    if (!s.started) {
-        w.write(bits, 64);
-        s.previous = bits;
-        s.started = true;
-        remember(s, bits);
-        return;
-    }
-    const std::uint64_t x = bits ^ s.previous;
-    s.previous = bits;
-    if (x == 0) {
-        w.writeBit(false);
-        return;
-    }
-    const int index = recentIndexOf(s, bits);
-    if (index >= 0) {
-        w.write(0b10, 2);
-        w.write(static_cast<std::uint64_t>(index), 4);
-        return;
-    }
-    writeXorWindow(w, s, x, 0b110, 0b111, 3);
-    remember(s, bits);
+    encodeValue<ValueCodec::GorillaRecent>(w, s, value);
 }
-
-namespace {
-
-// decodeXorRecent's body, inlined into decodeValues' loop (a call a value doubled its cost).
-[[gnu::always_inline]] inline bool decodeRecent(BitReader& r, XorState& s, double& value)
-{
-    std::uint64_t bits = 0;
-    if (!s.started) {
-        if (!r.read(64, bits))
-            return false;
-        s.started = true;
-        remember(s, bits);
-    } else {
-        bool changed = false;
-        if (!r.readBit(changed))
-            return false;
-        if (!changed) {
-            bits = s.previous;
-        } else {
-            bool xorFollows = false;
-            if (!r.readBit(xorFollows))
-                return false;
-            if (!xorFollows) {
-                std::uint64_t index = 0;
-                if (!r.read(4, index) || index >= s.recentCount)
-                    return false; // a value never seen: corrupt
-                bits = s.recent[index];
-            } else {
-                bool newWindow = false;
-                std::uint64_t x = 0;
-                if (!r.readBit(newWindow) || !readXorWindow(r, s, newWindow, x))
-                    return false;
-                bits = s.previous ^ x;
-                remember(s, bits);
-            }
-        }
-    }
-    s.previous = bits;
-    std::memcpy(&value, &bits, 8);
-    return true;
-}
-
-} // namespace
 
 bool decodeXorRecent(BitReader& r, XorState& s, double& value)
 {
-    return decodeRecent(r, s, value);
+    return decodeValue<ValueCodec::GorillaRecent>(r, s, value);
 }
 
 namespace {
@@ -397,9 +396,9 @@ std::vector<std::uint8_t> encodeValues(const std::vector<double>& values, ValueC
     XorState s;
     for (double v : values) {
         if (codec == ValueCodec::Gorilla)
-            encodeXor(w, s, v);
+            encodeValue<ValueCodec::Gorilla>(w, s, v);
         else
-            encodeXorRecent(w, s, v);
+            encodeValue<ValueCodec::GorillaRecent>(w, s, v);
     }
     return out;
 }
@@ -410,23 +409,8 @@ bool decodeValues(const std::uint8_t* data, std::size_t bytes, std::size_t count
     out.clear();
     out.reserve(count);
     BitReader r(data, std::uint64_t{bytes} * 8);
-    XorState s;
-    // A loop a code (a pointer to either decoder would be a call a value).
-    double v = 0;
-    if (codec == ValueCodec::Gorilla) {
-        for (std::size_t i = 0; i < count; ++i) {
-            if (!decodeXor(r, s, v))
-                return false;
-            out.push_back(v);
-        }
-    } else {
-        for (std::size_t i = 0; i < count; ++i) {
-            if (!decodeRecent(r, s, v))
-                return false;
-            out.push_back(v);
-        }
-    }
-    return true;
+    return codec == ValueCodec::Gorilla ? decodeAll<ValueCodec::Gorilla>(r, count, out)
+                                        : decodeAll<ValueCodec::GorillaRecent>(r, count, out);
 }
 
 } // namespace ops

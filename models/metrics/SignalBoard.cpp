@@ -62,24 +62,8 @@ void SignalBoard::applyFrame(ScrapeFrame frame)
     m_scrapedSeries = frame.scrapedSeries;
 }
 
-void SignalBoard::ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values,
-                                const std::vector<EndpointValues>& endpoints)
-{
-    m_signals->beginScrape(timestampMs);
-    for (std::size_t i = 0; i < kSignalCount; ++i)
-        m_signals->append(m_signalIds[i], values[i]);
-    for (std::size_t e = 0; e < endpoints.size(); ++e) {
-        EndpointRow& row = rowFor(e, endpoints[e].endpoint);
-        row.latest = endpoints[e].latest;
-        for (std::size_t k = 0; k < kEndpointSignalCount; ++k)
-            m_signals->append(row.series[k], row.latest[k]);
-    }
-    m_signals->endScrape();
-    m_latest = values;
-}
-
-void SignalBoard::restoreScrape(qint64 timestampMs, const std::array<double, kSignalCount>& values,
-                                const std::vector<EndpointValues>& endpoints)
+void SignalBoard::appendScrape(qint64 timestampMs, const std::array<double, kSignalCount>& values,
+                               const std::vector<EndpointValues>& endpoints)
 {
     m_signals->beginScrape(timestampMs);
     for (std::size_t i = 0; i < kSignalCount; ++i)
@@ -90,6 +74,21 @@ void SignalBoard::restoreScrape(qint64 timestampMs, const std::array<double, kSi
             m_signals->append(row.series[k], endpoints[e].latest[k]);
     }
     m_signals->endScrape();
+}
+
+void SignalBoard::ingestSignals(qint64 timestampMs, const std::array<double, kSignalCount>& values,
+                                const std::vector<EndpointValues>& endpoints)
+{
+    appendScrape(timestampMs, values, endpoints);
+    for (std::size_t e = 0; e < endpoints.size(); ++e)
+        rowFor(e, endpoints[e].endpoint).latest = endpoints[e].latest;
+    m_latest = values;
+}
+
+void SignalBoard::restoreScrape(qint64 timestampMs, const std::array<double, kSignalCount>& values,
+                                const std::vector<EndpointValues>& endpoints)
+{
+    appendScrape(timestampMs, values, endpoints);
 }
 
 void SignalBoard::showMappingOverrides(

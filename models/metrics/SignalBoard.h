@@ -71,6 +71,9 @@ public:
 
 private:
     EndpointRow& rowFor(std::size_t position, const std::string& endpoint);
+    // One scrape's values into the day's store (rows made for new endpoints); nothing else.
+    void appendScrape(qint64 timestampMs, const std::array<double, kSignalCount>& values,
+                      const std::vector<EndpointValues>& endpoints);
 
     std::unique_ptr<SeriesStore> m_signals;
     std::array<std::uint32_t, kSignalCount> m_signalIds{};
