@@ -248,6 +248,36 @@ int MetricTile::paintDetail(QPainter& p, const QRect& r, int top) const
 }
 
 // The sparkline over its value range, the area under it tinted.
+std::vector<std::pair<std::size_t, std::size_t>> MetricTile::sparklineRuns() const
+{
+    std::vector<std::pair<std::size_t, std::size_t>> runs;
+    if (m_spark.empty())
+        return runs;
+    std::vector<qint64> steps;
+    steps.reserve(m_spark.size());
+    for (std::size_t i = 1; i < m_spark.size(); ++i)
+        steps.push_back(m_spark[i].t - m_spark[i - 1].t);
+    qint64 typical = 0;
+    if (!steps.empty()) {
+        std::vector<qint64> sorted = steps;
+        std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(sorted.size() / 2),
+                         sorted.end());
+        typical = sorted[sorted.size() / 2];
+    }
+    // A decimated line steps at most about a pixel column (the dashboard asks for a point pair
+    // every 2 px, at least 40 columns: under 2.5 % of the window).
+    const qint64 gap = std::max(5 * typical, (m_t1 - m_t0) / 25);
+    std::size_t first = 0;
+    for (std::size_t i = 1; i < m_spark.size(); ++i) {
+        if (steps[i - 1] > gap) {
+            runs.emplace_back(first, i);
+            first = i;
+        }
+    }
+    runs.emplace_back(first, m_spark.size());
+    return runs;
+}
+
 void MetricTile::paintSparkline(QPainter& p, const QRectF& spark, const QColor& color) const
 {
     if (m_spark.size() < 2 || m_t1 <= m_t0)
@@ -262,25 +292,35 @@ void MetricTile::paintSparkline(QPainter& p, const QRectF& spark, const QColor& 
         hi += 0.5;
         lo -= 0.5;
     }
-    QPolygonF line;
-    line.reserve(static_cast<int>(m_spark.size()));
-    for (const StorePoint& pt : m_spark) {
+    const auto at = [&](const StorePoint& pt) {
         const double x = spark.left() + static_cast<double>(pt.t - m_t0) /
                                             static_cast<double>(m_t1 - m_t0) * spark.width();
-        line << QPointF(x, spark.bottom() - (pt.v - lo) / (hi - lo) * spark.height());
-    }
-    QPolygonF area = line;
-    area << QPointF(line.back().x(), spark.bottom()) << QPointF(line.front().x(), spark.bottom());
+        return QPointF(x, spark.bottom() - (pt.v - lo) / (hi - lo) * spark.height());
+    };
     QColor fill = color;
     fill.setAlpha(40);
-    p.setPen(Qt::NoPen);
-    p.setBrush(fill);
-    p.drawPolygon(area);
     QPen pen(color, 1.5);
     pen.setCosmetic(true);
-    p.setPen(pen);
-    p.setBrush(Qt::NoBrush);
-    p.drawPolyline(line);
+    for (const auto& [first, last] : sparklineRuns()) {
+        QPolygonF line;
+        line.reserve(static_cast<int>(last - first));
+        for (std::size_t i = first; i < last; ++i)
+            line << at(m_spark[i]);
+        if (line.size() < 2) {
+            p.setPen(pen);
+            p.drawPoint(line.front()); // a lone point between two gaps
+            continue;
+        }
+        QPolygonF area = line;
+        area << QPointF(line.back().x(), spark.bottom())
+             << QPointF(line.front().x(), spark.bottom());
+        p.setPen(Qt::NoPen);
+        p.setBrush(fill);
+        p.drawPolygon(area);
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        p.drawPolyline(line);
+    }
 }
 
 } // namespace ops

@@ -6,6 +6,7 @@
 #include <QFrame>
 #include <QString>
 
+#include <utility>
 #include <vector>
 
 class QPainter;
@@ -36,6 +37,10 @@ public:
     bool isOutage() const { return m_outage; }
     void setSparkline(const std::vector<StorePoint>& points, qint64 t0, qint64 t1);
     int sparklinePoints() const { return static_cast<int>(m_spark.size()); }
+    // The sparkline's pieces, [first, last) indexes into its points: it breaks where a step is far
+    // longer than the others and than 4 % of the window (the console was not running, or polling
+    // failed), so a gap is left empty as the charts leave it, never bridged by a line.
+    std::vector<std::pair<std::size_t, std::size_t>> sparklineRuns() const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
